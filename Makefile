@@ -1,0 +1,161 @@
+# SPDX-License-Identifier: MIT
+#
+# Vireo's one Makefile (non-recursive).  Each source folder lists its objects
+# in a Kbuild file (obj-y += foo.o, or obj-$(CONFIG_X) += bar.o), kept in
+# alphabetical order; this file stitches them together.  Every object goes
+# under obj/.  Every top-level target first runs scripts/install-deps.sh (via
+# obj/.deps-ok), so a fresh Debian machine needs no manual step.
+#
+#   make            build the kernel (obj/kern/vireo)
+#   make run        build and boot it in QEMU, serial console on the terminal
+#   make check      install, build, run every test; last line "N passed, N failed"
+#   make iso        GRUB2 rescue ISO for BIOS and UEFI (obj/vireo.iso)
+#   make hosttest   host unit tests only (ASan + UBSan)
+#   make defconfig / menuconfig / clean
+#   V=1             show the commands
+
+O := obj
+V ?= 0
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.DEFAULT_GOAL := all
+.PHONY: all kernel iso run check hosttest ktest defconfig menuconfig clean deps
+.DELETE_ON_ERROR:
+
+# ---------------------------------------------------------------- set-up ---
+
+DEPS_OK := $(O)/.deps-ok
+$(DEPS_OK): scripts/install-deps.sh
+	$(Q)mkdir -p $(O)
+	$(Q)scripts/install-deps.sh
+	$(Q)touch $@
+deps: $(DEPS_OK)
+
+# .config is both Make syntax and the input of the C header.
+.config: config-default
+	$(Q)if [ ! -f .config ]; then cp config-default .config; \
+	     echo "  CONFIG  .config from config-default"; fi
+	$(Q)touch .config
+-include .config
+
+AUTOCONF := $(O)/include/generated/autoconf.h
+$(AUTOCONF): .config scripts/mkautoconf.sh | $(DEPS_OK)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)scripts/mkautoconf.sh .config $@
+
+defconfig: $(DEPS_OK)
+	$(Q)cp config-default .config
+	$(Q)KCONFIG_CONFIG=.config kconfig-conf --olddefconfig Kconfig >/dev/null
+	@echo "  CONFIG  .config reset to config-default"
+
+menuconfig: $(DEPS_OK) .config
+	$(Q)KCONFIG_CONFIG=.config kconfig-mconf Kconfig
+
+# ---------------------------------------------------------------- kernel ---
+
+KERN_DIRS := kern/arch/x86 kern/src kern/src/ktest kern/drivers/acpi
+
+define read_kbuild
+obj-y :=
+include $(1)/Kbuild
+KERN_OBJS += $$(addprefix $(O)/$(1)/,$$(obj-y))
+endef
+KERN_OBJS :=
+$(foreach d,$(KERN_DIRS),$(eval $(call read_kbuild,$(d))))
+
+GCC_INCLUDE := $(shell gcc -print-file-name=include)
+KERN_CPPFLAGS := -nostdinc -isystem $(GCC_INCLUDE) \
+	-Ikern/include -Ikern/arch/x86/include -Ikern/arch/x86 \
+	-include $(AUTOCONF) -D__KERNEL__
+KERN_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
+	-mcmodel=kernel -mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-avx \
+	-mno-3dnow -fno-omit-frame-pointer -fno-stack-protector \
+	-fno-strict-aliasing -fno-common -fno-asynchronous-unwind-tables \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
+	-Wstrict-prototypes -Wshadow -Wvla
+KERN_LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack \
+	--no-warn-rwx-segments -T kern/arch/x86/kernel.ld
+
+$(O)/kern/%.o: kern/%.c $(AUTOCONF)
+	@echo "  CC      $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)gcc $(KERN_CPPFLAGS) $(KERN_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/kern/%.o: kern/%.S $(AUTOCONF)
+	@echo "  AS      $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)gcc $(KERN_CPPFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
+
+# The kernel carries its own symbol table for backtraces.  Pass 1 links with
+# an empty table; its text symbols become obj/kern/ksymtab.S; pass 2 links
+# that in.  .ksymtab sits after all text (kernel.ld), so no text address
+# moves between the passes; tools/mksymtab.py --verify checks that it is so.
+KERNEL := $(O)/kern/vireo
+
+$(O)/kern/ksymtab-empty.S: tools/mksymtab.py | $(DEPS_OK)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)python3 tools/mksymtab.py --empty > $@
+
+$(O)/kern/vireo.pass1: $(KERN_OBJS) $(O)/kern/ksymtab-empty.o kern/arch/x86/kernel.ld
+	@echo "  LD      $@"
+	$(Q)ld $(KERN_LDFLAGS) -o $@ $(KERN_OBJS) $(O)/kern/ksymtab-empty.o
+
+$(O)/kern/ksymtab.S: $(O)/kern/vireo.pass1 tools/mksymtab.py
+	$(Q)nm -n $< | python3 tools/mksymtab.py > $@
+
+$(KERNEL): $(KERN_OBJS) $(O)/kern/ksymtab.o kern/arch/x86/kernel.ld
+	@echo "  LD      $@"
+	$(Q)ld $(KERN_LDFLAGS) -o $@ $(KERN_OBJS) $(O)/kern/ksymtab.o
+	$(Q)nm -n $@ | python3 tools/mksymtab.py --verify $(O)/kern/ksymtab.S
+
+$(O)/kern/ksymtab.o $(O)/kern/ksymtab-empty.o: $(O)/kern/%.o: $(O)/kern/%.S
+	$(Q)gcc -c $< -o $@
+
+kernel: $(KERNEL)
+all: $(DEPS_OK) $(KERNEL)
+
+# ------------------------------------------------------------------- ISO ---
+
+ISO := $(O)/vireo.iso
+iso: $(ISO)
+$(ISO): $(KERNEL) scripts/mkiso.sh | $(DEPS_OK)
+	@echo "  ISO     $@"
+	$(Q)scripts/mkiso.sh $(KERNEL) $@ ""
+
+# ----------------------------------------------------------------- tests ---
+
+HOST_SUITES :=
+include $(sort $(wildcard tests/host/*.mk))
+
+HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -include tests/host/host_config.h \
+	-Itests/host -Itests/host/arch -Ikern/include -Ikern/arch/x86
+HOST_COMMON := tests/host/htest.c tests/host/host_support.c
+
+define host_suite
+$(O)/host/$(1): $$($(1)_SRCS) $(HOST_COMMON) $$(wildcard tests/host/*.h tests/host/arch/arch/*.h kern/include/*.h) | $(DEPS_OK)
+	@echo "  HOSTCC  $$@"
+	$(Q)mkdir -p $$(dir $$@)
+	$(Q)gcc $(HOST_CFLAGS) $$($(1)_CFLAGS) -o $$@ $$($(1)_SRCS) $(HOST_COMMON) $$($(1)_LIBS)
+endef
+$(foreach s,$(HOST_SUITES),$(eval $(call host_suite,$(s))))
+HOST_BINS := $(addprefix $(O)/host/,$(HOST_SUITES))
+
+hosttest: $(HOST_BINS)
+	$(Q)scripts/check.sh --host-only $(HOST_BINS)
+
+check: $(DEPS_OK) $(KERNEL) $(HOST_BINS)
+	$(Q)scripts/check.sh $(HOST_BINS)
+
+run: $(DEPS_OK) $(KERNEL)
+	$(Q)scripts/qemu.sh --interactive $(RUNARGS)
+
+clean:
+	rm -rf $(O)
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

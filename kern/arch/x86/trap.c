@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * trap.c - the IDT, trap dispatch, kernel faults and IRQ registration.
+ *
+ * One IDT serves every core.  trap_dispatch() is called by trapentry.S with
+ * interrupts off.  CPU exceptions in kernel mode are kernel bugs: they print
+ * the trap frame, the faulting address and a symbolized backtrace, then
+ * panic (which stops the other cores and enters the monitor).  Everything
+ * else goes to the handler registered for its vector; LAPIC-delivered
+ * vectors are acknowledged (EOI) after their handler returns.
+ *
+ * Registration (register_irq_handler) is boot-time and takes a spinlock;
+ * dispatch reads the table without a lock: a slot is written once, before
+ * its interrupt source is unmasked.
+ */
+#include <arch/apic.h>
+#include <arch/percpu.h>
+#include <arch/trap.h>
+#include <arch/x86.h>
+#include <assert.h>
+#include <backtrace.h>
+#include <errno.h>
+#include <percpu.h>
+#include <printk.h>
+#include <spinlock.h>
+
+struct __packed idt_gate {
+	uint16_t off_lo;
+	uint16_t sel;
+	uint8_t ist;
+	uint8_t type_attr;
+	uint16_t off_mid;
+	uint32_t off_hi;
+	uint32_t reserved;
+};
+
+struct irq_slot {
+	irq_handler_fn fn;
+	void *data;
+	const char *name;
+	uint64_t count;
+};
+
+extern char trap_stubs[];
+
+static struct idt_gate idt[NR_VECTORS] __aligned(16);
+static struct irq_slot irq_slots[NR_VECTORS];
+static spinlock_t irq_reg_lock = SPINLOCK_INITIALIZER("irq_reg");
+
+static_assert_msg(__builtin_offsetof(struct hw_trapframe, cs) == 0x90,
+                  "trapentry.S reads CS at 0x90");
+
+static const char *const exception_names[NR_EXCEPTIONS] = {
+	[T_DIVIDE] = "divide error", [T_DEBUG] = "debug", [T_NMI] = "NMI",
+	[T_BRKPT] = "breakpoint", [T_OFLOW] = "overflow", [T_BOUND] = "bound range",
+	[T_ILLOP] = "invalid opcode", [T_DEVICE] = "device not available",
+	[T_DBLFLT] = "double fault", [T_TSS] = "invalid TSS",
+	[T_SEGNP] = "segment not present", [T_STACK] = "stack fault",
+	[T_GPFLT] = "general protection", [T_PGFLT] = "page fault",
+	[T_FPERR] = "x87 FPU error", [T_ALIGN] = "alignment check",
+	[T_MCHK] = "machine check", [T_SIMDERR] = "SIMD error",
+};
+
+static void idt_set(int vec, int ist, int dpl)
+{
+	uint64_t off = (uint64_t)trap_stubs + 16 * vec;
+
+	idt[vec] = (struct idt_gate){
+		.off_lo = off & 0xffff,
+		.sel = GD_KT,
+		.ist = ist,
+		.type_attr = 0x8e | (dpl << 5),    /* present, interrupt gate */
+		.off_mid = (off >> 16) & 0xffff,
+		.off_hi = off >> 32,
+	};
+}
+
+void trap_init(void)
+{
+	for (int v = 0; v < NR_VECTORS; v++)
+		idt_set(v, 0, 0);
+	idt_set(T_DBLFLT, IST_DOUBLE_FAULT, 0);
+	idt_set(T_NMI, IST_NMI, 0);
+	idt_set(T_MCHK, IST_MACHINE_CHK, 0);
+	idt_set(T_BRKPT, 0, 3);
+}
+
+void trap_load_idt(void)
+{
+	struct desc_ptr p = { .limit = sizeof(idt) - 1, .base = (uint64_t)idt };
+
+	lidt(&p);
+}
+
+int register_irq_handler(int vector, irq_handler_fn fn, void *data, const char *name)
+{
+	uint64_t flags;
+	int ret = 0;
+
+	if (vector < NR_EXCEPTIONS || vector >= NR_VECTORS)
+		return -EINVAL;
+	flags = spin_lock_irqsave(&irq_reg_lock);
+	if (irq_slots[vector].fn) {
+		ret = -EBUSY;
+	} else {
+		irq_slots[vector].data = data;
+		irq_slots[vector].name = name;
+		WRITE_ONCE(irq_slots[vector].fn, fn);
+	}
+	spin_unlock_irqrestore(&irq_reg_lock, flags);
+	return ret;
+}
+
+void print_trapframe(const struct hw_trapframe *tf)
+{
+	printk("  rax %016lx rbx %016lx rcx %016lx\n", tf->rax, tf->rbx, tf->rcx);
+	printk("  rdx %016lx rsi %016lx rdi %016lx\n", tf->rdx, tf->rsi, tf->rdi);
+	printk("  rbp %016lx rsp %016lx r8  %016lx\n", tf->rbp, tf->rsp, tf->r8);
+	printk("  r9  %016lx r10 %016lx r11 %016lx\n", tf->r9, tf->r10, tf->r11);
+	printk("  r12 %016lx r13 %016lx r14 %016lx\n", tf->r12, tf->r13, tf->r14);
+	printk("  r15 %016lx rip %016lx rflags %08lx\n", tf->r15, tf->rip, tf->rflags);
+	printk("  cs %04lx ss %04lx vector %lu err %#lx cr2 %016lx cr3 %016lx\n",
+	       tf->cs, tf->ss, tf->vector, tf->err, read_cr2(), read_cr3());
+}
+
+static const char *exception_name(uint64_t vec)
+{
+	const char *n = vec < NR_EXCEPTIONS ? exception_names[vec] : NULL;
+
+	return n ? n : "reserved exception";
+}
+
+static void __noreturn kernel_fault(struct hw_trapframe *tf)
+{
+	printk("\nKERNEL FAULT on core %u: %s (vector %lu, error %#lx)",
+	       core_id(), exception_name(tf->vector), tf->vector, tf->err);
+	if (tf->vector == T_PGFLT)
+		printk(" at address %#lx (%s, %s)", read_cr2(),
+		       tf->err & 1 ? "protection" : "not present",
+		       tf->err & 2 ? "write" : (tf->err & 16 ? "fetch" : "read"));
+	printk("\n");
+	print_trapframe(tf);
+	backtrace_from(tf->rip, tf->rbp);
+	panic("unhandled %s in the kernel", exception_name(tf->vector));
+}
+
+static void trap_irq(struct hw_trapframe *tf)
+{
+	struct irq_slot *s = &irq_slots[tf->vector];
+	irq_handler_fn fn = READ_ONCE(s->fn);
+
+	s->count++;
+	if (fn)
+		fn(tf, s->data);
+	else if (tf->vector >= PIC_BASE_VECTOR && tf->vector < PIC_BASE_VECTOR + 16)
+		return;         /* a spurious PIC IRQ: the PIC is masked, no EOI */
+	else if (tf->vector != VEC_LAPIC_SPURIOUS)
+		printk("trap: stray interrupt, vector %lu, on core %u\n",
+		       tf->vector, core_id());
+	if (tf->vector != VEC_LAPIC_SPURIOUS && tf->vector >= IRQ_BASE_VECTOR)
+		lapic_eoi();
+}
+
+void trap_dispatch(struct hw_trapframe *tf);
+void trap_dispatch(struct hw_trapframe *tf)
+{
+	struct percpu *pc = this_cpu();
+
+	pc->irq_depth++;
+	if (tf->vector == T_NMI)
+		nmi_handler(tf);
+	else if (tf->vector < NR_EXCEPTIONS)
+		kernel_fault(tf);    /* no user space yet: every exception is a kernel one */
+	else
+		trap_irq(tf);
+	pc->irq_depth--;
+}
+
+bool in_irq_ctx(void)
+{
+	return this_cpu()->irq_depth != 0;
+}
+
+uint64_t irq_count(int vector)
+{
+	return vector >= 0 && vector < NR_VECTORS ? irq_slots[vector].count : 0;
+}

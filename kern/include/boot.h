@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * boot.h - what the boot loader told us, in one protocol-neutral form.
+ *
+ * kern/arch/x86/bootinfo.c fills 'boot_info' from Multiboot v1 or
+ * Multiboot2 information before any allocator exists; every string and
+ * module is copied or bounds-checked there, so later code never touches the
+ * loader's structures.  After boot the struct is read-only.
+ */
+#pragma once
+
+#include <memmap.h>
+#include <types.h>
+
+#define BOOT_CMDLINE_MAX   1024
+#define BOOT_MAX_MODULES   8
+#define BOOT_MODNAME_MAX   64
+#define BOOT_RSDP_MAX      36
+
+enum boot_protocol {
+	BOOT_MULTIBOOT1 = 1,
+	BOOT_MULTIBOOT2 = 2,
+};
+
+struct boot_module {
+	physaddr_t start;
+	physaddr_t end;                 /* exclusive */
+	char name[BOOT_MODNAME_MAX];
+};
+
+struct boot_info {
+	enum boot_protocol protocol;
+	char cmdline[BOOT_CMDLINE_MAX];
+	struct memmap ram;              /* RAM the loader called available */
+	struct memmap reserved;         /* everything the loader listed as not RAM */
+	uint64_t max_pa;                /* end of the highest RAM range */
+	int nr_modules;
+	struct boot_module modules[BOOT_MAX_MODULES];
+	uint8_t rsdp[BOOT_RSDP_MAX];    /* copy of the RSDP, if the loader gave one */
+	size_t rsdp_len;                /* 0 if none */
+};
+
+extern struct boot_info boot_info;
+
+/* Parses the loader's information; returns 0 or a negative errno. */
+int bootinfo_parse(uint32_t magic, physaddr_t info_pa);
+
+/* Permanent memory during boot, before the page allocator runs. */
+void *boot_alloc(size_t size, size_t align);

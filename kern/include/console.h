@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * console.h - the kernel console: where printk's bytes go (serial, VGA and
+ * the kernel log ring), and where console input comes from.
+ *
+ * Output is serialised per printk() call by the console lock, which is
+ * re-entrant on one core (an NMI or a fault inside printk still prints) and
+ * is skipped after a bounded wait once the kernel is panicking, so a core
+ * that died holding it cannot silence the panic message.
+ */
+#pragma once
+
+#include <types.h>
+
+#define KMESG_RING_SIZE (64 * 1024)
+
+void console_init(void);
+void console_putc(int c);
+
+/* Copies up to len bytes of the log starting at byte offset off (counting
+ * from boot); returns the number copied.  *next gets the offset to resume at
+ * (older bytes that were overwritten are skipped). */
+size_t kmesg_read(uint64_t off, char *buf, size_t len, uint64_t *next);
+uint64_t kmesg_end(void);
+
+/* Polling input for the monitor: -1 if nothing is waiting. */
+int console_getc_nonblock(void);
+
+/* Set once a panic starts: printk stops waiting for the lock. */
+extern volatile bool console_panicking;

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kthread.h - kernel threads: a stack, saved callee-saved registers, a core.
+ *
+ *	struct kthread *kt = kthread_create(fn, arg, "name");   // MEM_WAIT
+ *	kthread_get(kt);              // only if you will kthread_join() it
+ *	kthread_run_on(kt, core);     // fn(arg) starts there, IRQs on
+ *	kthread_join(kt);             // waits until it exited; drops your ref
+ *	inside:  kthread_yield(); kthread_usleep(us); kthread_exit();
+ *
+ * Model (Documentation/kthreads.md): a kthread is pinned to one core for its
+ * whole life.  Each core has a FIFO run queue and an idle kthread running
+ * smp_idle's loop.  Every scheduling decision goes through the idle
+ * kthread: a blocking, yielding or exiting kthread switches to its core's
+ * idle kthread, which runs routine kernel messages and then the next
+ * kthread of the run queue, or halts.  No preemption: a kthread runs until
+ * it blocks, yields or exits.  Waking (kthread_wake) only appends to the
+ * run queue of the kthread's core and kicks that core with an IPI, so it
+ * works from any core and from IRQ context, and cannot fail.
+ *
+ * Blocking protocol for sync primitives (sem.c, cv.c, rendez.c): with the
+ * object's irqsave lock held, link current's wait_link on the object's
+ * wait list, then kthread_block(&lock): it marks the kthread BLOCKED, drops
+ * the lock (IRQs stay off), switches away and returns once woken.  A waker
+ * takes the lock, unlinks the kthread and calls kthread_wake(): whoever
+ * unlinks it owns the wakeup, so none is lost and none is doubled.
+ *
+ * If the idle kthread itself blocks (a routine message that sleeps), the
+ * core's spare kthread becomes its idle kthread; the old one finishes the
+ * message when woken and then exits.
+ *
+ * Field locks: [I] immutable once running, [c] owning core with IRQs off,
+ * [a] atomic, [r] core run-queue lock, [w] lock of the object slept on,
+ * [s] sleep_lock, [g] rendez abort-registry lock.
+ */
+#pragma once
+
+#include <arch/kthread.h>
+#include <kref.h>
+#include <list.h>
+#include <percpu.h>
+#include <sem.h>
+#include <spinlock.h>
+#include <types.h>
+
+#define KTHREAD_NAME_LEN 24
+
+enum kthread_state {
+	KT_NEW = 0,             /* created, not yet given to a core */
+	KT_RUNNABLE,            /* on its core's run queue */
+	KT_RUNNING,             /* its core's cur_kthread */
+	KT_BLOCKED,             /* asleep on some object's wait list */
+	KT_DEAD,                /* exited; its core reaps it after the switch */
+};
+
+/* sleep_intr bits: why a rendez sleep was interrupted (rendez.c). */
+#define KT_INTR_ABORT    (1u << 0)
+#define KT_INTR_TIMEOUT  (1u << 1)
+
+struct kthread {
+	struct arch_kthread_ctx ctx;    /* [c] saved %rsp while switched out */
+	int32_t state;                  /* [a] enum kthread_state */
+	uint32_t core;                  /* [I] set by kthread_run_on */
+	void (*fn)(void *);             /* [I] */
+	void *arg;                      /* [I] */
+	void *stack;                    /* [I] KSTACK_SIZE bytes, or NULL */
+	bool stack_owned;               /* [I] reaper kpages_free()s it */
+	char name[KTHREAD_NAME_LEN];    /* [I] */
+	struct list_head runq_link;     /* [r] */
+	struct list_head wait_link;     /* [w] */
+	struct kref ref;                /* [a] one for being alive + holders */
+	struct sem exited;              /* up'ed once it is reaped */
+	spinlock_t sleep_lock;
+	struct rendez *sleep_rv;        /* [s] rendez it sleeps on, or NULL */
+	uint32_t sleep_intr;            /* [s] KT_INTR_* */
+	const void *abort_key;          /* [g] see rendez_abort_register */
+	struct list_head abort_link;    /* [g] */
+};
+
+static inline struct kthread *kthread_current(void)
+{
+	return this_cpu()->cur_kthread;
+}
+
+/* Creation and life cycle (kthread context; MEM_WAIT allocations). */
+struct kthread *kthread_create(void (*fn)(void *), void *arg, const char *name);
+void kthread_run_on(struct kthread *kt, uint32_t core);
+void kthread_get(struct kthread *kt);
+void kthread_put(struct kthread *kt);
+void kthread_join(struct kthread *kt);
+void kthread_exit(void) __noreturn;
+void kthread_yield(void);
+void kthread_usleep(uint64_t usec);       /* alarm.c */
+
+/* Blocking protocol, see above. */
+void kthread_block(spinlock_t *lock);
+bool kthread_wake(struct kthread *kt);
+
+/* Scheduler internals used by smp_idle.c, core_init.c and the monitor. */
+void kthread_init_global(void);
+void kthread_init_boot_core(void);
+void kthread_init_ap_core(void);
+bool kthread_run_next(void);
+bool kthread_is_idle(void);
+void kthread_refill_spare(void);
+bool kthread_runq_empty(void);
+uint64_t kthread_nr_live(void);
+
+/* ktest runner hook (kern/src/ktest/ktest_thread.c): runs fn in a fresh
+ * kthread on the calling core and returns once it has exited. */
+void ktest_thread_run(void (*fn)(void));

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * monitor.h - the kernel monitor on the serial console.
+ *
+ * monitor(tf) reads commands until 'exit', 'reboot' or 'continue'; tf is the
+ * trap frame that led here, or NULL.  It is entered after a panic (other
+ * cores stopped), on Ctrl-G typed on the console, and at the end of boot
+ * while there is no user space.  Commands are a table in monitor.c; each
+ * prints a usage line for bad arguments.
+ */
+#pragma once
+
+#include <arch/trap.h>
+#include <types.h>
+
+void monitor(struct hw_trapframe *tf);
+
+/* Console input hook: returns true if the byte was Ctrl-G (monitor asked). */
+bool monitor_check_hotkey(int c);

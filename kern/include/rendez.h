@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rendez.h - sleep until a condition holds, with timeout and abort.
+ *
+ *	struct rendez rv;  rendez_init(&rv);
+ *	sleeper:  err = rendez_sleep(&rv, cond_fn, arg);
+ *	          err = rendez_sleep_timeout(&rv, cond_fn, arg, usec);
+ *	waker:    make cond_fn(arg) true, then rendez_wakeup(&rv);  // any context
+ *
+ * cond_fn(arg) is evaluated with the rendez lock held and IRQs off: it must
+ * be quick, must not block and must not take locks that are held around a
+ * rendez_wakeup() of this rendez.  rendez_sleep* return 0 as soon as the
+ * condition is true (checked first, and after every wakeup; the condition
+ * wins over a timeout or abort that races with it), -ETIMEDOUT when the
+ * timeout passed, -ECANCELED when the sleep was aborted.  Any number of
+ * kthreads may sleep on one rendez; rendez_wakeup() wakes them all and each
+ * rechecks its own condition.
+ *
+ * Abort: a kthread tags itself with a key (any pointer, e.g. its syscall
+ * struct) through rendez_abort_register(key); rendez_abort(key) from any
+ * context makes its current and every later rendez sleep return -ECANCELED
+ * until it calls rendez_abort_unregister().  A kthread must unregister
+ * before it exits.  Keys should be unique; rendez_abort() aborts every
+ * kthread registered under the key and returns how many, or -ENOENT.
+ *
+ * The rendez must outlive its sleepers and its wakers (owner's rule).
+ * Lock order: registry lock -> kthread sleep_lock -> rendez lock ->
+ * run-queue locks; rendez_wakeup() takes only the last two.
+ */
+#pragma once
+
+#include <list.h>
+#include <spinlock.h>
+#include <types.h>
+
+struct rendez {
+	spinlock_t lock;
+	struct list_head waiters;       /* [l] kthreads, by kthread.wait_link */
+};
+
+void rendez_init(struct rendez *rv);
+int rendez_sleep(struct rendez *rv, bool (*cond)(void *), void *arg);
+int rendez_sleep_timeout(struct rendez *rv, bool (*cond)(void *), void *arg,
+                         uint64_t usec);
+void rendez_wakeup(struct rendez *rv);
+
+void rendez_abort_register(const void *key);
+void rendez_abort_unregister(void);
+int rendez_abort(const void *key);

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * init.c - kernel_main(): the boot core's path from entry32.S to a running
+ * kernel, in order.  Each step is one call into its subsystem; this file
+ * only sequences them and reports what the machine turned out to be.
+ *
+ *   console      serial + VGA, so everything after can print
+ *   boot info    Multiboot or Multiboot2 -> boot_info; the command line
+ *   cpu          GDT/TSS/IDT and per-cpu data of the boot core
+ *   memory       page tables with a direct map of all RAM, then the page,
+ *                arena, slab and kmalloc allocators
+ *   platform     ACPI (or MP tables), LAPIC, IOAPIC, HPET, TSC
+ *   smp          start every other core
+ *   kernel core  kernel messages, kthreads, alarms
+ *   then         the ktests named by ktest=..., or the monitor
+ */
+#include <arch/trap.h>
+#include <assert.h>
+#include <boot.h>
+#include <cmdline.h>
+#include <console.h>
+#include <init.h>
+#include <ktest.h>
+#include <monitor.h>
+#include <percpu.h>
+#include <printk.h>
+#include <qemu.h>
+#include <time.h>
+
+static const char *const known_options[] = {
+	"ktest", "init", "console", "nosmp", "maxcores", "nox2apic", "nohpet",
+	"noacpi", "quiet", NULL,
+};
+
+static void boot_banner(void)
+{
+	printk("\nVireo kernel, booted by %s\n",
+	       boot_info.protocol == BOOT_MULTIBOOT2 ? "Multiboot2" : "Multiboot");
+	printk("command line: '%s'\n", boot_info.cmdline);
+}
+
+static void run_ktests_and_exit(const char *sel)
+{
+	int failed = ktest_run_selection(sel);
+
+	qemu_exit(failed ? QEMU_EXIT_FAILURE : QEMU_EXIT_SUCCESS);
+}
+
+void kernel_main(uint32_t magic, physaddr_t info_pa);
+void kernel_main(uint32_t magic, physaddr_t info_pa)
+{
+	const char *ktest_sel;
+
+	console_init();
+	trap_init();
+	percpu_init_core(0, 0);
+	if (bootinfo_parse(magic, info_pa))
+		panic("cannot continue without boot information");
+	cmdline_parse(&boot_cmdline, boot_info.cmdline);
+	boot_banner();
+	cmdline_check_known(&boot_cmdline, known_options);
+
+	mem_init();
+	platform_init();
+	tsc_calibrate();
+	smp_boot();
+	kernel_core_init();
+
+	ktest_sel = cmdline_get(&boot_cmdline, "ktest");
+	if (ktest_sel)
+		run_ktests_and_exit(ktest_sel);
+	printk("No user space yet: entering the kernel monitor (type 'help').\n");
+	for (;;)
+		monitor(NULL);
+}

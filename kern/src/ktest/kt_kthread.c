@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kt_kthread.c - ktests for kthreads (suite kthread) and their blocking
+ * primitives (suite sync): create/run/join on every core, many kthreads
+ * with no leak, yield order, semaphore ping-pong across cores, usleep, CV
+ * signal and broadcast, rendez wakeup, timeout and abort, kref.
+ *
+ * Cross-core parts use other cores when there are any and fall back to the
+ * calling core under -smp 1, so every test still runs.
+ */
+#include <atomic.h>
+#include <cv.h>
+#include <errno.h>
+#include <kref.h>
+#include <kthread.h>
+#include <ktest.h>
+#include <percpu.h>
+#include <rendez.h>
+#include <sem.h>
+#include <spinlock.h>
+#include <time.h>
+
+#define KT_WAIT_MS 20000
+
+/* The n-th core other than the caller's, wrapping; the caller's if alone. */
+static uint32_t kt_other_core(uint32_t n)
+{
+	if (num_cores == 1)
+		return core_id();
+	return (core_id() + 1 + n % (num_cores - 1)) % num_cores;
+}
+
+static bool kt_wait_atomic(atomic_t *ctr, int64_t want)
+{
+	uint64_t end = nsec_now() + KT_WAIT_MS * NSEC_PER_MSEC;
+
+	while (atomic_read(ctr) < want) {
+		if (nsec_now() > end)
+			return false;
+		kthread_usleep(200);
+	}
+	return true;
+}
+
+static struct kthread *kt_start(void (*fn)(void *), void *arg, uint32_t core)
+{
+	struct kthread *kt = kthread_create(fn, arg, "kt");
+
+	kthread_get(kt);
+	kthread_run_on(kt, core);
+	return kt;
+}
+
+/* ------------------------------------------------------------ kthread --- */
+
+struct kt_where {
+	uint32_t ran_on;
+	bool irqs_on;
+};
+
+static void kt_record_core(void *arg)
+{
+	struct kt_where *w = arg;
+
+	w->ran_on = core_id();
+	w->irqs_on = irq_is_enabled();
+}
+
+KTEST(kthread, run_on_every_core)
+{
+	for (uint32_t c = 0; c < num_cores; c++) {
+		struct kt_where w = { .ran_on = ~0u };
+
+		kthread_join(kt_start(kt_record_core, &w, c));
+		KT_ASSERT_EQ(w.ran_on, c);
+		KT_ASSERT(w.irqs_on);
+	}
+}
+
+static atomic_t many_count;
+
+static void kt_count(void *arg)
+{
+	atomic_inc(&many_count);
+	if ((uintptr_t)arg & 1)
+		kthread_yield();
+}
+
+KTEST(kthread, many_create_exit_no_leak)
+{
+	enum { N = 256 };
+	static struct kthread *kts[N];
+	uint64_t live = kthread_nr_live();
+
+	atomic_set(&many_count, 0);
+	for (uintptr_t i = 0; i < N; i++)
+		kts[i] = kt_start(kt_count, (void *)i, kt_other_core(i));
+	for (int i = 0; i < N; i++)
+		kthread_join(kts[i]);
+	KT_ASSERT_EQ(atomic_read(&many_count), N);
+	KT_ASSERT_EQ(kthread_nr_live(), live);
+}
+
+struct kt_yield_log {
+	atomic_t idx;
+	char log[16];
+};
+
+static void kt_yielder(void *arg)
+{
+	struct kt_yield_log *l = arg;
+	char me = atomic_read(&l->idx) == 0 ? 'a' : 'b';
+
+	for (int i = 0; i < 4; i++) {
+		l->log[atomic_fetch_add(&l->idx, 1)] = me;
+		kthread_yield();
+	}
+}
+
+KTEST(kthread, yield_alternates)
+{
+	struct kt_yield_log l = { .idx = ATOMIC_INIT(0) };
+	struct kthread *a = kt_start(kt_yielder, &l, core_id());
+	struct kthread *b = kt_start(kt_yielder, &l, core_id());
+
+	kthread_join(a);
+	kthread_join(b);
+	KT_ASSERT_EQ(atomic_read(&l.idx), 8);
+	for (int i = 1; i < 8; i++)
+		KT_ASSERT_MSG(l.log[i] != l.log[i - 1], "log %.8s", l.log);
+}
+
+struct kt_pingpong {
+	struct sem ping, pong;
+	int rounds;
+	int bad;
+};
+
+static void kt_ponger(void *arg)
+{
+	struct kt_pingpong *p = arg;
+
+	for (int i = 0; i < p->rounds; i++) {
+		sem_down(&p->ping);
+		sem_up(&p->pong);
+	}
+}
+
+static void kt_pinger(void *arg)
+{
+	struct kt_pingpong *p = arg;
+
+	for (int i = 0; i < p->rounds; i++) {
+		sem_up(&p->ping);
+		sem_down(&p->pong);
+		if (sem_count(&p->ping) != 0)
+			p->bad++;
+	}
+}
+
+KTEST(kthread, sem_pingpong_across_cores)
+{
+	struct kt_pingpong p = { .rounds = 1000 };
+	struct kthread *a, *b;
+
+	sem_init(&p.ping, 0);
+	sem_init(&p.pong, 0);
+	b = kt_start(kt_ponger, &p, kt_other_core(0));
+	a = kt_start(kt_pinger, &p, kt_other_core(1));
+	kthread_join(a);
+	kthread_join(b);
+	KT_ASSERT_EQ(p.bad, 0);
+	KT_ASSERT_EQ(sem_count(&p.ping), 0);
+	KT_ASSERT_EQ(sem_count(&p.pong), 0);
+}
+
+KTEST(kthread, usleep_sleeps_long_enough)
+{
+	uint64_t t0 = nsec_now(), dt;
+
+	kthread_usleep(10000);
+	dt = nsec_now() - t0;
+	KT_ASSERT_MSG(dt >= 10 * NSEC_PER_MSEC, "slept %lu ns", dt);
+	KT_ASSERT_MSG(dt < 60 * NSEC_PER_MSEC, "slept %lu ns", dt);
+}
+
+/* --------------------------------------------------------------- sync --- */
+
+KTEST(sync, sem_counts)
+{
+	struct sem s;
+
+	sem_init(&s, 2);
+	KT_ASSERT(sem_trydown(&s));
+	KT_ASSERT(sem_trydown(&s));
+	KT_ASSERT(!sem_trydown(&s));
+	sem_up(&s);
+	KT_ASSERT_EQ(sem_count(&s), 1);
+	sem_down(&s);
+	KT_ASSERT(!sem_trydown(&s));
+}
+
+struct kt_cv_test {
+	spinlock_t lock;
+	struct cv cv;
+	int go;                         /* [lock] */
+	atomic_t waiting, woken;
+};
+
+static void kt_cv_waiter(void *arg)
+{
+	struct kt_cv_test *t = arg;
+
+	spin_lock(&t->lock);
+	atomic_inc(&t->waiting);
+	while (t->go == 0)
+		cv_wait(&t->cv, &t->lock);
+	t->go--;
+	spin_unlock(&t->lock);
+	atomic_inc(&t->woken);
+}
+
+static void kt_cv_setup(struct kt_cv_test *t)
+{
+	spinlock_init(&t->lock, "kt cv");
+	cv_init(&t->cv);
+	t->go = 0;
+	atomic_set(&t->waiting, 0);
+	atomic_set(&t->woken, 0);
+}
+
+static void kt_cv_release(struct kt_cv_test *t, int n, bool broadcast)
+{
+	spin_lock(&t->lock);
+	t->go += n;
+	if (broadcast)
+		cv_broadcast(&t->cv);
+	else
+		cv_signal(&t->cv);
+	spin_unlock(&t->lock);
+}
+
+KTEST(sync, cv_broadcast_wakes_all)
+{
+	enum { N = 8 };
+	struct kt_cv_test t;
+	struct kthread *kts[N];
+
+	kt_cv_setup(&t);
+	for (int i = 0; i < N; i++)
+		kts[i] = kt_start(kt_cv_waiter, &t, kt_other_core(i));
+	KT_ASSERT(kt_wait_atomic(&t.waiting, N));
+	kthread_usleep(2000);
+	KT_ASSERT_EQ(atomic_read(&t.woken), 0);
+	kt_cv_release(&t, N, true);
+	for (int i = 0; i < N; i++)
+		kthread_join(kts[i]);
+	KT_ASSERT_EQ(atomic_read(&t.woken), N);
+}
+
+KTEST(sync, cv_signal_wakes_one)
+{
+	struct kt_cv_test t;
+	struct kthread *a, *b;
+
+	kt_cv_setup(&t);
+	a = kt_start(kt_cv_waiter, &t, kt_other_core(0));
+	b = kt_start(kt_cv_waiter, &t, kt_other_core(1));
+	KT_ASSERT(kt_wait_atomic(&t.waiting, 2));
+	kthread_usleep(2000);
+	kt_cv_release(&t, 1, false);
+	KT_ASSERT(kt_wait_atomic(&t.woken, 1));
+	kthread_usleep(5000);
+	KT_ASSERT_EQ(atomic_read(&t.woken), 1);
+	kt_cv_release(&t, 1, false);
+	kthread_join(a);
+	kthread_join(b);
+	KT_ASSERT_EQ(atomic_read(&t.woken), 2);
+}
+
+struct kt_rv_test {
+	struct rendez rv;
+	bool flag;
+	int ret;
+	atomic_t started;
+	const void *key;
+	int ret_after;
+};
+
+static bool kt_rv_cond(void *arg)
+{
+	return READ_ONCE(((struct kt_rv_test *)arg)->flag);
+}
+
+static void kt_rv_sleeper(void *arg)
+{
+	struct kt_rv_test *t = arg;
+
+	if (t->key)
+		rendez_abort_register(t->key);
+	atomic_inc(&t->started);
+	t->ret = rendez_sleep(&t->rv, kt_rv_cond, t);
+	if (t->key) {
+		t->ret_after = rendez_sleep(&t->rv, kt_rv_cond, t);
+		rendez_abort_unregister();
+	}
+}
+
+static void kt_rv_setup(struct kt_rv_test *t, const void *key)
+{
+	rendez_init(&t->rv);
+	t->flag = false;
+	t->ret = 1;
+	t->ret_after = 1;
+	atomic_set(&t->started, 0);
+	t->key = key;
+}
+
+KTEST(sync, rendez_wakeup_across_cores)
+{
+	struct kt_rv_test t;
+	struct kthread *kt;
+
+	kt_rv_setup(&t, NULL);
+	kt = kt_start(kt_rv_sleeper, &t, kt_other_core(0));
+	KT_ASSERT(kt_wait_atomic(&t.started, 1));
+	kthread_usleep(2000);
+	KT_ASSERT_EQ(t.ret, 1);
+	WRITE_ONCE(t.flag, true);
+	rendez_wakeup(&t.rv);
+	kthread_join(kt);
+	KT_ASSERT_EQ(t.ret, 0);
+}
+
+static bool kt_never(void *arg)
+{
+	return false;
+}
+
+KTEST(sync, rendez_timeout)
+{
+	struct rendez rv;
+	uint64_t t0, dt;
+	int ret;
+
+	rendez_init(&rv);
+	t0 = nsec_now();
+	ret = rendez_sleep_timeout(&rv, kt_never, NULL, 20000);
+	dt = nsec_now() - t0;
+	KT_ASSERT_EQ(ret, -ETIMEDOUT);
+	KT_ASSERT_MSG(dt >= 20 * NSEC_PER_MSEC, "woke after %lu ns", dt);
+	KT_ASSERT_MSG(dt < 70 * NSEC_PER_MSEC, "woke after %lu ns", dt);
+	/* A true condition wins, even with a zero timeout. */
+	KT_ASSERT_EQ(rendez_sleep_timeout(&rv, kt_rv_cond, &(struct kt_rv_test){ .flag = true }, 0), 0);
+}
+
+KTEST(sync, rendez_abort)
+{
+	static const char key;          /* its address is the key */
+	struct kt_rv_test t;
+	struct kthread *kt;
+
+	kt_rv_setup(&t, &key);
+	kt = kt_start(kt_rv_sleeper, &t, kt_other_core(0));
+	KT_ASSERT(kt_wait_atomic(&t.started, 1));
+	kthread_usleep(2000);
+	KT_ASSERT_EQ(t.ret, 1);
+	KT_ASSERT_EQ(rendez_abort(&key), 1);
+	kthread_join(kt);
+	KT_ASSERT_EQ(t.ret, -ECANCELED);
+	KT_ASSERT_EQ(t.ret_after, -ECANCELED);
+	KT_ASSERT_EQ(rendez_abort(&key), -ENOENT);
+}
+
+struct kt_kref_obj {
+	struct kref ref;
+	int released;
+};
+
+static void kt_kref_release(struct kref *k)
+{
+	container_of(k, struct kt_kref_obj, ref)->released++;
+}
+
+KTEST(sync, kref)
+{
+	struct kt_kref_obj o = { .released = 0 };
+
+	kref_init(&o.ref);
+	kref_get(&o.ref);
+	KT_ASSERT(kref_get_not_zero(&o.ref));
+	KT_ASSERT_EQ(kref_read(&o.ref), 3);
+	KT_ASSERT(!kref_put(&o.ref, kt_kref_release));
+	KT_ASSERT(!kref_put(&o.ref, kt_kref_release));
+	KT_ASSERT_EQ(o.released, 0);
+	KT_ASSERT(kref_put(&o.ref, kt_kref_release));
+	KT_ASSERT_EQ(o.released, 1);
+	KT_ASSERT(!kref_get_not_zero(&o.ref));
+	KT_ASSERT_EQ(kref_read(&o.ref), 0);
+}

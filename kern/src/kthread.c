@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kthread.c - kthread creation, the per-core run queues, blocking and
+ * waking, exit and reaping.
+ *
+ * Each core has a struct kthread_core: a FIFO run queue (irqsave lock, so
+ * IRQ handlers and other cores can wake kthreads), its idle kthread, a
+ * spare kthread that replaces the idle one if the idle one blocks, and the
+ * kthread it last switched away from.  All switches happen with IRQs off.
+ * After every switch the incoming kthread calls kthread_finish_switch(),
+ * which reaps the outgoing one if it was DEAD: a kthread never frees the
+ * stack it runs on.  Reaping frees the stack and drops the kthread's own
+ * reference; if that was not the last one, a joiner holds the struct and
+ * kt->exited is upped to release it (kthread_join drops the last ref).
+ *
+ * Why a run queue and not a routine kernel message per wakeup (as Akaros
+ * does): a wakeup then needs no allocation, so it cannot fail in IRQ context
+ * or under memory pressure, and a kthread is never in two places at once.
+ * Routine messages still run at every scheduling point, since all switches
+ * pass through the idle kthread (smp_idle.c).
+ *
+ * Lock order: sync object lock -> kthread sleep_lock -> core run-queue lock
+ * (innermost).  Not here: the sync objects themselves (sem.c, cv.c,
+ * rendez.c), alarms (alarm.c), the idle loop (smp_idle.c).
+ */
+#include <arch/irq.h>
+#include <arch/kthread.h>
+#include <arch/trap.h>
+#include <assert.h>
+#include <kmalloc.h>
+#include <kmsg.h>
+#include <kstring.h>
+#include <kthread.h>
+#include <page.h>
+#include <printk.h>
+#include <ros/mmu64.h>
+#include <smp.h>
+
+struct kthread_core {
+	spinlock_t lock;
+	struct list_head runq;          /* [l] KT_RUNNABLE kthreads, FIFO */
+	struct kthread *idle;           /* [c] runs smp_idle's loop */
+	struct kthread *spare;          /* [c] next idle, if the idle blocks */
+	struct kthread *prev;           /* [c] switched away from, to finish */
+	uint64_t nr_switches;           /* [c] */
+} __aligned(64);
+
+static struct kthread_core kthread_cores[MAX_CORES];
+static atomic_t kthread_live = ATOMIC_INIT(0);
+extern char boot_stack[];
+
+static struct kthread_core *this_kcore(void)
+{
+	return &kthread_cores[core_id()];
+}
+
+void kthread_init_global(void)
+{
+	for (int i = 0; i < MAX_CORES; i++) {
+		spinlock_init(&kthread_cores[i].lock, "kthread runq");
+		list_init(&kthread_cores[i].runq);
+	}
+}
+
+/* ----------------------------------------------------------- creation --- */
+
+static struct kthread *kthread_alloc_struct(const char *name, int flags)
+{
+	struct kthread *kt = kzmalloc(sizeof(*kt), flags);
+
+	if (!kt)
+		return NULL;
+	kt->state = KT_NEW;
+	strlcpy(kt->name, name ? name : "kthread", sizeof(kt->name));
+	list_init(&kt->runq_link);
+	list_init(&kt->wait_link);
+	list_init(&kt->abort_link);
+	kref_init(&kt->ref);
+	sem_init(&kt->exited, 0);
+	spinlock_init(&kt->sleep_lock, "kthread sleep");
+	atomic_inc(&kthread_live);
+	return kt;
+}
+
+static struct kthread *kthread_alloc(void (*fn)(void *), void *arg, const char *name,
+                                     int flags)
+{
+	struct kthread *kt = kthread_alloc_struct(name, flags);
+
+	if (!kt)
+		return NULL;
+	kt->stack = kpages_alloc(KSTACK_SIZE, flags);
+	if (!kt->stack) {
+		atomic_dec(&kthread_live);
+		kfree(kt);
+		return NULL;
+	}
+	kt->stack_owned = true;
+	kt->fn = fn;
+	kt->arg = arg;
+	arch_kthread_ctx_init(&kt->ctx, (char *)kt->stack + KSTACK_SIZE, kt);
+	return kt;
+}
+
+struct kthread *kthread_create(void (*fn)(void *), void *arg, const char *name)
+{
+	return kthread_alloc(fn, arg, name, MEM_WAIT);
+}
+
+static void kthread_release(struct kref *ref)
+{
+	struct kthread *kt = container_of(ref, struct kthread, ref);
+
+	atomic_dec(&kthread_live);
+	kfree(kt);
+}
+
+void kthread_get(struct kthread *kt)
+{
+	kref_get(&kt->ref);
+}
+
+void kthread_put(struct kthread *kt)
+{
+	kref_put(&kt->ref, kthread_release);
+}
+
+uint64_t kthread_nr_live(void)
+{
+	return atomic_read(&kthread_live);
+}
+
+/* ------------------------------------------------------ run queues --- */
+
+static void runq_add(struct kthread *kt)
+{
+	struct kthread_core *kc = &kthread_cores[kt->core];
+	uint64_t flags = spin_lock_irqsave(&kc->lock);
+
+	list_add_tail(&kt->runq_link, &kc->runq);
+	spin_unlock_irqrestore(&kc->lock, flags);
+	if (kt->core != core_id())
+		kmsg_kick_core(kt->core);
+}
+
+static struct kthread *runq_pop(void)
+{
+	struct kthread_core *kc = this_kcore();
+	struct kthread *kt = NULL;
+	uint64_t flags = spin_lock_irqsave(&kc->lock);
+
+	if (!list_empty(&kc->runq)) {
+		kt = list_first_entry(&kc->runq, struct kthread, runq_link);
+		list_del(&kt->runq_link);
+	}
+	spin_unlock_irqrestore(&kc->lock, flags);
+	return kt;
+}
+
+bool kthread_runq_empty(void)
+{
+	return list_empty(&this_kcore()->runq);
+}
+
+void kthread_run_on(struct kthread *kt, uint32_t core)
+{
+	assert(core < num_cores && kt->state == KT_NEW);
+	kt->core = core;
+	__atomic_store_n(&kt->state, KT_RUNNABLE, __ATOMIC_RELEASE);
+	runq_add(kt);
+}
+
+bool kthread_wake(struct kthread *kt)
+{
+	int32_t old = KT_BLOCKED;
+
+	if (!__atomic_compare_exchange_n(&kt->state, &old, KT_RUNNABLE, false,
+	                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		warn("kthread_wake: '%s' is not blocked (state %d)", kt->name, old);
+		return false;
+	}
+	runq_add(kt);
+	return true;
+}
+
+/* ------------------------------------------------------- switching --- */
+
+static void kthread_reap(struct kthread *kt)
+{
+	if (kt->stack_owned)
+		kpages_free(kt->stack, KSTACK_SIZE);
+	kt->stack = NULL;
+	/* Last ref: nobody can be joining.  Else a joiner holds the struct
+	 * alive until sem_up lets it drop its ref. */
+	if (!kref_put(&kt->ref, kthread_release))
+		sem_up(&kt->exited);
+}
+
+/* The incoming kthread's first act after every switch; IRQs off. */
+static void kthread_finish_switch(void)
+{
+	struct kthread_core *kc = this_kcore();
+	struct kthread *prev = kc->prev;
+
+	kc->prev = NULL;
+	if (prev && __atomic_load_n(&prev->state, __ATOMIC_ACQUIRE) == KT_DEAD)
+		kthread_reap(prev);
+}
+
+static void kthread_switch_to(struct kthread *next)
+{
+	struct kthread_core *kc = this_kcore();
+	struct kthread *prev = kthread_current();
+
+	assert(!irq_is_enabled());
+	if (next == prev)
+		return;
+	kc->prev = prev;
+	kc->nr_switches++;
+	this_cpu()->cur_kthread = next;
+	__atomic_store_n(&next->state, KT_RUNNING, __ATOMIC_RELEASE);
+	kthread_switch(&prev->ctx.rsp, next->ctx.rsp);
+	kthread_finish_switch();
+}
+
+/* The idle kthread blocks: its spare takes over as the core's idle. */
+static struct kthread *kthread_promote_spare(struct kthread_core *kc)
+{
+	struct kthread *next = kc->spare;
+
+	if (!next)
+		panic("core %u: idle kthread blocks and no spare kthread is left",
+		      core_id());
+	next->core = core_id();
+	kc->spare = NULL;
+	kc->idle = next;
+	return next;
+}
+
+static void kthread_sched_to_idle(void)
+{
+	struct kthread_core *kc = this_kcore();
+	struct kthread *next = kc->idle;
+
+	if (next == kthread_current())
+		next = kthread_promote_spare(kc);
+	kthread_switch_to(next);
+}
+
+void kthread_entry(struct kthread *kt);
+void kthread_entry(struct kthread *kt)
+{
+	kthread_finish_switch();
+	irq_enable();
+	kt->fn(kt->arg);
+	kthread_exit();
+}
+
+/* ------------------------------------------------ block, yield, exit --- */
+
+void kthread_block(spinlock_t *lock)
+{
+	struct kthread *cur = kthread_current();
+
+	assert(cur && !irq_is_enabled() && !in_irq_ctx());
+	__atomic_store_n(&cur->state, KT_BLOCKED, __ATOMIC_RELEASE);
+	spin_unlock(lock);
+	kthread_sched_to_idle();
+}
+
+void kthread_yield(void)
+{
+	struct kthread *cur = kthread_current();
+	uint64_t flags = irq_save();
+
+	if (cur == this_kcore()->idle) {
+		kthread_run_next();
+	} else {
+		__atomic_store_n(&cur->state, KT_RUNNABLE, __ATOMIC_RELEASE);
+		runq_add(cur);
+		kthread_sched_to_idle();
+	}
+	irq_restore(flags);
+}
+
+void kthread_exit(void)
+{
+	struct kthread *cur = kthread_current();
+
+	irq_disable();
+	assert(cur->abort_key == NULL);
+	__atomic_store_n(&cur->state, KT_DEAD, __ATOMIC_RELEASE);
+	kthread_sched_to_idle();
+	panic("dead kthread '%s' was switched back in", cur->name);
+}
+
+void kthread_join(struct kthread *kt)
+{
+	sem_down(&kt->exited);
+	sem_up(&kt->exited);            /* let any other joiner through too */
+	kthread_put(kt);
+}
+
+/* ------------------------------------------------ idle-loop helpers --- */
+
+/* Idle kthread, IRQs off: runs the next runnable kthread, if any. */
+bool kthread_run_next(void)
+{
+	struct kthread *kt = runq_pop();
+
+	if (!kt)
+		return false;
+	kthread_switch_to(kt);
+	return true;
+}
+
+bool kthread_is_idle(void)
+{
+	return kthread_current() == this_kcore()->idle;
+}
+
+static void kthread_idle_entry(void *arg)
+{
+	smp_idle_loop();
+}
+
+/* Idle kthread: makes sure the core has a spare, without blocking. */
+void kthread_refill_spare(void)
+{
+	struct kthread_core *kc = this_kcore();
+
+	if (!kc->spare)
+		kc->spare = kthread_alloc(kthread_idle_entry, NULL, "idle", MEM_ATOMIC);
+}
+
+/* The current context (boot stack or AP stack) becomes a kthread. */
+static struct kthread *kthread_adopt_current(const char *name, void *stack)
+{
+	struct kthread *kt = kthread_alloc_struct(name, MEM_WAIT);
+
+	kt->stack = stack;
+	kt->stack_owned = false;
+	kt->core = core_id();
+	kt->state = KT_RUNNING;
+	this_cpu()->cur_kthread = kt;
+	return kt;
+}
+
+void kthread_init_boot_core(void)
+{
+	struct kthread_core *kc = this_kcore();
+
+	kthread_adopt_current("boot", boot_stack);
+	kc->idle = kthread_alloc(kthread_idle_entry, NULL, "idle", MEM_WAIT);
+	kc->idle->core = core_id();
+	kc->spare = kthread_alloc(kthread_idle_entry, NULL, "idle", MEM_WAIT);
+}
+
+void kthread_init_ap_core(void)
+{
+	struct kthread_core *kc = this_kcore();
+
+	kc->idle = kthread_adopt_current("idle", NULL);
+	kc->spare = kthread_alloc(kthread_idle_entry, NULL, "idle", MEM_WAIT);
+}

@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * monitor.c - the kernel monitor: a command line on the serial console.
+ *
+ * Entered at the end of boot (until user space exists), after a panic, and
+ * when Ctrl-G arrives on the console (the UART interrupt sends the boot core
+ * a routine kernel message that calls monitor()).  Commands are the table
+ * below; each takes argc/argv and prints a usage line for bad arguments.
+ * While waiting for input the core halts when interrupts are on (the UART
+ * interrupt wakes it) and polls otherwise (after a panic).
+ *
+ * The monitor trusts its user (it can call any kernel function), but not
+ * its input: lines are bounded and numbers are parsed strictly.
+ */
+#include <arch/apic.h>
+#include <arch/cpu.h>
+#include <arch/irq.h>
+#include <arch/mmu.h>
+#include <arch/topology.h>
+#include <arch/trap.h>
+#include <arch/x86.h>
+#include <arena.h>
+#include <backtrace.h>
+#include <cmdline.h>
+#include <console.h>
+#include <errno.h>
+#include <kmsg.h>
+#include <kstring.h>
+#include <monitor.h>
+#include <page.h>
+#include <percpu.h>
+#include <printk.h>
+#include <qemu.h>
+#include <slab.h>
+#include <time.h>
+
+#define MON_LINE_MAX 128
+#define MON_ARGS_MAX 8
+#define CTRL_G 0x07
+
+/* Returns 0 to keep reading commands, 1 to leave the monitor. */
+struct mon_cmd;
+typedef int (*mon_fn)(const struct mon_cmd *self, int argc, char **argv,
+                      struct hw_trapframe *tf);
+
+struct mon_cmd {
+	const char *name;
+	const char *args;
+	const char *help;
+	mon_fn fn;
+};
+
+static const struct mon_cmd mon_cmds[];
+
+static int mon_usage(const struct mon_cmd *c)
+{
+	printk("usage: %s %s\n", c->name, c->args);
+	return 0;
+}
+
+/* Strict unsigned parse: decimal or 0x hex, nothing trailing. */
+static int mon_parse_u64(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	int base = 10;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		int d;
+
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			return -EINVAL;
+		if (v > (UINT64_MAX - d) / base)
+			return -ERANGE;
+		v = v * base + d;
+	}
+	*out = v;
+	return 0;
+}
+
+/* ------------------------------------------------------------ commands */
+
+static int mon_help(const struct mon_cmd *self, int argc, char **argv,
+			struct hw_trapframe *tf)
+{
+	for (const struct mon_cmd *c = mon_cmds; c->name; c++)
+		printk("  %-8s %-16s %s\n", c->name, c->args, c->help);
+	return 0;
+}
+
+static int mon_cpus(const struct mon_cmd *self, int argc, char **argv,
+			struct hw_trapframe *tf)
+{
+	topology_print();
+	return 0;
+}
+
+static int mon_mem(const struct mon_cmd *self, int argc, char **argv,
+			struct hw_trapframe *tf)
+{
+	printk("free pages: %lu (%lu MiB)\n", (unsigned long)nr_free_pages(),
+	       (unsigned long)(nr_free_pages() * PGSIZE / MiB));
+	printk("arenas:\n");
+	arena_for_each(arena_print, NULL);
+	printk("slab caches:\n");
+	kmem_cache_for_each(kmem_cache_print, NULL);
+	return 0;
+}
+
+static int mon_kmsg(const struct mon_cmd *self, int argc, char **argv,
+			struct hw_trapframe *tf)
+{
+	kmsg_print_stats();
+	return 0;
+}
+
+static int mon_bt(const struct mon_cmd *self, int argc, char **argv,
+			struct hw_trapframe *tf)
+{
+	if (tf) {
+		print_trapframe(tf);
+		backtrace_from(tf->rip, tf->rbp);
+	} else {
+		backtrace_here();
+	}
+	return 0;
+}
+
+static void mon_trace_here(uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	printk("core %u:\n", core_id());
+	backtrace_here();
+	WRITE_ONCE(*(volatile bool *)a0, true);
+}
+
+static int mon_trace(const struct mon_cmd *self, int argc, char **argv,
+			struct hw_trapframe *tf)
+{
+	static volatile bool done;
+	uint64_t core;
+	uint64_t deadline;
+
+	if (argc != 2 || mon_parse_u64(argv[1], &core))
+		return mon_usage(self);
+	if (core >= num_cores || !percpu_of(core)->online) {
+		printk("trace: core %lu is not online (%u cores)\n", core, num_cores);
+		return 0;
+	}
+	done = false;
+	send_kernel_message(core, mon_trace_here, (uint64_t)&done, 0, 0, KMSG_IMMEDIATE);
+	deadline = nsec_now() + NSEC_PER_SEC;
+	while (!READ_ONCE(done) && nsec_now() < deadline)
+		cpu_relax();
+	if (!done)
+		printk("trace: core %lu did not answer in 1 s (interrupts off?)\n", core);
+	return 0;
+}
+
+static int mon_kfunc(const struct mon_cmd *self, int argc, char **argv,
+			struct hw_trapframe *tf)
+{
+	uint64_t args[6] = { 0 };
+	uintptr_t addr;
+	uint64_t ret;
+
+	if (argc < 2 || argc > 8)
+		return mon_usage(self);
+	addr = ksym_address(argv[1]);
+	if (!addr) {
+		printk("kfunc: no function named '%s'\n", argv[1]);
+		return 0;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (mon_parse_u64(argv[i], &args[i - 2])) {
+			printk("kfunc: bad number '%s'\n", argv[i]);
+			return 0;
+		}
+	}
+	ret = ((uint64_t (*)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t))addr)
+		(args[0], args[1], args[2], args[3], args[4], args[5]);
+	printk("kfunc: %s returned %#lx (%ld)\n", argv[1], ret, (long)ret);
+	return 0;
+}
+
+static int mon_reboot(const struct mon_cmd *self, int argc, char **argv,
+			struct hw_trapframe *tf)
+{
+	printk("rebooting\n");
+	outb(0x64, 0xfe);               /* keyboard controller reset */
+	struct desc_ptr none = { 0, 0 };
+	lidt(&none);                    /* if that failed: triple fault */
+	__asm__ __volatile__("int3");
+	return 1;
+}
+
+static int mon_exit(const struct mon_cmd *self, int argc, char **argv,
+			struct hw_trapframe *tf)
+{
+	uint64_t code = 0;
+
+	if (argc > 2 || (argc == 2 && (mon_parse_u64(argv[1], &code) || code > 0x7fffffff)))
+		return mon_usage(self);
+	qemu_exit((int)code);
+}
+
+static int mon_continue(const struct mon_cmd *self, int argc, char **argv,
+			struct hw_trapframe *tf)
+{
+	return 1;
+}
+
+static const struct mon_cmd mon_cmds[] = {
+	{ "help", "", "list the commands", mon_help },
+	{ "cpus", "", "cores, APIC ids and topology", mon_cpus },
+	{ "mem", "", "free pages, arenas and slab caches", mon_mem },
+	{ "kmsg", "", "kernel-message counters per core", mon_kmsg },
+	{ "trace", "CORE", "backtrace of a core (immediate message)", mon_trace },
+	{ "kfunc", "NAME [ARGS...]", "call a kernel function with numbers", mon_kfunc },
+	{ "bt", "", "backtrace of this core (or the trap frame)", mon_bt },
+	{ "exit", "[CODE]", "leave QEMU through isa-debug-exit", mon_exit },
+	{ "reboot", "", "reset the machine", mon_reboot },
+	{ "continue", "", "leave the monitor", mon_continue },
+	{ NULL, NULL, NULL, NULL },
+};
+
+/* --------------------------------------------------------------- input */
+
+static int mon_getc(void)
+{
+	int c;
+
+	while ((c = console_getc_nonblock()) < 0) {
+		if (irq_is_enabled())
+			cpu_halt();     /* the UART or a timer wakes us */
+		else
+			cpu_relax();
+	}
+	return c;
+}
+
+static size_t mon_readline(char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (;;) {
+		int c = mon_getc();
+
+		if (c == '\r' || c == '\n') {
+			printk("\n");
+			buf[n] = 0;
+			return n;
+		}
+		if ((c == 0x7f || c == '\b') && n > 0) {
+			n--;
+			printk("\b \b");
+		} else if (c >= ' ' && c < 0x7f && n + 1 < size) {
+			buf[n++] = (char)c;
+			printk("%c", c);
+		}
+	}
+}
+
+static int mon_split(char *line, char **argv)
+{
+	int argc = 0;
+
+	while (*line) {
+		while (*line == ' ' || *line == '\t')
+			*line++ = 0;
+		if (!*line)
+			break;
+		if (argc == MON_ARGS_MAX)
+			return -E2BIG;
+		argv[argc++] = line;
+		while (*line && *line != ' ' && *line != '\t')
+			line++;
+	}
+	return argc;
+}
+
+static int mon_run_line(char *line, struct hw_trapframe *tf)
+{
+	char *argv[MON_ARGS_MAX];
+	int argc = mon_split(line, argv);
+
+	if (argc < 0) {
+		printk("too many arguments (at most %d)\n", MON_ARGS_MAX - 1);
+		return 0;
+	}
+	if (argc == 0)
+		return 0;
+	for (const struct mon_cmd *c = mon_cmds; c->name; c++)
+		if (strcmp(argv[0], c->name) == 0)
+			return c->fn(c, argc, argv, tf);
+	printk("unknown command '%s'; 'help' lists the commands\n", argv[0]);
+	return 0;
+}
+
+void monitor(struct hw_trapframe *tf)
+{
+	char line[MON_LINE_MAX];
+
+	printk("Vireo kernel monitor on core %u. Type 'help'.\n", core_id());
+	for (;;) {
+		printk("vireo> ");
+		mon_readline(line, sizeof(line));
+		if (mon_run_line(line, tf))
+			return;
+	}
+}
+
+static void monitor_from_kmsg(uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	monitor(NULL);
+}
+
+bool monitor_check_hotkey(int c)
+{
+	if (c != CTRL_G)
+		return false;
+	send_kernel_message(0, monitor_from_kmsg, 0, 0, 0, KMSG_ROUTINE);
+	return true;
+}

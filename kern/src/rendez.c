@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rendez.c - condition sleeps with timeout and abort (rendez.h).
+ *
+ * A sleeper, holding its own sleep_lock and then the rendez lock, clears
+ * kt->sleep_rv, checks the condition and its interrupt bits; to sleep it
+ * records sleep_rv = rv, links itself on rv->waiters, drops sleep_lock and
+ * blocks, dropping the rendez lock.  Wakers (rendez_wakeup) unlink every
+ * waiter under the rendez lock and wake it.  Interrupters (the timeout
+ * alarm, rendez_abort) take the sleeper's sleep_lock, set an interrupt bit,
+ * and, if sleep_rv is set, take that rendez's lock and wake the sleeper if
+ * it is still linked.  Because the sleeper only leaves a rendez with its
+ * sleep_lock held, sleep_rv is valid while an interrupter holds sleep_lock.
+ * Whoever unlinks a sleeper wakes it, exactly once.
+ *
+ * The abort registry is a list of kthreads that registered a key, under one
+ * irqsave lock; a registered kthread cannot exit, so entries stay valid.
+ * The timeout is an IRQ alarm on the sleeper's own core.
+ */
+#include <alarm.h>
+#include <arch/trap.h>
+#include <assert.h>
+#include <errno.h>
+#include <kthread.h>
+#include <rendez.h>
+#include <time.h>
+
+static spinlock_t abort_lock = SPINLOCK_INITIALIZER("rendez abort registry");
+static struct list_head abort_list = LIST_HEAD_INIT(abort_list);   /* [g] */
+
+void rendez_init(struct rendez *rv)
+{
+	spinlock_init(&rv->lock, "rendez");
+	list_init(&rv->waiters);
+}
+
+/* ------------------------------------------------------------ sleeping --- */
+
+static int rendez_intr_error(uint32_t intr)
+{
+	if (intr & KT_INTR_ABORT)
+		return -ECANCELED;
+	if (intr & KT_INTR_TIMEOUT)
+		return -ETIMEDOUT;
+	return 0;
+}
+
+/* One check-and-maybe-sleep round; returns 1 after a sleep, else the result. */
+static int rendez_round(struct rendez *rv, bool (*cond)(void *), void *arg,
+                        struct kthread *kt)
+{
+	uint64_t f1 = spin_lock_irqsave(&kt->sleep_lock);
+	uint64_t f2 = spin_lock_irqsave(&rv->lock);
+	int err;
+
+	kt->sleep_rv = NULL;
+	if (cond(arg))
+		err = 0;
+	else if (!(err = rendez_intr_error(kt->sleep_intr)))
+		err = 1;        /* go to sleep */
+	if (err != 1) {
+		spin_unlock_irqrestore(&rv->lock, f2);
+		spin_unlock_irqrestore(&kt->sleep_lock, f1);
+		return err;
+	}
+	kt->sleep_rv = rv;
+	list_add_tail(&kt->wait_link, &rv->waiters);
+	spin_unlock(&kt->sleep_lock);
+	kthread_block(&rv->lock);
+	irq_restore(f2);
+	irq_restore(f1);
+	return 1;
+}
+
+static int rendez_sleep_loop(struct rendez *rv, bool (*cond)(void *), void *arg)
+{
+	struct kthread *kt = kthread_current();
+	int ret;
+
+	assert(kt && !in_irq_ctx());
+	do {
+		ret = rendez_round(rv, cond, arg, kt);
+	} while (ret == 1);
+	return ret;
+}
+
+int rendez_sleep(struct rendez *rv, bool (*cond)(void *), void *arg)
+{
+	return rendez_sleep_loop(rv, cond, arg);
+}
+
+/* -------------------------------------------------------- interruption --- */
+
+static void rendez_interrupt(struct kthread *kt, uint32_t why)
+{
+	uint64_t f1 = spin_lock_irqsave(&kt->sleep_lock);
+	struct rendez *rv = kt->sleep_rv;
+
+	kt->sleep_intr |= why;
+	if (rv) {
+		uint64_t f2 = spin_lock_irqsave(&rv->lock);
+
+		if (!list_empty(&kt->wait_link)) {
+			list_del(&kt->wait_link);
+			kthread_wake(kt);
+		}
+		spin_unlock_irqrestore(&rv->lock, f2);
+	}
+	spin_unlock_irqrestore(&kt->sleep_lock, f1);
+}
+
+static void rendez_clear_intr(struct kthread *kt, uint32_t bits)
+{
+	uint64_t f = spin_lock_irqsave(&kt->sleep_lock);
+
+	kt->sleep_intr &= ~bits;
+	spin_unlock_irqrestore(&kt->sleep_lock, f);
+}
+
+static void rendez_timeout_fire(struct alarm_waiter *a)
+{
+	rendez_interrupt(a->data, KT_INTR_TIMEOUT);
+}
+
+int rendez_sleep_timeout(struct rendez *rv, bool (*cond)(void *), void *arg,
+                         uint64_t usec)
+{
+	struct timer_chain *tc = this_tchain();
+	struct kthread *kt = kthread_current();
+	struct alarm_waiter a;
+	int ret;
+
+	rendez_clear_intr(kt, KT_INTR_TIMEOUT);
+	init_alarm(&a, rendez_timeout_fire, kt, ALARM_IRQ);
+	set_awaiter_rel(&a, usec * NSEC_PER_USEC);
+	set_alarm(tc, &a);
+	ret = rendez_sleep_loop(rv, cond, arg);
+	unset_alarm(tc, &a);
+	rendez_clear_intr(kt, KT_INTR_TIMEOUT);
+	return ret;
+}
+
+void rendez_wakeup(struct rendez *rv)
+{
+	uint64_t flags = spin_lock_irqsave(&rv->lock);
+
+	while (!list_empty(&rv->waiters)) {
+		struct kthread *kt = list_first_entry(&rv->waiters, struct kthread, wait_link);
+
+		list_del(&kt->wait_link);
+		kthread_wake(kt);
+	}
+	spin_unlock_irqrestore(&rv->lock, flags);
+}
+
+/* ------------------------------------------------------ abort registry --- */
+
+void rendez_abort_register(const void *key)
+{
+	struct kthread *kt = kthread_current();
+	uint64_t flags = spin_lock_irqsave(&abort_lock);
+
+	assert(key && !kt->abort_key);
+	kt->abort_key = key;
+	list_add_tail(&kt->abort_link, &abort_list);
+	spin_unlock_irqrestore(&abort_lock, flags);
+}
+
+void rendez_abort_unregister(void)
+{
+	struct kthread *kt = kthread_current();
+	uint64_t flags = spin_lock_irqsave(&abort_lock);
+
+	if (kt->abort_key) {
+		list_del(&kt->abort_link);
+		kt->abort_key = NULL;
+	}
+	spin_unlock_irqrestore(&abort_lock, flags);
+	rendez_clear_intr(kt, KT_INTR_ABORT);
+}
+
+int rendez_abort(const void *key)
+{
+	struct kthread *kt;
+	int n = 0;
+	uint64_t flags = spin_lock_irqsave(&abort_lock);
+
+	list_for_each_entry(kt, &abort_list, abort_link) {
+		if (kt->abort_key == key) {
+			rendez_interrupt(kt, KT_INTR_ABORT);
+			n++;
+		}
+	}
+	spin_unlock_irqrestore(&abort_lock, flags);
+	return n ? n : -ENOENT;
+}

@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# qemu.sh - boots Vireo under QEMU (TCG) the one way every script does.
+#
+#   scripts/qemu.sh [options] [-- extra qemu args]
+#     --interactive      serial console on this terminal (make run); Ctrl-A X quits
+#     --smp N            cores (default 4)
+#     --mem SIZE         RAM (default 1G)
+#     --append "ARGS"    kernel command line
+#     --iso FILE         boot a GRUB ISO from CD instead of -kernel
+#     --uefi             boot the ISO under OVMF instead of SeaBIOS
+#     --machine M        QEMU machine (default q35)
+#     --log FILE         serial output to FILE (non-interactive)
+#     --timeout SECS     kill QEMU after SECS (non-interactive; exit 124)
+#
+# The isa-debug-exit device is always present: a test boot exits with 1
+# when everything passed and 3 otherwise (DESIGN.md §12).
+set -euo pipefail
+
+KERNEL=${KERNEL:-obj/kern/vireo}
+smp=4 mem=1G append="" iso="" uefi=0 machine=q35 log="" timeout_s=0 interactive=0
+extra=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--interactive) interactive=1 ;;
+	--smp) smp=$2; shift ;;
+	--mem) mem=$2; shift ;;
+	--append) append=$2; shift ;;
+	--iso) iso=$2; shift ;;
+	--uefi) uefi=1 ;;
+	--machine) machine=$2; shift ;;
+	--log) log=$2; shift ;;
+	--timeout) timeout_s=$2; shift ;;
+	--) shift; extra=("$@"); break ;;
+	*) echo "qemu.sh: unknown option '$1'" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+args=(-accel tcg -M "$machine" -cpu max -smp "$smp" -m "$mem" -no-reboot
+      -device isa-debug-exit,iobase=0xf4,iosize=4)
+if [ -n "$iso" ]; then
+	args+=(-cdrom "$iso" -boot d)
+	if [ "$uefi" -eq 1 ]; then
+		vars=$(mktemp /tmp/vireo-ovmf-vars.XXXXXX)
+		trap 'rm -f "$vars"' EXIT
+		cp /usr/share/OVMF/OVMF_VARS_4M.fd "$vars"
+		args+=(-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd
+		       -drive if=pflash,format=raw,file="$vars")
+	fi
+else
+	args+=(-kernel "$KERNEL")
+	[ -n "$append" ] && args+=(-append "$append")
+fi
+
+if [ "$interactive" -eq 1 ]; then
+	exec qemu-system-x86_64 "${args[@]}" -nographic "${extra[@]}"
+fi
+
+args+=(-display none -monitor none -serial "file:${log:-/dev/stdout}")
+if [ "$timeout_s" -gt 0 ]; then
+	exec timeout --kill-after=5 "$timeout_s" qemu-system-x86_64 "${args[@]}" "${extra[@]}" </dev/null
+fi
+exec qemu-system-x86_64 "${args[@]}" "${extra[@]}" </dev/null

@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# run-ktests.sh - boots the kernel with ktest=all in every configuration
+# listed below and prints each result line with the configuration's name as
+# its kind, e.g. "ktest-smp4-1g: PASS kmalloc.realloc".  A boot that hangs,
+# panics or exits without a summary is one FAIL line with the reason; the
+# last lines of its log follow on stderr.  Logs: obj/test-logs/ktest-*.log.
+#
+# Configurations (name, then scripts/qemu.sh options):
+#   smp1-128m     -smp 1, 128 MiB
+#   smp4-1g       -smp 4, 1 GiB
+#   smp8-5g       -smp 8, 5 GiB (RAM above 4 GiB)
+#   pc-nohpet     i440FX machine without HPET, 2 cores (PIT calibration,
+#                 MP-table-era chipset)
+#   iso-bios      the GRUB ISO under SeaBIOS (Multiboot2, bare-metal path)
+#   iso-uefi      the GRUB ISO under OVMF
+set -u
+
+LOGDIR=obj/test-logs
+mkdir -p "$LOGDIR"
+SEL=${KTEST_SEL:-all}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-400}
+
+configs=(
+	"smp1-128m|--smp 1 --mem 128M"
+	"smp4-1g|--smp 4 --mem 1G"
+	"smp8-5g|--smp 8 --mem 5G"
+	"pc-nohpet|--smp 2 --mem 512M --machine pc,hpet=off"
+	"iso-bios|--smp 2 --mem 512M --iso obj/test/vireo-ktest.iso"
+	"iso-uefi|--smp 2 --mem 512M --iso obj/test/vireo-ktest.iso --uefi"
+)
+
+mkdir -p obj/test
+if ! scripts/mkiso.sh obj/kern/vireo obj/test/vireo-ktest.iso "ktest=$SEL" 2>"$LOGDIR/mkiso.log"; then
+	echo "ktest-iso: FAIL build: grub-mkrescue failed (see $LOGDIR/mkiso.log)"
+fi
+
+run_config() {
+	local name=$1 opts=$2 log=$LOGDIR/ktest-$1.log rc
+	# shellcheck disable=SC2086
+	scripts/qemu.sh $opts --append "ktest=$SEL" --log "$log" --timeout "$BOOT_TIMEOUT"
+	rc=$?
+	grep -aE '^ktest: (PASS|FAIL) ' "$log" | sed "s/^ktest:/ktest-$name:/"
+	local why=""
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		why="timed out after ${BOOT_TIMEOUT}s"
+	elif ! grep -aq '^ktest: summary ' "$log"; then
+		why="no summary line (QEMU exit $rc)"
+	elif [ "$rc" -ne 1 ] && [ "$rc" -ne 3 ]; then
+		why="unexpected QEMU exit code $rc"
+	elif [ "$rc" -eq 3 ] && ! grep -aq '^ktest: FAIL ' "$log"; then
+		why="failure exit code without a FAIL line"
+	fi
+	if [ -n "$why" ]; then
+		echo "ktest-$name: FAIL boot: $why (log $log)"
+		{ echo "--- last lines of $log:"; tail -n 30 "$log"; } >&2
+	else
+		echo "ktest-$name: PASS boot"
+	fi
+}
+
+for c in "${configs[@]}"; do
+	run_config "${c%%|*}" "${c#*|}"
+done
