@@ -23,8 +23,13 @@ void console_putc(int c);
 size_t kmesg_read(uint64_t off, char *buf, size_t len, uint64_t *next);
 uint64_t kmesg_end(void);
 
-/* Polling input for the monitor: -1 if nothing is waiting. */
+/* Input: the UART interrupt hands each byte to console_input(); Ctrl-G
+ * opens the monitor, everything else waits in a small ring (dropped, and
+ * counted, when it is full).  console_getc_nonblock() returns -1 if nothing
+ * waits; before interrupts are routed it polls the UART directly. */
+void console_input(int c);
 int console_getc_nonblock(void);
+void console_irq_init(void);
 
 /* Set once a panic starts: printk stops waiting for the lock. */
 extern volatile bool console_panicking;

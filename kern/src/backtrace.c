@@ -94,7 +94,10 @@ void backtrace_from(uintptr_t pc, uintptr_t fp)
 		backtrace_print_pc(i + 1, pcs[i] - 1);
 }
 
+/* Starts at our caller: its return address and its saved frame pointer. */
 void backtrace_here(void)
 {
-	backtrace_from((uintptr_t)__builtin_return_address(0), read_rbp());
+	const uintptr_t *frame = (const uintptr_t *)read_rbp();
+
+	backtrace_from(frame[1], frame[0]);
 }

@@ -20,7 +20,9 @@
 #include <console.h>
 #include <core_id.h>
 #include <kstring.h>
+#include <monitor.h>
 #include <printk.h>
+#include <spinlock.h>
 
 volatile bool console_panicking;
 
@@ -119,7 +121,44 @@ size_t kmesg_read(uint64_t off, char *buf, size_t len, uint64_t *next)
 	return n;
 }
 
+#define CONSOLE_IN_SIZE 256
+
+static char console_in[CONSOLE_IN_SIZE];
+static uint32_t console_in_head, console_in_tail;   /* guarded by console_in_lock */
+static spinlock_t console_in_lock = SPINLOCK_INITIALIZER("console_in");
+static uint64_t console_in_dropped;
+static bool console_irq_on;
+
+void console_input(int c)
+{
+	uint64_t flags;
+
+	if (monitor_check_hotkey(c))
+		return;
+	flags = spin_lock_irqsave(&console_in_lock);
+	if (console_in_head - console_in_tail < CONSOLE_IN_SIZE)
+		console_in[console_in_head++ % CONSOLE_IN_SIZE] = (char)c;
+	else
+		console_in_dropped++;
+	spin_unlock_irqrestore(&console_in_lock, flags);
+}
+
 int console_getc_nonblock(void)
 {
-	return uart_getc_nonblock();
+	uint64_t flags;
+	int c = -1;
+
+	if (!console_irq_on)
+		return uart_getc_nonblock();
+	flags = spin_lock_irqsave(&console_in_lock);
+	if (console_in_tail != console_in_head)
+		c = (unsigned char)console_in[console_in_tail++ % CONSOLE_IN_SIZE];
+	spin_unlock_irqrestore(&console_in_lock, flags);
+	return c;
+}
+
+void console_irq_init(void)
+{
+	console_irq_on = true;
+	uart_irq_init();
 }

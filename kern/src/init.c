@@ -65,6 +65,7 @@ void kernel_main(uint32_t magic, physaddr_t info_pa)
 	tsc_calibrate();
 	smp_boot();
 	kernel_core_init();
+	console_irq_init();
 
 	ktest_sel = cmdline_get(&boot_cmdline, "ktest");
 	if (ktest_sel)

@@ -96,7 +96,8 @@ void mem_init(void)
 	memmap_for_each(&usable, r)
 		page_add_free_range(r->base, r->end - r->base);
 	pmap_pages_now_ready();
-	kmem_init(kpages_arena);
+	if (!kmem_is_ready())
+		panic("mem: slab did not start (%zu free pages)", nr_free_pages());
 	vmap_arena = arena_create("vmap", (void *)KERN_VMAP_BASE,
 	                          KERN_VMAP_END - KERN_VMAP_BASE, PGSIZE,
 	                          NULL, NULL, NULL, 0, MEM_WAIT);

@@ -3,13 +3,19 @@
  * uart.c - the 16550 serial port on COM1, the kernel's main console.
  *
  * 115200 8N1, FIFOs on, polled output (a console line must get out even with
- * interrupts off or during a panic).  Input is polled by the monitor and, once
- * interrupts run, delivered through the COM1 IRQ to console_input().
+ * interrupts off or during a panic).  Input is polled until uart_irq_init()
+ * routes COM1's IRQ (ISA 4) through the IOAPIC to the boot core; from then
+ * on the handler drains the receive FIFO into console_input().
  * '\n' goes out as "\r\n".  The caller serialises whole lines (console.c);
  * uart_putc itself takes no lock.
  */
+#include <arch/apic.h>
+#include <arch/ioapic.h>
+#include <arch/trap.h>
 #include <arch/uart.h>
 #include <arch/x86.h>
+#include <console.h>
+#include <printk.h>
 
 #define COM1 0x3f8
 
@@ -63,8 +69,25 @@ int uart_getc_nonblock(void)
 	return inb(COM1 + UART_DATA);
 }
 
-void uart_enable_rx_irq(void)
+static void uart_irq_handler(struct hw_trapframe *tf, void *data)
 {
-	if (uart_present)
-		outb(COM1 + UART_IER, 0x01);
+	int c;
+
+	while ((c = uart_getc_nonblock()) >= 0)
+		console_input(c);
+}
+
+void uart_irq_init(void)
+{
+	int vec;
+
+	if (!uart_present)
+		return;
+	vec = ioapic_route_irq(UART_COM1_IRQ, (int)lapic_id());
+	if (vec < 0 || register_irq_handler(vec, uart_irq_handler, NULL, "com1")) {
+		printk("uart: cannot route the COM1 interrupt; console input stays polled\n");
+		return;
+	}
+	outb(COM1 + UART_IER, 0x01);      /* interrupt on received data */
+	ioapic_unmask(UART_COM1_IRQ);
 }

@@ -9,4 +9,4 @@
 void uart_init(void);
 void uart_putc(int c);
 int uart_getc_nonblock(void);   /* -1 if no byte waits */
-void uart_enable_rx_irq(void);
+void uart_irq_init(void);        /* after the IOAPIC is up */
