@@ -16,7 +16,7 @@
 #include <types.h>
 
 struct leak_snapshot {
-	size_t pages;           /* free pages + boundary-tag pages (page.h) */
+	size_t pages;           /* free + boundary-tag + slab-owned pages */
 	size_t slab_objs;       /* objects in use in all slab caches */
 	size_t kmalloc_objs;    /* live kmalloc objects */
 	size_t kmalloc_bytes;   /* bytes they asked for */

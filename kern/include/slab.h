@@ -96,6 +96,8 @@ struct kmem_cache {
 struct kmem_cache_stats {
 	size_t obj_size, stride;
 	size_t nr_slabs, objs_per_slab;
+	size_t slab_bytes;       /* nr_slabs * bytes imported per slab */
+	struct arena *source;    /* where the slabs came from */
 	size_t nr_in_use;        /* exact: handed to callers, not in magazines */
 	size_t nr_in_mags;       /* free objects cached in magazines */
 	size_t nr_full_mags, nr_empty_mags;    /* in the depot */

@@ -688,6 +688,7 @@ void kmem_cache_get_stats(struct kmem_cache *c, struct kmem_cache_stats *st)
 	*st = (struct kmem_cache_stats){ .obj_size = c->obj_size,
 		.stride = c->stride, .nr_slabs = c->nr_slabs,
 		.objs_per_slab = c->objs_per_slab, .nr_in_mags = in_mags,
+		.slab_bytes = c->nr_slabs * c->slab_size, .source = c->source,
 		.nr_in_use = c->nr_busy - MIN(in_mags, c->nr_busy) };
 	spin_unlock_irqrestore(&c->lock, irq);
 	irq = spin_lock_irqsave(&c->depot_lock);

@@ -13,11 +13,11 @@
 #include <kstring.h>
 #include <ktest.h>
 #include <kthread.h>
+#include <leakcheck.h>
 #include <overflow.h>
 #include <page.h>
 #include <percpu.h>
 #include <pmap.h>
-#include <sem.h>
 #include <smp.h>
 
 /* An arena over addresses no one dereferences: constraints only. */
@@ -203,7 +203,6 @@ KTEST(mem, tlb_shootdown_reaches_all_cores)
 #define STRESS_SLOTS  64
 
 struct stress_state {
-	struct sem done;
 	atomic_t errors;
 };
 
@@ -260,23 +259,46 @@ static void stress_worker(void *arg)
 	for (int s = 0; s < STRESS_SLOTS; s++)
 		if (slot[s] && !stress_check_and_free(slot[s], len[s]))
 			atomic_inc(&st->errors);
-	sem_up(&st->done);
 }
 
 KTEST(mem, kmalloc_stress_all_cores)
 {
+	struct kthread *workers[MAX_CORES];
 	struct stress_state st;
 
-	sem_init(&st.done, 0);
 	atomic_set(&st.errors, 0);
 	for (uint32_t c = 0; c < num_cores; c++) {
-		struct kthread *kt = kthread_create(stress_worker, &st, "kt_mem_stress");
-
-		KT_ASSERT(kt);
-		kthread_run_on(kt, c);
+		workers[c] = kthread_create(stress_worker, &st, "kt_mem_stress");
+		KT_ASSERT(workers[c]);
+		kthread_get(workers[c]);
+		kthread_run_on(workers[c], c);
 	}
 	for (uint32_t c = 0; c < num_cores; c++)
-		sem_down(&st.done);
+		kthread_join(workers[c]);
 	KT_ASSERT_MSG(atomic_read(&st.errors) == 0, "%ld corrupted or failed allocations",
 	              (long)atomic_read(&st.errors));
+}
+
+/* The leak checker itself must see each kind of leak. */
+KTEST(mem, leak_checker_sees_leaks)
+{
+	struct leak_snapshot base, now;
+	void *obj, *page, *big;
+
+	leak_snapshot_take(&base);
+	obj = kmalloc(100, MEM_WAIT);
+	leak_snapshot_take(&now);
+	KT_ASSERT_MSG(!leak_snapshot_equal(&base, &now), "missed a kmalloc object");
+	kfree(obj);
+	page = kpage_alloc(MEM_WAIT);
+	leak_snapshot_take(&now);
+	KT_ASSERT_MSG(!leak_snapshot_equal(&base, &now), "missed a page");
+	kpage_free(page);
+	big = kpages_alloc(64 * PGSIZE, MEM_WAIT);
+	leak_snapshot_take(&now);
+	KT_ASSERT_MSG(!leak_snapshot_equal(&base, &now), "missed 64 pages");
+	KT_ASSERT_EQ(base.pages - now.pages, 64);
+	kpages_free(big, 64 * PGSIZE);
+	leak_snapshot_take(&now);
+	KT_ASSERT_MSG(leak_snapshot_equal(&base, &now), "%s", leak_snapshot_diff(&base, &now));
 }
