@@ -6,8 +6,8 @@
 #   scripts/check.sh [--host-only] HOST_BINARY...
 #
 # Runs every host unit-test binary, then (unless --host-only) boots the kernel
-# under QEMU in every configuration of scripts/ktest-configs and runs the
-# ktests in each.  Every test prints a line "<kind>: PASS name" or
+# under QEMU in every configuration of scripts/run-ktests.sh and runs the
+# ktests in each, then the console end-to-end tests (tools/e2e_console.py).  Every test prints a line "<kind>: PASS name" or
 # "<kind>: FAIL name: why"; this script counts them, prints the failures
 # again at the end, and closes with the one line
 #	N passed, N failed
@@ -40,8 +40,18 @@ run_host_suites() {
 }
 
 run_host_suites "$@"
+run_e2e() {
+	local log=$LOGDIR/e2e-console.log out
+	out=$(timeout 400 python3 tools/e2e_console.py obj/kern/vireo "$log")
+	echo "$out" >> "$RESULTS"
+	if ! grep -q '^e2e: ' <<<"$out"; then
+		echo "e2e: FAIL console: the driver printed nothing (see $log)" >> "$RESULTS"
+	fi
+}
+
 if [ "$host_only" -eq 0 ]; then
 	scripts/run-ktests.sh >> "$RESULTS"
+	run_e2e
 fi
 
 passed=$(grep -cE '^[a-z0-9_-]+: PASS ' "$RESULTS")

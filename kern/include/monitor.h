@@ -5,7 +5,7 @@
  * monitor(tf) reads commands until 'exit', 'reboot' or 'continue'; tf is the
  * trap frame that led here, or NULL.  It is entered after a panic (other
  * cores stopped), on Ctrl-G typed on the console, and at the end of boot
- * while there is no user space.  Commands are a table in monitor.c; each
+ * while there is no user space (monitor_serve_forever).  Commands are a table in monitor.c; each
  * prints a usage line for bad arguments.
  */
 #pragma once
@@ -15,5 +15,9 @@
 
 void monitor(struct hw_trapframe *tf);
 
-/* Console input hook: returns true if the byte was Ctrl-G (monitor asked). */
+/* Console input hook (any context): true if the byte was Ctrl-G. */
 bool monitor_check_hotkey(int c);
+
+/* The boot kthread's last job while there is no user space: the monitor,
+ * then sleep until Ctrl-G, forever. */
+void monitor_serve_forever(void) __noreturn;

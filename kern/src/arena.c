@@ -64,6 +64,7 @@ static struct {
 	size_t nr_free;            /* [lock] */
 	size_t nr_pages;           /* [lock] */
 	bool seeded, refilling;    /* [lock] */
+	uint32_t refiller;         /* [lock] core refilling, if refilling */
 } btag_pool = {
 	.lock = SPINLOCK_INITIALIZER("btag_pool"),
 	.free = LIST_HEAD_INIT(btag_pool.free),
@@ -82,20 +83,45 @@ static void __btag_pool_add(struct btag *tags, size_t n)
 	btag_pool.nr_free += n;
 }
 
-/* Caller holds btag_pool.lock; may drop and retake it. */
-static void __btag_pool_refill(uint64_t *irq)
+/* Caller holds btag_pool.lock; may drop and retake it.  False: no page. */
+static bool __btag_pool_refill(uint64_t *irq)
 {
 	void *page;
 
 	btag_pool.refilling = true;
+	btag_pool.refiller = core_id();
 	spin_unlock_irqrestore(&btag_pool.lock, *irq);
 	page = arena_btag_page_alloc();
 	*irq = spin_lock_irqsave(&btag_pool.lock);
 	btag_pool.refilling = false;
 	if (!page)
-		return;
+		return false;
 	__btag_pool_add(page, PGSIZE / sizeof(struct btag));
 	btag_pool.nr_pages++;
+	return true;
+}
+
+/*
+ * Caller holds btag_pool.lock.  Makes sure 'need' tags (plus the reserve,
+ * when a page can be had) are free.  While another core refills, wait for
+ * it rather than fail: its page is usually all we need.
+ */
+static void __btag_pool_wait_for(size_t need, uint64_t *irq)
+{
+	while (btag_pool.nr_free < need + BTAG_RESERVE) {
+		if (!btag_pool.refilling) {
+			if (!__btag_pool_refill(irq))
+				return;
+			continue;
+		}
+		/* The reserve exists for the refill's own allocation (and for
+		 * interrupts on the refilling core): never wait for ourselves. */
+		if (btag_pool.nr_free >= need || btag_pool.refiller == core_id())
+			return;
+		spin_unlock_irqrestore(&btag_pool.lock, *irq);
+		cpu_relax();
+		*irq = spin_lock_irqsave(&btag_pool.lock);
+	}
 }
 
 /* Fills the stash with BTAG_STASH tags; -ENOMEM if the pool is dry. */
@@ -108,9 +134,7 @@ static int btag_stash_fill(struct btag_stash *st)
 		__btag_pool_add(btag_bootstrap, BTAG_BOOTSTRAP);
 		btag_pool.seeded = true;
 	}
-	if (btag_pool.nr_free < (size_t)need + BTAG_RESERVE &&
-	    !btag_pool.refilling)
-		__btag_pool_refill(&irq);
+	__btag_pool_wait_for(need, &irq);
 	if (btag_pool.nr_free < (size_t)need) {
 		spin_unlock_irqrestore(&btag_pool.lock, irq);
 		return -ENOMEM;

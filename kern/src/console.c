@@ -148,12 +148,15 @@ int console_getc_nonblock(void)
 	uint64_t flags;
 	int c = -1;
 
-	if (!console_irq_on)
-		return uart_getc_nonblock();
-	flags = spin_lock_irqsave(&console_in_lock);
-	if (console_in_tail != console_in_head)
-		c = (unsigned char)console_in[console_in_tail++ % CONSOLE_IN_SIZE];
-	spin_unlock_irqrestore(&console_in_lock, flags);
+	if (console_irq_on) {
+		flags = spin_lock_irqsave(&console_in_lock);
+		if (console_in_tail != console_in_head)
+			c = (unsigned char)console_in[console_in_tail++ % CONSOLE_IN_SIZE];
+		spin_unlock_irqrestore(&console_in_lock, flags);
+	}
+	/* With interrupts off (after a panic) nothing fills the ring: poll. */
+	if (c < 0 && (!console_irq_on || !irq_is_enabled()))
+		c = uart_getc_nonblock();
 	return c;
 }
 

@@ -71,6 +71,5 @@ void kernel_main(uint32_t magic, physaddr_t info_pa)
 	if (ktest_sel)
 		run_ktests_and_exit(ktest_sel);
 	printk("No user space yet: entering the kernel monitor (type 'help').\n");
-	for (;;)
-		monitor(NULL);
+	monitor_serve_forever();
 }

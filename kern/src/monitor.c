@@ -3,8 +3,9 @@
  * monitor.c - the kernel monitor: a command line on the serial console.
  *
  * Entered at the end of boot (until user space exists), after a panic, and
- * when Ctrl-G arrives on the console (the UART interrupt sends the boot core
- * a routine kernel message that calls monitor()).  Commands are the table
+ * when Ctrl-G arrives on the console: the boot kthread serves the monitor
+ * (monitor_serve_forever) and sleeps on a semaphore that the UART interrupt
+ * ups for each Ctrl-G.  Commands are the table
  * below; each takes argc/argv and prints a usage line for bad arguments.
  * While waiting for input the core halts when interrupts are on (the UART
  * interrupt wakes it) and polls otherwise (after a panic).
@@ -31,6 +32,7 @@
 #include <percpu.h>
 #include <printk.h>
 #include <qemu.h>
+#include <sem.h>
 #include <slab.h>
 #include <time.h>
 
@@ -320,15 +322,23 @@ void monitor(struct hw_trapframe *tf)
 	}
 }
 
-static void monitor_from_kmsg(uint64_t a0, uint64_t a1, uint64_t a2)
-{
-	monitor(NULL);
-}
+static struct sem monitor_wanted = SEM_INITIALIZER(monitor_wanted, 0);
 
 bool monitor_check_hotkey(int c)
 {
 	if (c != CTRL_G)
 		return false;
-	send_kernel_message(0, monitor_from_kmsg, 0, 0, 0, KMSG_ROUTINE);
+	sem_up(&monitor_wanted);
 	return true;
+}
+
+void monitor_serve_forever(void)
+{
+	for (;;) {
+		monitor(NULL);
+		while (sem_trydown(&monitor_wanted))
+			;               /* Ctrl-G typed while it was open */
+		printk("monitor: closed; Ctrl-G opens it again\n");
+		sem_down(&monitor_wanted);
+	}
 }

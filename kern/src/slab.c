@@ -535,12 +535,9 @@ void kmem_reap_all(void)
 	uint64_t irq = spin_lock_irqsave(&kmem_caches_lock);
 	struct kmem_cache *c;
 
-	for (struct list_head *l = kmem_caches.next; l != &kmem_caches;
-	     l = l->next) {
-		c = list_entry(l, struct kmem_cache, link);
+	list_for_each_entry(c, &kmem_caches, link)
 		if (!kmem_is_internal(c))
 			kmem_cache_reap(c);
-	}
 	spin_unlock_irqrestore(&kmem_caches_lock, irq);
 	kmem_cache_reap(&kmem_cache_cache);
 	kmem_cache_reap(&kmem_magazine_cache);
@@ -702,12 +699,10 @@ void kmem_cache_get_stats(struct kmem_cache *c, struct kmem_cache_stats *st)
 void kmem_cache_for_each(void (*fn)(struct kmem_cache *, void *), void *arg)
 {
 	uint64_t irq = spin_lock_irqsave(&kmem_caches_lock);
+	struct kmem_cache *c;
 
-	/* Not list_for_each_entry: struct kmem_cache is 64-byte aligned, and
-	 * the macro forms a (never used) cache pointer from the list head. */
-	for (struct list_head *l = kmem_caches.next; l != &kmem_caches;
-	     l = l->next)
-		fn(list_entry(l, struct kmem_cache, link), arg);
+	list_for_each_entry(c, &kmem_caches, link)
+		fn(c, arg);
 	spin_unlock_irqrestore(&kmem_caches_lock, irq);
 }
 

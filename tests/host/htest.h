@@ -12,6 +12,13 @@
  *		HT_ASSERT_MSG(p != NULL, "alloc of %zu bytes failed", n);
  *	}
  *
+ * Helpers for test bodies:
+ *	htest_capture_begin(); ...code that printk()s...;
+ *	out = htest_capture_end();     (what went to stderr meanwhile)
+ *	r = htest_rand();              (xorshift64, same sequence every run)
+ * A test that fails, panics or trips a sanitizer while capturing gets the
+ * captured text echoed to the real stderr before its failure message.
+ *
  * Every test prints one line that scripts/check.sh counts:
  *	host: PASS <suite>.<test>
  *	host: FAIL <suite>.<test>: <file>:<line>: <message>
@@ -19,6 +26,7 @@
  */
 #pragma once
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -61,3 +69,24 @@ void htest_fail(const char *file, int line, const char *fmt, ...)
 
 /* Expects the code under test to panic (kernel assert/panic) in this test. */
 void htest_expect_panic(void);
+
+/*
+ * Redirects fd 2 (printk, warnings) into a temporary file until
+ * htest_capture_end(), which restores it and returns everything written
+ * meanwhile, NUL-terminated; the text stays valid until the next
+ * htest_capture_end().  Captures do not nest.
+ */
+void htest_capture_begin(void);
+const char *htest_capture_end(void);
+/* Failure paths: if capturing, restore fd 2 and echo the captured text. */
+void htest_capture_abort(void);
+
+/*
+ * xorshift64.  htest_rand() draws from one stream per test: it restarts at
+ * the same seed in every test (each runs in a fresh child), so a failure
+ * replays exactly.  htest_rand_r() advances a caller's own non-zero state,
+ * for threads that each want a stream.
+ */
+#define HTEST_RAND_SEED 0x9e3779b97f4a7c15ull
+uint64_t htest_rand(void);
+uint64_t htest_rand_r(uint64_t *state);

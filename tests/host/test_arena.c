@@ -3,7 +3,7 @@
  * test_arena.c - host tests of kern/src/arena.c (with slab.c and kmalloc.c,
  * which quantum caches and arena_create need).
  *
- * A 32 MiB aligned_alloc buffer plays the page arena under slab and
+ * tests/host/mem_harness.c builds the host page arena under slab and
  * kmalloc; the arenas under test hand out plain integers (small address
  * spaces), checked against a byte map for overlap.  Constraints (align,
  * phase, nocross, min/max), the three policies, import/release through a
@@ -18,117 +18,11 @@
 
 #include <pthread.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "htest.h"
+#include "mem_harness.h"
 
 /* ------------------------------------------------------------ harness --- */
-
-/* Spinlock checker twins, unless the real kern/src/spinlock.c is linked. */
-__attribute__((weak)) void spinlock_init(spinlock_t *l, const char *name)
-{
-	*l = (spinlock_t)SPINLOCK_INITIALIZER(name);
-}
-
-__attribute__((weak)) void spinlock_debug_pre(spinlock_t *l, int mode,
-                                              uintptr_t pc)
-{
-	uint8_t seen = 0;
-
-	if (__atomic_load_n(&l->holder_core, __ATOMIC_RELAXED) == (int)core_id())
-		htest_fail(__FILE__, __LINE__, "recursive acquire of %s", l->name);
-	if (!__atomic_compare_exchange_n(&l->irq_mode, &seen, mode, false,
-	                                 __ATOMIC_RELAXED, __ATOMIC_RELAXED) &&
-	    seen != mode)
-		htest_fail(__FILE__, __LINE__, "%s used with and without irqsave",
-		           l->name);
-}
-
-__attribute__((weak)) void spinlock_debug_post(spinlock_t *l, uintptr_t pc)
-{
-	__atomic_store_n(&l->holder_core, (int)core_id(), __ATOMIC_RELAXED);
-}
-
-__attribute__((weak)) void spinlock_debug_release(spinlock_t *l)
-{
-	if (__atomic_load_n(&l->holder_core, __ATOMIC_RELAXED) != (int)core_id())
-		htest_fail(__FILE__, __LINE__, "%s released by a non-holder",
-		           l->name);
-	__atomic_store_n(&l->holder_core, -1, __ATOMIC_RELAXED);
-}
-
-/* glibc before 2.38 has no strlcpy; the kernel's is in kern/src/string.c. */
-__attribute__((weak)) size_t strlcpy(char *dst, const char *src, size_t size)
-{
-	size_t n = strlen(src);
-
-	if (size) {
-		size_t c = n < size - 1 ? n : size - 1;
-
-		memcpy(dst, src, c);
-		dst[c] = '\0';
-	}
-	return n;
-}
-
-static int btag_pages_given;
-
-void *arena_btag_page_alloc(void)
-{
-	btag_pages_given++;
-	return aligned_alloc(PGSIZE, PGSIZE);
-}
-
-#define HOST_MEM (32u << 20)
-static struct arena host_pages;
-
-static void setup(void)
-{
-	void *mem = aligned_alloc(PGSIZE, HOST_MEM);
-
-	HT_ASSERT(mem);
-	HT_ASSERT_EQ(arena_init(&host_pages, "hostpages", mem, HOST_MEM, PGSIZE,
-	                        NULL, NULL, NULL, 0, MEM_WAIT), 0);
-	kmem_init(&host_pages);
-	kmalloc_init(&host_pages);
-}
-
-/* Captures what the code under test prints (warnings) into a buffer. */
-static int saved_stderr = -1;
-static FILE *capture_file;
-
-static void capture_begin(void)
-{
-	fflush(stderr);
-	capture_file = tmpfile();
-	saved_stderr = dup(2);
-	dup2(fileno(capture_file), 2);
-}
-
-static const char *capture_end(void)
-{
-	static char buf[4096];
-	size_t n;
-
-	fflush(stderr);
-	dup2(saved_stderr, 2);
-	close(saved_stderr);
-	rewind(capture_file);
-	n = fread(buf, 1, sizeof(buf) - 1, capture_file);
-	buf[n] = '\0';
-	fclose(capture_file);
-	return buf;
-}
-
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 /* A byte per quantum of a small space: catches overlapping allocations. */
 #define SPACE_BASE 0x100000u
@@ -176,7 +70,7 @@ HTEST(arena_alloc_free_coalesce)
 	struct arena *a;
 	void *p[64];
 
-	setup();
+	mem_harness_setup();
 	a = space_arena(16, MEM_WAIT);
 	for (int i = 0; i < 64; i++) {
 		p[i] = arena_alloc(a, 16 * (i % 7 + 1), MEM_ATOMIC);
@@ -198,7 +92,7 @@ HTEST(arena_size_rounds_to_quantum)
 	struct arena_stats st;
 	void *p;
 
-	setup();
+	mem_harness_setup();
 	a = space_arena(64, MEM_WAIT);
 	p = arena_alloc(a, 1, MEM_ATOMIC);
 	HT_ASSERT(p);
@@ -213,12 +107,12 @@ HTEST(arena_xalloc_align)
 {
 	struct arena *a;
 
-	setup();
+	mem_harness_setup();
 	a = arena_create("odd", (void *)(SPACE_BASE + 16), SPACE_SIZE - 16, 16,
 	                 NULL, NULL, NULL, 0, MEM_WAIT);
 	HT_ASSERT(a);
 	for (size_t align = 16; align <= 0x10000; align <<= 1) {
-		size_t size = 16 * (rng() % 8 + 1);
+		size_t size = 16 * (htest_rand() % 8 + 1);
 		void *p = arena_xalloc(a, size, align, 0, 0, NULL, NULL, MEM_ATOMIC);
 
 		HT_ASSERT_MSG(p, "align %zu failed", align);
@@ -231,12 +125,12 @@ HTEST(arena_xalloc_phase)
 {
 	struct arena *a;
 
-	setup();
+	mem_harness_setup();
 	a = space_arena(16, MEM_WAIT);
 	for (int i = 0; i < 200; i++) {
-		size_t align = 16u << (rng() % 10);
-		size_t phase = (rng() % (align / 16)) * 16;
-		size_t size = 16 * (rng() % 4 + 1);
+		size_t align = 16u << (htest_rand() % 10);
+		size_t phase = (htest_rand() % (align / 16)) * 16;
+		size_t size = 16 * (htest_rand() % 4 + 1);
 		void *p = arena_xalloc(a, size, align, phase, 0, NULL, NULL,
 		                       MEM_ATOMIC);
 
@@ -251,14 +145,14 @@ HTEST(arena_xalloc_nocross)
 	struct arena *a;
 	void *first;
 
-	setup();
+	mem_harness_setup();
 	a = space_arena(16, MEM_WAIT);
 	/* Push the free space off a boundary so nocross has work to do. */
 	first = arena_alloc(a, 48, MEM_ATOMIC);
 	HT_ASSERT_EQ((uintptr_t)first, SPACE_BASE);
 	for (int i = 0; i < 300; i++) {
-		size_t nocross = 256u << (rng() % 4);
-		size_t size = 16 * (rng() % (nocross / 16) + 1);
+		size_t nocross = 256u << (htest_rand() % 4);
+		size_t size = 16 * (htest_rand() % (nocross / 16) + 1);
 		uintptr_t p = (uintptr_t)arena_xalloc(a, size, 0, 0, nocross, NULL,
 		                                      NULL, MEM_ATOMIC);
 
@@ -279,7 +173,7 @@ HTEST(arena_xalloc_minmax)
 	size_t got = 0;
 	void *p;
 
-	setup();
+	mem_harness_setup();
 	a = space_arena(16, MEM_WAIT);
 	while ((p = arena_xalloc(a, 64, 0, 0, 0, (void *)lo, (void *)hi,
 	                         MEM_ATOMIC))) {
@@ -304,9 +198,9 @@ HTEST(arena_xalloc_bad_requests)
 	struct arena *a;
 	const char *out;
 
-	setup();
+	mem_harness_setup();
 	a = space_arena(16, MEM_WAIT);
-	capture_begin();
+	htest_capture_begin();
 	HT_ASSERT(!arena_xalloc(a, 16, 48, 0, 0, NULL, NULL, MEM_ATOMIC));
 	HT_ASSERT(!arena_xalloc(a, 16, 8, 0, 0, NULL, NULL, MEM_ATOMIC));
 	HT_ASSERT(!arena_xalloc(a, 16, 64, 64, 0, NULL, NULL, MEM_ATOMIC));
@@ -318,7 +212,7 @@ HTEST(arena_xalloc_bad_requests)
 	HT_ASSERT(!arena_xalloc(a, SIZE_MAX, 0, 0, 0, NULL, NULL, MEM_ATOMIC));
 	HT_ASSERT(!arena_xalloc(a, 16, 0, 0, 0, NULL, NULL,
 	                        MEM_ATOMIC | ARENA_BESTFIT | ARENA_NEXTFIT));
-	out = capture_end();
+	out = htest_capture_end();
 	HT_ASSERT_MSG(strstr(out, "bad request"), "no warning: %s", out);
 	assert_pristine(a, SPACE_SIZE);
 	arena_destroy(a);
@@ -329,15 +223,15 @@ HTEST(arena_flags_must_be_one_of_two)
 	struct arena *a;
 	const char *out;
 
-	setup();
+	mem_harness_setup();
 	a = space_arena(16, MEM_WAIT);
-	capture_begin();
+	htest_capture_begin();
 	HT_ASSERT(!arena_alloc(a, 16, 0));
 	HT_ASSERT(!arena_alloc(a, 16, MEM_WAIT | MEM_ATOMIC));
 	HT_ASSERT(!arena_xalloc(a, 16, 0, 0, 0, NULL, NULL, ARENA_BESTFIT));
 	HT_ASSERT(!arena_create("x", NULL, 0, 16, NULL, NULL, NULL, 0, 0));
 	HT_ASSERT_EQ(arena_add(a, (void *)0x400000, 16, 0), -EINVAL);
-	out = capture_end();
+	out = htest_capture_end();
 	HT_ASSERT_MSG(strstr(out, "warning"), "no warning: %s", out);
 	assert_pristine(a, SPACE_SIZE);
 	arena_destroy(a);
@@ -368,7 +262,7 @@ HTEST(arena_policy_bestfit_vs_instantfit)
 {
 	uintptr_t seg3, r;
 
-	setup();
+	mem_harness_setup();
 	r = policy_pick(MEM_WAIT | ARENA_BESTFIT, MEM_ATOMIC, &seg3);
 	HT_ASSERT_EQ(r, seg3);
 	r = policy_pick(MEM_WAIT, MEM_ATOMIC, &seg3);
@@ -385,7 +279,7 @@ HTEST(arena_policy_nextfit_ids)
 	struct arena *a;
 	void *id;
 
-	setup();
+	mem_harness_setup();
 	a = arena_create("ids", (void *)1, 10, 1, NULL, NULL, NULL, 0,
 	                 MEM_WAIT | ARENA_NEXTFIT);
 	HT_ASSERT(a);
@@ -424,7 +318,7 @@ HTEST(arena_import_and_release)
 	struct arena_stats st;
 	void *p[40];
 
-	setup();
+	mem_harness_setup();
 	src = space_arena(4096, MEM_WAIT);
 	a = arena_create("child", NULL, 0, 1024, count_import, count_release,
 	                 src, 0, MEM_WAIT);
@@ -454,7 +348,7 @@ HTEST(arena_import_aligned_xalloc)
 	struct arena *src, *a;
 	void *p;
 
-	setup();
+	mem_harness_setup();
 	src = space_arena(4096, MEM_WAIT);
 	a = arena_create("child", NULL, 0, 4096, NULL, NULL, src, 0, MEM_WAIT);
 	HT_ASSERT(a);
@@ -472,22 +366,22 @@ HTEST(arena_random_stress_coalesces)
 	int nr = 0;
 	struct arena *a;
 
-	setup();
+	mem_harness_setup();
 	a = space_arena(16, MEM_WAIT);
 	for (int iter = 0; iter < 20000; iter++) {
-		if (nr && (nr == 512 || rng() % 2)) {
-			int i = rng() % nr;
+		if (nr && (nr == 512 || htest_rand() % 2)) {
+			int i = htest_rand() % nr;
 
 			mark(live[i].addr, live[i].size, 0);
 			arena_xfree(a, (void *)live[i].addr, live[i].size);
 			live[i] = live[--nr];
 			continue;
 		}
-		size_t size = 16 * (rng() % 64 + 1);
-		size_t align = 16u << (rng() % 6);
-		size_t phase = rng() % 3 ? 0 : 16 * (rng() % (align / 16));
-		size_t nocross = rng() % 4 ? 0 : 0x4000;
-		int pol = (int[]){ 0, ARENA_BESTFIT, ARENA_NEXTFIT }[rng() % 3];
+		size_t size = 16 * (htest_rand() % 64 + 1);
+		size_t align = 16u << (htest_rand() % 6);
+		size_t phase = htest_rand() % 3 ? 0 : 16 * (htest_rand() % (align / 16));
+		size_t nocross = htest_rand() % 4 ? 0 : 0x4000;
+		int pol = (int[]){ 0, ARENA_BESTFIT, ARENA_NEXTFIT }[htest_rand() % 3];
 		uintptr_t p = (uintptr_t)arena_xalloc(a, size, align, phase,
 		                                      nocross, NULL, NULL,
 		                                      MEM_ATOMIC | pol);
@@ -511,7 +405,7 @@ HTEST(arena_stats_count)
 	struct arena_stats st;
 	void *p, *q;
 
-	setup();
+	mem_harness_setup();
 	a = space_arena(16, MEM_WAIT);
 	p = arena_alloc(a, 32, MEM_ATOMIC);
 	q = arena_alloc(a, 48, MEM_ATOMIC);
@@ -534,7 +428,7 @@ HTEST(arena_add_spans)
 	struct arena_stats st;
 	void *p;
 
-	setup();
+	mem_harness_setup();
 	a = arena_create("spans", NULL, 0, 16, NULL, NULL, NULL, 0, MEM_WAIT);
 	HT_ASSERT(a);
 	HT_ASSERT(!arena_alloc(a, 16, MEM_ATOMIC));
@@ -559,7 +453,7 @@ HTEST(arena_quantum_caches)
 	struct arena_stats st;
 	void *p[200];
 
-	setup();
+	mem_harness_setup();
 	a = arena_create("qc", (void *)SPACE_BASE, SPACE_SIZE, 16, NULL, NULL,
 	                 NULL, 4 * 16, MEM_WAIT);
 	HT_ASSERT(a);
@@ -588,7 +482,7 @@ HTEST(arena_qcaches_deferred_until_kmem_init)
 	                        16, NULL, NULL, NULL, 64, MEM_ATOMIC), 0);
 	HT_ASSERT_EQ(early.nr_qcaches, 0);
 	HT_ASSERT(arena_alloc(&early, 32, MEM_ATOMIC));
-	setup();
+	mem_harness_setup();
 	HT_ASSERT_EQ(early.nr_qcaches, 4);
 }
 
@@ -597,7 +491,7 @@ HTEST(arena_free_never_allocated_panics)
 	struct arena *a;
 	void *p;
 
-	setup();
+	mem_harness_setup();
 	a = space_arena(16, MEM_WAIT);
 	p = arena_alloc(a, 64, MEM_ATOMIC);
 	htest_expect_panic();
@@ -609,7 +503,7 @@ HTEST(arena_free_wrong_size_panics)
 	struct arena *a;
 	void *p;
 
-	setup();
+	mem_harness_setup();
 	a = space_arena(16, MEM_WAIT);
 	p = arena_alloc(a, 64, MEM_ATOMIC);
 	htest_expect_panic();
@@ -621,7 +515,7 @@ HTEST(arena_double_free_panics)
 	struct arena *a;
 	void *p;
 
-	setup();
+	mem_harness_setup();
 	a = space_arena(16, MEM_WAIT);
 	p = arena_alloc(a, 64, MEM_ATOMIC);
 	arena_free(a, p, 64);
@@ -633,7 +527,7 @@ HTEST(arena_exhaustion)
 {
 	struct arena *a;
 
-	setup();
+	mem_harness_setup();
 	a = arena_create("small", (void *)0x1000, 0x100, 16, NULL, NULL, NULL,
 	                 0, MEM_WAIT);
 	HT_ASSERT(a);
@@ -647,15 +541,17 @@ HTEST(arena_many_segments_grow_btag_pool)
 {
 	struct arena *a;
 
-	setup();
-	btag_pages_given = 0;
+	size_t given;
+
+	mem_harness_setup();
+	given = mem_harness_btag_pages();
 	a = space_arena(16, MEM_WAIT);
 	for (uintptr_t i = 0; i < 4000; i++)
 		HT_ASSERT(arena_xalloc(a, 16, 0, 0, 0,
 		                       (void *)(SPACE_BASE + i * 64), NULL,
 		                       MEM_ATOMIC) == (void *)(SPACE_BASE + i * 64));
-	HT_ASSERT(btag_pages_given > 0);
-	HT_ASSERT(arena_btag_nr_pages() >= (size_t)btag_pages_given);
+	HT_ASSERT(mem_harness_btag_pages() > given);
+	HT_ASSERT(arena_btag_nr_pages() >= mem_harness_btag_pages());
 	for (uintptr_t i = 0; i < 4000; i++)
 		arena_xfree(a, (void *)(SPACE_BASE + i * 64), 16);
 	assert_pristine(a, SPACE_SIZE);
@@ -675,15 +571,15 @@ HTEST(arena_walk_and_destroy)
 	const char *out;
 	int n = 0;
 
-	setup();
+	mem_harness_setup();
 	a = arena_create("walkme", (void *)SPACE_BASE, SPACE_SIZE, 16, NULL,
 	                 NULL, NULL, 0, MEM_WAIT);
 	arena_for_each(count_arena, &n);
 	HT_ASSERT_EQ(n, 1);
 	HT_ASSERT(arena_alloc(a, 32, MEM_ATOMIC));
-	capture_begin();
+	htest_capture_begin();
 	arena_destroy(a);
-	out = capture_end();
+	out = htest_capture_end();
 	HT_ASSERT_MSG(strstr(out, "32 bytes still allocated"), "got: %s", out);
 	n = 0;
 	arena_for_each(count_arena, &n);
@@ -725,7 +621,7 @@ HTEST(arena_threads_on_real_memory)
 	pthread_t t[6];
 	void *mem = aligned_alloc(4096, 1 << 20);
 
-	setup();
+	mem_harness_setup();
 	shared = arena_create("shared", mem, 1 << 20, 16, NULL, NULL, NULL, 64,
 	                      MEM_WAIT);
 	HT_ASSERT(shared);

@@ -6,8 +6,8 @@
  * of the line), last-one-wins lookups, every kind of malformed option, the
  * length and option-count bounds, numbers with suffixes and overflow, the
  * unknown-option report and cmdline_split_words().  printk goes to stderr on
- * the host; tests that check a warning was printed capture fd 2 into a
- * temporary file.  Raw lines are heap copies of exact size so that ASan
+ * the host; tests that check a warning was printed capture it with
+ * htest_capture_begin()/htest_capture_end().  Raw lines are heap copies of exact size so that ASan
  * catches any read past them, and a seeded random-line test checks the
  * struct's invariants on garbage.
  */
@@ -15,40 +15,10 @@
 #include <errno.h>
 
 #include <string.h>
-#include <unistd.h>
 
 #include "htest.h"
 
 /* ---------------------------------------------------------- helpers --- */
-
-static FILE *cap_file;
-static int cap_saved_fd = -1;
-
-static void capture_start(void)
-{
-	fflush(stderr);
-	cap_file = tmpfile();
-	HT_ASSERT(cap_file);
-	cap_saved_fd = dup(2);
-	HT_ASSERT(cap_saved_fd >= 0);
-	HT_ASSERT(dup2(fileno(cap_file), 2) == 2);
-}
-
-/* Stops capturing; returns the text (static, valid until the next call). */
-static const char *capture_end(void)
-{
-	static char text[8192];
-	size_t n;
-
-	fflush(stderr);
-	HT_ASSERT(dup2(cap_saved_fd, 2) == 2);
-	close(cap_saved_fd);
-	rewind(cap_file);
-	n = fread(text, 1, sizeof(text) - 1, cap_file);
-	text[n] = '\0';
-	fclose(cap_file);
-	return text;
-}
 
 /* Parses a heap copy of exactly strlen(line) + 1 bytes, freed at once. */
 static int parse_exact(struct cmdline *cl, const char *line)
@@ -81,9 +51,9 @@ HTEST(plain_options)
 	int ret;
 	const char *out;
 
-	capture_start();
+	htest_capture_begin();
 	ret = parse_exact(cl, "console=ttyS0 quiet  ktest=all\tfoo=bar=baz\n");
-	out = capture_end();
+	out = htest_capture_end();
 	HT_ASSERT_EQ(ret, 0);
 	HT_ASSERT_STREQ(out, "");
 	HT_ASSERT_EQ(cl->nr_opts, 4);
@@ -164,10 +134,10 @@ HTEST(malformed_options_are_skipped)
 	const char *out;
 	int ret;
 
-	capture_start();
+	htest_capture_begin();
 	/* an opening quote pairs with the next quote anywhere on the line */
 	ret = parse_exact(cl, "=foo good1 q=\"x\"y after \"k\"=1 ok=2 a=\"unterminated b c");
-	out = capture_end();
+	out = htest_capture_end();
 	HT_ASSERT_EQ(ret, -EINVAL);
 	HT_ASSERT_EQ(cl->nr_malformed, 4);
 	HT_ASSERT_MSG(strstr(out, "empty key, skipping '=foo'"), "got: %s", out);
@@ -196,9 +166,9 @@ HTEST(key_length_and_characters)
 	memset(key64, 'K', 64);
 	key64[64] = '\0';
 	snprintf(line, sizeof(line), "%s=1 %s=2 x\x01y=3 \xc3\xa9t\xc3\xa9 z=4", key63, key64);
-	capture_start();
+	htest_capture_begin();
 	ret = parse_exact(cl, line);
-	out = capture_end();
+	out = htest_capture_end();
 	HT_ASSERT_EQ(ret, -EINVAL);
 	HT_ASSERT_STREQ(cmdline_get(cl, key63), "1");
 	HT_ASSERT(!cmdline_has(cl, key64));
@@ -219,9 +189,9 @@ HTEST(long_bad_option_is_quoted_short)
 	memset(line, 'v', sizeof(line));
 	memcpy(line, "=", 1);
 	line[sizeof(line) - 1] = '\0';
-	capture_start();
+	htest_capture_begin();
 	ret = parse_exact(cl, line);
-	out = capture_end();
+	out = htest_capture_end();
 	HT_ASSERT_EQ(ret, -EINVAL);
 	HT_ASSERT_MSG(strstr(out, "...'") == NULL && strstr(out, "'...") != NULL &&
 		      strlen(out) < 120, "got: %s", out);
@@ -240,9 +210,9 @@ HTEST(overlong_line_drops_the_partial_option)
 	memset(line, 'x', 1999);
 	line[1999] = '\0';
 	memcpy(line, "a=1 b=2 big=", 12);
-	capture_start();
+	htest_capture_begin();
 	ret = parse_exact(cl, line);
-	out = capture_end();
+	out = htest_capture_end();
 	HT_ASSERT_EQ(ret, -E2BIG);
 	HT_ASSERT(cl->truncated);
 	HT_ASSERT_MSG(strstr(out, "longer than 1023 bytes"), "got: %s", out);
@@ -268,18 +238,18 @@ HTEST(line_length_edges)
 
 	/* 1024 bytes with a blank just past the cut: the last option survives. */
 	line[CMDLINE_MAX_LEN - 1] = ' ';
-	capture_start();
+	htest_capture_begin();
 	ret = cmdline_parse(cl, line);
-	capture_end();
+	htest_capture_end();
 	HT_ASSERT_EQ(ret, -E2BIG);
 	HT_ASSERT(cl->truncated);
 	HT_ASSERT_EQ(strlen(cmdline_get(cl, "k")), CMDLINE_MAX_LEN - 3);
 
 	/* One long word with no blank at all: nothing is kept. */
 	memset(line, 'z', CMDLINE_MAX_LEN);
-	capture_start();
+	htest_capture_begin();
 	ret = cmdline_parse(cl, line);
-	capture_end();
+	htest_capture_end();
 	HT_ASSERT_EQ(ret, -E2BIG);
 	HT_ASSERT_EQ(cl->nr_opts, 0);
 	HT_ASSERT_STREQ(cl->raw, "");
@@ -296,9 +266,9 @@ HTEST(too_many_options)
 
 	for (int i = 0; i < 70; i++)
 		len += (size_t)snprintf(line + len, sizeof(line) - len, "o%d=%d ", i, i);
-	capture_start();
+	htest_capture_begin();
 	ret = parse_exact(cl, line);
-	out = capture_end();
+	out = htest_capture_end();
 	HT_ASSERT_EQ(ret, -E2BIG);
 	HT_ASSERT_EQ(cl->nr_opts, CMDLINE_MAX_OPTS);
 	HT_ASSERT_EQ(cl->nr_dropped, 70 - CMDLINE_MAX_OPTS);
@@ -313,9 +283,9 @@ HTEST(reparse_resets_state)
 	struct cmdline *cl = new_cmdline();
 	int ret;
 
-	capture_start();
+	htest_capture_begin();
 	ret = parse_exact(cl, "=bad a=1");
-	capture_end();
+	htest_capture_end();
 	HT_ASSERT_EQ(ret, -EINVAL);
 	HT_ASSERT_EQ(parse_exact(cl, "b=2"), 0);
 	HT_ASSERT_EQ(cl->nr_opts, 1);
@@ -412,17 +382,17 @@ HTEST(unknown_options_are_reported)
 	int ret;
 
 	HT_ASSERT_EQ(parse_exact(cl, "console=ttyS0 nosmp ktest=all bogus=1 init=/bin/sh -x"), 0);
-	capture_start();
+	htest_capture_begin();
 	ret = cmdline_check_known(cl, known);
-	out = capture_end();
+	out = htest_capture_end();
 	HT_ASSERT_EQ(ret, 2);
 	HT_ASSERT_MSG(strstr(out, "unknown option 'nosmp'"), "got: %s", out);
 	HT_ASSERT_MSG(strstr(out, "unknown option 'bogus'"), "got: %s", out);
 	HT_ASSERT_MSG(!strstr(out, "'console'") && !strstr(out, "'init'"), "got: %s", out);
 
-	capture_start();
+	htest_capture_begin();
 	ret = cmdline_check_known(cl, NULL);
-	capture_end();
+	htest_capture_end();
 	HT_ASSERT_EQ(ret, 5);
 	HT_ASSERT_EQ(cmdline_check_known(NULL, known), 0);
 }
@@ -455,16 +425,6 @@ HTEST(split_words_for_init)
 
 /* ------------------------------------------------------ random input --- */
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static unsigned int rng_next(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (unsigned int)(rng_state >> 32);
-}
-
 static void check_invariants(const struct cmdline *cl)
 {
 	HT_ASSERT(cl->nr_opts <= CMDLINE_MAX_OPTS);
@@ -489,14 +449,14 @@ HTEST(random_lines_keep_invariants)
 	char line[1400];
 
 	for (int round = 0; round < 3000; round++) {
-		size_t n = rng_next() % (sizeof(line) - 1);
+		size_t n = (unsigned int)(htest_rand() >> 32) % (sizeof(line) - 1);
 
 		for (size_t i = 0; i < n; i++)
-			line[i] = alphabet[rng_next() % (sizeof(alphabet) - 1)];
+			line[i] = alphabet[(unsigned int)(htest_rand() >> 32) % (sizeof(alphabet) - 1)];
 		line[n] = '\0';
-		capture_start();       /* one round's warnings at a time */
+		htest_capture_begin();       /* one round's warnings at a time */
 		parse_exact(cl, line);
-		capture_end();
+		htest_capture_end();
 		check_invariants(cl);
 	}
 }

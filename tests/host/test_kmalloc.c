@@ -21,85 +21,10 @@
 
 #include <pthread.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "htest.h"
 
 /* ------------------------------------------------------------ harness --- */
-
-/* Spinlock checker twins, unless the real kern/src/spinlock.c is linked. */
-__attribute__((weak)) void spinlock_init(spinlock_t *l, const char *name)
-{
-	*l = (spinlock_t)SPINLOCK_INITIALIZER(name);
-}
-
-__attribute__((weak)) void spinlock_debug_pre(spinlock_t *l, int mode,
-                                              uintptr_t pc)
-{
-	uint8_t seen = 0;
-
-	if (__atomic_load_n(&l->holder_core, __ATOMIC_RELAXED) == (int)core_id())
-		htest_fail(__FILE__, __LINE__, "recursive acquire of %s", l->name);
-	if (!__atomic_compare_exchange_n(&l->irq_mode, &seen, mode, false,
-	                                 __ATOMIC_RELAXED, __ATOMIC_RELAXED) &&
-	    seen != mode)
-		htest_fail(__FILE__, __LINE__, "%s used with and without irqsave",
-		           l->name);
-}
-
-__attribute__((weak)) void spinlock_debug_post(spinlock_t *l, uintptr_t pc)
-{
-	__atomic_store_n(&l->holder_core, (int)core_id(), __ATOMIC_RELAXED);
-}
-
-__attribute__((weak)) void spinlock_debug_release(spinlock_t *l)
-{
-	if (__atomic_load_n(&l->holder_core, __ATOMIC_RELAXED) != (int)core_id())
-		htest_fail(__FILE__, __LINE__, "%s released by a non-holder",
-		           l->name);
-	__atomic_store_n(&l->holder_core, -1, __ATOMIC_RELAXED);
-}
-
-/* glibc before 2.38 has no strlcpy; the kernel's is in kern/src/string.c. */
-__attribute__((weak)) size_t strlcpy(char *dst, const char *src, size_t size)
-{
-	size_t n = strlen(src);
-
-	if (size) {
-		size_t c = n < size - 1 ? n : size - 1;
-
-		memcpy(dst, src, c);
-		dst[c] = '\0';
-	}
-	return n;
-}
-
-/* Captures what the code under test prints (warnings) into a buffer. */
-static int saved_stderr = -1;
-static FILE *capture_file;
-
-static void capture_begin(void)
-{
-	fflush(stderr);
-	capture_file = tmpfile();
-	saved_stderr = dup(2);
-	dup2(fileno(capture_file), 2);
-}
-
-static const char *capture_end(void)
-{
-	static char buf[4096];
-	size_t n;
-
-	fflush(stderr);
-	dup2(saved_stderr, 2);
-	close(saved_stderr);
-	rewind(capture_file);
-	n = fread(buf, 1, sizeof(buf) - 1, capture_file);
-	buf[n] = '\0';
-	fclose(capture_file);
-	return buf;
-}
 
 #define PHYS_SIZE (64u << 20)
 static uint8_t *phys;
@@ -275,7 +200,7 @@ HTEST(kmalloc_flags_must_be_one_of_two)
 
 	setup();
 	p = kmalloc(8, MEM_WAIT);
-	capture_begin();
+	htest_capture_begin();
 	HT_ASSERT(!kmalloc(8, 0));
 	HT_ASSERT(!kmalloc(8, MEM_WAIT | MEM_ATOMIC));
 	HT_ASSERT(!kzmalloc(8, 0));
@@ -283,7 +208,7 @@ HTEST(kmalloc_flags_must_be_one_of_two)
 	HT_ASSERT(!krealloc(p, 100, 0));
 	HT_ASSERT(!kpage_alloc(0));
 	HT_ASSERT(!kpages_alloc(3 * PGSIZE, MEM_ATOMIC | MEM_WAIT));
-	out = capture_end();
+	out = htest_capture_end();
 	HT_ASSERT_MSG(strstr(out, "exactly one of MEM_WAIT, MEM_ATOMIC"),
 	              "got: %s", out);
 	live(&objs, &bytes);
@@ -387,8 +312,7 @@ static void *kmalloc_stress(void *arg)
 
 	htest_core_id = (uintptr_t)arg;
 	for (int it = 0; it < 30000; it++) {
-		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
-		struct blob *x = &b[r % 256];
+		struct blob *x = &b[htest_rand_r(&r) % 256];
 
 		if (x->p && (r & 0x300) == 0x100) {
 			size_t n = random_size(r * 3);
@@ -475,9 +399,9 @@ HTEST(page_counts_after_init)
 	HT_ASSERT_EQ(nr_free_pages() + st.allocated / PGSIZE,
 	             PHYS_SIZE / PGSIZE - 1);
 	HT_ASSERT(nr_free_pages() > PHYS_SIZE / PGSIZE - 200);
-	capture_begin();
+	htest_capture_begin();
 	page_print_stats();
-	HT_ASSERT(strstr(capture_end(), "arena kpages"));
+	HT_ASSERT(strstr(htest_capture_end(), "arena kpages"));
 }
 
 HTEST(page_alloc_conversions_refcounts)
@@ -566,14 +490,14 @@ HTEST(page_free_ranges_checked)
 	phys = aligned_alloc(PGSIZE, PHYS_SIZE);
 	page_dmap_offset = (uintptr_t)phys;
 	page_alloc_init(PHYS_SIZE, host_boot_alloc);
-	capture_begin();
+	htest_capture_begin();
 	page_add_free_range(0, 3 * PGSIZE);                 /* page 0 dropped */
 	page_add_free_range(0x10100, 0x3000);               /* trimmed inward */
 	page_add_free_range(0x20000, 0x100);                /* under a page */
 	page_add_free_range(PHYS_SIZE - PGSIZE, 4 * PGSIZE); /* clipped */
 	page_add_free_range(0x1000, PGSIZE);                /* overlap */
 	page_add_free_range(~(physaddr_t)0 - 10, 100);      /* wraps */
-	out = capture_end();
+	out = htest_capture_end();
 	HT_ASSERT_MSG(strstr(out, "clipped") && strstr(out, "refused") &&
 	              strstr(out, "bad range"), "got: %s", out);
 	arena_get_stats(base_arena, &st);

@@ -3,7 +3,7 @@
  * test_slab.c - host tests of kern/src/slab.c (with arena.c, and kmalloc.c
  * for arena_create).
  *
- * A 32 MiB aligned_alloc buffer plays the page arena.  Tests cover in-page
+ * tests/host/mem_harness.c builds the host page arena.  Tests cover in-page
  * and off-page caches, alignment, constructors (objects stay constructed
  * in magazines), the magazine and depot layers, exact "in use" counts
  * after a drain, destroy with leaks, bad frees, NOTOUCH caches on memory
@@ -20,107 +20,11 @@
 
 #include <pthread.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "htest.h"
+#include "mem_harness.h"
 
 /* ------------------------------------------------------------ harness --- */
-
-/* Spinlock checker twins, unless the real kern/src/spinlock.c is linked. */
-__attribute__((weak)) void spinlock_init(spinlock_t *l, const char *name)
-{
-	*l = (spinlock_t)SPINLOCK_INITIALIZER(name);
-}
-
-__attribute__((weak)) void spinlock_debug_pre(spinlock_t *l, int mode,
-                                              uintptr_t pc)
-{
-	uint8_t seen = 0;
-
-	if (__atomic_load_n(&l->holder_core, __ATOMIC_RELAXED) == (int)core_id())
-		htest_fail(__FILE__, __LINE__, "recursive acquire of %s", l->name);
-	if (!__atomic_compare_exchange_n(&l->irq_mode, &seen, mode, false,
-	                                 __ATOMIC_RELAXED, __ATOMIC_RELAXED) &&
-	    seen != mode)
-		htest_fail(__FILE__, __LINE__, "%s used with and without irqsave",
-		           l->name);
-}
-
-__attribute__((weak)) void spinlock_debug_post(spinlock_t *l, uintptr_t pc)
-{
-	__atomic_store_n(&l->holder_core, (int)core_id(), __ATOMIC_RELAXED);
-}
-
-__attribute__((weak)) void spinlock_debug_release(spinlock_t *l)
-{
-	if (__atomic_load_n(&l->holder_core, __ATOMIC_RELAXED) != (int)core_id())
-		htest_fail(__FILE__, __LINE__, "%s released by a non-holder",
-		           l->name);
-	__atomic_store_n(&l->holder_core, -1, __ATOMIC_RELAXED);
-}
-
-/* glibc before 2.38 has no strlcpy; the kernel's is in kern/src/string.c. */
-__attribute__((weak)) size_t strlcpy(char *dst, const char *src, size_t size)
-{
-	size_t n = strlen(src);
-
-	if (size) {
-		size_t c = n < size - 1 ? n : size - 1;
-
-		memcpy(dst, src, c);
-		dst[c] = '\0';
-	}
-	return n;
-}
-
-static int btag_pages_given;
-
-void *arena_btag_page_alloc(void)
-{
-	btag_pages_given++;
-	return aligned_alloc(PGSIZE, PGSIZE);
-}
-
-#define HOST_MEM (32u << 20)
-static struct arena host_pages;
-
-static void setup(void)
-{
-	void *mem = aligned_alloc(PGSIZE, HOST_MEM);
-
-	HT_ASSERT(mem);
-	HT_ASSERT_EQ(arena_init(&host_pages, "hostpages", mem, HOST_MEM, PGSIZE,
-	                        NULL, NULL, NULL, 0, MEM_WAIT), 0);
-	kmem_init(&host_pages);
-	kmalloc_init(&host_pages);
-}
-
-/* Captures what the code under test prints (warnings) into a buffer. */
-static int saved_stderr = -1;
-static FILE *capture_file;
-
-static void capture_begin(void)
-{
-	fflush(stderr);
-	capture_file = tmpfile();
-	saved_stderr = dup(2);
-	dup2(fileno(capture_file), 2);
-}
-
-static const char *capture_end(void)
-{
-	static char buf[4096];
-	size_t n;
-
-	fflush(stderr);
-	dup2(saved_stderr, 2);
-	close(saved_stderr);
-	rewind(capture_file);
-	n = fread(buf, 1, sizeof(buf) - 1, capture_file);
-	buf[n] = '\0';
-	fclose(capture_file);
-	return buf;
-}
 
 /* The kthread layer's job in the kernel; here a test may plug in a hook. */
 static void (*wait_hook)(void);
@@ -139,7 +43,7 @@ static size_t pages_in_use(void)
 	struct arena_stats st;
 
 	kmem_reap_all();
-	arena_get_stats(&host_pages, &st);
+	arena_get_stats(&mem_harness_pages, &st);
 	return st.allocated;
 }
 
@@ -159,7 +63,7 @@ HTEST(slab_small_objects)
 	uint8_t *p[1000];
 	size_t base;
 
-	setup();
+	mem_harness_setup();
 	c = kmem_cache_create("small24", 24, 0, 0, NULL, NULL, NULL);
 	HT_ASSERT(c);
 	base = pages_in_use();
@@ -187,7 +91,7 @@ HTEST(slab_alignment)
 	size_t sizes[] = { 1, 40, 100, 700, 3000, 5000 };
 	size_t aligns[] = { 8, 16, 64, 256, 1024, 4096 };
 
-	setup();
+	mem_harness_setup();
 	for (size_t s = 0; s < ARRAY_SIZE(sizes); s++) {
 		for (size_t a = 0; a < ARRAY_SIZE(aligns); a++) {
 			struct kmem_cache *c = kmem_cache_create("al", sizes[s],
@@ -216,7 +120,7 @@ HTEST(slab_large_objects_offpage)
 	uint32_t *p[100];
 	size_t base;
 
-	setup();
+	mem_harness_setup();
 	c = kmem_cache_create("big3000", 3000, 0, 0, NULL, NULL, NULL);
 	HT_ASSERT(c && !c->in_page);
 	base = pages_in_use();
@@ -264,7 +168,7 @@ HTEST(slab_ctor_dtor_object_caching)
 	struct kmem_cache *c;
 	struct thing *t[300];
 
-	setup();
+	mem_harness_setup();
 	c = kmem_cache_create("thing", sizeof(struct thing), 0, 0, thing_ctor,
 	                      thing_dtor, NULL);
 	HT_ASSERT(c);
@@ -297,7 +201,7 @@ HTEST(slab_magazines_and_drain)
 	struct kmem_cache_stats st;
 	void *p[100], *again;
 
-	setup();
+	mem_harness_setup();
 	c = kmem_cache_create("mag", 64, 0, 0, NULL, NULL, NULL);
 	for (int i = 0; i < 100; i++)
 		p[i] = kmem_cache_alloc(c, MEM_ATOMIC);
@@ -332,13 +236,13 @@ HTEST(slab_destroy_reports_leaks)
 	const char *out;
 	void *p[3];
 
-	setup();
+	mem_harness_setup();
 	c = kmem_cache_create("leaky", 100, 0, 0, NULL, NULL, NULL);
 	for (int i = 0; i < 3; i++)
 		p[i] = kmem_cache_alloc(c, MEM_ATOMIC);
-	capture_begin();
+	htest_capture_begin();
 	HT_ASSERT_EQ(kmem_cache_destroy(c), -EBUSY);
-	out = capture_end();
+	out = htest_capture_end();
 	HT_ASSERT_MSG(strstr(out, "leaky") && strstr(out, "3 objects still in use"),
 	              "got: %s", out);
 	HT_ASSERT_EQ(cstats(c).nr_in_use, 3);
@@ -352,7 +256,7 @@ HTEST(slab_free_foreign_object_panics)
 	struct kmem_cache *a, *b;
 	void *p;
 
-	setup();
+	mem_harness_setup();
 	a = kmem_cache_create("a", 32, 0, 0, NULL, NULL, NULL);
 	b = kmem_cache_create("b", 48, 0, 0, NULL, NULL, NULL);
 	p = kmem_cache_alloc(a, MEM_ATOMIC);
@@ -365,7 +269,7 @@ HTEST(slab_free_misaligned_object_panics)
 	struct kmem_cache *a;
 	char *p;
 
-	setup();
+	mem_harness_setup();
 	a = kmem_cache_create("a", 32, 0, 0, NULL, NULL, NULL);
 	p = kmem_cache_alloc(a, MEM_ATOMIC);
 	htest_expect_panic();
@@ -377,7 +281,7 @@ HTEST(slab_offpage_double_free_panics)
 	struct kmem_cache *c;
 	void *p;
 
-	setup();
+	mem_harness_setup();
 	c = kmem_cache_create("nomags", 2000, 0, KMC_NOMAGS, NULL, NULL, NULL);
 	p = kmem_cache_alloc(c, MEM_ATOMIC);
 	kmem_cache_free(c, p);
@@ -390,25 +294,25 @@ HTEST(slab_bad_flags_and_args)
 	struct kmem_cache *c;
 	const char *out;
 
-	setup();
+	mem_harness_setup();
 	c = kmem_cache_create("f", 32, 0, 0, NULL, NULL, NULL);
-	capture_begin();
+	htest_capture_begin();
 	HT_ASSERT(!kmem_cache_alloc(c, 0));
 	HT_ASSERT(!kmem_cache_alloc(c, MEM_WAIT | MEM_ATOMIC));
 	HT_ASSERT(!kmem_cache_create("z", 0, 0, 0, NULL, NULL, NULL));
 	HT_ASSERT(!kmem_cache_create("z", 8, 24, 0, NULL, NULL, NULL));
 	HT_ASSERT(!kmem_cache_create("z", 8, 0, KMC_NOTOUCH, thing_ctor, NULL,
 	                             NULL));
-	out = capture_end();
+	out = htest_capture_end();
 	HT_ASSERT_MSG(strstr(out, "exactly one of MEM_WAIT"), "got: %s", out);
 	HT_ASSERT_EQ(cstats(c).nr_allocs, 0);
 }
 
 HTEST(slab_create_before_init_fails)
 {
-	capture_begin();
+	htest_capture_begin();
 	HT_ASSERT(!kmem_cache_create("early", 32, 0, 0, NULL, NULL, NULL));
-	HT_ASSERT(strstr(capture_end(), "before kmem_init"));
+	HT_ASSERT(strstr(htest_capture_end(), "before kmem_init"));
 }
 
 HTEST(slab_notouch_on_addresses_without_memory)
@@ -417,7 +321,7 @@ HTEST(slab_notouch_on_addresses_without_memory)
 	struct kmem_cache *c;
 	void *p[500];
 
-	setup();
+	mem_harness_setup();
 	/* Nothing is mapped at these addresses: touching one would fault. */
 	ids = arena_create("ids", (void *)0x1000, 0x100000, 16, NULL, NULL, NULL,
 	                   0, MEM_WAIT);
@@ -451,7 +355,7 @@ HTEST(slab_exhaustion_atomic_and_wait)
 	void *mem = aligned_alloc(PGSIZE, 4 * PGSIZE), *p, *last = NULL;
 	int n = 0;
 
-	setup();
+	mem_harness_setup();
 	HT_ASSERT_EQ(arena_init(&tiny, "tiny", mem, 4 * PGSIZE, PGSIZE, NULL,
 	                        NULL, NULL, 0, MEM_WAIT), 0);
 	wait_cache = kmem_cache_create("w", 1000, 0, 0, NULL, NULL, &tiny);
@@ -480,7 +384,7 @@ HTEST(slab_walk)
 {
 	struct kmem_cache *c, *found = NULL;
 
-	setup();
+	mem_harness_setup();
 	c = kmem_cache_create("findme", 32, 0, 0, NULL, NULL, NULL);
 	kmem_cache_for_each(find_cache, &found);
 	HT_ASSERT(found == c);
@@ -533,8 +437,7 @@ static void *stress_thread(void *arg)
 
 	htest_core_id = (uintptr_t)arg;
 	for (int it = 0; it < STRESS_ITERS; it++) {
-		seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
-		int i = seed % NR_SLOTS;
+		int i = htest_rand_r(&seed) % NR_SLOTS;
 
 		if (slot[i]) {
 			obj_check(slot[i], stress_sizes[cls[i]]);
@@ -567,7 +470,7 @@ HTEST(slab_stress_many_cores)
 	pthread_t t[NR_THREADS];
 	size_t base;
 
-	setup();
+	mem_harness_setup();
 	for (int i = 0; i < 5; i++)
 		stress_caches[i] = kmem_cache_create("stress", stress_sizes[i], 0, 0,
 		                                     NULL, NULL, NULL);
