@@ -36,6 +36,7 @@
 #pragma once
 
 #include <arch/kthread.h>
+#include <err.h>
 #include <kref.h>
 #include <list.h>
 #include <percpu.h>
@@ -75,6 +76,7 @@ struct kthread {
 	uint32_t sleep_intr;            /* [s] KT_INTR_* */
 	const void *abort_key;          /* [g] see rendez_abort_register */
 	struct list_head abort_link;    /* [g] */
+	struct errstate err;            /* [c] error stack (err.h); own kthread only */
 };
 
 static inline struct kthread *kthread_current(void)

@@ -6,17 +6,18 @@
  * Exit status: 0 if every test passed, 1 otherwise.
  *
  * Also the helpers tests share: stderr capture (fd 2 redirected into a
- * tmpfile; every failure path - htest_fail, a kernel panic, a sanitizer
- * report - first restores fd 2 and echoes what was captured, so nothing is
- * lost from the log) and a seeded xorshift64 generator.
+ * tmpfile, whose text any failure echoes into the log, so nothing that a
+ * failing test printed is lost) and a seeded xorshift64 generator.
  */
 #include "htest.h"
 
+#include <fcntl.h>
 #include <libgen.h>
-#include <sanitizer/common_interface_defs.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,69 +78,111 @@ int htest_panic_expected(void)
 
 /* ------------------------------------------------------------ capture --- */
 
-void htest_capture_begin(void)
+/*
+ * One tmpfile per run, opened by main() in append mode and emptied before
+ * each test.  A test's child points fd 2 at it from htest_capture_begin()
+ * to htest_capture_end(), which empties it again.  So when a child dies
+ * while capturing - a sanitizer report, a signal, the time limit - the file
+ * still holds what was captured, and run_one() echoes it into the log.
+ * htest_fail() and _panic() echo it themselves (htest_capture_abort), so
+ * that their own message comes after it.
+ */
+static struct {
+	int fd;                 /* the capture file */
+	int saved_fd;           /* the real stderr while capturing, else -1 */
+	char *text;             /* the last capture's text (heap), or NULL */
+} capture = { .fd = -1, .saved_fd = -1 };
+
+static void capture_open(void)
 {
-	if (capture.file)
-		htest_fail(__FILE__, __LINE__, "htest_capture_begin: already capturing");
-	fflush(stderr);
-	capture.file = tmpfile();
-	if (!capture.file)
-		htest_fail(__FILE__, __LINE__, "htest_capture_begin: tmpfile failed");
-	capture.saved_fd = dup(2);
-	if (capture.saved_fd < 0 || dup2(fileno(capture.file), 2) != 2) {
-		fclose(capture.file);
-		capture.file = NULL;
-		htest_fail(__FILE__, __LINE__, "htest_capture_begin: cannot redirect fd 2");
+	FILE *f = tmpfile();
+
+	if (!f || fcntl(fileno(f), F_SETFL, O_APPEND) != 0) {
+		perror("htest: capture file");
+		exit(2);
 	}
+	capture.fd = fileno(f);         /* f stays open for the whole run */
 }
 
-/* Reads the whole capture file into capture.text (NULL if it cannot). */
+static void capture_empty(void)
+{
+	if (ftruncate(capture.fd, 0) != 0)
+		perror("htest: emptying the capture file");
+}
+
+/* The capture file's whole text into capture.text (NULL if it cannot). */
 static void capture_read(void)
 {
-	long n;
+	struct stat st;
+	ssize_t n;
 
 	free(capture.text);
 	capture.text = NULL;
-	if (fseek(capture.file, 0, SEEK_END) != 0 || (n = ftell(capture.file)) < 0)
+	if (fstat(capture.fd, &st) != 0 || !(capture.text = malloc(st.st_size + 1)))
 		return;
-	capture.text = malloc((size_t)n + 1);
-	if (!capture.text)
-		return;
-	rewind(capture.file);
-	capture.text[fread(capture.text, 1, (size_t)n, capture.file)] = '\0';
+	n = pread(capture.fd, capture.text, st.st_size, 0);
+	capture.text[n > 0 ? n : 0] = '\0';
 }
 
-/* Puts the real stderr back and collects the text; false if not capturing. */
-static int capture_stop(void)
+/* Copies the capture file, if not empty, to stderr. */
+static void capture_echo(void)
 {
-	if (!capture.file)
-		return 0;
+	char buf[4096];
+	ssize_t n;
+	off_t off = 0;
+
+	fflush(stderr);
+	if (lseek(capture.fd, 0, SEEK_END) <= 0)
+		return;
+	fputs("--- captured output:\n", stderr);
+	while ((n = pread(capture.fd, buf, sizeof(buf), off)) > 0) {
+		fwrite(buf, 1, n, stderr);
+		off += n;
+	}
+	fputs("--- end of captured output\n", stderr);
+	fflush(stderr);
+}
+
+/* Points fd 2 back at the real stderr; false if not capturing. */
+static bool capture_restore(void)
+{
+	if (capture.saved_fd < 0)
+		return false;
 	fflush(stderr);
 	dup2(capture.saved_fd, 2);
 	close(capture.saved_fd);
 	capture.saved_fd = -1;
-	capture_read();
-	fclose(capture.file);
-	capture.file = NULL;
-	return 1;
+	return true;
+}
+
+void htest_capture_begin(void)
+{
+	if (capture.saved_fd >= 0)
+		htest_fail(__FILE__, __LINE__, "htest_capture_begin: already capturing");
+	fflush(stderr);
+	capture_empty();
+	capture.saved_fd = dup(2);
+	if (capture.saved_fd < 0)
+		htest_fail(__FILE__, __LINE__, "htest_capture_begin: dup: %m");
+	if (dup2(capture.fd, 2) != 2)
+		htest_fail(__FILE__, __LINE__, "htest_capture_begin: dup2: %m");
 }
 
 const char *htest_capture_end(void)
 {
-	if (!capture_stop())
+	if (!capture_restore())
 		htest_fail(__FILE__, __LINE__, "htest_capture_end: not capturing");
+	capture_read();
+	capture_empty();
 	return capture.text ? capture.text : "";
 }
 
 void htest_capture_abort(void)
 {
-	if (!capture_stop())
+	if (!capture_restore())
 		return;
-	fputs("--- captured output:\n", stderr);
-	if (capture.text)
-		fputs(capture.text, stderr);
-	fputs("--- end of captured output\n", stderr);
-	fflush(stderr);
+	capture_echo();
+	capture_empty();
 }
 
 /* ------------------------------------------------------------- random --- */
@@ -162,12 +205,29 @@ uint64_t htest_rand(void)
 
 /* ------------------------------------------------------------- runner --- */
 
+/* Prints why test i failed, after what it was capturing when it died. */
+static void report_failure(int i, int status)
+{
+	capture_echo();
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+		printf("host: FAIL %s.%s: expected a panic that never came\n",
+		       suite, tests[i].name);
+	else if (WIFSIGNALED(status))
+		printf("host: FAIL %s.%s: killed by signal %d%s\n", suite,
+		       tests[i].name, WTERMSIG(status),
+		       WTERMSIG(status) == SIGALRM ? " (timeout)" : "");
+	else
+		printf("host: FAIL %s.%s: exit status %d (see messages above)\n",
+		       suite, tests[i].name, WEXITSTATUS(status));
+}
+
 static int run_one(int i)
 {
 	int status;
 	pid_t pid;
 
 	fflush(stdout);
+	capture_empty();
 	pid = fork();
 	if (pid < 0) {
 		perror("fork");
@@ -186,16 +246,7 @@ static int run_one(int i)
 		printf("host: PASS %s.%s\n", suite, tests[i].name);
 		return 1;
 	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
-		printf("host: FAIL %s.%s: expected a panic that never came\n",
-		       suite, tests[i].name);
-	else if (WIFSIGNALED(status))
-		printf("host: FAIL %s.%s: killed by signal %d%s\n", suite,
-		       tests[i].name, WTERMSIG(status),
-		       WTERMSIG(status) == SIGALRM ? " (timeout)" : "");
-	else
-		printf("host: FAIL %s.%s: exit status %d (see messages above)\n",
-		       suite, tests[i].name, WEXITSTATUS(status));
+	report_failure(i, status);
 	return 0;
 }
 
@@ -215,7 +266,7 @@ int main(int argc, char **argv)
 
 	suite = basename(argv[0]);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	__sanitizer_set_death_callback(htest_capture_abort);
+	capture_open();
 	for (int i = 0; i < nr_tests; i++)
 		if (wanted(tests[i].name, argc, argv) && !run_one(i))
 			failed++;
