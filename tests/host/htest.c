@@ -32,13 +32,6 @@ static int nr_tests;
 static const char *suite = "host";
 static int expecting_panic;
 
-static struct {
-	FILE *file;             /* NULL when not capturing */
-	int saved_fd;           /* the real stderr */
-	char *text;             /* the last capture's text (heap) */
-} capture = { .saved_fd = -1 };
-
-static uint64_t rand_state = HTEST_RAND_SEED;
 
 void htest_register(const char *name, htest_fn fn)
 {
@@ -186,6 +179,8 @@ void htest_capture_abort(void)
 }
 
 /* ------------------------------------------------------------- random --- */
+
+static uint64_t rand_state = HTEST_RAND_SEED;
 
 uint64_t htest_rand_r(uint64_t *state)
 {
