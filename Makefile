@@ -11,6 +11,7 @@
 #   make check      install, build, run every test; last line "N passed, N failed"
 #   make iso        GRUB2 rescue ISO for BIOS and UEFI (obj/vireo.iso)
 #   make hosttest   host unit tests only (ASan + UBSan)
+#   make fuzz       build and run the libFuzzer targets (tests/fuzz), 20 s each
 #   make defconfig / menuconfig / clean
 #   V=1             show the commands
 
@@ -23,7 +24,7 @@ Q := @
 endif
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel iso run check hosttest ktest defconfig menuconfig clean deps
+.PHONY: all kernel iso run check hosttest fuzz ktest defconfig menuconfig clean deps
 .DELETE_ON_ERROR:
 
 # ---------------------------------------------------------------- set-up ---
@@ -57,7 +58,7 @@ menuconfig: $(DEPS_OK) .config
 
 # ---------------------------------------------------------------- kernel ---
 
-KERN_DIRS := kern/arch/x86 kern/src kern/src/ktest kern/drivers/acpi
+KERN_DIRS := kern/arch/x86 kern/src kern/src/ns kern/src/ktest kern/drivers/acpi kern/drivers/dev
 
 define read_kbuild
 obj-y :=
@@ -118,13 +119,26 @@ $(O)/kern/ksymtab.o $(O)/kern/ksymtab-empty.o: $(O)/kern/%.o: $(O)/kern/%.S
 kernel: $(KERNEL)
 all: $(DEPS_OK) $(KERNEL)
 
+# ------------------------------------------------------------- initramfs ---
+
+# The root file system #kfs loads at boot (the first boot module): the
+# folder initramfs/ packed as newc cpio.  scripts/qemu.sh passes it with
+# -initrd, the ISO carries it as a module2.
+INITRAMFS := $(O)/initramfs.cpio
+INITRAMFS_SRCS := $(shell find initramfs -type d -o -type f 2>/dev/null)
+$(INITRAMFS): tools/mkinitramfs.py $(INITRAMFS_SRCS) | $(DEPS_OK)
+	@echo "  CPIO    $@"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)python3 tools/mkinitramfs.py initramfs $@
+all: $(INITRAMFS)
+
 # ------------------------------------------------------------------- ISO ---
 
 ISO := $(O)/vireo.iso
 iso: $(ISO)
-$(ISO): $(KERNEL) scripts/mkiso.sh | $(DEPS_OK)
+$(ISO): $(KERNEL) $(INITRAMFS) scripts/mkiso.sh | $(DEPS_OK)
 	@echo "  ISO     $@"
-	$(Q)scripts/mkiso.sh $(KERNEL) $@ ""
+	$(Q)scripts/mkiso.sh $(KERNEL) $@ "" $(INITRAMFS)
 
 # ----------------------------------------------------------------- tests ---
 
@@ -146,13 +160,41 @@ endef
 $(foreach s,$(HOST_SUITES),$(eval $(call host_suite,$(s))))
 HOST_BINS := $(addprefix $(O)/host/,$(HOST_SUITES))
 
+# libFuzzer targets: tests/fuzz/<name>.mk declares one, like a host suite:
+#	FUZZ_TARGETS += name
+#	name_FUZZ_SRCS := kern/src/foo.c        (the code under test)
+#	name_FUZZ_CFLAGS := (optional)
+# and tests/fuzz/<name>.c defines LLVMFuzzerTestOneInput.  Each builds to
+# obj/fuzz/<name>; scripts/check.sh runs each for FUZZ_TIME seconds (20),
+# keeping its corpus in obj/fuzz/<name>-corpus/ and any crash input as
+# obj/fuzz/<name>-crash-*.
+FUZZ_TARGETS :=
+include $(sort $(wildcard tests/fuzz/*.mk))
+
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -include tests/host/host_config.h \
+	-Itests/host -Itests/host/arch -Ikern/include -Ikern/arch/x86
+
+define fuzz_target
+$(O)/fuzz/$(1): tests/fuzz/$(1).c tests/fuzz/$(1).mk $$($(1)_FUZZ_SRCS) $$(wildcard kern/include/*.h) | $(DEPS_OK)
+	@echo "  FUZZCC  $$@"
+	$(Q)mkdir -p $$(dir $$@)
+	$(Q)clang $(FUZZ_CFLAGS) $$($(1)_FUZZ_CFLAGS) -o $$@ tests/fuzz/$(1).c $$($(1)_FUZZ_SRCS)
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_target,$(t))))
+FUZZ_BINS := $(addprefix $(O)/fuzz/,$(FUZZ_TARGETS))
+
 hosttest: $(HOST_BINS)
 	$(Q)scripts/check.sh --host-only $(HOST_BINS)
 
-check: $(DEPS_OK) $(KERNEL) $(HOST_BINS)
-	$(Q)scripts/check.sh $(HOST_BINS)
+fuzz: $(FUZZ_BINS)
+	$(Q)scripts/check.sh --fuzz-only $(FUZZ_BINS)
 
-run: $(DEPS_OK) $(KERNEL)
+check: $(DEPS_OK) $(KERNEL) $(INITRAMFS) $(HOST_BINS) $(FUZZ_BINS)
+	$(Q)FUZZ_BINS="$(FUZZ_BINS)" scripts/check.sh $(HOST_BINS)
+
+run: $(DEPS_OK) $(KERNEL) $(INITRAMFS)
 	$(Q)scripts/qemu.sh --interactive $(RUNARGS)
 
 clean:

@@ -1,22 +1,33 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# check.sh - the test runner behind 'make check' and 'make hosttest'.
+# check.sh - the test runner behind 'make check', 'make hosttest' and
+# 'make fuzz'.
 #
 #   scripts/check.sh [--host-only] HOST_BINARY...
+#   scripts/check.sh --fuzz-only FUZZ_BINARY...
 #
-# Runs every host unit-test binary, then (unless --host-only) boots the kernel
-# under QEMU in every configuration of scripts/run-ktests.sh and runs the
-# ktests in each, then the console end-to-end tests (tools/e2e_console.py).  Every test prints a line "<kind>: PASS name" or
-# "<kind>: FAIL name: why"; this script counts them, prints the failures
-# again at the end, and closes with the one line
+# Runs every host unit-test binary, then the libFuzzer binaries named in
+# $FUZZ_BINS (or the arguments, with --fuzz-only) for $FUZZ_TIME seconds each
+# (default 20), in parallel: "fuzz: PASS name", or "fuzz: FAIL name: why" with
+# the crashing input kept as obj/fuzz/<name>-crash-*.  Then, unless
+# --host-only or --fuzz-only, it boots the kernel under QEMU in every
+# configuration of scripts/run-ktests.sh and runs the ktests in each, then the
+# console end-to-end tests (tools/e2e_console.py); the documentation's cited
+# paths are checked too (scripts/doclint.py, "doc:" lines).  Every test prints a line
+# "<kind>: PASS name" or "<kind>: FAIL name: why"; this script counts them,
+# prints the failures again at the end, and closes with the one line
 #	N passed, N failed
 # exiting non-zero if anything failed.  Logs go to obj/test-logs/.
 set -u
 
 host_only=0
+fuzz_only=0
 if [ "${1:-}" = "--host-only" ]; then
 	host_only=1
+	shift
+elif [ "${1:-}" = "--fuzz-only" ]; then
+	fuzz_only=1
 	shift
 fi
 
@@ -39,7 +50,55 @@ run_host_suites() {
 	done
 }
 
-run_host_suites "$@"
+# One fuzz target, bounded: prints its verdict line.  libFuzzer exits 0 when
+# the time is up with no finding; a crash, leak, timeout or failed check in
+# the harness exits non-zero after writing the input to the artifact prefix.
+run_one_fuzzer() {
+	local bin=$1 name log corpus rc crash why
+	name=$(basename "$bin")
+	log=$LOGDIR/fuzz-$name.log
+	corpus=obj/fuzz/$name-corpus
+	mkdir -p "$corpus"
+	rm -f obj/fuzz/"$name"-crash-* obj/fuzz/"$name"-leak-* obj/fuzz/"$name"-timeout-*
+	timeout $((FUZZ_TIME + 60)) "$bin" -max_total_time="$FUZZ_TIME" \
+		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		-artifact_prefix=obj/fuzz/"$name"- "$corpus" > "$log" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		echo "fuzz: PASS $name"
+		return
+	fi
+	crash=$(ls -t obj/fuzz/"$name"-crash-* obj/fuzz/"$name"-leak-* \
+		obj/fuzz/"$name"-timeout-* 2>/dev/null | head -1)
+	why=$(grep -m1 -E 'fuzz check failed|ERROR: |runtime error|SUMMARY' "$log" |
+		sed 's/^==[0-9]*==//')
+	[ "$rc" -eq 124 ] && why="did not stop after ${FUZZ_TIME}s"
+	echo "fuzz: FAIL $name: ${why:-exit status $rc} (input: ${crash:-none}, log: $log)"
+}
+
+run_fuzzers() {
+	local bin i=0 pids=()
+	for bin in "$@"; do
+		run_one_fuzzer "$bin" > "$LOGDIR/fuzz-verdict-$i" &
+		pids+=($!)
+		i=$((i + 1))
+	done
+	[ "${#pids[@]}" -gt 0 ] && wait "${pids[@]}"
+	for ((i = 0; i < ${#pids[@]}; i++)); do
+		cat "$LOGDIR/fuzz-verdict-$i" >> "$RESULTS"
+		grep -E '^fuzz: FAIL ' "$LOGDIR/fuzz-verdict-$i"
+		rm -f "$LOGDIR/fuzz-verdict-$i"
+	done
+}
+
+FUZZ_TIME=${FUZZ_TIME:-20}
+if [ "$fuzz_only" -eq 1 ]; then
+	run_fuzzers "$@"
+else
+	run_host_suites "$@"
+	# shellcheck disable=SC2086
+	[ "$host_only" -eq 0 ] && run_fuzzers ${FUZZ_BINS:-}
+fi
 run_e2e() {
 	local log=$LOGDIR/e2e-console.log out
 	out=$(timeout 400 python3 tools/e2e_console.py obj/kern/vireo "$log")
@@ -49,7 +108,8 @@ run_e2e() {
 	fi
 }
 
-if [ "$host_only" -eq 0 ]; then
+if [ "$host_only" -eq 0 ] && [ "$fuzz_only" -eq 0 ]; then
+	python3 scripts/doclint.py >> "$RESULTS"
 	scripts/run-ktests.sh >> "$RESULTS"
 	run_e2e
 fi

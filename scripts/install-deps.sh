@@ -11,6 +11,7 @@ set -eu
 
 PACKAGES="
 binutils
+clang
 cpio
 gcc
 gdb
@@ -19,6 +20,7 @@ grub-efi-amd64-bin
 grub-pc-bin
 kconfig-frontends-nox
 libasan8
+libclang-rt-14-dev
 libubsan1
 make
 mtools

@@ -14,11 +14,15 @@
 #     --log FILE         serial output to FILE (non-interactive)
 #     --timeout SECS     kill QEMU after SECS (non-interactive; exit 124)
 #
+# With -kernel, the initramfs ($INITRAMFS, default obj/initramfs.cpio) goes
+# in as the first boot module (-initrd) when the file exists; an ISO
+# carries its own (scripts/mkiso.sh).
 # The isa-debug-exit device is always present: a test boot exits with 1
 # when everything passed and 3 otherwise (DESIGN.md §12).
 set -euo pipefail
 
 KERNEL=${KERNEL:-obj/kern/vireo}
+INITRAMFS=${INITRAMFS:-obj/initramfs.cpio}
 smp=4 mem=1G append="" iso="" uefi=0 machine=q35 log="" timeout_s=0 interactive=0
 extra=()
 while [ $# -gt 0 ]; do
@@ -51,6 +55,7 @@ if [ -n "$iso" ]; then
 	fi
 else
 	args+=(-kernel "$KERNEL")
+	[ -f "$INITRAMFS" ] && args+=(-initrd "$INITRAMFS")
 	[ -n "$append" ] && args+=(-append "$append")
 fi
 

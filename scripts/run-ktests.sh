@@ -32,7 +32,7 @@ configs=(
 )
 
 mkdir -p obj/test
-if ! scripts/mkiso.sh obj/kern/vireo obj/test/vireo-ktest.iso "ktest=$SEL" 2>"$LOGDIR/mkiso.log"; then
+if ! scripts/mkiso.sh obj/kern/vireo obj/test/vireo-ktest.iso "ktest=$SEL" obj/initramfs.cpio 2>"$LOGDIR/mkiso.log"; then
 	echo "ktest-iso: FAIL build: grub-mkrescue failed (see $LOGDIR/mkiso.log)"
 fi
 

@@ -42,6 +42,15 @@ struct boot_info {
 
 extern struct boot_info boot_info;
 
+/*
+ * How bootinfo.c reads the loader's structures: returns a pointer to
+ * [pa, pa+len) or NULL when that range is not readable.  The kernel's
+ * default is the boot direct map below BOOT_MAP_SIZE; host tests install a
+ * map of fake physical memory.  NULL restores the default.
+ */
+typedef const void *(*boot_map_fn)(physaddr_t pa, size_t len);
+void bootinfo_set_map(boot_map_fn fn);
+
 /* Parses the loader's information; returns 0 or a negative errno. */
 int bootinfo_parse(uint32_t magic, physaddr_t info_pa);
 

@@ -29,6 +29,11 @@ uint64_t kmesg_end(void);
  * waits; before interrupts are routed it polls the UART directly. */
 void console_input(int c);
 int console_getc_nonblock(void);
+/* For a blocking reader (#cons/stdin): wake() is called (any context, IRQ
+ * included; it must not block) after each byte is queued; NULL clears it.
+ * console_input_pending() says, without a lock, whether a byte waits. */
+void console_set_input_wake(void (*wake)(void));
+bool console_input_pending(void);
 void console_irq_init(void);
 
 /* Set once a panic starts: printk stops waiting for the lock. */

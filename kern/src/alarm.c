@@ -101,13 +101,16 @@ static void tchain_arm_kmsg(uint64_t tc, uint64_t a1, uint64_t a2)
 /* tc->lock held; returns true if a became the head. */
 static bool __tchain_insert(struct timer_chain *tc, struct alarm_waiter *a)
 {
+	struct list_head *at = &tc->waiters;     /* insert before this */
 	struct alarm_waiter *pos;
 
 	list_for_each_entry(pos, &tc->waiters, link) {
-		if (a->deadline < pos->deadline)
+		if (a->deadline < pos->deadline) {
+			at = &pos->link;
 			break;
+		}
 	}
-	list_link_between(&a->link, pos->link.prev, &pos->link);
+	list_add_tail(&a->link, at);
 	return tc->waiters.next == &a->link;
 }
 

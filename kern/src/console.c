@@ -128,9 +128,11 @@ static uint32_t console_in_head, console_in_tail;   /* guarded by console_in_loc
 static spinlock_t console_in_lock = SPINLOCK_INITIALIZER("console_in");
 static uint64_t console_in_dropped;
 static bool console_irq_on;
+static void (*console_input_wake)(void);         /* set by #cons, any time */
 
 void console_input(int c)
 {
+	void (*wake)(void);
 	uint64_t flags;
 
 	if (monitor_check_hotkey(c))
@@ -141,6 +143,19 @@ void console_input(int c)
 	else
 		console_in_dropped++;
 	spin_unlock_irqrestore(&console_in_lock, flags);
+	wake = READ_ONCE(console_input_wake);
+	if (wake)
+		wake();
+}
+
+void console_set_input_wake(void (*wake)(void))
+{
+	WRITE_ONCE(console_input_wake, wake);
+}
+
+bool console_input_pending(void)
+{
+	return READ_ONCE(console_in_head) != READ_ONCE(console_in_tail);
 }
 
 int console_getc_nonblock(void)

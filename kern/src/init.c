@@ -12,6 +12,7 @@
  *   platform     ACPI (or MP tables), LAPIC, IOAPIC, HPET, TSC
  *   smp          start every other core
  *   kernel core  kernel messages, kthreads, alarms
+ *   name space   every device's reset and init, the kernel's name space
  *   then         the ktests named by ktest=..., or the monitor
  */
 #include <arch/trap.h>
@@ -25,6 +26,7 @@
 #include <percpu.h>
 #include <printk.h>
 #include <qemu.h>
+#include <sysfile.h>
 #include <time.h>
 
 static const char *const known_options[] = {
@@ -66,6 +68,7 @@ void kernel_main(uint32_t magic, physaddr_t info_pa)
 	smp_boot();
 	kernel_core_init();
 	console_irq_init();
+	ns_init();
 
 	ktest_sel = cmdline_get(&boot_cmdline, "ktest");
 	if (ktest_sel)

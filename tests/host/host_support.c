@@ -42,11 +42,9 @@ void _panic(const char *file, int line, const char *fmt, ...)
 	if (htest_panic_expected())
 		_exit(0);
 	htest_capture_abort();
-	fprintf(stderr, "kernel panic at %s:%d: ", file, line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	htest_vreport("kernel panic at ", file, line, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	_exit(2);
 }
 
@@ -54,11 +52,9 @@ void _warn(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "kernel warning at %s:%d: ", file, line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	htest_vreport("kernel warning at ", file, line, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* The kstring suite renames the kernel's strlcpy (-Dstrlcpy=k_strlcpy). */

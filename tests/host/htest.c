@@ -49,13 +49,19 @@ void htest_fail(const char *file, int line, const char *fmt, ...)
 	va_list ap;
 
 	htest_capture_abort();
-	fprintf(stderr, "%s:%d: ", file, line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	htest_vreport("", file, line, fmt, ap);
 	va_end(ap);
+	_exit(1);
+}
+
+void htest_vreport(const char *what, const char *file, int line,
+                   const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s%s:%d: ", what, file, line);
+	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	fflush(stderr);
-	_exit(1);
 }
 
 void htest_expect_panic(void)

@@ -26,6 +26,7 @@
  */
 #pragma once
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,10 @@ void htest_fail(const char *file, int line, const char *fmt, ...)
 		              "%s == %s: \"%s\" != \"%s\"", #a, #b,        \
 		              _a ? _a : "(null)", _b ? _b : "(null)");     \
 	} while (0)
+
+/* Prints "<what><file>:<line>: <message>" and a newline to stderr. */
+void htest_vreport(const char *what, const char *file, int line,
+                   const char *fmt, va_list ap);
 
 /* Expects the code under test to panic (kernel assert/panic) in this test. */
 void htest_expect_panic(void);

@@ -63,6 +63,16 @@ static void put_simple_madt(uint64_t pa, int n)
 	tb_place(&t, pa);
 }
 
+/* A fresh image with a two-CPU MADT listed by an RSDT; the test adds an RSDP. */
+static void put_madt_and_rsdt(void)
+{
+	static const uint32_t tabs[] = { MADT_PA };
+
+	img_reset();
+	put_simple_madt(MADT_PA, 2);
+	img_rsdt(RSDT_PA, tabs, 1);
+}
+
 /* RSDP v1 in the BIOS area -> RSDT -> the given tables. */
 static void put_v1_root(const uint32_t *tables, int n)
 {
@@ -125,13 +135,10 @@ HTEST(rsdp_hint_from_boot_loader)
 
 HTEST(rsdp_v1_hint_of_20_bytes)
 {
-	uint32_t tabs[] = { MADT_PA };
 	uint8_t rsdp[36];
 	uint8_t *hint = malloc(20);
 
-	img_reset();
-	put_simple_madt(MADT_PA, 2);
-	img_rsdt(RSDT_PA, tabs, 1);
+	put_madt_and_rsdt();
 	rsdp_bytes(rsdp, 0, RSDT_PA, 0);
 	memcpy(hint, rsdp, 20);
 	HT_ASSERT_EQ(acpi_init(&pi, hint, 20), 0);
@@ -158,12 +165,9 @@ HTEST(rsdp_bad_hint_falls_back_to_scan)
 
 HTEST(rsdp_bad_checksum_scan_goes_on)
 {
-	uint32_t tabs[] = { MADT_PA };
 	const char *log;
 
-	img_reset();
-	put_simple_madt(MADT_PA, 2);
-	img_rsdt(RSDT_PA, tabs, 1);
+	put_madt_and_rsdt();
 	img_rsdp(0xe0000, 0, 0x3000000, 0);
 	img_ptr(0xe0000)[8] ^= 1;             /* bad: first candidate */
 	img_rsdp(0xf0010, 0, RSDT_PA, 0);     /* good: a later one */
@@ -186,11 +190,7 @@ HTEST(rsdp_only_bad_fails_cleanly)
 
 HTEST(rsdp_in_ebda)
 {
-	uint32_t tabs[] = { MADT_PA };
-
-	img_reset();
-	put_simple_madt(MADT_PA, 2);
-	img_rsdt(RSDT_PA, tabs, 1);
+	put_madt_and_rsdt();
 	img_ptr(0x40e)[0] = 0xc0;                 /* EBDA segment 0x9fc0 */
 	img_ptr(0x40e)[1] = 0x9f;
 	img_rsdp(0x9fc00 + 0x30, 0, RSDT_PA, 0);
@@ -245,12 +245,9 @@ HTEST(rsdp_v2_bad_length_falls_back_to_rsdt)
 
 HTEST(xsdt_outside_memory_falls_back_to_rsdt)
 {
-	uint32_t rtabs[] = { MADT_PA };
 	const char *log;
 
-	img_reset();
-	put_simple_madt(MADT_PA, 2);
-	img_rsdt(RSDT_PA, rtabs, 1);
+	put_madt_and_rsdt();
 	img_rsdp(RSDP_PA, 2, RSDT_PA, 0x80000000ull);
 	HT_ASSERT_EQ(CAPTURED(acpi_init(&pi, NULL, 0)), 0);
 	log = cap_log;
@@ -262,11 +259,7 @@ HTEST(xsdt_outside_memory_falls_back_to_rsdt)
 
 HTEST(xsdt_with_wrong_signature_falls_back)
 {
-	uint32_t rtabs[] = { MADT_PA };
-
-	img_reset();
-	put_simple_madt(MADT_PA, 2);
-	img_rsdt(RSDT_PA, rtabs, 1);
+	put_madt_and_rsdt();
 	img_rsdp(RSDP_PA, 2, RSDT_PA, MADT_PA);  /* "XSDT" is really the MADT */
 	HT_ASSERT_EQ(acpi_init(&pi, NULL, 0), 0);
 	HT_ASSERT_EQ(pi.nr_cpus, 2);

@@ -51,6 +51,13 @@ static struct arena *space_arena(size_t quantum, int flags)
 	return a;
 }
 
+/* Most tests' start: the host page arena, then a 16-byte-quantum space. */
+static struct arena *setup_space(void)
+{
+	mem_harness_setup();
+	return space_arena(16, MEM_WAIT);
+}
+
 static void assert_pristine(struct arena *a, size_t total)
 {
 	struct arena_stats st;
@@ -70,8 +77,7 @@ HTEST(arena_alloc_free_coalesce)
 	struct arena *a;
 	void *p[64];
 
-	mem_harness_setup();
-	a = space_arena(16, MEM_WAIT);
+	a = setup_space();
 	for (int i = 0; i < 64; i++) {
 		p[i] = arena_alloc(a, 16 * (i % 7 + 1), MEM_ATOMIC);
 		HT_ASSERT(p[i]);
@@ -125,8 +131,7 @@ HTEST(arena_xalloc_phase)
 {
 	struct arena *a;
 
-	mem_harness_setup();
-	a = space_arena(16, MEM_WAIT);
+	a = setup_space();
 	for (int i = 0; i < 200; i++) {
 		size_t align = 16u << (htest_rand() % 10);
 		size_t phase = (htest_rand() % (align / 16)) * 16;
@@ -145,8 +150,7 @@ HTEST(arena_xalloc_nocross)
 	struct arena *a;
 	void *first;
 
-	mem_harness_setup();
-	a = space_arena(16, MEM_WAIT);
+	a = setup_space();
 	/* Push the free space off a boundary so nocross has work to do. */
 	first = arena_alloc(a, 48, MEM_ATOMIC);
 	HT_ASSERT_EQ((uintptr_t)first, SPACE_BASE);
@@ -173,8 +177,7 @@ HTEST(arena_xalloc_minmax)
 	size_t got = 0;
 	void *p;
 
-	mem_harness_setup();
-	a = space_arena(16, MEM_WAIT);
+	a = setup_space();
 	while ((p = arena_xalloc(a, 64, 0, 0, 0, (void *)lo, (void *)hi,
 	                         MEM_ATOMIC))) {
 		HT_ASSERT((uintptr_t)p >= lo && (uintptr_t)p + 64 <= hi);
@@ -198,8 +201,7 @@ HTEST(arena_xalloc_bad_requests)
 	struct arena *a;
 	const char *out;
 
-	mem_harness_setup();
-	a = space_arena(16, MEM_WAIT);
+	a = setup_space();
 	htest_capture_begin();
 	HT_ASSERT(!arena_xalloc(a, 16, 48, 0, 0, NULL, NULL, MEM_ATOMIC));
 	HT_ASSERT(!arena_xalloc(a, 16, 8, 0, 0, NULL, NULL, MEM_ATOMIC));
@@ -223,8 +225,7 @@ HTEST(arena_flags_must_be_one_of_two)
 	struct arena *a;
 	const char *out;
 
-	mem_harness_setup();
-	a = space_arena(16, MEM_WAIT);
+	a = setup_space();
 	htest_capture_begin();
 	HT_ASSERT(!arena_alloc(a, 16, 0));
 	HT_ASSERT(!arena_alloc(a, 16, MEM_WAIT | MEM_ATOMIC));
@@ -366,8 +367,7 @@ HTEST(arena_random_stress_coalesces)
 	int nr = 0;
 	struct arena *a;
 
-	mem_harness_setup();
-	a = space_arena(16, MEM_WAIT);
+	a = setup_space();
 	for (int iter = 0; iter < 20000; iter++) {
 		if (nr && (nr == 512 || htest_rand() % 2)) {
 			int i = htest_rand() % nr;
@@ -405,8 +405,7 @@ HTEST(arena_stats_count)
 	struct arena_stats st;
 	void *p, *q;
 
-	mem_harness_setup();
-	a = space_arena(16, MEM_WAIT);
+	a = setup_space();
 	p = arena_alloc(a, 32, MEM_ATOMIC);
 	q = arena_alloc(a, 48, MEM_ATOMIC);
 	arena_free(a, p, 32);
@@ -491,8 +490,7 @@ HTEST(arena_free_never_allocated_panics)
 	struct arena *a;
 	void *p;
 
-	mem_harness_setup();
-	a = space_arena(16, MEM_WAIT);
+	a = setup_space();
 	p = arena_alloc(a, 64, MEM_ATOMIC);
 	htest_expect_panic();
 	arena_free(a, (char *)p + 16, 16);
@@ -503,8 +501,7 @@ HTEST(arena_free_wrong_size_panics)
 	struct arena *a;
 	void *p;
 
-	mem_harness_setup();
-	a = space_arena(16, MEM_WAIT);
+	a = setup_space();
 	p = arena_alloc(a, 64, MEM_ATOMIC);
 	htest_expect_panic();
 	arena_free(a, p, 32);
@@ -515,8 +512,7 @@ HTEST(arena_double_free_panics)
 	struct arena *a;
 	void *p;
 
-	mem_harness_setup();
-	a = space_arena(16, MEM_WAIT);
+	a = setup_space();
 	p = arena_alloc(a, 64, MEM_ATOMIC);
 	arena_free(a, p, 64);
 	htest_expect_panic();

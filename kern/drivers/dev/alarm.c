@@ -1,0 +1,451 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * alarm.c - #alarm (#A): per-process timers as files.
+ *
+ *	#alarm/
+ *	    clone       opening it makes a new alarm aN; the open chan is aN/ctl
+ *	    aN/         one directory per live alarm
+ *	        ctl     r: "N\n" (the id); w: "cancel" disarms
+ *	        timer   rw  absolute deadline in ns on the kernel clock (nsec_now,
+ *	                    ns since boot); "+N" means N ns from now; 0 disarms.
+ *	                    Reads give the armed deadline, or 0.
+ *	        period  rw  ns between expirations after the first; 0: one-shot
+ *	        count   r: expirations since the last read, as "N\n"; the read
+ *	                    resets it, and blocks while it is 0 (EAGAIN on a
+ *	                    non-blocking chan); w: sets it ("0" clears)
+ *
+ * Numbers are decimal text.  A deadline in the past fires at once.  A
+ * periodic alarm that fell behind counts every period it missed and
+ * re-arms at the next future multiple, so count is the number of whole
+ * periods that passed.  Bad numbers or messages: EINVAL naming the text.
+ *
+ * Lifetime: struct kalarm lives while a chan refers to it: opening clone
+ * makes it (one reference, the open chan's); walking to aN from the top
+ * takes one (kref_get_not_zero under kalarm_lock, so a dying alarm is not
+ * found); every close drops one; the last unsets the timer and frees it.
+ * So an alarm exists only while some process keeps a file of it open.
+ * Locking: kalarm_lock (irqsave) guards the list of alarms; a->lock
+ * (irqsave, taken in the IRQ handler) guards deadline/period/count; a->wlock
+ * (a qlock) serialises writers that re-arm, since unset_alarm() may sleep.
+ * The timer is an ALARM_IRQ waiter on the writer's core: the handler only
+ * counts, re-arms and wakes readers of count.
+ */
+#include <alarm.h>
+#include <core_id.h>
+#include <err.h>
+#include <errno.h>
+#include <kmalloc.h>
+#include <kref.h>
+#include <kstring.h>
+#include <list.h>
+#include <ns.h>
+#include <printk.h>
+#include <rendez.h>
+#include <sem.h>
+#include <spinlock.h>
+#include <sysfile.h>
+#include <time.h>
+
+/* qid.path = id << 4 | kind; id 0 is the top level. */
+enum { Qtop, Qclone, Qadir, Qctl, Qtimer, Qperiod, Qcount };
+#define KA_KIND(path)   ((int)((path) & 15))
+#define KA_ID(path)     ((path) >> 4)
+#define KA_PATH(id, k)  (((uint64_t)(id) << 4) | (uint64_t)(k))
+
+struct kalarm {
+	struct kref ref;                /* [a] one per chan */
+	uint64_t id;                    /* [I] */
+	char name[24];                  /* [I] "aN" */
+	struct list_head link;          /* [kalarm_lock] */
+	spinlock_t lock;
+	uint64_t deadline;              /* [lock] 0: disarmed */
+	uint64_t period;                /* [lock] */
+	uint64_t count;                 /* [lock] expirations not yet read */
+	struct timer_chain *tc;         /* [lock] where it is armed */
+	struct alarm_waiter waiter;     /* [wlock] to set/unset */
+	struct sem wlock;               /* qlock for re-arming writers */
+	struct rendez rv;               /* readers of count */
+};
+
+static struct list_head kalarm_list = LIST_HEAD_INIT(kalarm_list);
+static spinlock_t kalarm_lock = SPINLOCK_INITIALIZER("kalarm list");
+static uint64_t kalarm_next_id = 1;     /* [kalarm_lock] */
+
+/* Entry names live here between gen() and their use: devwalk/devdirread/
+ * devstat use an entry right after gen returns, without sleeping, and
+ * kthreads are not preempted, so one buffer per core is enough. */
+static char kalarm_genbuf[MAX_CORES][24];
+
+static const char *const kalarm_file_names[] = { "ctl", "timer", "period", "count" };
+
+/* ------------------------------------------------------------ lifetime */
+
+static void kalarm_release(struct kref *r)
+{
+	struct kalarm *a = container_of(r, struct kalarm, ref);
+	uint64_t flags;
+
+	unset_alarm(a->waiter.tchain ? a->waiter.tchain : this_tchain(), &a->waiter);
+	flags = spin_lock_irqsave(&kalarm_lock);
+	list_del(&a->link);
+	spin_unlock_irqrestore(&kalarm_lock, flags);
+	kfree(a);
+}
+
+static void kalarm_put(struct kalarm *a)
+{
+	kref_put(&a->ref, kalarm_release);
+}
+
+static void kalarm_fire(struct alarm_waiter *w);
+
+static struct kalarm *kalarm_new(void)
+{
+	struct kalarm *a = kzmalloc(sizeof(*a), MEM_WAIT);
+	uint64_t flags;
+
+	if (!a)
+		error(ENOMEM, "#alarm: no memory for a new alarm");
+	kref_init(&a->ref);
+	spinlock_init(&a->lock, "kalarm");
+	sem_init(&a->wlock, 1);
+	rendez_init(&a->rv);
+	init_alarm(&a->waiter, kalarm_fire, a, ALARM_IRQ);
+	flags = spin_lock_irqsave(&kalarm_lock);
+	a->id = kalarm_next_id++;
+	list_add_tail(&a->link, &kalarm_list);
+	spin_unlock_irqrestore(&kalarm_lock, flags);
+	snprintf(a->name, sizeof(a->name), "a%llu", (unsigned long long)a->id);
+	return a;
+}
+
+/* The live alarm 'id' with a new reference, or NULL. */
+static struct kalarm *kalarm_lookup(uint64_t id)
+{
+	struct kalarm *a, *found = NULL;
+	uint64_t flags = spin_lock_irqsave(&kalarm_lock);
+
+	list_for_each_entry(a, &kalarm_list, link) {
+		if (a->id == id && kref_get_not_zero(&a->ref)) {
+			found = a;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&kalarm_lock, flags);
+	return found;
+}
+
+/* ------------------------------------------------------------ the timer */
+
+/* IRQ context: count this expiration (and any missed periods), re-arm. */
+static void kalarm_fire(struct alarm_waiter *w)
+{
+	struct kalarm *a = w->data;
+	uint64_t now = nsec_now();
+	uint64_t next = 0;
+	uint64_t flags = spin_lock_irqsave(&a->lock);
+
+	if (a->deadline) {
+		a->count++;
+		if (a->period) {
+			uint64_t missed = now > a->deadline ? (now - a->deadline) / a->period : 0;
+
+			a->count += missed;
+			a->deadline += (missed + 1) * a->period;
+			next = a->deadline;
+		} else {
+			a->deadline = 0;
+		}
+	}
+	spin_unlock_irqrestore(&a->lock, flags);
+	if (next) {
+		set_awaiter_abs(w, next);
+		set_alarm(this_tchain(), w);
+	}
+	rendez_wakeup(&a->rv);
+}
+
+/* Disarms, then arms at deadline (0: stays disarmed).  Caller holds wlock. */
+static void __kalarm_arm(struct kalarm *a, uint64_t deadline)
+{
+	uint64_t flags;
+
+	if (a->waiter.tchain)
+		unset_alarm(a->waiter.tchain, &a->waiter);
+	flags = spin_lock_irqsave(&a->lock);
+	a->deadline = deadline;
+	spin_unlock_irqrestore(&a->lock, flags);
+	if (!deadline)
+		return;
+	set_awaiter_abs(&a->waiter, deadline);
+	if (set_alarm(this_tchain(), &a->waiter) < 0)
+		warn("#alarm: a%llu was still pending after unset",
+		     (unsigned long long)a->id);
+}
+
+static void kalarm_arm(struct kalarm *a, uint64_t deadline)
+{
+	sem_down(&a->wlock);
+	__kalarm_arm(a, deadline);
+	sem_up(&a->wlock);
+}
+
+/* ------------------------------------------------------------ gen/walk */
+
+static int kalarm_gen_top(struct chan *c, int i, struct dir *dp)
+{
+	char *buf = kalarm_genbuf[core_id()];
+	struct kalarm *a;
+	uint64_t id = 0;
+	uint64_t flags;
+
+	if (i == 0) {
+		mkdir_entry(dp, mkqid(KA_PATH(0, Qclone), 0, QTFILE), "clone", 0, "eve", 0666);
+		return DEVGEN_ENTRY;
+	}
+	flags = spin_lock_irqsave(&kalarm_lock);
+	list_for_each_entry(a, &kalarm_list, link) {
+		if (--i == 0) {
+			id = a->id;
+			strlcpy(buf, a->name, sizeof(kalarm_genbuf[0]));
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&kalarm_lock, flags);
+	if (!id)
+		return DEVGEN_END;
+	mkdir_entry(dp, mkqid(KA_PATH(id, Qadir), 0, QTDIR), buf, 0, "eve", DMDIR | 0555);
+	return DEVGEN_ENTRY;
+}
+
+/* Directory listings: c->qid says which directory (a file's is its alarm's). */
+static int kalarm_gen(struct chan *c, const char *name, const struct dirtab *tab,
+                      int ntab, int i, struct dir *dp)
+{
+	int kind = KA_KIND(c->qid.path);
+	uint64_t id = KA_ID(c->qid.path);
+	if (kind == Qtop || kind == Qclone)
+		return kalarm_gen_top(c, i, dp);
+	if (i < 0 || i >= (int)ARRAY_SIZE(kalarm_file_names))
+		return DEVGEN_END;
+	mkdir_entry(dp, mkqid(KA_PATH(id, Qctl + i), 0, QTFILE), kalarm_file_names[i], 0,
+	            "eve", 0666);
+	return DEVGEN_ENTRY;
+}
+
+static struct chan *kalarm_attach(const char *spec)
+{
+	return devattach("alarm", spec);
+}
+
+/* Makes clone->aux the alarm its qid names (walked down from the top). */
+static bool kalarm_walk_fix_aux(struct chan *nc)
+{
+	struct kalarm *a = nc->aux;
+	uint64_t id = KA_ID(nc->qid.path);
+
+	if (a && a->id == id)
+		return true;
+	if (a)
+		kalarm_put(a);
+	nc->aux = id ? kalarm_lookup(id) : NULL;
+	return !id || nc->aux;
+}
+
+static struct walkqid *kalarm_walk(struct chan *c, struct chan *nc, const char **names,
+                                   unsigned int nname)
+{
+	struct walkqid *wq;
+
+	if (nc && nc->aux)      /* the caller closes nc whatever happens */
+		kref_get(&((struct kalarm *)nc->aux)->ref);
+	wq = devwalk(c, nc, names, nname, NULL, 0, kalarm_gen);
+	if (!wq->clone)
+		return wq;
+	if (!nc && wq->clone->aux)
+		kref_get(&((struct kalarm *)wq->clone->aux)->ref);
+	if (!kalarm_walk_fix_aux(wq->clone)) {
+		cclose(wq->clone);
+		kfree(wq);
+		error(ENOENT, "#alarm: the alarm went away during the walk");
+	}
+	return wq;
+}
+
+static size_t kalarm_stat(struct chan *c, uint8_t *db, size_t n)
+{
+	return devstat(c, db, n, NULL, 0, kalarm_gen);
+}
+
+static struct chan *kalarm_open(struct chan *c, int omode)
+{
+	struct kalarm *a;
+
+	c = devopen(c, omode, NULL, 0, kalarm_gen);
+	if (KA_KIND(c->qid.path) != Qclone)
+		return c;
+	a = kalarm_new();
+	if (c->aux)
+		kalarm_put(c->aux);
+	c->aux = a;
+	c->qid = mkqid(KA_PATH(a->id, Qctl), 0, QTFILE);
+	return c;
+}
+
+static void kalarm_close(struct chan *c)
+{
+	if (c->aux)
+		kalarm_put(c->aux);
+	c->aux = NULL;
+}
+
+
+/* ------------------------------------------------------------ read/write */
+
+static bool kalarm_counted(void *arg)
+{
+	return READ_ONCE(((struct kalarm *)arg)->count) != 0;
+}
+
+static uint64_t kalarm_take_count(struct chan *c, struct kalarm *a)
+{
+	for (;;) {
+		uint64_t flags = spin_lock_irqsave(&a->lock);
+		uint64_t v = a->count;
+
+		a->count = 0;
+		spin_unlock_irqrestore(&a->lock, flags);
+		if (v)
+			return v;
+		if (c->flag & CNONBLOCK)
+			error(EAGAIN, "#alarm: a%llu has not expired", (unsigned long long)a->id);
+		if (rendez_sleep(&a->rv, kalarm_counted, a) == -ECANCELED)
+			error(EINTR, "#alarm: read of a%llu/count interrupted",
+			      (unsigned long long)a->id);
+	}
+}
+
+static size_t kalarm_read(struct chan *c, void *buf, size_t n, int64_t off)
+{
+	struct kalarm *a = c->aux;
+	char text[32];
+	uint64_t v;
+
+	switch (KA_KIND(c->qid.path)) {
+	case Qtop:
+	case Qadir:
+		return devdirread(c, buf, n, NULL, 0, kalarm_gen);
+	case Qctl:
+		v = a->id;
+		break;
+	case Qtimer:
+		v = READ_ONCE(a->deadline);
+		break;
+	case Qperiod:
+		v = READ_ONCE(a->period);
+		break;
+	case Qcount:
+		v = kalarm_take_count(c, a);
+		snprintf(text, sizeof(text), "%llu\n", (unsigned long long)v);
+		return readstr(0, buf, n, text);
+	default:
+		error(EINVAL, "#alarm: read of '%s' not supported", c->name ? c->name->s : "?");
+	}
+	snprintf(text, sizeof(text), "%llu\n", (unsigned long long)v);
+	return readstr(off, buf, n, text);
+}
+
+/* Copies a write into a NUL-terminated string without a trailing newline. */
+static void kalarm_msg(char *msg, size_t size, const void *buf, size_t n)
+{
+	if (n >= size)
+		error(EINVAL, "#alarm: message of %zu bytes is too long", n);
+	memcpy(msg, buf, n);
+	msg[n] = '\0';
+	if (n && msg[n - 1] == '\n')
+		msg[n - 1] = '\0';
+}
+
+static uint64_t kalarm_parse(const char *s, const char *what)
+{
+	uint64_t v = 0;
+
+	if (!*s)
+		error(EINVAL, "#alarm/%s: empty number", what);
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9' || v > (~0ULL - 9) / 10)
+			error(EINVAL, "#alarm/%s: bad number '%s'", what, s);
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	return v;
+}
+
+static void kalarm_write_timer(struct kalarm *a, const char *msg)
+{
+	uint64_t v;
+
+	if (msg[0] == '+') {
+		v = kalarm_parse(msg + 1, "timer");
+		v += nsec_now();
+	} else {
+		v = kalarm_parse(msg, "timer");
+	}
+	kalarm_arm(a, v);
+}
+
+static void kalarm_set_field(struct kalarm *a, uint64_t *field, uint64_t v)
+{
+	uint64_t flags = spin_lock_irqsave(&a->lock);
+
+	*field = v;
+	spin_unlock_irqrestore(&a->lock, flags);
+}
+
+static size_t kalarm_write(struct chan *c, const void *buf, size_t n, int64_t off)
+{
+	struct kalarm *a = c->aux;
+	char msg[32];
+
+	kalarm_msg(msg, sizeof(msg), buf, n);
+	switch (KA_KIND(c->qid.path)) {
+	case Qctl:
+		if (strcmp(msg, "cancel"))
+			error(EINVAL, "#alarm/ctl: unknown message '%s' (want 'cancel')", msg);
+		kalarm_arm(a, 0);
+		break;
+	case Qtimer:
+		kalarm_write_timer(a, msg);
+		break;
+	case Qperiod:
+		kalarm_set_field(a, &a->period, kalarm_parse(msg, "period"));
+		break;
+	case Qcount:
+		kalarm_set_field(a, &a->count, kalarm_parse(msg, "count"));
+		rendez_wakeup(&a->rv);
+		break;
+	default:
+		error(EPERM, "#alarm: '%s' is not writable", c->name ? c->name->s : "?");
+	}
+	return n;
+}
+
+struct dev alarm_devtab __devtab = {
+	.name = "alarm",
+	.letter = 'A',
+	.reset = devreset,
+	.init = devinit,
+	.shutdown = devshutdown,
+	.attach = kalarm_attach,
+	.walk = kalarm_walk,
+	.stat = kalarm_stat,
+	.open = kalarm_open,
+	.create = devcreate,
+	.close = kalarm_close,
+	.read = kalarm_read,
+	.bread = devbread,
+	.write = kalarm_write,
+	.bwrite = devbwrite,
+	.remove = devremove,
+	.rename = devrename,
+	.wstat = devwstat,
+};

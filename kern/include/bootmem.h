@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bootmem.h - which physical pages the allocator may have, from what the
+ * boot loader said (boot.h) and where the kernel image lies.
+ *
+ *	struct memmap usable;
+ *	if (bootmem_compute_usable(&boot_info, kstart, kend, &usable))
+ *		panic(...);               // nothing usable: no way on
+ *
+ * A pure computation (kern/src/bootmem.c) on its arguments, with no global
+ * state, so host tests can feed it any map; kern/src/mem.c calls it once in
+ * mem_init() before any allocator exists.
+ */
+#pragma once
+
+#include <boot.h>
+#include <memmap.h>
+#include <types.h>
+
+/*
+ * Fills 'usable' with the loader's RAM minus the reserved ranges, the
+ * first 1 MiB, [kernel_start, kernel_end) and every boot module, shrunk to
+ * whole pages.  Every inconsistency found on the way (the kernel or a
+ * module outside RAM, modules overlapping the kernel or each other, RAM
+ * also listed as reserved, a module ending before it starts) is printed;
+ * the answer always excludes every range anyone claims.  Returns 0, or
+ * -EINVAL for an empty kernel range, -ENOMEM when no RAM or no usable
+ * page is left ('usable' is then empty).
+ */
+int bootmem_compute_usable(const struct boot_info *bi, uint64_t kernel_start,
+                           uint64_t kernel_end, struct memmap *usable);

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kt_dev_alarm.c - ktests of #alarm, suite dev_alarm: clone makes aN and
+ * the directory lists it while open and not after; a one-shot timer fires
+ * no earlier than asked and within a TCG-generous bound; a periodic alarm
+ * counts expirations; cancel stops it; count is EAGAIN when non-blocking
+ * and nothing expired; bad numbers and messages are EINVAL; no leaks.
+ */
+#include <errno.h>
+#include <kstring.h>
+#include <ktest.h>
+#include <sysfile.h>
+
+#include "kt_dev.h"
+
+#define SLACK_MS 150    /* TCG and a busy host: generous */
+
+/* Opens #alarm/clone (the ctl of a new alarm); its id in *id. */
+static int alarm_new(unsigned long *id)
+{
+	int ctl = sysopen("#alarm/clone", O_RDWR, 0);
+	char buf[32];
+	ssize_t n;
+
+	if (ctl < 0)
+		return -1;
+	n = sysread(ctl, buf, sizeof(buf) - 1);
+	if (n <= 0) {
+		sysclose(ctl);
+		return -1;
+	}
+	buf[n] = '\0';
+	*id = 0;
+	for (char *p = buf; *p >= '0' && *p <= '9'; p++)
+		*id = *id * 10 + (unsigned long)(*p - '0');
+	return ctl;
+}
+
+static int alarm_file(unsigned long id, const char *file, int omode)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "#alarm/a%lu/%s", id, file);
+	return sysopen(path, omode, 0);
+}
+
+static ssize_t alarm_printf_fd(int fd, const char *s)
+{
+	return syswrite(fd, s, strlen(s));
+}
+
+KTEST(dev_alarm, clone_lists_and_goes)
+{
+	int64_t chans = chan_nr_live();
+	unsigned long id;
+	char name[32], buf[1024];
+	int ctl = alarm_new(&id), dir;
+	ssize_t n;
+
+	KT_ASSERT(ctl >= 0 && id > 0);
+	snprintf(name, sizeof(name), "a%lu", id);
+	dir = sysopen("#alarm", O_READ, 0);
+	KT_ASSERT(dir >= 0);
+	n = sysread(dir, buf, sizeof(buf));
+	sysclose(dir);
+	KT_ASSERT(n > 0);
+	/* The 9P stat entries carry the names as raw bytes. */
+	buf[n - 1] = '\0';
+	{
+		bool seen = false;
+
+		for (ssize_t i = 0; i + (ssize_t)strlen(name) < n; i++)
+			seen |= !memcmp(buf + i, name, strlen(name));
+		KT_ASSERT(seen);
+	}
+	KT_ASSERT_EQ(sysclose(ctl), 0);
+	snprintf(buf, sizeof(buf), "#alarm/a%lu/timer", id);
+	KT_ASSERT_EQ(sysopen(buf, O_READ, 0), -1);      /* gone with its last chan */
+	KT_ASSERT_EQ(get_errno(), ENOENT);
+	KT_ASSERT_EQ(chan_nr_live(), chans);
+}
+
+KTEST(dev_alarm, one_shot_timing)
+{
+	unsigned long id;
+	int ctl = alarm_new(&id);
+	int timer = alarm_file(id, "timer", O_RDWR);
+	int count = alarm_file(id, "count", O_READ);
+	char buf[32];
+	uint64_t t0 = nsec_now(), ms;
+
+	KT_ASSERT(ctl >= 0 && timer >= 0 && count >= 0);
+	KT_ASSERT_EQ(alarm_printf_fd(timer, "+50000000"), 9);     /* 50 ms */
+	KT_ASSERT(syspread(timer, buf, sizeof(buf), 0) > 0);
+	KT_ASSERT(buf[0] != '0');
+	KT_ASSERT(sysread(count, buf, sizeof(buf)) > 0);     /* blocks until it fires */
+	ms = kt_dev_ms_since(t0);
+	KT_ASSERT_EQ(buf[0], '1');
+	KT_ASSERT_MSG(ms >= 50 && ms < 50 + SLACK_MS, "fired after %llu ms",
+	              (unsigned long long)ms);
+	KT_ASSERT(syspread(timer, buf, sizeof(buf), 0) > 0);
+	KT_ASSERT_EQ(buf[0], '0');                           /* disarmed */
+	sysclose(count);
+	sysclose(timer);
+	sysclose(ctl);
+}
+
+KTEST(dev_alarm, periodic_and_cancel)
+{
+	unsigned long id;
+	int ctl = alarm_new(&id);
+	int timer = alarm_file(id, "timer", O_WRITE);
+	int period = alarm_file(id, "period", O_WRITE);
+	int count = alarm_file(id, "count", O_READ | O_NONBLOCK);
+	char buf[32];
+	unsigned long total = 0;
+
+	KT_ASSERT(ctl >= 0 && timer >= 0 && period >= 0 && count >= 0);
+	KT_ASSERT_EQ(sysread(count, buf, sizeof(buf)), -1);
+	KT_ASSERT_EQ(get_errno(), EAGAIN);
+	KT_ASSERT(alarm_printf_fd(period, "10000000") > 0);     /* 10 ms */
+	KT_ASSERT(alarm_printf_fd(timer, "+10000000") > 0);
+	kthread_usleep(200 * 1000);
+	KT_ASSERT(alarm_printf_fd(ctl, "cancel") > 0);
+	KT_ASSERT(sysread(count, buf, sizeof(buf)) > 0);
+	for (char *p = buf; *p >= '0' && *p <= '9'; p++)
+		total = total * 10 + (unsigned long)(*p - '0');
+	/* About 20 in 200 ms; missed periods count too, so not much fewer. */
+	KT_ASSERT_MSG(total >= 10 && total <= 21, "%lu expirations", total);
+	kthread_usleep(50 * 1000);
+	KT_ASSERT_EQ(sysread(count, buf, sizeof(buf)), -1);   /* cancelled */
+	KT_ASSERT_EQ(get_errno(), EAGAIN);
+	sysclose(count);
+	sysclose(period);
+	sysclose(timer);
+	sysclose(ctl);
+}
+
+KTEST(dev_alarm, bad_input)
+{
+	int64_t chans = chan_nr_live();
+	unsigned long id;
+	int ctl = alarm_new(&id);
+	int timer = alarm_file(id, "timer", O_WRITE);
+
+	KT_ASSERT(ctl >= 0 && timer >= 0);
+	KT_ASSERT_EQ(alarm_printf_fd(timer, "soon"), -1);
+	KT_ASSERT_EQ(get_errno(), EINVAL);
+	KT_ASSERT(kt_dev_has(get_errstr(), "soon"));
+	KT_ASSERT_EQ(alarm_printf_fd(timer, "99999999999999999999999"), -1);
+	KT_ASSERT_EQ(alarm_printf_fd(timer, "+"), -1);
+	KT_ASSERT_EQ(alarm_printf_fd(ctl, "snooze"), -1);
+	KT_ASSERT_EQ(get_errno(), EINVAL);
+	KT_ASSERT_EQ(sysopen("#alarm/a999999/ctl", O_READ, 0), -1);
+	sysclose(timer);
+	sysclose(ctl);
+	KT_ASSERT_EQ(chan_nr_live(), chans);
+}

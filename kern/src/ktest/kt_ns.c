@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kt_ns.c - ktests of the name space core through the kernel file
+ * interface (sysfile.h): walk/open/read on #root, #template and every
+ * device present; path errors (too long, NUL inside, empty, unknown
+ * device, walk through a file, ".." at the root); bind in each mode with
+ * the union order seen by walks and directory reads; unmount of one member
+ * and of all; create in unions (MCREATE); symlinks and O_NOFOLLOW;
+ * fd2path, chdir, openat.
+ *
+ * Each test runs in a private name space (a copy of the kernel's) and a
+ * private FD table, installed by ns_test_begin() and removed by
+ * ns_test_end(), which also checks that the number of live chans is back to
+ * where it started.  Checks live in helpers returning bool (KT_ASSERT
+ * returns from the test, which would skip the teardown).
+ */
+#include <errno.h>
+#include <fdtable.h>
+#include <kmalloc.h>
+#include <kstring.h>
+#include <ktest.h>
+#include <ninep.h>
+#include <ns.h>
+#include <printk.h>
+#include <sysfile.h>
+
+struct ns_test {
+	struct pgrp *old_pg, *pg;
+	struct fd_table fdt, *old_fdt;
+	int64_t chans;
+};
+
+static void ns_test_begin(struct ns_test *t)
+{
+	t->chans = chan_nr_live();
+	t->pg = pgrp_dup(current_pgrp());
+	t->old_pg = ns_swap_pgrp(t->pg);
+	fd_table_init(&t->fdt);
+	t->old_fdt = ns_swap_fdt(&t->fdt);
+}
+
+/* Tears down; true if no chan leaked. */
+static bool ns_test_end(struct ns_test *t)
+{
+	fd_table_destroy(&t->fdt);
+	ns_swap_fdt(t->old_fdt);
+	ns_swap_pgrp(t->old_pg);
+	pgrp_close(t->pg);
+	if (chan_nr_live() != t->chans)
+		printk("kt_ns: %lld chans leaked\n", (long long)(chan_nr_live() - t->chans));
+	return chan_nr_live() == t->chans;
+}
+
+#define CHECK(c)                                                                 \
+	do {                                                                     \
+		if (!(c)) {                                                      \
+			printk("kt_ns: %s:%d: check failed: %s (last error %d '%s')\n", \
+			       __FILE__, __LINE__, #c, get_errno(), get_errstr()); \
+			return false;                                            \
+		}                                                                \
+	} while (0)
+
+/* Runs fn in a private name space; fails the test on a failed check or leak. */
+#define NS_RUN(fn)                                        \
+	do {                                              \
+		struct ns_test _t;                        \
+		bool _ok, _noleak;                        \
+		ns_test_begin(&_t);                       \
+		_ok = fn();                               \
+		_noleak = ns_test_end(&_t);               \
+		KT_ASSERT_MSG(_ok, "%s failed", #fn);     \
+		KT_ASSERT_MSG(_noleak, "%s leaked chans", #fn); \
+	} while (0)
+
+static bool has_substr(const char *s, const char *sub)
+{
+	size_t n = strlen(sub);
+
+	for (; *s; s++)
+		if (!strncmp(s, sub, n))
+			return true;
+	return false;
+}
+
+/* open(path) fails with errno e. */
+static bool open_fails(const char *path, int omode, int e)
+{
+	int fd = sysopen(path, omode, 0);
+
+	if (fd >= 0) {
+		sysclose(fd);
+		printk("kt_ns: open '%s' succeeded, want errno %d\n", path, e);
+		return false;
+	}
+	if (get_errno() != e)
+		printk("kt_ns: open '%s': errno %d '%s', want %d\n", path, get_errno(),
+		       get_errstr(), e);
+	return get_errno() == e;
+}
+
+static bool read_is(const char *path, const char *want)
+{
+	char buf[64];
+	int fd = sysopen(path, O_READ, 0);
+	ssize_t n;
+
+	CHECK(fd >= 0);
+	n = sysread(fd, buf, sizeof(buf) - 1);
+	sysclose(fd);
+	CHECK(n >= 0);
+	buf[n] = '\0';
+	if (strcmp(buf, want))
+		printk("kt_ns: '%s' reads '%s', want '%s'\n", path, buf, want);
+	return !strcmp(buf, want);
+}
+
+static bool fd_path_is(int fd, const char *want)
+{
+	char buf[128];
+
+	CHECK(sysfd2path(fd, buf, sizeof(buf)) == 0);
+	if (strcmp(buf, want))
+		printk("kt_ns: fd2path '%s', want '%s'\n", buf, want);
+	return !strcmp(buf, want);
+}
+
+/* Reads the directory at path; its names joined by ' ' into out. */
+static bool dir_names(const char *path, char *out, size_t outlen)
+{
+	uint8_t *buf = kmalloc(1024, MEM_WAIT);
+	int fd = sysopen(path, O_READ, 0);
+	ssize_t n;
+
+	out[0] = '\0';
+	CHECK(buf && fd >= 0);
+	while ((n = sysread(fd, buf, 1024)) > 0) {
+		for (size_t off = 0; off < (size_t)n;) {
+			char strs[256];
+			struct dir d;
+			size_t m = convM2D(buf + off, (size_t)n - off, &d, strs);
+
+			CHECK(m > 0);
+			if (out[0])
+				strlcpy(out + strlen(out), " ", outlen - strlen(out));
+			strlcpy(out + strlen(out), d.name, outlen - strlen(out));
+			off += m;
+		}
+	}
+	sysclose(fd);
+	kfree(buf);
+	CHECK(n == 0);
+	return true;
+}
+
+static bool names_are(const char *path, const char *want)
+{
+	char got[256];
+
+	CHECK(dir_names(path, got, sizeof(got)));
+	if (strcmp(got, want))
+		printk("kt_ns: '%s' lists '%s', want '%s'\n", path, got, want);
+	return !strcmp(got, want);
+}
+
+/* ---------------------------------------------------------------- walks */
+
+static bool t_root_dir(void)
+{
+	CHECK(names_are("#root", "bin dev env etc lib mnt net proc srv tmp"));
+	CHECK(names_are("#root/mnt", ""));
+	CHECK(open_fails("#root/mnt/x", O_READ, ENOENT));
+	CHECK(open_fails("#root", O_WRITE, EISDIR));
+	return true;
+}
+
+KTEST(ns, root_lists_its_mount_points)
+{
+	NS_RUN(t_root_dir);
+}
+
+static bool t_template_files(void)
+{
+	int fd;
+	char buf[16];
+
+	CHECK(read_is("#template/hello", "hello, world\n"));
+	CHECK(names_are("#template", "ctl data hello link"));
+	fd = sysopen("#template/ctl", O_WRITE, 0);
+	CHECK(fd >= 0);
+	CHECK(syswrite(fd, "fill z 5\n", 9) == 9);
+	CHECK(syswrite(fd, "frobnicate", 10) == -1 && get_errno() == EINVAL);
+	CHECK(has_substr(get_errstr(), "frobnicate"));
+	CHECK(syswrite(fd, "fill z 999", 10) == -1 && get_errno() == EINVAL);
+	sysclose(fd);
+	CHECK(read_is("#template/data", "zzzzz"));
+	fd = sysopen("#template/data", O_RDWR, 0);
+	CHECK(fd >= 0);
+	CHECK(syspwrite(fd, "AB", 2, 1) == 2);
+	CHECK(syspread(fd, buf, sizeof(buf), 0) == 5 && !memcmp(buf, "zABzz", 5));
+	CHECK(sysseek(fd, 3, SEEK_SET) == 3);
+	CHECK(sysread(fd, buf, 2) == 2 && !memcmp(buf, "zz", 2));
+	CHECK(sysseek(fd, 0, SEEK_END) == 5);
+	sysclose(fd);
+	fd = sysopen("#template/ctl", O_WRITE, 0);
+	CHECK(fd >= 0 && syswrite(fd, "reset", 5) == 5);
+	sysclose(fd);
+	return true;
+}
+
+KTEST(ns, template_read_write_ctl)
+{
+	NS_RUN(t_template_files);
+}
+
+static bool t_path_errors(void)
+{
+	char *long_path = kmalloc(MAX_PATH_LEN + 2, MEM_WAIT);
+
+	CHECK(long_path);
+	memset(long_path, 'a', MAX_PATH_LEN + 1);
+	for (int i = 1; i < MAX_PATH_LEN; i += 2)
+		long_path[i] = '/';
+	long_path[MAX_PATH_LEN + 1] = '\0';
+	CHECK(open_fails(long_path, O_READ, ENAMETOOLONG));
+	memset(long_path, 'b', MAX_NAME_LEN + 2);
+	long_path[0] = '/';                     /* then 256 bytes of name */
+	long_path[MAX_NAME_LEN + 2] = '\0';
+	CHECK(open_fails(long_path, O_READ, ENAMETOOLONG));
+	kfree(long_path);
+	CHECK(sysopenat_n(AT_FDCWD, "#template\0/hello", 16, O_READ, 0) == -1);
+	CHECK(get_errno() == EINVAL);
+	CHECK(open_fails("", O_READ, ENOENT));
+	CHECK(open_fails("#nosuchdevice/x", O_READ, ENODEV));
+	CHECK(open_fails("#template/nope", O_READ, ENOENT));
+	CHECK(open_fails("#template/hello/x", O_READ, ENOTDIR));
+	CHECK(open_fails("#template/hello", O_WRITE, EACCES));
+	CHECK(open_fails("#template/hello", O_READ | O_DIRECTORY, ENOTDIR));
+	CHECK(open_fails("#template/hello", O_READ | 0x40000000, EINVAL));
+	CHECK(sysread(1000, NULL, 0) == -1 && get_errno() == EBADF);
+	return true;
+}
+
+KTEST(ns, path_errors)
+{
+	NS_RUN(t_path_errors);
+}
+
+static bool t_dotdot(void)
+{
+	int fd = sysopen("/../../..", O_READ, 0);
+
+	CHECK(fd >= 0 && fd_path_is(fd, "/"));
+	sysclose(fd);
+	fd = sysopen("#template/../../hello", O_READ, 0);
+	CHECK(fd >= 0 && fd_path_is(fd, "#template/hello"));
+	sysclose(fd);
+	fd = sysopen("/mnt/../mnt/./", O_READ, 0);
+	CHECK(fd >= 0 && fd_path_is(fd, "/mnt"));
+	sysclose(fd);
+	return true;
+}
+
+KTEST(ns, dotdot_never_climbs_above_the_root)
+{
+	NS_RUN(t_dotdot);
+}
+
+static bool t_every_device(void)
+{
+	for (int i = 0; i < devtab_count(); i++) {
+		char path[40];
+		uint8_t st[256];
+		ssize_t n;
+
+		if (!strcmp(devtab_start[i].name, "mnt"))
+			continue;       /* #mnt's attach takes a 9P chan, not a name */
+		snprintf(path, sizeof(path), "#%s", devtab_start[i].name);
+		n = sysstat(path, st, sizeof(st), 0);
+		if (n <= 0)
+			printk("kt_ns: stat '%s': %s\n", path, get_errstr());
+		CHECK(n > 0 && statcheck(st, (size_t)n) == 0);
+	}
+	return true;
+}
+
+KTEST(ns, every_device_attaches_and_stats)
+{
+	NS_RUN(t_every_device);
+}
+
+/* ---------------------------------------------------------------- binds */
+
+static bool t_bind_repl(void)
+{
+	int fd;
+
+	CHECK(open_fails("/mnt/hello", O_READ, ENOENT));
+	CHECK(sysbind("#template", "/mnt", MREPL) >= 0);
+	fd = sysopen("/mnt/hello", O_READ, 0);
+	CHECK(fd >= 0 && fd_path_is(fd, "/mnt/hello"));
+	sysclose(fd);
+	CHECK(names_are("/mnt", "ctl data hello link"));
+	CHECK(read_is("/mnt/hello/../hello", "hello, world\n"));
+	CHECK(sysunmount("#template", "/mnt") == 0);
+	CHECK(open_fails("/mnt/hello", O_READ, ENOENT));
+	CHECK(sysunmount("#template", "/mnt") == -1 && get_errno() == EINVAL);
+	return true;
+}
+
+KTEST(ns, bind_replace_and_unmount)
+{
+	NS_RUN(t_bind_repl);
+}
+
+static bool t_union_order(void)
+{
+	CHECK(sysbind("#template", "/mnt", MAFTER) >= 0);
+	/* the first MAFTER keeps /mnt's own (empty) directory in front */
+	CHECK(names_are("/mnt", "ctl data hello link"));
+	CHECK(sysbind("#root/etc", "/mnt", MBEFORE) >= 0);
+	CHECK(sysbind("#root", "/mnt", MBEFORE) >= 0);
+	CHECK(names_are("/mnt", "bin dev env etc lib mnt net proc srv tmp ctl data hello link"));
+	CHECK(read_is("/mnt/hello", "hello, world\n"));     /* found in member 3 */
+	CHECK(names_are("/mnt/lib", ""));                   /* found in member 1 */
+	CHECK(sysunmount("#root", "/mnt") == 0);
+	CHECK(names_are("/mnt", "ctl data hello link"));
+	CHECK(sysunmount("#root", "/mnt") == -1 && get_errno() == ENOENT);
+	CHECK(sysbind("#root", "/mnt", MAFTER) >= 0);
+	CHECK(names_are("/mnt", "ctl data hello link bin dev env etc lib mnt net proc srv tmp"));
+	CHECK(sysunmount(NULL, "/mnt") == 0);
+	CHECK(names_are("/mnt", ""));
+	return true;
+}
+
+KTEST(ns, union_order_before_after)
+{
+	NS_RUN(t_union_order);
+}
+
+static bool t_bind_errors(void)
+{
+	CHECK(sysbind("#template/hello", "/mnt", MREPL) == -1 && get_errno() == ENOTDIR);
+	CHECK(sysbind("#template", "/mnt", MBEFORE | MAFTER) == -1 && get_errno() == EINVAL);
+	CHECK(sysbind("#template", "/mnt", 0x100) == -1 && get_errno() == EINVAL);
+	CHECK(sysbind("#template/nope", "/mnt", MREPL) == -1 && get_errno() == ENOENT);
+	CHECK(sysmount(0, -1, "/mnt", MREPL, "") == -1 && get_errno() == ENOSYS);
+	/* a file on a file works, and reads through */
+	CHECK(sysbind("#template", "/mnt", MREPL) >= 0);
+	CHECK(sysbind("#template/hello", "/mnt/data", MREPL) >= 0);
+	CHECK(read_is("/mnt/data", "hello, world\n"));
+	/* mounts belong to the file, so the device path sees it too */
+	CHECK(read_is("#template/data", "hello, world\n"));
+	return true;
+}
+
+KTEST(ns, bind_errors_and_files)
+{
+	NS_RUN(t_bind_errors);
+}
+
+static bool t_create_in_union(void)
+{
+	int fd;
+
+	CHECK(sysbind("#template", "/mnt", MREPL) >= 0);
+	/* no MCREATE member: refused */
+	fd = syscreate("/mnt/newfile", O_RDWR, 0644);
+	CHECK(fd == -1 && get_errno() == EPERM);
+	/* MCREATE on #template: its create refuses with EPERM naming the device */
+	CHECK(sysbind("#template", "/mnt", MREPL | MCREATE) >= 0);
+	fd = syscreate("/mnt/newfile", O_RDWR, 0644);
+	CHECK(fd == -1 && get_errno() == EPERM && has_substr(get_errstr(), "#template"));
+	/* an existing file with O_EXCL */
+	fd = sysopen("/mnt/hello", O_READ | O_CREAT | O_EXCL, 0644);
+	CHECK(fd == -1 && get_errno() == EEXIST);
+	/* an existing file without it: opened */
+	fd = sysopen("/mnt/hello", O_READ | O_CREAT, 0644);
+	CHECK(fd >= 0);
+	sysclose(fd);
+	return true;
+}
+
+KTEST(ns, create_goes_to_the_mcreate_member)
+{
+	NS_RUN(t_create_in_union);
+}
+
+/* With #tmpfs present: creates land in the MCREATE member of a union. */
+static bool t_create_tmpfs(void)
+{
+	int fd;
+
+	if (devno("tmpfs") < 0)
+		return true;
+	CHECK(sysbind("#template", "/mnt", MREPL) >= 0);
+	CHECK(sysbind("#tmpfs", "/mnt", MAFTER | MCREATE) >= 0);
+	fd = syscreate("/mnt/made", O_RDWR, 0644);
+	CHECK(fd >= 0);
+	CHECK(syswrite(fd, "x", 1) == 1);
+	sysclose(fd);
+	CHECK(read_is("/mnt/made", "x"));
+	CHECK(sysremove("/mnt/made") == 0);
+	return true;
+}
+
+KTEST(ns, create_in_union_with_tmpfs)
+{
+	NS_RUN(t_create_tmpfs);
+}
+
+/* ------------------------------------------------------- symlinks, dirs */
+
+static bool t_symlinks(void)
+{
+	uint8_t st[256];
+	char strs[256];
+	struct dir d;
+	ssize_t n;
+	int fd;
+
+	CHECK(read_is("#template/link", "hello, world\n"));
+	CHECK(open_fails("#template/link", O_READ | O_NOFOLLOW, ELOOP));
+	fd = sysopen("#template/link", O_PATH | O_NOFOLLOW, 0);
+	CHECK(fd >= 0 && fd_path_is(fd, "#template/link"));
+	sysclose(fd);
+	n = sysstat("#template/link", st, sizeof(st), O_NOFOLLOW);
+	CHECK(n > 0 && convM2D(st, (size_t)n, &d, strs) == (size_t)n);
+	CHECK((d.mode & DMSYMLINK) && !strcmp(d.ext, "hello"));
+	n = sysstat("#template/link", st, sizeof(st), 0);
+	CHECK(n > 0 && convM2D(st, (size_t)n, &d, strs) == (size_t)n);
+	CHECK(!(d.mode & DMSYMLINK) && !strcmp(d.name, "hello"));
+	CHECK(sysbind("#template", "/mnt", MREPL) >= 0);
+	fd = sysopen("/mnt/link", O_READ, 0);
+	CHECK(fd >= 0 && fd_path_is(fd, "/mnt/hello"));
+	sysclose(fd);
+	return true;
+}
+
+KTEST(ns, symlinks_and_nofollow)
+{
+	NS_RUN(t_symlinks);
+}
+
+static bool t_chdir_openat(void)
+{
+	char cwd[64];
+	int dfd, fd;
+
+	CHECK(syschdir("#template") == 0);
+	CHECK(sysgetcwd(cwd, sizeof(cwd)) == 0 && !strcmp(cwd, "#template"));
+	CHECK(read_is("hello", "hello, world\n"));
+	CHECK(read_is("./../hello", "hello, world\n"));
+	CHECK(syschdir("hello") == -1 && get_errno() == ENOTDIR);
+	CHECK(sysgetcwd(cwd, 3) == -1 && get_errno() == ENAMETOOLONG);
+	CHECK(syschdir("/") == 0);
+	dfd = sysopen("#template", O_PATH, 0);
+	CHECK(dfd >= 0);
+	fd = sysopenat(dfd, "hello", O_READ, 0);
+	CHECK(fd >= 0 && fd_path_is(fd, "#template/hello"));
+	sysclose(fd);
+	CHECK(sysopenat(dfd, "nope", O_READ, 0) == -1 && get_errno() == ENOENT);
+	CHECK(sysopenat(77, "hello", O_READ, 0) == -1 && get_errno() == EBADF);
+	sysclose(dfd);
+	return true;
+}
+
+KTEST(ns, chdir_getcwd_openat)
+{
+	NS_RUN(t_chdir_openat);
+}
+
+static bool t_dir_rewind(void)
+{
+	uint8_t buf[2048];
+	ssize_t a, b;
+	int fd = sysopen("#root", O_READ, 0);
+
+	CHECK(fd >= 0);
+	a = sysread(fd, buf, sizeof(buf));
+	CHECK(a > 0 && sysread(fd, buf, sizeof(buf)) == 0);
+	CHECK(sysseek(fd, 5, SEEK_SET) == -1 && get_errno() == EINVAL);
+	CHECK(sysseek(fd, 0, SEEK_SET) == 0);
+	b = sysread(fd, buf, sizeof(buf));
+	CHECK(a == b);
+	CHECK(sysseek(fd, 0, SEEK_SET) == 0);
+	CHECK(sysread(fd, buf, 10) == -1 && get_errno() == EINVAL); /* entry > 10 */
+	sysclose(fd);
+	return true;
+}
+
+KTEST(ns, directory_reads_rewind)
+{
+	NS_RUN(t_dir_rewind);
+}

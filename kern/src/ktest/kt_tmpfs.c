@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kt_tmpfs.c - ktests of #tmpfs through the kernel file interface
+ * (sysfile.h) and, for lifetimes, through chans directly: each attach is an
+ * independent tree; files, directories and symlinks are made, listed,
+ * renamed and removed; a file removed while open stays readable through its
+ * fd; O_REMCLO removes on close; a directory of hundreds of files (the walk
+ * cache grows) lists and walks correctly; rename across file systems fails
+ * with EXDEV; and the whole tree is freed when its last chan closes (kmalloc
+ * objects and chans back to where they were, checked inside the test).
+ *
+ * Each test binds a private #tmpfs instance on /tmp of a private copy of
+ * the kernel's name space (MREPL | MCREATE) with its own FD table, so
+ * nothing it makes is seen outside it and tearing the name space down frees
+ * the instance.  Checks live in helpers returning bool.
+ */
+#include <errno.h>
+#include <fdtable.h>
+#include <kmalloc.h>
+#include <kstring.h>
+#include <ktest.h>
+#include <ninep.h>
+#include <ns.h>
+#include <printk.h>
+#include <sysfile.h>
+#include <tree_file.h>
+
+#include "kt_dev.h"
+
+struct tmpfs_env {
+	struct pgrp *old_pg, *pg;
+	struct fd_table fdt, *old_fdt;
+	int64_t chans;
+	size_t kobjs;
+};
+
+static void tmpfs_env_begin(struct tmpfs_env *t)
+{
+	size_t bytes;
+
+	t->chans = chan_nr_live();
+	kmalloc_get_live(&t->kobjs, &bytes);
+	t->pg = pgrp_dup(current_pgrp());
+	t->old_pg = ns_swap_pgrp(t->pg);
+	fd_table_init(&t->fdt);
+	t->old_fdt = ns_swap_fdt(&t->fdt);
+}
+
+/* Tears the name space down (which drops the instance); true if neither
+ * chans nor kmalloc objects leaked. */
+static bool tmpfs_env_end(struct tmpfs_env *t)
+{
+	size_t objs, bytes;
+
+	fd_table_destroy(&t->fdt);
+	ns_swap_fdt(t->old_fdt);
+	ns_swap_pgrp(t->old_pg);
+	pgrp_close(t->pg);
+	kmalloc_get_live(&objs, &bytes);
+	if (chan_nr_live() != t->chans || objs != t->kobjs)
+		printk("kt_tmpfs: leaked %lld chans, %lld kmalloc objects\n",
+		       (long long)(chan_nr_live() - t->chans), (long long)(objs - t->kobjs));
+	return chan_nr_live() == t->chans && objs == t->kobjs;
+}
+
+#define CHECK(c)                                                                 \
+	do {                                                                     \
+		if (!(c)) {                                                      \
+			printk("kt_tmpfs: %s:%d: check failed: %s (last error %d '%s')\n", \
+			       __FILE__, __LINE__, #c, get_errno(), get_errstr()); \
+			return false;                                            \
+		}                                                                \
+	} while (0)
+
+/* Runs fn with a fresh #tmpfs on /tmp. */
+#define TMPFS_RUN(fn)                                                       \
+	do {                                                                \
+		struct tmpfs_env _t;                                        \
+		bool _ok, _noleak;                                          \
+		tmpfs_env_begin(&_t);                                       \
+		_ok = sysbind("#tmpfs", "/tmp", MREPL | MCREATE) >= 0 && fn(); \
+		_noleak = tmpfs_env_end(&_t);                               \
+		KT_ASSERT_MSG(_ok, "%s failed", #fn);                       \
+		KT_ASSERT_MSG(_noleak, "%s leaked", #fn);                   \
+	} while (0)
+
+static bool tmpfs_failed_with(long ret, int e)
+{
+	if (ret >= 0 || get_errno() != e) {
+		printk("kt_tmpfs: expected errno %d, got ret %ld errno %d ('%s')\n", e, ret,
+		       get_errno(), get_errstr());
+		return false;
+	}
+	return true;
+}
+
+static bool tmpfs_cat_is(const char *path, const char *want)
+{
+	char buf[128];
+
+	CHECK(kt_dev_cat(path, buf, sizeof(buf)) == (ssize_t)strlen(want));
+	CHECK(!strcmp(buf, want));
+	return true;
+}
+
+/* Creates an empty file (0644) and closes it. */
+static bool tmpfs_touch(const char *path)
+{
+	int fd = syscreate(path, O_WRITE, 0644);
+
+	return fd >= 0 && sysclose(fd) == 0;
+}
+
+/* Number of entries in directory path, or -1. */
+static int tmpfs_count(const char *path)
+{
+	static uint8_t buf[4096];
+	char strs[512];
+	int fd = sysopen(path, O_READ, 0), count = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	while ((n = sysread(fd, buf, sizeof(buf))) > 0) {
+		for (size_t off = 0, len; off < (size_t)n; off += len) {
+			struct dir d;
+
+			len = convM2D(buf + off, (size_t)n - off, &d, strs);
+			if (!len) {
+				count = -1;
+				break;
+			}
+			count++;
+		}
+	}
+	sysclose(fd);
+	return n < 0 ? -1 : count;
+}
+
+/* ------------------------------------------------------------ tests */
+
+static bool tmpfs_check_tree_ops(void)
+{
+	CHECK(tmpfs_count("/tmp") == 0);
+	CHECK(sysmkdir("/tmp/d", 0755) == 0);
+	CHECK(sysmkdir("/tmp/d/e", 0700) == 0);
+	CHECK(kt_dev_echo("/tmp/d/e/f", "x") == -1);            /* does not exist */
+	CHECK(tmpfs_touch("/tmp/d/e/f"));
+	CHECK(kt_dev_echo("/tmp/d/e/f", "deep\n") == 5);
+	CHECK(tmpfs_cat_is("/tmp/d/e/f", "deep\n"));
+	CHECK(syssymlink("d/e", "/tmp/l") == 0);
+	CHECK(tmpfs_cat_is("/tmp/l/f", "deep\n"));
+	CHECK(tmpfs_count("/tmp") == 2 && tmpfs_count("/tmp/d/e") == 1);
+	CHECK(tmpfs_failed_with(sysremove("/tmp/d"), ENOTEMPTY));
+	CHECK(sysrename("/tmp/d/e/f", "/tmp/g") == 0);
+	CHECK(tmpfs_cat_is("/tmp/g", "deep\n"));
+	CHECK(tmpfs_failed_with(sysopen("/tmp/l/f", O_READ, 0), ENOENT));
+	CHECK(tmpfs_failed_with(sysrename("/tmp/g", "/tmp/d"), EISDIR));
+	CHECK(tmpfs_failed_with(sysrename("/tmp/d", "/tmp/g"), ENOTDIR));
+	CHECK(tmpfs_failed_with(sysopen("/tmp/g", O_RDWR | O_CREAT | O_EXCL, 0644), EEXIST));
+	CHECK(sysremove("/tmp/d/e") == 0 && sysremove("/tmp/d") == 0);
+	CHECK(sysremove("/tmp/l") == 0);
+	CHECK(tmpfs_count("/tmp") == 1);
+	return true;
+}
+
+KTEST(tmpfs, files_dirs_symlinks)
+{
+	TMPFS_RUN(tmpfs_check_tree_ops);
+}
+
+static bool tmpfs_check_removed_open(void)
+{
+	char buf[16];
+	int fd, fd2;
+
+	fd = syscreate("/tmp/f", O_RDWR, 0600);
+	CHECK(fd >= 0);
+	CHECK(syswrite(fd, "still here", 10) == 10);
+	CHECK(sysremove("/tmp/f") == 0);
+	CHECK(tmpfs_failed_with(sysopen("/tmp/f", O_READ, 0), ENOENT));
+	CHECK(syspread(fd, buf, sizeof(buf), 0) == 10 && !memcmp(buf, "still here", 10));
+	CHECK(syswrite(fd, "!", 1) == 1);
+	CHECK(sysclose(fd) == 0);
+	/* O_REMCLO: gone when the fd closes. */
+	fd2 = sysopen("/tmp/r", O_RDWR | O_CREAT | O_REMCLO, 0600);
+	CHECK(fd2 >= 0);
+	CHECK(tmpfs_count("/tmp") == 1);
+	CHECK(sysclose(fd2) == 0);
+	CHECK(tmpfs_count("/tmp") == 0);
+	return true;
+}
+
+KTEST(tmpfs, removed_file_lives_until_close)
+{
+	TMPFS_RUN(tmpfs_check_removed_open);
+}
+
+#define TMPFS_MANY 300
+
+static bool tmpfs_check_many(void)
+{
+	char path[32], want[16];
+
+	CHECK(sysmkdir("/tmp/many", 0755) == 0);
+	for (int i = 0; i < TMPFS_MANY; i++) {
+		snprintf(path, sizeof(path), "/tmp/many/f%d", i);
+		snprintf(want, sizeof(want), "%d\n", i);
+		CHECK(tmpfs_touch(path));
+		CHECK(kt_dev_echo(path, want) == (ssize_t)strlen(want));
+	}
+	CHECK(tmpfs_count("/tmp/many") == TMPFS_MANY);
+	for (int i = TMPFS_MANY - 1; i >= 0; i -= 7) {
+		snprintf(path, sizeof(path), "/tmp/many/f%d", i);
+		snprintf(want, sizeof(want), "%d\n", i);
+		CHECK(tmpfs_cat_is(path, want));
+	}
+	for (int i = 0; i < TMPFS_MANY; i++) {
+		snprintf(path, sizeof(path), "/tmp/many/f%d", i);
+		CHECK(sysremove(path) == 0);
+	}
+	CHECK(tmpfs_count("/tmp/many") == 0);
+	return sysremove("/tmp/many") == 0;
+}
+
+KTEST(tmpfs, many_files_walk_cache)
+{
+	TMPFS_RUN(tmpfs_check_many);
+}
+
+static bool tmpfs_check_exdev(void)
+{
+	CHECK(kt_dev_echo("/tmp/x", "") == -1);
+	CHECK(tmpfs_touch("/tmp/x"));
+	CHECK(tmpfs_failed_with(sysrename("/tmp/x", "/kt_tmpfs_x"), EXDEV));
+	CHECK(tmpfs_cat_is("/tmp/x", ""));
+	return true;
+}
+
+KTEST(tmpfs, rename_across_file_systems)
+{
+	TMPFS_RUN(tmpfs_check_exdev);
+}
+
+/* Whether a walk of 'name' from c finds a file (a failed walk raises). */
+static bool tmpfs_walk_finds(struct chan *c, const char *name)
+{
+	ERRSTACK(1);
+	struct walkqid *wq;
+	bool found;
+
+	if (waserror())
+		return false;
+	wq = devtab_of(c)->walk(c, NULL, &name, 1);
+	poperror();
+	found = wq->clone != NULL;
+	cclose(wq->clone);
+	kfree(wq);
+	return found;
+}
+
+/* Two attaches, written through chans: separate trees, and everything
+ * freed at the last close, even with a file chan outliving the root chan. */
+static bool tmpfs_check_lifetime(void)
+{
+	ERRSTACK(1);
+	struct chan *volatile a = NULL, *volatile b = NULL, *volatile f = NULL;
+	char buf[8];
+
+	if (waserror()) {
+		printk("kt_tmpfs: %s\n", get_errstr());
+		cclose(a);
+		cclose(b);
+		cclose(f);
+		return false;
+	}
+	a = namec("#tmpfs", NAMEC_ACCESS, 0, 0, NULL);
+	b = namec("#tmpfs", NAMEC_ACCESS, 0, 0, NULL);
+	f = cclone(a);
+	devtab_of(f)->create(f, "file", O_RDWR, 0644, "");
+	devtab_of(f)->write(f, "abc", 3, 0);
+	poperror();
+	CHECK(a->dev != b->dev && f->dev == a->dev);
+	CHECK(!tmpfs_walk_finds(b, "file"));
+	CHECK(tmpfs_walk_finds(a, "file"));
+	cclose(a);                      /* f keeps a's tree alive */
+	cclose(b);                      /* b's tree: freed now */
+	CHECK(devtab_of(f)->read(f, buf, sizeof(buf), 0) == 3 && !memcmp(buf, "abc", 3));
+	cclose(f);                      /* the last chan of a's tree: freed */
+	return true;
+}
+
+KTEST(tmpfs, freed_on_last_close)
+{
+	struct tmpfs_env t;
+	bool ok, noleak;
+
+	tmpfs_env_begin(&t);
+	ok = tmpfs_check_lifetime();
+	noleak = tmpfs_env_end(&t);
+	KT_ASSERT_MSG(ok, "tmpfs_check_lifetime failed");
+	KT_ASSERT_MSG(noleak, "a tmpfs tree was not freed on its last close");
+}
+
+/* Binding a tmpfs holds it; unmounting drops the last chan. */
+static bool tmpfs_check_unmount_frees(void)
+{
+	int64_t trees = tree_fs_nr_live(), chans;
+
+	CHECK(sysmkdir("/tmp/mnt", 0755) == 0);
+	chans = chan_nr_live();
+	CHECK(sysbind("#tmpfs", "/tmp/mnt", MREPL | MCREATE) >= 0);
+	CHECK(tree_fs_nr_live() == trees + 1);
+	CHECK(kt_dev_echo("/tmp/mnt/x", "") == -1);
+	CHECK(tmpfs_touch("/tmp/mnt/x"));
+	CHECK(kt_dev_echo("/tmp/mnt/x", "0123456789") == 10);
+	CHECK(tmpfs_count("/tmp/mnt") == 1 && tmpfs_count("/tmp") == 1);
+	CHECK(sysunmount(NULL, "/tmp/mnt") == 0);
+	CHECK(tree_fs_nr_live() == trees);      /* the instance is gone */
+	CHECK(chan_nr_live() == chans);
+	CHECK(tmpfs_count("/tmp/mnt") == 0);
+	CHECK(sysremove("/tmp/mnt") == 0);
+	return true;
+}
+
+KTEST(tmpfs, unmount_frees_instance)
+{
+	TMPFS_RUN(tmpfs_check_unmount_frees);
+}
+
+/* A wstat that changes only what the caller set (Plan 9 "don't touch"). */
+static ssize_t tmpfs_wstat(const char *path, const char *name, uint32_t mode,
+                           int64_t length)
+{
+	uint8_t buf[STATFIXLEN + MAX_NAME_LEN + 8];
+	struct dir d;
+	size_t n;
+
+	memset(&d, 0xff, sizeof(d));
+	d.name = name;
+	d.uid = d.gid = d.muid = d.ext = "";
+	d.mode = mode;
+	d.length = length;
+	n = convD2M(&d, buf, sizeof(buf));
+	return n ? syswstat(path, buf, n) : -1;
+}
+
+static bool tmpfs_check_wstat(void)
+{
+	uint8_t buf[256];
+	char strs[256];
+	struct dir d;
+	ssize_t n;
+
+	CHECK(tmpfs_touch("/tmp/w"));
+	CHECK(kt_dev_echo("/tmp/w", "0123456789") == 10);
+	CHECK(tmpfs_wstat("/tmp/w", "", 0600, -1) > 0);
+	CHECK(tmpfs_wstat("/tmp/w", "renamed", 0xffffffffu, 4) > 0);
+	CHECK(tmpfs_failed_with(sysopen("/tmp/w", O_READ, 0), ENOENT));
+	CHECK(tmpfs_cat_is("/tmp/renamed", "0123"));
+	n = sysstat("/tmp/renamed", buf, sizeof(buf), 0);
+	CHECK(n > 0 && convM2D(buf, (size_t)n, &d, strs) == (size_t)n);
+	CHECK((d.mode & 0777) == 0600 && d.length == 4 && !strcmp(d.name, "renamed"));
+	CHECK(tmpfs_failed_with(tmpfs_wstat("/tmp/renamed", "", DMDIR | 0755, -1), EINVAL));
+	CHECK(tmpfs_failed_with(tmpfs_wstat("/tmp/renamed", "a/b", 0xffffffffu, -1), EINVAL));
+	CHECK(tmpfs_wstat("/tmp/renamed", "", 0400, -1) > 0);
+	CHECK(tmpfs_failed_with(sysopen("/tmp/renamed", O_WRITE, 0), EACCES));
+	CHECK(sysremove("/tmp/renamed") == 0);
+	return true;
+}
+
+KTEST(tmpfs, wstat_mode_length_name)
+{
+	TMPFS_RUN(tmpfs_check_wstat);
+}

@@ -1,0 +1,611 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sysfile.c - the kernel file interface (sysfile.h): FD-based calls over
+ * namec(), the device operations and the FD table.
+ *
+ * This is the boundary of the error idiom: below it everything raises
+ * error(); each sys* function here runs its body under waserror() and
+ * returns -1 with the errno and message left in the kthread's error state
+ * (get_errno()/get_errstr()).  Failures from core code that returns
+ * negative errnos (the FD table) are turned into the same form by
+ * sys_fail().  Every reference taken in a body is released on both paths.
+ *
+ * Offsets: a chan keeps its own offset (shared by FDs that dup it), updated
+ * under c->lock after each read/write; O_APPEND writes go to the length
+ * stat reports.  Directories read 9P stat entries (ninep.h) and can only be
+ * rewound (seek to 0).  "Current" FD table: the kernel's, or the one
+ * installed by ns_swap_fdt() (see sysfile.h).
+ */
+#include <err.h>
+#include <errno.h>
+#include <fdtable.h>
+#include <kmalloc.h>
+#include <kstring.h>
+#include <ninep.h>
+#include <ns.h>
+#include <printk.h>
+#include <sysfile.h>
+
+static struct fd_table kern_fdt = { .lock = SPINLOCK_INITIALIZER("kernel fds") };
+static struct fd_table *fdt_current_ptr = &kern_fdt;
+
+struct fd_table *current_fdt(void)
+{
+	return READ_ONCE(fdt_current_ptr);
+}
+
+struct fd_table *ns_swap_fdt(struct fd_table *t)
+{
+	struct fd_table *old = fdt_current_ptr;
+
+	WRITE_ONCE(fdt_current_ptr, t ? t : &kern_fdt);
+	return old;
+}
+
+/* Records a failure without unwinding; returns -1 for the caller. */
+static int __printf(2, 3) sys_fail(int err, const char *fmt, ...)
+{
+	struct errstate *es = errstate_current();
+	va_list ap;
+
+	es->errno_ = err;
+	va_start(ap, fmt);
+	vsnprintf(es->errstr, sizeof(es->errstr), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const char *fd_err_name(int err)
+{
+	switch (err) {
+	case -EMFILE: return "too many open files";
+	case -ENOMEM: return "no memory";
+	case -EBADF: return "bad file descriptor";
+	default: return "invalid argument";
+	}
+}
+
+/* The chan of fd (a new reference), or error(EBADF). */
+static struct chan *fd_chan(int fd)
+{
+	struct chan *c = fd_get_chan(current_fdt(), fd);
+
+	if (!c)
+		error(EBADF, "fd %d is not open", fd);
+	return c;
+}
+
+/* Installs c (reference consumed on success) as a new fd, or error(). */
+static int fd_install(struct chan *c, int omode)
+{
+	int fd = fd_alloc_chan(current_fdt(), c, 0, (omode & O_CLOEXEC) ? FD_CLOEXEC : 0);
+
+	if (fd < 0)
+		error(-fd, "open of '%s': %s", c->name ? c->name->s : "?", fd_err_name(fd));
+	return fd;
+}
+
+/* ------------------------------------------------------------------- open */
+
+int sysopenat_n(int dirfd, const char *path, size_t len, int omode, uint32_t perm)
+{
+	ERRSTACK(1);
+	struct chan *volatile dir = NULL, *volatile c = NULL;
+	int fd;
+
+	if (waserror()) {
+		cclose(dir);
+		cclose(c);
+		return -1;
+	}
+	if (dirfd != AT_FDCWD && !(len && (path[0] == '/' || path[0] == '#')))
+		dir = fd_chan(dirfd);
+	c = namec_n(dir, path, len, (omode & O_CREAT) ? NAMEC_CREATE : NAMEC_OPEN,
+	            omode, perm, NULL);
+	fd = fd_install(c, omode);
+	c = NULL;
+	poperror();
+	cclose(dir);
+	return fd;
+}
+
+int sysopenat(int dirfd, const char *path, int omode, uint32_t perm)
+{
+	return sysopenat_n(dirfd, path, strnlen(path, MAX_PATH_LEN + 1), omode, perm);
+}
+
+int sysopen(const char *path, int omode, uint32_t perm)
+{
+	return sysopenat(AT_FDCWD, path, omode, perm);
+}
+
+int syscreate(const char *path, int omode, uint32_t perm)
+{
+	return sysopenat(AT_FDCWD, path, omode | O_CREAT, perm);
+}
+
+/* Creates path with perm/ext and closes it (mkdir, symlink). */
+static int sys_make(const char *path, int omode, uint32_t perm, const char *ext)
+{
+	ERRSTACK(1);
+
+	if (waserror())
+		return -1;
+	cclose(namec(path, NAMEC_CREATE, omode | O_EXCL, perm, ext));
+	poperror();
+	return 0;
+}
+
+int sysmkdir(const char *path, uint32_t perm)
+{
+	return sys_make(path, O_READ, DMDIR | (perm & 0777), NULL);
+}
+
+int syssymlink(const char *target, const char *path)
+{
+	return sys_make(path, O_READ | O_PATH, DMSYMLINK | 0777, target);
+}
+
+/* -------------------------------------------------------- read and write */
+
+static int64_t chan_length(struct chan *c)
+{
+	struct dir *d = chan_dirstat(c);
+	int64_t len = d->length;
+
+	kfree(d);
+	return len;
+}
+
+/* One read or write on c; off < 0 means at (and moving) c's offset. */
+static size_t chan_rw(struct chan *c, void *buf, size_t n, int64_t off, bool write)
+{
+	bool use_off = off < 0;
+	size_t r;
+
+	if (n > (size_t)INT64_MAX)
+		n = (size_t)INT64_MAX;
+	if (use_off)
+		off = READ_ONCE(c->offset);
+	if (write && (c->flag & CAPPEND) && !(c->qid.type & QTDIR))
+		off = chan_length(c);
+	r = write ? chan_write(c, buf, n, off) : chan_read(c, buf, n, off);
+	if (use_off) {
+		spin_lock(&c->lock);
+		c->offset = off + (int64_t)r;
+		spin_unlock(&c->lock);
+	}
+	return r;
+}
+
+static ssize_t sys_rw(int fd, void *buf, size_t n, int64_t off, bool write)
+{
+	ERRSTACK(1);
+	struct chan *volatile c = NULL;
+	size_t r;
+
+	if (waserror()) {
+		cclose(c);
+		return -1;
+	}
+	c = fd_chan(fd);
+	r = chan_rw(c, buf, n, off, write);
+	poperror();
+	cclose(c);
+	return (ssize_t)r;
+}
+
+ssize_t sysread(int fd, void *buf, size_t n)
+{
+	return sys_rw(fd, buf, n, -1, false);
+}
+
+ssize_t syswrite(int fd, const void *buf, size_t n)
+{
+	return sys_rw(fd, (void *)buf, n, -1, true);
+}
+
+ssize_t syspread(int fd, void *buf, size_t n, int64_t off)
+{
+	if (off < 0)
+		return sys_fail(EINVAL, "pread at negative offset %lld", (long long)off);
+	return sys_rw(fd, buf, n, off, false);
+}
+
+ssize_t syspwrite(int fd, const void *buf, size_t n, int64_t off)
+{
+	if (off < 0)
+		return sys_fail(EINVAL, "pwrite at negative offset %lld", (long long)off);
+	return sys_rw(fd, (void *)buf, n, off, true);
+}
+
+static int64_t seek_target(struct chan *c, int64_t off, int whence)
+{
+	int64_t base;
+
+	switch (whence) {
+	case SEEK_SET: base = 0; break;
+	case SEEK_CUR: base = READ_ONCE(c->offset); break;
+	case SEEK_END: base = chan_length(c); break;
+	default: error(EINVAL, "seek: bad whence %d", whence);
+	}
+	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+		error(EINVAL, "seek: offset %lld from %lld is out of range",
+		      (long long)off, (long long)base);
+	if ((c->qid.type & QTDIR) && base + off != 0)
+		error(EINVAL, "seek: a directory can only be rewound");
+	return base + off;
+}
+
+int64_t sysseek(int fd, int64_t off, int whence)
+{
+	ERRSTACK(1);
+	struct chan *volatile c = NULL;
+	int64_t to;
+
+	if (waserror()) {
+		cclose(c);
+		return -1;
+	}
+	c = fd_chan(fd);
+	to = seek_target(c, off, whence);
+	spin_lock(&c->lock);
+	c->offset = to;
+	spin_unlock(&c->lock);
+	poperror();
+	cclose(c);
+	return to;
+}
+
+/* ------------------------------------------------------------ FD calls */
+
+int sysclose(int fd)
+{
+	int r = fd_close(current_fdt(), fd);
+
+	return r < 0 ? sys_fail(-r, "close: fd %d is not open", fd) : 0;
+}
+
+int sysdup(int fd)
+{
+	int r = fd_dup(current_fdt(), fd, 0, 0);
+
+	return r < 0 ? sys_fail(-r, "dup of fd %d: %s", fd, fd_err_name(r)) : r;
+}
+
+int sysdup_to(int from, int to, int fd_flags)
+{
+	int r = fd_dup_to(current_fdt(), from, to, fd_flags);
+
+	return r < 0 ? sys_fail(-r, "dup of fd %d to %d: %s", from, to, fd_err_name(r)) : r;
+}
+
+int sysgetfd(int fd)
+{
+	int r = fd_get_flags(current_fdt(), fd);
+
+	return r < 0 ? sys_fail(-r, "fd %d is not open", fd) : r;
+}
+
+int syssetfd(int fd, int fd_flags)
+{
+	int r = fd_set_flags(current_fdt(), fd, fd_flags);
+
+	return r < 0 ? sys_fail(-r, "set flags %#x on fd %d: %s", fd_flags, fd,
+	                        fd_err_name(r)) : 0;
+}
+
+int syssetfl(int fd, int o_flags)
+{
+	ERRSTACK(1);
+	struct chan *volatile c = NULL;
+	uint32_t cf;
+
+	if (waserror()) {
+		cclose(c);
+		return -1;
+	}
+	if (o_flags & ~O_FILE_FLAGS)
+		error(EINVAL, "setfl: only O_APPEND and O_NONBLOCK can change (%#x)", o_flags);
+	c = fd_chan(fd);
+	cf = (o_flags & O_APPEND ? CAPPEND : 0) | (o_flags & O_NONBLOCK ? CNONBLOCK : 0);
+	if (devtab_of(c)->chan_ctl)
+		devtab_of(c)->chan_ctl(c, CCTL_SET_FL, cf);
+	spin_lock(&c->lock);
+	c->flag = (c->flag & ~(CAPPEND | CNONBLOCK)) | cf;
+	spin_unlock(&c->lock);
+	poperror();
+	cclose(c);
+	return 0;
+}
+
+/* ------------------------------------------------------------ stat/wstat */
+
+ssize_t sysfstat(int fd, uint8_t *buf, size_t n)
+{
+	ERRSTACK(1);
+	struct chan *volatile c = NULL;
+	size_t r;
+
+	if (waserror()) {
+		cclose(c);
+		return -1;
+	}
+	c = fd_chan(fd);
+	r = devtab_of(c)->stat(c, buf, n);
+	poperror();
+	cclose(c);
+	return (ssize_t)r;
+}
+
+ssize_t sysstat(const char *path, uint8_t *buf, size_t n, int flags)
+{
+	ERRSTACK(1);
+	struct chan *volatile c = NULL;
+	size_t r;
+
+	if (waserror()) {
+		cclose(c);
+		return -1;
+	}
+	c = namec(path, NAMEC_ACCESS, flags & O_NOFOLLOW, 0, NULL);
+	r = devtab_of(c)->stat(c, buf, n);
+	poperror();
+	cclose(c);
+	return (ssize_t)r;
+}
+
+static size_t chan_wstat(struct chan *c, const uint8_t *buf, size_t n)
+{
+	const char *why = ninep_stat_error(buf, n);
+
+	if (why)
+		error(EINVAL, "wstat of '%s': %s", c->name->s, why);
+	return devtab_of(c)->wstat(c, buf, n);
+}
+
+ssize_t sysfwstat(int fd, const uint8_t *buf, size_t n)
+{
+	ERRSTACK(1);
+	struct chan *volatile c = NULL;
+	size_t r;
+
+	if (waserror()) {
+		cclose(c);
+		return -1;
+	}
+	c = fd_chan(fd);
+	r = chan_wstat(c, buf, n);
+	poperror();
+	cclose(c);
+	return (ssize_t)r;
+}
+
+ssize_t syswstat(const char *path, const uint8_t *buf, size_t n)
+{
+	ERRSTACK(1);
+	struct chan *volatile c = NULL;
+	size_t r;
+
+	if (waserror()) {
+		cclose(c);
+		return -1;
+	}
+	c = namec(path, NAMEC_ACCESS, 0, 0, NULL);
+	r = chan_wstat(c, buf, n);
+	poperror();
+	cclose(c);
+	return (ssize_t)r;
+}
+
+/* A dir that changes nothing in a wstat (Plan 9's nulldir). */
+static void dir_null(struct dir *d)
+{
+	memset(d, 0xff, sizeof(*d));
+	d->name = d->uid = d->gid = d->muid = d->ext = "";
+}
+
+int systruncate(const char *path, int64_t len)
+{
+	uint8_t buf[STATFIXLEN + 64];
+	struct dir d;
+	size_t n;
+
+	if (len < 0)
+		return sys_fail(EINVAL, "truncate of '%s' to negative length", path);
+	dir_null(&d);
+	d.length = len;
+	n = convD2M(&d, buf, sizeof(buf));
+	if (!n)
+		return sys_fail(EINVAL, "truncate: cannot marshal a stat entry");
+	return syswstat(path, buf, n) < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------ remove and rename */
+
+int sysremove(const char *path)
+{
+	ERRSTACK(1);
+	struct chan *volatile c = NULL;
+
+	if (waserror()) {
+		cclose(c);
+		return -1;
+	}
+	c = namec(path, NAMEC_REMOVE, 0, 0, NULL);
+	devtab_of(c)->remove(c);
+	poperror();
+	cclose(c);
+	return 0;
+}
+
+/* Splits a cleaned copy of path into its directory (returned, kmalloc'd)
+ * and its last element. */
+static char *path_split(const char *path, const char **last)
+{
+	size_t len = strnlen(path, MAX_PATH_LEN + 1);
+	char *p, *slash = NULL;
+
+	if (len == 0 || len > MAX_PATH_LEN)
+		error(len ? ENAMETOOLONG : ENOENT, "rename: bad target path");
+	p = kmalloc(len + 3, MEM_WAIT);
+	if (!p)
+		error(ENOMEM, "rename: no memory");
+	p[0] = '.';
+	p[1] = '/';
+	memcpy(p + 2, path, len + 1);
+	cleanname(p + 2);
+	if (p[2] == '/' || p[2] == '#')
+		memmove(p, p + 2, strlen(p + 2) + 1);
+	for (char *s = p; *s; s++)
+		if (*s == '/')
+			slash = s;
+	*last = slash ? slash + 1 : "";
+	if (!slash || !**last || !strcmp(*last, "..") || !strcmp(*last, ".")) {
+		kfree(p);
+		error(EINVAL, "rename: '%s' names no file in a directory", path);
+	}
+	*slash = '\0';
+	return p;
+}
+
+static void chan_rename(struct chan *c, const char *to)
+{
+	ERRSTACK(1);
+	char *volatile dirpath = NULL;
+	struct chan *volatile dir = NULL;
+	const char *last;
+
+	if (waserror()) {
+		kfree(dirpath);
+		cclose(dir);
+		nexterror();
+	}
+	dirpath = path_split(to, &last);
+	dir = namec(dirpath[0] ? dirpath : "/", NAMEC_ACCESS, 0, 0, NULL);
+	if (dir->type != c->type || dir->dev != c->dev)
+		error(EXDEV, "rename: '%s' and '%s' are on different devices", c->name->s, to);
+	devtab_of(c)->rename(c, dir, last);
+	poperror();
+	kfree(dirpath);
+	cclose(dir);
+}
+
+int sysrename(const char *from, const char *to)
+{
+	ERRSTACK(1);
+	struct chan *volatile c = NULL;
+
+	if (waserror()) {
+		cclose(c);
+		return -1;
+	}
+	c = namec(from, NAMEC_REMOVE, 0, 0, NULL);
+	chan_rename(c, to);
+	poperror();
+	cclose(c);
+	return 0;
+}
+
+/* ------------------------------------------------------------ name space */
+
+int sysbind(const char *src, const char *onto, int flag)
+{
+	ERRSTACK(1);
+	struct chan *volatile s = NULL, *volatile o = NULL;
+	int id;
+
+	if (waserror()) {
+		cclose(s);
+		cclose(o);
+		return -1;
+	}
+	s = namec(src, NAMEC_ACCESS, 0, 0, NULL);
+	o = namec(onto, NAMEC_MOUNT, 0, 0, NULL);
+	id = cmount(s, o, flag, NULL);
+	poperror();
+	cclose(s);
+	cclose(o);
+	return id;
+}
+
+int sysmount(int fd, int afd, const char *onto, int flag, const char *spec)
+{
+	return sys_fail(ENOSYS, "mount of fd %d on '%s': no 9P client (#mnt) yet", fd, onto);
+}
+
+int sysunmount(const char *src, const char *onto)
+{
+	ERRSTACK(1);
+	struct chan *volatile s = NULL, *volatile o = NULL;
+
+	if (waserror()) {
+		cclose(s);
+		cclose(o);
+		return -1;
+	}
+	o = namec(onto, NAMEC_MOUNT, 0, 0, NULL);
+	if (src)
+		s = namec(src, NAMEC_ACCESS, 0, 0, NULL);
+	cunmount(o, s);
+	poperror();
+	cclose(s);
+	cclose(o);
+	return 0;
+}
+
+int sysfd2path(int fd, char *buf, size_t len)
+{
+	ERRSTACK(1);
+	struct chan *volatile c = NULL;
+
+	if (waserror()) {
+		cclose(c);
+		return -1;
+	}
+	c = fd_chan(fd);
+	chan_path(c, buf, len);
+	poperror();
+	cclose(c);
+	return 0;
+}
+
+int syschdir(const char *path)
+{
+	ERRSTACK(1);
+	struct chan *volatile c = NULL;
+	struct pgrp *pg;
+	struct chan *old;
+
+	if (waserror()) {
+		cclose(c);
+		return -1;
+	}
+	pg = current_pgrp();
+	c = namec(path, NAMEC_ACCESS, 0, 0, NULL);
+	if (!(c->qid.type & QTDIR))
+		error(ENOTDIR, "chdir: '%s' is not a directory", c->name->s);
+	poperror();
+	old = pg->dot;
+	pg->dot = c;
+	cclose(old);
+	return 0;
+}
+
+int sysgetcwd(char *buf, size_t len)
+{
+	ERRSTACK(1);
+	struct pgrp *pg;
+
+	if (waserror())
+		return -1;
+	pg = current_pgrp();
+	if (pg->dot)
+		chan_path(pg->dot, buf, len);
+	else if (len >= 2)
+		strlcpy(buf, "/", len);
+	else
+		error(ERANGE, "getcwd: buffer of %zu bytes", len);
+	poperror();
+	return 0;
+}

@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: MIT
+# block: blocks and block lists (kern/src/ns/allocb.c) over a counting
+# malloc shim for kmalloc/krealloc/kfree (in the test file).
+HOST_SUITES += block
+block_SRCS := kern/src/ns/allocb.c tests/host/test_block.c
