@@ -7,7 +7,8 @@
 # panics or exits without a summary is one FAIL line with the reason; the
 # last lines of its log follow on stderr.  Logs: obj/test-logs/ktest-*.log.
 #
-# Configurations (name, then scripts/qemu.sh options):
+# Configurations: name | scripts/qemu.sh options | kernel (default
+# obj/kern/vireo) | a text the boot log must contain (optional):
 #   smp1-128m     -smp 1, 128 MiB
 #   smp4-1g       -smp 4, 1 GiB
 #   smp8-5g       -smp 8, 5 GiB (RAM above 4 GiB)
@@ -15,6 +16,9 @@
 #                 MP-table-era chipset)
 #   iso-bios      the GRUB ISO under SeaBIOS (Multiboot2, bare-metal path)
 #   iso-uefi      the GRUB ISO under OVMF
+#   max4-smp8     a kernel built with CONFIG_MAX_CORES=4 on 8 cores: the
+#                 extra cores are reported and left alone (make builds it
+#                 as obj/variants/max4/kern/vireo)
 set -u
 
 LOGDIR=obj/test-logs
@@ -29,6 +33,7 @@ configs=(
 	"pc-nohpet|--smp 2 --mem 512M --machine pc,hpet=off"
 	"iso-bios|--smp 2 --mem 512M --iso obj/test/vireo-ktest.iso"
 	"iso-uefi|--smp 2 --mem 512M --iso obj/test/vireo-ktest.iso --uefi"
+	"max4-smp8|--smp 8 --mem 1G|obj/variants/max4/kern/vireo|4 CPUs (4 left out"
 )
 
 mkdir -p obj/test
@@ -37,9 +42,11 @@ if ! scripts/mkiso.sh obj/kern/vireo obj/test/vireo-ktest.iso "ktest=$SEL" obj/i
 fi
 
 run_config() {
-	local name=$1 opts=$2 log=$LOGDIR/ktest-$1.log rc
+	local name=$1 opts=$2 kernel=${3:-obj/kern/vireo} expect=${4:-}
+	local log=$LOGDIR/ktest-$1.log rc
 	# shellcheck disable=SC2086
-	scripts/qemu.sh $opts --append "ktest=$SEL" --log "$log" --timeout "$BOOT_TIMEOUT"
+	KERNEL=$kernel scripts/qemu.sh $opts --append "ktest=$SEL" --log "$log" \
+		--timeout "$BOOT_TIMEOUT"
 	rc=$?
 	grep -aE '^ktest: (PASS|FAIL) ' "$log" | sed "s/^ktest:/ktest-$name:/"
 	local why=""
@@ -58,8 +65,16 @@ run_config() {
 	else
 		echo "ktest-$name: PASS boot"
 	fi
+	if [ -n "$expect" ]; then
+		if grep -aqF "$expect" "$log"; then
+			echo "ktest-$name: PASS log_says '$expect'"
+		else
+			echo "ktest-$name: FAIL log_says: no '$expect' in $log"
+		fi
+	fi
 }
 
 for c in "${configs[@]}"; do
-	run_config "${c%%|*}" "${c#*|}"
+	IFS='|' read -r name opts kernel expect <<<"$c"
+	run_config "$name" "$opts" "$kernel" "$expect"
 done

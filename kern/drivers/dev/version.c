@@ -11,56 +11,20 @@
  *
  * No ctl, nothing writable, no state: every file is a constant string
  * served with readstr().  The commit and the configuration text come from
- * <generated/vireo_build.h> (VIREO_COMMIT, VIREO_KCONFIG_TEXT) when the
- * build generates it; without it the commit reads "unknown" and kconfig
- * lists the options this file knows by name.  build_id is computed once,
- * at reset.
+ * <generated/vireo_build.h> (VIREO_COMMIT, VIREO_KCONFIG_TEXT), which
+ * scripts/mkbuildinfo.sh writes at every build (the commit is "unknown"
+ * outside a git checkout).  build_id is computed once, at reset.
  */
 #include <err.h>
 #include <errno.h>
 #include <kstring.h>
 #include <ns.h>
 #include <printk.h>
-#include <sysfile.h>
 #include <version.h>
 
-#if __has_include(<generated/vireo_build.h>)
 #include <generated/vireo_build.h>
-#endif
 
-#ifndef VIREO_RELEASE
 #define VIREO_RELEASE "0.1"
-#endif
-#ifndef VIREO_COMMIT
-#define VIREO_COMMIT "unknown"
-#endif
-
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
-#ifndef VIREO_KCONFIG_TEXT
-#ifdef CONFIG_MAX_CORES
-#define KC_MAX_CORES "CONFIG_MAX_CORES=" STR(CONFIG_MAX_CORES) "\n"
-#else
-#define KC_MAX_CORES ""
-#endif
-#ifdef CONFIG_X2APIC
-#define KC_X2APIC "CONFIG_X2APIC=y\n"
-#else
-#define KC_X2APIC ""
-#endif
-#ifdef CONFIG_SPINLOCK_DEBUG
-#define KC_SPINLOCK_DEBUG "CONFIG_SPINLOCK_DEBUG=y\n"
-#else
-#define KC_SPINLOCK_DEBUG ""
-#endif
-#ifdef CONFIG_KMALLOC_POISON
-#define KC_KMALLOC_POISON "CONFIG_KMALLOC_POISON=y\n"
-#else
-#define KC_KMALLOC_POISON ""
-#endif
-#define VIREO_KCONFIG_TEXT KC_MAX_CORES KC_X2APIC KC_SPINLOCK_DEBUG KC_KMALLOC_POISON
-#endif
 
 enum { Qtop, Qversion, Qdate, Qcommit, Qbuild_id, Qkconfig };
 
