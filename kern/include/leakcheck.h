@@ -20,6 +20,8 @@ struct leak_snapshot {
 	size_t slab_objs;       /* objects in use in all slab caches */
 	size_t kmalloc_objs;    /* live kmalloc objects */
 	size_t kmalloc_bytes;   /* bytes they asked for */
+	int64_t chans;          /* live chans (9ns) */
+	int64_t blocks;         /* live blocks (qio) */
 };
 
 void leak_snapshot_take(struct leak_snapshot *s);
