@@ -16,6 +16,7 @@
 #                 MP-table-era chipset)
 #   iso-bios      the GRUB ISO under SeaBIOS (Multiboot2, bare-metal path)
 #   iso-uefi      the GRUB ISO under OVMF
+#   numa2         two NUMA nodes (SRAT): cores 0-1 on node 0, 2-3 on node 1
 #   max4-smp8     a kernel built with CONFIG_MAX_CORES=4 on 8 cores: the
 #                 extra cores are reported and left alone (make builds it
 #                 as obj/variants/max4/kern/vireo)
@@ -34,6 +35,7 @@ configs=(
 	"iso-bios|--smp 2 --mem 512M --iso obj/test/vireo-ktest.iso"
 	"iso-uefi|--smp 2 --mem 512M --iso obj/test/vireo-ktest.iso --uefi"
 	"max4-smp8|--smp 8 --mem 1G|obj/variants/max4/kern/vireo|4 CPUs (4 left out"
+	"numa2|--smp 4 --mem 1G -- -object memory-backend-ram,id=m0,size=512M -object memory-backend-ram,id=m1,size=512M -numa node,nodeid=0,cpus=0-1,memdev=m0 -numa node,nodeid=1,cpus=2-3,memdev=m1||apic/node 0/0 1/0 2/1 3/1"
 )
 
 mkdir -p obj/test
@@ -45,8 +47,8 @@ run_config() {
 	local name=$1 opts=$2 kernel=${3:-obj/kern/vireo} expect=${4:-}
 	local log=$LOGDIR/ktest-$1.log rc
 	# shellcheck disable=SC2086
-	KERNEL=$kernel scripts/qemu.sh $opts --append "ktest=$SEL" --log "$log" \
-		--timeout "$BOOT_TIMEOUT"
+	KERNEL=$kernel scripts/qemu.sh --append "ktest=$SEL" --log "$log" \
+		--timeout "$BOOT_TIMEOUT" $opts
 	rc=$?
 	grep -aE '^ktest: (PASS|FAIL) ' "$log" | sed "s/^ktest:/ktest-$name:/"
 	local why=""
