@@ -59,6 +59,14 @@ $(BUILDINFO): FORCE | $(DEPS_OK)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)scripts/mkbuildinfo.sh $(KCONFIG) $@
 
+# Syscall numbers (kernel and user space) and the kernel's dispatch table,
+# generated from the one list; rewritten only when their text changes.
+SYSCALL_HDRS := $(O)/include/generated/syscall_nums.h \
+	$(O)/include/generated/syscall_table.h
+$(SYSCALL_HDRS) &: kern/include/ros/syscall.list scripts/mksyscalls.py | $(DEPS_OK)
+	$(Q)python3 scripts/mksyscalls.py kern/include/ros/syscall.list \
+		--nums $(word 1,$(SYSCALL_HDRS)) --table $(word 2,$(SYSCALL_HDRS))
+
 defconfig: $(DEPS_OK)
 	$(Q)cp config-default $(KCONFIG)
 	$(Q)KCONFIG_CONFIG=$(KCONFIG) kconfig-conf --olddefconfig Kconfig >/dev/null
@@ -98,6 +106,8 @@ $(O)/kern/%.o: kern/%.c $(AUTOCONF)
 	$(Q)gcc $(KERN_CPPFLAGS) $(KERN_CFLAGS) -MMD -MP -c $< -o $@
 
 $(O)/kern/drivers/dev/version.o: $(BUILDINFO)
+# Any kernel object may include the generated syscall headers.
+$(KERN_OBJS): | $(SYSCALL_HDRS)
 
 $(O)/kern/%.o: kern/%.S $(AUTOCONF)
 	@echo "  AS      $<"

@@ -20,3 +20,13 @@ char *strchr(const char *s, int c);
 
 /* Copies at most size-1 bytes and NUL-terminates; returns strlen(src). */
 size_t strlcpy(char *dst, const char *src, size_t size);
+
+/*
+ * Parses exactly the len bytes at s as an unsigned number into *out.
+ * base 0: "0x"/"0X" then hex, else decimal (a leading 0 is not octal);
+ * base 2..36: those digits ("0x" allowed for 16).  No sign, no spaces, no
+ * trailing newline: strip those first.  Returns 0, -EINVAL (empty, a
+ * character that is not a digit, a NUL inside len, a bad base) or -ERANGE
+ * (over UINT64_MAX); *out is written only on success.
+ */
+int kstrtou64(const char *s, size_t len, int base, uint64_t *out);

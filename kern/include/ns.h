@@ -18,9 +18,13 @@
  * catch with waserror().  References: a chan returned by namec(), cclone(),
  * dev attach/open/walk carries one reference, dropped with cclose().
  *
- * Field tags: [I] immutable after the chan is published, [l] c->lock,
- * [a] atomic (kref), [o] set by open() before the chan is shared (COPEN
- * set), [p] the pgrp's ns lock.
+ * Field tags: [I] immutable once the object is published (a chan, a
+ * mount, a pgrp), [l] c->lock, [a] atomic (kref), [o] set by open() before
+ * the chan is shared (COPEN set), [m] ns_mount_lock, the one global
+ * spinlock in pgrp.c over every pgrp's mount hash, every union list and
+ * every pgrp's current directory (held only for list operations and
+ * reference grabs; never across a device call, an allocation or error()),
+ * [f] the FD table's lock.
  */
 #pragma once
 
@@ -152,6 +156,10 @@ struct dev {
 	void (*chan_ctl)(struct chan *c, int op, uint64_t arg);
 	/* A line for fd listings ("qid path 3 pipe data1"). */
 	char *(*chaninfo)(struct chan *c, char *buf, size_t len);
+	/* Optional: the name space pgrpid is gone (ids are never reused), so
+	 * drop what the device keeps per name space (#env's variables).
+	 * Called by the pgrp's release after its mounts are gone; may sleep. */
+	void (*pgrp_release)(uint64_t pgrpid);
 };
 
 #define CCTL_SET_FL 1       /* chan_ctl op: arg = new C* flags (nonblock, append) */
@@ -174,6 +182,8 @@ static inline struct dev *devtab_of(const struct chan *c)
 int devno(const char *name);
 void devtab_reset_all(void);
 void devtab_init_all(void);
+/* Calls every device's pgrp_release hook (pgrp.c, when a pgrp dies). */
+void devtab_pgrp_release(uint64_t pgrpid);
 
 /* File tables of simple devices, and the default operations over them. */
 struct dirtab {
@@ -217,6 +227,20 @@ void devshutdown(void);
 void devreset(void);
 void devinit(void);
 
+/* Serve a read at off from a string or a memory range: bytes copied (0 at
+ * or past the end); error(EINVAL) for a negative off. */
+size_t readstr(int64_t off, void *buf, size_t n, const char *str);
+size_t readmem(int64_t off, void *buf, size_t n, const void *mem, size_t len);
+/* Marshal one dir into 9P stat bytes; error(EINVAL) if buf is too short or
+ * the entry does not fit 9P's 16-bit stat size. */
+size_t dev_stat_pack(const struct dir *d, uint8_t *buf, size_t n);
+/* Packs one entry of a directory read into buf (n bytes left): the bytes
+ * written, or 0 with *full set if it does not fit (stop the read there), or
+ * 0 with *full clear if 9P cannot carry it at all (stat over STATMAXLEN):
+ * skip it, as devdirread does (reported once per boot).  Never error()s. */
+size_t dev_dirent_pack(const struct chan *c, const struct dir *d, uint8_t *buf,
+                       size_t n, bool *full);
+
 /* ----------------------------------------------------------- chan calls */
 
 struct chan *newchan(void);
@@ -243,6 +267,10 @@ struct chan *namec(const char *path, int amode, int omode, uint32_t perm,
 /* Like namec, but a relative path starts at 'dir' instead of the cwd. */
 struct chan *namec_from(struct chan *dir, const char *path, int amode, int omode,
                         uint32_t perm, const char *ext);
+/* namec with the path as (ptr, len): a NUL inside len is an error; dir
+ * NULL means the current directory. */
+struct chan *namec_n(struct chan *dir, const char *path, size_t len, int amode,
+                     int omode, uint32_t perm, const char *ext);
 
 /* Open-mode checks and conversion to 9P's (O_EXEC counts as read). */
 int omode_to_9p(int omode);
@@ -250,37 +278,50 @@ int omode_to_rwx(int omode);    /* DMREAD|DMWRITE|DMEXEC bits the mode needs */
 
 /* ----------------------------------------------------- mounts and pgrps */
 
+/*
+ * Locking of mounts and name spaces (pgrp.c): ns_mount_lock ([m]) guards
+ * every field below that can change.  Readers (namec's mount crossing,
+ * union reads) take only it.  A writer (cmount, cunmount, pgrp_dup's copy,
+ * pgrp_unmount_all) first takes its pgrp's ns_lock, a sleeping lock that
+ * orders writers of that pgrp against each other, and then ns_mount_lock
+ * for each change; holding ns_lock, it may read its own pgrp's [m] fields
+ * without ns_mount_lock, since no one else writes them.
+ */
 struct mount {
-	struct mount *next;     /* [p] next in this mount head's union */
-	struct mhead *head;     /* [I] */
+	struct mount *next;     /* [m] next in this mount head's union */
+	struct mhead *head;     /* [I] set before the mount is linked */
 	struct chan *to;        /* [I] what is mounted (one reference) */
 	int mflag;              /* [I] MCREATE and order */
-	char *spec;             /* [I] mount spec, or NULL */
+	char *spec;             /* [I] kfree'd; NULL: mount_new does not keep specs yet (no #mnt) */
 	uint64_t mountid;       /* [I] */
 };
 
 struct mhead {
-	struct kref ref;
+	struct kref ref;        /* [a] the hash's, each chan's c->mh/c->umh, walkers' */
 	struct chan *from;      /* [I] the mount point (one reference) */
-	struct mount *mount;    /* [p] the union, in order */
-	struct mhead *hash;     /* [p] next in the pgrp's hash chain */
+	struct mount *mount;    /* [m] the union, in order */
+	struct mhead *hash;     /* [m] next in the pgrp's hash chain */
 };
 
 #define MNTHASH 32
 
 /* A name space: the mount table of a group of processes (and kthreads). */
 struct pgrp {
-	struct kref ref;
-	struct sem ns_lock;             /* writers: bind/mount/unmount; readers lock too */
-	struct mhead *mnthash[MNTHASH]; /* [ns_lock] */
+	struct kref ref;                /* [a] */
+	struct sem ns_lock;             /* serialises this pgrp's mount-table writers */
+	struct mhead *mnthash[MNTHASH]; /* [m] */
 	uint64_t pgrpid;                /* [I] */
-	struct chan *root;              /* [I] "/" of this name space */
-	struct chan *dot;               /* [l-ish] current directory, see pgrp.c */
+	struct chan *root;              /* [I] "/" of this name space, set before sharing */
+	struct chan *dot;               /* [m] current directory (pgrp_get_dot/set_dot) */
 };
 
 struct pgrp *newpgrp(void);
 struct pgrp *pgrp_dup(struct pgrp *from);
 void pgrp_close(struct pgrp *p);
+/* The current directory of p (a new reference), or NULL if it has none;
+ * replacing it takes a reference to c and drops the old one. */
+struct chan *pgrp_get_dot(struct pgrp *p);
+void pgrp_set_dot(struct pgrp *p, struct chan *c);
 /* The name space the current kthread resolves paths in. */
 struct pgrp *current_pgrp(void);
 
@@ -298,9 +339,9 @@ struct fd_entry {
 #define FD_CLOEXEC 1
 
 struct fd_table {
-	spinlock_t lock;
-	int max_files;          /* [lock] slots allocated */
-	int hint;               /* [lock] no free fd below this */
-	bool closed;            /* [lock] the table is being torn down */
-	struct fd_entry *fd;    /* [lock] */
+	spinlock_t lock;        /* guards [f] */
+	int max_files;          /* [f] slots allocated */
+	int hint;               /* [f] no free fd below this */
+	bool closed;            /* [f] the table is being torn down */
+	struct fd_entry *fd;    /* [f] */
 };

@@ -9,6 +9,9 @@
  *	syswrite(fd, "hi\n", 3);
  *	sysclose(fd);
  *
+ * The device helpers (readstr, readmem, dev_stat_pack) and namec_n are in
+ * ns.h, with the rest of the device and namec API.
+ *
  * The sys* functions are what the syscall layer (and the ktests) call.  Each
  * catches error() itself and returns -1 with the errno and message kept in
  * the calling kthread (get_errno()/get_errstr(), err.h): this is the one
@@ -80,9 +83,6 @@ int sysgetcwd(char *buf, size_t len);
 
 /* ----------------------------------------------- chan-level helpers */
 
-/* namec with the path as (ptr, len); dir NULL means the current dir. */
-struct chan *namec_n(struct chan *dir, const char *path, size_t len, int amode,
-                     int omode, uint32_t perm, const char *ext);
 /* Chans alive now (newchan minus freed): tests check it returns to baseline. */
 int64_t chan_nr_live(void);
 /* New cname "base/elem" (one reference). */
@@ -105,11 +105,3 @@ struct chan *mhead_create_member(struct mhead *mh);
 size_t union_read(struct chan *c, void *buf, size_t n);
 /* Removes every mount of pgrp p (pgrp_close and tests). */
 void pgrp_unmount_all(struct pgrp *p);
-
-/* ---------------------------- device helpers (dev.c; belong in ns.h) */
-
-/* Serve a read at off from a string or a memory range: bytes copied. */
-size_t readstr(int64_t off, void *buf, size_t n, const char *str);
-size_t readmem(int64_t off, void *buf, size_t n, const void *mem, size_t len);
-/* Marshal one dir into 9P stat bytes; error(EINVAL) if buf is too short. */
-size_t dev_stat_pack(const struct dir *d, uint8_t *buf, size_t n);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tree_file.h - a shared in-memory file tree, the body of RAM file systems
- * (#kfs, #tmpfs).  Implementation: kern/src/ns/tree_file.c; reference page:
- * Documentation/kapi/tree_file.md.
+ * (#kfs, #tmpfs).  Implementation: kern/src/ns/tree_file.c (the tree) and
+ * kern/src/ns/tree_chan.c (the tree_chan_* device operations); reference
+ * page: Documentation/kapi/tree_file.md.
  *
  *	tfs = tree_fs_create("tmpfs", owner);        // one reference: the caller's
  *	c = tree_chan_attach(tfs, "tmpfs", spec);    // chan on the root (own refs)
@@ -111,6 +112,11 @@ struct tree_file *tree_file_create(struct tree_file *dir, const char *name,
                                    uint32_t perm, const char *target);
 /* Unlinks tf.  ENOTEMPTY for a directory with children, EBUSY for the root. */
 void tree_file_remove(struct tree_file *tf);
+/* The same without error(): 0, or the errno it would have raised (the
+ * remove-on-close path, which cannot fail). */
+int tree_file_try_remove(struct tree_file *tf);
+/* tf's parent with a reference, or NULL for the root or a removed file. */
+struct tree_file *tree_file_parent(struct tree_file *tf);
 /* Moves tf to new_dir/new_name (same fs), replacing a file or an empty
  * directory of the same kind there. */
 void tree_file_rename(struct tree_file *tf, struct tree_file *new_dir,
@@ -126,6 +132,12 @@ size_t tree_file_write(struct tree_file *tf, const void *buf, size_t n, int64_t 
 void tree_file_stat(struct tree_file *tf, struct dir *d, char *name, size_t name_len);
 /* Sets mtime (and atime). */
 void tree_file_set_mtime(struct tree_file *tf, uint64_t mtime);
+/* Calls fn with a snapshot of each child of dir in order, from child
+ * *index on, advancing *index past each one fn accepts; fn returns false
+ * to stop before its child.  fn runs under tfs->lock and the child's lock
+ * is already dropped: it must not call tree_file_* or raise error(). */
+void tree_file_for_each_child(struct tree_file *dir, int *index,
+                              bool (*fn)(const struct dir *d, void *arg), void *arg);
 
 /* ----------------------------------------------- device operations */
 
@@ -150,6 +162,18 @@ size_t tree_chan_write(struct chan *c, const void *buf, size_t n, int64_t off);
 void tree_chan_remove(struct chan *c);
 void tree_chan_rename(struct chan *c, struct chan *new_dir, const char *new_name);
 size_t tree_chan_wstat(struct chan *c, const uint8_t *buf, size_t n);
+/* The operations every tree device shares, for its struct dev after
+ * .name, .letter, .reset, .init, .shutdown and .attach:
+ *	struct dev tmpfs_devtab __devtab = { .name = "tmpfs", ..., TREE_CHAN_OPS };
+ */
+#define TREE_CHAN_OPS                                                   \
+	.walk = tree_chan_walk, .stat = tree_chan_stat,                 \
+	.open = tree_chan_open, .create = tree_chan_create,             \
+	.close = tree_chan_close, .read = tree_chan_read,               \
+	.bread = devbread, .write = tree_chan_write, .bwrite = devbwrite, \
+	.remove = tree_chan_remove, .rename = tree_chan_rename,         \
+	.wstat = tree_chan_wstat
+
 /* The tree_file a chan of a tree device refers to (no new reference). */
 static inline struct tree_file *tree_chan_file(const struct chan *c)
 {

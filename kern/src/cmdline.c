@@ -263,21 +263,6 @@ int cmdline_get_u64(const struct cmdline *cl, const char *key, uint64_t *out)
 
 /* ------------------------------------------------------------ numbers --- */
 
-static int cmdline_digit(char c, unsigned int base)
-{
-	int d;
-
-	if (c >= '0' && c <= '9')
-		d = c - '0';
-	else if (c >= 'a' && c <= 'f')
-		d = c - 'a' + 10;
-	else if (c >= 'A' && c <= 'F')
-		d = c - 'A' + 10;
-	else
-		return -1;
-	return d < (int)base ? d : -1;
-}
-
 static unsigned int cmdline_suffix_shift(char c)
 {
 	switch (c) {
@@ -290,29 +275,21 @@ static unsigned int cmdline_suffix_shift(char c)
 
 int cmdline_parse_u64(const char *s, uint64_t *out)
 {
-	unsigned int base = 10, shift;
-	uint64_t v = 0;
-	bool overflow = false;
-	const char *p;
-	int d;
+	unsigned int shift;
+	uint64_t v;
+	size_t len;
+	int ret;
 
 	if (!s || !out)
 		return -EINVAL;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	for (p = s; (d = cmdline_digit(*p, base)) >= 0; p++)
-		overflow |= __builtin_mul_overflow(v, base, &v) ||
-			    __builtin_add_overflow(v, (uint64_t)d, &v);
-	if (p == s)
-		return -EINVAL;
-	shift = cmdline_suffix_shift(*p);
+	len = strlen(s);
+	shift = len ? cmdline_suffix_shift(s[len - 1]) : 0;
 	if (shift)
-		p++;
-	if (*p)
-		return -EINVAL;
-	if (overflow || (shift && (v >> (64 - shift)) != 0))
+		len--;
+	ret = kstrtou64(s, len, 0, &v);
+	if (ret)
+		return ret;
+	if (shift && (v >> (64 - shift)) != 0)
 		return -ERANGE;
 	*out = v << shift;
 	return 0;

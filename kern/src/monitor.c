@@ -63,32 +63,7 @@ static int mon_usage(const struct mon_cmd *c)
 /* Strict unsigned parse: decimal or 0x hex, nothing trailing. */
 static int mon_parse_u64(const char *s, uint64_t *out)
 {
-	uint64_t v = 0;
-	int base = 10;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (!*s)
-		return -EINVAL;
-	for (; *s; s++) {
-		int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (base == 16 && *s >= 'a' && *s <= 'f')
-			d = *s - 'a' + 10;
-		else if (base == 16 && *s >= 'A' && *s <= 'F')
-			d = *s - 'A' + 10;
-		else
-			return -EINVAL;
-		if (v > (UINT64_MAX - d) / base)
-			return -ERANGE;
-		v = v * base + d;
-	}
-	*out = v;
-	return 0;
+	return kstrtou64(s, strlen(s), 0, out);
 }
 
 /* ------------------------------------------------------------ commands */

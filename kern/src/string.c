@@ -8,6 +8,9 @@
  * backward case of memmove copies 8-byte words, then bytes, from the end; it
  * does not use the direction flag, so an interrupt arriving mid-copy never
  * sees DF=1.  The string functions are plain loops over unsigned chars.
+ * kstrtou64 is the one strict number parser that devices, the monitor and
+ * the command line share: a whole (ptr, len) string or an error, never a
+ * partial number.
  *
  * Everything is reentrant and lock-free, usable in any context.  gcc may
  * still rewrite a loop as a call to memset/memcpy (loop distribution); the
@@ -17,6 +20,7 @@
  *
  * Host unit tests build this file with -Dmemcpy=k_memcpy etc. (kstring.mk).
  */
+#include <errno.h>
 #include <kstring.h>
 
 void *memset(void *dst, int c, size_t n)
@@ -155,4 +159,58 @@ size_t strlcpy(char *dst, const char *src, size_t size)
 		dst[n] = '\0';
 	}
 	return len;
+}
+
+/* The value of digit c in base, or -1 if c is not one. */
+static int kstr_digit(char c, unsigned int base)
+{
+	int d;
+
+	if (c >= '0' && c <= '9')
+		d = c - '0';
+	else if (c >= 'a' && c <= 'z')
+		d = c - 'a' + 10;
+	else if (c >= 'A' && c <= 'Z')
+		d = c - 'A' + 10;
+	else
+		return -1;
+	return d < (int)base ? d : -1;
+}
+
+/* Strips a "0x"/"0X" prefix when base is 0 (which it makes 16) or 16. */
+static unsigned int kstr_base(const char **s, size_t *len, int base)
+{
+	bool hex_prefix = *len >= 2 && (*s)[0] == '0' && ((*s)[1] | 0x20) == 'x';
+
+	if ((base == 0 || base == 16) && hex_prefix) {
+		*s += 2;
+		*len -= 2;
+		return 16;
+	}
+	return base == 0 ? 10 : (unsigned int)base;
+}
+
+int kstrtou64(const char *s, size_t len, int base, uint64_t *out)
+{
+	unsigned int b;
+	bool overflow = false;
+	uint64_t v = 0;
+
+	if (!s || !out || base < 0 || base == 1 || base > 36)
+		return -EINVAL;
+	b = kstr_base(&s, &len, base);
+	if (len == 0)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		int d = kstr_digit(s[i], b);
+
+		if (d < 0)
+			return -EINVAL;
+		overflow |= __builtin_mul_overflow(v, (uint64_t)b, &v) ||
+			    __builtin_add_overflow(v, (uint64_t)d, &v);
+	}
+	if (overflow)
+		return -ERANGE;
+	*out = v;
+	return 0;
 }

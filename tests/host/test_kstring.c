@@ -8,6 +8,7 @@
  * canary bytes on both sides, because the kernel's rep movsb/stosb code is
  * inline assembly that ASan cannot see into.
  */
+#include <errno.h>
 #include <kstring.h>
 
 #include <stdint.h>
@@ -168,4 +169,81 @@ HTEST(strlcpy_truncates_and_terminates)
 	HT_ASSERT_EQ(strlcpy(d, "abc", 1), 3);
 	HT_ASSERT_EQ(d[0], '\0');
 	HT_ASSERT_EQ(d[1], 'Q');
+}
+
+/* ------------------------------------------------------------ kstrtou64 */
+
+static uint64_t u64_ok(const char *s, int base)
+{
+	uint64_t v = 12345;
+	int ret = kstrtou64(s, strlen(s), base, &v);
+
+	HT_ASSERT_MSG(ret == 0, "\"%s\" base %d: returned %d", s, base, ret);
+	return v;
+}
+
+static void u64_bad(const char *s, size_t len, int base, int want)
+{
+	uint64_t v = 777;
+	int ret = kstrtou64(s, len, base, &v);
+
+	HT_ASSERT_MSG(ret == want, "\"%.*s\" base %d: returned %d, wanted %d", (int)len, s,
+	              base, ret, want);
+	HT_ASSERT_EQ(v, 777);   /* untouched on error */
+}
+
+HTEST(kstrtou64_accepts_whole_numbers)
+{
+	HT_ASSERT_EQ(u64_ok("0", 10), 0);
+	HT_ASSERT_EQ(u64_ok("123", 10), 123);
+	HT_ASSERT_EQ(u64_ok("007", 0), 7);              /* decimal, not octal */
+	HT_ASSERT_EQ(u64_ok("0x1f", 0), 31);
+	HT_ASSERT_EQ(u64_ok("0XAbC", 0), 0xabc);
+	HT_ASSERT_EQ(u64_ok("ff", 16), 255);
+	HT_ASSERT_EQ(u64_ok("0xff", 16), 255);
+	HT_ASSERT_EQ(u64_ok("101", 2), 5);
+	HT_ASSERT_EQ(u64_ok("zz", 36), 35 * 36 + 35);
+	HT_ASSERT_EQ(u64_ok("18446744073709551615", 10), UINT64_MAX);
+	HT_ASSERT_EQ(u64_ok("0xffffffffffffffff", 0), UINT64_MAX);
+	HT_ASSERT_EQ(u64_ok("00000000000000000000000000042", 10), 42);
+}
+
+HTEST(kstrtou64_reads_exactly_len_bytes)
+{
+	uint64_t v = 0;
+
+	/* A longer buffer: only the first len bytes count. */
+	HT_ASSERT_EQ(kstrtou64("12345", 3, 10, &v), 0);
+	HT_ASSERT_EQ(v, 123);
+	HT_ASSERT_EQ(kstrtou64("0x10zz", 4, 0, &v), 0);
+	HT_ASSERT_EQ(v, 16);
+}
+
+HTEST(kstrtou64_rejects_junk)
+{
+	u64_bad("", 0, 10, -EINVAL);
+	u64_bad("0x", 2, 0, -EINVAL);
+	u64_bad("0x", 2, 16, -EINVAL);
+	u64_bad("12a", 3, 10, -EINVAL);
+	u64_bad("0x1f", 4, 10, -EINVAL);         /* no prefix in base 10 */
+	u64_bad("12\n", 3, 10, -EINVAL);          /* callers strip newlines */
+	u64_bad(" 12", 3, 10, -EINVAL);
+	u64_bad("+12", 3, 10, -EINVAL);
+	u64_bad("-1", 2, 10, -EINVAL);
+	u64_bad("1\0" "2", 3, 10, -EINVAL);       /* NUL inside len */
+	u64_bad("2", 1, 2, -EINVAL);              /* not a binary digit */
+	u64_bad("10", 2, 1, -EINVAL);             /* bad bases */
+	u64_bad("10", 2, 37, -EINVAL);
+	u64_bad("10", 2, -1, -EINVAL);
+	u64_bad(NULL, 0, 10, -EINVAL);
+	HT_ASSERT_EQ(kstrtou64("1", 1, 10, NULL), -EINVAL);
+}
+
+HTEST(kstrtou64_overflow_is_erange)
+{
+	u64_bad("18446744073709551616", 20, 10, -ERANGE);
+	u64_bad("99999999999999999999999", 23, 10, -ERANGE);
+	u64_bad("0x10000000000000000", 19, 0, -ERANGE);
+	/* junk wins over overflow: the string is not a number at all */
+	u64_bad("99999999999999999999999x", 24, 10, -EINVAL);
 }

@@ -23,6 +23,7 @@
 #include <percpu.h>
 #include <printk.h>
 #include <spinlock.h>
+#include <uaccess.h>
 
 struct __packed idt_gate {
 	uint16_t off_lo;
@@ -165,10 +166,14 @@ void trap_dispatch(struct hw_trapframe *tf);
 void trap_dispatch(struct hw_trapframe *tf)
 {
 	struct percpu *pc = this_cpu();
+	uintptr_t fixup;
 
 	pc->irq_depth++;
 	if (tf->vector == T_NMI)
 		nmi_handler(tf);
+	else if ((tf->vector == T_PGFLT || tf->vector == T_GPFLT) && !tf_from_user(tf) &&
+	         (fixup = uaccess_fixup_addr(tf->rip)))
+		tf->rip = fixup;     /* a uaccess routine hit a bad user address: -EFAULT */
 	else if (tf->vector < NR_EXCEPTIONS)
 		kernel_fault(tf);    /* no user space yet: every exception is a kernel one */
 	else

@@ -43,7 +43,6 @@
 #include <rendez.h>
 #include <sem.h>
 #include <spinlock.h>
-#include <sysfile.h>
 #include <time.h>
 
 /* qid.path = id << 4 | kind; id 0 is the top level. */
@@ -368,15 +367,13 @@ static void kalarm_msg(char *msg, size_t size, const void *buf, size_t n)
 
 static uint64_t kalarm_parse(const char *s, const char *what)
 {
-	uint64_t v = 0;
+	uint64_t v;
+	int ret = kstrtou64(s, strlen(s), 10, &v);
 
-	if (!*s)
-		error(EINVAL, "#alarm/%s: empty number", what);
-	for (const char *p = s; *p; p++) {
-		if (*p < '0' || *p > '9' || v > (~0ULL - 9) / 10)
-			error(EINVAL, "#alarm/%s: bad number '%s'", what, s);
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
+	if (ret == -ERANGE)
+		error(EINVAL, "#alarm/%s: number '%s' is over 2^64 - 1", what, s);
+	if (ret)
+		error(EINVAL, "#alarm/%s: '%s' is not a decimal number", what, s);
 	return v;
 }
 
@@ -386,7 +383,8 @@ static void kalarm_write_timer(struct kalarm *a, const char *msg)
 
 	if (msg[0] == '+') {
 		v = kalarm_parse(msg + 1, "timer");
-		v += nsec_now();
+		if (__builtin_add_overflow(v, nsec_now(), &v))
+			error(EINVAL, "#alarm/timer: '%s' from now is past 2^64 - 1 ns", msg);
 	} else {
 		v = kalarm_parse(msg, "timer");
 	}

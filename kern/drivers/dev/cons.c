@@ -32,7 +32,6 @@
 #include <printk.h>
 #include <rendez.h>
 #include <spinlock.h>
-#include <sysfile.h>
 #include <time.h>
 #include <version.h>
 
@@ -238,11 +237,8 @@ static size_t cons_write_time(const void *buf, size_t n)
 	cons_msg(msg, sizeof(msg), buf, n, "time");
 	if (!msg[0])
 		error(EINVAL, "#cons/time: empty; want the wall clock in ns since 1970");
-	for (const char *p = msg; *p; p++) {
-		if (*p < '0' || *p > '9' || v > (uint64_t)INT64_MAX / 10 - 9)
-			error(EINVAL, "#cons/time: bad number '%s'", msg);
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
+	if (kstrtou64(msg, strlen(msg), 10, &v) || v > (uint64_t)INT64_MAX)
+		error(EINVAL, "#cons/time: bad number '%s' (want decimal ns below 2^63)", msg);
 	flags = spin_lock_irqsave(&cons_lock);
 	cons_wall_offset = (int64_t)v - (int64_t)nsec_now();
 	spin_unlock_irqrestore(&cons_lock, flags);

@@ -15,9 +15,12 @@
  * operation on that chan, and on chans walked from it, uses that pgrp's
  * variables, so an #env chan passed elsewhere keeps naming the same
  * environment.  A space is made by its first create and freed with its
- * last variable, so nothing is kept for a pgrp whose variables were all
- * removed.  (A pgrp that dies with variables left keeps them until they are
- * removed: there is no pgrp teardown hook yet.)
+ * last variable, or with the pgrp: its release calls env_pgrp_release
+ * (struct dev's pgrp_release hook), which frees the space and every
+ * variable left in it.  pgrp ids are never reused, so an #env chan that
+ * outlives its pgrp then sees an empty environment; a create through such
+ * a chan makes a space that only its removes can free (nothing does that
+ * today: every #env chan of a pgrp is bound in it or closed before it).
  *
  * Locking: env_qlock, one qlock (struct sem) for every space, variable and
  * value; it may be held across allocation and across the generic dev*
@@ -33,7 +36,6 @@
 #include <ns.h>
 #include <printk.h>
 #include <sem.h>
-#include <sysfile.h>
 
 #define ENV_NAME_MAX  128
 #define ENV_VALUE_MAX (64 * 1024)
@@ -104,6 +106,12 @@ static struct env_space *env_space_alloc(uint64_t pgrpid)
 		list_init(&s->vars);
 	}
 	return s;
+}
+
+static void env_var_free(struct env_var *v)
+{
+	kfree(v->val);
+	kfree(v);
 }
 
 static void __env_space_put_if_empty(struct env_space *s)
@@ -290,8 +298,27 @@ static void env_remove(struct chan *c)
 	s->nvars--;
 	__env_space_put_if_empty(s);
 	sem_up(&env_qlock);
-	kfree(v->val);
-	kfree(v);
+	env_var_free(v);
+}
+
+/* The pgrp is gone: free its space and what is left in it. */
+static void env_pgrp_release(uint64_t pgrpid)
+{
+	struct env_space *s;
+	struct env_var *v, *tmp;
+
+	sem_down(&env_qlock);
+	s = __env_space(pgrpid);
+	if (s)
+		list_del(&s->link);
+	sem_up(&env_qlock);
+	if (!s)
+		return;
+	list_for_each_entry_safe(v, tmp, &s->vars, link) {
+		list_del(&v->link);
+		env_var_free(v);
+	}
+	kfree(s);
 }
 
 /* ------------------------------------------------------ read, write */
@@ -380,4 +407,5 @@ struct dev env_devtab __devtab = {
 	.remove = env_remove,
 	.rename = devrename,
 	.wstat = devwstat,
+	.pgrp_release = env_pgrp_release,
 };

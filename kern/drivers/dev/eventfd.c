@@ -34,7 +34,6 @@
 #include <printk.h>
 #include <rendez.h>
 #include <spinlock.h>
-#include <sysfile.h>
 
 #define EFD_MAX 0xfffffffffffffffeULL
 

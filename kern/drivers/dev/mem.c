@@ -24,7 +24,6 @@
 #include <page.h>
 #include <slab.h>
 #include <slice.h>
-#include <sysfile.h>
 
 #define MEM_MAX_ENTRIES 128
 

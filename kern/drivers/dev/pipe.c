@@ -33,7 +33,6 @@
 #include <printk.h>
 #include <qio.h>
 #include <spinlock.h>
-#include <sysfile.h>
 
 #define PIPE_LIMIT      (64 * 1024)
 #define PIPE_LIMIT_MAX  (16 * 1024 * 1024)
@@ -179,6 +178,7 @@ static size_t pipe_ctl_write(struct pipe *p, const void *buf, size_t n)
 {
 	char msg[32];
 	uint64_t v = 0;
+	int ret;
 
 	if (n >= sizeof(msg))
 		error(EINVAL, "#pipe/ctl: message of %zu bytes is too long", n);
@@ -188,12 +188,10 @@ static size_t pipe_ctl_write(struct pipe *p, const void *buf, size_t n)
 		msg[n - 1] = '\0';
 	if (strncmp(msg, "limit ", 6) || !msg[6])
 		error(EINVAL, "#pipe/ctl: unknown message '%s' (want 'limit N')", msg);
-	for (const char *s = msg + 6; *s; s++) {
-		if (*s < '0' || *s > '9' || v > PIPE_LIMIT_MAX)
-			error(EINVAL, "#pipe/ctl: bad limit '%s'", msg + 6);
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	if (v == 0 || v > PIPE_LIMIT_MAX)
+	ret = kstrtou64(msg + 6, strlen(msg + 6), 10, &v);
+	if (ret == -EINVAL)
+		error(EINVAL, "#pipe/ctl: bad limit '%s' (want a decimal number)", msg + 6);
+	if (ret || v == 0 || v > PIPE_LIMIT_MAX)
 		error(EINVAL, "#pipe/ctl: limit %llu is not in 1..%d", (unsigned long long)v,
 		      PIPE_LIMIT_MAX);
 	qsetlimit(p->q[0], v);

@@ -29,7 +29,6 @@
 #include <ns.h>
 #include <printk.h>
 #include <spinlock.h>
-#include <sysfile.h>
 #include <time.h>
 
 #define RANDOM_RESEED_BYTES (1ULL << 20)

@@ -17,7 +17,6 @@
 #include <err.h>
 #include <errno.h>
 #include <ns.h>
-#include <sysfile.h>
 
 enum {
 	Qroot, Qbin, Qdev, Qenv, Qetc, Qlib, Qmnt, Qnet, Qproc, Qsrv, Qtmp,

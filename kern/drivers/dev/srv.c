@@ -224,18 +224,15 @@ static size_t srv_read(struct chan *c, void *buf, size_t n, int64_t off)
 static int srv_parse_fd(const void *buf, size_t n)
 {
 	const char *s = buf;
-	int fd = 0;
+	uint64_t fd;
 
 	if (n && s[n - 1] == '\n')
 		n--;
-	if (n == 0 || n > 9)
+	if (n == 0)
 		error(EINVAL, "#srv: write an FD number as decimal text");
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			error(EINVAL, "#srv: '%.*s' is not an FD number", (int)n, s);
-		fd = fd * 10 + (s[i] - '0');
-	}
-	return fd;
+	if (n > 32 || kstrtou64(s, n, 10, &fd) || fd > INT32_MAX)
+		error(EINVAL, "#srv: '%.*s' is not an FD number", (int)(n > 32 ? 32 : n), s);
+	return (int)fd;
 }
 
 static size_t srv_write(struct chan *c, const void *buf, size_t n, int64_t off)

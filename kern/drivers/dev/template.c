@@ -24,7 +24,6 @@
 #include <ns.h>
 #include <printk.h>
 #include <spinlock.h>
-#include <sysfile.h>
 
 #define TEMPLATE_DATA_MAX 256
 

@@ -1,19 +1,86 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kt_dev.h - helpers shared by the device ktests (kt_dev_*.c): whole-file
- * reads and writes through the kernel file interface (sysfile.h), a helper
- * kthread on another core, and waiting with a deadline.  Every helper
- * returns a value the test asserts on; none asserts itself.
+ * kt_dev.h - helpers shared by the device and name-space ktests (kt_dev_*.c,
+ * kt_ns.c, kt_kfs.c, kt_tmpfs.c): whole-file reads and writes through the
+ * kernel file interface (sysfile.h), a helper kthread on another core,
+ * waiting with a deadline, and a private name space per test with leak
+ * baselines (struct kt_ns_env).  Every helper returns a value the test
+ * asserts on; none asserts itself (KT_ASSERT returns from the test, which
+ * would skip a teardown), so checks inside helpers use KT_CHECK.
  */
 #pragma once
 
+#include <atomic.h>
 #include <core_id.h>
 #include <errno.h>
+#include <fdtable.h>
+#include <kmalloc.h>
 #include <kstring.h>
 #include <kthread.h>
+#include <ktest.h>
+#include <ns.h>
 #include <printk.h>
 #include <sysfile.h>
 #include <time.h>
+
+/* In a helper returning bool: on failure, say where and the last error,
+ * and return false. */
+#define KT_CHECK(c)                                                              	do {                                                                     		if (!(c)) {                                                      			printk("%s:%d: check failed: %s (last error %d '%s')\n",   			       __FILE__, __LINE__, #c, get_errno(), get_errstr()); 			return false;                                            		}                                                                	} while (0)
+
+static inline size_t kt_kmalloc_objs(void)
+{
+	size_t objs, bytes;
+
+	kmalloc_get_live(&objs, &bytes);
+	return objs;
+}
+
+/*
+ * A private name space (a copy of the current one) and FD table for one
+ * test.  begin() takes the leak baselines first, then installs them; the FD
+ * table's slot array is allocated up front, so a test may compare
+ * kt_kmalloc_objs() before and after a bind/unmount or a create/remove
+ * without the table's first open counting.  end() puts the old ones back,
+ * frees the copies and returns true if no chan or kmalloc object leaked.
+ */
+struct kt_ns_env {
+	struct pgrp *old_pg, *pg;
+	struct fd_table fdt, *old_fdt;
+	int64_t chans;
+	size_t kobjs;
+};
+
+static inline void kt_ns_env_begin(struct kt_ns_env *t)
+{
+	t->chans = chan_nr_live();
+	t->kobjs = kt_kmalloc_objs();
+	t->pg = pgrp_dup(current_pgrp());
+	t->old_pg = ns_swap_pgrp(t->pg);
+	fd_table_init(&t->fdt);
+	fd_table_prealloc(&t->fdt);
+	t->old_fdt = ns_swap_fdt(&t->fdt);
+}
+
+static inline bool kt_ns_env_end(struct kt_ns_env *t)
+{
+	int64_t chans;
+	size_t objs;
+
+	fd_table_destroy(&t->fdt);
+	ns_swap_fdt(t->old_fdt);
+	ns_swap_pgrp(t->old_pg);
+	pgrp_close(t->pg);
+	chans = chan_nr_live() - t->chans;
+	objs = kt_kmalloc_objs();
+	if (chans || objs != t->kobjs)
+		printk("ktest: name space leaked %lld chans, %lld kmalloc objects\n",
+		       (long long)chans, (long long)(objs - t->kobjs));
+	return !chans && objs == t->kobjs;
+}
+
+/* Runs the bool helper 'fn' (a call expression) in a private name space;
+ * fails the test if it fails or leaks. */
+#define KT_NS_RUN(fn)                                                      	do {                                                               		struct kt_ns_env _t;                                       		bool _ok, _noleak;                                         		kt_ns_env_begin(&_t);                                      		_ok = (fn);                                                		_noleak = kt_ns_env_end(&_t);                              		KT_ASSERT_MSG(_ok, "%s failed", #fn);                      		KT_ASSERT_MSG(_noleak, "%s leaked", #fn);                  	} while (0)
 
 /* Reads up to n - 1 bytes of path into buf (NUL-terminated); -1 on error. */
 static inline ssize_t kt_dev_cat(const char *path, char *buf, size_t n)
@@ -66,6 +133,24 @@ static inline struct kthread *kt_dev_start(void (*fn)(void *), void *arg)
 static inline uint64_t kt_dev_ms_since(uint64_t t0)
 {
 	return (nsec_now() - t0) / NSEC_PER_MSEC;
+}
+
+/* A blocking read for another core: kt_dev_start(kt_dev_reader_fn, &r)
+ * reads up to sizeof(buf) bytes of fd into buf; got is sysread's result
+ * and done is set once it has returned. */
+struct kt_dev_reader {
+	int fd;
+	ssize_t got;
+	char buf[16];
+	atomic_t done;
+};
+
+static inline void kt_dev_reader_fn(void *arg)
+{
+	struct kt_dev_reader *r = arg;
+
+	r->got = sysread(r->fd, r->buf, sizeof(r->buf));
+	atomic_set(&r->done, 1);
 }
 
 /* Whether needle occurs in the string hay. */

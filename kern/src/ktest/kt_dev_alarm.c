@@ -148,7 +148,11 @@ KTEST(dev_alarm, bad_input)
 	KT_ASSERT_EQ(get_errno(), EINVAL);
 	KT_ASSERT(kt_dev_has(get_errstr(), "soon"));
 	KT_ASSERT_EQ(alarm_printf_fd(timer, "99999999999999999999999"), -1);
+	KT_ASSERT(kt_dev_has(get_errstr(), "over 2^64"));
+	KT_ASSERT_EQ(alarm_printf_fd(timer, "+18446744073709551615"), -1);
+	KT_ASSERT_EQ(get_errno(), EINVAL);
 	KT_ASSERT_EQ(alarm_printf_fd(timer, "+"), -1);
+	KT_ASSERT_EQ(alarm_printf_fd(timer, "12 "), -1);
 	KT_ASSERT_EQ(alarm_printf_fd(ctl, "snooze"), -1);
 	KT_ASSERT_EQ(get_errno(), EINVAL);
 	KT_ASSERT_EQ(sysopen("#alarm/a999999/ctl", O_READ, 0), -1);

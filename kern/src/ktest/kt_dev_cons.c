@@ -87,24 +87,9 @@ KTEST(dev_cons, sysname_time_version)
 	KT_ASSERT(!strncmp(buf, "Vireo", 5));
 }
 
-struct cons_reader {
-	int fd;
-	ssize_t got;
-	char buf[8];
-	atomic_t done;
-};
-
-static void cons_reader_fn(void *arg)
-{
-	struct cons_reader *r = arg;
-
-	r->got = sysread(r->fd, r->buf, sizeof(r->buf));
-	atomic_set(&r->done, 1);
-}
-
 KTEST(dev_cons, stdin)
 {
-	struct cons_reader r = { 0 };
+	struct kt_dev_reader r = { 0 };
 	struct kthread *kt;
 	char c;
 	int nb = sysopen("#cons/stdin", O_READ | O_NONBLOCK, 0);
@@ -115,7 +100,7 @@ KTEST(dev_cons, stdin)
 	KT_ASSERT_EQ(get_errno(), EAGAIN);
 	r.fd = sysopen("#cons/stdin", O_READ, 0);
 	KT_ASSERT(r.fd >= 0);
-	kt = kt_dev_start(cons_reader_fn, &r);
+	kt = kt_dev_start(kt_dev_reader_fn, &r);
 	kthread_usleep(30 * 1000);
 	KT_ASSERT_EQ(atomic_read(&r.done), 0);
 	console_input('h');

@@ -79,30 +79,15 @@ KTEST(dev_pipe, hangup_each_end)
 	}
 }
 
-struct pipe_reader {
-	int fd;
-	ssize_t got;
-	char buf[16];
-	atomic_t done;
-};
-
-static void pipe_reader_fn(void *arg)
-{
-	struct pipe_reader *r = arg;
-
-	r->got = sysread(r->fd, r->buf, sizeof(r->buf));
-	atomic_set(&r->done, 1);
-}
-
 KTEST(dev_pipe, blocked_reader_woken)
 {
 	int fds[2];
-	struct pipe_reader r = { 0 };
+	struct kt_dev_reader r = { 0 };
 	struct kthread *kt;
 
 	KT_ASSERT(pipe_open2(fds, 0));
 	r.fd = fds[1];
-	kt = kt_dev_start(pipe_reader_fn, &r);
+	kt = kt_dev_start(kt_dev_reader_fn, &r);
 	kthread_usleep(30 * 1000);
 	KT_ASSERT_EQ(atomic_read(&r.done), 0);
 	KT_ASSERT_EQ(syswrite(fds[0], "wake", 4), 4);
@@ -110,7 +95,7 @@ KTEST(dev_pipe, blocked_reader_woken)
 	KT_ASSERT_EQ(r.got, 4);
 	KT_ASSERT(!memcmp(r.buf, "wake", 4));
 	/* And a blocked reader is released by a hangup with EOF. */
-	kt = kt_dev_start(pipe_reader_fn, &r);
+	kt = kt_dev_start(kt_dev_reader_fn, &r);
 	kthread_usleep(30 * 1000);
 	sysclose(fds[0]);
 	kthread_join(kt);

@@ -13,7 +13,8 @@
  * the bad spot stay, ".." paths and device files are skipped.
  *
  * Each test runs with a private FD table and a copy of the kernel's name
- * space, and checks that no chan leaked; the runner checks memory.  Every
+ * space (kt_dev.h's kt_ns_env), and checks that no chan or kmalloc object
+ * leaked.  Every
  * file a test makes is removed before it ends.  Checks live in helpers
  * returning bool so that a failure still tears down.
  */
@@ -32,51 +33,9 @@
 
 #include "kt_dev.h"
 
-struct kfs_env {
-	struct pgrp *old_pg, *pg;
-	struct fd_table fdt, *old_fdt;
-	int64_t chans;
-};
+#define CHECK(c) KT_CHECK(c)
 
-static void kfs_env_begin(struct kfs_env *t)
-{
-	t->chans = chan_nr_live();
-	t->pg = pgrp_dup(current_pgrp());
-	t->old_pg = ns_swap_pgrp(t->pg);
-	fd_table_init(&t->fdt);
-	t->old_fdt = ns_swap_fdt(&t->fdt);
-}
-
-static bool kfs_env_end(struct kfs_env *t)
-{
-	fd_table_destroy(&t->fdt);
-	ns_swap_fdt(t->old_fdt);
-	ns_swap_pgrp(t->old_pg);
-	pgrp_close(t->pg);
-	if (chan_nr_live() != t->chans)
-		printk("kt_kfs: %lld chans leaked\n", (long long)(chan_nr_live() - t->chans));
-	return chan_nr_live() == t->chans;
-}
-
-#define CHECK(c)                                                                 \
-	do {                                                                     \
-		if (!(c)) {                                                      \
-			printk("kt_kfs: %s:%d: check failed: %s (last error %d '%s')\n", \
-			       __FILE__, __LINE__, #c, get_errno(), get_errstr()); \
-			return false;                                            \
-		}                                                                \
-	} while (0)
-
-#define KFS_RUN(fn)                                                   \
-	do {                                                          \
-		struct kfs_env _t;                                    \
-		bool _ok, _noleak;                                    \
-		kfs_env_begin(&_t);                                   \
-		_ok = fn();                                           \
-		_noleak = kfs_env_end(&_t);                           \
-		KT_ASSERT_MSG(_ok, "%s failed", #fn);                 \
-		KT_ASSERT_MSG(_noleak, "%s leaked chans", #fn);       \
-	} while (0)
+#define KFS_RUN(fn) KT_NS_RUN(fn())
 
 /* ------------------------------------------------------------ helpers */
 

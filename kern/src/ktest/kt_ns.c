@@ -9,10 +9,11 @@
  * fd2path, chdir, openat.
  *
  * Each test runs in a private name space (a copy of the kernel's) and a
- * private FD table, installed by ns_test_begin() and removed by
- * ns_test_end(), which also checks that the number of live chans is back to
- * where it started.  Checks live in helpers returning bool (KT_ASSERT
- * returns from the test, which would skip the teardown).
+ * private FD table (kt_dev.h's kt_ns_env), whose teardown checks that live
+ * chans and kmalloc objects are back to where they started; bind/unmount
+ * tests also check kmalloc objects right after the unmount.  Checks live in
+ * helpers returning bool (KT_ASSERT returns from the test, which would skip
+ * the teardown).
  */
 #include <errno.h>
 #include <fdtable.h>
@@ -24,53 +25,12 @@
 #include <printk.h>
 #include <sysfile.h>
 
-struct ns_test {
-	struct pgrp *old_pg, *pg;
-	struct fd_table fdt, *old_fdt;
-	int64_t chans;
-};
+#include "kt_dev.h"
 
-static void ns_test_begin(struct ns_test *t)
-{
-	t->chans = chan_nr_live();
-	t->pg = pgrp_dup(current_pgrp());
-	t->old_pg = ns_swap_pgrp(t->pg);
-	fd_table_init(&t->fdt);
-	t->old_fdt = ns_swap_fdt(&t->fdt);
-}
-
-/* Tears down; true if no chan leaked. */
-static bool ns_test_end(struct ns_test *t)
-{
-	fd_table_destroy(&t->fdt);
-	ns_swap_fdt(t->old_fdt);
-	ns_swap_pgrp(t->old_pg);
-	pgrp_close(t->pg);
-	if (chan_nr_live() != t->chans)
-		printk("kt_ns: %lld chans leaked\n", (long long)(chan_nr_live() - t->chans));
-	return chan_nr_live() == t->chans;
-}
-
-#define CHECK(c)                                                                 \
-	do {                                                                     \
-		if (!(c)) {                                                      \
-			printk("kt_ns: %s:%d: check failed: %s (last error %d '%s')\n", \
-			       __FILE__, __LINE__, #c, get_errno(), get_errstr()); \
-			return false;                                            \
-		}                                                                \
-	} while (0)
+#define CHECK(c) KT_CHECK(c)
 
 /* Runs fn in a private name space; fails the test on a failed check or leak. */
-#define NS_RUN(fn)                                        \
-	do {                                              \
-		struct ns_test _t;                        \
-		bool _ok, _noleak;                        \
-		ns_test_begin(&_t);                       \
-		_ok = fn();                               \
-		_noleak = ns_test_end(&_t);               \
-		KT_ASSERT_MSG(_ok, "%s failed", #fn);     \
-		KT_ASSERT_MSG(_noleak, "%s leaked chans", #fn); \
-	} while (0)
+#define NS_RUN(fn) KT_NS_RUN(fn())
 
 static bool has_substr(const char *s, const char *sub)
 {
@@ -292,9 +252,11 @@ KTEST(ns, every_device_attaches_and_stats)
 
 static bool t_bind_repl(void)
 {
+	size_t objs;
 	int fd;
 
 	CHECK(open_fails("/mnt/hello", O_READ, ENOENT));
+	objs = kt_kmalloc_objs();
 	CHECK(sysbind("#template", "/mnt", MREPL) >= 0);
 	fd = sysopen("/mnt/hello", O_READ, 0);
 	CHECK(fd >= 0 && fd_path_is(fd, "/mnt/hello"));
@@ -302,6 +264,7 @@ static bool t_bind_repl(void)
 	CHECK(names_are("/mnt", "ctl data hello link"));
 	CHECK(read_is("/mnt/hello/../hello", "hello, world\n"));
 	CHECK(sysunmount("#template", "/mnt") == 0);
+	CHECK(kt_kmalloc_objs() == objs);       /* mount, mhead, chans: all gone */
 	CHECK(open_fails("/mnt/hello", O_READ, ENOENT));
 	CHECK(sysunmount("#template", "/mnt") == -1 && get_errno() == EINVAL);
 	return true;
@@ -314,6 +277,8 @@ KTEST(ns, bind_replace_and_unmount)
 
 static bool t_union_order(void)
 {
+	size_t objs = kt_kmalloc_objs();
+
 	CHECK(sysbind("#template", "/mnt", MAFTER) >= 0);
 	/* the first MAFTER keeps /mnt's own (empty) directory in front */
 	CHECK(names_are("/mnt", "ctl data hello link"));
@@ -328,6 +293,7 @@ static bool t_union_order(void)
 	CHECK(sysbind("#root", "/mnt", MAFTER) >= 0);
 	CHECK(names_are("/mnt", "ctl data hello link bin dev env etc lib mnt net proc srv tmp"));
 	CHECK(sysunmount(NULL, "/mnt") == 0);
+	CHECK(kt_kmalloc_objs() == objs);
 	CHECK(names_are("/mnt", ""));
 	return true;
 }
@@ -491,4 +457,75 @@ static bool t_dir_rewind(void)
 KTEST(ns, directory_reads_rewind)
 {
 	NS_RUN(t_dir_rewind);
+}
+
+/* ------------------------------------------- entries 9P cannot carry */
+
+#define KTNS_HUGE_NAME (STATMAXLEN + 16)    /* no 9P stat can hold it */
+
+static char *ktns_huge_name;
+
+/* Lists "a", an entry with a name over 64 KiB, "b", then an entry whose
+ * strings are each legal but whose stat passes STATMAXLEN. */
+static int ktns_huge_gen(struct chan *c, const char *name, const struct dirtab *tab,
+                         int ntab, int i, struct dir *dp)
+{
+	static const char *const names[] = { "a", NULL, "b", NULL };
+	const char *big = ktns_huge_name + KTNS_HUGE_NAME - 30000;
+
+	if (i < 0 || i >= (int)ARRAY_SIZE(names))
+		return DEVGEN_END;
+	mkdir_entry(dp, mkqid((uint64_t)i + 1, 0, QTFILE),
+	            names[i] ? names[i] : (i == 1 ? ktns_huge_name : big), 0,
+	            i == 3 ? big : "eve", 0444);
+	return DEVGEN_ENTRY;
+}
+
+/* The name of the entry at buf (a 9P stat) is want. */
+static bool ktns_entry_named(const uint8_t *buf, size_t n, const char *want)
+{
+	char strs[256];
+	struct dir d;
+
+	CHECK(n <= sizeof(strs) && convM2D(buf, n, &d, strs) == n);
+	CHECK(!strcmp(d.name, want));
+	return true;
+}
+
+static bool t_dirread_skips_unpackable(uint8_t *buf, size_t n)
+{
+	struct chan *c = newchan();
+	size_t a, b, got;
+	bool ok;
+
+	c->type = -1;           /* no device: cclose must not call one */
+	got = devdirread(c, buf, n, NULL, 0, ktns_huge_gen);
+	a = BIT16SZ + (size_t)(buf[0] | buf[1] << 8);
+	b = got > a + BIT16SZ ? BIT16SZ + (size_t)(buf[a] | buf[a + 1] << 8) : 0;
+	ok = got == a + b && ktns_entry_named(buf, a, "a") &&
+	     ktns_entry_named(buf + a, b, "b") && c->dri == 4;
+	/* Read again from the end: nothing more, and no error. */
+	ok = ok && devdirread(c, buf, n, NULL, 0, ktns_huge_gen) == 0;
+	cclose(c);
+	return ok;
+}
+
+/* An entry whose stat would pass STATMAXLEN is skipped (reported once),
+ * even when the buffer could hold its bytes; the others are all listed. */
+KTEST(ns, dirread_skips_entry_9p_cannot_carry)
+{
+	size_t n = KTNS_HUGE_NAME + 1024;
+	uint8_t *buf = kmalloc(n, MEM_WAIT);
+	bool ok;
+
+	ktns_huge_name = kmalloc(KTNS_HUGE_NAME + 1, MEM_WAIT);
+	ok = buf && ktns_huge_name;
+	if (ok) {
+		memset(ktns_huge_name, 'x', KTNS_HUGE_NAME);
+		ktns_huge_name[KTNS_HUGE_NAME] = '\0';
+		ok = t_dirread_skips_unpackable(buf, n);
+	}
+	kfree(ktns_huge_name);
+	kfree(buf);
+	KT_ASSERT_MSG(ok, "devdirread did not skip exactly the unpackable entry");
 }

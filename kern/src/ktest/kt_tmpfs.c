@@ -10,9 +10,10 @@
  * objects and chans back to where they were, checked inside the test).
  *
  * Each test binds a private #tmpfs instance on /tmp of a private copy of
- * the kernel's name space (MREPL | MCREATE) with its own FD table, so
- * nothing it makes is seen outside it and tearing the name space down frees
- * the instance.  Checks live in helpers returning bool.
+ * the kernel's name space (MREPL | MCREATE) with its own FD table
+ * (kt_dev.h's kt_ns_env), so nothing it makes is seen outside it and
+ * tearing the name space down frees the instance; the teardown checks that
+ * no chan or kmalloc object leaked.  Checks live in helpers returning bool.
  */
 #include <errno.h>
 #include <fdtable.h>
@@ -27,62 +28,10 @@
 
 #include "kt_dev.h"
 
-struct tmpfs_env {
-	struct pgrp *old_pg, *pg;
-	struct fd_table fdt, *old_fdt;
-	int64_t chans;
-	size_t kobjs;
-};
+#define CHECK(c) KT_CHECK(c)
 
-static void tmpfs_env_begin(struct tmpfs_env *t)
-{
-	size_t bytes;
-
-	t->chans = chan_nr_live();
-	kmalloc_get_live(&t->kobjs, &bytes);
-	t->pg = pgrp_dup(current_pgrp());
-	t->old_pg = ns_swap_pgrp(t->pg);
-	fd_table_init(&t->fdt);
-	t->old_fdt = ns_swap_fdt(&t->fdt);
-}
-
-/* Tears the name space down (which drops the instance); true if neither
- * chans nor kmalloc objects leaked. */
-static bool tmpfs_env_end(struct tmpfs_env *t)
-{
-	size_t objs, bytes;
-
-	fd_table_destroy(&t->fdt);
-	ns_swap_fdt(t->old_fdt);
-	ns_swap_pgrp(t->old_pg);
-	pgrp_close(t->pg);
-	kmalloc_get_live(&objs, &bytes);
-	if (chan_nr_live() != t->chans || objs != t->kobjs)
-		printk("kt_tmpfs: leaked %lld chans, %lld kmalloc objects\n",
-		       (long long)(chan_nr_live() - t->chans), (long long)(objs - t->kobjs));
-	return chan_nr_live() == t->chans && objs == t->kobjs;
-}
-
-#define CHECK(c)                                                                 \
-	do {                                                                     \
-		if (!(c)) {                                                      \
-			printk("kt_tmpfs: %s:%d: check failed: %s (last error %d '%s')\n", \
-			       __FILE__, __LINE__, #c, get_errno(), get_errstr()); \
-			return false;                                            \
-		}                                                                \
-	} while (0)
-
-/* Runs fn with a fresh #tmpfs on /tmp. */
-#define TMPFS_RUN(fn)                                                       \
-	do {                                                                \
-		struct tmpfs_env _t;                                        \
-		bool _ok, _noleak;                                          \
-		tmpfs_env_begin(&_t);                                       \
-		_ok = sysbind("#tmpfs", "/tmp", MREPL | MCREATE) >= 0 && fn(); \
-		_noleak = tmpfs_env_end(&_t);                               \
-		KT_ASSERT_MSG(_ok, "%s failed", #fn);                       \
-		KT_ASSERT_MSG(_noleak, "%s leaked", #fn);                   \
-	} while (0)
+/* Runs fn with a fresh #tmpfs on /tmp of a private name space. */
+#define TMPFS_RUN(fn) KT_NS_RUN(sysbind("#tmpfs", "/tmp", MREPL | MCREATE) >= 0 && fn())
 
 static bool tmpfs_failed_with(long ret, int e)
 {
@@ -292,23 +241,26 @@ static bool tmpfs_check_lifetime(void)
 
 KTEST(tmpfs, freed_on_last_close)
 {
-	struct tmpfs_env t;
+	struct kt_ns_env t;
 	bool ok, noleak;
 
-	tmpfs_env_begin(&t);
+	kt_ns_env_begin(&t);
 	ok = tmpfs_check_lifetime();
-	noleak = tmpfs_env_end(&t);
+	noleak = kt_ns_env_end(&t);
 	KT_ASSERT_MSG(ok, "tmpfs_check_lifetime failed");
 	KT_ASSERT_MSG(noleak, "a tmpfs tree was not freed on its last close");
 }
 
-/* Binding a tmpfs holds it; unmounting drops the last chan. */
+/* Binding a tmpfs holds it; unmounting drops the last chan, and with it
+ * every object the bind and the files in the instance made. */
 static bool tmpfs_check_unmount_frees(void)
 {
 	int64_t trees = tree_fs_nr_live(), chans;
+	size_t objs;
 
 	CHECK(sysmkdir("/tmp/mnt", 0755) == 0);
 	chans = chan_nr_live();
+	objs = kt_kmalloc_objs();
 	CHECK(sysbind("#tmpfs", "/tmp/mnt", MREPL | MCREATE) >= 0);
 	CHECK(tree_fs_nr_live() == trees + 1);
 	CHECK(kt_dev_echo("/tmp/mnt/x", "") == -1);
@@ -318,6 +270,7 @@ static bool tmpfs_check_unmount_frees(void)
 	CHECK(sysunmount(NULL, "/tmp/mnt") == 0);
 	CHECK(tree_fs_nr_live() == trees);      /* the instance is gone */
 	CHECK(chan_nr_live() == chans);
+	CHECK(kt_kmalloc_objs() == objs);       /* and nothing else stayed */
 	CHECK(tmpfs_count("/tmp/mnt") == 0);
 	CHECK(sysremove("/tmp/mnt") == 0);
 	return true;

@@ -21,6 +21,14 @@
  * caller made with devclone() for the device to fill in.  namec() resolves
  * "." and ".." itself and never passes them.
  *
+ * Directory reads (devdirread, and tree_chan.c through dev_dirent_pack)
+ * return whole 9P stat entries only.  An entry that does not fit the room
+ * left ends the read before it (EINVAL if it would have been the first:
+ * the buffer is too small).  An entry that 9P cannot carry at all (its stat
+ * would pass STATMAXLEN, 64 KiB: a name or symlink target that long) is
+ * skipped on purpose, so the rest of the directory stays readable, and the
+ * first such entry since boot is reported with printk.
+ *
  * Every operation reports failures with error(); the defaults that refuse
  * (devcreate, devremove, ...) raise EPERM with the device and file named.
  * Nothing here takes locks; dirtab arrays are immutable.
@@ -33,7 +41,6 @@
 #include <ninep.h>
 #include <ns.h>
 #include <printk.h>
-#include <sysfile.h>
 
 #define DEV_OWNER "eve"
 
@@ -68,6 +75,13 @@ void devtab_init_all(void)
 	for (int i = 0; i < devtab_count(); i++)
 		if (devtab_start[i].init)
 			devtab_start[i].init();
+}
+
+void devtab_pgrp_release(uint64_t pgrpid)
+{
+	for (int i = 0; i < devtab_count(); i++)
+		if (devtab_start[i].pgrp_release)
+			devtab_start[i].pgrp_release(pgrpid);
 }
 
 void devreset(void)
@@ -303,15 +317,50 @@ size_t devstat(struct chan *c, uint8_t *db, size_t n, const struct dirtab *tab,
 	return dev_stat_pack(&d, db, n);
 }
 
+/* Reports the first entry since boot that 9P cannot carry (see below). */
+static void dev_dirent_report_unpackable(const struct chan *c, const struct dir *d,
+                                         size_t need)
+{
+	static atomic_t reported;
+
+	if (atomic_swap(&reported, 1))
+		return;
+	printk("dev: directory '%s' (#%s): skipping an entry 9P cannot carry (a string "
+	       "over 64 KiB or a stat over %u bytes; sized %zu) named '%.32s...'; "
+	       "further ones are not reported\n", chan_path_of(c), dev_name_of(c),
+	       (unsigned int)STATMAXLEN, need, d->name ? d->name : "");
+}
+
+size_t dev_dirent_pack(const struct chan *c, const struct dir *d, uint8_t *buf,
+                       size_t n, bool *full)
+{
+	size_t need = sizeD2M(d), got = 0;
+
+	*full = false;
+	if (need <= STATMAXLEN && need > n) {
+		*full = true;
+		return 0;
+	}
+	/* Past STATMAXLEN, or a single string over 64 KiB (which sizeD2M
+	 * counts as empty): convD2M refuses the entry. */
+	if (need <= STATMAXLEN)
+		got = convD2M(d, buf, n);
+	if (!got)
+		dev_dirent_report_unpackable(c, d, need);
+	return got;
+}
+
 size_t devdirread(struct chan *c, void *buf, size_t n, const struct dirtab *tab,
                   int ntab, devgen_fn gen)
 {
 	uint8_t *p = buf;
 	size_t m = 0;
 	struct dir d;
+	bool full;
 
 	for (;; c->dri++) {
 		int r = gen(c, NULL, tab, ntab, c->dri, &d);
+		size_t got;
 
 		if (r == DEVGEN_END)
 			break;
@@ -319,13 +368,14 @@ size_t devdirread(struct chan *c, void *buf, size_t n, const struct dirtab *tab,
 			continue;
 		d.type = (uint16_t)c->type;
 		d.dev = c->dev;
-		if (sizeD2M(&d) > n - m) {
+		got = dev_dirent_pack(c, &d, p + m, n - m, &full);
+		if (full) {
 			if (m == 0)
 				error(EINVAL, "read of directory '%s': buffer of %zu bytes "
 				      "too small for entry '%s'", chan_path_of(c), n, d.name);
 			break;
 		}
-		m += convD2M(&d, p + m, n - m);
+		m += got;
 	}
 	return m;
 }

@@ -576,11 +576,18 @@ static void namec_check_args(int amode, int omode)
 		error(EINVAL, "open: unknown flags %#x", omode & ~O_ALL_FLAGS);
 }
 
-/* The directory a relative path starts from (a new reference). */
+/* The directory a relative path starts from (a new reference): dir, else
+ * the name space's current directory, else its root. */
 static struct chan *namec_dir(struct pgrp *pg, struct chan *dir)
 {
-	struct chan *d = dir ? dir : (pg->dot ? pg->dot : pg->root);
+	struct chan *d = dir;
 
+	if (!d) {
+		d = pgrp_get_dot(pg);
+		if (d)
+			return d;
+		d = pg->root;
+	}
 	if (!d)
 		error(ENOENT, "name space has no current directory");
 	chan_incref(d);

@@ -12,15 +12,19 @@
  * in the union, so its own files stay visible.  Binding a union flattens
  * it: each member is mounted.  cunmount() removes one member or all.
  *
- * Locks: ns_mount_lock, one global spinlock, guards every hash chain and
- * every union list (what ns.h tags [p]); it is held only for list
- * operations and kref_get()s, never across a device call or an allocation.
- * A pgrp's ns_lock (a qlock) serialises its writers (cmount, cunmount,
- * pgrp_dup, teardown), so a writer holding it can read its own lists
- * without the spinlock.  References: the hash holds one on each mhead; a
- * chan that is a union (c->mh) or reads one (c->umh) holds one; each
- * struct mount holds one on its chan; the mhead holds one on the mount
- * point.  Chans are closed after every lock is dropped.
+ * Locks: ns_mount_lock, one global spinlock, guards every hash chain,
+ * every union list and every pgrp's dot (what ns.h tags [m]); it is held
+ * only for list operations and reference grabs, never across a device
+ * call, an allocation or error().  A pgrp's ns_lock (a struct sem used as
+ * a sleeping mutex) serialises that pgrp's mount-table writers (cmount,
+ * cunmount, pgrp_dup's copy, pgrp_unmount_all) and is taken before
+ * ns_mount_lock; a writer holding it may read its own lists without the
+ * spinlock.  Readers (mount_lookup, mhead_member, union reads,
+ * pgrp_get_dot) take only the spinlock, so a walk never waits for a bind.
+ * References: the hash holds one on each mhead; a chan that is a union
+ * (c->mh) or reads one (c->umh) holds one; each struct mount holds one on
+ * its chan; the mhead holds one on the mount point; a pgrp holds one on
+ * its root and its dot.  Chans are closed after every lock is dropped.
  *
  * Current: until processes exist, current_pgrp() is the kernel's name space
  * (built by ns_init.c), or whatever ns_swap_pgrp() installed.
@@ -77,6 +81,7 @@ static void pgrp_release(struct kref *r)
 	pgrp_unmount_all(p);
 	cclose(p->root);
 	cclose(p->dot);
+	devtab_pgrp_release(p->pgrpid);
 	kfree(p);
 }
 
@@ -84,6 +89,30 @@ void pgrp_close(struct pgrp *p)
 {
 	if (p)
 		kref_put(&p->ref, pgrp_release);
+}
+
+struct chan *pgrp_get_dot(struct pgrp *p)
+{
+	uint64_t flags = spin_lock_irqsave(&ns_mount_lock);
+	struct chan *c = p->dot;
+
+	if (c)
+		chan_incref(c);
+	spin_unlock_irqrestore(&ns_mount_lock, flags);
+	return c;
+}
+
+void pgrp_set_dot(struct pgrp *p, struct chan *c)
+{
+	uint64_t flags;
+	struct chan *old;
+
+	chan_incref(c);
+	flags = spin_lock_irqsave(&ns_mount_lock);
+	old = p->dot;
+	p->dot = c;
+	spin_unlock_irqrestore(&ns_mount_lock, flags);
+	cclose(old);
 }
 
 static unsigned int mnt_hash(const struct chan *c)
@@ -452,8 +481,7 @@ struct pgrp *pgrp_dup(struct pgrp *from)
 	pgrp_copy_mounts(p, from);
 	if (from->root)
 		chan_incref(p->root = from->root);
-	if (from->dot)
-		chan_incref(p->dot = from->dot);
+	p->dot = pgrp_get_dot(from);
 	poperror();
 	sem_up(&from->ns_lock);
 	return p;

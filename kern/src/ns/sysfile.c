@@ -575,7 +575,6 @@ int syschdir(const char *path)
 	ERRSTACK(1);
 	struct chan *volatile c = NULL;
 	struct pgrp *pg;
-	struct chan *old;
 
 	if (waserror()) {
 		cclose(c);
@@ -585,27 +584,29 @@ int syschdir(const char *path)
 	c = namec(path, NAMEC_ACCESS, 0, 0, NULL);
 	if (!(c->qid.type & QTDIR))
 		error(ENOTDIR, "chdir: '%s' is not a directory", c->name->s);
+	pgrp_set_dot(pg, c);
 	poperror();
-	old = pg->dot;
-	pg->dot = c;
-	cclose(old);
+	cclose(c);
 	return 0;
 }
 
 int sysgetcwd(char *buf, size_t len)
 {
 	ERRSTACK(1);
-	struct pgrp *pg;
+	struct chan *volatile dot = NULL;
 
-	if (waserror())
+	if (waserror()) {
+		cclose(dot);
 		return -1;
-	pg = current_pgrp();
-	if (pg->dot)
-		chan_path(pg->dot, buf, len);
+	}
+	dot = pgrp_get_dot(current_pgrp());
+	if (dot)
+		chan_path(dot, buf, len);
 	else if (len >= 2)
 		strlcpy(buf, "/", len);
 	else
 		error(ERANGE, "getcwd: buffer of %zu bytes", len);
 	poperror();
+	cclose(dot);
 	return 0;
 }

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * uaccess.c - copies to and from user memory, with exception-table fixups.
+ *
+ * Each public routine is two phases.  The C wrapper checks the user range
+ * against USER_LIMIT (user_range_ok, or clips it for the partial and string
+ * forms), so no kernel address is ever dereferenced on a user's behalf.
+ * Then a primitive of a few instructions, written as inline assembly, does
+ * the access; every instruction that may fault has an entry in .ex_table
+ * (EX_ENTRY below).  When it faults, trap_dispatch finds the entry through
+ * uaccess_fixup_addr() and resumes the primitive at its fixup label:
+ *  - uaccess_copy_raw (rep movsb) resumes just after the instruction, where
+ *    %rcx still holds the bytes not yet copied, so partial progress is exact;
+ *  - the single loads, stores and cmpxchg preset their error register to
+ *    -EFAULT and clear it only after the access, so the fixup skips the clear.
+ *
+ * The table is searched linearly: it holds a dozen entries, all from this
+ * file.  The same file builds for the host tests, whose SIGSEGV handler plays
+ * trap_dispatch's part (tests/host/test_uaccess.c).
+ *
+ * Not here: demand paging.  A fault on a user page that is merely not
+ * present yet must be resolved by the page-fault handler before it falls
+ * back to the fixup.  SMAP is not enabled; if it ever is, the primitives
+ * need stac/clac around the access.
+ */
+#include <errno.h>
+#include <uaccess.h>
+
+/* One table entry: the instruction at label 'insn' resumes at 'fixup'. */
+#define EX_ENTRY(insn, fixup)                                   \
+	".pushsection .ex_table, \"a\"\n\t"                    \
+	".balign 4\n\t"                                         \
+	".long (" insn ") - ., (" fixup ") - .\n\t"             \
+	".popsection\n\t"
+
+/* ------------------------------------------------------- the table */
+
+static uintptr_t ex_field_addr(const int32_t *field)
+{
+	return (uintptr_t)field + (intptr_t)*field;
+}
+
+uintptr_t uaccess_fixup_addr(uintptr_t ip)
+{
+	for (const struct ex_table_entry *e = ex_table_start; e < ex_table_end; e++) {
+		if (ex_field_addr(&e->insn) == ip)
+			return ex_field_addr(&e->fixup);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------ primitives */
+
+/* Copies len bytes; returns how many were NOT copied (0 on success). */
+static size_t uaccess_copy_raw(void *dst, const void *src, size_t len)
+{
+	__asm__ __volatile__("1:	rep movsb\n\t"
+	                     "2:\n\t"
+	                     EX_ENTRY("1b", "2b")
+	                     : "+D"(dst), "+S"(src), "+c"(len)
+	                     :
+	                     : "memory");
+	return len;
+}
+
+static int uaccess_load_u8(uint8_t *val, const void *p)
+{
+	int err = -EFAULT;
+	uint32_t v = 0;
+
+	__asm__ __volatile__("1:	movzbl (%[p]), %k[v]\n\t"
+	                     "	xorl %[err], %[err]\n\t"
+	                     "2:\n\t"
+	                     EX_ENTRY("1b", "2b")
+	                     : [err] "+r"(err), [v] "+r"(v)
+	                     : [p] "r"(p)
+	                     : "memory", "cc");
+	*val = (uint8_t)v;
+	return err;
+}
+
+static int uaccess_load_u32(uint32_t *val, const void *p)
+{
+	int err = -EFAULT;
+	uint32_t v = 0;
+
+	__asm__ __volatile__("1:	movl (%[p]), %[v]\n\t"
+	                     "	xorl %[err], %[err]\n\t"
+	                     "2:\n\t"
+	                     EX_ENTRY("1b", "2b")
+	                     : [err] "+r"(err), [v] "+r"(v)
+	                     : [p] "r"(p)
+	                     : "memory", "cc");
+	*val = v;
+	return err;
+}
+
+static int uaccess_load_u64(uint64_t *val, const void *p)
+{
+	int err = -EFAULT;
+	uint64_t v = 0;
+
+	__asm__ __volatile__("1:	movq (%[p]), %[v]\n\t"
+	                     "	xorl %[err], %[err]\n\t"
+	                     "2:\n\t"
+	                     EX_ENTRY("1b", "2b")
+	                     : [err] "+r"(err), [v] "+r"(v)
+	                     : [p] "r"(p)
+	                     : "memory", "cc");
+	*val = v;
+	return err;
+}
+
+static int uaccess_store_u32(void *p, uint32_t v)
+{
+	int err = -EFAULT;
+
+	__asm__ __volatile__("1:	movl %[v], (%[p])\n\t"
+	                     "	xorl %[err], %[err]\n\t"
+	                     "2:\n\t"
+	                     EX_ENTRY("1b", "2b")
+	                     : [err] "+r"(err)
+	                     : [p] "r"(p), [v] "r"(v)
+	                     : "memory", "cc");
+	return err;
+}
+
+static int uaccess_store_u64(void *p, uint64_t v)
+{
+	int err = -EFAULT;
+
+	__asm__ __volatile__("1:	movq %[v], (%[p])\n\t"
+	                     "	xorl %[err], %[err]\n\t"
+	                     "2:\n\t"
+	                     EX_ENTRY("1b", "2b")
+	                     : [err] "+r"(err)
+	                     : [p] "r"(p), [v] "r"(v)
+	                     : "memory", "cc");
+	return err;
+}
+
+/* lock cmpxchg; *cur gets the value found (== old when the swap happened). */
+static int uaccess_cmpxchg_u32(void *p, uint32_t old, uint32_t desired, uint32_t *cur)
+{
+	int err = -EFAULT;
+	uint32_t found = old;
+
+	/* mov, not xor, clears err: xor would destroy the flags cmpxchg set. */
+	__asm__ __volatile__("1:	lock cmpxchgl %[new], (%[p])\n\t"
+	                     "	movl $0, %[err]\n\t"
+	                     "2:\n\t"
+	                     EX_ENTRY("1b", "2b")
+	                     : [err] "+r"(err), "+a"(found)
+	                     : [p] "r"(p), [new] "r"(desired)
+	                     : "memory", "cc");
+	*cur = found;
+	return err;
+}
+
+/* ------------------------------------------------------ range rules */
+
+/* How many of the len bytes at p lie below USER_LIMIT (a prefix). */
+static size_t user_bytes_below_limit(uintptr_t p, size_t len)
+{
+	if (p >= USER_LIMIT)
+		return 0;
+	return len < USER_LIMIT - p ? len : USER_LIMIT - p;
+}
+
+static int user_word_check(const void *uaddr, size_t size)
+{
+	uintptr_t p = (uintptr_t)uaddr;
+
+	if (p & (size - 1))
+		return -EINVAL;
+	return user_range_ok(p, size) ? 0 : -EFAULT;
+}
+
+/* ------------------------------------------------------ block copies */
+
+int copy_from_user(void *dst, const void __user *usrc, size_t len)
+{
+	if (!user_range_ok((uintptr_t)usrc, len))
+		return -EFAULT;
+	return uaccess_copy_raw(dst, usrc, len) ? -EFAULT : 0;
+}
+
+int copy_to_user(void __user *udst, const void *src, size_t len)
+{
+	if (!user_range_ok((uintptr_t)udst, len))
+		return -EFAULT;
+	return uaccess_copy_raw(udst, src, len) ? -EFAULT : 0;
+}
+
+size_t copy_from_user_partial(void *dst, const void __user *usrc, size_t len)
+{
+	size_t n = user_bytes_below_limit((uintptr_t)usrc, len);
+
+	return n - uaccess_copy_raw(dst, usrc, n);
+}
+
+size_t copy_to_user_partial(void __user *udst, const void *src, size_t len)
+{
+	size_t n = user_bytes_below_limit((uintptr_t)udst, len);
+
+	return n - uaccess_copy_raw(udst, src, n);
+}
+
+/* ------------------------------------------------------------ strings */
+
+ssize_t strncpy_from_user(char *dst, const char __user *usrc, size_t size)
+{
+	size_t n = user_bytes_below_limit((uintptr_t)usrc, size);
+	uint8_t c;
+
+	if (size == 0)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (uaccess_load_u8(&c, usrc + i)) {
+			dst[i] = '\0';
+			return -EFAULT;
+		}
+		dst[i] = (char)c;
+		if (c == '\0')
+			return (ssize_t)i;
+	}
+	if (n < size) {                 /* ran into USER_LIMIT */
+		dst[n] = '\0';
+		return -EFAULT;
+	}
+	dst[size - 1] = '\0';
+	return -ENAMETOOLONG;
+}
+
+/* ------------------------------------------------------------- words */
+
+int get_user_u32(uint32_t *val, const void __user *uaddr)
+{
+	uint32_t v;
+	int err = user_word_check(uaddr, sizeof(v));
+
+	if (!err)
+		err = uaccess_load_u32(&v, uaddr);
+	if (!err)
+		*val = v;
+	return err;
+}
+
+int get_user_u64(uint64_t *val, const void __user *uaddr)
+{
+	uint64_t v;
+	int err = user_word_check(uaddr, sizeof(v));
+
+	if (!err)
+		err = uaccess_load_u64(&v, uaddr);
+	if (!err)
+		*val = v;
+	return err;
+}
+
+int put_user_u32(void __user *uaddr, uint32_t val)
+{
+	int err = user_word_check(uaddr, sizeof(val));
+
+	return err ? err : uaccess_store_u32(uaddr, val);
+}
+
+int put_user_u64(void __user *uaddr, uint64_t val)
+{
+	int err = user_word_check(uaddr, sizeof(val));
+
+	return err ? err : uaccess_store_u64(uaddr, val);
+}
+
+int cmpxchg_user_u32(void __user *uaddr, uint32_t *expected, uint32_t desired)
+{
+	uint32_t cur;
+	int err = user_word_check(uaddr, sizeof(cur));
+
+	if (!err)
+		err = uaccess_cmpxchg_u32(uaddr, *expected, desired, &cur);
+	if (err)
+		return err;
+	if (cur == *expected)
+		return 0;
+	*expected = cur;
+	return -EAGAIN;
+}

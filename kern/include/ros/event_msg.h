@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ros/event_msg.h - the event message and the event type numbers, shared by
+ * the kernel and user space.
+ *
+ * Split from ros/event.h because the mailboxes carry messages (ros/ucq.h
+ * needs struct event_msg) while ros/event.h embeds the mailboxes; this file
+ * includes nothing but <stdint.h>, so every mailbox header can include it.
+ * Kernel side: kern/src/event.c (send_event and the mailbox producers).
+ * User side: user/parlib/event.c (handlers by type, the mailbox consumers).
+ */
+#pragma once
+
+#include <stdint.h>
+
+/*
+ * Event types.  0..EV_FIRST_DYNAMIC-1 are fixed here; the rest are handed out
+ * at run time (FD taps name their own ev_id, for instance).  A type indexes
+ * procdata's kernel_evts[] and an evbitmap, so every type < EV_NR_TYPES.
+ *                             ev_arg1        ev_arg2      ev_arg3        ev_arg4
+ */
+#define EV_NONE             0
+#define EV_PREEMPT_PENDING  1   /* vcoreid                                  deadline (TSC) */
+#define EV_VCORE_PREEMPT    2   /* vcoreid                                                 */
+#define EV_USER_IPI         3   /* (user's)     (user's)     (user's)       (user's)       */
+#define EV_PAGE_FAULT       4   /* fault flags  -            address        -              */
+#define EV_ALARM            5   /* -            alarm id     -              -              */
+#define EV_EVENT            6   /* -            -            struct event_queue * to check */
+#define EV_SYSCALL          7   /* -            -            struct syscall * completed    */
+#define EV_CHECK_MSGS       8   /* vcoreid whose mailbox needs draining                    */
+#define EV_POSIX_SIGNAL     9   /* signal nr    -            -              -              */
+#define EV_NR_STATIC        10
+#define EV_FIRST_DYNAMIC    32
+#define EV_NR_TYPES         64
+
+/* One message: 24 bytes.  ev_arg3 is a user address when it names memory. */
+struct event_msg {
+	uint16_t ev_type;
+	uint16_t ev_arg1;
+	uint32_t ev_arg2;
+	uint64_t ev_arg3;
+	uint64_t ev_arg4;
+};
+
+_Static_assert(__builtin_offsetof(struct event_msg, ev_type) == 0, "event_msg.ev_type");
+_Static_assert(__builtin_offsetof(struct event_msg, ev_arg1) == 2, "event_msg.ev_arg1");
+_Static_assert(__builtin_offsetof(struct event_msg, ev_arg2) == 4, "event_msg.ev_arg2");
+_Static_assert(__builtin_offsetof(struct event_msg, ev_arg3) == 8, "event_msg.ev_arg3");
+_Static_assert(__builtin_offsetof(struct event_msg, ev_arg4) == 16, "event_msg.ev_arg4");
+_Static_assert(sizeof(struct event_msg) == 24, "struct event_msg is 24 bytes");

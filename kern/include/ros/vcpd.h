@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ros/vcpd.h - the VCPD (vcore preempt data): per-vcore state in procdata,
+ * shared by the kernel and user space.
+ *
+ * Procdata holds one struct vcpd per possible vcore (ROS_MAX_VCORES, in
+ * ros/procinfo.h); an SCP uses only vcore 0's (its mailboxes, and its
+ * uthread context once it turns into an MCP).  Each VCPD is exactly
+ * VCPD_SIZE bytes and page-aligned within procdata, so the kernel can leave
+ * the VCPDs of vcores a process has never had without memory until needed.
+ *
+ * Contexts: the kernel saves a vcore's context into vcore_ctx when it is
+ * preempted in vcore context, and a uthread's into uthread_ctx when
+ * notifying or preempting it; FPU/vector state goes to preempt_anc.  The
+ * layouts of the two contexts are the architecture's struct user_context
+ * (kern/arch/x86/ros/, which asserts it fits VCPD_CTX_SIZE); this file only
+ * reserves room, since the shared layout must not depend on the kernel's
+ * configuration.
+ *
+ * Kernel side: kern/src/process.c and kern/src/event.c (VCPD mailboxes,
+ * notification), kern/arch/x86 (saving contexts).  User side:
+ * user/parlib/vcore.c and uthread.c.
+ */
+#pragma once
+
+#include <stdint.h>
+#include <ros/event.h>
+#include <ros/mmu64.h>
+
+#define VCPD_SIZE        (2 * PGSIZE)
+#define VCPD_ANC_SIZE    4096       /* XSAVE area, AVX-512 included (64-aligned) */
+#define VCPD_CTX_SIZE    512        /* room for the arch's struct user_context */
+
+/* flags, [a]: changed with atomic operations by both sides */
+#define VC_K_LOCK            0x01u  /* the kernel is working on this VCPD */
+#define VC_PREEMPTED         0x02u  /* preempted; its context is saved here */
+#define VC_CAN_RCV_MSG       0x04u  /* spammed messages may be posted here (user-set) */
+#define VC_UTHREAD_STEALING  0x08u  /* another vcore is taking uthread_ctx */
+#define VC_SCP_NOVCCTX       0x10u  /* SCP without vcore context: wake, don't notify */
+
+/* rflags: racy, only the vcore itself (or the kernel while it is off) */
+#define VC_FPU_SAVED         0x01u  /* preempt_anc holds the uthread's FPU state */
+
+struct vcpd_ctx {
+	uint8_t bytes[VCPD_CTX_SIZE];
+} __attribute__((aligned(64)));
+
+struct vcpd_anc {
+	uint8_t bytes[VCPD_ANC_SIZE];
+} __attribute__((aligned(64)));
+
+/*
+ * Tags: [k] written by the kernel while the vcore is not running user code,
+ * read by the user after; [u] written by the user before the vcore can
+ * start; [a] atomic, both sides; [v] the vcore and the kernel, racy by design.
+ */
+struct vcpd {
+	struct vcpd_anc preempt_anc;    /* [k] FPU/vector state of the interrupted code */
+	struct vcpd_ctx vcore_ctx;      /* [k] vcore context at preemption */
+	struct vcpd_ctx uthread_ctx;    /* [k] uthread context at notification/preemption */
+	uint64_t vcore_entry;           /* [u] where a vcore starts (user address) */
+	uint64_t vcore_stack;           /* [u] its stack top */
+	uint64_t vcore_tls_desc;        /* [u] its TLS descriptor (FS base) */
+	uint32_t flags;                 /* [a] VC_* */
+	uint32_t rflags;                /* [v] VC_FPU_SAVED */
+	uint8_t notif_disabled;         /* [v] 1: in vcore context, no notification now */
+	uint8_t notif_pending;          /* [v] a notification came while disabled */
+	uint8_t __pad0[6];
+	struct event_mbox ev_mbox_public;   /* drained by whoever recovers this vcore */
+	struct event_mbox ev_mbox_private;  /* only for this vcore */
+	uint8_t __reserved[VCPD_SIZE - VCPD_ANC_SIZE - 2 * VCPD_CTX_SIZE - 40 -
+	                   2 * sizeof(struct event_mbox)];
+};
+
+_Static_assert(__builtin_offsetof(struct vcpd, vcore_ctx) == VCPD_ANC_SIZE, "vcpd.vcore_ctx");
+_Static_assert(__builtin_offsetof(struct vcpd, uthread_ctx) == VCPD_ANC_SIZE + VCPD_CTX_SIZE,
+               "vcpd.uthread_ctx");
+_Static_assert(__builtin_offsetof(struct vcpd, vcore_entry) == VCPD_ANC_SIZE + 2 * VCPD_CTX_SIZE,
+               "vcpd.vcore_entry");
+_Static_assert(__builtin_offsetof(struct vcpd, flags) == 5144, "vcpd.flags");
+_Static_assert(__builtin_offsetof(struct vcpd, notif_disabled) == 5152, "vcpd.notif_disabled");
+_Static_assert(__builtin_offsetof(struct vcpd, ev_mbox_public) == 5160, "vcpd.ev_mbox_public");
+_Static_assert(__builtin_offsetof(struct vcpd, ev_mbox_private) == 5240, "vcpd.ev_mbox_private");
+_Static_assert(sizeof(struct vcpd) == VCPD_SIZE, "struct vcpd is VCPD_SIZE bytes");
