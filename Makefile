@@ -154,17 +154,67 @@ $(VARIANT_MAX4): FORCE | $(DEPS_OK)
 		KCONFIG=$(O)/variants/max4.config kernel
 all: $(DEPS_OK) $(KERNEL)
 
+# ------------------------------------------------------------ user tests ---
+
+# Freestanding user programs (Documentation/user-tests.md): tests/user/X.c
+# becomes obj/user/X, linked with user/tiny/ (crt0, syscall stub, printf,
+# the utest harness) at 0x400000 by user/tiny/user.ld: static ELF64
+# ET_EXEC, no PT_INTERP.  They include only ros/ and generated/ headers.
+# No SSE (-mgeneral-regs-only): they must not depend on the kernel saving
+# FPU state.  -fno-toplevel-reorder keeps UTESTs in source order.  The
+# initramfs carries them under /bin.
+USER_TINY_SRCS := $(sort $(wildcard user/tiny/*.c)) user/tiny/crt0.S
+USER_TINY_OBJS := $(patsubst %,$(O)/%.o,$(basename $(USER_TINY_SRCS)))
+USER_PROGS := $(patsubst tests/user/%.c,$(O)/user/%,$(sort $(wildcard tests/user/*.c)))
+USER_LD := user/tiny/user.ld
+USER_CPPFLAGS := -nostdinc -isystem $(GCC_INCLUDE) -Iuser -Ikern/include \
+	-Ikern/arch/x86 -I$(O)/include
+USER_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
+	-fno-stack-protector -mgeneral-regs-only -fno-asynchronous-unwind-tables \
+	-fno-tree-loop-distribute-patterns -fno-toplevel-reorder -fno-common \
+	-Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wshadow -Wvla
+USER_LDFLAGS := -static -nostdlib -no-pie -Wl,-T,$(USER_LD) -Wl,--build-id=none \
+	-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack
+
+$(O)/user/%.o: user/%.c | $(SYSCALL_HDRS)
+	@echo "  UCC     $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)gcc $(USER_CPPFLAGS) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/user/%.o: user/%.S
+	@echo "  UAS     $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)gcc $(USER_CPPFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
+
+$(O)/user/tests/%.o: tests/user/%.c | $(SYSCALL_HDRS)
+	@echo "  UCC     $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)gcc $(USER_CPPFLAGS) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+
+$(USER_PROGS): $(O)/user/%: $(O)/user/tests/%.o $(USER_TINY_OBJS) $(USER_LD)
+	@echo "  ULD     $@"
+	$(Q)gcc $(USER_LDFLAGS) -o $@ $< $(USER_TINY_OBJS)
+
 # ------------------------------------------------------------- initramfs ---
 
 # The root file system #kfs loads at boot (the first boot module): the
-# folder initramfs/ packed as newc cpio.  scripts/qemu.sh passes it with
-# -initrd, the ISO carries it as a module2.
+# folder initramfs/ plus the user programs under /bin, staged in
+# $(O)/initramfs-root/ and packed as newc cpio.  scripts/qemu.sh passes it
+# with -initrd, the ISO carries it as a module2.
 INITRAMFS := $(O)/initramfs.cpio
 INITRAMFS_SRCS := $(shell find initramfs -type d -o -type f 2>/dev/null)
-$(INITRAMFS): tools/mkinitramfs.py $(INITRAMFS_SRCS) | $(DEPS_OK)
+INITRAMFS_STAGE := $(O)/initramfs-root
+$(INITRAMFS): tools/mkinitramfs.py $(INITRAMFS_SRCS) $(USER_PROGS) | $(DEPS_OK)
 	@echo "  CPIO    $@"
-	$(Q)mkdir -p $(dir $@)
-	$(Q)python3 tools/mkinitramfs.py initramfs $@
+	$(Q)rm -rf $(INITRAMFS_STAGE)
+	$(Q)mkdir -p $(INITRAMFS_STAGE)/bin
+	$(Q)cp -a initramfs/. $(INITRAMFS_STAGE)/
+	$(Q)for p in $(USER_PROGS); do \
+		if [ -e $(INITRAMFS_STAGE)/bin/$${p##*/} ]; then \
+			echo "initramfs: bin/$${p##*/} is both in initramfs/ and a user program" >&2; \
+			exit 1; fi; \
+		cp $$p $(INITRAMFS_STAGE)/bin/; done
+	$(Q)python3 tools/mkinitramfs.py $(INITRAMFS_STAGE) $@
 all: $(INITRAMFS)
 
 # ------------------------------------------------------------------- ISO ---

@@ -7,6 +7,8 @@
 # panics or exits without a summary is one FAIL line with the reason; the
 # last lines of its log follow on stderr.  Logs: obj/test-logs/ktest-*.log.
 #
+# Then the user-space test programs (run_utest below).
+#
 # Configurations: name | scripts/qemu.sh options | kernel (default
 # obj/kern/vireo) | a text the boot log must contain (optional):
 #   smp1-128m     -smp 1, 128 MiB
@@ -75,6 +77,32 @@ run_config() {
 		fi
 	fi
 }
+
+# User-space tests: a freestanding program from the initramfs runs as the
+# first process and reports "utest:" lines; 'initexit' leaves QEMU with its
+# result.  (init= takes the rest of the command line, so it comes last.)
+run_utest() {
+	local name=$1 prog=$2 log=$LOGDIR/utest-$1.log rc why=""
+	scripts/qemu.sh --smp 2 --mem 512M --append "initexit init=$prog" --log "$log" \
+		--timeout "$BOOT_TIMEOUT"
+	rc=$?
+	grep -aE '^utest: (PASS|FAIL) ' "$log" | sed "s/^utest:/utest-$name:/"
+	if ! grep -aq '^utest: summary ' "$log"; then
+		why="no summary line (QEMU exit $rc)"
+	elif [ "$rc" -ne 1 ] && ! grep -aq '^utest: FAIL ' "$log"; then
+		why="QEMU exit $rc without a FAIL line"
+	fi
+	if [ -n "$why" ]; then
+		echo "utest-$name: FAIL boot: $why (log $log)"
+		{ echo "--- last lines of $log:"; tail -n 30 "$log"; } >&2
+	else
+		echo "utest-$name: PASS boot"
+	fi
+}
+
+if [ "$SEL" = all ]; then
+	run_utest syscalls /bin/utest_syscalls
+fi
 
 for c in "${configs[@]}"; do
 	IFS='|' read -r name opts kernel expect <<<"$c"

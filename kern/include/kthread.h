@@ -58,6 +58,10 @@ enum kthread_state {
 #define KT_INTR_ABORT    (1u << 0)
 #define KT_INTR_TIMEOUT  (1u << 1)
 
+struct fd_table;
+struct pgrp;
+struct proc;
+
 struct kthread {
 	struct arch_kthread_ctx ctx;    /* [c] saved %rsp while switched out */
 	int32_t state;                  /* [a] enum kthread_state */
@@ -77,6 +81,13 @@ struct kthread {
 	const void *abort_key;          /* [g] see rendez_abort_register */
 	struct list_head abort_link;    /* [g] */
 	struct errstate err;            /* [c] error stack (err.h); own kthread only */
+	/* A kthread that runs a process (process.c) has its address space and
+	 * name space here; kernel kthreads leave them 0/NULL (kern_pml4, the
+	 * kernel's FD table and pgrp). */
+	uint64_t cr3;                   /* [I] page-table root, 0: kern_pml4 */
+	struct fd_table *fdt;           /* [I] FD table for sysfile.c, or NULL */
+	struct pgrp *pgrp;              /* [I] name space for namec, or NULL */
+	struct proc *proc;              /* [I] the process, or NULL */
 };
 
 static inline struct kthread *kthread_current(void)

@@ -23,6 +23,8 @@ struct percpu {
 	struct percpu *self;            /* [I] must stay at offset 0 */
 	uint32_t core_id;               /* [I] must stay at offset 8 */
 	uint32_t apic_id;               /* [I] */
+	uint64_t kstack_top;            /* [c] offset 16: syscall entry's stack (arch/user.h) */
+	uint64_t user_rsp_scratch;      /* [c] offset 24: user %rsp during syscall entry */
 	uint32_t irq_depth;             /* [c] nesting of interrupt handlers */
 	bool online;                    /* [a] set when the core finished booting */
 	struct kthread *cur_kthread;    /* [c] the kthread running here */
@@ -32,6 +34,9 @@ struct percpu {
 static_assert_msg(__builtin_offsetof(struct percpu, self) == 0, "percpu.self");
 static_assert_msg(__builtin_offsetof(struct percpu, core_id) == PERCPU_CORE_ID_OFFSET,
                   "percpu.core_id offset is used by arch/core_id.h");
+static_assert_msg(__builtin_offsetof(struct percpu, kstack_top) == 16 &&
+                  __builtin_offsetof(struct percpu, user_rsp_scratch) == 24,
+                  "syscall_entry.S uses these offsets");
 
 extern struct percpu percpu_area[MAX_CORES];
 

@@ -13,7 +13,8 @@
  *   smp          start every other core
  *   kernel core  kernel messages, kthreads, alarms
  *   name space   every device's reset and init, the kernel's name space
- *   then         the ktests named by ktest=..., or the monitor
+ *   then         the ktests named by ktest=..., or the first process
+ *                (init=PATH ARGS...), then the monitor
  */
 #include <arch/trap.h>
 #include <assert.h>
@@ -25,13 +26,14 @@
 #include <monitor.h>
 #include <percpu.h>
 #include <printk.h>
+#include <process.h>
 #include <qemu.h>
 #include <sysfile.h>
 #include <time.h>
 
 static const char *const known_options[] = {
 	"ktest", "init", "console", "nosmp", "maxcores", "nox2apic", "nohpet",
-	"noacpi", "quiet", NULL,
+	"noacpi", "quiet", "initexit", NULL,
 };
 
 static void boot_banner(void)
@@ -46,6 +48,42 @@ static void run_ktests_and_exit(const char *sel)
 	int failed = ktest_run_selection(sel);
 
 	qemu_exit(failed ? QEMU_EXIT_FAILURE : QEMU_EXIT_SUCCESS);
+}
+
+#define INIT_MAX_ARGS 32
+
+/*
+ * Runs the first process, init=PATH ARGS..., and waits for it.  With
+ * 'initexit' on the command line the boot then leaves QEMU with the
+ * process's success (the user-space test boots do this); otherwise the
+ * monitor follows.
+ */
+static void run_init(const char *cmd)
+{
+	static char words[BOOT_CMDLINE_MAX];
+	const char *argv[INIT_MAX_ARGS + 1];
+	const char *envp[] = { "PATH=/bin", NULL };
+	struct proc *p;
+	int argc = cmdline_split_words(cmd, words, sizeof(words), argv, INIT_MAX_ARGS + 1);
+	int ret, status;
+
+	if (argc <= 0) {
+		printk("init: cannot split '%s' into words\n", cmd);
+		return;
+	}
+	ret = proc_create(argv[0], argv, envp, &p);
+	if (ret) {
+		printk("init: cannot start %s: error %d: %s\n", argv[0], -ret, get_errstr());
+		if (cmdline_has(&boot_cmdline, "initexit"))
+			qemu_exit(QEMU_EXIT_FAILURE);
+		return;
+	}
+	printk("init: started %s as pid %d\n", argv[0], p->pid);
+	proc_run(p);
+	status = proc_wait(p);
+	printk("init: %s exited with status %#x\n", argv[0], status);
+	if (cmdline_has(&boot_cmdline, "initexit"))
+		qemu_exit(status == 0 ? QEMU_EXIT_SUCCESS : QEMU_EXIT_FAILURE);
 }
 
 void kernel_main(uint32_t magic, physaddr_t info_pa);
@@ -73,6 +111,8 @@ void kernel_main(uint32_t magic, physaddr_t info_pa)
 	ktest_sel = cmdline_get(&boot_cmdline, "ktest");
 	if (ktest_sel)
 		run_ktests_and_exit(ktest_sel);
-	printk("No user space yet: entering the kernel monitor (type 'help').\n");
+	if (cmdline_get(&boot_cmdline, "init"))
+		run_init(cmdline_get(&boot_cmdline, "init"));
+	printk("Entering the kernel monitor (type 'help').\n");
 	monitor_serve_forever();
 }

@@ -219,6 +219,7 @@ static void kthread_switch_to(struct kthread *next)
 	kc->nr_switches++;
 	this_cpu()->cur_kthread = next;
 	__atomic_store_n(&next->state, KT_RUNNING, __ATOMIC_RELEASE);
+	arch_kthread_switch_space(next->cr3, (uintptr_t)next->stack + KSTACK_SIZE);
 	kthread_switch(&prev->ctx.rsp, next->ctx.rsp);
 	kthread_finish_switch();
 }

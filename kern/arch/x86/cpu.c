@@ -11,6 +11,7 @@
 #include <arch/mmu.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
+#include <arch/user.h>
 #include <arch/x86.h>
 #include <assert.h>
 #include <kstring.h>
@@ -111,4 +112,5 @@ void percpu_init_core(uint32_t core, uint32_t apic_id)
 	write_msr(MSR_GS_BASE, (uint64_t)p);
 	write_msr(MSR_KERNEL_GS_BASE, 0);
 	trap_load_idt();
+	arch_user_init_core();
 }

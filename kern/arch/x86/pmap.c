@@ -46,7 +46,8 @@ static pte_t *pmap_alloc_table(int mem_flags)
 	return boot_alloc(PGSIZE, PGSIZE);
 }
 
-static pte_t *pte_next_table(pte_t *entry, bool create, int mem_flags)
+/* user: the table maps user addresses, so it must allow user access. */
+static pte_t *pte_next_table(pte_t *entry, bool create, bool user, int mem_flags)
 {
 	pte_t *t;
 
@@ -60,7 +61,7 @@ static pte_t *pte_next_table(pte_t *entry, bool create, int mem_flags)
 	t = pmap_alloc_table(mem_flags);
 	if (!t)
 		return NULL;
-	*entry = PADDR(t) | PTE_P | PTE_W;
+	*entry = PADDR(t) | PTE_P | PTE_W | (user ? PTE_U : 0);
 	return t;
 }
 
@@ -71,7 +72,8 @@ static pte_t *pmap_walk(pte_t *pml4, uintptr_t va, bool create, int mem_flags)
 	static const int shifts[] = { PML4_SHIFT, PDPT_SHIFT, PD_SHIFT };
 
 	for (int i = 0; i < 3; i++) {
-		t = pte_next_table(&t[PT_INDEX(va, shifts[i])], create, mem_flags);
+		t = pte_next_table(&t[PT_INDEX(va, shifts[i])], create, va < USER_LIMIT,
+		                   mem_flags);
 		if (!t)
 			return NULL;
 	}
@@ -83,9 +85,9 @@ static void pmap_map_large(pte_t *pml4, uintptr_t va, physaddr_t pa, int shift, 
 {
 	pte_t *t = pml4;
 
-	t = pte_next_table(&t[PT_INDEX(va, PML4_SHIFT)], true, MEM_WAIT);
+	t = pte_next_table(&t[PT_INDEX(va, PML4_SHIFT)], true, false, MEM_WAIT);
 	if (shift == PD_SHIFT)
-		t = pte_next_table(&t[PT_INDEX(va, PDPT_SHIFT)], true, MEM_WAIT);
+		t = pte_next_table(&t[PT_INDEX(va, PDPT_SHIFT)], true, false, MEM_WAIT);
 	if (!t)
 		panic("pmap: no memory for the direct map at %#lx", va);
 	t[PT_INDEX(va, shift)] = pa | perm | PTE_P | PTE_PS;

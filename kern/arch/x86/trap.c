@@ -16,6 +16,7 @@
 #include <arch/apic.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
+#include <arch/user.h>
 #include <arch/x86.h>
 #include <assert.h>
 #include <backtrace.h>
@@ -162,20 +163,40 @@ static void trap_irq(struct hw_trapframe *tf)
 		lapic_eoi();
 }
 
+/*
+ * A uaccess routine faulted on a user address.  A page the process may
+ * have but does not yet (demand zero) is faulted in and the access retried;
+ * anything else resumes at the routine's fixup, which returns -EFAULT.
+ */
+static void uaccess_fault(struct hw_trapframe *tf, uintptr_t fixup)
+{
+	if (tf->vector == T_PGFLT && read_cr2() < USER_LIMIT && user_demand_fault(tf, read_cr2()))
+		return;
+	tf->rip = fixup;
+}
+
 void trap_dispatch(struct hw_trapframe *tf);
 void trap_dispatch(struct hw_trapframe *tf)
 {
 	struct percpu *pc = this_cpu();
 	uintptr_t fixup;
 
+	if (tf->vector < NR_EXCEPTIONS && tf->vector != T_NMI && tf_from_user(tf)) {
+		/* A process's fault: handled like a syscall, in its kthread's
+		 * context, with interrupts on (it may sleep or end the process). */
+		irq_enable();
+		user_exception(tf);
+		irq_disable();
+		return;
+	}
 	pc->irq_depth++;
 	if (tf->vector == T_NMI)
 		nmi_handler(tf);
-	else if ((tf->vector == T_PGFLT || tf->vector == T_GPFLT) && !tf_from_user(tf) &&
+	else if ((tf->vector == T_PGFLT || tf->vector == T_GPFLT) &&
 	         (fixup = uaccess_fixup_addr(tf->rip)))
-		tf->rip = fixup;     /* a uaccess routine hit a bad user address: -EFAULT */
+		uaccess_fault(tf, fixup);
 	else if (tf->vector < NR_EXCEPTIONS)
-		kernel_fault(tf);    /* no user space yet: every exception is a kernel one */
+		kernel_fault(tf);
 	else
 		trap_irq(tf);
 	pc->irq_depth--;

@@ -35,6 +35,21 @@
 #define O_ALL_FLAGS  (O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | \
                       O_NONBLOCK | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_PATH | O_REMCLO)
 
+/*
+ * fcntl commands (Linux's numbers, so a C library passes them unchanged).
+ * F_GETFL answers the access mode plus O_APPEND/O_NONBLOCK; F_SETFL changes
+ * only O_FILE_FLAGS and ignores other known flags (F_GETFL's access bits
+ * come back in the usual read-modify-write); unknown bits are EINVAL.
+ * F_DUPFD/F_DUPFD_CLOEXEC take the lowest acceptable fd as the argument.
+ */
+#define F_DUPFD          0
+#define F_GETFD          1
+#define F_SETFD          2
+#define F_GETFL          3
+#define F_SETFL          4
+#define F_DUPFD_CLOEXEC  1030
+#define FD_CLOEXEC       1        /* F_GETFD/F_SETFD (ns.h spells it the same) */
+
 /* bind/mount flags */
 #define MREPL    0x0000   /* replace the mount point */
 #define MBEFORE  0x0001   /* add to the front of the union */

@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <kmalloc.h>
 #include <kstring.h>
+#include <kthread.h>
 #include <ns.h>
 #include <printk.h>
 #include <sysfile.h>
@@ -43,9 +44,11 @@ static atomic_t pgrp_next_id;
 static atomic_t mount_next_id;
 static struct pgrp *pgrp_current_ptr;
 
+/* A process's kthread resolves names in the process's pgrp. */
 struct pgrp *current_pgrp(void)
 {
-	struct pgrp *p = READ_ONCE(pgrp_current_ptr);
+	struct kthread *kt = kthread_current();
+	struct pgrp *p = kt && kt->pgrp ? kt->pgrp : READ_ONCE(pgrp_current_ptr);
 
 	if (!p)
 		error(ENOENT, "no name space yet (ns_init has not run)");

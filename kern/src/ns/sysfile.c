@@ -22,6 +22,7 @@
 #include <kmalloc.h>
 #include <kstring.h>
 #include <ninep.h>
+#include <kthread.h>
 #include <ns.h>
 #include <printk.h>
 #include <sysfile.h>
@@ -29,8 +30,13 @@
 static struct fd_table kern_fdt = { .lock = SPINLOCK_INITIALIZER("kernel fds") };
 static struct fd_table *fdt_current_ptr = &kern_fdt;
 
+/* A process's kthread uses the process's table; others the kernel's. */
 struct fd_table *current_fdt(void)
 {
+	struct kthread *kt = kthread_current();
+
+	if (kt && kt->fdt)
+		return kt->fdt;
 	return READ_ONCE(fdt_current_ptr);
 }
 

@@ -51,3 +51,11 @@ static inline void arch_kthread_ctx_init(struct arch_kthread_ctx *ctx, void *sta
 	};
 	ctx->rsp = (uint64_t)f;
 }
+
+/*
+ * Called on every switch, interrupts off: loads the next kthread's page
+ * tables (cr3 0 means the kernel's) and, for a kthread that runs user code,
+ * points syscall entry and the TSS at its stack (arch/user.h).
+ */
+void arch_kthread_switch_space(uint64_t cr3, uintptr_t kstack_top);
+

@@ -1,0 +1,801 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sys_file.c - syscall handlers of the "file" group (openat ... dup_fds_to),
+ * over the kernel file interface of kern/src/ns/sysfile.c.
+ *
+ * Each handler copies its arguments in and checks them, calls one sys*
+ * function (which works on the current FD table and name space), and
+ * copies results out; syscall.h states the contract.  A sysfile failure
+ * comes back as -1 with errno and message in the kthread: sysf_kfail()
+ * reports it, prefixed with the syscall's name.  User memory is touched
+ * only through uaccess.h: data moves through a kernel bounce buffer of at
+ * most SYSF_BOUNCE bytes at a time, so a huge length costs no more kernel
+ * memory than a small one.  Reads and writes loop over chunks and return
+ * the bytes moved before a failure, as POSIX does; a read stops at the
+ * first short chunk (end of file, or a stream with nothing more waiting).
+ *
+ * Stats arrive as 9P stat bytes and become a struct kstat (ros/kstat.h);
+ * wstat/fwstat take a 9P stat blob and apply only the fields WSTAT_* names.
+ * rmdir and unlink resolve the name once (NAMEC_REMOVE does not follow a
+ * final symlink) and check its type on that same chan before removing.
+ *
+ * Not here: acting on other processes (chdir/fchdir of another pid,
+ * dup_fds_to) needs a pid lookup that process.h does not have yet: those
+ * answer ESRCH/ENOSYS with a message saying so.  st_readiness is 0: devices
+ * have no readiness query yet.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fdtable.h>
+#include <kmalloc.h>
+#include <kstring.h>
+#include <ninep.h>
+#include <ns.h>
+#include <process.h>
+#include <ros/kstat.h>
+#include <syscall.h>
+#include <sysfile.h>
+#include <uaccess.h>
+
+#define SYSF_BOUNCE    (64 * 1024)              /* bytes per read/write chunk */
+#define SYSF_STAT_BUF  (MAX_PATH_LEN + 2048)    /* one stat entry, symlink included */
+#define SYSF_PERM_MAX  07777                    /* mode bits a caller may pass */
+
+/* ------------------------------------------------------------- helpers */
+
+/* The failure a sysfile call left in the kthread, named after the call. */
+static int64_t sysf_kfail(struct syscall_ctx *ctx, const char *call)
+{
+	const char *msg = get_errstr();
+	size_t n = strlen(call);
+	int err = get_errno() ? get_errno() : EIO;
+
+	if (!strncmp(msg, call, n) && msg[n] == ':')
+		return sysc_fail(ctx, err, "%s", msg);
+	return sysc_fail(ctx, err, "%s: %s", call, msg);
+}
+
+static int64_t sysf_nomem(struct syscall_ctx *ctx, const char *call)
+{
+	return sysc_fail(ctx, ENOMEM, "%s: no memory for a kernel buffer", call);
+}
+
+/* pid 0, or the caller's own pid, means the caller. */
+static bool sysf_pid_is_self(struct syscall_ctx *ctx, int pid)
+{
+	return pid == 0 || (ctx->p && pid == ctx->p->pid);
+}
+
+static int64_t sysf_fail_pid(struct syscall_ctx *ctx, const char *call, int pid)
+{
+	return sysc_fail(ctx, ESRCH, "%s: pid %d: only the caller itself (pid 0) is "
+	                 "supported until the kernel can look processes up", call, pid);
+}
+
+/* Copies the NUL-terminated kstr (with its NUL) to [ubuf, ubuf + ulen). */
+static int64_t sysf_put_string(struct syscall_ctx *ctx, const char *call,
+                               const char *kstr, uint64_t ubuf, uint64_t ulen)
+{
+	size_t n = strlen(kstr) + 1;
+
+	if (n > ulen)
+		return sysc_fail(ctx, ERANGE, "%s: %zu bytes needed, buffer has %lu", call,
+		                 n, ulen);
+	if (copy_to_user((void *)ubuf, kstr, n))
+		return sysc_fail(ctx, EFAULT, "%s: buffer at %#lx is not writable", call, ubuf);
+	return (int64_t)n;
+}
+
+/* ------------------------------------------------- bounced read/write */
+
+struct sysf_rw {
+	const char *call;
+	int fd;
+	uint64_t ubuf;
+	uint64_t len;
+	int64_t off;            /* < 0: at the file's offset */
+	uint8_t *kbuf;          /* SYSF_BOUNCE bytes, or len if smaller */
+	bool write;
+};
+
+static ssize_t sysf_io(struct sysf_rw *rw, size_t n, uint64_t done)
+{
+	if (rw->off < 0)
+		return rw->write ? syswrite(rw->fd, rw->kbuf, n) : sysread(rw->fd, rw->kbuf, n);
+	if (rw->write)
+		return syspwrite(rw->fd, rw->kbuf, n, rw->off + (int64_t)done);
+	return syspread(rw->fd, rw->kbuf, n, rw->off + (int64_t)done);
+}
+
+/* The result after a chunk failed: the progress so far, else the error. */
+static int64_t sysf_rw_stop(struct syscall_ctx *ctx, struct sysf_rw *rw, uint64_t done,
+                            bool fault)
+{
+	if (done)
+		return (int64_t)done;
+	if (fault)
+		return sysc_fail(ctx, EFAULT, "%s: buffer at %#lx is not %s", rw->call,
+		                 rw->ubuf, rw->write ? "readable" : "writable");
+	return sysf_kfail(ctx, rw->call);
+}
+
+static int64_t sysf_read_loop(struct syscall_ctx *ctx, struct sysf_rw *rw)
+{
+	uint64_t done = 0;
+
+	do {
+		size_t want = MIN(rw->len - done, (uint64_t)SYSF_BOUNCE);
+		ssize_t r = sysf_io(rw, want, done);
+		size_t put;
+
+		if (r < 0)
+			return sysf_rw_stop(ctx, rw, done, false);
+		r = MIN(r, (ssize_t)want);      /* never trust a count past the buffer */
+		put = copy_to_user_partial((void *)(rw->ubuf + done), rw->kbuf, (size_t)r);
+		done += put;
+		if (put < (size_t)r)
+			return sysf_rw_stop(ctx, rw, done, true);
+		if ((size_t)r < want)
+			break;
+	} while (done < rw->len);
+	return (int64_t)done;
+}
+
+static int64_t sysf_write_loop(struct syscall_ctx *ctx, struct sysf_rw *rw)
+{
+	uint64_t done = 0;
+
+	do {
+		size_t want = MIN(rw->len - done, (uint64_t)SYSF_BOUNCE);
+		size_t got = copy_from_user_partial(rw->kbuf, (const void *)(rw->ubuf + done), want);
+		ssize_t r;
+
+		if (got == 0 && want)
+			return sysf_rw_stop(ctx, rw, done, true);
+		r = sysf_io(rw, got, done);
+		if (r < 0)
+			return sysf_rw_stop(ctx, rw, done, false);
+		done += (uint64_t)r;
+		if ((size_t)r < got || got < want)
+			break;
+	} while (done < rw->len);
+	return (int64_t)done;
+}
+
+/* read, write, pread, pwrite: check, bounce through kbuf, report progress. */
+static int64_t sysf_rw(struct syscall_ctx *ctx, const char *call, int64_t off, bool write)
+{
+	struct sysf_rw rw = { .call = call, .fd = (int)ctx->sc.arg0, .ubuf = ctx->sc.arg1,
+	                      .len = ctx->sc.arg2, .off = off, .write = write };
+	int64_t ret;
+
+	if (!user_range_ok(rw.ubuf, rw.len))
+		return sysc_fail(ctx, EFAULT, "%s: buffer %#lx of %lu bytes is not in user space",
+		                 call, rw.ubuf, rw.len);
+	if (off != -1 && (off < 0 || off > INT64_MAX - (int64_t)rw.len))
+		return sysc_fail(ctx, EINVAL, "%s: offset %ld with length %lu is out of range",
+		                 call, (long)off, rw.len);
+	rw.kbuf = kmalloc(MIN(rw.len, (uint64_t)SYSF_BOUNCE), MEM_WAIT);
+	if (!rw.kbuf)
+		return sysf_nomem(ctx, call);
+	ret = write ? sysf_write_loop(ctx, &rw) : sysf_read_loop(ctx, &rw);
+	kfree(rw.kbuf);
+	return ret;
+}
+
+int64_t sys_read(struct syscall_ctx *ctx)
+{
+	return sysf_rw(ctx, "read", -1, false);
+}
+
+int64_t sys_write(struct syscall_ctx *ctx)
+{
+	return sysf_rw(ctx, "write", -1, true);
+}
+
+int64_t sys_pread(struct syscall_ctx *ctx)
+{
+	int64_t off = (int64_t)ctx->sc.arg3;
+
+	if (off < 0)
+		return sysc_fail(ctx, EINVAL, "pread: negative offset %ld", (long)off);
+	return sysf_rw(ctx, "pread", off, false);
+}
+
+int64_t sys_pwrite(struct syscall_ctx *ctx)
+{
+	int64_t off = (int64_t)ctx->sc.arg3;
+
+	if (off < 0)
+		return sysc_fail(ctx, EINVAL, "pwrite: negative offset %ld", (long)off);
+	return sysf_rw(ctx, "pwrite", off, true);
+}
+
+/* ------------------------------------------------------- open, seek, close */
+
+int64_t sys_openat(struct syscall_ctx *ctx)
+{
+	int dirfd = (int)ctx->sc.arg0, oflags = (int)ctx->sc.arg3;
+	uint64_t mode = ctx->sc.arg4;
+	char *path;
+	int fd;
+
+	if (oflags & ~O_ALL_FLAGS)
+		return sysc_fail(ctx, EINVAL, "openat: unknown flags %#x", oflags & ~O_ALL_FLAGS);
+	if (mode & ~(uint64_t)SYSF_PERM_MAX)
+		return sysc_fail(ctx, EINVAL, "openat: mode %#lo has bits beyond %#o", mode,
+		                 SYSF_PERM_MAX);
+	path = sysc_copy_path(ctx, ctx->sc.arg1, ctx->sc.arg2, "openat");
+	if (!path)
+		return -1;
+	fd = sysopenat_n(dirfd, path, strlen(path), oflags, (uint32_t)mode & 0777);
+	kfree(path);
+	return fd < 0 ? sysf_kfail(ctx, "openat") : fd;
+}
+
+int64_t sys_llseek(struct syscall_ctx *ctx)
+{
+	int64_t r = sysseek((int)ctx->sc.arg0, (int64_t)ctx->sc.arg1, (int)ctx->sc.arg2);
+
+	return r < 0 ? sysf_kfail(ctx, "llseek") : r;
+}
+
+int64_t sys_close(struct syscall_ctx *ctx)
+{
+	return sysclose((int)ctx->sc.arg0) < 0 ? sysf_kfail(ctx, "close") : 0;
+}
+
+/* ------------------------------------------------------------------ stat */
+
+/* Decoded stat of fd (path NULL) or path: *d's strings point into the
+ * returned block (kfree it); NULL after sysc_fail. */
+static void *sysf_stat_dir(struct syscall_ctx *ctx, const char *call, int fd,
+                           const char *path, int flags, struct dir *d)
+{
+	uint8_t *buf = kmalloc(2 * SYSF_STAT_BUF, MEM_WAIT);
+	ssize_t n;
+
+	if (!buf) {
+		sysf_nomem(ctx, call);
+		return NULL;
+	}
+	n = path ? sysstat(path, buf, SYSF_STAT_BUF, flags) : sysfstat(fd, buf, SYSF_STAT_BUF);
+	if (n < 0) {
+		sysf_kfail(ctx, call);
+	} else if (convM2D(buf, (size_t)n, d, (char *)buf + SYSF_STAT_BUF) != (size_t)n) {
+		sysc_fail(ctx, EIO, "%s: the device returned a malformed stat entry", call);
+		n = -1;
+	}
+	if (n < 0) {
+		kfree(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static uint32_t sysf_mode_to_kstat(uint32_t dm)
+{
+	uint32_t type = S_IFREG;
+
+	if (dm & DMDIR)
+		type = S_IFDIR;
+	else if (dm & DMSYMLINK)
+		type = S_IFLNK;
+	return type | (dm & 0777);
+}
+
+static void sysf_dir_to_kstat(const struct dir *d, struct kstat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_dev = (uint64_t)d->type << 32 | d->dev;
+	st->st_ino = d->qid.path;
+	st->st_mode = sysf_mode_to_kstat(d->mode);
+	st->st_nlink = 1;
+	st->st_size = d->length;
+	st->st_blksize = PGSIZE;
+	if (d->length > 0)
+		st->st_blocks = d->length / 512 + (d->length % 512 != 0);
+	st->st_atim.tv_sec = (int64_t)d->atime;
+	st->st_mtim.tv_sec = (int64_t)d->mtime;
+	st->st_ctim = st->st_mtim;
+	st->st_qid_vers = d->qid.vers;
+	st->st_qid_type = d->qid.type;
+}
+
+/* fstat (path NULL), stat, lstat: stat, convert, copy the kstat out. */
+static int64_t sysf_do_stat(struct syscall_ctx *ctx, const char *call, int fd,
+                            const char *path, int flags, uint64_t ust)
+{
+	struct dir d;
+	struct kstat st;
+	void *mem = sysf_stat_dir(ctx, call, fd, path, flags, &d);
+
+	if (!mem)
+		return -1;
+	sysf_dir_to_kstat(&d, &st);
+	kfree(mem);
+	if (copy_to_user((void *)ust, &st, sizeof(st)))
+		return sysc_fail(ctx, EFAULT, "%s: kstat at %#lx is not writable", call, ust);
+	return 0;
+}
+
+int64_t sys_fstat(struct syscall_ctx *ctx)
+{
+	return sysf_do_stat(ctx, "fstat", (int)ctx->sc.arg0, NULL, 0, ctx->sc.arg1);
+}
+
+static int64_t sysf_path_stat(struct syscall_ctx *ctx, const char *call, int flags)
+{
+	char *path = sysc_copy_path(ctx, ctx->sc.arg0, ctx->sc.arg1, call);
+	int64_t r;
+
+	if (!path)
+		return -1;
+	r = sysf_do_stat(ctx, call, -1, path, flags, ctx->sc.arg2);
+	kfree(path);
+	return r;
+}
+
+int64_t sys_stat(struct syscall_ctx *ctx)
+{
+	return sysf_path_stat(ctx, "stat", 0);
+}
+
+int64_t sys_lstat(struct syscall_ctx *ctx)
+{
+	return sysf_path_stat(ctx, "lstat", O_NOFOLLOW);
+}
+
+/* ----------------------------------------------------------------- fcntl */
+
+static const char *sysf_fd_err(int err)
+{
+	switch (err) {
+	case -EBADF: return "fd is not open";
+	case -EMFILE: return "no free fd in range";
+	case -ENOMEM: return "no memory";
+	default: return "invalid argument";
+	}
+}
+
+static int64_t sysf_dupfd(struct syscall_ctx *ctx, int fd, uint64_t low, int fd_flags)
+{
+	int r;
+
+	if (low >= NR_FILE_DESC_MAX)
+		return sysc_fail(ctx, EINVAL, "fcntl: F_DUPFD lowest fd %lu is not below %d",
+		                 low, NR_FILE_DESC_MAX);
+	r = fd_dup(current_fdt(), fd, (int)low, fd_flags);
+	if (r < 0)
+		return sysc_fail(ctx, -r, "fcntl: F_DUPFD of fd %d from %lu: %s", fd, low,
+		                 sysf_fd_err(r));
+	return r;
+}
+
+/* The access mode and file flags of fd's open file. */
+static int64_t sysf_getfl(struct syscall_ctx *ctx, int fd)
+{
+	struct chan *c = fd_get_chan(current_fdt(), fd);
+	uint32_t flag;
+	int64_t fl;
+
+	if (!c)
+		return sysc_fail(ctx, EBADF, "fcntl: F_GETFL: fd %d is not open", fd);
+	spin_lock(&c->lock);
+	flag = c->flag;
+	spin_unlock(&c->lock);
+	fl = (c->mode & O_ACCMODE) | (flag & CAPPEND ? O_APPEND : 0) |
+	     (flag & CNONBLOCK ? O_NONBLOCK : 0);
+	cclose(c);
+	return fl;
+}
+
+static int64_t sysf_setfl(struct syscall_ctx *ctx, int fd, uint64_t arg)
+{
+	if (arg & ~(uint64_t)O_ALL_FLAGS)
+		return sysc_fail(ctx, EINVAL, "fcntl: F_SETFL: unknown flags %#lx",
+		                 arg & ~(uint64_t)O_ALL_FLAGS);
+	if (syssetfl(fd, (int)(arg & O_FILE_FLAGS)) < 0)
+		return sysf_kfail(ctx, "fcntl");
+	return 0;
+}
+
+static int64_t sysf_setfd(struct syscall_ctx *ctx, int fd, uint64_t arg)
+{
+	if (arg & ~(uint64_t)FD_CLOEXEC)
+		return sysc_fail(ctx, EINVAL, "fcntl: F_SETFD: unknown fd flags %#lx", arg);
+	return syssetfd(fd, (int)arg) < 0 ? sysf_kfail(ctx, "fcntl") : 0;
+}
+
+int64_t sys_fcntl(struct syscall_ctx *ctx)
+{
+	int fd = (int)ctx->sc.arg0, cmd = (int)ctx->sc.arg1, r;
+	uint64_t arg = ctx->sc.arg2;
+
+	switch (cmd) {
+	case F_DUPFD: return sysf_dupfd(ctx, fd, arg, 0);
+	case F_DUPFD_CLOEXEC: return sysf_dupfd(ctx, fd, arg, FD_CLOEXEC);
+	case F_GETFD:
+		r = sysgetfd(fd);
+		return r < 0 ? sysf_kfail(ctx, "fcntl") : r;
+	case F_SETFD: return sysf_setfd(ctx, fd, arg);
+	case F_GETFL: return sysf_getfl(ctx, fd);
+	case F_SETFL: return sysf_setfl(ctx, fd, arg);
+	default:
+		return sysc_fail(ctx, EINVAL, "fcntl: unknown command %d on fd %d", cmd, fd);
+	}
+}
+
+/* ------------------------------------------------------- access, readlink */
+
+static int64_t sysf_check_access(struct syscall_ctx *ctx, const char *path, int mode)
+{
+	struct dir d;
+	void *mem = sysf_stat_dir(ctx, "access", -1, path, 0, &d);
+	uint32_t have;
+
+	if (!mem)
+		return -1;
+	have = (d.mode >> 6) & 7;       /* no users yet: the owner's bits */
+	kfree(mem);
+	if (mode != F_OK && (have & (uint32_t)mode) != (uint32_t)mode)
+		return sysc_fail(ctx, EACCES, "access: '%s' (mode %o) does not allow %s%s%s",
+		                 path, have << 6, mode & R_OK ? "r" : "", mode & W_OK ? "w" : "",
+		                 mode & X_OK ? "x" : "");
+	return 0;
+}
+
+int64_t sys_access(struct syscall_ctx *ctx)
+{
+	int mode = (int)ctx->sc.arg2;
+	char *path;
+	int64_t r;
+
+	if (mode & ~(F_OK | R_OK | W_OK | X_OK))
+		return sysc_fail(ctx, EINVAL, "access: unknown mode bits %#x", mode);
+	path = sysc_copy_path(ctx, ctx->sc.arg0, ctx->sc.arg1, "access");
+	if (!path)
+		return -1;
+	r = sysf_check_access(ctx, path, mode);
+	kfree(path);
+	return r;
+}
+
+static int64_t sysf_put_link(struct syscall_ctx *ctx, const char *path, uint64_t ubuf,
+                             uint64_t ulen)
+{
+	struct dir d;
+	void *mem = sysf_stat_dir(ctx, "readlink", -1, path, O_NOFOLLOW, &d);
+	size_t n;
+	int64_t r;
+
+	if (!mem)
+		return -1;
+	if (!(d.mode & DMSYMLINK)) {
+		kfree(mem);
+		return sysc_fail(ctx, EINVAL, "readlink: '%s' is not a symbolic link", path);
+	}
+	n = MIN(strlen(d.ext), ulen);   /* truncated, without a NUL, as POSIX says */
+	r = (int64_t)n;
+	if (copy_to_user((void *)ubuf, d.ext, n))
+		r = sysc_fail(ctx, EFAULT, "readlink: buffer at %#lx is not writable", ubuf);
+	kfree(mem);
+	return r;
+}
+
+int64_t sys_readlink(struct syscall_ctx *ctx)
+{
+	uint64_t ubuf = ctx->sc.arg2, ulen = ctx->sc.arg3;
+	char *path;
+	int64_t r;
+
+	if (ulen == 0)
+		return sysc_fail(ctx, EINVAL, "readlink: buffer of 0 bytes");
+	if (!user_range_ok(ubuf, ulen))
+		return sysc_fail(ctx, EFAULT, "readlink: buffer %#lx of %lu bytes is not in "
+		                 "user space", ubuf, ulen);
+	path = sysc_copy_path(ctx, ctx->sc.arg0, ctx->sc.arg1, "readlink");
+	if (!path)
+		return -1;
+	r = sysf_put_link(ctx, path, ubuf, ulen);
+	kfree(path);
+	return r;
+}
+
+/* ------------------------------------------ mkdir, rmdir, unlink, rename */
+
+int64_t sys_mkdir(struct syscall_ctx *ctx)
+{
+	uint64_t mode = ctx->sc.arg2;
+	char *path;
+	int r;
+
+	if (mode & ~(uint64_t)SYSF_PERM_MAX)
+		return sysc_fail(ctx, EINVAL, "mkdir: mode %#lo has bits beyond %#o", mode,
+		                 SYSF_PERM_MAX);
+	path = sysc_copy_path(ctx, ctx->sc.arg0, ctx->sc.arg1, "mkdir");
+	if (!path)
+		return -1;
+	r = sysmkdir(path, (uint32_t)mode & 0777);
+	kfree(path);
+	return r < 0 ? sysf_kfail(ctx, "mkdir") : 0;
+}
+
+/* Removes path if it is (want_dir) or is not a directory; -1 with the
+ * kthread's error state set otherwise.  One lookup: no race between the
+ * type check and the removal. */
+static int sysf_remove_typed(const char *call, const char *path, bool want_dir)
+{
+	ERRSTACK(1);
+	struct chan *volatile c = NULL;
+
+	if (waserror()) {
+		cclose(c);
+		return -1;
+	}
+	c = namec(path, NAMEC_REMOVE, 0, 0, NULL);
+	if (want_dir && !(c->qid.type & QTDIR))
+		error(ENOTDIR, "%s: '%s' is not a directory", call, path);
+	if (!want_dir && (c->qid.type & QTDIR))
+		error(EISDIR, "%s: '%s' is a directory (use rmdir)", call, path);
+	devtab_of(c)->remove(c);
+	poperror();
+	cclose(c);
+	return 0;
+}
+
+static int64_t sysf_remove(struct syscall_ctx *ctx, const char *call, bool want_dir)
+{
+	char *path = sysc_copy_path(ctx, ctx->sc.arg0, ctx->sc.arg1, call);
+	int r;
+
+	if (!path)
+		return -1;
+	r = sysf_remove_typed(call, path, want_dir);
+	kfree(path);
+	return r < 0 ? sysf_kfail(ctx, call) : 0;
+}
+
+int64_t sys_rmdir(struct syscall_ctx *ctx)
+{
+	return sysf_remove(ctx, "rmdir", true);
+}
+
+int64_t sys_unlink(struct syscall_ctx *ctx)
+{
+	return sysf_remove(ctx, "unlink", false);
+}
+
+/* rename, symlink: two paths in, one sysfile call. */
+static int64_t sysf_two_paths(struct syscall_ctx *ctx, const char *call,
+                              const char *what0, const char *what1,
+                              int (*op)(const char *a, const char *b))
+{
+	char *a = sysc_copy_path(ctx, ctx->sc.arg0, ctx->sc.arg1, what0);
+	char *b = a ? sysc_copy_path(ctx, ctx->sc.arg2, ctx->sc.arg3, what1) : NULL;
+	int r = -1;
+
+	if (b && op(a, b) < 0)
+		sysf_kfail(ctx, call);
+	else if (b)
+		r = 0;
+	kfree(a);
+	kfree(b);
+	return r;
+}
+
+int64_t sys_rename(struct syscall_ctx *ctx)
+{
+	return sysf_two_paths(ctx, "rename", "rename (old path)", "rename (new path)",
+	                      sysrename);
+}
+
+int64_t sys_symlink(struct syscall_ctx *ctx)
+{
+	return sysf_two_paths(ctx, "symlink", "symlink (target)", "symlink (link path)",
+	                      syssymlink);
+}
+
+/* -------------------------------------------- cwd, chdir, fchdir, fd2path */
+
+/* getcwd and fd2path: fill a bounded kernel buffer, copy the string out. */
+static int64_t sysf_path_out(struct syscall_ctx *ctx, const char *call, int fd,
+                             uint64_t ubuf, uint64_t ulen)
+{
+	size_t klen = MIN(ulen, (uint64_t)MAX_PATH_LEN + 1);
+	char *kbuf;
+	int64_t r;
+
+	if (ulen == 0)
+		return sysc_fail(ctx, ERANGE, "%s: buffer of 0 bytes", call);
+	if (!user_range_ok(ubuf, ulen))
+		return sysc_fail(ctx, EFAULT, "%s: buffer %#lx of %lu bytes is not in user "
+		                 "space", call, ubuf, ulen);
+	kbuf = kmalloc(klen, MEM_WAIT);
+	if (!kbuf)
+		return sysf_nomem(ctx, call);
+	if ((fd < 0 ? sysgetcwd(kbuf, klen) : sysfd2path(fd, kbuf, klen)) < 0)
+		r = sysf_kfail(ctx, call);
+	else
+		r = sysf_put_string(ctx, call, kbuf, ubuf, ulen);
+	kfree(kbuf);
+	return r;
+}
+
+int64_t sys_getcwd(struct syscall_ctx *ctx)
+{
+	return sysf_path_out(ctx, "getcwd", -1, ctx->sc.arg0, ctx->sc.arg1);
+}
+
+int64_t sys_fd2path(struct syscall_ctx *ctx)
+{
+	int fd = (int)ctx->sc.arg0;
+
+	if (fd < 0)
+		return sysc_fail(ctx, EBADF, "fd2path: fd %d is not open", fd);
+	return sysf_path_out(ctx, "fd2path", fd, ctx->sc.arg1, ctx->sc.arg2);
+}
+
+int64_t sys_chdir(struct syscall_ctx *ctx)
+{
+	int pid = (int)ctx->sc.arg0;
+	char *path;
+	int r;
+
+	if (!sysf_pid_is_self(ctx, pid))
+		return sysf_fail_pid(ctx, "chdir", pid);
+	path = sysc_copy_path(ctx, ctx->sc.arg1, ctx->sc.arg2, "chdir");
+	if (!path)
+		return -1;
+	r = syschdir(path);
+	kfree(path);
+	return r < 0 ? sysf_kfail(ctx, "chdir") : 0;
+}
+
+int64_t sys_fchdir(struct syscall_ctx *ctx)
+{
+	int pid = (int)ctx->sc.arg0, fd = (int)ctx->sc.arg1;
+	struct chan *c;
+
+	if (!sysf_pid_is_self(ctx, pid))
+		return sysf_fail_pid(ctx, "fchdir", pid);
+	c = fd_get_chan(current_fdt(), fd);
+	if (!c)
+		return sysc_fail(ctx, EBADF, "fchdir: fd %d is not open", fd);
+	if (!(c->qid.type & QTDIR)) {
+		cclose(c);
+		return sysc_fail(ctx, ENOTDIR, "fchdir: fd %d is not a directory", fd);
+	}
+	pgrp_set_dot(current_pgrp(), c);
+	cclose(c);
+	return 0;
+}
+
+/* ----------------------------------------------------------- wstat, fwstat */
+
+/* A dir that changes nothing (Plan 9's nulldir), then the fields asked for. */
+static void sysf_wstat_select(const struct dir *in, int flags, struct dir *out)
+{
+	memset(out, 0xff, sizeof(*out));
+	out->name = out->uid = out->gid = out->muid = out->ext = "";
+	if (flags & WSTAT_MODE)
+		out->mode = in->mode;
+	if (flags & WSTAT_ATIME)
+		out->atime = in->atime;
+	if (flags & WSTAT_MTIME)
+		out->mtime = in->mtime;
+	if (flags & WSTAT_LENGTH)
+		out->length = in->length;
+	if (flags & WSTAT_NAME)
+		out->name = in->name;
+	if (flags & WSTAT_UID)
+		out->uid = in->uid;
+	if (flags & WSTAT_GID)
+		out->gid = in->gid;
+	if (flags & WSTAT_MUID)
+		out->muid = in->muid;
+}
+
+static int64_t sysf_wstat_check(struct syscall_ctx *ctx, const char *call, uint64_t len,
+                                 int flags)
+{
+	if ((flags & ~WSTAT_ALL) || !flags)
+		return sysc_fail(ctx, EINVAL, "%s: flags %#x: need some of WSTAT_ALL (%#x) "
+		                 "and nothing else", call, flags, WSTAT_ALL);
+	if (len < STATFIXLEN || len > STATMAXLEN)
+		return sysc_fail(ctx, EINVAL, "%s: stat of %lu bytes (must be %d..%d)", call,
+		                 len, STATFIXLEN, STATMAXLEN);
+	return 0;
+}
+
+/* buf[0, len) holds the user's blob and has room for 3 * len bytes: checks
+ * it and leaves the selected fields, re-encoded, at buf; their length, or 0
+ * after sysc_fail. */
+static size_t sysf_wstat_encode(struct syscall_ctx *ctx, const char *call, uint8_t *buf,
+                                size_t len, int flags)
+{
+	const char *why = ninep_stat_error(buf, len);
+	struct dir in, sel;
+	size_t n;
+
+	if (why) {
+		sysc_fail(ctx, EINVAL, "%s: bad stat: %s", call, why);
+		return 0;
+	}
+	if (convM2D(buf, len, &in, (char *)buf + len) != len) {
+		sysc_fail(ctx, EINVAL, "%s: stat does not decode", call);
+		return 0;
+	}
+	sysf_wstat_select(&in, flags, &sel);
+	n = convD2M(&sel, buf + 2 * len, len);
+	if (!n)
+		sysc_fail(ctx, EINVAL, "%s: cannot re-encode the stat", call);
+	memmove(buf, buf + 2 * len, n);
+	return n;
+}
+
+/* The wstat blob to hand to sysfile, in *out (kfree it): its length, or 0
+ * after sysc_fail. */
+static size_t sysf_wstat_blob(struct syscall_ctx *ctx, const char *call, uint64_t ublob,
+                              uint64_t len, int flags, uint8_t **out)
+{
+	uint8_t *buf;
+	size_t n = 0;
+
+	if (sysf_wstat_check(ctx, call, len, flags) < 0)
+		return 0;
+	buf = kmalloc(3 * len, MEM_WAIT);
+	if (!buf) {
+		sysf_nomem(ctx, call);
+		return 0;
+	}
+	if (copy_from_user(buf, (const void *)ublob, len))
+		sysc_fail(ctx, EFAULT, "%s: stat at %#lx is not readable", call, ublob);
+	else
+		n = sysf_wstat_encode(ctx, call, buf, len, flags);
+	if (!n)
+		kfree(buf);
+	else
+		*out = buf;
+	return n;
+}
+
+int64_t sys_wstat(struct syscall_ctx *ctx)
+{
+	uint8_t *blob = NULL;
+	size_t n = sysf_wstat_blob(ctx, "wstat", ctx->sc.arg2, ctx->sc.arg3,
+	                           (int)ctx->sc.arg4, &blob);
+	char *path;
+	int64_t r = -1;
+
+	if (!n)
+		return -1;
+	path = sysc_copy_path(ctx, ctx->sc.arg0, ctx->sc.arg1, "wstat");
+	if (path)
+		r = syswstat(path, blob, n) < 0 ? sysf_kfail(ctx, "wstat") : 0;
+	kfree(path);
+	kfree(blob);
+	return r;
+}
+
+int64_t sys_fwstat(struct syscall_ctx *ctx)
+{
+	uint8_t *blob = NULL;
+	size_t n = sysf_wstat_blob(ctx, "fwstat", ctx->sc.arg1, ctx->sc.arg2,
+	                           (int)ctx->sc.arg3, &blob);
+	int64_t r;
+
+	if (!n)
+		return -1;
+	r = sysfwstat((int)ctx->sc.arg0, blob, n) < 0 ? sysf_kfail(ctx, "fwstat") : 0;
+	kfree(blob);
+	return r;
+}
+
+/* ------------------------------------------------------------ dup_fds_to */
+
+int64_t sys_dup_fds_to(struct syscall_ctx *ctx)
+{
+	return sysc_fail(ctx, ENOSYS, "dup_fds_to: needs CREATED children (proc_create), "
+	                 "coming next");
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sys_ns.c - syscall handlers of the "ns" group: nbind, nmount, nunmount,
+ * over sysbind/sysmount/sysunmount (kern/src/ns/sysfile.c).
+ *
+ * They change the caller's name space (its pgrp, shared with whoever shares
+ * it), so every check comes first: the flags (MREPL, MBEFORE or MAFTER, plus
+ * MCREATE; anything else is EINVAL), then the paths, copied in with
+ * sysc_copy_path.  nbind returns the new mount's id.  nunmount with a
+ * source length of 0 removes everything mounted on 'onto' (the source
+ * pointer is then ignored).  nmount answers what sysmount answers: ENOSYS
+ * until a 9P client (#mnt) exists, after checking the fd is open.
+ */
+#include <errno.h>
+#include <fdtable.h>
+#include <kmalloc.h>
+#include <kstring.h>
+#include <ns.h>
+#include <syscall.h>
+#include <sysfile.h>
+
+/* The failure a sysfile call left in the kthread, named after the call. */
+static int64_t sysns_kfail(struct syscall_ctx *ctx, const char *call)
+{
+	const char *msg = get_errstr();
+	size_t n = strlen(call);
+	int err = get_errno() ? get_errno() : EIO;
+
+	if (!strncmp(msg, call, n) && msg[n] == ':')
+		return sysc_fail(ctx, err, "%s", msg);
+	return sysc_fail(ctx, err, "%s: %s", call, msg);
+}
+
+static int64_t sysns_check_flags(struct syscall_ctx *ctx, const char *call, int flags)
+{
+	if (flags & ~MFLAGMASK)
+		return sysc_fail(ctx, EINVAL, "%s: unknown flags %#x", call, flags & ~MFLAGMASK);
+	if ((flags & MORDER) == MORDER)
+		return sysc_fail(ctx, EINVAL, "%s: MBEFORE and MAFTER together", call);
+	return 0;
+}
+
+int64_t sys_nbind(struct syscall_ctx *ctx)
+{
+	int flags = (int)ctx->sc.arg4;
+	char *src = NULL, *onto = NULL;
+	int64_t r = -1;
+
+	if (sysns_check_flags(ctx, "nbind", flags) < 0)
+		return -1;
+	src = sysc_copy_path(ctx, ctx->sc.arg0, ctx->sc.arg1, "nbind (source)");
+	if (src)
+		onto = sysc_copy_path(ctx, ctx->sc.arg2, ctx->sc.arg3, "nbind (onto)");
+	if (onto) {
+		r = sysbind(src, onto, flags);
+		if (r < 0)
+			r = sysns_kfail(ctx, "nbind");
+	}
+	kfree(src);
+	kfree(onto);
+	return r;
+}
+
+int64_t sys_nmount(struct syscall_ctx *ctx)
+{
+	int fd = (int)ctx->sc.arg0, flags = (int)ctx->sc.arg3;
+	struct chan *c;
+	char *onto;
+	int64_t r;
+
+	if (sysns_check_flags(ctx, "nmount", flags) < 0)
+		return -1;
+	c = fd_get_chan(current_fdt(), fd);
+	if (!c)
+		return sysc_fail(ctx, EBADF, "nmount: fd %d is not open", fd);
+	cclose(c);
+	onto = sysc_copy_path(ctx, ctx->sc.arg1, ctx->sc.arg2, "nmount");
+	if (!onto)
+		return -1;
+	r = sysmount(fd, -1, onto, flags, "");
+	kfree(onto);
+	return r < 0 ? sysns_kfail(ctx, "nmount") : r;
+}
+
+int64_t sys_nunmount(struct syscall_ctx *ctx)
+{
+	char *src = NULL, *onto;
+	int64_t r = -1;
+
+	if (ctx->sc.arg1) {
+		src = sysc_copy_path(ctx, ctx->sc.arg0, ctx->sc.arg1, "nunmount (source)");
+		if (!src)
+			return -1;
+	}
+	onto = sysc_copy_path(ctx, ctx->sc.arg2, ctx->sc.arg3, "nunmount (onto)");
+	if (onto)
+		r = sysunmount(src, onto) < 0 ? sysns_kfail(ctx, "nunmount") : 0;
+	kfree(src);
+	kfree(onto);
+	return r;
+}

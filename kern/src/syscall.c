@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * syscall.c - the syscall dispatcher.
+ *
+ * The syscall instruction arrives with rdi = the user's array of struct
+ * syscall and rsi = its length (syscall_entry.S builds the trap frame).
+ * Every entry is run, in order (Akaros ran only the first): copy the
+ * record in, check the number, run the handler from the generated table,
+ * copy retval, err and errstr out, then set SC_DONE with one atomic OR on
+ * the user's flags word.  A record that cannot be read or written (a bad
+ * pointer) is skipped: there is nowhere to report to.  A call that acts on
+ * the caller's context (SYSCALL_ATTR_CTX: yield, fork, exec, ...) must be
+ * the last of its batch; elsewhere it fails with EINVAL and the batch goes
+ * on.  This file is the one place where a failure becomes err + errstr.
+ *
+ * Today every call completes before the trap returns; the asynchronous
+ * path (a sleeping call returns with SC_DONE clear and completes later
+ * with an EV_SYSCALL event under SC_K_LOCK) is the next step
+ * (Documentation/syscalls.md).
+ */
+#define SYSCALL_TABLE_DEFINE
+#include <syscall.h>
+
+#include <arch/user.h>
+#include <err.h>
+#include <errno.h>
+#include <kmalloc.h>
+#include <kstring.h>
+#include <printk.h>
+#include <process.h>
+#include <uaccess.h>
+
+int64_t sysc_fail(struct syscall_ctx *ctx, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	ctx->failed = true;
+	ctx->sc.err = err;
+	va_start(ap, fmt);
+	vsnprintf(ctx->sc.errstr, sizeof(ctx->sc.errstr), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int64_t sysc_fail_from_kthread(struct syscall_ctx *ctx)
+{
+	return sysc_fail(ctx, get_errno() ? get_errno() : EIO, "%s", get_errstr());
+}
+
+char *sysc_copy_path(struct syscall_ctx *ctx, uint64_t uptr, uint64_t len, const char *what)
+{
+	char *path;
+
+	if (len == 0) {
+		sysc_fail(ctx, EINVAL, "%s: empty path", what);
+		return NULL;
+	}
+	if (len > SYSC_MAX_PATH_LEN) {
+		sysc_fail(ctx, ENAMETOOLONG, "%s: path of %lu bytes (at most %d)", what, len,
+		          SYSC_MAX_PATH_LEN);
+		return NULL;
+	}
+	path = kmalloc(len + 1, MEM_WAIT);
+	if (!path) {
+		sysc_fail(ctx, ENOMEM, "%s: no memory for the path", what);
+		return NULL;
+	}
+	if (copy_from_user(path, (const void *)uptr, len)) {
+		kfree(path);
+		sysc_fail(ctx, EFAULT, "%s: path at %#lx is not readable", what, uptr);
+		return NULL;
+	}
+	path[len] = 0;
+	if (strnlen(path, len) != len) {
+		kfree(path);
+		sysc_fail(ctx, EINVAL, "%s: path contains a NUL byte", what);
+		return NULL;
+	}
+	return path;
+}
+
+/* -------------------------------------------------------- dispatching */
+
+static int64_t sysc_run_handler(struct syscall_ctx *ctx, bool last)
+{
+	uint32_t num = ctx->sc.num;
+	const struct syscall_desc *d = num < SYS_MAX_NR ? &syscall_table[num] : NULL;
+
+	if (!d || !d->name)
+		return sysc_fail(ctx, ENOSYS, "no syscall number %u", num);
+	if (!d->handler)
+		return sysc_fail(ctx, ENOSYS, "%s is reserved for %s", d->name, d->reserved_for);
+	if ((d->attrs & SYSCALL_ATTR_CTX) && !last)
+		return sysc_fail(ctx, EINVAL, "%s acts on the caller's context: it must be "
+		                 "the last call of its batch", d->name);
+	return d->handler(ctx);
+}
+
+/* Writes the result and sets SC_DONE; false if the record is unwritable. */
+static bool sysc_complete(struct syscall_ctx *ctx)
+{
+	struct syscall *u = (struct syscall *)ctx->usc;
+	uint32_t flags = 0;
+
+	if (copy_to_user(&u->retval, &ctx->sc.retval, sizeof(u->retval)) ||
+	    copy_to_user(&u->err, &ctx->sc.err, sizeof(u->err)) ||
+	    (ctx->sc.err && copy_to_user(u->errstr, ctx->sc.errstr, sizeof(u->errstr))))
+		return false;
+	if (get_user_u32(&flags, &u->flags))
+		return false;
+	while (cmpxchg_user_u32(&u->flags, &flags, flags | SC_DONE) == -EAGAIN)
+		;
+	return true;
+}
+
+static void sysc_run_one(struct syscall_ctx *ctx, uintptr_t usc, bool last)
+{
+	ctx->usc = usc;
+	ctx->failed = false;
+	if (copy_from_user(&ctx->sc, (const void *)usc, sizeof(ctx->sc)))
+		return;                 /* nowhere to report: skip the entry */
+	ctx->sc.err = 0;
+	ctx->sc.errstr[0] = 0;
+	ctx->sc.retval = sysc_run_handler(ctx, last);
+	if (!ctx->failed && ctx->sc.retval == -1 && ctx->sc.err == 0)
+		ctx->sc.err = EIO;      /* a handler bug must not look like success */
+	sysc_complete(ctx);
+}
+
+void syscall_entry_c(struct hw_trapframe *tf)
+{
+	uintptr_t arr = tf->rdi;
+	size_t n = tf->rsi;
+	/* On the stack: a call that ends the process never comes back here. */
+	struct syscall_ctx ctx = { .p = current_proc(), .tf = tf };
+
+	if (n > SYSC_MAX_BATCH)
+		n = SYSC_MAX_BATCH;
+	for (size_t i = 0; i < n; i++)
+		sysc_run_one(&ctx, arr + i * sizeof(struct syscall), i + 1 == n);
+}
