@@ -102,6 +102,7 @@ run_utest() {
 
 if [ "$SEL" = all ]; then
 	run_utest syscalls /bin/utest_syscalls
+	run_utest files /bin/utest_files
 fi
 
 for c in "${configs[@]}"; do

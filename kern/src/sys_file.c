@@ -18,11 +18,15 @@
  * wstat/fwstat take a 9P stat blob and apply only the fields WSTAT_* names.
  * rmdir and unlink resolve the name once (NAMEC_REMOVE does not follow a
  * final symlink) and check its type on that same chan before removing.
+ * fchdir on an open directory looks its name up again (an open chan cannot
+ * be walked from) and insists on finding the same file.
  *
- * Not here: acting on other processes (chdir/fchdir of another pid,
- * dup_fds_to) needs a pid lookup that process.h does not have yet: those
- * answer ESRCH/ENOSYS with a message saying so.  st_readiness is 0: devices
- * have no readiness query yet.
+ * Other processes: chdir, fchdir and dup_fds_to may also act on a CREATED
+ * child of the caller (set up before proc_run: its cwd, its FDs), never on
+ * a process that runs.  Paths are still resolved in the caller's name
+ * space.  st_readiness is 0: devices have no readiness query yet.  A stream read longer than SYSF_BOUNCE that
+ * finds exactly a full chunk waiting goes on to sleep for the next one:
+ * telling streams from files needs a device attribute that does not exist.
  */
 #include <err.h>
 #include <errno.h>
@@ -60,16 +64,39 @@ static int64_t sysf_nomem(struct syscall_ctx *ctx, const char *call)
 	return sysc_fail(ctx, ENOMEM, "%s: no memory for a kernel buffer", call);
 }
 
-/* pid 0, or the caller's own pid, means the caller. */
-static bool sysf_pid_is_self(struct syscall_ctx *ctx, int pid)
+/*
+ * The caller's CREATED child 'pid' (with a reference: proc_put it), or NULL
+ * after sysc_fail.  Nothing runs in a CREATED process, and only its parent
+ * can start it, on the kthread that is running this call: its FDs and
+ * name space can be changed without racing with it.
+ */
+static struct proc *sysf_created_child(struct syscall_ctx *ctx, const char *call, int pid)
 {
-	return pid == 0 || (ctx->p && pid == ctx->p->pid);
+	struct proc *p = ctx->p ? proc_lookup(pid) : NULL;
+
+	if (!p || p->ppid != ctx->p->pid)
+		sysc_fail(ctx, ESRCH, "%s: pid %d is not a child of the caller", call, pid);
+	else if (READ_ONCE(p->state) != PROC_CREATED)
+		sysc_fail(ctx, EINVAL, "%s: child %d is already running (only a CREATED "
+		          "child can be changed)", call, pid);
+	else
+		return p;
+	if (p)
+		proc_put(p);
+	return NULL;
 }
 
-static int64_t sysf_fail_pid(struct syscall_ctx *ctx, const char *call, int pid)
+/* The name space chdir/fchdir change: the caller's (pid 0 or its own pid)
+ * or a CREATED child's (then *child holds a reference); NULL after
+ * sysc_fail. */
+static struct pgrp *sysf_dot_pgrp(struct syscall_ctx *ctx, const char *call, int pid,
+                                  struct proc **child)
 {
-	return sysc_fail(ctx, ESRCH, "%s: pid %d: only the caller itself (pid 0) is "
-	                 "supported until the kernel can look processes up", call, pid);
+	*child = NULL;
+	if (pid == 0 || (ctx->p && pid == ctx->p->pid))
+		return current_pgrp();
+	*child = sysf_created_child(ctx, call, pid);
+	return *child ? (*child)->pgrp : NULL;
 }
 
 /* Copies the NUL-terminated kstr (with its NUL) to [ubuf, ubuf + ulen). */
@@ -155,6 +182,7 @@ static int64_t sysf_write_loop(struct syscall_ctx *ctx, struct sysf_rw *rw)
 		r = sysf_io(rw, got, done);
 		if (r < 0)
 			return sysf_rw_stop(ctx, rw, done, false);
+		r = MIN(r, (ssize_t)got);       /* never count more than was handed over */
 		done += (uint64_t)r;
 		if ((size_t)r < got || got < want)
 			break;
@@ -432,15 +460,16 @@ static int64_t sysf_check_access(struct syscall_ctx *ctx, const char *path, int 
 {
 	struct dir d;
 	void *mem = sysf_stat_dir(ctx, "access", -1, path, 0, &d);
-	uint32_t have;
+	uint32_t perm;
 
 	if (!mem)
 		return -1;
-	have = (d.mode >> 6) & 7;       /* no users yet: the owner's bits */
+	perm = d.mode & 0777;
 	kfree(mem);
-	if (mode != F_OK && (have & (uint32_t)mode) != (uint32_t)mode)
-		return sysc_fail(ctx, EACCES, "access: '%s' (mode %o) does not allow %s%s%s",
-		                 path, have << 6, mode & R_OK ? "r" : "", mode & W_OK ? "w" : "",
+	/* No users yet: the owner's bits decide, as devpermcheck() does. */
+	if ((((perm >> 6) & 7) & (uint32_t)mode) != (uint32_t)mode)
+		return sysc_fail(ctx, EACCES, "access: '%s' (mode %03o) does not allow %s%s%s",
+		                 path, perm, mode & R_OK ? "r" : "", mode & W_OK ? "w" : "",
 		                 mode & X_OK ? "x" : "");
 	return 0;
 }
@@ -602,7 +631,7 @@ int64_t sys_symlink(struct syscall_ctx *ctx)
 static int64_t sysf_path_out(struct syscall_ctx *ctx, const char *call, int fd,
                              uint64_t ubuf, uint64_t ulen)
 {
-	size_t klen = MIN(ulen, (uint64_t)MAX_PATH_LEN + 1);
+	size_t klen = MAX_PATH_LEN + 1;  /* the whole path; ERANGE is ours to say */
 	char *kbuf;
 	int64_t r;
 
@@ -636,39 +665,109 @@ int64_t sys_fd2path(struct syscall_ctx *ctx)
 	return sysf_path_out(ctx, "fd2path", fd, ctx->sc.arg1, ctx->sc.arg2);
 }
 
+/* pg's current directory becomes path (resolved in the caller's name
+ * space); -1 with the kthread's error state set on failure. */
+static int sysf_chdir_in(struct pgrp *pg, const char *path)
+{
+	ERRSTACK(1);
+	struct chan *volatile c = NULL;
+
+	if (waserror()) {
+		cclose(c);
+		return -1;
+	}
+	c = namec(path, NAMEC_ACCESS, 0, 0, NULL);
+	if (!(c->qid.type & QTDIR))
+		error(ENOTDIR, "chdir: '%s' is not a directory", path);
+	pgrp_set_dot(pg, c);
+	poperror();
+	cclose(c);
+	return 0;
+}
+
 int64_t sys_chdir(struct syscall_ctx *ctx)
 {
-	int pid = (int)ctx->sc.arg0;
-	char *path;
-	int r;
+	struct proc *child;
+	struct pgrp *pg = sysf_dot_pgrp(ctx, "chdir", (int)ctx->sc.arg0, &child);
+	char *path = pg ? sysc_copy_path(ctx, ctx->sc.arg1, ctx->sc.arg2, "chdir") : NULL;
+	int64_t r = -1;
 
-	if (!sysf_pid_is_self(ctx, pid))
-		return sysf_fail_pid(ctx, "chdir", pid);
-	path = sysc_copy_path(ctx, ctx->sc.arg1, ctx->sc.arg2, "chdir");
-	if (!path)
-		return -1;
-	r = syschdir(path);
+	if (path)
+		r = sysf_chdir_in(pg, path) < 0 ? sysf_kfail(ctx, "chdir") : 0;
 	kfree(path);
-	return r < 0 ? sysf_kfail(ctx, "chdir") : 0;
+	if (child)
+		proc_put(child);
+	return r;
+}
+
+/* c's name (a new reference), or error() if it has none. */
+static struct cname *sysf_chan_name(struct chan *c, int fd)
+{
+	struct cname *name;
+
+	spin_lock(&c->lock);
+	name = c->name;
+	if (name)
+		kref_get(&name->ref);
+	spin_unlock(&c->lock);
+	if (!name)
+		error(ENOENT, "fchdir: fd %d has no path", fd);
+	return name;
+}
+
+/*
+ * pg's current directory becomes the directory c names: -1 with the
+ * kthread's error state set on failure.  A walk cannot start from an open
+ * chan (it is never cloned), so an open directory (opendir's fd) is looked
+ * up again by its name and must still be the same file; an O_PATH fd's
+ * chan is used as it is.
+ */
+static int sysf_set_dot(struct pgrp *pg, struct chan *c, int fd)
+{
+	ERRSTACK(1);
+	struct chan *volatile nc = NULL;
+	struct cname *volatile name = NULL;
+
+	if (waserror()) {
+		cclose(nc);
+		cnameclose(name);
+		return -1;
+	}
+	if (!(c->qid.type & QTDIR))
+		error(ENOTDIR, "fchdir: fd %d is not a directory", fd);
+	if (READ_ONCE(c->flag) & COPEN) {
+		name = sysf_chan_name(c, fd);
+		nc = namec(name->s, NAMEC_ACCESS, 0, 0, NULL);
+		if (nc->type != c->type || nc->dev != c->dev || nc->qid.path != c->qid.path)
+			error(ENOENT, "fchdir: '%s' no longer names the directory fd %d has open",
+			      name->s, fd);
+	} else {
+		chan_incref(c);
+		nc = c;
+	}
+	pgrp_set_dot(pg, nc);
+	poperror();
+	cclose(nc);
+	cnameclose(name);
+	return 0;
 }
 
 int64_t sys_fchdir(struct syscall_ctx *ctx)
 {
-	int pid = (int)ctx->sc.arg0, fd = (int)ctx->sc.arg1;
-	struct chan *c;
+	int fd = (int)ctx->sc.arg1;
+	struct proc *child;
+	struct pgrp *pg = sysf_dot_pgrp(ctx, "fchdir", (int)ctx->sc.arg0, &child);
+	struct chan *c = pg ? fd_get_chan(current_fdt(), fd) : NULL;
+	int64_t r = -1;
 
-	if (!sysf_pid_is_self(ctx, pid))
-		return sysf_fail_pid(ctx, "fchdir", pid);
-	c = fd_get_chan(current_fdt(), fd);
-	if (!c)
-		return sysc_fail(ctx, EBADF, "fchdir: fd %d is not open", fd);
-	if (!(c->qid.type & QTDIR)) {
-		cclose(c);
-		return sysc_fail(ctx, ENOTDIR, "fchdir: fd %d is not a directory", fd);
-	}
-	pgrp_set_dot(current_pgrp(), c);
+	if (pg && !c)
+		sysc_fail(ctx, EBADF, "fchdir: fd %d is not open", fd);
+	if (c)
+		r = sysf_set_dot(pg, c, fd) < 0 ? sysf_kfail(ctx, "fchdir") : 0;
 	cclose(c);
-	return 0;
+	if (child)
+		proc_put(child);
+	return r;
 }
 
 /* ----------------------------------------------------------- wstat, fwstat */
@@ -794,8 +893,93 @@ int64_t sys_fwstat(struct syscall_ctx *ctx)
 
 /* ------------------------------------------------------------ dup_fds_to */
 
+/* Installs our fd m->parentfd as fd m->childfd of the table 'to', replacing
+ * what was there; 0 or -errno. */
+static int sysf_dup_one(struct fd_table *to, const struct childfdmap *m)
+{
+	struct chan *c;
+	int r;
+
+	if (m->childfd >= NR_FILE_DESC_MAX)
+		return -EBADF;
+	c = fd_get_chan(current_fdt(), (int)m->parentfd);
+	if (!c)
+		return -EBADF;
+	fd_close(to, (int)m->childfd);  /* -EBADF when the slot was free: fine */
+	r = fd_alloc_chan(to, c, (int)m->childfd, 0);
+	if (r < 0) {
+		cclose(c);
+		return r;
+	}
+	if (r != (int)m->childfd) {     /* refilled under us: cannot happen to a CREATED child */
+		fd_close(to, r);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* Runs every entry (each gets its ok); the index of the first failure, or -1. */
+static int64_t sysf_dup_all(struct fd_table *to, struct childfdmap *map, uint64_t nr)
+{
+	int64_t first_bad = -1;
+
+	for (uint64_t i = 0; i < nr; i++) {
+		map[i].ok = sysf_dup_one(to, &map[i]);
+		if (map[i].ok && first_bad < 0)
+			first_bad = (int64_t)i;
+	}
+	return first_bad;
+}
+
+static int64_t sysf_dup_report(struct syscall_ctx *ctx, const struct childfdmap *map,
+                               uint64_t nr, int64_t bad)
+{
+	const struct childfdmap *m;
+
+	if (bad < 0)
+		return (int64_t)nr;
+	m = &map[bad];
+	return sysc_fail(ctx, -m->ok, "dup_fds_to: entry %ld (our fd %u to child fd %u): %s",
+	                 (long)bad, m->parentfd, m->childfd,
+	                 m->ok == -EBADF ? "bad fd" : sysf_fd_err(m->ok));
+}
+
+/*
+ * Every entry is tried; each gets ok = 0 or -errno, and the map is copied
+ * back.  Returns nr_entries when all succeeded, else fails with the first
+ * failing entry's error.  The map must be readable and writable: that is
+ * checked (by writing it back unchanged) before anything changes.
+ */
 int64_t sys_dup_fds_to(struct syscall_ctx *ctx)
 {
-	return sysc_fail(ctx, ENOSYS, "dup_fds_to: needs CREATED children (proc_create), "
-	                 "coming next");
+	uint64_t umap = ctx->sc.arg1, nr = ctx->sc.arg2;
+	struct childfdmap *map;
+	struct proc *child;
+	int64_t bad;
+
+	if (nr == 0 || nr > NR_FILE_DESC_MAX)
+		return sysc_fail(ctx, EINVAL, "dup_fds_to: %lu entries (must be 1..%d)", nr,
+		                 NR_FILE_DESC_MAX);
+	map = kmalloc_array(nr, sizeof(*map), MEM_WAIT);
+	if (!map)
+		return sysf_nomem(ctx, "dup_fds_to");
+	if (copy_from_user(map, (const void *)umap, nr * sizeof(*map)) ||
+	    copy_to_user((void *)umap, map, nr * sizeof(*map))) {
+		kfree(map);
+		return sysc_fail(ctx, EFAULT, "dup_fds_to: map at %#lx (%lu entries) is not "
+		                 "readable and writable", umap, nr);
+	}
+	child = sysf_created_child(ctx, "dup_fds_to", (int)ctx->sc.arg0);
+	if (!child) {
+		kfree(map);
+		return -1;
+	}
+	bad = sysf_dup_all(&child->fdt, map, nr);
+	proc_put(child);
+	if (copy_to_user((void *)umap, map, nr * sizeof(*map)))
+		bad = sysc_fail(ctx, EFAULT, "dup_fds_to: map at %#lx became unwritable", umap);
+	else
+		bad = sysf_dup_report(ctx, map, nr, bad);
+	kfree(map);
+	return bad;
 }

@@ -576,11 +576,34 @@ static void namec_check_args(int amode, int omode)
 		error(EINVAL, "open: unknown flags %#x", omode & ~O_ALL_FLAGS);
 }
 
+/*
+ * An open chan cannot be walked from (devclone refuses it), but openat()
+ * with a directory FD from an ordinary open must work: look the directory
+ * up again by the path it was opened with, and insist that it is still the
+ * same file.
+ */
+static struct chan *namec_reopen_dir(struct chan *dir)
+{
+	struct chan *w;
+
+	if (!dir->name || !dir->name->len)
+		error(EINVAL, "open directory has no path to walk from");
+	w = namec(dir->name->s, NAMEC_ACCESS, 0, 0, NULL);
+	if (w->type != dir->type || w->dev != dir->dev || w->qid.path != dir->qid.path) {
+		cclose(w);
+		error(ENOENT, "'%s' is no longer the directory that was opened", dir->name->s);
+	}
+	return w;
+}
+
 /* The directory a relative path starts from (a new reference): dir, else
  * the name space's current directory, else its root. */
 static struct chan *namec_dir(struct pgrp *pg, struct chan *dir)
 {
 	struct chan *d = dir;
+
+	if (d && (d->flag & COPEN))
+		return namec_reopen_dir(d);
 
 	if (!d) {
 		d = pgrp_get_dot(pg);
