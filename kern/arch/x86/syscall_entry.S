@@ -13,6 +13,7 @@
  * for any frame the kernel may have changed (sysret is a later fast path).
  */
 #include <arch/trap.h>
+#include <arch/trapframe_asm.h>
 
 #define PERCPU_KSTACK_TOP   16
 #define PERCPU_USER_RSP     24
@@ -33,21 +34,7 @@ syscall_entry:
 	pushq %rcx                      /* rip */
 	pushq $0                        /* err */
 	pushq $T_SYSCALL                /* vector */
-	pushq %r15
-	pushq %r14
-	pushq %r13
-	pushq %r12
-	pushq %r11
-	pushq %r10
-	pushq %r9
-	pushq %r8
-	pushq %rdi
-	pushq %rsi
-	pushq %rbp
-	pushq %rdx
-	pushq %rcx
-	pushq %rbx
-	pushq %rax
+	PUSH_GPRS
 	movq %rsp, %rdi
 	xorl %ebp, %ebp                 /* backtraces stop here */
 	sti

@@ -9,6 +9,7 @@
  * code always finds its struct percpu at %gs:0.
  */
 #include <arch/trap.h>
+#include <arch/trapframe_asm.h>
 
 /* Exceptions for which the CPU pushes an error code. */
 #define HAS_ERRCODE(n) ((n) == 8 || ((n) >= 10 && (n) <= 14) || (n) == 17 || \
@@ -32,21 +33,7 @@ trap_stubs:
 #define TF_CS 0x90
 
 trap_common:
-	pushq %r15
-	pushq %r14
-	pushq %r13
-	pushq %r12
-	pushq %r11
-	pushq %r10
-	pushq %r9
-	pushq %r8
-	pushq %rdi
-	pushq %rsi
-	pushq %rbp
-	pushq %rdx
-	pushq %rcx
-	pushq %rbx
-	pushq %rax
+	PUSH_GPRS
 	testb $3, TF_CS(%rsp)
 	jz 1f
 	swapgs
