@@ -165,6 +165,9 @@ all: $(DEPS_OK) $(KERNEL)
 # initramfs carries them under /bin.
 USER_TINY_SRCS := $(sort $(wildcard user/tiny/*.c)) user/tiny/crt0.S
 USER_TINY_OBJS := $(patsubst %,$(O)/%.o,$(basename $(USER_TINY_SRCS)))
+# The standard memory and string functions are the kernel's own
+# (kern/src/string.c), built a second time for user space: one copy.
+USER_TINY_OBJS += $(O)/user/kern_string.o
 USER_PROGS := $(patsubst tests/user/%.c,$(O)/user/%,$(sort $(wildcard tests/user/*.c)))
 USER_LD := user/tiny/user.ld
 USER_CPPFLAGS := -nostdinc -isystem $(GCC_INCLUDE) -Iuser -Ikern/include \
@@ -185,6 +188,11 @@ $(O)/user/%.o: user/%.S
 	@echo "  UAS     $<"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)gcc $(USER_CPPFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
+
+$(O)/user/kern_string.o: kern/src/string.c
+	@echo "  UCC     $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)gcc $(USER_CPPFLAGS) $(USER_CFLAGS) -MMD -MP -c $< -o $@
 
 $(O)/user/tests/%.o: tests/user/%.c | $(SYSCALL_HDRS)
 	@echo "  UCC     $<"
