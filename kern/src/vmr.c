@@ -483,6 +483,28 @@ static void vmr_remove_commit(struct vmr_set *set, uintptr_t start,
 	}
 }
 
+/* Checks the range and attributes of a region to be added; sets *end. */
+static int vmr_new_check(const struct vmr_set *set, uintptr_t start,
+                         size_t len, const struct vmr_attr *attr,
+                         uintptr_t *end)
+{
+	int ret = vmr_range_check(set, start, len, end);
+
+	return ret ? ret : vmr_attr_check(attr, len);
+}
+
+/* Refuses a range holding pinned regions, then takes the spares its
+ * splits need plus extra. */
+static int vmr_change_prepare(struct vmr_set *set, uintptr_t start,
+                              uintptr_t end, int extra,
+                              struct vmr_spares *s, int mem_flags)
+{
+	if (vmr_range_has_pinned(set, start, end))
+		return -EPERM;
+	return vmr_spares_get(set, s, extra + vmr_splits_needed(set, start, end),
+	                      mem_flags);
+}
+
 int vmr_insert(struct vmr_set *set, uintptr_t start, size_t len,
                const struct vmr_attr *attr, int mem_flags, struct vmr **out)
 {
@@ -491,9 +513,7 @@ int vmr_insert(struct vmr_set *set, uintptr_t start, size_t len,
 	uintptr_t end;
 	int ret;
 
-	ret = vmr_range_check(set, start, len, &end);
-	if (!ret)
-		ret = vmr_attr_check(attr, len);
+	ret = vmr_new_check(set, start, len, attr, &end);
 	if (ret)
 		return ret;
 	if (!vmr_range_free(set, start, len))
@@ -515,15 +535,10 @@ int vmr_replace(struct vmr_set *set, uintptr_t start, size_t len,
 	uintptr_t end;
 	int ret;
 
-	ret = vmr_range_check(set, start, len, &end);
-	if (!ret)
-		ret = vmr_attr_check(attr, len);
+	ret = vmr_new_check(set, start, len, attr, &end);
 	if (ret)
 		return ret;
-	if (vmr_range_has_pinned(set, start, end))
-		return -EPERM;
-	ret = vmr_spares_get(set, &s, 1 + vmr_splits_needed(set, start, end),
-	                     mem_flags);
+	ret = vmr_change_prepare(set, start, end, 1, &s, mem_flags);
 	if (ret)
 		return ret;
 	vmr_remove_commit(set, start, end, &s);
@@ -544,10 +559,7 @@ int vmr_remove(struct vmr_set *set, uintptr_t start, size_t len,
 	ret = vmr_range_check(set, start, len, &end);
 	if (ret)
 		return ret;
-	if (vmr_range_has_pinned(set, start, end))
-		return -EPERM;
-	ret = vmr_spares_get(set, &s, vmr_splits_needed(set, start, end),
-	                     mem_flags);
+	ret = vmr_change_prepare(set, start, end, 0, &s, mem_flags);
 	if (ret)
 		return ret;
 	vmr_remove_commit(set, start, end, &s);
@@ -569,10 +581,7 @@ int vmr_protect(struct vmr_set *set, uintptr_t start, size_t len,
 		return ret;
 	if (!vmr_range_covered(set, start, end))
 		return -ENOMEM;
-	if (vmr_range_has_pinned(set, start, end))
-		return -EPERM;
-	ret = vmr_spares_get(set, &s, vmr_splits_needed(set, start, end),
-	                     mem_flags);
+	ret = vmr_change_prepare(set, start, end, 0, &s, mem_flags);
 	if (ret)
 		return ret;
 	for (v = vmr_isolate(set, start, end, &s); v && v->start < end;

@@ -33,6 +33,16 @@
 	".long (" insn ") - ., (" fixup ") - .\n\t"             \
 	".popsection\n\t"
 
+/*
+ * A single access that may fault: err is preset to -EFAULT and cleared
+ * only after insn, so a fault resumes at 2 with err still set.
+ */
+#define UACCESS_ONE(insn)                                       \
+	"1:	" insn "\n\t"                                        \
+	"	xorl %[err], %[err]\n\t"                              \
+	"2:\n\t"                                                 \
+	EX_ENTRY("1b", "2b")
+
 /* ------------------------------------------------------- the table */
 
 static uintptr_t ex_field_addr(const int32_t *field)
@@ -68,10 +78,7 @@ static int uaccess_load_u8(uint8_t *val, const void *p)
 	int err = -EFAULT;
 	uint32_t v = 0;
 
-	__asm__ __volatile__("1:	movzbl (%[p]), %k[v]\n\t"
-	                     "	xorl %[err], %[err]\n\t"
-	                     "2:\n\t"
-	                     EX_ENTRY("1b", "2b")
+	__asm__ __volatile__(UACCESS_ONE("movzbl (%[p]), %k[v]")
 	                     : [err] "+r"(err), [v] "+r"(v)
 	                     : [p] "r"(p)
 	                     : "memory", "cc");
@@ -84,10 +91,7 @@ static int uaccess_load_u32(uint32_t *val, const void *p)
 	int err = -EFAULT;
 	uint32_t v = 0;
 
-	__asm__ __volatile__("1:	movl (%[p]), %[v]\n\t"
-	                     "	xorl %[err], %[err]\n\t"
-	                     "2:\n\t"
-	                     EX_ENTRY("1b", "2b")
+	__asm__ __volatile__(UACCESS_ONE("movl (%[p]), %[v]")
 	                     : [err] "+r"(err), [v] "+r"(v)
 	                     : [p] "r"(p)
 	                     : "memory", "cc");
@@ -100,10 +104,7 @@ static int uaccess_load_u64(uint64_t *val, const void *p)
 	int err = -EFAULT;
 	uint64_t v = 0;
 
-	__asm__ __volatile__("1:	movq (%[p]), %[v]\n\t"
-	                     "	xorl %[err], %[err]\n\t"
-	                     "2:\n\t"
-	                     EX_ENTRY("1b", "2b")
+	__asm__ __volatile__(UACCESS_ONE("movq (%[p]), %[v]")
 	                     : [err] "+r"(err), [v] "+r"(v)
 	                     : [p] "r"(p)
 	                     : "memory", "cc");
@@ -115,10 +116,7 @@ static int uaccess_store_u32(void *p, uint32_t v)
 {
 	int err = -EFAULT;
 
-	__asm__ __volatile__("1:	movl %[v], (%[p])\n\t"
-	                     "	xorl %[err], %[err]\n\t"
-	                     "2:\n\t"
-	                     EX_ENTRY("1b", "2b")
+	__asm__ __volatile__(UACCESS_ONE("movl %[v], (%[p])")
 	                     : [err] "+r"(err)
 	                     : [p] "r"(p), [v] "r"(v)
 	                     : "memory", "cc");
@@ -129,10 +127,7 @@ static int uaccess_store_u64(void *p, uint64_t v)
 {
 	int err = -EFAULT;
 
-	__asm__ __volatile__("1:	movq %[v], (%[p])\n\t"
-	                     "	xorl %[err], %[err]\n\t"
-	                     "2:\n\t"
-	                     EX_ENTRY("1b", "2b")
+	__asm__ __volatile__(UACCESS_ONE("movq %[v], (%[p])")
 	                     : [err] "+r"(err)
 	                     : [p] "r"(p), [v] "r"(v)
 	                     : "memory", "cc");
@@ -178,32 +173,41 @@ static int user_word_check(const void *uaddr, size_t size)
 
 /* ------------------------------------------------------ block copies */
 
+/* Copies all len bytes or fails: the user range is uaddr's. */
+static int uaccess_copy_all(void *dst, const void *src, const void *uaddr, size_t len)
+{
+	if (!user_range_ok((uintptr_t)uaddr, len))
+		return -EFAULT;
+	return uaccess_copy_raw(dst, src, len) ? -EFAULT : 0;
+}
+
+/* Copies the prefix below USER_LIMIT until a fault; returns bytes copied. */
+static size_t uaccess_copy_prefix(void *dst, const void *src, const void *uaddr,
+                                  size_t len)
+{
+	size_t n = user_bytes_below_limit((uintptr_t)uaddr, len);
+
+	return n - uaccess_copy_raw(dst, src, n);
+}
+
 int copy_from_user(void *dst, const void __user *usrc, size_t len)
 {
-	if (!user_range_ok((uintptr_t)usrc, len))
-		return -EFAULT;
-	return uaccess_copy_raw(dst, usrc, len) ? -EFAULT : 0;
+	return uaccess_copy_all(dst, usrc, usrc, len);
 }
 
 int copy_to_user(void __user *udst, const void *src, size_t len)
 {
-	if (!user_range_ok((uintptr_t)udst, len))
-		return -EFAULT;
-	return uaccess_copy_raw(udst, src, len) ? -EFAULT : 0;
+	return uaccess_copy_all(udst, src, udst, len);
 }
 
 size_t copy_from_user_partial(void *dst, const void __user *usrc, size_t len)
 {
-	size_t n = user_bytes_below_limit((uintptr_t)usrc, len);
-
-	return n - uaccess_copy_raw(dst, usrc, n);
+	return uaccess_copy_prefix(dst, usrc, usrc, len);
 }
 
 size_t copy_to_user_partial(void __user *udst, const void *src, size_t len)
 {
-	size_t n = user_bytes_below_limit((uintptr_t)udst, len);
-
-	return n - uaccess_copy_raw(udst, src, n);
+	return uaccess_copy_prefix(udst, src, udst, len);
 }
 
 /* ------------------------------------------------------------ strings */

@@ -6,7 +6,9 @@
  * This is the boundary of the error idiom: below it everything raises
  * error(); each sys* function here runs its body under waserror() and
  * returns -1 with the errno and message left in the kthread's error state
- * (get_errno()/get_errstr()).  Failures from core code that returns
+ * (get_errno()/get_errstr()).  The calls that work on one chan share that
+ * boundary in sys_chan_call(); their bodies are the chan_* functions it
+ * runs.  Failures from core code that returns
  * negative errnos (the FD table) are turned into the same form by
  * sys_fail().  Every reference taken in a body is released on both paths.
  *
@@ -89,6 +91,38 @@ static int fd_install(struct chan *c, int omode)
 	if (fd < 0)
 		error(-fd, "open of '%s': %s", c->name ? c->name->s : "?", fd_err_name(fd));
 	return fd;
+}
+
+/* A body run by sys_chan_call: may raise; its value is the call's. */
+typedef int64_t (*chan_call_fn)(struct chan *c, void *arg);
+
+/* A caller's buffer, for the bodies that fill or read one. */
+struct chan_buf {
+	void *buf;
+	size_t n;
+};
+
+/*
+ * The error boundary of the one-chan calls: takes the chan of fd (path
+ * NULL) or namec(path, amode, omode), runs fn on it and closes it on both
+ * paths.  Returns fn's value, or -1 with the error state set.
+ */
+static int64_t sys_chan_call(int fd, const char *path, int amode, int omode,
+                             chan_call_fn fn, void *arg)
+{
+	ERRSTACK(1);
+	struct chan *volatile c = NULL;
+	int64_t r;
+
+	if (waserror()) {
+		cclose(c);
+		return -1;
+	}
+	c = path ? namec(path, amode, omode, 0, NULL) : fd_chan(fd);
+	r = fn(c, arg);
+	poperror();
+	cclose(c);
+	return r;
 }
 
 /* ------------------------------------------------------------------- open */
@@ -184,21 +218,25 @@ static size_t chan_rw(struct chan *c, void *buf, size_t n, int64_t off, bool wri
 	return r;
 }
 
+struct chan_rw_args {
+	void *buf;
+	size_t n;
+	int64_t off;
+	bool write;
+};
+
+static int64_t chan_rw_call(struct chan *c, void *arg)
+{
+	struct chan_rw_args *a = arg;
+
+	return (int64_t)chan_rw(c, a->buf, a->n, a->off, a->write);
+}
+
 static ssize_t sys_rw(int fd, void *buf, size_t n, int64_t off, bool write)
 {
-	ERRSTACK(1);
-	struct chan *volatile c = NULL;
-	size_t r;
+	struct chan_rw_args a = { .buf = buf, .n = n, .off = off, .write = write };
 
-	if (waserror()) {
-		cclose(c);
-		return -1;
-	}
-	c = fd_chan(fd);
-	r = chan_rw(c, buf, n, off, write);
-	poperror();
-	cclose(c);
-	return (ssize_t)r;
+	return sys_chan_call(fd, NULL, 0, 0, chan_rw_call, &a);
 }
 
 ssize_t sysread(int fd, void *buf, size_t n)
@@ -243,24 +281,27 @@ static int64_t seek_target(struct chan *c, int64_t off, int whence)
 	return base + off;
 }
 
-int64_t sysseek(int fd, int64_t off, int whence)
-{
-	ERRSTACK(1);
-	struct chan *volatile c = NULL;
-	int64_t to;
+struct chan_seek_args {
+	int64_t off;
+	int whence;
+};
 
-	if (waserror()) {
-		cclose(c);
-		return -1;
-	}
-	c = fd_chan(fd);
-	to = seek_target(c, off, whence);
+static int64_t chan_seek(struct chan *c, void *arg)
+{
+	struct chan_seek_args *a = arg;
+	int64_t to = seek_target(c, a->off, a->whence);
+
 	spin_lock(&c->lock);
 	c->offset = to;
 	spin_unlock(&c->lock);
-	poperror();
-	cclose(c);
 	return to;
+}
+
+int64_t sysseek(int fd, int64_t off, int whence)
+{
+	struct chan_seek_args a = { .off = off, .whence = whence };
+
+	return sys_chan_call(fd, NULL, 0, 0, chan_seek, &a);
 }
 
 /* ------------------------------------------------------------ FD calls */
@@ -301,107 +342,75 @@ int syssetfd(int fd, int fd_flags)
 	                        fd_err_name(r)) : 0;
 }
 
-int syssetfl(int fd, int o_flags)
+/* arg: the chan flags (CAPPEND, CNONBLOCK) to hold from now on. */
+static int64_t chan_setfl(struct chan *c, void *arg)
 {
-	ERRSTACK(1);
-	struct chan *volatile c = NULL;
-	uint32_t cf;
+	uint32_t cf = *(uint32_t *)arg;
 
-	if (waserror()) {
-		cclose(c);
-		return -1;
-	}
-	if (o_flags & ~O_FILE_FLAGS)
-		error(EINVAL, "setfl: only O_APPEND and O_NONBLOCK can change (%#x)", o_flags);
-	c = fd_chan(fd);
-	cf = (o_flags & O_APPEND ? CAPPEND : 0) | (o_flags & O_NONBLOCK ? CNONBLOCK : 0);
 	if (devtab_of(c)->chan_ctl)
 		devtab_of(c)->chan_ctl(c, CCTL_SET_FL, cf);
 	spin_lock(&c->lock);
 	c->flag = (c->flag & ~(CAPPEND | CNONBLOCK)) | cf;
 	spin_unlock(&c->lock);
-	poperror();
-	cclose(c);
 	return 0;
+}
+
+int syssetfl(int fd, int o_flags)
+{
+	uint32_t cf = (o_flags & O_APPEND ? CAPPEND : 0) |
+	              (o_flags & O_NONBLOCK ? CNONBLOCK : 0);
+
+	if (o_flags & ~O_FILE_FLAGS)
+		return sys_fail(EINVAL, "setfl: only O_APPEND and O_NONBLOCK can change (%#x)",
+		                o_flags);
+	return (int)sys_chan_call(fd, NULL, 0, 0, chan_setfl, &cf);
 }
 
 /* ------------------------------------------------------------ stat/wstat */
 
+static int64_t chan_stat(struct chan *c, void *arg)
+{
+	struct chan_buf *b = arg;
+
+	return (int64_t)devtab_of(c)->stat(c, b->buf, b->n);
+}
+
 ssize_t sysfstat(int fd, uint8_t *buf, size_t n)
 {
-	ERRSTACK(1);
-	struct chan *volatile c = NULL;
-	size_t r;
+	struct chan_buf b = { .buf = buf, .n = n };
 
-	if (waserror()) {
-		cclose(c);
-		return -1;
-	}
-	c = fd_chan(fd);
-	r = devtab_of(c)->stat(c, buf, n);
-	poperror();
-	cclose(c);
-	return (ssize_t)r;
+	return sys_chan_call(fd, NULL, 0, 0, chan_stat, &b);
 }
 
 ssize_t sysstat(const char *path, uint8_t *buf, size_t n, int flags)
 {
-	ERRSTACK(1);
-	struct chan *volatile c = NULL;
-	size_t r;
+	struct chan_buf b = { .buf = buf, .n = n };
 
-	if (waserror()) {
-		cclose(c);
-		return -1;
-	}
-	c = namec(path, NAMEC_ACCESS, flags & O_NOFOLLOW, 0, NULL);
-	r = devtab_of(c)->stat(c, buf, n);
-	poperror();
-	cclose(c);
-	return (ssize_t)r;
+	return sys_chan_call(-1, path, NAMEC_ACCESS, flags & O_NOFOLLOW, chan_stat, &b);
 }
 
-static size_t chan_wstat(struct chan *c, const uint8_t *buf, size_t n)
+static int64_t chan_wstat(struct chan *c, void *arg)
 {
-	const char *why = ninep_stat_error(buf, n);
+	struct chan_buf *b = arg;
+	const char *why = ninep_stat_error(b->buf, b->n);
 
 	if (why)
 		error(EINVAL, "wstat of '%s': %s", c->name->s, why);
-	return devtab_of(c)->wstat(c, buf, n);
+	return (int64_t)devtab_of(c)->wstat(c, b->buf, b->n);
 }
 
 ssize_t sysfwstat(int fd, const uint8_t *buf, size_t n)
 {
-	ERRSTACK(1);
-	struct chan *volatile c = NULL;
-	size_t r;
+	struct chan_buf b = { .buf = (void *)buf, .n = n };
 
-	if (waserror()) {
-		cclose(c);
-		return -1;
-	}
-	c = fd_chan(fd);
-	r = chan_wstat(c, buf, n);
-	poperror();
-	cclose(c);
-	return (ssize_t)r;
+	return sys_chan_call(fd, NULL, 0, 0, chan_wstat, &b);
 }
 
 ssize_t syswstat(const char *path, const uint8_t *buf, size_t n)
 {
-	ERRSTACK(1);
-	struct chan *volatile c = NULL;
-	size_t r;
+	struct chan_buf b = { .buf = (void *)buf, .n = n };
 
-	if (waserror()) {
-		cclose(c);
-		return -1;
-	}
-	c = namec(path, NAMEC_ACCESS, 0, 0, NULL);
-	r = chan_wstat(c, buf, n);
-	poperror();
-	cclose(c);
-	return (ssize_t)r;
+	return sys_chan_call(-1, path, NAMEC_ACCESS, 0, chan_wstat, &b);
 }
 
 /* A dir that changes nothing in a wstat (Plan 9's nulldir). */
@@ -429,20 +438,15 @@ int systruncate(const char *path, int64_t len)
 
 /* ------------------------------------------------------ remove and rename */
 
+static int64_t chan_remove(struct chan *c, void *arg)
+{
+	devtab_of(c)->remove(c);
+	return 0;
+}
+
 int sysremove(const char *path)
 {
-	ERRSTACK(1);
-	struct chan *volatile c = NULL;
-
-	if (waserror()) {
-		cclose(c);
-		return -1;
-	}
-	c = namec(path, NAMEC_REMOVE, 0, 0, NULL);
-	devtab_of(c)->remove(c);
-	poperror();
-	cclose(c);
-	return 0;
+	return (int)sys_chan_call(-1, path, NAMEC_REMOVE, 0, chan_remove, NULL);
 }
 
 /* Splits a cleaned copy of path into its directory (returned, kmalloc'd)
@@ -475,9 +479,11 @@ static char *path_split(const char *path, const char **last)
 	return p;
 }
 
-static void chan_rename(struct chan *c, const char *to)
+/* arg: the new path. */
+static int64_t chan_rename(struct chan *c, void *arg)
 {
 	ERRSTACK(1);
+	const char *to = arg;
 	char *volatile dirpath = NULL;
 	struct chan *volatile dir = NULL;
 	const char *last;
@@ -495,22 +501,12 @@ static void chan_rename(struct chan *c, const char *to)
 	poperror();
 	kfree(dirpath);
 	cclose(dir);
+	return 0;
 }
 
 int sysrename(const char *from, const char *to)
 {
-	ERRSTACK(1);
-	struct chan *volatile c = NULL;
-
-	if (waserror()) {
-		cclose(c);
-		return -1;
-	}
-	c = namec(from, NAMEC_REMOVE, 0, 0, NULL);
-	chan_rename(c, to);
-	poperror();
-	cclose(c);
-	return 0;
+	return (int)sys_chan_call(-1, from, NAMEC_REMOVE, 0, chan_rename, (void *)to);
 }
 
 /* ------------------------------------------------------------ name space */
@@ -560,40 +556,33 @@ int sysunmount(const char *src, const char *onto)
 	return 0;
 }
 
+static int64_t chan_path_call(struct chan *c, void *arg)
+{
+	struct chan_buf *b = arg;
+
+	chan_path(c, b->buf, b->n);
+	return 0;
+}
+
 int sysfd2path(int fd, char *buf, size_t len)
 {
-	ERRSTACK(1);
-	struct chan *volatile c = NULL;
+	struct chan_buf b = { .buf = buf, .n = len };
 
-	if (waserror()) {
-		cclose(c);
-		return -1;
-	}
-	c = fd_chan(fd);
-	chan_path(c, buf, len);
-	poperror();
-	cclose(c);
+	return (int)sys_chan_call(fd, NULL, 0, 0, chan_path_call, &b);
+}
+
+/* namec has already raised if there is no name space (current_pgrp). */
+static int64_t chan_chdir(struct chan *c, void *arg)
+{
+	if (!(c->qid.type & QTDIR))
+		error(ENOTDIR, "chdir: '%s' is not a directory", c->name->s);
+	pgrp_set_dot(current_pgrp(), c);
 	return 0;
 }
 
 int syschdir(const char *path)
 {
-	ERRSTACK(1);
-	struct chan *volatile c = NULL;
-	struct pgrp *pg;
-
-	if (waserror()) {
-		cclose(c);
-		return -1;
-	}
-	pg = current_pgrp();
-	c = namec(path, NAMEC_ACCESS, 0, 0, NULL);
-	if (!(c->qid.type & QTDIR))
-		error(ENOTDIR, "chdir: '%s' is not a directory", c->name->s);
-	pgrp_set_dot(pg, c);
-	poperror();
-	cclose(c);
-	return 0;
+	return (int)sys_chan_call(-1, path, NAMEC_ACCESS, 0, chan_chdir, NULL);
 }
 
 int sysgetcwd(char *buf, size_t len)
