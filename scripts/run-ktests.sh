@@ -102,6 +102,7 @@ run_utest() {
 
 if [ "$SEL" = all ]; then
 	run_utest syscalls /bin/utest_syscalls
+	run_utest sysfuzz /bin/sysfuzz
 	run_utest files /bin/utest_files
 fi
 

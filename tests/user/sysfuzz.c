@@ -544,9 +544,28 @@ static void fz_guard_open(struct syscall *sc)
 		fz_path_args(true, &sc->arg1, &sc->arg2);
 }
 
+/* The end of the read-only part of the image (user/tiny/user.ld). */
+extern const char utests_end[];
+
+/*
+ * Any value (flags bits can look like one) that points into the writable
+ * part of our image, below the edge page, moves to the scratch mapping: the
+ * kernel would write our records and state there.
+ */
+static uint64_t fz_guard_image(uint64_t v)
+{
+	uint64_t data = (UP(utests_end) + FZ_PG - 1) & ~(FZ_PG - 1);
+
+	if (v >= data && v < UP(tiny_edge_page))
+		return FZ_SCRATCH_VA + (v & (FZ_PG - 1));
+	return v;
+}
+
 /* Keeps the call from ending, stalling or blinding the fuzzer. */
 static void fz_guard(struct syscall *sc, const char *sig)
 {
+	for (int i = 0; i < SYSC_MAX_ARGS; i++)
+		(&sc->arg0)[i] = fz_guard_image((&sc->arg0)[i]);
 	for (int i = 0; sig && sig[i]; i++)     /* letter i is argument i */
 		if ((sig[i] == 'f' || sig[i] == 'd') && (int)(&sc->arg0)[i] == FZ_OUT_FD)
 			(&sc->arg0)[i] = (uint64_t)-1;
@@ -776,19 +795,87 @@ static void fz_check_outside(void)
 	}
 }
 
+#define FZ_TREE_DEPTH  6        /* deeper than the fuzzer can build: a loop */
+#define FZ_DIRBUF      8192
+#define FZ_STAT_NAME   41       /* 9P stat: size type dev qid[13] mode atime mtime length */
+
+/* Reads directory path[0..len) whole into buf; returns the bytes or -errno. */
+static int64_t fz_read_dir(const char *path, size_t len, uint8_t *buf)
+{
+	int64_t fd = tsys(SYS_openat, (uint64_t)(int64_t)TINY_AT_FDCWD, UP(path), len,
+	                  O_READ | O_DIRECTORY | O_NOFOLLOW, 0);
+	int64_t got = 0, r = 0;
+
+	if (fd < 0)
+		return fd;
+	while (got < FZ_DIRBUF &&
+	       (r = tsys(SYS_read, (uint64_t)fd, UP(buf + got), FZ_DIRBUF - got)) > 0)
+		got += r;
+	tsys(SYS_close, (uint64_t)fd);
+	return r < 0 ? r : got;
+}
+
+/*
+ * Removes path[0..len) (under /tmp) and, for a directory, what is in it:
+ * names the fuzzer made through symlinks, renames and binds that its own
+ * list does not spell.  Each name is unbound first: a bind made through
+ * another bind (onto /tmp/fz2/a, reached as /tmp/fzd/a) is reachable only
+ * by walking the tree.  Returns false if the tree is deeper than it could
+ * be (a loop that unbinding did not break).
+ */
+static bool fz_rm_tree(const char *path, size_t len, int depth)
+{
+	static uint8_t bufs[FZ_TREE_DEPTH][FZ_DIRBUF];
+	static char paths[FZ_TREE_DEPTH][256];
+	static struct kstat st;
+	uint8_t *buf = bufs[depth];
+	int64_t n;
+	bool ok = true;
+
+	for (int k = 0; k < 8 && tsys(SYS_nunmount, 0, 0, UP(path), len) == 0; k++)
+		;
+	if (tsys(SYS_lstat, UP(path), len, UP(&st)) < 0 || (st.st_mode & S_IFMT) != S_IFDIR) {
+		tsys(SYS_unlink, UP(path), len);
+		return true;
+	}
+	if (depth + 1 >= FZ_TREE_DEPTH) {
+		tiny_dprintf(fz_out, "sysfuzz: too deep: %.*s\n", (int)len, path);
+		return false;
+	}
+	n = fz_read_dir(path, len, buf);
+	for (uint64_t off = 0; n > 0 && off + FZ_STAT_NAME + 2 <= (uint64_t)n;) {
+		uint32_t size = buf[off] | (uint32_t)buf[off + 1] << 8;
+		uint32_t nl = buf[off + FZ_STAT_NAME] | (uint32_t)buf[off + FZ_STAT_NAME + 1] << 8;
+		char *sub = paths[depth];
+
+		if (nl == 0 || len + 1 + nl >= sizeof(paths[0]) ||
+		    off + FZ_STAT_NAME + 2 + nl > (uint64_t)n)
+			break;
+		memcpy(sub, path, len);
+		sub[len] = '/';
+		memcpy(sub + len + 1, buf + off + FZ_STAT_NAME + 2, nl);
+		ok &= fz_rm_tree(sub, len + 1 + nl, depth + 1);
+		off += 2 + size;
+	}
+	tsys(SYS_rmdir, UP(path), len);
+	return ok;
+}
+
 /* Unbinds and removes every name under /tmp the fuzzer may have made. */
 static void fz_clean_tmp(void)
 {
-	for (size_t i = 0; i < FZ_NPATHS; i++)
-		if (fz_paths[i].tmp)
+	for (size_t i = 0; i < FZ_NPATHS; i++)          /* binds: on any name it used */
+		for (size_t len = FZ_TMP_MINLEN; fz_paths[i].tmp && len <= strlen(fz_paths[i].s);
+		     len++)
 			for (int k = 0; k < 4; k++)
-				tsys(SYS_nunmount, 0, 0, UP(fz_paths[i].s), strlen(fz_paths[i].s));
+				tsys(SYS_nunmount, 0, 0, UP(fz_paths[i].s), len);
 	for (size_t len = 24; len >= FZ_TMP_MINLEN; len--)      /* deepest first */
 		for (size_t i = 0; i < FZ_NPATHS; i++) {
 			if (!fz_paths[i].tmp || strlen(fz_paths[i].s) < len)
 				continue;
-			if (tsys(SYS_unlink, UP(fz_paths[i].s), len) < 0)
-				tsys(SYS_rmdir, UP(fz_paths[i].s), len);
+			if (!fz_rm_tree(fz_paths[i].s, len, 0))
+				fz_fail(FZ_G_TMP, "'%.*s' is deeper than %d levels (a loop?)",
+				        (int)len, fz_paths[i].s, FZ_TREE_DEPTH);
 		}
 }
 
