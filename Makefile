@@ -212,7 +212,15 @@ $(USER_PROGS): $(O)/user/%: $(O)/user/tests/%.o $(USER_TINY_OBJS) $(USER_LD)
 INITRAMFS := $(O)/initramfs.cpio
 INITRAMFS_SRCS := $(shell find initramfs -type d -o -type f 2>/dev/null)
 INITRAMFS_STAGE := $(O)/initramfs-root
-$(INITRAMFS): tools/mkinitramfs.py $(INITRAMFS_SRCS) $(USER_PROGS) | $(DEPS_OK)
+# The list of programs, rewritten only when it changes: removing a program
+# from tests/user/ must rebuild the image too.
+USER_PROG_LIST := $(O)/user/programs.list
+$(USER_PROG_LIST): FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(Q)echo "$(USER_PROGS)" > $@.new
+	$(Q)cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
+
+$(INITRAMFS): tools/mkinitramfs.py $(INITRAMFS_SRCS) $(USER_PROGS) $(USER_PROG_LIST) | $(DEPS_OK)
 	@echo "  CPIO    $@"
 	$(Q)rm -rf $(INITRAMFS_STAGE)
 	$(Q)mkdir -p $(INITRAMFS_STAGE)/bin
