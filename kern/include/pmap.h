@@ -28,6 +28,8 @@ int pmap_map_range(pte_t *pml4, uintptr_t va, physaddr_t pa, size_t len,
 size_t pmap_unmap_range(pte_t *pml4, uintptr_t va, size_t len);
 int pmap_protect_range(pte_t *pml4, uintptr_t va, size_t len, uint64_t perm);
 bool pmap_lookup(pte_t *pml4, uintptr_t va, physaddr_t *pa, uint64_t *perm);
+/* Next address in [va, end) with a page table under it, else end. */
+uintptr_t pmap_next_table_addr(pte_t *pml4, uintptr_t va, uintptr_t end);
 
 /* Invalidates [va, va+len) on every online core and waits until done. */
 void tlb_shootdown(uintptr_t va, size_t len);

@@ -9,7 +9,8 @@
  * of anonymous regions come from kpage_zalloc(), at creation for what the
  * loader fills, on demand (proc_mm_fault) for the rest.  The anon ops unmap
  * and free pages when a range leaves the set and rewrite PTEs when its
- * protection changes.
+ * protection changes; both skip unpopulated page-table levels
+ * (pmap_next_table_addr), so a huge empty mapping costs nothing to drop.
  *
  * Locking: p->mm_lock (a semaphore) around every change to the regions and
  * to the lower-half page tables.  Only the process's own kthread and its
@@ -43,7 +44,8 @@ static void anon_unmap(struct vmr_set *set, struct vmr *v, uintptr_t start, uint
 {
 	struct proc *p = set->owner;
 
-	for (uintptr_t va = start; va < end; va += PGSIZE) {
+	for (uintptr_t va = pmap_next_table_addr(p->pml4, start, end); va < end;
+	     va = pmap_next_table_addr(p->pml4, va + PGSIZE, end)) {
 		physaddr_t pa;
 
 		if (!pmap_lookup(p->pml4, va, &pa, NULL))
@@ -57,7 +59,8 @@ static void anon_protect(struct vmr_set *set, struct vmr *v, uint32_t old_prot)
 {
 	struct proc *p = set->owner;
 
-	for (uintptr_t va = v->start; va < v->end; va += PGSIZE)
+	for (uintptr_t va = pmap_next_table_addr(p->pml4, v->start, v->end); va < v->end;
+	     va = pmap_next_table_addr(p->pml4, va + PGSIZE, v->end))
 		if (pmap_lookup(p->pml4, va, NULL, NULL))
 			pmap_protect_range(p->pml4, va, PGSIZE, prot_to_pte(v->prot));
 }

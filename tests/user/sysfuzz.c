@@ -4,28 +4,34 @@
  * random calls with random and half-valid arguments, and every record
  * must come back well formed.
  *
- * Usage: /bin/sysfuzz [SEED [CALLS]] [-v]   (defaults: a fixed seed, 20000
- * calls; -v prints each call before its trap, to find the one that hangs
- * or panics).  A xorshift64 generator picks batches of 1..16 records: the
- * numbers come from the syscall list (SYS_FOREACH) minus fz_deny, plus
- * unlisted ones; each argument is drawn by its kind (fd, buffer, length,
- * path, flags, offset, ...) from good values, edge values and bad ones
- * (NULL, unmapped, kernel and non-canonical addresses, huge lengths,
- * lengths that run past the end of a buffer, paths with wrong lengths).
+ * Usage: /bin/sysfuzz [SEED [CALLS]] [-v[N]]  (defaults: a fixed seed and
+ * 20000 calls; -vN prints each call from call N on, before its trap and
+ * with its result after, to find the one that hangs or panics).  A
+ * xorshift64 generator picks batches of 1..16 records: the numbers come
+ * from the syscall list (SYS_FOREACH) minus fz_deny, plus unlisted ones;
+ * each argument is drawn by its kind (fz_sigs: fd, buffer, length, path,
+ * flags, offset, ...) from good values, edge values and bad ones (NULL,
+ * unmapped, kernel and non-canonical addresses, huge lengths, lengths
+ * that run past the end of a buffer, paths with wrong lengths), and one
+ * argument in twelve is of a wrong kind.  A few files are reopened at the
+ * lowest fds every FZ_CLEAN_EVERY batches, so fd arguments hit open files.
  *
  * After each batch: every record has SC_DONE (and SC_K_LOCK clear), err is
  * 0 or 1..FZ_ERRNO_MAX, a failure has a non-empty errstr NUL-terminated
- * within SYSC_ERRSTR_LEN, and num, u_data and the arguments are as sent.
- * At the end: no path outside /tmp appeared, vanished or changed size, and
- * the files it made under /tmp can all be removed.  It prints utest lines
- * (one PASS/FAIL per invariant group, then the summary) on a copy of fd 1
- * at FZ_OUT_FD and returns the number of failed groups.
+ * within SYSC_ERRSTR_LEN, and num, u_data, ev_q and the arguments are as
+ * sent.  At the end: no path outside /tmp that it could name appeared,
+ * vanished or changed size, and everything it made under /tmp (walked,
+ * unbound and removed) is gone.  It prints utest lines (one PASS/FAIL per
+ * invariant group, then the summary) and per-call success counts on a
+ * copy of fd 1 at FZ_OUT_FD, and returns the number of failed groups.
  *
- * To stay alive and bounded, the fuzzer keeps its own state out of reach:
- * it closes fds 0..2 (a read of the console's stdin would block for ever),
- * memory calls never touch its image, stack, scratch or edge pages, calls
- * that create, remove or bind only name paths under /tmp, and sleeps are
- * short (fz_guard).  Buffers the kernel may write are its scratch mapping
+ * To stay alive and bounded, the fuzzer keeps its own state out of reach
+ * (fz_guard): it closes fds 0..2 (a read of the console's stdin would
+ * block for ever), memory calls never touch its image, stack, scratch or
+ * edge pages, no argument points into its writable image (records,
+ * state), calls that create, remove or bind only name paths under /tmp,
+ * sleeps are short, waitpid never waits, and mmap regions stay at most
+ * FZ_MAP_MAX long.  Buffers the kernel may write are its scratch mapping
  * (an unmapped page follows) and the image's spare edge page.
  */
 #include <stdarg.h>
@@ -52,6 +58,7 @@
 #define FZ_ARENA_VA      0x0000200000000000ULL  /* where memory calls play */
 #define FZ_ARENA_PAGES   16384ULL               /* 64 MiB */
 #define FZ_POPULATE_MAX  (1024 * 1024ULL)       /* populated bytes per call */
+#define FZ_MAP_MAX       (1ULL << 30)           /* mmap: longest region (see fz_guard_mm) */
 #define FZ_SLEEP_MAX_US  1000ULL                /* block/nanosleep: 1 ms at most */
 #define FZ_SLEEP_LIMIT   (3600ULL * 1000000)    /* the kernel's limit (EINVAL above) */
 #define FZ_STACK_GUARD   (32ULL * 1024 * 1024)  /* below USER_LIMIT: stack and more */
@@ -167,7 +174,7 @@ static const uint32_t fz_flag_bits[] = {
 /* --------------------------------------------------------------- state */
 
 static int fz_out = 1;
-static bool fz_verbose;
+static uint64_t fz_verbose_from = ~0ULL;  /* -v[N]: print calls from N on */
 static uint64_t fz_room;                /* bytes after the last buffer picked */
 static struct syscall fz_batch[FZ_BATCH_MAX];
 static struct syscall fz_sent[FZ_BATCH_MAX];
@@ -502,6 +509,16 @@ static void fz_guard_mm(struct syscall *sc)
 		}
 		if ((sc->arg3 & MAP_POPULATE) && sc->arg1 > FZ_POPULATE_MAX)
 			sc->arg3 &= ~(uint64_t)MAP_POPULATE;
+		/*
+		 * munmap and mprotect walk a region page by page, populated or
+		 * not (proc_mm.c: anon_unmap, anon_protect): tearing down a
+		 * 1 TiB region takes seconds under TCG, a 64 TiB one minutes.
+		 * Until that walk skips empty page tables, regions the kernel
+		 * would accept stay at most FZ_MAP_MAX long, so a run stays
+		 * bounded; lengths it refuses still pass.
+		 */
+		if (sc->arg1 > FZ_MAP_MAX && sc->arg1 <= FZ_NONCAN)
+			sc->arg1 = FZ_MAP_MAX - (sc->arg1 & (FZ_MAP_MAX - 1));
 		if (!(sc->arg3 & MAP_FIXED))
 			return;                                 /* never replaces */
 	}
@@ -667,7 +684,7 @@ static bool fz_check(uint64_t idx, const struct syscall *sc, const struct syscal
 		fz_report(idx, sc, FZ_G_ERRSTR, "errstr empty or not NUL-terminated");
 	if (!fz_intact(sc, sent))
 		fz_report(idx, sc, FZ_G_INTACT, "kernel changed num, u_data, ev_q or args");
-	if (fz_verbose)
+	if (idx >= fz_verbose_from)
 		tiny_dprintf(fz_out, "sysfuzz: done call %lu: err %d retval %ld %.*s\n", idx,
 		             sc->err, sc->retval, sc->err ? SYSC_ERRSTR_LEN : 0, sc->errstr);
 	if (sc->num < SYS_MAX_NR)
@@ -713,7 +730,7 @@ static bool fz_batch_run(uint64_t idx, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		fz_make(&fz_batch[i], 0xc0ffee0000000000ULL + idx + i);
 		fz_sent[i] = fz_batch[i];
-		if (fz_verbose)
+		if (idx + i >= fz_verbose_from)
 			fz_print_rec("run", idx + i, &fz_batch[i]);
 	}
 	sysc_trap(fz_batch, n);
@@ -795,11 +812,12 @@ static void fz_check_outside(void)
 	}
 }
 
-#define FZ_TREE_DEPTH  6        /* deeper than the fuzzer can build: a loop */
-#define FZ_DIRBUF      8192
+#define FZ_TREE_DEPTH  32       /* deeper than renames plausibly nest */
+#define FZ_DIRBUF      4096     /* per pass; a fuller directory takes more passes */
+#define FZ_RM_PASSES   4
 #define FZ_STAT_NAME   41       /* 9P stat: size type dev qid[13] mode atime mtime length */
 
-/* Reads directory path[0..len) whole into buf; returns the bytes or -errno. */
+/* Reads directory path[0..len) into buf; returns the bytes or -errno. */
 static int64_t fz_read_dir(const char *path, size_t len, uint8_t *buf)
 {
 	int64_t fd = tsys(SYS_openat, (uint64_t)(int64_t)TINY_AT_FDCWD, UP(path), len,
@@ -812,7 +830,33 @@ static int64_t fz_read_dir(const char *path, size_t len, uint8_t *buf)
 	       (r = tsys(SYS_read, (uint64_t)fd, UP(buf + got), FZ_DIRBUF - got)) > 0)
 		got += r;
 	tsys(SYS_close, (uint64_t)fd);
-	return r < 0 ? r : got;
+	return got ? got : r;
+}
+
+static bool fz_rm_tree(const char *path, size_t len, int depth, uint64_t *inos);
+
+/* Removes each entry of the 9P stat entries in buf[0..n) under path. */
+static bool fz_rm_entries(const char *path, size_t len, const uint8_t *buf, int64_t n,
+                          int depth, uint64_t *inos)
+{
+	static char paths[FZ_TREE_DEPTH][512];
+	char *sub = paths[depth];
+	bool ok = true;
+
+	for (uint64_t off = 0; n > 0 && off + FZ_STAT_NAME + 2 <= (uint64_t)n;) {
+		uint32_t size = buf[off] | (uint32_t)buf[off + 1] << 8;
+		uint32_t nl = buf[off + FZ_STAT_NAME] | (uint32_t)buf[off + FZ_STAT_NAME + 1] << 8;
+
+		if (nl == 0 || len + 1 + nl >= sizeof(paths[0]) ||
+		    off + FZ_STAT_NAME + 2 + nl > (uint64_t)n)
+			break;
+		memcpy(sub, path, len);
+		sub[len] = '/';
+		memcpy(sub + len + 1, buf + off + FZ_STAT_NAME + 2, nl);
+		ok &= fz_rm_tree(sub, len + 1 + nl, depth + 1, inos);
+		off += 2 + size;
+	}
+	return ok;
 }
 
 /*
@@ -820,16 +864,13 @@ static int64_t fz_read_dir(const char *path, size_t len, uint8_t *buf)
  * names the fuzzer made through symlinks, renames and binds that its own
  * list does not spell.  Each name is unbound first: a bind made through
  * another bind (onto /tmp/fz2/a, reached as /tmp/fzd/a) is reachable only
- * by walking the tree.  Returns false if the tree is deeper than it could
- * be (a loop that unbinding did not break).
+ * by walking the tree.  inos[0..depth) are the directories above: meeting
+ * one again is a loop (false), as is a tree deeper than FZ_TREE_DEPTH.
  */
-static bool fz_rm_tree(const char *path, size_t len, int depth)
+static bool fz_rm_tree(const char *path, size_t len, int depth, uint64_t *inos)
 {
 	static uint8_t bufs[FZ_TREE_DEPTH][FZ_DIRBUF];
-	static char paths[FZ_TREE_DEPTH][256];
 	static struct kstat st;
-	uint8_t *buf = bufs[depth];
-	int64_t n;
 	bool ok = true;
 
 	for (int k = 0; k < 8 && tsys(SYS_nunmount, 0, 0, UP(path), len) == 0; k++)
@@ -838,32 +879,31 @@ static bool fz_rm_tree(const char *path, size_t len, int depth)
 		tsys(SYS_unlink, UP(path), len);
 		return true;
 	}
-	if (depth + 1 >= FZ_TREE_DEPTH) {
+	for (int i = 0; i < depth; i++)
+		if (inos[i] == st.st_ino) {
+			tiny_dprintf(fz_out, "sysfuzz: a loop: %.*s\n", (int)len, path);
+			return false;
+		}
+	if (depth >= FZ_TREE_DEPTH) {
 		tiny_dprintf(fz_out, "sysfuzz: too deep: %.*s\n", (int)len, path);
 		return false;
 	}
-	n = fz_read_dir(path, len, buf);
-	for (uint64_t off = 0; n > 0 && off + FZ_STAT_NAME + 2 <= (uint64_t)n;) {
-		uint32_t size = buf[off] | (uint32_t)buf[off + 1] << 8;
-		uint32_t nl = buf[off + FZ_STAT_NAME] | (uint32_t)buf[off + FZ_STAT_NAME + 1] << 8;
-		char *sub = paths[depth];
+	inos[depth] = st.st_ino;
+	for (int pass = 0; ok && pass < FZ_RM_PASSES; pass++) {
+		int64_t n = fz_read_dir(path, len, bufs[depth]);
 
-		if (nl == 0 || len + 1 + nl >= sizeof(paths[0]) ||
-		    off + FZ_STAT_NAME + 2 + nl > (uint64_t)n)
+		ok = fz_rm_entries(path, len, bufs[depth], n, depth, inos);
+		if (tsys(SYS_rmdir, UP(path), len) != -ENOTEMPTY)
 			break;
-		memcpy(sub, path, len);
-		sub[len] = '/';
-		memcpy(sub + len + 1, buf + off + FZ_STAT_NAME + 2, nl);
-		ok &= fz_rm_tree(sub, len + 1 + nl, depth + 1);
-		off += 2 + size;
 	}
-	tsys(SYS_rmdir, UP(path), len);
 	return ok;
 }
 
 /* Unbinds and removes every name under /tmp the fuzzer may have made. */
 static void fz_clean_tmp(void)
 {
+	static uint64_t inos[FZ_TREE_DEPTH];
+
 	for (size_t i = 0; i < FZ_NPATHS; i++)          /* binds: on any name it used */
 		for (size_t len = FZ_TMP_MINLEN; fz_paths[i].tmp && len <= strlen(fz_paths[i].s);
 		     len++)
@@ -873,9 +913,9 @@ static void fz_clean_tmp(void)
 		for (size_t i = 0; i < FZ_NPATHS; i++) {
 			if (!fz_paths[i].tmp || strlen(fz_paths[i].s) < len)
 				continue;
-			if (!fz_rm_tree(fz_paths[i].s, len, 0))
-				fz_fail(FZ_G_TMP, "'%.*s' is deeper than %d levels (a loop?)",
-				        (int)len, fz_paths[i].s, FZ_TREE_DEPTH);
+			if (!fz_rm_tree(fz_paths[i].s, len, 0, inos))
+				fz_fail(FZ_G_TMP, "'%.*s' holds a directory loop or is deeper "
+				        "than %d levels", (int)len, fz_paths[i].s, FZ_TREE_DEPTH);
 		}
 }
 
@@ -1025,8 +1065,8 @@ int main(int argc, char **argv, char **envp)
 
 	(void)envp;
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-v"))
-			fz_verbose = true;
+		if (!strncmp(argv[i], "-v", 2))
+			fz_verbose_from = fz_parse_u64(argv[i] + 2);
 		else if (pos++ == 0)
 			seed = fz_parse_u64(argv[i]);
 		else

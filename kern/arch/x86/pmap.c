@@ -258,6 +258,34 @@ bool pmap_lookup(pte_t *pml4, uintptr_t va, physaddr_t *pa, uint64_t *perm)
 	return false;
 }
 
+/*
+ * The lowest address in [va, end) whose page table (the 4 KiB level)
+ * exists, or end: empty PML4, PDPT and PD entries are skipped whole, so a
+ * walk over a huge, mostly empty range costs what is mapped, not its size.
+ * Caller holds whatever guards pml4's lower levels.
+ */
+uintptr_t pmap_next_table_addr(pte_t *pml4, uintptr_t va, uintptr_t end)
+{
+	static const int shifts[] = { PML4_SHIFT, PDPT_SHIFT, PD_SHIFT };
+
+	while (va < end) {
+		pte_t *t = pml4;
+		int i;
+
+		for (i = 0; i < 3; i++) {
+			pte_t e = t[PT_INDEX(va, shifts[i])];
+
+			if (!(e & PTE_P) || (e & PTE_PS))
+				break;
+			t = KADDR(e & PTE_ADDR_MASK);
+		}
+		if (i == 3)
+			return va;
+		va = ALIGN_DOWN(va, 1UL << shifts[i]) + (1UL << shifts[i]);
+	}
+	return end;
+}
+
 /* ------------------------------------------------------ TLB shootdown */
 
 struct shootdown_req {
