@@ -20,8 +20,7 @@
  * kthread ends.  proc_wait() drops the creator's reference; the last
  * reference frees the struct.
  *
- * Field tags: [I] set by proc_create, [l] p->lock, [m] p->mm_lock (a
- * semaphore: page allocation may sleep).
+ * Field tags: [I] set by proc_create, [l] p->lock.
  */
 #pragma once
 
@@ -33,11 +32,10 @@
 #include <sem.h>
 #include <spinlock.h>
 #include <types.h>
-#include <vmr.h>
 #include <fdtable.h>
+#include <mm.h>
 
 #define PROC_NAME_LEN    32
-#define PROC_STACK_TOP   0x00007ffffffff000UL   /* below one guard page */
 #define PROC_STACK_SIZE  (8 * 1024 * 1024UL)    /* reserved; pages come on demand */
 #define PROC_STACK_FILLED (4 * PGSIZE)          /* populated at creation */
 #define PROC_MAX_IMAGE   (64 * 1024 * 1024UL)   /* largest executable we load */
@@ -56,9 +54,7 @@ struct proc {
 	spinlock_t lock;
 	enum proc_state state;          /* [l] only through proc_set_state() */
 	struct kref ref;                /* [a] */
-	pte_t *pml4;                    /* [I] */
-	struct sem mm_lock;             /* guards [m] */
-	struct vmr_set vmrs;            /* [m] */
+	struct mm *mm;                  /* [l] one reference; exec swaps it */
 	struct fd_table fdt;            /* its own lock */
 	struct pgrp *pgrp;              /* [I] one reference */
 	struct kthread *kt;             /* [I] runs the user code */
@@ -66,6 +62,12 @@ struct proc {
 	int exit_status;                /* [l] WSTATUS_* once DEAD */
 	struct sem exited;              /* up'ed once, when DEAD */
 	struct list_head link;          /* [proc_list_lock] */
+	char *args;                     /* [l] argv as NUL-separated strings */
+	size_t args_len;                /* [l] bytes in args; exec replaces both */
+	/* Pages shared with user space (proc_mm_shared.c): kernel addresses of
+	 * procinfo (PROCINFO_NUM_PAGES, mapped read-only at UINFO).  procdata
+	 * lives in user memory at UDATA; the kernel reaches it with uaccess. */
+	struct procinfo *procinfo;      /* [I] */
 };
 
 int proc_create(const char *path, const char *const *argv, const char *const *envp,
@@ -78,13 +80,30 @@ void proc_put(struct proc *p);
 struct proc *proc_lookup(int pid);                       /* with a reference */
 struct proc *proc_find_child(int parent, bool dead_only); /* with a reference */
 int64_t proc_nr_live(void);
+/* The live process with the smallest pid above 'after', with a reference,
+ * or NULL: walks every process without holding a lock across calls. */
+struct proc *proc_next(int after);
+/*
+ * Ends p from outside (#proc ctl "kill", proc_destroy of another pid): p
+ * stops running user code at its next kernel entry (a kernel message makes
+ * one if it is in user mode), its sleeping syscalls are aborted, and it
+ * exits with 'status'.  Returns at once, before p is DEAD; 0, or -ESRCH if
+ * p is already DYING or DEAD.  A CREATED p is torn down right here.
+ */
+int proc_kill(struct proc *p, int status);
+/* Wakes p if it is WAITING in proc_yield (an EVENT_WAKEUP event). */
+void proc_wakeup(struct proc *p);
+/* Copies p's state name ("CREATED", "RUNNING_S", "WAITING", "DYING",
+ * "DEAD") for #proc. */
+const char *proc_state_name(const struct proc *p);
 
 
-/* Address space (proc_mm.c). */
-extern const struct vmr_ops proc_anon_ops;
-int proc_mm_init(struct proc *p);
-void proc_mm_destroy(struct proc *p);
-int proc_mm_populate(struct proc *p, uintptr_t va, size_t len, int mem_flags);
-int proc_mm_write(struct proc *p, uintptr_t va, const void *buf, size_t len);
-bool proc_mm_fault(struct proc *p, uintptr_t va, bool write, bool exec);
-bool proc_mm_fault_atomic(struct proc *p, uintptr_t va, bool write);
+/* Loading a program into a fresh, unused mm (proc_load.c).  0 or -errno
+ * (with errstr set for a bad image). */
+struct proc_image {
+	uintptr_t entry;                /* first instruction */
+	uintptr_t sp;                   /* initial stack pointer (argc there) */
+	uintptr_t program_end;          /* end of the highest segment */
+};
+int proc_load(struct mm *mm, const char *path, const char *const *argv,
+              const char *const *envp, struct proc_image *img);

@@ -2,10 +2,8 @@
 /*
  * process.c - creating, running and ending processes (process.h).
  *
- * proc_create() builds a CREATED process: its address space with the ELF
- * image loaded (elf.c validates the file; every loadable segment becomes an
- * anonymous region filled from the file now), a stack with argv, envp and
- * auxv (argenv.c), an FD table with #cons on 0, 1 and 2, a copy of the
+ * proc_create() builds a CREATED process: a fresh address space (mm.h)
+ * with the program loaded (proc_load.c), an FD table with #cons on 0, 1 and 2, a copy of the
  * creator's name space, and the kthread that will run it.  proc_run() hands
  * that kthread to a core; it enters user mode and stays there except for
  * traps and syscalls.  proc_exit() runs on that kthread: it releases the
@@ -15,13 +13,10 @@
  * The one place a state changes is proc_set_state(), which rejects an
  * illegal transition with a panic (a kernel bug).
  */
-#include <argenv.h>
 #include <arch/mmu.h>
 #include <arch/user.h>
 #include <arch/x86.h>
 #include <assert.h>
-#include <chacha20.h>
-#include <elf64.h>
 #include <err.h>
 #include <errno.h>
 #include <kmalloc.h>
@@ -63,165 +58,6 @@ static void proc_set_state(struct proc *p, enum proc_state to)
 		panic("proc %d: illegal state change %d -> %d", p->pid, p->state, to);
 	p->state = to;
 	spin_unlock_irqrestore(&p->lock, flags);
-}
-
-/* ------------------------------------------------------------ loading */
-
-/* Reads the whole file into a kmalloc'd buffer; 0 or -errno. */
-static int proc_read_image(const char *path, void **out, size_t *len)
-{
-	size_t cap = 64 * 1024, n = 0;
-	uint8_t *buf = kmalloc(cap, MEM_WAIT);
-	int fd = sysopen(path, O_READ, 0);
-	ssize_t r;
-
-	if (!buf || fd < 0) {
-		kfree(buf);
-		if (fd >= 0)
-			sysclose(fd);
-		return fd < 0 ? -get_errno() : -ENOMEM;
-	}
-	while ((r = sysread(fd, buf + n, cap - n)) > 0) {
-		n += r;
-		if (n == cap && cap < PROC_MAX_IMAGE) {
-			uint8_t *bigger = krealloc(buf, cap * 2, MEM_WAIT);
-
-			if (!bigger) {
-				r = -ENOMEM;
-				break;
-			}
-			buf = bigger;
-			cap *= 2;
-		} else if (n == cap) {
-			set_errstr("%s: larger than %lu MiB", path, PROC_MAX_IMAGE / MiB);
-			r = -EFBIG;
-			break;
-		}
-	}
-	sysclose(fd);
-	if (r < 0) {
-		kfree(buf);
-		return r == -1 ? -get_errno() : (int)r;
-	}
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
-static uint32_t seg_prot(const struct elf_seg *s)
-{
-	return s->prot & PROT_ALL;
-}
-
-/* One segment: an anon region, populated, with the file's bytes copied in. */
-static int proc_load_segment(struct proc *p, const struct elf_seg *s, const uint8_t *file)
-{
-	uintptr_t start = ALIGN_DOWN(s->vaddr, PGSIZE);
-	uintptr_t end = ALIGN_UP(s->vaddr + s->memsz, PGSIZE);
-	struct vmr_attr attr = { .prot = seg_prot(s) | PROT_READ, .type = VMR_ANON,
-	                         .ops = &proc_anon_ops };
-	struct vmr *v;
-	int ret;
-
-	ret = vmr_insert(&p->vmrs, start, end - start, &attr, MEM_WAIT, &v);
-	if (!ret)
-		ret = proc_mm_populate(p, start, end - start, MEM_WAIT);
-	if (!ret && s->filesz)
-		ret = proc_mm_write(p, s->vaddr, file + s->offset, s->filesz);
-	return ret;
-}
-
-static int proc_load_elf(struct proc *p, const void *file, size_t len, struct elf_plan *plan)
-{
-	struct elf_membuf mb = { .data = file, .len = len };
-	char why[128];
-	int ret = elf_parse(elf_membuf_read, &mb, len, plan);
-
-	if (!ret && plan->type == ET_DYN)
-		ret = elf_plan_rebase(plan, ALIGN_UP(0x400000UL, plan->max_align));
-	if (ret) {
-		elf_describe(plan, why, sizeof(why));
-		set_errstr("%s", why);
-		return ret;
-	}
-	for (unsigned int i = 0; i < plan->nr_segs && !ret; i++)
-		ret = proc_load_segment(p, &plan->segs[i], file);
-	p->entry = plan->entry;
-	return ret;
-}
-
-/* Packs argv/envp, builds the initial stack and writes it below the top. */
-static int proc_setup_stack(struct proc *p, const struct elf_plan *plan,
-                            const char *const *argv, const char *const *envp)
-{
-	struct vmr_attr attr = { .prot = PROT_READ | PROT_WRITE, .type = VMR_ANON,
-	                         .ops = &proc_anon_ops };
-	struct argenv_auxinfo ai = { .entry = plan->entry, .phdr = plan->phdr_vaddr,
-	                             .phdr_mapped = plan->phdr_mapped, .phnum = plan->phnum,
-	                             .phent = plan->phentsize };
-	uint32_t argc = 0, envc = 0;
-	struct argenv_stack st;
-	struct argenv ae;
-	ssize_t blen, slen;
-	void *blob = NULL, *img = NULL;
-	struct vmr *v;
-	int ret;
-
-	while (argv && argv[argc])
-		argc++;
-	while (envp && envp[envc])
-		envc++;
-	random_bytes(ai.random, sizeof(ai.random));
-	blen = argenv_packed_size(argv, argc, envp, envc);
-	ret = blen < 0 ? (int)blen : 0;
-	if (!ret && !(blob = kmalloc(blen, MEM_WAIT)))
-		ret = -ENOMEM;
-	if (!ret && (blen = argenv_pack(argv, argc, envp, envc, blob, blen)) < 0)
-		ret = (int)blen;
-	if (!ret)
-		ret = argenv_unpack(blob, blen, &ae, NULL);
-	slen = ret ? 0 : argenv_stack_size(&ae, &ai);
-	if (!ret && slen < 0)
-		ret = (int)slen;
-	if (!ret && !(img = kmalloc(slen, MEM_WAIT)))
-		ret = -ENOMEM;
-	if (!ret)
-		ret = argenv_build_stack(&ae, &ai, PROC_STACK_TOP, img, slen, &st);
-	if (!ret)
-		ret = vmr_insert(&p->vmrs, PROC_STACK_TOP - PROC_STACK_SIZE, PROC_STACK_SIZE,
-		                 &attr, MEM_WAIT, &v);
-	if (!ret)
-		ret = proc_mm_populate(p, ALIGN_DOWN(st.sp, PGSIZE) - PROC_STACK_FILLED,
-		                       PROC_STACK_TOP - ALIGN_DOWN(st.sp, PGSIZE) + PROC_STACK_FILLED,
-		                       MEM_WAIT);
-	if (!ret)
-		ret = proc_mm_write(p, st.sp, img, st.size);
-	p->user_sp = st.sp;
-	kfree(blob);
-	kfree(img);
-	return ret;
-}
-
-static int proc_load(struct proc *p, const char *path, const char *const *argv,
-                     const char *const *envp)
-{
-	struct elf_plan *plan = kzmalloc(sizeof(*plan), MEM_WAIT);
-	void *file = NULL;
-	size_t len = 0;
-	int ret;
-
-	if (!plan)
-		return -ENOMEM;
-	ret = proc_read_image(path, &file, &len);
-	sem_down(&p->mm_lock);
-	if (!ret)
-		ret = proc_load_elf(p, file, len, plan);
-	if (!ret)
-		ret = proc_setup_stack(p, plan, argv, envp);
-	sem_up(&p->mm_lock);
-	kfree(file);
-	kfree(plan);
-	return ret;
 }
 
 /* ------------------------------------------------------- the pieces */
@@ -298,7 +134,8 @@ static void proc_abandon(struct proc *p)
 	fd_table_destroy(&p->fdt);
 	if (p->pgrp)
 		pgrp_close(p->pgrp);
-	proc_mm_destroy(p);
+	if (p->mm)
+		mm_put(p->mm);
 	proc_put(p);
 }
 
@@ -310,7 +147,7 @@ static int proc_make_kthread(struct proc *p)
 	if (!p->kt)
 		return -ENOMEM;
 	kthread_get(p->kt);             /* proc_wait joins it */
-	p->kt->cr3 = PADDR(p->pml4);
+	p->kt->cr3 = PADDR(p->mm->pml4);
 	p->kt->fdt = &p->fdt;
 	p->kt->pgrp = p->pgrp;
 	p->kt->proc = p;
@@ -321,13 +158,15 @@ int proc_create(const char *path, const char *const *argv, const char *const *en
                 struct proc **out)
 {
 	struct proc *p = proc_alloc(path);
+	struct proc_image img = { 0 };
 	int ret;
 
 	if (!p)
 		return -ENOMEM;
-	ret = proc_mm_init(p);
-	if (!ret)
-		ret = proc_load(p, path, argv, envp);
+	p->mm = mm_create();
+	ret = p->mm ? proc_load(p->mm, path, argv, envp, &img) : -ENOMEM;
+	p->entry = img.entry;
+	p->user_sp = img.sp;
 	if (!ret)
 		ret = proc_open_console(p);
 	if (!ret && !(p->pgrp = pgrp_dup(current_pgrp())))
@@ -381,7 +220,8 @@ void proc_exit(struct proc *p, int status)
 	kt->fdt = NULL;
 	kt->pgrp = NULL;
 	write_cr3(PADDR(kern_pml4));
-	proc_mm_destroy(p);
+	mm_put(p->mm);
+	p->mm = NULL;
 	pgrp_close(p->pgrp);
 	p->pgrp = NULL;
 	p->exit_status = status;
@@ -425,7 +265,7 @@ void user_exception(struct hw_trapframe *tf)
 
 	assert(p);
 	if (tf->vector == T_PGFLT &&
-	    proc_mm_fault(p, addr, tf->err & 2, tf->err & 16))
+	    mm_fault(p->mm, addr, tf->err & 2, tf->err & 16))
 		return;
 	printk("proc %d (%s): %s at address %#lx, rip %#lx (error %#lx); killed\n",
 	       p->pid, p->name, user_trap_name(tf->vector), addr, tf->rip, tf->err);
@@ -437,7 +277,7 @@ bool user_demand_fault(struct hw_trapframe *tf, uintptr_t addr)
 {
 	struct proc *p = current_proc();
 
-	return p && proc_mm_fault_atomic(p, addr, tf->err & 2);
+	return p && mm_fault_atomic(p->mm, addr, tf->err & 2);
 }
 
 /* ------------------------------------------------------------ lookup */

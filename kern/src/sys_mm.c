@@ -18,7 +18,7 @@
 static bool sysc_range_ok(uint64_t addr, uint64_t len)
 {
 	return IS_ALIGNED(addr, PGSIZE) && len && len <= USER_LIMIT &&
-	       addr + len > addr && addr + len <= PROC_STACK_TOP && addr >= PGSIZE;
+	       addr + len > addr && addr + len <= USER_STACK_TOP && addr >= PGSIZE;
 }
 
 int64_t sys_mmap(struct syscall_ctx *ctx)
@@ -26,7 +26,7 @@ int64_t sys_mmap(struct syscall_ctx *ctx)
 	uint64_t addr = ctx->sc.arg0, len = ALIGN_UP(ctx->sc.arg1, PGSIZE);
 	int prot = (int)ctx->sc.arg2, flags = (int)ctx->sc.arg3;
 	struct vmr_attr attr = { .prot = (uint32_t)prot, .type = VMR_ANON,
-	                         .ops = &proc_anon_ops };
+	                         .ops = &mm_anon_ops };
 	struct proc *p = ctx->p;
 	uintptr_t at = addr;
 	struct vmr *v;
@@ -41,19 +41,19 @@ int64_t sys_mmap(struct syscall_ctx *ctx)
 	if (!(flags & (MAP_PRIVATE | MAP_SHARED)) || ctx->sc.arg1 == 0 || ctx->sc.arg1 > USER_LIMIT)
 		return sysc_fail(ctx, EINVAL, "mmap: need MAP_PRIVATE or MAP_SHARED and a "
 		                 "length in 1..%#lx", USER_LIMIT);
-	sem_down(&p->mm_lock);
+	mm_lock(p->mm);
 	if (flags & MAP_FIXED) {
 		ret = sysc_range_ok(addr, len) ?
-		      vmr_replace(&p->vmrs, addr, len, &attr, MEM_WAIT, &v) : -EINVAL;
+		      vmr_replace(&p->mm->vmrs, addr, len, &attr, MEM_WAIT, &v) : -EINVAL;
 	} else {
-		ret = vmr_find_gap(&p->vmrs, len, addr && sysc_range_ok(addr, len) ? addr + len :
+		ret = vmr_find_gap(&p->mm->vmrs, len, addr && sysc_range_ok(addr, len) ? addr + len :
 		                   MMAP_HINT_DEFAULT, &at);
 		if (!ret)
-			ret = vmr_insert(&p->vmrs, at, len, &attr, MEM_WAIT, &v);
+			ret = vmr_insert(&p->mm->vmrs, at, len, &attr, MEM_WAIT, &v);
 	}
 	if (!ret && (flags & MAP_POPULATE))
-		ret = proc_mm_populate(p, at, len, MEM_WAIT);
-	sem_up(&p->mm_lock);
+		ret = mm_populate(p->mm, at, len, MEM_WAIT);
+	mm_unlock(p->mm);
 	if (ret)
 		return sysc_fail(ctx, -ret, "mmap: cannot map %#lx bytes at %#lx (error %d)",
 		                 len, addr, -ret);
@@ -67,9 +67,9 @@ int64_t sys_munmap(struct syscall_ctx *ctx)
 
 	if (!sysc_range_ok(addr, len))
 		return sysc_fail(ctx, EINVAL, "munmap: bad range %#lx + %#lx", addr, ctx->sc.arg1);
-	sem_down(&ctx->p->mm_lock);
-	ret = vmr_remove(&ctx->p->vmrs, addr, len, MEM_WAIT);
-	sem_up(&ctx->p->mm_lock);
+	mm_lock(ctx->p->mm);
+	ret = vmr_remove(&ctx->p->mm->vmrs, addr, len, MEM_WAIT);
+	mm_unlock(ctx->p->mm);
 	if (ret)
 		return sysc_fail(ctx, -ret, "munmap: %#lx + %#lx: error %d", addr, len, -ret);
 	tlb_shootdown(addr, len);
@@ -86,9 +86,9 @@ int64_t sys_mprotect(struct syscall_ctx *ctx)
 	if (!sysc_range_ok(addr, len))
 		return sysc_fail(ctx, EINVAL, "mprotect: bad range %#lx + %#lx", addr,
 		                 ctx->sc.arg1);
-	sem_down(&ctx->p->mm_lock);
-	ret = vmr_protect(&ctx->p->vmrs, addr, len, (uint32_t)prot, MEM_WAIT);
-	sem_up(&ctx->p->mm_lock);
+	mm_lock(ctx->p->mm);
+	ret = vmr_protect(&ctx->p->mm->vmrs, addr, len, (uint32_t)prot, MEM_WAIT);
+	mm_unlock(ctx->p->mm);
 	if (ret)
 		return sysc_fail(ctx, ret == -ENOMEM ? ENOMEM : -ret,
 		                 "mprotect: %#lx + %#lx is not all mapped (error %d)",
@@ -104,9 +104,9 @@ int64_t sys_populate_va(struct syscall_ctx *ctx)
 
 	if (nr > USER_LIMIT / PGSIZE || !sysc_range_ok(addr, nr * PGSIZE))
 		return sysc_fail(ctx, EINVAL, "populate_va: bad range %#lx, %lu pages", addr, nr);
-	sem_down(&ctx->p->mm_lock);
-	ret = proc_mm_populate(ctx->p, addr, nr * PGSIZE, MEM_WAIT);
-	sem_up(&ctx->p->mm_lock);
+	mm_lock(ctx->p->mm);
+	ret = mm_populate(ctx->p->mm, addr, nr * PGSIZE, MEM_WAIT);
+	mm_unlock(ctx->p->mm);
 	if (ret)
 		return sysc_fail(ctx, -ret, "populate_va: %#lx, %lu pages: error %d", addr, nr,
 		                 -ret);

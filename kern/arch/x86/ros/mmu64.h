@@ -23,7 +23,17 @@
  *  KERN_DMAP_BASE --> +------------------------------------+ 0xffff800000000000
  *                     |  non-canonical hole                |
  *  USER_LIMIT ------> +------------------------------------+ 0x0000800000000000
- *                     |  user address space (processes)    |
+ *                     |  guard page, then the main stack   |
+ *                     |  (USER_STACK_TOP in mm.h)          |
+ *                     |  ... mmap space, top-down ...      |
+ *  USHARED_END -----> +------------------------------------+ 0x00007f0001000000
+ *                     |  kernel-shared pages, pinned in    |
+ *                     |  every process (never unmapped):   |
+ *                     |  UDATA  procdata, read-write       |
+ *                     |  UINFO  procinfo, read-only        |
+ *                     |  UGINFO global info, read-only     |
+ *  USHARED_BASE ----> +------------------------------------+ 0x00007f0000000000
+ *                     |  mmap space, program image at 4 MiB|
  *                     |  page 0 is never mapped            |
  *                     +------------------------------------+ 0x0000000000000000
  *
@@ -45,6 +55,15 @@
 #define KERN_DMAP_SIZE     0x0000400000000000   /* 64 TiB */
 
 #define USER_LIMIT         0x0000800000000000
+
+/* Pages the kernel shares with every process (ros/procinfo.h, procdata.h,
+ * globalinfo.h give their layouts).  Fixed addresses: user code finds them
+ * without asking. */
+#define USHARED_BASE       0x00007f0000000000
+#define UGINFO             0x00007f0000000000   /* 1 page, read-only */
+#define UINFO              0x00007f0000010000   /* PROCINFO_NUM_PAGES, read-only */
+#define UDATA              0x00007f0000200000   /* PROCDATA_NUM_PAGES, read-write */
+#define USHARED_END        0x00007f0001000000
 
 /* Where the boot loader puts the kernel, and the AP trampoline's page. */
 #define KERN_PHYS_LOAD     0x0000000000100000
