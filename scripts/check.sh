@@ -10,7 +10,7 @@
 # Runs every host unit-test binary, then the libFuzzer binaries named in
 # $FUZZ_BINS (or the arguments, with --fuzz-only) for $FUZZ_TIME seconds each
 # (default 20), in parallel: "fuzz: PASS name", or "fuzz: FAIL name: why" with
-# the crashing input kept as obj/fuzz/<name>-crash-*.  Then, unless
+# the crashing input kept as $O/fuzz/<name>-crash-*.  Then, unless
 # --host-only or --fuzz-only, it boots the kernel under QEMU in every
 # configuration of scripts/run-ktests.sh and runs the ktests in each, then the
 # console end-to-end tests (tools/e2e_console.py); the documentation's cited
@@ -18,7 +18,7 @@
 # "<kind>: PASS name" or "<kind>: FAIL name: why"; this script counts them,
 # prints the failures again at the end, and closes with the one line
 #	N passed, N failed
-# exiting non-zero if anything failed.  Logs go to obj/test-logs/.
+# exiting non-zero if anything failed.  Logs go to $O/test-logs/ (O defaults to obj).
 set -u
 
 host_only=0
@@ -31,7 +31,9 @@ elif [ "${1:-}" = "--fuzz-only" ]; then
 	shift
 fi
 
-LOGDIR=obj/test-logs
+O=${O:-obj}
+export KERNEL=${KERNEL:-$O/kern/vireo} INITRAMFS=${INITRAMFS:-$O/initramfs.cpio}
+LOGDIR=$O/test-logs
 mkdir -p "$LOGDIR"
 RESULTS=$LOGDIR/results.txt
 : > "$RESULTS"
@@ -57,19 +59,19 @@ run_one_fuzzer() {
 	local bin=$1 name log corpus rc crash why
 	name=$(basename "$bin")
 	log=$LOGDIR/fuzz-$name.log
-	corpus=obj/fuzz/$name-corpus
+	corpus=$O/fuzz/$name-corpus
 	mkdir -p "$corpus"
-	rm -f obj/fuzz/"$name"-crash-* obj/fuzz/"$name"-leak-* obj/fuzz/"$name"-timeout-*
+	rm -f $O/fuzz/"$name"-crash-* $O/fuzz/"$name"-leak-* $O/fuzz/"$name"-timeout-*
 	timeout $((FUZZ_TIME + 60)) "$bin" -max_total_time="$FUZZ_TIME" \
 		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-		-artifact_prefix=obj/fuzz/"$name"- "$corpus" > "$log" 2>&1
+		-artifact_prefix=$O/fuzz/"$name"- "$corpus" > "$log" 2>&1
 	rc=$?
 	if [ "$rc" -eq 0 ]; then
 		echo "fuzz: PASS $name"
 		return
 	fi
-	crash=$(ls -t obj/fuzz/"$name"-crash-* obj/fuzz/"$name"-leak-* \
-		obj/fuzz/"$name"-timeout-* 2>/dev/null | head -1)
+	crash=$(ls -t $O/fuzz/"$name"-crash-* $O/fuzz/"$name"-leak-* \
+		$O/fuzz/"$name"-timeout-* 2>/dev/null | head -1)
 	why=$(grep -m1 -E 'fuzz check failed|ERROR: |runtime error|SUMMARY' "$log" |
 		sed 's/^==[0-9]*==//')
 	[ "$rc" -eq 124 ] && why="did not stop after ${FUZZ_TIME}s"
@@ -101,7 +103,7 @@ else
 fi
 run_e2e() {
 	local log=$LOGDIR/e2e-console.log out
-	out=$(timeout 400 python3 tools/e2e_console.py obj/kern/vireo "$log")
+	out=$(timeout 400 python3 tools/e2e_console.py "$KERNEL" "$log")
 	echo "$out" >> "$RESULTS"
 	if ! grep -q '^e2e: ' <<<"$out"; then
 		echo "e2e: FAIL console: the driver printed nothing (see $log)" >> "$RESULTS"
