@@ -164,14 +164,18 @@ all: $(DEPS_OK) $(KERNEL)
 # FPU state.  -fno-toplevel-reorder keeps UTESTs in source order.  The
 # initramfs carries them under /bin.
 USER_TINY_SRCS := $(sort $(wildcard user/tiny/*.c)) user/tiny/crt0.S
+# The event mailbox consumers are freestanding parlib files (also built
+# into parlib over the C library): every tiny program gets them.
+USER_TINY_SRCS += user/parlib/ceq.c user/parlib/evbitmap.c user/parlib/event.c user/parlib/ucq.c
 USER_TINY_OBJS := $(patsubst %,$(O)/%.o,$(basename $(USER_TINY_SRCS)))
-# The standard memory and string functions are the kernel's own
-# (kern/src/string.c), built a second time for user space: one copy.
-USER_TINY_OBJS += $(O)/user/kern_string.o
+# The standard memory and string functions and the argument-blob packer are
+# the kernel's own (kern/src/string.c, argenv.c), built a second time for
+# user space: one copy.
+USER_TINY_OBJS += $(O)/user/kern_string.o $(O)/user/kern_argenv.o
 USER_PROGS := $(patsubst tests/user/%.c,$(O)/user/%,$(sort $(wildcard tests/user/*.c)))
 USER_LD := user/tiny/user.ld
-USER_CPPFLAGS := -nostdinc -isystem $(GCC_INCLUDE) -Iuser -Ikern/include \
-	-Ikern/arch/x86 -I$(O)/include
+USER_CPPFLAGS := -nostdinc -isystem $(GCC_INCLUDE) -Iuser -Iuser/parlib/include \
+	-Ikern/include -Ikern/arch/x86 -I$(O)/include
 USER_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -mgeneral-regs-only -fno-asynchronous-unwind-tables \
 	-fno-tree-loop-distribute-patterns -fno-toplevel-reorder -fno-common \
@@ -189,7 +193,7 @@ $(O)/user/%.o: user/%.S
 	$(Q)mkdir -p $(dir $@)
 	$(Q)gcc $(USER_CPPFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
 
-$(O)/user/kern_string.o: kern/src/string.c
+$(O)/user/kern_%.o: kern/src/%.c | $(SYSCALL_HDRS)
 	@echo "  UCC     $<"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)gcc $(USER_CPPFLAGS) $(USER_CFLAGS) -MMD -MP -c $< -o $@
@@ -202,6 +206,8 @@ $(O)/user/tests/%.o: tests/user/%.c | $(SYSCALL_HDRS)
 $(USER_PROGS): $(O)/user/%: $(O)/user/tests/%.o $(USER_TINY_OBJS) $(USER_LD)
 	@echo "  ULD     $@"
 	$(Q)gcc $(USER_LDFLAGS) -o $@ $< $(USER_TINY_OBJS)
+
+include tools/compilers/toolchain.mk
 
 # ------------------------------------------------------------- initramfs ---
 
@@ -287,13 +293,13 @@ $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_target,$(t))))
 FUZZ_BINS := $(addprefix $(O)/fuzz/,$(FUZZ_TARGETS))
 
 hosttest: $(HOST_BINS)
-	$(Q)scripts/check.sh --host-only $(HOST_BINS)
+	$(Q)O="$(O)" scripts/check.sh --host-only $(HOST_BINS)
 
 fuzz: $(FUZZ_BINS)
-	$(Q)scripts/check.sh --fuzz-only $(FUZZ_BINS)
+	$(Q)O="$(O)" scripts/check.sh --fuzz-only $(FUZZ_BINS)
 
 check: $(DEPS_OK) $(KERNEL) $(VARIANT_MAX4) $(INITRAMFS) $(HOST_BINS) $(FUZZ_BINS)
-	$(Q)FUZZ_BINS="$(FUZZ_BINS)" scripts/check.sh $(HOST_BINS)
+	$(Q)O="$(O)" FUZZ_BINS="$(FUZZ_BINS)" scripts/check.sh $(HOST_BINS)
 
 run: $(DEPS_OK) $(KERNEL) $(INITRAMFS)
 	$(Q)scripts/qemu.sh --interactive $(RUNARGS)

@@ -196,6 +196,8 @@ struct syscall_desc {
 	const char *reserved_for;       /* reserved calls only, else NULL */
 	uint32_t attrs;                 /* SYSCALL_ATTR_* */
 	uint32_t nargs;
+	int32_t fd_arg;                 /* index of an "int fd" argument, or -1
+	                                 * (abort_sysc_fd finds calls by it) */
 };
 
 extern const struct syscall_desc syscall_table[SYS_MAX_NR];
@@ -207,14 +209,22 @@ def c_string(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def fd_arg(c):
+    for i, (_, name, (typ, star)) in enumerate(c.params):
+        if name == "fd" and typ == "int" and not star:
+            return i
+    return -1
+
+
 def table_entry(c):
     attrs = " | ".join(ATTRS[a] for a in c.attrs) or "0"
     handler = "NULL" if c.reserved else "sys_" + c.name
     reserved = c_string(c.note) if c.reserved else "NULL"
     return ("\t[SYS_%s] = { .name = %s, .handler = %s, .group = %s,\n"
-            "\t\t.args = %s,\n\t\t.reserved_for = %s, .attrs = %s, .nargs = %d },\n"
+            "\t\t.args = %s,\n\t\t.reserved_for = %s, .attrs = %s, .nargs = %d,"
+            " .fd_arg = %d },\n"
             % (c.name, c_string(c.name), handler, c_string(c.group), c_string(c.args),
-               reserved, attrs, len(c.params)))
+               reserved, attrs, len(c.params), fd_arg(c)))
 
 
 def gen_table(calls, src):

@@ -5,7 +5,7 @@
 # listed below and prints each result line with the configuration's name as
 # its kind, e.g. "ktest-smp4-1g: PASS kmalloc.realloc".  A boot that hangs,
 # panics or exits without a summary is one FAIL line with the reason; the
-# last lines of its log follow on stderr.  Logs: obj/test-logs/ktest-*.log.
+# last lines of its log follow on stderr.  Logs: $O/test-logs/ktest-*.log.
 #
 # Then the user-space test programs (run_utest below).
 #
@@ -24,7 +24,9 @@
 #                 as obj/variants/max4/kern/vireo)
 set -u
 
-LOGDIR=obj/test-logs
+O=${O:-obj}
+export KERNEL=${KERNEL:-$O/kern/vireo} INITRAMFS=${INITRAMFS:-$O/initramfs.cpio}
+LOGDIR=$O/test-logs
 mkdir -p "$LOGDIR"
 SEL=${KTEST_SEL:-all}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-400}
@@ -34,19 +36,19 @@ configs=(
 	"smp4-1g|--smp 4 --mem 1G"
 	"smp8-5g|--smp 8 --mem 5G"
 	"pc-nohpet|--smp 2 --mem 512M --machine pc,hpet=off"
-	"iso-bios|--smp 2 --mem 512M --iso obj/test/vireo-ktest.iso"
-	"iso-uefi|--smp 2 --mem 512M --iso obj/test/vireo-ktest.iso --uefi"
-	"max4-smp8|--smp 8 --mem 1G|obj/variants/max4/kern/vireo|4 CPUs (4 left out"
+	"iso-bios|--smp 2 --mem 512M --iso $O/test/vireo-ktest.iso"
+	"iso-uefi|--smp 2 --mem 512M --iso $O/test/vireo-ktest.iso --uefi"
+	"max4-smp8|--smp 8 --mem 1G|$O/variants/max4/kern/vireo|4 CPUs (4 left out"
 	"numa2|--smp 4 --mem 1G -- -object memory-backend-ram,id=m0,size=512M -object memory-backend-ram,id=m1,size=512M -numa node,nodeid=0,cpus=0-1,memdev=m0 -numa node,nodeid=1,cpus=2-3,memdev=m1||apic/node 0/0 1/0 2/1 3/1"
 )
 
-mkdir -p obj/test
-if ! scripts/mkiso.sh obj/kern/vireo obj/test/vireo-ktest.iso "ktest=$SEL" obj/initramfs.cpio 2>"$LOGDIR/mkiso.log"; then
+mkdir -p $O/test
+if ! scripts/mkiso.sh "$KERNEL" $O/test/vireo-ktest.iso "ktest=$SEL" "$INITRAMFS" 2>"$LOGDIR/mkiso.log"; then
 	echo "ktest-iso: FAIL build: grub-mkrescue failed (see $LOGDIR/mkiso.log)"
 fi
 
 run_config() {
-	local name=$1 opts=$2 kernel=${3:-obj/kern/vireo} expect=${4:-}
+	local name=$1 opts=$2 kernel=${3:-$KERNEL} expect=${4:-}
 	local log=$LOGDIR/ktest-$1.log rc
 	# shellcheck disable=SC2086
 	KERNEL=$kernel scripts/qemu.sh --append "ktest=$SEL" --log "$log" \
@@ -104,6 +106,12 @@ if [ "$SEL" = all ]; then
 	run_utest syscalls /bin/utest_syscalls
 	run_utest sysfuzz /bin/sysfuzz
 	run_utest files /bin/utest_files
+	run_utest events /bin/utest_events
+	run_utest mm /bin/utest_mm
+	run_utest async /bin/utest_async
+	run_utest fork /bin/utest_fork
+	run_utest proc /bin/utest_proc
+	run_utest libc_smoke /bin/libc_smoke
 fi
 
 for c in "${configs[@]}"; do

@@ -59,6 +59,8 @@ enum kthread_state {
 #define KT_INTR_TIMEOUT  (1u << 1)
 
 struct fd_table;
+struct mm;
+struct user_ext;
 struct pgrp;
 struct proc;
 
@@ -84,10 +86,18 @@ struct kthread {
 	/* A kthread that runs a process (process.c) has its address space and
 	 * name space here; kernel kthreads leave them 0/NULL (kern_pml4, the
 	 * kernel's FD table and pgrp). */
-	uint64_t cr3;                   /* [I] page-table root, 0: kern_pml4 */
+	uint64_t cr3;                   /* [c] page-table root, 0: kern_pml4 */
+	struct user_ext *uext;          /* [c] user FPU/FS state it owns, or NULL */
+	struct mm *mm;                  /* [c] one reference: the mm of cr3 */
 	struct fd_table *fdt;           /* [I] FD table for sysfile.c, or NULL */
 	struct pgrp *pgrp;              /* [I] name space for namec, or NULL */
 	struct proc *proc;              /* [I] the process, or NULL */
+	/* Run once by kthread_block() just before this kthread sleeps, with
+	 * the slept-on object's lock held and IRQs off: it must not block or
+	 * allocate.  The syscall layer hands the user context over here
+	 * (sysc_async.c).  kthread_block() clears it before the call. */
+	void (*block_hook)(void *arg);  /* [c] */
+	void *block_arg;                /* [c] */
 };
 
 static inline struct kthread *kthread_current(void)
@@ -101,6 +111,8 @@ void kthread_run_on(struct kthread *kt, uint32_t core);
 void kthread_get(struct kthread *kt);
 void kthread_put(struct kthread *kt);
 void kthread_join(struct kthread *kt);
+/* Frees a kthread that was created but never run (KT_NEW). */
+void kthread_discard(struct kthread *kt);
 void kthread_exit(void) __noreturn;
 void kthread_yield(void);
 void kthread_usleep(uint64_t usec);       /* alarm.c */

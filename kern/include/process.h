@@ -7,28 +7,32 @@
  *	proc_run(p);                                            // RUNNING_S
  *	int status = proc_wait(p);                              // reaps it
  *
- * A process is an address space (a PML4 whose upper half is the kernel's,
- * and a VMR set), an FD table, a name space (pgrp), and one kthread that
- * runs its user code: user mode is entered from that kthread, and every
- * trap or syscall from user mode lands back on its stack (arch/user.h).  A
- * syscall that sleeps sleeps that kthread: asynchronous completion (the
- * call returning unfinished) comes next, see Documentation/processes.md.
+ * A process is an address space (struct mm), an FD table, a name space
+ * (pgrp) and a user context.  The kthread that owns the user context
+ * (p->user_kt) enters user mode, and every trap or syscall from user mode
+ * lands on its stack (arch/user.h).  A syscall that sleeps hands the user
+ * context to a spare kthread and finishes on its own (sysc_async.c), so a
+ * process may have several kthreads, all on its core (p->core).
  *
- * Lifetime: one reference for being alive plus one per holder.  The process
- * exits on its own kthread (proc_exit: from SYS_proc_destroy or a fatal
- * fault), tears down its address space and FDs there, ups 'exited', and the
- * kthread ends.  proc_wait() drops the creator's reference; the last
- * reference frees the struct.
- *
- * Field tags: [I] set by proc_create, [l] p->lock.
+ * Lifetime: the creator's reference (dropped by proc_wait, or by an orphan
+ * itself when it dies), one while running (dropped by proc_exit), one per
+ * detached syscall kthread and per lookup.  proc_exit runs on the owner
+ * (exit, a fatal fault, or a kill seen before returning to user mode): it
+ * drains the syscall kthreads, tears everything down and ups 'exited'.
+ * Locks: proc_list_lock before p->lock (process.c).
+
+ * Field tags: [I] set by proc_create, [l] p->lock, [u] only the kthread that
+ * owns the user context (p->user_kt), [a] atomic.
  */
 #pragma once
 
 #include <arch/mmu.h>
 #include <arch/trap.h>
+#include <arch/user.h>
 #include <kref.h>
 #include <list.h>
 #include <ns.h>
+#include <rendez.h>
 #include <sem.h>
 #include <spinlock.h>
 #include <types.h>
@@ -42,14 +46,16 @@
 
 enum proc_state {
 	PROC_CREATED = 1,
-	PROC_RUNNING_S,
+	PROC_RUNNING_S,         /* runnable or running (an SCP) */
+	PROC_WAITING,           /* in proc_yield until an EVENT_WAKEUP event */
 	PROC_DYING,
 	PROC_DEAD,
 };
 
 struct proc {
 	int pid;                        /* [I] */
-	int ppid;                       /* [I] */
+	int ppid;                       /* [proc_list_lock] reparenting changes it */
+	bool orphan;                    /* [proc_list_lock] reaps itself when DEAD */
 	char name[PROC_NAME_LEN];       /* [I] */
 	spinlock_t lock;
 	enum proc_state state;          /* [l] only through proc_set_state() */
@@ -57,9 +63,23 @@ struct proc {
 	struct mm *mm;                  /* [l] one reference; exec swaps it */
 	struct fd_table fdt;            /* its own lock */
 	struct pgrp *pgrp;              /* [I] one reference */
-	struct kthread *kt;             /* [I] runs the user code */
+	uint32_t core;                  /* [I] every kthread of p runs here */
+	/* The user context: one kthread owns it (returns to user mode with
+	 * it); a syscall that sleeps hands it to the spare (sysc_async.c). */
+	struct kthread *user_kt;        /* [u] the owner (changes at a detach) */
+	struct kthread *spare_kt;       /* [u] made ahead for the next detach */
+	struct user_ext uext;           /* [u] FPU, FS base (arch/user.h) */
+	struct hw_trapframe resume_tf;  /* [u] registers handed to the spare */
 	uint64_t entry, user_sp;        /* [I] first user context */
+	struct list_head syscs;         /* [l] syscall_ctx of running handlers */
+	atomic_t nr_detached;           /* [a] detached kthreads not yet done */
+	struct rendez drain_rv;         /* proc_exit waits for nr_detached == 0 */
+	bool killed;                    /* [l] proc_kill was here */
+	int kill_status;                /* [l] the status it asked for */
+	bool wake_pending;              /* [l] a wakeup came while not WAITING */
+	struct rendez wait_rv;          /* WAITING sleeps here */
 	int exit_status;                /* [l] WSTATUS_* once DEAD */
+	struct kthread *exit_kt;        /* [l] the owner that exited, for proc_wait */
 	struct sem exited;              /* up'ed once, when DEAD */
 	struct list_head link;          /* [proc_list_lock] */
 	char *args;                     /* [l] argv as NUL-separated strings */
@@ -68,11 +88,12 @@ struct proc {
 	 * procinfo (PROCINFO_NUM_PAGES, mapped read-only at UINFO).  procdata
 	 * lives in user memory at UDATA; the kernel reaches it with uaccess. */
 	struct procinfo *procinfo;      /* [I] */
+	uintptr_t program_end;          /* [u] end of the image (procinfo) */
 };
 
 int proc_create(const char *path, const char *const *argv, const char *const *envp,
                 struct proc **out);
-void proc_run(struct proc *p);
+int proc_run(struct proc *p);           /* -EINVAL unless CREATED */
 int proc_wait(struct proc *p);          /* blocks; returns the status; drops p */
 void proc_exit(struct proc *p, int status) __noreturn;   /* on p's own kthread */
 struct proc *current_proc(void);        /* NULL in kernel kthreads */
@@ -91,12 +112,63 @@ struct proc *proc_next(int after);
  * p is already DYING or DEAD.  A CREATED p is torn down right here.
  */
 int proc_kill(struct proc *p, int status);
+/*
+ * Runs the calling kthread in target's address space, so uaccess reaches
+ * target's memory (event delivery to another process): 0 and the previous
+ * mm in *prev, or -ESRCH if target has none left.  Undo with
+ * proc_switch_back(prev) before sleeping long or returning to user mode.
+ */
+int proc_switch_to(struct proc *target, struct mm **prev);
+void proc_switch_back(struct mm *prev);
 /* Wakes p if it is WAITING in proc_yield (an EVENT_WAKEUP event). */
 void proc_wakeup(struct proc *p);
 /* Copies p's state name ("CREATED", "RUNNING_S", "WAITING", "DYING",
  * "DEAD") for #proc. */
 const char *proc_state_name(const struct proc *p);
 
+
+/* Process internals shared by process.c, proc_sched.c, proc_fork.c and
+ * sysc_async.c. */
+struct proc *proc_alloc(const char *name, int ppid);
+/* Allocates p's procinfo if needed, fills it and maps the shared pages
+ * (global info, procinfo, procdata) into mm. */
+int proc_map_shared(struct proc *p, struct mm *mm);
+/* Undoes a CREATED process that never ran (its creation failed). */
+void proc_abandon(struct proc *p);
+void proc_set_state_locked(struct proc *p, enum proc_state to);
+void proc_set_args(struct proc *p, char *args, size_t len);
+/* argv as NUL-separated strings (kmalloc'd), for p->args. */
+char *proc_pack_args(const char *const *argv, size_t *len);
+/* A kthread that runs for p: p's address space (a reference), FD table and
+ * name space; fn(p) starts it.  NULL: no memory. */
+struct kthread *proc_kthread_make(struct proc *p, void (*fn)(void *));
+/* The calling process kthread lets go of p's address space (kernel cr3). */
+void proc_kthread_release(struct kthread *kt);
+/* Loads mm (NULL: the kernel's) on the calling kthread, handing it the
+ * caller's reference; returns the old one, whose reference is now the
+ * caller's. */
+struct mm *proc_kthread_swap_mm(struct mm *mm);
+void proc_main(void *arg);              /* first entry to user mode */
+/* Aborts p's sleeping syscalls (but the caller's) and waits until every
+ * detached syscall kthread of p is gone. */
+void proc_drain_syscalls(struct proc *p);
+/* exec on the owner of p's user context: loads path into a new address
+ * space and, only if that worked, replaces p's with it and points tf at
+ * the new program.  0 or -errno (errstr set); on failure p is untouched. */
+int proc_exec(struct proc *p, const char *path, const char *const *argv,
+              const char *const *envp, struct hw_trapframe *tf);
+/* fork on the owner: a RUNNING copy of p whose user context is tf with the
+ * fork record already completed (retval 0) in its memory.  Its pid, or
+ * -errno. */
+int proc_fork(struct proc *p, struct hw_trapframe *tf, uintptr_t usc);
+void proc_resume_main(void *arg);       /* enters user mode with p->resume_tf */
+
+/* Scheduling (proc_sched.c).  proc_enter_user runs the checks due before
+ * every return to user mode (a pending kill ends the process here; an
+ * expired time slice yields the core) and enters user mode with tf. */
+void proc_enter_user(struct hw_trapframe *tf) __noreturn;
+void proc_before_user(void);            /* the same checks, then return */
+void proc_yield(struct proc *p, bool being_nice);
 
 /* Loading a program into a fresh, unused mm (proc_load.c).  0 or -errno
  * (with errstr set for a bad image). */

@@ -25,17 +25,26 @@
 
 #include <arch/trap.h>
 #include <generated/syscall_table.h>
+#include <list.h>
 #include <ros/syscall.h>
 #include <types.h>
 
 struct proc;
 
+/* One batch in flight, on the stack of the kthread that runs it.  Fields
+ * are the running kthread's, except [p] (p->lock). */
 struct syscall_ctx {
 	struct syscall sc;              /* the kernel's copy of the record */
 	uintptr_t usc;                  /* its user address */
 	struct proc *p;                 /* the caller */
-	struct hw_trapframe *tf;        /* the caller's user context */
+	struct hw_trapframe *tf;        /* the caller's user context; NULL once
+	                                 * the batch went asynchronous */
 	bool failed;                    /* sysc_fail() was called */
+	bool detached;                  /* the user context went on without us */
+	bool no_complete;               /* the record is gone (a good exec) */
+	int fd;                         /* the FD the call works on, or -1 */
+	struct kthread *kt;             /* the kthread running the batch */
+	struct list_head link;          /* [p] on p->syscs while a handler runs */
 };
 
 int64_t sysc_fail(struct syscall_ctx *ctx, int err, const char *fmt, ...) __printf(3, 4);
@@ -48,3 +57,25 @@ int64_t sysc_fail_from_kthread(struct syscall_ctx *ctx);
  * len > SYSC_MAX_PATH_LEN, EINVAL for len 0 or a NUL inside).  kfree() it.
  */
 char *sysc_copy_path(struct syscall_ctx *ctx, uint64_t uptr, uint64_t len, const char *what);
+
+/*
+ * The asynchronous half (sysc_async.c).  A handler that sleeps on the
+ * kthread that owns the user context hands that context to a spare kthread
+ * (made ahead by sysc_arm_detach) just before it sleeps; the user context
+ * returns to user space with SC_DONE clear and this kthread finishes the
+ * batch, completes each record, and exits.  Call contexts (ctx calls) are
+ * never armed: they sleep like ordinary kernel code.
+ */
+void sysc_arm_detach(struct syscall_ctx *ctx);          /* may sleep */
+void sysc_disarm_detach(struct syscall_ctx *ctx);
+void sysc_detached_exit(struct syscall_ctx *ctx) __noreturn;
+/* Tracking the running handler, for abort and kill: begin fails (false,
+ * after sysc_fail) if the process is being killed. */
+bool sysc_track_begin(struct syscall_ctx *ctx);
+void sysc_track_end(struct syscall_ctx *ctx);
+/* Sets SC_DONE under the SC_K_LOCK protocol and sends EV_SYSCALL if the
+ * user registered an ev_q; false if the record is not writable. */
+bool sysc_complete(struct syscall_ctx *ctx);
+/* Aborts the sleeping handlers of p: the one on record usc (0: all; fd >=
+ * 0: those working on fd).  Returns how many. */
+int sysc_abort(struct proc *p, uintptr_t usc, int fd);

@@ -21,6 +21,7 @@
 #include <boot.h>
 #include <cmdline.h>
 #include <console.h>
+#include <globalinfo.h>
 #include <init.h>
 #include <ktest.h>
 #include <monitor.h>
@@ -79,7 +80,8 @@ static void run_init(const char *cmd)
 		return;
 	}
 	printk("init: started %s as pid %d\n", argv[0], p->pid);
-	proc_run(p);
+	if (proc_run(p))
+		panic("init: proc_run refused a new process");
 	status = proc_wait(p);
 	printk("init: %s exited with status %#x\n", argv[0], status);
 	if (cmdline_has(&boot_cmdline, "initexit"))
@@ -106,6 +108,7 @@ void kernel_main(uint32_t magic, physaddr_t info_pa)
 	smp_boot();
 	kernel_core_init();
 	console_irq_init();
+	globalinfo_init();
 	ns_init();
 
 	ktest_sel = cmdline_get(&boot_cmdline, "ktest");

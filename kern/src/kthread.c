@@ -219,7 +219,8 @@ static void kthread_switch_to(struct kthread *next)
 	kc->nr_switches++;
 	this_cpu()->cur_kthread = next;
 	__atomic_store_n(&next->state, KT_RUNNING, __ATOMIC_RELEASE);
-	arch_kthread_switch_space(next->cr3, (uintptr_t)next->stack + KSTACK_SIZE);
+	arch_kthread_switch_space(prev->uext, next->uext, next->cr3,
+	                          (uintptr_t)next->stack + KSTACK_SIZE);
 	kthread_switch(&prev->ctx.rsp, next->ctx.rsp);
 	kthread_finish_switch();
 }
@@ -264,6 +265,12 @@ void kthread_block(spinlock_t *lock)
 	struct kthread *cur = kthread_current();
 
 	assert(cur && !irq_is_enabled() && !in_irq_ctx());
+	if (cur->block_hook) {
+		void (*hook)(void *) = cur->block_hook;
+
+		cur->block_hook = NULL;
+		hook(cur->block_arg);
+	}
 	__atomic_store_n(&cur->state, KT_BLOCKED, __ATOMIC_RELEASE);
 	spin_unlock(lock);
 	kthread_sched_to_idle();
@@ -293,6 +300,12 @@ void kthread_exit(void)
 	__atomic_store_n(&cur->state, KT_DEAD, __ATOMIC_RELEASE);
 	kthread_sched_to_idle();
 	panic("dead kthread '%s' was switched back in", cur->name);
+}
+
+void kthread_discard(struct kthread *kt)
+{
+	assert(kt->state == KT_NEW);
+	kthread_reap(kt);
 }
 
 void kthread_join(struct kthread *kt)

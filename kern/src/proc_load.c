@@ -6,6 +6,10 @@
  * envp and auxv (argenv.c).  proc_create and exec both call proc_load() on
  * a fresh mm, so a failure leaves no trace in any running process.
  *
+ * It also maps the global info page and procdata (mm_map_shared with no
+ * procinfo); the caller maps the process's procinfo with a second
+ * mm_map_shared(mm, p->procinfo) once it has one.
+ *
  * Rules: the caller owns the mm and nobody runs on it yet; proc_load takes
  * mm->lock itself.  On failure the mm holds a partial image: drop it.
  */
@@ -80,7 +84,7 @@ static int proc_load_segment(struct mm *mm, const struct elf_seg *s, const uint8
 
 	ret = vmr_insert(&mm->vmrs, start, end - start, &attr, MEM_WAIT, &v);
 	if (!ret)
-		ret = mm_populate(mm, start, end - start, MEM_WAIT);
+		ret = mm_populate(mm, start, end - start, MEM_ATOMIC);
 	if (!ret && s->filesz)
 		ret = mm_write(mm, s->vaddr, file + s->offset, s->filesz);
 	return ret;
@@ -148,7 +152,7 @@ static int proc_setup_stack(struct mm *mm, const struct elf_plan *plan,
 	if (!ret)
 		ret = mm_populate(mm, ALIGN_DOWN(st.sp, PGSIZE) - PROC_STACK_FILLED,
 		                  USER_STACK_TOP - ALIGN_DOWN(st.sp, PGSIZE) + PROC_STACK_FILLED,
-		                  MEM_WAIT);
+		                  MEM_ATOMIC);
 	if (!ret)
 		ret = mm_write(mm, st.sp, img, st.size);
 	img_out->sp = st.sp;
@@ -174,6 +178,8 @@ int proc_load(struct mm *mm, const char *path, const char *const *argv,
 	if (!ret)
 		ret = proc_setup_stack(mm, plan, argv, envp, img);
 	mm_unlock(mm);
+	if (!ret)
+		ret = mm_map_shared(mm, NULL);  /* global page, procdata; procinfo: caller */
 	img->entry = plan->entry;
 	img->program_end = 0;
 	for (unsigned int i = 0; i < plan->nr_segs; i++)

@@ -5,12 +5,16 @@
  * The PML4's upper half (entries 256..511) is copied from kern_pml4 at
  * creation; the kernel never changes those entries afterwards (its own
  * tables hang below them), so every process sees the same kernel.  The lower
- * half belongs to the process: regions live in a VMR set (vmr.h); the pages
- * of anonymous regions come from kpage_zalloc(), at creation for what the
- * loader fills, on demand (proc_mm_fault) for the rest.  The anon ops unmap
- * and free pages when a range leaves the set and rewrite PTEs when its
- * protection changes; both skip unpopulated page-table levels
- * (pmap_next_table_addr), so a huge empty mapping costs nothing to drop.
+ * half belongs to the process: regions live in a VMR set (vmr.h).  Faults
+ * (mm_fault) resolve demand-zero anon pages, file pages (mm_file.c, through
+ * the page cache) and copy-on-write writes.  Every user PTE holds a page
+ * reference; the generic hooks here (mm_unmap_pages, mm_protect_pages,
+ * mm_dup_pages) serve anon and file regions: unmapping drops references,
+ * protection changes keep PTE_COW pages read-only, and fork (mm_dup) shares
+ * every mapped page, private ones copy-on-write in both mms.  Walks skip
+ * unpopulated page-table levels (pmap_next_table_addr), so a huge empty
+ * mapping costs nothing to drop or copy.  [USHARED_BASE, USHARED_END) is a
+ * VMR_RESERVED region from creation on (mm_shared.c fills it).
  *
  * Locking and lifetime: mm.h.
  */
@@ -21,14 +25,21 @@
 #include <kstring.h>
 #include <page.h>
 #include <pmap.h>
+#include <printk.h>
 #include <mm.h>
+#include <page_cache.h>
 #include <ros/mmap.h>
 
 #define PML4_USER_ENTRIES 256
 
-static uint64_t prot_to_pte(uint32_t prot)
+/* PROT_NONE pages stay mapped (they keep their contents) but lose PTE_U:
+ * any user access faults, and mm_access_ok refuses it. */
+uint64_t mm_prot_to_pte(uint32_t prot)
 {
 	uint64_t perm = PTE_U;
+
+	if (!(prot & PROT_ALL))
+		return PTE_NX;
 
 	if (prot & PROT_WRITE)
 		perm |= PTE_W;
@@ -37,38 +48,92 @@ static uint64_t prot_to_pte(uint32_t prot)
 	return perm;
 }
 
-static void anon_unmap(struct vmr_set *set, struct vmr *v, uintptr_t start, uintptr_t end)
+/* The next mapped page of [va, end) at or after va (its pa and perm), or end. */
+static uintptr_t mm_next_mapped(struct mm *mm, uintptr_t va, uintptr_t end, physaddr_t *pa,
+                                uint64_t *perm)
 {
-	struct mm *mm = set->owner;
+	for (va = pmap_next_table_addr(mm->pml4, va, end); va < end;
+	     va = pmap_next_table_addr(mm->pml4, va + PGSIZE, end))
+		if (pmap_lookup(mm->pml4, va, pa, perm))
+			return va;
+	return end;
+}
 
-	for (uintptr_t va = pmap_next_table_addr(mm->pml4, start, end); va < end;
-	     va = pmap_next_table_addr(mm->pml4, va + PGSIZE, end)) {
-		physaddr_t pa;
+#define for_each_mapped(mm, va, lo, hi, pa, perm)                                   \
+	for (va = mm_next_mapped(mm, lo, hi, &pa, &perm); va < (hi);               \
+	     va = mm_next_mapped(mm, va + PGSIZE, hi, &pa, &perm))
 
-		if (!pmap_lookup(mm->pml4, va, &pa, NULL))
-			continue;
+void mm_unmap_pages(struct mm *mm, struct vmr *v, uintptr_t start, uintptr_t end,
+                    struct pcache_file *dirty_to, bool put_pages)
+{
+	physaddr_t pa;
+	uint64_t perm;
+	uintptr_t va;
+
+	for_each_mapped(mm, va, start, end, pa, perm) {
+		if (dirty_to && (perm & PTE_D))
+			pcache_page_dirty(dirty_to, (v->offset + (va - v->start)) >> PGSHIFT);
 		pmap_unmap_range(mm->pml4, va, PGSIZE);
-		kpage_free(KADDR(pa & ~(physaddr_t)(PGSIZE - 1)));
+		if (put_pages)
+			kpage_free(KADDR(pa & ~(physaddr_t)(PGSIZE - 1)));
 	}
 }
 
-static void anon_protect(struct vmr_set *set, struct vmr *v, uint32_t old_prot)
+static void anon_unmap(struct vmr_set *set, struct vmr *v, uintptr_t start, uintptr_t end)
+{
+	mm_unmap_pages(set->owner, v, start, end, NULL, true);
+}
+
+/* Rewrites v's PTEs for v->prot; copy-on-write pages stay read-only. */
+void mm_protect_pages(struct vmr_set *set, struct vmr *v, uint32_t old_prot)
 {
 	struct mm *mm = set->owner;
+	physaddr_t pa;
+	uint64_t perm, np;
+	uintptr_t va;
 
-	for (uintptr_t va = pmap_next_table_addr(mm->pml4, v->start, v->end); va < v->end;
-	     va = pmap_next_table_addr(mm->pml4, va + PGSIZE, v->end))
-		if (pmap_lookup(mm->pml4, va, NULL, NULL))
-			pmap_protect_range(mm->pml4, va, PGSIZE, prot_to_pte(v->prot));
+	for_each_mapped(mm, va, v->start, v->end, pa, perm) {
+		np = mm_prot_to_pte(v->prot) | (perm & (PTE_COW | PTE_D | PTE_A));
+		if (perm & PTE_COW)
+			np &= ~PTE_W;
+		pmap_protect_range(mm->pml4, va, PGSIZE, np);
+	}
+}
+
+/* Fork of one region: every mapped page gets a reference for the child;
+ * private ones become copy-on-write in both. */
+int mm_dup_pages(struct vmr_set *dst, struct vmr *nv, struct vmr_set *src, struct vmr *ov)
+{
+	struct mm *smm = src->owner, *dmm = dst->owner;
+	bool shared = ov->flags & VMR_F_SHARED;
+	physaddr_t pa;
+	uint64_t perm;
+	uintptr_t va;
+
+	for_each_mapped(smm, va, ov->start, ov->end, pa, perm) {
+		if (!shared && !(perm & PTE_COW)) {
+			perm = (perm & ~PTE_W) | PTE_COW;
+			pmap_protect_range(smm->pml4, va, PGSIZE, perm);
+		}
+		page_incref(pa2page(pa));
+		if (pmap_map_range(dmm->pml4, va, pa & ~(physaddr_t)(PGSIZE - 1), PGSIZE,
+		                   perm & ~(PTE_D | PTE_A | PTE_P), MEM_WAIT)) {
+			page_decref(pa2page(pa));
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 const struct vmr_ops mm_anon_ops = {
 	.name = "anon",
 	.unmap = anon_unmap,
-	.protect = anon_protect,
+	.protect = mm_protect_pages,
+	.dup = mm_dup_pages,
 };
 
-struct mm *mm_create(void)
+/* An empty mm: kernel upper half, no regions. */
+static struct mm *mm_alloc(void)
 {
 	struct mm *mm = kzmalloc(sizeof(*mm), MEM_WAIT);
 
@@ -87,6 +152,38 @@ struct mm *mm_create(void)
 	return mm;
 }
 
+struct mm *mm_create(void)
+{
+	struct vmr_attr attr = { .type = VMR_RESERVED };
+	struct mm *mm = mm_alloc();
+
+	if (mm && vmr_insert(&mm->vmrs, USHARED_BASE, USHARED_END - USHARED_BASE, &attr,
+	                     MEM_WAIT, NULL)) {
+		mm_put(mm);
+		return NULL;
+	}
+	return mm;
+}
+
+struct mm *mm_dup(struct mm *src)
+{
+	struct mm *dst = mm_alloc();
+	int ret;
+
+	if (!dst)
+		return NULL;
+	mm_lock(src);
+	ret = vmr_set_dup(&dst->vmrs, &src->vmrs, MEM_WAIT);
+	mm_unlock(src);
+	/* src's private pages lost PTE_W: no core may keep a writable entry */
+	tlb_shootdown(PGSIZE, USER_STACK_TOP - PGSIZE);
+	if (ret) {
+		mm_put(dst);
+		return NULL;
+	}
+	return dst;
+}
+
 void mm_get(struct mm *mm)
 {
 	kref_get(&mm->ref);
@@ -99,14 +196,71 @@ static int mm_map_zero(struct mm *mm, struct vmr *v, uintptr_t va, int mem_flags
 
 	if (!page)
 		return -ENOMEM;
-	if (pmap_map_range(mm->pml4, va, PADDR(page), PGSIZE, prot_to_pte(v->prot), mem_flags)) {
+	if (pmap_map_range(mm->pml4, va, PADDR(page), PGSIZE, mm_prot_to_pte(v->prot),
+	                   mem_flags)) {
 		kpage_free(page);
 		return -ENOMEM;
 	}
 	return 0;
 }
 
-/* Caller holds mm->lock.  Backs every page of [va, va+len) in anon regions. */
+/* A write to the copy-on-write page pa at va: take it over if nobody else
+ * holds it, else copy it.  0 or -ENOMEM. */
+static int mm_cow_break(struct mm *mm, struct vmr *v, uintptr_t va, physaddr_t pa,
+                        int mem_flags)
+{
+	struct page *pg = pa2page(pa);
+	uint64_t perm = mm_prot_to_pte(v->prot) | PTE_D;
+	void *copy;
+
+	if (page_refcnt(pg) == 1)
+		return pmap_map_range(mm->pml4, va, pa, PGSIZE, perm, mem_flags);
+	copy = kpage_alloc(mem_flags);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, KADDR(pa), PGSIZE);
+	if (pmap_map_range(mm->pml4, va, PADDR(copy), PGSIZE, perm, mem_flags)) {
+		kpage_free(copy);
+		return -ENOMEM;
+	}
+	page_decref(pg);
+	return 0;
+}
+
+/* Does the region allow this access at all? */
+static bool mm_access_ok(const struct vmr *v, bool write, bool exec)
+{
+	return v && (v->prot & PROT_READ) && !(write && !(v->prot & PROT_WRITE)) &&
+	       !(exec && !(v->prot & PROT_EXEC));
+}
+
+/* A fault at page va with the lock held: 0 if resolved, else -errno. */
+static int mm_fault_locked(struct mm *mm, uintptr_t va, bool write, bool exec, bool atomic)
+{
+	struct vmr *v = vmr_lookup(&mm->vmrs, va);
+	/* User pages never wait for memory: without it the fault fails and
+	 * the process is killed, the kernel carries on. */
+	int mem_flags = MEM_ATOMIC;
+	physaddr_t pa;
+	uint64_t perm;
+
+	if (!mm_access_ok(v, write, exec))
+		return -EFAULT;
+	if (pmap_lookup(mm->pml4, va, &pa, &perm)) {
+		if (write && (perm & PTE_COW))
+			return mm_cow_break(mm, v, va, pa & ~(physaddr_t)(PGSIZE - 1), mem_flags);
+		/* already resolved (another core, a racing fault)? */
+		return (!write || (perm & PTE_W)) && !(exec && (perm & PTE_NX)) ? 0 : -EFAULT;
+	}
+	if (v->type == VMR_ANON)
+		return mm_map_zero(mm, v, va, mem_flags);
+	if (v->type == VMR_FILE)
+		return mm_file_fault(mm, v, va, write, atomic);
+	return -EFAULT;
+}
+
+/* Caller holds mm->lock (so it may sleep: file pages are read in).  Backs
+ * every page of [va, va+len); anon pages come with mem_flags. */
 int mm_populate(struct mm *mm, uintptr_t va, size_t len, int mem_flags)
 {
 	uintptr_t end = ALIGN_UP(va + len, PGSIZE);
@@ -115,11 +269,29 @@ int mm_populate(struct mm *mm, uintptr_t va, size_t len, int mem_flags)
 		struct vmr *v = vmr_lookup(&mm->vmrs, va);
 		int ret;
 
-		if (!v || v->type != VMR_ANON)
+		if (!v || (v->type != VMR_ANON && v->type != VMR_FILE))
 			return -EFAULT;
 		if (pmap_lookup(mm->pml4, va, NULL, NULL))
 			continue;
-		ret = mm_map_zero(mm, v, va, mem_flags);
+		if (v->type == VMR_ANON)
+			ret = mm_map_zero(mm, v, va, mem_flags);
+		else
+			ret = mm_file_fault(mm, v, va, false, false);  /* may read: we may sleep */
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Makes the pages of [va, va + len) present and privately writable (breaks
+ * copy-on-write): for pages the kernel writes (procdata).  Lock held. */
+int mm_populate_write(struct mm *mm, uintptr_t va, size_t len)
+{
+	uintptr_t end = ALIGN_UP(va + len, PGSIZE);
+	int ret;
+
+	for (va = ALIGN_DOWN(va, PGSIZE); va < end; va += PGSIZE) {
+		ret = mm_fault_locked(mm, va, true, false, false);
 		if (ret)
 			return ret;
 	}
@@ -146,40 +318,36 @@ int mm_write(struct mm *mm, uintptr_t va, const void *buf, size_t len)
 	return 0;
 }
 
-/* A user page fault at va: true if it was resolved (demand-zero page). */
+/* A user page fault at va: true if it was resolved (demand zero, file
+ * page, copy-on-write). */
 bool mm_fault(struct mm *mm, uintptr_t va, bool write, bool exec)
 {
-	struct vmr *v;
-	bool ok = false;
+	int ret;
 
+	if (va >= USER_STACK_TOP)
+		return false;
 	sem_down(&mm->lock);
-	v = vmr_lookup(&mm->vmrs, va);
-	if (v && v->type == VMR_ANON && !(write && !(v->prot & PROT_WRITE)) &&
-	    !(exec && !(v->prot & PROT_EXEC)) && (v->prot & PROT_READ) &&
-	    !pmap_lookup(mm->pml4, va, NULL, NULL))
-		ok = mm_map_zero(mm, v, ALIGN_DOWN(va, PGSIZE), MEM_WAIT) == 0;
+	ret = mm_fault_locked(mm, ALIGN_DOWN(va, PGSIZE), write, exec, false);
 	sem_up(&mm->lock);
-	return ok;
+	if (ret == -ENXIO)
+		printk("mm: fault at %#lx: the file page there is beyond end of file\n", va);
+	return ret == 0;
 }
 
 /*
  * The same from a context that must not sleep (a uaccess fault, interrupts
- * off): only if mm->lock is free right now and a page comes without
- * waiting; otherwise the access fails with EFAULT.
+ * off): only if mm->lock is free right now, a page comes without waiting
+ * and a file page is already cached; otherwise the access fails with EFAULT.
  */
 bool mm_fault_atomic(struct mm *mm, uintptr_t va, bool write)
 {
-	struct vmr *v;
-	bool ok = false;
+	int ret;
 
-	if (!sem_trydown(&mm->lock))
+	if (va >= USER_STACK_TOP || !sem_trydown(&mm->lock))
 		return false;
-	v = vmr_lookup(&mm->vmrs, va);
-	if (v && v->type == VMR_ANON && (v->prot & PROT_READ) &&
-	    !(write && !(v->prot & PROT_WRITE)) && !pmap_lookup(mm->pml4, va, NULL, NULL))
-		ok = mm_map_zero(mm, v, ALIGN_DOWN(va, PGSIZE), MEM_ATOMIC) == 0;
+	ret = mm_fault_locked(mm, ALIGN_DOWN(va, PGSIZE), write, false, true);
 	sem_up(&mm->lock);
-	return ok;
+	return ret == 0;
 }
 
 /* Frees the lower-half page-table pages below table t at 'level' (3 = PDPT). */

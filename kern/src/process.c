@@ -3,15 +3,27 @@
  * process.c - creating, running and ending processes (process.h).
  *
  * proc_create() builds a CREATED process: a fresh address space (mm.h)
- * with the program loaded (proc_load.c), an FD table with #cons on 0, 1 and 2, a copy of the
- * creator's name space, and the kthread that will run it.  proc_run() hands
- * that kthread to a core; it enters user mode and stays there except for
- * traps and syscalls.  proc_exit() runs on that kthread: it releases the
- * FDs, the name space and the address space, marks the process DEAD and
- * ends the kthread.  proc_wait() sleeps until then.
+ * with the program loaded (proc_load.c), an FD table with #cons on 0, 1
+ * and 2, a copy of the creator's name space, and the kthread that will run
+ * it.  proc_run() queues that kthread on the process's core; it enters user
+ * mode (proc_sched.c) and stays there except for traps and syscalls.  A
+ * syscall that sleeps hands the user context to another kthread of the
+ * process (sysc_async.c); whichever kthread owns it is p->user_kt.
  *
- * The one place a state changes is proc_set_state(), which rejects an
- * illegal transition with a panic (a kernel bug).
+ * Ending: proc_exit() runs on the owner (exit, a fatal fault, or a kill
+ * noticed on the way back to user mode).  It aborts the process's sleeping
+ * syscalls and waits for their kthreads to finish, then releases the FDs,
+ * the address space and the name space, hands its children to the first
+ * process, marks the process DEAD and ends the kthread.  proc_kill() asks
+ * for that from outside; proc_wait() sleeps until DEAD.
+ *
+ * References: the creator holds one until proc_wait (or, for an orphan
+ * whose parent is gone, until it dies); a running process holds one until
+ * proc_exit; every detached syscall kthread holds one.
+ *
+ * Locks: proc_list_lock (the list, pids, ppid, orphan) -> p->lock.  The one
+ * place a state changes is proc_set_state(), which rejects an illegal
+ * transition with a panic (a kernel bug).
  */
 #include <arch/mmu.h>
 #include <arch/user.h>
@@ -21,6 +33,7 @@
 #include <errno.h>
 #include <kmalloc.h>
 #include <kstring.h>
+#include <kmsg.h>
 #include <kthread.h>
 #include <printk.h>
 #include <pmap.h>
@@ -28,6 +41,7 @@
 #include <ros/mmap.h>
 #include <ros/syscall.h>
 #include <smp.h>
+#include <syscall.h>
 #include <sysfile.h>
 
 static spinlock_t proc_list_lock = SPINLOCK_INITIALIZER("proc list");
@@ -45,20 +59,32 @@ struct proc *current_proc(void)
 	return kthread_current()->proc;
 }
 
-static void proc_set_state(struct proc *p, enum proc_state to)
+const char *proc_state_name(const struct proc *p)
+{
+	static const char *const names[] = {
+		[PROC_CREATED] = "CREATED", [PROC_RUNNING_S] = "RUNNING_S",
+		[PROC_WAITING] = "WAITING", [PROC_DYING] = "DYING", [PROC_DEAD] = "DEAD",
+	};
+	unsigned int s = READ_ONCE(p->state);
+
+	return s < ARRAY_SIZE(names) && names[s] ? names[s] : "?";
+}
+
+/* With p->lock held. */
+void proc_set_state_locked(struct proc *p, enum proc_state to)
 {
 	static const uint8_t legal[] = {
 		[PROC_CREATED] = 1u << PROC_RUNNING_S | 1u << PROC_DYING,
-		[PROC_RUNNING_S] = 1u << PROC_DYING,
+		[PROC_RUNNING_S] = 1u << PROC_WAITING | 1u << PROC_DYING,
+		[PROC_WAITING] = 1u << PROC_RUNNING_S | 1u << PROC_DYING,
 		[PROC_DYING] = 1u << PROC_DEAD,
 	};
-	uint64_t flags = spin_lock_irqsave(&p->lock);
 
 	if (p->state >= ARRAY_SIZE(legal) || !(legal[p->state] & (1u << to)))
 		panic("proc %d: illegal state change %d -> %d", p->pid, p->state, to);
-	p->state = to;
-	spin_unlock_irqrestore(&p->lock, flags);
+	WRITE_ONCE(p->state, to);
 }
+
 
 /* ------------------------------------------------------- the pieces */
 
@@ -85,6 +111,38 @@ static int proc_open_console(struct proc *p)
 	return 0;
 }
 
+/* argv as NUL-separated strings, for #proc/<pid>/args; NULL: no memory. */
+char *proc_pack_args(const char *const *argv, size_t *len)
+{
+	size_t n = 0;
+	char *buf;
+
+	for (size_t i = 0; argv && argv[i]; i++)
+		n += strlen(argv[i]) + 1;
+	buf = kmalloc(n ? n : 1, MEM_WAIT);
+	if (!buf)
+		return NULL;
+	*len = 0;
+	for (size_t i = 0; argv && argv[i]; i++) {
+		size_t l = strlen(argv[i]) + 1;
+
+		memcpy(buf + *len, argv[i], l);
+		*len += l;
+	}
+	return buf;
+}
+
+void proc_set_args(struct proc *p, char *args, size_t len)
+{
+	uint64_t flags = spin_lock_irqsave(&p->lock);
+	char *old = p->args;
+
+	p->args = args;
+	p->args_len = len;
+	spin_unlock_irqrestore(&p->lock, flags);
+	kfree(old);
+}
+
 static void proc_release(struct kref *ref)
 {
 	struct proc *p = container_of(ref, struct proc, ref);
@@ -93,6 +151,7 @@ static void proc_release(struct kref *ref)
 	list_del(&p->link);
 	spin_unlock_irqrestore(&proc_list_lock, flags);
 	atomic_dec(&proc_live);
+	kfree(p->args);
 	kfree(p);
 }
 
@@ -101,78 +160,188 @@ void proc_put(struct proc *p)
 	kref_put(&p->ref, proc_release);
 }
 
-static struct proc *proc_alloc(const char *path)
+static uint32_t proc_pick_core(int pid)
+{
+	/* Core 0 keeps the monitor and the boot kthread; spread the rest. */
+	if (num_cores == 1)
+		return 0;
+	return 1 + (uint32_t)pid % (num_cores - 1);
+}
+
+struct proc *proc_alloc(const char *name, int ppid)
 {
 	struct proc *p = kzmalloc(sizeof(*p), MEM_WAIT);
-	const char *base = path;
 	uint64_t flags;
 
 	if (!p)
 		return NULL;
-	for (const char *s = path; *s; s++)
-		if (*s == '/' && s[1])
-			base = s + 1;
-	strlcpy(p->name, base, sizeof(p->name));
+	strlcpy(p->name, name, sizeof(p->name));
 	spinlock_init(&p->lock, "proc");
 	kref_init(&p->ref);
 	sem_init(&p->exited, 0);
 	fd_table_init(&p->fdt);
+	list_init(&p->syscs);
+	rendez_init(&p->drain_rv);
+	rendez_init(&p->wait_rv);
+	user_ext_init(&p->uext);
 	p->state = PROC_CREATED;
-	p->ppid = current_proc() ? current_proc()->pid : 0;
+	p->ppid = ppid;
 	flags = spin_lock_irqsave(&proc_list_lock);
 	p->pid = proc_next_pid++;
 	list_add_tail(&p->link, &proc_list);
 	spin_unlock_irqrestore(&proc_list_lock, flags);
+	p->core = proc_pick_core(p->pid);
 	atomic_inc(&proc_live);
 	return p;
 }
 
-/* Undoes a half-made process (creation failed).  The kthread is the last
- * thing made, so a failed creation never has one. */
-static void proc_abandon(struct proc *p)
+/* ------------------------------------------------------------ kthreads */
+
+struct kthread *proc_kthread_make(struct proc *p, void (*fn)(void *))
 {
-	fd_table_destroy(&p->fdt);
-	if (p->pgrp)
-		pgrp_close(p->pgrp);
-	if (p->mm)
-		mm_put(p->mm);
-	proc_put(p);
+	struct kthread *kt = kthread_create(fn, p, p->name);
+
+	if (!kt)
+		return NULL;
+	mm_get(p->mm);
+	kt->mm = p->mm;
+	kt->cr3 = PADDR(p->mm->pml4);
+	kt->fdt = &p->fdt;
+	kt->pgrp = p->pgrp;
+	kt->proc = p;
+	return kt;
 }
 
-static void proc_main(void *arg);
-
-static int proc_make_kthread(struct proc *p)
+/* Frees a process kthread that never ran. */
+static void proc_kthread_discard(struct kthread *kt)
 {
-	p->kt = kthread_create(proc_main, p, p->name);
-	if (!p->kt)
-		return -ENOMEM;
-	kthread_get(p->kt);             /* proc_wait joins it */
-	p->kt->cr3 = PADDR(p->mm->pml4);
-	p->kt->fdt = &p->fdt;
-	p->kt->pgrp = p->pgrp;
-	p->kt->proc = p;
+	mm_put(kt->mm);
+	kt->mm = NULL;
+	kthread_discard(kt);
+}
+
+struct mm *proc_kthread_swap_mm(struct mm *mm)
+{
+	struct kthread *kt = kthread_current();
+	uint64_t flags = irq_save();
+	struct mm *old = kt->mm;
+
+	kt->mm = mm;
+	kt->cr3 = mm ? PADDR(mm->pml4) : 0;
+	write_cr3(mm ? kt->cr3 : PADDR(kern_pml4));
+	irq_restore(flags);
+	return old;
+}
+
+void proc_kthread_release(struct kthread *kt)
+{
+	struct mm *mm;
+
+	assert(kt == kthread_current());
+	mm = proc_kthread_swap_mm(NULL);
+	kt->uext = NULL;
+	kt->fdt = NULL;
+	kt->pgrp = NULL;
+	kt->proc = NULL;
+	if (mm)
+		mm_put(mm);
+}
+
+int proc_switch_to(struct proc *target, struct mm **prev)
+{
+	uint64_t flags = spin_lock_irqsave(&target->lock);
+	struct mm *mm = target->mm;
+
+	if (mm)
+		mm_get(mm);
+	spin_unlock_irqrestore(&target->lock, flags);
+	if (!mm)
+		return -ESRCH;
+	*prev = proc_kthread_swap_mm(mm);
 	return 0;
+}
+
+void proc_switch_back(struct mm *prev)
+{
+	mm_put(proc_kthread_swap_mm(prev));
+}
+
+/* Drops everything a process holds but its struct; the owner kthread, if
+ * any, has already let go of the address space. */
+static void proc_free_resources(struct proc *p)
+{
+	uint64_t flags;
+	struct mm *mm;
+	struct pgrp *pg;
+
+	fd_table_destroy(&p->fdt);
+	if (p->spare_kt)
+		proc_kthread_discard(p->spare_kt);
+	p->spare_kt = NULL;
+	flags = spin_lock_irqsave(&p->lock);
+	mm = p->mm;
+	pg = p->pgrp;
+	p->mm = NULL;
+	p->pgrp = NULL;
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (mm)
+		mm_put(mm);
+	if (pg)
+		pgrp_close(pg);
+	if (p->procinfo)
+		procinfo_free(p->procinfo);
+	p->procinfo = NULL;
+}
+
+/* procinfo for p, mapped with the global page and procdata into mm. */
+int proc_map_shared(struct proc *p, struct mm *mm)
+{
+	if (!p->procinfo && !(p->procinfo = procinfo_alloc()))
+		return -ENOMEM;
+	procinfo_fill(p->procinfo, p->pid, p->ppid, p->program_end);
+	return mm_map_shared(mm, p->procinfo);
+}
+
+/* ------------------------------------------------------------ creating */
+
+void proc_abandon(struct proc *p)
+{
+	if (p->user_kt)
+		proc_kthread_discard(p->user_kt);
+	p->user_kt = NULL;
+	proc_free_resources(p);
+	proc_put(p);
 }
 
 int proc_create(const char *path, const char *const *argv, const char *const *envp,
                 struct proc **out)
 {
-	struct proc *p = proc_alloc(path);
+	const char *base = path;
 	struct proc_image img = { 0 };
+	struct proc *p;
 	int ret;
 
+	for (const char *s = path; *s; s++)
+		if (*s == '/' && s[1])
+			base = s + 1;
+	p = proc_alloc(base, current_proc() ? current_proc()->pid : 0);
 	if (!p)
 		return -ENOMEM;
 	p->mm = mm_create();
 	ret = p->mm ? proc_load(p->mm, path, argv, envp, &img) : -ENOMEM;
 	p->entry = img.entry;
 	p->user_sp = img.sp;
+	p->program_end = img.program_end;
+	if (!ret)
+		ret = proc_map_shared(p, p->mm);
+	if (!ret && !(p->args = proc_pack_args(argv, &p->args_len)))
+		ret = -ENOMEM;
 	if (!ret)
 		ret = proc_open_console(p);
 	if (!ret && !(p->pgrp = pgrp_dup(current_pgrp())))
 		ret = -ENOMEM;
-	if (!ret)
-		ret = proc_make_kthread(p);
+	if (!ret && !(p->user_kt = proc_kthread_make(p, proc_main)))
+		ret = -ENOMEM;
 	if (ret) {
 		proc_abandon(p);
 		return ret;
@@ -181,54 +350,187 @@ int proc_create(const char *path, const char *const *argv, const char *const *en
 	return 0;
 }
 
-/* --------------------------------------------------------- running */
-
-static uint32_t proc_pick_core(struct proc *p)
+int proc_run(struct proc *p)
 {
-	/* Core 0 keeps the monitor and the boot kthread; spread the rest. */
-	if (num_cores == 1)
-		return 0;
-	return 1 + (uint32_t)p->pid % (num_cores - 1);
+	uint64_t flags = spin_lock_irqsave(&p->lock);
+
+	if (p->state != PROC_CREATED) {
+		spin_unlock_irqrestore(&p->lock, flags);
+		return -EINVAL;
+	}
+	proc_set_state_locked(p, PROC_RUNNING_S);
+	kref_get(&p->ref);              /* running: dropped in proc_exit */
+	p->user_kt->uext = &p->uext;
+	spin_unlock_irqrestore(&p->lock, flags);
+	kthread_run_on(p->user_kt, p->core);
+	return 0;
 }
 
-void proc_run(struct proc *p)
-{
-	proc_set_state(p, PROC_RUNNING_S);
-	kref_get(&p->ref);              /* the kthread's, dropped in proc_exit */
-	kthread_run_on(p->kt, proc_pick_core(p));
-}
-
-/* The process's kthread: enter user mode at the ELF entry point. */
-static void proc_main(void *arg)
+/* The first kthread of a process: enter user mode at the ELF entry point. */
+void proc_main(void *arg)
 {
 	struct proc *p = arg;
 	struct hw_trapframe tf;
 
 	user_ctx_init(&tf, p->entry, p->user_sp);
-	user_ctx_pop(&tf);
+	proc_enter_user(&tf);
+}
+
+/* A spare that took over the user context (sysc_async.c, fork). */
+void proc_resume_main(void *arg)
+{
+	struct proc *p = arg;
+	struct hw_trapframe tf = p->resume_tf;
+
+	proc_enter_user(&tf);
+}
+
+/* ------------------------------------------------------------- ending */
+
+/* Takes the calling kthread's own handler (proc_exit from a syscall) off
+ * p->syscs: nothing may find it once this kthread is gone. */
+static void proc_forget_own_syscall(struct proc *p)
+{
+	struct kthread *kt = kthread_current();
+	struct syscall_ctx *c, *tmp;
+	uint64_t flags;
+
+	if (kt->abort_key)
+		rendez_abort_unregister();
+	flags = spin_lock_irqsave(&p->lock);
+	list_for_each_entry_safe(c, tmp, &p->syscs, link)
+		if (c->kt == kt)
+			list_del(&c->link);
+	spin_unlock_irqrestore(&p->lock, flags);
+}
+
+static bool proc_drained(void *arg)
+{
+	struct proc *p = arg;
+
+	return atomic_read(&p->nr_detached) == 0;
+}
+
+void proc_drain_syscalls(struct proc *p)
+{
+	sysc_abort(p, 0, -1);
+	rendez_sleep(&p->drain_rv, proc_drained, p);
+}
+
+/*
+ * p's children go to the first process (pid 1), which can wait for them;
+ * if p is that process or it is gone, they become orphans that reap
+ * themselves.  Returns a dead child whose creator reference we must drop
+ * (one at a time, outside the lock), or NULL when done.
+ */
+static struct proc *proc_reparent_one(struct proc *p, bool *init_alive)
+{
+	uint64_t flags = spin_lock_irqsave(&proc_list_lock);
+	struct proc *c, *zombie = NULL;
+
+	*init_alive = false;
+	list_for_each_entry(c, &proc_list, link)
+		if (c->pid == 1 && p->pid != 1 && READ_ONCE(c->state) < PROC_DYING)
+			*init_alive = true;
+	list_for_each_entry(c, &proc_list, link) {
+		if (c->ppid != p->pid || c->orphan)
+			continue;
+		if (*init_alive) {
+			c->ppid = 1;
+		} else if (READ_ONCE(c->state) == PROC_DEAD) {
+			c->orphan = true;
+			zombie = c;
+			break;
+		} else {
+			c->orphan = true;
+		}
+	}
+	spin_unlock_irqrestore(&proc_list_lock, flags);
+	return zombie;
+}
+
+static void proc_reparent_children(struct proc *p)
+{
+	struct proc *zombie;
+	bool init_alive;
+
+	while ((zombie = proc_reparent_one(p, &init_alive)))
+		proc_put(zombie);               /* its creator's reference */
+}
+
+/*
+ * DEAD, under proc_list_lock so the parent's reparenting sees one truth.
+ * kt (the exiting owner, or NULL) is kept for proc_wait to join, so a
+ * waiter finds even its stack freed; an orphan has no waiter.
+ */
+static void proc_mark_dead(struct proc *p, int status, struct kthread *kt)
+{
+	uint64_t flags = spin_lock_irqsave(&proc_list_lock);
+	bool orphan = p->orphan;
+	uint64_t pflags = spin_lock_irqsave(&p->lock);
+
+	if (kt && !orphan) {
+		kthread_get(kt);
+		p->exit_kt = kt;
+	}
+	p->exit_status = status;
+	proc_set_state_locked(p, PROC_DEAD);
+	spin_unlock_irqrestore(&p->lock, pflags);
+	spin_unlock_irqrestore(&proc_list_lock, flags);
+	sem_up(&p->exited);
+	if (orphan)
+		proc_put(p);                    /* nobody will wait: the creator's */
 }
 
 void proc_exit(struct proc *p, int status)
 {
 	struct kthread *kt = kthread_current();
+	uint64_t flags;
 
-	assert(kt->proc == p);
-	proc_set_state(p, PROC_DYING);
-	fd_table_destroy(&p->fdt);
-	/* Leave the process's page tables before freeing them. */
-	kt->cr3 = 0;
-	kt->fdt = NULL;
-	kt->pgrp = NULL;
-	write_cr3(PADDR(kern_pml4));
-	mm_put(p->mm);
-	p->mm = NULL;
-	pgrp_close(p->pgrp);
-	p->pgrp = NULL;
-	p->exit_status = status;
-	proc_set_state(p, PROC_DEAD);
-	sem_up(&p->exited);
-	proc_put(p);
+	assert(kt->proc == p && p->user_kt == kt);
+	kt->block_hook = NULL;          /* sleeping below must not hand off */
+	flags = spin_lock_irqsave(&p->lock);
+	proc_set_state_locked(p, PROC_DYING);
+	p->killed = true;               /* new syscalls fail, kills see ESRCH */
+	spin_unlock_irqrestore(&p->lock, flags);
+	proc_forget_own_syscall(p);
+	proc_drain_syscalls(p);
+	proc_kthread_release(kt);
+	proc_free_resources(p);
+	proc_reparent_children(p);
+	proc_mark_dead(p, status, kt);
+	proc_put(p);                    /* the running reference */
 	kthread_exit();
+}
+
+int proc_kill(struct proc *p, int status)
+{
+	uint64_t flags = spin_lock_irqsave(&p->lock);
+	enum proc_state st = p->state;
+
+	if (st >= PROC_DYING || p->killed) {
+		spin_unlock_irqrestore(&p->lock, flags);
+		return -ESRCH;
+	}
+	p->killed = true;
+	p->kill_status = status;
+	if (st == PROC_CREATED)
+		proc_set_state_locked(p, PROC_DYING);
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (st == PROC_CREATED) {
+		/* Never ran: nothing of it executes anywhere; undo it here. */
+		proc_kthread_discard(p->user_kt);
+		p->user_kt = NULL;
+		proc_free_resources(p);
+		proc_reparent_children(p);
+		proc_mark_dead(p, status, NULL);
+		return 0;
+	}
+	sysc_abort(p, 0, -1);
+	proc_wakeup(p);
+	if (p->core != core_id())
+		kmsg_kick_core(p->core);        /* leave user mode, see the kill */
+	return 0;
 }
 
 int proc_wait(struct proc *p)
@@ -237,7 +539,9 @@ int proc_wait(struct proc *p)
 
 	sem_down(&p->exited);
 	status = p->exit_status;
-	kthread_join(p->kt);
+	if (p->exit_kt)
+		kthread_join(p->exit_kt);       /* its stack is freed too */
+	p->exit_kt = NULL;
 	proc_put(p);
 	return status;
 }
@@ -272,12 +576,13 @@ void user_exception(struct hw_trapframe *tf)
 	proc_exit(p, WSTATUS_KILLED);
 }
 
-/* From uaccess with interrupts off: only a lock-free, non-sleeping try. */
+/* From uaccess with interrupts off: only a lock-free, non-sleeping try, in
+ * whichever address space this kthread has loaded. */
 bool user_demand_fault(struct hw_trapframe *tf, uintptr_t addr)
 {
-	struct proc *p = current_proc();
+	struct mm *mm = kthread_current()->mm;  /* the one loaded (proc_switch_to) */
 
-	return p && mm_fault_atomic(p->mm, addr, tf->err & 2);
+	return mm && mm_fault_atomic(mm, addr, tf->err & 2);
 }
 
 /* ------------------------------------------------------------ lookup */
@@ -298,14 +603,32 @@ struct proc *proc_lookup(int pid)
 	return found;
 }
 
-/* A child of 'parent' that is DEAD, or any child when 'any' is set. */
+struct proc *proc_next(int after)
+{
+	uint64_t flags = spin_lock_irqsave(&proc_list_lock);
+	struct proc *p, *best;
+
+	do {
+		best = NULL;
+		list_for_each_entry(p, &proc_list, link)
+			if (p->pid > after && (!best || p->pid < best->pid))
+				best = p;
+		if (best)
+			after = best->pid;      /* if it is being freed, look further */
+	} while (best && !kref_get_not_zero(&best->ref));
+	spin_unlock_irqrestore(&proc_list_lock, flags);
+	return best;
+}
+
+/* A child of 'parent' that is DEAD, or any child when !dead_only. */
 struct proc *proc_find_child(int parent, bool dead_only)
 {
 	uint64_t flags = spin_lock_irqsave(&proc_list_lock);
 	struct proc *p, *found = NULL;
 
 	list_for_each_entry(p, &proc_list, link) {
-		if (p->ppid != parent || (dead_only && READ_ONCE(p->state) != PROC_DEAD))
+		if (p->ppid != parent || p->orphan ||
+		    (dead_only && READ_ONCE(p->state) != PROC_DEAD))
 			continue;
 		if (kref_get_not_zero(&p->ref)) {
 			found = p;

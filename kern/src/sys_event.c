@@ -1,26 +1,114 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sys_event.c - syscall handlers of the "event" group.  Event delivery
- * (UCQ, bitmap and CEQ mailboxes, notify, FD taps) is the next part of the
- * process work; until it exists these answer ENOSYS with a message, never a
- * silent success.
+ * sys_event.c - syscall handlers of the "event" group, over event.c.
+ *
+ *   send_event(ev_q, msg, vcoreid)           msg to the caller's own ev_q
+ *   self_notify(vcoreid, ev_type, msg, priv) msg into a VCPD mailbox, notify
+ *   notify(pid, ev_type, msg)                a kernel event (kernel_evts[])
+ *                                            for any live process
+ *
+ * Each copies the message in (msg 0: a zeroed message, except for
+ * send_event, which needs one), checks what it can name a specific error
+ * for (ev_type range, vcoreid, the queue's flags), then delivers.  notify is
+ * one-sided: the target decides through kernel_evts[] whether it wants the
+ * type, so a message it does not want is dropped and notify still succeeds.
+ * tap_fds waits for FD taps (ENOSYS).
  */
 #include <errno.h>
+#include <event.h>
+#include <process.h>
+#include <ros/procinfo.h>
 #include <syscall.h>
+#include <uaccess.h>
 
-int64_t sys_notify(struct syscall_ctx *ctx)
+/* The message at umsg (0: zeroed) with ev_type set; false after sysc_fail. */
+static bool sys_ev_copy_msg(struct syscall_ctx *ctx, uint64_t umsg, uint64_t ev_type,
+                            struct event_msg *msg, const char *what)
 {
-	return sysc_fail(ctx, ENOSYS, "notify: event delivery is not implemented yet");
+	if (ev_type >= EV_NR_TYPES) {
+		sysc_fail(ctx, EINVAL, "%s: event type %lu is not below %u", what, ev_type,
+		          EV_NR_TYPES);
+		return false;
+	}
+	*msg = (struct event_msg){ 0 };
+	if (umsg && copy_from_user(msg, (const void __user *)umsg, sizeof(*msg))) {
+		sysc_fail(ctx, EFAULT, "%s: cannot read the message at %#lx", what, umsg);
+		return false;
+	}
+	msg->ev_type = (uint16_t)ev_type;
+	return true;
 }
 
-int64_t sys_self_notify(struct syscall_ctx *ctx)
+/* The errstr for a failed delivery. */
+static int64_t sys_ev_fail(struct syscall_ctx *ctx, int err, const char *what, uint64_t where)
 {
-	return sysc_fail(ctx, ENOSYS, "self_notify: event delivery is not implemented yet");
+	switch (err) {
+	case -EFAULT:
+		return sysc_fail(ctx, EFAULT, "%s: the queue or mailbox at %#lx (or memory it "
+		                 "names) is not readable and writable", what, where);
+	case -EINVAL:
+		return sysc_fail(ctx, EINVAL, "%s: mailbox refused: unknown type, UCQ not "
+		                 "initialised, bad CEQ geometry or ev_type past nr_events", what);
+	case -ENOSPC:
+		return sysc_fail(ctx, ENOSPC, "%s: mailbox full (UCQ page bound reached): "
+		                 "message dropped and counted in nr_dropped", what);
+	default:
+		return sysc_fail(ctx, -err, "%s: delivery failed (error %d)", what, -err);
+	}
 }
 
 int64_t sys_send_event(struct syscall_ctx *ctx)
 {
-	return sysc_fail(ctx, ENOSYS, "send_event: event delivery is not implemented yet");
+	uint64_t uevq = ctx->sc.arg0, umsg = ctx->sc.arg1, vcoreid = ctx->sc.arg2;
+	struct event_msg msg;
+	uint32_t flags;
+	int ret;
+
+	if (!umsg || copy_from_user(&msg, (const void __user *)umsg, sizeof(msg)))
+		return sysc_fail(ctx, EFAULT, "send_event: cannot read the message at %#lx", umsg);
+	if (vcoreid >= ROS_MAX_VCORES)
+		return sysc_fail(ctx, EINVAL, "send_event: vcore %lu is not below %u", vcoreid,
+		                 ROS_MAX_VCORES);
+	if ((uevq & 7) || get_user_u32(&flags, (const void __user *)(uevq +
+	    __builtin_offsetof(struct event_queue, ev_flags))))
+		return sysc_fail(ctx, EFAULT, "send_event: cannot read an event queue at %#lx "
+		                 "(8-byte aligned, mapped)", uevq);
+	if (flags & ~EVENT_ALL_FLAGS)
+		return sysc_fail(ctx, EINVAL, "send_event: unknown ev_flags bits %#x",
+		                 flags & ~EVENT_ALL_FLAGS);
+	ret = send_event(ctx->p, uevq, &msg, (uint32_t)vcoreid);
+	return ret ? sys_ev_fail(ctx, ret, "send_event", uevq) : 0;
+}
+
+int64_t sys_self_notify(struct syscall_ctx *ctx)
+{
+	uint64_t vcoreid = ctx->sc.arg0;
+	struct event_msg msg;
+	int ret;
+
+	if (vcoreid >= ROS_MAX_VCORES)
+		return sysc_fail(ctx, EINVAL, "self_notify: vcore %lu is not below %u", vcoreid,
+		                 ROS_MAX_VCORES);
+	if (!sys_ev_copy_msg(ctx, ctx->sc.arg2, ctx->sc.arg1, &msg, "self_notify"))
+		return -1;
+	ret = send_vcpd_event(ctx->p, &msg, (uint32_t)vcoreid, ctx->sc.arg3 != 0);
+	return ret ? sys_ev_fail(ctx, ret, "self_notify (VCPD mailbox)", UDATA) : 0;
+}
+
+int64_t sys_notify(struct syscall_ctx *ctx)
+{
+	int64_t pid = (int64_t)ctx->sc.arg0;
+	struct event_msg msg;
+	struct proc *target;
+
+	if (!sys_ev_copy_msg(ctx, ctx->sc.arg2, ctx->sc.arg1, &msg, "notify"))
+		return -1;
+	target = pid > 0 && pid <= INT32_MAX ? proc_lookup((int)pid) : NULL;
+	if (!target)
+		return sysc_fail(ctx, ESRCH, "notify: no process with pid %ld", pid);
+	send_kernel_event(target, &msg, 0);
+	proc_put(target);
+	return 0;
 }
 
 int64_t sys_tap_fds(struct syscall_ctx *ctx)

@@ -1,16 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sys_mm.c - syscall handlers of the "mem" group: anonymous mmap, munmap,
- * mprotect and populate_va over the process's VMR set (proc_mm.c).  File
- * mappings (a chan and the page cache) come next: mmap of an fd answers
- * ENOSYS until then.
+ * sys_mm.c - syscall handlers of the "mem" group: mmap (anonymous and of a
+ * file through mm_file.c and the page cache), munmap, mprotect and
+ * populate_va over the process's VMR set (proc_mm.c).
+ *
+ * No mapping, unmapping or protection change may touch the kernel-shared
+ * pages [USHARED_BASE, USHARED_END) (EPERM, whatever is mapped there yet)
+ * or reach USER_STACK_TOP (EINVAL).  A file mapping needs an fd open for
+ * reading (EACCES), one open for writing too for a shared writable mapping
+ * (EACCES, also for mprotect adding PROT_WRITE later), a regular file of a
+ * device that can be mapped (ENODEV) and a page-aligned offset (EINVAL).
  */
 #include <arch/mmu.h>
 #include <errno.h>
+#include <fdtable.h>
 #include <mem_flags.h>
+#include <page.h>
 #include <pmap.h>
 #include <process.h>
 #include <ros/mmap.h>
+#include <sysfile.h>
 #include <syscall.h>
 
 #define MMAP_HINT_DEFAULT 0x0000100000000000UL  /* where anonymous memory goes */
@@ -21,42 +30,134 @@ static bool sysc_range_ok(uint64_t addr, uint64_t len)
 	       addr + len > addr && addr + len <= USER_STACK_TOP && addr >= PGSIZE;
 }
 
+/* Populating len bytes now must leave half of the free memory free (a
+ * MEM_WAIT allocation that cannot be satisfied would wait forever). */
+static bool sysc_populate_fits(uint64_t len)
+{
+	return len / PGSIZE <= nr_free_pages() / 2;
+}
+
+static bool sysc_range_shared(uint64_t addr, uint64_t len)
+{
+	return addr < USHARED_END && addr + len > USHARED_BASE;
+}
+
+/* The mmap arguments, checked. */
+struct mmap_req {
+	uint64_t addr, len, off;
+	uint32_t prot;
+	int flags, fd;
+	struct chan *c;                 /* file mappings: a reference */
+};
+
+static int64_t mmap_check_args(struct syscall_ctx *ctx, struct mmap_req *r)
+{
+	if (r->prot & ~PROT_ALL)
+		return sysc_fail(ctx, EINVAL, "mmap: unknown prot bits %#x", r->prot);
+	if (r->flags & ~MAP_ALL_FLAGS)
+		return sysc_fail(ctx, EINVAL, "mmap: unknown flags %#x", r->flags);
+	if ((r->flags & MAP_SHARED) == (r->flags & MAP_PRIVATE) >> 1 ||
+	    ctx->sc.arg1 == 0 || ctx->sc.arg1 > USER_LIMIT)
+		return sysc_fail(ctx, EINVAL, "mmap: need one of MAP_PRIVATE and MAP_SHARED and "
+		                 "a length in 1..%#lx", USER_LIMIT);
+	if ((r->flags & MAP_FIXED) && !sysc_range_ok(r->addr, r->len))
+		return sysc_fail(ctx, EINVAL, "mmap: MAP_FIXED range %#lx + %#lx is not page "
+		                 "aligned inside [%#lx, %#lx)", r->addr, r->len, (uint64_t)PGSIZE,
+		                 USER_STACK_TOP);
+	if ((r->flags & MAP_FIXED) && sysc_range_shared(r->addr, r->len))
+		return sysc_fail(ctx, EPERM, "mmap: %#lx + %#lx overlaps the kernel-shared pages "
+		                 "[%#lx, %#lx)", r->addr, r->len, USHARED_BASE, USHARED_END);
+	if (!(r->flags & MAP_ANONYMOUS) &&
+	    (!IS_ALIGNED(r->off, PGSIZE) || (int64_t)r->off < 0 ||
+	     r->off > (uint64_t)INT64_MAX - r->len))
+		return sysc_fail(ctx, EINVAL, "mmap: file offset %#lx is not page aligned or "
+		                 "too large", r->off);
+	return 0;
+}
+
+/* Takes the fd's chan into r->c and checks that it can be mapped so. */
+static int64_t mmap_get_file(struct syscall_ctx *ctx, struct mmap_req *r)
+{
+	struct chan *c = fd_get_chan(current_fdt(), r->fd);
+
+	if (!c)
+		return sysc_fail(ctx, EBADF, "mmap: fd %d is not open", r->fd);
+	r->c = c;
+	if (!mm_file_mappable(c))
+		return sysc_fail(ctx, ENODEV, "mmap: fd %d (%s, #%s) cannot be mapped: only regular "
+		                 "files of #tmpfs and #kfs can", r->fd, c->name ? c->name->s : "?",
+		                 devtab_of(c)->name);
+	if (!(c->mode & O_READ))
+		return sysc_fail(ctx, EACCES, "mmap: fd %d is not open for reading", r->fd);
+	if ((r->flags & MAP_SHARED) && (r->prot & PROT_WRITE) && !(c->mode & O_WRITE))
+		return sysc_fail(ctx, EACCES, "mmap: a shared writable mapping needs fd %d open "
+		                 "for writing", r->fd);
+	return 0;
+}
+
+/* Where the mapping goes without MAP_FIXED; 0 or -errno. */
+static int mmap_place(struct mm *mm, struct mmap_req *r, uintptr_t *at)
+{
+	uint64_t hint = r->addr && sysc_range_ok(r->addr, r->len) &&
+	                !sysc_range_shared(r->addr, r->len) ? r->addr + r->len : MMAP_HINT_DEFAULT;
+	int ret = vmr_find_gap(&mm->vmrs, r->len, hint, at);
+
+	if (!ret && sysc_range_shared(*at, r->len))
+		ret = -ENOMEM;
+	return ret;
+}
+
+static int mmap_do(struct mm *mm, struct mmap_req *r, uintptr_t at)
+{
+	bool fixed = r->flags & MAP_FIXED, shared = r->flags & MAP_SHARED;
+	struct vmr_attr attr = { .prot = r->prot, .type = VMR_ANON, .ops = &mm_anon_ops,
+	                         .flags = (shared ? VMR_F_SHARED : 0) |
+	                                  ((r->flags & MAP_LOCKED) ? VMR_F_LOCKED : 0) };
+
+	if (r->c)
+		return mm_file_map(mm, r->c, at, r->len, r->prot, attr.flags, fixed, r->off);
+	if (fixed)
+		return vmr_replace(&mm->vmrs, at, r->len, &attr, MEM_WAIT, NULL);
+	return vmr_insert(&mm->vmrs, at, r->len, &attr, MEM_WAIT, NULL);
+}
+
 int64_t sys_mmap(struct syscall_ctx *ctx)
 {
-	uint64_t addr = ctx->sc.arg0, len = ALIGN_UP(ctx->sc.arg1, PGSIZE);
-	int prot = (int)ctx->sc.arg2, flags = (int)ctx->sc.arg3;
-	struct vmr_attr attr = { .prot = (uint32_t)prot, .type = VMR_ANON,
-	                         .ops = &mm_anon_ops };
-	struct proc *p = ctx->p;
-	uintptr_t at = addr;
-	struct vmr *v;
+	struct mmap_req r = { .addr = ctx->sc.arg0, .len = ALIGN_UP(ctx->sc.arg1, PGSIZE),
+	                      .prot = (uint32_t)ctx->sc.arg2, .flags = (int)ctx->sc.arg3,
+	                      .fd = (int)ctx->sc.arg4, .off = ctx->sc.arg5 };
+	struct mm *mm = ctx->p->mm;
+	uintptr_t at = r.addr;
 	int ret;
 
-	if (prot & ~PROT_ALL)
-		return sysc_fail(ctx, EINVAL, "mmap: unknown prot bits %#x", prot);
-	if (flags & ~MAP_ALL_FLAGS)
-		return sysc_fail(ctx, EINVAL, "mmap: unknown flags %#x", flags);
-	if (!(flags & MAP_ANONYMOUS))
-		return sysc_fail(ctx, ENOSYS, "mmap: file mappings are not implemented yet");
-	if (!(flags & (MAP_PRIVATE | MAP_SHARED)) || ctx->sc.arg1 == 0 || ctx->sc.arg1 > USER_LIMIT)
-		return sysc_fail(ctx, EINVAL, "mmap: need MAP_PRIVATE or MAP_SHARED and a "
-		                 "length in 1..%#lx", USER_LIMIT);
-	mm_lock(p->mm);
-	if (flags & MAP_FIXED) {
-		ret = sysc_range_ok(addr, len) ?
-		      vmr_replace(&p->mm->vmrs, addr, len, &attr, MEM_WAIT, &v) : -EINVAL;
-	} else {
-		ret = vmr_find_gap(&p->mm->vmrs, len, addr && sysc_range_ok(addr, len) ? addr + len :
-		                   MMAP_HINT_DEFAULT, &at);
-		if (!ret)
-			ret = vmr_insert(&p->mm->vmrs, at, len, &attr, MEM_WAIT, &v);
+	if (mmap_check_args(ctx, &r) || (!(r.flags & MAP_ANONYMOUS) && mmap_get_file(ctx, &r))) {
+		cclose(r.c);
+		return -1;
 	}
-	if (!ret && (flags & MAP_POPULATE))
-		ret = mm_populate(p->mm, at, len, MEM_WAIT);
-	mm_unlock(p->mm);
+	if ((r.flags & (MAP_POPULATE | MAP_LOCKED)) && !sysc_populate_fits(r.len)) {
+		cclose(r.c);
+		return sysc_fail(ctx, ENOMEM, "mmap: populating %#lx bytes needs more than half "
+		                 "of the %lu free pages", r.len, nr_free_pages());
+	}
+	mm_lock(mm);
+	ret = (r.flags & MAP_FIXED) ? 0 : mmap_place(mm, &r, &at);
+	if (!ret)
+		ret = mmap_do(mm, &r, at);
+	if (!ret && (r.flags & (MAP_POPULATE | MAP_LOCKED))) {
+		ret = mm_populate(mm, at, r.len, MEM_ATOMIC);
+		if (ret == -ENXIO)
+			ret = 0;        /* pages past the end of the file stay unbacked */
+	}
+	mm_unlock(mm);
+	cclose(r.c);
+	if (ret == -EPERM)
+		return sysc_fail(ctx, EPERM, "mmap: %#lx + %#lx overlaps a kernel-owned region",
+		                 at, r.len);
 	if (ret)
 		return sysc_fail(ctx, -ret, "mmap: cannot map %#lx bytes at %#lx (error %d)",
-		                 len, addr, -ret);
+		                 r.len, at, -ret);
+	if (r.flags & MAP_FIXED)
+		tlb_shootdown(at, r.len);
 	return (int64_t)at;
 }
 
@@ -67,6 +168,9 @@ int64_t sys_munmap(struct syscall_ctx *ctx)
 
 	if (!sysc_range_ok(addr, len))
 		return sysc_fail(ctx, EINVAL, "munmap: bad range %#lx + %#lx", addr, ctx->sc.arg1);
+	if (sysc_range_shared(addr, len))
+		return sysc_fail(ctx, EPERM, "munmap: %#lx + %#lx overlaps the kernel-shared pages",
+		                 addr, len);
 	mm_lock(ctx->p->mm);
 	ret = vmr_remove(&ctx->p->mm->vmrs, addr, len, MEM_WAIT);
 	mm_unlock(ctx->p->mm);
@@ -74,6 +178,21 @@ int64_t sys_munmap(struct syscall_ctx *ctx)
 		return sysc_fail(ctx, -ret, "munmap: %#lx + %#lx: error %d", addr, len, -ret);
 	tlb_shootdown(addr, len);
 	return 0;
+}
+
+/* No shared file region in [addr, addr + len) may become writable unless
+ * its chan can write.  mm's lock held. */
+static bool mprotect_file_ok(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot)
+{
+	struct vmr *v;
+
+	if (!(prot & PROT_WRITE))
+		return true;
+	for (v = vmr_lookup_from(&mm->vmrs, addr); v && v->start < addr + len; v = vmr_next(v))
+		if (v->type == VMR_FILE && (v->flags & VMR_F_SHARED) &&
+		    !(((struct chan *)v->backing)->mode & O_WRITE))
+			return false;
+	return true;
 }
 
 int64_t sys_mprotect(struct syscall_ctx *ctx)
@@ -86,9 +205,17 @@ int64_t sys_mprotect(struct syscall_ctx *ctx)
 	if (!sysc_range_ok(addr, len))
 		return sysc_fail(ctx, EINVAL, "mprotect: bad range %#lx + %#lx", addr,
 		                 ctx->sc.arg1);
+	if (sysc_range_shared(addr, len))
+		return sysc_fail(ctx, EPERM, "mprotect: %#lx + %#lx overlaps the kernel-shared "
+		                 "pages", addr, len);
 	mm_lock(ctx->p->mm);
-	ret = vmr_protect(&ctx->p->mm->vmrs, addr, len, (uint32_t)prot, MEM_WAIT);
+	ret = mprotect_file_ok(ctx->p->mm, addr, len, (uint32_t)prot) ? 0 : -EACCES;
+	if (!ret)
+		ret = vmr_protect(&ctx->p->mm->vmrs, addr, len, (uint32_t)prot, MEM_WAIT);
 	mm_unlock(ctx->p->mm);
+	if (ret == -EACCES)
+		return sysc_fail(ctx, EACCES, "mprotect: %#lx + %#lx includes a shared mapping of "
+		                 "a file not open for writing", addr, len);
 	if (ret)
 		return sysc_fail(ctx, ret == -ENOMEM ? ENOMEM : -ret,
 		                 "mprotect: %#lx + %#lx is not all mapped (error %d)",
@@ -104,8 +231,14 @@ int64_t sys_populate_va(struct syscall_ctx *ctx)
 
 	if (nr > USER_LIMIT / PGSIZE || !sysc_range_ok(addr, nr * PGSIZE))
 		return sysc_fail(ctx, EINVAL, "populate_va: bad range %#lx, %lu pages", addr, nr);
+	if (sysc_range_shared(addr, nr * PGSIZE))
+		return sysc_fail(ctx, EPERM, "populate_va: %#lx, %lu pages overlaps the "
+		                 "kernel-shared pages", addr, nr);
+	if (!sysc_populate_fits(nr * PGSIZE))
+		return sysc_fail(ctx, ENOMEM, "populate_va: %lu pages is more than half of the "
+		                 "%lu free pages", nr, nr_free_pages());
 	mm_lock(ctx->p->mm);
-	ret = mm_populate(ctx->p->mm, addr, nr * PGSIZE, MEM_WAIT);
+	ret = mm_populate(ctx->p->mm, addr, nr * PGSIZE, MEM_ATOMIC);
 	mm_unlock(ctx->p->mm);
 	if (ret)
 		return sysc_fail(ctx, -ret, "populate_va: %#lx, %lu pages: error %d", addr, nr,

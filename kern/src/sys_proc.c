@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * sys_proc.c - syscall handlers of the "proc" and "vcore" groups for SCPs:
- * proc_create, proc_run, proc_destroy, proc_yield, waitpid, getvcoreid.
- * fork and exec answer ENOSYS until they exist (Documentation/syscalls.md
- * lists what is missing); they never pretend to succeed.
+ * proc_create, proc_run, proc_destroy, proc_yield, waitpid, fork, exec,
+ * getvcoreid (process.c, proc_sched.c and proc_fork.c do the work).
  */
 #include <argenv.h>
 #include <errno.h>
@@ -20,7 +19,7 @@ static const char **sysc_argv_from_blob(struct syscall_ctx *ctx, const struct ar
 	const char **v = kmalloc_array(ae->argc + ae->envc + 2, sizeof(char *), MEM_WAIT);
 
 	if (!v) {
-		sysc_fail(ctx, ENOMEM, "proc_create: no memory for %u arguments",
+		sysc_fail(ctx, ENOMEM, "no memory for %u arguments",
 		          ae->argc + ae->envc);
 		return NULL;
 	}
@@ -42,53 +41,86 @@ static void *sysc_copy_argenv(struct syscall_ctx *ctx, uint64_t uptr, uint64_t l
 	void *blob;
 
 	if (len == 0 || len > ARGENV_MAX_LEN) {
-		sysc_fail(ctx, len ? E2BIG : EINVAL, "proc_create: argument blob of %lu bytes "
-		          "(1..%d)", len, ARGENV_MAX_LEN);
+		sysc_fail(ctx, len ? E2BIG : EINVAL, "argument blob of %lu bytes (1..%d)", len,
+		          ARGENV_MAX_LEN);
 		return NULL;
 	}
 	blob = kmalloc(len, MEM_WAIT);
 	if (!blob) {
-		sysc_fail(ctx, ENOMEM, "proc_create: no memory for the arguments");
+		sysc_fail(ctx, ENOMEM, "no memory for the arguments");
 		return NULL;
 	}
 	if (copy_from_user(blob, (const void *)uptr, len)) {
 		kfree(blob);
-		sysc_fail(ctx, EFAULT, "proc_create: arguments at %#lx are not readable", uptr);
+		sysc_fail(ctx, EFAULT, "arguments at %#lx are not readable", uptr);
 		return NULL;
 	}
 	if (argenv_unpack(blob, len, ae, &why)) {
 		kfree(blob);
-		sysc_fail(ctx, EINVAL, "proc_create: bad argument blob: %s", why ? why : "?");
+		sysc_fail(ctx, EINVAL, "bad argument blob: %s", why ? why : "?");
 		return NULL;
 	}
 	return blob;
 }
 
+/* A program to start: path and arguments copied in and checked. */
+struct sysc_prog {
+	char *path;
+	void *blob;
+	const char **argv, **envp;
+};
+
+static void sysc_prog_free(struct sysc_prog *pg)
+{
+	kfree(pg->argv);
+	kfree(pg->blob);
+	kfree(pg->path);
+}
+
+/* arg0..arg3 = path, path_len, argenv, argenv_len; false after sysc_fail. */
+static bool sysc_prog_copy(struct syscall_ctx *ctx, const char *what, struct sysc_prog *pg)
+{
+	struct syscall *sc = &ctx->sc;
+	struct argenv ae;
+
+	*pg = (struct sysc_prog){ 0 };
+	pg->path = sysc_copy_path(ctx, sc->arg0, sc->arg1, what);
+	if (pg->path)
+		pg->blob = sysc_copy_argenv(ctx, sc->arg2, sc->arg3, &ae);
+	if (pg->blob)
+		pg->argv = sysc_argv_from_blob(ctx, &ae, &pg->envp);
+	if (!pg->argv)
+		sysc_prog_free(pg);
+	return pg->argv != NULL;
+}
+
+/* PROC_DUP_FGRP: the child's FDs become copies of ours (not its console). */
+static int sysc_dup_fgrp(struct proc *child, struct proc *parent)
+{
+	for (int fd = 0; fd < 3; fd++)
+		fd_close(&child->fdt, fd);
+	return fd_table_clone(&parent->fdt, &child->fdt);
+}
+
 int64_t sys_proc_create(struct syscall_ctx *ctx)
 {
 	struct syscall *sc = &ctx->sc;
-	const char **argv = NULL, **envp = NULL;
-	struct argenv ae;
 	struct proc *child = NULL;
-	char *path;
-	void *blob = NULL;
+	struct sysc_prog pg;
 	int ret;
 
 	if (sc->arg4 & ~(uint64_t)PROC_ALL_FLAGS)
 		return sysc_fail(ctx, EINVAL, "proc_create: unknown flags %#lx", sc->arg4);
-	path = sysc_copy_path(ctx, sc->arg0, sc->arg1, "proc_create");
-	if (path)
-		blob = sysc_copy_argenv(ctx, sc->arg2, sc->arg3, &ae);
-	if (blob)
-		argv = sysc_argv_from_blob(ctx, &ae, &envp);
-	if (argv) {
-		ret = proc_create(path, argv, envp, &child);
-		if (ret)
-			sysc_fail(ctx, -ret, "proc_create: %s: %s", path, get_errstr());
+	if (!sysc_prog_copy(ctx, "proc_create", &pg))
+		return -1;
+	ret = proc_create(pg.path, pg.argv, pg.envp, &child);
+	if (ret) {
+		sysc_fail(ctx, -ret, "proc_create: %s: %s", pg.path, get_errstr());
+	} else if ((sc->arg4 & PROC_DUP_FGRP) && (ret = sysc_dup_fgrp(child, ctx->p))) {
+		proc_abandon(child);
+		sysc_fail(ctx, -ret, "proc_create: cannot copy our FDs (error %d)", -ret);
 	}
-	kfree(argv);
-	kfree(blob);
-	kfree(path);
+	sysc_prog_free(&pg);
 	return ctx->failed ? -1 : child->pid;
 }
 
@@ -97,7 +129,7 @@ static struct proc *sysc_child(struct syscall_ctx *ctx, int pid, const char *wha
 {
 	struct proc *p = proc_lookup(pid);
 
-	if (!p || p->ppid != ctx->p->pid) {
+	if (!p || READ_ONCE(p->ppid) != ctx->p->pid || READ_ONCE(p->orphan)) {
 		if (p)
 			proc_put(p);
 		sysc_fail(ctx, ESRCH, "%s: %d is not a child of %d", what, pid, ctx->p->pid);
@@ -112,28 +144,50 @@ int64_t sys_proc_run(struct syscall_ctx *ctx)
 
 	if (!p)
 		return -1;
-	if (READ_ONCE(p->state) != PROC_CREATED) {
+	if (proc_run(p)) {
 		proc_put(p);
-		return sysc_fail(ctx, EINVAL, "proc_run: %d is already running", (int)ctx->sc.arg0);
+		return sysc_fail(ctx, EINVAL, "proc_run: %d is not a CREATED process (it is %s)",
+		                 (int)ctx->sc.arg0, proc_state_name(p));
 	}
-	proc_run(p);
 	proc_put(p);
 	return 0;
 }
 
+/*
+ * proc_destroy(0 or self, code) exits with WSTATUS_EXITED(code); from a
+ * batch that went asynchronous it becomes a kill of ourselves, acted on
+ * when the user context next enters the kernel.  Another pid: a kill with
+ * WSTATUS_KILLED, allowed for our own children only.
+ */
 int64_t sys_proc_destroy(struct syscall_ctx *ctx)
 {
 	int pid = (int)ctx->sc.arg0;
+	int code = WSTATUS_EXITED((int)ctx->sc.arg1);
+	struct proc *p;
 
-	if (pid == 0 || pid == ctx->p->pid)
-		proc_exit(ctx->p, WSTATUS_EXITED((int)ctx->sc.arg1));
-	return sysc_fail(ctx, ENOSYS, "proc_destroy: killing another process (%d) is not "
-	                 "implemented yet", pid);
+	if (pid == 0 || pid == ctx->p->pid) {
+		if (ctx->p->user_kt == kthread_current())
+			proc_exit(ctx->p, code);
+		proc_kill(ctx->p, code);
+		return 0;
+	}
+	p = sysc_child(ctx, pid, "proc_destroy");
+	if (!p)
+		return -1;
+	if (proc_kill(p, WSTATUS_KILLED)) {
+		proc_put(p);
+		return sysc_fail(ctx, ESRCH, "proc_destroy: process %d is already %s", pid,
+		                 proc_state_name(p));
+	}
+	proc_put(p);
+	return 0;
 }
 
+/* being_nice != 0: give the core to whoever waits for it; 0: sleep until
+ * an EVENT_WAKEUP event (or return at once if one came since last time). */
 int64_t sys_proc_yield(struct syscall_ctx *ctx)
 {
-	kthread_yield();
+	proc_yield(ctx->p, ctx->sc.arg0 != 0);
 	return 0;
 }
 
@@ -188,12 +242,30 @@ int64_t sys_waitpid(struct syscall_ctx *ctx)
 
 int64_t sys_fork(struct syscall_ctx *ctx)
 {
-	return sysc_fail(ctx, ENOSYS, "fork: copy-on-write fork is not implemented yet");
+	int ret = proc_fork(ctx->p, ctx->tf, ctx->usc);
+
+	if (ret < 0)
+		return sysc_fail(ctx, -ret, "fork: cannot copy process %d (error %d)",
+		                 ctx->p->pid, -ret);
+	return ret;
 }
 
+/* On success the caller's image is gone: nothing to complete, and the
+ * trap returns into the new program. */
 int64_t sys_exec(struct syscall_ctx *ctx)
 {
-	return sysc_fail(ctx, ENOSYS, "exec: not implemented yet (use proc_create)");
+	struct sysc_prog pg;
+	int ret;
+
+	if (!sysc_prog_copy(ctx, "exec", &pg))
+		return -1;
+	ret = proc_exec(ctx->p, pg.path, pg.argv, pg.envp, ctx->tf);
+	if (ret)
+		sysc_fail(ctx, -ret, "exec: %s: %s", pg.path, get_errstr());
+	else
+		ctx->no_complete = true;
+	sysc_prog_free(&pg);
+	return ctx->failed ? -1 : 0;
 }
 
 int64_t sys_getvcoreid(struct syscall_ctx *ctx)

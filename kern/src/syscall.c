@@ -13,10 +13,10 @@
  * the last of its batch; elsewhere it fails with EINVAL and the batch goes
  * on.  This file is the one place where a failure becomes err + errstr.
  *
- * Today every call completes before the trap returns; the asynchronous
- * path (a sleeping call returns with SC_DONE clear and completes later
- * with an EV_SYSCALL event under SC_K_LOCK) is the next step
- * (Documentation/syscalls.md).
+ * A handler that sleeps sends the user context back to user space without
+ * waiting (sysc_async.c): this kthread finishes the batch on its own, each
+ * record completing under the SC_K_LOCK protocol, and then exits.  A ctx
+ * call in a batch that went asynchronous fails: the context has moved on.
  */
 #define SYSCALL_TABLE_DEFINE
 #include <syscall.h>
@@ -81,6 +81,23 @@ char *sysc_copy_path(struct syscall_ctx *ctx, uint64_t uptr, uint64_t len, const
 
 /* -------------------------------------------------------- dispatching */
 
+/* Runs d's handler where abort and kill can find it, armed to go
+ * asynchronous if it sleeps (except ctx calls, which need the context). */
+static int64_t sysc_run_tracked(struct syscall_ctx *ctx, const struct syscall_desc *d)
+{
+	int64_t ret;
+
+	ctx->fd = d->fd_arg >= 0 ? (int)(&ctx->sc.arg0)[d->fd_arg] : -1;
+	if (!sysc_track_begin(ctx))
+		return -1;
+	if (!(d->attrs & SYSCALL_ATTR_CTX))
+		sysc_arm_detach(ctx);
+	ret = d->handler(ctx);
+	sysc_disarm_detach(ctx);
+	sysc_track_end(ctx);
+	return ret;
+}
+
 static int64_t sysc_run_handler(struct syscall_ctx *ctx, bool last)
 {
 	uint32_t num = ctx->sc.num;
@@ -93,30 +110,17 @@ static int64_t sysc_run_handler(struct syscall_ctx *ctx, bool last)
 	if ((d->attrs & SYSCALL_ATTR_CTX) && !last)
 		return sysc_fail(ctx, EINVAL, "%s acts on the caller's context: it must be "
 		                 "the last call of its batch", d->name);
-	return d->handler(ctx);
-}
-
-/* Writes the result and sets SC_DONE; false if the record is unwritable. */
-static bool sysc_complete(struct syscall_ctx *ctx)
-{
-	struct syscall *u = (struct syscall *)ctx->usc;
-	uint32_t flags = 0;
-
-	if (copy_to_user(&u->retval, &ctx->sc.retval, sizeof(u->retval)) ||
-	    copy_to_user(&u->err, &ctx->sc.err, sizeof(u->err)) ||
-	    (ctx->sc.err && copy_to_user(u->errstr, ctx->sc.errstr, sizeof(u->errstr))))
-		return false;
-	if (get_user_u32(&flags, &u->flags))
-		return false;
-	while (cmpxchg_user_u32(&u->flags, &flags, flags | SC_DONE) == -EAGAIN)
-		;
-	return true;
+	if ((d->attrs & SYSCALL_ATTR_CTX) && ctx->detached)
+		return sysc_fail(ctx, EINVAL, "%s: an earlier call of this batch slept, and "
+		                 "the caller's context went on without it", d->name);
+	return sysc_run_tracked(ctx, d);
 }
 
 static void sysc_run_one(struct syscall_ctx *ctx, uintptr_t usc, bool last)
 {
 	ctx->usc = usc;
 	ctx->failed = false;
+	ctx->no_complete = false;
 	if (copy_from_user(&ctx->sc, (const void *)usc, sizeof(ctx->sc)))
 		return;                 /* nowhere to report: skip the entry */
 	ctx->sc.err = 0;
@@ -138,4 +142,7 @@ void syscall_entry_c(struct hw_trapframe *tf)
 		n = SYSC_MAX_BATCH;
 	for (size_t i = 0; i < n; i++)
 		sysc_run_one(&ctx, arr + i * sizeof(struct syscall), i + 1 == n);
+	if (ctx.detached)
+		sysc_detached_exit(&ctx);
+	proc_before_user();
 }

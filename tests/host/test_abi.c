@@ -282,7 +282,7 @@ HTEST(abi_issue_calls_listed)
 		"pread", "pwrite", "llseek", "close", "fstat", "stat", "lstat", "fcntl",
 		"access", "mkdir", "rmdir", "unlink", "rename", "symlink", "readlink",
 		"getcwd", "chdir", "fchdir", "fd2path", "wstat", "fwstat", "nbind",
-		"nmount", "nunmount", "dup_fds_to", "tap_fds", "getvcoreid",
+		"nmount", "nunmount", "dup_fds_to", "tap_fds", "getvcoreid", "set_fsbase",
 	};
 	static const char *const reserved[] = {
 		"change_to_m", "vcore_request", "provision", "poke_ksched",

@@ -12,6 +12,7 @@
 #include <ros/fcntl.h>
 #include <ros/kstat.h>
 #include <tiny/print.h>
+#include <tiny/proc.h>
 #include <tiny/start.h>
 #include <tiny/string.h>
 #include <tiny/syscall.h>
@@ -456,26 +457,11 @@ UTEST(nbind_nunmount)
 	UT_ASSERT_EQ(p1(&sc, SYS_rmdir, "/tmp/um", 0, 0), 0);
 }
 
-/* The argenv blob for argv = { path } (kern/include/argenv.h). */
-static size_t argenv1(uint8_t *b, const char *path)
-{
-	size_t n = strlen(path) + 1, at = 0;
-
-	at = put9(b, at, 0x31564541u, 4);
-	at = put9(b, at, 1, 4);
-	at = put9(b, at, 0, 4);
-	at = put9(b, at, n, 4);
-	at = put9(b, at, 0, 4);
-	memcpy(b + at, path, n);
-	return at + n;
-}
-
 static int64_t create_hello(struct syscall *sc)
 {
-	uint8_t blob[64];
-	size_t n = argenv1(blob, "/bin/hello");
+	static const char *const argv[] = { "/bin/hello", NULL };
 
-	return sysc(sc, SYS_proc_create, UP("/bin/hello"), 10, UP(blob), n, 0);
+	return tiny_spawn_sc(sc, "/bin/hello", argv, 0);
 }
 
 /* A CREATED child gets our fd as its stdout and /tmp as its cwd. */

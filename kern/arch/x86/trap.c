@@ -85,6 +85,7 @@ void trap_init(void)
 	idt_set(T_NMI, IST_NMI, 0);
 	idt_set(T_MCHK, IST_MACHINE_CHK, 0);
 	idt_set(T_BRKPT, 0, 3);
+	idt_set(VEC_SYSCALL, 0, 3);     /* int $0x80 from user mode */
 }
 
 void trap_load_idt(void)
@@ -186,6 +187,14 @@ void trap_dispatch(struct hw_trapframe *tf)
 		 * context, with interrupts on (it may sleep or end the process). */
 		irq_enable();
 		user_exception(tf);
+		user_before_return(tf);
+		irq_disable();
+		return;
+	}
+	if (tf->vector == VEC_SYSCALL && tf_from_user(tf)) {
+		/* The fallback to the syscall instruction: same ABI. */
+		irq_enable();
+		syscall_entry_c(tf);
 		irq_disable();
 		return;
 	}
@@ -200,6 +209,11 @@ void trap_dispatch(struct hw_trapframe *tf)
 	else
 		trap_irq(tf);
 	pc->irq_depth--;
+	if (tf_from_user(tf)) {
+		irq_enable();
+		user_before_return(tf);
+		irq_disable();
+	}
 }
 
 bool in_irq_ctx(void)

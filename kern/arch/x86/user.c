@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * user.c - user-mode plumbing (arch/user.h): the syscall MSRs, fresh user
- * contexts, and the per-switch update of cr3, TSS.rsp0 and the syscall
- * stack (called from kthread.c).
+ * user.c - user-mode plumbing (arch/user.h): the syscall MSRs and FPU
+ * setup of each core, fresh user contexts, the user's extended state
+ * (FXSAVE image, FS/GS bases), and the per-switch update of that state,
+ * cr3, TSS.rsp0 and the syscall stack (called from kthread.c).
  */
 #include <arch/kthread.h>
 #include <arch/mmu.h>
@@ -17,8 +18,57 @@ extern char syscall_entry[];
 
 #define SFMASK_BITS (RFLAGS_IF | (1u << 8) /* TF */ | (1u << 10) /* DF */ | (1u << 18) /* AC */)
 
+#define CR4_OSFXSR     (1u << 9)
+#define CR4_OSXMMEXCPT (1u << 10)
+#define CR4_FSGSBASE   (1u << 16)
+#define MXCSR_DEFAULT  0x1f80u          /* all SSE exceptions masked */
+#define FCW_DEFAULT    0x037fu          /* all x87 exceptions masked */
+
+/* x87 and SSE for user code: the kernel itself is built without them. */
+static void user_fpu_init_core(void)
+{
+	uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
+
+	write_cr0((read_cr0() | CR0_MP | CR0_NE) & ~(uint64_t)(CR0_EM | CR0_TS));
+	if (cpuid(7, 0).ebx & 1)         /* FSGSBASE: user code may wrfsbase */
+		cr4 |= CR4_FSGSBASE;
+	write_cr4(cr4);
+	__asm__ __volatile__("fninit");
+}
+
+void user_ext_init(struct user_ext *ux)
+{
+	memset(ux, 0, sizeof(*ux));
+	*(uint16_t *)&ux->fx[0] = FCW_DEFAULT;
+	*(uint32_t *)&ux->fx[24] = MXCSR_DEFAULT;
+}
+
+void user_ext_save(struct user_ext *ux)
+{
+	__asm__ __volatile__("fxsave64 %0" : "=m"(ux->fx));
+	ux->fs_base = read_msr(MSR_FS_BASE);
+	ux->gs_base = read_msr(MSR_KERNEL_GS_BASE);
+}
+
+void user_ext_load(const struct user_ext *ux)
+{
+	__asm__ __volatile__("fxrstor64 %0" : : "m"(ux->fx));
+	write_msr(MSR_FS_BASE, ux->fs_base);
+	write_msr(MSR_KERNEL_GS_BASE, ux->gs_base);
+}
+
+bool user_set_fs_base(struct user_ext *ux, uint64_t base)
+{
+	if (base >= USER_LIMIT)
+		return false;
+	ux->fs_base = base;
+	write_msr(MSR_FS_BASE, base);
+	return true;
+}
+
 void arch_user_init_core(void)
 {
+	user_fpu_init_core();
 	write_msr(MSR_EFER, read_msr(MSR_EFER) | EFER_SCE);
 	/* sysret would load CS from STAR[63:48] + 16 and SS from + 8; syscall
 	 * loads the kernel's from STAR[47:32]. */
@@ -38,10 +88,16 @@ void user_ctx_init(struct hw_trapframe *tf, uintptr_t entry, uintptr_t sp)
 	tf->vector = T_SYSCALL;
 }
 
-void arch_kthread_switch_space(uint64_t cr3, uintptr_t kstack_top)
+void arch_kthread_switch_space(struct user_ext *prev_ux, struct user_ext *next_ux,
+                               uint64_t cr3, uintptr_t kstack_top)
 {
 	uint64_t want = cr3 ? cr3 : PADDR(kern_pml4);
 	struct percpu *pc = this_cpu();
+
+	if (prev_ux && prev_ux != next_ux)
+		user_ext_save(prev_ux);
+	if (next_ux && next_ux != prev_ux)
+		user_ext_load(next_ux);
 
 	if (read_cr3() != want)
 		write_cr3(want);

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <ktest.h>
+#include <kthread.h>
 #include <process.h>
 #include <ros/syscall.h>
 
@@ -18,9 +19,9 @@ static int run_and_wait(const char *path, const char *const *argv, int *status)
 
 	if (ret)
 		return ret;
-	proc_run(p);
+	ret = proc_run(p);
 	*status = proc_wait(p);
-	return 0;
+	return ret;
 }
 
 KTEST(proc, hello_runs_and_exits_zero)
@@ -64,5 +65,53 @@ KTEST(proc, non_elf_is_refused_with_enoexec)
 	int64_t before = proc_nr_live();
 
 	KT_ASSERT_EQ(proc_create("/etc/motd", argv, NULL, &p), -ENOEXEC);
+	KT_ASSERT_EQ(proc_nr_live(), before);
+}
+
+/* A process that exits with three 60 s nanosleeps in flight: its syscall
+ * kthreads are aborted and drained, and nothing is left behind (the
+ * runner compares pages, slab and kmalloc objects, chans and blocks). */
+KTEST(proc, exit_with_sleeping_syscalls_leaks_nothing)
+{
+	const char *argv[] = { "/bin/victim", "exit-asleep", NULL };
+	int64_t before = proc_nr_live();
+	uint64_t kts = kthread_nr_live();
+	int status = -1;
+
+	KT_ASSERT_EQ(run_and_wait("/bin/victim", argv, &status), 0);
+	KT_ASSERT_MSG(status == WSTATUS_EXITED(7), "status %#x", status);
+	KT_ASSERT_EQ(proc_nr_live(), before);
+	KT_ASSERT_EQ(kthread_nr_live(), kts);
+}
+
+/* Killed while a syscall sleeps in the kernel on its behalf. */
+KTEST(proc, kill_while_asleep_leaks_nothing)
+{
+	const char *argv[] = { "/bin/victim", "sleep", NULL };
+	int64_t before = proc_nr_live();
+	uint64_t kts = kthread_nr_live();
+	struct proc *p;
+
+	KT_ASSERT_EQ(proc_create("/bin/victim", argv, NULL, &p), 0);
+	KT_ASSERT_EQ(proc_run(p), 0);
+	kthread_usleep(30 * 1000);
+	KT_ASSERT_EQ(proc_kill(p, WSTATUS_KILLED), 0);
+	KT_ASSERT_EQ(proc_kill(p, WSTATUS_KILLED), -ESRCH);
+	KT_ASSERT_EQ(proc_wait(p), WSTATUS_KILLED);
+	KT_ASSERT_EQ(proc_nr_live(), before);
+	KT_ASSERT_EQ(kthread_nr_live(), kts);
+}
+
+/* A CREATED process is torn down by the kill itself. */
+KTEST(proc, kill_of_a_created_process)
+{
+	const char *argv[] = { "/bin/victim", "spin", NULL };
+	int64_t before = proc_nr_live();
+	struct proc *p;
+
+	KT_ASSERT_EQ(proc_create("/bin/victim", argv, NULL, &p), 0);
+	KT_ASSERT_EQ(proc_kill(p, WSTATUS_KILLED), 0);
+	KT_ASSERT_EQ(proc_run(p), -EINVAL);
+	KT_ASSERT_EQ(proc_wait(p), WSTATUS_KILLED);
 	KT_ASSERT_EQ(proc_nr_live(), before);
 }

@@ -52,10 +52,15 @@ static inline void arch_kthread_ctx_init(struct arch_kthread_ctx *ctx, void *sta
 	ctx->rsp = (uint64_t)f;
 }
 
+struct user_ext;
+
 /*
- * Called on every switch, interrupts off: loads the next kthread's page
- * tables (cr3 0 means the kernel's) and, for a kthread that runs user code,
- * points syscall entry and the TSS at its stack (arch/user.h).
+ * Called on every switch, interrupts off: saves the outgoing kthread's user
+ * state (prev_ux, if it owns one), loads the next kthread's page tables
+ * (cr3 0 means the kernel's) and, for a kthread that runs user code, its
+ * user state and points syscall entry and the TSS at its stack
+ * (arch/user.h).
  */
-void arch_kthread_switch_space(uint64_t cr3, uintptr_t kstack_top);
+void arch_kthread_switch_space(struct user_ext *prev_ux, struct user_ext *next_ux,
+                               uint64_t cr3, uintptr_t kstack_top);
 

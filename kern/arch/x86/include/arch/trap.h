@@ -9,6 +9,8 @@
  *	  0 ..  31   CPU exceptions
  *	 32 ..  47   legacy 8259 PIC (kept masked; spurious IRQs land here)
  *	 48 ..  79   IOAPIC pins: vector = IRQ_BASE_VECTOR + GSI
+ *	      0x80   `int $0x80`: the syscall fallback (same registers as the
+ *	             syscall instruction; arch/user.h T_SYSCALL)
  *	      0xe0   kernel-message IPI (kmsg.c)
  *	      0xef   LAPIC timer (alarms)
  *	      0xfe   LAPIC error
@@ -23,6 +25,7 @@
 #define PIC_BASE_VECTOR      32
 #define IRQ_BASE_VECTOR      48
 #define IRQ_MAX_GSI          31
+#define VEC_SYSCALL          0x80
 #define VEC_KMSG             0xe0
 #define VEC_LAPIC_TIMER      0xef
 #define VEC_LAPIC_ERROR      0xfe

@@ -12,6 +12,15 @@
  *
  * Returning to user mode goes through trap_return (iretq); user_ctx_pop()
  * starts a context for the first time.
+ *
+ * The rest of a user context lives in a struct user_ext: the x87/SSE state
+ * (FXSAVE image) and the FS/GS bases.  The kernel never touches the FPU
+ * (-mno-sse) and never changes FS, so that state stays live in the CPU while
+ * the process's kthread runs kernel code; it is saved only when a kthread
+ * that owns a user_ext switches out, and restored when one switches in
+ * (arch_kthread_switch_space).  Exactly one kthread owns a process's
+ * user_ext at a time: the one that will return to user mode.  To hand the
+ * context to another kthread, user_ext_save() the live state first.
  */
 #pragma once
 
@@ -20,7 +29,19 @@
 
 #define T_SYSCALL 0x80          /* the vector number syscall frames carry */
 
-void arch_user_init_core(void); /* syscall MSRs; every core, at boot */
+void arch_user_init_core(void); /* syscall MSRs, FPU/SSE; every core, at boot */
+
+struct user_ext {
+	uint8_t fx[512] __attribute__((aligned(16)));   /* FXSAVE64 image */
+	uint64_t fs_base;
+	uint64_t gs_base;               /* user GS (KERNEL_GS_BASE in the kernel) */
+};
+
+void user_ext_init(struct user_ext *ux);        /* FPU defaults, bases 0 */
+void user_ext_save(struct user_ext *ux);        /* live CPU state -> ux */
+void user_ext_load(const struct user_ext *ux);  /* ux -> CPU */
+/* SYS_set_fsbase: a canonical user address, else false. */
+bool user_set_fs_base(struct user_ext *ux, uint64_t base);
 
 /* A fresh user context: entry point and stack pointer, interrupts on. */
 void user_ctx_init(struct hw_trapframe *tf, uintptr_t entry, uintptr_t sp);
@@ -38,4 +59,7 @@ void syscall_entry_c(struct hw_trapframe *tf);
  * faulted in without sleeping, so the access may be retried).
  */
 void user_exception(struct hw_trapframe *tf);
+/* Every trap from user mode ends here before it returns (interrupts on):
+ * a kill or an expired time slice is acted on (proc_sched.c). */
+void user_before_return(struct hw_trapframe *tf);
 bool user_demand_fault(struct hw_trapframe *tf, uintptr_t addr);

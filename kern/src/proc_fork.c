@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * proc_fork.c - fork and exec for SCPs.
+ *
+ * Both run on the kthread that owns the caller's user context (they are
+ * ctx calls, never asynchronous) and take tf, the context the trap saved.
+ *
+ * exec builds the new program in a fresh mm first (proc_load); only if
+ * that worked does it touch the caller: its syscalls still in flight are
+ * aborted and drained (their records live in the old image), the mm is
+ * swapped under p->lock, close-on-exec FDs are closed, the FPU/FS state is
+ * reset and tf is pointed at the new entry.  The exec record is never
+ * completed: it vanished with the old image.
+ *
+ * fork completes the fork record in the parent's memory with retval 0
+ * before copying the address space (mm_dup, copy-on-write), so the child's
+ * copy reads "done, 0"; the dispatcher then completes the parent's record
+ * with the child's pid.  The child gets a copy of the FD table and of the
+ * name space, the parent's registers and FPU state, and starts RUNNING on
+ * its own core.  Syscalls of the parent still in flight are not the
+ * child's: their records stay unfinished in the child's memory.
+ */
+#include <arch/x86.h>
+#include <errno.h>
+#include <kmalloc.h>
+#include <kstring.h>
+#include <kthread.h>
+#include <pmap.h>
+#include <process.h>
+#include <syscall.h>
+#include <uaccess.h>
+
+/* The spare kthread (if any) was made for the old image: drop it. */
+static void proc_drop_spare(struct proc *p)
+{
+	struct kthread *spare = p->spare_kt;
+
+	if (!spare)
+		return;
+	p->spare_kt = NULL;
+	mm_put(spare->mm);
+	spare->mm = NULL;
+	kthread_discard(spare);
+}
+
+int proc_exec(struct proc *p, const char *path, const char *const *argv,
+              const char *const *envp, struct hw_trapframe *tf)
+{
+	struct proc_image img = { 0 };
+	struct mm *mm = mm_create(), *old;
+	size_t args_len;
+	char *args;
+	uint64_t flags;
+	int ret;
+
+	if (!mm)
+		return -ENOMEM;
+	ret = proc_load(mm, path, argv, envp, &img);
+	if (!ret) {
+		p->program_end = img.program_end;
+		ret = proc_map_shared(p, mm);
+	}
+	args = ret ? NULL : proc_pack_args(argv, &args_len);
+	if (!ret && !args)
+		ret = -ENOMEM;
+	if (ret) {
+		mm_put(mm);
+		return ret;
+	}
+	proc_drain_syscalls(p);
+	proc_drop_spare(p);
+	flags = spin_lock_irqsave(&p->lock);
+	old = p->mm;
+	p->mm = mm;
+	spin_unlock_irqrestore(&p->lock, flags);
+	mm_get(mm);
+	mm_put(proc_kthread_swap_mm(mm));       /* this kthread's reference */
+	mm_put(old);                            /* the process's */
+	proc_set_args(p, args, args_len);
+	fd_table_close_on_exec(&p->fdt);
+	user_ext_init(&p->uext);
+	user_ext_load(&p->uext);
+	p->entry = img.entry;
+	p->user_sp = img.sp;
+	user_ctx_init(tf, img.entry, img.sp);
+	return 0;
+}
+
+/* Writes "done, retval 0" into the parent's fork record before the copy. */
+static int proc_fork_prefill(uintptr_t usc)
+{
+	struct syscall *u = (struct syscall *)usc;
+	int64_t zero = 0;
+	int32_t noerr = 0;
+	uint32_t f;
+
+	if (copy_to_user(&u->retval, &zero, sizeof(zero)) ||
+	    copy_to_user(&u->err, &noerr, sizeof(noerr)) || get_user_u32(&f, &u->flags))
+		return -EFAULT;
+	while (cmpxchg_user_u32(&u->flags, &f, (f | SC_DONE) & ~(SC_K_LOCK | SC_UEVENT)) == -EAGAIN)
+		;
+	return 0;
+}
+
+/* Undoes the prefill: the fork failed, the parent's record is not done. */
+static void proc_fork_unfill(uintptr_t usc)
+{
+	struct syscall *u = (struct syscall *)usc;
+	uint32_t f;
+
+	if (get_user_u32(&f, &u->flags))
+		return;
+	while (cmpxchg_user_u32(&u->flags, &f, f & ~SC_DONE) == -EAGAIN)
+		;
+}
+
+/* p->args changes only by exec on p's owner, which is us: no lock. */
+static int proc_fork_copy(struct proc *p, struct proc *c)
+{
+	c->mm = mm_dup(p->mm);
+	if (!c->mm)
+		return -ENOMEM;
+	c->program_end = p->program_end;
+	if (proc_map_shared(c, c->mm))
+		return -ENOMEM;
+	if (fd_table_clone(&p->fdt, &c->fdt))
+		return -ENOMEM;
+	c->pgrp = pgrp_dup(p->pgrp);
+	if (!c->pgrp)
+		return -ENOMEM;
+	c->args = kmalloc(p->args_len ? p->args_len : 1, MEM_WAIT);
+	if (!c->args)
+		return -ENOMEM;
+	memcpy(c->args, p->args, p->args_len);
+	c->args_len = p->args_len;
+	return 0;
+}
+
+int proc_fork(struct proc *p, struct hw_trapframe *tf, uintptr_t usc)
+{
+	struct proc *c;
+	int ret;
+
+	ret = proc_fork_prefill(usc);
+	if (ret)
+		return ret;
+	c = proc_alloc(p->name, p->pid);
+	ret = c ? proc_fork_copy(p, c) : -ENOMEM;
+	if (!ret) {
+		c->resume_tf = *tf;
+		user_ext_save(&c->uext);        /* the parent's live FPU/FS state */
+		c->user_kt = proc_kthread_make(c, proc_resume_main);
+		if (!c->user_kt)
+			ret = -ENOMEM;
+	}
+	if (ret) {
+		proc_fork_unfill(usc);
+		if (c)
+			proc_abandon(c);
+		return ret;
+	}
+	proc_run(c);
+	return c->pid;
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * proc_sched.c - scheduling single-core processes (SCPs): the checks on
+ * every return to user mode, time slices, and waiting for events.
+ *
+ * A process runs on one kthread pinned to the process's core; kthreads are
+ * not preempted, so time sharing happens on the way back to user mode.
+ * proc_before_user() runs after every trap, interrupt or syscall from user
+ * mode, on the kthread that owns the user context, with interrupts on:
+ *  - a pending kill (proc_kill) ends the process right there;
+ *  - if the core's slice expired, the kthread yields (kthread_yield puts it
+ *    at the back of the core's FIFO run queue: round robin);
+ *  - if other kthreads wait for the core, a slice alarm (PROC_SLICE_NSEC)
+ *    is armed, whose IRQ marks the slice expired.  The IRQ interrupts the
+ *    user code, and its own return to user mode does the yield.
+ * An idle core has no alarm armed and halts (smp_idle.c).
+ *
+ * WAITING: proc_yield(p, false) parks an SCP until proc_wakeup() (an
+ * EVENT_WAKEUP event, a kill).  A wakeup that arrives while the process is
+ * not WAITING is remembered (p->wake_pending), so the next yield returns at
+ * once and no wakeup is lost between a check of the mailbox and the yield.
+ *
+ * Per-core state is touched only by its own core (IRQs off for the flag
+ * shared with the alarm handler).
+ */
+#include <alarm.h>
+#include <arch/irq.h>
+#include <arch/user.h>
+#include <assert.h>
+#include <kthread.h>
+#include <process.h>
+#include <rendez.h>
+#include <smp.h>
+#include <time.h>
+
+#define PROC_SLICE_NSEC (10 * NSEC_PER_MSEC)
+
+struct sched_core {
+	struct alarm_waiter slice;
+	bool armed;                     /* the slice alarm is pending */
+	bool expired;                   /* yield before the next user entry */
+	uint64_t nr_slices;             /* slices that ended in a yield */
+};
+
+static struct sched_core sched_cores[MAX_CORES];
+
+static void proc_slice_expired(struct alarm_waiter *a)
+{
+	struct sched_core *sc = a->data;
+
+	sc->armed = false;
+	sc->expired = true;
+}
+
+static void proc_arm_slice(struct sched_core *sc)
+{
+	uint64_t flags = irq_save();
+
+	if (!sc->armed && !kthread_runq_empty()) {
+		init_alarm(&sc->slice, proc_slice_expired, sc, ALARM_IRQ);
+		set_awaiter_rel(&sc->slice, PROC_SLICE_NSEC);
+		sc->armed = set_alarm(this_tchain(), &sc->slice) == 0;
+	}
+	irq_restore(flags);
+}
+
+/* Consumes an expired slice: true if the caller should yield. */
+static bool proc_slice_take(struct sched_core *sc)
+{
+	uint64_t flags = irq_save();
+	bool expired = sc->expired;
+
+	sc->expired = false;
+	if (expired)
+		sc->nr_slices++;
+	irq_restore(flags);
+	return expired;
+}
+
+void proc_before_user(void)
+{
+	struct proc *p = current_proc();
+	struct sched_core *sc = &sched_cores[core_id()];
+
+	assert(p && p->user_kt == kthread_current());
+	for (;;) {
+		if (READ_ONCE(p->killed))
+			proc_exit(p, READ_ONCE(p->kill_status));
+		if (!proc_slice_take(sc))
+			break;
+		kthread_yield();
+	}
+	proc_arm_slice(sc);
+}
+
+void user_before_return(struct hw_trapframe *tf)
+{
+	proc_before_user();
+}
+
+void proc_enter_user(struct hw_trapframe *tf)
+{
+	proc_before_user();
+	user_ctx_pop(tf);
+}
+
+/* ------------------------------------------------------------- waiting */
+
+static bool proc_woken(void *arg)
+{
+	struct proc *p = arg;
+
+	return READ_ONCE(p->wake_pending) || READ_ONCE(p->killed);
+}
+
+void proc_yield(struct proc *p, bool being_nice)
+{
+	uint64_t flags;
+
+	if (being_nice) {
+		kthread_yield();
+		return;
+	}
+	flags = spin_lock_irqsave(&p->lock);
+	if (p->wake_pending || p->killed) {
+		p->wake_pending = false;
+		spin_unlock_irqrestore(&p->lock, flags);
+		return;
+	}
+	proc_set_state_locked(p, PROC_WAITING);
+	spin_unlock_irqrestore(&p->lock, flags);
+	rendez_sleep(&p->wait_rv, proc_woken, p);       /* -ECANCELED: a kill */
+	flags = spin_lock_irqsave(&p->lock);
+	p->wake_pending = false;
+	if (p->state == PROC_WAITING)
+		proc_set_state_locked(p, PROC_RUNNING_S);
+	spin_unlock_irqrestore(&p->lock, flags);
+}
+
+void proc_wakeup(struct proc *p)
+{
+	uint64_t flags = spin_lock_irqsave(&p->lock);
+
+	p->wake_pending = true;
+	spin_unlock_irqrestore(&p->lock, flags);
+	rendez_wakeup(&p->wait_rv);
+}

@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_libc_lx.c - host tests of the translation layer's file calls
+ * (tools/compilers/musl/vireo/lx_file.c).
+ *
+ * ros_syscall_raw() and errstr_set() are faked: each Vireo call is logged
+ * (number and arguments) and answered by fake_answer(), which serves reads
+ * from a prepared byte buffer, fills kstat for fstat, copies the wstat
+ * blob, and runs a tiny fd table for fcntl/close.  The tests then check
+ * what the layer asked of Vireo and what it returned in Linux's terms.
+ */
+#include <stdbool.h>
+#include <string.h>
+#include <ros/fcntl.h>
+#include <ros/kstat.h>
+#include "htest.h"
+#include "lx.h"
+
+#define FAKE_MAX_CALLS 32
+
+struct fake_call {
+	unsigned int num;
+	long a[6];
+};
+
+static struct fake_call fake_calls[FAKE_MAX_CALLS];
+static int fake_nr_calls;
+static unsigned char fake_read_data[4096];
+static long fake_read_len;
+static long fake_read_chunk;            /* 0: no limit per read */
+static unsigned char fake_wstat_blob[64];
+static long fake_wstat_len;
+static bool fake_fd_open[64];
+static char fake_errstr[128];
+
+void errstr_set(const char *msg)
+{
+	strncpy(fake_errstr, msg, sizeof(fake_errstr) - 1);
+}
+
+static long fake_read(long buf, long len)
+{
+	long n = len < fake_read_len ? len : fake_read_len;
+
+	if (fake_read_chunk && n > fake_read_chunk)
+		n = fake_read_chunk;
+	memcpy((void *)buf, fake_read_data, (size_t)n);
+	memmove(fake_read_data, fake_read_data + n, (size_t)(fake_read_len - n));
+	fake_read_len -= n;
+	return n;
+}
+
+static long fake_fstat(long ubuf)
+{
+	struct kstat k = {
+		.st_dev = 7, .st_ino = 99, .st_mode = S_IFREG | 0640, .st_nlink = 1,
+		.st_size = 12345, .st_blksize = 4096, .st_blocks = 25,
+		.st_mtim = { 1700000000, 5 },
+	};
+
+	memcpy((void *)ubuf, &k, sizeof(k));
+	return 0;
+}
+
+static long fake_lowest_free(long from)
+{
+	for (long fd = from; fd < 64; fd++)
+		if (!fake_fd_open[fd])
+			return fd;
+	return -24;
+}
+
+static long fake_fcntl(long fd, long cmd, long arg)
+{
+	long nfd;
+
+	if (fd < 0 || fd >= 64 || !fake_fd_open[fd])
+		return -LX_EBADF;
+	if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC) {
+		nfd = fake_lowest_free(arg);
+		if (nfd >= 0)
+			fake_fd_open[nfd] = true;
+		return nfd;
+	}
+	if (cmd == F_GETFL)
+		return O_READ | O_WRITE | O_APPEND;
+	return 0;
+}
+
+static long fake_answer(unsigned int num, const long *a)
+{
+	switch (num) {
+	case SYS_read:
+		return fake_read(a[1], a[2]);
+	case SYS_write:
+		return fake_read_chunk && a[2] > fake_read_chunk ? fake_read_chunk : a[2];
+	case SYS_fstat:
+		return fake_fstat(a[1]);
+	case SYS_fwstat:
+		fake_wstat_len = a[2];
+		memcpy(fake_wstat_blob, (void *)a[1], (size_t)a[2]);
+		return 0;
+	case SYS_fcntl:
+		return fake_fcntl(a[0], a[1], a[2]);
+	case SYS_close:
+		if (a[0] < 0 || a[0] >= 64 || !fake_fd_open[a[0]])
+			return -LX_EBADF;
+		fake_fd_open[a[0]] = false;
+		return 0;
+	default:
+		return 3;
+	}
+}
+
+long ros_syscall_raw(unsigned int num, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	const long a[6] = { a0, a1, a2, a3, a4, a5 };
+
+	if (fake_nr_calls < FAKE_MAX_CALLS) {
+		fake_calls[fake_nr_calls].num = num;
+		memcpy(fake_calls[fake_nr_calls].a, a, sizeof(a));
+		fake_nr_calls++;
+	}
+	return fake_answer(num, a);
+}
+
+/* Appends one 9P stat record (name, qid path, mode) to the read data. */
+static void put_stat(const char *name, uint64_t path, uint32_t mode)
+{
+	unsigned char *p = fake_read_data + fake_read_len;
+	size_t nlen = strlen(name), size = 49 + nlen + 4;   /* uid "sys", no gid/muid */
+
+	memset(p, 0, size);
+	p[0] = (unsigned char)(size - 2);
+	p[1] = (unsigned char)((size - 2) >> 8);
+	for (int i = 0; i < 8; i++)
+		p[13 + i] = (unsigned char)(path >> (8 * i));
+	for (int i = 0; i < 4; i++)
+		p[21 + i] = (unsigned char)(mode >> (8 * i));
+	p[41] = (unsigned char)nlen;
+	memcpy(p + 43, name, nlen);
+	p[43 + nlen] = 3;                   /* uid */
+	memcpy(p + 45 + nlen, "sys", 3);
+	fake_read_len += (long)size;
+}
+
+static void fake_reset(void)
+{
+	fake_nr_calls = 0;
+	fake_read_len = 0;
+	fake_read_chunk = 0;
+	memset(fake_fd_open, 0, sizeof(fake_fd_open));
+	fake_errstr[0] = '\0';
+}
+
+HTEST(oflags_translate_access_mode_and_keep_the_rest)
+{
+	HT_ASSERT_EQ(lx_oflags_to_vireo(LX_O_RDONLY), O_READ);
+	HT_ASSERT_EQ(lx_oflags_to_vireo(LX_O_WRONLY | LX_O_CREAT | LX_O_TRUNC),
+	             O_WRITE | O_CREAT | O_TRUNC);
+	HT_ASSERT_EQ(lx_oflags_to_vireo(LX_O_RDWR | LX_O_CLOEXEC | LX_O_DIRECTORY | LX_O_LARGEFILE),
+	             O_READ | O_WRITE | O_CLOEXEC | O_DIRECTORY);
+	HT_ASSERT_EQ(lx_oflags_to_vireo(LX_O_PATH | LX_O_NOFOLLOW), O_PATH | O_NOFOLLOW);
+	HT_ASSERT_EQ(lx_oflags_to_vireo(3), -LX_EINVAL);
+	HT_ASSERT_EQ(lx_oflags_to_vireo(04010000 /* O_SYNC */), -LX_EINVAL);
+	HT_ASSERT_EQ(lx_oflags_to_vireo(020200000 /* O_TMPFILE */), -LX_EINVAL);
+	HT_ASSERT_EQ(lx_oflags_from_vireo(O_READ | O_WRITE | O_APPEND), LX_O_RDWR | LX_O_APPEND);
+	HT_ASSERT_EQ(lx_oflags_from_vireo(O_WRITE | O_NONBLOCK), LX_O_WRONLY | LX_O_NONBLOCK);
+	HT_ASSERT_EQ(lx_oflags_from_vireo(O_READ), LX_O_RDONLY);
+}
+
+HTEST(open_measures_the_path_and_refuses_bad_ones)
+{
+	static char longpath[SYSC_MAX_PATH_LEN + 2];
+	const long ok[6] = { (long)"/tmp/f", LX_O_WRONLY | LX_O_CREAT, 0644 };
+	const long null[6] = { 0, 0, 0 };
+	const long toolong[6] = { (long)longpath, 0, 0 };
+	const long badflags[6] = { (long)"/tmp/f", 3, 0 };
+
+	fake_reset();
+	memset(longpath, 'a', sizeof(longpath) - 1);
+	HT_ASSERT_EQ(lx_open(ok), 3);
+	HT_ASSERT_EQ(fake_nr_calls, 1);
+	HT_ASSERT_EQ(fake_calls[0].num, SYS_openat);
+	HT_ASSERT_EQ(fake_calls[0].a[0], LX_AT_FDCWD);
+	HT_ASSERT_EQ(fake_calls[0].a[2], 6);
+	HT_ASSERT_EQ(fake_calls[0].a[3], O_WRITE | O_CREAT);
+	HT_ASSERT_EQ(fake_calls[0].a[4], 0644);
+	HT_ASSERT_EQ(lx_open(null), -LX_EFAULT);
+	HT_ASSERT_EQ(lx_open(toolong), -LX_ENAMETOOLONG);
+	HT_ASSERT_EQ(lx_open(badflags), -LX_EINVAL);
+	HT_ASSERT_EQ(fake_nr_calls, 1);
+}
+
+HTEST(fstat_converts_kstat_to_linux_stat)
+{
+	struct lx_stat st;
+	const long a[6] = { 4, (long)&st };
+	const long nullbuf[6] = { 4, 0 };
+
+	fake_reset();
+	memset(&st, 0xaa, sizeof(st));
+	HT_ASSERT_EQ(lx_fstat(a), 0);
+	HT_ASSERT_EQ(st.st_dev, 7);
+	HT_ASSERT_EQ(st.st_ino, 99);
+	HT_ASSERT_EQ(st.st_mode, S_IFREG | 0640);
+	HT_ASSERT_EQ(st.st_nlink, 1);
+	HT_ASSERT_EQ(st.st_size, 12345);
+	HT_ASSERT_EQ(st.st_blocks, 25);
+	HT_ASSERT_EQ(st.st_mtime_sec, 1700000000);
+	HT_ASSERT_EQ(st.st_mtime_nsec, 5);
+	HT_ASSERT_EQ(st.__unused[2], 0);
+	HT_ASSERT_EQ(lx_fstat(nullbuf), -LX_EFAULT);
+}
+
+HTEST(getdents64_converts_9p_records)
+{
+	unsigned char buf[512];
+	const long a[6] = { 5, (long)buf, sizeof(buf) };
+	struct lx_dirent64 *d;
+	long n;
+
+	fake_reset();
+	put_stat("bin", 11, DMDIR | 0755);
+	put_stat("hello", 12, 0755);
+	put_stat("link", 13, DMSYMLINK | 0777);
+	n = lx_getdents64(a);
+	HT_ASSERT_EQ(n, 24 + 32 + 24);    /* 19 + name + NUL, to 8 bytes */
+	d = (struct lx_dirent64 *)buf;
+	HT_ASSERT(d->d_ino == 11 && d->d_type == 4 && !strcmp(d->d_name, "bin"));
+	HT_ASSERT_EQ(d->d_reclen, 24);
+	d = (struct lx_dirent64 *)(buf + 24);
+	HT_ASSERT(d->d_ino == 12 && d->d_type == 8 && !strcmp(d->d_name, "hello"));
+	HT_ASSERT_EQ(d->d_reclen, 32);
+	d = (struct lx_dirent64 *)(buf + 56);
+	HT_ASSERT(d->d_ino == 13 && d->d_type == 10 && !strcmp(d->d_name, "link"));
+	HT_ASSERT_EQ(lx_getdents64(a), 0);  /* end of directory */
+}
+
+HTEST(getdents64_refuses_malformed_records)
+{
+	unsigned char buf[512];
+	const long a[6] = { 5, (long)buf, sizeof(buf) };
+
+	fake_reset();
+	put_stat("x", 1, 0);
+	fake_read_data[0] = 0xff;           /* size runs past the data */
+	HT_ASSERT_EQ(lx_getdents64(a), -LX_EIO);
+	HT_ASSERT(strstr(fake_errstr, "malformed"));
+
+	fake_reset();
+	put_stat("name", 1, 0);
+	fake_read_data[41] = 200;           /* name longer than the record */
+	HT_ASSERT_EQ(lx_getdents64(a), -LX_EIO);
+
+	fake_reset();
+	put_stat("y", 1, 0);
+	fake_read_len = 30;                 /* shorter than a stat's fixed part */
+	HT_ASSERT_EQ(lx_getdents64(a), -LX_EIO);
+
+	fake_reset();
+	put_stat("z", 1, 0);
+	fake_read_data[0] = 10;             /* size below the fixed part */
+	fake_read_data[1] = 0;
+	HT_ASSERT_EQ(lx_getdents64(a), -LX_EIO);
+}
+
+HTEST(writev_stops_at_a_short_write)
+{
+	char b1[10], b2[10];
+	struct lx_iovec iov[3] = { { b1, 10 }, { b2, 10 }, { b1, 5 } };
+	const long a[6] = { 1, (long)iov, 3 };
+	const long toomany[6] = { 1, (long)iov, 1025 };
+	const long negative[6] = { 1, (long)iov, -1 };
+
+	fake_reset();
+	HT_ASSERT_EQ(lx_writev(a), 25);
+	HT_ASSERT_EQ(fake_nr_calls, 3);
+	fake_reset();
+	fake_read_chunk = 4;
+	HT_ASSERT_EQ(lx_writev(a), 4);
+	HT_ASSERT_EQ(fake_nr_calls, 1);
+	HT_ASSERT_EQ(lx_writev(toomany), -LX_EINVAL);
+	HT_ASSERT_EQ(lx_writev(negative), -LX_EINVAL);
+}
+
+HTEST(dup2_closes_then_duplicates_onto_new)
+{
+	const long a[6] = { 3, 10 };
+	const long same[6] = { 3, 3 };
+	const long badold[6] = { 30, 10 };
+	const long dup3same[6] = { 3, 3, 0 };
+
+	fake_reset();
+	fake_fd_open[3] = true;
+	fake_fd_open[10] = true;
+	HT_ASSERT_EQ(lx_dup2(a), 10);
+	HT_ASSERT(fake_fd_open[10]);
+	HT_ASSERT_EQ(lx_dup2(same), 3);
+	HT_ASSERT_EQ(lx_dup2(badold), -LX_EBADF);
+	HT_ASSERT(fake_fd_open[10]);        /* a bad old fd closes nothing */
+	HT_ASSERT_EQ(lx_dup3(dup3same), -LX_EINVAL);
+}
+
+HTEST(fcntl_translates_getfl_and_refuses_locks)
+{
+	const long getfl[6] = { 3, 3 };
+	const long setfl[6] = { 3, 4, LX_O_APPEND | LX_O_RDWR | LX_O_CREAT };
+	const long lock[6] = { 3, 6, 0 };
+
+	fake_reset();
+	fake_fd_open[3] = true;
+	HT_ASSERT_EQ(lx_fcntl(getfl), LX_O_RDWR | LX_O_APPEND);
+	HT_ASSERT_EQ(lx_fcntl(setfl), 0);
+	HT_ASSERT_EQ(fake_calls[fake_nr_calls - 1].a[2], LX_O_APPEND);
+	HT_ASSERT_EQ(lx_fcntl(lock), -LX_EINVAL);
+}
+
+HTEST(ftruncate_sends_a_length_only_stat)
+{
+	const long a[6] = { 3, 0x123456789L };
+	const long neg[6] = { 3, -1 };
+
+	fake_reset();
+	HT_ASSERT_EQ(lx_ftruncate(a), 0);
+	HT_ASSERT_EQ(fake_wstat_len, 49);
+	HT_ASSERT_EQ(fake_calls[0].a[3], WSTAT_LENGTH);
+	HT_ASSERT(fake_wstat_blob[0] == 47 && fake_wstat_blob[1] == 0);
+	HT_ASSERT(fake_wstat_blob[33] == 0x89 && fake_wstat_blob[36] == 0x23 &&
+	          fake_wstat_blob[37] == 0x01 && fake_wstat_blob[40] == 0);
+	HT_ASSERT(fake_wstat_blob[21] == 0xff && fake_wstat_blob[41] == 0);
+	HT_ASSERT_EQ(lx_ftruncate(neg), -LX_EINVAL);
+}

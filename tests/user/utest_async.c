@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * utest_async.c - /bin/utest_async: syscalls that complete after the trap
+ * returned, aborting them, and process life cycles around them
+ * (kern/src/sysc_async.c, process.c, proc_sched.c).
+ *
+ * A call that sleeps must come back with SC_DONE clear and complete later;
+ * every entry of a batch behind it completes on its own; a ctx call behind
+ * it fails; abort_sysc and abort_sysc_fd cut sleeps short; a child that is
+ * spinning, sleeping in a syscall, or exiting with syscalls in flight is
+ * ended promptly; two processes on one core share it (time slices) and each
+ * keeps its own SSE registers and %fs base.  Children are /bin/victim.
+ */
+#include <parlib/event.h>
+#include <ros/event.h>
+#include <ros/fcntl.h>
+#include <tiny/fpu.h>
+#include <tiny/print.h>
+#include <tiny/proc.h>
+#include <tiny/start.h>
+#include <tiny/string.h>
+#include <tiny/syscall.h>
+#include <tiny/utest.h>
+
+struct ts {
+	int64_t s, ns;
+};
+
+static bool done(const struct syscall *sc)
+{
+	return __atomic_load_n(&sc->flags, __ATOMIC_ACQUIRE) & SC_DONE;
+}
+
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* A running /bin/victim MODE; its pid, or -errno. */
+static int64_t victim(const char *mode)
+{
+	const char *argv[] = { "/bin/victim", mode, NULL };
+	int64_t pid = tiny_spawn("/bin/victim", argv);
+
+	if (pid > 0 && tsys(SYS_proc_run, (uint64_t)pid) != 0)
+		return -1;
+	return pid;
+}
+
+UTEST(sleeping_call_returns_unfinished)
+{
+	struct syscall sc;
+
+	sysc_prep(&sc, SYS_block, 200 * 1000);
+	sysc_trap(&sc, 1);
+	UT_ASSERT_MSG(!done(&sc), "block(200 ms) came back finished");
+	sysc_wait(&sc);
+	UT_SYSC_OK(&sc);
+	UT_ASSERT_EQ(sc.retval, 0);
+}
+
+/* The SCP way to block: an evbitmap ev_q with EVENT_WAKEUP, then
+ * proc_yield(0) until the call is done.  The process sleeps WAITING. */
+UTEST(completion_arrives_through_an_ev_q)
+{
+	static struct event_mbox mbox;
+	static struct event_queue q;
+	struct event_msg msg;
+	struct syscall sc;
+	int yields = 0;
+
+	event_mbox_init_bitmap(&mbox);
+	event_queue_init(&q, &mbox, EVENT_WAKEUP);
+	sysc_prep(&sc, SYS_block, 100 * 1000);
+	sysc_trap(&sc, 1);
+	UT_ASSERT(event_syscall_register(&sc, &q));
+	while (!done(&sc)) {
+		tsys(SYS_proc_yield, 0);
+		yields++;
+	}
+	UT_SYSC_OK(&sc);
+	UT_ASSERT_MSG(yields < 20, "%d yields: the wakeup did not come", yields);
+	while (__atomic_load_n(&sc.flags, __ATOMIC_ACQUIRE) & SC_K_LOCK)
+		;
+	UT_ASSERT(event_mbox_get(&mbox, &msg));
+	UT_ASSERT_EQ(msg.ev_type, EV_SYSCALL);
+	UT_ASSERT(!event_mbox_get(&mbox, &msg));
+}
+
+/* Registering after the call finished fails, and no event comes. */
+UTEST(registering_after_completion_fails)
+{
+	static struct event_mbox mbox;
+	static struct event_queue q;
+	struct event_msg msg;
+	struct syscall sc;
+
+	event_mbox_init_bitmap(&mbox);
+	event_queue_init(&q, &mbox, 0);
+	sysc(&sc, SYS_null);
+	UT_ASSERT(!event_syscall_register(&sc, &q));
+	UT_ASSERT(!event_mbox_get(&mbox, &msg));
+}
+
+/* An ev_q registered before the trap gets the event of a call that
+ * completes at once, too. */
+UTEST(ev_q_set_before_the_trap)
+{
+	static struct event_mbox mbox;
+	static struct event_queue q;
+	struct event_msg msg;
+	struct syscall sc;
+
+	event_mbox_init_bitmap(&mbox);
+	event_queue_init(&q, &mbox, 0);
+	sysc_prep(&sc, SYS_null);
+	sc.ev_q = (uint64_t)(uintptr_t)&q;
+	sc.flags = SC_UEVENT;
+	sysc_run(&sc, 1);
+	UT_SYSC_OK(&sc);
+	UT_ASSERT(event_mbox_get(&mbox, &msg));
+	UT_ASSERT_EQ(msg.ev_type, EV_SYSCALL);  /* a bitmap carries only the type */
+}
+
+UTEST(batch_behind_a_sleep_completes_in_order)
+{
+	struct syscall b[4];
+
+	sysc_prep(&b[0], SYS_block, 100 * 1000);
+	sysc_prep(&b[1], SYS_null);
+	sysc_prep(&b[2], 999);
+	sysc_prep(&b[3], SYS_getpcoreid);
+	sysc_trap(b, 4);
+	UT_ASSERT(!done(&b[0]));
+	UT_ASSERT(!done(&b[1]));
+	for (int i = 0; i < 4; i++)
+		sysc_wait(&b[i]);
+	UT_SYSC_OK(&b[0]);
+	UT_SYSC_OK(&b[1]);
+	UT_SYSC_ERR(&b[2], ENOSYS);
+	UT_SYSC_OK(&b[3]);
+	UT_ASSERT(b[3].retval >= 0);
+}
+
+UTEST(ctx_call_behind_a_sleep_fails)
+{
+	struct syscall b[2];
+
+	sysc_prep(&b[0], SYS_block, 50 * 1000);
+	sysc_prep(&b[1], SYS_proc_yield, 1);
+	sysc_run(b, 2);
+	UT_SYSC_OK(&b[0]);
+	UT_SYSC_ERR(&b[1], EINVAL);
+}
+
+UTEST(abort_sysc_cuts_a_nanosleep)
+{
+	struct ts req = { 30, 0 }, rem = { 0, 0 };
+	struct syscall sc, ab;
+	uint64_t t0 = rdtsc();
+
+	sysc_prep(&sc, SYS_nanosleep, UP(&req), UP(&rem));
+	sysc_trap(&sc, 1);
+	UT_ASSERT(!done(&sc));
+	UT_ASSERT_EQ(sysc(&ab, SYS_abort_sysc, UP(&sc)), 1);
+	sysc_wait(&sc);
+	UT_SYSC_ERR(&sc, EINTR);
+	UT_ASSERT_MSG(rem.s >= 20, "remainder %lld s of 30", (long long)rem.s);
+	UT_ASSERT(rdtsc() > t0);
+	/* A record that is done, or no record: nothing to abort. */
+	UT_ASSERT_EQ(sysc(&ab, SYS_abort_sysc, UP(&sc)), 0);
+	sysc(&ab, SYS_abort_sysc, 0);
+	UT_SYSC_ERR(&ab, EINVAL);
+}
+
+static int64_t open_at(int64_t dirfd, const char *path, int flags)
+{
+	return tsys(SYS_openat, (uint64_t)dirfd, UP(path), strlen(path), (uint64_t)flags, 0);
+}
+
+UTEST(abort_sysc_fd_cuts_a_pipe_read)
+{
+	struct syscall rd, ab;
+	char buf[8];
+	int64_t dir = open_at(TINY_AT_FDCWD, "#pipe", O_PATH);
+	int64_t a = open_at(dir, "data", O_RDWR), b = open_at(dir, "data1", O_RDWR);
+
+	UT_ASSERT(dir >= 0 && a >= 0 && b >= 0);
+	sysc_prep(&rd, SYS_read, (uint64_t)a, UP(buf), sizeof(buf));
+	sysc_trap(&rd, 1);
+	UT_ASSERT_MSG(!done(&rd), "a read of an empty pipe finished");
+	UT_ASSERT_EQ(sysc(&ab, SYS_abort_sysc_fd, (uint64_t)b), 0);     /* not that fd */
+	UT_ASSERT_EQ(sysc(&ab, SYS_abort_sysc_fd, (uint64_t)a), 1);
+	sysc_wait(&rd);
+	UT_ASSERT_MSG(rd.err != 0, "aborted read returned %lld", (long long)rd.retval);
+	/* The pipe still works afterwards. */
+	UT_ASSERT_EQ(tsys(SYS_write, (uint64_t)b, UP("ok"), 2), 2);
+	UT_ASSERT_EQ(tsys(SYS_read, (uint64_t)a, UP(buf), sizeof(buf)), 2);
+	sysc(&ab, SYS_abort_sysc_fd, (uint64_t)-1);
+	UT_SYSC_ERR(&ab, EBADF);
+	tsys(SYS_close, (uint64_t)a);
+	tsys(SYS_close, (uint64_t)b);
+	tsys(SYS_close, (uint64_t)dir);
+}
+
+static bool killed_and_reaped(int64_t pid)
+{
+	int status = -1;
+
+	return tsys(SYS_proc_destroy, (uint64_t)pid, 0) == 0 &&
+	       tiny_wait(pid, &status) == pid && status == WSTATUS_KILLED;
+}
+
+UTEST(kill_a_spinning_child)
+{
+	int64_t pid = victim("spin");
+
+	UT_ASSERT(pid > 0);
+	tsys(SYS_block, 20 * 1000);
+	UT_ASSERT(killed_and_reaped(pid));
+	UT_ASSERT_EQ(tsys(SYS_proc_destroy, (uint64_t)pid, 0), -ESRCH);
+}
+
+UTEST(kill_a_child_asleep_in_a_syscall)
+{
+	int64_t pid = victim("sleep");
+
+	UT_ASSERT(pid > 0);
+	tsys(SYS_block, 50 * 1000);
+	UT_ASSERT(killed_and_reaped(pid));
+}
+
+/* Runs /bin/victim MODE to its end: its wait status, or -1. */
+static int victim_status(const char *mode)
+{
+	int64_t pid = victim(mode);
+	int status = -1;
+
+	return pid > 0 && tiny_wait(pid, &status) == pid ? status : -1;
+}
+
+UTEST(exit_with_syscalls_in_flight)
+{
+	UT_ASSERT_EQ(victim_status("exit-asleep"), WSTATUS_EXITED(7));
+}
+
+UTEST(kill_a_created_child)
+{
+	const char *argv[] = { "/bin/victim", "spin", NULL };
+	int64_t pid = tiny_spawn("/bin/victim", argv);
+
+	UT_ASSERT(pid > 0);
+	UT_ASSERT(killed_and_reaped(pid));
+}
+
+UTEST(fault_kills_the_child_only)
+{
+	UT_ASSERT_EQ(victim_status("fault"), WSTATUS_KILLED);
+}
+
+UTEST(prot_none_kills_on_access)
+{
+	UT_ASSERT_EQ(victim_status("protnone"), WSTATUS_KILLED);
+}
+
+/* The child writes "x" once it runs.  We spin in user mode without a
+ * syscall; only a time slice lets the child (same core) run meanwhile. */
+UTEST(time_slices_share_a_core)
+{
+	const char *argv[] = { "/bin/victim", "tick", NULL };
+	struct childfdmap map = { .childfd = 1 };
+	int64_t dir = open_at(TINY_AT_FDCWD, "#pipe", O_PATH);
+	int64_t a = open_at(dir, "data", O_RDWR | O_NONBLOCK), b = open_at(dir, "data1", O_RDWR);
+	int64_t pid = tiny_spawn("/bin/victim", argv), n;
+	uint64_t t0;
+	char c = 0;
+
+	UT_ASSERT(dir >= 0 && a >= 0 && b >= 0 && pid > 0);
+	map.parentfd = (uint32_t)b;
+	UT_ASSERT_EQ(tsys(SYS_dup_fds_to, (uint64_t)pid, UP(&map), 1), 1);
+	UT_ASSERT_EQ(tsys(SYS_proc_run, (uint64_t)pid), 0);
+	for (t0 = rdtsc(); rdtsc() - t0 < 1500ull * 1000 * 1000;)
+		__asm__ volatile("pause");
+	n = tsys(SYS_read, (uint64_t)a, UP(&c), 1);
+	UT_ASSERT(killed_and_reaped(pid));
+	tsys(SYS_close, (uint64_t)a);
+	tsys(SYS_close, (uint64_t)b);
+	tsys(SYS_close, (uint64_t)dir);
+	UT_ASSERT_MSG(n == 1 && c == 'x', "the child did not run while we spun (read %lld)",
+	              (long long)n);
+}
+
+UTEST(each_process_keeps_its_sse_and_fs)
+{
+	static uint64_t fs_word = 0xa11ce;
+	int64_t pid;
+	int status = -1;
+
+	fpu_fill(0xa0a0);
+	UT_ASSERT_EQ(tsys(SYS_set_fsbase, UP(&fs_word)), 0);
+	pid = victim("fpu");
+	UT_ASSERT(pid > 0);
+	for (int i = 0; i < 300; i++) {
+		tsys(SYS_proc_yield, 1);
+		UT_ASSERT_MSG(fpu_check(0xa0a0), "xmm0/1 changed under us after %d yields", i);
+		UT_ASSERT_EQ(fs_read0(), 0xa11ce);
+	}
+	UT_ASSERT_EQ(tiny_wait(pid, &status), pid);
+	UT_ASSERT_EQ(status, WSTATUS_EXITED(0));
+	UT_ASSERT_EQ(tsys(SYS_set_fsbase, 0xffff800000000000ull), -EINVAL);
+	UT_ASSERT_EQ(tsys(SYS_set_fsbase, 0), 0);
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	(void)envp;
+	return utest_main("async", argc, argv);
+}

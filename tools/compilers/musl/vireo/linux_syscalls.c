@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * linux_syscalls.c - THE table: how each Linux system call musl makes is
+ * served on Vireo, and the entry point musl calls for every one of them.
+ *
+ * musl's __syscallN(n, ...) (tools/compilers/musl/overlay/arch/x86_64/
+ * syscall_arch.h) calls __vireo_linux_syscall(n, a, b, c, d, e, f) with
+ * Linux's number n.  Each row below is one Linux call, of one of three
+ * kinds:
+ *   PASS(nr, name, SYS_x, note)        MAPPED: the arguments go unchanged
+ *                                      to Vireo's SYS_x through parlib
+ *   CALL(nr, name, MAPPED, fn, note)   MAPPED: fn translates arguments or
+ *                                      results around Vireo syscalls
+ *   CALL(nr, name, EMULATED, fn, note) EMULATED in user space, as the note
+ *                                      says (some are recorded-only)
+ *   NOSYS(nr, name, note)              -ENOSYS, and why
+ * A number with no row is -ENOSYS too.  Every -ENOSYS also sets errstr() to
+ * name the call, so a program that stops on it says what is missing.
+ * Keep one row per line: tools/compilers/musl/lxtable.py turns the rows
+ * into the table in Documentation/libc.md.
+ */
+#include <string.h>
+#include "lx.h"
+
+struct lx_call {
+	const char *name;
+	uint8_t kind;                   /* LX_KIND_* */
+	uint16_t vsys;                  /* PASS: Vireo's number */
+	lx_fn fn;                       /* CALL: the handler */
+	const char *note;
+};
+
+#define PASS(nr, nm, vs, nt)       [nr] = { #nm, LX_KIND_MAPPED, vs, NULL, nt }
+#define CALL(nr, nm, kd, f, nt)    [nr] = { #nm, LX_KIND_##kd, 0, f, nt }
+#define NOSYS(nr, nm, nt)          [nr] = { #nm, LX_KIND_ENOSYS, 0, NULL, nt }
+
+#define LX_NR_MAX 440
+
+static const struct lx_call lx_calls[LX_NR_MAX] = {
+	PASS(0, read, SYS_read, "read"),
+	PASS(1, write, SYS_write, "write"),
+	CALL(2, open, MAPPED, lx_open, "openat(AT_FDCWD) with O_* translated to ros/fcntl.h"),
+	PASS(3, close, SYS_close, "close"),
+	CALL(4, stat, MAPPED, lx_stat, "stat; struct kstat converted to Linux's struct stat"),
+	CALL(5, fstat, MAPPED, lx_fstat, "fstat; kstat converted"),
+	CALL(6, lstat, MAPPED, lx_lstat, "lstat; kstat converted"),
+	NOSYS(7, poll, "no poll yet (musl calls it only for set-uid start-up)"),
+	PASS(8, lseek, SYS_llseek, "llseek (same whence values)"),
+	CALL(9, mmap, MAPPED, lx_mmap, "mmap; MAP_NORESERVE/MAP_STACK hints dropped, other flags unchanged"),
+	PASS(10, mprotect, SYS_mprotect, "mprotect"),
+	PASS(11, munmap, SYS_munmap, "munmap"),
+	CALL(12, brk, EMULATED, lx_brk, "no program break: always -ENOMEM, so malloc uses mmap"),
+	CALL(13, rt_sigaction, EMULATED, lx_rt_sigaction, "recorded only: actions are stored and read back, no signal is ever delivered"),
+	CALL(14, rt_sigprocmask, EMULATED, lx_rt_sigprocmask, "recorded only: the mask is stored and read back"),
+	NOSYS(15, rt_sigreturn, "no signal delivery"),
+	CALL(16, ioctl, EMULATED, lx_ioctl, "no terminals: every request fails -ENOTTY (stdio then buffers stdout fully)"),
+	PASS(17, pread64, SYS_pread, "pread"),
+	PASS(18, pwrite64, SYS_pwrite, "pwrite"),
+	CALL(19, readv, EMULATED, lx_readv, "a loop of read, stopping at a short transfer"),
+	CALL(20, writev, EMULATED, lx_writev, "a loop of write, stopping at a short transfer"),
+	CALL(21, access, MAPPED, lx_access, "access"),
+	CALL(22, pipe, MAPPED, lx_pipe, "open #pipe (O_PATH), then its data and data1 files"),
+	CALL(24, sched_yield, MAPPED, lx_sched_yield, "proc_yield(being_nice = 0)"),
+	NOSYS(25, mremap, "no mremap: realloc copies instead"),
+	NOSYS(28, madvise, "no madvise (musl ignores the failure)"),
+	CALL(32, dup, MAPPED, lx_dup, "fcntl(F_DUPFD, 0)"),
+	CALL(33, dup2, EMULATED, lx_dup2, "close(new) then fcntl(old, F_DUPFD, new): not atomic"),
+	CALL(35, nanosleep, MAPPED, lx_nanosleep, "nanosleep (struct timespec = struct ktimespec)"),
+	CALL(39, getpid, EMULATED, lx_getpid, "procinfo's pid (no trap); -ENOSYS while procinfo is not mapped"),
+	NOSYS(56, clone, "no threads yet (the MCP issue)"),
+	NOSYS(57, fork, "not yet translated (fork issue)"),
+	NOSYS(58, vfork, "not yet translated (fork issue)"),
+	NOSYS(59, execve, "not yet translated (exec issue)"),
+	CALL(60, exit, MAPPED, lx_exit, "proc_destroy(self, code)"),
+	CALL(61, wait4, MAPPED, lx_wait4, "waitpid(pid, status, options); rusage must be NULL (-EINVAL otherwise)"),
+	NOSYS(62, kill, "not yet translated (kill over notify)"),
+	CALL(63, uname, EMULATED, lx_uname, "fixed strings: Vireo, vireo, 0.1, x86_64"),
+	CALL(72, fcntl, MAPPED, lx_fcntl, "fcntl; F_GETFL/F_SETFL flags translated; locks are -EINVAL"),
+	NOSYS(74, fsync, "no fsync"),
+	NOSYS(75, fdatasync, "no fdatasync"),
+	CALL(76, truncate, MAPPED, lx_truncate, "wstat(WSTAT_LENGTH) with a 9P stat whose other fields say don't-change"),
+	CALL(77, ftruncate, MAPPED, lx_ftruncate, "fwstat(WSTAT_LENGTH), as truncate"),
+	NOSYS(78, getdents, "only getdents64"),
+	CALL(79, getcwd, MAPPED, lx_getcwd, "getcwd (returns the length, NUL included, as Linux)"),
+	CALL(80, chdir, MAPPED, lx_chdir, "chdir(pid 0, path)"),
+	CALL(81, fchdir, MAPPED, lx_fchdir, "fchdir(pid 0, fd)"),
+	CALL(82, rename, MAPPED, lx_rename, "rename"),
+	CALL(83, mkdir, MAPPED, lx_mkdir, "mkdir"),
+	CALL(84, rmdir, MAPPED, lx_rmdir, "rmdir"),
+	CALL(87, unlink, MAPPED, lx_unlink, "unlink"),
+	CALL(88, symlink, MAPPED, lx_symlink, "symlink"),
+	CALL(89, readlink, MAPPED, lx_readlink, "readlink"),
+	NOSYS(90, chmod, "not yet translated (wstat of the mode)"),
+	NOSYS(91, fchmod, "not yet translated (fwstat of the mode)"),
+	CALL(95, umask, EMULATED, lx_umask, "recorded only: the kernel does not apply a umask"),
+	CALL(96, gettimeofday, EMULATED, lx_gettimeofday, "from the global info page (TSC, no trap); -ENOSYS while it is not mapped"),
+	NOSYS(97, getrlimit, "no resource limits"),
+	CALL(102, getuid, EMULATED, lx_getid0, "no user identities: 0"),
+	CALL(104, getgid, EMULATED, lx_getid0, "no user identities: 0"),
+	CALL(107, geteuid, EMULATED, lx_getid0, "no user identities: 0"),
+	CALL(108, getegid, EMULATED, lx_getid0, "no user identities: 0"),
+	CALL(110, getppid, EMULATED, lx_getppid, "procinfo's ppid; -ENOSYS while procinfo is not mapped"),
+	NOSYS(131, sigaltstack, "no signal delivery"),
+	CALL(158, arch_prctl, MAPPED, lx_arch_prctl, "ARCH_SET_FS: set_fsbase; ARCH_GET_FS: the recorded base; others -EINVAL"),
+	CALL(186, gettid, EMULATED, lx_getpid, "the pid: one thread per process"),
+	NOSYS(200, tkill, "not yet translated (signals over notify)"),
+	CALL(201, time, EMULATED, lx_time, "from the global info page, as gettimeofday"),
+	NOSYS(202, futex, "no threads yet: a single thread never waits on a futex"),
+	CALL(217, getdents64, EMULATED, lx_getdents64, "read of the directory (9P stat records) converted to dirent64"),
+	CALL(218, set_tid_address, EMULATED, lx_set_tid_address, "returns the pid as the tid; the address is not cleared at exit"),
+	CALL(228, clock_gettime, EMULATED, lx_clock_gettime, "REALTIME/MONOTONIC/BOOTTIME (and _COARSE/_RAW) from the global info page; CPU-time clocks -EINVAL"),
+	CALL(229, clock_getres, EMULATED, lx_clock_getres, "1 ns for the clocks clock_gettime knows"),
+	CALL(230, clock_nanosleep, MAPPED, lx_clock_nanosleep, "nanosleep; TIMER_ABSTIME turned relative with clock_gettime"),
+	CALL(231, exit_group, MAPPED, lx_exit, "proc_destroy(self, code)"),
+	NOSYS(234, tgkill, "not yet translated (signals over notify)"),
+	CALL(257, openat, MAPPED, lx_openat, "openat with O_* translated"),
+	CALL(258, mkdirat, MAPPED, lx_mkdirat, "mkdir; only AT_FDCWD or an absolute path (-ENOSYS otherwise)"),
+	CALL(262, newfstatat, MAPPED, lx_newfstatat, "fstat (AT_EMPTY_PATH), lstat (AT_SYMLINK_NOFOLLOW) or stat; AT_FDCWD or absolute"),
+	CALL(263, unlinkat, MAPPED, lx_unlinkat, "unlink, or rmdir with AT_REMOVEDIR; AT_FDCWD or absolute"),
+	CALL(264, renameat, MAPPED, lx_renameat, "rename; AT_FDCWD or absolute"),
+	CALL(267, readlinkat, MAPPED, lx_readlinkat, "readlink; AT_FDCWD or absolute"),
+	CALL(269, faccessat, MAPPED, lx_faccessat, "access; AT_FDCWD or absolute, no flags"),
+	NOSYS(273, set_robust_list, "no threads yet"),
+	CALL(292, dup3, EMULATED, lx_dup3, "as dup2, O_CLOEXEC through F_DUPFD_CLOEXEC; old == new is -EINVAL"),
+	CALL(293, pipe2, MAPPED, lx_pipe2, "as pipe, with O_CLOEXEC/O_NONBLOCK on both ends"),
+	NOSYS(302, prlimit64, "no resource limits"),
+	CALL(318, getrandom, MAPPED, lx_getrandom, "a read of #random/urandom"),
+	NOSYS(332, statx, "only the stat family"),
+	NOSYS(439, faccessat2, "only faccessat"),
+};
+
+static char lx_nosys_msg[SYSC_ERRSTR_LEN];
+
+/* errstr for -ENOSYS: "Linux syscall NR (name) is not supported on Vireo". */
+static long lx_nosys(long nr, const char *name)
+{
+	char num[24];
+	int i = (int)sizeof(num) - 1;
+	unsigned long v = (unsigned long)nr;
+
+	num[i] = '\0';
+	do {
+		num[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && i > 0);
+	lx_nosys_msg[0] = '\0';
+	strncat(lx_nosys_msg, "Linux syscall ", sizeof(lx_nosys_msg) - 1);
+	strncat(lx_nosys_msg, num + i, sizeof(lx_nosys_msg) - strlen(lx_nosys_msg) - 1);
+	if (name) {
+		strncat(lx_nosys_msg, " (", sizeof(lx_nosys_msg) - strlen(lx_nosys_msg) - 1);
+		strncat(lx_nosys_msg, name, sizeof(lx_nosys_msg) - strlen(lx_nosys_msg) - 1);
+		strncat(lx_nosys_msg, ")", sizeof(lx_nosys_msg) - strlen(lx_nosys_msg) - 1);
+	}
+	strncat(lx_nosys_msg, " is not supported on Vireo",
+	        sizeof(lx_nosys_msg) - strlen(lx_nosys_msg) - 1);
+	errstr_set(lx_nosys_msg);
+	return -LX_ENOSYS;
+}
+
+long __vireo_linux_syscall(long n, long a, long b, long c, long d, long e, long f);
+
+long __vireo_linux_syscall(long n, long a, long b, long c, long d, long e, long f)
+{
+	const long args[6] = { a, b, c, d, e, f };
+	const struct lx_call *call;
+
+	if (n < 0 || n >= LX_NR_MAX)
+		return lx_nosys(n, NULL);
+	call = &lx_calls[n];
+	if (call->kind == LX_KIND_ENOSYS)
+		return lx_nosys(n, call->name);
+	if (call->fn)
+		return call->fn(args);
+	return ros_syscall_raw(call->vsys, a, b, c, d, e, f);
+}

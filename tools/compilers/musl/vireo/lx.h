@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lx.h - the internals of Vireo's Linux-syscall translation layer.
+ *
+ * musl keeps Linux's syscall numbers; every __syscallN() it makes arrives in
+ * __vireo_linux_syscall() (linux_syscalls.c), which looks the number up in
+ * one table and either passes the call to a Vireo syscall, runs a handler
+ * that translates or emulates it, or answers -ENOSYS.  Handlers take the six
+ * raw arguments and return a Linux result: the value, or -errno.
+ *
+ * This header carries the Linux ABI pieces the handlers need (structure
+ * layouts and constants, as x86-64 Linux defines them) under LX_ names, so
+ * the layer never includes musl's internal "syscall.h": Vireo's SYS_* names
+ * (ros/syscall.h) and Linux's would collide.  Vireo's own flag names
+ * (ros/fcntl.h) clash with musl's <fcntl.h> in the same way: the layer's
+ * files include only ros/ and parlib/ headers plus <stdint.h>, <stddef.h>
+ * and <string.h>.
+ *
+ * Single-threaded (thread0): the emulated state (signal actions, mask,
+ * umask, TLS base) is per process and unlocked.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <parlib/syscall.h>
+
+typedef long (*lx_fn)(const long *a);
+
+/* How a Linux call is served (the table's kinds). */
+#define LX_KIND_ENOSYS   0      /* not supported: -ENOSYS */
+#define LX_KIND_MAPPED   1         /* a Vireo syscall does it (maybe translated) */
+#define LX_KIND_EMULATED 2         /* done in user space; the table says how */
+
+/* Linux errno values the layer returns (the same as ros/errno.h). */
+#define LX_EPERM      1
+#define LX_ENOENT     2
+#define LX_EIO        5
+#define LX_EBADF      9
+#define LX_ENOMEM    12
+#define LX_EFAULT    14
+#define LX_EBUSY     16
+#define LX_EINVAL    22
+#define LX_EMFILE    24
+#define LX_ENOTTY    25
+#define LX_ERANGE    34
+#define LX_ENAMETOOLONG 36
+#define LX_ENOSYS    38
+#define LX_EOVERFLOW 75
+
+#define LX_AT_FDCWD            (-100)
+#define LX_AT_SYMLINK_NOFOLLOW 0x100
+#define LX_AT_REMOVEDIR        0x200
+#define LX_AT_EMPTY_PATH       0x1000
+
+/* Linux open flags (octal, as Linux spells them). */
+#define LX_O_ACCMODE   03
+#define LX_O_RDONLY    00
+#define LX_O_WRONLY    01
+#define LX_O_RDWR      02
+#define LX_O_CREAT     0100
+#define LX_O_EXCL      0200
+#define LX_O_NOCTTY    0400
+#define LX_O_TRUNC     01000
+#define LX_O_APPEND    02000
+#define LX_O_NONBLOCK  04000
+#define LX_O_LARGEFILE 0100000
+#define LX_O_DIRECTORY 0200000
+#define LX_O_NOFOLLOW  0400000
+#define LX_O_CLOEXEC   02000000
+#define LX_O_PATH      010000000
+
+/* struct stat of x86-64 Linux (144 bytes). */
+struct lx_stat {
+	uint64_t st_dev;
+	uint64_t st_ino;
+	uint64_t st_nlink;
+	uint32_t st_mode;
+	uint32_t st_uid;
+	uint32_t st_gid;
+	uint32_t __pad0;
+	uint64_t st_rdev;
+	int64_t st_size;
+	int64_t st_blksize;
+	int64_t st_blocks;
+	int64_t st_atime_sec, st_atime_nsec;
+	int64_t st_mtime_sec, st_mtime_nsec;
+	int64_t st_ctime_sec, st_ctime_nsec;
+	int64_t __unused[3];
+};
+
+/* struct linux_dirent64: the fixed part before d_name. */
+struct lx_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	uint8_t d_type;
+	char d_name[];
+};
+
+struct lx_iovec {
+	void *iov_base;
+	size_t iov_len;
+};
+
+struct lx_timespec {
+	int64_t tv_sec;
+	int64_t tv_nsec;
+};
+
+struct lx_timeval {
+	int64_t tv_sec;
+	int64_t tv_usec;
+};
+
+/* The kernel's sigaction as musl passes it (arch/x86_64/ksigaction.h). */
+struct lx_k_sigaction {
+	unsigned long handler;
+	unsigned long flags;
+	unsigned long restorer;
+	unsigned int mask[2];
+};
+
+#define LX_NSIG 65
+
+/* --- helpers (lx_file.c) */
+
+/* Length of a user path for Vireo's (path, len) calls, or -errno. */
+long lx_path_len(const char *path);
+
+/* Linux open flags to Vireo's (ros/fcntl.h), or -EINVAL. */
+long lx_oflags_to_vireo(long lflags);
+
+/* Vireo's F_GETFL answer to Linux's flags. */
+long lx_oflags_from_vireo(long vflags);
+
+/* Records the layer's own error text for errstr(). */
+void lx_errstr(const char *what, const char *why);
+
+/* --- handlers, by file */
+long lx_open(const long *a);
+long lx_openat(const long *a);
+long lx_stat(const long *a);
+long lx_lstat(const long *a);
+long lx_fstat(const long *a);
+long lx_newfstatat(const long *a);
+long lx_access(const long *a);
+long lx_faccessat(const long *a);
+long lx_readv(const long *a);
+long lx_writev(const long *a);
+long lx_getdents64(const long *a);
+long lx_pipe(const long *a);
+long lx_pipe2(const long *a);
+long lx_dup(const long *a);
+long lx_dup2(const long *a);
+long lx_dup3(const long *a);
+long lx_fcntl(const long *a);
+long lx_ioctl(const long *a);
+long lx_truncate(const long *a);
+long lx_ftruncate(const long *a);
+long lx_getcwd(const long *a);
+long lx_chdir(const long *a);
+long lx_fchdir(const long *a);
+long lx_mkdir(const long *a);
+long lx_mkdirat(const long *a);
+long lx_rmdir(const long *a);
+long lx_unlink(const long *a);
+long lx_unlinkat(const long *a);
+long lx_rename(const long *a);
+long lx_renameat(const long *a);
+long lx_symlink(const long *a);
+long lx_readlink(const long *a);
+long lx_readlinkat(const long *a);
+
+long lx_mmap(const long *a);
+long lx_brk(const long *a);
+long lx_exit(const long *a);
+long lx_getpid(const long *a);
+long lx_getppid(const long *a);
+long lx_getid0(const long *a);
+long lx_set_tid_address(const long *a);
+long lx_arch_prctl(const long *a);
+long lx_rt_sigaction(const long *a);
+long lx_rt_sigprocmask(const long *a);
+long lx_sched_yield(const long *a);
+long lx_uname(const long *a);
+long lx_umask(const long *a);
+long lx_wait4(const long *a);
+long lx_getrandom(const long *a);
+
+long lx_clock_gettime(const long *a);
+long lx_clock_getres(const long *a);
+long lx_gettimeofday(const long *a);
+long lx_time(const long *a);
+long lx_nanosleep(const long *a);
+long lx_clock_nanosleep(const long *a);

@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: MIT
+#
+# toolchain.mk - the C toolchain for Vireo programs, included by the
+# Makefile (after the user tests, before the initramfs).  See
+# Documentation/toolchain.md.
+#
+#   $(O)/toolchain/musl-fetch/   Debian's musl source (tools/compilers/fetch-musl.sh)
+#   $(O)/toolchain/musl-src/     upstream + Vireo's port (musl-prepare.sh)
+#   $(O)/toolchain/musl-build/   musl's own out-of-tree build
+#   $(O)/toolchain/sysroot/      include/ (musl, ros/, generated/, parlib/),
+#                                lib/ (crt*.o, libc.a, libparlib.a)
+#   $(O)/toolchain/bin/          x86_64-vireo-gcc (+ its specs), x86_64-vireo-g++
+#   $(O)/libc/bin/               tests/libc/X.c built as X; each goes to the
+#                                initramfs's /bin (appended to USER_PROGS)
+#
+# Everything is rebuilt only when its inputs change: musl-prepare.sh copies
+# only changed port files, musl's make rebuilds only changed objects.
+
+TC := $(O)/toolchain
+TC_ABS = $(abspath $(TC))
+SYSROOT := $(TC)/sysroot
+MUSL_VERSION := 1.2.3
+MUSL_FETCH := $(TC)/musl-fetch
+MUSL_PRISTINE := $(MUSL_FETCH)/musl-$(MUSL_VERSION)
+MUSL_SRC := $(TC)/musl-src
+MUSL_BUILD := $(TC)/musl-build
+VIREO_INC := $(TC)/vireo-inc
+VIREO_CC := $(TC)/bin/x86_64-vireo-gcc
+VIREO_CXX := $(TC)/bin/x86_64-vireo-g++
+VIREO_SPECS := $(TC)/bin/vireo-gcc.specs
+LIBC_A := $(SYSROOT)/lib/libc.a
+PARLIB_A := $(SYSROOT)/lib/libparlib.a
+SYSROOT_HDRS := $(SYSROOT)/include/.vireo-headers
+MUSL_PORT_FILES := $(shell find tools/compilers/musl -type f 2>/dev/null)
+VIREO_ABI_HDRS := $(wildcard kern/include/ros/*.h kern/arch/x86/ros/*.h user/parlib/include/parlib/*.h)
+
+.PHONY: toolchain
+toolchain: $(VIREO_CC) $(VIREO_CXX) $(LIBC_A) $(PARLIB_A) $(SYSROOT_HDRS) $(TC)/.lxtable-ok
+all: toolchain
+
+# Documentation/libc.md carries the translation table: refuse a stale copy.
+$(TC)/.lxtable-ok: tools/compilers/musl/vireo/linux_syscalls.c Documentation/libc.md \
+		tools/compilers/musl/lxtable.py
+	$(Q)mkdir -p $(dir $@)
+	$(Q)python3 tools/compilers/musl/lxtable.py --check $< Documentation/libc.md
+	$(Q)touch $@
+
+# 1. musl's source, fetched once with apt-get source and checked.
+$(MUSL_PRISTINE)/.vireo-unpacked: tools/compilers/fetch-musl.sh | $(DEPS_OK)
+	$(Q)tools/compilers/fetch-musl.sh $(MUSL_FETCH)
+	$(Q)touch $@
+
+# 2. The tree musl builds from: upstream plus the port.
+$(MUSL_SRC)/.vireo-synced: $(MUSL_PRISTINE)/.vireo-unpacked $(MUSL_PORT_FILES) \
+		tools/compilers/musl-prepare.sh
+	$(Q)tools/compilers/musl-prepare.sh $(MUSL_PRISTINE) $(MUSL_SRC) $(MUSL_BUILD)
+	$(Q)touch $@
+
+# Vireo's headers the translation layer and programs include.
+$(VIREO_INC)/.stamp: $(VIREO_ABI_HDRS) $(SYSCALL_HDRS)
+	$(Q)rm -rf $(VIREO_INC)
+	$(Q)mkdir -p $(VIREO_INC)/ros $(VIREO_INC)/generated $(VIREO_INC)/parlib
+	$(Q)cp kern/include/ros/*.h kern/arch/x86/ros/*.h $(VIREO_INC)/ros/
+	$(Q)cp $(word 1,$(SYSCALL_HDRS)) $(VIREO_INC)/generated/
+	$(Q)cp user/parlib/include/parlib/*.h $(VIREO_INC)/parlib/
+	$(Q)touch $@
+
+$(MUSL_BUILD)/config.mak: $(MUSL_SRC)/.vireo-synced tools/compilers/toolchain.mk
+	@echo "  CONFIG  musl $(MUSL_VERSION)"
+	$(Q)mkdir -p $(MUSL_BUILD)
+	$(Q)cd $(MUSL_BUILD) && $(abspath $(MUSL_SRC))/configure \
+		--prefix=$(abspath $(SYSROOT)) --disable-shared --enable-static \
+		--disable-wrapper CC=gcc CFLAGS="-O2 -I$(abspath $(VIREO_INC))" \
+		> configure.log 2>&1 || { cat configure.log >&2; exit 1; }
+	$(Q)touch $@
+
+# 3. libc.a and the crt files (musl's make and install); a change of the
+# ABI headers rebuilds the translation layer's objects.
+$(LIBC_A): $(MUSL_SRC)/.vireo-synced $(MUSL_BUILD)/config.mak $(VIREO_INC)/.stamp
+	@echo "  MUSL    $@"
+	$(Q)if [ -n "$(filter $(VIREO_INC)/.stamp,$?)" ]; then rm -rf $(MUSL_BUILD)/obj/src/vireo; fi
+	$(Q)$(MAKE) --no-print-directory -s -C $(MUSL_BUILD) > $(MUSL_BUILD)/make.log 2>&1 || \
+		{ tail -n 40 $(MUSL_BUILD)/make.log >&2; exit 1; }
+	$(Q)$(MAKE) --no-print-directory -s -C $(MUSL_BUILD) install-libs install-headers \
+		>> $(MUSL_BUILD)/make.log 2>&1 || { tail -n 40 $(MUSL_BUILD)/make.log >&2; exit 1; }
+	$(Q)touch $@
+
+$(SYSROOT_HDRS): $(VIREO_INC)/.stamp $(LIBC_A)
+	$(Q)rm -rf $(SYSROOT)/include/ros $(SYSROOT)/include/generated $(SYSROOT)/include/parlib
+	$(Q)cp -r $(VIREO_INC)/ros $(VIREO_INC)/generated $(VIREO_INC)/parlib $(SYSROOT)/include/
+	$(Q)touch $@
+
+# 4. The wrapper and its specs file.
+$(VIREO_SPECS): tools/compilers/vireo-gcc.specs.in
+	$(Q)mkdir -p $(dir $@)
+	$(Q)sed 's|@SYSROOT@|$(abspath $(SYSROOT))|g' $< > $@
+
+$(VIREO_CC): tools/compilers/x86_64-vireo-gcc.in $(VIREO_SPECS)
+	@echo "  GEN     $@"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)sed 's|@SYSROOT@|$(abspath $(SYSROOT))|g; s|@HOSTCC@|gcc|g' $< > $@.tmp
+	$(Q)chmod +x $@.tmp && mv $@.tmp $@
+
+$(VIREO_CXX): tools/compilers/x86_64-vireo-g++.in
+	$(Q)mkdir -p $(dir $@)
+	$(Q)cp $< $@.tmp && chmod +x $@.tmp && mv $@.tmp $@
+
+# Everything a program build needs before it can compile.
+VIREO_CC_DEPS := $(VIREO_CC) $(VIREO_SPECS) $(LIBC_A) $(SYSROOT_HDRS)
+
+# 5. parlib: the syscall layer, spinlocks, thread0, the shared pages, and
+# the event mailbox consumers (also built freestanding into user/tiny).
+PARLIB_SRCS := user/parlib/ceq.c user/parlib/evbitmap.c user/parlib/event.c \
+	user/parlib/parlib.c user/parlib/spinlock.c user/parlib/syscall.c \
+	user/parlib/ucq.c user/parlib/uthread.c
+PARLIB_OBJS := $(patsubst user/parlib/%.c,$(TC)/parlib/%.o,$(PARLIB_SRCS))
+VIREO_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wmissing-prototypes \
+	-Wstrict-prototypes -Wshadow -Wvla
+
+$(TC)/parlib/%.o: user/parlib/%.c $(VIREO_CC_DEPS)
+	@echo "  VCC     $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(VIREO_CC) $(VIREO_CFLAGS) -MMD -MP -c $< -o $@
+
+$(PARLIB_A): $(PARLIB_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
+# 6. Programs built with the C library: tests/libc/X.c -> /bin/X.
+LIBC_PROGS := $(patsubst tests/libc/%.c,$(O)/libc/bin/%,$(sort $(wildcard tests/libc/*.c)))
+
+$(O)/libc/obj/%.o: tests/libc/%.c $(VIREO_CC_DEPS) $(PARLIB_A)
+	@echo "  VCC     $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(VIREO_CC) $(VIREO_CFLAGS) -Itests/libc -MMD -MP -c $< -o $@
+
+$(LIBC_PROGS): $(O)/libc/bin/%: $(O)/libc/obj/%.o $(LIBC_A) $(PARLIB_A)
+	@echo "  VLD     $@"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(VIREO_CC) -g -o $@ $<
+
+USER_PROGS += $(LIBC_PROGS)
+
+LIBC_NAME_CLASH := $(filter $(notdir $(LIBC_PROGS)),$(notdir $(patsubst tests/user/%.c,%,$(wildcard tests/user/*.c))))
+ifneq ($(LIBC_NAME_CLASH),)
+$(error tests/libc and tests/user both build /bin/$(firstword $(LIBC_NAME_CLASH)))
+endif

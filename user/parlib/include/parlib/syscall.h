@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * parlib/syscall.h - issuing Vireo's native syscalls from C programs.
+ *
+ *	long fd = ros_syscall(SYS_openat, -100, path, len, O_READ, 0, 0);
+ *	if (fd < 0)
+ *		printf("open: %s (errno %d)\n", errstr(), errno);
+ *
+ *	long r = ros_syscall_raw(SYS_read, fd, buf, n, 0, 0, 0);   (r = -err)
+ *
+ * Every call is one struct syscall on the caller's stack issued through the
+ * asynchronous ABI (ros/syscall.h): the trap runs it, and if it comes back
+ * without SC_DONE (the call sleeps in the kernel), the SCP waits for it in
+ * ros_syscall_blockon().  ros_syscall() returns the call's retval, or -1 with
+ * errno set to the kernel's err; ros_syscall_raw() returns retval or -err and
+ * leaves errno alone (the C library's translation layer uses it).  Both keep
+ * the errstr of the last FAILED call: errstr() returns it ("" before any
+ * failure), like errno it is not cleared by a call that works.
+ *
+ * Single uthread (thread0) only: the errstr buffer is one per process.
+ * Do not include this header together with <sys/syscall.h>: both define
+ * SYS_* names (Vireo's and Linux's numbers).
+ */
+#pragma once
+
+#include <stdint.h>
+#include <ros/syscall.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Runs *sc (num and args filled, flags 0) and waits until it is done. */
+void ros_syscall_run(struct syscall *sc);
+
+/* Waits until the kernel has finished with *sc (SC_DONE, then !SC_K_LOCK). */
+void ros_syscall_blockon(struct syscall *sc);
+
+/* One call: retval, or -err (errstr() updated on failure). */
+long ros_syscall_raw(unsigned int num, long a0, long a1, long a2, long a3, long a4, long a5);
+
+/* One call: retval, or -1 with errno = err (errstr() updated on failure). */
+long ros_syscall(unsigned int num, long a0, long a1, long a2, long a3, long a4, long a5);
+
+/* The errstr of the last call that failed, NUL-terminated; "" if none. */
+const char *errstr(void);
+
+/* Sets the errstr that errstr() returns (user-space errors, e.g. emulation). */
+void errstr_set(const char *msg);
+
+/* Gives up the core: SYS_proc_yield(being_nice), not waited for. */
+void ros_yield(int being_nice);
+
+#ifdef __cplusplus
+}
+#endif
