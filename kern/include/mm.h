@@ -53,6 +53,16 @@ struct procinfo;
 struct pcache_file;
 
 extern const struct vmr_ops mm_anon_ops;
+
+/* Regions one address space may hold: each costs kernel memory, so a
+ * process that asks for more gets ENOMEM from mmap and mprotect (which may
+ * split two) instead of exhausting the kernel. */
+#define MM_MAX_REGIONS 65530
+
+static inline bool mm_regions_full(const struct mm *mm)
+{
+	return mm->vmrs.nr + 2 > MM_MAX_REGIONS;
+}
 extern const struct vmr_ops mm_file_ops;        /* mm_file.c; backing = a chan */
 
 struct mm *mm_create(void);                     /* NULL: no memory */

@@ -140,7 +140,9 @@ int64_t sys_mmap(struct syscall_ctx *ctx)
 		                 "of the %lu free pages", r.len, nr_free_pages());
 	}
 	mm_lock(mm);
-	ret = (r.flags & MAP_FIXED) ? 0 : mmap_place(mm, &r, &at);
+	ret = mm_regions_full(mm) ? -E2BIG : 0;
+	if (!ret && !(r.flags & MAP_FIXED))
+		ret = mmap_place(mm, &r, &at);
 	if (!ret)
 		ret = mmap_do(mm, &r, at);
 	if (!ret && (r.flags & (MAP_POPULATE | MAP_LOCKED))) {
@@ -153,6 +155,9 @@ int64_t sys_mmap(struct syscall_ctx *ctx)
 	if (ret == -EPERM)
 		return sysc_fail(ctx, EPERM, "mmap: %#lx + %#lx overlaps a kernel-owned region",
 		                 at, r.len);
+	if (ret == -E2BIG)
+		return sysc_fail(ctx, ENOMEM, "mmap: the process has %d regions, the most "
+		                 "allowed", MM_MAX_REGIONS);
 	if (ret)
 		return sysc_fail(ctx, -ret, "mmap: cannot map %#lx bytes at %#lx (error %d)",
 		                 r.len, at, -ret);
@@ -210,6 +215,8 @@ int64_t sys_mprotect(struct syscall_ctx *ctx)
 		                 "pages", addr, len);
 	mm_lock(ctx->p->mm);
 	ret = mprotect_file_ok(ctx->p->mm, addr, len, (uint32_t)prot) ? 0 : -EACCES;
+	if (!ret && mm_regions_full(ctx->p->mm))
+		ret = -ENOMEM;                  /* a split could pass the limit */
 	if (!ret)
 		ret = vmr_protect(&ctx->p->mm->vmrs, addr, len, (uint32_t)prot, MEM_WAIT);
 	mm_unlock(ctx->p->mm);

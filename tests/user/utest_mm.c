@@ -156,6 +156,34 @@ UTEST(large_anonymous_mapping)
 	UT_ASSERT_EQ(tsys(SYS_munmap, UP(p), len), 0);
 }
 
+/* Alternating protections keep neighbours from merging: one region per
+ * page, until the per-process limit answers ENOMEM; one munmap frees all. */
+UTEST(region_limit_is_enomem)
+{
+	enum { BATCH = 64, MAX_PAGES = 70000 };
+	const uint64_t base = 0x200000000000ull;
+	struct syscall b[BATCH];
+	uint64_t n = 0;
+	bool full = false;
+
+	while (!full && n < MAX_PAGES) {
+		for (int i = 0; i < BATCH; i++)
+			sysc_prep(&b[i], SYS_mmap, base + (n + i) * 4096, 4096,
+			          (n + i) % 2 ? PROT_READ : PROT_READ | PROT_WRITE,
+			          MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		sysc_run(b, BATCH);
+		for (int i = 0; i < BATCH && !full; i++, n++)
+			full = b[i].err != 0;
+	}
+	UT_ASSERT_MSG(full, "%llu regions and no limit", (unsigned long long)n);
+	UT_ASSERT_EQ(b[(n - 1) % BATCH].err, ENOMEM);
+	UT_ASSERT_MSG(n > 60000, "limit after only %llu regions", (unsigned long long)n);
+	UT_ASSERT_EQ(tsys(SYS_munmap, base, MAX_PAGES * 4096ull), 0);
+	UT_ASSERT(tsys(SYS_mmap, base, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+	               -1, 0) == (int64_t)base);
+	UT_ASSERT_EQ(tsys(SYS_munmap, base, 4096), 0);
+}
+
 UTEST(refusals_have_errnos)
 {
 	struct syscall sc;
