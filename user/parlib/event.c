@@ -84,3 +84,18 @@ bool event_syscall_register(struct syscall *sc, struct event_queue *q)
 	                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
 	return true;
 }
+
+void event_syscall_wait(struct syscall *sc, struct event_queue *q, void (*park)(void))
+{
+	struct event_mbox *mbox = (struct event_mbox *)(uintptr_t)q->ev_mbox;
+	struct event_msg msg;
+
+	if (event_syscall_register(sc, q)) {
+		while (!(__atomic_load_n(&sc->flags, __ATOMIC_ACQUIRE) & SC_DONE))
+			park();
+	}
+	while (__atomic_load_n(&sc->flags, __ATOMIC_ACQUIRE) & SC_K_LOCK)
+		__asm__ volatile("pause");
+	while (event_mbox_get(mbox, &msg))
+		;
+}

@@ -60,25 +60,24 @@ static void ros_wake_q_init(void)
 	event_queue_init(&ros_wake_q, &ros_wake_mbox, EVENT_WAKEUP);
 }
 
+static void ros_park(void)
+{
+	ros_yield(0);
+}
+
 void ros_syscall_blockon(struct syscall *sc)
 {
-	struct event_msg msg;
-
 	for (unsigned int spins = 0; spins < ROS_SPINS_BEFORE_YIELD; spins++) {
 		if (ros_syscall_flags(sc) & SC_DONE)
-			goto done;
+			break;
 		__asm__ volatile("pause");
 	}
-	ros_wake_q_init();
-	if (event_syscall_register(sc, &ros_wake_q)) {
-		while (!(ros_syscall_flags(sc) & SC_DONE))
-			ros_yield(0);
+	if (!(ros_syscall_flags(sc) & SC_DONE)) {
+		ros_wake_q_init();
+		event_syscall_wait(sc, &ros_wake_q, ros_park);
 	}
-done:
 	while (ros_syscall_flags(sc) & SC_K_LOCK)
 		__asm__ volatile("pause");
-	while (ros_wake_q.ev_mbox && event_mbox_get(&ros_wake_mbox, &msg))
-		;
 }
 
 void ros_syscall_run(struct syscall *sc)

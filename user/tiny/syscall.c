@@ -8,16 +8,18 @@
  * "memory" because the kernel writes the records.
  *
  * sysc_wait() reads flags with acquire loads: once SC_DONE is seen, err,
- * retval and errstr (written before it) are visible.  It then waits for
+ * retval and errstr (written before it) are visible.  A call that is not
+ * done after a short spin is waited for the SCP way (parlib's
+ * event_syscall_wait): an evbitmap ev_q with EVENT_WAKEUP and
+ * SYS_proc_yield(0), so the process sleeps WAITING.  It then waits for
  * SC_K_LOCK to clear, as the completion protocol asks before a record is
- * reused.  The yield it issues while waiting is a separate one-entry trap
- * whose own completion is not waited for (it completes when the process
- * runs again).
+ * reused.  The yield is a ctx call: it completes before its trap returns.
  */
+#include <parlib/event.h>
 #include <tiny/string.h>
 #include <tiny/syscall.h>
 
-#define SYSC_SPINS_PER_YIELD 1024
+#define SYSC_SPINS_BEFORE_PARK 1024
 
 void sysc_fill(struct syscall *sc, uint32_t num, const uint64_t *args)
 {
@@ -44,22 +46,30 @@ static uint32_t sysc_flags(const struct syscall *sc)
 	return __atomic_load_n(&sc->flags, __ATOMIC_ACQUIRE);
 }
 
-static void sysc_yield(void)
+static void sysc_park(void)
 {
 	struct syscall y;
 
-	sysc_prep(&y, SYS_proc_yield, 1);
+	sysc_prep(&y, SYS_proc_yield, 0);
 	sysc_trap(&y, 1);
 }
 
 void sysc_wait(struct syscall *sc)
 {
-	unsigned int spins = 0;
+	static struct event_mbox mbox;
+	static struct event_queue q;
 
-	while (!(sysc_flags(sc) & SC_DONE)) {
+	for (unsigned int spins = 0; spins < SYSC_SPINS_BEFORE_PARK; spins++) {
+		if (sysc_flags(sc) & SC_DONE)
+			break;
 		__asm__ volatile("pause");
-		if (++spins % SYSC_SPINS_PER_YIELD == 0)
-			sysc_yield();
+	}
+	if (!(sysc_flags(sc) & SC_DONE)) {
+		if (!q.ev_mbox) {
+			event_mbox_init_bitmap(&mbox);
+			event_queue_init(&q, &mbox, EVENT_WAKEUP);
+		}
+		event_syscall_wait(sc, &q, sysc_park);
 	}
 	while (sysc_flags(sc) & SC_K_LOCK)
 		__asm__ volatile("pause");

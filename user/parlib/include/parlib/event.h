@@ -45,6 +45,14 @@ int event_mbox_init_ceq(struct event_mbox *mbox, uint32_t operation, struct ceq_
  */
 bool event_syscall_register(struct syscall *sc, struct event_queue *q);
 
+/*
+ * Waits until sc is done: registers q (a queue with EVENT_WAKEUP whose
+ * mailbox only this waiter drains) and calls park() until SC_DONE is set,
+ * then waits for SC_K_LOCK to clear and empties q's mailbox.  park() is the
+ * runtime's way to sleep: an SCP issues SYS_proc_yield(0).
+ */
+void event_syscall_wait(struct syscall *sc, struct event_queue *q, void (*park)(void));
+
 /* Takes one message from any mailbox type: true with *msg filled, false if
  * it is empty (or its type is unknown). */
 bool event_mbox_get(struct event_mbox *mbox, struct event_msg *msg);
