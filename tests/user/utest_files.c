@@ -533,6 +533,38 @@ UTEST(dup_fds_to_running_child_refused)
 	UT_ASSERT_EQ(sysc(&sc, SYS_waitpid, (uint64_t)pid, UP(&status), 0), pid);
 }
 
+/* Files in /tmp until memory runs out: each write fails with ENOSPC or
+ * EFBIG (never a panic), and removing the files gives the memory back. */
+UTEST(tmpfs_full_is_enospc)
+{
+	static const char *const names[] = { "/tmp/f1", "/tmp/f2", "/tmp/f3", "/tmp/f4" };
+	struct syscall sc;
+	int64_t err = 0, fd;
+	uint64_t total = 0;
+
+	for (int f = 0; f < 4 && !err; f++) {
+		fd = open_path(&sc, names[f], O_RDWR | O_CREAT | O_TRUNC);
+		UT_ASSERT(fd >= 0);
+		for (;;) {
+			int64_t n = tsys(SYS_write, (uint64_t)fd, UP(big_out), BIG);
+
+			if (n != BIG) {
+				if (n != -EFBIG)
+					err = n;
+				break;
+			}
+			total += BIG;
+		}
+		UT_ASSERT(close_fd(fd));
+	}
+	UT_ASSERT_MSG(err == -ENOSPC, "after %llu bytes: %lld", (unsigned long long)total,
+	              (long long)err);
+	for (int f = 0; f < 4; f++)
+		p1(&sc, SYS_unlink, names[f], 0, 0);
+	UT_ASSERT(make_file("/tmp/after", "memory is back"));
+	UT_ASSERT_EQ(p1(&sc, SYS_unlink, "/tmp/after", 0, 0), 0);
+}
+
 int main(int argc, char **argv, char **envp __attribute__((unused)))
 {
 	return utest_main("files", argc, argv);

@@ -470,7 +470,7 @@ static bool __tf_grow(struct tree_file *tf, size_t end)
 		ncap *= 2;
 	if (ncap > TREE_FILE_MAX_SIZE)
 		ncap = TREE_FILE_MAX_SIZE;
-	nd = krealloc(tf->data, ncap, MEM_WAIT);
+	nd = krealloc(tf->data, ncap, MEM_ATOMIC);     /* a full disk, not a panic */
 	if (!nd)
 		return false;
 	tf->data = nd;
