@@ -43,6 +43,8 @@
 #define PROC_STACK_SIZE  (8 * 1024 * 1024UL)    /* reserved; pages come on demand */
 #define PROC_STACK_FILLED (4 * PGSIZE)          /* populated at creation */
 #define PROC_MAX_IMAGE   (64 * 1024 * 1024UL)   /* largest executable we load */
+#define PROC_MAX_LIVE    1024                   /* processes at once (ENOMEM past) */
+#define PROC_MEM_RESERVE 16                     /* no new process below 1/16 free */
 
 enum proc_state {
 	PROC_CREATED = 1,

@@ -36,6 +36,7 @@
 #include <kmsg.h>
 #include <kthread.h>
 #include <printk.h>
+#include <page.h>
 #include <pmap.h>
 #include <process.h>
 #include <ros/mmap.h>
@@ -168,9 +169,20 @@ static uint32_t proc_pick_core(int pid)
 	return 1 + (uint32_t)pid % (num_cores - 1);
 }
 
+/*
+ * Whether one more process may be made: at most PROC_MAX_LIVE, and not
+ * when free memory is below 1/PROC_MEM_RESERVE of all pages (a fork bomb
+ * gets ENOMEM, the kernel keeps room for its own work).
+ */
+static bool proc_may_alloc(void)
+{
+	return atomic_read(&proc_live) < PROC_MAX_LIVE &&
+	       nr_free_pages() > nr_pages / PROC_MEM_RESERVE;
+}
+
 struct proc *proc_alloc(const char *name, int ppid)
 {
-	struct proc *p = kzmalloc(sizeof(*p), MEM_WAIT);
+	struct proc *p = proc_may_alloc() ? kzmalloc(sizeof(*p), MEM_WAIT) : NULL;
 	uint64_t flags;
 
 	if (!p)

@@ -132,6 +132,25 @@ UTEST(orphans_go_to_the_first_process)
 	UT_ASSERT_EQ(status, WSTATUS_EXITED(5));
 }
 
+/* A fork bomb meets ENOMEM (PROC_MAX_LIVE or the memory reserve); its
+ * children are orphans that come to us (pid 1) and are reaped. */
+UTEST(fork_bomb_gets_enomem)
+{
+	const char *argv[] = { "/bin/victim", "forkbomb", NULL };
+	int64_t pid = tiny_spawn("/bin/victim", argv), got;
+	int status = -1, reaped = 0;
+
+	UT_ASSERT(pid > 0);
+	UT_ASSERT_EQ(tsys(SYS_proc_run, (uint64_t)pid), 0);
+	UT_ASSERT_EQ(wait_status(pid), WSTATUS_EXITED(0));
+	while ((got = tiny_wait(-1, &status)) > 0) {
+		UT_ASSERT_EQ(status, WSTATUS_EXITED(0));
+		reaped++;
+	}
+	UT_ASSERT_EQ(got, -ECHILD);
+	UT_ASSERT(reaped > 10);
+}
+
 UTEST(exec_replaces_the_image_and_keeps_fds)
 {
 	const char *argv[] = { "/bin/victim", "fds", NULL };

@@ -12,6 +12,8 @@
  *	              1000 times and checks they survived; exit code 0 or 1
  *	fault         writes to a read-only page (killed with a message)
  *	protnone      reads a page it wrote after mprotect(PROT_NONE) (killed)
+ *	forkbomb      forks until fork fails (children sleep 1 s and exit);
+ *	              exits 0 if it failed with ENOMEM after some successes
  *	fds           exits 0 if fd 3 is open and fd 4 is not (after an exec
  *	              that had 4 marked close-on-exec), else 1
  */
@@ -67,6 +69,21 @@ static int mode_protnone(void)
 	return *(volatile char *)va;
 }
 
+static int mode_forkbomb(void)
+{
+	int64_t pid;
+	int n = 0;
+
+	while ((pid = tsys(SYS_fork)) > 0)
+		n++;
+	if (pid == 0) {
+		tsys(SYS_block, 1000 * 1000);
+		return 0;
+	}
+	tiny_printf("victim: %d forks, then error %lld\n", n, (long long)-pid);
+	return n > 10 && pid == -ENOMEM ? 0 : 1;
+}
+
 static int mode_fpu(void)
 {
 	static uint64_t fs_word = 0x5eed;
@@ -105,6 +122,8 @@ int main(int argc, char **argv, char **envp)
 		return mode_fault();
 	if (!strcmp(mode, "protnone"))
 		return mode_protnone();
+	if (!strcmp(mode, "forkbomb"))
+		return mode_forkbomb();
 	if (!strcmp(mode, "fds")) {
 		struct kstat st;
 
