@@ -114,6 +114,7 @@ if [ "$host_only" -eq 0 ] && [ "$fuzz_only" -eq 0 ]; then
 	python3 scripts/doclint.py >> "$RESULTS"
 	scripts/run-ktests.sh >> "$RESULTS"
 	run_e2e
+	timeout 600 python3 tests/e2e/init_tools.py "$KERNEL" "$INITRAMFS" "$LOGDIR" >> "$RESULTS" || echo "e2e: FAIL init: tests/e2e/init_tools.py crashed or timed out (logs in $LOGDIR)" >> "$RESULTS"
 fi
 
 passed=$(grep -cE '^[a-z0-9_-]+: PASS ' "$RESULTS")

@@ -22,14 +22,15 @@ PROMPT = b"vireo> "
 
 
 class Console:
-    def __init__(self, kernel, log):
+    def __init__(self, kernel, log, extra_args=()):
+        """extra_args: more QEMU arguments (tests/e2e/ adds -initrd, -append)."""
         self.log = open(log, "wb")
         self.buf = b""
         self.qemu = subprocess.Popen(
             ["qemu-system-x86_64", "-accel", "tcg", "-M", "q35", "-cpu", "max",
              "-smp", "4", "-m", "512M", "-kernel", kernel, "-display", "none",
              "-monitor", "none", "-serial", "stdio", "-no-reboot",
-             "-device", "isa-debug-exit,iobase=0xf4,iosize=4"],
+             "-device", "isa-debug-exit,iobase=0xf4,iosize=4"] + list(extra_args),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
     def read_until(self, pattern, timeout):

@@ -14,7 +14,11 @@
  *   kernel core  kernel messages, kthreads, alarms
  *   name space   every device's reset and init, the kernel's name space
  *   then         the ktests named by ktest=..., or the first process
- *                (init=PATH ARGS...), then the monitor
+ *                (init=PATH ARGS..., or /bin/init when the root has it and
+ *                neither init= nor noinit is given), then the monitor
+ *
+ * init_run_program() (start a program from a kernel thread and wait for it)
+ * is shared with the monitor's 'run' command.
  */
 #include <arch/trap.h>
 #include <assert.h>
@@ -34,7 +38,7 @@
 
 static const char *const known_options[] = {
 	"ktest", "init", "console", "nosmp", "maxcores", "nox2apic", "nohpet",
-	"noacpi", "quiet", "initexit", NULL,
+	"noacpi", "quiet", "initexit", "noinit", NULL,
 };
 
 static void boot_banner(void)
@@ -52,6 +56,31 @@ static void run_ktests_and_exit(const char *sel)
 }
 
 #define INIT_MAX_ARGS 32
+#define INIT_DEFAULT_PATH "/bin/init"
+
+/* Declared in monitor.c too, until <init.h> carries it. */
+/*
+ * Starts argv[0] with argv (environment PATH=/bin) in the calling kthread's
+ * name space and waits for it: 0 with *status (the wait status), or -errno
+ * when it could not be started (reported on the console).  Sleeps.
+ */
+int init_run_program(const char *const *argv, int *status)
+{
+	const char *envp[] = { "PATH=/bin", NULL };
+	struct proc *p;
+	int ret = proc_create(argv[0], argv, envp, &p);
+
+	if (ret) {
+		printk("init: cannot start %s: error %d: %s\n", argv[0], -ret, get_errstr());
+		return ret;
+	}
+	printk("init: started %s as pid %d\n", argv[0], p->pid);
+	if (proc_run(p))
+		panic("init: proc_run refused a new process");
+	*status = proc_wait(p);
+	printk("init: %s exited with status %#x\n", argv[0], *status);
+	return 0;
+}
 
 /*
  * Runs the first process, init=PATH ARGS..., and waits for it.  With
@@ -63,35 +92,39 @@ static void run_init(const char *cmd)
 {
 	static char words[BOOT_CMDLINE_MAX];
 	const char *argv[INIT_MAX_ARGS + 1];
-	const char *envp[] = { "PATH=/bin", NULL };
-	struct proc *p;
 	int argc = cmdline_split_words(cmd, words, sizeof(words), argv, INIT_MAX_ARGS + 1);
-	int ret, status;
+	int status = -1;
 
-	if (argc <= 0) {
+	if (argc <= 0)
 		printk("init: cannot split '%s' into words\n", cmd);
-		return;
-	}
-	ret = proc_create(argv[0], argv, envp, &p);
-	if (ret) {
-		printk("init: cannot start %s: error %d: %s\n", argv[0], -ret, get_errstr());
-		if (cmdline_has(&boot_cmdline, "initexit"))
-			qemu_exit(QEMU_EXIT_FAILURE);
-		return;
-	}
-	printk("init: started %s as pid %d\n", argv[0], p->pid);
-	if (proc_run(p))
-		panic("init: proc_run refused a new process");
-	status = proc_wait(p);
-	printk("init: %s exited with status %#x\n", argv[0], status);
+	else if (init_run_program(argv, &status))
+		status = -1;
 	if (cmdline_has(&boot_cmdline, "initexit"))
 		qemu_exit(status == 0 ? QEMU_EXIT_SUCCESS : QEMU_EXIT_FAILURE);
+}
+
+/*
+ * The first process to run: init=..., else /bin/init if the root file
+ * system has it (and 'noinit' is absent), else none (NULL).
+ */
+static const char *init_command(void)
+{
+	const char *cmd = cmdline_get(&boot_cmdline, "init");
+	int fd;
+
+	if (cmd || cmdline_has(&boot_cmdline, "noinit"))
+		return cmd;
+	fd = sysopen(INIT_DEFAULT_PATH, O_READ, 0);
+	if (fd < 0)
+		return NULL;
+	sysclose(fd);
+	return INIT_DEFAULT_PATH;
 }
 
 void kernel_main(uint32_t magic, physaddr_t info_pa);
 void kernel_main(uint32_t magic, physaddr_t info_pa)
 {
-	const char *ktest_sel;
+	const char *ktest_sel, *init_cmd;
 
 	console_init();
 	trap_init();
@@ -114,8 +147,9 @@ void kernel_main(uint32_t magic, physaddr_t info_pa)
 	ktest_sel = cmdline_get(&boot_cmdline, "ktest");
 	if (ktest_sel)
 		run_ktests_and_exit(ktest_sel);
-	if (cmdline_get(&boot_cmdline, "init"))
-		run_init(cmdline_get(&boot_cmdline, "init"));
+	init_cmd = init_command();
+	if (init_cmd)
+		run_init(init_cmd);
 	printk("Entering the kernel monitor (type 'help').\n");
 	monitor_serve_forever();
 }

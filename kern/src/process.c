@@ -451,10 +451,12 @@ static struct proc *proc_reparent_one(struct proc *p, bool *init_alive)
 			c->ppid = 1;
 		} else if (READ_ONCE(c->state) == PROC_DEAD) {
 			c->orphan = true;
+			c->ppid = 0;
 			zombie = c;
 			break;
 		} else {
 			c->orphan = true;
+			c->ppid = 0;            /* nobody's child any more */
 		}
 	}
 	spin_unlock_irqrestore(&proc_list_lock, flags);

@@ -157,7 +157,8 @@ int64_t sys_proc_run(struct syscall_ctx *ctx)
  * proc_destroy(0 or self, code) exits with WSTATUS_EXITED(code); from a
  * batch that went asynchronous it becomes a kill of ourselves, acted on
  * when the user context next enters the kernel.  Another pid: a kill with
- * WSTATUS_KILLED, allowed for our own children only.
+ * WSTATUS_KILLED.  There are no users yet, so any process may end any
+ * other (as through #proc/<pid>/ctl).
  */
 int64_t sys_proc_destroy(struct syscall_ctx *ctx)
 {
@@ -171,9 +172,9 @@ int64_t sys_proc_destroy(struct syscall_ctx *ctx)
 		proc_kill(ctx->p, code);
 		return 0;
 	}
-	p = sysc_child(ctx, pid, "proc_destroy");
+	p = proc_lookup(pid);
 	if (!p)
-		return -1;
+		return sysc_fail(ctx, ESRCH, "proc_destroy: no process %d", pid);
 	if (proc_kill(p, WSTATUS_KILLED)) {
 		proc_put(p);
 		return sysc_fail(ctx, ESRCH, "proc_destroy: process %d is already %s", pid,

@@ -12,6 +12,8 @@
 #   $(O)/toolchain/bin/          x86_64-vireo-gcc (+ its specs), x86_64-vireo-g++
 #   $(O)/libc/bin/               tests/libc/X.c built as X; each goes to the
 #                                initramfs's /bin (appended to USER_PROGS)
+#   $(O)/ubin/                   user/bin/X.c (init and the tools) built as X
+#                                with user/bin/lib/*.c, also into /bin
 #
 # Everything is rebuilt only when its inputs change: musl-prepare.sh copies
 # only changed port files, musl's make rebuilds only changed objects.
@@ -142,7 +144,23 @@ $(LIBC_PROGS): $(O)/libc/bin/%: $(O)/libc/obj/%.o $(LIBC_A) $(PARLIB_A)
 
 USER_PROGS += $(LIBC_PROGS)
 
+# 7. /bin/init and the tools: user/bin/X.c -> /bin/X, each linked with the
+# helpers in user/bin/lib/ (Documentation/init.md).
+UBIN_LIB := $(wildcard user/bin/lib/*.c)
+UBIN_PROGS := $(patsubst user/bin/%.c,$(O)/ubin/%,$(sort $(wildcard user/bin/*.c)))
+
+$(UBIN_PROGS): $(O)/ubin/%: user/bin/%.c $(UBIN_LIB) $(wildcard user/bin/lib/*.h) $(VIREO_CC_DEPS) $(PARLIB_A)
+	@echo "  VCC     $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(VIREO_CC) $(VIREO_CFLAGS) -Iuser/bin/lib -o $@ $< $(UBIN_LIB)
+
+USER_PROGS += $(UBIN_PROGS)
+
 LIBC_NAME_CLASH := $(filter $(notdir $(LIBC_PROGS)),$(notdir $(patsubst tests/user/%.c,%,$(wildcard tests/user/*.c))))
 ifneq ($(LIBC_NAME_CLASH),)
 $(error tests/libc and tests/user both build /bin/$(firstword $(LIBC_NAME_CLASH)))
+endif
+UBIN_NAME_CLASH := $(filter $(notdir $(UBIN_PROGS)),$(notdir $(filter-out $(UBIN_PROGS),$(USER_PROGS))))
+ifneq ($(UBIN_NAME_CLASH),)
+$(error user/bin and tests/ both build /bin/$(firstword $(UBIN_NAME_CLASH)))
 endif

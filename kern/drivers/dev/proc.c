@@ -26,9 +26,9 @@
  * first read or any read at offset 0, and kept in the chan (a slice guarded
  * by the per-chan sem) so reads at rising offsets see one consistent text.
  *
- * Permissions: anyone may read; ctl may be opened and written only by the
- * process itself, by its parent, or by the kernel (a kthread with no
- * process); others get EPERM.  The top directory's "self" entry is listed
+ * Permissions: there are no users yet, so every process may read every
+ * file and write every ctl (like proc_destroy).  Once processes have
+ * owners, ctl will be the owner's.  The top directory's "self" entry is listed
  * (and walkable) only for a reader that is a process.
  */
 #include <err.h>
@@ -613,17 +613,6 @@ static size_t procfs_stat(struct chan *c, uint8_t *db, size_t n)
 	return dev_stat_pack(&d, db, n);
 }
 
-/* ctl is for p itself, its parent and the kernel. */
-static void procfs_ctl_permcheck(struct proc *p)
-{
-	struct proc *me = current_proc();
-
-	if (!me || me == p || READ_ONCE(p->ppid) == me->pid)
-		return;
-	error(EPERM, "#proc/%d/ctl: process %d may control only itself and its children",
-	      p->pid, me->pid);
-}
-
 static struct chan *procfs_open(struct chan *c, int omode)
 {
 	struct dir d;
@@ -633,8 +622,6 @@ static struct chan *procfs_open(struct chan *c, int omode)
 		error(EISDIR, "open: '%s' is a directory", procfs_path(c));
 	procfs_dir_of(c, &d, name, sizeof(name));
 	devpermcheck(d.uid, d.mode, omode);
-	if (procfs_file(c) == Qctl)
-		procfs_ctl_permcheck(procfs_proc(c));
 	c->mode = (uint32_t)(omode & O_ACCMODE);
 	c->flag |= COPEN;
 	c->offset = 0;
@@ -708,7 +695,6 @@ static size_t procfs_ctl_write(struct chan *c, const void *buf, size_t n)
 		error(EINVAL, "#proc/%d/ctl: message holds a NUL byte", p->pid);
 	if (n && msg[n - 1] == '\n')
 		msg[n - 1] = '\0';
-	procfs_ctl_permcheck(p);
 	if (procfs_proc_gone(p))
 		error(ESRCH, "#proc/%d/ctl: process %d has exited", p->pid, p->pid);
 	if (!strcmp(msg, "kill"))

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""init_tools.py - end-to-end tests of /bin/init, /etc/rc and the tools.
+
+Boots the kernel with the initramfs under QEMU (tools/e2e_console.py's
+Console, serial on a pipe) and checks what the programs print:
+
+  boot 1  init=/bin/init /bin/ps (initexit): init is pid 1 and in ps's list
+  boot 2  init=/bin/init /bin/ls /bin (initexit): names, exit code 0
+  boot 3  no init=: the kernel runs /bin/init, which runs /etc/rc, then the
+          monitor; its 'run' command starts each tool (echo, cat, ls, bind,
+          mount, unmount, ps, kill) and the output is checked
+
+Every check prints "e2e: PASS init.NAME" or "e2e: FAIL init.NAME: why";
+scripts/check.sh counts them.  Usage: init_tools.py KERNEL INITRAMFS LOGDIR
+"""
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+from e2e_console import Console, PROMPT, expect, report  # noqa: E402
+
+INIT_DONE = b"init: /bin/init exited with status "
+
+
+def boot(kernel, initrd, log, append=None):
+    extra = ["-initrd", initrd]
+    if append:
+        extra += ["-append", append]
+    return Console(kernel, log, extra)
+
+
+def text_of(out):
+    return None if out is None else out.decode("latin-1")
+
+
+def one_shot(kernel, initrd, logdir, name, cmd, *needles):
+    """Boots init=/bin/init CMD with initexit; checks output and exit code."""
+    con = boot(kernel, initrd, os.path.join(logdir, "e2e-init-%s.log" % name),
+               "initexit init=/bin/init " + cmd)
+    out = con.read_until(INIT_DONE, 120)
+    rest = con.read_until(b"\n", 10)
+    rc = con.wait_exit(30)
+    ok = expect("init." + name, out, *needles)
+    if out is not None and ok:
+        report("init.%s_status" % name, rest is not None and rest.startswith(b"0") and rc == 1,
+               "status %r, QEMU exit %r" % (rest, rc))
+    return text_of(out)
+
+
+def run(con, cmd, timeout=30):
+    return con.command("run " + cmd, timeout)
+
+
+def check_rc_boot(con):
+    out = con.read_until(PROMPT, 150)
+    expect("init.default_runs_bin_init", out, "init: started /bin/init as pid 1",
+           "Welcome to Vireo.", "Programs in /bin", "kill", "unmount",
+           "init: /bin/init exited with status 0", "Entering the kernel monitor")
+    return out is not None
+
+
+def check_echo_cat(con):
+    expect("init.echo", run(con, "/bin/echo hello  vireo world"), "hello vireo world\r\n",
+           "exited with status 0")
+    expect("init.echo_n", run(con, "/bin/echo -n abc"), "abcinit: /bin/echo exited")
+    expect("init.cat_motd", run(con, "/bin/cat /etc/motd"), "Welcome to Vireo.",
+           "exited with status 0")
+    expect("init.cat_missing", run(con, "/bin/cat /no/such /etc/hostname"),
+           "cat: /no/such: No such file or directory", "vireo", "status 0x100")
+    expect("init.cat_usage", run(con, "/bin/cat -h"), "usage: cat")
+
+
+def check_ls(con):
+    expect("init.ls_bin", run(con, "/bin/ls /bin"), "cat\r\n", "init\r\n", "ls\r\n",
+           "ps\r\n", "hello\r\n", "exited with status 0")
+    out = text_of(run(con, "/bin/ls -l /etc"))
+    report("init.ls_long", out is not None and
+           re.search(r"-rw-r--r-- +18 motd", out) is not None and "hostname" in out,
+           "no '-rw-r--r-- 18 motd' line in %r" % (out or "")[-400:])
+    expect("init.ls_many", run(con, "/bin/ls /etc /lib"), "/etc:", "/lib:", "motd", "test")
+    expect("init.ls_file", run(con, "/bin/ls /etc/motd"), "/etc/motd\r\n")
+    expect("init.ls_missing", run(con, "/bin/ls /nope"), "ls: /nope: No such file",
+           "status 0x100")
+    expect("init.ls_bad_option", run(con, "/bin/ls -z"), "unknown option", "status 0x200")
+
+
+def check_ns_tools(con):
+    expect("init.bind_union", run(con, "/bin/bind -a /etc /bin -- /bin/ls /bin"),
+           "motd\r\n", "hostname\r\n", "ls\r\n", "exited with status 0")
+    out = text_of(run(con, "/bin/ls /bin"))
+    report("init.bind_stays_in_its_process", out is not None and "motd" not in out,
+           "motd still in /bin")
+    expect("init.bind_before", run(con, "/bin/bind -b /etc /bin -- /bin/ls /bin/motd"),
+           "/bin/motd", "exited with status 0")
+    expect("init.bind_usage", run(con, "/bin/bind /etc"), "wrong number of arguments",
+           "usage: bind", "status 0x200")
+    expect("init.bind_error", run(con, "/bin/bind /nope /bin"), "bind: /nope on /bin:", "status 0x100")
+    expect("init.mount_enosys", run(con, "/bin/mount 1 /mnt"), "mount: /mnt:",
+           "Function not implemented", "status 0x100")
+    expect("init.mount_missing", run(con, "/bin/mount /srv/none /mnt"),
+           "mount: /srv/none: No such file", "status 0x100")
+    out = text_of(run(con, "/bin/unmount /dev -- /bin/ls /dev"))
+    report("init.unmount_all", out is not None and "exited with status 0" in out and
+           "cons" not in out, "unexpected %r" % (out or "")[-300:])
+    expect("init.unmount_error", run(con, "/bin/unmount /etc /tmp"), "unmount: /etc on /tmp:",
+           "status 0x100")
+    expect("init.script_again", run(con, "/bin/init -f /etc/rc"), "Welcome to Vireo.",
+           "exited with status 0")
+    expect("init.script_missing", run(con, "/bin/init -f /nope"), "init: /nope: No such file",
+           "status 0x100")
+    expect("init.usage", run(con, "/bin/init -h"), "usage: init")
+    expect("init.command_fails", run(con, "/bin/init /bin/no-such"),
+           "init: /bin/no-such:", "status 0x7f00")
+
+
+def check_ps_kill(con):
+    out = text_of(run(con, "/bin/init /bin/victim spin &"))
+    m = re.search(r"victim started as pid (\d+)", out or "")
+    report("init.background", m is not None, "no 'started as pid' in %r" % (out or "")[-300:])
+    out = text_of(run(con, "/bin/ps"))
+    ok = out is not None and m is not None and \
+        re.search(r"\b%s +\d+ +RUNNING_S +victim" % m.group(1), out) is not None
+    report("init.ps_lists_spinner", ok, "no victim line in %r" % (out or "")[-400:])
+    expect("init.ps_self", out and out.encode(), "PID  PPID STATE", "RUNNING_S  ps")
+    if m:
+        out = text_of(run(con, "/bin/kill -9 " + m.group(1)))
+        report("init.kill_spinner", out is not None and "kill:" not in out,
+               "kill failed: %r" % (out or "")[-300:])
+        out = text_of(run(con, "/bin/ps"))
+        gone = out is not None and re.search(r"\b%s +\d+ +RUNNING_S +victim" % m.group(1),
+                                             out) is None
+        report("init.killed_spinner_gone", gone, "victim still running: %r" % (out or "")[-400:])
+    expect("init.kill_bad_pid", run(con, "/bin/kill x"), "not a process id", "status 0x100")
+    expect("init.kill_bad_signal", run(con, "/bin/kill -FOO 3"), "unknown signal",
+           "status 0x200")
+    expect("init.kill_usage", run(con, "/bin/kill -h"), "usage: kill")
+    expect("init.run_missing", run(con, "/bin/no-such"), "init: cannot start /bin/no-such")
+    expect("init.run_usage", con.command("run"), "usage: run")
+
+
+def main(kernel, initrd, logdir):
+    out = one_shot(kernel, initrd, logdir, "ps", "/bin/ps", "PID  PPID STATE")
+    report("init.ps_shows_init", out is not None and
+           re.search(r"\b1 +0 +\S+ +init", out) is not None, "no pid 1 init line")
+    one_shot(kernel, initrd, logdir, "ls_argv", "/bin/ls /bin", "init", "echo", "bind")
+    con = boot(kernel, initrd, os.path.join(logdir, "e2e-init-rc.log"))
+    if check_rc_boot(con):
+        check_echo_cat(con)
+        check_ls(con)
+        check_ns_tools(con)
+        check_ps_kill(con)
+    con.qemu.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2], sys.argv[3]))

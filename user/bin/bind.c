@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bind.c - /bin/bind (Documentation/init.md).
+ *
+ *	bind [-abc] new old [-- cmd...]: puts new on old in the name space (Plan 9's bind: -b before, -a after, -c creates go to new; plain replaces).
+ *
+ * A name space is copied when a process starts, so the change lasts as
+ * long as this process: the command after -- runs in it and its exit code
+ * is ours.  /etc/rc lines run bind inside init instead (a built-in), which
+ * changes init's name space for the lines after.  Everything is in
+ * user/bin/lib/vbin.c (vbin_ns_main), shared with init.
+ *
+ * Exit codes: 0 done, 1 the kernel refused (the error on stderr, with
+ * errstr), 2 bad usage; with a command, the command's.
+ */
+#include "vbin.h"
+
+int main(int argc, char **argv)
+{
+	return vbin_ns_main(VBIN_BIND, argc, argv);
+}
