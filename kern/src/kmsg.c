@@ -80,18 +80,34 @@ static struct kmsg *kmsg_reserve_get(uint32_t core)
 	return m;
 }
 
+/*
+ * A message from the cache, else from this core's reserve.  With both dry
+ * (an atomic allocation can fail on a busy machine even with memory free)
+ * it waits for one of its reserve messages to be run and freed by its
+ * target: targets run messages without needing this core, so the wait
+ * ends.  It says so once per episode rather than losing the message.
+ */
 static struct kmsg *kmsg_alloc(void)
 {
-	struct kmsg *m = kmsg_cache ? kmem_cache_alloc(kmsg_cache, MEM_ATOMIC) : NULL;
+	bool warned = false;
+	struct kmsg *m;
 
-	if (m) {
-		m->from_reserve = false;
-		return m;
+	for (uint64_t spins = 0;; spins++) {
+		m = kmsg_cache ? kmem_cache_alloc(kmsg_cache, MEM_ATOMIC) : NULL;
+		if (m) {
+			m->from_reserve = false;
+			return m;
+		}
+		m = kmsg_reserve_get(core_id());
+		if (m)
+			break;
+		if (!warned && spins > 1000000) {
+			warn("kmsg: core %u: no memory and its %d reserve messages are in flight; "
+			     "waiting", core_id(), KMSG_RESERVE);
+			warned = true;
+		}
+		cpu_relax();
 	}
-	m = kmsg_reserve_get(core_id());
-	if (!m)
-		panic("kmsg: out of memory and core %u's %d reserve messages are all in flight",
-		      core_id(), KMSG_RESERVE);
 	stat_inc(&kmsg_cores[core_id()].nr_reserve_used);
 	return m;
 }
