@@ -533,6 +533,25 @@ UTEST(dup_fds_to_running_child_refused)
 	UT_ASSERT_EQ(sysc(&sc, SYS_waitpid, (uint64_t)pid, UP(&status), 0), pid);
 }
 
+/* An unlinked file stays readable through its open fd but is gone from
+ * its directory at once: the directory can be removed. */
+UTEST(unlinked_open_file_leaves_the_directory)
+{
+	struct syscall sc;
+	char buf[8];
+	int64_t fd;
+
+	UT_ASSERT_EQ(p1(&sc, SYS_mkdir, "/tmp/ud", 0755, 0), 0);
+	UT_ASSERT(make_file("/tmp/ud/f", "still here"));
+	fd = open_path(&sc, "/tmp/ud/f", O_RDWR);
+	UT_ASSERT(fd >= 0);
+	UT_ASSERT_EQ(p1(&sc, SYS_unlink, "/tmp/ud/f", 0, 0), 0);
+	UT_ASSERT_EQ(p1(&sc, SYS_rmdir, "/tmp/ud", 0, 0), 0);
+	UT_ASSERT_EQ(tsys(SYS_pread, (uint64_t)fd, UP(buf), 5, 0), 5);
+	UT_ASSERT(!memcmp(buf, "still", 5));
+	UT_ASSERT(close_fd(fd));
+}
+
 /* Files in /tmp until memory runs out: each write fails with ENOSPC or
  * EFBIG (never a panic), and removing the files gives the memory back. */
 UTEST(tmpfs_full_is_enospc)
