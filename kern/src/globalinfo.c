@@ -5,9 +5,10 @@
  * TSC, the number of cores and the CPU features user code may test
  * (cpuid), then mapped read-only into every process.
  *
- * Wall time: the kernel has no RTC driver yet, so the pair starts as
- * (0, TSC at initialisation): user space computes time since boot until
- * something calls globalinfo_set_walltime() with a real epoch time.  The
+ * Wall time: the pair starts as (0, TSC at initialisation); at boot
+ * rtc_init() (kern/arch/x86/rtc.c) sets it from the CMOS clock, so user
+ * space computes the epoch time from the TSC.  If the clock is unreadable
+ * it stays time since boot.  The
  * kernel does not enable XSAVE for user state (it saves with fxsave), so
  * x86_default_xcr0 and x86_xsave_size stay 0; bus_freq stays 0 (the LAPIC
  * timer rate is private to the timer code).

@@ -33,6 +33,7 @@
 #include <printk.h>
 #include <process.h>
 #include <qemu.h>
+#include <rtc.h>
 #include <sysfile.h>
 #include <time.h>
 
@@ -142,6 +143,7 @@ void kernel_main(uint32_t magic, physaddr_t info_pa)
 	kernel_core_init();
 	console_irq_init();
 	globalinfo_init();
+	rtc_init();
 	ns_init();
 
 	ktest_sel = cmdline_get(&boot_cmdline, "ktest");
