@@ -80,15 +80,47 @@ run_config() {
 	fi
 }
 
-# User-space tests: a freestanding program from the initramfs runs as the
-# first process and reports "utest:" lines; 'initexit' leaves QEMU with its
-# result.  (init= takes the rest of the command line, so it comes last.)
+# User-space tests: a program from the initramfs runs as the first process
+# and reports "utest:" lines (user/tiny/utest.h, or libutest's
+# Documentation/utest.md); 'initexit' leaves QEMU with its result.  (init=
+# takes the rest of the command line, so it comes last: PROG may carry
+# arguments.)  PASS, FAIL and SKIP lines pass through as "utest-NAME: ...".
+# A missing summary is a FAIL boot, and the test that was running (a
+# "utest: start T" line without its verdict) is a FAIL naming the kernel's
+# last words; a suite begun and not ended, or fewer verdicts than the
+# "running" line announced, is a FAIL too.
+utest_check_log() {
+	local name=$1 log=$2
+	awk -v kind="utest-$name" '
+		{ sub(/\r$/, "") }
+		/^utest: running / { want += $(NF - 1) }
+		/^utest: start / { cur = $3; started[cur] = 1 }
+		/^utest: (PASS|FAIL|SKIP) / { t = $3; sub(/:$/, "", t); done[t] = 1; got++;
+			if (t == cur) cur = "" }
+		/^utest: suite begin / { s = $4; sub(/:$/, "", s); open[s] = 1 }
+		/^utest: suite end / { s = $4; sub(/:$/, "", s); delete open[s] }
+		/^utest: summary / { summary = 1 }
+		cur != "" && !/^utest:/ && /(fault|kill|panic|trap|exception|exited)/ { last = $0 }
+		END {
+			if (cur != "")
+				printf "%s: FAIL %s: crashed, no verdict (%s)\n", kind, cur,
+				       last != "" ? last : "no kernel message"
+			if (summary) {
+				for (s in open)
+					printf "%s: FAIL %s: suite begun but not ended\n", kind, s
+				if (got < want)
+					printf "%s: FAIL verdicts: %d announced, %d printed\n", kind, want, got
+			}
+		}' "$log"
+}
+
 run_utest() {
 	local name=$1 prog=$2 log=$LOGDIR/utest-$1.log rc why=""
 	scripts/qemu.sh --smp 2 --mem 512M --append "initexit init=$prog" --log "$log" \
 		--timeout "$BOOT_TIMEOUT"
 	rc=$?
-	grep -aE '^utest: (PASS|FAIL) ' "$log" | sed "s/^utest:/utest-$name:/"
+	grep -aE '^utest: (PASS|FAIL|SKIP) ' "$log" | sed "s/^utest:/utest-$name:/"
+	utest_check_log "$name" "$log"
 	if ! grep -aq '^utest: summary ' "$log"; then
 		why="no summary line (QEMU exit $rc)"
 	elif [ "$rc" -ne 1 ] && ! grep -aq '^utest: FAIL ' "$log"; then
@@ -112,6 +144,15 @@ if [ "$SEL" = all ]; then
 	run_utest fork /bin/utest_fork
 	run_utest proc /bin/utest_proc
 	run_utest libc_smoke /bin/libc_smoke
+	run_utest libc_proc /bin/libc_proc
+	run_utest libc_fds /bin/libc_fds
+	run_utest libc_files /bin/libc_files
+	run_utest libc_pipe /bin/libc_pipe
+	run_utest libc_env "/bin/libc_env -- one two=2 three"
+	run_utest libc_mmap /bin/libc_mmap
+	run_utest libc_time /bin/libc_time
+	run_utest libc_ns /bin/libc_ns
+	run_utest libc_errors /bin/libc_errors
 fi
 
 for c in "${configs[@]}"; do

@@ -94,12 +94,18 @@ static bool sysc_prog_copy(struct syscall_ctx *ctx, const char *what, struct sys
 	return pg->argv != NULL;
 }
 
-/* PROC_DUP_FGRP: the child's FDs become copies of ours (not its console). */
+/* PROC_DUP_FGRP: the child's FDs become copies of ours (not its console),
+ * except those marked close-on-exec: the child is a new program. */
 static int sysc_dup_fgrp(struct proc *child, struct proc *parent)
 {
+	int ret;
+
 	for (int fd = 0; fd < 3; fd++)
 		fd_close(&child->fdt, fd);
-	return fd_table_clone(&parent->fdt, &child->fdt);
+	ret = fd_table_clone(&parent->fdt, &child->fdt);
+	if (!ret)
+		fd_table_close_on_exec(&child->fdt);
+	return ret;
 }
 
 int64_t sys_proc_create(struct syscall_ctx *ctx)

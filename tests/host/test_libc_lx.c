@@ -1,18 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_libc_lx.c - host tests of the translation layer's file calls
- * (tools/compilers/musl/vireo/lx_file.c).
+ * (tools/compilers/musl/vireo/lx_file.c), its eventfd and timerfd
+ * (lx_fdev.c), and parlib's argv/envp packer (user/parlib/argenv.c)
+ * checked against the kernel's own unpacker (kern/src/argenv.c).
  *
  * ros_syscall_raw() and errstr_set() are faked: each Vireo call is logged
  * (number and arguments) and answered by fake_answer(), which serves reads
  * from a prepared byte buffer, fills kstat for fstat, copies the wstat
- * blob, and runs a tiny fd table for fcntl/close.  The tests then check
- * what the layer asked of Vireo and what it returned in Linux's terms.
+ * blob, and runs a tiny fd table for fcntl/close/openat (each open path
+ * is logged, each write's text appended to fake_writes).  lx_clock_ns()
+ * is faked as fake_now.  The tests then check what the layer asked of
+ * Vireo and what it returned in Linux's terms.
  */
 #include <stdbool.h>
 #include <string.h>
 #include <ros/fcntl.h>
 #include <ros/kstat.h>
+#include <errno.h>
+#include <parlib/argenv.h>
+#include "argenv.h"
 #include "htest.h"
 #include "lx.h"
 
@@ -32,6 +39,19 @@ static unsigned char fake_wstat_blob[64];
 static long fake_wstat_len;
 static bool fake_fd_open[64];
 static char fake_errstr[128];
+static char fake_paths[8][64];          /* openat paths, in order */
+static int fake_nr_paths;
+static long fake_open_flags[8];
+static char fake_writes[512];           /* every write's bytes, '|' after each */
+static uint64_t fake_now;
+
+long lx_clock_ns(long clk, uint64_t *ns)
+{
+	if (clk != 0 && clk != 1 && clk != 7)
+		return -LX_EINVAL;
+	*ns = fake_now;
+	return 0;
+}
 
 void errstr_set(const char *msg)
 {
@@ -70,6 +90,8 @@ static long fake_lowest_free(long from)
 	return -24;
 }
 
+static bool fake_fd_rdonly[64];         /* F_GETFL answers O_READ only */
+
 static long fake_fcntl(long fd, long cmd, long arg)
 {
 	long nfd;
@@ -83,17 +105,45 @@ static long fake_fcntl(long fd, long cmd, long arg)
 		return nfd;
 	}
 	if (cmd == F_GETFL)
-		return O_READ | O_WRITE | O_APPEND;
+		return fake_fd_rdonly[fd] ? O_READ : O_READ | O_WRITE | O_APPEND;
 	return 0;
+}
+
+static long fake_openat(const long *a)
+{
+	long fd = fake_lowest_free(3);
+
+	if (fake_nr_paths < 8) {
+		snprintf(fake_paths[fake_nr_paths], sizeof(fake_paths[0]), "%.*s", (int)a[2],
+		         (const char *)a[1]);
+		fake_open_flags[fake_nr_paths++] = a[3];
+	}
+	if (fd >= 0)
+		fake_fd_open[fd] = true;
+	return fd;
+}
+
+static long fake_write(const long *a)
+{
+	size_t have = strlen(fake_writes);
+
+	if (have + (size_t)a[2] + 2 < sizeof(fake_writes)) {
+		memcpy(fake_writes + have, (const void *)a[1], (size_t)a[2]);
+		strcpy(fake_writes + have + a[2], "|");
+	}
+	return fake_read_chunk && a[2] > fake_read_chunk ? fake_read_chunk : a[2];
 }
 
 static long fake_answer(unsigned int num, const long *a)
 {
 	switch (num) {
 	case SYS_read:
+	case SYS_pread:
 		return fake_read(a[1], a[2]);
+	case SYS_openat:
+		return fake_openat(a);
 	case SYS_write:
-		return fake_read_chunk && a[2] > fake_read_chunk ? fake_read_chunk : a[2];
+		return fake_write(a);
 	case SYS_fstat:
 		return fake_fstat(a[1]);
 	case SYS_fwstat:
@@ -150,7 +200,17 @@ static void fake_reset(void)
 	fake_read_len = 0;
 	fake_read_chunk = 0;
 	memset(fake_fd_open, 0, sizeof(fake_fd_open));
+	memset(fake_fd_rdonly, 0, sizeof(fake_fd_rdonly));
 	fake_errstr[0] = '\0';
+	fake_nr_paths = 0;
+	fake_writes[0] = '\0';
+	fake_now = 0;
+}
+
+static void fake_read_text(const char *text)
+{
+	fake_read_len = (long)strlen(text);
+	memcpy(fake_read_data, text, (size_t)fake_read_len);
 }
 
 HTEST(oflags_translate_access_mode_and_keep_the_rest)
@@ -209,7 +269,7 @@ HTEST(fstat_converts_kstat_to_linux_stat)
 	HT_ASSERT_EQ(st.st_blocks, 25);
 	HT_ASSERT_EQ(st.st_mtime_sec, 1700000000);
 	HT_ASSERT_EQ(st.st_mtime_nsec, 5);
-	HT_ASSERT_EQ(st.__unused[2], 0);
+	HT_ASSERT_EQ(st.__reserved[2], 0);
 	HT_ASSERT_EQ(lx_fstat(nullbuf), -LX_EFAULT);
 }
 
@@ -322,12 +382,165 @@ HTEST(ftruncate_sends_a_length_only_stat)
 	const long neg[6] = { 3, -1 };
 
 	fake_reset();
+	fake_fd_open[3] = true;
 	HT_ASSERT_EQ(lx_ftruncate(a), 0);
 	HT_ASSERT_EQ(fake_wstat_len, 49);
-	HT_ASSERT_EQ(fake_calls[0].a[3], WSTAT_LENGTH);
+	HT_ASSERT_EQ(fake_calls[fake_nr_calls - 1].a[3], WSTAT_LENGTH);
 	HT_ASSERT(fake_wstat_blob[0] == 47 && fake_wstat_blob[1] == 0);
 	HT_ASSERT(fake_wstat_blob[33] == 0x89 && fake_wstat_blob[36] == 0x23 &&
 	          fake_wstat_blob[37] == 0x01 && fake_wstat_blob[40] == 0);
 	HT_ASSERT(fake_wstat_blob[21] == 0xff && fake_wstat_blob[41] == 0);
 	HT_ASSERT_EQ(lx_ftruncate(neg), -LX_EINVAL);
+	fake_fd_rdonly[3] = true;                 /* Linux: not open for writing */
+	HT_ASSERT_EQ(lx_ftruncate(a), -LX_EINVAL);
+	fake_fd_open[3] = false;
+	HT_ASSERT_EQ(lx_ftruncate(a), -LX_EBADF);
+}
+
+/* ------------------------------------------------------ eventfd, timerfd */
+
+HTEST(eventfd2_opens_the_right_file_and_writes_the_start_value)
+{
+	const long sem[6] = { 5, 1 | LX_O_NONBLOCK };
+	const long plain[6] = { 0, LX_O_CLOEXEC };
+	const long bad[6] = { 0, 2 };
+
+	fake_reset();
+	HT_ASSERT_EQ(lx_eventfd2(sem), 3);
+	HT_ASSERT_STREQ(fake_paths[0], "#eventfd.sem/efd");
+	HT_ASSERT_EQ(fake_open_flags[0], O_RDWR | O_NONBLOCK);
+	HT_ASSERT(!memcmp(fake_writes, "\x05\0\0\0\0\0\0\0|", 9));
+	fake_writes[0] = '\0';
+	HT_ASSERT_EQ(lx_eventfd2(plain), 4);
+	HT_ASSERT_STREQ(fake_paths[1], "#eventfd/efd");
+	HT_ASSERT_EQ(fake_open_flags[1], O_RDWR | O_CLOEXEC);
+	HT_ASSERT_STREQ(fake_writes, "");           /* 0 is not written */
+	HT_ASSERT_EQ(lx_eventfd2(bad), -LX_EINVAL);
+	HT_ASSERT_EQ(fake_nr_paths, 2);
+}
+
+/* A timerfd: the clone's ctl opens first (fd 3, closed again), count on 4. */
+static long make_timerfd(long clock, long flags)
+{
+	const long a[6] = { clock, flags };
+
+	fake_read_text("7\n");                      /* the clone's ctl: alarm a7 */
+	return lx_timerfd_create(a);
+}
+
+HTEST(timerfd_create_opens_the_alarms_count)
+{
+	const long badclock[6] = { 2, 0 };
+	const long badflags[6] = { 1, 1 };
+	long fd;
+
+	fake_reset();
+	fd = make_timerfd(1, LX_O_NONBLOCK);
+	HT_ASSERT_EQ(fd, 4);
+	HT_ASSERT_STREQ(fake_paths[0], "#alarm/clone");
+	HT_ASSERT_STREQ(fake_paths[1], "#alarm/a7/count");
+	HT_ASSERT_EQ(fake_open_flags[1], O_RDWR | O_NONBLOCK);
+	HT_ASSERT(!fake_fd_open[3]);                /* the clone's ctl is closed */
+	HT_ASSERT_EQ(lx_timerfd_create(badclock), -LX_EINVAL);
+	HT_ASSERT_EQ(lx_timerfd_create(badflags), -LX_EINVAL);
+	fake_read_text("junk\n");
+	HT_ASSERT_EQ(lx_timerfd_create((const long[6]){ 1, 0 }), -LX_EIO);
+	lx_close_call((const long[6]){ fd });
+}
+
+HTEST(timerfd_settime_writes_count_period_and_a_relative_timer)
+{
+	struct { struct lx_timespec interval, value; } its = { { 0, 50000000 }, { 1, 5 } }, cur;
+	long fd, r;
+
+	fake_reset();
+	fd = make_timerfd(1, 0);
+	fake_writes[0] = '\0';
+	fake_now = 1000;
+	r = lx_timerfd_settime((const long[6]){ fd, 0, (long)&its, 0 });
+	HT_ASSERT_EQ(r, 0);
+	HT_ASSERT_STREQ(fake_writes, "0|0|50000000|+1000000005|");
+	HT_ASSERT_STREQ(fake_paths[5], "#alarm/a7/timer");
+	fake_now = 1000 + 400000000;                /* 0.4 s later */
+	HT_ASSERT_EQ(lx_timerfd_gettime((const long[6]){ fd, (long)&cur }), 0);
+	HT_ASSERT(cur.value.tv_sec == 0 && cur.value.tv_nsec == 600000005);
+	HT_ASSERT_EQ(cur.interval.tv_nsec, 50000000);
+	fake_now = 1000 + 1000000005 + 70000000;     /* expired, 70 ms into the period */
+	HT_ASSERT_EQ(lx_timerfd_gettime((const long[6]){ fd, (long)&cur }), 0);
+	HT_ASSERT(cur.value.tv_sec == 0 && cur.value.tv_nsec == 30000000);
+	/* Absolute, already past: fires at once ("+0"). */
+	fake_writes[0] = '\0';
+	its.interval.tv_nsec = 0;
+	HT_ASSERT_EQ(lx_timerfd_settime((const long[6]){ fd, 1, (long)&its, 0 }), 0);
+	HT_ASSERT_STREQ(fake_writes, "0|0|0|+0|");
+	its.value.tv_nsec = 1000000000;
+	HT_ASSERT_EQ(lx_timerfd_settime((const long[6]){ fd, 0, (long)&its, 0 }), -LX_EINVAL);
+	HT_ASSERT_EQ(lx_timerfd_settime((const long[6]){ fd, 4, (long)&its, 0 }), -LX_EINVAL);
+	lx_close_call((const long[6]){ fd });
+}
+
+HTEST(timerfd_read_gives_8_bytes_and_follows_dup_and_close)
+{
+	uint64_t count = 0;
+	uint32_t small;
+	long fd, fd2;
+
+	fake_reset();
+	fd = make_timerfd(0, 0);
+	fake_read_text("3\n");
+	HT_ASSERT_EQ(lx_read((const long[6]){ fd, (long)&count, 8 }), 8);
+	HT_ASSERT_EQ(count, 3);
+	HT_ASSERT_EQ(lx_read((const long[6]){ fd, (long)&small, 4 }), -LX_EINVAL);
+	fake_fd_open[fd] = true;
+	fd2 = lx_dup((const long[6]){ fd });
+	HT_ASSERT(fd2 >= 0 && fd2 != fd);
+	fake_read_text("12\n");
+	HT_ASSERT_EQ(lx_read((const long[6]){ fd2, (long)&count, 8 }), 8);
+	HT_ASSERT_EQ(count, 12);
+	HT_ASSERT_EQ(lx_close_call((const long[6]){ fd }), 0);
+	HT_ASSERT_EQ(lx_close_call((const long[6]){ fd2 }), 0);
+	/* Closed: the fd is no timerfd any more; a read goes to the kernel as is. */
+	fake_read_text("5\n");
+	HT_ASSERT_EQ(lx_read((const long[6]){ fd, (long)&count, 8 }), 2);
+	HT_ASSERT_EQ(lx_timerfd_gettime((const long[6]){ fd, (long)&count }), -LX_EBADF);
+}
+
+/* -------------------------------------------------------------- argenv */
+
+HTEST(argenv_packer_matches_the_kernels_blob)
+{
+	char *const argv[] = { "prog", "", "two words", NULL };
+	char *const envp[] = { "A=1", "PATH=/bin", NULL };
+	const char *const kargv[] = { "prog", "", "two words" };
+	const char *const kenvp[] = { "A=1", "PATH=/bin" };
+	uint8_t ours[256], theirs[256];
+	struct argenv ae;
+	ssize_t n = parlib_argenv_pack(argv, envp, ours, sizeof(ours));
+
+	HT_ASSERT_EQ(n, parlib_argenv_size(argv, envp));
+	HT_ASSERT_EQ(argenv_pack(kargv, 3, kenvp, 2, theirs, sizeof(theirs)), n);
+	HT_ASSERT(!memcmp(ours, theirs, (size_t)n));
+	HT_ASSERT_EQ(argenv_unpack(ours, (size_t)n, &ae, NULL), 0);
+	HT_ASSERT(ae.argc == 3 && ae.envc == 2);
+	HT_ASSERT_STREQ(argenv_str(&ae, 2), "two words");
+	HT_ASSERT_STREQ(argenv_str(&ae, 4), "PATH=/bin");
+	n = parlib_argenv_pack(argv, NULL, ours, sizeof(ours));
+	HT_ASSERT_EQ(argenv_unpack(ours, (size_t)n, &ae, NULL), 0);
+	HT_ASSERT_EQ(ae.envc, 0);
+}
+
+HTEST(argenv_packer_refuses_bad_vectors)
+{
+	static char big[PARLIB_ARGENV_MAX_LEN];
+	char *const empty[] = { NULL };
+	char *const argv[] = { "prog", NULL };
+	char *const huge[] = { "prog", big, NULL };
+	uint8_t buf[64];
+
+	memset(big, 'x', sizeof(big) - 1);
+	HT_ASSERT_EQ(parlib_argenv_size(NULL, NULL), -EINVAL);
+	HT_ASSERT_EQ(parlib_argenv_size(empty, NULL), -EINVAL);
+	HT_ASSERT_EQ(parlib_argenv_size(huge, NULL), -E2BIG);
+	HT_ASSERT_EQ(parlib_argenv_pack(argv, NULL, buf, 20), -ENOSPC);
+	HT_ASSERT_EQ(parlib_argenv_pack(argv, NULL, buf, sizeof(buf)), 16 + 4 + 5);
 }

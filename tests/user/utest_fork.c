@@ -173,15 +173,19 @@ UTEST(exec_replaces_the_image_and_keeps_fds)
 }
 
 /* proc_create with PROC_DUP_FGRP: the child gets our FDs instead of the
- * console (victim "fds" wants fd 3 open and fd 4 closed). */
+ * console, but not the close-on-exec ones (victim "fds" wants fd 3 open
+ * and fd 4 closed). */
 UTEST(proc_create_dup_fgrp)
 {
 	const char *argv[] = { "/bin/victim", "fds", NULL };
 	int64_t fd = tsys(SYS_openat, (uint64_t)TINY_AT_FDCWD, UP("/bin/hello"), 10, O_READ, 0);
+	int64_t cloexec = tsys(SYS_openat, (uint64_t)TINY_AT_FDCWD, UP("/bin/hello"), 10,
+	                       O_READ | O_CLOEXEC, 0);
 	struct syscall sc;
 	int64_t with, without;
 
 	UT_ASSERT_EQ(fd, 3);
+	UT_ASSERT_EQ(cloexec, 4);
 	with = tiny_spawn_sc(&sc, "/bin/victim", argv, PROC_DUP_FGRP);
 	without = tiny_spawn_sc(&sc, "/bin/victim", argv, 0);
 	UT_ASSERT(with > 0 && without > 0);
@@ -192,6 +196,7 @@ UTEST(proc_create_dup_fgrp)
 	tiny_spawn_sc(&sc, "/bin/victim", argv, 0x100);
 	UT_SYSC_ERR(&sc, EINVAL);
 	tsys(SYS_close, (uint64_t)fd);
+	tsys(SYS_close, (uint64_t)cloexec);
 }
 
 UTEST(failed_exec_leaves_the_caller_running)

@@ -112,8 +112,8 @@ VIREO_CC_DEPS := $(VIREO_CC) $(VIREO_SPECS) $(LIBC_A) $(SYSROOT_HDRS)
 
 # 5. parlib: the syscall layer, spinlocks, thread0, the shared pages, and
 # the event mailbox consumers (also built freestanding into user/tiny).
-PARLIB_SRCS := user/parlib/ceq.c user/parlib/evbitmap.c user/parlib/event.c \
-	user/parlib/parlib.c user/parlib/spinlock.c user/parlib/syscall.c \
+PARLIB_SRCS := user/parlib/argenv.c user/parlib/ceq.c user/parlib/evbitmap.c user/parlib/event.c \
+	user/parlib/ns.c user/parlib/parlib.c user/parlib/spinlock.c user/parlib/syscall.c \
 	user/parlib/ucq.c user/parlib/uthread.c
 PARLIB_OBJS := $(patsubst user/parlib/%.c,$(TC)/parlib/%.o,$(PARLIB_SRCS))
 VIREO_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wmissing-prototypes \
@@ -129,20 +129,55 @@ $(PARLIB_A): $(PARLIB_OBJS)
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
+# 5b. libutest: the test framework of the tests/libc programs (user/utest/,
+# Documentation/utest.md): the library and <utest/utest.h> in the sysroot.
+# Every tests/libc program links it, with malloc wrapped for its leak check.
+UTEST_A := $(SYSROOT)/lib/libutest.a
+UTEST_H := $(SYSROOT)/include/utest/utest.h
+UTEST_OBJS := $(patsubst user/utest/%.c,$(TC)/utest/%.o,$(wildcard user/utest/*.c))
+UTEST_LDFLAGS := -Wl,--wrap=malloc,--wrap=free,--wrap=realloc,--wrap=aligned_alloc \
+	-Wl,-u,__wrap_malloc,-u,utest_main -L$(SYSROOT)/lib -lutest
+
+$(UTEST_H): user/utest/include/utest/utest.h $(SYSROOT_HDRS)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+$(TC)/utest/%.o: user/utest/%.c $(wildcard user/utest/*.h) $(UTEST_H) $(VIREO_CC_DEPS)
+	@echo "  VCC     $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(VIREO_CC) $(VIREO_CFLAGS) -MMD -MP -c $< -o $@
+
+$(UTEST_A): $(UTEST_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
+toolchain: $(UTEST_A) $(UTEST_H)
+
 # 6. Programs built with the C library: tests/libc/X.c -> /bin/X.
 LIBC_PROGS := $(patsubst tests/libc/%.c,$(O)/libc/bin/%,$(sort $(wildcard tests/libc/*.c)))
 
-$(O)/libc/obj/%.o: tests/libc/%.c $(VIREO_CC_DEPS) $(PARLIB_A)
+$(O)/libc/obj/%.o: tests/libc/%.c $(VIREO_CC_DEPS) $(PARLIB_A) $(UTEST_H)
 	@echo "  VCC     $<"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(VIREO_CC) $(VIREO_CFLAGS) -Itests/libc -MMD -MP -c $< -o $@
 
-$(LIBC_PROGS): $(O)/libc/bin/%: $(O)/libc/obj/%.o $(LIBC_A) $(PARLIB_A)
+$(LIBC_PROGS): $(O)/libc/bin/%: $(O)/libc/obj/%.o $(LIBC_A) $(PARLIB_A) $(UTEST_A)
 	@echo "  VLD     $@"
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(VIREO_CC) -g -o $@ $<
+	$(Q)$(VIREO_CC) -g -o $@ $< $(UTEST_LDFLAGS)
 
 USER_PROGS += $(LIBC_PROGS)
+
+# tests/libc/sysfuzz.c fuzzes every row of the Linux translation table: its
+# rows, as LX_ROW(nr, name, kind) lines, come from the table at build time.
+LX_ROWS_H := $(O)/libc/gen/lx_rows.h
+$(LX_ROWS_H): tools/compilers/musl/vireo/linux_syscalls.c tools/compilers/musl/lxtable.py \
+		tests/libc/lxrows.py
+	$(Q)mkdir -p $(dir $@)
+	$(Q)python3 tests/libc/lxrows.py $< > $@.tmp && mv $@.tmp $@
+$(O)/libc/obj/sysfuzz.o: $(LX_ROWS_H)
+$(O)/libc/obj/sysfuzz.o: private VIREO_CFLAGS += -I$(O)/libc/gen
 
 # 7. /bin/init and the tools: user/bin/X.c -> /bin/X, each linked with the
 # helpers in user/bin/lib/ (Documentation/init.md).

@@ -16,6 +16,11 @@
  * Flags are read with acquire loads, so err/retval/errstr written before
  * SC_DONE are visible; the record is not reused until SC_K_LOCK clears.
  * The errstr buffer is per process (thread0 is the only uthread).
+ *
+ * ros_syscall_hook, when set (the C library sets it for signals over
+ * events, Documentation/libc.md), runs after every call issued through
+ * ros_syscall_run() and after each wake-up while a call waits: that is
+ * when an SCP looks at its event mailboxes.
  */
 #include <errno.h>
 #include <string.h>
@@ -49,6 +54,16 @@ void ros_yield(int being_nice)
 	ros_syscall_trap(&y, 1);
 }
 
+void (*ros_syscall_hook)(void);
+
+static void ros_run_hook(void)
+{
+	void (*hook)(void) = __atomic_load_n(&ros_syscall_hook, __ATOMIC_RELAXED);
+
+	if (hook)
+		hook();
+}
+
 static struct event_mbox ros_wake_mbox;
 static struct event_queue ros_wake_q;
 
@@ -63,6 +78,7 @@ static void ros_wake_q_init(void)
 static void ros_park(void)
 {
 	ros_yield(0);
+	ros_run_hook();
 }
 
 void ros_syscall_blockon(struct syscall *sc)
@@ -84,6 +100,7 @@ void ros_syscall_run(struct syscall *sc)
 {
 	ros_syscall_trap(sc, 1);
 	ros_syscall_blockon(sc);
+	ros_run_hook();
 }
 
 void errstr_set(const char *msg)

@@ -93,7 +93,8 @@ _Static_assert(sizeof(struct syscall) == 216, "struct syscall is 216 bytes");
 /* ------------------------------------------- arguments of particular calls */
 
 /* proc_create flags */
-#define PROC_DUP_FGRP    0x1u     /* the child starts with a copy of our FDs */
+#define PROC_DUP_FGRP    0x1u     /* the child starts with a copy of our FDs
+                                   * (but the close-on-exec ones) */
 #define PROC_ALL_FLAGS   PROC_DUP_FGRP
 
 /* waitpid: pid -1 = any child; options */

@@ -267,6 +267,8 @@ static int64_t seek_target(struct chan *c, int64_t off, int whence)
 {
 	int64_t base;
 
+	if (devtab_of(c)->letter == '|')         /* Plan 9's "seek on a stream" */
+		error(ESPIPE, "seek: a pipe has no position");
 	switch (whence) {
 	case SEEK_SET: base = 0; break;
 	case SEEK_CUR: base = READ_ONCE(c->offset); break;

@@ -5,8 +5,7 @@
  * unmount.  Linked into every /bin program built from user/bin/.
  *
  * Starting a program: the argv and environment are packed into the argenv
- * blob the kernel reads (the format is in kern/include/argenv.h: a 16-byte
- * header, one u32 offset per string, the strings back to back), then
+ * blob the kernel reads (parlib_argenv_pack), then
  * SYS_proc_create, SYS_dup_fds_to for whichever of fds 0-2 we have open,
  * SYS_proc_run.  A failure after proc_create destroys and reaps the child.
  *
@@ -19,11 +18,11 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <parlib/argenv.h>
+#include <parlib/ns.h>
 #include <parlib/syscall.h>
 #include "vbin.h"
 
-#define VBIN_ARGENV_MAGIC 0x31564541u   /* "AEV1", kern/include/argenv.h */
-#define VBIN_ARGENV_HDR   16
 #define VBIN_BLOB_MAX     (64 * 1024)
 #define VBIN_PATH_MAX     256
 
@@ -57,56 +56,19 @@ int vbin_parse_pid(const char *s)
 	return (int)v;
 }
 
-static void vbin_put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static size_t vbin_count(char *const *v)
-{
-	size_t n = 0;
-
-	while (v && v[n])
-		n++;
-	return n;
-}
-
-/* Appends the n strings of v at *off (string area) with their offsets at
- * *slot; false if the blob is full. */
-static bool vbin_pack_strings(char *const *v, size_t n, size_t strbase, size_t *off,
-			      size_t *slot)
-{
-	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(v[i]) + 1;
-
-		if (strbase + *off + len > VBIN_BLOB_MAX)
-			return false;
-		vbin_put32(vbin_blob + VBIN_ARGENV_HDR + 4 * (*slot)++, (uint32_t)*off);
-		memcpy(vbin_blob + strbase + *off, v[i], len);
-		*off += len;
-	}
-	return true;
-}
-
-/* Packs argv and envp into vbin_blob; its length, or -1 with errno E2BIG. */
+/* Packs argv and envp into vbin_blob (parlib's packer); its length, or -1
+ * with errno E2BIG. */
 static ssize_t vbin_pack(char *const *argv, char *const *envp)
 {
-	size_t argc = vbin_count(argv), envc = vbin_count(envp);
-	size_t strbase = VBIN_ARGENV_HDR + 4 * (argc + envc), off = 0, slot = 0;
+	ssize_t n = argv && argv[0] ? parlib_argenv_pack(argv, envp, vbin_blob, VBIN_BLOB_MAX)
+	                            : -1;
 
-	if (argc == 0 || argc + envc > 4096 || strbase > VBIN_BLOB_MAX ||
-	    !vbin_pack_strings(argv, argc, strbase, &off, &slot) ||
-	    !vbin_pack_strings(envp, envc, strbase, &off, &slot)) {
+	if (n < 0) {
 		errno = E2BIG;
 		errstr_set("argument list too long for the argenv blob");
 		return -1;
 	}
-	vbin_put32(vbin_blob, VBIN_ARGENV_MAGIC);
-	vbin_put32(vbin_blob + 4, (uint32_t)argc);
-	vbin_put32(vbin_blob + 8, (uint32_t)envc);
-	vbin_put32(vbin_blob + 12, (uint32_t)off);
-	return (ssize_t)(strbase + off);
+	return n;
 }
 
 /* Gives the CREATED child our open fds among 0-2; 0 or -1. */
@@ -280,8 +242,7 @@ static int vbin_mount(const struct vbin_ns_req *req)
 			return -1;
 		}
 	}
-	r = ros_syscall(SYS_nmount, fd, (long)req->onto, (long)strlen(req->onto), req->flags,
-			0, 0);
+	r = vireo_mount(fd, req->onto, req->flags);
 	if (r < 0)
 		vbin_fail("mount", req->onto);
 	if (opened >= 0)
@@ -291,17 +252,14 @@ static int vbin_mount(const struct vbin_ns_req *req)
 
 int vbin_ns_apply(const struct vbin_ns_req *req)
 {
-	size_t slen = req->src ? strlen(req->src) : 0;
 	long r;
 
 	if (req->op == VBIN_MOUNT)
 		return vbin_mount(req);
 	if (req->op == VBIN_BIND)
-		r = ros_syscall(SYS_nbind, (long)req->src, (long)slen, (long)req->onto,
-				(long)strlen(req->onto), req->flags, 0);
+		r = vireo_bind(req->src, req->onto, req->flags);
 	else
-		r = ros_syscall(SYS_nunmount, (long)(req->src ? req->src : ""), (long)slen,
-				(long)req->onto, (long)strlen(req->onto), 0, 0);
+		r = vireo_unmount(req->src, req->onto);
 	if (r < 0) {
 		char what[512];
 

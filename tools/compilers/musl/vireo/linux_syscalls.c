@@ -16,7 +16,8 @@
  *   NOSYS(nr, name, note)              -ENOSYS, and why
  * A number with no row is -ENOSYS too.  Every -ENOSYS also sets errstr() to
  * name the call, so a program that stops on it says what is missing.
- * Keep one row per line: tools/compilers/musl/lxtable.py turns the rows
+ * The first call of a program also registers its signal queue
+ * (lx_sig_start, lx_signal.c).  Keep one row per line: tools/compilers/musl/lxtable.py turns the rows
  * into the table in Documentation/libc.md.
  */
 #include <string.h>
@@ -37,10 +38,10 @@ struct lx_call {
 #define LX_NR_MAX 440
 
 static const struct lx_call lx_calls[LX_NR_MAX] = {
-	PASS(0, read, SYS_read, "read"),
+	CALL(0, read, MAPPED, lx_read, "read; on a timerfd, #alarm's decimal count becomes Linux's 8-byte value"),
 	PASS(1, write, SYS_write, "write"),
 	CALL(2, open, MAPPED, lx_open, "openat(AT_FDCWD) with O_* translated to ros/fcntl.h"),
-	PASS(3, close, SYS_close, "close"),
+	CALL(3, close, MAPPED, lx_close_call, "close; a timerfd also leaves the layer's timerfd table"),
 	CALL(4, stat, MAPPED, lx_stat, "stat; struct kstat converted to Linux's struct stat"),
 	CALL(5, fstat, MAPPED, lx_fstat, "fstat; kstat converted"),
 	CALL(6, lstat, MAPPED, lx_lstat, "lstat; kstat converted"),
@@ -50,9 +51,9 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	PASS(10, mprotect, SYS_mprotect, "mprotect"),
 	PASS(11, munmap, SYS_munmap, "munmap"),
 	CALL(12, brk, EMULATED, lx_brk, "no program break: always -ENOMEM, so malloc uses mmap"),
-	CALL(13, rt_sigaction, EMULATED, lx_rt_sigaction, "recorded only: actions are stored and read back, no signal is ever delivered"),
-	CALL(14, rt_sigprocmask, EMULATED, lx_rt_sigprocmask, "recorded only: the mask is stored and read back"),
-	NOSYS(15, rt_sigreturn, "no signal delivery"),
+	CALL(13, rt_sigaction, EMULATED, lx_rt_sigaction, "actions kept in the layer, which runs handlers when signal events arrive (libc.md: Signals)"),
+	CALL(14, rt_sigprocmask, EMULATED, lx_rt_sigprocmask, "the mask is kept in the layer; unblocking delivers what is pending"),
+	NOSYS(15, rt_sigreturn, "handlers are called as plain functions and simply return"),
 	CALL(16, ioctl, EMULATED, lx_ioctl, "no terminals: every request fails -ENOTTY (stdio then buffers stdout fully)"),
 	PASS(17, pread64, SYS_pread, "pread"),
 	PASS(18, pwrite64, SYS_pwrite, "pwrite"),
@@ -60,20 +61,21 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(20, writev, EMULATED, lx_writev, "a loop of write, stopping at a short transfer"),
 	CALL(21, access, MAPPED, lx_access, "access"),
 	CALL(22, pipe, MAPPED, lx_pipe, "open #pipe (O_PATH), then its data and data1 files"),
-	CALL(24, sched_yield, MAPPED, lx_sched_yield, "proc_yield(being_nice = 0)"),
+	CALL(24, sched_yield, MAPPED, lx_sched_yield, "proc_yield(being_nice = 1): gives the core away, never sleeps"),
 	NOSYS(25, mremap, "no mremap: realloc copies instead"),
 	NOSYS(28, madvise, "no madvise (musl ignores the failure)"),
 	CALL(32, dup, MAPPED, lx_dup, "fcntl(F_DUPFD, 0)"),
 	CALL(33, dup2, EMULATED, lx_dup2, "close(new) then fcntl(old, F_DUPFD, new): not atomic"),
+	CALL(34, pause, EMULATED, lx_pause, "proc_yield(0) until a signal handler ran (signal events wake the process); then -EINTR"),
 	CALL(35, nanosleep, MAPPED, lx_nanosleep, "nanosleep (struct timespec = struct ktimespec)"),
 	CALL(39, getpid, EMULATED, lx_getpid, "procinfo's pid (no trap); -ENOSYS while procinfo is not mapped"),
 	NOSYS(56, clone, "no threads yet (the MCP issue)"),
-	NOSYS(57, fork, "not yet translated (fork issue)"),
-	NOSYS(58, vfork, "not yet translated (fork issue)"),
-	NOSYS(59, execve, "not yet translated (exec issue)"),
+	CALL(57, fork, MAPPED, lx_fork, "fork (copy-on-write); the child drops the signals pending in its parent"),
+	CALL(58, vfork, MAPPED, lx_fork, "a fork (copy-on-write, so no sharing)"),
+	CALL(59, execve, MAPPED, lx_execve, "exec, with argv/envp packed by parlib_argenv_pack()"),
 	CALL(60, exit, MAPPED, lx_exit, "proc_destroy(self, code)"),
-	CALL(61, wait4, MAPPED, lx_wait4, "waitpid(pid, status, options); rusage must be NULL (-EINVAL otherwise)"),
-	NOSYS(62, kill, "not yet translated (kill over notify)"),
+	CALL(61, wait4, MAPPED, lx_wait4, "waitpid(pid, status, options); ESRCH (not our child) becomes ECHILD; rusage must be NULL (-EINVAL otherwise)"),
+	CALL(62, kill, MAPPED, lx_kill, "SIGKILL: proc_destroy(pid); other signals: notify(pid, EV_POSIX_SIGNAL); to oneself: delivered at once; pid <= 0 -ENOSYS (no groups)"),
 	CALL(63, uname, EMULATED, lx_uname, "fixed strings: Vireo, vireo, 0.1, x86_64"),
 	CALL(72, fcntl, MAPPED, lx_fcntl, "fcntl; F_GETFL/F_SETFL flags translated; locks are -EINVAL"),
 	NOSYS(74, fsync, "no fsync"),
@@ -100,10 +102,13 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(107, geteuid, EMULATED, lx_getid0, "no user identities: 0"),
 	CALL(108, getegid, EMULATED, lx_getid0, "no user identities: 0"),
 	CALL(110, getppid, EMULATED, lx_getppid, "procinfo's ppid; -ENOSYS while procinfo is not mapped"),
-	NOSYS(131, sigaltstack, "no signal delivery"),
+	CALL(127, rt_sigpending, EMULATED, lx_rt_sigpending, "the layer's pending set, after draining the signal queue"),
+	NOSYS(128, rt_sigtimedwait, "not yet (sigwait family)"),
+	CALL(130, rt_sigsuspend, EMULATED, lx_rt_sigsuspend, "as pause, with the given mask meanwhile"),
+	NOSYS(131, sigaltstack, "handlers run on the program's own stack"),
 	CALL(158, arch_prctl, MAPPED, lx_arch_prctl, "ARCH_SET_FS: set_fsbase; ARCH_GET_FS: the recorded base; others -EINVAL"),
 	CALL(186, gettid, EMULATED, lx_getpid, "the pid: one thread per process"),
-	NOSYS(200, tkill, "not yet translated (signals over notify)"),
+	CALL(200, tkill, MAPPED, lx_tkill, "as kill: one thread per process, tid = pid"),
 	CALL(201, time, EMULATED, lx_time, "from the global info page, as gettimeofday"),
 	NOSYS(202, futex, "no threads yet: a single thread never waits on a futex"),
 	CALL(217, getdents64, EMULATED, lx_getdents64, "read of the directory (9P stat records) converted to dirent64"),
@@ -112,7 +117,8 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(229, clock_getres, EMULATED, lx_clock_getres, "1 ns for the clocks clock_gettime knows"),
 	CALL(230, clock_nanosleep, MAPPED, lx_clock_nanosleep, "nanosleep; TIMER_ABSTIME turned relative with clock_gettime"),
 	CALL(231, exit_group, MAPPED, lx_exit, "proc_destroy(self, code)"),
-	NOSYS(234, tgkill, "not yet translated (signals over notify)"),
+	CALL(234, tgkill, MAPPED, lx_tgkill, "as kill when tgid = tid, else -ESRCH"),
+	NOSYS(247, waitid, "only wait4"),
 	CALL(257, openat, MAPPED, lx_openat, "openat with O_* translated"),
 	CALL(258, mkdirat, MAPPED, lx_mkdirat, "mkdir; only AT_FDCWD or an absolute path (-ENOSYS otherwise)"),
 	CALL(262, newfstatat, MAPPED, lx_newfstatat, "fstat (AT_EMPTY_PATH), lstat (AT_SYMLINK_NOFOLLOW) or stat; AT_FDCWD or absolute"),
@@ -121,31 +127,32 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(267, readlinkat, MAPPED, lx_readlinkat, "readlink; AT_FDCWD or absolute"),
 	CALL(269, faccessat, MAPPED, lx_faccessat, "access; AT_FDCWD or absolute, no flags"),
 	NOSYS(273, set_robust_list, "no threads yet"),
+	CALL(283, timerfd_create, MAPPED, lx_timerfd_create, "open #alarm/clone, then the alarm's count file is the fd; REALTIME, MONOTONIC, BOOTTIME"),
+	CALL(284, eventfd, MAPPED, lx_eventfd, "eventfd2 with no flags"),
+	CALL(286, timerfd_settime, MAPPED, lx_timerfd_settime, "#alarm writes: count 0, period, timer +N (absolute made relative with the clock)"),
+	CALL(287, timerfd_gettime, EMULATED, lx_timerfd_gettime, "from the deadline and interval the layer recorded at settime"),
+	CALL(290, eventfd2, MAPPED, lx_eventfd2, "open #eventfd/efd (#eventfd.sem for EFD_SEMAPHORE), O_NONBLOCK/O_CLOEXEC; a start value written"),
 	CALL(292, dup3, EMULATED, lx_dup3, "as dup2, O_CLOEXEC through F_DUPFD_CLOEXEC; old == new is -EINVAL"),
 	CALL(293, pipe2, MAPPED, lx_pipe2, "as pipe, with O_CLOEXEC/O_NONBLOCK on both ends"),
 	NOSYS(302, prlimit64, "no resource limits"),
 	CALL(318, getrandom, MAPPED, lx_getrandom, "a read of #random/urandom"),
+	CALL(322, execveat, MAPPED, lx_execveat, "exec of AT_FDCWD or an absolute path, or with AT_EMPTY_PATH the fd's fd2path name"),
 	NOSYS(332, statx, "only the stat family"),
 	NOSYS(439, faccessat2, "only faccessat"),
 };
 
 static char lx_nosys_msg[SYSC_ERRSTR_LEN];
+static int lx_started;          /* lx_sig_start() ran in this program image */
 
 /* errstr for -ENOSYS: "Linux syscall NR (name) is not supported on Vireo". */
 static long lx_nosys(long nr, const char *name)
 {
 	char num[24];
-	int i = (int)sizeof(num) - 1;
-	unsigned long v = (unsigned long)nr;
 
-	num[i] = '\0';
-	do {
-		num[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v && i > 0);
+	lx_utoa(num, (uint64_t)nr);
 	lx_nosys_msg[0] = '\0';
 	strncat(lx_nosys_msg, "Linux syscall ", sizeof(lx_nosys_msg) - 1);
-	strncat(lx_nosys_msg, num + i, sizeof(lx_nosys_msg) - strlen(lx_nosys_msg) - 1);
+	strncat(lx_nosys_msg, num, sizeof(lx_nosys_msg) - strlen(lx_nosys_msg) - 1);
 	if (name) {
 		strncat(lx_nosys_msg, " (", sizeof(lx_nosys_msg) - strlen(lx_nosys_msg) - 1);
 		strncat(lx_nosys_msg, name, sizeof(lx_nosys_msg) - strlen(lx_nosys_msg) - 1);
@@ -164,6 +171,10 @@ long __vireo_linux_syscall(long n, long a, long b, long c, long d, long e, long 
 	const long args[6] = { a, b, c, d, e, f };
 	const struct lx_call *call;
 
+	if (__builtin_expect(!lx_started, 0)) {
+		lx_started = 1;
+		lx_sig_start();
+	}
 	if (n < 0 || n >= LX_NR_MAX)
 		return lx_nosys(n, NULL);
 	call = &lx_calls[n];

@@ -16,8 +16,9 @@
  * files include only ros/ and parlib/ headers plus <stdint.h>, <stddef.h>
  * and <string.h>.
  *
- * Single-threaded (thread0): the emulated state (signal actions, mask,
- * umask, TLS base) is per process and unlocked.
+ * Single-threaded (thread0): the emulated state (signal actions, mask and
+ * pending set, umask, TLS base, the timerfd table) is per process and
+ * unlocked.
  */
 #pragma once
 
@@ -35,14 +36,20 @@ typedef long (*lx_fn)(const long *a);
 /* Linux errno values the layer returns (the same as ros/errno.h). */
 #define LX_EPERM      1
 #define LX_ENOENT     2
+#define LX_ESRCH      3
+#define LX_EINTR      4
 #define LX_EIO        5
+#define LX_E2BIG      7
 #define LX_EBADF      9
+#define LX_ECHILD    10
+#define LX_EAGAIN    11
 #define LX_ENOMEM    12
 #define LX_EFAULT    14
 #define LX_EBUSY     16
 #define LX_EINVAL    22
 #define LX_EMFILE    24
 #define LX_ENOTTY    25
+#define LX_ENOSPC    28
 #define LX_ERANGE    34
 #define LX_ENAMETOOLONG 36
 #define LX_ENOSYS    38
@@ -86,7 +93,7 @@ struct lx_stat {
 	int64_t st_atime_sec, st_atime_nsec;
 	int64_t st_mtime_sec, st_mtime_nsec;
 	int64_t st_ctime_sec, st_ctime_nsec;
-	int64_t __unused[3];
+	int64_t __reserved[3];
 };
 
 /* struct linux_dirent64: the fixed part before d_name. */
@@ -134,6 +141,9 @@ long lx_oflags_to_vireo(long lflags);
 /* Vireo's F_GETFL answer to Linux's flags. */
 long lx_oflags_from_vireo(long vflags);
 
+/* Writes v in decimal and a NUL at buf (room for 21 bytes); the length. */
+size_t lx_utoa(char *buf, uint64_t v);
+
 /* Records the layer's own error text for errstr(). */
 void lx_errstr(const char *what, const char *why);
 
@@ -180,13 +190,48 @@ long lx_getppid(const long *a);
 long lx_getid0(const long *a);
 long lx_set_tid_address(const long *a);
 long lx_arch_prctl(const long *a);
-long lx_rt_sigaction(const long *a);
-long lx_rt_sigprocmask(const long *a);
 long lx_sched_yield(const long *a);
 long lx_uname(const long *a);
 long lx_umask(const long *a);
 long lx_wait4(const long *a);
 long lx_getrandom(const long *a);
+
+/* --- signals over events (lx_signal.c) */
+
+/* Registers the EV_POSIX_SIGNAL queue once per program image (from the
+ * first syscall); the parlib hook that delivers; the child's reset. */
+void lx_sig_start(void);
+void lx_sig_hook(void);
+void lx_sig_after_fork(void);
+long lx_rt_sigaction(const long *a);
+long lx_rt_sigprocmask(const long *a);
+long lx_rt_sigpending(const long *a);
+long lx_rt_sigsuspend(const long *a);
+long lx_pause(const long *a);
+long lx_kill(const long *a);
+long lx_tkill(const long *a);
+long lx_tgkill(const long *a);
+
+/* --- fork, exec, spawn (lx_exec.c) */
+long lx_fork(const long *a);
+long lx_execve(const long *a);
+long lx_execveat(const long *a);
+
+/* --- eventfd, timerfd, and the calls that must know a timerfd (lx_fdev.c) */
+long lx_eventfd(const long *a);
+long lx_eventfd2(const long *a);
+long lx_timerfd_create(const long *a);
+long lx_timerfd_settime(const long *a);
+long lx_timerfd_gettime(const long *a);
+long lx_read(const long *a);
+long lx_close_call(const long *a);
+
+/* The timerfd table follows close and dup (lx_file.c calls these). */
+void lx_fdev_forget(long fd);
+void lx_fdev_dup(long old, long new);
+
+/* Nanoseconds on a Linux clock (REALTIME, MONOTONIC...), or -errno (lx_time.c). */
+long lx_clock_ns(long clk, uint64_t *ns);
 
 long lx_clock_gettime(const long *a);
 long lx_clock_getres(const long *a);

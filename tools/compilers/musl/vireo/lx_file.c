@@ -42,6 +42,21 @@ _Static_assert(sizeof(struct lx_stat) == 144, "Linux x86-64 struct stat");
 
 static char lx_errstr_buf[SYSC_ERRSTR_LEN];
 
+size_t lx_utoa(char *buf, uint64_t v)
+{
+	char t[20];
+	size_t i = 0, len;
+
+	do {
+		t[i++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (len = 0; i; len++)
+		buf[len] = t[--i];
+	buf[len] = '\0';
+	return len;
+}
+
 void lx_errstr(const char *what, const char *why)
 {
 	lx_errstr_buf[0] = '\0';
@@ -445,7 +460,8 @@ long lx_writev(const long *a)
 
 static void lx_close(long fd)
 {
-	ros_syscall_raw(SYS_close, (int)fd, 0, 0, 0, 0, 0);
+	if (ros_syscall_raw(SYS_close, (int)fd, 0, 0, 0, 0, 0) == 0)
+		lx_fdev_forget(fd);
 }
 
 long lx_pipe2(const long *a)
@@ -460,8 +476,9 @@ long lx_pipe2(const long *a)
 	dir = ros_syscall_raw(SYS_openat, LX_AT_FDCWD, (long)"#pipe", 5, O_PATH | O_CLOEXEC, 0, 0);
 	if (dir < 0)
 		return dir;
-	fd0 = ros_syscall_raw(SYS_openat, dir, (long)"data", 4, O_RDWR | extra, 0, 0);
-	fd1 = fd0 < 0 ? fd0 : ros_syscall_raw(SYS_openat, dir, (long)"data1", 5, O_RDWR | extra, 0, 0);
+	/* POSIX ends: [0] reads, [1] writes (a #pipe file could do both). */
+	fd0 = ros_syscall_raw(SYS_openat, dir, (long)"data", 4, O_READ | extra, 0, 0);
+	fd1 = fd0 < 0 ? fd0 : ros_syscall_raw(SYS_openat, dir, (long)"data1", 5, O_WRITE | extra, 0, 0);
 	lx_close(dir);
 	if (fd1 < 0) {
 		if (fd0 >= 0)
@@ -487,9 +504,17 @@ static long lx_fcntl3(long fd, long cmd, long arg)
 	return ros_syscall_raw(SYS_fcntl, (int)fd, (int)cmd, arg, 0, 0, 0);
 }
 
+/* A dup that worked: a timerfd's copy is a timerfd too (lx_fdev.c). */
+static long lx_dup_done(long old, long r)
+{
+	if (r >= 0)
+		lx_fdev_dup(old, r);
+	return r;
+}
+
 long lx_dup(const long *a)
 {
-	return lx_fcntl3(a[0], F_DUPFD, 0);
+	return lx_dup_done(a[0], lx_fcntl3(a[0], F_DUPFD, 0));
 }
 
 /* dup2/dup3: new is closed first, then the lowest free fd >= new is new. */
@@ -508,7 +533,7 @@ static long lx_dup_to(long old, long new, long cmd)
 		lx_errstr("dup2", "the new fd was taken again before the dup");
 		return -LX_EBUSY;
 	}
-	return r;
+	return lx_dup_done(old, r);
 }
 
 long lx_dup2(const long *a)
@@ -543,6 +568,9 @@ long lx_fcntl(const long *a)
 	case LX_F_SETLKW:
 		lx_errstr("fcntl", "no file locks on Vireo");
 		return -LX_EINVAL;
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		return lx_dup_done(a[0], lx_fcntl3(a[0], cmd, a[2]));
 	default:
 		return lx_fcntl3(a[0], cmd, a[2]);
 	}
@@ -583,9 +611,12 @@ long lx_truncate(const long *a)
 long lx_ftruncate(const long *a)
 {
 	unsigned char st[LX_9P_STATFIX];
+	long fl = ros_syscall_raw(SYS_fcntl, (int)a[0], F_GETFL, 0, 0, 0, 0);
 
-	if (a[1] < 0)
-		return -LX_EINVAL;
+	if (fl < 0)
+		return fl;
+	if (a[1] < 0 || (fl & O_ACCMODE) == O_READ)
+		return -LX_EINVAL;              /* Linux: not open for writing */
 	lx_stat_length_only(st, (uint64_t)a[1]);
 	return ros_syscall_raw(SYS_fwstat, (int)a[0], (long)st, sizeof(st), WSTAT_LENGTH, 0, 0);
 }

@@ -3,10 +3,9 @@
  * lx_proc.c - memory, process, identity and signal calls of the
  * translation layer (see lx.h and the table in linux_syscalls.c).
  *
- * Emulated state, per process, unlocked (one thread): the signal actions
- * and mask (recorded only: Vireo delivers no signals yet, so a handler that
- * is installed is never called), the umask (recorded only), and the TLS
- * base last set with ARCH_SET_FS.  getpid and friends read procinfo
+ * Emulated state, per process, unlocked (one thread): the umask (recorded
+ * only) and the TLS base last set with ARCH_SET_FS.  Signals are
+ * lx_signal.c; fork, exec and spawn lx_exec.c.  getpid and friends read procinfo
  * through parlib, which answers NULL while the kernel does not map it: then
  * they return -ENOSYS with an errstr saying so.
  */
@@ -25,15 +24,8 @@
 #define LX_MAP_STACK     0x20000
 #define LX_ARCH_SET_FS   0x1002
 #define LX_ARCH_GET_FS   0x1003
-#define LX_SIGKILL       9
-#define LX_SIGSTOP       19
-#define LX_SIG_BLOCK     0
-#define LX_SIG_UNBLOCK   1
-#define LX_SIG_SETMASK   2
 #define LX_UTS_LEN       65
 
-static struct lx_k_sigaction lx_sigactions[LX_NSIG];
-static uint64_t lx_sigmask;
 static long lx_umask_bits = 022;
 static unsigned long lx_fsbase;
 
@@ -114,49 +106,10 @@ long lx_arch_prctl(const long *a)
 	}
 }
 
-long lx_rt_sigaction(const long *a)
-{
-	long sig = a[0];
-	const struct lx_k_sigaction *act = (const struct lx_k_sigaction *)a[1];
-	struct lx_k_sigaction *old = (struct lx_k_sigaction *)a[2];
-
-	if (sig < 1 || sig >= LX_NSIG || a[3] != 8)
-		return -LX_EINVAL;
-	if (act && (sig == LX_SIGKILL || sig == LX_SIGSTOP))
-		return -LX_EINVAL;
-	if (old)
-		*old = lx_sigactions[sig];
-	if (act)
-		lx_sigactions[sig] = *act;
-	return 0;
-}
-
-long lx_rt_sigprocmask(const long *a)
-{
-	const uint64_t *set = (const uint64_t *)a[1];
-	uint64_t *old = (uint64_t *)a[2];
-	uint64_t unblockable = 1ull << (LX_SIGKILL - 1) | 1ull << (LX_SIGSTOP - 1);
-
-	if (a[3] != 8 || (set && (a[0] < LX_SIG_BLOCK || a[0] > LX_SIG_SETMASK)))
-		return -LX_EINVAL;
-	if (old)
-		*old = lx_sigmask;
-	if (!set)
-		return 0;
-	if (a[0] == LX_SIG_BLOCK)
-		lx_sigmask |= *set;
-	else if (a[0] == LX_SIG_UNBLOCK)
-		lx_sigmask &= ~*set;
-	else
-		lx_sigmask = *set;
-	lx_sigmask &= ~unblockable;
-	return 0;
-}
-
 long lx_sched_yield(const long *a)
 {
 	(void)a;
-	ros_yield(0);
+	ros_yield(1);                   /* being nice: proc_yield(0) would sleep */
 	return 0;
 }
 
@@ -183,11 +136,14 @@ long lx_umask(const long *a)
 
 long lx_wait4(const long *a)
 {
+	long r;
+
 	if (a[3]) {
 		lx_errstr("wait4", "no resource usage on Vireo (rusage must be NULL)");
 		return -LX_EINVAL;
 	}
-	return ros_syscall_raw(SYS_waitpid, (int)a[0], a[1], (int)a[2], 0, 0, 0);
+	r = ros_syscall_raw(SYS_waitpid, (int)a[0], a[1], (int)a[2], 0, 0, 0);
+	return r == -LX_ESRCH ? -LX_ECHILD : r;     /* Linux: not our child is ECHILD */
 }
 
 long lx_getrandom(const long *a)

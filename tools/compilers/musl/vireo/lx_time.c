@@ -48,7 +48,7 @@ static uint64_t lx_walltime_ns(const struct proc_global_info *gi)
 }
 
 /* Nanoseconds on clock clk, or -errno. */
-static long lx_clock_ns(long clk, uint64_t *ns)
+long lx_clock_ns(long clk, uint64_t *ns)
 {
 	const struct proc_global_info *gi = parlib_globalinfo();
 

@@ -48,6 +48,13 @@ const char *errstr(void);
 /* Sets the errstr that errstr() returns (user-space errors, e.g. emulation). */
 void errstr_set(const char *msg);
 
+/*
+ * Called (when not NULL) after every ros_syscall_run() and after each
+ * wake-up of a call that waits: the C library delivers signals from it.
+ * It may issue syscalls itself (it then runs again, nested: guard it).
+ */
+extern void (*ros_syscall_hook)(void);
+
 /* Gives up the core: SYS_proc_yield(being_nice), not waited for. */
 void ros_yield(int being_nice);
 
