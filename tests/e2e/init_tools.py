@@ -70,6 +70,9 @@ def check_echo_cat(con):
     expect("init.cat_missing", run(con, "/bin/cat /no/such /etc/hostname"),
            "cat: /no/such: No such file or directory", "vireo", "status 0x100")
     expect("init.cat_usage", run(con, "/bin/cat -h"), "usage: cat")
+    # README's example program (apps/greet.c), built by make like any app.
+    expect("init.readme_greet", run(con, "/bin/greet"), "hello from /bin/greet, pid",
+           "exited with status 0")
 
 
 def check_ls(con):

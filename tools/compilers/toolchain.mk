@@ -191,6 +191,18 @@ $(UBIN_PROGS): $(O)/ubin/%: user/bin/%.c $(UBIN_LIB) $(wildcard user/bin/lib/*.h
 
 USER_PROGS += $(UBIN_PROGS)
 
+# 8. Your programs: apps/X.c -> /bin/X (plain C-library programs, no test
+# framework), and EXTRA_PROGS, files already built (make run
+# EXTRA_PROGS=path/to/prog), copied to /bin as they are.
+APP_PROGS := $(patsubst apps/%.c,$(O)/apps/%,$(sort $(wildcard apps/*.c)))
+
+$(APP_PROGS): $(O)/apps/%: apps/%.c $(VIREO_CC_DEPS) $(PARLIB_A)
+	@echo "  VCC     $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(VIREO_CC) $(VIREO_CFLAGS) -o $@ $<
+
+USER_PROGS += $(APP_PROGS) $(EXTRA_PROGS)
+
 LIBC_NAME_CLASH := $(filter $(notdir $(LIBC_PROGS)),$(notdir $(patsubst tests/user/%.c,%,$(wildcard tests/user/*.c))))
 ifneq ($(LIBC_NAME_CLASH),)
 $(error tests/libc and tests/user both build /bin/$(firstword $(LIBC_NAME_CLASH)))
@@ -198,4 +210,8 @@ endif
 UBIN_NAME_CLASH := $(filter $(notdir $(UBIN_PROGS)),$(notdir $(filter-out $(UBIN_PROGS),$(USER_PROGS))))
 ifneq ($(UBIN_NAME_CLASH),)
 $(error user/bin and tests/ both build /bin/$(firstword $(UBIN_NAME_CLASH)))
+endif
+APP_NAME_CLASH := $(filter $(notdir $(APP_PROGS) $(EXTRA_PROGS)),$(notdir $(filter-out $(APP_PROGS) $(EXTRA_PROGS),$(USER_PROGS))))
+ifneq ($(APP_NAME_CLASH),)
+$(error apps/ or EXTRA_PROGS would replace the system's /bin/$(firstword $(APP_NAME_CLASH)))
 endif
