@@ -160,17 +160,27 @@ int64_t sys_proc_run(struct syscall_ctx *ctx)
 }
 
 /*
- * proc_destroy(0 or self, code) exits with WSTATUS_EXITED(code); from a
- * batch that went asynchronous it becomes a kill of ourselves, acted on
- * when the user context next enters the kernel.  Another pid: a kill with
- * WSTATUS_KILLED.  There are no users yet, so any process may end any
+ * proc_destroy(0 or self, code) exits with WSTATUS_EXITED(code), or with
+ * WSTATUS_SIGNALED(sig) for PROC_EXIT_SIGNALED | sig; from a batch that
+ * went asynchronous it becomes a kill of ourselves, acted on when the user
+ * context next enters the kernel.  Another pid: a kill, WSTATUS_KILLED or
+ * the signal given.  There are no users yet, so any process may end any
  * other (as through #proc/<pid>/ctl).
  */
 int64_t sys_proc_destroy(struct syscall_ctx *ctx)
 {
 	int pid = (int)ctx->sc.arg0;
-	int code = WSTATUS_EXITED((int)ctx->sc.arg1);
+	uint64_t arg = ctx->sc.arg1;
+	bool by_signal = arg & PROC_EXIT_SIGNALED;
+	int sig = (int)(arg & 0x7f), code;
 	struct proc *p;
+
+	if (by_signal && (sig == 0 || (arg & ~(uint64_t)(PROC_EXIT_SIGNALED | 0x7f))))
+		return sysc_fail(ctx, EINVAL, "proc_destroy: bad signal code %#lx", arg);
+	if (pid == 0 || pid == ctx->p->pid)
+		code = by_signal ? WSTATUS_SIGNALED(sig) : WSTATUS_EXITED((int)arg);
+	else
+		code = by_signal ? WSTATUS_SIGNALED(sig) : WSTATUS_KILLED;
 
 	if (pid == 0 || pid == ctx->p->pid) {
 		if (ctx->p->user_kt == kthread_current())
@@ -181,7 +191,7 @@ int64_t sys_proc_destroy(struct syscall_ctx *ctx)
 	p = proc_lookup(pid);
 	if (!p)
 		return sysc_fail(ctx, ESRCH, "proc_destroy: no process %d", pid);
-	if (proc_kill(p, WSTATUS_KILLED)) {
+	if (proc_kill(p, code)) {
 		proc_put(p);
 		return sysc_fail(ctx, ESRCH, "proc_destroy: process %d is already %s", pid,
 		                 proc_state_name(p));

@@ -247,6 +247,22 @@ UTEST(exit_with_syscalls_in_flight)
 	UT_ASSERT_EQ(victim_status("exit-asleep"), WSTATUS_EXITED(7));
 }
 
+/* proc_destroy with PROC_EXIT_SIGNALED: "killed by signal N", of another
+ * process or of oneself; bad signal codes are refused. */
+UTEST(signal_shaped_statuses)
+{
+	int64_t pid = victim("spin");
+	int status = -1;
+
+	UT_ASSERT(pid > 0);
+	UT_ASSERT_EQ(tsys(SYS_proc_destroy, (uint64_t)pid, PROC_EXIT_SIGNALED | 15), 0);
+	UT_ASSERT_EQ(tiny_wait(pid, &status), pid);
+	UT_ASSERT_EQ(status, WSTATUS_SIGNALED(15));
+	UT_ASSERT_EQ(victim_status("sigexit"), WSTATUS_SIGNALED(6));
+	UT_ASSERT_EQ(tsys(SYS_proc_destroy, 0, PROC_EXIT_SIGNALED), -EINVAL);
+	UT_ASSERT_EQ(tsys(SYS_proc_destroy, 0, PROC_EXIT_SIGNALED | 0x80), -EINVAL);
+}
+
 UTEST(kill_a_created_child)
 {
 	const char *argv[] = { "/bin/victim", "spin", NULL };

@@ -14,6 +14,7 @@
  *	protnone      reads a page it wrote after mprotect(PROT_NONE) (killed)
  *	forkbomb      forks until fork fails (children sleep 1 s and exit);
  *	              exits 0 if it failed with ENOMEM after some successes
+ *	sigexit       ends itself "by signal 6" (PROC_EXIT_SIGNALED)
  *	fds           exits 0 if fd 3 is open and fd 4 is not (after an exec
  *	              that had 4 marked close-on-exec), else 1
  */
@@ -124,6 +125,8 @@ int main(int argc, char **argv, char **envp)
 		return mode_protnone();
 	if (!strcmp(mode, "forkbomb"))
 		return mode_forkbomb();
+	if (!strcmp(mode, "sigexit"))
+		return (int)tsys(SYS_proc_destroy, 0, PROC_EXIT_SIGNALED | 6);
 	if (!strcmp(mode, "fds")) {
 		struct kstat st;
 

@@ -103,11 +103,16 @@ _Static_assert(sizeof(struct syscall) == 216, "struct syscall is 216 bytes");
 /*
  * waitpid's status word, in POSIX's shape so the C library's W* macros read
  * it unchanged: the exit code in bits 8..15 when the low 7 bits are 0;
- * otherwise the low bits say why the process was killed (WSTATUS_KILLED: a
- * fault, or proc_destroy by another process).
+ * otherwise the low 7 bits are the signal it was ended by (WSTATUS_KILLED:
+ * a fault, or proc_destroy by another process without a signal).
  */
-#define WSTATUS_EXITED(code) (((code) & 0xff) << 8)
-#define WSTATUS_KILLED       9
+#define WSTATUS_EXITED(code)    (((code) & 0xff) << 8)
+#define WSTATUS_SIGNALED(sig)   ((sig) & 0x7f)
+#define WSTATUS_KILLED          WSTATUS_SIGNALED(9)
+/* proc_destroy's code: PROC_EXIT_SIGNALED | sig (1..127) ends the process
+ * (itself or another) as "killed by signal sig"; without the flag, the code
+ * is an exit code for oneself and ignored for others (SIGKILL). */
+#define PROC_EXIT_SIGNALED      0x10000
 
 /* access modes */
 #define F_OK 0

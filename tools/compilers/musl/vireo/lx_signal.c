@@ -18,9 +18,9 @@
  * function (with sa_mask and the signal itself blocked meanwhile, then
  * SA_RESETHAND honoured), and the default action ignores CHLD, CONT, URG,
  * WINCH and the stop signals (no job control) and ends the process for
- * the others with exit status 128 + signal (the kernel has no way for a
- * process to end itself "killed by a signal").  A call that waits goes on
- * waiting after a handler ran (as SA_RESTART).  Unblocking with
+ * the others as "killed by that signal" (proc_destroy with
+ * PROC_EXIT_SIGNALED), which the parent reads with WIFSIGNALED/WTERMSIG.
+ * A call that waits goes on waiting after a handler ran (as SA_RESTART).  Unblocking with
  * sigprocmask delivers what is pending; kill/raise of oneself delivers at
  * once.  Code that makes no system call never sees a signal.
  *
@@ -140,12 +140,11 @@ static bool lx_sig_default_ignores(int sig)
 	}
 }
 
-/* The default action "terminate": exit status 128 + sig (see above). */
+/* The default action "terminate": ended "by signal sig" (see above). */
 static void lx_sig_terminate(int sig)
 {
-	const long a[6] = { 128 + sig };
-
-	lx_exit(a);
+	for (;;)
+		ros_syscall_raw(SYS_proc_destroy, 0, PROC_EXIT_SIGNALED | (sig & 0x7f), 0, 0, 0, 0);
 }
 
 static void lx_sig_call(int sig, const struct lx_k_sigaction *act)
