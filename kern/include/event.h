@@ -43,7 +43,10 @@ int send_event(struct proc *p, uintptr_t ev_q, const struct event_msg *msg, uint
 
 /* Sends *msg to procdata's kernel_evts[msg->ev_type] of p; drops it if the
  * entry is 0, unreadable (procdata not mapped) or the queue is refused. */
-void send_kernel_event(struct proc *p, const struct event_msg *msg, uint32_t vcoreid);
+/* 0 if posted; -ENOENT if p takes no events of that type (kernel_evts 0),
+ * -ESRCH if p has no memory left, or send_event's errors.  Kernel sources
+ * that do not care may ignore it: the event is dropped. */
+int send_kernel_event(struct proc *p, const struct event_msg *msg, uint32_t vcoreid);
 
 /* Posts *msg straight into vcoreid's VCPD mailbox (public or private),
  * then notifies: self_notify.  0 or -errno as send_event. */

@@ -298,18 +298,25 @@ int send_vcpd_event(struct proc *p, const struct event_msg *msg, uint32_t vcorei
 	return ret;
 }
 
-void send_kernel_event(struct proc *p, const struct event_msg *msg, uint32_t vcoreid)
+int send_kernel_event(struct proc *p, const struct event_msg *msg, uint32_t vcoreid)
 {
 	uintptr_t slot = UDATA + __builtin_offsetof(struct procdata, head.kernel_evts) +
 	                 (uintptr_t)msg->ev_type * sizeof(uint64_t);
 	struct mm *prev = NULL;
 	uint64_t ev_q = 0;
 	bool switched;
+	int ret;
 
-	if (msg->ev_type >= EV_NR_TYPES || ev_enter(p, &prev, &switched))
-		return;
+	if (msg->ev_type >= EV_NR_TYPES)
+		return -EINVAL;
+	ret = ev_enter(p, &prev, &switched);
+	if (ret)
+		return ret;
 	/* Unreadable (procdata not mapped) or 0: nobody wants this type. */
 	if (!get_user_u64(&ev_q, (const void __user *)slot) && ev_q)
-		(void)__send_event(p, ev_q, msg, vcoreid);
+		ret = __send_event(p, ev_q, msg, vcoreid);
+	else
+		ret = -ENOENT;
 	ev_leave(prev, switched);
+	return ret;
 }

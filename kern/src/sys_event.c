@@ -100,14 +100,21 @@ int64_t sys_notify(struct syscall_ctx *ctx)
 	int64_t pid = (int64_t)ctx->sc.arg0;
 	struct event_msg msg;
 	struct proc *target;
+	int ret;
 
 	if (!sys_ev_copy_msg(ctx, ctx->sc.arg2, ctx->sc.arg1, &msg, "notify"))
 		return -1;
 	target = pid > 0 && pid <= INT32_MAX ? proc_lookup((int)pid) : NULL;
 	if (!target)
 		return sysc_fail(ctx, ESRCH, "notify: no process with pid %ld", pid);
-	send_kernel_event(target, &msg, 0);
+	ret = send_kernel_event(target, &msg, 0);
 	proc_put(target);
+	if (ret == -ENOENT)
+		return sysc_fail(ctx, ENOENT, "notify: process %ld takes no events of type %u "
+		                 "(its kernel_evts entry is 0)", pid, msg.ev_type);
+	if (ret)
+		return sysc_fail(ctx, -ret, "notify: event for process %ld not delivered (error %d)",
+		                 pid, -ret);
 	return 0;
 }
 

@@ -405,6 +405,22 @@ LT_TEST(kill_sigterm_default_ends_a_sleeping_child)
 	              "status %#x", status);
 }
 
+/* A program without the C library takes no signal events: kill applies
+ * the default action for it (ignored, or ended "by" the signal). */
+LT_TEST(kill_of_a_process_without_signal_queue)
+{
+	char *argv[] = { "/bin/victim", "spin", NULL };
+	pid_t pid;
+	int status;
+
+	LT_ASSERT_EQ(posix_spawn(&pid, "/bin/victim", NULL, NULL, argv, environ), 0);
+	LT_ASSERT_EQ(kill(pid, SIGCHLD), 0);            /* ignored by default */
+	LT_ASSERT_EQ(kill(pid, 0), 0);                  /* still there */
+	LT_ASSERT_EQ(kill(pid, SIGTERM), 0);
+	status = wait_for(pid);
+	LT_ASSERT_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "status %#x", status);
+}
+
 LT_TEST(kill_runs_the_childs_handler_with_si_pid)
 {
 	pid_t pid = spawn_ready("--catch");
@@ -507,6 +523,7 @@ static const struct lt_test tests[] = {
 	LT_ENTRY(posix_spawn_errors_start_no_child),
 	LT_ENTRY(kill_sigkill_of_a_child),
 	LT_ENTRY(kill_sigterm_default_ends_a_sleeping_child),
+	LT_ENTRY(kill_of_a_process_without_signal_queue),
 	LT_ENTRY(kill_runs_the_childs_handler_with_si_pid),
 	LT_ENTRY(raise_and_kill_self_run_handlers_at_once),
 	LT_ENTRY(default_actions_in_a_child),

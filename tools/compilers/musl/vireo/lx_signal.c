@@ -10,6 +10,9 @@
  * process of the C library registers a UCQ there (with EVENT_WAKEUP) at
  * its first system call (lx_sig_start).  SIGKILL is not a message: it is
  * proc_destroy of the target, whose parent then reads WSTATUS_KILLED (9).
+ * A target that takes no signals (notify answers ENOENT: not a C-library
+ * program, or not started yet) gets the default action from the sender:
+ * nothing for the ignored signals, else proc_destroy "by signal sig".
  *
  * When handlers run.  parlib calls lx_sig_hook() after every system call
  * and after each wake-up while a call waits (ros_syscall_hook); it moves
@@ -236,6 +239,7 @@ static long lx_sig_raise(int sig)
 static long lx_sig_send(long pid, long sig)
 {
 	struct event_msg m;
+	long r;
 
 	if (sig < 0 || sig >= LX_NSIG)
 		return -LX_EINVAL;
@@ -256,7 +260,15 @@ static long lx_sig_send(long pid, long sig)
 	m.ev_type = EV_POSIX_SIGNAL;
 	m.ev_arg1 = (uint16_t)sig;
 	m.ev_arg2 = (uint32_t)parlib_getpid();
-	return ros_syscall_raw(SYS_notify, pid, EV_POSIX_SIGNAL, (long)&m, 0, 0, 0);
+	r = ros_syscall_raw(SYS_notify, pid, EV_POSIX_SIGNAL, (long)&m, 0, 0, 0);
+	if (r != -LX_ENOENT)
+		return r;
+	/* The target takes no signals (no C library, or not started yet): the
+	 * default action, done for it. */
+	if (sig == 0 || lx_sig_default_ignores((int)sig))
+		return 0;
+	return ros_syscall_raw(SYS_proc_destroy, pid, PROC_EXIT_SIGNALED | (sig & 0x7f), 0, 0, 0,
+	                       0);
 }
 
 long lx_kill(const long *a)
