@@ -11,9 +11,11 @@
  * Zero flags, or both, is a caller bug: the allocator warns and returns
  * NULL (mem_flags_ok() below is the one check they all use).
  *
- * MEM_WAIT blocks by calling mem_wait_for_memory(), then retrying.  Its
- * default (weak, in kern/src/arena.c) panics "out of memory"; the kthread
- * code overrides it with a sleep that the freeing side wakes.
+ * MEM_WAIT calls mem_wait_for_memory() and retries when an allocator has
+ * nothing.  Today that (weak, in kern/src/arena.c) panics "out of memory":
+ * no sleeping policy exists yet, so code that a user can drive into
+ * exhausting memory (user pages, tmpfs contents, process creation) uses
+ * MEM_ATOMIC or a limit and fails with ENOMEM/ENOSPC instead.
  *
  * Arena allocation policies (ARENA_*FIT) live in arena.h and share this
  * flags word; bits 0-7 are reserved for the MEM_ flags.
