@@ -22,6 +22,10 @@
  * until it calls rendez_abort_unregister().  A kthread must unregister
  * before it exits.  Keys should be unique; rendez_abort() aborts every
  * kthread registered under the key and returns how many, or -ENOENT.
+ * A caller that already knows the kthread (and keeps it alive, e.g. the
+ * syscall layer, which tracks its handlers per process) uses the direct
+ * form instead and takes no global lock: rendez_abort_kthread(kt) has the
+ * same sticky effect, undone by kt's own rendez_abort_clear().
  *
  * The rendez must outlive its sleepers and its wakers (owner's rule).
  * Lock order: registry lock -> kthread sleep_lock -> rendez lock ->
@@ -32,6 +36,8 @@
 #include <list.h>
 #include <spinlock.h>
 #include <types.h>
+
+struct kthread;
 
 struct rendez {
 	spinlock_t lock;
@@ -47,3 +53,5 @@ void rendez_wakeup(struct rendez *rv);
 void rendez_abort_register(const void *key);
 void rendez_abort_unregister(void);
 int rendez_abort(const void *key);
+void rendez_abort_kthread(struct kthread *kt);
+void rendez_abort_clear(void);

@@ -407,13 +407,12 @@ static void proc_forget_own_syscall(struct proc *p)
 	struct syscall_ctx *c, *tmp;
 	uint64_t flags;
 
-	if (kt->abort_key)
-		rendez_abort_unregister();
 	flags = spin_lock_irqsave(&p->lock);
 	list_for_each_entry_safe(c, tmp, &p->syscs, link)
 		if (c->kt == kt)
 			list_del(&c->link);
 	spin_unlock_irqrestore(&p->lock, flags);
+	rendez_abort_clear();           /* the drain below must really sleep */
 }
 
 static bool proc_drained(void *arg)

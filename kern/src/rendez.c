@@ -179,6 +179,16 @@ void rendez_abort_unregister(void)
 	rendez_clear_intr(kt, KT_INTR_ABORT);
 }
 
+void rendez_abort_kthread(struct kthread *kt)
+{
+	rendez_interrupt(kt, KT_INTR_ABORT);
+}
+
+void rendez_abort_clear(void)
+{
+	rendez_clear_intr(kthread_current(), KT_INTR_ABORT);
+}
+
 int rendez_abort(const void *key)
 {
 	struct kthread *kt;

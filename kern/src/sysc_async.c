@@ -20,15 +20,17 @@
  * its ev_q; then clear SC_K_LOCK.  The user sets SC_UEVENT with a CAS that
  * fails once SC_DONE is set, so a completion is never missed.
  *
- * Every running handler is on p->syscs (p->lock) and registered with the
- * rendez abort registry under its ctx: abort_sysc, abort_sysc_fd and
- * proc_kill find it there and make its rendez sleeps fail with -ECANCELED.
+ * Every running handler is on p->syscs (p->lock), with the kthread that
+ * runs it: abort_sysc, abort_sysc_fd and proc_kill find it there and make
+ * its rendez sleeps fail with -ECANCELED (rendez_abort_kthread; no global
+ * lock on the syscall path).  The handler leaves the list before it clears
+ * the abort, so an abort never lands on a later call.
  * Sleeps on semaphores (short lock waits) are not abortable.
  *
  * Rules: the block hook runs with the slept-on object's lock held and IRQs
  * off, so it takes no lock that is ever held around a sleep or an abort
  * (not p->lock): it touches only fields the owning kthread owns ([u]) and
- * atomics.  Lock order: p->lock -> rendez abort registry.
+ * atomics.  Lock order: p->lock -> kthread sleep_lock -> rendez lock.
  */
 #include <arch/user.h>
 #include <assert.h>
@@ -103,7 +105,6 @@ bool sysc_track_begin(struct syscall_ctx *ctx)
 	bool killed;
 
 	ctx->kt = kthread_current();
-	rendez_abort_register(ctx);
 	flags = spin_lock_irqsave(&p->lock);
 	killed = p->killed;
 	if (!killed)
@@ -111,7 +112,6 @@ bool sysc_track_begin(struct syscall_ctx *ctx)
 	spin_unlock_irqrestore(&p->lock, flags);
 	if (!killed)
 		return true;
-	rendez_abort_unregister();
 	sysc_fail(ctx, EINTR, "process %d is being killed", p->pid);
 	return false;
 }
@@ -121,10 +121,10 @@ void sysc_track_end(struct syscall_ctx *ctx)
 	struct proc *p = ctx->p;
 	uint64_t flags;
 
-	rendez_abort_unregister();
 	flags = spin_lock_irqsave(&p->lock);
 	list_del(&ctx->link);
 	spin_unlock_irqrestore(&p->lock, flags);
+	rendez_abort_clear();
 }
 
 static bool sysc_abort_matches(const struct syscall_ctx *c, uintptr_t usc, int fd)
@@ -146,8 +146,10 @@ int sysc_abort(struct proc *p, uintptr_t usc, int fd)
 		/* A caller never aborts its own call (abort_sysc_fd has an fd too). */
 		if (c->kt == kthread_current())
 			continue;
-		if (sysc_abort_matches(c, usc, fd) && rendez_abort(c) > 0)
+		if (sysc_abort_matches(c, usc, fd)) {
+			rendez_abort_kthread(c->kt);
 			n++;
+		}
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
 	return n;
