@@ -144,6 +144,8 @@ char *proc_pack_args(const char *const *argv, size_t *len);
 /* A kthread that runs for p: p's address space (a reference), FD table and
  * name space; fn(p) starts it.  NULL: no memory. */
 struct kthread *proc_kthread_make(struct proc *p, void (*fn)(void *));
+/* Frees p's spare kthread, if it has one (exit, exec). */
+void proc_drop_spare(struct proc *p);
 /* The calling process kthread lets go of p's address space (kernel cr3). */
 void proc_kthread_release(struct kthread *kt);
 /* Loads mm (NULL: the kernel's) on the calling kthread, handing it the

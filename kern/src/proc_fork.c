@@ -30,19 +30,6 @@
 #include <syscall.h>
 #include <uaccess.h>
 
-/* The spare kthread (if any) was made for the old image: drop it. */
-static void proc_drop_spare(struct proc *p)
-{
-	struct kthread *spare = p->spare_kt;
-
-	if (!spare)
-		return;
-	p->spare_kt = NULL;
-	mm_put(spare->mm);
-	spare->mm = NULL;
-	kthread_discard(spare);
-}
-
 int proc_exec(struct proc *p, const char *path, const char *const *argv,
               const char *const *envp, struct hw_trapframe *tf)
 {
@@ -68,7 +55,7 @@ int proc_exec(struct proc *p, const char *path, const char *const *argv,
 		return ret;
 	}
 	proc_drain_syscalls(p);
-	proc_drop_spare(p);
+	proc_drop_spare(p);                     /* made for the old image */
 	flags = spin_lock_irqsave(&p->lock);
 	old = p->mm;
 	p->mm = mm;

@@ -232,6 +232,13 @@ static void proc_kthread_discard(struct kthread *kt)
 	kthread_discard(kt);
 }
 
+void proc_drop_spare(struct proc *p)
+{
+	if (p->spare_kt)
+		proc_kthread_discard(p->spare_kt);
+	p->spare_kt = NULL;
+}
+
 struct mm *proc_kthread_swap_mm(struct mm *mm)
 {
 	struct kthread *kt = kthread_current();
@@ -287,9 +294,7 @@ static void proc_free_resources(struct proc *p)
 	struct pgrp *pg;
 
 	fd_table_destroy(&p->fdt);
-	if (p->spare_kt)
-		proc_kthread_discard(p->spare_kt);
-	p->spare_kt = NULL;
+	proc_drop_spare(p);
 	flags = spin_lock_irqsave(&p->lock);
 	mm = p->mm;
 	pg = p->pgrp;
