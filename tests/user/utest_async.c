@@ -62,6 +62,13 @@ UTEST(sleeping_call_returns_unfinished)
 	UT_ASSERT_EQ(sc.retval, 0);
 }
 
+/* q with a fresh evbitmap mailbox. */
+static void bitmap_queue(struct event_queue *q, struct event_mbox *mbox, uint32_t flags)
+{
+	event_mbox_init_bitmap(mbox);
+	event_queue_init(q, mbox, flags);
+}
+
 /* The SCP way to block: an evbitmap ev_q with EVENT_WAKEUP, then
  * proc_yield(0) until the call is done.  The process sleeps WAITING. */
 UTEST(completion_arrives_through_an_ev_q)
@@ -72,8 +79,7 @@ UTEST(completion_arrives_through_an_ev_q)
 	struct syscall sc;
 	int yields = 0;
 
-	event_mbox_init_bitmap(&mbox);
-	event_queue_init(&q, &mbox, EVENT_WAKEUP);
+	bitmap_queue(&q, &mbox, EVENT_WAKEUP);
 	sysc_prep(&sc, SYS_block, 100 * 1000);
 	sysc_trap(&sc, 1);
 	UT_ASSERT(event_syscall_register(&sc, &q));
@@ -98,8 +104,7 @@ UTEST(registering_after_completion_fails)
 	struct event_msg msg;
 	struct syscall sc;
 
-	event_mbox_init_bitmap(&mbox);
-	event_queue_init(&q, &mbox, 0);
+	bitmap_queue(&q, &mbox, 0);
 	sysc(&sc, SYS_null);
 	UT_ASSERT(!event_syscall_register(&sc, &q));
 	UT_ASSERT(!event_mbox_get(&mbox, &msg));
@@ -114,8 +119,7 @@ UTEST(ev_q_set_before_the_trap)
 	struct event_msg msg;
 	struct syscall sc;
 
-	event_mbox_init_bitmap(&mbox);
-	event_queue_init(&q, &mbox, 0);
+	bitmap_queue(&q, &mbox, 0);
 	sysc_prep(&sc, SYS_null);
 	sc.ev_q = (uint64_t)(uintptr_t)&q;
 	sc.flags = SC_UEVENT;
