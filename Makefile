@@ -77,7 +77,9 @@ menuconfig: $(DEPS_OK) $(KCONFIG)
 
 # ---------------------------------------------------------------- kernel ---
 
-KERN_DIRS := kern/arch/x86 kern/src kern/src/ns kern/src/ktest kern/drivers/acpi kern/drivers/dev
+KERN_SUBSYSTEMS := init lib mm vm sync sched proc event syscall ns ktest
+KERN_DIRS := kern/arch/x86 $(addprefix kern/src/,$(KERN_SUBSYSTEMS)) \
+	kern/drivers/firmware kern/drivers/dev
 
 define read_kbuild
 obj-y :=
@@ -169,7 +171,7 @@ USER_TINY_SRCS := $(sort $(wildcard user/tiny/*.c)) user/tiny/crt0.S
 USER_TINY_SRCS += user/parlib/ceq.c user/parlib/evbitmap.c user/parlib/event.c user/parlib/ucq.c
 USER_TINY_OBJS := $(patsubst %,$(O)/%.o,$(basename $(USER_TINY_SRCS)))
 # The standard memory and string functions and the argument-blob packer are
-# the kernel's own (kern/src/string.c, argenv.c), built a second time for
+# the kernel's own (kern/src/lib/string.c, argenv.c), built a second time for
 # user space: one copy.
 USER_TINY_OBJS += $(O)/user/kern_string.o $(O)/user/kern_argenv.o
 USER_PROGS := $(patsubst tests/user/%.c,$(O)/user/%,$(sort $(wildcard tests/user/*.c)))
@@ -193,7 +195,7 @@ $(O)/user/%.o: user/%.S
 	$(Q)mkdir -p $(dir $@)
 	$(Q)gcc $(USER_CPPFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
 
-$(O)/user/kern_%.o: kern/src/%.c | $(SYSCALL_HDRS)
+$(O)/user/kern_%.o: kern/src/lib/%.c | $(SYSCALL_HDRS)
 	@echo "  UCC     $<"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)gcc $(USER_CPPFLAGS) $(USER_CFLAGS) -MMD -MP -c $< -o $@
@@ -256,7 +258,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -include tests/host/host_config.h \
 	-Itests/host -Itests/host/arch -Ikern/include -Ikern/arch/x86
-HOST_COMMON := tests/host/htest.c tests/host/host_support.c kern/src/spinlock.c
+HOST_COMMON := tests/host/htest.c tests/host/host_support.c kern/src/sync/spinlock.c
 
 define host_suite
 $(O)/host/$(1): $$($(1)_SRCS) $(HOST_COMMON) $$(wildcard tests/host/*.h tests/host/arch/arch/*.h kern/include/*.h) | $(DEPS_OK)

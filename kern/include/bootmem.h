@@ -7,8 +7,8 @@
  *	if (bootmem_compute_usable(&boot_info, kstart, kend, &usable))
  *		panic(...);               // nothing usable: no way on
  *
- * A pure computation (kern/src/bootmem.c) on its arguments, with no global
- * state, so host tests can feed it any map; kern/src/mem.c calls it once in
+ * A pure computation (kern/src/mm/bootmem.c) on its arguments, with no global
+ * state, so host tests can feed it any map; kern/src/mm/mem.c calls it once in
  * mem_init() before any allocator exists.
  */
 #pragma once

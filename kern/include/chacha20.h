@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * chacha20.h - the ChaCha20 block function (RFC 8439) and a CSPRNG built on
- * it (kern/src/chacha20.c).  The #random device (kern/drivers/dev/random.c)
+ * it (kern/src/lib/chacha20.c).  The #random device (kern/drivers/dev/random.c)
  * owns the kernel's generator, gathers the entropy and does the locking.
  *
  *	struct chacha_rng rng;

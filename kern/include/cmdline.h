@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmdline.h - the kernel command line (kern/src/cmdline.c,
+ * cmdline.h - the kernel command line (kern/src/init/cmdline.c,
  * Documentation/kapi/cmdline.md).
  *
  *	cmdline_parse(&boot_cmdline, raw);          // once, early, boot core

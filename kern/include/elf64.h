@@ -11,7 +11,7 @@
  * All fields are little-endian on disk, the host order of every machine
  * Vireo runs on, so the structures are read with memcpy and used directly.
  *
- * The second half declares the parser (kern/src/elf.c): elf_parse() reads a
+ * The second half declares the parser (kern/src/proc/elf.c): elf_parse() reads a
  * file through a callback, validates every header field it depends on and
  * produces a load plan (struct elf_plan); it maps nothing and allocates
  * nothing.  Documentation/kapi/elf.md has the rules it enforces.  The

@@ -19,9 +19,9 @@
  * which case these functions load it themselves (proc_switch_to) for the
  * duration of the call.  Never with a spinlock held, never in IRQ context.
  *
- * Implementation: kern/src/event.c (queues, VCPD mailboxes, notification,
- * UCQ page mapping), kern/src/ucq.c, kern/src/evbitmap.c and
- * kern/src/ceq.c (the mailbox producers).  User side: user/parlib/.
+ * Implementation: kern/src/event/event.c (queues, VCPD mailboxes, notification,
+ * UCQ page mapping), kern/src/event/ucq.c, kern/src/event/evbitmap.c and
+ * kern/src/event/ceq.c (the mailbox producers).  User side: user/parlib/.
  * Doc: Documentation/events.md.
  */
 #pragma once

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * globalinfo.h - the global info page (ros/globalinfo.h gives its layout),
- * filled by kern/src/globalinfo.c and mapped read-only at UGINFO into every
+ * filled by kern/src/init/globalinfo.c and mapped read-only at UGINFO into every
  * process by mm_map_shared() (mm_shared.c).
  *
  *	globalinfo_init();                  // boot, after TSC calibration and SMP

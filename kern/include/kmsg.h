@@ -8,7 +8,7 @@
  * Immediate messages run in IRQ context on the target (VEC_KMSG IPI), with
  * IRQs off; their handlers must return and must not block or enable IRQs.
  * Routine messages run only at safe points of the target core: its idle
- * loop (smp_idle.c) and, later, the return-to-user path; their handlers
+ * loop (sched/idle.c) and, later, the return-to-user path; their handlers
  * run in kthread context with IRQs on and may block or never return
  * (starting a kthread, popping to user space).
  *

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kstring.h - the memory and string functions of the kernel's small C
- * library (kern/src/string.c).  The prototypes are the standard ones, so the
+ * library (kern/src/lib/string.c).  The prototypes are the standard ones, so the
  * compiler's builtins and host builds agree with them.
  */
 #pragma once

@@ -95,7 +95,7 @@ struct kthread {
 	/* Run once by kthread_block() just before this kthread sleeps, with
 	 * the slept-on object's lock held and IRQs off: it must not block or
 	 * allocate.  The syscall layer hands the user context over here
-	 * (sysc_async.c).  kthread_block() clears it before the call. */
+	 * (syscall/async.c).  kthread_block() clears it before the call. */
 	void (*block_hook)(void *arg);  /* [c] */
 	void *block_arg;                /* [c] */
 };
@@ -121,7 +121,7 @@ void kthread_usleep(uint64_t usec);       /* alarm.c */
 void kthread_block(spinlock_t *lock);
 bool kthread_wake(struct kthread *kt);
 
-/* Scheduler internals used by smp_idle.c, core_init.c and the monitor. */
+/* Scheduler internals used by sched/idle.c, core_init.c and the monitor. */
 void kthread_init_global(void);
 void kthread_init_boot_core(void);
 void kthread_init_ap_core(void);

@@ -12,7 +12,7 @@
  * NULL (mem_flags_ok() below is the one check they all use).
  *
  * MEM_WAIT calls mem_wait_for_memory() and retries when an allocator has
- * nothing.  Today that (weak, in kern/src/arena.c) panics "out of memory":
+ * nothing.  Today that (weak, in kern/src/mm/arena.c) panics "out of memory":
  * no sleeping policy exists yet, so code that a user can drive into
  * exhausting memory (user pages, tmpfs contents, process creation) uses
  * MEM_ATOMIC or a limit and fails with ENOMEM/ENOSPC instead.

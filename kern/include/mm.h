@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mm.h - an address space: the lower-half page tables and the VMR set that
- * describes them (proc_mm.c).
+ * describes them (vm/mm.c).
  *
  *	struct mm *mm = mm_create();             // empty; kernel upper half
  *	mm_lock(mm); vmr_insert(&mm->vmrs, ...); mm_populate(mm, va, len, MEM_WAIT);
@@ -107,7 +107,7 @@ bool mm_fault(struct mm *mm, uintptr_t va, bool write, bool exec);
  * free and a page comes without waiting. */
 bool mm_fault_atomic(struct mm *mm, uintptr_t va, bool write);
 
-/* ---- between proc_mm.c, mm_file.c and mm_shared.c (lock held) ---- */
+/* ---- between vm/mm.c, mm_file.c and mm_shared.c (lock held) ---- */
 uint64_t mm_prot_to_pte(uint32_t prot);
 /* Drops the pages mapped in [start, end) of v; with dirty_to, a page whose
  * PTE is dirty is marked dirty in that cache file first (file index from

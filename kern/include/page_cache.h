@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * page_cache.h - the page cache behind file mappings (kern/src/page_cache.c).
+ * page_cache.h - the page cache behind file mappings (kern/src/vm/page_cache.c).
  *
  *	struct pcache_file *pcf = pcache_file_get(c);     // c: an open chan
  *	void *kva;

@@ -4,7 +4,7 @@
  * IOAPICs, ISA interrupt overrides, the local APIC address, the HPET and the
  * NUMA layout.
  *
- * Producers: the ACPI parsers (kern/drivers/acpi/acpi.c, madt.c, srat.c,
+ * Producers: the ACPI parsers (kern/drivers/firmware/acpi.c, madt.c, srat.c,
  * hpet_table.c) and, when there is no usable MADT, the Intel MultiProcessor
  * table (mptable.c).  Consumers: SMP bring-up, the LAPIC/IOAPIC/HPET drivers
  * and the memory allocators.  Documentation/platform.md says what is

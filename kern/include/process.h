@@ -11,7 +11,7 @@
  * (pgrp) and a user context.  The kthread that owns the user context
  * (p->user_kt) enters user mode, and every trap or syscall from user mode
  * lands on its stack (arch/user.h).  A syscall that sleeps hands the user
- * context to a spare kthread and finishes on its own (sysc_async.c), so a
+ * context to a spare kthread and finishes on its own (syscall/async.c), so a
  * process may have several kthreads, all on its core (p->core).
  *
  * Lifetime: the creator's reference (dropped by proc_wait, or by an orphan
@@ -67,7 +67,7 @@ struct proc {
 	struct pgrp *pgrp;              /* [I] one reference */
 	uint32_t core;                  /* [I] every kthread of p runs here */
 	/* The user context: one kthread owns it (returns to user mode with
-	 * it); a syscall that sleeps hands it to the spare (sysc_async.c). */
+	 * it); a syscall that sleeps hands it to the spare (syscall/async.c). */
 	struct kthread *user_kt;        /* [u] the owner (changes at a detach) */
 	struct kthread *spare_kt;       /* [u] made ahead for the next detach */
 	struct user_ext uext;           /* [u] FPU, FS base (arch/user.h) */
@@ -129,8 +129,8 @@ void proc_wakeup(struct proc *p);
 const char *proc_state_name(const struct proc *p);
 
 
-/* Process internals shared by process.c, proc_sched.c, proc_fork.c and
- * sysc_async.c. */
+/* Process internals shared by process.c, proc/scp_sched.c, proc/fork.c and
+ * syscall/async.c. */
 struct proc *proc_alloc(const char *name, int ppid);
 /* Allocates p's procinfo if needed, fills it and maps the shared pages
  * (global info, procinfo, procdata) into mm. */
@@ -167,14 +167,14 @@ int proc_exec(struct proc *p, const char *path, const char *const *argv,
 int proc_fork(struct proc *p, struct hw_trapframe *tf, uintptr_t usc);
 void proc_resume_main(void *arg);       /* enters user mode with p->resume_tf */
 
-/* Scheduling (proc_sched.c).  proc_enter_user runs the checks due before
+/* Scheduling (proc/scp_sched.c).  proc_enter_user runs the checks due before
  * every return to user mode (a pending kill ends the process here; an
  * expired time slice yields the core) and enters user mode with tf. */
 void proc_enter_user(struct hw_trapframe *tf) __noreturn;
 void proc_before_user(void);            /* the same checks, then return */
 void proc_yield(struct proc *p, bool being_nice);
 
-/* Loading a program into a fresh, unused mm (proc_load.c).  0 or -errno
+/* Loading a program into a fresh, unused mm (proc/load.c).  0 or -errno
  * (with errstr set for a bad image). */
 struct proc_image {
 	uintptr_t entry;                /* first instruction */

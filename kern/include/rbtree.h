@@ -22,7 +22,7 @@
  *
  * No locking and no allocation: the owner of the tree serialises every
  * call (lookups included, unless writers are excluded some other way).
- * Implementation: kern/src/rbtree.c; tests: tests/host/test_rbtree.c.
+ * Implementation: kern/src/lib/rbtree.c; tests: tests/host/test_rbtree.c.
  */
 #pragma once
 

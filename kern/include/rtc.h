@@ -11,7 +11,7 @@
  * clock with values out of range is reported on the console and ignored:
  * the wall time stays 0.  The RTC is taken to run in UTC (QEMU's default).
  *
- * rtc_fields_to_epoch() (kern/src/rtc_time.c) is pure and host-tested.
+ * rtc_fields_to_epoch() (kern/src/lib/rtc_time.c) is pure and host-tested.
  */
 #pragma once
 

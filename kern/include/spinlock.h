@@ -13,7 +13,7 @@
  *  - Never sleep (block a kthread) or call error() with a spinlock held.
  *  - Spinlocks do not nest recursively.
  *
- * With CONFIG_SPINLOCK_DEBUG the lock checker (kern/src/spinlock.c) records
+ * With CONFIG_SPINLOCK_DEBUG the lock checker (kern/src/sync/spinlock.c) records
  * the holder core and caller and panics, naming the lock, on a recursive
  * acquire, on a release by a core that does not hold it, and on a lock used
  * both with and without irqsave.

@@ -3,7 +3,7 @@
  * syscall.h - the kernel side of the syscall ABI (ros/syscall.h is the
  * shared half; Documentation/syscalls.md the contract).
  *
- * syscall.c is the dispatcher: for each struct syscall in the user's array
+ * syscall/dispatch.c is the dispatcher: for each struct syscall in the user's array
  * it copies the record in, validates the number, calls the handler from the
  * generated table (kern/include/ros/syscall.list), and copies retval, err
  * and errstr back before setting SC_DONE.  A handler:
@@ -59,7 +59,7 @@ int64_t sysc_fail_from_kthread(struct syscall_ctx *ctx);
 char *sysc_copy_path(struct syscall_ctx *ctx, uint64_t uptr, uint64_t len, const char *what);
 
 /*
- * The asynchronous half (sysc_async.c).  A handler that sleeps on the
+ * The asynchronous half (syscall/async.c).  A handler that sleeps on the
  * kthread that owns the user context hands that context to a spare kthread
  * (made ahead by sysc_arm_detach) just before it sleeps; the user context
  * returns to user space with SC_DONE clear and this kthread finishes the

@@ -29,7 +29,7 @@
  * Locking: none inside.  Every call on a set, lookups included, runs under
  * the owner's address-space lock [m] (a qlock: MEM_WAIT allocations may
  * sleep).  Pointers to regions stay valid only while that lock is held.
- * Implementation: kern/src/vmr.c; doc: Documentation/kapi/vmr.md.
+ * Implementation: kern/src/vm/vmr.c; doc: Documentation/kapi/vmr.md.
  */
 #pragma once
 

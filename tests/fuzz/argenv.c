@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tests/fuzz/argenv.c - libFuzzer target for the argv/envp blob and the
- * initial stack (kern/src/argenv.c, linked alone with -Ikern/include).
+ * initial stack (kern/src/lib/argenv.c, linked alone with -Ikern/include).
  *
  * An input whose first byte is even is a blob (after that byte) handed to
  * argenv_unpack(); an odd one is cut at its NULs into strings, the second

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tests/fuzz/cpio.c - libFuzzer target for the newc parser
- * (kern/src/cpio.c, linked alone with -Ikern/include).
+ * (kern/src/lib/cpio.c, linked alone with -Ikern/include).
  *
  * Feeds arbitrary bytes to cpio_parse() and checks, beyond the sanitizers'
  * own out-of-bounds and UB checks, the parser's promises: the result is 0

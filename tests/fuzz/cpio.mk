@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
-# cpio: the newc parser (kern/src/cpio.c) on arbitrary bytes; the target
+# cpio: the newc parser (kern/src/lib/cpio.c) on arbitrary bytes; the target
 # checks that delivered entries lie inside the input and a malformed
 # archive reports where.
 FUZZ_TARGETS += cpio
-cpio_FUZZ_SRCS := kern/src/cpio.c
+cpio_FUZZ_SRCS := kern/src/lib/cpio.c

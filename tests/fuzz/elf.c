@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tests/fuzz/elf.c - libFuzzer target for the ELF64 validator
- * (kern/src/elf.c, linked alone with -Ikern/include).
+ * (kern/src/proc/elf.c, linked alone with -Ikern/include).
  *
  * An input whose first byte is even is the file itself (after that byte);
  * an odd one is written over a small valid executable built here, at an

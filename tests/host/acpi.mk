@@ -2,6 +2,6 @@
 # ACPI (RSDP, RSDT/XSDT, MADT, HPET, SRAT) and MP table parsers, on
 # synthetic table images (tests/host/acpi_images.c).
 HOST_SUITES += acpi
-acpi_SRCS := kern/drivers/acpi/acpi.c kern/drivers/acpi/hpet_table.c \
-	kern/drivers/acpi/madt.c kern/drivers/acpi/mptable.c \
-	kern/drivers/acpi/srat.c tests/host/acpi_images.c tests/host/test_acpi.c
+acpi_SRCS := kern/drivers/firmware/acpi.c kern/drivers/firmware/hpet_table.c \
+	kern/drivers/firmware/madt.c kern/drivers/firmware/mptable.c \
+	kern/drivers/firmware/srat.c tests/host/acpi_images.c tests/host/test_acpi.c

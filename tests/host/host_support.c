@@ -3,9 +3,9 @@
  * host_support.c - the few kernel services that pure kernel code calls,
  * re-implemented on the host for unit tests: printk, panic, warn, the core
  * id, and strlcpy (glibc 2.36 has none; the kernel's own, in
- * kern/src/string.c, is tested by the kstring suite under another name).
+ * kern/src/lib/string.c, is tested by the kstring suite under another name).
  * A kernel panic inside a test - including one from the real spinlock
- * checker, kern/src/spinlock.c, which every suite links - fails that test
+ * checker, kern/src/sync/spinlock.c, which every suite links - fails that test
  * (exit status 2), unless the test announced it with htest_expect_panic(),
  * which turns the panic into a pass.
  */

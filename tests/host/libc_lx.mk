@@ -4,10 +4,10 @@
 # syscall stub: open-flag translation, stat conversion, the getdents64
 # parser on good and malformed 9P records, readv/writev, dup2, truncate's
 # stat blob, eventfd and timerfd over #eventfd/#alarm; and parlib's argenv
-# packer against the kernel's (kern/src/argenv.c).
+# packer against the kernel's (kern/src/lib/argenv.c).
 HOST_SUITES += libc_lx
 libc_lx_SRCS := tools/compilers/musl/vireo/lx_file.c tools/compilers/musl/vireo/lx_fdev.c \
-	user/parlib/argenv.c kern/src/argenv.c tests/host/test_libc_lx.c
+	user/parlib/argenv.c kern/src/lib/argenv.c tests/host/test_libc_lx.c
 libc_lx_CFLAGS := -I$(O)/include -Iuser/parlib/include -Itools/compilers/musl/vireo
 $(O)/host/libc_lx: $(SYSCALL_HDRS) tools/compilers/musl/vireo/lx.h \
 	user/parlib/include/parlib/syscall.h user/parlib/include/parlib/argenv.h

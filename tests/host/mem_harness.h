@@ -13,7 +13,7 @@
  * counts them.  Each test runs in its own child, so each calls
  * mem_harness_setup() once and never tears anything down.
  *
- * Not for suites that link kern/src/page.c (kmalloc): page.c supplies the
+ * Not for suites that link kern/src/mm/page.c (kmalloc): page.c supplies the
  * boundary-tag hook and builds its own page arena.
  */
 #pragma once

@@ -1,2 +1,2 @@
 HOST_SUITES += memmap
-memmap_SRCS := kern/src/memmap.c tests/host/test_memmap.c
+memmap_SRCS := kern/src/mm/memmap.c tests/host/test_memmap.c

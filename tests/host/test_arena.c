@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_arena.c - host tests of kern/src/arena.c (with slab.c and kmalloc.c,
+ * test_arena.c - host tests of kern/src/mm/arena.c (with slab.c and kmalloc.c,
  * which quantum caches and arena_create need).
  *
  * tests/host/mem_harness.c builds the host page arena under slab and

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_argenv.c - host tests of the argv/envp blob and the initial stack
- * (kern/src/argenv.c).
+ * (kern/src/lib/argenv.c).
  *
  * Blobs and images live in heap buffers of exactly their size, so ASan
  * catches any access past the end.  Covered: the packed bytes of a known

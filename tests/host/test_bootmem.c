@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_bootmem.c - host tests of the usable-memory computation
- * (kern/src/bootmem.c).
+ * (kern/src/mm/bootmem.c).
  *
  * Each test fills a struct boot_info by hand (RAM, reserved ranges,
  * modules), runs bootmem_compute_usable() with printk captured, and checks

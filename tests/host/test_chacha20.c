@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_chacha20.c - host tests of kern/src/chacha20.c.
+ * test_chacha20.c - host tests of kern/src/lib/chacha20.c.
  *
  * The block function and the stream against RFC 8439's vectors (block with
  * counter 1, the "sunscreen" encryption, the all-zero key of appendix A.1),

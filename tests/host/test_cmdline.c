@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_cmdline.c - host tests of kern/src/cmdline.c.
+ * test_cmdline.c - host tests of kern/src/init/cmdline.c.
  *
  * Covers the option syntax (bare, key=value, quoted, init= taking the rest
  * of the line), last-one-wins lookups, every kind of malformed option, the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_cpio.c - host tests of the newc parser (kern/src/cpio.c).
+ * test_cpio.c - host tests of the newc parser (kern/src/lib/cpio.c).
  *
  * Archives are built here (ar_add/ar_trailer write exact newc headers) into
  * heap buffers of exactly the archive's size, so ASan catches any read past

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_elf.c - host tests of the ELF64 validator (kern/src/elf.c).
+ * test_elf.c - host tests of the ELF64 validator (kern/src/proc/elf.c).
  *
  * Images are built here: struct tim holds a file header and up to 24
  * program headers, tim_bytes() lays them out (header at 0, program headers

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_events.c - host tests of the event mailboxes: the kernel producers
- * (kern/src/ucq.c, evbitmap.c, ceq.c) against the user consumers
+ * (kern/src/event/ucq.c, evbitmap.c, ceq.c) against the user consumers
  * (user/parlib/), in one address space.
  *
  * Shims: uaccess on plain memory (user_range_ok and alignment checked as

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_kmalloc.c - host tests of kern/src/kmalloc.c and kern/src/page.c,
+ * test_kmalloc.c - host tests of kern/src/mm/kmalloc.c and kern/src/mm/page.c,
  * on the whole stack (page.c -> arenas -> slab -> kmalloc).
  *
  * A 64 MiB aligned_alloc buffer plays physical memory: page_dmap_offset

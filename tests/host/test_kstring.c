@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_kstring.c - host tests of kern/src/string.c.
+ * test_kstring.c - host tests of kern/src/lib/string.c.
  *
  * The kernel functions are compiled as k_memcpy, k_strlen and so on
  * (kstring.mk), and the same macros rename the calls here.  Results are

@@ -3,7 +3,7 @@
  * test_libc_lx.c - host tests of the translation layer's file calls
  * (tools/compilers/musl/vireo/lx_file.c), its eventfd and timerfd
  * (lx_fdev.c), and parlib's argv/envp packer (user/parlib/argenv.c)
- * checked against the kernel's own unpacker (kern/src/argenv.c).
+ * checked against the kernel's own unpacker (kern/src/lib/argenv.c).
  *
  * ros_syscall_raw() and errstr_set() are faked: each Vireo call is logged
  * (number and arguments) and answered by fake_answer(), which serves reads

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_printfmt.c - host tests of kern/src/printfmt.c.
+ * test_printfmt.c - host tests of kern/src/lib/printfmt.c.
  *
  * The kernel's snprintf/vsnprintf/vprintfmt are compiled as k_snprintf,
  * k_vsnprintf and k_vprintfmt (printfmt.mk), and the same macros rename the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_rbtree.c - host tests of kern/src/rbtree.c.
+ * test_rbtree.c - host tests of kern/src/lib/rbtree.c.
  *
  * Every test checks the tree with rb_validate() after each change and
  * compares its in-order walk (both directions) with a sorted model array.

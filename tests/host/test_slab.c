@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_slab.c - host tests of kern/src/slab.c (with arena.c, and kmalloc.c
+ * test_slab.c - host tests of kern/src/mm/slab.c (with arena.c, and kmalloc.c
  * for arena_create).
  *
  * tests/host/mem_harness.c builds the host page arena.  Tests cover in-page

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_slice.c - host tests of kern/src/slice.c.
+ * test_slice.c - host tests of kern/src/lib/slice.c.
  *
  * kmalloc/krealloc/kfree are supplied here over malloc: they count live
  * objects (every test ends with a leak check) and can be told to fail the

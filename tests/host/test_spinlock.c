@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_spinlock.c - host tests of the spinlock checker (kern/src/spinlock.c,
+ * test_spinlock.c - host tests of the spinlock checker (kern/src/sync/spinlock.c,
  * which every host suite links) and of the path from its panics to a test
  * verdict.
  *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_vmr.c - host tests of kern/src/vmr.c (with rbtree.c).
+ * test_vmr.c - host tests of kern/src/vm/vmr.c (with rbtree.c).
  *
  * The model is an array with one entry per page of a small address space
  * (pages 1..NP; page 0 is outside the set): mapped or not, and the

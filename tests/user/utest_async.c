@@ -2,7 +2,7 @@
 /*
  * utest_async.c - /bin/utest_async: syscalls that complete after the trap
  * returned, aborting them, and process life cycles around them
- * (kern/src/sysc_async.c, process.c, proc_sched.c).
+ * (kern/src/syscall/async.c, process.c, proc/scp_sched.c).
  *
  * A call that sleeps must come back with SC_DONE clear and complete later;
  * every entry of a batch behind it completes on its own; a ctx call behind

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * utest_events.c - /bin/utest_events: event delivery to an SCP
- * (kern/src/event.c, sys_event.c, the producers ucq.c, evbitmap.c, ceq.c)
+ * (kern/src/event/event.c, sys_event.c, the producers ucq.c, evbitmap.c, ceq.c)
  * read back with the user consumers (user/parlib/).
  *
  * Covers send_event to the caller's own queues through each mailbox type,

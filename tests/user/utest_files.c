@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * utest_files.c - /bin/utest_files: the file and name-space syscalls that
- * utest_syscalls does not reach (kern/src/sys_file.c, kern/src/sys_ns.c):
+ * utest_syscalls does not reach (kern/src/syscall/sys_file.c, kern/src/syscall/sys_ns.c):
  * fcntl, mkdir/rmdir/unlink types, rename, symlink/readlink, getcwd, chdir,
  * fchdir, fd2path, wstat/fwstat, openat with a dirfd, reads and writes
  * larger than the kernel's 64 KiB bounce buffer (and partial ones at the

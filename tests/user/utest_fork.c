@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * utest_fork.c - /bin/utest_fork: fork with copy-on-write, exec, and
- * waitpid of many children (kern/src/proc_fork.c, process.c).
+ * waitpid of many children (kern/src/proc/fork.c, process.c).
  *
  * After a fork each side writes its own copy of the same variables and
  * pages and must not see the other's writes; exec replaces the image but

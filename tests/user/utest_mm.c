@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * utest_mm.c - /bin/utest_mm: memory mappings from user space
- * (kern/src/sys_mm.c, mm_file.c, page_cache.c, mm_shared.c).  A #tmpfs
+ * (kern/src/syscall/sys_mm.c, mm_file.c, page_cache.c, mm_shared.c).  A #tmpfs
  * file and /bin/hello mapped privately read back what read() returns, zeros
  * past the end of the file, at a page offset too; a shared mapping's write
  * reaches the file after munmap, a private one's never does; MAP_POPULATE

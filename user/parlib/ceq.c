@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ceq.c - the CEQ consumer (parlib/ceq.h; the producer is kern/src/ceq.c,
+ * ceq.c - the CEQ consumer (parlib/ceq.h; the producer is kern/src/event/ceq.c,
  * the model ros/ceq.h).  Under u_lock: first the ring (entries from
  * cons_pub_idx, -1 = not written yet), then, after a ring overflow, one
  * scan of events[] up to max_event_ever, resumable across calls through

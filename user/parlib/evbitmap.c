@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * evbitmap.c - the evbitmap consumer (parlib/evbitmap.h; the producer is
- * kern/src/evbitmap.c).  Clear check_bits, then take the lowest set bit by
+ * kern/src/event/evbitmap.c).  Clear check_bits, then take the lowest set bit by
  * atomic fetch-and-clear; a hit raises check_bits again so the next call
  * rescans (more bits may be set).  Freestanding.
  */

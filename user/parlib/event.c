@@ -3,7 +3,7 @@
  * event.c - user-side event queues and mailboxes (parlib/event.h): queue
  * and mailbox set-up, the one-call consumer over all mailbox types, and the
  * consumers' lock.  The mailbox consumers themselves are ucq.c, evbitmap.c
- * and ceq.c; the producers are in the kernel (kern/src/event.c).
+ * and ceq.c; the producers are in the kernel (kern/src/event/event.c).
  * Freestanding (ros/ headers and compiler builtins only).
  */
 #include <parlib/event.h>

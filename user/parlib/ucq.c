@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ucq.c - the UCQ consumer and its page recycling (parlib/ucq.h; the
- * producer is kern/src/ucq.c, the model ros/ucq.h).
+ * producer is kern/src/event/ucq.c, the model ros/ucq.h).
  *
  * Under u_lock, ucq_take() compares cons_idx with prod_idx (equal: empty).
  * At a slot past the page's end it follows the page's cons_next_pg (0: the

@@ -10,7 +10,7 @@
  *	tiny_exec(&sc, "/bin/hello", argv);              // back only on failure
  *
  * tiny_spawn packs argv (no environment) with the kernel's own argenv code
- * (kern/src/argenv.c, linked into every tiny program) and issues
+ * (kern/src/lib/argenv.c, linked into every tiny program) and issues
  * SYS_proc_create; the child gets no FDs of ours unless the caller passes
  * them with SYS_dup_fds_to before running it.
  */

@@ -2,7 +2,7 @@
 /*
  * string.c - the string functions the kernel library does not have
  * (strrchr, strstr).  The standard memory and string functions of
- * tiny/string.h come from kern/src/string.c, built for user space by the
+ * tiny/string.h come from kern/src/lib/string.c, built for user space by the
  * Makefile, so user programs and the kernel share one copy.
  */
 #include <tiny/string.h>

@@ -14,7 +14,7 @@
  * info block, an unknown magic or an empty memory map fail the parse.
  *
  * What the ranges mean (RAM against the kernel, the modules, reserved
- * areas) is checked later by kern/src/bootmem.c.  Boot-time, one core.
+ * areas) is checked later by kern/src/mm/bootmem.c.  Boot-time, one core.
  */
 #include <boot.h>
 #include <errno.h>

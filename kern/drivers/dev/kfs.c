@@ -8,7 +8,7 @@
  *	            directories, regular files, symlinks
  *
  * The initramfs is the first boot module (boot_info.modules[0], passed by
- * QEMU's -initrd or GRUB's module2); kern/src/mem.c keeps its pages
+ * QEMU's -initrd or GRUB's module2); kern/src/mm/mem.c keeps its pages
  * reserved, and its bytes are read through the direct map.  kfs_init()
  * parses it once (tree_fs_load_cpio: a newc archive) into one tree_fs that
  * lives as long as the kernel: every attach gives a chan on the same root.

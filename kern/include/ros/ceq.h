@@ -13,7 +13,7 @@
  * ring entries by cons_pub_idx (CAS), clears idx_posted, then swaps
  * coalesce to 0; a spurious id in the ring is harmless.  user_data is the
  * consumer's own (the kernel never writes it).
- * Kernel side: kern/src/ceq.c (producer).  User side: user/parlib/ceq.c
+ * Kernel side: kern/src/event/ceq.c (producer).  User side: user/parlib/ceq.c
  * (init, consumer).  The kernel bounds every index by nr_events/ring_sz and
  * checks the two arrays' addresses before each access.
  */

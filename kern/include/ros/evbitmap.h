@@ -8,7 +8,7 @@
  * bit.  Payloads (ev_arg1..4) are lost and repeats of a type coalesce into
  * one bit; in exchange it needs no set-up (a zeroed evbitmap is ready), which
  * is what very early code and SCPs waiting in proc_yield use.
- * Kernel side: kern/src/event.c (producer).  User side:
+ * Kernel side: kern/src/event/event.c (producer).  User side:
  * user/parlib/evbitmap.c (consumer).
  */
 #pragma once

@@ -14,8 +14,8 @@
  * indirections may arrive twice, so their handlers must tolerate duplicates.
  * Syscall completions are never spammed: they use their own ev_q.
  *
- * Kernel side: kern/src/event.c (send_event, delivery), with the producers
- * kern/src/ucq.c and kern/src/ceq.c.  User side: user/parlib/event.c
+ * Kernel side: kern/src/event/event.c (send_event, delivery), with the producers
+ * kern/src/event/ucq.c and kern/src/event/ceq.c.  User side: user/parlib/event.c
  * (queues, handlers, draining mailboxes).  Documentation/events.md explains
  * the flags and their combinations.
  */

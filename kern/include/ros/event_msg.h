@@ -6,7 +6,7 @@
  * Split from ros/event.h because the mailboxes carry messages (ros/ucq.h
  * needs struct event_msg) while ros/event.h embeds the mailboxes; this file
  * includes nothing but <stdint.h>, so every mailbox header can include it.
- * Kernel side: kern/src/event.c (send_event and the mailbox producers).
+ * Kernel side: kern/src/event/event.c (send_event and the mailbox producers).
  * User side: user/parlib/event.c (handlers by type, the mailbox consumers).
  */
 #pragma once

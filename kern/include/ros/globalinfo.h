@@ -10,7 +10,7 @@
  * coremap reader and computes now = walltime_ns_last + (rdtsc() - tsc_last)
  * * 1e9 / tsc_freq.  Monotonic time is rdtsc() scaled by tsc_freq.
  *
- * Kernel side: kern/src/process.c maps it; the time code (kern/include/time.h)
+ * Kernel side: kern/src/proc/process.c maps it; the time code (kern/include/time.h)
  * fills it.  User side: the C library's clock_gettime/gettimeofday and
  * user/parlib's feature checks.  Where it is mapped:
  * kern/arch/x86/ros/mmu64.h.

@@ -14,7 +14,7 @@
  * copy; it reads queue addresses from kernel_evts through the uaccess
  * routines only.
  *
- * Kernel side: kern/src/process.c (allocation, mapping), kern/src/event.c
+ * Kernel side: kern/src/proc/process.c (allocation, mapping), kern/src/event/event.c
  * (kernel_evts, VCPD mailboxes), the ksched (res_req).  User side:
  * user/parlib (event registration, vcore requests).  Where it is mapped:
  * kern/arch/x86/ros/mmu64.h.

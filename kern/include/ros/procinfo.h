@@ -10,7 +10,7 @@
  * tsc_freq...) or at exec (argenv, program_end) and do not change while its
  * code runs.
  *
- * Kernel side: kern/src/process.c (fills it; the procinfo pages belong to the
+ * Kernel side: kern/src/proc/process.c (fills it; the procinfo pages belong to the
  * process), the MCP scheduler (vcoremap).  User side: user/parlib (vcore
  * ids, the seqctr reader) and the C library's start-up (argenv, pid).
  * Where it is mapped: kern/arch/x86/ros/mmu64.h.

@@ -20,7 +20,7 @@
  * reusing the struct (the kernel may still be reading ev_q).  Either the
  * kernel sees SC_UEVENT, or the user sees SC_DONE: no wake-up is lost.
  *
- * Kernel side: kern/src/syscall.c (dispatch, completion), the sys_*.c
+ * Kernel side: kern/src/syscall/dispatch.c (dispatch, completion), the sys_*.c
  * handlers by area.  User side: the syscall stub and blocking helpers in
  * user/parlib (syscall.c).  Numbers: kern/include/ros/syscall.list, generated
  * into <generated/syscall_nums.h> by scripts/mksyscalls.py.

@@ -18,7 +18,7 @@
  * Bound: the kernel maps at most UCQ_MAX_EXTRA_PGS pages for one UCQ beyond
  * the first; past that it drops the message and counts it in nr_dropped, so
  * a process that never drains cannot make the kernel allocate without bound.
- * Kernel side: kern/src/ucq.c (producer).  User side: user/parlib/ucq.c
+ * Kernel side: kern/src/event/ucq.c (producer).  User side: user/parlib/ucq.c
  * (init, consumer).  The kernel checks every address it reads here.
  */
 #pragma once

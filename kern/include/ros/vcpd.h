@@ -17,7 +17,7 @@
  * reserves room, since the shared layout must not depend on the kernel's
  * configuration.
  *
- * Kernel side: kern/src/process.c and kern/src/event.c (VCPD mailboxes,
+ * Kernel side: kern/src/proc/process.c and kern/src/event/event.c (VCPD mailboxes,
  * notification), kern/arch/x86 (saving contexts).  User side:
  * user/parlib/vcore.c and uthread.c.
  */

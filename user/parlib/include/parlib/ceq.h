@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * parlib/ceq.h - the CEQ consumer (ros/ceq.h is the model; kern/src/ceq.c
+ * parlib/ceq.h - the CEQ consumer (ros/ceq.h is the model; kern/src/event/ceq.c
  * the producer).
  *
  *	static struct ceq_event evs[64];

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * parlib/evbitmap.h - the evbitmap consumer (ros/evbitmap.h is the model;
- * kern/src/evbitmap.c the producer).
+ * kern/src/event/evbitmap.c the producer).
  *
  *	evbitmap_init(&bm);                      (or just zero it)
  *	while (evbitmap_get_msg(&bm, &m))        (m.ev_type set, args 0)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * parlib/event.h - event queues and mailboxes, the user side (the kernel
- * side is kern/src/event.c; the ABI is ros/event.h).
+ * side is kern/src/event/event.c; the ABI is ros/event.h).
  *
  *	struct event_queue_big q;
  *	event_mbox_init_bitmap(&q.mbox);         (or _ucq / _ceq)

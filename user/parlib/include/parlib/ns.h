@@ -2,7 +2,7 @@
 /*
  * parlib/ns.h - changing the caller's name space (Plan 9's bind, mount and
  * unmount) from C programs: Vireo's SYS_nbind / SYS_nmount / SYS_nunmount
- * (kern/src/sys_ns.c), which have no Linux counterpart in the C library.
+ * (kern/src/syscall/sys_ns.c), which have no Linux counterpart in the C library.
  *
  *	if (vireo_bind("/tmp/a", "/tmp/b", VIREO_MAFTER) < 0)
  *		printf("bind: %s (%s)\n", strerror(errno), errstr());

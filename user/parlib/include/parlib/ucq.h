@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * parlib/ucq.h - the UCQ consumer (ros/ucq.h is the model; kern/src/ucq.c
+ * parlib/ucq.h - the UCQ consumer (ros/ucq.h is the model; kern/src/event/ucq.c
  * the producer).
  *
  *	static const struct ucq_mem_ops ops = { my_page_alloc, my_page_free };

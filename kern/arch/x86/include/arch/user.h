@@ -53,13 +53,13 @@ void user_ctx_pop(struct hw_trapframe *tf) __noreturn;
 void syscall_entry_c(struct hw_trapframe *tf);
 
 /*
- * Implemented by the process layer (kern/src/process.c): an exception from
+ * Implemented by the process layer (kern/src/proc/process.c): an exception from
  * user mode (interrupts on; may end the process), and a kernel uaccess
  * fault at a user address (interrupts off: true if the page could be
  * faulted in without sleeping, so the access may be retried).
  */
 void user_exception(struct hw_trapframe *tf);
 /* Every trap from user mode ends here before it returns (interrupts on):
- * a kill or an expired time slice is acted on (proc_sched.c). */
+ * a kill or an expired time slice is acted on (proc/scp_sched.c). */
 void user_before_return(struct hw_trapframe *tf);
 bool user_demand_fault(struct hw_trapframe *tf, uintptr_t addr);

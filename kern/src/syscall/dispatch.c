@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * syscall.c - the syscall dispatcher.
+ * dispatch.c - the syscall dispatcher.
  *
  * The syscall instruction arrives with rdi = the user's array of struct
  * syscall and rsi = its length (syscall_entry.S builds the trap frame).
@@ -14,7 +14,7 @@
  * on.  This file is the one place where a failure becomes err + errstr.
  *
  * A handler that sleeps sends the user context back to user space without
- * waiting (sysc_async.c): this kthread finishes the batch on its own, each
+ * waiting (syscall/async.c): this kthread finishes the batch on its own, each
  * record completing under the SC_K_LOCK protocol, and then exits.  A ctx
  * call in a batch that went asynchronous fails: the context has moved on.
  */

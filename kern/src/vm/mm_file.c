@@ -100,7 +100,7 @@ static void *mmf_get_page(struct vmr *v, uintptr_t va, bool atomic, int *err)
 
 int mm_file_fault(struct mm *mm, struct vmr *v, uintptr_t va, bool write, bool atomic)
 {
-	int mem_flags = MEM_ATOMIC, err;        /* user pages never wait (proc_mm.c) */
+	int mem_flags = MEM_ATOMIC, err;        /* user pages never wait (vm/mm.c) */
 	uint64_t perm = mm_prot_to_pte(v->prot);
 	void *kva = mmf_get_page(v, va, atomic, &err), *copy;
 

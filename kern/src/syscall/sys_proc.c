@@ -2,7 +2,7 @@
 /*
  * sys_proc.c - syscall handlers of the "proc" and "vcore" groups for SCPs:
  * proc_create, proc_run, proc_destroy, proc_yield, waitpid, fork, exec,
- * getvcoreid (process.c, proc_sched.c and proc_fork.c do the work).
+ * getvcoreid (process.c, proc/scp_sched.c and proc/fork.c do the work).
  */
 #include <argenv.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * proc_mm.c - an address space (mm.h): its page tables and its regions.
+ * mm.c - an address space (mm.h): its page tables and its regions.
  *
  * The PML4's upper half (entries 256..511) is copied from kern_pml4 at
  * creation; the kernel never changes those entries afterwards (its own

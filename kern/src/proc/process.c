@@ -3,12 +3,12 @@
  * process.c - creating, running and ending processes (process.h).
  *
  * proc_create() builds a CREATED process: a fresh address space (mm.h)
- * with the program loaded (proc_load.c), an FD table with #cons on 0, 1
+ * with the program loaded (proc/load.c), an FD table with #cons on 0, 1
  * and 2, a copy of the creator's name space, and the kthread that will run
  * it.  proc_run() queues that kthread on the process's core; it enters user
- * mode (proc_sched.c) and stays there except for traps and syscalls.  A
+ * mode (proc/scp_sched.c) and stays there except for traps and syscalls.  A
  * syscall that sleeps hands the user context to another kthread of the
- * process (sysc_async.c); whichever kthread owns it is p->user_kt.
+ * process (syscall/async.c); whichever kthread owns it is p->user_kt.
  *
  * Ending: proc_exit() runs on the owner (exit, a fatal fault, or a kill
  * noticed on the way back to user mode).  It aborts the process's sleeping
@@ -393,7 +393,7 @@ void proc_main(void *arg)
 	proc_enter_user(&tf);
 }
 
-/* A spare that took over the user context (sysc_async.c, fork). */
+/* A spare that took over the user context (syscall/async.c, fork). */
 void proc_resume_main(void *arg)
 {
 	struct proc *p = arg;

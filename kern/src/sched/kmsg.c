@@ -7,7 +7,7 @@
  * its own core's emergency reserve of KMSG_RESERVE static structs; failing
  * that, panic), appends it to the target's queue and sends the target a
  * VEC_KMSG IPI.  The IPI handler drains the immediate queue; routine
- * messages wait for kmsg_run_routine() at a safe point (smp_idle.c).
+ * messages wait for kmsg_run_routine() at a safe point (sched/idle.c).
  * Queues are FIFO and only the owning core removes from them, so order per
  * (target, type) is total, and so also per (sender, target, type).
  *
@@ -15,7 +15,7 @@
  * pick them up.  A routine handler may not return, so the message is freed
  * (and counted as received) before its handler is called.
  *
- * Not here: what runs at safe points besides messages (smp_idle.c).
+ * Not here: what runs at safe points besides messages (sched/idle.c).
  */
 #include <arch/apic.h>
 #include <arch/irq.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * proc_sched.c - scheduling single-core processes (SCPs): the checks on
+ * scp_sched.c - scheduling single-core processes (SCPs): the checks on
  * every return to user mode, time slices, and waiting for events.
  *
  * A process runs on one kthread pinned to the process's core; kthreads are
@@ -13,7 +13,7 @@
  *  - if other kthreads wait for the core, a slice alarm (PROC_SLICE_NSEC)
  *    is armed, whose IRQ marks the slice expired.  The IRQ interrupts the
  *    user code, and its own return to user mode does the yield.
- * An idle core has no alarm armed and halts (smp_idle.c).
+ * An idle core has no alarm armed and halts (sched/idle.c).
  *
  * WAITING: proc_yield(p, false) parks an SCP until proc_wakeup() (an
  * EVENT_WAKEUP event, a kill).  A wakeup that arrives while the process is

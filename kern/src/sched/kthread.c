@@ -17,11 +17,11 @@
  * does): a wakeup then needs no allocation, so it cannot fail in IRQ context
  * or under memory pressure, and a kthread is never in two places at once.
  * Routine messages still run at every scheduling point, since all switches
- * pass through the idle kthread (smp_idle.c).
+ * pass through the idle kthread (sched/idle.c).
  *
  * Lock order: sync object lock -> kthread sleep_lock -> core run-queue lock
  * (innermost).  Not here: the sync objects themselves (sem.c, cv.c,
- * rendez.c), alarms (alarm.c), the idle loop (smp_idle.c).
+ * rendez.c), alarms (alarm.c), the idle loop (sched/idle.c).
  */
 #include <arch/irq.h>
 #include <arch/kthread.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sysc_async.c - syscalls that complete after the trap returned, and the
+ * async.c - syscalls that complete after the trap returned, and the
  * bookkeeping that lets a sleeping call be found and aborted.
  *
  * Model (Documentation/syscalls.md, "How a blocking call completes"): the

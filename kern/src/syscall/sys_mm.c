@@ -2,7 +2,7 @@
 /*
  * sys_mm.c - syscall handlers of the "mem" group: mmap (anonymous and of a
  * file through mm_file.c and the page cache), munmap, mprotect and
- * populate_va over the process's VMR set (proc_mm.c).
+ * populate_va over the process's VMR set (vm/mm.c).
  *
  * No mapping, unmapping or protection change may touch the kernel-shared
  * pages [USHARED_BASE, USHARED_END) (EPERM, whatever is mapped there yet)

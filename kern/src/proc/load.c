@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * proc_load.c - loading a program into an empty address space: the ELF
+ * load.c - loading a program into an empty address space: the ELF
  * image (elf.c validates every header; each loadable segment becomes an
  * anonymous region filled from the file) and the initial stack with argv,
  * envp and auxv (argenv.c).  proc_create and exec both call proc_load() on

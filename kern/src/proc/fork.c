@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * proc_fork.c - fork and exec for SCPs.
+ * fork.c - fork and exec for SCPs.
  *
  * Both run on the kthread that owns the caller's user context (they are
  * ctx calls, never asynchronous) and take tf, the context the trap saved.

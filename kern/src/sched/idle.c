@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * smp_idle.c - what a core does when it has nothing to do.
+ * idle.c - what a core does when it has nothing to do.
  *
  * smp_idle() is where every AP lands after smp.c brought it up (on the
  * stack smp.c gave it): it waits, halted, until the boot core has run

@@ -18,7 +18,7 @@
  * memory (reported), never the reverse.
  *
  * Pure: reads only its arguments, no allocation, no locks; mem_init()
- * (kern/src/mem.c) calls it once at boot, host tests call it freely.
+ * (kern/src/mm/mem.c) calls it once at boot, host tests call it freely.
  */
 #include <bootmem.h>
 #include <errno.h>
