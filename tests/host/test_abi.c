@@ -340,20 +340,20 @@ static const char *const ros_headers[] = {
 
 /*
  * A sysroot with only ros/ (both trees) and generated/, at
- * obj/host/abi-sysroot-<tag> (made afresh; a failed test leaves it for a
+ * $(O)/host/abi-sysroot-<tag> (ABI_OBJ_DIR, absolute; made afresh; a failed test leaves it for a
  * look, and make clean removes it).  Returns its path.
  */
 static const char *make_sysroot(const char *tag)
 {
-	static char dir[128];
-	char cmd[1024];
+	static char dir[512];
+	char cmd[4096];
 
-	snprintf(dir, sizeof(dir), "obj/host/abi-sysroot-%s", tag);
+	snprintf(dir, sizeof(dir), "%s/host/abi-sysroot-%s", ABI_OBJ_DIR, tag);
 	snprintf(cmd, sizeof(cmd),
 	         "rm -rf %s && mkdir -p %s/ros %s/generated && "
 	         "ln -s \"$PWD\"/kern/include/ros/*.h \"$PWD\"/kern/arch/x86/ros/*.h %s/ros/ && "
-	         "ln -s \"$PWD\"/obj/include/generated/syscall_nums.h %s/generated/",
-	         dir, dir, dir, dir, dir);
+	         "ln -s %s/include/generated/syscall_nums.h %s/generated/",
+	         dir, dir, dir, dir, ABI_OBJ_DIR, dir);
 	HT_ASSERT_MSG(system(cmd) == 0, "building the sysroot failed: %s", cmd);
 	return dir;
 }
