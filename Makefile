@@ -173,7 +173,7 @@ USER_TINY_OBJS := $(patsubst %,$(O)/%.o,$(basename $(USER_TINY_SRCS)))
 # The standard memory and string functions and the argument-blob packer are
 # the kernel's own (kern/src/lib/string.c, argenv.c), built a second time for
 # user space: one copy.
-USER_TINY_OBJS += $(O)/user/kern_string.o $(O)/user/kern_argenv.o
+USER_TINY_OBJS += $(O)/user/klib_string.o $(O)/user/klib_argenv.o
 USER_PROGS := $(patsubst tests/user/%.c,$(O)/user/%,$(sort $(wildcard tests/user/*.c)))
 USER_LD := user/tiny/user.ld
 USER_CPPFLAGS := -nostdinc -isystem $(GCC_INCLUDE) -Iuser -Iuser/parlib/include \
@@ -195,7 +195,7 @@ $(O)/user/%.o: user/%.S
 	$(Q)mkdir -p $(dir $@)
 	$(Q)gcc $(USER_CPPFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
 
-$(O)/user/kern_%.o: kern/src/lib/%.c | $(SYSCALL_HDRS)
+$(O)/user/klib_%.o: kern/src/lib/%.c | $(SYSCALL_HDRS)
 	@echo "  UCC     $<"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)gcc $(USER_CPPFLAGS) $(USER_CFLAGS) -MMD -MP -c $< -o $@
