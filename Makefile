@@ -164,7 +164,7 @@ all: $(DEPS_OK) $(KERNEL)
 # ET_EXEC, no PT_INTERP.  They include only ros/ and generated/ headers.
 # No SSE (-mgeneral-regs-only): they must not depend on the kernel saving
 # FPU state.  -fno-toplevel-reorder keeps UTESTs in source order.  The
-# initramfs carries them under /bin.
+# initramfs carries them under /test (TEST_PROGS).
 USER_TINY_SRCS := $(sort $(wildcard user/tiny/*.c)) user/tiny/crt0.S
 # The event mailbox consumers are freestanding parlib files (also built
 # into parlib over the C library): every tiny program gets them.
@@ -209,35 +209,47 @@ $(USER_PROGS): $(O)/user/%: $(O)/user/tests/%.o $(USER_TINY_OBJS) $(USER_LD)
 	@echo "  ULD     $@"
 	$(Q)gcc $(USER_LDFLAGS) -o $@ $< $(USER_TINY_OBJS)
 
+# What the initramfs carries: the test programs in /test, the programs a
+# user runs in /bin.  toolchain.mk adds the ones built with the C library.
+TEST_PROGS := $(USER_PROGS)
+BIN_PROGS :=
 include tools/compilers/toolchain.mk
 
 # ------------------------------------------------------------- initramfs ---
 
 # The root file system #kfs loads at boot (the first boot module): the
-# folder initramfs/ plus the user programs under /bin, staged in
-# $(O)/initramfs-root/ and packed as newc cpio.  scripts/qemu.sh passes it
-# with -initrd, the ISO carries it as a module2.
+# folder initramfs/ plus the programs, BIN_PROGS under /bin and TEST_PROGS
+# under /test, staged in $(O)/initramfs-root/ and packed as newc cpio.
+# scripts/qemu.sh passes it with -initrd, the ISO carries it as a module2.
 INITRAMFS := $(O)/initramfs.cpio
 INITRAMFS_SRCS := $(shell find initramfs -type d -o -type f 2>/dev/null)
 INITRAMFS_STAGE := $(O)/initramfs-root
 # The list of programs, rewritten only when it changes: removing a program
-# from tests/user/ must rebuild the image too.
-USER_PROG_LIST := $(O)/user/programs.list
-$(USER_PROG_LIST): FORCE
+# (or moving it between /bin and /test) must rebuild the image too.
+PROG_LIST := $(O)/user/programs.list
+$(PROG_LIST): FORCE
 	$(Q)mkdir -p $(dir $@)
-	$(Q)echo "$(USER_PROGS)" > $@.new
+	$(Q)echo "bin: $(BIN_PROGS) test: $(TEST_PROGS)" > $@.new
 	$(Q)cmp -s $@.new $@ && rm -f $@.new || mv $@.new $@
 
-$(INITRAMFS): tools/mkinitramfs.py $(INITRAMFS_SRCS) $(USER_PROGS) $(USER_PROG_LIST) | $(DEPS_OK)
+# $(call stage_progs,DIR,PROGRAMS): copies PROGRAMS into the staged DIR/,
+# refusing to replace a file that initramfs/ already has there.
+define stage_progs
+	$(Q)mkdir -p $(INITRAMFS_STAGE)/$(1)
+	$(Q)for p in $(2); do \
+		if [ -e $(INITRAMFS_STAGE)/$(1)/$${p##*/} ]; then \
+			echo "initramfs: $(1)/$${p##*/} is both in initramfs/ and a built program" >&2; \
+			exit 1; fi; \
+		cp $$p $(INITRAMFS_STAGE)/$(1)/; done
+endef
+
+$(INITRAMFS): tools/mkinitramfs.py $(INITRAMFS_SRCS) $(BIN_PROGS) $(TEST_PROGS) $(PROG_LIST) | $(DEPS_OK)
 	@echo "  CPIO    $@"
 	$(Q)rm -rf $(INITRAMFS_STAGE)
-	$(Q)mkdir -p $(INITRAMFS_STAGE)/bin
+	$(Q)mkdir -p $(INITRAMFS_STAGE)
 	$(Q)cp -a initramfs/. $(INITRAMFS_STAGE)/
-	$(Q)for p in $(USER_PROGS); do \
-		if [ -e $(INITRAMFS_STAGE)/bin/$${p##*/} ]; then \
-			echo "initramfs: bin/$${p##*/} is both in initramfs/ and a user program" >&2; \
-			exit 1; fi; \
-		cp $$p $(INITRAMFS_STAGE)/bin/; done
+	$(call stage_progs,bin,$(BIN_PROGS))
+	$(call stage_progs,test,$(TEST_PROGS))
 	$(Q)python3 tools/mkinitramfs.py $(INITRAMFS_STAGE) $@
 all: $(INITRAMFS)
 

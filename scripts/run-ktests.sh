@@ -135,24 +135,24 @@ run_utest() {
 }
 
 if [ "$SEL" = all ]; then
-	run_utest syscalls /bin/utest_syscalls
-	run_utest sysfuzz /bin/sysfuzz
-	run_utest files /bin/utest_files
-	run_utest events /bin/utest_events
-	run_utest mm /bin/utest_mm
-	run_utest async /bin/utest_async
-	run_utest fork /bin/utest_fork
-	run_utest proc /bin/utest_proc
-	run_utest libc_smoke /bin/libc_smoke
-	run_utest libc_proc /bin/libc_proc
-	run_utest libc_fds /bin/libc_fds
-	run_utest libc_files /bin/libc_files
-	run_utest libc_pipe /bin/libc_pipe
-	run_utest libc_env "/bin/libc_env -- one two=2 three"
-	run_utest libc_mmap /bin/libc_mmap
-	run_utest libc_time /bin/libc_time
-	run_utest libc_ns /bin/libc_ns
-	run_utest libc_errors /bin/libc_errors
+	run_utest syscalls /test/utest_syscalls
+	run_utest sysfuzz /test/sysfuzz
+	run_utest files /test/utest_files
+	run_utest events /test/utest_events
+	run_utest mm /test/utest_mm
+	run_utest async /test/utest_async
+	run_utest fork /test/utest_fork
+	run_utest proc /test/utest_proc
+	run_utest libc_smoke /test/libc_smoke
+	run_utest libc_proc /test/libc_proc
+	run_utest libc_fds /test/libc_fds
+	run_utest libc_files /test/libc_files
+	run_utest libc_pipe /test/libc_pipe
+	run_utest libc_env "/test/libc_env -- one two=2 three"
+	run_utest libc_mmap /test/libc_mmap
+	run_utest libc_time /test/libc_time
+	run_utest libc_ns /test/libc_ns
+	run_utest libc_errors /test/libc_errors
 fi
 
 for c in "${configs[@]}"; do

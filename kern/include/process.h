@@ -3,7 +3,7 @@
  * process.h - processes (SCPs for now; MCPs come with vcores).
  *
  *	struct proc *p;
- *	int err = proc_create("/bin/hello", argv, envp, &p);   // CREATED
+ *	int err = proc_create("/test/hello", argv, envp, &p);  // CREATED
  *	proc_run(p);                                            // RUNNING_S
  *	int status = proc_wait(p);                              // reaps it
  *

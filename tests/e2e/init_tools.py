@@ -9,16 +9,19 @@ Console, serial on a pipe) and checks what the programs print:
   boot 2  init=/bin/init /bin/ls /bin (initexit): names, exit code 0
   boot 3  no init=: the kernel runs /bin/init, which runs /etc/rc, then the
           monitor; its 'run' command starts each tool (echo, cat, ls, bind,
-          mount, unmount, ps, kill) and the output is checked
+          mount, unmount, ps, kill) and the output is checked; /bin holds
+          no test program (tests/user/X.c, tests/libc/X.c) and /test all
 
 Every check prints "e2e: PASS init.NAME" or "e2e: FAIL init.NAME: why";
 scripts/check.sh counts them.  Usage: init_tools.py KERNEL INITRAMFS LOGDIR
 """
+import glob
 import os
 import re
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+sys.path.insert(0, os.path.join(ROOT, "tools"))
 from e2e_console import Console, PROMPT, expect, report  # noqa: E402
 
 INIT_DONE = b"init: /bin/init exited with status "
@@ -53,6 +56,18 @@ def run(con, cmd, timeout=30):
     return con.command("run " + cmd, timeout)
 
 
+def test_programs():
+    """The names the build gives the test programs (the Makefile's TEST_PROGS)."""
+    return {os.path.basename(p)[:-len(".c")]
+            for d in ("tests/user", "tests/libc") for p in glob.glob(os.path.join(ROOT, d, "*.c"))}
+
+
+def listed_names(out):
+    """The lines of ls output (one name per line) without init's own lines."""
+    return {line.strip() for line in (out or "").split("\n")
+            if line.strip() and not line.startswith("init: ")}
+
+
 def check_rc_boot(con):
     out = con.read_until(PROMPT, 150)
     expect("init.default_runs_bin_init", out, "init: started /bin/init as pid 1",
@@ -76,8 +91,17 @@ def check_echo_cat(con):
 
 
 def check_ls(con):
-    expect("init.ls_bin", run(con, "/bin/ls /bin"), "cat\r\n", "init\r\n", "ls\r\n",
-           "ps\r\n", "hello\r\n", "exited with status 0")
+    out = run(con, "/bin/ls /bin")
+    expect("init.ls_bin", out, "cat\r\n", "init\r\n", "ls\r\n", "ps\r\n", "greet\r\n",
+           "exited with status 0")
+    tests = test_programs()
+    in_bin = sorted(tests & listed_names(text_of(out)))
+    report("init.bin_holds_no_test", out is not None and not in_bin,
+           "test programs in /bin: %s" % " ".join(in_bin))
+    out = run(con, "/bin/ls /test")
+    missing = sorted(tests - listed_names(text_of(out)))
+    report("init.test_holds_the_tests", out is not None and not missing,
+           "missing from /test: %s" % " ".join(missing))
     out = text_of(run(con, "/bin/ls -l /etc"))
     report("init.ls_long", out is not None and
            re.search(r"-rw-r--r-- +18 motd", out) is not None and "hostname" in out,
@@ -119,7 +143,7 @@ def check_ns_tools(con):
 
 
 def check_ps_kill(con):
-    out = text_of(run(con, "/bin/init /bin/victim spin &"))
+    out = text_of(run(con, "/bin/init /test/victim spin &"))
     m = re.search(r"victim started as pid (\d+)", out or "")
     report("init.background", m is not None, "no 'started as pid' in %r" % (out or "")[-300:])
     out = text_of(run(con, "/bin/ps"))

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hello_libc.c - the first program built with the C library: printf to the
- * console, then exit 0.  Built by x86_64-vireo-gcc as /bin/hello_libc
- * (/bin/hello is the freestanding one from tests/user/).
+ * console, then exit 0.  Built by x86_64-vireo-gcc as /test/hello_libc
+ * (/test/hello is the freestanding one from tests/user/).
  */
 #include <stdio.h>
 

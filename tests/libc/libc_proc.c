@@ -6,7 +6,7 @@
  * with file actions (dup2 capture, close-on-exec, open, errors), kill of a
  * child (SIGKILL, a default SIGTERM, a handler with si_pid), raise and the
  * signal mask, and the errors of bad input.  The child program is
- * /bin/printargs (tests/libc/printargs.c).
+ * /test/printargs (tests/libc/printargs.c).
  * Run by scripts/run-ktests.sh (run_utest libc_proc) as the first process.
  * Every test reaps its children and closes its fds.
  */
@@ -23,7 +23,7 @@
 #include <parlib/syscall.h>
 #include "lutest.h"
 
-#define PRINTARGS "/bin/printargs"
+#define PRINTARGS "/test/printargs"
 #define NR_KIDS 16
 
 extern char **environ;
@@ -136,7 +136,7 @@ LT_TEST(execvp_searches_path)
 		int fd = open("/dev/null", O_WRONLY);
 
 		dup2(fd, 1);
-		setenv("PATH", "/nonexistent:/bin", 1);
+		setenv("PATH", "/nonexistent:/test", 1);
 		execvp("printargs", argv);
 		_exit(100 + errno);
 	}
@@ -409,11 +409,11 @@ LT_TEST(kill_sigterm_default_ends_a_sleeping_child)
  * the default action for it (ignored, or ended "by" the signal). */
 LT_TEST(kill_of_a_process_without_signal_queue)
 {
-	char *argv[] = { "/bin/victim", "spin", NULL };
+	char *argv[] = { "/test/victim", "spin", NULL };
 	pid_t pid;
 	int status;
 
-	LT_ASSERT_EQ(posix_spawn(&pid, "/bin/victim", NULL, NULL, argv, environ), 0);
+	LT_ASSERT_EQ(posix_spawn(&pid, "/test/victim", NULL, NULL, argv, environ), 0);
 	LT_ASSERT_EQ(kill(pid, SIGCHLD), 0);            /* ignored by default */
 	LT_ASSERT_EQ(kill(pid, 0), 0);                  /* still there */
 	LT_ASSERT_EQ(kill(pid, SIGTERM), 0);
@@ -532,6 +532,6 @@ static const struct lt_test tests[] = {
 
 int main(int argc, char **argv)
 {
-	setenv("PATH", "/nonexistent:/bin", 1);         /* the search tests: first a miss */
+	setenv("PATH", "/nonexistent:/test", 1);         /* the search tests: first a miss */
 	return lt_main("libc_proc", tests, LT_COUNT(tests), argc, argv);
 }

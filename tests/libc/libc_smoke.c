@@ -158,9 +158,9 @@ LT_TEST(strings)
 	LT_ASSERT(strncmp("abcd", "abce", 3) == 0 && strcmp("a", "b") < 0);
 }
 
-LT_TEST(readdir_bin)
+LT_TEST(readdir_test)
 {
-	DIR *dir = opendir("/bin");
+	DIR *dir = opendir("/test");
 	struct dirent *de;
 	int n = 0, self = 0, hello = 0;
 
@@ -329,7 +329,7 @@ static const struct lt_test tests[] = {
 	LT_ENTRY(file_calls),
 	LT_ENTRY(malloc_many_sizes),
 	LT_ENTRY(strings),
-	LT_ENTRY(readdir_bin),
+	LT_ENTRY(readdir_test),
 	LT_ENTRY(errno_and_errstr),
 	LT_ENTRY(enosys_is_loud),
 	LT_ENTRY(pipe_roundtrip),

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * printargs.c - /bin/printargs: the child that libc_proc and libc_fds
+ * printargs.c - /test/printargs: the child that libc_proc and libc_fds
  * start with exec and posix_spawn.
  *
  *	printargs ARGS...    prints "argc N", "argv[i] S" for each argument

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sysfuzz.c - /bin/sysfuzz: the syscall fuzzer, built on the C library.
+ * sysfuzz.c - /test/sysfuzz: the syscall fuzzer, built on the C library.
  * The kernel and the Linux translation layer must survive random calls
  * with random and half-valid arguments, and every result must be well
  * formed.  Documentation/fuzzing.md describes it in full.
  *
- * Usage: /bin/sysfuzz [SEED [CALLS]] [-v[N]] [-n] [-l] [-k]  (defaults: a
+ * Usage: /test/sysfuzz [SEED [CALLS]] [-v[N]] [-n] [-l] [-k]  (defaults: a
  * fixed seed, 20000 calls; -vN prints each call from call N on, before it
  * runs and with its result; -n only native calls, -l only Linux calls; -k
  * also the rows of fz_lx_known_hangs).  A

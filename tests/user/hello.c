@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hello.c - /bin/hello: the smallest user program.
+ * hello.c - /test/hello: the smallest user program.
  *
  * Prints one line on fd 1 and exits 0, or 1 if the write failed.  It shows
  * that a program loads, starts at _start with a usable stack, makes a

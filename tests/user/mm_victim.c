@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mm_victim.c - /bin/mm_victim MODE: a child for utest_mm.c that touches
+ * mm_victim.c - /test/mm_victim MODE: a child for utest_mm.c that touches
  * the kernel-shared pages, so a fault there kills it and not the test.
  *
  *	read-uinfo    exits with procinfo's pid & 0x7f (the parent compares)

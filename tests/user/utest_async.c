@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * utest_async.c - /bin/utest_async: syscalls that complete after the trap
+ * utest_async.c - /test/utest_async: syscalls that complete after the trap
  * returned, aborting them, and process life cycles around them
  * (kern/src/syscall/async.c, process.c, proc/scp_sched.c).
  *
@@ -9,7 +9,7 @@
  * it fails; abort_sysc and abort_sysc_fd cut sleeps short; a child that is
  * spinning, sleeping in a syscall, or exiting with syscalls in flight is
  * ended promptly; two processes on one core share it (time slices) and each
- * keeps its own SSE registers and %fs base.  Children are /bin/victim.
+ * keeps its own SSE registers and %fs base.  Children are /test/victim.
  */
 #include <parlib/event.h>
 #include <ros/event.h>
@@ -39,11 +39,11 @@ static uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-/* A running /bin/victim MODE; its pid, or -errno. */
+/* A running /test/victim MODE; its pid, or -errno. */
 static int64_t victim(const char *mode)
 {
-	const char *argv[] = { "/bin/victim", mode, NULL };
-	int64_t pid = tiny_spawn("/bin/victim", argv);
+	const char *argv[] = { "/test/victim", mode, NULL };
+	int64_t pid = tiny_spawn("/test/victim", argv);
 
 	if (pid > 0 && tsys(SYS_proc_run, (uint64_t)pid) != 0)
 		return -1;
@@ -237,7 +237,7 @@ UTEST(kill_a_child_asleep_in_a_syscall)
 	UT_ASSERT(killed_and_reaped(pid));
 }
 
-/* Runs /bin/victim MODE to its end: its wait status, or -1. */
+/* Runs /test/victim MODE to its end: its wait status, or -1. */
 static int victim_status(const char *mode)
 {
 	int64_t pid = victim(mode);
@@ -269,8 +269,8 @@ UTEST(signal_shaped_statuses)
 
 UTEST(kill_a_created_child)
 {
-	const char *argv[] = { "/bin/victim", "spin", NULL };
-	int64_t pid = tiny_spawn("/bin/victim", argv);
+	const char *argv[] = { "/test/victim", "spin", NULL };
+	int64_t pid = tiny_spawn("/test/victim", argv);
 
 	UT_ASSERT(pid > 0);
 	UT_ASSERT(killed_and_reaped(pid));
@@ -290,11 +290,11 @@ UTEST(prot_none_kills_on_access)
  * syscall; only a time slice lets the child (same core) run meanwhile. */
 UTEST(time_slices_share_a_core)
 {
-	const char *argv[] = { "/bin/victim", "tick", NULL };
+	const char *argv[] = { "/test/victim", "tick", NULL };
 	struct childfdmap map = { .childfd = 1 };
 	int64_t dir = open_at(TINY_AT_FDCWD, "#pipe", O_PATH);
 	int64_t a = open_at(dir, "data", O_RDWR | O_NONBLOCK), b = open_at(dir, "data1", O_RDWR);
-	int64_t pid = tiny_spawn("/bin/victim", argv), n;
+	int64_t pid = tiny_spawn("/test/victim", argv), n;
 	uint64_t t0;
 	char c = 0;
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * utest_events.c - /bin/utest_events: event delivery to an SCP
+ * utest_events.c - /test/utest_events: event delivery to an SCP
  * (kern/src/event/event.c, sys_event.c, the producers ucq.c, evbitmap.c, ceq.c)
  * read back with the user consumers (user/parlib/).
  *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * utest_files.c - /bin/utest_files: the file and name-space syscalls that
+ * utest_files.c - /test/utest_files: the file and name-space syscalls that
  * utest_syscalls does not reach (kern/src/syscall/sys_file.c, kern/src/syscall/sys_ns.c):
  * fcntl, mkdir/rmdir/unlink types, rename, symlink/readlink, getcwd, chdir,
  * fchdir, fd2path, wstat/fwstat, openat with a dirfd, reads and writes
@@ -459,9 +459,9 @@ UTEST(nbind_nunmount)
 
 static int64_t create_hello(struct syscall *sc)
 {
-	static const char *const argv[] = { "/bin/hello", NULL };
+	static const char *const argv[] = { "/test/hello", NULL };
 
-	return tiny_spawn_sc(sc, "/bin/hello", argv, 0);
+	return tiny_spawn_sc(sc, "/test/hello", argv, 0);
 }
 
 /* A CREATED child gets our fd as its stdout and /tmp as its cwd. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * utest_fork.c - /bin/utest_fork: fork with copy-on-write, exec, and
+ * utest_fork.c - /test/utest_fork: fork with copy-on-write, exec, and
  * waitpid of many children (kern/src/proc/fork.c, process.c).
  *
  * After a fork each side writes its own copy of the same variables and
@@ -20,6 +20,7 @@
 
 #define NR_PAGES    64
 #define NR_CHILDREN 16
+#define HELLO       "/test/hello"      /* a file to open, an image to exec */
 
 static volatile uint64_t shared_word = 1;
 
@@ -136,8 +137,8 @@ UTEST(orphans_go_to_the_first_process)
  * children are orphans that come to us (pid 1) and are reaped. */
 UTEST(fork_bomb_gets_enomem)
 {
-	const char *argv[] = { "/bin/victim", "forkbomb", NULL };
-	int64_t pid = tiny_spawn("/bin/victim", argv), got;
+	const char *argv[] = { "/test/victim", "forkbomb", NULL };
+	int64_t pid = tiny_spawn("/test/victim", argv), got;
 	int status = -1, reaped = 0;
 
 	UT_ASSERT(pid > 0);
@@ -153,17 +154,17 @@ UTEST(fork_bomb_gets_enomem)
 
 UTEST(exec_replaces_the_image_and_keeps_fds)
 {
-	const char *argv[] = { "/bin/victim", "fds", NULL };
+	const char *argv[] = { "/test/victim", "fds", NULL };
 	int64_t pid, keep, gone;
 	struct syscall sc;
 
-	keep = tsys(SYS_openat, (uint64_t)TINY_AT_FDCWD, UP("/bin/hello"), 10, O_READ, 0);
-	gone = tsys(SYS_openat, (uint64_t)TINY_AT_FDCWD, UP("/bin/hello"), 10,
+	keep = tsys(SYS_openat, (uint64_t)TINY_AT_FDCWD, UP(HELLO), sizeof(HELLO) - 1, O_READ, 0);
+	gone = tsys(SYS_openat, (uint64_t)TINY_AT_FDCWD, UP(HELLO), sizeof(HELLO) - 1,
 	            O_READ | O_CLOEXEC, 0);
 	UT_ASSERT(keep == 3 && gone == 4);
 	pid = tsys(SYS_fork);
 	if (pid == 0) {
-		tiny_exec(&sc, "/bin/victim", argv);
+		tiny_exec(&sc, "/test/victim", argv);
 		child_exit(99);                 /* exec failed */
 	}
 	UT_ASSERT(pid > 0);
@@ -177,23 +178,23 @@ UTEST(exec_replaces_the_image_and_keeps_fds)
  * and fd 4 closed). */
 UTEST(proc_create_dup_fgrp)
 {
-	const char *argv[] = { "/bin/victim", "fds", NULL };
-	int64_t fd = tsys(SYS_openat, (uint64_t)TINY_AT_FDCWD, UP("/bin/hello"), 10, O_READ, 0);
-	int64_t cloexec = tsys(SYS_openat, (uint64_t)TINY_AT_FDCWD, UP("/bin/hello"), 10,
+	const char *argv[] = { "/test/victim", "fds", NULL };
+	int64_t fd = tsys(SYS_openat, (uint64_t)TINY_AT_FDCWD, UP(HELLO), sizeof(HELLO) - 1, O_READ, 0);
+	int64_t cloexec = tsys(SYS_openat, (uint64_t)TINY_AT_FDCWD, UP(HELLO), sizeof(HELLO) - 1,
 	                       O_READ | O_CLOEXEC, 0);
 	struct syscall sc;
 	int64_t with, without;
 
 	UT_ASSERT_EQ(fd, 3);
 	UT_ASSERT_EQ(cloexec, 4);
-	with = tiny_spawn_sc(&sc, "/bin/victim", argv, PROC_DUP_FGRP);
-	without = tiny_spawn_sc(&sc, "/bin/victim", argv, 0);
+	with = tiny_spawn_sc(&sc, "/test/victim", argv, PROC_DUP_FGRP);
+	without = tiny_spawn_sc(&sc, "/test/victim", argv, 0);
 	UT_ASSERT(with > 0 && without > 0);
 	UT_ASSERT_EQ(tsys(SYS_proc_run, (uint64_t)with), 0);
 	UT_ASSERT_EQ(tsys(SYS_proc_run, (uint64_t)without), 0);
 	UT_ASSERT_EQ(wait_status(with), WSTATUS_EXITED(0));
 	UT_ASSERT_EQ(wait_status(without), WSTATUS_EXITED(1));
-	tiny_spawn_sc(&sc, "/bin/victim", argv, 0x100);
+	tiny_spawn_sc(&sc, "/test/victim", argv, 0x100);
 	UT_SYSC_ERR(&sc, EINVAL);
 	tsys(SYS_close, (uint64_t)fd);
 	tsys(SYS_close, (uint64_t)cloexec);
@@ -210,9 +211,9 @@ UTEST(failed_exec_leaves_the_caller_running)
 	UT_ASSERT(sc.err != 0);
 	tiny_exec(&sc, "/etc/issue", argv);
 	UT_SYSC_ERR(&sc, ENOEXEC);
-	sysc(&sc, SYS_exec, UP("/bin/hello"), 10, 0x10, 64);
+	sysc(&sc, SYS_exec, UP(HELLO), sizeof(HELLO) - 1, 0x10, 64);
 	UT_SYSC_ERR(&sc, EFAULT);
-	sysc(&sc, SYS_exec, UP("/bin/hello"), 10, UP("garbage"), 7);
+	sysc(&sc, SYS_exec, UP(HELLO), sizeof(HELLO) - 1, UP("garbage"), 7);
 	UT_SYSC_ERR(&sc, EINVAL);
 	shared_word = 7;
 	UT_ASSERT_EQ(shared_word, 7);           /* still our image */

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * utest_mm.c - /bin/utest_mm: memory mappings from user space
+ * utest_mm.c - /test/utest_mm: memory mappings from user space
  * (kern/src/syscall/sys_mm.c, mm_file.c, page_cache.c, mm_shared.c).  A #tmpfs
- * file and /bin/hello mapped privately read back what read() returns, zeros
+ * file and /test/hello mapped privately read back what read() returns, zeros
  * past the end of the file, at a page offset too; a shared mapping's write
  * reaches the file after munmap, a private one's never does; MAP_POPULATE
  * and MAP_LOCKED work; a large anonymous mapping is cheap; every refusal
  * comes with its errno (EBADF, EINVAL, EACCES, ENODEV, EPERM).  The
- * kernel-shared pages are touched from children (/bin/mm_victim), so a
+ * kernel-shared pages are touched from children (/test/mm_victim), so a
  * fault there kills the child: the global page reads sane, procinfo has the
  * child's pid, and writing procinfo kills it (WSTATUS_KILLED).
  */
@@ -80,7 +80,7 @@ UTEST(private_file_mapping_matches_read)
 UTEST(binary_mapping_matches_read)
 {
 	struct syscall sc;
-	int64_t fd = open_path(&sc, "/bin/hello", O_RDONLY), n;
+	int64_t fd = open_path(&sc, "/test/hello", O_RDONLY), n;
 	char *p;
 
 	UT_SYSC_OK(&sc);
@@ -237,10 +237,10 @@ static size_t put32(uint8_t *b, size_t at, uint32_t v)
 	return at + 4;
 }
 
-/* Runs /bin/mm_victim MODE; its waitpid status, or -1. */
+/* Runs /test/mm_victim MODE; its waitpid status, or -1. */
 static int run_victim(const char *mode, int64_t *pid_out)
 {
-	static const char path[] = "/bin/mm_victim";
+	static const char path[] = "/test/mm_victim";
 	uint8_t blob[128];
 	size_t n1 = sizeof(path), n2 = strlen(mode) + 1, at = 0;
 	struct syscall sc;

@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * utest_proc.c - /bin/utest_proc: #proc from user space (kern/drivers/dev/
+ * utest_proc.c - /test/utest_proc: #proc from user space (kern/drivers/dev/
  * proc.c, Documentation/dev/proc.md).
  *
  * Reads #proc/self/status (its pid must be the one the #proc listing gives
  * "self", its name and state the program's own); reads #proc/self/args and compares it with
  * argv; lists #proc and finds "self" and its own pid; checks that an FD it
  * opens shows in #proc/self/fd and its regions in maps; creates a child
- * (/bin/hello, left CREATED), reads the child's status (its ppid is us),
+ * (/test/hello, left CREATED), reads the child's status (its ppid is us),
  * kills it through the child's ctl and sees WSTATUS_KILLED from waitpid,
  * after which the child's directory is gone; and sends bad ctl messages
  * (EINVAL naming the command).  Every failure must carry its errno and an
- * errstr.  Run all: /bin/utest_proc; some: /bin/utest_proc self_args.
+ * errstr.  Run all: /test/utest_proc; some: /test/utest_proc self_args.
  */
 #include <ros/fcntl.h>
 #include <tiny/print.h>
@@ -77,9 +77,9 @@ static long field(const char **s)
 
 static int64_t create_hello(struct syscall *sc)
 {
-	static const char *const argv[] = { "/bin/hello", NULL };
+	static const char *const argv[] = { "/test/hello", NULL };
 
-	return tiny_spawn_sc(sc, "/bin/hello", argv, 0);
+	return tiny_spawn_sc(sc, "/test/hello", argv, 0);
 }
 
 static uint64_t get64(const uint8_t *b)

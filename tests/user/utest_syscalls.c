@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * utest_syscalls.c - /bin/utest_syscalls: the syscall ABI from user space.
+ * utest_syscalls.c - /test/utest_syscalls: the syscall ABI from user space.
  *
  * Every call this program can reach without another process, with good
  * and bad arguments: the trap itself (bad arrays, registers kept), unknown
@@ -16,8 +16,8 @@
  * Assumptions about the boot: fd 1 is open on the console, /etc/motd is a
  * small regular file, /dev has the #cons files, /tmp is #tmpfs, and the
  * page after the image (tiny_image_end) is unmapped; the tests that rely
- * on the last check it first.  Run all: /bin/utest_syscalls; some:
- * /bin/utest_syscalls null_succeeds batch_many.
+ * on the last check it first.  Run all: /test/utest_syscalls; some:
+ * /test/utest_syscalls null_succeeds batch_many.
  */
 #include <ros/fcntl.h>
 #include <ros/kstat.h>

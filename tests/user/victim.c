@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * victim.c - /bin/victim MODE: a child process for the process tests
+ * victim.c - /test/victim MODE: a child process for the process tests
  * (utest_async.c).  Each mode does one thing the kernel must cope with:
  *
  *	spin          loops in user mode forever (killing it needs an IPI)

@@ -11,9 +11,9 @@
 #                                lib/ (crt*.o, libc.a, libparlib.a)
 #   $(O)/toolchain/bin/          x86_64-vireo-gcc (+ its specs), x86_64-vireo-g++
 #   $(O)/libc/bin/               tests/libc/X.c built as X; each goes to the
-#                                initramfs's /bin (appended to USER_PROGS)
+#                                initramfs's /test (appended to TEST_PROGS)
 #   $(O)/ubin/                   user/bin/X.c (init and the tools) built as X
-#                                with user/bin/lib/*.c, also into /bin
+#                                with user/bin/lib/*.c, into /bin (BIN_PROGS)
 #
 # Everything is rebuilt only when its inputs change: musl-prepare.sh copies
 # only changed port files, musl's make rebuilds only changed objects.
@@ -154,7 +154,7 @@ $(UTEST_A): $(UTEST_OBJS)
 
 toolchain: $(UTEST_A) $(UTEST_H)
 
-# 6. Programs built with the C library: tests/libc/X.c -> /bin/X.
+# 6. Test programs built with the C library: tests/libc/X.c -> /test/X.
 LIBC_PROGS := $(patsubst tests/libc/%.c,$(O)/libc/bin/%,$(sort $(wildcard tests/libc/*.c)))
 
 $(O)/libc/obj/%.o: tests/libc/%.c $(VIREO_CC_DEPS) $(PARLIB_A) $(UTEST_H)
@@ -167,7 +167,7 @@ $(LIBC_PROGS): $(O)/libc/bin/%: $(O)/libc/obj/%.o $(LIBC_A) $(PARLIB_A) $(UTEST_
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(VIREO_CC) -g -o $@ $< $(UTEST_LDFLAGS)
 
-USER_PROGS += $(LIBC_PROGS)
+TEST_PROGS += $(LIBC_PROGS)
 
 # tests/libc/sysfuzz.c fuzzes every row of the Linux translation table: its
 # rows, as LX_ROW(nr, name, kind) lines, come from the table at build time.
@@ -189,7 +189,7 @@ $(UBIN_PROGS): $(O)/ubin/%: user/bin/%.c $(UBIN_LIB) $(wildcard user/bin/lib/*.h
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(VIREO_CC) $(VIREO_CFLAGS) -Iuser/bin/lib -o $@ $< $(UBIN_LIB)
 
-USER_PROGS += $(UBIN_PROGS)
+BIN_PROGS += $(UBIN_PROGS)
 
 # 8. Your programs: apps/X.c -> /bin/X (plain C-library programs, no test
 # framework), and EXTRA_PROGS, files already built (make run
@@ -201,17 +201,13 @@ $(APP_PROGS): $(O)/apps/%: apps/%.c $(VIREO_CC_DEPS) $(PARLIB_A)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(VIREO_CC) $(VIREO_CFLAGS) -o $@ $<
 
-USER_PROGS += $(APP_PROGS) $(EXTRA_PROGS)
+BIN_PROGS += $(APP_PROGS) $(EXTRA_PROGS)
 
 LIBC_NAME_CLASH := $(filter $(notdir $(LIBC_PROGS)),$(notdir $(patsubst tests/user/%.c,%,$(wildcard tests/user/*.c))))
 ifneq ($(LIBC_NAME_CLASH),)
-$(error tests/libc and tests/user both build /bin/$(firstword $(LIBC_NAME_CLASH)))
+$(error tests/libc and tests/user both build /test/$(firstword $(LIBC_NAME_CLASH)))
 endif
-UBIN_NAME_CLASH := $(filter $(notdir $(UBIN_PROGS)),$(notdir $(filter-out $(UBIN_PROGS),$(USER_PROGS))))
-ifneq ($(UBIN_NAME_CLASH),)
-$(error user/bin and tests/ both build /bin/$(firstword $(UBIN_NAME_CLASH)))
-endif
-APP_NAME_CLASH := $(filter $(notdir $(APP_PROGS) $(EXTRA_PROGS)),$(notdir $(filter-out $(APP_PROGS) $(EXTRA_PROGS),$(USER_PROGS))))
+APP_NAME_CLASH := $(filter $(notdir $(APP_PROGS) $(EXTRA_PROGS)),$(notdir $(UBIN_PROGS)))
 ifneq ($(APP_NAME_CLASH),)
 $(error apps/ or EXTRA_PROGS would replace the system's /bin/$(firstword $(APP_NAME_CLASH)))
 endif

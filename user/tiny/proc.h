@@ -3,11 +3,11 @@
  * tiny/proc.h - starting and ending child processes from the freestanding
  * tests.
  *
- *	const char *argv[] = { "/bin/hello", NULL };
- *	int64_t pid = tiny_spawn("/bin/hello", argv);   // CREATED, or -errno
+ *	const char *argv[] = { "/test/hello", NULL };
+ *	int64_t pid = tiny_spawn("/test/hello", argv);   // CREATED, or -errno
  *	tsys(SYS_proc_run, pid);
- *	int status;  tiny_wait(pid, &status);           // pid, or -errno
- *	tiny_exec(&sc, "/bin/hello", argv);              // back only on failure
+ *	int status;  tiny_wait(pid, &status);            // pid, or -errno
+ *	tiny_exec(&sc, "/test/hello", argv);             // back only on failure
  *
  * tiny_spawn packs argv (no environment) with the kernel's own argenv code
  * (kern/src/lib/argenv.c, linked into every tiny program) and issues

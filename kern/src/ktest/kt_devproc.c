@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kt_devproc.c - ktests of #proc, suite dev_proc.  Each test makes a
- * process with proc_create("/bin/hello") and leaves it CREATED (it never
+ * process with proc_create("/test/hello") and leaves it CREATED (it never
  * runs), reads its files through the kernel file interface and checks
  * them against the live structures (pid, ppid, state, region and FD
  * counts, argv, the console FDs, the kernel's binds), then kills it
@@ -22,7 +22,7 @@
 
 #include "kt_dev.h"
 
-static const char *const kt_proc_argv[] = { "/bin/hello", "two words", "x", NULL };
+static const char *const kt_proc_argv[] = { "/test/hello", "two words", "x", NULL };
 
 /* "#proc/PID/FILE" (FILE "" for the directory). */
 static const char *kt_proc_path(char *buf, size_t len, int pid, const char *file)
@@ -82,7 +82,7 @@ static bool kt_proc_kill_and_reap(struct proc *p)
 
 static bool kt_proc_make(struct proc **p)
 {
-	KT_CHECK(proc_create("/bin/hello", kt_proc_argv, NULL, p) == 0);
+	KT_CHECK(proc_create("/test/hello", kt_proc_argv, NULL, p) == 0);
 	return true;
 }
 
@@ -105,7 +105,7 @@ static bool kt_proc_check_status(struct proc *p)
 
 static bool kt_proc_check_args(struct proc *p)
 {
-	static const char want[] = "/bin/hello\0two words\0x";   /* + the last NUL */
+	static const char want[] = "/test/hello\0two words\0x";   /* + the last NUL */
 	char buf[64];
 
 	KT_CHECK(kt_proc_cat(p->pid, "args", buf, sizeof(buf)) == sizeof(want));

@@ -26,24 +26,24 @@ static int run_and_wait(const char *path, const char *const *argv, int *status)
 
 KTEST(proc, hello_runs_and_exits_zero)
 {
-	const char *argv[] = { "/bin/hello", NULL };
+	const char *argv[] = { "/test/hello", NULL };
 	int64_t before = proc_nr_live();
 	int status = -1;
 
-	KT_ASSERT_EQ(run_and_wait("/bin/hello", argv, &status), 0);
+	KT_ASSERT_EQ(run_and_wait("/test/hello", argv, &status), 0);
 	KT_ASSERT_MSG(status == WSTATUS_EXITED(0), "status %#x", status);
 	KT_ASSERT_EQ(proc_nr_live(), before);
 }
 
 KTEST(proc, many_processes_in_a_row)
 {
-	const char *argv[] = { "/bin/hello", NULL };
+	const char *argv[] = { "/test/hello", NULL };
 	int64_t before = proc_nr_live();
 
 	for (int i = 0; i < 8; i++) {
 		int status = -1;
 
-		KT_ASSERT_EQ(run_and_wait("/bin/hello", argv, &status), 0);
+		KT_ASSERT_EQ(run_and_wait("/test/hello", argv, &status), 0);
 		KT_ASSERT_EQ(status, WSTATUS_EXITED(0));
 	}
 	KT_ASSERT_EQ(proc_nr_live(), before);
@@ -73,12 +73,12 @@ KTEST(proc, non_elf_is_refused_with_enoexec)
  * runner compares pages, slab and kmalloc objects, chans and blocks). */
 KTEST(proc, exit_with_sleeping_syscalls_leaks_nothing)
 {
-	const char *argv[] = { "/bin/victim", "exit-asleep", NULL };
+	const char *argv[] = { "/test/victim", "exit-asleep", NULL };
 	int64_t before = proc_nr_live();
 	uint64_t kts = kthread_nr_live();
 	int status = -1;
 
-	KT_ASSERT_EQ(run_and_wait("/bin/victim", argv, &status), 0);
+	KT_ASSERT_EQ(run_and_wait("/test/victim", argv, &status), 0);
 	KT_ASSERT_MSG(status == WSTATUS_EXITED(7), "status %#x", status);
 	KT_ASSERT_EQ(proc_nr_live(), before);
 	KT_ASSERT_EQ(kthread_nr_live(), kts);
@@ -87,12 +87,12 @@ KTEST(proc, exit_with_sleeping_syscalls_leaks_nothing)
 /* Killed while a syscall sleeps in the kernel on its behalf. */
 KTEST(proc, kill_while_asleep_leaks_nothing)
 {
-	const char *argv[] = { "/bin/victim", "sleep", NULL };
+	const char *argv[] = { "/test/victim", "sleep", NULL };
 	int64_t before = proc_nr_live();
 	uint64_t kts = kthread_nr_live();
 	struct proc *p;
 
-	KT_ASSERT_EQ(proc_create("/bin/victim", argv, NULL, &p), 0);
+	KT_ASSERT_EQ(proc_create("/test/victim", argv, NULL, &p), 0);
 	KT_ASSERT_EQ(proc_run(p), 0);
 	kthread_usleep(30 * 1000);
 	KT_ASSERT_EQ(proc_kill(p, WSTATUS_KILLED), 0);
@@ -105,11 +105,11 @@ KTEST(proc, kill_while_asleep_leaks_nothing)
 /* A CREATED process is torn down by the kill itself. */
 KTEST(proc, kill_of_a_created_process)
 {
-	const char *argv[] = { "/bin/victim", "spin", NULL };
+	const char *argv[] = { "/test/victim", "spin", NULL };
 	int64_t before = proc_nr_live();
 	struct proc *p;
 
-	KT_ASSERT_EQ(proc_create("/bin/victim", argv, NULL, &p), 0);
+	KT_ASSERT_EQ(proc_create("/test/victim", argv, NULL, &p), 0);
 	KT_ASSERT_EQ(proc_kill(p, WSTATUS_KILLED), 0);
 	KT_ASSERT_EQ(proc_run(p), -EINVAL);
 	KT_ASSERT_EQ(proc_wait(p), WSTATUS_KILLED);
