@@ -1,13 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# run-ktests.sh - boots the kernel with ktest=all in every configuration
-# listed below and prints each result line with the configuration's name as
-# its kind, e.g. "ktest-smp4-1g: PASS kmalloc.realloc".  A boot that hangs,
-# panics or exits without a summary is one FAIL line with the reason; the
-# last lines of its log follow on stderr.  Logs: $O/test-logs/ktest-*.log.
+# run-ktests.sh - runs the user-space test programs (run_utest below), then
+# boots the kernel with ktest=all in every configuration listed below and
+# prints each result line with the configuration's name as its kind, e.g.
+# "ktest-smp4-1g: PASS kmalloc.realloc".  A boot that hangs, panics or exits
+# without a summary is one FAIL line with the reason; the last lines of its
+# log follow on stderr.  Logs: $O/test-logs/SUITE.log.
 #
-# Then the user-space test programs (run_utest below).
+#   scripts/run-ktests.sh               every suite
+#   scripts/run-ktests.sh SUITE...      those suites only
+#   scripts/run-ktests.sh --list        the suites' names, one a line
+#
+# A suite is named by the kind of its result lines: utest-NAME for a
+# program, ktest-CONFIG for a configuration (scripts/check.sh runs them one
+# at a time, to report each as it ends).
 #
 # Configurations: name | scripts/qemu.sh options | kernel (default
 # obj/kern/vireo) | a text the boot log must contain (optional):
@@ -31,25 +38,54 @@ mkdir -p "$LOGDIR"
 SEL=${KTEST_SEL:-all}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-400}
 
+list=0
+declare -A wanted=()
+for arg in "$@"; do
+	case "$arg" in
+	--list) list=1 ;;
+	-*) echo "run-ktests.sh: unknown option '$arg'" >&2; exit 2 ;;
+	*) wanted[$arg]=1 ;;
+	esac
+done
+[ "${#wanted[@]}" -eq 0 ] && all=1 || all=0
+KTEST_ISO=$O/test/vireo-ktest.iso
+
 configs=(
 	"smp1-128m|--smp 1 --mem 128M"
 	"smp4-1g|--smp 4 --mem 1G"
 	"smp8-5g|--smp 8 --mem 5G"
 	"pc-nohpet|--smp 2 --mem 512M --machine pc,hpet=off"
-	"iso-bios|--smp 2 --mem 512M --iso $O/test/vireo-ktest.iso"
-	"iso-uefi|--smp 2 --mem 512M --iso $O/test/vireo-ktest.iso --uefi"
+	"iso-bios|--smp 2 --mem 512M --iso $KTEST_ISO"
+	"iso-uefi|--smp 2 --mem 512M --iso $KTEST_ISO --uefi"
 	"max4-smp8|--smp 8 --mem 1G|$O/variants/max4/kern/vireo|4 CPUs (4 left out"
 	"numa2|--smp 4 --mem 1G -- -object memory-backend-ram,id=m0,size=512M -object memory-backend-ram,id=m1,size=512M -numa node,nodeid=0,cpus=0-1,memdev=m0 -numa node,nodeid=1,cpus=2-3,memdev=m1||apic/node 0/0 1/0 2/1 3/1"
 )
 
-mkdir -p $O/test
-if ! scripts/mkiso.sh "$KERNEL" $O/test/vireo-ktest.iso "ktest=$SEL" "$INITRAMFS" 2>"$LOGDIR/mkiso.log"; then
-	echo "ktest-iso: FAIL build: grub-mkrescue failed (see $LOGDIR/mkiso.log)"
-fi
+# selected SUITE: whether SUITE runs now (with --list: prints its name).
+# A suite named on the command line is struck off the wanted ones as it runs.
+selected() {
+	if [ "$list" -eq 1 ]; then
+		echo "$1"
+		return 1
+	fi
+	[ "$all" -eq 1 ] && return 0
+	[ -n "${wanted[$1]:-}" ] || return 1
+	unset "wanted[$1]"
+}
+
+# make_ktest_iso CONFIG: the GRUB ISO the iso-* configurations boot, made
+# afresh for each (grub-mkrescue takes a second).
+make_ktest_iso() {
+	mkdir -p "$(dirname "$KTEST_ISO")"
+	scripts/mkiso.sh "$KERNEL" "$KTEST_ISO" "ktest=$SEL" "$INITRAMFS" 2>"$LOGDIR/mkiso.log" ||
+		echo "ktest-$1: FAIL iso: grub-mkrescue failed (see $LOGDIR/mkiso.log)"
+}
 
 run_config() {
 	local name=$1 opts=$2 kernel=${3:-$KERNEL} expect=${4:-}
 	local log=$LOGDIR/ktest-$1.log rc
+	selected "ktest-$name" || return 0
+	[[ "$opts" == *"--iso $KTEST_ISO"* ]] && make_ktest_iso "$name"
 	# shellcheck disable=SC2086
 	KERNEL=$kernel scripts/qemu.sh --append "ktest=$SEL" --log "$log" \
 		--timeout "$BOOT_TIMEOUT" $opts
@@ -116,6 +152,7 @@ utest_check_log() {
 
 run_utest() {
 	local name=$1 prog=$2 log=$LOGDIR/utest-$1.log rc why=""
+	selected "utest-$name" || return 0
 	scripts/qemu.sh --smp 2 --mem 512M --append "initexit init=$prog" --log "$log" \
 		--timeout "$BOOT_TIMEOUT"
 	rc=$?
@@ -159,3 +196,8 @@ for c in "${configs[@]}"; do
 	IFS='|' read -r name opts kernel expect <<<"$c"
 	run_config "$name" "$opts" "$kernel" "$expect"
 done
+
+for s in "${!wanted[@]}"; do
+	echo "run-ktests.sh: no suite '$s' (--list names them)" >&2
+done
+[ "${#wanted[@]}" -eq 0 ]
