@@ -19,6 +19,10 @@
 # prints the failures again at the end, and closes with the one line
 #	N passed, N failed
 # exiting non-zero if anything failed.  Logs go to $O/test-logs/ (O defaults to obj).
+#
+# As each suite ends it prints its FAIL lines with the log to read, and one
+# indented line (never shaped like a result line or like the last line):
+#	  ktest smp4-1g          160 passed, 0 failed, 21 s
 set -u
 
 host_only=0
@@ -37,19 +41,60 @@ LOGDIR=$O/test-logs
 mkdir -p "$LOGDIR"
 RESULTS=$LOGDIR/results.txt
 : > "$RESULTS"
+PASS_RE='^[a-z0-9_-]+: PASS '
+FAIL_RE='^[a-z0-9_-]+: FAIL '
 
+# The number of the next line of $RESULTS: where a suite's lines begin.
+results_mark() {
+	echo $(($(wc -l < "$RESULTS") + 1))
+}
+
+# show_failures FROM LOG: the FAIL lines from line FROM of $RESULTS on, and
+# the log to read; nothing when there are none.
+show_failures() {
+	local fails
+	fails=$(tail -n "+$1" "$RESULTS" | grep -E "$FAIL_RE") || return 0
+	sed 's/^/    /' <<<"$fails"
+	echo "    log: $2"
+}
+
+# suite_done NAME FROM SECS: the suite's line, for its results from line FROM on.
+suite_done() {
+	local lines
+	lines=$(tail -n "+$2" "$RESULTS")
+	printf '  %-22s %4d passed, %d failed, %d s\n' "$1" \
+		"$(grep -cE "$PASS_RE" <<<"$lines")" "$(grep -cE "$FAIL_RE" <<<"$lines")" "$3"
+}
+
+# run_suite NAME LOG COMMAND...: COMMAND prints result lines; they go to
+# $RESULTS, and the failures and the suite's line to the terminal.
+run_suite() {
+	local name=$1 log=$2 from t0=$SECONDS
+	shift 2
+	from=$(results_mark)
+	"$@" >> "$RESULTS"
+	show_failures "$from" "$log"
+	suite_done "$name" "$from" $((SECONDS - t0))
+}
+
+# Every host binary, as one suite; a failing binary's other output (a
+# sanitizer's report, say) follows its FAIL lines.
 run_host_suites() {
-	local bin log
+	local bin log from all t0=$SECONDS
+	all=$(results_mark)
 	for bin in "$@"; do
 		log=$LOGDIR/host-$(basename "$bin").log
+		from=$(results_mark)
 		"$bin" > "$log" 2>&1
 		grep -E '^host: (PASS|FAIL) ' "$log" >> "$RESULTS"
 		if ! grep -qE '^host: (PASS|FAIL) ' "$log"; then
 			echo "host: FAIL $(basename "$bin"): ran no test (see $log)" >> "$RESULTS"
 		fi
-		grep -E '^host: FAIL ' "$log" >/dev/null && {
-			echo "--- $log" ; grep -vE '^host: PASS ' "$log" | head -40; }
+		show_failures "$from" "$log"
+		grep -qE '^host: FAIL ' "$log" &&
+			grep -vE '^host: (PASS|FAIL) ' "$log" | head -40 | sed 's/^/      /'
 	done
+	[ "$#" -gt 0 ] && suite_done host "$all" $((SECONDS - t0))
 }
 
 # One fuzz target, bounded: prints its verdict line.  libFuzzer exits 0 when
@@ -78,18 +123,20 @@ run_one_fuzzer() {
 	echo "fuzz: FAIL $name: ${why:-exit status $rc} (input: ${crash:-none}, log: $log)"
 }
 
+# The targets run in parallel; each is a suite, reported when all are done.
 run_fuzzers() {
-	local bin i=0 pids=()
-	for bin in "$@"; do
-		run_one_fuzzer "$bin" > "$LOGDIR/fuzz-verdict-$i" &
-		pids+=($!)
-		i=$((i + 1))
+	local i name from t0=$SECONDS bins=("$@")
+	for ((i = 0; i < ${#bins[@]}; i++)); do
+		run_one_fuzzer "${bins[i]}" > "$LOGDIR/fuzz-verdict-$i" &
 	done
-	[ "${#pids[@]}" -gt 0 ] && wait "${pids[@]}"
-	for ((i = 0; i < ${#pids[@]}; i++)); do
+	wait
+	for ((i = 0; i < ${#bins[@]}; i++)); do
+		name=$(basename "${bins[i]}")
+		from=$(results_mark)
 		cat "$LOGDIR/fuzz-verdict-$i" >> "$RESULTS"
-		grep -E '^fuzz: FAIL ' "$LOGDIR/fuzz-verdict-$i"
 		rm -f "$LOGDIR/fuzz-verdict-$i"
+		show_failures "$from" "$LOGDIR/fuzz-$name.log"
+		suite_done "fuzz $name" "$from" $((SECONDS - t0))
 	done
 }
 
@@ -104,24 +151,35 @@ fi
 run_e2e() {
 	local log=$LOGDIR/e2e-console.log out
 	out=$(timeout 400 python3 tools/e2e_console.py "$KERNEL" "$log")
-	echo "$out" >> "$RESULTS"
+	echo "$out"
 	if ! grep -q '^e2e: ' <<<"$out"; then
-		echo "e2e: FAIL console: the driver printed nothing (see $log)" >> "$RESULTS"
+		echo "e2e: FAIL console: the driver printed nothing (see $log)"
 	fi
 }
 
+run_doclint() {
+	python3 scripts/doclint.py | tee "$LOGDIR/doc.log"
+}
+
+run_e2e_init() {
+	timeout 600 python3 tests/e2e/init_tools.py "$KERNEL" "$INITRAMFS" "$LOGDIR" ||
+		echo "e2e: FAIL init: tests/e2e/init_tools.py crashed or timed out (logs in $LOGDIR)"
+}
+
 if [ "$host_only" -eq 0 ] && [ "$fuzz_only" -eq 0 ]; then
-	python3 scripts/doclint.py >> "$RESULTS"
-	scripts/run-ktests.sh >> "$RESULTS"
-	run_e2e
-	timeout 600 python3 tests/e2e/init_tools.py "$KERNEL" "$INITRAMFS" "$LOGDIR" >> "$RESULTS" || echo "e2e: FAIL init: tests/e2e/init_tools.py crashed or timed out (logs in $LOGDIR)" >> "$RESULTS"
+	run_suite doc "$LOGDIR/doc.log" run_doclint
+	for suite in $(scripts/run-ktests.sh --list); do
+		run_suite "${suite/-/ }" "$LOGDIR/$suite.log" scripts/run-ktests.sh "$suite"
+	done
+	run_suite "e2e console" "$LOGDIR/e2e-console.log" run_e2e
+	run_suite "e2e init" "$LOGDIR/e2e-init-*.log" run_e2e_init
 fi
 
-passed=$(grep -cE '^[a-z0-9_-]+: PASS ' "$RESULTS")
-failed=$(grep -cE '^[a-z0-9_-]+: FAIL ' "$RESULTS")
+passed=$(grep -cE "$PASS_RE" "$RESULTS")
+failed=$(grep -cE "$FAIL_RE" "$RESULTS")
 if [ "$failed" -gt 0 ]; then
 	echo "Failures:"
-	grep -E '^[a-z0-9_-]+: FAIL ' "$RESULTS" | sed 's/^/  /'
+	grep -E "$FAIL_RE" "$RESULTS" | sed 's/^/  /'
 fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
