@@ -9,6 +9,7 @@
 #   make            build the kernel (obj/kern/vireo)
 #   make run        build and boot it in QEMU, serial console on the terminal
 #   make check      install, build, run every test; last line "N passed, N failed"
+#   make bench      benchmarks beside Linux in the same QEMU (QUICK=1: short)
 #   make iso        GRUB2 rescue ISO for BIOS and UEFI (obj/vireo.iso)
 #   make hosttest   host unit tests only (ASan + UBSan)
 #   make fuzz       build and run the libFuzzer targets (tests/fuzz), 20 s each
@@ -27,7 +28,7 @@ Q := @
 endif
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel iso run check hosttest fuzz ktest defconfig menuconfig clean deps
+.PHONY: all kernel iso run check bench hosttest fuzz ktest defconfig menuconfig clean deps
 .DELETE_ON_ERROR:
 
 # ---------------------------------------------------------------- set-up ---
@@ -253,6 +254,8 @@ $(INITRAMFS): tools/mkinitramfs.py $(INITRAMFS_SRCS) $(BIN_PROGS) $(TEST_PROGS) 
 	$(Q)python3 tools/mkinitramfs.py $(INITRAMFS_STAGE) $@
 all: $(INITRAMFS)
 
+include tests/bench/bench.mk
+
 # ------------------------------------------------------------------- ISO ---
 
 ISO := $(O)/vireo.iso
@@ -314,6 +317,11 @@ fuzz: $(FUZZ_BINS)
 
 check: $(DEPS_OK) $(KERNEL) $(VARIANT_MAX4) $(INITRAMFS) $(HOST_BINS) $(FUZZ_BINS)
 	$(Q)O="$(O)" FUZZ_BINS="$(FUZZ_BINS)" scripts/check.sh $(HOST_BINS)
+
+# Benchmarks beside Linux in the same QEMU (Documentation/benchmarks.md);
+# QUICK=1 for the short version.  Never part of check.
+bench: $(DEPS_OK)
+	$(Q)O="$(O)" QUICK="$(QUICK)" scripts/bench.sh
 
 run: $(DEPS_OK) $(KERNEL) $(INITRAMFS)
 	$(Q)scripts/qemu.sh --interactive $(RUNARGS)
