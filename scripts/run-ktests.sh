@@ -184,6 +184,7 @@ if [ "$SEL" = all ]; then
 	run_utest libc_proc /test/libc_proc
 	run_utest libc_fds /test/libc_fds
 	run_utest libc_files /test/libc_files
+	run_utest libc_dirs /test/libc_dirs
 	run_utest libc_pipe /test/libc_pipe
 	run_utest libc_env "/test/libc_env -- one two=2 three"
 	run_utest libc_mmap /test/libc_mmap

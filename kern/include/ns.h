@@ -108,7 +108,8 @@ struct chan {
 	struct mhead *umh;      /* [l] union being read (directory reads) */
 	struct chan *umc;       /* [l] current member of that union */
 	int uri;                /* [l] union read index */
-	int dri;                /* [l] directory read index within the device */
+	uint64_t dri;           /* [l] directory read cursor within the device (0: the
+	                         * start); each device says what it counts */
 	struct chan *mchan;     /* [I] the server's chan, for #mnt */
 	struct qid mqid;        /* [I] qid of the mount root */
 	void *aux;              /* device private; the device states its rules */

@@ -14,6 +14,9 @@
  * Model: a tree_fs owns a tree of tree_files.  A directory's children are
  * on its ordered list (for directory reads) and in the fs-wide hash keyed
  * by (parent, name), which is the walk cache: a walk step is one lookup.
+ * Each child carries a sequence number from its directory, given when it
+ * is linked or moved in; the list is in that order, and a directory read
+ * remembers the last number it returned, so removals never shift it.
  * Contents are one growable buffer per file; bytes past 'data_len' up to
  * the length are a hole and read as zeros, so truncating up allocates
  * nothing.  Symlinks are files of type DMSYMLINK whose target is dir.ext.
@@ -65,6 +68,9 @@ struct tree_file {
 	struct list_head sibling;       /* [t] on parent->children */
 	struct tree_file *hnext;        /* [t] hash chain */
 	size_t nr_children;             /* [t] */
+	uint64_t seq;                   /* [t] place on parent->children: above every
+	                                 * earlier sibling's (directory read cursor) */
+	uint64_t last_seq;              /* [t] directories: the last seq given a child */
 	bool linked;                    /* [t] in the tree (not removed) */
 	struct sem lock;                /* the qlock guarding [f] */
 	struct qid qid;                 /* path [I]; type, vers [f] */
@@ -132,11 +138,14 @@ size_t tree_file_write(struct tree_file *tf, const void *buf, size_t n, int64_t 
 void tree_file_stat(struct tree_file *tf, struct dir *d, char *name, size_t name_len);
 /* Sets mtime (and atime). */
 void tree_file_set_mtime(struct tree_file *tf, uint64_t mtime);
-/* Calls fn with a snapshot of each child of dir in order, from child
- * *index on, advancing *index past each one fn accepts; fn returns false
- * to stop before its child.  fn runs under tfs->lock and the child's lock
- * is already dropped: it must not call tree_file_* or raise error(). */
-void tree_file_for_each_child(struct tree_file *dir, int *index,
+/* Calls fn with a snapshot of each child of dir in order, from the first
+ * one after *cursor (0: from the start), setting *cursor to each child fn
+ * accepts; fn returns false to stop before its child.  The cursor is the
+ * child's seq, not an index: removing children does not move it, and a
+ * child made or moved in later comes after it.  fn runs under tfs->lock and
+ * the child's lock is already dropped: it must not call tree_file_* or
+ * raise error(). */
+void tree_file_for_each_child(struct tree_file *dir, uint64_t *cursor,
                               bool (*fn)(const struct dir *d, void *arg), void *arg);
 
 /* ----------------------------------------------- device operations */

@@ -5,7 +5,9 @@
  * independent tree; files, directories and symlinks are made, listed,
  * renamed and removed; a file removed while open stays readable through its
  * fd; O_REMCLO removes on close; a directory of hundreds of files (the walk
- * cache grows) lists and walks correctly; rename across file systems fails
+ * cache grows) lists and walks correctly; a listing read in small pieces
+ * stays exact while entries are removed, renamed and made, and rewinds to 0;
+ * rename across file systems fails
  * with EXDEV; and the whole tree is freed when its last chan closes (kmalloc
  * objects and chans back to where they were, checked inside the test).
  *
@@ -175,6 +177,77 @@ static bool tmpfs_check_many(void)
 KTEST(tmpfs, many_files_walk_cache)
 {
 	TMPFS_RUN(tmpfs_check_many);
+}
+
+#define TMPFS_CHURN 60
+
+struct tmpfs_listing {
+	int fd;
+	uint8_t seen[TMPFS_CHURN];      /* fN listed */
+	int g59, h0;                    /* times the renamed and the new file came */
+};
+
+/* One small read of the listing; each fN with N % 3 == 0 is removed once
+ * listed.  Returns the bytes read (0 at the end), -1 on a bad entry. */
+static ssize_t tmpfs_listing_batch(struct tmpfs_listing *l)
+{
+	uint8_t buf[200];
+	char strs[200], path[32];
+	ssize_t n = sysread(l->fd, buf, sizeof(buf));
+
+	for (size_t off = 0, len; n > 0 && off < (size_t)n; off += len) {
+		struct dir d;
+		uint64_t i;
+
+		len = convM2D(buf + off, (size_t)n - off, &d, strs);
+		CHECK(len);
+		l->g59 += !strcmp(d.name, "g59");
+		l->h0 += !strcmp(d.name, "h0");
+		if (d.name[0] != 'f')
+			continue;
+		CHECK(kstrtou64(d.name + 1, strlen(d.name + 1), 10, &i) == 0);
+		CHECK(i < TMPFS_CHURN && !l->seen[i]++);
+		snprintf(path, sizeof(path), "/tmp/l/%s", d.name);
+		CHECK(i % 3 || sysremove(path) == 0);
+	}
+	return n;
+}
+
+/* Removals, a rename and a create during a listing; then a rewind. */
+static bool tmpfs_check_listing_churn(void)
+{
+	static struct tmpfs_listing l;
+	char path[32];
+	ssize_t n;
+	int listed = 0;
+
+	memset(&l, 0, sizeof(l));
+	CHECK(sysmkdir("/tmp/l", 0755) == 0);
+	for (int i = 0; i < TMPFS_CHURN; i++) {
+		snprintf(path, sizeof(path), "/tmp/l/f%d", i);
+		CHECK(tmpfs_touch(path));
+	}
+	l.fd = sysopen("/tmp/l", O_READ, 0);
+	CHECK(l.fd >= 0 && tmpfs_listing_batch(&l) > 0);
+	CHECK(sysrename("/tmp/l/f59", "/tmp/l/g59") == 0 && tmpfs_touch("/tmp/l/h0"));
+	while ((n = tmpfs_listing_batch(&l)) > 0)
+		;
+	CHECK(n == 0 && l.g59 == 1 && l.h0 <= 1 && !l.seen[59]);
+	for (int i = 0; i < TMPFS_CHURN - 1; i++)
+		listed += l.seen[i];
+	CHECK(listed == TMPFS_CHURN - 1);
+	CHECK(sysseek(l.fd, 0, SEEK_SET) == 0);
+	CHECK(tmpfs_failed_with(sysseek(l.fd, 1, SEEK_SET), EINVAL));
+	CHECK(sysclose(l.fd) == 0);
+	/* 20 fN removed, f59 renamed to g59, h0 made. */
+	return tmpfs_count("/tmp/l") == TMPFS_CHURN - 20 + 1;
+}
+
+/* The listing cursor is the last child's sequence number, so removals
+ * during a listing skip nothing (an index skipped one entry per removal). */
+KTEST(tmpfs, listing_survives_removal_rename_create)
+{
+	TMPFS_RUN(tmpfs_check_listing_churn);
 }
 
 static bool tmpfs_check_exdev(void)

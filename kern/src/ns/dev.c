@@ -359,7 +359,7 @@ size_t devdirread(struct chan *c, void *buf, size_t n, const struct dirtab *tab,
 	bool full;
 
 	for (;; c->dri++) {
-		int r = gen(c, NULL, tab, ntab, c->dri, &d);
+		int r = gen(c, NULL, tab, ntab, (int)c->dri, &d);
 		size_t got;
 
 		if (r == DEVGEN_END)

@@ -248,6 +248,8 @@ static bool tc_dirread_one(const struct dir *child, void *arg)
 	return !full;
 }
 
+/* c->dri is the seq of the last child returned (0: none yet), so the
+ * listing goes on from the right place whatever was removed meanwhile. */
 static size_t tc_dirread(struct chan *c, void *buf, size_t n, int64_t off)
 {
 	struct tc_dirread r = { .c = c, .buf = buf, .n = n };

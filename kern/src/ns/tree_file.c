@@ -10,7 +10,8 @@
  * linking, unlinking and the tree operations (create, remove, rename), each
  * checked completely under tfs->lock before anything changes; contents
  * (read, write, truncate) under the file's own lock; stat and the ordered
- * walk over a directory's children.  The chan-level operations that
+ * walk over a directory's children (by sequence number, so a listing's
+ * cursor survives removals).  The chan-level operations that
  * devices plug into their struct dev are in tree_chan.c.
  *
  * tree_fs_load_cpio() fills a tree from a newc archive (the initramfs).
@@ -243,6 +244,7 @@ static void __tf_link(struct tree_file *dir, struct tree_file *tf)
 	tree_file_get(dir);
 	tf->parent = dir;
 	tf->linked = true;
+	tf->seq = ++dir->last_seq;
 	list_add_tail(&tf->sibling, &dir->children);
 	dir->nr_children++;
 	__tf_hash_insert(tf);
@@ -420,6 +422,7 @@ static void __tf_move(struct tree_file *tf, struct tree_file *new_dir, char **na
 	tf->parent = new_dir;
 	tf->name = *name;
 	*name = old_name;
+	tf->seq = ++new_dir->last_seq;
 	list_add_tail(&tf->sibling, &new_dir->children);
 	new_dir->nr_children++;
 	__tf_hash_insert(tf);
@@ -609,23 +612,24 @@ void tree_file_stat(struct tree_file *tf, struct dir *d, char *name, size_t name
 	sem_up(&tfs->lock);
 }
 
-void tree_file_for_each_child(struct tree_file *dir, int *index,
+/* The children are in seq order: a child linked or moved in goes to the
+ * tail with a number above all the others. */
+void tree_file_for_each_child(struct tree_file *dir, uint64_t *cursor,
                               bool (*fn)(const struct dir *d, void *arg), void *arg)
 {
 	struct tree_file *child;
 	struct dir d;
-	int i = 0;
 
 	sem_down(&dir->tfs->lock);
 	list_for_each_entry(child, &dir->children, sibling) {
-		if (i++ < *index)
+		if (child->seq <= *cursor)
 			continue;
 		sem_down(&child->lock);
 		__tf_fill_dir(child, &d, child->name);
 		sem_up(&child->lock);
 		if (!fn(&d, arg))
 			break;
-		(*index)++;
+		*cursor = child->seq;
 	}
 	sem_up(&dir->tfs->lock);
 }
