@@ -235,10 +235,11 @@ size_t readmem(int64_t off, void *buf, size_t n, const void *mem, size_t len);
 /* Marshal one dir into 9P stat bytes; error(EINVAL) if buf is too short or
  * the entry does not fit 9P's 16-bit stat size. */
 size_t dev_stat_pack(const struct dir *d, uint8_t *buf, size_t n);
-/* Packs one entry of a directory read into buf (n bytes left): the bytes
- * written, or 0 with *full set if it does not fit (stop the read there), or
- * 0 with *full clear if 9P cannot carry it at all (stat over STATMAXLEN):
- * skip it, as devdirread does (reported once per boot).  Never error()s. */
+/* Packs one entry of a directory read into buf (n bytes left), without
+ * d->ext (a listing carries no symlink target): the bytes written, or 0
+ * with *full set if it does not fit (stop the read there), or 0 with *full
+ * clear if it would pass DIRENT_MAX (ros/fcntl.h): skip it, as devdirread
+ * does (reported once per boot).  Never error()s. */
 size_t dev_dirent_pack(const struct chan *c, const struct dir *d, uint8_t *buf,
                        size_t n, bool *full);
 

@@ -19,7 +19,8 @@
  * remembers the last number it returned, so removals never shift it.
  * Contents are one growable buffer per file; bytes past 'data_len' up to
  * the length are a hole and read as zeros, so truncating up allocates
- * nothing.  Symlinks are files of type DMSYMLINK whose target is dir.ext.
+ * nothing.  Symlinks are files of type DMSYMLINK whose target is dir.ext
+ * (in stat; a directory read leaves it out, dev_dirent_pack).
  *
  * References: a tree_file's kref is held by (1) its parent's link while it
  * is in the tree, (2) each child (a child pins its parent), (3) each chan

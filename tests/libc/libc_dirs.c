@@ -6,8 +6,9 @@
  * listing: readdir stays exact while the directory changes under it (each
  * entry unlinked right after it is read; entries unlinked and others
  * created meanwhile; a raw getdents64 cursor going on after removals, then
- * lseek back to 0), and a getdents64 buffer too small for one entry
- * refused with EINVAL and a reason.
+ * lseek back to 0), a symlink with a 4,096-byte target and a 255-byte name
+ * listed next to ordinary files, and a getdents64 buffer too small for one
+ * entry refused with EINVAL and a reason.
  *
  * Run by scripts/run-ktests.sh (run_utest libc_dirs); every test removes
  * what it creates under /tmp/ld* and goes back to the directory it began in.
@@ -200,6 +201,46 @@ UTEST(listing, getdents_cursor_survives_unlink_and_rewinds)
 	UT_ASSERT_ERRNO(lseek(fd, 5, SEEK_SET), EINVAL);
 	UT_SYS(close(fd));
 	ld_clear("/tmp/ld_seek");
+}
+
+/* The listing carries no symlink target, so a link to the longest path a
+ * syscall takes lists like any file; readlink still returns all of it. */
+UTEST(listing, symlink_with_4096_byte_target_and_255_byte_name)
+{
+	static char target[4097], back[4200], name[NAME_MAX + 1], path[300];
+	int nfiles = 0, nlinks = 0;
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	memset(target, 't', 4096);
+	target[0] = '/';
+	target[4096] = '\0';
+	memset(name, 'n', NAME_MAX);
+	name[NAME_MAX] = '\0';
+	ld_make_dir("/tmp/ld_link", 3);
+	UT_SYS(symlink(target, "/tmp/ld_link/link"));
+	snprintf(path, sizeof(path), "/tmp/ld_link/%s", name);
+	UT_SYS(symlink(target, path));
+	d = UT_PTR(opendir("/tmp/ld_link"));
+	while ((de = readdir(d))) {
+		if (de->d_type == DT_LNK) {
+			UT_ASSERT(!strcmp(de->d_name, "link") || !strcmp(de->d_name, name));
+			nlinks++;
+		} else if (ld_index(de->d_name, "f", 3) >= 0) {
+			UT_ASSERT_EQ(de->d_type, DT_REG);
+			nfiles++;
+		}
+	}
+	UT_SYS(closedir(d));
+	UT_ASSERT_EQ(nfiles, 3);
+	UT_ASSERT_EQ(nlinks, 2);
+	UT_ASSERT_EQ(readlink(path, back, sizeof(back)), 4096);
+	UT_ASSERT_MEMEQ(back, target, 4096);
+	UT_SYS(lstat("/tmp/ld_link/link", &st));
+	UT_ASSERT(S_ISLNK(st.st_mode));
+	UT_ASSERT_EQ(st.st_size, 4096);
+	ld_clear("/tmp/ld_link");
 }
 
 /* Whole entries only: a buffer too small for the first one is EINVAL with

@@ -69,6 +69,15 @@
 #define DMWRITE    0x2
 #define DMEXEC     0x1
 
+/*
+ * The longest entry (one 9P stat record) a directory read returns.  Entries
+ * carry no symlink target (stat does), only a name of at most 255 bytes and
+ * short owner strings, so they fit; an entry that would not is skipped and
+ * reported.  A read of at least DIRENT_MAX bytes therefore returns an entry
+ * unless the listing is at its end; a smaller buffer may get EINVAL.
+ */
+#define DIRENT_MAX 1024
+
 /* A qid's type: the top byte of its dir's mode. */
 #define QTDIR      0x80
 #define QTAPPEND   0x40

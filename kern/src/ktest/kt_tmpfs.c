@@ -5,7 +5,9 @@
  * independent tree; files, directories and symlinks are made, listed,
  * renamed and removed; a file removed while open stays readable through its
  * fd; O_REMCLO removes on close; a directory of hundreds of files (the walk
- * cache grows) lists and walks correctly; a listing read in small pieces
+ * cache grows) lists and walks correctly; a symlink with a target longer
+ * than the read buffer lists (entries leave targets to stat), and a buffer
+ * too small for one entry is EINVAL; a listing read in small pieces
  * stays exact while entries are removed, renamed and made, and rewinds to 0;
  * rename across file systems fails
  * with EXDEV; and the whole tree is freed when its last chan closes (kmalloc
@@ -118,6 +120,54 @@ static bool tmpfs_check_tree_ops(void)
 KTEST(tmpfs, files_dirs_symlinks)
 {
 	TMPFS_RUN(tmpfs_check_tree_ops);
+}
+
+#define TMPFS_LONG_TARGET 8000
+
+/* The link's stat carries all of its target. */
+static bool tmpfs_link_target_is(const char *path, const char *target)
+{
+	size_t n = STATFIXLEN + TMPFS_LONG_TARGET + 512;
+	uint8_t *buf = kmalloc(2 * n, MEM_WAIT);
+	struct dir d;
+	ssize_t got;
+	bool ok;
+
+	CHECK(buf);
+	got = sysstat(path, buf, n, O_NOFOLLOW);
+	ok = got > 0 && convM2D(buf, (size_t)got, &d, (char *)buf + n) == (size_t)got &&
+	     !strcmp(d.ext, target);
+	kfree(buf);
+	return ok;
+}
+
+/* A listing carries no symlink target, so a link whose target is longer
+ * than the read buffer still lists, in a DIRENT_MAX buffer too. */
+static bool tmpfs_check_long_link(void)
+{
+	char *target = kmalloc(TMPFS_LONG_TARGET + 1, MEM_WAIT);
+	uint8_t buf[DIRENT_MAX];
+	bool ok;
+	int fd;
+
+	CHECK(target);
+	memset(target, 't', TMPFS_LONG_TARGET);
+	target[TMPFS_LONG_TARGET] = '\0';
+	ok = syssymlink(target, "/tmp/l") == 0 && tmpfs_touch("/tmp/f") &&
+	     tmpfs_count("/tmp") == 2 && tmpfs_link_target_is("/tmp/l", target);
+	kfree(target);
+	CHECK(ok);
+	fd = sysopen("/tmp", O_READ, 0);
+	CHECK(fd >= 0);
+	ok = tmpfs_failed_with(sysread(fd, buf, STATFIXLEN), EINVAL) &&
+	     sysread(fd, buf, sizeof(buf)) > 0;
+	sysclose(fd);
+	return ok;
+}
+
+KTEST(tmpfs, listing_leaves_out_symlink_targets)
+{
+	TMPFS_RUN(tmpfs_check_long_link);
 }
 
 static bool tmpfs_check_removed_open(void)

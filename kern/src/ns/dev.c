@@ -22,12 +22,14 @@
  * "." and ".." itself and never passes them.
  *
  * Directory reads (devdirread, and tree_chan.c through dev_dirent_pack)
- * return whole 9P stat entries only.  An entry that does not fit the room
- * left ends the read before it (EINVAL if it would have been the first:
- * the buffer is too small).  An entry that 9P cannot carry at all (its stat
- * would pass STATMAXLEN, 64 KiB: a name or symlink target that long) is
- * skipped on purpose, so the rest of the directory stays readable, and the
- * first such entry since boot is reported with printk.
+ * return whole 9P stat entries only, without the ext string: a symlink's
+ * target is for stat, so an entry never passes DIRENT_MAX (ros/fcntl.h)
+ * and a reader's buffer of that size always holds one.  An entry that does
+ * not fit the room left ends the read before it (EINVAL if it would have
+ * been the first: the buffer is too small).  An entry that would pass
+ * DIRENT_MAX (a device with a huge name or owner string, or one 9P cannot
+ * carry at all) is skipped on purpose, so the rest of the directory stays
+ * readable, and the first such entry since boot is reported with printk.
  *
  * Every operation reports failures with error(); the defaults that refuse
  * (devcreate, devremove, ...) raise EPERM with the device and file named.
@@ -325,28 +327,31 @@ static void dev_dirent_report_unpackable(const struct chan *c, const struct dir 
 
 	if (atomic_swap(&reported, 1))
 		return;
-	printk("dev: directory '%s' (#%s): skipping an entry 9P cannot carry (a string "
-	       "over 64 KiB or a stat over %u bytes; sized %zu) named '%.32s...'; "
-	       "further ones are not reported\n", chan_path_of(c), dev_name_of(c),
-	       (unsigned int)STATMAXLEN, need, d->name ? d->name : "");
+	printk("dev: directory '%s' (#%s): skipping an entry longer than a listing "
+	       "carries (a string over 64 KiB or a stat over %u bytes; sized %zu) named "
+	       "'%.32s...'; further ones are not reported\n", chan_path_of(c),
+	       dev_name_of(c), (unsigned int)DIRENT_MAX, need, d->name ? d->name : "");
 }
 
 size_t dev_dirent_pack(const struct chan *c, const struct dir *d, uint8_t *buf,
                        size_t n, bool *full)
 {
-	size_t need = sizeD2M(d), got = 0;
+	struct dir e = *d;
+	size_t need, got = 0;
 
+	e.ext = NULL;           /* a symlink's target travels in stat only */
+	need = sizeD2M(&e);
 	*full = false;
-	if (need <= STATMAXLEN && need > n) {
+	if (need <= DIRENT_MAX && need > n) {
 		*full = true;
 		return 0;
 	}
-	/* Past STATMAXLEN, or a single string over 64 KiB (which sizeD2M
+	/* Past DIRENT_MAX, or a single string over 64 KiB (which sizeD2M
 	 * counts as empty): convD2M refuses the entry. */
-	if (need <= STATMAXLEN)
-		got = convD2M(d, buf, n);
+	if (need <= DIRENT_MAX)
+		got = convD2M(&e, buf, n);
 	if (!got)
-		dev_dirent_report_unpackable(c, d, need);
+		dev_dirent_report_unpackable(c, &e, need);
 	return got;
 }
 

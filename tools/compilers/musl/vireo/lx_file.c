@@ -14,7 +14,9 @@
  * O_TMPFILE...) are -EINVAL rather than silently dropped.
  * getdents64 converts 9P stat records to dirent64 in the caller's buffer:
  * each dirent is shorter than the stat record it comes from, so the
- * conversion runs in place, front to back.
+ * conversion runs in place, front to back.  A record is at most DIRENT_MAX
+ * bytes (ros/fcntl.h), which readdir's buffer holds; a caller's buffer too
+ * small for the next record gets the kernel's EINVAL.
  */
 #include <string.h>
 #include <ros/fcntl.h>
@@ -27,6 +29,8 @@ _Static_assert(O_CREAT == LX_O_CREAT && O_EXCL == LX_O_EXCL && O_NOCTTY == LX_O_
                O_NOFOLLOW == LX_O_NOFOLLOW && O_CLOEXEC == LX_O_CLOEXEC &&
                O_PATH == LX_O_PATH, "Vireo's open flags are Linux's but for the access mode");
 _Static_assert(sizeof(struct lx_stat) == 144, "Linux x86-64 struct stat");
+_Static_assert(DIRENT_MAX <= 2048, "musl's readdir reads into a 2048-byte buffer "
+               "(struct __dirstream in src/dirent/__dirent.h)");
 
 #define LX_O_SAME (LX_O_CREAT | LX_O_EXCL | LX_O_NOCTTY | LX_O_TRUNC | LX_O_APPEND | \
                    LX_O_NONBLOCK | LX_O_DIRECTORY | LX_O_NOFOLLOW | LX_O_CLOEXEC)
