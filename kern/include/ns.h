@@ -273,6 +273,10 @@ struct chan *namec_from(struct chan *dir, const char *path, int amode, int omode
  * NULL means the current directory. */
 struct chan *namec_n(struct chan *dir, const char *path, size_t len, int amode,
                      int omode, uint32_t perm, const char *ext);
+/* An unopened chan on the file open chan c names (a walk cannot start from
+ * an open chan): c's own name is looked up again, at any length, and must
+ * still be the same file (else ENOENT). */
+struct chan *namec_reopen(struct chan *c);
 
 /* Open-mode checks and conversion to 9P's (O_EXEC counts as read). */
 int omode_to_9p(int omode);

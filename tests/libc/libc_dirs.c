@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libc_dirs.c - utest suites of directory listings
+ * libc_dirs.c - utest suites of directory listings and deep directories
  * through the C library on #tmpfs (/tmp).
  *
  * listing: readdir stays exact while the directory changes under it (each
@@ -9,6 +9,10 @@
  * lseek back to 0), a symlink with a 4,096-byte target and a 255-byte name
  * listed next to ordinary files, and a getdents64 buffer too small for one
  * entry refused with EINVAL and a reason.
+ * deep: a chain of directories whose path passes PATH_MAX: files are made
+ * and read by short relative names from the bottom, an fd on the bottom
+ * directory works with openat and fchdir, getcwd fails cleanly there
+ * (ENAMETOOLONG or ERANGE), and chdir("..") climbs back all the way.
  *
  * Run by scripts/run-ktests.sh (run_utest libc_dirs); every test removes
  * what it creates under /tmp/ld* and goes back to the directory it began in.
@@ -256,6 +260,79 @@ UTEST(listing, getdents_buffer_too_small_for_one_entry)
 	UT_ASSERT_GT(syscall(SYS_getdents64, fd, buf, sizeof(buf)), 0);
 	UT_SYS(close(fd));
 	ld_clear("/tmp/ld_small");
+}
+
+/* ------------------------------------------------------------------ deep */
+
+enum { LD_DEPTH = 20 };         /* 20 names of 250 bytes: a 5,000-byte path */
+
+static void ld_deep_name(char *name)
+{
+	memset(name, 'd', 250);
+	name[250] = '\0';
+}
+
+/* From /tmp/ld_deep, LD_DEPTH directories down by relative names; a file
+ * is made, written and read at the bottom by its short name. */
+static void ld_descend(const char *name)
+{
+	char buf[8];
+	int fd;
+
+	for (int i = 0; i < LD_DEPTH; i++) {
+		UT_SYS(mkdir(name, 0755));
+		UT_SYS(chdir(name));
+	}
+	fd = UT_SYS(open("x", O_RDWR | O_CREAT | O_EXCL, 0644));
+	UT_ASSERT_EQ(write(fd, "deep", 4), 4);
+	UT_SYS(close(fd));
+	fd = UT_SYS(open("./x", O_RDONLY));
+	UT_ASSERT_EQ(read(fd, buf, sizeof(buf)), 4);
+	UT_ASSERT_MEMEQ(buf, "deep", 4);
+	UT_SYS(close(fd));
+}
+
+/* An fd on the (deep) current directory: listing, openat, fchdir. */
+static void ld_deep_dirfd(void)
+{
+	DIR *d = UT_PTR(opendir("."));
+	int n = 0, fd;
+	struct dirent *de;
+
+	while ((de = readdir(d)))
+		n += !strcmp(de->d_name, "x");
+	UT_ASSERT_EQ(n, 1);
+	UT_SYS(close(UT_SYS(openat(dirfd(d), "x", O_RDONLY))));
+	UT_SYS(chdir("/"));
+	UT_SYS(fchdir(dirfd(d)));
+	UT_SYS(closedir(d));
+	fd = UT_SYS(open("x", O_RDONLY));
+	UT_SYS(close(fd));
+}
+
+UTEST(deep, relative_names_and_dotdot_past_path_max)
+{
+	static char name[256], cwd[8192];
+	struct stat st;
+
+	ld_deep_name(name);
+	UT_SYS(mkdir("/tmp/ld_deep", 0755));
+	UT_SYS(chdir("/tmp/ld_deep"));
+	ld_descend(name);
+	ld_deep_dirfd();
+	errno = 0;
+	UT_ASSERT(getcwd(cwd, sizeof(cwd)) == NULL);
+	UT_ASSERT_MSG(errno == ENAMETOOLONG || errno == ERANGE, "getcwd: %s",
+	              utest_errdesc(errno));
+	UT_ASSERT_ERRNO(stat("../../x", &st), ENOENT);  /* ".." from the bottom */
+	UT_SYS(unlink("x"));
+	for (int i = 0; i < LD_DEPTH; i++) {
+		UT_SYS(chdir(".."));
+		UT_SYS(rmdir(name));
+	}
+	UT_ASSERT_STREQ(UT_PTR(getcwd(cwd, sizeof(cwd))), "/tmp/ld_deep");
+	UT_SYS(chdir("/"));
+	UT_SYS(rmdir("/tmp/ld_deep"));
 }
 
 int main(int argc, char **argv)

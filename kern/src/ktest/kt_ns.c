@@ -6,7 +6,7 @@
  * device, walk through a file, ".." at the root); bind in each mode with
  * the union order seen by walks and directory reads; unmount of one member
  * and of all; create in unions (MCREATE); symlinks and O_NOFOLLOW;
- * fd2path, chdir, openat.
+ * fd2path, chdir, openat; a cwd whose name passes MAX_PATH_LEN.
  *
  * Each test runs in a private name space (a copy of the kernel's) and a
  * private FD table (kt_dev.h's kt_ns_env), whose teardown checks that live
@@ -433,6 +433,55 @@ static bool t_chdir_openat(void)
 KTEST(ns, chdir_getcwd_openat)
 {
 	NS_RUN(t_chdir_openat);
+}
+
+#define KTNS_DEPTH 20           /* 20 names of 250 bytes: past MAX_PATH_LEN */
+
+/* At the bottom of the chain: a relative symlink up one level, an open
+ * directory fd for openat, a getcwd that does not fit. */
+static bool t_deep_bottom(void)
+{
+	char cwd[64];
+	int dfd, fd;
+
+	fd = syscreate("../x", O_WRITE, 0644);
+	CHECK(fd >= 0);
+	CHECK(syswrite(fd, "up\n", 3) == 3 && sysclose(fd) == 0);
+	CHECK(syssymlink("../x", "l") == 0);
+	CHECK(read_is("l", "up\n"));
+	dfd = sysopen(".", O_READ, 0);
+	CHECK(dfd >= 0);
+	fd = sysopenat(dfd, "l", O_READ, 0);
+	sysclose(dfd);
+	CHECK(fd >= 0);
+	sysclose(fd);
+	CHECK(sysgetcwd(cwd, sizeof(cwd)) == -1 && get_errno() == ENAMETOOLONG);
+	return sysremove("l") == 0 && sysremove("../x") == 0;
+}
+
+/* A cwd whose name passes MAX_PATH_LEN: short relative paths, "..", and
+ * relative symlinks still work, since only a caller's path is limited. */
+static bool t_deep_dirs(void)
+{
+	static char name[251];
+	char cwd[64];
+
+	memset(name, 'd', 250);
+	name[250] = '\0';
+	CHECK(sysbind("#tmpfs", "/tmp", MREPL | MCREATE) >= 0);
+	CHECK(sysmkdir("/tmp/d", 0755) == 0 && syschdir("/tmp/d") == 0);
+	for (int i = 0; i < KTNS_DEPTH; i++)
+		CHECK(sysmkdir(name, 0755) == 0 && syschdir(name) == 0);
+	CHECK(t_deep_bottom());
+	for (int i = 0; i < KTNS_DEPTH; i++)
+		CHECK(syschdir("..") == 0 && sysremove(name) == 0);
+	CHECK(sysgetcwd(cwd, sizeof(cwd)) == 0 && !strcmp(cwd, "/tmp/d"));
+	return syschdir("/") == 0;
+}
+
+KTEST(ns, deep_directories_past_max_path)
+{
+	NS_RUN(t_deep_dirs);
 }
 
 static bool t_dir_rewind(void)

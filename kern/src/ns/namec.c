@@ -6,6 +6,8 @@
  *            clean them (cleanname: "." and ".." are resolved by name, so
  *            ".." never climbs above "/" or a "#dev" root); a relative path
  *            that starts with ".." is joined to the start directory's name
+ *            (MAX_PATH_LEN limits the caller's path only: that name, like
+ *            every chan name, may be longer in a deep directory)
  *   start    "/" is the name space's root, "#name[.spec]" attaches a device
  *            (whole name or Plan 9 letter), anything else the start dir
  *   walk     one element at a time: through a union, the first member that
@@ -38,6 +40,8 @@ struct namec_req {
 	uint32_t perm;
 	const char *ext;
 	int depth;              /* symlinks followed so far */
+	size_t max_len;         /* longest path taken: MAX_PATH_LEN from callers,
+	                         * none for a chan's own name (namec_reopen) */
 	char *path;             /* the cleaned path being resolved (kmalloc) */
 	char *restart;          /* set by the walk when a symlink redirects */
 };
@@ -58,14 +62,14 @@ static void namec_check_elems(const char *p)
 	}
 }
 
-static char *namec_copy(const char *path, size_t len)
+static char *namec_copy(const char *path, size_t len, size_t max_len)
 {
 	char *buf;
 
 	if (len == 0)
 		error(ENOENT, "empty path");
-	if (len > MAX_PATH_LEN)
-		error(ENAMETOOLONG, "path of %zu bytes is longer than %d", len, MAX_PATH_LEN);
+	if (len > max_len)
+		error(ENAMETOOLONG, "path of %zu bytes is longer than %zu", len, max_len);
 	for (size_t i = 0; i < len; i++)
 		if (!path[i])
 			error(EINVAL, "path contains a NUL byte at offset %zu", i);
@@ -77,15 +81,17 @@ static char *namec_copy(const char *path, size_t len)
 	return buf;
 }
 
-/* "a" + "/" + "b", cleaned, kmalloc'd; ENAMETOOLONG past MAX_PATH_LEN. */
+/*
+ * "a" + "/" + "b", cleaned, kmalloc'd.  No MAX_PATH_LEN here: 'a' is a
+ * name the kernel made (a directory's, however deep) or a symlink target,
+ * and 'b' a checked path or target, so ".." from a deep directory and a
+ * relative link there work at any depth.
+ */
 static char *namec_join(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
 	char *buf;
 
-	if (la + 1 + lb > MAX_PATH_LEN)
-		error(ENAMETOOLONG, "path '%.32s...' would be longer than %d bytes", a,
-		      MAX_PATH_LEN);
 	buf = kmalloc(la + lb + 2, MEM_WAIT);
 	if (!buf)
 		error(ENOMEM, "no memory for a path");
@@ -106,7 +112,7 @@ static void namec_parse(struct namec_req *r, struct chan *dir, const char *path,
 {
 	char *joined;
 
-	r->path = cleanname(namec_copy(path, len));
+	r->path = cleanname(namec_copy(path, len, r->max_len));
 	if (path_climbs(r->path) && dir->name) {
 		joined = namec_join(dir->name->s, r->path);
 		kfree(r->path);
@@ -576,26 +582,6 @@ static void namec_check_args(int amode, int omode)
 		error(EINVAL, "open: unknown flags %#x", omode & ~O_ALL_FLAGS);
 }
 
-/*
- * An open chan cannot be walked from (devclone refuses it), but openat()
- * with a directory FD from an ordinary open must work: look the directory
- * up again by the path it was opened with, and insist that it is still the
- * same file.
- */
-static struct chan *namec_reopen_dir(struct chan *dir)
-{
-	struct chan *w;
-
-	if (!dir->name || !dir->name->len)
-		error(EINVAL, "open directory has no path to walk from");
-	w = namec(dir->name->s, NAMEC_ACCESS, 0, 0, NULL);
-	if (w->type != dir->type || w->dev != dir->dev || w->qid.path != dir->qid.path) {
-		cclose(w);
-		error(ENOENT, "'%s' is no longer the directory that was opened", dir->name->s);
-	}
-	return w;
-}
-
 /* The directory a relative path starts from (a new reference): dir, else
  * the name space's current directory, else its root. */
 static struct chan *namec_dir(struct pgrp *pg, struct chan *dir)
@@ -603,7 +589,7 @@ static struct chan *namec_dir(struct pgrp *pg, struct chan *dir)
 	struct chan *d = dir;
 
 	if (d && (d->flag & COPEN))
-		return namec_reopen_dir(d);
+		return namec_reopen(d);
 
 	if (!d) {
 		d = pgrp_get_dot(pg);
@@ -617,31 +603,87 @@ static struct chan *namec_dir(struct pgrp *pg, struct chan *dir)
 	return d;
 }
 
-struct chan *namec_n(struct chan *dir, const char *path, size_t len, int amode,
-                     int omode, uint32_t perm, const char *ext)
+/* All four phases of r on (path, len) from dir (NULL: the cwd). */
+static struct chan *namec_run(struct namec_req *r, struct chan *dir, const char *path,
+                              size_t len)
 {
 	ERRSTACK(1);
-	struct namec_req r = {
-		.pg = current_pgrp(), .amode = amode, .omode = omode,
-		.perm = perm, .ext = ext,
-	};
 	struct chan *volatile d = NULL;
 	struct chan *c;
 
-	namec_check_args(amode, omode);
+	namec_check_args(r->amode, r->omode);
 	if (waserror()) {
-		kfree(*(char *volatile *)&r.path);
-		kfree(*(char *volatile *)&r.restart);
+		kfree(*(char *volatile *)&r->path);
+		kfree(*(char *volatile *)&r->restart);
 		cclose(d);
 		nexterror();
 	}
-	d = namec_dir(r.pg, dir);
-	namec_parse(&r, d, path, len);
-	c = namec_resolve(&r, d);
+	d = namec_dir(r->pg, dir);
+	namec_parse(r, d, path, len);
+	c = namec_resolve(r, d);
 	poperror();
-	kfree(r.path);
+	kfree(r->path);
 	cclose(d);
 	return c;
+}
+
+struct chan *namec_n(struct chan *dir, const char *path, size_t len, int amode,
+                     int omode, uint32_t perm, const char *ext)
+{
+	struct namec_req r = {
+		.pg = current_pgrp(), .amode = amode, .omode = omode,
+		.perm = perm, .ext = ext, .max_len = MAX_PATH_LEN,
+	};
+
+	return namec_run(&r, dir, path, len);
+}
+
+/* c's name with a reference, read under c->lock; ENOENT if it has none. */
+static struct cname *namec_chan_name(struct chan *c)
+{
+	struct cname *name;
+
+	spin_lock(&c->lock);
+	name = c->name;
+	if (name)
+		kref_get(&name->ref);
+	spin_unlock(&c->lock);
+	if (name && !name->len) {
+		cnameclose(name);
+		name = NULL;
+	}
+	if (!name)
+		error(ENOENT, "an open file with no path cannot be looked up again");
+	return name;
+}
+
+/*
+ * An open chan cannot be walked from (devclone refuses it), but openat()
+ * and fchdir() with a directory FD from an ordinary open must work: look
+ * the file up again by its own name, which may be longer than a caller's
+ * path may be (MAX_PATH_LEN) in a deep directory, and insist that it is
+ * still the same file.
+ */
+struct chan *namec_reopen(struct chan *c)
+{
+	ERRSTACK(1);
+	struct cname *volatile name = namec_chan_name(c);
+	struct namec_req r = { .pg = current_pgrp(), .amode = NAMEC_ACCESS,
+	                       .max_len = (size_t)-1 };
+	struct chan *w;
+
+	if (waserror()) {
+		cnameclose(name);
+		nexterror();
+	}
+	w = namec_run(&r, NULL, name->s, name->len);
+	if (w->type != c->type || w->dev != c->dev || w->qid.path != c->qid.path) {
+		cclose(w);
+		error(ENOENT, "'%s' no longer names the file that was opened", name->s);
+	}
+	poperror();
+	cnameclose(name);
+	return w;
 }
 
 struct chan *namec_from(struct chan *dir, const char *path, int amode, int omode,

@@ -700,47 +700,26 @@ int64_t sys_chdir(struct syscall_ctx *ctx)
 	return r;
 }
 
-/* c's name (a new reference), or error() if it has none. */
-static struct cname *sysf_chan_name(struct chan *c, int fd)
-{
-	struct cname *name;
-
-	spin_lock(&c->lock);
-	name = c->name;
-	if (name)
-		kref_get(&name->ref);
-	spin_unlock(&c->lock);
-	if (!name)
-		error(ENOENT, "fchdir: fd %d has no path", fd);
-	return name;
-}
-
 /*
  * pg's current directory becomes the directory c names: -1 with the
  * kthread's error state set on failure.  A walk cannot start from an open
  * chan (it is never cloned), so an open directory (opendir's fd) is looked
- * up again by its name and must still be the same file; an O_PATH fd's
- * chan is used as it is.
+ * up again by its name (namec_reopen, at any depth) and must still be the
+ * same file; an O_PATH fd's chan is used as it is.
  */
 static int sysf_set_dot(struct pgrp *pg, struct chan *c, int fd)
 {
 	ERRSTACK(1);
 	struct chan *volatile nc = NULL;
-	struct cname *volatile name = NULL;
 
 	if (waserror()) {
 		cclose(nc);
-		cnameclose(name);
 		return -1;
 	}
 	if (!(c->qid.type & QTDIR))
 		error(ENOTDIR, "fchdir: fd %d is not a directory", fd);
 	if (READ_ONCE(c->flag) & COPEN) {
-		name = sysf_chan_name(c, fd);
-		nc = namec(name->s, NAMEC_ACCESS, 0, 0, NULL);
-		if (nc->type != c->type || nc->dev != c->dev || nc->qid.path != c->qid.path)
-			error(ENOENT, "fchdir: '%s' no longer names the directory fd %d has open",
-			      name->s, fd);
+		nc = namec_reopen(c);
 	} else {
 		chan_incref(c);
 		nc = c;
@@ -748,7 +727,6 @@ static int sysf_set_dot(struct pgrp *pg, struct chan *c, int fd)
 	pgrp_set_dot(pg, nc);
 	poperror();
 	cclose(nc);
-	cnameclose(name);
 	return 0;
 }
 
