@@ -31,7 +31,7 @@
  *
  * Field locks: [I] immutable once running, [c] owning core with IRQs off,
  * [a] atomic, [r] core run-queue lock, [w] lock of the object slept on,
- * [s] sleep_lock, [g] rendez abort-registry lock.
+ * [s] sleep_lock.
  */
 #pragma once
 
@@ -80,8 +80,6 @@ struct kthread {
 	spinlock_t sleep_lock;
 	struct rendez *sleep_rv;        /* [s] rendez it sleeps on, or NULL */
 	uint32_t sleep_intr;            /* [s] KT_INTR_* */
-	const void *abort_key;          /* [g] see rendez_abort_register */
-	struct list_head abort_link;    /* [g] */
 	struct errstate err;            /* [c] error stack (err.h); own kthread only */
 	/* A kthread that runs a process (process.c) has its address space and
 	 * name space here; kernel kthreads leave them 0/NULL (kern_pml4, the

@@ -24,8 +24,9 @@
  * Errors: qread/qwrite/qbread/qbwrite raise error() (err.h) and so need a
  * kthread with an error stack: EAGAIN (non-blocking and empty/full), EPIPE
  * (write after hangup, with the hangup message), EINTR (sleep aborted, see
- * rendez_abort), EINVAL (a bad length).  qiwrite and qpass never block and
- * never raise: they return a negative errno, so IRQ handlers can use them.
+ * rendez_abort_kthread), EINVAL (a bad length).  qiwrite and qpass never
+ * block and never raise: they return a negative errno, so IRQ handlers can
+ * use them.
  *
  * Wake callbacks (for FD taps): qio_set_wake_cb(q, cb, data) registers one
  * cb, called after the queue's lock is dropped, exactly once per

@@ -16,20 +16,15 @@
  * kthreads may sleep on one rendez; rendez_wakeup() wakes them all and each
  * rechecks its own condition.
  *
- * Abort: a kthread tags itself with a key (any pointer, e.g. its syscall
- * struct) through rendez_abort_register(key); rendez_abort(key) from any
- * context makes its current and every later rendez sleep return -ECANCELED
- * until it calls rendez_abort_unregister().  A kthread must unregister
- * before it exits.  Keys should be unique; rendez_abort() aborts every
- * kthread registered under the key and returns how many, or -ENOENT.
- * A caller that already knows the kthread (and keeps it alive, e.g. the
- * syscall layer, which tracks its handlers per process) uses the direct
- * form instead and takes no global lock: rendez_abort_kthread(kt) has the
- * same sticky effect, undone by kt's own rendez_abort_clear().
+ * Abort: rendez_abort_kthread(kt), from any context, makes kt's current
+ * and every later rendez sleep return -ECANCELED until kt itself calls
+ * rendez_abort_clear().  The caller keeps kt alive while it aborts it (the
+ * syscall layer tracks its handlers per process; a test holds the
+ * reference kthread_join() needs).  No global lock is taken.
  *
  * The rendez must outlive its sleepers and its wakers (owner's rule).
- * Lock order: registry lock -> kthread sleep_lock -> rendez lock ->
- * run-queue locks; rendez_wakeup() takes only the last two.
+ * Lock order: kthread sleep_lock -> rendez lock -> run-queue locks;
+ * rendez_wakeup() takes only the last two.
  */
 #pragma once
 
@@ -50,8 +45,5 @@ int rendez_sleep_timeout(struct rendez *rv, bool (*cond)(void *), void *arg,
                          uint64_t usec);
 void rendez_wakeup(struct rendez *rv);
 
-void rendez_abort_register(const void *key);
-void rendez_abort_unregister(void);
-int rendez_abort(const void *key);
 void rendez_abort_kthread(struct kthread *kt);
 void rendez_abort_clear(void);

@@ -15,7 +15,7 @@
  *    EFD_MAX (2^64-2), then adds v (v == 0 succeeds without a change).
  *  - non-blocking chans (O_NONBLOCK at open, or set later with
  *    setfl) get EAGAIN instead of blocking.  A sleep aborted through
- *    rendez_abort() fails with EINTR.
+ *    rendez_abort_kthread() fails with EINTR.
  * ctl: read gives "counter N\nsemaphore 0|1\n"; messages "semaphore on" /
  * "semaphore off" switch the mode.  Anything else is EINVAL, named.
  *

@@ -283,8 +283,9 @@ struct kt_rv_test {
 	bool flag;
 	int ret;
 	atomic_t started;
-	const void *key;
-	int ret_after;
+	bool abortable;         /* sleep again after the first, then clear */
+	int ret_after;          /* the second sleep, still aborted */
+	int ret_cleared;        /* a timed sleep after rendez_abort_clear() */
 };
 
 static bool kt_rv_cond(void *arg)
@@ -296,24 +297,24 @@ static void kt_rv_sleeper(void *arg)
 {
 	struct kt_rv_test *t = arg;
 
-	if (t->key)
-		rendez_abort_register(t->key);
 	atomic_inc(&t->started);
 	t->ret = rendez_sleep(&t->rv, kt_rv_cond, t);
-	if (t->key) {
+	if (t->abortable) {
 		t->ret_after = rendez_sleep(&t->rv, kt_rv_cond, t);
-		rendez_abort_unregister();
+		rendez_abort_clear();
+		t->ret_cleared = rendez_sleep_timeout(&t->rv, kt_rv_cond, t, 1000);
 	}
 }
 
-static void kt_rv_setup(struct kt_rv_test *t, const void *key)
+static void kt_rv_setup(struct kt_rv_test *t, bool abortable)
 {
 	rendez_init(&t->rv);
 	t->flag = false;
 	t->ret = 1;
 	t->ret_after = 1;
+	t->ret_cleared = 1;
 	atomic_set(&t->started, 0);
-	t->key = key;
+	t->abortable = abortable;
 }
 
 KTEST(sync, rendez_wakeup_across_cores)
@@ -321,7 +322,7 @@ KTEST(sync, rendez_wakeup_across_cores)
 	struct kt_rv_test t;
 	struct kthread *kt;
 
-	kt_rv_setup(&t, NULL);
+	kt_rv_setup(&t, false);
 	kt = kt_start(kt_rv_sleeper, &t, kt_other_core(0));
 	KT_ASSERT(kt_wait_atomic(&t.started, 1));
 	kthread_usleep(2000);
@@ -354,22 +355,22 @@ KTEST(sync, rendez_timeout)
 	KT_ASSERT_EQ(rendez_sleep_timeout(&rv, kt_rv_cond, &(struct kt_rv_test){ .flag = true }, 0), 0);
 }
 
+/* The abort names the sleeper; it is sticky until the sleeper clears it. */
 KTEST(sync, rendez_abort)
 {
-	static const char key;          /* its address is the key */
 	struct kt_rv_test t;
 	struct kthread *kt;
 
-	kt_rv_setup(&t, &key);
+	kt_rv_setup(&t, true);
 	kt = kt_start(kt_rv_sleeper, &t, kt_other_core(0));
 	KT_ASSERT(kt_wait_atomic(&t.started, 1));
 	kthread_usleep(2000);
-	KT_ASSERT_EQ(t.ret, 1);
-	KT_ASSERT_EQ(rendez_abort(&key), 1);
+	KT_ASSERT_EQ(t.ret, 1);                 /* really asleep */
+	rendez_abort_kthread(kt);
 	kthread_join(kt);
 	KT_ASSERT_EQ(t.ret, -ECANCELED);
 	KT_ASSERT_EQ(t.ret_after, -ECANCELED);
-	KT_ASSERT_EQ(rendez_abort(&key), -ENOENT);
+	KT_ASSERT_EQ(t.ret_cleared, -ETIMEDOUT);
 }
 
 struct kt_kref_obj {

@@ -318,7 +318,6 @@ struct qt_io {
 	size_t len;
 	size_t done;            /* bytes moved */
 	int err;                /* errno caught, or 0 */
-	const void *abort_key;
 	atomic_t started;
 	atomic_t finished;
 };
@@ -334,12 +333,9 @@ static void qt_reader_fn(void *arg)
 {
 	struct qt_io *io = arg;
 
-	if (io->abort_key)
-		rendez_abort_register(io->abort_key);
 	atomic_inc(&io->started);
 	io->err = qt_read(io->q, io->buf, io->len, false, &io->done);
-	if (io->abort_key)
-		rendez_abort_unregister();
+	rendez_abort_clear();           /* an abort is sticky until cleared */
 	atomic_inc(&io->finished);
 }
 
@@ -400,19 +396,19 @@ KTEST(qio, blocked_writer_woken_by_reader)
 
 KTEST(qio, aborted_reader_gets_eintr)
 {
-	static const char key;
 	struct queue *q = qopen(64, 0, NULL, NULL);
 	struct qt_io io;
 	struct kthread *kt;
 
 	qt_io_init(&io, q, 8);
-	io.abort_key = &key;
 	kt = qt_start(qt_reader_fn, &io);
 	KT_ASSERT(qt_wait_atomic(&io.started, 1));
 	kthread_usleep(5000);
-	KT_ASSERT_EQ(rendez_abort(&key), 1);
+	KT_ASSERT_EQ(atomic_read(&io.finished), 0);        /* really asleep */
+	rendez_abort_kthread(kt);
 	kthread_join(kt);
 	KT_ASSERT_EQ(io.err, EINTR);
+	KT_ASSERT_EQ(io.done, 0);
 	KT_ASSERT(qt_puts(q, "still usable"));              /* rlock released */
 	qfree(q);
 }

@@ -74,7 +74,6 @@ static struct kthread *kthread_alloc_struct(const char *name, int flags)
 	strlcpy(kt->name, name ? name : "kthread", sizeof(kt->name));
 	list_init(&kt->runq_link);
 	list_init(&kt->wait_link);
-	list_init(&kt->abort_link);
 	kref_init(&kt->ref);
 	sem_init(&kt->exited, 0);
 	spinlock_init(&kt->sleep_lock, "kthread sleep");
@@ -296,7 +295,6 @@ void kthread_exit(void)
 	struct kthread *cur = kthread_current();
 
 	irq_disable();
-	assert(cur->abort_key == NULL);
 	__atomic_store_n(&cur->state, KT_DEAD, __ATOMIC_RELEASE);
 	kthread_sched_to_idle();
 	panic("dead kthread '%s' was switched back in", cur->name);

@@ -7,15 +7,16 @@
  * records sleep_rv = rv, links itself on rv->waiters, drops sleep_lock and
  * blocks, dropping the rendez lock.  Wakers (rendez_wakeup) unlink every
  * waiter under the rendez lock and wake it.  Interrupters (the timeout
- * alarm, rendez_abort) take the sleeper's sleep_lock, set an interrupt bit,
+ * alarm, rendez_abort_kthread) take the sleeper's sleep_lock, set an interrupt bit,
  * and, if sleep_rv is set, take that rendez's lock and wake the sleeper if
  * it is still linked.  Because the sleeper only leaves a rendez with its
  * sleep_lock held, sleep_rv is valid while an interrupter holds sleep_lock.
  * Whoever unlinks a sleeper wakes it, exactly once.
  *
- * The abort registry is a list of kthreads that registered a key, under one
- * irqsave lock; a registered kthread cannot exit, so entries stay valid.
- * The timeout is an IRQ alarm on the sleeper's own core.
+ * An abort names the kthread itself: its caller keeps that kthread alive
+ * (the syscall layer tracks its handlers per process), so no registry and
+ * no global lock are needed.  The timeout is an IRQ alarm on the sleeper's
+ * own core.
  */
 #include <alarm.h>
 #include <arch/trap.h>
@@ -24,9 +25,6 @@
 #include <kthread.h>
 #include <rendez.h>
 #include <time.h>
-
-static spinlock_t abort_lock = SPINLOCK_INITIALIZER("rendez abort registry");
-static struct list_head abort_list = LIST_HEAD_INIT(abort_list);   /* [g] */
 
 void rendez_init(struct rendez *rv)
 {
@@ -153,31 +151,7 @@ void rendez_wakeup(struct rendez *rv)
 	spin_unlock_irqrestore(&rv->lock, flags);
 }
 
-/* ------------------------------------------------------ abort registry --- */
-
-void rendez_abort_register(const void *key)
-{
-	struct kthread *kt = kthread_current();
-	uint64_t flags = spin_lock_irqsave(&abort_lock);
-
-	assert(key && !kt->abort_key);
-	kt->abort_key = key;
-	list_add_tail(&kt->abort_link, &abort_list);
-	spin_unlock_irqrestore(&abort_lock, flags);
-}
-
-void rendez_abort_unregister(void)
-{
-	struct kthread *kt = kthread_current();
-	uint64_t flags = spin_lock_irqsave(&abort_lock);
-
-	if (kt->abort_key) {
-		list_del(&kt->abort_link);
-		kt->abort_key = NULL;
-	}
-	spin_unlock_irqrestore(&abort_lock, flags);
-	rendez_clear_intr(kt, KT_INTR_ABORT);
-}
+/* --------------------------------------------------------------- abort --- */
 
 void rendez_abort_kthread(struct kthread *kt)
 {
@@ -187,20 +161,4 @@ void rendez_abort_kthread(struct kthread *kt)
 void rendez_abort_clear(void)
 {
 	rendez_clear_intr(kthread_current(), KT_INTR_ABORT);
-}
-
-int rendez_abort(const void *key)
-{
-	struct kthread *kt;
-	int n = 0;
-	uint64_t flags = spin_lock_irqsave(&abort_lock);
-
-	list_for_each_entry(kt, &abort_list, abort_link) {
-		if (kt->abort_key == key) {
-			rendez_interrupt(kt, KT_INTR_ABORT);
-			n++;
-		}
-	}
-	spin_unlock_irqrestore(&abort_lock, flags);
-	return n ? n : -ENOENT;
 }
