@@ -30,8 +30,10 @@
  *    interrupts are off, which catches most of these).
  *  - Locals a function modifies after waserror() and reads in its error
  *    branch must be volatile (setjmp does not save them).
- *  - Only the syscall layer turns a caught error into err + errstr for the
- *    user; core code (mm, arch, kthreads) never calls error().
+ *  - The sys* calls of sysfile.c catch every error() of this layer and
+ *    leave it in the kthread; the syscall layer copies it into the user's
+ *    err + errstr (sysc_fail_from_kthread); core code (mm, arch, kthreads)
+ *    never calls error().
  *  - error() with no waserror() frame anywhere in the kthread panics.
  */
 #pragma once
@@ -65,6 +67,9 @@ int get_errno(void);
 const char *get_errstr(void);
 /* Sets the message without unwinding (for a caught error re-raised later). */
 void set_errstr(const char *fmt, ...) __printf(1, 2);
+/* Records errno and message as error() does, without unwinding; returns -1.
+ * For the error boundaries (sysfile.c) that fail without raising. */
+int set_error(int errno_, const char *fmt, ...) __printf(2, 3);
 
 #define ERRSTACK(n)                                                      \
 	struct errframe __errframes[(n)];                                \

@@ -43,3 +43,5 @@ int fd_dup(struct fd_table *t, int fd, int low, int fd_flags);
 int fd_dup_to(struct fd_table *t, int from, int to, int fd_flags);
 int fd_get_flags(struct fd_table *t, int fd);
 int fd_set_flags(struct fd_table *t, int fd, int fd_flags);
+/* Words for one of the negative errnos above, for error messages. */
+const char *fd_strerror(int err);

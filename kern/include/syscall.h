@@ -18,8 +18,9 @@
  * Handlers follow copy-in/validate -> act -> copy-out, trust no argument,
  * and fail only through sysc_fail() (a specific message every time) or
  * sysc_fail_from_kthread() (after a sysfile.c call that left errno and
- * errstr in the kthread).  They run on the process's kthread with
- * interrupts on and may sleep.
+ * errstr in the kthread).  They never run waserror() themselves: 9ns work
+ * belongs in a sysfile.c call, the error boundary of that layer.  They run
+ * on the process's kthread with interrupts on and may sleep.
  */
 #pragma once
 
@@ -48,8 +49,10 @@ struct syscall_ctx {
 };
 
 int64_t sysc_fail(struct syscall_ctx *ctx, int err, const char *fmt, ...) __printf(3, 4);
-/* The failure a sysfile.c call (or error()) recorded in this kthread. */
-int64_t sysc_fail_from_kthread(struct syscall_ctx *ctx);
+/* The failure a sysfile.c call recorded in this kthread (get_errno(),
+ * get_errstr()), as the user's err + errstr: the message gets "call: " in
+ * front unless it already starts so; an errno of 0 becomes EIO. */
+int64_t sysc_fail_from_kthread(struct syscall_ctx *ctx, const char *call);
 
 /*
  * Copies a (pointer, length) path from user space into a kmalloc'd,

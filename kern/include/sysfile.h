@@ -15,8 +15,10 @@
  * The sys* functions are what the syscall layer (and the ktests) call.  Each
  * catches error() itself and returns -1 with the errno and message kept in
  * the calling kthread (get_errno()/get_errstr(), err.h): this is the one
- * place in the kernel where an error stack becomes a return value.  They
- * need a kthread context and may block.
+ * place in the kernel where an error stack becomes a return value, and the
+ * syscall layer's sysc_fail_from_kthread() the one place where that value
+ * becomes the user's err + errstr.  They need a kthread context and may
+ * block.
  *
  * "Current": until processes exist, every kthread resolves names in the
  * kernel's name space (ns_init.c builds it) and uses the kernel's FD table.
@@ -59,26 +61,32 @@ ssize_t syspread(int fd, void *buf, size_t n, int64_t off);
 ssize_t syspwrite(int fd, const void *buf, size_t n, int64_t off);
 int64_t sysseek(int fd, int64_t off, int whence);
 int sysclose(int fd);
-int sysdup(int fd);                              /* lowest free fd */
+int sysdup(int fd, int low, int fd_flags);       /* lowest free fd >= low */
 int sysdup_to(int from, int to, int fd_flags);   /* fd_flags: FD_CLOEXEC or 0 */
 int sysgetfd(int fd);                            /* FD_* flags, or -1 */
 int syssetfd(int fd, int fd_flags);
+int sysgetfl(int fd);                            /* access mode | O_APPEND | O_NONBLOCK */
 int syssetfl(int fd, int o_flags);               /* O_APPEND | O_NONBLOCK */
 /* stat/wstat carry 9P stat bytes (ninep.h convM2D decodes them). */
 ssize_t sysfstat(int fd, uint8_t *buf, size_t n);
 ssize_t sysstat(const char *path, uint8_t *buf, size_t n, int flags);   /* O_NOFOLLOW */
 ssize_t sysfwstat(int fd, const uint8_t *buf, size_t n);
 ssize_t syswstat(const char *path, const uint8_t *buf, size_t n);
-int sysremove(const char *path);
+int sysremove(const char *path);                 /* any file */
+int sysrmdir(const char *path);                  /* only a directory (ENOTDIR) */
+int sysunlink(const char *path);                 /* anything else (EISDIR) */
 int sysrename(const char *from, const char *to);
 int systruncate(const char *path, int64_t len);
 int sysmkdir(const char *path, uint32_t perm);
 int syssymlink(const char *target, const char *path);
 int sysbind(const char *src, const char *onto, int flag);
-int sysmount(int fd, int afd, const char *onto, int flag, const char *spec);
+int sysmount(int fd, int afd, const char *onto, int flag, const char *spec);  /* ENOSYS */
 int sysunmount(const char *src, const char *onto);   /* src NULL: everything */
 int sysfd2path(int fd, char *buf, size_t len);
-int syschdir(const char *path);
+/* The current directory of pg (NULL: the current name space) becomes path,
+ * resolved in the current name space, or the directory fd has open. */
+int syschdir(struct pgrp *pg, const char *path);
+int sysfchdir(struct pgrp *pg, int fd);
 int sysgetcwd(char *buf, size_t len);
 
 /* ----------------------------------------------- chan-level helpers */

@@ -3,7 +3,8 @@
  * kt_err.c - ktests of the error stacks (err.h): error() unwinds to the
  * innermost waserror(), nexterror() passes it outward through several
  * functions, poperror() on the success path leaves nothing behind, and the
- * errno and message reach the catcher intact.
+ * errno and message reach the catcher intact; set_error() records the
+ * same state without unwinding.
  */
 #include <err.h>
 #include <errno.h>
@@ -100,6 +101,30 @@ KTEST(err, nested_frames_catch_in_order)
 	}
 	stage = 1;
 	error(EINVAL, "first");
+}
+
+/* set_error records what error() would, stays in place, and returns -1;
+ * its message is truncated like error()'s. */
+KTEST(err, set_error_records_without_unwinding)
+{
+	ERRSTACK(1);
+	struct errframe *before = errstate_current()->top;
+	char longarg[300];
+
+	if (waserror()) {
+		KT_ASSERT_MSG(false, "set_error() unwound: %s", get_errstr());
+		return;
+	}
+	KT_ASSERT_EQ(set_error(EBADF, "fd %d is not open", 7), -1);
+	poperror();
+	KT_ASSERT_EQ(get_errno(), EBADF);
+	KT_ASSERT_MSG(strcmp(get_errstr(), "fd 7 is not open") == 0, "errstr '%s'",
+	              get_errstr());
+	KT_ASSERT(errstate_current()->top == before);
+	memset(longarg, 's', sizeof(longarg) - 1);
+	longarg[sizeof(longarg) - 1] = 0;
+	KT_ASSERT_EQ(set_error(E2BIG, "%s", longarg), -1);
+	KT_ASSERT_EQ(strlen(get_errstr()), ERRSTR_MAX - 1);
 }
 
 KTEST(err, long_message_is_truncated_not_overrun)

@@ -152,10 +152,10 @@ static bool t_growth(struct fd_table *t)
 
 	CHECK(fd0 == 0);
 	for (int i = 1; i < 100; i++)
-		CHECK(sysdup(fd0) == i);
+		CHECK(sysdup(fd0, 0, 0) == i);
 	CHECK(t->max_files == 128 && fd_table_nr_open(t) == 100);
 	CHECK(sysclose(3) == 0 && sysclose(7) == 0);
-	CHECK(sysdup(fd0) == 3 && sysdup(fd0) == 7 && sysdup(fd0) == 100);
+	CHECK(sysdup(fd0, 0, 0) == 3 && sysdup(fd0, 0, 0) == 7 && sysdup(fd0, 0, 0) == 100);
 	for (int i = 0; i <= 100; i++)
 		CHECK(sysclose(i) == 0);
 	CHECK(sysclose(5) == -1 && get_errno() == EBADF);
@@ -174,7 +174,7 @@ static bool t_cloexec(struct fd_table *t)
 
 	CHECK(a == 0 && b == 1);
 	CHECK(sysgetfd(a) == FD_CLOEXEC && sysgetfd(b) == 0);
-	c = sysdup(a);
+	c = sysdup(a, 0, 0);
 	CHECK(c == 2 && sysgetfd(c) == 0);      /* dup clears CLOEXEC */
 	CHECK(syssetfd(c, FD_CLOEXEC) == 0 && sysgetfd(c) == FD_CLOEXEC);
 	CHECK(syssetfd(c, 0x10) == -1 && get_errno() == EINVAL);
@@ -206,7 +206,7 @@ static bool t_dup_to(struct fd_table *t)
 	CHECK(sysdup_to(55, 3, 0) == -1 && get_errno() == EBADF);
 	CHECK(sysdup_to(a, NR_FILE_DESC_MAX - 1, 0) == NR_FILE_DESC_MAX - 1);
 	CHECK(t->max_files == NR_FILE_DESC_MAX);
-	CHECK(sysdup(77) == -1 && get_errno() == EBADF);
+	CHECK(sysdup(77, 0, 0) == -1 && get_errno() == EBADF);
 	return true;
 }
 
@@ -220,14 +220,14 @@ static bool t_full(struct fd_table *t)
 	int a = open_hello(0), fd;
 
 	for (int i = 1; i < NR_FILE_DESC_USER_BASE; i++)
-		CHECK(sysdup(a) == i);
-	CHECK(sysdup(a) == -1 && get_errno() == EMFILE);
+		CHECK(sysdup(a, 0, 0) == i);
+	CHECK(sysdup(a, 0, 0) == -1 && get_errno() == EMFILE);
 	CHECK(open_hello(0) == -1 && get_errno() == EMFILE);
 	/* the library range is still there for who asks for it */
 	fd = fd_dup(t, a, NR_FILE_DESC_USER_BASE, 0);
 	CHECK(fd == NR_FILE_DESC_USER_BASE);
 	CHECK(fd_dup(t, a, NR_FILE_DESC_MAX, 0) == -EINVAL);
-	CHECK(sysclose(100) == 0 && sysdup(a) == 100);
+	CHECK(sysclose(100) == 0 && sysdup(a, 0, 0) == 100);
 	CHECK(fd_table_nr_open(t) == NR_FILE_DESC_USER_BASE + 1);
 	return true;
 }

@@ -3,15 +3,16 @@
  * kt_tmpfs.c - ktests of #tmpfs through the kernel file interface
  * (sysfile.h) and, for lifetimes, through chans directly: each attach is an
  * independent tree; files, directories and symlinks are made, listed,
- * renamed and removed; a file removed while open stays readable through its
- * fd; O_REMCLO removes on close; a directory of hundreds of files (the walk
- * cache grows) lists and walks correctly; a symlink with a target longer
- * than the read buffer lists (entries leave targets to stat), and a buffer
- * too small for one entry is EINVAL; a listing read in small pieces
- * stays exact while entries are removed, renamed and made, and rewinds to 0;
- * rename across file systems fails
- * with EXDEV; and the whole tree is freed when its last chan closes (kmalloc
- * objects and chans back to where they were, checked inside the test).
+ * renamed and removed (rmdir and unlink refuse the wrong type); a file
+ * removed while open stays readable through its fd; O_REMCLO removes on
+ * close; a directory of hundreds of files (the walk cache grows) lists and
+ * walks correctly; a symlink with a target longer than the read buffer
+ * lists (entries leave targets to stat), and a buffer too small for one
+ * entry is EINVAL; a listing read in small pieces stays exact while
+ * entries are removed, renamed and made, and rewinds to 0; rename across
+ * file systems fails with EXDEV; and the whole tree is freed when its last
+ * chan closes (kmalloc objects and chans back to where they were, checked
+ * inside the test).
  *
  * Each test binds a private #tmpfs instance on /tmp of a private copy of
  * the kernel's name space (MREPL | MCREATE) with its own FD table
@@ -168,6 +169,28 @@ static bool tmpfs_check_long_link(void)
 KTEST(tmpfs, listing_leaves_out_symlink_targets)
 {
 	TMPFS_RUN(tmpfs_check_long_link);
+}
+
+/* rmdir and unlink check the type on the chan they remove, and say so. */
+static bool tmpfs_check_typed_remove(void)
+{
+	CHECK(sysmkdir("/tmp/d", 0700) == 0);
+	CHECK(tmpfs_touch("/tmp/f"));
+	CHECK(syssymlink("d", "/tmp/l") == 0);
+	CHECK(tmpfs_failed_with(sysrmdir("/tmp/f"), ENOTDIR));
+	CHECK(!strcmp(get_errstr(), "rmdir: '/tmp/f' is not a directory"));
+	CHECK(tmpfs_failed_with(sysunlink("/tmp/d"), EISDIR));
+	CHECK(!strncmp(get_errstr(), "unlink: '/tmp/d' is a directory", 31));
+	CHECK(tmpfs_failed_with(sysrmdir("/tmp/none"), ENOENT));
+	CHECK(sysunlink("/tmp/l") == 0);                /* the link, not its target */
+	CHECK(sysunlink("/tmp/f") == 0 && sysrmdir("/tmp/d") == 0);
+	CHECK(tmpfs_count("/tmp") == 0);
+	return true;
+}
+
+KTEST(tmpfs, rmdir_and_unlink_check_the_type)
+{
+	TMPFS_RUN(tmpfs_check_typed_remove);
 }
 
 static bool tmpfs_check_removed_open(void)

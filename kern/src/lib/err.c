@@ -7,7 +7,9 @@
  * message of the last error().  error() formats the message, pops the
  * innermost frame and longjmps to it; the frame's waserror() then returns
  * non-zero.  nexterror() does the same from inside an error branch (the
- * frame it ran under was already popped by error()).
+ * frame it ran under was already popped by error()).  set_error() records
+ * an errno and message the same way without unwinding, for a boundary that
+ * fails before (or without) running anything that raises.
  *
  * The frame checks are there because error-stack bugs otherwise corrupt a
  * stack far from their cause: pushing past ERRSTACK's room, popping a frame
@@ -58,16 +60,35 @@ static void __noreturn error_unwind(struct errstate *es)
 	kj_longjmp(&f->jb, 1);
 }
 
-void error(int errno_, const char *fmt, ...)
+/* Records errno_ and the formatted message in this kthread's error state. */
+static struct errstate *errstate_vrecord(int errno_, const char *fmt, va_list ap)
 {
 	struct errstate *es = errstate_current();
-	va_list ap;
 
 	es->errno_ = errno_;
-	va_start(ap, fmt);
 	vsnprintf(es->errstr, sizeof(es->errstr), fmt, ap);
+	return es;
+}
+
+void error(int errno_, const char *fmt, ...)
+{
+	struct errstate *es;
+	va_list ap;
+
+	va_start(ap, fmt);
+	es = errstate_vrecord(errno_, fmt, ap);
 	va_end(ap);
 	error_unwind(es);
+}
+
+int set_error(int errno_, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	errstate_vrecord(errno_, fmt, ap);
+	va_end(ap);
+	return -1;
 }
 
 void nexterror(void)
@@ -87,10 +108,9 @@ const char *get_errstr(void)
 
 void set_errstr(const char *fmt, ...)
 {
-	struct errstate *es = errstate_current();
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(es->errstr, sizeof(es->errstr), fmt, ap);
+	errstate_vrecord(get_errno(), fmt, ap);   /* the message only */
 	va_end(ap);
 }

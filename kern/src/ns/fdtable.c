@@ -338,3 +338,13 @@ int fd_table_clone(struct fd_table *from, struct fd_table *to)
 	}
 	return 0;
 }
+
+const char *fd_strerror(int err)
+{
+	switch (err) {
+	case -EBADF: return "fd is not open";
+	case -EMFILE: return "too many open files";
+	case -ENOMEM: return "no memory";
+	default: return "invalid argument";
+	}
+}

@@ -3,14 +3,22 @@
  * sysfile.c - the kernel file interface (sysfile.h): FD-based calls over
  * namec(), the device operations and the FD table.
  *
- * This is the boundary of the error idiom: below it everything raises
- * error(); each sys* function here runs its body under waserror() and
- * returns -1 with the errno and message left in the kthread's error state
- * (get_errno()/get_errstr()).  The calls that work on one chan share that
+ * This is the boundary of the error idiom, and the only one: below it
+ * everything raises error(); each sys* function here runs its body under
+ * waserror() and returns -1 with the errno and message left in the
+ * kthread's error state (get_errno()/get_errstr()).  The syscall layer does
+ * no 9ns work of its own: it checks and copies arguments, calls one sys*
+ * function, and turns a -1 into the user's err + errstr with
+ * sysc_fail_from_kthread().  The calls that work on one chan share the
  * boundary in sys_chan_call(); their bodies are the chan_* functions it
- * runs.  Failures from core code that returns
- * negative errnos (the FD table) are turned into the same form by
- * sys_fail().  Every reference taken in a body is released on both paths.
+ * runs.  Failures from core code that returns negative errnos (the FD
+ * table) and argument checks that fail before anything runs are recorded
+ * with set_error() (err.h), which leaves the same state without unwinding.
+ * Every reference taken in a body is released on both paths.
+ *
+ * Messages that the syscalls pass on start with the call's name where the
+ * body knows it ("rmdir: 'x' is not a directory"); otherwise the syscall
+ * layer puts the name in front.
  *
  * Offsets: a chan keeps its own offset (shared by FDs that dup it), updated
  * under c->lock after each read/write; O_APPEND writes go to the length
@@ -50,29 +58,6 @@ struct fd_table *ns_swap_fdt(struct fd_table *t)
 	return old;
 }
 
-/* Records a failure without unwinding; returns -1 for the caller. */
-static int __printf(2, 3) sys_fail(int err, const char *fmt, ...)
-{
-	struct errstate *es = errstate_current();
-	va_list ap;
-
-	es->errno_ = err;
-	va_start(ap, fmt);
-	vsnprintf(es->errstr, sizeof(es->errstr), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static const char *fd_err_name(int err)
-{
-	switch (err) {
-	case -EMFILE: return "too many open files";
-	case -ENOMEM: return "no memory";
-	case -EBADF: return "bad file descriptor";
-	default: return "invalid argument";
-	}
-}
-
 /* The chan of fd (a new reference), or error(EBADF). */
 static struct chan *fd_chan(int fd)
 {
@@ -89,7 +74,7 @@ static int fd_install(struct chan *c, int omode)
 	int fd = fd_alloc_chan(current_fdt(), c, 0, (omode & O_CLOEXEC) ? FD_CLOEXEC : 0);
 
 	if (fd < 0)
-		error(-fd, "open of '%s': %s", c->name ? c->name->s : "?", fd_err_name(fd));
+		error(-fd, "open of '%s': %s", c->name ? c->name->s : "?", fd_strerror(fd));
 	return fd;
 }
 
@@ -252,14 +237,14 @@ ssize_t syswrite(int fd, const void *buf, size_t n)
 ssize_t syspread(int fd, void *buf, size_t n, int64_t off)
 {
 	if (off < 0)
-		return sys_fail(EINVAL, "pread at negative offset %lld", (long long)off);
+		return set_error(EINVAL, "pread at negative offset %lld", (long long)off);
 	return sys_rw(fd, buf, n, off, false);
 }
 
 ssize_t syspwrite(int fd, const void *buf, size_t n, int64_t off)
 {
 	if (off < 0)
-		return sys_fail(EINVAL, "pwrite at negative offset %lld", (long long)off);
+		return set_error(EINVAL, "pwrite at negative offset %lld", (long long)off);
 	return sys_rw(fd, (void *)buf, n, off, true);
 }
 
@@ -312,36 +297,52 @@ int sysclose(int fd)
 {
 	int r = fd_close(current_fdt(), fd);
 
-	return r < 0 ? sys_fail(-r, "close: fd %d is not open", fd) : 0;
+	return r < 0 ? set_error(-r, "close: fd %d is not open", fd) : 0;
 }
 
-int sysdup(int fd)
+int sysdup(int fd, int low, int fd_flags)
 {
-	int r = fd_dup(current_fdt(), fd, 0, 0);
+	int r = fd_dup(current_fdt(), fd, low, fd_flags);
 
-	return r < 0 ? sys_fail(-r, "dup of fd %d: %s", fd, fd_err_name(r)) : r;
+	return r < 0 ? set_error(-r, "dup of fd %d from %d: %s", fd, low, fd_strerror(r)) : r;
 }
 
 int sysdup_to(int from, int to, int fd_flags)
 {
 	int r = fd_dup_to(current_fdt(), from, to, fd_flags);
 
-	return r < 0 ? sys_fail(-r, "dup of fd %d to %d: %s", from, to, fd_err_name(r)) : r;
+	return r < 0 ? set_error(-r, "dup of fd %d to %d: %s", from, to, fd_strerror(r)) : r;
 }
 
 int sysgetfd(int fd)
 {
 	int r = fd_get_flags(current_fdt(), fd);
 
-	return r < 0 ? sys_fail(-r, "fd %d is not open", fd) : r;
+	return r < 0 ? set_error(-r, "fd %d is not open", fd) : r;
 }
 
 int syssetfd(int fd, int fd_flags)
 {
 	int r = fd_set_flags(current_fdt(), fd, fd_flags);
 
-	return r < 0 ? sys_fail(-r, "set flags %#x on fd %d: %s", fd_flags, fd,
-	                        fd_err_name(r)) : 0;
+	return r < 0 ? set_error(-r, "set flags %#x on fd %d: %s", fd_flags, fd,
+	                         fd_strerror(r)) : 0;
+}
+
+static int64_t chan_getfl(struct chan *c, void *arg)
+{
+	uint32_t flag;
+
+	spin_lock(&c->lock);
+	flag = c->flag;
+	spin_unlock(&c->lock);
+	return (c->mode & O_ACCMODE) | (flag & CAPPEND ? O_APPEND : 0) |
+	       (flag & CNONBLOCK ? O_NONBLOCK : 0);
+}
+
+int sysgetfl(int fd)
+{
+	return (int)sys_chan_call(fd, NULL, 0, 0, chan_getfl, NULL);
 }
 
 /* arg: the chan flags (CAPPEND, CNONBLOCK) to hold from now on. */
@@ -363,8 +364,8 @@ int syssetfl(int fd, int o_flags)
 	              (o_flags & O_NONBLOCK ? CNONBLOCK : 0);
 
 	if (o_flags & ~O_FILE_FLAGS)
-		return sys_fail(EINVAL, "setfl: only O_APPEND and O_NONBLOCK can change (%#x)",
-		                o_flags);
+		return set_error(EINVAL, "setfl: only O_APPEND and O_NONBLOCK can change (%#x)",
+		                 o_flags);
 	return (int)sys_chan_call(fd, NULL, 0, 0, chan_setfl, &cf);
 }
 
@@ -429,19 +430,33 @@ int systruncate(const char *path, int64_t len)
 	size_t n;
 
 	if (len < 0)
-		return sys_fail(EINVAL, "truncate of '%s' to negative length", path);
+		return set_error(EINVAL, "truncate of '%s' to negative length", path);
 	dir_null(&d);
 	d.length = len;
 	n = convD2M(&d, buf, sizeof(buf));
 	if (!n)
-		return sys_fail(EINVAL, "truncate: cannot marshal a stat entry");
+		return set_error(EINVAL, "truncate: cannot marshal a stat entry");
 	return syswstat(path, buf, n) < 0 ? -1 : 0;
 }
 
 /* ------------------------------------------------------ remove and rename */
 
+/* What rmdir and unlink insist on; NULL for sysremove: anything goes. */
+struct chan_remove_args {
+	const char *call;
+	const char *path;
+	bool want_dir;
+};
+
+/* The type is checked on the chan that is removed: one lookup, no race. */
 static int64_t chan_remove(struct chan *c, void *arg)
 {
+	const struct chan_remove_args *a = arg;
+
+	if (a && a->want_dir && !(c->qid.type & QTDIR))
+		error(ENOTDIR, "%s: '%s' is not a directory", a->call, a->path);
+	if (a && !a->want_dir && (c->qid.type & QTDIR))
+		error(EISDIR, "%s: '%s' is a directory (use rmdir)", a->call, a->path);
 	devtab_of(c)->remove(c);
 	return 0;
 }
@@ -449,6 +464,20 @@ static int64_t chan_remove(struct chan *c, void *arg)
 int sysremove(const char *path)
 {
 	return (int)sys_chan_call(-1, path, NAMEC_REMOVE, 0, chan_remove, NULL);
+}
+
+int sysrmdir(const char *path)
+{
+	struct chan_remove_args a = { .call = "rmdir", .path = path, .want_dir = true };
+
+	return (int)sys_chan_call(-1, path, NAMEC_REMOVE, 0, chan_remove, &a);
+}
+
+int sysunlink(const char *path)
+{
+	struct chan_remove_args a = { .call = "unlink", .path = path, .want_dir = false };
+
+	return (int)sys_chan_call(-1, path, NAMEC_REMOVE, 0, chan_remove, &a);
 }
 
 /* Splits a cleaned copy of path into its directory (returned, kmalloc'd)
@@ -533,9 +562,24 @@ int sysbind(const char *src, const char *onto, int flag)
 	return id;
 }
 
+struct chan_mount_args {
+	int fd;
+	const char *onto;
+};
+
+static int64_t chan_mount(struct chan *c, void *arg)
+{
+	const struct chan_mount_args *a = arg;
+
+	error(ENOSYS, "mount of fd %d on '%s': no 9P client (#mnt) yet", a->fd, a->onto);
+}
+
+/* A bad fd is EBADF; a good one ENOSYS until the 9P client exists. */
 int sysmount(int fd, int afd, const char *onto, int flag, const char *spec)
 {
-	return sys_fail(ENOSYS, "mount of fd %d on '%s': no 9P client (#mnt) yet", fd, onto);
+	struct chan_mount_args a = { .fd = fd, .onto = onto };
+
+	return (int)sys_chan_call(fd, NULL, 0, 0, chan_mount, &a);
 }
 
 int sysunmount(const char *src, const char *onto)
@@ -573,18 +617,73 @@ int sysfd2path(int fd, char *buf, size_t len)
 	return (int)sys_chan_call(fd, NULL, 0, 0, chan_path_call, &b);
 }
 
+/* Whose current directory chdir/fchdir set (NULL: the current name
+ * space's), and the names its messages use. */
+struct chan_dot_args {
+	struct pgrp *pg;
+	const char *path;
+	int fd;
+};
+
 /* namec has already raised if there is no name space (current_pgrp). */
+static void dot_set(const struct chan_dot_args *a, struct chan *c)
+{
+	pgrp_set_dot(a->pg ? a->pg : current_pgrp(), c);
+}
+
 static int64_t chan_chdir(struct chan *c, void *arg)
 {
+	const struct chan_dot_args *a = arg;
+
 	if (!(c->qid.type & QTDIR))
-		error(ENOTDIR, "chdir: '%s' is not a directory", c->name->s);
-	pgrp_set_dot(current_pgrp(), c);
+		error(ENOTDIR, "chdir: '%s' is not a directory", a->path);
+	dot_set(a, c);
 	return 0;
 }
 
-int syschdir(const char *path)
+int syschdir(struct pgrp *pg, const char *path)
 {
-	return (int)sys_chan_call(-1, path, NAMEC_ACCESS, 0, chan_chdir, NULL);
+	struct chan_dot_args a = { .pg = pg, .path = path, .fd = -1 };
+
+	return (int)sys_chan_call(-1, path, NAMEC_ACCESS, 0, chan_chdir, &a);
+}
+
+/*
+ * The current directory becomes the directory c names.  A walk cannot
+ * start from an open chan (it is never cloned), so an open directory
+ * (opendir's fd) is looked up again by its name (namec_reopen, at any
+ * depth) and must still be the same file; an O_PATH fd's chan is used as
+ * it is.
+ */
+static int64_t chan_fchdir(struct chan *c, void *arg)
+{
+	ERRSTACK(1);
+	const struct chan_dot_args *a = arg;
+	struct chan *volatile nc = NULL;
+
+	if (waserror()) {
+		cclose(nc);
+		nexterror();
+	}
+	if (!(c->qid.type & QTDIR))
+		error(ENOTDIR, "fchdir: fd %d is not a directory", a->fd);
+	if (READ_ONCE(c->flag) & COPEN) {
+		nc = namec_reopen(c);
+	} else {
+		chan_incref(c);
+		nc = c;
+	}
+	dot_set(a, nc);
+	poperror();
+	cclose(nc);
+	return 0;
+}
+
+int sysfchdir(struct pgrp *pg, int fd)
+{
+	struct chan_dot_args a = { .pg = pg, .path = NULL, .fd = fd };
+
+	return (int)sys_chan_call(fd, NULL, 0, 0, chan_fchdir, &a);
 }
 
 int sysgetcwd(char *buf, size_t len)

@@ -11,7 +11,10 @@
  * pointer) is skipped: there is nowhere to report to.  A call that acts on
  * the caller's context (SYSCALL_ATTR_CTX: yield, fork, exec, ...) must be
  * the last of its batch; elsewhere it fails with EINVAL and the batch goes
- * on.  This file is the one place where a failure becomes err + errstr.
+ * on.  This file is the one place where a failure becomes err + errstr:
+ * sysc_fail() for the handlers' own checks, sysc_fail_from_kthread() for
+ * what a sysfile.c call (the 9ns layer's error boundary) left in the
+ * kthread, named after the syscall.
  *
  * A handler that sleeps sends the user context back to user space without
  * waiting (syscall/async.c): this kthread finishes the batch on its own, each
@@ -42,9 +45,15 @@ int64_t sysc_fail(struct syscall_ctx *ctx, int err, const char *fmt, ...)
 	return -1;
 }
 
-int64_t sysc_fail_from_kthread(struct syscall_ctx *ctx)
+int64_t sysc_fail_from_kthread(struct syscall_ctx *ctx, const char *call)
 {
-	return sysc_fail(ctx, get_errno() ? get_errno() : EIO, "%s", get_errstr());
+	const char *msg = get_errstr();
+	size_t n = strlen(call);
+	int err = get_errno() ? get_errno() : EIO;
+
+	if (!strncmp(msg, call, n) && msg[n] == ':')
+		return sysc_fail(ctx, err, "%s", msg);
+	return sysc_fail(ctx, err, "%s: %s", call, msg);
 }
 
 char *sysc_copy_path(struct syscall_ctx *ctx, uint64_t uptr, uint64_t len, const char *what)

@@ -5,30 +5,33 @@
  *
  * Each handler copies its arguments in and checks them, calls one sys*
  * function (which works on the current FD table and name space), and
- * copies results out; syscall.h states the contract.  A sysfile failure
- * comes back as -1 with errno and message in the kthread: sysf_kfail()
- * reports it, prefixed with the syscall's name.  User memory is touched
- * only through uaccess.h: data moves through a kernel bounce buffer of at
- * most SYSF_BOUNCE bytes at a time, so a huge length costs no more kernel
- * memory than a small one.  Reads and writes loop over chunks and return
- * the bytes moved before a failure, as POSIX does; a read stops at the
- * first short chunk (end of file, or a stream with nothing more waiting).
+ * copies results out; syscall.h states the contract.  Nothing here runs
+ * under waserror(): the 9ns work is in sysfile.c, the error boundary, and
+ * a sys* failure (-1, errno and message in the kthread) becomes err +
+ * errstr through sysc_fail_from_kthread(), named after the syscall.
+ * (dup_fds_to works on FD tables directly: core code, negative errnos.)
+ *
+ * User memory is touched only through uaccess.h: data moves through a
+ * kernel bounce buffer of at most SYSF_BOUNCE bytes at a time, so a huge
+ * length costs no more kernel memory than a small one.  Reads and writes
+ * loop over chunks and return the bytes moved before a failure, as POSIX
+ * does; a read stops at the first short chunk (end of file, or a stream
+ * with nothing more waiting).
  *
  * Stats arrive as 9P stat bytes and become a struct kstat (ros/kstat.h);
  * wstat/fwstat take a 9P stat blob and apply only the fields WSTAT_* names.
- * rmdir and unlink resolve the name once (NAMEC_REMOVE does not follow a
- * final symlink) and check its type on that same chan before removing.
- * fchdir on an open directory looks its name up again (an open chan cannot
- * be walked from) and insists on finding the same file.
+ * rmdir and unlink are sysrmdir/sysunlink (one lookup, the type checked
+ * on the chan that is removed); chdir and fchdir are syschdir/sysfchdir
+ * on the name space whose current directory changes.
  *
  * Other processes: chdir, fchdir and dup_fds_to may also act on a CREATED
  * child of the caller (set up before proc_run: its cwd, its FDs), never on
  * a process that runs.  Paths are still resolved in the caller's name
- * space.  st_readiness is 0: devices have no readiness query yet.  A stream read longer than SYSF_BOUNCE that
- * finds exactly a full chunk waiting goes on to sleep for the next one:
- * telling streams from files needs a device attribute that does not exist.
+ * space.  st_readiness is 0: devices have no readiness query yet.  A
+ * stream read longer than SYSF_BOUNCE that finds exactly a full chunk
+ * waiting goes on to sleep for the next one: telling streams from files
+ * needs a device attribute that does not exist.
  */
-#include <err.h>
 #include <errno.h>
 #include <fdtable.h>
 #include <kmalloc.h>
@@ -46,18 +49,6 @@
 #define SYSF_PERM_MAX  07777                    /* mode bits a caller may pass */
 
 /* ------------------------------------------------------------- helpers */
-
-/* The failure a sysfile call left in the kthread, named after the call. */
-static int64_t sysf_kfail(struct syscall_ctx *ctx, const char *call)
-{
-	const char *msg = get_errstr();
-	size_t n = strlen(call);
-	int err = get_errno() ? get_errno() : EIO;
-
-	if (!strncmp(msg, call, n) && msg[n] == ':')
-		return sysc_fail(ctx, err, "%s", msg);
-	return sysc_fail(ctx, err, "%s: %s", call, msg);
-}
 
 static int64_t sysf_nomem(struct syscall_ctx *ctx, const char *call)
 {
@@ -143,7 +134,7 @@ static int64_t sysf_rw_stop(struct syscall_ctx *ctx, struct sysf_rw *rw, uint64_
 	if (fault)
 		return sysc_fail(ctx, EFAULT, "%s: buffer at %#lx is not %s", rw->call,
 		                 rw->ubuf, rw->write ? "readable" : "writable");
-	return sysf_kfail(ctx, rw->call);
+	return sysc_fail_from_kthread(ctx, rw->call);
 }
 
 static int64_t sysf_read_loop(struct syscall_ctx *ctx, struct sysf_rw *rw)
@@ -258,19 +249,19 @@ int64_t sys_openat(struct syscall_ctx *ctx)
 		return -1;
 	fd = sysopenat_n(dirfd, path, strlen(path), oflags, (uint32_t)mode & 0777);
 	kfree(path);
-	return fd < 0 ? sysf_kfail(ctx, "openat") : fd;
+	return fd < 0 ? sysc_fail_from_kthread(ctx, "openat") : fd;
 }
 
 int64_t sys_llseek(struct syscall_ctx *ctx)
 {
 	int64_t r = sysseek((int)ctx->sc.arg0, (int64_t)ctx->sc.arg1, (int)ctx->sc.arg2);
 
-	return r < 0 ? sysf_kfail(ctx, "llseek") : r;
+	return r < 0 ? sysc_fail_from_kthread(ctx, "llseek") : r;
 }
 
 int64_t sys_close(struct syscall_ctx *ctx)
 {
-	return sysclose((int)ctx->sc.arg0) < 0 ? sysf_kfail(ctx, "close") : 0;
+	return sysclose((int)ctx->sc.arg0) < 0 ? sysc_fail_from_kthread(ctx, "close") : 0;
 }
 
 /* ------------------------------------------------------------------ stat */
@@ -289,7 +280,7 @@ static void *sysf_stat_dir(struct syscall_ctx *ctx, const char *call, int fd,
 	}
 	n = path ? sysstat(path, buf, SYSF_STAT_BUF, flags) : sysfstat(fd, buf, SYSF_STAT_BUF);
 	if (n < 0) {
-		sysf_kfail(ctx, call);
+		sysc_fail_from_kthread(ctx, call);
 	} else if (convM2D(buf, (size_t)n, d, (char *)buf + SYSF_STAT_BUF) != (size_t)n) {
 		sysc_fail(ctx, EIO, "%s: the device returned a malformed stat entry", call);
 		n = -1;
@@ -376,16 +367,6 @@ int64_t sys_lstat(struct syscall_ctx *ctx)
 
 /* ----------------------------------------------------------------- fcntl */
 
-static const char *sysf_fd_err(int err)
-{
-	switch (err) {
-	case -EBADF: return "fd is not open";
-	case -EMFILE: return "no free fd in range";
-	case -ENOMEM: return "no memory";
-	default: return "invalid argument";
-	}
-}
-
 static int64_t sysf_dupfd(struct syscall_ctx *ctx, int fd, uint64_t low, int fd_flags)
 {
 	int r;
@@ -393,29 +374,8 @@ static int64_t sysf_dupfd(struct syscall_ctx *ctx, int fd, uint64_t low, int fd_
 	if (low >= NR_FILE_DESC_MAX)
 		return sysc_fail(ctx, EINVAL, "fcntl: F_DUPFD lowest fd %lu is not below %d",
 		                 low, NR_FILE_DESC_MAX);
-	r = fd_dup(current_fdt(), fd, (int)low, fd_flags);
-	if (r < 0)
-		return sysc_fail(ctx, -r, "fcntl: F_DUPFD of fd %d from %lu: %s", fd, low,
-		                 sysf_fd_err(r));
-	return r;
-}
-
-/* The access mode and file flags of fd's open file. */
-static int64_t sysf_getfl(struct syscall_ctx *ctx, int fd)
-{
-	struct chan *c = fd_get_chan(current_fdt(), fd);
-	uint32_t flag;
-	int64_t fl;
-
-	if (!c)
-		return sysc_fail(ctx, EBADF, "fcntl: F_GETFL: fd %d is not open", fd);
-	spin_lock(&c->lock);
-	flag = c->flag;
-	spin_unlock(&c->lock);
-	fl = (c->mode & O_ACCMODE) | (flag & CAPPEND ? O_APPEND : 0) |
-	     (flag & CNONBLOCK ? O_NONBLOCK : 0);
-	cclose(c);
-	return fl;
+	r = sysdup(fd, (int)low, fd_flags);
+	return r < 0 ? sysc_fail_from_kthread(ctx, "fcntl") : r;
 }
 
 static int64_t sysf_setfl(struct syscall_ctx *ctx, int fd, uint64_t arg)
@@ -424,7 +384,7 @@ static int64_t sysf_setfl(struct syscall_ctx *ctx, int fd, uint64_t arg)
 		return sysc_fail(ctx, EINVAL, "fcntl: F_SETFL: unknown flags %#lx",
 		                 arg & ~(uint64_t)O_ALL_FLAGS);
 	if (syssetfl(fd, (int)(arg & O_FILE_FLAGS)) < 0)
-		return sysf_kfail(ctx, "fcntl");
+		return sysc_fail_from_kthread(ctx, "fcntl");
 	return 0;
 }
 
@@ -432,7 +392,7 @@ static int64_t sysf_setfd(struct syscall_ctx *ctx, int fd, uint64_t arg)
 {
 	if (arg & ~(uint64_t)FD_CLOEXEC)
 		return sysc_fail(ctx, EINVAL, "fcntl: F_SETFD: unknown fd flags %#lx", arg);
-	return syssetfd(fd, (int)arg) < 0 ? sysf_kfail(ctx, "fcntl") : 0;
+	return syssetfd(fd, (int)arg) < 0 ? sysc_fail_from_kthread(ctx, "fcntl") : 0;
 }
 
 int64_t sys_fcntl(struct syscall_ctx *ctx)
@@ -445,9 +405,11 @@ int64_t sys_fcntl(struct syscall_ctx *ctx)
 	case F_DUPFD_CLOEXEC: return sysf_dupfd(ctx, fd, arg, FD_CLOEXEC);
 	case F_GETFD:
 		r = sysgetfd(fd);
-		return r < 0 ? sysf_kfail(ctx, "fcntl") : r;
+		return r < 0 ? sysc_fail_from_kthread(ctx, "fcntl") : r;
 	case F_SETFD: return sysf_setfd(ctx, fd, arg);
-	case F_GETFL: return sysf_getfl(ctx, fd);
+	case F_GETFL:
+		r = sysgetfl(fd);
+		return r < 0 ? sysc_fail_from_kthread(ctx, "fcntl") : r;
 	case F_SETFL: return sysf_setfl(ctx, fd, arg);
 	default:
 		return sysc_fail(ctx, EINVAL, "fcntl: unknown command %d on fd %d", cmd, fd);
@@ -547,52 +509,31 @@ int64_t sys_mkdir(struct syscall_ctx *ctx)
 		return -1;
 	r = sysmkdir(path, (uint32_t)mode & 0777);
 	kfree(path);
-	return r < 0 ? sysf_kfail(ctx, "mkdir") : 0;
+	return r < 0 ? sysc_fail_from_kthread(ctx, "mkdir") : 0;
 }
 
-/* Removes path if it is (want_dir) or is not a directory; -1 with the
- * kthread's error state set otherwise.  One lookup: no race between the
- * type check and the removal. */
-static int sysf_remove_typed(const char *call, const char *path, bool want_dir)
-{
-	ERRSTACK(1);
-	struct chan *volatile c = NULL;
-
-	if (waserror()) {
-		cclose(c);
-		return -1;
-	}
-	c = namec(path, NAMEC_REMOVE, 0, 0, NULL);
-	if (want_dir && !(c->qid.type & QTDIR))
-		error(ENOTDIR, "%s: '%s' is not a directory", call, path);
-	if (!want_dir && (c->qid.type & QTDIR))
-		error(EISDIR, "%s: '%s' is a directory (use rmdir)", call, path);
-	devtab_of(c)->remove(c);
-	poperror();
-	cclose(c);
-	return 0;
-}
-
-static int64_t sysf_remove(struct syscall_ctx *ctx, const char *call, bool want_dir)
+/* rmdir, unlink: one path in, one sysfile call. */
+static int64_t sysf_remove(struct syscall_ctx *ctx, const char *call,
+                           int (*op)(const char *path))
 {
 	char *path = sysc_copy_path(ctx, ctx->sc.arg0, ctx->sc.arg1, call);
 	int r;
 
 	if (!path)
 		return -1;
-	r = sysf_remove_typed(call, path, want_dir);
+	r = op(path);
 	kfree(path);
-	return r < 0 ? sysf_kfail(ctx, call) : 0;
+	return r < 0 ? sysc_fail_from_kthread(ctx, call) : 0;
 }
 
 int64_t sys_rmdir(struct syscall_ctx *ctx)
 {
-	return sysf_remove(ctx, "rmdir", true);
+	return sysf_remove(ctx, "rmdir", sysrmdir);
 }
 
 int64_t sys_unlink(struct syscall_ctx *ctx)
 {
-	return sysf_remove(ctx, "unlink", false);
+	return sysf_remove(ctx, "unlink", sysunlink);
 }
 
 /* rename, symlink: two paths in, one sysfile call. */
@@ -605,7 +546,7 @@ static int64_t sysf_two_paths(struct syscall_ctx *ctx, const char *call,
 	int r = -1;
 
 	if (b && op(a, b) < 0)
-		sysf_kfail(ctx, call);
+		sysc_fail_from_kthread(ctx, call);
 	else if (b)
 		r = 0;
 	kfree(a);
@@ -644,7 +585,7 @@ static int64_t sysf_path_out(struct syscall_ctx *ctx, const char *call, int fd,
 	if (!kbuf)
 		return sysf_nomem(ctx, call);
 	if ((fd < 0 ? sysgetcwd(kbuf, klen) : sysfd2path(fd, kbuf, klen)) < 0)
-		r = sysf_kfail(ctx, call);
+		r = sysc_fail_from_kthread(ctx, call);
 	else
 		r = sysf_put_string(ctx, call, kbuf, ubuf, ulen);
 	kfree(kbuf);
@@ -665,26 +606,6 @@ int64_t sys_fd2path(struct syscall_ctx *ctx)
 	return sysf_path_out(ctx, "fd2path", fd, ctx->sc.arg1, ctx->sc.arg2);
 }
 
-/* pg's current directory becomes path (resolved in the caller's name
- * space); -1 with the kthread's error state set on failure. */
-static int sysf_chdir_in(struct pgrp *pg, const char *path)
-{
-	ERRSTACK(1);
-	struct chan *volatile c = NULL;
-
-	if (waserror()) {
-		cclose(c);
-		return -1;
-	}
-	c = namec(path, NAMEC_ACCESS, 0, 0, NULL);
-	if (!(c->qid.type & QTDIR))
-		error(ENOTDIR, "chdir: '%s' is not a directory", path);
-	pgrp_set_dot(pg, c);
-	poperror();
-	cclose(c);
-	return 0;
-}
-
 int64_t sys_chdir(struct syscall_ctx *ctx)
 {
 	struct proc *child;
@@ -693,56 +614,21 @@ int64_t sys_chdir(struct syscall_ctx *ctx)
 	int64_t r = -1;
 
 	if (path)
-		r = sysf_chdir_in(pg, path) < 0 ? sysf_kfail(ctx, "chdir") : 0;
+		r = syschdir(pg, path) < 0 ? sysc_fail_from_kthread(ctx, "chdir") : 0;
 	kfree(path);
 	if (child)
 		proc_put(child);
 	return r;
 }
 
-/*
- * pg's current directory becomes the directory c names: -1 with the
- * kthread's error state set on failure.  A walk cannot start from an open
- * chan (it is never cloned), so an open directory (opendir's fd) is looked
- * up again by its name (namec_reopen, at any depth) and must still be the
- * same file; an O_PATH fd's chan is used as it is.
- */
-static int sysf_set_dot(struct pgrp *pg, struct chan *c, int fd)
-{
-	ERRSTACK(1);
-	struct chan *volatile nc = NULL;
-
-	if (waserror()) {
-		cclose(nc);
-		return -1;
-	}
-	if (!(c->qid.type & QTDIR))
-		error(ENOTDIR, "fchdir: fd %d is not a directory", fd);
-	if (READ_ONCE(c->flag) & COPEN) {
-		nc = namec_reopen(c);
-	} else {
-		chan_incref(c);
-		nc = c;
-	}
-	pgrp_set_dot(pg, nc);
-	poperror();
-	cclose(nc);
-	return 0;
-}
-
 int64_t sys_fchdir(struct syscall_ctx *ctx)
 {
-	int fd = (int)ctx->sc.arg1;
 	struct proc *child;
 	struct pgrp *pg = sysf_dot_pgrp(ctx, "fchdir", (int)ctx->sc.arg0, &child);
-	struct chan *c = pg ? fd_get_chan(current_fdt(), fd) : NULL;
 	int64_t r = -1;
 
-	if (pg && !c)
-		sysc_fail(ctx, EBADF, "fchdir: fd %d is not open", fd);
-	if (c)
-		r = sysf_set_dot(pg, c, fd) < 0 ? sysf_kfail(ctx, "fchdir") : 0;
-	cclose(c);
+	if (pg)
+		r = sysfchdir(pg, (int)ctx->sc.arg1) < 0 ? sysc_fail_from_kthread(ctx, "fchdir") : 0;
 	if (child)
 		proc_put(child);
 	return r;
@@ -849,7 +735,7 @@ int64_t sys_wstat(struct syscall_ctx *ctx)
 		return -1;
 	path = sysc_copy_path(ctx, ctx->sc.arg0, ctx->sc.arg1, "wstat");
 	if (path)
-		r = syswstat(path, blob, n) < 0 ? sysf_kfail(ctx, "wstat") : 0;
+		r = syswstat(path, blob, n) < 0 ? sysc_fail_from_kthread(ctx, "wstat") : 0;
 	kfree(path);
 	kfree(blob);
 	return r;
@@ -864,7 +750,7 @@ int64_t sys_fwstat(struct syscall_ctx *ctx)
 
 	if (!n)
 		return -1;
-	r = sysfwstat((int)ctx->sc.arg0, blob, n) < 0 ? sysf_kfail(ctx, "fwstat") : 0;
+	r = sysfwstat((int)ctx->sc.arg0, blob, n) < 0 ? sysc_fail_from_kthread(ctx, "fwstat") : 0;
 	kfree(blob);
 	return r;
 }
@@ -919,7 +805,7 @@ static int64_t sysf_dup_report(struct syscall_ctx *ctx, const struct childfdmap 
 	m = &map[bad];
 	return sysc_fail(ctx, -m->ok, "dup_fds_to: entry %ld (our fd %u to child fd %u): %s",
 	                 (long)bad, m->parentfd, m->childfd,
-	                 m->ok == -EBADF ? "bad fd" : sysf_fd_err(m->ok));
+	                 fd_strerror(m->ok));
 }
 
 /*

@@ -8,28 +8,16 @@
  * MCREATE; anything else is EINVAL), then the paths, copied in with
  * sysc_copy_path.  nbind returns the new mount's id.  nunmount with a
  * source length of 0 removes everything mounted on 'onto' (the source
- * pointer is then ignored).  nmount answers what sysmount answers: ENOSYS
- * until a 9P client (#mnt) exists, after checking the fd is open.
+ * pointer is then ignored).  nmount answers what sysmount answers: EBADF
+ * for an fd that is not open, else ENOSYS until a 9P client (#mnt) exists.
+ * A sysfile failure becomes err + errstr through sysc_fail_from_kthread().
  */
 #include <errno.h>
-#include <fdtable.h>
 #include <kmalloc.h>
 #include <kstring.h>
 #include <ns.h>
 #include <syscall.h>
 #include <sysfile.h>
-
-/* The failure a sysfile call left in the kthread, named after the call. */
-static int64_t sysns_kfail(struct syscall_ctx *ctx, const char *call)
-{
-	const char *msg = get_errstr();
-	size_t n = strlen(call);
-	int err = get_errno() ? get_errno() : EIO;
-
-	if (!strncmp(msg, call, n) && msg[n] == ':')
-		return sysc_fail(ctx, err, "%s", msg);
-	return sysc_fail(ctx, err, "%s: %s", call, msg);
-}
 
 static int64_t sysns_check_flags(struct syscall_ctx *ctx, const char *call, int flags)
 {
@@ -54,7 +42,7 @@ int64_t sys_nbind(struct syscall_ctx *ctx)
 	if (onto) {
 		r = sysbind(src, onto, flags);
 		if (r < 0)
-			r = sysns_kfail(ctx, "nbind");
+			r = sysc_fail_from_kthread(ctx, "nbind");
 	}
 	kfree(src);
 	kfree(onto);
@@ -63,23 +51,18 @@ int64_t sys_nbind(struct syscall_ctx *ctx)
 
 int64_t sys_nmount(struct syscall_ctx *ctx)
 {
-	int fd = (int)ctx->sc.arg0, flags = (int)ctx->sc.arg3;
-	struct chan *c;
+	int flags = (int)ctx->sc.arg3;
 	char *onto;
 	int64_t r;
 
 	if (sysns_check_flags(ctx, "nmount", flags) < 0)
 		return -1;
-	c = fd_get_chan(current_fdt(), fd);
-	if (!c)
-		return sysc_fail(ctx, EBADF, "nmount: fd %d is not open", fd);
-	cclose(c);
 	onto = sysc_copy_path(ctx, ctx->sc.arg1, ctx->sc.arg2, "nmount");
 	if (!onto)
 		return -1;
-	r = sysmount(fd, -1, onto, flags, "");
+	r = sysmount((int)ctx->sc.arg0, -1, onto, flags, "");
 	kfree(onto);
-	return r < 0 ? sysns_kfail(ctx, "nmount") : r;
+	return r < 0 ? sysc_fail_from_kthread(ctx, "nmount") : r;
 }
 
 int64_t sys_nunmount(struct syscall_ctx *ctx)
@@ -94,7 +77,7 @@ int64_t sys_nunmount(struct syscall_ctx *ctx)
 	}
 	onto = sysc_copy_path(ctx, ctx->sc.arg2, ctx->sc.arg3, "nunmount (onto)");
 	if (onto)
-		r = sysunmount(src, onto) < 0 ? sysns_kfail(ctx, "nunmount") : 0;
+		r = sysunmount(src, onto) < 0 ? sysc_fail_from_kthread(ctx, "nunmount") : 0;
 	kfree(src);
 	kfree(onto);
 	return r;
