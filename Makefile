@@ -167,9 +167,11 @@ all: $(DEPS_OK) $(KERNEL)
 # FPU state.  -fno-toplevel-reorder keeps UTESTs in source order.  The
 # initramfs carries them under /test (TEST_PROGS).
 USER_TINY_SRCS := $(sort $(wildcard user/tiny/*.c)) user/tiny/crt0.S
-# The event mailbox consumers are freestanding parlib files (also built
-# into parlib over the C library): every tiny program gets them.
-USER_TINY_SRCS += user/parlib/ceq.c user/parlib/evbitmap.c user/parlib/event.c user/parlib/ucq.c
+# The syscall trap and wait and the event mailbox consumers are
+# freestanding parlib files (also built into parlib over the C library):
+# every tiny program gets them, so there is one copy of each.
+USER_TINY_SRCS += user/parlib/ceq.c user/parlib/evbitmap.c user/parlib/event.c \
+	user/parlib/syscall_wait.c user/parlib/ucq.c
 USER_TINY_OBJS := $(patsubst %,$(O)/%.o,$(basename $(USER_TINY_SRCS)))
 # The standard memory and string functions and the argument-blob packer are
 # the kernel's own (kern/src/lib/string.c, argenv.c), built a second time for

@@ -111,10 +111,11 @@ $(VIREO_CXX): tools/compilers/x86_64-vireo-g++.in
 VIREO_CC_DEPS := $(VIREO_CC) $(VIREO_SPECS) $(LIBC_A) $(SYSROOT_HDRS)
 
 # 5. parlib: the syscall layer, spinlocks, thread0, the shared pages, and
-# the event mailbox consumers (also built freestanding into user/tiny).
+# the event mailbox consumers.  The consumers and the syscall trap and wait
+# (syscall_wait.c) are also built freestanding into user/tiny.
 PARLIB_SRCS := user/parlib/argenv.c user/parlib/ceq.c user/parlib/evbitmap.c user/parlib/event.c \
 	user/parlib/ns.c user/parlib/parlib.c user/parlib/spinlock.c user/parlib/syscall.c \
-	user/parlib/ucq.c user/parlib/uthread.c
+	user/parlib/syscall_wait.c user/parlib/ucq.c user/parlib/uthread.c
 PARLIB_OBJS := $(patsubst user/parlib/%.c,$(TC)/parlib/%.o,$(PARLIB_SRCS))
 VIREO_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wmissing-prototypes \
 	-Wstrict-prototypes -Wshadow -Wvla

@@ -16,20 +16,21 @@
  * The ABI (kern/include/ros/syscall.h, Documentation/syscalls.md): the
  * `syscall` instruction with rdi = an array of struct syscall and rsi = its
  * count; the kernel runs every entry in order and marks each SC_DONE when
- * it is finished.  The trap clobbers rcx and r11 and returns nothing in
- * rax.  A call that sleeps comes back with SC_DONE clear and completes
- * later, so sysc_run() waits for every entry: it spins with `pause` and
- * every so often yields the core with SYS_proc_yield(being_nice = 1).
+ * it is finished.  A call that sleeps comes back with SC_DONE clear and
+ * completes later, so sysc_run() waits for every entry.  The trap and the
+ * wait are parlib's own (user/parlib/syscall_wait.c, linked into every tiny
+ * program; parlib/syscall.h): a short spin, then the process sleeps
+ * WAITING for the call's EV_SYSCALL.
  * Arguments are given as uint64_t (cast pointers with UP()); at most six,
  * missing ones are 0 (more than six does not compile).
- * Single-threaded programs only: no event queues, no SC_UEVENT.
- * The C library port will replace this with user/parlib's stub.
+ * Single-threaded programs only.
  */
 #pragma once
 
 #include <stddef.h>
 #include <stdint.h>
 #include <ros/syscall.h>
+#include <parlib/syscall.h>
 
 /* ABI values that ros/ does not carry yet (kern/include/sysfile.h has them). */
 #define TINY_AT_FDCWD  (-100)       /* openat: relative to the current dir */
@@ -49,10 +50,16 @@ void sysc_fill(struct syscall *sc, uint32_t num, const uint64_t *args);
 #define sysc_prep(sc, num, ...) sysc_fill((sc), (num), SYSC_ARGS(__VA_ARGS__))
 
 /* The trap alone: does not wait for SC_DONE (tests of bad arrays use it). */
-void sysc_trap(struct syscall *scs, uint64_t count);
+static inline void sysc_trap(struct syscall *scs, uint64_t count)
+{
+	ros_syscall_trap(scs, count);
+}
 
 /* Waits until the kernel has finished with sc (SC_DONE set, SC_K_LOCK clear). */
-void sysc_wait(struct syscall *sc);
+static inline void sysc_wait(struct syscall *sc)
+{
+	ros_syscall_blockon(sc);
+}
 
 /* Traps with scs[0..count) and waits for every entry. */
 void sysc_run(struct syscall *scs, size_t count);

@@ -21,9 +21,10 @@
  * kernel sees SC_UEVENT, or the user sees SC_DONE: no wake-up is lost.
  *
  * Kernel side: kern/src/syscall/dispatch.c (dispatch, completion), the sys_*.c
- * handlers by area.  User side: the syscall stub and blocking helpers in
- * user/parlib (syscall.c).  Numbers: kern/include/ros/syscall.list, generated
- * into <generated/syscall_nums.h> by scripts/mksyscalls.py.
+ * handlers by area.  User side: the trap and the wait in
+ * user/parlib/syscall_wait.c, the calls in user/parlib/syscall.c.
+ * Numbers: kern/include/ros/syscall.list, generated into
+ * <generated/syscall_nums.h> by scripts/mksyscalls.py.
  * All fields are fixed-width; user pointers travel as uint64_t and the kernel
  * touches them only through the uaccess copy routines.
  */

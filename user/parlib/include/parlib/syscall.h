@@ -17,7 +17,10 @@
  * the errstr of the last FAILED call: errstr() returns it ("" before any
  * failure), like errno it is not cleared by a call that works.
  *
- * Single uthread (thread0) only: the errstr buffer is one per process.
+ * The trap and the wait (syscall_wait.c) are freestanding: the test
+ * programs of user/tiny link them too; the rest (syscall.c) needs the C
+ * library.  Single uthread (thread0) only: the errstr buffer and the
+ * wake-up queue are one per process.
  * Do not include this header together with <sys/syscall.h>: both define
  * SYS_* names (Vireo's and Linux's numbers).
  */
@@ -29,6 +32,9 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The trap alone (the only `syscall` in user space): does not wait. */
+void ros_syscall_trap(struct syscall *scs, unsigned long count);
 
 /* Runs *sc (num and args filled, flags 0) and waits until it is done. */
 void ros_syscall_run(struct syscall *sc);
