@@ -14,17 +14,8 @@
  *	argenv_build_stack(&ae, &ai, top, img, n, &st);
  *	copy img[0, st.size) to user [st.sp, top); start at entry with rsp = st.sp
  *
- * The blob (all fields little-endian, no alignment needed):
- *	u32 magic (ARGENV_MAGIC), u32 argc, u32 envc, u32 strbytes,
- *	u32 offset[argc + envc]      (into the string area: argv, then envp)
- *	char strings[strbytes]       (each NUL-terminated)
- * It must be canonical: strings packed back to back in order, offset[0] = 0,
- * each next offset just past the previous NUL, the last NUL the last byte,
- * and the length exactly 16 + 4 * (argc + envc) + strbytes.  argc >= 1.
- * So one blob has one meaning, and packing an unpacked blob gives it back.
- * argenv_pack() writes it; the C library's packer (user space) must write
- * the same bytes.  The blob format and the AT_* values are ABI: they belong
- * in kern/include/ros/ once user space builds against them.
+ * The blob's format, its limits and its packer (argenv_pack) are ABI, in
+ * ros/argenv.h: user space links this same file to pack blobs.
  *
  * The stack image, from sp upward (x86-64 psABI process entry): argc,
  * argv[] and NULL, envp[] and NULL, auxv (type, value) pairs ending in
@@ -36,12 +27,9 @@
  */
 #pragma once
 
+#include <ros/argenv.h>
 #include <types.h>
 
-#define ARGENV_MAGIC        0x31564541u     /* "AEV1" in file order */
-#define ARGENV_HDR_LEN      16
-#define ARGENV_MAX_LEN      (256 * 1024)    /* whole blob */
-#define ARGENV_MAX_STRINGS  8192            /* argc + envc */
 #define ARGENV_EXECFN_MAX   4096            /* AT_EXECFN path, NUL included */
 #define ARGENV_AUXV_MAX     24              /* pairs, AT_NULL included */
 
@@ -111,18 +99,6 @@ int argenv_unpack(const void *buf, size_t len, struct argenv *ae, const char **w
 
 /* String i of a valid argenv (i < argc: argv[i], then envp[i - argc]). */
 const char *argenv_str(const struct argenv *ae, uint32_t i);
-
-/*
- * Bytes argenv_pack() writes for these vectors, or -EINVAL (argc 0, a
- * NULL string) or -E2BIG (over the limits above).
- */
-ssize_t argenv_packed_size(const char *const *argv, uint32_t argc,
-                           const char *const *envp, uint32_t envc);
-
-/* Writes the canonical blob into buf; returns its length, the errors of
- * argenv_packed_size(), or -ENOSPC if cap is too small (nothing written). */
-ssize_t argenv_pack(const char *const *argv, uint32_t argc,
-                    const char *const *envp, uint32_t envc, void *buf, size_t cap);
 
 /* Bytes of the stack image for ae and ai, or -EINVAL if ai->execfn is
  * longer than ARGENV_EXECFN_MAX. */

@@ -4,10 +4,12 @@
 # syscall stub: open-flag translation, stat conversion, the getdents64
 # parser on good and malformed 9P records, readv/writev, dup2, truncate's
 # stat blob, eventfd and timerfd over #eventfd/#alarm; and parlib's argenv
-# packer against the kernel's (kern/src/lib/argenv.c).
+# packer (vectors counted for the kernel's argenv_pack, kern/src/lib/argenv.c)
+# against the blob format and the kernel's unpacker.
 HOST_SUITES += libc_lx
 libc_lx_SRCS := tools/compilers/musl/vireo/lx_file.c tools/compilers/musl/vireo/lx_fdev.c \
 	user/parlib/argenv.c kern/src/lib/argenv.c tests/host/test_libc_lx.c
 libc_lx_CFLAGS := -I$(O)/include -Iuser/parlib/include -Itools/compilers/musl/vireo
 $(O)/host/libc_lx: $(SYSCALL_HDRS) tools/compilers/musl/vireo/lx.h \
-	user/parlib/include/parlib/syscall.h user/parlib/include/parlib/argenv.h
+	user/parlib/include/parlib/syscall.h user/parlib/include/parlib/argenv.h \
+	kern/include/ros/argenv.h

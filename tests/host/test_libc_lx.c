@@ -2,8 +2,10 @@
 /*
  * test_libc_lx.c - host tests of the translation layer's file calls
  * (tools/compilers/musl/vireo/lx_file.c), its eventfd and timerfd
- * (lx_fdev.c), and parlib's argv/envp packer (user/parlib/argenv.c)
- * checked against the kernel's own unpacker (kern/src/lib/argenv.c).
+ * (lx_fdev.c), and parlib's argv/envp packer (user/parlib/argenv.c, which
+ * counts NULL-terminated vectors for the kernel's argenv_pack): its bytes
+ * checked field by field against the format of ros/argenv.h and read back
+ * by the kernel's own unpacker (kern/src/lib/argenv.c).
  *
  * ros_syscall_raw() and errstr_set() are faked: each Vireo call is logged
  * (number and arguments) and answered by fake_answer(), which serves reads
@@ -507,40 +509,63 @@ HTEST(timerfd_read_gives_8_bytes_and_follows_dup_and_close)
 
 /* -------------------------------------------------------------- argenv */
 
-HTEST(argenv_packer_matches_the_kernels_blob)
+/* The u32 at byte off of a blob (little-endian, as the format says). */
+static uint32_t blob_u32(const uint8_t *b, size_t off)
+{
+	return (uint32_t)b[off] | (uint32_t)b[off + 1] << 8 | (uint32_t)b[off + 2] << 16 |
+	       (uint32_t)b[off + 3] << 24;
+}
+
+HTEST(argenv_packer_writes_the_format)
 {
 	char *const argv[] = { "prog", "", "two words", NULL };
 	char *const envp[] = { "A=1", "PATH=/bin", NULL };
-	const char *const kargv[] = { "prog", "", "two words" };
-	const char *const kenvp[] = { "A=1", "PATH=/bin" };
-	uint8_t ours[256], theirs[256];
+	static const char strings[] = "prog\0\0two words\0A=1\0PATH=/bin";
+	static const uint32_t offs[] = { 0, 5, 6, 16, 20 };
+	uint8_t blob[256];
 	struct argenv ae;
-	ssize_t n = parlib_argenv_pack(argv, envp, ours, sizeof(ours));
+	ssize_t n = parlib_argenv_pack(argv, envp, blob, sizeof(blob));
 
+	HT_ASSERT_EQ(n, 16 + 4 * 5 + (ssize_t)sizeof(strings));
 	HT_ASSERT_EQ(n, parlib_argenv_size(argv, envp));
-	HT_ASSERT_EQ(argenv_pack(kargv, 3, kenvp, 2, theirs, sizeof(theirs)), n);
-	HT_ASSERT(!memcmp(ours, theirs, (size_t)n));
-	HT_ASSERT_EQ(argenv_unpack(ours, (size_t)n, &ae, NULL), 0);
+	HT_ASSERT(!memcmp(blob, "AEV1", 4));
+	HT_ASSERT_EQ(blob_u32(blob, 4), 3);
+	HT_ASSERT_EQ(blob_u32(blob, 8), 2);
+	HT_ASSERT_EQ(blob_u32(blob, 12), sizeof(strings));
+	for (size_t i = 0; i < 5; i++)
+		HT_ASSERT_EQ(blob_u32(blob, 16 + 4 * i), offs[i]);
+	HT_ASSERT(!memcmp(blob + 36, strings, sizeof(strings)));
+	HT_ASSERT_EQ(argenv_unpack(blob, (size_t)n, &ae, NULL), 0);
 	HT_ASSERT(ae.argc == 3 && ae.envc == 2);
 	HT_ASSERT_STREQ(argenv_str(&ae, 2), "two words");
 	HT_ASSERT_STREQ(argenv_str(&ae, 4), "PATH=/bin");
-	n = parlib_argenv_pack(argv, NULL, ours, sizeof(ours));
-	HT_ASSERT_EQ(argenv_unpack(ours, (size_t)n, &ae, NULL), 0);
+	/* No environment: a NULL envp, or an empty one. */
+	n = parlib_argenv_pack(argv, NULL, blob, sizeof(blob));
+	HT_ASSERT_EQ(n, 16 + 4 * 3 + 16);
+	HT_ASSERT_EQ(argenv_unpack(blob, (size_t)n, &ae, NULL), 0);
 	HT_ASSERT_EQ(ae.envc, 0);
+	HT_ASSERT_EQ(parlib_argenv_pack(argv, (char *const[]){ NULL }, blob, sizeof(blob)), n);
 }
 
 HTEST(argenv_packer_refuses_bad_vectors)
 {
-	static char big[PARLIB_ARGENV_MAX_LEN];
+	static char big[ARGENV_MAX_LEN];
+	static char *many[ARGENV_MAX_STRINGS + 2];
 	char *const empty[] = { NULL };
 	char *const argv[] = { "prog", NULL };
 	char *const huge[] = { "prog", big, NULL };
 	uint8_t buf[64];
 
 	memset(big, 'x', sizeof(big) - 1);
+	for (size_t i = 0; i < ARGENV_MAX_STRINGS + 1; i++)
+		many[i] = "x";          /* one string too many; many[last] is NULL */
 	HT_ASSERT_EQ(parlib_argenv_size(NULL, NULL), -EINVAL);
 	HT_ASSERT_EQ(parlib_argenv_size(empty, NULL), -EINVAL);
 	HT_ASSERT_EQ(parlib_argenv_size(huge, NULL), -E2BIG);
+	HT_ASSERT_EQ(parlib_argenv_size(many, NULL), -E2BIG);
+	HT_ASSERT_EQ(parlib_argenv_size(argv, many), -E2BIG);
 	HT_ASSERT_EQ(parlib_argenv_pack(argv, NULL, buf, 20), -ENOSPC);
+	HT_ASSERT_EQ(parlib_argenv_pack(argv, NULL, NULL, sizeof(buf)), -ENOSPC);
+	HT_ASSERT_EQ(parlib_argenv_pack(empty, NULL, NULL, 0), -EINVAL);
 	HT_ASSERT_EQ(parlib_argenv_pack(argv, NULL, buf, sizeof(buf)), 16 + 4 + 5);
 }

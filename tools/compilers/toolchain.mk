@@ -117,6 +117,10 @@ PARLIB_SRCS := user/parlib/argenv.c user/parlib/ceq.c user/parlib/evbitmap.c use
 	user/parlib/ns.c user/parlib/parlib.c user/parlib/spinlock.c user/parlib/syscall.c \
 	user/parlib/syscall_wait.c user/parlib/ucq.c user/parlib/uthread.c
 PARLIB_OBJS := $(patsubst user/parlib/%.c,$(TC)/parlib/%.o,$(PARLIB_SRCS))
+# The argument-blob packer is the kernel's own (kern/src/lib/argenv.c,
+# ros/argenv.h), built here a third time (the kernel, user/tiny): one copy.
+# Its kernel headers come first, as in the host tests.
+PARLIB_OBJS += $(TC)/parlib/klib_argenv.o
 VIREO_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wmissing-prototypes \
 	-Wstrict-prototypes -Wshadow -Wvla
 
@@ -124,6 +128,11 @@ $(TC)/parlib/%.o: user/parlib/%.c $(VIREO_CC_DEPS)
 	@echo "  VCC     $<"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(VIREO_CC) $(VIREO_CFLAGS) -MMD -MP -c $< -o $@
+
+$(TC)/parlib/klib_argenv.o: kern/src/lib/argenv.c $(VIREO_CC_DEPS)
+	@echo "  VCC     $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(VIREO_CC) $(VIREO_CFLAGS) -Ikern/include -Ikern/arch/x86 -MMD -MP -c $< -o $@
 
 $(PARLIB_A): $(PARLIB_OBJS)
 	@echo "  AR      $@"

@@ -2,9 +2,9 @@
 /*
  * argenv.c - the argv/envp blob (pack, check) and the initial user stack.
  *
- * The blob format and the stack image are described in argenv.h.  Three
- * parts: the packer (the kernel's own use: init's arguments; the C library
- * packs the same bytes in user space), the checker that turns untrusted
+ * The blob format is in ros/argenv.h, the stack image in argenv.h.  Three
+ * parts: the packer (the one copy: the kernel's programs, the tiny test
+ * programs and parlib all link this file), the checker that turns untrusted
  * bytes into a struct argenv, and the stack builder that lays out argc,
  * argv, envp, auxv and the strings for a given top of stack.
  *
@@ -50,7 +50,7 @@ static const char *argenv_vec_str(const char *const *argv, uint32_t argc,
 	return i < argc ? argv[i] : envp[i - argc];
 }
 
-ssize_t argenv_packed_size(const char *const *argv, uint32_t argc,
+int64_t argenv_packed_size(const char *const *argv, uint32_t argc,
                            const char *const *envp, uint32_t envc)
 {
 	uint64_t n = (uint64_t)argc + envc;
@@ -70,13 +70,13 @@ ssize_t argenv_packed_size(const char *const *argv, uint32_t argc,
 		if (total > ARGENV_MAX_LEN)
 			return -E2BIG;
 	}
-	return (ssize_t)total;
+	return (int64_t)total;
 }
 
-ssize_t argenv_pack(const char *const *argv, uint32_t argc,
+int64_t argenv_pack(const char *const *argv, uint32_t argc,
                     const char *const *envp, uint32_t envc, void *buf, size_t cap)
 {
-	ssize_t total = argenv_packed_size(argv, argc, envp, envc);
+	int64_t total = argenv_packed_size(argv, argc, envp, envc);
 	uint32_t n = argc + envc;
 	uint8_t *b = buf;
 	uint8_t *str;
