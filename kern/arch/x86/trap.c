@@ -5,7 +5,9 @@
  * One IDT serves every core.  trap_dispatch() is called by trapentry.S with
  * interrupts off.  CPU exceptions in kernel mode are kernel bugs: they print
  * the trap frame, the faulting address and a symbolized backtrace, then
- * panic (which stops the other cores and enters the monitor).  Everything
+ * panic (which stops the other cores and enters the monitor); the one
+ * exception is a fault of the iretq to user mode, which kills the process
+ * (user_return.c).  Everything
  * else goes to the handler registered for its vector; LAPIC-delivered
  * vectors are acknowledged (EOI) after their handler returns.
  *
@@ -49,8 +51,10 @@ static struct idt_gate idt[NR_VECTORS] __aligned(16);
 static struct irq_slot irq_slots[NR_VECTORS];
 static spinlock_t irq_reg_lock = SPINLOCK_INITIALIZER("irq_reg");
 
-static_assert_msg(__builtin_offsetof(struct hw_trapframe, cs) == 0x90,
-                  "trapentry.S reads CS at 0x90");
+static_assert_msg(__builtin_offsetof(struct hw_trapframe, cs) == 0x90 &&
+                  __builtin_offsetof(struct hw_trapframe, rip) == 0x88 &&
+                  __builtin_offsetof(struct hw_trapframe, vector) == 0x78,
+                  "trapentry.S reads CS, RIP and the vector at these offsets");
 
 static const char *const exception_names[NR_EXCEPTIONS] = {
 	[T_DIVIDE] = "divide error", [T_DEBUG] = "debug", [T_NMI] = "NMI",
@@ -192,12 +196,17 @@ void trap_dispatch(struct hw_trapframe *tf)
 		return;
 	}
 	if (tf->vector == VEC_SYSCALL && tf_from_user(tf)) {
-		/* The fallback to the syscall instruction: same ABI. */
+		/* The fallback to the syscall instruction: same ABI.  From
+		 * 32-bit code nothing runs: trap_return kills the process. */
+		if (tf->cs != (GD_UT | 3))
+			return;
 		irq_enable();
 		syscall_entry_c(tf);
 		irq_disable();
 		return;
 	}
+	if (tf_is_user_return_fault(tf))
+		user_return_faulted(tf);        /* kills the process */
 	pc->irq_depth++;
 	if (tf->vector == T_NMI)
 		nmi_handler(tf);

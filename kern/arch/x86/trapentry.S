@@ -7,6 +7,14 @@
  * error code get a zero, so every frame has the same shape.  A trap from user
  * mode (CPL 3 in the saved CS) swaps GS on the way in and out, so kernel
  * code always finds its struct percpu at %gs:0.
+ *
+ * The way back to user mode is trap_return's user half: user_return_check()
+ * (user_return.c) refuses a context the CPU must not be handed (and cleans
+ * its RFLAGS), then swapgs and the one iretq to user mode, trap_iret_user.
+ * Should that iretq itself fault (#NP, #SS, #GP: a bad selector or
+ * address in the frame), the fault arrives at CPL 0 with the user's GS
+ * already loaded: trap_common recognises it by its RIP and swaps GS back,
+ * and trap_dispatch kills the process (user_return_faulted).
  */
 #include <arch/trap.h>
 #include <arch/trapframe_asm.h>
@@ -30,35 +38,38 @@ trap_stubs:
 	.set vec, vec + 1
 	.endr
 
-#define TF_CS 0x90
-
 trap_common:
 	PUSH_GPRS
 	testb $3, TF_CS(%rsp)
-	jz 1f
-	swapgs
-1:	cld
+	jnz 1f
+	/* From CPL 0: the user's GS is live only if iretq to user faulted. */
+	leaq trap_iret_user(%rip), %rax
+	cmpq %rax, TF_RIP(%rsp)
+	jne 2f
+	cmpq $T_SEGNP, TF_VECTOR(%rsp)
+	jb 2f
+	cmpq $T_GPFLT, TF_VECTOR(%rsp)
+	ja 2f
+1:	swapgs
+2:	cld
 	movq %rsp, %rdi
 	call trap_dispatch
 	.globl trap_return
 trap_return:
 	testb $3, TF_CS(%rsp)
-	jz 2f
-	swapgs
-2:	popq %rax
-	popq %rbx
-	popq %rcx
-	popq %rdx
-	popq %rbp
-	popq %rsi
-	popq %rdi
-	popq %r8
-	popq %r9
-	popq %r10
-	popq %r11
-	popq %r12
-	popq %r13
-	popq %r14
-	popq %r15
+	jnz trap_return_user
+	POP_GPRS
 	addq $16, %rsp          /* vector and error code */
 	iretq
+
+/* Interrupts are off; the frame at %rsp goes to user mode. */
+trap_return_user:
+	movq %rsp, %rdi
+	call user_return_check  /* returns only if the frame may be loaded */
+	swapgs
+	POP_GPRS
+	addq $16, %rsp
+	.globl trap_iret_user
+trap_iret_user:
+	iretq
+

@@ -3,7 +3,8 @@
  * user.c - user-mode plumbing (arch/user.h): the syscall MSRs and FPU
  * setup of each core, fresh user contexts, the user's extended state
  * (FXSAVE image, FS/GS bases), and the per-switch update of that state,
- * cr3, TSS.rsp0 and the syscall stack (called from kthread.c).
+ * cr3, TSS.rsp0 and the syscall stack (called from kthread.c).  What a
+ * context may hold when it goes back to user mode is user_return.c's.
  */
 #include <arch/kthread.h>
 #include <arch/mmu.h>
@@ -15,8 +16,16 @@
 #include <pmap.h>
 
 extern char syscall_entry[];
+extern char syscall_compat_entry[];
 
-#define SFMASK_BITS (RFLAGS_IF | (1u << 8) /* TF */ | (1u << 10) /* DF */ | (1u << 18) /* AC */)
+/*
+ * RFLAGS bits syscall clears on entry: IF (interrupts come back with sti),
+ * TF (no single step into the kernel), DF (the C ABI), AC (alignment checks
+ * and, with SMAP, user access), NT (iretq would #GP on it), IOPL and RF.
+ * The user's RFLAGS (in %r11) is what trap_return cleans and restores.
+ */
+#define SFMASK_BITS (RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC | RFLAGS_NT | \
+                     RFLAGS_IOPL | RFLAGS_RF)
 
 #define CR4_OSFXSR     (1u << 9)
 #define CR4_OSXMMEXCPT (1u << 10)
@@ -74,7 +83,14 @@ void arch_user_init_core(void)
 	 * loads the kernel's from STAR[47:32]. */
 	write_msr(MSR_STAR, ((uint64_t)(GD_UT32 | 3) << 48) | ((uint64_t)GD_KT << 32));
 	write_msr(MSR_LSTAR, (uint64_t)syscall_entry);
+	write_msr(MSR_CSTAR, (uint64_t)syscall_compat_entry);
 	write_msr(MSR_SFMASK, SFMASK_BITS);
+	/* sysenter stays unusable: with SYSENTER_CS 0 it raises #GP (Intel;
+	 * AMD CPUs raise #UD in long mode), so it never reaches kernel code
+	 * with the user's stack.  Whatever firmware left there is cleared. */
+	write_msr(MSR_SYSENTER_CS, 0);
+	write_msr(MSR_SYSENTER_ESP, 0);
+	write_msr(MSR_SYSENTER_EIP, 0);
 }
 
 void user_ctx_init(struct hw_trapframe *tf, uintptr_t entry, uintptr_t sp)

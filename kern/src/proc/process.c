@@ -570,6 +570,7 @@ static const char *user_trap_name(uint64_t vec)
 {
 	switch (vec) {
 	case T_DIVIDE: return "divide error";
+	case T_DEBUG: return "debug trap (single step)";
 	case T_BRKPT: return "breakpoint";
 	case T_ILLOP: return "invalid opcode";
 	case T_GPFLT: return "general protection fault";
@@ -584,13 +585,23 @@ void user_exception(struct hw_trapframe *tf)
 {
 	struct proc *p = current_proc();
 	uintptr_t addr = tf->vector == T_PGFLT ? read_cr2() : tf->rip;
+	char why[128];
 
 	assert(p);
 	if (tf->vector == T_PGFLT &&
 	    mm_fault(p->mm, addr, tf->err & 2, tf->err & 16))
 		return;
-	printk("proc %d (%s): %s at address %#lx, rip %#lx (error %#lx); killed\n",
-	       p->pid, p->name, user_trap_name(tf->vector), addr, tf->rip, tf->err);
+	snprintf(why, sizeof(why), "%s at address %#lx, rip %#lx (error %#lx)",
+	         user_trap_name(tf->vector), addr, tf->rip, tf->err);
+	user_kill(why);
+}
+
+void user_kill(const char *why)
+{
+	struct proc *p = current_proc();
+
+	assert(p);
+	printk("proc %d (%s): %s; killed\n", p->pid, p->name, why);
 	proc_exit(p, WSTATUS_KILLED);
 }
 

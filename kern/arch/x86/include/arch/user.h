@@ -11,7 +11,9 @@
  * trap from user mode always lands on its process's kthread.
  *
  * Returning to user mode goes through trap_return (iretq); user_ctx_pop()
- * starts a context for the first time.
+ * starts a context for the first time.  Every return is checked first
+ * (user_return.c): a context that is not 64-bit user code at a canonical
+ * user address is refused and the process killed; RFLAGS is cleaned.
  *
  * The rest of a user context lives in a struct user_ext: the x87/SSE state
  * (FXSAVE image) and the FS/GS bases.  The kernel never touches the FPU
@@ -49,6 +51,15 @@ void user_ctx_init(struct hw_trapframe *tf, uintptr_t entry, uintptr_t sp);
 /* Loads tf (on the current kthread's stack) and enters user mode. */
 void user_ctx_pop(struct hw_trapframe *tf) __noreturn;
 
+/* user_return.c: the rules trap_return applies before iretq to user mode.
+ * user_ctx_refused() writes why into why[len] and returns true for a frame
+ * that may not be loaded; user_rflags_clean() is the RFLAGS that may. */
+bool user_ctx_refused(const struct hw_trapframe *tf, char *why, size_t len);
+uint64_t user_rflags_clean(uint64_t rflags);
+/* A #NP/#SS/#GP raised by trap_return's iretq to user mode (kernel CS). */
+bool tf_is_user_return_fault(const struct hw_trapframe *tf);
+void user_return_faulted(struct hw_trapframe *tf) __noreturn;
+
 /* Called by syscall_entry.S with interrupts on. */
 void syscall_entry_c(struct hw_trapframe *tf);
 
@@ -63,3 +74,6 @@ void user_exception(struct hw_trapframe *tf);
  * a kill or an expired time slice is acted on (proc/scp_sched.c). */
 void user_before_return(struct hw_trapframe *tf);
 bool user_demand_fault(struct hw_trapframe *tf, uintptr_t addr);
+/* Ends the current process (interrupts on): prints "proc N (name): why;
+ * killed" and exits it as killed. */
+void user_kill(const char *why) __noreturn;

@@ -178,9 +178,13 @@ static inline uint64_t read_rbp(void)
 
 /* MSR numbers the kernel uses. */
 #define MSR_APIC_BASE       0x0000001b
+#define MSR_SYSENTER_CS     0x00000174
+#define MSR_SYSENTER_ESP    0x00000175
+#define MSR_SYSENTER_EIP    0x00000176
 #define MSR_EFER            0xc0000080
 #define MSR_STAR            0xc0000081
 #define MSR_LSTAR           0xc0000082
+#define MSR_CSTAR           0xc0000083
 #define MSR_SFMASK          0xc0000084
 #define MSR_FS_BASE         0xc0000100
 #define MSR_GS_BASE         0xc0000101
@@ -206,4 +210,18 @@ static inline uint64_t read_rbp(void)
 #define CR4_OSXMMEXCPT (1u << 10)
 #define CR4_FSGSBASE   (1u << 16)
 
-#define RFLAGS_IF (1u << 9)
+#define RFLAGS_CF   (1ul << 0)
+#define RFLAGS_PF   (1ul << 2)
+#define RFLAGS_AF   (1ul << 4)
+#define RFLAGS_ZF   (1ul << 6)
+#define RFLAGS_SF   (1ul << 7)
+#define RFLAGS_TF   (1ul << 8)
+#define RFLAGS_IF   (1u << 9)
+#define RFLAGS_DF   (1ul << 10)
+#define RFLAGS_OF   (1ul << 11)
+#define RFLAGS_IOPL (3ul << 12)
+#define RFLAGS_NT   (1ul << 14)
+#define RFLAGS_RF   (1ul << 16)
+#define RFLAGS_VM   (1ul << 17)
+#define RFLAGS_AC   (1ul << 18)
+#define RFLAGS_ID   (1ul << 21)
