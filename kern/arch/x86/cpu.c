@@ -6,7 +6,9 @@
  * percpu_init_core() runs once on each core, on that core, early in its
  * boot: the boot core calls it before memory allocators exist, so the boot
  * core's IST stacks are static; other cores get theirs from the page
- * allocator (smp.c passes them in through percpu_set_ist_stacks()).
+ * allocator (smp.c passes them in through percpu_set_ist_stacks()).  The
+ * top word of each IST stack holds the core's struct percpu: the NMI, #DF
+ * and #MC entry (trapentry.S, trap_paranoid) takes its GS base from there.
  */
 #include <arch/mmu.h>
 #include <arch/percpu.h>
@@ -86,8 +88,13 @@ void percpu_set_ist_stacks(uint32_t core, void *stacks[NR_IST])
 	struct arch_percpu *a = &percpu_of(core)->arch;
 
 	for (int i = 0; i < NR_IST; i++) {
+		uint64_t top = (uint64_t)stacks[i] + KSTACK_SIZE;
+
 		a->ist_stacks[i] = stacks[i];
-		a->tss.ist[i] = (uint64_t)stacks[i] + KSTACK_SIZE;
+		/* The word under the top: this core's percpu, for trap_paranoid
+		 * (trapentry.S); the frame starts 16 bytes down (aligned). */
+		*(uint64_t *)(top - 8) = (uint64_t)percpu_of(core);
+		a->tss.ist[i] = top - 16;
 	}
 }
 

@@ -53,8 +53,9 @@ static spinlock_t irq_reg_lock = SPINLOCK_INITIALIZER("irq_reg");
 
 static_assert_msg(__builtin_offsetof(struct hw_trapframe, cs) == 0x90 &&
                   __builtin_offsetof(struct hw_trapframe, rip) == 0x88 &&
-                  __builtin_offsetof(struct hw_trapframe, vector) == 0x78,
-                  "trapentry.S reads CS, RIP and the vector at these offsets");
+                  __builtin_offsetof(struct hw_trapframe, vector) == 0x78 &&
+                  sizeof(struct hw_trapframe) + 8 == 0xb8,
+                  "trapentry.S reads CS, RIP, the vector and the IST percpu word here");
 
 static const char *const exception_names[NR_EXCEPTIONS] = {
 	[T_DIVIDE] = "divide error", [T_DEBUG] = "debug", [T_NMI] = "NMI",
@@ -218,7 +219,7 @@ void trap_dispatch(struct hw_trapframe *tf)
 	else
 		trap_irq(tf);
 	pc->irq_depth--;
-	if (tf_from_user(tf)) {
+	if (tf_from_user(tf) && tf->vector != T_NMI) {  /* not on the NMI stack */
 		irq_enable();
 		user_before_return(tf);
 		irq_disable();

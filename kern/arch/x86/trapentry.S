@@ -14,7 +14,8 @@
  * Should that iretq itself fault (#NP, #SS, #GP: a bad selector or
  * address in the frame), the fault arrives at CPL 0 with the user's GS
  * already loaded: trap_common recognises it by its RIP and swaps GS back,
- * and trap_dispatch kills the process (user_return_faulted).
+ * and trap_dispatch kills the process (user_return_faulted).  NMI, #DF and
+ * #MC take trap_paranoid instead (below): they set the GS base themselves.
  */
 #include <arch/trap.h>
 #include <arch/trapframe_asm.h>
@@ -40,6 +41,12 @@ trap_stubs:
 
 trap_common:
 	PUSH_GPRS
+	cmpq $T_NMI, TF_VECTOR(%rsp)
+	je trap_paranoid
+	cmpq $T_DBLFLT, TF_VECTOR(%rsp)
+	je trap_paranoid
+	cmpq $T_MCHK, TF_VECTOR(%rsp)
+	je trap_paranoid
 	testb $3, TF_CS(%rsp)
 	jnz 1f
 	/* From CPL 0: the user's GS is live only if iretq to user faulted. */
@@ -73,3 +80,37 @@ trap_return_user:
 trap_iret_user:
 	iretq
 
+/*
+ * NMI, #DF and #MC (their own IST stacks) can arrive anywhere, also between
+ * a swapgs and the iretq or syscall next to it, where CS says kernel but
+ * the GS base is the user's (with CR4.FSGSBASE, any canonical value the
+ * user chose).  So their GS base is not inferred: the word above their IST
+ * frame holds this core's struct percpu (cpu.c), which becomes the GS base
+ * for the handler; the base found on entry (kept in %r12, callee-saved)
+ * goes back on the way out.  No swapgs, no user_return_check: the
+ * interrupted context resumes as it was.
+ */
+#define MSR_GS_BASE       0xc0000101
+#define TF_IST_PERCPU     0xb8          /* sizeof(struct hw_trapframe) + 8 */
+
+trap_paranoid:
+	movl $MSR_GS_BASE, %ecx
+	rdmsr
+	shlq $32, %rdx
+	orq %rax, %rdx
+	movq %rdx, %r12
+	movq TF_IST_PERCPU(%rsp), %rax
+	movq %rax, %rdx
+	shrq $32, %rdx
+	wrmsr
+	cld
+	movq %rsp, %rdi
+	call trap_dispatch
+	movl $MSR_GS_BASE, %ecx
+	movl %r12d, %eax
+	movq %r12, %rdx
+	shrq $32, %rdx
+	wrmsr
+	POP_GPRS
+	addq $16, %rsp
+	iretq
