@@ -150,10 +150,12 @@ utest_check_log() {
 		}' "$log"
 }
 
+# run_utest NAME "PROG ARGS" ["QEMU SHAPE"]: one boot, by default 2 cores.
 run_utest() {
-	local name=$1 prog=$2 log=$LOGDIR/utest-$1.log rc why=""
+	local name=$1 prog=$2 shape=${3:---smp 2 --mem 512M} log=$LOGDIR/utest-$1.log rc why=""
 	selected "utest-$name" || return 0
-	scripts/qemu.sh --smp 2 --mem 512M --append "initexit init=$prog" --log "$log" \
+	# shellcheck disable=SC2086 # the shape is several options
+	scripts/qemu.sh $shape --append "initexit init=$prog" --log "$log" \
 		--timeout "$BOOT_TIMEOUT"
 	rc=$?
 	grep -aE '^utest: (PASS|FAIL|SKIP) ' "$log" | sed "s/^utest:/utest-$name:/"
@@ -191,6 +193,8 @@ if [ "$SEL" = all ]; then
 	run_utest libc_time /test/libc_time
 	run_utest libc_ns /test/libc_ns
 	run_utest libc_errors /test/libc_errors
+	run_utest hostile_cpu_smp1 /test/hostile_cpu "--smp 1 --mem 256M"
+	run_utest hostile_cpu_smp4 /test/hostile_cpu "--smp 4 --mem 1G"
 fi
 
 for c in "${configs[@]}"; do
