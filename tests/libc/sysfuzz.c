@@ -23,7 +23,10 @@
  * with errno in 1..FZ_ERRNO_MAX, ENOSYS rows and unknown numbers answer
  * ENOSYS with an errstr naming the number; nothing outside /tmp that the
  * fuzzer can name changes, and what it made under /tmp is removed.  A
- * timed 1 GiB / 1 TiB / 64 TiB mmap+mprotect+munmap runs first.
+ * timed 1 GiB / 1 TiB / 64 TiB mmap+mprotect+munmap runs first.  One
+ * native batch in FZ_CPU_ONE_IN traps from a forked child with random CPU
+ * state (RFLAGS bits, segment selectors, %rsp, 32-bit mode): the child
+ * must exit 0 or be killed, and the kernel must live on.
  *
  * To stay alive, the fuzzer keeps its own state out of reach (fz_guard):
  * output goes to a copy of fd 1 at FZ_OUT_FD, fds 0..2 are closed, memory
@@ -43,6 +46,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include <elf.h>
 #include <ros/fcntl.h>
 #include <ros/kstat.h>
@@ -317,7 +321,7 @@ struct fz_group {
 
 enum {
 	FZ_G_BIGMAP, FZ_G_DONE, FZ_G_ERRNO, FZ_G_ERRSTR, FZ_G_INTACT, FZ_G_LX_RESULT,
-	FZ_G_LX_ENOSYS, FZ_G_LX_KINDS, FZ_G_OUTSIDE, FZ_G_TMP, FZ_G_NR
+	FZ_G_LX_ENOSYS, FZ_G_LX_KINDS, FZ_G_OUTSIDE, FZ_G_TMP, FZ_G_CPU, FZ_G_NR
 };
 
 static struct fz_group fz_groups[FZ_G_NR] = {
@@ -331,8 +335,10 @@ static struct fz_group fz_groups[FZ_G_NR] = {
 	[FZ_G_LX_KINDS] = { .name = "linux_kinds" },
 	[FZ_G_OUTSIDE] = { .name = "nothing_outside_tmp" },
 	[FZ_G_TMP] = { .name = "tmp_cleaned" },
+	[FZ_G_CPU] = { .name = "cpu_state_children" },
 };
 static uint64_t fz_reports;
+static uint64_t fz_cpu_children;        /* batches trapped with hostile CPU state */
 static uint64_t fz_ok[SYS_MAX_NR], fz_err[SYS_MAX_NR], fz_errnos[FZ_ERRNO_MAX + 1];
 static uint64_t fz_lx_ok[FZ_LX_NROWS], fz_lx_err[FZ_LX_NROWS], fz_lx_unknown;
 
@@ -959,6 +965,111 @@ static void fz_raw_run(uint64_t idx, struct syscall *sc)
 		fz_tidy(sc->num, r, sc->arg1);
 }
 
+/* ---------------------------------------------- hostile CPU state */
+
+/*
+ * One native batch in FZ_CPU_ONE_IN traps from a forked child with random
+ * CPU state at the syscall instruction: RFLAGS bits set by popf, a selector
+ * (loadable or not) in %ds, %es, %fs or %gs, a strange %rsp, or 32-bit
+ * mode.  The child leaves by a raw proc_destroy (its %fs may be gone) and
+ * must exit 0 or be killed; the kernel must simply live on.  The records'
+ * results stay in the child: they are not checked or counted.
+ */
+#define FZ_CPU_ONE_IN 32
+
+struct fz_cpu {
+	uint64_t flags;         /* ORed into RFLAGS just before the trap */
+	uint64_t rsp;           /* 0: keep; else the %rsp at the trap */
+	uint32_t sel;           /* loaded into sreg */
+	int sreg;               /* -1 none, 0 ds, 1 es, 2 fs, 3 gs */
+	bool compat;            /* trap from the 32-bit code segment */
+};
+
+static const uint64_t fz_cpu_flag_bits[] = {
+	1ul << 0, 1ul << 8 /* TF */, 1ul << 10 /* DF */, 3ul << 12 /* IOPL */,
+	1ul << 14 /* NT */, 1ul << 16 /* RF */, 1ul << 18 /* AC */, 1ul << 21 /* ID */,
+};
+static const uint32_t fz_cpu_sels[] = {
+	0, 3, 0x1b, 0x23, 0x2b, 0x0b, 0x10, 0x30, 0x44, 0xfff8,
+};
+static const uint64_t fz_cpu_rsps[] = {
+	1, 0x1000, FZ_NONCAN, 0x8000000000000000ULL, FZ_KDMAP, FZ_KTEXT, FZ_NONCAN - 8,
+};
+static struct syscall fz_cpu_exit_rec;
+
+static struct fz_cpu fz_cpu_pick(void)
+{
+	struct fz_cpu c = { .sreg = -1 };
+
+	for (size_t i = 0; i < FZ_N(fz_cpu_flag_bits); i++)
+		if (fz_one_in(3))
+			c.flags |= fz_cpu_flag_bits[i];
+	if (fz_one_in(2)) {
+		c.sreg = (int)fz_below(4);
+		c.sel = fz_cpu_sels[fz_below(FZ_N(fz_cpu_sels))];
+	}
+	if (fz_one_in(2))
+		c.rsp = fz_cpu_rsps[fz_below(FZ_N(fz_cpu_rsps))];
+	c.compat = fz_one_in(8);
+	return c;
+}
+
+static void fz_cpu_load_sel(int sreg, uint32_t sel)
+{
+	if (sreg == 0)
+		__asm__ volatile("mov %0, %%ds" : : "r"(sel));
+	else if (sreg == 1)
+		__asm__ volatile("mov %0, %%es" : : "r"(sel));
+	else if (sreg == 2)
+		__asm__ volatile("mov %0, %%fs" : : "r"(sel));
+	else if (sreg == 3)
+		__asm__ volatile("mov %0, %%gs" : : "r"(sel));
+}
+
+/* In the child: the state, the trap, then a raw exit(0) (no stack used). */
+static void __attribute__((noreturn)) fz_cpu_trap(const struct fz_cpu *c, size_t n)
+{
+	uint64_t rsp = c->rsp;
+
+	fz_cpu_exit_rec.num = SYS_proc_destroy;
+	fz_cpu_load_sel(c->sreg, c->sel);
+	if (c->compat)
+		__asm__ volatile("pushq $0x1b\n\tleaq 1f(%%rip), %%rax\n\tpushq %%rax\n\t"
+		                 "lretq\n.code32\n1:\tsyscall\n\tud2\n.code64"
+		                 : : "D"(fz_batch), "S"(n) : "rax", "rcx", "r11", "memory");
+	/* popf on our own stack; TF then traps one instruction later. */
+	__asm__ volatile("pushfq\n\torq %[fl], (%%rsp)\n\tpopfq\n\ttestq %[sp], %[sp]\n\t"
+	                 "jz 1f\n\tmovq %[sp], %%rsp\n1:\tsyscall\n\t"
+	                 "movq %[ex], %%rdi\n\tmovl $1, %%esi\n\tsyscall\n\tud2"
+	                 : : [fl] "r"(c->flags), [sp] "r"(rsp), [ex] "r"(&fz_cpu_exit_rec),
+	                   "D"(fz_batch), "S"(n)
+	                 : "rcx", "r11", "memory");
+	__builtin_unreachable();
+}
+
+static void fz_cpu_batch(uint64_t idx, size_t n)
+{
+	struct fz_cpu c = fz_cpu_pick();
+	int st = 0;
+	pid_t pid;
+
+	if (idx >= fz_verbose_from)
+		dprintf(fz_out, "sysfuzz: cpu-state call %lu: %zu records, rflags |= %#lx, "
+		        "sreg %d = %#x, rsp %#lx, compat %d\n", idx, n, c.flags, c.sreg, c.sel,
+		        c.rsp, c.compat);
+	pid = fork();
+	if (pid == 0)
+		fz_cpu_trap(&c, n);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		fz_fail(FZ_G_CPU, "call %lu: fork or waitpid failed (errno %d)", idx, errno);
+	else if (!(WIFSIGNALED(st) || (WIFEXITED(st) && WEXITSTATUS(st) == 0)))
+		fz_fail(FZ_G_CPU, "call %lu: child ended with status %#x (rflags |= %#lx, sreg %d"
+		        " = %#x, rsp %#lx, compat %d)", idx, st, c.flags, c.sreg, c.sel, c.rsp,
+		        c.compat);
+	else
+		fz_cpu_children++;
+}
+
 /* Runs one native batch of n calls, numbered from idx; false to stop. */
 static bool fz_batch_run(uint64_t idx, size_t n)
 {
@@ -968,6 +1079,10 @@ static bool fz_batch_run(uint64_t idx, size_t n)
 	}
 	if (n == 1 && fz_one_in(3)) {
 		fz_raw_run(idx, &fz_batch[0]);
+		return true;
+	}
+	if (fz_one_in(FZ_CPU_ONE_IN)) {
+		fz_cpu_batch(idx, n);
 		return true;
 	}
 	for (size_t i = 0; i < n && idx + i >= fz_verbose_from; i++)
@@ -1540,6 +1655,8 @@ static void fz_print_stats(void)
 		n = fz_stat_add(line, n, sizeof(line), "linux", fz_lx_rows[i].name, fz_lx_ok[i],
 		                fz_lx_ok[i] + fz_lx_err[i], i + 1 == FZ_LX_NROWS);
 	dprintf(fz_out, "sysfuzz: linux numbers outside the table: %lu\n", fz_lx_unknown);
+	dprintf(fz_out, "sysfuzz: batches trapped with hostile CPU state: %lu\n",
+	        fz_cpu_children);
 	for (int e = 1; e <= FZ_ERRNO_MAX && n < (int)sizeof(line) - 40; e++)
 		if (fz_errnos[e])
 			n += snprintf(line + n, sizeof(line) - n, " %d:%lu", e, fz_errnos[e]);
