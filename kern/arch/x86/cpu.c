@@ -3,6 +3,8 @@
  * cpu.c - per-core CPU state: the GDT and TSS of each core, its IST stacks
  * and its GS base (the per-cpu pointer).
  *
+ * There is no LDT (lldt 0, gdt_load): selectors with TI set fault.
+ *
  * percpu_init_core() runs once on each core, on that core, early in its
  * boot: the boot core calls it before memory allocators exist, so the boot
  * core's IST stacks are static; other cores get theirs from the page
@@ -81,6 +83,10 @@ static void gdt_load(struct arch_percpu *a)
 		"movw %%ax, %%ss\n\t"
 		: : "i"(GD_KT), "i"(GD_KD) : "rax", "memory");
 	ltr(GD_TSS);
+	/* No LDT.  The LDTR's state from reset (base 0, limit 0xffff) would
+	 * make user memory at 0x1000..0xffff a descriptor table that any
+	 * selector with TI set reads: a call gate there reaches CPL 0. */
+	lldt(0);
 }
 
 void percpu_set_ist_stacks(uint32_t core, void *stacks[NR_IST])

@@ -163,6 +163,12 @@ static inline void lidt(const struct desc_ptr *p)
 	__asm__ __volatile__("lidt %0" : : "m"(*p));
 }
 
+/* lldt(0) leaves no LDT: every selector with TI set faults (#GP). */
+static inline void lldt(uint16_t sel)
+{
+	__asm__ __volatile__("lldt %0" : : "r"(sel));
+}
+
 static inline void ltr(uint16_t sel)
 {
 	__asm__ __volatile__("ltr %0" : : "r"(sel));
