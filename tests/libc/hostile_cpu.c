@@ -335,6 +335,62 @@ static int atk_code_seg_in_ds_fault(void)
 UTEST(segments, null_selectors_then_fault) { hc_run(atk_null_segs_fault, HC_KILLED); }
 UTEST(segments, code_selector_in_ds_then_fault) { hc_run(atk_code_seg_in_ds_fault, HC_KILLED); }
 
+/*
+ * The LDT.  Vireo has none (lldt 0), so every selector with TI set must
+ * fault.  Before, the LDTR kept its reset state, base 0 and limit 0xffff:
+ * user memory at 0x1000 became LDT entry 0x200 onwards.  The attack maps
+ * that page and writes there a DPL 3 data descriptor, and a DPL 3 64-bit
+ * call gate to the kernel's code segment aimed at a user page holding
+ * ud2, which the CPU would run at CPL 0.
+ */
+#define HC_FAKE_LDT     0x1000ul                /* LDT offset 0x1000: index 0x200 */
+#define HC_GATE_SEL     0x1007u                 /* index 0x200, TI, RPL 3 */
+#define HC_LDT_DATA_SEL 0x1017u                 /* index 0x202, TI, RPL 3 */
+
+static int hc_fake_ldt(void)
+{
+	uint64_t *ldt = mmap((void *)HC_FAKE_LDT, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+	                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	uint64_t target = HC_FAKE_LDT + 0x800;  /* ud2 */
+
+	if (ldt == MAP_FAILED)
+		return HC_NO_SETUP;
+	((unsigned char *)HC_FAKE_LDT)[0x800] = 0x0f;
+	((unsigned char *)HC_FAKE_LDT)[0x801] = 0x0b;
+	/* 64-bit call gate: offset, selector 0x08, type 0xc, DPL 3, present. */
+	ldt[0] = (target & 0xffff) | (0x08ul << 16) | (0xecul << 40) |
+	         ((target >> 16) & 0xffff) << 48;
+	ldt[1] = target >> 32;
+	ldt[2] = 0x00cff3000000fffful;          /* data, read/write, DPL 3 */
+	return HC_OK;
+}
+
+static int atk_ldt_data_selector(void)
+{
+	int r = hc_fake_ldt();
+
+	if (r != HC_OK)
+		return r;
+	__asm__ __volatile__("mov %0, %%es" : : "r"(HC_LDT_DATA_SEL));
+	return HC_SURVIVED;
+}
+
+static int atk_ldt_call_gate(void)
+{
+	static struct { uint32_t off; uint16_t sel; } __attribute__((packed)) far = {
+		0, HC_GATE_SEL,
+	};
+	int r = hc_fake_ldt();
+
+	if (r != HC_OK)
+		return r;
+	__asm__ __volatile__("lcall *%0" : : "m"(far) : "memory");
+	return HC_SURVIVED;
+}
+
+UTEST(segments, ldt_selector_in_user_memory) { hc_run(atk_ldt_data_selector, HC_KILLED); }
+UTEST(segments, ldt_call_gate_to_ring0) { hc_run(atk_ldt_call_gate, HC_KILLED); }
+
 /* ------------------------------------------------ 32-bit (compat) mode */
 
 /* A far return into the 32-bit user code segment (0x1b), then one
