@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * user.c - user-mode plumbing (arch/user.h): the syscall MSRs and FPU
- * setup of each core, fresh user contexts, the user's extended state
+ * user.c - user-mode plumbing (arch/user.h): the syscall MSRs, FPU and
+ * SMEP setup of each core, fresh user contexts, the user's extended state
  * (FXSAVE image, FS/GS bases), and the per-switch update of that state,
  * cr3, TSS.rsp0 and the syscall stack (called from kthread.c).  What a
  * context may hold when it goes back to user mode is user_return.c's.
@@ -75,9 +75,18 @@ bool user_set_fs_base(struct user_ext *ux, uint64_t base)
 	return true;
 }
 
+/* SMEP: the kernel never runs code from a user page, even if something
+ * (a call gate, a corrupted pointer) sends it there: that is a #PF. */
+static void user_smep_init_core(void)
+{
+	if (cpuid(7, 0).ebx & (1u << 7))
+		write_cr4(read_cr4() | CR4_SMEP);
+}
+
 void arch_user_init_core(void)
 {
 	user_fpu_init_core();
+	user_smep_init_core();
 	write_msr(MSR_EFER, read_msr(MSR_EFER) | EFER_SCE);
 	/* sysret would load CS from STAR[63:48] + 16 and SS from + 8; syscall
 	 * loads the kernel's from STAR[47:32]. */

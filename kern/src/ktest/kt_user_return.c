@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kt_user_return.c - ktests of the CPU-state rules at the user boundary
- * (arch/user.h, user_return.c, user.c): the syscall MSRs of the running
- * core, what trap_return refuses to load and how it cleans RFLAGS, and how
+ * (arch/user.h, user_return.c, user.c): the syscall MSRs and SMEP of the
+ * running core, what trap_return refuses to load and how it cleans RFLAGS, and how
  * a fault of the iretq to user mode is recognised.  The same rules are
  * attacked from user space by /bin/hostile_cpu (tests/libc/hostile_cpu.c).
  */
@@ -49,6 +49,13 @@ KTEST(user_return, syscall_msrs)
 	KT_ASSERT_EQ(read_msr(MSR_CSTAR), (uint64_t)syscall_compat_entry);
 	KT_ASSERT_EQ(read_msr(MSR_SYSENTER_CS), 0);
 	KT_ASSERT_EQ(read_msr(MSR_SYSENTER_EIP), 0);
+}
+
+KTEST(user_return, smep_when_the_cpu_has_it)
+{
+	if (!(cpuid(7, 0).ebx & (1u << 7)))
+		return;                 /* no SMEP on this CPU */
+	KT_ASSERT(read_cr4() & CR4_SMEP);
 }
 
 KTEST(user_return, sane_context_accepted)

@@ -215,6 +215,7 @@ static inline uint64_t read_rbp(void)
 #define CR4_OSFXSR     (1u << 9)
 #define CR4_OSXMMEXCPT (1u << 10)
 #define CR4_FSGSBASE   (1u << 16)
+#define CR4_SMEP       (1u << 20)
 
 #define RFLAGS_CF   (1ul << 0)
 #define RFLAGS_PF   (1ul << 2)
