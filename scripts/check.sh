@@ -13,10 +13,12 @@
 # the crashing input kept as $O/fuzz/<name>-crash-*.  Then, unless
 # --host-only or --fuzz-only, it boots the kernel under QEMU in every
 # configuration of scripts/run-ktests.sh and runs the ktests in each, then the
-# console end-to-end tests (tools/e2e_console.py); the documentation's cited
-# paths are checked too (scripts/doclint.py, "doc:" lines).  Every test prints a line
-# "<kind>: PASS name" or "<kind>: FAIL name: why"; this script counts them,
-# prints the failures again at the end, and closes with the one line
+# console end-to-end tests (tools/e2e_console.py); the paths, functions and
+# types that the documentation and the source comments cite are checked too
+# (scripts/doclint.py, "doc:" lines; its self-test, "doclint:" lines).
+# Every test prints a line "<kind>: PASS name" or "<kind>: FAIL name: why";
+# this script counts them, prints the failures again at the end, and closes
+# with the one line
 #	N passed, N failed
 # exiting non-zero if anything failed.  Logs go to $O/test-logs/ (O defaults to obj).
 #
@@ -158,7 +160,8 @@ run_e2e() {
 }
 
 run_doclint() {
-	python3 scripts/doclint.py | tee "$LOGDIR/doc.log"
+	{ O="$O" python3 scripts/doclint.py; python3 scripts/doclint.py --self-test; } |
+		tee "$LOGDIR/doc.log"
 }
 
 run_e2e_init() {
