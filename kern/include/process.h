@@ -60,7 +60,7 @@ struct proc {
 	bool orphan;                    /* [proc_list_lock] reaps itself when DEAD */
 	char name[PROC_NAME_LEN];       /* [I] */
 	spinlock_t lock;
-	enum proc_state state;          /* [l] only through proc_set_state() */
+	enum proc_state state;          /* [l] proc_set_state_locked() */
 	struct kref ref;                /* [a] */
 	struct mm *mm;                  /* [l] one reference; exec swaps it */
 	struct fd_table fdt;            /* its own lock */
@@ -86,7 +86,7 @@ struct proc {
 	struct list_head link;          /* [proc_list_lock] */
 	char *args;                     /* [l] argv as NUL-separated strings */
 	size_t args_len;                /* [l] bytes in args; exec replaces both */
-	/* Pages shared with user space (proc_mm_shared.c): kernel addresses of
+	/* Pages shared with user space (vm/mm_shared.c): kernel addresses of
 	 * procinfo (PROCINFO_NUM_PAGES, mapped read-only at UINFO).  procdata
 	 * lives in user memory at UDATA; the kernel reaches it with uaccess. */
 	struct procinfo *procinfo;      /* [I] */

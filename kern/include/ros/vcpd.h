@@ -17,9 +17,11 @@
  * reserves room, since the shared layout must not depend on the kernel's
  * configuration.
  *
- * Kernel side: kern/src/proc/process.c and kern/src/event/event.c (VCPD mailboxes,
- * notification), kern/arch/x86 (saving contexts).  User side:
- * user/parlib/vcore.c and uthread.c.
+ * Kernel side today: kern/src/event/event.c posts to the VCPD mailboxes and
+ * sets notif_pending; kern/src/vm/mm_shared.c maps procdata and populates
+ * VCPD 0.  User side today: parlib's event_mbox_get() (user/parlib/event.c)
+ * drains a mailbox.  Nothing saves or restores the contexts, preempt_anc or
+ * the vcore_* fields yet: that comes with MCPs and vcores.
  */
 #pragma once
 

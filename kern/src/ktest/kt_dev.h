@@ -37,11 +37,12 @@ static inline size_t kt_kmalloc_objs(void)
 
 /*
  * A private name space (a copy of the current one) and FD table for one
- * test.  begin() takes the leak baselines first, then installs them; the FD
- * table's slot array is allocated up front, so a test may compare
- * kt_kmalloc_objs() before and after a bind/unmount or a create/remove
- * without the table's first open counting.  end() puts the old ones back,
- * frees the copies and returns true if no chan or kmalloc object leaked.
+ * test.  kt_ns_env_begin() takes the leak baselines first, then installs
+ * them; the FD table's slot array is allocated up front, so a test may
+ * compare kt_kmalloc_objs() before and after a bind/unmount or a
+ * create/remove without the table's first open counting.  kt_ns_env_end()
+ * puts the old ones back, frees the copies and returns true if no chan or
+ * kmalloc object leaked.
  */
 struct kt_ns_env {
 	struct pgrp *old_pg, *pg;

@@ -21,9 +21,10 @@
  * whose parent is gone, until it dies); a running process holds one until
  * proc_exit; every detached syscall kthread holds one.
  *
- * Locks: proc_list_lock (the list, pids, ppid, orphan) -> p->lock.  The one
- * place a state changes is proc_set_state(), which rejects an illegal
- * transition with a panic (a kernel bug).
+ * Locks: proc_list_lock (the list, pids, ppid, orphan) -> p->lock.  After
+ * proc_alloc() sets CREATED, a state changes only in proc_set_state_locked()
+ * (p->lock held), which checks the transition against a table of legal ones
+ * and panics on any other (a kernel bug).
  */
 #include <arch/mmu.h>
 #include <arch/user.h>

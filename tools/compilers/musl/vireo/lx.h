@@ -96,7 +96,7 @@ struct lx_stat {
 	int64_t __reserved[3];
 };
 
-/* struct linux_dirent64: the fixed part before d_name. */
+/* Linux's struct linux_dirent64: the fixed part before d_name. */
 struct lx_dirent64 {
 	uint64_t d_ino;
 	int64_t d_off;
@@ -120,7 +120,7 @@ struct lx_timeval {
 	int64_t tv_usec;
 };
 
-/* The kernel's sigaction as musl passes it (arch/x86_64/ksigaction.h). */
+/* The kernel's sigaction as musl passes it (musl's arch/x86_64/ksigaction.h). */
 struct lx_k_sigaction {
 	unsigned long handler;
 	unsigned long flags;
