@@ -42,11 +42,12 @@
  * flags, [a]: both sides change it with atomic operations only.
  *   SC_DONE      retval, err and errstr are written; the kernel is done
  *                with the struct once SC_K_LOCK is also clear
- *   SC_PROGRESS  partial progress was made (set before SC_DONE; the same
- *                rules as SC_DONE for registration)
+ *   SC_PROGRESS  reserved for "partial progress was made"; the kernel never
+ *                sets it yet, but registration already treats it as SC_DONE
  *   SC_UEVENT    the user registered ev_q (only the user sets it)
  *   SC_K_LOCK    the kernel is completing: the user spins until it clears
- *   SC_ABORT     an abort was requested (abort_sysc/abort_sysc_fd); an
+ *   SC_ABORT     reserved; the kernel never sets it yet.  An abort is asked
+ *                for with abort_sysc/abort_sysc_fd, not with a flag, and an
  *                aborted call completes with err = EINTR
  */
 #define SC_DONE      0x00000001u
