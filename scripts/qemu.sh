@@ -18,7 +18,7 @@
 # in as the first boot module (-initrd) when the file exists; an ISO
 # carries its own (scripts/mkiso.sh).
 # The isa-debug-exit device is always present: a test boot exits with 1
-# when everything passed and 3 otherwise (DESIGN.md §12).
+# when everything passed and 3 otherwise (Documentation/design.md, "Testing").
 set -euo pipefail
 
 KERNEL=${KERNEL:-obj/kern/vireo}

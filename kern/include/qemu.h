@@ -3,8 +3,8 @@
  * qemu.h - leaving QEMU with a status, through the isa-debug-exit device
  * (-device isa-debug-exit,iobase=0xf4,iosize=4).  Writing v makes QEMU exit
  * with (v << 1) | 1: QEMU_EXIT_SUCCESS gives exit code 1, QEMU_EXIT_FAILURE 3
- * (DESIGN.md §12).  On a machine without the device the write does nothing
- * and the caller halts instead.
+ * (Documentation/design.md, "Testing").  On a machine without the device the
+ * write does nothing and the caller halts instead.
  */
 #pragma once
 
