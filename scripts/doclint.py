@@ -18,7 +18,7 @@ parentheses, file names with an extension of FILE_EXT, and `struct name`
 (union and enum only with an underscore in the name), by the same rules.
 
 What counts as defined.  A definition anywhere in kern/ user/ tools/ tests/
-scripts/, read as text (class definitions says which forms count: functions,
+scripts/, read as text (class Definitions says which forms count: functions,
 macros, types, tags, enum values, globals, function-pointer members and
 parameters, assembly labels, Python and shell functions, and the C a
 generator script writes); a syscall of kern/include/ros/syscall.list (NAME,
@@ -39,11 +39,13 @@ OUTSIDE is the allow-list for outside names no rule reaches; keep it short.
 One line per page and one per source folder, which scripts/check.sh counts:
 
     doc: PASS Documentation/boot.md
-    doc: FAIL Documentation/boot.md: Documentation/boot.md:12: cites kern/src/nothing.c, which does not exist (+1 more)
+    doc: FAIL Documentation/boot.md: line 12: cites kern/src/gone.c, which does not exist (+1 more)
+        Documentation/boot.md:40: cites nothing(), which is defined nowhere
     doc: PASS kern/src/ns/ (comments)
-    doc: FAIL kern/src/ns/ (comments): kern/src/ns/qio.c:40: cites qfoo(), which is defined nowhere
+    doc: FAIL kern/src/ns/ (comments): kern/src/ns/qio.c line 40: cites qgone(), which is ...
 
-Every further problem of a failing file follows on its own indented line.
+Every further problem of a failing page or folder follows on its own
+indented line, which check.sh does not count.
 """
 import glob
 import os
@@ -114,7 +116,7 @@ def split_c(text):
     return "".join(code), comments
 
 
-class definitions:
+class Definitions:
     """The forms of definition read from C, assembly, linker scripts, Python
     and shell (a generator's C text counts: scripts write headers)."""
     DEFS = [
@@ -215,7 +217,7 @@ class Tree:
     def __init__(self, root, libc_dirs, outside_trees=()):
         self.root = root
         self.paths = set()
-        self.defs = definitions()
+        self.defs = Definitions()
         for top in sorted(os.listdir(root)):
             if top in (".git", "obj") or not os.path.isdir(os.path.join(root, top)):
                 if os.path.isfile(os.path.join(root, top)):
@@ -231,7 +233,7 @@ class Tree:
         self.defs.add_syscalls(os.path.join(root, SYSCALL_LIST))
         self.defs.finish()
         self.generated = self._generated()
-        self.libc = definitions()
+        self.libc = Definitions()
         self.libc_headers = set()
         for inc in libc_dirs:
             for h, name in libc_headers(inc):
@@ -385,7 +387,7 @@ def check_page(tree, path):
             for kind, what in doc_citations(line):
                 why = verdict(tree, kind, what)
                 if why:
-                    problems.append("%s:%d: %s" % (path, n, why))
+                    problems.append((path, n, why))
     return problems
 
 
@@ -397,18 +399,22 @@ def check_source(tree, path):
         for off, kind, what in comment_citations(text):
             why = verdict(tree, kind, what)
             if why:
-                problems.append("%s:%d: %s" % (path, first + off, why))
+                problems.append((path, first + off, why))
     return problems
 
 
 def report(name, problems, out):
+    """The verdict line for a page or a folder's comments; problems are
+    (path, line, why), the first in the line, each other indented."""
     if not problems:
         print("doc: PASS %s" % name, file=out)
         return 0
+    path, line, why = problems[0]
+    where = "line %d" % line if path == name else "%s line %d" % (path, line)
     more = " (+%d more)" % (len(problems) - 1) if len(problems) > 1 else ""
-    print("doc: FAIL %s: %s%s" % (name, problems[0], more), file=out)
+    print("doc: FAIL %s: %s: %s%s" % (name, where, why, more), file=out)
     for p in problems[1:]:
-        print("    %s" % p, file=out)
+        print("    %s:%d: %s" % p, file=out)
     return 1
 
 
@@ -465,21 +471,21 @@ SELF_FILES = {
 
 SELF_EXPECT = [
     ("doc_right_names_pass", "doc: PASS Documentation/good.md"),
-    ("doc_wrong_function", "doc: FAIL Documentation/badfn.md: Documentation/badfn.md:3: "
+    ("doc_wrong_function", "doc: FAIL Documentation/badfn.md: line 3: "
                            "cites gone_fn(), which is defined nowhere"),
-    ("doc_wrong_file", "doc: FAIL Documentation/badfile.md: Documentation/badfile.md:1: "
+    ("doc_wrong_file", "doc: FAIL Documentation/badfile.md: line 1: "
                        "cites gone.h, which does not exist"),
-    ("doc_wrong_path", "doc: FAIL Documentation/badpath.md: Documentation/badpath.md:1: "
+    ("doc_wrong_path", "doc: FAIL Documentation/badpath.md: line 1: "
                        "cites kern/src/gone.c, which does not exist"),
-    ("doc_wrong_type", "doc: FAIL Documentation/badtype.md: Documentation/badtype.md:1: "
+    ("doc_wrong_type", "doc: FAIL Documentation/badtype.md: line 1: "
                        "cites a type gone_type, which is defined nowhere"),
     ("doc_fenced_example_skipped", "doc: PASS Documentation/fenced.md"),
     ("comment_right_names_pass", "doc: PASS kern/src/good/ (comments)"),
-    ("comment_wrong_function", "doc: FAIL kern/src/badfn/ (comments): kern/src/badfn/a.c:2: "
+    ("comment_wrong_function", "doc: FAIL kern/src/badfn/ (comments): kern/src/badfn/a.c line 2: "
                                "cites gone_fn(), which is defined nowhere"),
-    ("comment_wrong_file", "doc: FAIL kern/src/badfile/ (comments): kern/src/badfile/a.c:1: "
+    ("comment_wrong_file", "doc: FAIL kern/src/badfile/ (comments): kern/src/badfile/a.c line 1: "
                            "cites gone.c, which does not exist"),
-    ("comment_wrong_type", "doc: FAIL kern/src/badtype/ (comments): kern/src/badtype/a.h:1: "
+    ("comment_wrong_type", "doc: FAIL kern/src/badtype/ (comments): kern/src/badtype/a.h line 1: "
                            "cites a type gone_type, which is defined nowhere"),
 ]
 
