@@ -476,14 +476,14 @@ static bool t_deep_dirs(void)
 	memset(name, 'd', 250);
 	name[250] = '\0';
 	CHECK(sysbind("#tmpfs", "/tmp", MREPL | MCREATE) >= 0);
-	CHECK(sysmkdir("/tmp/d", 0755) == 0 && syschdir("/tmp/d") == 0);
+	CHECK(sysmkdir("/tmp/d", 0755) == 0 && syschdir(NULL, "/tmp/d") == 0);
 	for (int i = 0; i < KTNS_DEPTH; i++)
-		CHECK(sysmkdir(name, 0755) == 0 && syschdir(name) == 0);
+		CHECK(sysmkdir(name, 0755) == 0 && syschdir(NULL, name) == 0);
 	CHECK(t_deep_bottom());
 	for (int i = 0; i < KTNS_DEPTH; i++)
-		CHECK(syschdir("..") == 0 && sysremove(name) == 0);
+		CHECK(syschdir(NULL, "..") == 0 && sysremove(name) == 0);
 	CHECK(sysgetcwd(cwd, sizeof(cwd)) == 0 && !strcmp(cwd, "/tmp/d"));
-	return syschdir("/") == 0;
+	return syschdir(NULL, "/") == 0;
 }
 
 KTEST(ns, deep_directories_past_max_path)
