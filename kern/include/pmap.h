@@ -11,6 +11,9 @@
  *    mapping other cores may have cached calls tlb_shootdown() afterwards.
  *  - Intermediate tables are never freed (they cost 4 KiB per 1 GiB of
  *    kernel mappings at most).
+ *  - An entry with PTE_NOACCESS (arch/mmu.h) is written without PTE_P: the
+ *    page stays mapped for pmap_lookup, unmap and protect (which report and
+ *    change it like any other), but every access to it faults.
  *  - The direct map covers [0, 4 GiB) and all RAM, with 2 MiB or 1 GiB
  *    pages; pmap_map_range refuses to touch it (and the kernel image).
  */

@@ -166,6 +166,19 @@ static bool pmap_args_ok(uintptr_t va, size_t len)
 	       !pmap_va_is_reserved(va, len);
 }
 
+/* The bits of a leaf entry for perm: present unless PTE_NOACCESS. */
+static uint64_t pmap_leaf_bits(uint64_t perm)
+{
+	perm &= ~PTE_NX | pte_nx;
+	return perm & PTE_NOACCESS ? perm & ~PTE_P : perm | PTE_P;
+}
+
+/* A leaf entry that maps a page, accessible or not. */
+static bool pmap_leaf_mapped(pte_t e)
+{
+	return e & (PTE_P | PTE_NOACCESS);
+}
+
 int pmap_map_range(pte_t *pml4, uintptr_t va, physaddr_t pa, size_t len,
                    uint64_t perm, int mem_flags)
 {
@@ -174,7 +187,7 @@ int pmap_map_range(pte_t *pml4, uintptr_t va, physaddr_t pa, size_t len,
 
 	if (!pmap_args_ok(va, len) || !IS_ALIGNED(pa, PGSIZE))
 		return -EINVAL;
-	perm &= ~PTE_NX | pte_nx;
+	perm = pmap_leaf_bits(perm);
 	flags = spin_lock_irqsave(&pmap_lock);
 	for (size_t off = 0; off < len; off += PGSIZE) {
 		pte_t *pte = pmap_walk(pml4, va + off, true, mem_flags);
@@ -183,7 +196,7 @@ int pmap_map_range(pte_t *pml4, uintptr_t va, physaddr_t pa, size_t len,
 			ret = -ENOMEM;
 			break;
 		}
-		*pte = (pa + off) | perm | PTE_P;
+		*pte = (pa + off) | perm;
 		invlpg(va + off);
 	}
 	spin_unlock_irqrestore(&pmap_lock, flags);
@@ -201,7 +214,7 @@ size_t pmap_unmap_range(pte_t *pml4, uintptr_t va, size_t len)
 	for (size_t off = 0; off < len; off += PGSIZE) {
 		pte_t *pte = pmap_walk(pml4, va + off, false, 0);
 
-		if (pte && (*pte & PTE_P)) {
+		if (pte && pmap_leaf_mapped(*pte)) {
 			*pte = 0;
 			invlpg(va + off);
 			unmapped++;
@@ -218,16 +231,16 @@ int pmap_protect_range(pte_t *pml4, uintptr_t va, size_t len, uint64_t perm)
 
 	if (!pmap_args_ok(va, len))
 		return -EINVAL;
-	perm &= ~PTE_NX | pte_nx;
+	perm = pmap_leaf_bits(perm);
 	flags = spin_lock_irqsave(&pmap_lock);
 	for (size_t off = 0; off < len; off += PGSIZE) {
 		pte_t *pte = pmap_walk(pml4, va + off, false, 0);
 
-		if (!pte || !(*pte & PTE_P)) {
+		if (!pte || !pmap_leaf_mapped(*pte)) {
 			ret = -ENOENT;
 			continue;
 		}
-		*pte = (*pte & PTE_ADDR_MASK) | perm | PTE_P;
+		*pte = (*pte & PTE_ADDR_MASK) | perm;
 		invlpg(va + off);
 	}
 	spin_unlock_irqrestore(&pmap_lock, flags);
@@ -244,7 +257,7 @@ bool pmap_lookup(pte_t *pml4, uintptr_t va, physaddr_t *pa, uint64_t *perm)
 		pte_t e = t[PT_INDEX(va, shifts[i])];
 		uint64_t page_mask = (1ULL << shifts[i]) - 1;
 
-		if (!(e & PTE_P))
+		if (i == 3 ? !pmap_leaf_mapped(e) : !(e & PTE_P))
 			return false;
 		if (i == 3 || (i > 0 && (e & PTE_PS))) {
 			if (pa)

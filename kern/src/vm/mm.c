@@ -32,14 +32,16 @@
 
 #define PML4_USER_ENTRIES 256
 
-/* PROT_NONE pages stay mapped (they keep their contents) but lose PTE_U:
- * any user access faults, and mm_access_ok refuses it. */
+/* PROT_NONE pages stay mapped (they keep their contents) but become
+ * PTE_NOACCESS, not present: any access faults, the kernel's user copies
+ * included (a page merely without PTE_U would still be open to the
+ * kernel), and mm_access_ok refuses the fault. */
 uint64_t mm_prot_to_pte(uint32_t prot)
 {
 	uint64_t perm = PTE_U;
 
 	if (!(prot & PROT_ALL))
-		return PTE_NX;
+		return PTE_NOACCESS | PTE_NX;
 
 	if (prot & PROT_WRITE)
 		perm |= PTE_W;

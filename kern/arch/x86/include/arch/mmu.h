@@ -19,6 +19,12 @@
 #define PTE_PS    (1ULL << 7)   /* large page, in PDPTEs and PDEs */
 #define PTE_G     (1ULL << 8)   /* global */
 #define PTE_NX    (1ULL << 63)
+/*
+ * Software bit (ignored by the CPU): a page kept but not accessible at all,
+ * by user or kernel (PROT_NONE).  pmap stores such an entry without PTE_P,
+ * so every access faults, and still reports it as mapped (pmap.h).
+ */
+#define PTE_NOACCESS (1ULL << 10)
 #define PTE_ADDR_MASK 0x000ffffffffff000ULL
 
 #define PML4_SHIFT 39
