@@ -105,6 +105,8 @@ static inline struct kthread *kthread_current(void)
 
 /* Creation and life cycle (kthread context; MEM_WAIT allocations). */
 struct kthread *kthread_create(void (*fn)(void *), void *arg, const char *name);
+/* The same without waiting for memory: NULL when there is none at hand. */
+struct kthread *kthread_try_create(void (*fn)(void *), void *arg, const char *name);
 void kthread_run_on(struct kthread *kt, uint32_t core);
 void kthread_get(struct kthread *kt);
 void kthread_put(struct kthread *kt);

@@ -46,6 +46,10 @@
 #define PROC_MAX_LIVE    1024                   /* processes at once (ENOMEM past) */
 #define PROC_MEM_RESERVE 16                     /* no new process below 1/16 free */
 
+/* Free memory is below 1/PROC_MEM_RESERVE of all pages: a process gets no
+ * new process and no new kthread for a detached syscall. */
+bool proc_mem_low(void);
+
 enum proc_state {
 	PROC_CREATED = 1,
 	PROC_RUNNING_S,         /* runnable or running (an SCP) */

@@ -170,15 +170,19 @@ static uint32_t proc_pick_core(int pid)
 	return 1 + (uint32_t)pid % (num_cores - 1);
 }
 
+bool proc_mem_low(void)
+{
+	return nr_free_pages() <= nr_pages / PROC_MEM_RESERVE;
+}
+
 /*
  * Whether one more process may be made: at most PROC_MAX_LIVE, and not
- * when free memory is below 1/PROC_MEM_RESERVE of all pages (a fork bomb
- * gets ENOMEM, the kernel keeps room for its own work).
+ * when free memory is low (a fork bomb gets ENOMEM, the kernel keeps room
+ * for its own work).
  */
 static bool proc_may_alloc(void)
 {
-	return atomic_read(&proc_live) < PROC_MAX_LIVE &&
-	       nr_free_pages() > nr_pages / PROC_MEM_RESERVE;
+	return atomic_read(&proc_live) < PROC_MAX_LIVE && !proc_mem_low();
 }
 
 struct proc *proc_alloc(const char *name, int ppid)
@@ -210,9 +214,11 @@ struct proc *proc_alloc(const char *name, int ppid)
 
 /* ------------------------------------------------------------ kthreads */
 
+/* Never waits for memory: a process cannot make the kernel panic by
+ * asking for kthreads (callers fail or stay synchronous on NULL). */
 struct kthread *proc_kthread_make(struct proc *p, void (*fn)(void *))
 {
-	struct kthread *kt = kthread_create(fn, p, p->name);
+	struct kthread *kt = kthread_try_create(fn, p, p->name);
 
 	if (!kt)
 		return NULL;

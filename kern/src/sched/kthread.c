@@ -106,6 +106,11 @@ struct kthread *kthread_create(void (*fn)(void *), void *arg, const char *name)
 	return kthread_alloc(fn, arg, name, MEM_WAIT);
 }
 
+struct kthread *kthread_try_create(void (*fn)(void *), void *arg, const char *name)
+{
+	return kthread_alloc(fn, arg, name, MEM_ATOMIC);
+}
+
 static void kthread_release(struct kref *ref)
 {
 	struct kthread *kt = container_of(ref, struct kthread, ref);

@@ -13,6 +13,9 @@
  * spare returns to user space where the trap left off; every record not yet
  * done still has SC_DONE clear.  The old kthread wakes up later, finishes the
  * batch (each record completes on its own, in order), and exits.
+ * Bound: a process holds at most SYSC_MAX_DETACHED detached kthreads, and
+ * gets none while free memory is low; then the hook is not armed and a
+ * call that sleeps keeps the user context (the submitter waits for it).
  *
  * Completion (sysc_complete) follows the SC_K_LOCK protocol of
  * ros/syscall.h: write the result, set SC_K_LOCK | SC_DONE in one atomic
@@ -40,6 +43,7 @@
 #include <process.h>
 #include <rendez.h>
 #include <ros/event_msg.h>
+#include <ros/limits.h>
 #include <syscall.h>
 #include <uaccess.h>
 
@@ -65,12 +69,24 @@ static void sysc_detach(void *arg)
 	kthread_run_on(spare, kt->core);
 }
 
+/*
+ * The bound on kthreads a process holds for its sleeping calls: at
+ * SYSC_MAX_DETACHED detached calls, or with free memory low, a call that
+ * sleeps keeps the user context (the submitter waits, as for a ctx call)
+ * instead of costing one more kthread.  Only the owner detaches, so the
+ * count cannot grow between this check and the hook.
+ */
+static bool sysc_may_detach(struct proc *p)
+{
+	return atomic_read(&p->nr_detached) < SYSC_MAX_DETACHED && !proc_mem_low();
+}
+
 void sysc_arm_detach(struct syscall_ctx *ctx)
 {
 	struct proc *p = ctx->p;
 	struct kthread *kt = kthread_current();
 
-	if (ctx->detached || p->user_kt != kt)
+	if (ctx->detached || p->user_kt != kt || !sysc_may_detach(p))
 		return;
 	if (!p->spare_kt)
 		p->spare_kt = proc_kthread_make(p, proc_resume_main);
