@@ -79,6 +79,7 @@ struct proc {
 	uint64_t entry, user_sp;        /* [I] first user context */
 	struct list_head syscs;         /* [l] syscall_ctx of running handlers */
 	atomic_t nr_detached;           /* [a] detached kthreads not yet done */
+	atomic_t nr_alarms;             /* [a] #alarm timers it made (dev/alarm.c) */
 	struct rendez drain_rv;         /* proc_exit waits for nr_detached == 0 */
 	bool killed;                    /* [l] proc_kill was here */
 	int kill_status;                /* [l] the status it asked for */

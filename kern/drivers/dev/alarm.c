@@ -29,6 +29,15 @@
  * (a qlock) serialises writers that re-arm, since unset_alarm() may sleep.
  * The timer is an ALARM_IRQ waiter on the writer's core: the handler only
  * counts, re-arms and wakes readers of count.
+ *
+ * Bounds (ros/limits.h): a periodic alarm re-arms its timer no sooner than
+ * ALARM_MIN_REARM_NS from now, however short its period: expirations that
+ * come faster are counted at the next interrupt (the missed periods), not
+ * one interrupt each, so a 1 ns period cannot keep a core in its timer
+ * handler.  The process that opens clone is charged for the alarm until
+ * the alarm is freed (it holds a reference on the process): at
+ * ALARM_MAX_PER_PROC the open fails with EAGAIN.  Kernel kthreads are not
+ * charged.
  */
 #include <alarm.h>
 #include <core_id.h>
@@ -40,7 +49,9 @@
 #include <list.h>
 #include <ns.h>
 #include <printk.h>
+#include <process.h>
 #include <rendez.h>
+#include <ros/limits.h>
 #include <sem.h>
 #include <spinlock.h>
 #include <time.h>
@@ -53,6 +64,7 @@ enum { Qtop, Qclone, Qadir, Qctl, Qtimer, Qperiod, Qcount };
 
 struct kalarm {
 	struct kref ref;                /* [a] one per chan */
+	struct proc *owner;             /* [I] charged for it, or NULL */
 	uint64_t id;                    /* [I] */
 	char name[24];                  /* [I] "aN" */
 	struct list_head link;          /* [kalarm_lock] */
@@ -79,6 +91,31 @@ static const char *const kalarm_file_names[] = { "ctl", "timer", "period", "coun
 
 /* ------------------------------------------------------------ lifetime */
 
+/* Charges the calling process for one alarm: it with a reference, or NULL
+ * for a kernel kthread.  EAGAIN at ALARM_MAX_PER_PROC. */
+static struct proc *kalarm_charge(void)
+{
+	struct proc *p = current_proc();
+
+	if (!p)
+		return NULL;
+	if (atomic_fetch_add(&p->nr_alarms, 1) >= ALARM_MAX_PER_PROC) {
+		atomic_dec(&p->nr_alarms);
+		error(EAGAIN, "#alarm: process %d already holds %d alarms, the limit "
+		      "(ALARM_MAX_PER_PROC)", p->pid, ALARM_MAX_PER_PROC);
+	}
+	kref_get(&p->ref);
+	return p;
+}
+
+static void kalarm_uncharge(struct proc *p)
+{
+	if (!p)
+		return;
+	atomic_dec(&p->nr_alarms);
+	proc_put(p);
+}
+
 static void kalarm_release(struct kref *r)
 {
 	struct kalarm *a = container_of(r, struct kalarm, ref);
@@ -88,6 +125,7 @@ static void kalarm_release(struct kref *r)
 	flags = spin_lock_irqsave(&kalarm_lock);
 	list_del(&a->link);
 	spin_unlock_irqrestore(&kalarm_lock, flags);
+	kalarm_uncharge(a->owner);
 	kfree(a);
 }
 
@@ -100,11 +138,15 @@ static void kalarm_fire(struct alarm_waiter *w);
 
 static struct kalarm *kalarm_new(void)
 {
+	struct proc *owner = kalarm_charge();
 	struct kalarm *a = kzmalloc(sizeof(*a), MEM_WAIT);
 	uint64_t flags;
 
-	if (!a)
+	if (!a) {
+		kalarm_uncharge(owner);
 		error(ENOMEM, "#alarm: no memory for a new alarm");
+	}
+	a->owner = owner;
 	kref_init(&a->ref);
 	spinlock_init(&a->lock, "kalarm");
 	sem_init(&a->wlock, 1);
@@ -136,6 +178,13 @@ static struct kalarm *kalarm_lookup(uint64_t id)
 
 /* ------------------------------------------------------------ the timer */
 
+/* When the timer of a periodic alarm next fires: its next deadline, but
+ * no sooner than ALARM_MIN_REARM_NS from now. */
+static uint64_t kalarm_rearm_at(uint64_t deadline, uint64_t now)
+{
+	return MAX(deadline, now + ALARM_MIN_REARM_NS);
+}
+
 /* IRQ context: count this expiration (and any missed periods), re-arm. */
 static void kalarm_fire(struct alarm_waiter *w)
 {
@@ -151,7 +200,7 @@ static void kalarm_fire(struct alarm_waiter *w)
 
 			a->count += missed;
 			a->deadline += (missed + 1) * a->period;
-			next = a->deadline;
+			next = kalarm_rearm_at(a->deadline, now);
 		} else {
 			a->deadline = 0;
 		}
