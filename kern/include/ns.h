@@ -316,6 +316,7 @@ struct pgrp {
 	struct kref ref;                /* [a] */
 	struct sem ns_lock;             /* serialises this pgrp's mount-table writers */
 	struct mhead *mnthash[MNTHASH]; /* [m] */
+	int nr_mounts;                  /* [ns_lock] struct mounts in the table */
 	uint64_t pgrpid;                /* [I] */
 	struct chan *root;              /* [I] "/" of this name space, set before sharing */
 	struct chan *dot;               /* [m] current directory (pgrp_get_dot/set_dot) */

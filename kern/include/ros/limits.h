@@ -24,3 +24,13 @@
  */
 #define ALARM_MIN_REARM_NS      100000ULL
 #define ALARM_MAX_PER_PROC      64
+
+/*
+ * Name spaces: a union (the members mounted on one file) holds at most
+ * NS_MAX_UNION members, and one name space at most NS_MAX_MOUNTS mounts.
+ * A bind or mount past either fails with ENOMEM and an errstr naming it.
+ * (Binding a union mounts each of its members, so a union bound onto
+ * itself doubles with every bind.)
+ */
+#define NS_MAX_UNION            64
+#define NS_MAX_MOUNTS           1024

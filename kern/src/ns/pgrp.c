@@ -26,6 +26,11 @@
  * its chan; the mhead holds one on the mount point; a pgrp holds one on
  * its root and its dot.  Chans are closed after every lock is dropped.
  *
+ * Bounds (ros/limits.h): a union holds at most NS_MAX_UNION members and a
+ * pgrp at most NS_MAX_MOUNTS mounts (nr_mounts, kept by every writer under
+ * ns_lock); cmount checks both before it publishes, so a union bound onto
+ * itself (which doubles) stops with ENOMEM instead of exhausting memory.
+ *
  * Current: until processes exist, current_pgrp() is the kernel's name space
  * (built by ns_init.c), or whatever ns_swap_pgrp() installed.
  */
@@ -37,6 +42,7 @@
 #include <kthread.h>
 #include <ns.h>
 #include <printk.h>
+#include <ros/limits.h>
 #include <sysfile.h>
 
 static spinlock_t ns_mount_lock = SPINLOCK_INITIALIZER("ns mounts");
@@ -158,6 +164,15 @@ static struct mount *mount_new(struct chan *to, int mflag, const char *spec)
 	return m;
 }
 
+static int mount_list_len(const struct mount *m)
+{
+	int n = 0;
+
+	for (; m; m = m->next)
+		n++;
+	return n;
+}
+
 /* Frees a detached list of mounts (no lock held). */
 static void mount_free_list(struct mount *m)
 {
@@ -249,6 +264,23 @@ static void cmount_check(struct chan *new, struct chan *old, int flag)
 		error(EINVAL, "mount: '%s' is an open file", new->name ? new->name->s : "?");
 }
 
+/*
+ * ns_lock held: error()s unless 'adding' more mounts fit in mh's union
+ * (NULL: a new one; MREPL replaces its members) and in p's table.
+ */
+static void cmount_check_bounds(struct pgrp *p, struct mhead *mh, int order, int adding)
+{
+	int members = mh && order != MREPL ? mount_list_len(mh->mount) : 0;
+	int replaced = mh && order == MREPL ? mount_list_len(mh->mount) : 0;
+
+	if (members + adding > NS_MAX_UNION)
+		error(ENOMEM, "mount: a union would have %d members, the limit is %d "
+		      "(NS_MAX_UNION)", members + adding, NS_MAX_UNION);
+	if (p->nr_mounts - replaced + adding > NS_MAX_MOUNTS)
+		error(ENOMEM, "mount: the name space holds %d mounts, the limit is %d "
+		      "(NS_MAX_MOUNTS)", p->nr_mounts, NS_MAX_MOUNTS);
+}
+
 static struct mhead *mhead_new(struct chan *old)
 {
 	struct mhead *mh = kzmalloc(sizeof(*mh), MEM_WAIT);
@@ -311,7 +343,7 @@ int cmount(struct chan *new, struct chan *old, int flag, const char *spec)
 	struct mhead *volatile mh = NULL;
 	struct mount *to_free = NULL;
 	bool fresh;
-	int id;
+	int id, adding;
 
 	cmount_check(new, old, flag);
 	sem_down(&p->ns_lock);
@@ -327,12 +359,15 @@ int cmount(struct chan *new, struct chan *old, int flag, const char *spec)
 	fresh = !mh;
 	if (fresh && (flag & MORDER) != MREPL)
 		self = mount_new(old, 0, NULL);
+	adding = mount_list_len(list) + !!self;   /* before publishing links list on */
+	cmount_check_bounds(p, mh, flag & MORDER, adding);
 	if (fresh) {
 		mh = mhead_new(old);    /* the hash's reference ... */
 		kref_get(&mh->ref);     /* ... and ours */
 	}
 	id = (int)list->mountid;
 	cmount_publish(p, mh, fresh, self, list, flag & MORDER, &to_free);
+	p->nr_mounts += adding - mount_list_len(to_free);
 	poperror();
 	sem_up(&p->ns_lock);
 	mhead_put(mh);
@@ -399,6 +434,7 @@ void cunmount(struct chan *mnt, struct chan *mounted)
 		error(EINVAL, "unmount: nothing is mounted on '%s'", mnt->name->s);
 	}
 	m = unmount_locked_detach(p, mh, mounted, &emptied);
+	p->nr_mounts -= mount_list_len(m);
 	sem_up(&p->ns_lock);
 	if (emptied)
 		mhead_put(mh);          /* the hash's reference */
@@ -436,6 +472,7 @@ void pgrp_unmount_all(struct pgrp *p)
 		mount_free_list(list);
 		mhead_put(mh);
 	}
+	p->nr_mounts = 0;
 	sem_up(&p->ns_lock);
 }
 
@@ -482,6 +519,7 @@ struct pgrp *pgrp_dup(struct pgrp *from)
 		nexterror();
 	}
 	pgrp_copy_mounts(p, from);
+	p->nr_mounts = from->nr_mounts;
 	if (from->root)
 		chan_incref(p->root = from->root);
 	p->dot = pgrp_get_dot(from);
