@@ -195,6 +195,8 @@ if [ "$SEL" = all ]; then
 	run_utest libc_errors /test/libc_errors
 	run_utest hostile_cpu_smp1 /test/hostile_cpu "--smp 1 --mem 256M"
 	run_utest hostile_cpu_smp4 /test/hostile_cpu "--smp 4 --mem 1G"
+	run_utest hostile_res_smp1 /test/hostile_res "--smp 1 --mem 128M"
+	run_utest hostile_res_smp4 /test/hostile_res "--smp 4 --mem 1G"
 fi
 
 for c in "${configs[@]}"; do
