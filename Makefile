@@ -275,7 +275,7 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -include tests/host/host_config.h \
 	-Itests/host -Itests/host/arch -Ikern/include -Ikern/arch/x86
-HOST_COMMON := tests/host/htest.c tests/host/host_support.c kern/src/sync/spinlock.c
+HOST_COMMON := tests/host/htest.c tests/host/host_support.c kern/src/sync/spinlock.c kern/src/sync/lockorder.c
 
 define host_suite
 $(O)/host/$(1): $$($(1)_SRCS) $(HOST_COMMON) $$(wildcard tests/host/*.h tests/host/arch/arch/*.h kern/include/*.h) | $(DEPS_OK)
