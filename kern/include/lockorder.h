@@ -91,6 +91,8 @@ void lockorder_release(struct spinlock *l);
 /* For tests and diagnostics. */
 void lockorder_capture_begin(struct lockorder_report *out);
 int lockorder_capture_end(void);
+/* Prints every recorded edge with the sites that first showed it. */
+void lockorder_print(void);
 int lockorder_nr_classes(void);
 int lockorder_nr_edges(void);
 int lockorder_held_depth(void);

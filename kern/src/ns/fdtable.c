@@ -14,7 +14,8 @@
  * the closed flag.  Nothing under it allocates or closes chans: growth
  * allocates the new array unlocked and installs it only if the table did
  * not change size meanwhile; closing takes the chan out under the lock and
- * cclose()s it after.  fd_table_clone locks 'from' then 'to'.  References:
+ * cclose()s it after.  No two tables' locks are ever held at once:
+ * fd_table_clone copies 'from' into a new array, then installs it.  References:
  * each occupied slot holds one reference to its chan.
  *
  * Errors are negative errnos; nothing here calls error().
@@ -252,13 +253,22 @@ int fd_set_flags(struct fd_table *t, int fd, int fd_flags)
 	return r;
 }
 
-int fd_table_nr_open(struct fd_table *t)
+/* t->lock held. */
+static int __fd_nr_open(struct fd_table *t)
 {
 	int n = 0;
 
-	spin_lock(&t->lock);
 	for (int i = 0; i < t->max_files; i++)
 		n += t->fd[i].chan != NULL;
+	return n;
+}
+
+int fd_table_nr_open(struct fd_table *t)
+{
+	int n;
+
+	spin_lock(&t->lock);
+	n = __fd_nr_open(t);
 	spin_unlock(&t->lock);
 	return n;
 }
@@ -303,40 +313,70 @@ void fd_table_close_on_exec(struct fd_table *t)
 		cclose(c);
 }
 
-/* Copies from's slots into to if to is big enough; false to grow first. */
-static bool fd_try_copy(struct fd_table *from, struct fd_table *to, int *need)
+/* Copies from's slots, with new references, into arr of n slots if they
+ * fit (the rest zeroed); else false and *need = the slots needed. */
+static bool fd_snapshot(struct fd_table *from, struct fd_entry *arr, int n, int *need,
+                        int *hint)
 {
 	bool ok;
 
 	spin_lock(&from->lock);
-	spin_lock(&to->lock);
-	ok = to->max_files >= from->max_files;
-	*need = from->max_files - 1;
-	for (int i = 0; ok && i < from->max_files; i++) {
-		to->fd[i] = from->fd[i];
-		if (to->fd[i].chan)
-			chan_incref(to->fd[i].chan);
+	ok = n >= from->max_files;
+	*need = from->max_files;
+	*hint = from->hint;
+	for (int i = 0; ok && i < n; i++) {
+		arr[i] = i < from->max_files ? from->fd[i] : (struct fd_entry){ 0 };
+		if (arr[i].chan)
+			chan_incref(arr[i].chan);
 	}
-	if (ok)
-		to->hint = from->hint;
-	spin_unlock(&to->lock);
 	spin_unlock(&from->lock);
 	return ok;
 }
 
+/* Puts the n slots of arr into the empty table t; arr is consumed. */
+static int fd_install_all(struct fd_table *t, struct fd_entry *arr, int n, int hint)
+{
+	struct fd_entry *spare = arr;
+	int err = 0;
+
+	spin_lock(&t->lock);
+	if (t->closed || __fd_nr_open(t)) {
+		err = t->closed ? -EBADF : -EINVAL;
+	} else if (t->max_files >= n) {
+		if (n)
+			memcpy(t->fd, arr, (size_t)n * sizeof(*arr));
+		t->hint = hint;
+	} else {
+		spare = t->fd;
+		t->fd = arr;
+		t->max_files = n;
+		t->hint = hint;
+	}
+	spin_unlock(&t->lock);
+	for (int i = 0; err && i < n; i++)
+		if (arr[i].chan)
+			cclose(arr[i].chan);
+	kfree(spare);
+	return err;
+}
+
+/* Never holds both tables' locks: same-class locks do not nest
+ * (Documentation/locking.md). */
 int fd_table_clone(struct fd_table *from, struct fd_table *to)
 {
-	int need = 0;
+	struct fd_entry *arr = NULL;
+	int n = 0, need = 0, hint = 0;
 
 	if (fd_table_nr_open(to))
 		return -EINVAL;
-	while (!fd_try_copy(from, to, &need)) {
-		int err = fd_table_ensure(to, need);
-
-		if (err)
-			return err;
+	while (!fd_snapshot(from, arr, n, &need, &hint)) {
+		kfree(arr);
+		n = need;
+		arr = kmalloc_array((size_t)n, sizeof(*arr), MEM_WAIT);
+		if (!arr)
+			return -ENOMEM;
 	}
-	return 0;
+	return fd_install_all(to, arr, n, hint);
 }
 
 const char *fd_strerror(int err)

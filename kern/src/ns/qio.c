@@ -392,7 +392,7 @@ static int qbwrite_one(struct queue *q, struct block *b, bool nonblock,
 	return 0;
 }
 
-static size_t __qbwrite(struct queue *q, struct block *b, bool nonblock)
+static size_t qbwrite_common(struct queue *q, struct block *b, bool nonblock)
 {
 	char msg[ERRSTR_MAX];
 	size_t n;
@@ -415,12 +415,12 @@ static size_t __qbwrite(struct queue *q, struct block *b, bool nonblock)
 
 size_t qbwrite(struct queue *q, struct block *b)
 {
-	return __qbwrite(q, b, false);
+	return qbwrite_common(q, b, false);
 }
 
 size_t qbwrite_nonblock(struct queue *q, struct block *b)
 {
-	return __qbwrite(q, b, true);
+	return qbwrite_common(q, b, true);
 }
 
 /* A block holding the n bytes at buf, with room for more if the queue
@@ -441,7 +441,7 @@ static struct block *qwrite_block(struct queue *q, const void *buf, size_t n,
 	return b;
 }
 
-static size_t __qwrite(struct queue *q, const void *buf, size_t len,
+static size_t qwrite_common(struct queue *q, const void *buf, size_t len,
                        bool nonblock)
 {
 	const uint8_t *p = buf;
@@ -467,12 +467,12 @@ static size_t __qwrite(struct queue *q, const void *buf, size_t len,
 
 size_t qwrite(struct queue *q, const void *buf, size_t len)
 {
-	return __qwrite(q, buf, len, false);
+	return qwrite_common(q, buf, len, false);
 }
 
 size_t qwrite_nonblock(struct queue *q, const void *buf, size_t len)
 {
-	return __qwrite(q, buf, len, true);
+	return qwrite_common(q, buf, len, true);
 }
 
 /* Never blocks: queues b (one block) or says why not.  b is consumed. */
@@ -650,7 +650,7 @@ static void qtake_done(struct queue *q, struct block *list, size_t n,
 	}
 }
 
-static size_t __qread(struct queue *q, void *buf, size_t len, bool nonblock)
+static size_t qread_common(struct queue *q, void *buf, size_t len, bool nonblock)
 {
 	struct block *list;
 	uint64_t gen = 0;
@@ -673,12 +673,12 @@ static size_t __qread(struct queue *q, void *buf, size_t len, bool nonblock)
 
 size_t qread(struct queue *q, void *buf, size_t len)
 {
-	return __qread(q, buf, len, false);
+	return qread_common(q, buf, len, false);
 }
 
 size_t qread_nonblock(struct queue *q, void *buf, size_t len)
 {
-	return __qread(q, buf, len, true);
+	return qread_common(q, buf, len, true);
 }
 
 /* The first n bytes of the taken list as one block; the rest goes back. */
@@ -700,7 +700,7 @@ static struct block *qbread_split(struct queue *q, struct block *b, size_t n,
 	return front;
 }
 
-static struct block *__qbread(struct queue *q, size_t len, bool nonblock)
+static struct block *qbread_common(struct queue *q, size_t len, bool nonblock)
 {
 	struct block *b;
 	uint64_t gen = 0;
@@ -721,12 +721,12 @@ static struct block *__qbread(struct queue *q, size_t len, bool nonblock)
 
 struct block *qbread(struct queue *q, size_t len)
 {
-	return __qbread(q, len, false);
+	return qbread_common(q, len, false);
 }
 
 struct block *qbread_nonblock(struct queue *q, size_t len)
 {
-	return __qbread(q, len, true);
+	return qbread_common(q, len, true);
 }
 
 size_t qdiscard(struct queue *q, size_t n)

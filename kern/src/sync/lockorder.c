@@ -357,6 +357,15 @@ int lockorder_capture_end(void)
 	return capture_count;
 }
 
+void lockorder_print(void)
+{
+	for (int i = 0; i < lockorder_nr_edges(); i++)
+		printk("lockorder: '%s' -> '%s' (%s:%d, %s:%d)\n", class_names[edges[i].from],
+		       class_names[edges[i].to], lock_site_file(edges[i].from_site),
+		       lock_site_line(edges[i].from_site), lock_site_file(edges[i].to_site),
+		       lock_site_line(edges[i].to_site));
+}
+
 int lockorder_nr_classes(void)
 {
 	return __atomic_load_n(&nr_classes, __ATOMIC_RELAXED) - 1;
