@@ -45,24 +45,24 @@ struct sem;
 
 struct timer_chain;
 
-/* [I] set by init_alarm, [t] the timer chain's lock */
+/* Tags (Documentation/style.md): [I] set by init_alarm, [tchain] the timer chain's lock */
 struct alarm_waiter {
-	uint64_t deadline;                          /* [t] ns */
+	uint64_t deadline;                          /* [tchain] ns */
 	void (*func)(struct alarm_waiter *);        /* [I] */
 	void *data;                                 /* [I] for func */
 	int type;                                   /* [I] ALARM_IRQ or ALARM_RKM */
-	bool pending;                               /* [t] on tchain->waiters */
-	bool running;                               /* [t] fired, func not done */
-	struct timer_chain *tchain;                 /* [t] last set on */
-	struct kthread *runner;                     /* [t] ALARM_RKM: running func */
-	struct list_head link;                      /* [t] */
+	bool pending;                               /* [tchain] on tchain->waiters */
+	bool running;                               /* [tchain] fired, func not done */
+	struct timer_chain *tchain;                 /* [tchain] last set on */
+	struct kthread *runner;                     /* [tchain] ALARM_RKM: running func */
+	struct list_head link;                      /* [tchain] */
 };
 
 struct timer_chain {
 	spinlock_t lock;
-	struct list_head waiters;       /* [t] pending alarms, by deadline */
+	struct list_head waiters;       /* [tchain] pending alarms, by deadline */
 	uint32_t core;                  /* [I] */
-	uint64_t nr_fired;              /* [t] */
+	uint64_t nr_fired;              /* [tchain] */
 } __aligned(64);
 
 struct timer_chain *tchain_of(uint32_t core);

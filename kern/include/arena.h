@@ -53,8 +53,9 @@ typedef void *(*arena_import_fn)(struct arena *src, size_t size, int flags);
 typedef void (*arena_release_fn)(struct arena *src, void *addr, size_t size);
 
 /*
- * Locks: [I] set at creation, [l] a->lock, [G] the global arena list lock,
- * [Q] set once by arena_qcache_setup before any arena_alloc uses them.
+ * Field tags (legend: Documentation/style.md): [I] set at creation (the
+ * qcaches: by arena_qcache_setup, before any arena_alloc uses them),
+ * [l] a->lock, [arenas_lock] the global arena list lock.
  */
 struct arena {
 	spinlock_t lock;
@@ -73,9 +74,9 @@ struct arena {
 	size_t allocated;                                  /* [l] bytes handed out */
 	uint64_t nr_allocs, nr_frees, nr_imports;          /* [l] */
 	size_t qcache_max;                                 /* [I] */
-	size_t nr_qcaches;                                 /* [Q] */
-	struct kmem_cache *qcaches[ARENA_MAX_QCACHES];     /* [Q] */
-	struct list_head link;                             /* [G] */
+	size_t nr_qcaches;                                 /* [I] */
+	struct kmem_cache *qcaches[ARENA_MAX_QCACHES];     /* [I] */
+	struct list_head link;                             /* [arenas_lock] */
 };
 
 struct arena_stats {

@@ -29,9 +29,9 @@
  * core's spare kthread becomes its idle kthread; the old one finishes the
  * message when woken and then exits.
  *
- * Field locks: [I] immutable once running, [c] owning core with IRQs off,
- * [a] atomic, [r] core run-queue lock, [w] lock of the object slept on,
- * [s] sleep_lock.
+ * Field tags (legend: Documentation/style.md): [I] immutable once running, [c] owning core with IRQs off,
+ * [a] atomic, [runq] core run-queue lock, [wait_lock] lock of the object slept on,
+ * [sleep_lock] the kthread's sleep_lock.
  */
 #pragma once
 
@@ -73,13 +73,13 @@ struct kthread {
 	void *stack;                    /* [I] KSTACK_SIZE bytes, or NULL */
 	bool stack_owned;               /* [I] reaper kpages_free()s it */
 	char name[KTHREAD_NAME_LEN];    /* [I] */
-	struct list_head runq_link;     /* [r] */
-	struct list_head wait_link;     /* [w] */
+	struct list_head runq_link;     /* [runq] */
+	struct list_head wait_link;     /* [wait_lock] */
 	struct kref ref;                /* [a] one for being alive + holders */
 	struct sem exited;              /* up'ed once it is reaped */
 	spinlock_t sleep_lock;
-	struct rendez *sleep_rv;        /* [s] rendez it sleeps on, or NULL */
-	uint32_t sleep_intr;            /* [s] KT_INTR_* */
+	struct rendez *sleep_rv;        /* [sleep_lock] rendez it sleeps on, or NULL */
+	uint32_t sleep_intr;            /* [sleep_lock] KT_INTR_* */
 	struct errstate err;            /* [c] error stack (err.h); own kthread only */
 	/* A kthread that runs a process (process.c) has its address space and
 	 * name space here; kernel kthreads leave them 0/NULL (kern_pml4, the

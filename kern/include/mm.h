@@ -41,8 +41,8 @@
 
 struct mm {
 	pte_t *pml4;                    /* [I] upper half = kern_pml4's */
-	struct sem lock;                /* guards [m] */
-	struct vmr_set vmrs;            /* [m] the regions, owner = this mm */
+	struct sem lock;                /* guards [l] */
+	struct vmr_set vmrs;            /* [l] the regions, owner = this mm */
 	struct kref ref;                /* [a] */
 };
 

@@ -18,13 +18,13 @@
  * catch with waserror().  References: a chan returned by namec(), cclone(),
  * dev attach/open/walk carries one reference, dropped with cclose().
  *
- * Field tags: [I] immutable once the object is published (a chan, a
+ * Field tags (legend: Documentation/style.md): [I] immutable once the object is published (a chan, a
  * mount, a pgrp), [l] c->lock, [a] atomic (kref), [o] set by open() before
- * the chan is shared (COPEN set), [m] ns_mount_lock, the one global
+ * the chan is shared (COPEN set), [ns_mount_lock] the one global
  * spinlock in pgrp.c over every pgrp's mount hash, every union list and
  * every pgrp's current directory (held only for list operations and
  * reference grabs; never across a device call, an allocation or error()),
- * [f] the FD table's lock.
+ * [l] the FD table's lock.
  */
 #pragma once
 
@@ -285,16 +285,16 @@ int omode_to_rwx(int omode);    /* DMREAD|DMWRITE|DMEXEC bits the mode needs */
 /* ----------------------------------------------------- mounts and pgrps */
 
 /*
- * Locking of mounts and name spaces (pgrp.c): ns_mount_lock ([m]) guards
+ * Locking of mounts and name spaces (pgrp.c): ns_mount_lock guards
  * every field below that can change.  Readers (namec's mount crossing,
  * union reads) take only it.  A writer (cmount, cunmount, pgrp_dup's copy,
  * pgrp_unmount_all) first takes its pgrp's ns_lock, a sleeping lock that
  * orders writers of that pgrp against each other, and then ns_mount_lock
- * for each change; holding ns_lock, it may read its own pgrp's [m] fields
+ * for each change; holding ns_lock, it may read its own pgrp's [ns_mount_lock] fields
  * without ns_mount_lock, since no one else writes them.
  */
 struct mount {
-	struct mount *next;     /* [m] next in this mount head's union */
+	struct mount *next;     /* [ns_mount_lock] next in this mount head's union */
 	struct mhead *head;     /* [I] set before the mount is linked */
 	struct chan *to;        /* [I] what is mounted (one reference) */
 	int mflag;              /* [I] MCREATE and order */
@@ -305,8 +305,8 @@ struct mount {
 struct mhead {
 	struct kref ref;        /* [a] the hash's, each chan's c->mh/c->umh, walkers' */
 	struct chan *from;      /* [I] the mount point (one reference) */
-	struct mount *mount;    /* [m] the union, in order */
-	struct mhead *hash;     /* [m] next in the pgrp's hash chain */
+	struct mount *mount;    /* [ns_mount_lock] the union, in order */
+	struct mhead *hash;     /* [ns_mount_lock] next in the pgrp's hash chain */
 };
 
 #define MNTHASH 32
@@ -315,11 +315,11 @@ struct mhead {
 struct pgrp {
 	struct kref ref;                /* [a] */
 	struct sem ns_lock;             /* serialises this pgrp's mount-table writers */
-	struct mhead *mnthash[MNTHASH]; /* [m] */
+	struct mhead *mnthash[MNTHASH]; /* [ns_mount_lock] */
 	int nr_mounts;                  /* [ns_lock] struct mounts in the table */
 	uint64_t pgrpid;                /* [I] */
 	struct chan *root;              /* [I] "/" of this name space, set before sharing */
-	struct chan *dot;               /* [m] current directory (pgrp_get_dot/set_dot) */
+	struct chan *dot;               /* [ns_mount_lock] current directory (pgrp_get_dot/set_dot) */
 };
 
 struct pgrp *newpgrp(void);
@@ -346,9 +346,9 @@ struct fd_entry {
 #define FD_CLOEXEC 1
 
 struct fd_table {
-	spinlock_t lock;        /* guards [f] */
-	int max_files;          /* [f] slots allocated */
-	int hint;               /* [f] no free fd below this */
-	bool closed;            /* [f] the table is being torn down */
-	struct fd_entry *fd;    /* [f] */
+	spinlock_t lock;        /* guards [l] */
+	int max_files;          /* [l] slots allocated */
+	int hint;               /* [l] no free fd below this */
+	bool closed;            /* [l] the table is being torn down */
+	struct fd_entry *fd;    /* [l] */
 };

@@ -50,10 +50,10 @@ struct pcache_file {
 	int type;                       /* [I] devtab index */
 	uint32_t dev;                   /* [I] device instance */
 	uint64_t qpath;                 /* [I] qid.path */
-	spinlock_t lock;                /* guards [p] */
+	spinlock_t lock;                /* guards [l] */
 	struct sem io;                  /* serialises fills and writebacks */
-	uintptr_t *dir[PCACHE_DIR];     /* [p] leaves: kva | PCACHE_DIRTY, 0 = none */
-	size_t nr_pages;                /* [p] pages held */
+	uintptr_t *dir[PCACHE_DIR];     /* [l] leaves: kva | PCACHE_DIRTY, 0 = none */
+	size_t nr_pages;                /* [l] pages held */
 	struct chan *wchan;             /* [io] a writable chan for the last writeback */
 };
 

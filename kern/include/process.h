@@ -21,7 +21,7 @@
  * drains the syscall kthreads, tears everything down and ups 'exited'.
  * Locks: proc_list_lock before p->lock (process.c).
 
- * Field tags: [I] set by proc_create, [l] p->lock, [u] only the kthread that
+ * Field tags (legend: Documentation/style.md): [I] set by proc_create, [l] p->lock, [user_kt] only the kthread that
  * owns the user context (p->user_kt), [a] atomic.
  */
 #pragma once
@@ -72,10 +72,10 @@ struct proc {
 	uint32_t core;                  /* [I] every kthread of p runs here */
 	/* The user context: one kthread owns it (returns to user mode with
 	 * it); a syscall that sleeps hands it to the spare (syscall/async.c). */
-	struct kthread *user_kt;        /* [u] the owner (changes at a detach) */
-	struct kthread *spare_kt;       /* [u] made ahead for the next detach */
-	struct user_ext uext;           /* [u] FPU, FS base (arch/user.h) */
-	struct hw_trapframe resume_tf;  /* [u] registers handed to the spare */
+	struct kthread *user_kt;        /* [user_kt] the owner (changes at a detach) */
+	struct kthread *spare_kt;       /* [user_kt] made ahead for the next detach */
+	struct user_ext uext;           /* [user_kt] FPU, FS base (arch/user.h) */
+	struct hw_trapframe resume_tf;  /* [user_kt] registers handed to the spare */
 	uint64_t entry, user_sp;        /* [I] first user context */
 	struct list_head syscs;         /* [l] syscall_ctx of running handlers */
 	atomic_t nr_detached;           /* [a] detached kthreads not yet done */
@@ -95,7 +95,7 @@ struct proc {
 	 * procinfo (PROCINFO_NUM_PAGES, mapped read-only at UINFO).  procdata
 	 * lives in user memory at UDATA; the kernel reaches it with uaccess. */
 	struct procinfo *procinfo;      /* [I] */
-	uintptr_t program_end;          /* [u] end of the image (procinfo) */
+	uintptr_t program_end;          /* [user_kt] end of the image (procinfo) */
 };
 
 int proc_create(const char *path, const char *const *argv, const char *const *envp,

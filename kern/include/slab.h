@@ -52,16 +52,16 @@ struct kmem_magazine {
 	void *rounds[KMEM_MAG_ROUNDS];
 };
 
-/* Per-core magazines; [c] this struct's lock. */
+/* Per-core magazines; [l] this struct's lock. */
 struct kmem_pcc {
 	spinlock_t lock;
-	struct kmem_magazine *loaded;        /* [c] partially full or NULL */
-	struct kmem_magazine *prev;          /* [c] full, empty or NULL */
+	struct kmem_magazine *loaded;        /* [l] partially full or NULL */
+	struct kmem_magazine *prev;          /* [l] full, empty or NULL */
 } __aligned(64);
 
 /*
- * [I] set at creation, [l] c->lock (slab layer), [d] c->depot_lock,
- * [a] atomic/relaxed counters, [G] the global cache list lock.
+ * Field tags (Documentation/style.md): [I] set at creation, [l] c->lock (slab layer), [depot_lock] c->depot_lock,
+ * [a] atomic/relaxed counters, [kmem_caches_lock] the global cache list lock.
  */
 struct kmem_cache {
 	char name[KMEM_NAME_LEN];            /* [I] */
@@ -84,12 +84,12 @@ struct kmem_cache {
 	struct kmem_bufctl *hash[KMEM_HASH_SIZE];  /* [l] off-page, busy */
 
 	spinlock_t depot_lock;
-	struct kmem_magazine *depot_full;          /* [d] */
-	struct kmem_magazine *depot_empty;         /* [d] */
-	size_t nr_full_mags, nr_empty_mags;        /* [d] */
+	struct kmem_magazine *depot_full;          /* [depot_lock] */
+	struct kmem_magazine *depot_empty;         /* [depot_lock] */
+	size_t nr_full_mags, nr_empty_mags;        /* [depot_lock] */
 
 	uint64_t nr_allocs, nr_frees;              /* [a] all calls */
-	struct list_head link;                     /* [G] */
+	struct list_head link;                     /* [kmem_caches_lock] */
 	struct kmem_pcc pcc[MAX_CORES];
 };
 

@@ -33,7 +33,7 @@
 struct proc;
 
 /* One batch in flight, on the stack of the kthread that runs it.  Fields
- * are the running kthread's, except [p] (p->lock). */
+ * are the running kthread's, except [p->lock] (tags: Documentation/style.md). */
 struct syscall_ctx {
 	struct syscall sc;              /* the kernel's copy of the record */
 	uintptr_t usc;                  /* its user address */
@@ -45,7 +45,7 @@ struct syscall_ctx {
 	bool no_complete;               /* the record is gone (a good exec) */
 	int fd;                         /* the FD the call works on, or -1 */
 	struct kthread *kt;             /* the kthread running the batch */
-	struct list_head link;          /* [p] on p->syscs while a handler runs */
+	struct list_head link;          /* [p->lock] on p->syscs while a handler runs */
 };
 
 int64_t sysc_fail(struct syscall_ctx *ctx, int err, const char *fmt, ...) __printf(3, 4);

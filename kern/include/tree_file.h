@@ -33,7 +33,7 @@
  *
  * Locks (order: tfs->lock, then at most one tf->lock; both are qlocks, so
  * they may be held across sleeping allocations but never taken in IRQ
- * context): field tags [t] tfs->lock, [f] tf->lock, [I] immutable after
+ * context): field tags (Documentation/style.md) [tfs->lock], [l] tf->lock, [I] immutable after
  * creation, [a] atomic.  error() is never called with either held.
  * Everything here reports failures with error() (err.h): kthread context.
  */
@@ -50,37 +50,37 @@
 
 struct tree_fs {
 	struct kref ref;                /* [a] chans + creator */
-	struct sem lock;                /* the qlock guarding [t] */
+	struct sem lock;                /* the qlock guarding [tfs->lock] */
 	struct tree_file *root;         /* [I] pinned until the last put */
 	char owner[TREE_OWNER_LEN];     /* [I] uid/gid/muid of every file */
 	uint32_t dev_id;                /* [I] chan.dev of every chan on this fs */
 	atomic_t next_path;             /* [a] qid.path source */
-	struct tree_file **hash;        /* [t] children by (parent, name) */
-	size_t hash_size;               /* [t] buckets, a power of two */
-	size_t nr_files;                /* [t] linked files (root included) */
+	struct tree_file **hash;        /* [tfs->lock] children by (parent, name) */
+	size_t hash_size;               /* [tfs->lock] buckets, a power of two */
+	size_t nr_files;                /* [tfs->lock] linked files (root included) */
 };
 
 struct tree_file {
 	struct kref ref;                /* [a] see References above */
 	struct tree_fs *tfs;            /* [I] */
-	struct tree_file *parent;       /* [t] holds a reference; NULL for the root */
-	char *name;                     /* [t] kmalloc'd; replaced by rename */
-	struct list_head children;      /* [t] directories: ordered children */
-	struct list_head sibling;       /* [t] on parent->children */
-	struct tree_file *hnext;        /* [t] hash chain */
-	size_t nr_children;             /* [t] */
-	uint64_t seq;                   /* [t] place on parent->children: above every
-	                                 * earlier sibling's (directory read cursor) */
-	uint64_t last_seq;              /* [t] directories: the last seq given a child */
-	bool linked;                    /* [t] in the tree (not removed) */
-	struct sem lock;                /* the qlock guarding [f] */
-	struct qid qid;                 /* path [I]; type, vers [f] */
-	uint32_t mode;                  /* DMDIR/DMSYMLINK [I]; DMAPPEND, perm [f] */
-	uint64_t atime, mtime;          /* [f] seconds */
-	int64_t length;                 /* [f] */
-	uint8_t *data;                  /* [f] kmalloc'd contents, or NULL */
-	size_t data_len;                /* [f] valid bytes at data (<= length) */
-	size_t data_cap;                /* [f] allocated bytes at data */
+	struct tree_file *parent;       /* [tfs->lock] holds a reference; NULL for the root */
+	char *name;                     /* [tfs->lock] kmalloc'd; replaced by rename */
+	struct list_head children;      /* [tfs->lock] directories: ordered children */
+	struct list_head sibling;       /* [tfs->lock] on parent->children */
+	struct tree_file *hnext;        /* [tfs->lock] hash chain */
+	size_t nr_children;             /* [tfs->lock] */
+	uint64_t seq;                   /* [tfs->lock] place on parent->children: above
+	                                 * every earlier sibling's (directory read cursor) */
+	uint64_t last_seq;              /* [tfs->lock] directories: the last seq given a child */
+	bool linked;                    /* [tfs->lock] in the tree (not removed) */
+	struct sem lock;                /* the qlock guarding [l] */
+	struct qid qid;                 /* path [I]; type, vers [l] */
+	uint32_t mode;                  /* DMDIR/DMSYMLINK [I]; DMAPPEND, perm [l] */
+	uint64_t atime, mtime;          /* [l] seconds */
+	int64_t length;                 /* [l] */
+	uint8_t *data;                  /* [l] kmalloc'd contents, or NULL */
+	size_t data_len;                /* [l] valid bytes at data (<= length) */
+	size_t data_cap;                /* [l] allocated bytes at data */
 	char *target;                   /* [I] symlink target, or NULL */
 };
 

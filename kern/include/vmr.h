@@ -27,7 +27,7 @@
  * reference is taken or dropped); the hooks are where pmap work belongs.
  *
  * Locking: none inside.  Every call on a set, lookups included, runs under
- * the owner's address-space lock [m] (a qlock: MEM_WAIT allocations may
+ * the owner's address-space lock [mm->lock] (a qlock: MEM_WAIT allocations may
  * sleep).  Pointers to regions stay valid only while that lock is held.
  * Implementation: kern/src/vm/vmr.c; doc: Documentation/kapi/vmr.md.
  */
@@ -56,7 +56,7 @@ enum vmr_type {
 
 /*
  * Per-type operations; any hook may be NULL (the whole ops pointer too).
- * Hooks run with [m] held, must not fail (except dup) and must not call
+ * Hooks run with [mm->lock] held, must not fail (except dup) and must not call
  * back into the set.
  */
 struct vmr_ops {
@@ -89,7 +89,7 @@ struct vmr_attr {
 	uint64_t offset;             /* backing offset of the first byte */
 };
 
-/* Every field [m]; start/end/offset change only through vmr.c. */
+/* Every field [mm->lock]; start/end/offset change only through vmr.c. */
 struct vmr {
 	struct rb_node node;         /* in set->tree, keyed by start */
 	uintptr_t start, end;        /* page aligned, start < end */
@@ -106,8 +106,8 @@ struct vmr {
 };
 
 struct vmr_set {
-	struct rb_root tree;         /* [m] */
-	size_t nr;                   /* [m] regions in the tree */
+	struct rb_root tree;         /* [mm->lock] */
+	size_t nr;                   /* [mm->lock] regions in the tree */
 	uintptr_t lo, hi;            /* [I] bounds of every region */
 	void *owner;                 /* [I] for the hooks (the proc) */
 };

@@ -35,8 +35,8 @@ struct ceq_event {
 	uint64_t user_data;             /* [u] the consumer's */
 };
 
-/* Tags: [u] set by the consumer at init (the kernel reads, never writes);
- * [a] atomic, both sides; [c] consumers only. */
+/* Tags (Documentation/style.md): [u] set by the consumer at init (the kernel reads, never writes);
+ * [a] atomic, both sides; [consumer] consumers only. */
 struct ceq {
 	uint64_t events;                /* [u] user address of struct ceq_event[nr_events] */
 	uint32_t nr_events;             /* [u] */
@@ -46,11 +46,11 @@ struct ceq {
 	uint32_t ring_overflowed;       /* [a] producers found the ring full */
 	uint32_t prod_idx;              /* [a] next ring slot to fill (free-running) */
 	uint32_t cons_pub_idx;          /* [a] next ring slot to consume */
-	uint32_t cons_pvt_idx;          /* [c] consumers' private cursor */
+	uint32_t cons_pvt_idx;          /* [consumer] consumers' private cursor */
 	uint32_t max_event_ever;        /* [a] the largest id ever posted */
-	uint32_t last_recovered;        /* [c] the overflow scan's cursor */
+	uint32_t last_recovered;        /* [consumer] the overflow scan's cursor */
 	uint32_t __pad0;
-	uint64_t u_lock[2];             /* [c] the consumers' lock */
+	uint64_t u_lock[2];             /* [consumer] the consumers' lock */
 };
 
 _Static_assert(sizeof(struct ceq_event) == 32, "struct ceq_event is 32 bytes");

@@ -56,7 +56,7 @@ struct event_mbox {
 };
 
 /*
- * Tags: [u] set by the user before it hands the queue out (the kernel reads
+ * Tags (Documentation/style.md): [u] set by the user before it hands the queue out (the kernel reads
  * it, copies checked); [a] atomic, both sides.
  */
 struct event_queue {

@@ -33,7 +33,7 @@
 #define CPU_FEAT_X86_MWAIT     7
 #define CPU_FEAT_NR            256
 
-/* Tags: [I] set at boot; [s] under walltime_seqctr. */
+/* Tags (Documentation/style.md): [I] set at boot; [s] under walltime_seqctr. */
 struct proc_global_info {
 	uint64_t cpu_feats[CPU_FEAT_NR / 64];   /* [I] bit CPU_FEAT_* set: present */
 	uint64_t x86_default_xcr0;      /* [I] XCR0 user state the kernel enables */

@@ -33,7 +33,7 @@ struct resource_req {
 	uint64_t flags;                 /* [u] zero for now */
 };
 
-/* Tags: [u] the process writes it, the kernel reads (untrusted). */
+/* Tags (Documentation/style.md): [u] the process writes it, the kernel reads (untrusted). */
 struct procdata_head {
 	struct resource_req res_req[RES_NR];    /* [u] */
 	uint64_t kernel_evts[EV_NR_TYPES];      /* [u] struct event_queue * by event type */

@@ -47,7 +47,7 @@ struct pcore_info {
 	uint32_t valid;
 };
 
-/* Tags: [I] set before the process runs; [x] set at exec; [s] seqctr. */
+/* Tags (Documentation/style.md): [I] set before the process runs; [x] set at exec; [s] seqctr. */
 struct procinfo {
 	uint32_t pid;                   /* [I] */
 	uint32_t ppid;                  /* [I] (a reparented orphan keeps its first ppid) */

@@ -58,8 +58,8 @@
 #define SC_ALL_FLAGS (SC_DONE | SC_PROGRESS | SC_UEVENT | SC_K_LOCK | SC_ABORT)
 
 /*
- * One call.  Field tags: [u] written by the user before the trap, read by
- * the kernel (once: it copies the struct in); [c] written by the user any
+ * One call.  Field tags (Documentation/style.md): [u] written by the user before the trap, read by
+ * the kernel (once: it copies the struct in); [SC_K_LOCK] written by the user any
  * time before SC_UEVENT, read by the kernel at completion (after it sees
  * SC_UEVENT, under SC_K_LOCK); [k] written by the kernel,
  * read by the user after SC_DONE; [a] atomic, both.
@@ -70,7 +70,7 @@ struct syscall {
 	int64_t retval;                 /* [k] the call's result */
 	uint32_t flags;                 /* [a] SC_* */
 	uint32_t __pad0;                /* zero */
-	uint64_t ev_q;                  /* [c] struct event_queue *, if SC_UEVENT */
+	uint64_t ev_q;                  /* [SC_K_LOCK] struct event_queue *, if SC_UEVENT */
 	uint64_t u_data;                /* [u] the 2LS's cookie (blocked uthread) */
 	uint64_t arg0;                  /* [u] arguments, by syscall.list */
 	uint64_t arg1;

@@ -30,12 +30,12 @@
 #define UCQ_MAX_EXTRA_PGS 256       /* ~32k queued messages per UCQ */
 
 struct ucq_page_header {
-	uint64_t cons_next_pg;          /* [p] the next page's user address, 0 = none */
+	uint64_t cons_next_pg;          /* [producer] the next page's user address, 0 = none */
 	uint64_t nr_cons;               /* [a] consumers done with slots of this page */
 };
 
 struct ucq_slot {
-	struct event_msg msg;           /* [p] written by the producer that claimed it */
+	struct event_msg msg;           /* [producer] written by the producer that claimed it */
 	uint64_t ready;                 /* [a] set by the producer after msg, cleared by the consumer */
 };
 
@@ -48,8 +48,8 @@ struct ucq_page {
 };
 
 /*
- * Tags: [a] atomic, both sides; [k] the kernel, under its per-process UCQ
- * lock; [u] user only (the kernel never reads it); [p] producers.
+ * Tags (Documentation/style.md): [a] atomic, both sides; [k] the kernel, under its per-process UCQ
+ * lock; [user_only] user only (the kernel never reads it); [producer] producers.
  */
 struct ucq {
 	uint64_t prod_idx;              /* [a] page | next free slot */
@@ -57,9 +57,9 @@ struct ucq {
 	uint64_t nr_extra_pgs;          /* [a] pages mapped by the kernel beyond the first */
 	uint64_t nr_dropped;            /* [a] messages lost to UCQ_MAX_EXTRA_PGS */
 	uint32_t prod_overflow;         /* [k] 1 while a page is being linked in */
-	uint32_t ucq_ready;             /* [u] set by user init; the kernel refuses a UCQ without it */
+	uint32_t ucq_ready;             /* [user_only] set by user init; the kernel refuses a UCQ without it */
 	uint64_t cons_idx;              /* [a] page | next slot to consume */
-	uint64_t u_lock[2];             /* [u] the consumers' lock */
+	uint64_t u_lock[2];             /* [user_only] the consumers' lock */
 };
 
 _Static_assert(sizeof(struct ucq_slot) == 32, "struct ucq_slot is 32 bytes");

@@ -52,7 +52,7 @@ struct vcpd_anc {
 } __attribute__((aligned(64)));
 
 /*
- * Tags: [k] written by the kernel while the vcore is not running user code,
+ * Tags (Documentation/style.md): [k] written by the kernel while the vcore is not running user code,
  * read by the user after; [u] written by the user before the vcore can
  * start; [a] atomic, both sides; [v] the vcore and the kernel, racy by design.
  */

@@ -35,19 +35,19 @@
 #define KMSG_NR_TYPES 2
 
 struct kmsg {
-	struct list_head link;          /* [q] target queue, or [r] reserve */
+	struct list_head link;          /* [kc->lock] target queue, or [kc->reserve_lock] reserve */
 	kmsg_fn_t fn;
 	uint64_t a0, a1, a2;
 	uint16_t reserve_core;          /* owner of a reserve struct */
 	bool from_reserve;
 };
 
-/* [q] lock, [r] reserve_lock, [a] relaxed atomic counters */
+/* [l] lock, [reserve_lock], [a] relaxed atomic counters (Documentation/style.md) */
 struct kmsg_core {
 	spinlock_t lock;
-	struct list_head queue[KMSG_NR_TYPES];          /* [q] */
+	struct list_head queue[KMSG_NR_TYPES];          /* [l] */
 	spinlock_t reserve_lock;
-	struct list_head reserve;                       /* [r] */
+	struct list_head reserve;                       /* [reserve_lock] */
 	uint64_t nr_reserve_used;                       /* [a] */
 	uint64_t sent[KMSG_NR_TYPES];                   /* [a] by this core */
 	uint64_t received[KMSG_NR_TYPES];               /* [a] by this core */

@@ -19,9 +19,12 @@
  * Routine messages still run at every scheduling point, since all switches
  * pass through the idle kthread (sched/idle.c).
  *
- * Lock order: sync object lock -> kthread sleep_lock -> core run-queue lock
- * (innermost).  Not here: the sync objects themselves (sem.c, cv.c,
- * rendez.c), alarms (alarm.c), the idle loop (sched/idle.c).
+ * Lock order: a kthread's sleep_lock -> a rendez lock -> core run-queue
+ * lock (innermost; rendez.c takes sleep_lock first and wakes under the
+ * rendez lock).  Semaphores and CVs wake after dropping their lock, so
+ * their locks never nest with the run-queue lock.  Not here: the sync
+ * objects themselves (sem.c, cv.c, rendez.c), alarms (alarm.c), the idle
+ * loop (sched/idle.c).
  */
 #include <arch/irq.h>
 #include <arch/kthread.h>
