@@ -19,6 +19,8 @@
  * thread; afterwards every field is immutable and the lookups are safe from
  * any core and any context (no locks, no allocation).  Bad input is reported
  * with printk and skipped; it never stops the rest of the line being parsed.
+ *
+ * Field tags ([I], [l], ...): the legend in Documentation/style.md.
  */
 #pragma once
 

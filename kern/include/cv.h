@@ -18,6 +18,8 @@
  * context and with or without lk held.  Lock order: lk -> cv.lock ->
  * kthread run queues.  Waiters are woken after cv.lock is dropped, so a
  * CV may be freed once its waiters have returned and no waker is inside.
+ *
+ * Field tags ([I], [l], ...): the legend in Documentation/style.md.
  */
 #pragma once
 

@@ -16,6 +16,8 @@
  * kref_put(), which may be IRQ context if a put happens there.  Counts are
  * sequentially consistent atomics, so a put orders every earlier write to
  * the object before the release.
+ *
+ * Field tags ([I], [l], ...): the legend in Documentation/style.md.
  */
 #pragma once
 

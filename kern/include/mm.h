@@ -26,6 +26,8 @@
  * included.  The page tables may be walked without it only by the MMU.
  * Lifetime: a kref; the process holds one, a kthread that loaded mm's cr3
  * must hold one for as long as it may run with it.
+ *
+ * Field tags ([I], [l], ...): the legend in Documentation/style.md.
  */
 #pragma once
 

@@ -19,6 +19,8 @@
  * so this file needs no arch/mmu.h.  Refcounts are atomic; the last
  * page_decref() frees the page.  Pages from kpages_alloc() have refcount 1
  * each and go back only with kpages_free().
+ *
+ * Field tags ([I], [l], ...): the legend in Documentation/style.md.
  */
 #pragma once
 

@@ -29,6 +29,8 @@
  * over its page slots (pcache_page_peek needs only that: it never sleeps)
  * and a semaphore that serialises fills and writebacks (they call the
  * device and may sleep).  Every function but peek needs a kthread context.
+ *
+ * Field tags ([I], [l], ...): the legend in Documentation/style.md.
  */
 #pragma once
 

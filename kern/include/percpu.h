@@ -10,6 +10,8 @@
  * Field rules: [I] set once while the core boots, then read-only;
  * [c] touched only by the owning core with interrupts disabled;
  * [a] atomic, any core.
+ *
+ * Field tags ([I], [l], ...): the legend in Documentation/style.md.
  */
 #pragma once
 

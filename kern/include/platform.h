@@ -19,6 +19,8 @@
  * Lifetime: the struct is filled once at boot by one core, before the other
  * cores start; afterwards every field is [I] (read-only, no lock needed).
  * The parsers never keep pointers into firmware memory inside it.
+ *
+ * Field tags ([I], [l], ...): the legend in Documentation/style.md.
  */
 #pragma once
 

@@ -14,6 +14,8 @@
  * it returns: sem_up() takes the waiter off the list under the lock but
  * wakes it only after dropping the lock, and touches the struct no more.
  * A qlock is a semaphore initialised to 1.
+ *
+ * Field tags ([I], [l], ...): the legend in Documentation/style.md.
  */
 #pragma once
 

@@ -19,6 +19,8 @@
  * needs).  They do not pin pages: the data may change under a racing user.
  *
  * Implementation: kern/arch/x86/uaccess.c.  Host tests: tests/host/uaccess.mk.
+ *
+ * Field tags ([I], [l], ...): the legend in Documentation/style.md.
  */
 #pragma once
 

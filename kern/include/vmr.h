@@ -30,6 +30,8 @@
  * the owner's address-space lock [mm->lock] (a qlock: MEM_WAIT allocations may
  * sleep).  Pointers to regions stay valid only while that lock is held.
  * Implementation: kern/src/vm/vmr.c; doc: Documentation/kapi/vmr.md.
+ *
+ * Field tags ([I], [l], ...): the legend in Documentation/style.md.
  */
 #pragma once
 

@@ -10,6 +10,8 @@
  * is what very early code and SCPs waiting in proc_yield use.
  * Kernel side: kern/src/event/event.c (producer).  User side:
  * user/parlib/evbitmap.c (consumer).
+ *
+ * Field tags ([I], [l], ...): the legend in Documentation/style.md.
  */
 #pragma once
 

@@ -7,6 +7,8 @@
  * Usage: every core calls topology_init_core() on itself once while it
  * boots (before it is marked online); afterwards topology_of(core) is
  * read-only and needs no lock.  topology_print() is the monitor's 'cpus'.
+ *
+ * Field tags ([I], [l], ...): the legend in Documentation/style.md.
  */
 #pragma once
 
