@@ -96,6 +96,9 @@ struct kthread {
 	 * (syscall/async.c).  kthread_block() clears it before the call. */
 	void (*block_hook)(void *arg);  /* [c] */
 	void *block_arg;                /* [c] */
+#ifdef CONFIG_SPINLOCK_DEBUG
+	struct lockorder_stack qlocks;  /* [c] held qlocks (sem.c, lockorder.h) */
+#endif
 };
 
 static inline struct kthread *kthread_current(void)

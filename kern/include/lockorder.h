@@ -16,6 +16,11 @@
  * spin_trylock() cannot deadlock: it records no edge into the lock it
  * takes, but the lock joins the held stack, so later locks order after it.
  *
+ * Qlocks (sem.h: semaphores with a class) are checked the same way among
+ * themselves, on a stack in each kthread, since they are held across
+ * sleeps; sem.c calls lockorder_sleep_*().  No edge joins a qlock and a
+ * spinlock.
+ *
  * Sites are struct lock_site: file, line and function of the spin_lock*()
  * call, made by LOCK_SITE_HERE as one read-only object per call site.
  *
@@ -83,10 +88,36 @@ struct lockorder_report {
 	int path_len;                   /* edges on the known path */
 };
 
+/* A stack of held locks: one per core for spinlocks, one per kthread for
+ * sleeping locks (struct kthread.qlocks).  Only its owner touches it. */
+struct lockorder_held {
+	const void *lock;
+	uint16_t cls;
+	const struct lock_site *site;   /* where it was taken */
+};
+
+struct lockorder_stack {
+	int depth;
+	struct lockorder_held e[LOCKORDER_MAX_HELD];
+};
+
+/* A sleeping lock's class: name (a string literal), looked up once. */
+struct lockorder_key {
+	const char *name;
+	uint16_t class_id;              /* 0 = not yet looked up */
+};
+
 /* Called by spinlock.c around every acquisition and release. */
 void lockorder_acquire(struct spinlock *l, const struct lock_site *site);
 void lockorder_acquired(struct spinlock *l, const struct lock_site *site);
 void lockorder_release(struct spinlock *l);
+
+/* Called by sem.c for qlocks, on the current kthread's stack. */
+void lockorder_sleep_acquire(struct lockorder_stack *st, struct lockorder_key *k,
+                             const struct lock_site *site);
+void lockorder_sleep_acquired(struct lockorder_stack *st, struct lockorder_key *k,
+                              const struct lock_site *site);
+void lockorder_sleep_release(struct lockorder_stack *st, struct lockorder_key *k);
 
 /* For tests and diagnostics. */
 void lockorder_capture_begin(struct lockorder_report *out);

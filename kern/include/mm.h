@@ -70,7 +70,7 @@ extern const struct vmr_ops mm_file_ops;        /* mm_file.c; backing = a chan *
 struct mm *mm_create(void);                     /* NULL: no memory */
 void mm_get(struct mm *mm);
 void mm_put(struct mm *mm);                     /* must not have mm's cr3 loaded */
-static inline void mm_lock(struct mm *mm) { sem_down(&mm->lock); }
+#define mm_lock(mm) sem_down(&(mm)->lock)
 static inline void mm_unlock(struct mm *mm) { sem_up(&mm->lock); }
 
 /* Copy-on-write fork: a new mm with src's regions (not VMR_F_NOCOPY ones:

@@ -13,7 +13,12 @@
  * hold a spinlock.  A semaphore may be freed by the last sem_down()er once
  * it returns: sem_up() takes the waiter off the list under the lock but
  * wakes it only after dropping the lock, and touches the struct no more.
- * A qlock is a semaphore initialised to 1.
+ * A qlock is a semaphore initialised to 1 with a class name:
+ * qlock_init(&s, "name") or QLOCK_INITIALIZER(s, "name").  With
+ * CONFIG_SPINLOCK_DEBUG the lock-order checker (lockorder.h) keeps each
+ * kthread's held qlocks and checks their order among themselves, as it does
+ * for spinlocks; a qlock must be released (sem_up) by the kthread that took
+ * it.  Semaphores without a class are signals and are not checked.
  *
  * Field tags ([I], [l], ...): the legend in Documentation/style.md.
  */
@@ -27,15 +32,30 @@ struct sem {
 	spinlock_t lock;
 	int64_t count;                  /* [l] units available */
 	struct list_head waiters;       /* [l] kthreads, by kthread.wait_link */
+#ifdef CONFIG_SPINLOCK_DEBUG
+	struct lockorder_key order;     /* [I] a qlock's class; name NULL: a signal */
+#endif
 };
 
-#define SEM_INITIALIZER(name, n) \
+#ifdef CONFIG_SPINLOCK_DEBUG
+#define SEM_ORDER_KEY(cls) .order = { .name = (cls), .class_id = 0 },
+#else
+#define SEM_ORDER_KEY(cls)
+#endif
+
+#define SEM_INITIALIZER_CLASS(name, n, cls) \
 	{ .lock = SPINLOCK_INITIALIZER("sem " #name), .count = (n), \
-	  .waiters = LIST_HEAD_INIT((name).waiters) }
+	  .waiters = LIST_HEAD_INIT((name).waiters), SEM_ORDER_KEY(cls) }
+#define SEM_INITIALIZER(name, n)     SEM_INITIALIZER_CLASS(name, n, NULL)
+#define QLOCK_INITIALIZER(name, cls) SEM_INITIALIZER_CLASS(name, 1, cls)
 
 void sem_init(struct sem *s, int64_t count);
-void sem_down(struct sem *s);
-bool sem_trydown(struct sem *s);
+/* sem_init(s, 1), and cls (a string literal) is its lock-order class. */
+void qlock_init(struct sem *s, const char *cls);
+void sem_down_at(struct sem *s, const struct lock_site *site);
+bool sem_trydown_at(struct sem *s, const struct lock_site *site);
 void sem_up(struct sem *s);
+#define sem_down(s)     sem_down_at((s), LOCK_SITE_HERE)
+#define sem_trydown(s)  sem_trydown_at((s), LOCK_SITE_HERE)
 /* Units available now (racy: for diagnostics and tests). */
 int64_t sem_count(struct sem *s);

@@ -149,7 +149,7 @@ static struct kalarm *kalarm_new(void)
 	a->owner = owner;
 	kref_init(&a->ref);
 	spinlock_init(&a->lock, "kalarm");
-	sem_init(&a->wlock, 1);
+	qlock_init(&a->wlock, "kalarm wlock");
 	rendez_init(&a->rv);
 	init_alarm(&a->waiter, kalarm_fire, a, ALARM_IRQ);
 	flags = spin_lock_irqsave(&kalarm_lock);

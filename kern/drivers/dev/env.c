@@ -57,7 +57,7 @@ struct env_space {
 	int nvars;                      /* [env_qlock] */
 };
 
-static struct sem env_qlock = SEM_INITIALIZER(env_qlock, 1);
+static struct sem env_qlock = QLOCK_INITIALIZER(env_qlock, "env_qlock");
 static struct list_head env_spaces = LIST_HEAD_INIT(env_spaces);
 static uint64_t env_next_path = 1;      /* [env_qlock]; 0 is the directory */
 

@@ -528,7 +528,7 @@ static struct chan *procfs_walk_finish(struct chan *c, struct chan *nc,
 			error(ENOMEM, "#proc: no memory to walk '%s'", procfs_path(c));
 		}
 		pc->p = pos->p;
-		sem_init(&pc->lock, 1);
+		qlock_init(&pc->lock, "#proc chan");
 		slice_init(&pc->text);
 	}
 	if (!nc) {

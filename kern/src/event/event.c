@@ -42,7 +42,7 @@
 #define EV_UCQ_LOCKS      8
 #define EV_UCQ_MAP_HINT   0x0000100000000000UL  /* where UCQ pages go (as mmap) */
 
-#define EV_UCQ_LOCK(i) SEM_INITIALIZER(ev_ucq_locks[i], 1)
+#define EV_UCQ_LOCK(i) QLOCK_INITIALIZER(ev_ucq_locks[i], "ucq")
 static struct sem ev_ucq_locks[EV_UCQ_LOCKS] = {
 	EV_UCQ_LOCK(0), EV_UCQ_LOCK(1), EV_UCQ_LOCK(2), EV_UCQ_LOCK(3),
 	EV_UCQ_LOCK(4), EV_UCQ_LOCK(5), EV_UCQ_LOCK(6), EV_UCQ_LOCK(7),

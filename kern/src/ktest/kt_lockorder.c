@@ -7,7 +7,8 @@
  * one core, one lock after the other, so nothing can deadlock; the checker
  * reports them to the test through lockorder_capture_begin() instead of
  * panicking, and the test checks that the report names both classes and
- * the exact sites (the struct lock_site of each acquisition).
+ * the exact sites (the struct lock_site of each acquisition).  The same for
+ * qlocks, whose stack is the kthread's.
  * lockorder.overhead prints what a checked lock/unlock pair costs next to
  * the bare atomic pair a kernel without CONFIG_SPINLOCK_DEBUG runs.
  */
@@ -15,6 +16,7 @@
 #include <arch/irq.h>
 #include <kstring.h>
 #include <ktest.h>
+#include <kthread.h>
 #include <lockorder.h>
 #include <printk.h>
 #include <sem.h>
@@ -148,6 +150,59 @@ KTEST(lockorder, trylock_records_no_edge_into_it)
 	KT_ASSERT_EQ(lockorder_capture_end(), 0);
 	KT_ASSERT(!lockorder_edge_known("kt lo try a", "kt lo try b"));
 	KT_ASSERT(lockorder_edge_known("kt lo try b", "kt lo try a"));
+}
+
+/* ---------------------------------------------------------- qlocks --- */
+
+KTEST(lockorder, qlock_inversion_is_caught)
+{
+	struct sem a, b;
+	const struct lock_site *a_first = LOCK_SITE_HERE, *b_second = LOCK_SITE_HERE;
+	const struct lock_site *b_first = LOCK_SITE_HERE, *a_second = LOCK_SITE_HERE;
+	struct lockorder_report r;
+
+	qlock_init(&a, "kt lo qlock a");
+	qlock_init(&b, "kt lo qlock b");
+	sem_down_at(&a, a_first);
+	sem_down_at(&b, b_second);              /* a -> b, asleep or not */
+	sem_up(&b);
+	sem_up(&a);
+	lockorder_capture_begin(&r);
+	sem_down_at(&b, b_first);
+	sem_down_at(&a, a_second);              /* b -> a: inverted */
+	sem_up(&a);
+	sem_up(&b);
+	KT_ASSERT_EQ(lockorder_capture_end(), 1);
+	KT_ASSERT_EQ(r.kind, LOCKORDER_INVERSION);
+	KT_ASSERT(!strcmp(r.taken, "kt lo qlock a") && !strcmp(r.held, "kt lo qlock b"));
+	KT_ASSERT(site_is(r.taken_site, a_second) && site_is(r.held_site, b_first));
+	KT_ASSERT(site_is(r.prior_from_site, a_first) && site_is(r.prior_to_site, b_second));
+	KT_ASSERT_EQ(kthread_current()->qlocks.depth, 0);
+}
+
+KTEST(lockorder, qlock_nesting_and_signals)
+{
+	struct sem x, y, signal;
+	struct lockorder_report r;
+
+	qlock_init(&x, "kt lo qlock same");
+	qlock_init(&y, "kt lo qlock same");
+	sem_init(&signal, 1);                   /* no class: not a lock */
+	lockorder_capture_begin(&r);
+	sem_down(&x);
+	sem_down(&y);                           /* free: does not sleep */
+	sem_up(&y);
+	sem_up(&x);
+	KT_ASSERT_EQ(lockorder_capture_end(), 1);
+	KT_ASSERT_EQ(r.kind, LOCKORDER_SAME_CLASS);
+	KT_ASSERT(!strcmp(r.taken, "kt lo qlock same"));
+	lockorder_capture_begin(&r);
+	sem_down(&signal);
+	sem_down(&x);
+	sem_up(&x);
+	sem_up(&signal);
+	KT_ASSERT_EQ(lockorder_capture_end(), 0);
+	KT_ASSERT_EQ(kthread_current()->qlocks.depth, 0);
 }
 
 /* ------------------------------------------- IRQ context, irqsave --- */

@@ -78,7 +78,7 @@ struct pgrp *newpgrp(void)
 	if (!p)
 		error(ENOMEM, "no memory for a name space");
 	kref_init(&p->ref);
-	sem_init(&p->ns_lock, 1);
+	qlock_init(&p->ns_lock, "ns_lock");
 	p->pgrpid = (uint64_t)atomic_fetch_add(&pgrp_next_id, 1) + 1;
 	return p;
 }

@@ -835,8 +835,8 @@ static struct queue *qalloc(void)
 	spinlock_init(&q->lock, "queue");
 	rendez_init(&q->rr);
 	rendez_init(&q->rw);
-	sem_init(&q->rlock, 1);
-	sem_init(&q->wlock, 1);
+	qlock_init(&q->rlock, "queue rlock");
+	qlock_init(&q->wlock, "queue wlock");
 	return q;
 }
 

@@ -200,7 +200,7 @@ static struct tree_file *tf_alloc(struct tree_fs *tfs, const char *name, uint32_
 		return NULL;
 	}
 	kref_init(&tf->ref);
-	sem_init(&tf->lock, 1);
+	qlock_init(&tf->lock, "tree_file");
 	list_init(&tf->children);
 	list_init(&tf->sibling);
 	tf->tfs = tfs;
@@ -667,7 +667,7 @@ struct tree_fs *tree_fs_create(const char *owner)
 	memset(tfs->hash, 0, TF_HASH_MIN * sizeof(*tfs->hash));
 	tfs->hash_size = TF_HASH_MIN;
 	kref_init(&tfs->ref);
-	sem_init(&tfs->lock, 1);
+	qlock_init(&tfs->lock, "tree_fs");
 	strlcpy(tfs->owner, owner, sizeof(tfs->owner));
 	tfs->dev_id = (uint32_t)atomic_fetch_add(&tree_fs_next_id, 1);
 	tfs->root->linked = true;

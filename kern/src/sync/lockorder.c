@@ -33,23 +33,12 @@
 #define HASH_SLOTS      (2 * LOCKORDER_MAX_CLASSES)
 #define ROW_WORDS       (LOCKORDER_MAX_CLASSES / 64)
 
-struct held_lock {
-	struct spinlock *lock;
-	uint16_t cls;
-	const struct lock_site *site;   /* where it was taken */
-};
-
-struct held_stack {
-	int depth;
-	struct held_lock e[LOCKORDER_MAX_HELD];
-};
-
 struct edge {
 	uint16_t from, to;
 	const struct lock_site *from_site, *to_site;
 };
 
-static struct held_stack *checker_owner;        /* the checker lock */
+static struct lockorder_stack *checker_owner;        /* the checker lock */
 static const char *class_names[LOCKORDER_MAX_CLASSES];     /* [0] unused */
 static int nr_classes = 1;
 static uint16_t class_slots[HASH_SLOTS];        /* open addressing, 0 = empty */
@@ -61,19 +50,19 @@ static uint16_t bfs_queue[LOCKORDER_MAX_CLASSES];
 static uint64_t bfs_seen[ROW_WORDS];
 
 /* Capture for tests: only the core (host: thread) that armed it. */
-static struct held_stack *capture_owner;
+static struct lockorder_stack *capture_owner;
 static struct lockorder_report *capture_out;
 static int capture_count;
 
 #ifdef VIREO_HOST
-static __thread struct held_stack host_stack;
-static struct held_stack *this_stack(void)
+static __thread struct lockorder_stack host_stack;
+static struct lockorder_stack *this_stack(void)
 {
 	return &host_stack;
 }
 #else
-static struct held_stack stacks[MAX_CORES];
-static struct held_stack *this_stack(void)
+static struct lockorder_stack stacks[MAX_CORES];
+static struct lockorder_stack *this_stack(void)
 {
 	return &stacks[core_id()];
 }
@@ -88,9 +77,9 @@ static bool first_time(bool *flag)
 /* ---------------------------------------------------- checker lock --- */
 
 /* False if this core already holds it (an NMI inside the checker). */
-static bool checker_lock(struct held_stack *me)
+static bool checker_lock(struct lockorder_stack *me)
 {
-	struct held_stack *none = NULL;
+	struct lockorder_stack *none = NULL;
 
 	if (__atomic_load_n(&checker_owner, __ATOMIC_RELAXED) == me)
 		return false;
@@ -140,16 +129,16 @@ static uint16_t class_find(const char *name, bool add)
 	return (uint16_t)nr_classes++;
 }
 
-/* l's class, looked up once and cached in the lock. */
-static uint16_t lock_class(struct spinlock *l, struct held_stack *me,
+/* The class of name, looked up once and cached in *cache. */
+static uint16_t lock_class(const char *name, uint16_t *cache, struct lockorder_stack *me,
                            const struct lock_site *site)
 {
 	static bool warned;
-	uint16_t c = __atomic_load_n(&l->class_id, __ATOMIC_RELAXED);
+	uint16_t c = __atomic_load_n(cache, __ATOMIC_RELAXED);
 
 	if (c != CLASS_NONE)
 		return c;
-	if (!l->name) {
+	if (!name) {
 		if (first_time(&warned))
 			warn("lockorder: a lock without a name taken at %s:%d is not checked",
 			     lock_site_file(site), lock_site_line(site));
@@ -157,10 +146,10 @@ static uint16_t lock_class(struct spinlock *l, struct held_stack *me,
 	} else {
 		if (!checker_lock(me))
 			return CLASS_UNTRACKED;
-		c = class_find(l->name, true);
+		c = class_find(name, true);
 		checker_unlock();
 	}
-	__atomic_store_n(&l->class_id, c, __ATOMIC_RELAXED);
+	__atomic_store_n(cache, c, __ATOMIC_RELAXED);
 	return c;
 }
 
@@ -172,7 +161,7 @@ static bool edge_known(uint16_t a, uint16_t b)
 }
 
 /* Checker lock held. */
-static void edge_add(const struct held_lock *h, uint16_t to, const struct lock_site *site)
+static void edge_add(const struct lockorder_held *h, uint16_t to, const struct lock_site *site)
 {
 	static bool warned;
 
@@ -257,7 +246,7 @@ static void report_panic(const struct lockorder_report *r)
 	      r->path_len > 1 ? " (the first of a longer chain back)" : "");
 }
 
-static void report(const struct lockorder_report *r, struct held_stack *me)
+static void report(const struct lockorder_report *r, struct lockorder_stack *me)
 {
 	if (__atomic_load_n(&capture_owner, __ATOMIC_RELAXED) == me) {
 		if (capture_count++ == 0)
@@ -270,7 +259,7 @@ static void report(const struct lockorder_report *r, struct held_stack *me)
 /* ---------------------------------------------------- acquisitions --- */
 
 /* Taking class c at site while h is held. */
-static void check_pair(struct held_stack *me, const struct held_lock *h, uint16_t c,
+static void check_pair(struct lockorder_stack *me, const struct lockorder_held *h, uint16_t c,
                        const struct lock_site *site)
 {
 	struct lockorder_report r = {
@@ -298,45 +287,90 @@ static void check_pair(struct held_stack *me, const struct held_lock *h, uint16_
 		report(&r, me);
 }
 
+/* Checks taking class c at site against every lock on st; me: this core. */
+static void stack_check(struct lockorder_stack *st, struct lockorder_stack *me, uint16_t c,
+                        const struct lock_site *site)
+{
+	for (int i = 0; c != CLASS_UNTRACKED && i < st->depth; i++)
+		if (st->e[i].cls != CLASS_UNTRACKED)
+			check_pair(me, &st->e[i], c, site);
+}
+
+static void stack_push(struct lockorder_stack *st, const void *lock, uint16_t c,
+                       const struct lock_site *site)
+{
+	static bool warned;
+
+	if (st->depth < LOCKORDER_MAX_HELD)
+		st->e[st->depth++] = (struct lockorder_held){ lock, c, site };
+	else if (first_time(&warned))
+		warn("lockorder: more than %d locks held at %s:%d; the rest are not checked",
+		     LOCKORDER_MAX_HELD, lock_site_file(site), lock_site_line(site));
+}
+
+static void stack_pop(struct lockorder_stack *st, const void *lock)
+{
+	for (int i = st->depth - 1; i >= 0; i--) {
+		if (st->e[i].lock == lock) {
+			memmove(&st->e[i], &st->e[i + 1], (st->depth - 1 - i) * sizeof(st->e[0]));
+			st->depth--;
+			return;
+		}
+	}
+}
+
 void lockorder_acquire(struct spinlock *l, const struct lock_site *site)
 {
 	uint64_t flags = irq_save();
-	struct held_stack *me = this_stack();
-	uint16_t c = lock_class(l, me, site);
+	struct lockorder_stack *me = this_stack();
 
-	for (int i = 0; c != CLASS_UNTRACKED && i < me->depth; i++)
-		if (me->e[i].cls != CLASS_UNTRACKED)
-			check_pair(me, &me->e[i], c, site);
+	stack_check(me, me, lock_class(l->name, &l->class_id, me, site), site);
 	irq_restore(flags);
 }
 
 void lockorder_acquired(struct spinlock *l, const struct lock_site *site)
 {
-	static bool warned;
 	uint64_t flags = irq_save();
-	struct held_stack *me = this_stack();
-	uint16_t c = lock_class(l, me, site);
+	struct lockorder_stack *me = this_stack();
 
-	if (me->depth < LOCKORDER_MAX_HELD)
-		me->e[me->depth++] = (struct held_lock){ l, c, site };
-	else if (first_time(&warned))
-		warn("lockorder: more than %d locks held at %s:%d; the rest are not checked",
-		     LOCKORDER_MAX_HELD, lock_site_file(site), lock_site_line(site));
+	stack_push(me, l, lock_class(l->name, &l->class_id, me, site), site);
 	irq_restore(flags);
 }
 
 void lockorder_release(struct spinlock *l)
 {
 	uint64_t flags = irq_save();
-	struct held_stack *me = this_stack();
 
-	for (int i = me->depth - 1; i >= 0; i--) {
-		if (me->e[i].lock == l) {
-			memmove(&me->e[i], &me->e[i + 1], (me->depth - 1 - i) * sizeof(me->e[0]));
-			me->depth--;
-			break;
-		}
-	}
+	stack_pop(this_stack(), l);
+	irq_restore(flags);
+}
+
+/* ---------------------------------------------------- sleeping locks --- */
+
+void lockorder_sleep_acquire(struct lockorder_stack *st, struct lockorder_key *k,
+                             const struct lock_site *site)
+{
+	uint64_t flags = irq_save();
+	struct lockorder_stack *me = this_stack();
+
+	stack_check(st, me, lock_class(k->name, &k->class_id, me, site), site);
+	irq_restore(flags);
+}
+
+void lockorder_sleep_acquired(struct lockorder_stack *st, struct lockorder_key *k,
+                              const struct lock_site *site)
+{
+	uint64_t flags = irq_save();
+
+	stack_push(st, k, lock_class(k->name, &k->class_id, this_stack(), site), site);
+	irq_restore(flags);
+}
+
+void lockorder_sleep_release(struct lockorder_stack *st, struct lockorder_key *k)
+{
+	uint64_t flags = irq_save();
+
+	stack_pop(st, k);
 	irq_restore(flags);
 }
 
@@ -384,7 +418,7 @@ int lockorder_held_depth(void)
 bool lockorder_edge_known(const char *from, const char *to)
 {
 	uint64_t flags = irq_save();
-	struct held_stack *me = this_stack();
+	struct lockorder_stack *me = this_stack();
 	uint16_t a = CLASS_NONE, b = CLASS_NONE;
 
 	if (checker_lock(me)) {

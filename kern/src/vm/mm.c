@@ -149,7 +149,7 @@ static struct mm *mm_alloc(void)
 	}
 	for (int i = PML4_USER_ENTRIES; i < 512; i++)
 		mm->pml4[i] = kern_pml4[i];
-	sem_init(&mm->lock, 1);
+	qlock_init(&mm->lock, "mm");
 	kref_init(&mm->ref);
 	return mm;
 }

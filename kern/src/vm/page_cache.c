@@ -77,7 +77,7 @@ static struct pcache_file *pcache_file_new(struct chan *c)
 	pcf->dev = c->dev;
 	pcf->qpath = c->qid.path;
 	spinlock_init(&pcf->lock, "pcache_file");
-	sem_init(&pcf->io, 1);
+	qlock_init(&pcf->io, "pcache_file io");
 	list_init(&pcf->link);
 	return pcf;
 }
