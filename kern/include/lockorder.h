@@ -122,7 +122,8 @@ void lockorder_sleep_release(struct lockorder_stack *st, struct lockorder_key *k
 /* For tests and diagnostics. */
 void lockorder_capture_begin(struct lockorder_report *out);
 int lockorder_capture_end(void);
-/* Prints every recorded edge with the sites that first showed it. */
+/* Prints every recorded edge with the sites that first showed it (without
+ * the checker lock: an edge added meanwhile may print without its sites). */
 void lockorder_print(void);
 int lockorder_nr_classes(void);
 int lockorder_nr_edges(void);
