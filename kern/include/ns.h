@@ -316,7 +316,7 @@ struct pgrp {
 	struct kref ref;                /* [a] */
 	struct sem ns_lock;             /* serialises this pgrp's mount-table writers */
 	struct mhead *mnthash[MNTHASH]; /* [ns_mount_lock] */
-	int nr_mounts;                  /* [ns_lock] struct mounts in the table */
+	int nr_mounts;                  /* [ns_lock] mount entries in the table */
 	uint64_t pgrpid;                /* [I] */
 	struct chan *root;              /* [I] "/" of this name space, set before sharing */
 	struct chan *dot;               /* [ns_mount_lock] current directory (pgrp_get_dot/set_dot) */
