@@ -35,3 +35,7 @@ void backtrace_here(void);
 
 /* Fills pcs[] with return addresses; returns how many. */
 int backtrace_collect(uintptr_t fp, uintptr_t *pcs, int max);
+/* The same, but every frame must lie inside the stack [lo, hi): safe on a
+ * mapped stack whatever its frame pointers hold (the profiler's walk from
+ * an interrupt, where a frame pointer may be anything). */
+int backtrace_collect_within(uintptr_t fp, uintptr_t lo, uintptr_t hi, uintptr_t *pcs, int max);

@@ -56,11 +56,13 @@ static bool fp_is_sane(uintptr_t fp)
 	return fp >= KERN_VMAP_BASE && fp < KERN_VMAP_END;
 }
 
-int backtrace_collect(uintptr_t fp, uintptr_t *pcs, int max)
+/* The walk behind both collectors: frames must pass ok(fp, lo, hi). */
+static int backtrace_walk(uintptr_t fp, uintptr_t lo, uintptr_t hi, uintptr_t *pcs, int max,
+                          bool (*ok)(uintptr_t fp, uintptr_t lo, uintptr_t hi))
 {
 	int n = 0;
 
-	while (n < max && fp_is_sane(fp)) {
+	while (n < max && ok(fp, lo, hi)) {
 		const uintptr_t *frame = (const uintptr_t *)fp;
 		uintptr_t next = frame[0];
 
@@ -72,6 +74,26 @@ int backtrace_collect(uintptr_t fp, uintptr_t *pcs, int max)
 		fp = next;
 	}
 	return n;
+}
+
+static bool fp_is_sane_anywhere(uintptr_t fp, uintptr_t lo, uintptr_t hi)
+{
+	return fp_is_sane(fp);
+}
+
+static bool fp_is_inside(uintptr_t fp, uintptr_t lo, uintptr_t hi)
+{
+	return !(fp & 7) && fp >= lo && fp + 16 <= hi;
+}
+
+int backtrace_collect(uintptr_t fp, uintptr_t *pcs, int max)
+{
+	return backtrace_walk(fp, 0, 0, pcs, max, fp_is_sane_anywhere);
+}
+
+int backtrace_collect_within(uintptr_t fp, uintptr_t lo, uintptr_t hi, uintptr_t *pcs, int max)
+{
+	return backtrace_walk(fp, lo, hi, pcs, max, fp_is_inside);
 }
 
 static void backtrace_print_pc(int i, uintptr_t pc)

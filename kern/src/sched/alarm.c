@@ -15,6 +15,7 @@
  * kthread_usleep() lives here because it is an awaiter.
  */
 #include <alarm.h>
+#include <kprof.h>
 #include <arch/apic.h>
 #include <arch/cpu.h>
 #include <arch/trap.h>
@@ -269,6 +270,7 @@ static void alarm_irq_handler(struct hw_trapframe *tf, void *data)
 	struct timer_chain *tc = this_tchain();
 	struct alarm_waiter *a;
 
+	kprof_tick(tf);                 /* the profiler samples what we interrupted */
 	while ((a = tchain_pop_expired(tc)))
 		alarm_fire(tc, a);
 	tchain_arm(tc);
