@@ -172,6 +172,10 @@ def main(kernel, initrd, logdir):
     report("init.ps_shows_init", out is not None and
            re.search(r"\b1 +0 +\S+ +init", out) is not None, "no pid 1 init line")
     one_shot(kernel, initrd, logdir, "ls_argv", "/bin/ls /bin", "init", "echo", "bind")
+    out = one_shot(kernel, initrd, logdir, "kprof", "/bin/kprof -p 100 /bin/ls -l /test",
+                   "samples ", "by process", "/bin/ls (pid ", "user mode, by function")
+    report("init.kprof_symbolizes_the_kernel", out is not None and
+           re.search(r"\d+ +\d+\.\d%  [a-z_]+", out) is not None, "no symbolized line")
     con = boot(kernel, initrd, os.path.join(logdir, "e2e-init-rc.log"))
     if check_rc_boot(con):
         check_echo_cat(con)
