@@ -46,7 +46,7 @@ struct kprof_core {
 static struct kprof_core kprof_cores[MAX_CORES];
 static uint64_t kprof_period_ns;        /* [s] */
 static bool kprof_running;              /* [s] */
-static struct sem kprof_sem = SEM_INITIALIZER(kprof_sem, 1);
+static struct sem kprof_sem = QLOCK_INITIALIZER(kprof_sem, "kprof");
 
 static void kprof_alarm_fire(struct alarm_waiter *a)
 {
