@@ -228,6 +228,14 @@ void devshutdown(void);
 void devreset(void);
 void devinit(void);
 
+/* Text files built once per open (devsnap.c): build(s, qid path) fills
+ * the slice kept in c->aux; reads at any offset of one open agree. */
+struct slice;
+void devsnap_open(struct chan *c, void (*build)(struct slice *s, uint64_t path),
+                  const char *dev);
+size_t devsnap_read(struct chan *c, void *buf, size_t n, int64_t off, const char *dev);
+void devsnap_close(struct chan *c);
+
 /* Serve a read at off from a string or a memory range: bytes copied (0 at
  * or past the end); error(EINVAL) for a negative off. */
 size_t readstr(int64_t off, void *buf, size_t n, const char *str);

@@ -10,8 +10,8 @@
  *	                 by kernel call chain (kern/src/sched/kprof_report.c)
  *	    kpdata   r   every sample, one line each, for tools (user/bin/kprof)
  *
- * Like #mem, each open of a readable file takes a snapshot into a slice in
- * c->aux, so reads at any offset of one open agree; close frees it.  The
+ * Like #mem, each open of a file takes a snapshot of its text (devsnap.c),
+ * so reads at any offset of one open agree.  The
  * profiler itself is kern/src/sched/kprof.c; Documentation/dev/kprof.md and
  * Documentation/profiling.md say how to use it.
  */
@@ -63,51 +63,34 @@ static size_t kprof_stat(struct chan *c, uint8_t *db, size_t n)
 	return devstat(c, db, n, kprof_tab, ARRAY_SIZE(kprof_tab), devgen);
 }
 
-static struct chan *kprof_open(struct chan *c, int omode)
+static void kprof_build(struct slice *s, uint64_t path)
 {
-	struct slice *s;
-
-	c = devopen(c, omode, kprof_tab, ARRAY_SIZE(kprof_tab), devgen);
-	if (c->qid.type & QTDIR)
-		return c;
-	s = kmalloc(sizeof(*s), MEM_WAIT);
-	if (!s) {
-		c->flag &= ~COPEN;
-		error(ENOMEM, "#kprof: no memory to open '%s'", c->name ? c->name->s : "?");
-	}
-	slice_init(s);
-	if (c->qid.path == Qkpctl)
+	if (path == Qkpctl)
 		kprof_format_status(s);
-	else if (c->qid.path == Qprofile)
+	else if (path == Qprofile)
 		kprof_format_report(s);
 	else
 		kprof_format_raw(s);
-	if (slice_error(s)) {
-		slice_free(s);
-		kfree(s);
-		c->flag &= ~COPEN;
-		error(ENOMEM, "#kprof: no memory for the text of '%s'", c->name ? c->name->s : "?");
-	}
-	c->aux = s;
+}
+
+static struct chan *kprof_open(struct chan *c, int omode)
+{
+	c = devopen(c, omode, kprof_tab, ARRAY_SIZE(kprof_tab), devgen);
+	if (!(c->qid.type & QTDIR))
+		devsnap_open(c, kprof_build, "kprof");
 	return c;
 }
 
 static void kprof_close(struct chan *c)
 {
-	struct slice *s = c->aux;
-
-	if (!(c->flag & COPEN) || !s)
-		return;
-	c->aux = NULL;
-	slice_free(s);
-	kfree(s);
+	devsnap_close(c);
 }
 
 static size_t kprof_read(struct chan *c, void *buf, size_t n, int64_t off)
 {
 	if (c->qid.path == Qtop)
 		return devdirread(c, buf, n, kprof_tab, ARRAY_SIZE(kprof_tab), devgen);
-	return slice_read(c->aux, buf, n, off);
+	return devsnap_read(c, buf, n, off, "kprof");
 }
 
 static uint64_t kprof_parse_period(const char *arg)

@@ -7,10 +7,9 @@
  *	    arenas   r   one line per arena: name total allocated free allocs frees imports
  *	    slabs    r   one line per slab cache: name objsize inuse slabs allocs frees
  *
- * No ctl, nothing writable.  Each open takes a snapshot: the text is built
- * once into a slice kept in c->aux (an immutable slice, rule 1 of slice.h),
- * so reads at any offset of one open file agree with each other; close
- * frees it.  The allocator lists are walked under their own spinlocks, so
+ * No ctl, nothing writable.  Each open takes a snapshot (devsnap.c): the
+ * text is built once, so reads at any offset of one open file agree with
+ * each other.  The allocator lists are walked under their own spinlocks, so
  * the stats are first copied into a fixed array (at most MEM_MAX_ENTRIES,
  * the rest counted as "... N more") and only formatted after the lock is
  * dropped (slice growth may sleep).
@@ -162,46 +161,22 @@ static size_t mem_stat(struct chan *c, uint8_t *db, size_t n)
 
 static struct chan *mem_open(struct chan *c, int omode)
 {
-	struct slice *s;
-
 	c = devopen(c, omode, mem_tab, ARRAY_SIZE(mem_tab), devgen);
-	if (c->qid.type & QTDIR)
-		return c;
-	s = kmalloc(sizeof(*s), MEM_WAIT);
-	if (!s)
-		error(ENOMEM, "#mem: no memory to open '%s'", c->name ? c->name->s : "?");
-	slice_init(s);
-	mem_build(s, c->qid.path);
-	if (slice_error(s)) {
-		slice_free(s);
-		kfree(s);
-		c->flag &= ~COPEN;
-		error(ENOMEM, "#mem: no memory for the text of '%s'",
-		      c->name ? c->name->s : "?");
-	}
-	c->aux = s;
+	if (!(c->qid.type & QTDIR))
+		devsnap_open(c, mem_build, "mem");
 	return c;
 }
 
 static void mem_close(struct chan *c)
 {
-	struct slice *s = c->aux;
-
-	if (!(c->flag & COPEN) || !s)
-		return;
-	c->aux = NULL;
-	slice_free(s);
-	kfree(s);
+	devsnap_close(c);
 }
 
 static size_t mem_read(struct chan *c, void *buf, size_t n, int64_t off)
 {
 	if (c->qid.path == Qtop)
 		return devdirread(c, buf, n, mem_tab, ARRAY_SIZE(mem_tab), devgen);
-	if (!c->aux)
-		error(EINVAL, "#mem: read of '%s' that was not opened",
-		      c->name ? c->name->s : "?");
-	return slice_read(c->aux, buf, n, off);
+	return devsnap_read(c, buf, n, off, "mem");
 }
 
 static size_t mem_write(struct chan *c, const void *buf, size_t n, int64_t off)
