@@ -71,14 +71,25 @@ static void sysc_detach(void *arg)
 
 /*
  * The bound on kthreads a process holds for its sleeping calls: at
- * SYSC_MAX_DETACHED detached calls, or with free memory low, a call that
- * sleeps keeps the user context (the submitter waits, as for a ctx call)
- * instead of costing one more kthread.  Only the owner detaches, so the
+ * SYSC_MAX_DETACHED detached calls, or with free memory low when a new
+ * spare would have to be made (sysc_spare), a call that sleeps keeps the
+ * user context (the submitter waits, as for a ctx call) instead of costing
+ * one more kthread.  Only the owner detaches, so the
  * count cannot grow between this check and the hook.
  */
 static bool sysc_may_detach(struct proc *p)
 {
-	return atomic_read(&p->nr_detached) < SYSC_MAX_DETACHED && !proc_mem_low();
+	return atomic_read(&p->nr_detached) < SYSC_MAX_DETACHED;
+}
+
+/* The spare a detach needs, made now if there is none: NULL when memory is
+ * low (the kernel keeps its reserve; the free-page count is read only here,
+ * not on every call) or no kthread can be made. */
+static struct kthread *sysc_spare(struct proc *p)
+{
+	if (!p->spare_kt && !proc_mem_low())
+		p->spare_kt = proc_kthread_make(p, proc_resume_main);
+	return p->spare_kt;
 }
 
 void sysc_arm_detach(struct syscall_ctx *ctx)
@@ -88,9 +99,7 @@ void sysc_arm_detach(struct syscall_ctx *ctx)
 
 	if (ctx->detached || p->user_kt != kt || !sysc_may_detach(p))
 		return;
-	if (!p->spare_kt)
-		p->spare_kt = proc_kthread_make(p, proc_resume_main);
-	if (!p->spare_kt)
+	if (!sysc_spare(p))
 		return;                         /* no memory: this call stays synchronous */
 	kt->block_arg = ctx;
 	kt->block_hook = sysc_detach;
