@@ -19,8 +19,12 @@
  * Abort: rendez_abort_kthread(kt), from any context, makes kt's current
  * and every later rendez sleep return -ECANCELED until kt itself calls
  * rendez_abort_clear().  The caller keeps kt alive while it aborts it (the
- * syscall layer tracks its handlers per process; a test holds the
- * reference kthread_join() needs).  No global lock is taken.
+ * syscall layer lists each process's kthreads; a test holds the reference
+ * kthread_join() needs).  No global lock is taken.
+ * rendez_abort_kthread_if(kt, match, arg) aborts only if match, run under
+ * kt's sleep_lock, agrees: the syscall layer matches on the call kt runs
+ * (kt->sysc), which kt publishes and withdraws with plain stores, clearing
+ * a late abort with rendez_abort_clear_quick().
  *
  * The rendez must outlive its sleepers and its wakers (owner's rule).
  * Lock order: kthread sleep_lock -> rendez lock -> run-queue locks;
@@ -47,3 +51,10 @@ void rendez_wakeup(struct rendez *rv);
 
 void rendez_abort_kthread(struct kthread *kt);
 void rendez_abort_clear(void);
+/* Aborts kt only if match(kt, arg), run under kt's sleep_lock with IRQs
+ * off (quick, no locks), says so; returns whether it did. */
+bool rendez_abort_kthread_if(struct kthread *kt, bool (*match)(struct kthread *, void *),
+                             void *arg);
+/* rendez_abort_clear for a kthread that has just withdrawn, with a plain
+ * store, the state match reads: no lock unless an abort may have landed. */
+void rendez_abort_clear_quick(void);

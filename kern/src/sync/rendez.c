@@ -14,13 +14,16 @@
  * Whoever unlinks a sleeper wakes it, exactly once.
  *
  * An abort names the kthread itself: its caller keeps that kthread alive
- * (the syscall layer tracks its handlers per process), so no registry and
- * no global lock are needed.  The timeout is an IRQ alarm on the sleeper's
+ * (the syscall layer lists a process's kthreads), so no registry and no
+ * global lock are needed.  A conditional abort decides under sleep_lock
+ * whether the kthread still runs what it meant to abort, so the owner can
+ * publish and withdraw that without a lock (rendez_abort_clear_quick).  The timeout is an IRQ alarm on the sleeper's
  * own core.
  */
 #include <alarm.h>
 #include <arch/trap.h>
 #include <assert.h>
+#include <atomic.h>
 #include <errno.h>
 #include <kthread.h>
 #include <rendez.h>
@@ -89,13 +92,18 @@ int rendez_sleep(struct rendez *rv, bool (*cond)(void *), void *arg)
 
 /* -------------------------------------------------------- interruption --- */
 
-static void rendez_interrupt(struct kthread *kt, uint32_t why)
+/* Sets why in kt's interrupt bits and wakes it if it sleeps, unless match
+ * (when given) says no: match runs under kt's sleep_lock, IRQs off. */
+static bool rendez_interrupt(struct kthread *kt, uint32_t why,
+                             bool (*match)(struct kthread *, void *), void *arg)
 {
 	uint64_t f1 = spin_lock_irqsave(&kt->sleep_lock);
 	struct rendez *rv = kt->sleep_rv;
+	bool hit = !match || match(kt, arg);
 
-	kt->sleep_intr |= why;
-	if (rv) {
+	if (hit)
+		kt->sleep_intr |= why;
+	if (hit && rv) {
 		uint64_t f2 = spin_lock_irqsave(&rv->lock);
 
 		if (!list_empty(&kt->wait_link)) {
@@ -105,6 +113,7 @@ static void rendez_interrupt(struct kthread *kt, uint32_t why)
 		spin_unlock_irqrestore(&rv->lock, f2);
 	}
 	spin_unlock_irqrestore(&kt->sleep_lock, f1);
+	return hit;
 }
 
 static void rendez_clear_intr(struct kthread *kt, uint32_t bits)
@@ -117,7 +126,7 @@ static void rendez_clear_intr(struct kthread *kt, uint32_t bits)
 
 static void rendez_timeout_fire(struct alarm_waiter *a)
 {
-	rendez_interrupt(a->data, KT_INTR_TIMEOUT);
+	rendez_interrupt(a->data, KT_INTR_TIMEOUT, NULL, NULL);
 }
 
 int rendez_sleep_timeout(struct rendez *rv, bool (*cond)(void *), void *arg,
@@ -155,10 +164,32 @@ void rendez_wakeup(struct rendez *rv)
 
 void rendez_abort_kthread(struct kthread *kt)
 {
-	rendez_interrupt(kt, KT_INTR_ABORT);
+	rendez_interrupt(kt, KT_INTR_ABORT, NULL, NULL);
+}
+
+bool rendez_abort_kthread_if(struct kthread *kt, bool (*match)(struct kthread *, void *),
+                             void *arg)
+{
+	return rendez_interrupt(kt, KT_INTR_ABORT, match, arg);
 }
 
 void rendez_abort_clear(void)
 {
 	rendez_clear_intr(kthread_current(), KT_INTR_ABORT);
+}
+
+/*
+ * The caller has just withdrawn (a plain store) what the matches of
+ * rendez_abort_kthread_if read.  After the fence, an interrupter that takes
+ * sleep_lock later sees the withdrawal and does not match; one that took it
+ * earlier has set the bit, or still holds the lock: only then is the lock
+ * needed, to clear the bit after it.
+ */
+void rendez_abort_clear_quick(void)
+{
+	struct kthread *kt = kthread_current();
+
+	mb();
+	if ((READ_ONCE(kt->sleep_intr) & KT_INTR_ABORT) || spin_is_locked(&kt->sleep_lock))
+		rendez_clear_intr(kt, KT_INTR_ABORT);
 }
