@@ -90,6 +90,11 @@ struct kthread {
 	struct fd_table *fdt;           /* [I] FD table for sysfile.c, or NULL */
 	struct pgrp *pgrp;              /* [I] name space for namec, or NULL */
 	struct proc *proc;              /* [I] the process, or NULL */
+	struct list_head proc_link;     /* on proc->kthreads (proc->lock) */
+	/* The syscall this kthread runs (struct syscall_ctx), or NULL:
+	 * written only by itself with plain stores, read by aborters under
+	 * sleep_lock (syscall/async.c). */
+	void *sysc;
 	/* Run once by kthread_block() just before this kthread sleeps, with
 	 * the slept-on object's lock held and IRQs off: it must not block or
 	 * allocate.  The syscall layer hands the user context over here

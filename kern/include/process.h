@@ -77,7 +77,8 @@ struct proc {
 	struct user_ext uext;           /* [user_kt] FPU, FS base (arch/user.h) */
 	struct hw_trapframe resume_tf;  /* [user_kt] registers handed to the spare */
 	uint64_t entry, user_sp;        /* [I] first user context */
-	struct list_head syscs;         /* [l] syscall_ctx of running handlers */
+	struct list_head kthreads;      /* [l] its kthreads, by proc_link: the
+	                                 * places abort looks for calls */
 	atomic_t nr_detached;           /* [a] detached kthreads not yet done */
 	atomic_t nr_alarms;             /* [a] #alarm timers it made (dev/alarm.c) */
 	struct rendez drain_rv;         /* proc_exit waits for nr_detached == 0 */

@@ -4,9 +4,10 @@
  * shared half; Documentation/syscalls.md the contract).
  *
  * syscall/dispatch.c is the dispatcher: for each struct syscall in the user's array
- * it copies the record in, validates the number, calls the handler from the
- * generated table (kern/include/ros/syscall.list), and copies retval, err
- * and errstr back before setting SC_DONE.  A handler:
+ * it copies the record's head in (SYSC_HEAD_LEN), validates the number,
+ * calls the handler from the generated table (kern/include/ros/syscall.list),
+ * and copies err and retval back (the errstr too when the call failed)
+ * before setting SC_DONE.  A handler:
  *
  *	int64_t sys_close(struct syscall_ctx *ctx)
  *	{
@@ -33,7 +34,8 @@
 struct proc;
 
 /* One batch in flight, on the stack of the kthread that runs it.  Fields
- * are the running kthread's, except [p->lock] (tags: Documentation/style.md). */
+ * are the running kthread's; aborters read usc and fd under kt->sleep_lock
+ * while kt->sysc points here. */
 struct syscall_ctx {
 	struct syscall sc;              /* the kernel's copy of the record */
 	uintptr_t usc;                  /* its user address */
@@ -44,9 +46,13 @@ struct syscall_ctx {
 	bool detached;                  /* the user context went on without us */
 	bool no_complete;               /* the record is gone (a good exec) */
 	int fd;                         /* the FD the call works on, or -1 */
-	struct kthread *kt;             /* the kthread running the batch */
-	struct list_head link;          /* [p->lock] on p->syscs while a handler runs */
+	struct kthread *kt;             /* the kthread running the batch; while
+	                                 * a handler runs, kt->sysc points here */
 };
+
+/* The head of a record that the kernel copies in: num to arg5, not the
+ * errstr (a handler reads nothing else). */
+#define SYSC_HEAD_LEN __builtin_offsetof(struct syscall, errstr)
 
 int64_t sysc_fail(struct syscall_ctx *ctx, int err, const char *fmt, ...) __printf(3, 4);
 /* The failure a sysfile.c call recorded in this kthread (get_errno(),
@@ -73,9 +79,12 @@ void sysc_arm_detach(struct syscall_ctx *ctx);          /* may sleep */
 void sysc_disarm_detach(struct syscall_ctx *ctx);
 void sysc_detached_exit(struct syscall_ctx *ctx) __noreturn;
 /* Tracking the running handler, for abort and kill: begin fails (false,
- * after sysc_fail) if the process is being killed. */
+ * after sysc_fail) if the process is being killed.  No lock and one fence
+ * for a call that no abort touched.  sysc_track_forget is for a kthread
+ * that leaves a handler without returning (proc_exit from a syscall). */
 bool sysc_track_begin(struct syscall_ctx *ctx);
 void sysc_track_end(struct syscall_ctx *ctx);
+void sysc_track_forget(void);
 /* Sets SC_DONE under the SC_K_LOCK protocol and sends EV_SYSCALL if the
  * user registered an ev_q; false if the record is not writable. */
 bool sysc_complete(struct syscall_ctx *ctx);

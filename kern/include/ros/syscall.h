@@ -10,9 +10,10 @@
  * with SC_DONE clear while its kthread sleeps, and the kernel returns to user
  * space.  When it finishes later, the kernel completes it (below).
  *
- * Completion (kernel): set SC_K_LOCK | SC_DONE in one atomic OR; if SC_UEVENT
- * was set, send EV_SYSCALL (ev_arg3 = the struct's user address) to ev_q;
- * then clear SC_K_LOCK.
+ * Completion (kernel): write err and retval (errstr only when err != 0),
+ * then set SC_DONE in one atomic update; if SC_UEVENT was set, the same
+ * update sets SC_K_LOCK, EV_SYSCALL (ev_arg3 = the struct's user address)
+ * goes to ev_q, and then SC_K_LOCK is cleared.
  * Registration (user, to get EV_SYSCALL instead of polling): write ev_q, then
  * CAS flags from f to f | SC_UEVENT, retrying while the CAS fails; give up if
  * SC_DONE or SC_PROGRESS is set (the event may never come: check the result
@@ -59,7 +60,8 @@
 
 /*
  * One call.  Field tags (Documentation/style.md): [u] written by the user before the trap, read by
- * the kernel (once: it copies the struct in); [SC_K_LOCK] written by the user any
+ * the kernel (once: it copies in num to arg5, never the errstr, so a caller
+ * need not clear the errstr; it clears flags); [SC_K_LOCK] written by the user any
  * time before SC_UEVENT, read by the kernel at completion (after it sees
  * SC_UEVENT, under SC_K_LOCK); [k] written by the kernel,
  * read by the user after SC_DONE; [a] atomic, both.

@@ -197,7 +197,7 @@ struct proc *proc_alloc(const char *name, int ppid)
 	kref_init(&p->ref);
 	sem_init(&p->exited, 0);
 	fd_table_init(&p->fdt);
-	list_init(&p->syscs);
+	list_init(&p->kthreads);
 	rendez_init(&p->drain_rv);
 	rendez_init(&p->wait_rv);
 	user_ext_init(&p->uext);
@@ -214,6 +214,18 @@ struct proc *proc_alloc(const char *name, int ppid)
 
 /* ------------------------------------------------------------ kthreads */
 
+/* Puts kt on p->kthreads or takes it off, where sysc_abort looks. */
+static void proc_kthread_link(struct proc *p, struct kthread *kt, bool on)
+{
+	uint64_t flags = spin_lock_irqsave(&p->lock);
+
+	if (on)
+		list_add_tail(&kt->proc_link, &p->kthreads);
+	else
+		list_del(&kt->proc_link);
+	spin_unlock_irqrestore(&p->lock, flags);
+}
+
 /* Never waits for memory: a process cannot make the kernel panic by
  * asking for kthreads (callers fail or stay synchronous on NULL). */
 struct kthread *proc_kthread_make(struct proc *p, void (*fn)(void *))
@@ -228,12 +240,14 @@ struct kthread *proc_kthread_make(struct proc *p, void (*fn)(void *))
 	kt->fdt = &p->fdt;
 	kt->pgrp = p->pgrp;
 	kt->proc = p;
+	proc_kthread_link(p, kt, true);
 	return kt;
 }
 
 /* Frees a process kthread that never ran. */
 static void proc_kthread_discard(struct kthread *kt)
 {
+	proc_kthread_link(kt->proc, kt, false);
 	mm_put(kt->mm);
 	kt->mm = NULL;
 	kthread_discard(kt);
@@ -264,6 +278,7 @@ void proc_kthread_release(struct kthread *kt)
 	struct mm *mm;
 
 	assert(kt == kthread_current());
+	proc_kthread_link(kt->proc, kt, false);
 	mm = proc_kthread_swap_mm(NULL);
 	kt->uext = NULL;
 	kt->fdt = NULL;
@@ -411,22 +426,6 @@ void proc_resume_main(void *arg)
 
 /* ------------------------------------------------------------- ending */
 
-/* Takes the calling kthread's own handler (proc_exit from a syscall) off
- * p->syscs: nothing may find it once this kthread is gone. */
-static void proc_forget_own_syscall(struct proc *p)
-{
-	struct kthread *kt = kthread_current();
-	struct syscall_ctx *c, *tmp;
-	uint64_t flags;
-
-	flags = spin_lock_irqsave(&p->lock);
-	list_for_each_entry_safe(c, tmp, &p->syscs, link)
-		if (c->kt == kt)
-			list_del(&c->link);
-	spin_unlock_irqrestore(&p->lock, flags);
-	rendez_abort_clear();           /* the drain below must really sleep */
-}
-
 static bool proc_drained(void *arg)
 {
 	struct proc *p = arg;
@@ -518,7 +517,7 @@ void proc_exit(struct proc *p, int status)
 	proc_set_state_locked(p, PROC_DYING);
 	p->killed = true;               /* new syscalls fail, kills see ESRCH */
 	spin_unlock_irqrestore(&p->lock, flags);
-	proc_forget_own_syscall(p);
+	sysc_track_forget();            /* the drain below must really sleep */
 	proc_drain_syscalls(p);
 	proc_kthread_release(kt);
 	proc_free_resources(p);

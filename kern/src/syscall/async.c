@@ -18,16 +18,21 @@
  * call that sleeps keeps the user context (the submitter waits for it).
  *
  * Completion (sysc_complete) follows the SC_K_LOCK protocol of
- * ros/syscall.h: write the result, set SC_K_LOCK | SC_DONE in one atomic
- * update, and if the user had set SC_UEVENT before it, send EV_SYSCALL to
- * its ev_q; then clear SC_K_LOCK.  The user sets SC_UEVENT with a CAS that
- * fails once SC_DONE is set, so a completion is never missed.
+ * ros/syscall.h: write err and retval (the errstr only on failure), then
+ * one cmpxchg sets SC_DONE; if the user had set SC_UEVENT before it, the
+ * same cmpxchg sets SC_K_LOCK, EV_SYSCALL goes to its ev_q, and a second
+ * one clears SC_K_LOCK.  The user sets SC_UEVENT with a CAS that fails once
+ * SC_DONE is set, so a completion is never missed.
  *
- * Every running handler is on p->syscs (p->lock), with the kthread that
- * runs it: abort_sysc, abort_sysc_fd and proc_kill find it there and make
- * its rendez sleeps fail with -ECANCELED (rendez_abort_kthread; no global
- * lock on the syscall path).  The handler leaves the list before it clears
- * the abort, so an abort never lands on a later call.
+ * Tracking, for abort_sysc, abort_sysc_fd and proc_kill: a process lists
+ * its kthreads (p->kthreads, p->lock; changed only when one is made or
+ * released), and each kthread publishes the call it runs in kt->sysc with
+ * a plain store.  An abort walks the list and, under each kthread's
+ * sleep_lock, aborts it if its published call matches
+ * (rendez_abort_kthread_if): its rendez sleeps fail with -ECANCELED.  The
+ * handler withdraws kt->sysc before it clears the abort, and the clear
+ * takes a lock only if an abort may have landed, so an abort never lands
+ * on a later call and a call that nobody aborts takes no lock at all.
  * Sleeps on semaphores (short lock waits) are not abortable.
  *
  * Rules: the block hook runs with the slept-on object's lock held and IRQs
@@ -37,8 +42,10 @@
  */
 #include <arch/user.h>
 #include <assert.h>
+#include <atomic.h>
 #include <errno.h>
 #include <event.h>
+#include <kstring.h>
 #include <kthread.h>
 #include <process.h>
 #include <rendez.h>
@@ -123,58 +130,73 @@ void sysc_detached_exit(struct syscall_ctx *ctx)
 
 /* ------------------------------------------------------------- tracking */
 
+/* Withdraws kt->sysc; a late abort is cleared (rendez.c says why it is
+ * enough to look at the bit and the lock after the store). */
+static void sysc_track_clear(struct kthread *kt)
+{
+	WRITE_ONCE(kt->sysc, NULL);
+	rendez_abort_clear_quick();
+}
+
 bool sysc_track_begin(struct syscall_ctx *ctx)
 {
 	struct proc *p = ctx->p;
-	uint64_t flags;
-	bool killed;
+	struct kthread *kt = ctx->kt;
 
-	ctx->kt = kthread_current();
-	flags = spin_lock_irqsave(&p->lock);
-	killed = p->killed;
-	if (!killed)
-		list_add_tail(&ctx->link, &p->syscs);
-	spin_unlock_irqrestore(&p->lock, flags);
-	if (!killed)
+	WRITE_ONCE(kt->sysc, ctx);
+	/* Against proc_kill: it sets killed, then looks at kt->sysc; we set
+	 * kt->sysc, then look at killed.  The fence makes one of us see the
+	 * other. */
+	mb();
+	if (!READ_ONCE(p->killed))
 		return true;
+	sysc_track_clear(kt);
 	sysc_fail(ctx, EINTR, "process %d is being killed", p->pid);
 	return false;
 }
 
 void sysc_track_end(struct syscall_ctx *ctx)
 {
-	struct proc *p = ctx->p;
-	uint64_t flags;
-
-	flags = spin_lock_irqsave(&p->lock);
-	list_del(&ctx->link);
-	spin_unlock_irqrestore(&p->lock, flags);
-	rendez_abort_clear();
+	sysc_track_clear(ctx->kt);
 }
 
-static bool sysc_abort_matches(const struct syscall_ctx *c, uintptr_t usc, int fd)
+void sysc_track_forget(void)
 {
-	if (usc)
-		return c->usc == usc;
-	if (fd >= 0)
-		return c->fd == fd;
+	sysc_track_clear(kthread_current());
+}
+
+struct sysc_abort_what {
+	uintptr_t usc;                  /* this record, or 0 */
+	int fd;                         /* calls on this FD, or -1 */
+};
+
+/* Under kt's sleep_lock: is kt running a call that the abort means? */
+static bool sysc_abort_matches(struct kthread *kt, void *arg)
+{
+	const struct sysc_abort_what *w = arg;
+	const struct syscall_ctx *c = READ_ONCE(kt->sysc);
+
+	if (!c)
+		return false;
+	if (w->usc)
+		return c->usc == w->usc;
+	if (w->fd >= 0)
+		return c->fd == w->fd;
 	return true;
 }
 
 int sysc_abort(struct proc *p, uintptr_t usc, int fd)
 {
+	struct sysc_abort_what what = { .usc = usc, .fd = fd };
 	uint64_t flags = spin_lock_irqsave(&p->lock);
-	struct syscall_ctx *c;
+	struct kthread *kt;
 	int n = 0;
 
-	list_for_each_entry(c, &p->syscs, link) {
+	list_for_each_entry(kt, &p->kthreads, proc_link) {
 		/* A caller never aborts its own call (abort_sysc_fd has an fd too). */
-		if (c->kt == kthread_current())
+		if (kt == kthread_current())
 			continue;
-		if (sysc_abort_matches(c, usc, fd)) {
-			rendez_abort_kthread(c->kt);
-			n++;
-		}
+		n += rendez_abort_kthread_if(kt, sysc_abort_matches, &what);
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
 	return n;
@@ -182,20 +204,29 @@ int sysc_abort(struct proc *p, uintptr_t usc, int fd)
 
 /* ----------------------------------------------------------- completion */
 
-/* Atomically sets 'set' and clears 'clear' in the user's flags; the old
- * value in *old.  -EFAULT if the word is not writable. */
-static int sysc_flags_update(struct syscall *u, uint32_t set, uint32_t clear, uint32_t *old)
+/* Sets SC_DONE in the user's flags with one cmpxchg, and SC_K_LOCK with it
+ * when the user registered SC_UEVENT; the value found goes to *old.  The
+ * first guess is 0, what a fresh record holds: no load before the swap.
+ * -EFAULT if the word is not writable (-EINVAL: misaligned). */
+static int sysc_flags_set_done(struct syscall *u, uint32_t *old)
 {
-	uint32_t cur;
+	uint32_t cur = 0, set;
 	int ret;
 
-	if (get_user_u32(&cur, &u->flags))
-		return -EFAULT;
-	while ((ret = cmpxchg_user_u32(&u->flags, &cur, (cur | set) & ~clear)) == -EAGAIN)
-		;
-	if (old)
-		*old = cur;
+	do {
+		set = (cur & SC_UEVENT) ? SC_K_LOCK | SC_DONE : SC_DONE;
+	} while ((ret = cmpxchg_user_u32(&u->flags, &cur, cur | set)) == -EAGAIN);
+	*old = cur;
 	return ret;
+}
+
+/* Clears SC_K_LOCK after the event went out. */
+static void sysc_flags_unlock(struct syscall *u)
+{
+	uint32_t cur = SC_K_LOCK | SC_DONE | SC_UEVENT;
+
+	while (cmpxchg_user_u32(&u->flags, &cur, cur & ~SC_K_LOCK) == -EAGAIN)
+		;
 }
 
 static void sysc_send_ev_syscall(struct syscall_ctx *ctx, struct syscall *u)
@@ -208,6 +239,24 @@ static void sysc_send_ev_syscall(struct syscall_ctx *ctx, struct syscall *u)
 	send_event(ctx->p, ev_q, &msg, 0);
 }
 
+/* err and retval (adjacent: one copy), and the errstr up to its NUL only
+ * when the call failed. */
+static int sysc_write_result(struct syscall_ctx *ctx, struct syscall *u)
+{
+	size_t len = sizeof(u->err) + sizeof(u->retval);
+
+	_Static_assert(__builtin_offsetof(struct syscall, retval) ==
+	               __builtin_offsetof(struct syscall, err) + sizeof(int32_t),
+	               "err and retval are adjacent");
+	if (copy_to_user(&u->err, &ctx->sc.err, len))
+		return -EFAULT;
+	if (!ctx->sc.err)
+		return 0;
+	len = strnlen(ctx->sc.errstr, sizeof(ctx->sc.errstr) - 1);
+	ctx->sc.errstr[len] = 0;
+	return copy_to_user(u->errstr, ctx->sc.errstr, len + 1);
+}
+
 bool sysc_complete(struct syscall_ctx *ctx)
 {
 	struct syscall *u = (struct syscall *)ctx->usc;
@@ -215,16 +264,15 @@ bool sysc_complete(struct syscall_ctx *ctx)
 
 	if (ctx->no_complete)
 		return true;
-	if (copy_to_user(&u->retval, &ctx->sc.retval, sizeof(u->retval)) ||
-	    copy_to_user(&u->err, &ctx->sc.err, sizeof(u->err)) ||
-	    (ctx->sc.err && copy_to_user(u->errstr, ctx->sc.errstr, sizeof(u->errstr))))
+	if (sysc_write_result(ctx, u))
 		return false;
 	/* One atomic update against the user's CAS of SC_UEVENT: whichever
 	 * lands first, the user either gets the event or sees SC_DONE. */
-	if (sysc_flags_update(u, SC_K_LOCK | SC_DONE, 0, &old))
+	if (sysc_flags_set_done(u, &old))
 		return false;
-	if (old & SC_UEVENT)
+	if (old & SC_UEVENT) {
 		sysc_send_ev_syscall(ctx, u);
-	sysc_flags_update(u, 0, SC_K_LOCK, NULL);
+		sysc_flags_unlock(u);
+	}
 	return true;
 }

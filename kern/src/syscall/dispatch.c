@@ -4,10 +4,11 @@
  *
  * The syscall instruction arrives with rdi = the user's array of struct
  * syscall and rsi = its length (syscall_entry.S builds the trap frame).
- * Every entry is run, in order (Akaros ran only the first): copy the
- * record in, check the number, run the handler from the generated table,
- * copy retval, err and errstr out, then set SC_DONE with one atomic OR on
- * the user's flags word.  A record that cannot be read or written (a bad
+ * Every entry is run, in order (Akaros ran only the first): copy in the
+ * record's head (num to arg5, SYSC_HEAD_LEN bytes: never the errstr), check
+ * the number, run the handler from the generated table, copy err and
+ * retval out (the errstr only when the call failed, and only up to its
+ * NUL), then set SC_DONE with one atomic update of the user's flags word.  A record that cannot be read or written (a bad
  * pointer) is skipped: there is nowhere to report to.  A call that acts on
  * the caller's context (SYSCALL_ATTR_CTX: yield, fork, exec, ...) must be
  * the last of its batch; elsewhere it fails with EINVAL and the batch goes
@@ -29,6 +30,7 @@
 #include <errno.h>
 #include <kmalloc.h>
 #include <kstring.h>
+#include <kthread.h>
 #include <printk.h>
 #include <process.h>
 #include <uaccess.h>
@@ -130,7 +132,8 @@ static void sysc_run_one(struct syscall_ctx *ctx, uintptr_t usc, bool last)
 	ctx->usc = usc;
 	ctx->failed = false;
 	ctx->no_complete = false;
-	if (copy_from_user(&ctx->sc, (const void *)usc, sizeof(ctx->sc)))
+	/* Only what a handler reads: num and the arguments, not the errstr. */
+	if (copy_from_user(&ctx->sc, (const void *)usc, SYSC_HEAD_LEN))
 		return;                 /* nowhere to report: skip the entry */
 	ctx->sc.err = 0;
 	ctx->sc.errstr[0] = 0;
@@ -144,9 +147,14 @@ void syscall_entry_c(struct hw_trapframe *tf)
 {
 	uintptr_t arr = tf->rdi;
 	size_t n = tf->rsi;
-	/* On the stack: a call that ends the process never comes back here. */
-	struct syscall_ctx ctx = { .p = current_proc(), .tf = tf };
+	/* On the stack: a call that ends the process never comes back here.
+	 * Not zeroed as a whole: sysc_run_one sets what each call uses. */
+	struct syscall_ctx ctx;
 
+	ctx.p = current_proc();
+	ctx.tf = tf;
+	ctx.detached = false;
+	ctx.kt = kthread_current();
 	if (n > SYSC_MAX_BATCH)
 		n = SYSC_MAX_BATCH;
 	for (size_t i = 0; i < n; i++)
