@@ -39,8 +39,10 @@ long ros_syscall_raw(unsigned int num, long a0, long a1, long a2, long a3, long 
 {
 	struct syscall sc;
 
-	memset(&sc, 0, sizeof(sc));
+	/* Only what the kernel reads before SC_DONE: not the 128-byte errstr,
+	 * which it writes when err != 0 (ev_q is set by the wait if needed). */
 	sc.num = num;
+	sc.flags = 0;
 	sc.arg0 = (uint64_t)a0;
 	sc.arg1 = (uint64_t)a1;
 	sc.arg2 = (uint64_t)a2;

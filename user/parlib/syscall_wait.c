@@ -49,8 +49,8 @@ void ros_yield(int being_nice)
 {
 	struct syscall y;
 
-	__builtin_memset(&y, 0, sizeof(y));
-	y.num = SYS_proc_yield;
+	y.num = SYS_proc_yield;         /* the kernel reads num, flags, args */
+	y.flags = 0;
 	y.arg0 = (uint64_t)(being_nice != 0);
 	ros_syscall_trap(&y, 1);
 }
