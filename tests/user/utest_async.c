@@ -149,6 +149,52 @@ UTEST(batch_behind_a_sleep_completes_in_order)
 	UT_ASSERT(b[3].retval >= 0);
 }
 
+/* A sleep in the middle: the entries before it are done when the trap
+ * returns, those after it complete later, each in order. */
+UTEST(sleeping_call_in_the_middle_of_a_batch)
+{
+	struct syscall b[5];
+
+	sysc_prep(&b[0], SYS_null);
+	sysc_prep(&b[1], SYS_getpcoreid);
+	sysc_prep(&b[2], SYS_block, 50 * 1000);
+	sysc_prep(&b[3], SYS_close, 200);
+	sysc_prep(&b[4], SYS_null);
+	sysc_trap(b, 5);
+	UT_ASSERT(done(&b[0]) && done(&b[1]));
+	UT_ASSERT(!done(&b[2]) && !done(&b[3]) && !done(&b[4]));
+	for (int i = 0; i < 5; i++)
+		sysc_wait(&b[i]);
+	UT_SYSC_OK(&b[0]);
+	UT_SYSC_OK(&b[1]);
+	UT_SYSC_OK(&b[2]);
+	UT_SYSC_ERR(&b[3], EBADF);      /* its errstr delivered after the sleep */
+	UT_SYSC_OK(&b[4]);
+}
+
+/* An abort that races with the completion of the call it names, at varied
+ * moments: that call ends OK or EINTR, and the abort never lands on the
+ * next call of the batch, run by the same kthread. */
+UTEST(abort_races_with_completion)
+{
+	struct syscall b[2], ab;
+	int hits = 0;
+
+	for (int i = 0; i < 48; i++) {
+		sysc_prep(&b[0], SYS_block, 100 + (uint64_t)(i % 6) * 100);
+		sysc_prep(&b[1], SYS_block, 1000);
+		sysc_trap(b, 2);
+		for (int spin = 0; spin < (i % 8) * 2000; spin++)
+			__builtin_ia32_pause();
+		hits += sysc(&ab, SYS_abort_sysc, UP(&b[0])) == 1;
+		sysc_wait(&b[0]);
+		sysc_wait(&b[1]);
+		UT_ASSERT_MSG(b[0].err == 0 || b[0].err == EINTR, "err %d", b[0].err);
+		UT_SYSC_OK(&b[1]);
+	}
+	UT_ASSERT_MSG(hits > 0, "no abort found its call in 48 tries");
+}
+
 UTEST(ctx_call_behind_a_sleep_fails)
 {
 	struct syscall b[2];

@@ -21,6 +21,7 @@
  */
 #include <ros/fcntl.h>
 #include <ros/kstat.h>
+#include <ros/mmap.h>
 #include <ros/mmu64.h>
 #include <ros/procinfo.h>
 #include <tiny/print.h>
@@ -340,6 +341,103 @@ UTEST(batch_ctx_call_only_last)
 	sysc_run(b, 2);
 	UT_SYSC_OK(&b[0]);
 	UT_SYSC_OK(&b[1]);
+}
+
+/* ------------------------------------------- the record's own memory */
+
+#define PG 4096
+
+/* A page-aligned window of big_buf with two whole pages in it. */
+static char *two_pages(void)
+{
+	return (char *)(((uintptr_t)big_buf + PG - 1) & ~(uintptr_t)(PG - 1));
+}
+
+/* A record that straddles a page boundary (the kernel copies its head in
+ * word by word) completes like any other, success and failure. */
+UTEST(record_across_a_page_boundary)
+{
+	/* Bytes of the record before the boundary (records are 8-aligned). */
+	static const size_t before[] = { 8, 16, 24, 40, 88, 96, 208 };
+
+	for (size_t i = 0; i < sizeof(before) / sizeof(before[0]); i++) {
+		struct syscall *sc = (struct syscall *)(two_pages() + PG - before[i]);
+		int64_t r = sysc(sc, SYS_getpcoreid);
+
+		UT_SYSC_OK(sc);
+		UT_ASSERT_EQ(r, sc->retval);
+		UT_ASSERT(sc->retval >= 0 && sc->retval < ROS_MAX_PCORES);
+		UT_ASSERT_EQ(sysc(sc, SYS_close, BAD_FD), -EBADF);
+		UT_SYSC_ERR(sc, EBADF);
+	}
+}
+
+/* The kernel writes the errstr only when a call fails, and then a
+ * NUL-terminated message over whatever the record held. */
+UTEST(errstr_only_on_failure)
+{
+	struct syscall sc;
+
+	sysc_prep(&sc, SYS_null);
+	memset(sc.errstr, 'x', sizeof(sc.errstr));
+	sysc_run(&sc, 1);
+	UT_SYSC_OK(&sc);
+	UT_ASSERT_EQ(sc.errstr[0], 'x');
+	UT_ASSERT_EQ(sc.errstr[sizeof(sc.errstr) - 1], 'x');
+
+	sysc_prep(&sc, SYS_close, BAD_FD);
+	memset(sc.errstr, 'x', sizeof(sc.errstr));
+	sysc_run(&sc, 1);
+	UT_SYSC_ERR(&sc, EBADF);
+	UT_ASSERT(strlen(sc.errstr) > 0 && strlen(sc.errstr) < sizeof(sc.errstr));
+	UT_ASSERT_MSG(strstr(sc.errstr, "close") != NULL, "errstr '%s'", sc.errstr);
+}
+
+/* Head in the last mapped page, errstr in the unmapped one: the call runs
+ * and completes; a failure still delivers its err. */
+UTEST(record_whose_errstr_is_unmapped)
+{
+	struct syscall *sc = (struct syscall *)(tiny_edge_page + TINY_EDGE_SIZE -
+	                                         __builtin_offsetof(struct syscall, errstr));
+
+	UT_ASSERT_MSG(image_end_unmapped(), "the page at %p is mapped", tiny_image_end);
+	memset(sc, 0, __builtin_offsetof(struct syscall, errstr));
+	sc->num = SYS_getpcoreid;
+	sysc_trap(sc, 1);
+	sysc_wait(sc);
+	UT_ASSERT_EQ(sc->err, 0);
+	UT_ASSERT(sc->retval >= 0 && sc->retval < ROS_MAX_PCORES);
+
+	memset(sc, 0, __builtin_offsetof(struct syscall, errstr));
+	sc->num = SYS_close;
+	sc->arg0 = BAD_FD;
+	sysc_trap(sc, 1);
+	sysc_wait(sc);
+	UT_ASSERT_EQ(sc->err, EBADF);
+	UT_ASSERT_EQ(sc->retval, -1);
+}
+
+/* The last entry of a batch on a read-only page: the entries before it
+ * complete, it gets no result, and the process goes on. */
+UTEST(batch_last_entry_read_only)
+{
+	int64_t a = tsys(SYS_mmap, 0, 2 * PG, PROT_READ | PROT_WRITE,
+	                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, (uint64_t)-1, 0);
+	struct syscall *b, sc;
+
+	UT_ASSERT_MSG(a > 0, "mmap: %lld", (long long)a);
+	b = (struct syscall *)((char *)(uintptr_t)a + PG - sizeof(struct syscall));
+	sysc_prep(&b[0], SYS_getpcoreid);
+	sysc_prep(&b[1], SYS_null);
+	b[1].retval = 42;
+	UT_ASSERT_EQ(tsys(SYS_mprotect, (uint64_t)a + PG, PG, PROT_READ), 0);
+	sysc_trap(b, 2);
+	sysc_wait(&b[0]);
+	UT_SYSC_OK(&b[0]);
+	UT_ASSERT_EQ(b[1].flags, 0);
+	UT_ASSERT_EQ(b[1].retval, 42);
+	UT_ASSERT_EQ(sysc(&sc, SYS_null), 0);
+	UT_ASSERT_EQ(tsys(SYS_munmap, (uint64_t)a, 2 * PG), 0);
 }
 
 /* ------------------------------------------------------- file calls */

@@ -240,7 +240,8 @@ static void sysc_send_ev_syscall(struct syscall_ctx *ctx, struct syscall *u)
 }
 
 /* err and retval (adjacent: one copy), and the errstr up to its NUL only
- * when the call failed. */
+ * when the call failed.  An errstr the user left unwritable stays as it
+ * is: the call still completes with its err. */
 static int sysc_write_result(struct syscall_ctx *ctx, struct syscall *u)
 {
 	size_t len = sizeof(u->err) + sizeof(u->retval);
@@ -254,7 +255,8 @@ static int sysc_write_result(struct syscall_ctx *ctx, struct syscall *u)
 		return 0;
 	len = strnlen(ctx->sc.errstr, sizeof(ctx->sc.errstr) - 1);
 	ctx->sc.errstr[len] = 0;
-	return copy_to_user(u->errstr, ctx->sc.errstr, len + 1);
+	copy_to_user(u->errstr, ctx->sc.errstr, len + 1);
+	return 0;
 }
 
 bool sysc_complete(struct syscall_ctx *ctx)
