@@ -68,12 +68,12 @@ int64_t sysc_fail_from_kthread(struct syscall_ctx *ctx, const char *call);
 char *sysc_copy_path(struct syscall_ctx *ctx, uint64_t uptr, uint64_t len, const char *what);
 
 /*
- * The asynchronous half (syscall/async.c).  A handler that sleeps on the
+ * The asynchronous half (syscall/async.c).  A batch that sleeps on the
  * kthread that owns the user context hands that context to a spare kthread
- * (made ahead by sysc_arm_detach) just before it sleeps; the user context
- * returns to user space with SC_DONE clear and this kthread finishes the
- * batch, completes each record, and exits.  Call contexts (ctx calls) are
- * never armed: they sleep like ordinary kernel code.
+ * (made ahead by sysc_arm_detach, called once per batch) just before it
+ * sleeps; the user context returns to user space with SC_DONE clear and
+ * this kthread finishes the batch, completes each record, and exits.  Call
+ * contexts (ctx calls) run disarmed: they sleep like ordinary kernel code.
  */
 void sysc_arm_detach(struct syscall_ctx *ctx);          /* may sleep */
 void sysc_disarm_detach(struct syscall_ctx *ctx);

@@ -5,8 +5,9 @@
  *
  * Model (Documentation/syscalls.md, "How a blocking call completes"): the
  * kthread that owns a process's user context (p->user_kt) runs a batch.
- * Before each handler that is not a ctx call it arms a hook in its kthread
- * (kthread.h: block_hook).  If the handler then sleeps, the hook runs inside
+ * Before the batch it arms a hook in its kthread (kthread.h: block_hook),
+ * once; a ctx call disarms it before its handler.  If the batch then
+ * sleeps (a handler, or a fault on a record), the hook runs inside
  * kthread_block(), just before the switch: it saves the user registers and
  * FPU state into the process, gives the user context to the spare kthread
  * made ahead of time (p->spare_kt), and queues that spare on this core.  The
@@ -114,7 +115,7 @@ void sysc_arm_detach(struct syscall_ctx *ctx)
 
 void sysc_disarm_detach(struct syscall_ctx *ctx)
 {
-	kthread_current()->block_hook = NULL;
+	ctx->kt->block_hook = NULL;
 }
 
 void sysc_detached_exit(struct syscall_ctx *ctx)

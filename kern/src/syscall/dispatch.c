@@ -17,8 +17,9 @@
  * what a sysfile.c call (the 9ns layer's error boundary) left in the
  * kthread, named after the syscall.
  *
- * A handler that sleeps sends the user context back to user space without
- * waiting (syscall/async.c): this kthread finishes the batch on its own, each
+ * The batch is armed once (not per call) so that a sleep anywhere in it
+ * (a handler, or a page fault while copying a record) sends the user
+ * context back to user space without waiting (syscall/async.c): this kthread finishes the batch on its own, each
  * record completing under the SC_K_LOCK protocol, and then exits.  A ctx
  * call in a batch that went asynchronous fails: the context has moved on.
  */
@@ -92,8 +93,9 @@ char *sysc_copy_path(struct syscall_ctx *ctx, uint64_t uptr, uint64_t len, const
 
 /* -------------------------------------------------------- dispatching */
 
-/* Runs d's handler where abort and kill can find it, armed to go
- * asynchronous if it sleeps (except ctx calls, which need the context). */
+/* Runs d's handler where abort and kill can find it.  The batch is armed
+ * to go asynchronous if it sleeps; a ctx call (always the last) needs the
+ * context, so it runs disarmed. */
 static int64_t sysc_run_tracked(struct syscall_ctx *ctx, const struct syscall_desc *d)
 {
 	int64_t ret;
@@ -101,10 +103,9 @@ static int64_t sysc_run_tracked(struct syscall_ctx *ctx, const struct syscall_de
 	ctx->fd = d->fd_arg >= 0 ? (int)(&ctx->sc.arg0)[d->fd_arg] : -1;
 	if (!sysc_track_begin(ctx))
 		return -1;
-	if (!(d->attrs & SYSCALL_ATTR_CTX))
-		sysc_arm_detach(ctx);
+	if (d->attrs & SYSCALL_ATTR_CTX)
+		sysc_disarm_detach(ctx);
 	ret = d->handler(ctx);
-	sysc_disarm_detach(ctx);
 	sysc_track_end(ctx);
 	return ret;
 }
@@ -157,8 +158,10 @@ void syscall_entry_c(struct hw_trapframe *tf)
 	ctx.kt = kthread_current();
 	if (n > SYSC_MAX_BATCH)
 		n = SYSC_MAX_BATCH;
+	sysc_arm_detach(&ctx);          /* once for the whole batch */
 	for (size_t i = 0; i < n; i++)
 		sysc_run_one(&ctx, arr + i * sizeof(struct syscall), i + 1 == n);
+	sysc_disarm_detach(&ctx);
 	if (ctx.detached)
 		sysc_detached_exit(&ctx);
 	proc_before_user();
