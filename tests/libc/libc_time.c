@@ -2,7 +2,8 @@
 /*
  * libc_time.c - utest suite of the clocks and sleeping through the C
  * library (clock_gettime and gettimeofday are computed from the global
- * info page, without a trap): monotonic reads never go back, REALTIME,
+ * info page, without a trap): monotonic reads never go back, the direct
+ * clock_gettime and the translated syscall agree, REALTIME,
  * gettimeofday and time() agree, clock_getres, nanosleep and
  * clock_nanosleep (relative and TIMER_ABSTIME) sleep at least as long as
  * asked and not absurdly longer (QEMU TCG: a generous LT_SLACK_NS).
@@ -11,8 +12,10 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 #include <utest/utest.h>
 
 #define LT_SLACK_NS (2000LL * 1000 * 1000)
@@ -37,6 +40,27 @@ UTEST(time, monotonic_never_goes_back)
 		prev = now;
 	}
 	UT_ASSERT_GT(prev, first);
+}
+
+/* clock_gettime reads the clock directly (overlay/src/time/clock_gettime.c);
+ * syscall(SYS_clock_gettime) goes through the translation table: the two
+ * agree, in order, and both refuse an unknown clock. */
+UTEST(time, direct_and_translated_reads_agree)
+{
+	struct timespec t;
+	int64_t a = lt_ns(CLOCK_MONOTONIC), b, c;
+
+	UT_SYS(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &t));
+	b = (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+	c = lt_ns(CLOCK_MONOTONIC);
+	UT_ASSERT_MSG(a <= b && b <= c, "reads %lld %lld %lld", (long long)a, (long long)b,
+	              (long long)c);
+	errno = 0;
+	UT_ASSERT_EQ(clock_gettime((clockid_t)99, &t), -1);
+	UT_ASSERT_EQ(errno, EINVAL);
+	errno = 0;
+	UT_ASSERT_EQ(syscall(SYS_clock_gettime, 99, &t), -1);
+	UT_ASSERT_EQ(errno, EINVAL);
 }
 
 UTEST(time, realtime_gettimeofday_and_time_agree)

@@ -9,12 +9,14 @@
  * scaling splits ticks into whole seconds and a remainder so nothing
  * overflows for any uptime.  While the kernel does not map the page
  * (parlib_globalinfo() is NULL), clock reads return -ENOSYS with an errstr.
+ * musl's clock_gettime calls __vireo_clock_gettime() directly (lx_clock.h).
  * Sleeps are Vireo's nanosleep (struct ktimespec is struct timespec);
  * TIMER_ABSTIME is made relative with the clock first.
  */
 #include <ros/kstat.h>
 #include <parlib/parlib.h>
 #include "lx.h"
+#include "lx_clock.h"
 
 #define LX_CLOCK_REALTIME         0
 #define LX_CLOCK_MONOTONIC        1
@@ -27,9 +29,25 @@
 
 _Static_assert(sizeof(struct ktimespec) == sizeof(struct lx_timespec), "timespec");
 
+/* ticks of a freq Hz counter as whole seconds and nanoseconds. */
+static void lx_ticks_split(uint64_t ticks, uint64_t freq, struct lx_timespec *ts)
+{
+	ts->tv_sec = (int64_t)(ticks / freq);
+	ts->tv_nsec = (int64_t)(ticks % freq * LX_NSEC_PER_SEC / freq);
+}
+
 static uint64_t lx_ticks_to_ns(uint64_t ticks, uint64_t freq)
 {
-	return ticks / freq * LX_NSEC_PER_SEC + ticks % freq * LX_NSEC_PER_SEC / freq;
+	struct lx_timespec ts;
+
+	lx_ticks_split(ticks, freq, &ts);
+	return (uint64_t)ts.tv_sec * LX_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+static bool lx_clock_is_monotonic(long clk)
+{
+	return clk == LX_CLOCK_MONOTONIC || clk == LX_CLOCK_MONOTONIC_RAW ||
+	       clk == LX_CLOCK_MONOTONIC_COARSE || clk == LX_CLOCK_BOOTTIME;
 }
 
 /* Wall-clock nanoseconds from the pair, read under the seqctr. */
@@ -61,23 +79,27 @@ long lx_clock_ns(long clk, uint64_t *ns)
 	case LX_CLOCK_REALTIME_COARSE:
 		*ns = lx_walltime_ns(gi);
 		return 0;
-	case LX_CLOCK_MONOTONIC:
-	case LX_CLOCK_MONOTONIC_RAW:
-	case LX_CLOCK_MONOTONIC_COARSE:
-	case LX_CLOCK_BOOTTIME:
+	default:
+		if (!lx_clock_is_monotonic(clk))
+			return -LX_EINVAL;
 		*ns = lx_ticks_to_ns(__builtin_ia32_rdtsc(), gi->tsc_freq);
 		return 0;
-	default:
-		return -LX_EINVAL;
 	}
 }
 
-long lx_clock_gettime(const long *a)
+long __vireo_clock_gettime(long clk, struct timespec *uts)
 {
-	struct lx_timespec *ts = (struct lx_timespec *)a[1];
+	struct lx_timespec *ts = (struct lx_timespec *)uts;
+	const struct proc_global_info *gi = parlib_globalinfo();
 	uint64_t ns;
-	long r = lx_clock_ns(a[0], &ns);
+	long r;
 
+	/* The common case in one division pair: no round trip through ns. */
+	if (ts && gi && gi->tsc_freq && lx_clock_is_monotonic(clk)) {
+		lx_ticks_split(__builtin_ia32_rdtsc(), gi->tsc_freq, ts);
+		return 0;
+	}
+	r = lx_clock_ns(clk, &ns);
 	if (r < 0)
 		return r;
 	if (!ts)
@@ -85,6 +107,11 @@ long lx_clock_gettime(const long *a)
 	ts->tv_sec = (int64_t)(ns / LX_NSEC_PER_SEC);
 	ts->tv_nsec = (int64_t)(ns % LX_NSEC_PER_SEC);
 	return 0;
+}
+
+long lx_clock_gettime(const long *a)
+{
+	return __vireo_clock_gettime(a[0], (struct timespec *)a[1]);
 }
 
 long lx_clock_getres(const long *a)
