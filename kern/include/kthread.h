@@ -90,7 +90,7 @@ struct kthread {
 	struct fd_table *fdt;           /* [I] FD table for sysfile.c, or NULL */
 	struct pgrp *pgrp;              /* [I] name space for namec, or NULL */
 	struct proc *proc;              /* [I] the process, or NULL */
-	struct list_head proc_link;     /* on proc->kthreads (proc->lock) */
+	struct list_head proc_link;     /* [proc->lock] on proc->kthreads */
 	/* The syscall this kthread runs (struct syscall_ctx), or NULL:
 	 * written only by itself with plain stores, read by aborters under
 	 * sleep_lock (syscall/async.c). */
