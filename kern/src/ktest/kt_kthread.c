@@ -3,7 +3,8 @@
  * kt_kthread.c - ktests for kthreads (suite kthread) and their blocking
  * primitives (suite sync): create/run/join on every core, many kthreads
  * with no leak, yield order, semaphore ping-pong across cores, usleep, CV
- * signal and broadcast, rendez wakeup, timeout and abort, kref.
+ * signal and broadcast, rendez wakeup, timeout and abort (also a
+ * conditional abort racing with its withdrawal), kref.
  *
  * Cross-core parts use other cores when there are any and fall back to the
  * calling core under -smp 1, so every test still runs.
@@ -371,6 +372,70 @@ KTEST(sync, rendez_abort)
 	KT_ASSERT_EQ(t.ret, -ECANCELED);
 	KT_ASSERT_EQ(t.ret_after, -ECANCELED);
 	KT_ASSERT_EQ(t.ret_cleared, -ETIMEDOUT);
+}
+
+/*
+ * A conditional abort racing with the withdrawal of what it matches (the
+ * syscall layer's per-kthread current call): the worker publishes round r,
+ * sleeps briefly, withdraws it and clears with rendez_abort_clear_quick();
+ * the aborter aborts whatever round it saw published.  An abort may cut a
+ * round's sleep, but none may outlive its round: a zero-timeout sleep after
+ * the clear must time out, never be cancelled.
+ */
+#define KT_ABORT_ROUNDS 400
+
+struct kt_abort_race {
+	struct rendez rv;
+	uint64_t cur;           /* the published round, 0 between rounds */
+	atomic_t done;
+	int cut;                /* round sleeps an abort cut short */
+	int stale;              /* aborts found after their round's clear */
+	int hits;               /* aborts that matched */
+};
+
+static bool kt_race_match(struct kthread *kt, void *arg)
+{
+	struct kt_abort_race *t = kt->arg;
+
+	return READ_ONCE(t->cur) == (uint64_t)arg;
+}
+
+static void kt_race_worker(void *arg)
+{
+	struct kt_abort_race *t = arg;
+
+	for (uint64_t r = 1; r <= KT_ABORT_ROUNDS; r++) {
+		WRITE_ONCE(t->cur, r);
+		t->cut += rendez_sleep_timeout(&t->rv, kt_never, NULL, 20) == -ECANCELED;
+		WRITE_ONCE(t->cur, 0);
+		rendez_abort_clear_quick();
+		t->stale += rendez_sleep_timeout(&t->rv, kt_never, NULL, 0) == -ECANCELED;
+	}
+	atomic_inc(&t->done);
+}
+
+KTEST(sync, rendez_abort_if_never_outlives_its_round)
+{
+	struct kt_abort_race t = { .cur = 0, .cut = 0, .stale = 0, .hits = 0 };
+	struct kthread *kt;
+	uint64_t end = nsec_now() + KT_WAIT_MS * NSEC_PER_MSEC;
+
+	rendez_init(&t.rv);
+	atomic_set(&t.done, 0);
+	kt = kt_start(kt_race_worker, &t, kt_other_core(0));
+	while (!atomic_read(&t.done) && nsec_now() < end) {
+		uint64_t r = READ_ONCE(t.cur);
+
+		if (r)
+			t.hits += rendez_abort_kthread_if(kt, kt_race_match, (void *)r);
+		if (num_cores == 1)
+			kthread_yield();
+	}
+	kthread_join(kt);
+	KT_ASSERT_EQ(atomic_read(&t.done), 1);
+	KT_ASSERT_EQ(t.stale, 0);
+	KT_ASSERT_MSG(t.hits > 0, "no abort matched in %d rounds", KT_ABORT_ROUNDS);
+	KT_ASSERT(t.cut <= t.hits);
 }
 
 struct kt_kref_obj {
