@@ -32,6 +32,7 @@
 #pragma once
 
 #include <arch/mmu.h>
+#include <atomic.h>
 #include <kref.h>
 #include <sem.h>
 #include <types.h>
@@ -46,6 +47,8 @@ struct mm {
 	struct sem lock;                /* guards [l] */
 	struct vmr_set vmrs;            /* [l] the regions, owner = this mm */
 	struct kref ref;                /* [a] */
+	atomic_t nr_resident;           /* [a] user PTEs holding a page reference
+	                                 * (the OOM policy's measure; vm/mm.c) */
 };
 
 /* A software PTE bit: read-only because the page is shared copy-on-write. */

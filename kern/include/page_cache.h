@@ -85,6 +85,10 @@ void pcache_page_dirty(struct pcache_file *pcf, uint64_t idx);
  * to the file's length; 0 or the first -errno (the rest is still tried). */
 int pcache_writeback(struct pcache_file *pcf, struct chan *c, uint64_t lo, uint64_t hi);
 
+/* Memory pressure (mm/reclaim.c): drops every clean page that no mapping
+ * holds; returns how many.  Never sleeps. */
+size_t pcache_drop_clean(void);
+
 /* Pages held by pcf, and by the whole cache (statistics, tests). */
 size_t pcache_file_nr_pages(struct pcache_file *pcf);
 size_t pcache_nr_pages(void);

@@ -30,12 +30,15 @@
 static void (*wait_hook)(void);
 static int waits;
 
-void mem_wait_for_memory(void)
+bool mem_wait_for_memory(int flags, struct mem_wait *w)
 {
+	(void)flags;
+	(void)w;
 	waits++;
 	if (!wait_hook)
 		panic("out of memory");
 	wait_hook();
+	return true;
 }
 
 static size_t pages_in_use(void)

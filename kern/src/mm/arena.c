@@ -493,6 +493,7 @@ static int arena_try_alloc(struct arena *a, const struct arena_req *r,
 static void *arena_do_alloc(struct arena *a, const struct arena_req *r,
                             int flags)
 {
+	struct mem_wait w = { 0 };
 	uintptr_t addr;
 
 	for (;;) {
@@ -500,9 +501,8 @@ static void *arena_do_alloc(struct arena *a, const struct arena_req *r,
 			return (void *)addr;
 		if (a->import_fn && !arena_import(a, r, flags))
 			continue;
-		if (flags & MEM_ATOMIC)
+		if ((flags & MEM_ATOMIC) || !mem_wait_for_memory(flags, &w))
 			return NULL;
-		mem_wait_for_memory();
 	}
 }
 
@@ -830,7 +830,8 @@ void arena_print(struct arena *a, void *unused)
 	       (unsigned long long)st.nr_imports);
 }
 
-__weak void mem_wait_for_memory(void)
+/* The kernel links its policy (mm/mem_pressure.c); host tests get this. */
+__weak bool mem_wait_for_memory(int flags, struct mem_wait *w)
 {
 	panic("out of memory (a MEM_WAIT allocation cannot be satisfied)");
 }

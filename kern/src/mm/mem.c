@@ -17,6 +17,7 @@
 #include <init.h>
 #include <kmalloc.h>
 #include <kstring.h>
+#include <mem_pressure.h>
 #include <memmap.h>
 #include <page.h>
 #include <pmap.h>
@@ -71,5 +72,6 @@ void mem_init(void)
 	                          NULL, NULL, NULL, 0, MEM_WAIT);
 	if (!vmap_arena)
 		panic("mem: cannot create the vmap arena");
+	mem_reserve_init();
 	printk("mem: %lu free pages\n", (unsigned long)nr_free_pages());
 }

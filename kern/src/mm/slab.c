@@ -419,6 +419,7 @@ static bool kmem_mag_free(struct kmem_cache *c, void *obj)
 
 void *kmem_cache_alloc(struct kmem_cache *c, int flags)
 {
+	struct mem_wait w = { 0 };
 	void *obj;
 
 	if (!mem_flags_ok(flags)) {
@@ -434,9 +435,8 @@ void *kmem_cache_alloc(struct kmem_cache *c, int flags)
 			__atomic_fetch_add(&c->nr_allocs, 1, __ATOMIC_RELAXED);
 			return obj;
 		}
-		if (flags & MEM_ATOMIC)
+		if ((flags & MEM_ATOMIC) || !mem_wait_for_memory(flags, &w))
 			return NULL;
-		mem_wait_for_memory();
 	}
 }
 

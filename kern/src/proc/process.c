@@ -36,6 +36,7 @@
 #include <kstring.h>
 #include <kmsg.h>
 #include <kthread.h>
+#include <mem_pressure.h>
 #include <printk.h>
 #include <page.h>
 #include <pmap.h>
@@ -182,7 +183,11 @@ bool proc_mem_low(void)
  */
 static bool proc_may_alloc(void)
 {
-	return atomic_read(&proc_live) < PROC_MAX_LIVE && !proc_mem_low();
+	if (atomic_read(&proc_live) >= PROC_MAX_LIVE)
+		return false;
+	if (proc_mem_low())
+		mem_reclaim();          /* pages cached by slab count as free */
+	return !proc_mem_low();
 }
 
 struct proc *proc_alloc(const char *name, int ppid)

@@ -76,8 +76,10 @@ void mm_unmap_pages(struct mm *mm, struct vmr *v, uintptr_t start, uintptr_t end
 		if (dirty_to && (perm & PTE_D))
 			pcache_page_dirty(dirty_to, (v->offset + (va - v->start)) >> PGSHIFT);
 		pmap_unmap_range(mm->pml4, va, PGSIZE);
-		if (put_pages)
+		if (put_pages) {
 			kpage_free(KADDR(pa & ~(physaddr_t)(PGSIZE - 1)));
+			atomic_dec(&mm->nr_resident);
+		}
 	}
 }
 
@@ -123,6 +125,7 @@ int mm_dup_pages(struct vmr_set *dst, struct vmr *nv, struct vmr_set *src, struc
 			page_decref(pa2page(pa));
 			return -ENOMEM;
 		}
+		atomic_inc(&dmm->nr_resident);
 	}
 	return 0;
 }
@@ -203,6 +206,7 @@ static int mm_map_zero(struct mm *mm, struct vmr *v, uintptr_t va, int mem_flags
 		kpage_free(page);
 		return -ENOMEM;
 	}
+	atomic_inc(&mm->nr_resident);
 	return 0;
 }
 

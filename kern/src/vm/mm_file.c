@@ -125,6 +125,7 @@ int mm_file_fault(struct mm *mm, struct vmr *v, uintptr_t va, bool write, bool a
 		kpage_free(kva);
 		return -ENOMEM;
 	}
+	atomic_inc(&mm->nr_resident);
 	return 0;
 }
 

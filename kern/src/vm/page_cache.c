@@ -16,6 +16,9 @@
  * writer chan, drops the cache's page references and frees the tables.
  * Lookups use kref_get_not_zero, so a dying file is never handed out.
  *
+ * Reclaim (pcache_drop_clean, under memory pressure): clean pages that
+ * only the cache holds are dropped; a later fault reads them again.
+ *
  * Locking: pcache_lock (spinlock) over the list; pcf->lock (spinlock) over
  * the slots; pcf->io (semaphore) around fills and writebacks, which call
  * the device and may sleep.  Order: io, then lock.  Counters are atomics.
@@ -360,6 +363,59 @@ int pcache_writeback(struct pcache_file *pcf, struct chan *c, uint64_t lo, uint6
 	}
 	sem_up(&pcf->io);
 	return ret;
+}
+
+/* ----------------------------------------------------------- reclaim --- */
+
+/* Empties the slot if its page is clean and held by the cache alone (no
+ * mapping); the page, or NULL.  pcf->lock held, and pcf->io, so that no
+ * fill is between installing a page and taking its caller's reference. */
+static void *pcache_take_clean(struct pcache_file *pcf, uintptr_t *slot)
+{
+	void *kva = pcache_slot_page(*slot);
+
+	if (!*slot || (*slot & PCACHE_DIRTY) || page_refcnt(kva2page(kva)) != 1)
+		return NULL;
+	*slot = 0;
+	pcf->nr_pages--;
+	return kva;
+}
+
+static size_t pcache_file_drop_clean(struct pcache_file *pcf)
+{
+	size_t n = 0;
+	void *kva;
+
+	if (!sem_trydown(&pcf->io))
+		return 0;               /* busy: a fill or writeback; next time */
+	for (int d = 0; d < PCACHE_DIR; d++) {
+		for (int i = 0; pcf->dir[d] && i < PCACHE_LEAF; i++) {
+			spin_lock(&pcf->lock);
+			kva = pcache_take_clean(pcf, &pcf->dir[d][i]);
+			spin_unlock(&pcf->lock);
+			if (!kva)
+				continue;
+			kpage_free(kva);
+			atomic_dec(&pcache_pages);
+			n++;
+		}
+	}
+	sem_up(&pcf->io);
+	return n;
+}
+
+/* Holding pcache_lock keeps every listed file's leaves alive: a release
+ * unlinks the file under that lock before it frees anything. */
+size_t pcache_drop_clean(void)
+{
+	struct pcache_file *pcf;
+	size_t n = 0;
+
+	spin_lock(&pcache_lock);
+	list_for_each_entry(pcf, &pcache_files, link)
+		n += pcache_file_drop_clean(pcf);
+	spin_unlock(&pcache_lock);
+	return n;
 }
 
 /* -------------------------------------------------------------- stats --- */
