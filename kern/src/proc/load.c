@@ -21,6 +21,7 @@
 #include <kmalloc.h>
 #include <kstring.h>
 #include <mm.h>
+#include <page.h>
 #include <process.h>
 #include <ros/mmap.h>
 #include <sysfile.h>
@@ -30,7 +31,7 @@
 static int proc_read_image(const char *path, void **out, size_t *len)
 {
 	size_t cap = 64 * 1024, n = 0;
-	uint8_t *buf = kmalloc(cap, MEM_WAIT);
+	uint8_t *buf = kmalloc(cap, MEM_WAIT | MEM_USER);
 	int fd = sysopen(path, O_READ, 0);
 	ssize_t r;
 
@@ -43,7 +44,7 @@ static int proc_read_image(const char *path, void **out, size_t *len)
 	while ((r = sysread(fd, buf + n, cap - n)) > 0) {
 		n += r;
 		if (n == cap && cap < PROC_MAX_IMAGE) {
-			uint8_t *bigger = krealloc(buf, cap * 2, MEM_WAIT);
+			uint8_t *bigger = krealloc(buf, cap * 2, MEM_WAIT | MEM_USER);
 
 			if (!bigger) {
 				r = -ENOMEM;
@@ -82,9 +83,17 @@ static int proc_load_segment(struct mm *mm, const struct elf_seg *s, const uint8
 	struct vmr *v;
 	int ret;
 
+	if ((end - start) / PGSIZE > nr_pages) {
+		set_errstr("a segment of %lu MiB is larger than all memory (%zu MiB)",
+		           (unsigned long)((end - start) / MiB), nr_pages * PGSIZE / MiB);
+		return -ENOMEM;
+	}
 	ret = vmr_insert(&mm->vmrs, start, end - start, &attr, MEM_WAIT, &v);
 	if (!ret)
-		ret = mm_populate(mm, start, end - start, MEM_ATOMIC);
+		ret = mm_populate(mm, start, end - start, MEM_WAIT | MEM_USER);
+	if (ret == -ENOMEM)
+		set_errstr("no memory for a segment of %lu KiB",
+		           (unsigned long)((end - start) / 1024));
 	if (!ret && s->filesz)
 		ret = mm_write(mm, s->vaddr, file + s->offset, s->filesz);
 	return ret;
@@ -152,7 +161,7 @@ static int proc_setup_stack(struct mm *mm, const struct elf_plan *plan,
 	if (!ret)
 		ret = mm_populate(mm, ALIGN_DOWN(st.sp, PGSIZE) - PROC_STACK_FILLED,
 		                  USER_STACK_TOP - ALIGN_DOWN(st.sp, PGSIZE) + PROC_STACK_FILLED,
-		                  MEM_ATOMIC);
+		                  MEM_WAIT | MEM_USER);
 	if (!ret)
 		ret = mm_write(mm, st.sp, img, st.size);
 	img_out->sp = st.sp;

@@ -72,7 +72,7 @@ char *sysc_copy_path(struct syscall_ctx *ctx, uint64_t uptr, uint64_t len, const
 		          SYSC_MAX_PATH_LEN);
 		return NULL;
 	}
-	path = kmalloc(len + 1, MEM_WAIT);
+	path = kmalloc(len + 1, MEM_WAIT | MEM_USER);
 	if (!path) {
 		sysc_fail(ctx, ENOMEM, "%s: no memory for the path", what);
 		return NULL;

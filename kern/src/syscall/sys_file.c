@@ -194,7 +194,7 @@ static int64_t sysf_rw(struct syscall_ctx *ctx, const char *call, int64_t off, b
 	if (off != -1 && (off < 0 || off > INT64_MAX - (int64_t)rw.len))
 		return sysc_fail(ctx, EINVAL, "%s: offset %ld with length %lu is out of range",
 		                 call, (long)off, rw.len);
-	rw.kbuf = kmalloc(MIN(rw.len, (uint64_t)SYSF_BOUNCE), MEM_WAIT);
+	rw.kbuf = kmalloc(MIN(rw.len, (uint64_t)SYSF_BOUNCE), MEM_WAIT | MEM_USER);
 	if (!rw.kbuf)
 		return sysf_nomem(ctx, call);
 	ret = write ? sysf_write_loop(ctx, &rw) : sysf_read_loop(ctx, &rw);
@@ -271,7 +271,7 @@ int64_t sys_close(struct syscall_ctx *ctx)
 static void *sysf_stat_dir(struct syscall_ctx *ctx, const char *call, int fd,
                            const char *path, int flags, struct dir *d)
 {
-	uint8_t *buf = kmalloc(2 * SYSF_STAT_BUF, MEM_WAIT);
+	uint8_t *buf = kmalloc(2 * SYSF_STAT_BUF, MEM_WAIT | MEM_USER);
 	ssize_t n;
 
 	if (!buf) {
@@ -581,7 +581,7 @@ static int64_t sysf_path_out(struct syscall_ctx *ctx, const char *call, int fd,
 	if (!user_range_ok(ubuf, ulen))
 		return sysc_fail(ctx, EFAULT, "%s: buffer %#lx of %lu bytes is not in user "
 		                 "space", call, ubuf, ulen);
-	kbuf = kmalloc(klen, MEM_WAIT);
+	kbuf = kmalloc(klen, MEM_WAIT | MEM_USER);
 	if (!kbuf)
 		return sysf_nomem(ctx, call);
 	if ((fd < 0 ? sysgetcwd(kbuf, klen) : sysfd2path(fd, kbuf, klen)) < 0)
@@ -707,7 +707,7 @@ static size_t sysf_wstat_blob(struct syscall_ctx *ctx, const char *call, uint64_
 
 	if (sysf_wstat_check(ctx, call, len, flags) < 0)
 		return 0;
-	buf = kmalloc(3 * len, MEM_WAIT);
+	buf = kmalloc(3 * len, MEM_WAIT | MEM_USER);
 	if (!buf) {
 		sysf_nomem(ctx, call);
 		return 0;
@@ -824,7 +824,7 @@ int64_t sys_dup_fds_to(struct syscall_ctx *ctx)
 	if (nr == 0 || nr > NR_FILE_DESC_MAX)
 		return sysc_fail(ctx, EINVAL, "dup_fds_to: %lu entries (must be 1..%d)", nr,
 		                 NR_FILE_DESC_MAX);
-	map = kmalloc_array(nr, sizeof(*map), MEM_WAIT);
+	map = kmalloc_array(nr, sizeof(*map), MEM_WAIT | MEM_USER);
 	if (!map)
 		return sysf_nomem(ctx, "dup_fds_to");
 	if (copy_from_user(map, (const void *)umap, nr * sizeof(*map)) ||

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fdtable.h>
 #include <mem_flags.h>
+#include <mem_pressure.h>
 #include <page.h>
 #include <pmap.h>
 #include <process.h>
@@ -30,11 +31,12 @@ static bool sysc_range_ok(uint64_t addr, uint64_t len)
 	       addr + len > addr && addr + len <= USER_STACK_TOP && addr >= PGSIZE;
 }
 
-/* Populating len bytes now must leave half of the free memory free (a
- * MEM_WAIT allocation that cannot be satisfied would wait forever). */
+/* Populating len bytes now must leave half of the free memory free (one
+ * call must not take it all; pages cached by slab count as free). */
 static bool sysc_populate_fits(uint64_t len)
 {
-	return len / PGSIZE <= nr_free_pages() / 2;
+	return len / PGSIZE <= USER_LIMIT / PGSIZE / 2 &&
+	       mem_free_pages_at_least(2 * (len / PGSIZE));
 }
 
 static bool sysc_range_shared(uint64_t addr, uint64_t len)
@@ -146,7 +148,7 @@ int64_t sys_mmap(struct syscall_ctx *ctx)
 	if (!ret)
 		ret = mmap_do(mm, &r, at);
 	if (!ret && (r.flags & (MAP_POPULATE | MAP_LOCKED))) {
-		ret = mm_populate(mm, at, r.len, MEM_ATOMIC);
+		ret = mm_populate(mm, at, r.len, MEM_WAIT | MEM_USER);
 		if (ret == -ENXIO)
 			ret = 0;        /* pages past the end of the file stay unbacked */
 	}
@@ -245,7 +247,7 @@ int64_t sys_populate_va(struct syscall_ctx *ctx)
 		return sysc_fail(ctx, ENOMEM, "populate_va: %lu pages is more than half of the "
 		                 "%lu free pages", nr, nr_free_pages());
 	mm_lock(ctx->p->mm);
-	ret = mm_populate(ctx->p->mm, addr, nr * PGSIZE, MEM_ATOMIC);
+	ret = mm_populate(ctx->p->mm, addr, nr * PGSIZE, MEM_WAIT | MEM_USER);
 	mm_unlock(ctx->p->mm);
 	if (ret)
 		return sysc_fail(ctx, -ret, "populate_va: %#lx, %lu pages: error %d", addr, nr,

@@ -16,7 +16,7 @@
 static const char **sysc_argv_from_blob(struct syscall_ctx *ctx, const struct argenv *ae,
                                         const char ***envp)
 {
-	const char **v = kmalloc_array(ae->argc + ae->envc + 2, sizeof(char *), MEM_WAIT);
+	const char **v = kmalloc_array(ae->argc + ae->envc + 2, sizeof(char *), MEM_WAIT | MEM_USER);
 
 	if (!v) {
 		sysc_fail(ctx, ENOMEM, "no memory for %u arguments",
@@ -45,7 +45,7 @@ static void *sysc_copy_argenv(struct syscall_ctx *ctx, uint64_t uptr, uint64_t l
 		          ARGENV_MAX_LEN);
 		return NULL;
 	}
-	blob = kmalloc(len, MEM_WAIT);
+	blob = kmalloc(len, MEM_WAIT | MEM_USER);
 	if (!blob) {
 		sysc_fail(ctx, ENOMEM, "no memory for the arguments");
 		return NULL;
