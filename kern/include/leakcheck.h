@@ -25,6 +25,8 @@ struct leak_snapshot {
 };
 
 void leak_snapshot_take(struct leak_snapshot *s);
+/* Pages that slab caches on kpages_arena hold (in slabs, used or not). */
+size_t leak_slab_pages(void);
 bool leak_snapshot_equal(const struct leak_snapshot *a, const struct leak_snapshot *b);
 
 /* A static description of the difference; valid until the next call. */

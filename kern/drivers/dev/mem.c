@@ -6,8 +6,9 @@
  *	    free     r   page and kmalloc totals, "name value" per line
  *	    arenas   r   one line per arena: name total allocated free allocs frees imports
  *	    slabs    r   one line per slab cache: name objsize inuse slabs allocs frees
+ *	    ctl      w   "reclaim": run mem_reclaim() now (tests, operators)
  *
- * No ctl, nothing writable.  Each open takes a snapshot (devsnap.c): the
+ * Only ctl is writable.  Each open of the others takes a snapshot (devsnap.c): the
  * text is built once, so reads at any offset of one open file agree with
  * each other.  The allocator lists are walked under their own spinlocks, so
  * the stats are first copied into a fixed array (at most MEM_MAX_ENTRIES,
@@ -19,6 +20,8 @@
 #include <errno.h>
 #include <kmalloc.h>
 #include <kstring.h>
+#include <leakcheck.h>
+#include <mem_pressure.h>
 #include <ns.h>
 #include <page.h>
 #include <slab.h>
@@ -26,13 +29,14 @@
 
 #define MEM_MAX_ENTRIES 128
 
-enum { Qtop, Qfree, Qarenas, Qslabs };
+enum { Qtop, Qfree, Qarenas, Qslabs, Qctl };
 
 static const struct dirtab mem_tab[] = {
 	{ ".", { Qtop, 0, QTDIR }, 0, DMDIR | 0555 },
 	{ "free", { Qfree, 0, QTFILE }, 0, 0444 },
 	{ "arenas", { Qarenas, 0, QTFILE }, 0, 0444 },
 	{ "slabs", { Qslabs, 0, QTFILE }, 0, 0444 },
+	{ "ctl", { Qctl, 0, QTFILE }, 0, 0200 },
 };
 
 struct mem_entry {
@@ -75,6 +79,20 @@ static void mem_collect_cache(struct kmem_cache *kc, void *arg)
 	mc->n++;
 }
 
+static void mem_fmt_pressure(struct slice *s)
+{
+	struct mem_reclaim_stats st;
+
+	mem_reclaim_stats(&st);
+	slice_printf(s, "pages_btag %zu\n", arena_btag_nr_pages());
+	slice_printf(s, "pages_slab %zu\n", leak_slab_pages());
+	slice_printf(s, "reclaim_runs %llu\n", (unsigned long long)st.runs);
+	slice_printf(s, "reclaim_pages %llu\n", (unsigned long long)st.pages);
+	slice_printf(s, "oom_kills %llu\n", (unsigned long long)st.oom_kills);
+	slice_printf(s, "mem_waits %llu\n", (unsigned long long)st.waits);
+	slice_printf(s, "user_enomem %llu\n", (unsigned long long)st.user_fails);
+}
+
 static void mem_fmt_free(struct slice *s)
 {
 	size_t objs, bytes;
@@ -86,6 +104,7 @@ static void mem_fmt_free(struct slice *s)
 	slice_printf(s, "kmalloc_objects %zu\n", objs);
 	slice_printf(s, "kmalloc_bytes %zu\n", bytes);
 	slice_printf(s, "slab_objects %zu\n", kmem_nr_in_use());
+	mem_fmt_pressure(s);
 }
 
 static void mem_fmt_arenas(struct slice *s, const struct mem_collect *mc)
@@ -162,7 +181,7 @@ static size_t mem_stat(struct chan *c, uint8_t *db, size_t n)
 static struct chan *mem_open(struct chan *c, int omode)
 {
 	c = devopen(c, omode, mem_tab, ARRAY_SIZE(mem_tab), devgen);
-	if (!(c->qid.type & QTDIR))
+	if (!(c->qid.type & QTDIR) && c->qid.path != Qctl)
 		devsnap_open(c, mem_build, "mem");
 	return c;
 }
@@ -179,9 +198,21 @@ static size_t mem_read(struct chan *c, void *buf, size_t n, int64_t off)
 	return devsnap_read(c, buf, n, off, "mem");
 }
 
+/* ctl: one command per write, "reclaim" (a trailing newline is fine). */
 static size_t mem_write(struct chan *c, const void *buf, size_t n, int64_t off)
 {
-	error(EPERM, "#mem: '%s' is read-only", c->name ? c->name->s : "?");
+	static const char cmd[] = "reclaim";
+	size_t len = n;
+
+	if (c->qid.path != Qctl)
+		error(EPERM, "#mem: '%s' is read-only", c->name ? c->name->s : "?");
+	if (len && ((const char *)buf)[len - 1] == '\n')
+		len--;
+	if (len != sizeof(cmd) - 1 || memcmp(buf, cmd, len))
+		error(EINVAL, "#mem/ctl: unknown command (the one command is 'reclaim')");
+	mem_reclaim();
+	mem_reserve_refill();
+	return n;
 }
 
 struct dev mem_devtab __devtab = {

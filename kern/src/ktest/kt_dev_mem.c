@@ -2,7 +2,8 @@
 /*
  * kt_dev_mem.c - ktests of #mem, suite dev_mem: each file has its header
  * and plausible numbers, reads at an offset agree with the snapshot taken
- * at open, writes are refused, nothing leaks.
+ * at open, writes are refused, nothing leaks; ctl takes "reclaim" and
+ * refuses anything else with EINVAL.
  */
 #include <errno.h>
 #include <kmalloc.h>
@@ -41,5 +42,21 @@ KTEST(dev_mem, snapshot_and_offsets)
 	KT_ASSERT_EQ(syswrite(fd, "x", 1), -1);
 	KT_ASSERT_EQ(sysclose(fd), 0);
 	KT_ASSERT_EQ(sysopen("#mem/free", O_RDWR, 0), -1);
+	KT_ASSERT_EQ(get_errno(), EACCES);
+}
+
+KTEST(dev_mem, ctl_reclaim_and_bad_commands)
+{
+	int fd = sysopen("#mem/ctl", O_WRITE, 0);
+
+	KT_ASSERT(fd >= 0);
+	KT_ASSERT_EQ(syswrite(fd, "reclaim\n", 8), 8);
+	KT_ASSERT_EQ(syswrite(fd, "reclaim", 7), 7);
+	KT_ASSERT_EQ(syswrite(fd, "reclaimx", 8), -1);
+	KT_ASSERT_EQ(get_errno(), EINVAL);
+	KT_ASSERT_EQ(syswrite(fd, "", 0), -1);
+	KT_ASSERT_EQ(get_errno(), EINVAL);
+	KT_ASSERT_EQ(sysclose(fd), 0);
+	KT_ASSERT_EQ(sysopen("#mem/ctl", O_READ, 0), -1);
 	KT_ASSERT_EQ(get_errno(), EACCES);
 }

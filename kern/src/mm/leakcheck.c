@@ -35,13 +35,18 @@ static void add_slab_pages(struct kmem_cache *c, void *arg)
 		*(size_t *)arg += st.slab_bytes / PGSIZE;
 }
 
-void leak_snapshot_take(struct leak_snapshot *s)
+size_t leak_slab_pages(void)
 {
 	size_t slab_pages = 0;
 
-	s->pages = page_leakcheck_count();
 	kmem_cache_for_each(add_slab_pages, &slab_pages);
-	s->pages += slab_pages;
+	return slab_pages;
+}
+
+void leak_snapshot_take(struct leak_snapshot *s)
+{
+	s->pages = page_leakcheck_count();
+	s->pages += leak_slab_pages();
 	s->slab_objs = kmem_nr_in_use();
 	kmalloc_get_live(&s->kmalloc_objs, &s->kmalloc_bytes);
 	s->chans = chan_nr_live();
