@@ -124,7 +124,8 @@ run_config() {
 # A missing summary is a FAIL boot, and the test that was running (a
 # "utest: start T" line without its verdict) is a FAIL naming the kernel's
 # last words; a suite begun and not ended, or fewer verdicts than the
-# "running" line announced, is a FAIL too.
+# "running" line announced, is a FAIL too.  run_utest NAME PROG [MEM] boots
+# 2 cores with MEM of RAM (512M by default).
 utest_check_log() {
 	local name=$1 log=$2
 	awk -v kind="utest-$name" '
@@ -197,6 +198,11 @@ if [ "$SEL" = all ]; then
 	run_utest hostile_cpu_smp4 /test/hostile_cpu "--smp 4 --mem 1G"
 	run_utest hostile_res_smp1 /test/hostile_res "--smp 1 --mem 128M"
 	run_utest hostile_res_smp4 /test/hostile_res "--smp 4 --mem 1G"
+	# Memory attacks on two machine shapes: every attack, with the loop of
+	# 20 exhaustions, on 128 MiB (about 20 s); exhausting 1 GiB under TCG
+	# takes a minute or more, so two attacks there.
+	run_utest hostile_mem_128m "/test/hostile_mem -- 20" "--smp 2 --mem 128M"
+	run_utest hostile_mem_1g "/test/hostile_mem mem.anon_exhaustion_then_read mem.oom_ends_the_largest_process" "--smp 2 --mem 1G"
 fi
 
 for c in "${configs[@]}"; do
