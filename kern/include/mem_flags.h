@@ -44,6 +44,7 @@
 struct mem_wait {
 	uint64_t since_ns;      /* first wait (0: not waited yet) */
 	uint64_t reported_ns;   /* last watchdog report */
+	unsigned int quick;     /* retries straight after a reclaim */
 };
 
 /* Frees what it can, maybe sleeps: true means retry, false give up (a

@@ -7,12 +7,14 @@
  * Each call, from the allocator's retry loop:
  *  1. MEM_WAIT from IRQ context or with interrupts off (a spinlock held)
  *     is a caller's bug: panic, naming it.
- *  2. mem_reclaim() (reclaim.c).  If it recovered pages: retry.
+ *  2. mem_reclaim() (reclaim.c).  If it recovered pages: retry at once, at
+ *     most MEM_QUICK_TRIES times per allocation (pages freed by others
+ *     while the request still does not fit must not make it spin).
  *  3. MEM_USER: give up; the caller answers the user request with ENOMEM.
  *  4. A kthread of a killed process gets the emergency reserve (below), so
  *     it can finish and let its process free everything.
- *  5. If no OOM victim is on its way out, end the largest user process
- *     (oom.c).  Then sleep MEM_RETRY_USEC and retry.
+ *  5. If reclaim found nothing and no OOM victim is on its way out, end the
+ *     largest user process (oom.c).  Then sleep MEM_RETRY_USEC and retry.
  * The watchdog: an allocation that has waited MEM_WATCHDOG_NS prints a
  * console line naming its kthread (and process) with a backtrace, again
  * every MEM_WATCHDOG_NS.
@@ -35,6 +37,7 @@
 #include <time.h>
 
 #define MEM_RETRY_USEC    10000                 /* 10 ms between tries */
+#define MEM_QUICK_TRIES   4
 #define MEM_WATCHDOG_NS   (5 * NSEC_PER_SEC)
 #define MEM_RESERVE_PAGES 128
 
@@ -112,8 +115,12 @@ static void mem_wait_watchdog(struct mem_wait *w)
 
 bool mem_wait_for_memory(int flags, struct mem_wait *w)
 {
+	size_t got;
+
 	mem_wait_check_context();
-	if (mem_reclaim()) {
+	got = mem_reclaim();
+	if (got && w->quick < MEM_QUICK_TRIES) {
+		w->quick++;
 		mem_reserve_refill();
 		return true;
 	}
@@ -124,7 +131,7 @@ bool mem_wait_for_memory(int flags, struct mem_wait *w)
 	mem_wait_watchdog(w);
 	if (oom_current_killed() && mem_reserve_release())
 		return true;
-	if (!oom_victim_pending())
+	if (!got && !oom_victim_pending())
 		oom_kill_largest();
 	mem_stat_count(&mem_pressure_stats.waits);
 	kthread_usleep(MEM_RETRY_USEC);
