@@ -19,6 +19,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <parlib/syscall.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -236,73 +238,96 @@ UTEST(mem, populate_squeeze_then_calls)
 	hm_expect_back(&before);
 }
 
-/* The hog: squeezes memory, says so on fd 'ready', then waits forever. */
-static int hm_hog_pipe[2];
+/* The hog: squeezes memory, says so in a shared page (a syscall might
+ * find no memory), then waits to be ended. */
+static volatile int *hm_hog_ready;
 
 static void hm_hog(void)
 {
-	char c = 'r';
-
 	hm_squeeze();
-	while (write(hm_hog_pipe[1], &c, 1) != 1)
-		usleep(1000);
+	*hm_hog_ready = 1;
 	for (;;)
 		pause();
 }
 
-#define HM_NR_REGIONS 4000
+#define HM_MAX_REGIONS (2 * 65536L)     /* more than an mm may have */
 
-/* Regions cost kernel memory that only a plain MEM_WAIT allocation gets:
- * alternating protections keep them from merging. */
-static char *hm_many_regions(void)
+/* Regions cost kernel memory that only a plain MEM_WAIT allocation gets
+ * (alternating protections keep them from merging): makes them until the
+ * hog is reaped (0, status in *st) or no more are allowed (-1). */
+static int hm_regions_until_reaped(pid_t hog, int *st)
 {
-	char *base = mmap(NULL, HM_NR_REGIONS * HM_PAGE, PROT_READ,
+	char *base = mmap(NULL, HM_MAX_REGIONS * HM_PAGE, PROT_READ,
 	                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int reaped = -1;
 
 	UT_ASSERT_MSG(base != MAP_FAILED, "mmap: %s", utest_errdesc(errno));
-	for (int i = 0; i < HM_NR_REGIONS; i += 2)
-		UT_SYS(mprotect(base + i * HM_PAGE, HM_PAGE, PROT_NONE));
-	return base;
+	for (long i = 0; i < HM_MAX_REGIONS && reaped; i += 2) {
+		if (mprotect(base + i * HM_PAGE, HM_PAGE, PROT_NONE))
+			break;
+		if (i % 256 == 0 && waitpid(hog, st, WNOHANG) == hog)
+			reaped = 0;
+	}
+	UT_SYS(munmap(base, HM_MAX_REGIONS * HM_PAGE));
+	return reaped;
+}
+
+/* 0 once the hog is reaped (status in *st), or after about ms ms. */
+static int hm_reap_within(pid_t hog, int *st, int ms)
+{
+	for (int i = 0; i < ms; i++) {
+		if (waitpid(hog, st, WNOHANG) == hog)
+			return 0;
+		usleep(1000);
+	}
+	return -1;
 }
 
 UTEST(mem, oom_ends_the_largest_process)
 {
 	struct hm_counts before, after;
-	int st = 0;
-	char c;
+	int st = 0, reaped;
 	pid_t hog;
 
 	hm_calls_work();
 	hm_counts(&before);
-	UT_SYS(pipe(hm_hog_pipe));
+	hm_hog_ready = mmap(NULL, HM_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	                    -1, 0);
+	UT_ASSERT(hm_hog_ready != MAP_FAILED);
+	*hm_hog_ready = 0;
 	hog = fork();
 	UT_ASSERT_MSG(hog >= 0, "fork: %s", utest_errdesc(errno));
 	if (hog == 0)
 		hm_hog();
-	while (read(hm_hog_pipe[0], &c, 1) != 1)
-		UT_ASSERT_MSG(errno == ENOMEM, "read: %s", utest_errdesc(errno));
-	UT_SYS(munmap(hm_many_regions(), HM_NR_REGIONS * HM_PAGE));
-	UT_ASSERT_EQ(waitpid(hog, &st, 0), hog);
-	UT_ASSERT_MSG(WIFSIGNALED(st), "the hog: status %#x, not killed", st);
-	UT_SYS(close(hm_hog_pipe[0]));
-	UT_SYS(close(hm_hog_pipe[1]));
+	while (!*hm_hog_ready && waitpid(hog, &st, WNOHANG) == 0)
+		sched_yield();
+	reaped = *hm_hog_ready ? hm_regions_until_reaped(hog, &st) : 0;
+	if (reaped && (reaped = hm_reap_within(hog, &st, 5000))) {
+		kill(hog, SIGKILL);
+		waitpid(hog, &st, 0);
+	}
+	UT_SYS(munmap((void *)hm_hog_ready, HM_PAGE));
+	UT_ASSERT_MSG(!reaped && WIFSIGNALED(st), "the hog: status %#x, not killed", st);
 	hm_calls_work();
 	hm_counts(&after);
 	UT_ASSERT_GE(after.oom_kills - before.oom_kills, 1);
 	hm_expect_back(&before);
 }
 
-/* The hog asks for plain MEM_WAIT kernel memory itself: the OOM policy
- * ends it while its own call waits, and that call must still get out. */
+/* The hog asks for plain MEM_WAIT kernel memory itself, as many regions
+ * as an mm may have: the OOM policy ends it while its own call waits, and
+ * that call must still get out.  (Exit 7: a region was refused first.) */
 static void hm_greedy_hog(void)
 {
 	char *base;
 
 	hm_squeeze();
-	base = mmap(NULL, HM_NR_REGIONS * HM_PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	for (int i = 0; base != MAP_FAILED && i < HM_NR_REGIONS; i += 2)
-		mprotect(base + i * HM_PAGE, HM_PAGE, PROT_NONE);
-	_exit(7);
+	base = mmap(NULL, HM_MAX_REGIONS * HM_PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+	            -1, 0);
+	for (long i = 0; base != MAP_FAILED && i < HM_MAX_REGIONS; i += 2)
+		if (mprotect(base + i * HM_PAGE, HM_PAGE, PROT_NONE))
+			_exit(7);
+	_exit(8);
 }
 
 UTEST(mem, oom_ends_a_process_waiting_in_the_kernel)
