@@ -20,7 +20,7 @@
  * When an allocator has nothing, MEM_WAIT calls mem_wait_for_memory(flags,
  * &w) and retries while it returns true; w (struct mem_wait, zeroed by the
  * allocator before its loop) remembers how long this allocation has waited.
- * The kernel's policy (kern/src/mm/mem_pressure.c, Documentation/memory.md):
+ * The kernel's policy (kern/src/mm/mem_wait.c, Documentation/memory.md):
  * reclaim (every core's slab magazines, empty slabs, clean unmapped page
  * cache pages); then, for plain MEM_WAIT, end the largest user process and
  * sleep and retry; a kthread that waits too long is named on the console.

@@ -830,7 +830,7 @@ void arena_print(struct arena *a, void *unused)
 	       (unsigned long long)st.nr_imports);
 }
 
-/* The kernel links its policy (mm/mem_pressure.c); host tests get this. */
+/* The kernel links its policy (mm/mem_wait.c); host tests get this. */
 __weak bool mem_wait_for_memory(int flags, struct mem_wait *w)
 {
 	panic("out of memory (a MEM_WAIT allocation cannot be satisfied)");
