@@ -31,10 +31,11 @@
  * counts, re-arms and wakes readers of count.
  *
  * Bounds (ros/limits.h): a periodic alarm re-arms its timer no sooner than
- * ALARM_MIN_REARM_NS from now, however short its period: expirations that
- * come faster are counted at the next interrupt (the missed periods), not
- * one interrupt each, so a 1 ns period cannot keep a core in its timer
- * handler.  The process that opens clone is charged for the alarm until
+ * ALARM_MIN_REARM_NS from now, times the number of alarms its owner holds,
+ * however short its period: expirations that come faster are counted at
+ * the next interrupt (the missed periods), not one interrupt each, so
+ * neither a 1 ns period nor a process's 64 of them can keep a core in its
+ * timer handler (one process: at most 10,000 timer interrupts a second).  The process that opens clone is charged for the alarm until
  * the alarm is freed (it holds a reference on the process): at
  * ALARM_MAX_PER_PROC the open fails with EAGAIN.  Kernel kthreads are not
  * charged.
@@ -178,11 +179,17 @@ static struct kalarm *kalarm_lookup(uint64_t id)
 
 /* ------------------------------------------------------------ the timer */
 
-/* When the timer of a periodic alarm next fires: its next deadline, but
- * no sooner than ALARM_MIN_REARM_NS from now. */
-static uint64_t kalarm_rearm_at(uint64_t deadline, uint64_t now)
+/*
+ * When the timer of a periodic alarm next fires: its next deadline, but no
+ * sooner than ALARM_MIN_REARM_NS times the number of alarms its owner
+ * holds, so all of one process's alarms together interrupt at most once
+ * per ALARM_MIN_REARM_NS on average, however many it makes.
+ */
+static uint64_t kalarm_rearm_at(const struct kalarm *a, uint64_t now)
 {
-	return MAX(deadline, now + ALARM_MIN_REARM_NS);
+	uint64_t share = a->owner ? (uint64_t)MAX(atomic_read(&a->owner->nr_alarms), 1) : 1;
+
+	return MAX(a->deadline, now + ALARM_MIN_REARM_NS * share);
 }
 
 /* IRQ context: count this expiration (and any missed periods), re-arm. */
@@ -200,7 +207,7 @@ static void kalarm_fire(struct alarm_waiter *w)
 
 			a->count += missed;
 			a->deadline += (missed + 1) * a->period;
-			next = kalarm_rearm_at(a->deadline, now);
+			next = kalarm_rearm_at(a, now);
 		} else {
 			a->deadline = 0;
 		}

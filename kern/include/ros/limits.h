@@ -18,9 +18,10 @@
 #define SYSC_MAX_DETACHED       1024
 
 /*
- * #alarm: a timer interrupt comes at most every ALARM_MIN_REARM_NS per
- * alarm, whatever its period; the count still says how many periods
- * passed.  One process may hold ALARM_MAX_PER_PROC alarms (EAGAIN past).
+ * #alarm: a process's periodic alarms interrupt at most every
+ * ALARM_MIN_REARM_NS on average, all of them together (each re-arms no
+ * sooner than ALARM_MIN_REARM_NS times the number its owner holds),
+ * whatever their periods; the count still says how many periods passed.  One process may hold ALARM_MAX_PER_PROC alarms (EAGAIN past).
  */
 #define ALARM_MIN_REARM_NS      100000ULL
 #define ALARM_MAX_PER_PROC      64
