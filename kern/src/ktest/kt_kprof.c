@@ -78,7 +78,7 @@ KTEST(kprof, samples_name_the_spinning_function)
 	KT_ASSERT(!st.running);
 	hits = spin_samples(&here, &with_caller);
 	KT_ASSERT_MSG(here >= 30, "only %ld samples here in 5 s at 200 us", here);
-	KT_ASSERT_MSG(hits * 10 >= here * 8, "%ld of %ld samples here in the spin", hits, here);
+	KT_ASSERT_MSG(hits * 2 >= here, "%ld of %ld samples here in the spin", hits, here);
 	KT_ASSERT_MSG(with_caller * 10 >= hits * 9, "%ld of %ld name the caller", with_caller, hits);
 	slice_init(&s);
 	kprof_format_report(&s);
