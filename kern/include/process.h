@@ -38,6 +38,7 @@
 #include <types.h>
 #include <fdtable.h>
 #include <mm.h>
+#include <vcoremap.h>
 
 #define PROC_NAME_LEN    32
 #define PROC_STACK_SIZE  (8 * 1024 * 1024UL)    /* reserved; pages come on demand */
@@ -54,6 +55,8 @@ enum proc_state {
 	PROC_CREATED = 1,
 	PROC_RUNNING_S,         /* runnable or running (an SCP) */
 	PROC_WAITING,           /* in proc_yield until an EVENT_WAKEUP event */
+	PROC_RUNNABLE_M,        /* an MCP waiting for cores (none runs) */
+	PROC_RUNNING_M,         /* an MCP with vcores on cores */
 	PROC_DYING,
 	PROC_DEAD,
 };
@@ -97,6 +100,7 @@ struct proc {
 	 * lives in user memory at UDATA; the kernel reaches it with uaccess. */
 	struct procinfo *procinfo;      /* [I] */
 	uintptr_t program_end;          /* [user_kt] end of the image (procinfo) */
+	struct vcore_ids vcore_ids;     /* [ksched_lock] (sched/ksched.c) */
 };
 
 int proc_create(const char *path, const char *const *argv, const char *const *envp,
@@ -130,8 +134,8 @@ int proc_switch_to(struct proc *target, struct mm **prev);
 void proc_switch_back(struct mm *prev);
 /* Wakes p if it is WAITING in proc_yield (an EVENT_WAKEUP event). */
 void proc_wakeup(struct proc *p);
-/* Copies p's state name ("CREATED", "RUNNING_S", "WAITING", "DYING",
- * "DEAD") for #proc. */
+/* Copies p's state name ("CREATED", "RUNNING_S", "WAITING", "RUNNABLE_M",
+ * "RUNNING_M", "DYING", "DEAD") for #proc. */
 const char *proc_state_name(const struct proc *p);
 
 
@@ -144,6 +148,8 @@ int proc_map_shared(struct proc *p, struct mm *mm);
 /* Undoes a CREATED process that never ran (its creation failed). */
 void proc_abandon(struct proc *p);
 void proc_set_state_locked(struct proc *p, enum proc_state to);
+/* Whether proc_set_state_locked() allows from -> to. */
+bool proc_state_change_legal(enum proc_state from, enum proc_state to);
 void proc_set_args(struct proc *p, char *args, size_t len);
 /* argv as NUL-separated strings (kmalloc'd), for p->args. */
 char *proc_pack_args(const char *const *argv, size_t *len);

@@ -35,6 +35,7 @@
 #include <kmalloc.h>
 #include <kstring.h>
 #include <kmsg.h>
+#include <ksched.h>
 #include <kthread.h>
 #include <mem_pressure.h>
 #include <printk.h>
@@ -66,24 +67,38 @@ const char *proc_state_name(const struct proc *p)
 {
 	static const char *const names[] = {
 		[PROC_CREATED] = "CREATED", [PROC_RUNNING_S] = "RUNNING_S",
-		[PROC_WAITING] = "WAITING", [PROC_DYING] = "DYING", [PROC_DEAD] = "DEAD",
+		[PROC_WAITING] = "WAITING", [PROC_RUNNABLE_M] = "RUNNABLE_M",
+		[PROC_RUNNING_M] = "RUNNING_M", [PROC_DYING] = "DYING", [PROC_DEAD] = "DEAD",
 	};
 	unsigned int s = READ_ONCE(p->state);
 
 	return s < ARRAY_SIZE(names) && names[s] ? names[s] : "?";
 }
 
-/* With p->lock held. */
-void proc_set_state_locked(struct proc *p, enum proc_state to)
+/*
+ * The legal transitions.  An SCP becomes an MCP (RUNNING_S -> RUNNABLE_M,
+ * change_to_m) and never goes back; an MCP is RUNNING_M while it holds a
+ * core and RUNNABLE_M while it waits for one.
+ */
+bool proc_state_change_legal(enum proc_state from, enum proc_state to)
 {
 	static const uint8_t legal[] = {
 		[PROC_CREATED] = 1u << PROC_RUNNING_S | 1u << PROC_DYING,
-		[PROC_RUNNING_S] = 1u << PROC_WAITING | 1u << PROC_DYING,
+		[PROC_RUNNING_S] = 1u << PROC_WAITING | 1u << PROC_RUNNABLE_M | 1u << PROC_DYING,
 		[PROC_WAITING] = 1u << PROC_RUNNING_S | 1u << PROC_DYING,
+		[PROC_RUNNABLE_M] = 1u << PROC_RUNNING_M | 1u << PROC_DYING,
+		[PROC_RUNNING_M] = 1u << PROC_RUNNABLE_M | 1u << PROC_DYING,
 		[PROC_DYING] = 1u << PROC_DEAD,
 	};
 
-	if (p->state >= ARRAY_SIZE(legal) || !(legal[p->state] & (1u << to)))
+	return (unsigned int)from < ARRAY_SIZE(legal) && (unsigned int)to < 8 &&
+	       (legal[from] & (1u << to));
+}
+
+/* With p->lock held. */
+void proc_set_state_locked(struct proc *p, enum proc_state to)
+{
+	if (!proc_state_change_legal(p->state, to))
 		panic("proc %d: illegal state change %d -> %d", p->pid, p->state, to);
 	WRITE_ONCE(p->state, to);
 }
@@ -213,6 +228,7 @@ struct proc *proc_alloc(const char *name, int ppid)
 	list_add_tail(&p->link, &proc_list);
 	spin_unlock_irqrestore(&proc_list_lock, flags);
 	p->core = proc_pick_core(p->pid);
+	vcore_ids_init(&p->vcore_ids, ksched_max_vcores());
 	atomic_inc(&proc_live);
 	return p;
 }
@@ -332,6 +348,7 @@ static void proc_free_resources(struct proc *p)
 		mm_put(mm);
 	if (pg)
 		pgrp_close(pg);
+	ksched_proc_gone(p);            /* cores and provisions, before procinfo */
 	if (p->procinfo)
 		procinfo_free(p->procinfo);
 	p->procinfo = NULL;

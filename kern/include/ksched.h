@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ksched.h - the kernel scheduler for many-core processes: hands physical
+ * cores to processes as vcores (corealloc.h picks the core, vcoremap.h
+ * numbers the vcores and publishes the maps in procinfo).
+ *
+ *	ksched_provision(pid, 3);       // core 3 is pid's first choice
+ *	n = ksched_poke(p);             // grant up to procdata's amt_wanted
+ *	ksched_yield_vcore(p, v);       // v's core goes back to the idle set
+ *	ksched_proc_gone(p);            // at exit: everything back
+ *
+ * Core 0 is the low-latency/management core (SCPs, the monitor, kernel
+ * housekeeping); the others can be handed whole to MCPs.  Kconfig picks
+ * the allocation policy (COREALLOC_PACKED: topology-aware packing;
+ * otherwise first come, first served); both put provisioned cores first.
+ *
+ * Rules: all state sits under one irqsave leaf lock, "ksched" (locking.md);
+ * these functions take it themselves, so call them with no spinlock held.
+ * They read procdata (user memory) before taking it, through uaccess, and
+ * trust nothing there.  Granting today only records the grant: starting a
+ * vcore on its core comes with change_to_m (Documentation/mcp.md).
+ */
+#pragma once
+
+#include <types.h>
+
+struct proc;
+
+/* Provisions pcore to process pid (0: to nobody): 0, or -EINVAL for a
+ * core that does not exist or is a low-latency core. */
+int ksched_provision(int pid, uint32_t pcore);
+/* The pid core pcore is provisioned to (0: nobody), or -EINVAL. */
+int ksched_provisioned_to(uint32_t pcore);
+/* Grants p more vcores, until it has what procdata's amt_wanted asks
+ * (clamped to the vcores it may have) or no core is idle.  Returns how
+ * many it has, or -EFAULT if procdata cannot be read. */
+int ksched_poke(struct proc *p);
+/* The same with the wish given: how many vcores p has afterwards. */
+uint32_t ksched_grant(struct proc *p, uint64_t want);
+/* Vcore v of p gives its core back (a yield); its id is reused first. */
+void ksched_yield_vcore(struct proc *p, uint32_t vcoreid);
+/* p is ending: every core it holds goes back, its provisions lapse. */
+void ksched_proc_gone(struct proc *p);
+/* Vcores a process may ever have: the cores that are not low-latency
+ * ones, at least 1. */
+uint32_t ksched_max_vcores(void);
+/* Idle cores now (for tests and #proc). */
+uint32_t ksched_nr_idle(void);
