@@ -183,6 +183,7 @@ if [ "$SEL" = all ]; then
 	run_utest async /test/utest_async
 	run_utest fork /test/utest_fork
 	run_utest proc /test/utest_proc
+	run_utest mcp /test/utest_mcp "--smp 4 --mem 512M"
 	run_utest libc_smoke /test/libc_smoke
 	run_utest libc_proc /test/libc_proc
 	run_utest libc_fds /test/libc_fds

@@ -2,11 +2,14 @@
 /*
  * sys_proc.c - syscall handlers of the "proc" and "vcore" groups for SCPs:
  * proc_create, proc_run, proc_destroy, proc_yield, waitpid, fork, exec,
- * getvcoreid (process.c, proc/scp_sched.c and proc/fork.c do the work).
+ * getvcoreid, provision, poke_ksched (process.c, proc/scp_sched.c,
+ * proc/fork.c and sched/ksched.c do the work).
  */
 #include <argenv.h>
+#include <core_id.h>
 #include <errno.h>
 #include <kmalloc.h>
+#include <ksched.h>
 #include <kthread.h>
 #include <process.h>
 #include <syscall.h>
@@ -288,4 +291,72 @@ int64_t sys_exec(struct syscall_ctx *ctx)
 int64_t sys_getvcoreid(struct syscall_ctx *ctx)
 {
 	return 0;                       /* an SCP runs on vcore 0 */
+}
+
+/* provision's pid 0 takes pcore's provision away: only from nobody, the
+ * caller or a child of the caller.  True if allowed, else after sysc_fail. */
+static bool sysc_may_unprovision(struct syscall_ctx *ctx, uint32_t pcore)
+{
+	int holder = ksched_provisioned_to(pcore);
+	struct proc *h;
+	bool ok;
+
+	if (holder <= 0 || holder == ctx->p->pid)
+		return true;
+	h = proc_lookup(holder);
+	ok = !h || READ_ONCE(h->ppid) == ctx->p->pid;
+	if (h)
+		proc_put(h);
+	if (!ok)
+		sysc_fail(ctx, EPERM, "provision: core %u is provisioned to %d, not ours", pcore,
+		          holder);
+	return ok;
+}
+
+/* provision(pid, res, pcore): pcore becomes pid's first choice (pid 0: nobody's). */
+int64_t sys_provision(struct syscall_ctx *ctx)
+{
+	int pid = (int)ctx->sc.arg0;
+	uint64_t pcore = ctx->sc.arg2;
+	struct proc *target;
+	int ret;
+
+	if (ctx->sc.arg1 != RES_CORES)
+		return sysc_fail(ctx, EINVAL, "provision: resource %lu cannot be provisioned "
+		                 "(only RES_CORES, %d)", ctx->sc.arg1, RES_CORES);
+	if (pcore >= num_cores || ksched_provisioned_to((uint32_t)pcore) < 0)
+		return sysc_fail(ctx, EINVAL, "provision: no core %lu (%u cores)", pcore, num_cores);
+	if (pid == 0 && !sysc_may_unprovision(ctx, (uint32_t)pcore))
+		return -1;
+	if (pid != 0 && pid != ctx->p->pid) {
+		if (!(target = sysc_child(ctx, pid, "provision")))
+			return -1;
+		proc_put(target);
+	}
+	ret = ksched_provision(pid, (uint32_t)pcore);
+	if (ret)
+		return sysc_fail(ctx, -ret, "provision: core %lu is a low-latency core "
+		                 "(it runs SCPs and the kernel; never provisioned)", pcore);
+	return 0;
+}
+
+/* poke_ksched(pid, res): the ksched rereads procdata's request (pid 0: us). */
+int64_t sys_poke_ksched(struct syscall_ctx *ctx)
+{
+	int pid = (int)ctx->sc.arg0;
+	int ret;
+
+	if (pid != 0 && pid != ctx->p->pid)
+		return sysc_fail(ctx, ESRCH, "poke_ksched: %d is not the caller (%d); only a "
+		                 "process's own request can be poked", pid, ctx->p->pid);
+	if (ctx->sc.arg1 != RES_CORES)
+		return sysc_fail(ctx, EINVAL, "poke_ksched: resource %lu is not scheduled "
+		                 "(only RES_CORES, %d)", ctx->sc.arg1, RES_CORES);
+	if (READ_ONCE(ctx->p->state) == PROC_RUNNING_S)
+		return sysc_fail(ctx, EINVAL, "poke_ksched: process %d is an SCP; it gets "
+		                 "cores only as an MCP (change_to_m)", ctx->p->pid);
+	ret = ksched_poke(ctx->p);
+	if (ret < 0)
+		return sysc_fail(ctx, -ret, "poke_ksched: procdata is not readable");
+	return 0;
 }
