@@ -11,7 +11,8 @@
  * code runs.
  *
  * Kernel side: kern/src/proc/process.c (fills it; the procinfo pages belong to the
- * process), the MCP scheduler (vcoremap).  User side: user/parlib (vcore
+ * process), kern/src/sched/ksched.c and kern/src/proc/vcoremap.c (the core
+ * maps and res_grant).  User side: user/parlib (vcore
  * ids, the seqctr reader) and the C library's start-up (argenv, pid).
  * Where it is mapped: kern/arch/x86/ros/mmu64.h.
  */
