@@ -39,6 +39,8 @@ int ksched_poke(struct proc *p);
 uint32_t ksched_grant(struct proc *p, uint64_t want);
 /* Vcore v of p gives its core back (a yield); its id is reused first. */
 void ksched_yield_vcore(struct proc *p, uint32_t vcoreid);
+/* p became an MCP that may have max vcores: procinfo says so. */
+void ksched_set_mcp(struct proc *p, uint32_t max);
 /* p is ending: every core it holds goes back, its provisions lapse. */
 void ksched_proc_gone(struct proc *p);
 /* Vcores a process may ever have: the cores that are not low-latency

@@ -101,6 +101,11 @@ struct proc {
 	struct procinfo *procinfo;      /* [I] */
 	uintptr_t program_end;          /* [user_kt] end of the image (procinfo) */
 	struct vcore_ids vcore_ids;     /* [ksched_lock] (sched/ksched.c) */
+	/* An MCP (proc/mcp.c, mcp.h): NULL while an SCP. */
+	struct mcp_vcore *vcores;       /* [l] set once by change_to_m */
+	uint32_t nr_vcores_max;         /* [l] entries in vcores */
+	uint32_t nr_running;            /* [l] vcores with a kthread, not yielding */
+	struct kthread *mcp_exiter;     /* [l] the vcore kthread that runs proc_exit */
 };
 
 int proc_create(const char *path, const char *const *argv, const char *const *envp,
@@ -156,6 +161,10 @@ char *proc_pack_args(const char *const *argv, size_t *len);
 /* A kthread that runs for p: p's address space (a reference), FD table and
  * name space; fn(p) starts it.  NULL: no memory. */
 struct kthread *proc_kthread_make(struct proc *p, void (*fn)(void *));
+/* The same, with fn(arg) instead of fn(p). */
+struct kthread *proc_kthread_make_arg(struct proc *p, void (*fn)(void *), void *arg);
+/* Frees a process kthread that never ran. */
+void proc_kthread_discard(struct kthread *kt);
 /* Frees p's spare kthread, if it has one (exit, exec). */
 void proc_drop_spare(struct proc *p);
 /* The calling process kthread lets go of p's address space (kernel cr3). */
@@ -185,6 +194,9 @@ void proc_resume_main(void *arg);       /* enters user mode with p->resume_tf */
 void proc_enter_user(struct hw_trapframe *tf) __noreturn;
 void proc_before_user(void);            /* the same checks, then return */
 void proc_yield(struct proc *p, bool being_nice);
+/* Sleeps until proc_wakeup() or a kill, without changing p's state; a
+ * wakeup that came since the last such sleep returns at once. */
+void proc_wait_wakeup(struct proc *p);
 
 /* Loading a program into a fresh, unused mm (proc/load.c).  0 or -errno
  * (with errstr set for a bad image). */

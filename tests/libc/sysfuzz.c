@@ -150,7 +150,7 @@ static const uint32_t fz_deny[] = {
 	SYS_proc_yield,         /* context call: gives the core away mid-batch */
 	SYS_fork,               /* context call: a second fuzzer */
 	SYS_exec,               /* context call: would replace the fuzzer */
-	SYS_change_to_m,        /* context call: turns us into an MCP, once it exists */
+	SYS_change_to_m,        /* context call: turns us into an MCP (no fork, no exec) */
 	SYS_reboot,             /* would end the machine, once processes may */
 };
 

@@ -171,7 +171,7 @@ UTEST(unknown_numbers_enosys)
 
 UTEST(reserved_numbers_enosys)
 {
-	static const uint32_t nums[] = { SYS_vcore_request, SYS_change_to_m };
+	static const uint32_t nums[] = { SYS_vcore_request };
 
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		struct syscall sc;

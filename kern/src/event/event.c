@@ -29,6 +29,7 @@
 #include <atomic.h>
 #include <errno.h>
 #include <event.h>
+#include <mcp.h>
 #include <mem_flags.h>
 #include <mm.h>
 #include <printk.h>
@@ -194,6 +195,7 @@ static void __proc_notify(struct proc *p, uint32_t vcoreid)
 	 * hint: the wake-up below still happens. */
 	if (vcoreid < ROS_MAX_VCORES)
 		(void)copy_to_user((void __user *)pending, &one, 1);
+	mcp_kick(p, vcoreid);           /* an MCP's vcore sees it on its way out */
 	proc_wakeup(p);
 }
 

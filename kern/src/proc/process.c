@@ -37,6 +37,7 @@
 #include <kmsg.h>
 #include <ksched.h>
 #include <kthread.h>
+#include <mcp.h>
 #include <mem_pressure.h>
 #include <printk.h>
 #include <page.h>
@@ -169,6 +170,7 @@ static void proc_release(struct kref *ref)
 	list_del(&p->link);
 	spin_unlock_irqrestore(&proc_list_lock, flags);
 	atomic_dec(&proc_live);
+	kfree(p->vcores);
 	kfree(p->args);
 	kfree(p);
 }
@@ -251,7 +253,12 @@ static void proc_kthread_link(struct proc *p, struct kthread *kt, bool on)
  * asking for kthreads (callers fail or stay synchronous on NULL). */
 struct kthread *proc_kthread_make(struct proc *p, void (*fn)(void *))
 {
-	struct kthread *kt = kthread_try_create(fn, p, p->name);
+	return proc_kthread_make_arg(p, fn, p);
+}
+
+struct kthread *proc_kthread_make_arg(struct proc *p, void (*fn)(void *), void *arg)
+{
+	struct kthread *kt = kthread_try_create(fn, arg, p->name);
 
 	if (!kt)
 		return NULL;
@@ -265,8 +272,7 @@ struct kthread *proc_kthread_make(struct proc *p, void (*fn)(void *))
 	return kt;
 }
 
-/* Frees a process kthread that never ran. */
-static void proc_kthread_discard(struct kthread *kt)
+void proc_kthread_discard(struct kthread *kt)
 {
 	proc_kthread_link(kt->proc, kt, false);
 	mm_put(kt->mm);
@@ -533,6 +539,8 @@ void proc_exit(struct proc *p, int status)
 	struct kthread *kt = kthread_current();
 	uint64_t flags;
 
+	if (proc_is_mcp(p))
+		mcp_exit_prepare(p);    /* returns on the one vcore that exits */
 	assert(kt->proc == p && p->user_kt == kt);
 	kt->block_hook = NULL;          /* sleeping below must not hand off */
 	flags = spin_lock_irqsave(&p->lock);
@@ -574,7 +582,9 @@ int proc_kill(struct proc *p, int status)
 	}
 	sysc_abort(p, 0, -1);
 	proc_wakeup(p);
-	if (p->core != core_id())
+	if (proc_is_mcp(p))
+		mcp_kick_all(p);                /* every vcore leaves user mode */
+	else if (p->core != core_id())
 		kmsg_kick_core(p->core);        /* leave user mode, see the kill */
 	return 0;
 }

@@ -28,6 +28,7 @@
 #include <arch/user.h>
 #include <assert.h>
 #include <kthread.h>
+#include <mcp.h>
 #include <process.h>
 #include <rendez.h>
 #include <smp.h>
@@ -82,7 +83,7 @@ void proc_before_user(void)
 	struct proc *p = current_proc();
 	struct sched_core *sc = &sched_cores[core_id()];
 
-	assert(p && p->user_kt == kthread_current());
+	assert(p && (p->user_kt == kthread_current() || mcp_vcore_current()));
 	for (;;) {
 		if (READ_ONCE(p->killed))
 			proc_exit(p, READ_ONCE(p->kill_status));
@@ -96,11 +97,12 @@ void proc_before_user(void)
 void user_before_return(struct hw_trapframe *tf)
 {
 	proc_before_user();
+	mcp_before_user(tf);            /* a vcore of an MCP: yields, notifications */
 }
 
 void proc_enter_user(struct hw_trapframe *tf)
 {
-	proc_before_user();
+	user_before_return(tf);
 	user_ctx_pop(tf);
 }
 
@@ -113,21 +115,18 @@ static bool proc_woken(void *arg)
 	return READ_ONCE(p->wake_pending) || READ_ONCE(p->killed);
 }
 
-void proc_yield(struct proc *p, bool being_nice)
+/* WAITING (an SCP: 'waiting') until proc_wakeup() or a kill. */
+static void proc_sleep_woken(struct proc *p, bool waiting)
 {
-	uint64_t flags;
+	uint64_t flags = spin_lock_irqsave(&p->lock);
 
-	if (being_nice) {
-		kthread_yield();
-		return;
-	}
-	flags = spin_lock_irqsave(&p->lock);
 	if (p->wake_pending || p->killed) {
 		p->wake_pending = false;
 		spin_unlock_irqrestore(&p->lock, flags);
 		return;
 	}
-	proc_set_state_locked(p, PROC_WAITING);
+	if (waiting)
+		proc_set_state_locked(p, PROC_WAITING);
 	spin_unlock_irqrestore(&p->lock, flags);
 	rendez_sleep(&p->wait_rv, proc_woken, p);       /* -ECANCELED: a kill */
 	flags = spin_lock_irqsave(&p->lock);
@@ -135,6 +134,20 @@ void proc_yield(struct proc *p, bool being_nice)
 	if (p->state == PROC_WAITING)
 		proc_set_state_locked(p, PROC_RUNNING_S);
 	spin_unlock_irqrestore(&p->lock, flags);
+}
+
+void proc_wait_wakeup(struct proc *p)
+{
+	proc_sleep_woken(p, false);
+}
+
+void proc_yield(struct proc *p, bool being_nice)
+{
+	if (being_nice) {
+		kthread_yield();
+		return;
+	}
+	proc_sleep_woken(p, true);
 }
 
 void proc_wakeup(struct proc *p)

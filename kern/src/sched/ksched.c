@@ -161,3 +161,14 @@ void ksched_proc_gone(struct proc *p)
 	corealloc_forget(ca, p->pid);
 	spin_unlock_irqrestore(&ksched_lock, flags);
 }
+
+void ksched_set_mcp(struct proc *p, uint32_t max)
+{
+	uint64_t flags = spin_lock_irqsave(&ksched_lock);
+
+	coremap_write_begin(p->procinfo);
+	p->procinfo->is_mcp = 1;
+	p->procinfo->max_vcores = max;
+	coremap_write_end(p->procinfo);
+	spin_unlock_irqrestore(&ksched_lock, flags);
+}

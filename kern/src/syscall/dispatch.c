@@ -164,5 +164,5 @@ void syscall_entry_c(struct hw_trapframe *tf)
 	sysc_disarm_detach(&ctx);
 	if (ctx.detached)
 		sysc_detached_exit(&ctx);
-	proc_before_user();
+	user_before_return(tf);
 }

@@ -2,14 +2,16 @@
 /*
  * sys_proc.c - syscall handlers of the "proc" and "vcore" groups for SCPs:
  * proc_create, proc_run, proc_destroy, proc_yield, waitpid, fork, exec,
- * getvcoreid, provision, poke_ksched (process.c, proc/scp_sched.c,
- * proc/fork.c and sched/ksched.c do the work).
+ * getvcoreid, provision, poke_ksched, change_to_m (process.c,
+ * proc/scp_sched.c, proc/fork.c, proc/mcp.c and sched/ksched.c do the
+ * work).
  */
 #include <argenv.h>
 #include <core_id.h>
 #include <errno.h>
 #include <kmalloc.h>
 #include <ksched.h>
+#include <mcp.h>
 #include <kthread.h>
 #include <process.h>
 #include <syscall.h>
@@ -205,9 +207,32 @@ int64_t sys_proc_destroy(struct syscall_ctx *ctx)
 
 /* being_nice != 0: give the core to whoever waits for it; 0: sleep until
  * an EVENT_WAKEUP event (or return at once if one came since last time). */
+/* An MCP's vcore: 0, it leaves (or, the last one, waits) on its way out;
+ * 1, refused (a notification is pending, or being_nice and no preemption). */
 int64_t sys_proc_yield(struct syscall_ctx *ctx)
 {
+	if (proc_is_mcp(ctx->p))
+		return mcp_yield(ctx->p, ctx->sc.arg0 != 0);
 	proc_yield(ctx->p, ctx->sc.arg0 != 0);
+	return 0;
+}
+
+/* change_to_m(): the caller continues as a uthread on vcore 0, from VCPD
+ * 0's uthread_ctx; this kthread finishes the record and exits. */
+int64_t sys_change_to_m(struct syscall_ctx *ctx)
+{
+	struct proc *p = ctx->p;
+	const char *why = "";
+	int ret;
+
+	if (proc_is_mcp(p))
+		return sysc_fail(ctx, EINVAL, "change_to_m: process %d is already an MCP", p->pid);
+	ret = mcp_change_to_m(p, ctx->tf, &why);
+	if (ret)
+		return sysc_fail(ctx, -ret, "change_to_m: %s", why);
+	kref_get(&p->ref);              /* as a detached kthread: sysc_detached_exit */
+	atomic_inc(&p->nr_detached);
+	ctx->detached = true;
 	return 0;
 }
 
@@ -262,7 +287,12 @@ int64_t sys_waitpid(struct syscall_ctx *ctx)
 
 int64_t sys_fork(struct syscall_ctx *ctx)
 {
-	int ret = proc_fork(ctx->p, ctx->tf, ctx->usc);
+	int ret;
+
+	if (proc_is_mcp(ctx->p))
+		return sysc_fail(ctx, EPERM, "fork: process %d is an MCP; only SCPs fork "
+		                 "(proc_create a new program instead)", ctx->p->pid);
+	ret = proc_fork(ctx->p, ctx->tf, ctx->usc);
 
 	if (ret < 0)
 		return sysc_fail(ctx, -ret, "fork: cannot copy process %d (error %d)",
@@ -277,6 +307,9 @@ int64_t sys_exec(struct syscall_ctx *ctx)
 	struct sysc_prog pg;
 	int ret;
 
+	if (proc_is_mcp(ctx->p))
+		return sysc_fail(ctx, EPERM, "exec: process %d is an MCP; only SCPs exec",
+		                 ctx->p->pid);
 	if (!sysc_prog_copy(ctx, "exec", &pg))
 		return -1;
 	ret = proc_exec(ctx->p, pg.path, pg.argv, pg.envp, ctx->tf);
@@ -290,7 +323,9 @@ int64_t sys_exec(struct syscall_ctx *ctx)
 
 int64_t sys_getvcoreid(struct syscall_ctx *ctx)
 {
-	return 0;                       /* an SCP runs on vcore 0 */
+	struct mcp_vcore *vc = mcp_vcore_current();
+
+	return vc ? vc->id : 0;         /* an SCP runs on vcore 0 */
 }
 
 /* provision's pid 0 takes pcore's provision away: only from nobody, the
@@ -352,11 +387,12 @@ int64_t sys_poke_ksched(struct syscall_ctx *ctx)
 	if (ctx->sc.arg1 != RES_CORES)
 		return sysc_fail(ctx, EINVAL, "poke_ksched: resource %lu is not scheduled "
 		                 "(only RES_CORES, %d)", ctx->sc.arg1, RES_CORES);
-	if (READ_ONCE(ctx->p->state) == PROC_RUNNING_S)
+	if (!proc_is_mcp(ctx->p))
 		return sysc_fail(ctx, EINVAL, "poke_ksched: process %d is an SCP; it gets "
 		                 "cores only as an MCP (change_to_m)", ctx->p->pid);
 	ret = ksched_poke(ctx->p);
 	if (ret < 0)
 		return sysc_fail(ctx, -ret, "poke_ksched: procdata is not readable");
-	return 0;
+	mcp_start_vcores(ctx->p);
+	return ret;
 }

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mcp.c - many-core processes (mcp.h): change_to_m, a kthread per granted
+ * vcore, yields, and the way out of an MCP.
+ *
+ * Life of a vcore kthread: mcp_start_vcores() makes it on the granted
+ * core (under p->lock it checks the process is not being killed and
+ * counts it in p->nr_detached, with a process reference), it enters user
+ * mode at vcore_entry (vcore_notify.c), and it leaves (mcp_vcore_leave)
+ * when its vcore yielded or the process is being killed: it gives the core
+ * back to the ksched, then drops its count, waking proc_exit's drain.
+ *
+ * Locks: p->lock for the vcore table's [l] fields and p->nr_running; the
+ * ksched lock is taken by ksched.c with p->lock not held.
+ */
+#include <assert.h>
+#include <core_id.h>
+#include <errno.h>
+#include <kmalloc.h>
+#include <kmsg.h>
+#include <ksched.h>
+#include <kthread.h>
+#include <mcp.h>
+#include <process.h>
+#include <rendez.h>
+
+bool proc_is_mcp(const struct proc *p)
+{
+	return READ_ONCE(p->vcores) != NULL;
+}
+
+static void mcp_vcore_main(void *arg);
+
+struct mcp_vcore *mcp_vcore_current(void)
+{
+	struct kthread *kt = kthread_current();
+
+	return kt->fn == mcp_vcore_main ? kt->arg : NULL;
+}
+
+/* ------------------------------------------------------------ starting */
+
+/* With p->lock held: claims vcore v for a new kthread if it needs one. */
+static bool mcp_claim_locked(struct proc *p, struct mcp_vcore *vc)
+{
+	const struct vcore_info *vi = &p->procinfo->vcoremap[vc->id];
+
+	if (p->killed || vc->started || !READ_ONCE(vi->valid))
+		return false;
+	vc->started = true;
+	vc->yielding = false;
+	vc->pcore = READ_ONCE(vi->pcoreid);
+	return true;
+}
+
+static void mcp_start_one(struct proc *p, struct mcp_vcore *vc)
+{
+	struct kthread *kt = proc_kthread_make_arg(p, mcp_vcore_main, vc);
+	uint64_t flags = spin_lock_irqsave(&p->lock);
+	bool go = kt && !p->killed;
+
+	if (go) {
+		vc->kt = kt;
+		kt->uext = &vc->uext;
+		kref_get(&p->ref);              /* dropped in mcp_vcore_leave */
+		atomic_inc(&p->nr_detached);
+		p->nr_running++;
+		if (p->state == PROC_RUNNABLE_M)
+			proc_set_state_locked(p, PROC_RUNNING_M);
+	} else {
+		vc->started = false;
+	}
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (go) {
+		kthread_run_on(kt, vc->pcore);
+		return;
+	}
+	if (kt)
+		proc_kthread_discard(kt);
+	ksched_yield_vcore(p, vc->id);          /* no kthread: the core goes back */
+}
+
+void mcp_start_vcores(struct proc *p)
+{
+	for (uint32_t v = 0; v < p->nr_vcores_max; v++) {
+		struct mcp_vcore *vc = &p->vcores[v];
+		uint64_t flags = spin_lock_irqsave(&p->lock);
+		bool claimed = mcp_claim_locked(p, vc);
+
+		spin_unlock_irqrestore(&p->lock, flags);
+		if (claimed)
+			mcp_start_one(p, vc);
+	}
+}
+
+static void mcp_vcore_main(void *arg)
+{
+	struct mcp_vcore *vc = arg;
+	struct hw_trapframe tf;
+
+	user_ctx_init(&tf, 0, 0);
+	vc->fresh = true;
+	vc->waiting = false;
+	proc_enter_user(&tf);
+}
+
+/* ------------------------------------------------------------- leaving */
+
+static void __noreturn mcp_vcore_leave(struct mcp_vcore *vc)
+{
+	struct proc *p = vc->p;
+	uint64_t flags;
+	bool regrant;
+
+	proc_kthread_release(kthread_current());
+	if (READ_ONCE(p->procinfo->vcoremap[vc->id].valid))
+		ksched_yield_vcore(p, vc->id);
+	flags = spin_lock_irqsave(&p->lock);
+	if (!vc->yielding)
+		p->nr_running--;
+	vc->kt = NULL;
+	vc->started = false;
+	if (!p->nr_running && p->state == PROC_RUNNING_M)
+		proc_set_state_locked(p, PROC_RUNNABLE_M);
+	spin_unlock_irqrestore(&p->lock, flags);
+	/* A grant that reused this id while we were leaving found it started. */
+	regrant = READ_ONCE(p->procinfo->vcoremap[vc->id].valid);
+	if (regrant)
+		mcp_start_vcores(p);
+	if (atomic_sub_and_test(&p->nr_detached, 1))
+		rendez_wakeup(&p->drain_rv);
+	proc_put(p);
+	kthread_exit();
+}
+
+void mcp_exit_prepare(struct proc *p)
+{
+	struct kthread *kt = kthread_current();
+	struct mcp_vcore *vc = mcp_vcore_current();
+	uint64_t flags;
+	bool elected = false;
+
+	assert(vc && vc->p == p);
+	flags = spin_lock_irqsave(&p->lock);
+	if (!p->mcp_exiter) {
+		p->mcp_exiter = kt;
+		p->user_kt = kt;
+		elected = true;
+	}
+	p->killed = true;
+	spin_unlock_irqrestore(&p->lock, flags);
+	proc_wakeup(p);                 /* a last vcore waiting in its yield */
+	mcp_kick_all(p);
+	if (!elected)
+		mcp_vcore_leave(vc);
+	/* The exiter stops counting as a vcore kthread; proc_exit drains the
+	 * others and gives every core back (ksched_proc_gone). */
+	flags = spin_lock_irqsave(&p->lock);
+	vc->kt = NULL;
+	p->nr_running--;
+	spin_unlock_irqrestore(&p->lock, flags);
+	atomic_dec(&p->nr_detached);
+	proc_put(p);                    /* its start reference; the running one stays */
+}
+
+/* Racy reads of the vcore table (kernel memory, alive while p is): a
+ * kick that lands on a core the vcore just left only costs an interrupt. */
+void mcp_kick(struct proc *p, uint32_t vcoreid)
+{
+	struct mcp_vcore *vc;
+	uint32_t pc;
+
+	if (!proc_is_mcp(p) || vcoreid >= p->nr_vcores_max)
+		return;
+	vc = &p->vcores[vcoreid];
+	pc = READ_ONCE(vc->pcore);
+	if (READ_ONCE(vc->started) && pc < num_cores && pc != core_id())
+		kmsg_kick_core(pc);     /* its return to user mode looks at the VCPD */
+}
+
+void mcp_kick_all(struct proc *p)
+{
+	for (uint32_t v = 0; proc_is_mcp(p) && v < p->nr_vcores_max; v++)
+		mcp_kick(p, v);
+}
+
+/* ------------------------------------------------------------ yielding */
+
+int mcp_yield(struct proc *p, bool being_nice)
+{
+	struct mcp_vcore *vc = mcp_vcore_current();
+	uint64_t flags;
+
+	assert(vc);
+	if (being_nice || vcore_notif_pending(vc->id))
+		return 1;               /* no preemption pending; or go handle it */
+	flags = spin_lock_irqsave(&p->lock);
+	if (p->nr_running > 1) {
+		p->nr_running--;
+		vc->yielding = true;
+	} else {
+		vc->waiting = true;
+	}
+	spin_unlock_irqrestore(&p->lock, flags);
+	return 0;
+}
+
+void mcp_before_user(struct hw_trapframe *tf)
+{
+	struct mcp_vcore *vc = mcp_vcore_current();
+
+	if (!vc)
+		return;
+	if (READ_ONCE(vc->yielding))
+		mcp_vcore_leave(vc);
+	if (vc->waiting) {
+		vc->waiting = false;
+		proc_wait_wakeup(vc->p);
+		proc_before_user();     /* a kill while it waited */
+		vc->fresh = true;
+	}
+	if (vc->fresh) {
+		vc->fresh = false;
+		vcore_enter_fresh(vc, tf);
+		return;
+	}
+	vcore_notify_check(vc, tf);
+}
+
+/* ---------------------------------------------------------- change_to_m */
+
+static struct mcp_vcore *mcp_alloc_vcores(struct proc *p, uint32_t n)
+{
+	struct mcp_vcore *vcs = kzmalloc(n * sizeof(*vcs), MEM_WAIT);
+
+	for (uint32_t v = 0; vcs && v < n; v++) {
+		vcs[v].p = p;
+		vcs[v].id = v;
+		user_ext_init(&vcs[v].uext);
+	}
+	return vcs;
+}
+
+int mcp_change_to_m(struct proc *p, const struct hw_trapframe *tf, const char **why)
+{
+	uint32_t max = ksched_max_vcores();
+	struct mcp_vcore *vcs;
+	uint64_t flags;
+
+	assert(p->user_kt == kthread_current() && !proc_is_mcp(p));
+	if (!(vcs = mcp_alloc_vcores(p, max))) {
+		*why = "no memory for the vcores";
+		return -ENOMEM;
+	}
+	if (ksched_grant(p, 1) < 1) {
+		kfree(vcs);
+		*why = "no idle core for vcore 0 (core 0 is kept for SCPs and the kernel)";
+		return -EBUSY;
+	}
+	if (vcore_save_uthread(0, tf, &p->uext)) {
+		ksched_yield_vcore(p, 0);
+		kfree(vcs);
+		*why = "VCPD 0 is not writable";
+		return -EFAULT;
+	}
+	flags = spin_lock_irqsave(&p->lock);
+	p->nr_vcores_max = max;
+	WRITE_ONCE(p->vcores, vcs);
+	proc_set_state_locked(p, PROC_RUNNABLE_M);
+	p->user_kt = NULL;              /* the vcores own user contexts now */
+	spin_unlock_irqrestore(&p->lock, flags);
+	ksched_set_mcp(p, max);
+	proc_drop_spare(p);
+	mcp_start_vcores(p);
+	return 0;
+}
