@@ -1,44 +1,55 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * parlib/uthread.h - user threads, shaped for the MCP issue's 2LS.
+ * parlib/uthread.h - user threads: a minimal layer for now, thread0 only.
  *
- * A uthread is a user context the second-level scheduler can save and
- * resume: its registers (struct user_context) and its TLS base.  Today the
- * only uthread is thread0, the program's main thread, statically allocated
- * and never switched away from: current_uthread() always returns it, and
- * the saved context is filled only by uthread_save_context() (callee-saved
- * registers, rsp, rip and the TLS base), which a future switch will use.
- * Fields: [o] written only by the owning vcore while the uthread is not
- * running elsewhere.
+ * A uthread is a user context the second-level scheduler (2LS) can save
+ * and resume on any vcore: its registers (struct hw_user_ctx, ros/
+ * vcore_ctx.h), its FPU/SSE state (an FXSAVE image) and its TLS base.  The
+ * only uthread today is thread0, the program's main thread.  On an SCP it
+ * just runs.  On an MCP (vcore_change_to_m) it runs on whichever vcore
+ * claims it: a vcore entering vcore context takes thread0's context from
+ * its VCPD if thread0 was running there (a notification, change_to_m), and
+ * the default scheduler (vcore.c) pops it on the first vcore that finds it
+ * runnable.  uthread_yield() gives the vcore back to vcore context, which
+ * runs thread0 again.  The full 2LS (struct schedule_ops, many uthreads,
+ * blocking on syscalls) is the next phase (Documentation/mcp.md).
+ *
+ * Fields: [o] written by the vcore that owns the uthread (claimed it by
+ * moving state from UTHREAD_RUNNABLE to UTHREAD_RUNNING), [a] atomic.
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <ros/vcore_ctx.h>
+
+#define UTHREAD_RUNNING   1
+#define UTHREAD_BLOCKED   2
+#define UTHREAD_DYING     3
+#define UTHREAD_RUNNABLE  4
 
 struct syscall;
 
-/* Callee-saved state of a uthread stopped at a call boundary (x86-64 SysV). */
-struct user_context {
-	uint64_t rbx, rbp, r12, r13, r14, r15;
-	uint64_t rsp, rip;
-	uint64_t fsbase;                /* TLS base (ARCH_SET_FS) */
-};
-
-#define UTHREAD_RUNNING  1
-#define UTHREAD_BLOCKED  2
-#define UTHREAD_DYING    3
-
 struct uthread {
-	struct user_context u_ctx;      /* [o] saved when not running */
-	int state;                      /* [o] UTHREAD_* */
-	uint32_t flags;                 /* [o] none defined yet */
+	struct hw_user_ctx ctx;         /* [o] saved while not running */
+	uint8_t fx[FXSAVE_SIZE] __attribute__((aligned(16)));  /* [o] FPU state */
+	bool fpu_saved;                 /* [o] fx holds it */
+	int state;                      /* [a] UTHREAD_* */
+	uint32_t vcoreid;               /* [o] the vcore it runs on */
 	struct syscall *sysc;           /* [o] the call it blocks on, or NULL */
 	void *tls_base;                 /* [o] its thread pointer */
 	const char *name;               /* [o] for debugging */
 };
 
-/* The running uthread: &thread0 until the 2LS exists. */
+/* The running uthread: &thread0 (the only one). */
 struct uthread *current_uthread(void);
 
-/* Fills ctx with the caller's callee-saved registers, rsp and rip. */
-void uthread_save_context(struct user_context *ctx);
+/* In uthread context on an MCP: gives the vcore to vcore context (the 2LS),
+ * which resumes this uthread later; returns then.  On an SCP it returns at
+ * once. */
+void uthread_yield(void);
+
+/* vcore.c's side: claims u (RUNNABLE -> RUNNING), true if this vcore won. */
+bool uthread_claim(struct uthread *u);
+/* Runs u on vcore v (vcore context; u claimed): never returns. */
+void uthread_run(struct uthread *u, uint32_t vcoreid) __attribute__((noreturn));

@@ -1,38 +1,73 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * parlib/vcore.h - vcores as user space sees them, shaped for MCPs.
+ * parlib/vcore.h - vcores as user space sees them (Documentation/mcp.md).
  *
- * A process is an SCP today: it runs on one core, as vcore 0, and always in
- * uthread context (thread0), never in vcore context.  These calls answer
- * that now and keep their names and meaning when the MCP issue adds real
- * vcores (vcore_id() will then read the per-vcore TLS, in_vcore_context()
- * the vcore's flag, num_vcores() the procinfo vcoremap under its seqctr).
+ *	vcore_change_to_m();            // thread0 continues as a uthread on vcore 0
+ *	vcore_request_total(3);         // up to 3 vcores; each starts at vcore_entry
+ *	...in vcore context: vcore_yield();
+ *
+ * An SCP runs as vcore 0, always in uthread context.  An MCP's vcores start
+ * at vcore_entry() in vcore context (notifications disabled) on a stack and
+ * TLS block parlib sets up in each VCPD; vcore_entry takes back the uthread
+ * that was interrupted on that vcore, handles the VCPD's events (handlers
+ * by type: vcore_register_ev_handler), calls the 2LS hook
+ * (vcore_sched_entry) and then runs thread0 if it is runnable, or yields.
+ *
+ * vcore_id() in vcore context comes from the stack (the vcore stacks are
+ * one region), in uthread context from the current uthread.  num_vcores()
+ * reads procinfo under its sequence counter.  Freestanding: tiny test
+ * programs link this too.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <ros/event_msg.h>
+#include <ros/vcore_ctx.h>
+
+#define VCORE_STACK_SIZE (64 * 1024)
+
+struct uthread;
 
 /* The vcore this code runs on: 0 on an SCP. */
-static inline uint32_t vcore_id(void)
-{
-	return 0;
-}
-
+uint32_t vcore_id(void);
 /* True while running in vcore context (the 2LS's scheduler), not a uthread. */
-static inline bool in_vcore_context(void)
-{
-	return false;
-}
-
+bool in_vcore_context(void);
 /* How many vcores the process has now: 1 on an SCP. */
-static inline uint32_t num_vcores(void)
-{
-	return 1;
-}
+uint32_t num_vcores(void);
+/* Whether the process is a many-core process. */
+bool in_multi_mode(void);
 
-/* Whether the process is a multi-core process: not yet. */
-static inline bool in_multi_mode(void)
-{
-	return false;
-}
+/* SCP -> MCP: 0, or -errno (EBUSY: no idle core; the process stays an SCP). */
+int vcore_change_to_m(void);
+/* Asks for nr vcores in all (procdata amt_wanted, then poke the ksched):
+ * how many the process has afterwards, or -errno. */
+int vcore_request_total(uint32_t nr);
+/* In vcore context: gives this vcore's core back.  Returns only if the
+ * kernel refused (a notification is pending: handle it, then try again). */
+void vcore_yield(void);
+
+/* Where the kernel starts a vcore (rdi = its id); not called by programs. */
+void vcore_entry(uint32_t vcoreid) __attribute__((noreturn));
+/* The 2LS hook, run in vcore context on every entry after the events. */
+extern void (*vcore_sched_entry)(uint32_t vcoreid);
+/* Handlers for events in the VCPD mailboxes, run in vcore context. */
+typedef void (*vcore_ev_handler_t)(const struct event_msg *msg, uint32_t vcoreid);
+void vcore_register_ev_handler(uint16_t ev_type, vcore_ev_handler_t fn);
+/* Clears notif_pending and drains vcore v's private and public mailboxes. */
+void vcore_handle_events(uint32_t vcoreid);
+
+/* Restores ctx (and the FXSAVE image fx, if not NULL) on vcore v and
+ * re-enables notifications; a notification that arrived meanwhile is taken
+ * before the context runs (none is lost).  Vcore context only. */
+void vcore_pop_ctx(const struct hw_user_ctx *ctx, const void *fx, uint32_t vcoreid)
+	__attribute__((noreturn));
+
+/* parlib internals (uthread.c, vcore_pop.c): the top of vcore v's stack;
+ * the uthread running on v (NULL: none); what vcore context does after
+ * taking back a uthread (events, the 2LS hook, thread0 or a yield); the FS
+ * base for the code about to be popped. */
+uintptr_t vcore_stack_top(uint32_t vcoreid);
+void vcore_set_current(uint32_t vcoreid, struct uthread *u);
+void vcore_continue(uint32_t vcoreid) __attribute__((noreturn));
+void vcore_set_fs_base(uint64_t base);
