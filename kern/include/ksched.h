@@ -10,7 +10,8 @@
  *	ksched_proc_gone(p);            // at exit: everything back
  *
  * Core 0 is the low-latency/management core (SCPs, the monitor, kernel
- * housekeeping); the others can be handed whole to MCPs.  Kconfig picks
+ * housekeeping); the others can be handed whole to MCPs.  A one-core
+ * machine has no low-latency core: its MCP's one vcore shares core 0.  Kconfig picks
  * the allocation policy (COREALLOC_PACKED: topology-aware packing;
  * otherwise first come, first served); both put provisioned cores first.
  *
@@ -44,7 +45,7 @@ void ksched_set_mcp(struct proc *p, uint32_t max);
 /* p is ending: every core it holds goes back, its provisions lapse. */
 void ksched_proc_gone(struct proc *p);
 /* Vcores a process may ever have: the cores that are not low-latency
- * ones, at least 1. */
+ * ones (on a one-core machine, that one core: it has no low-latency core). */
 uint32_t ksched_max_vcores(void);
 /* Idle cores now (for tests and #proc). */
 uint32_t ksched_nr_idle(void);

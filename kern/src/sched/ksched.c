@@ -31,9 +31,10 @@ static bool ksched_ready;               /* [ksched_lock] */
 #define KSCHED_POLICY (&corealloc_fcfs)
 #endif
 
+/* On one core there is nothing to split: an MCP shares it with the rest. */
 static uint32_t ksched_nr_ll(void)
 {
-	return num_cores > KSCHED_NR_LL ? KSCHED_NR_LL : num_cores;
+	return num_cores > KSCHED_NR_LL ? KSCHED_NR_LL : 0;
 }
 
 /* With ksched_lock held: the allocator, built on first use (after SMP
@@ -55,9 +56,7 @@ static struct corealloc *ksched_ca_locked(void)
 
 uint32_t ksched_max_vcores(void)
 {
-	uint32_t n = num_cores - ksched_nr_ll();
-
-	return n ? n : 1;
+	return num_cores - ksched_nr_ll();
 }
 
 uint32_t ksched_nr_idle(void)
