@@ -4,8 +4,8 @@
  * shared by parlib and the freestanding test programs (user/tiny), which
  * both link this one file.
  *
- * ros_syscall_trap() is the only code in user space that executes
- * `syscall`: rdi = the array, rsi = the count; the kernel clobbers rcx and
+ * ros_syscall_trap() is the C code that executes `syscall` (the other
+ * is vcore_pop.c's trampoline): rdi = the array, rsi = the count; the kernel clobbers rcx and
  * r11, the compiler is told rax is clobbered too (nothing useful comes back
  * there), and "memory" because the kernel writes the records.
  *
@@ -19,6 +19,9 @@
  * truth).  Flags are read with acquire loads, so err/retval/errstr written
  * before SC_DONE are visible; the record is not reused until SC_K_LOCK
  * clears.  The yield is a ctx call: it completes before its trap returns.
+ * That wait is for SCPs: an MCP's syscalls complete before the trap
+ * returns (the kernel runs them on the vcore's own kthread), and an MCP's
+ * yield would give the vcore away.
  *
  * ros_syscall_hook, when set (the C library sets it for signals over
  * events, Documentation/libc.md), runs after every ros_syscall_run() and

@@ -12,16 +12,18 @@
  * Contexts: the kernel saves a vcore's context into vcore_ctx when it is
  * preempted in vcore context, and a uthread's into uthread_ctx when
  * notifying or preempting it; FPU/vector state goes to preempt_anc.  The
- * layouts of the two contexts are the architecture's struct user_context
- * (kern/arch/x86/ros/, which asserts it fits VCPD_CTX_SIZE); this file only
- * reserves room, since the shared layout must not depend on the kernel's
- * configuration.
+ * layout of a saved context is the architecture's struct hw_user_ctx
+ * (kern/arch/x86/ros/vcore_ctx.h); this file only reserves room, since the
+ * shared layout must not depend on the kernel's configuration.
  *
- * Kernel side today: kern/src/event/event.c posts to the VCPD mailboxes and
- * sets notif_pending; kern/src/vm/mm_shared.c maps procdata and populates
- * VCPD 0.  User side today: parlib's event_mbox_get() (user/parlib/event.c)
- * drains a mailbox.  Nothing saves or restores the contexts, preempt_anc or
- * the vcore_* fields yet: that comes with MCPs and vcores.
+ * Kernel side: kern/src/event/event.c posts to the VCPD mailboxes and sets
+ * notif_pending; kern/src/vm/mm_shared.c maps procdata and populates VCPD
+ * 0; kern/src/proc/vcore_notify.c reads vcore_entry, vcore_stack and
+ * vcore_tls_desc (checked) to start a vcore, and writes uthread_ctx,
+ * preempt_anc (FXSAVE) and rflags when it notifies one.  vcore_ctx is not
+ * used until preemption exists.  User side: user/parlib/vcore.c sets the
+ * vcore_* fields and the mailboxes up, drains the mailboxes and takes the
+ * saved context back; user/parlib/vcore_pop.c pops it.
  */
 #pragma once
 
@@ -31,7 +33,7 @@
 
 #define VCPD_SIZE        (2 * PGSIZE)
 #define VCPD_ANC_SIZE    4096       /* XSAVE area, AVX-512 included (64-aligned) */
-#define VCPD_CTX_SIZE    512        /* room for the arch's struct user_context */
+#define VCPD_CTX_SIZE    512        /* room for the arch's struct hw_user_ctx */
 
 /* flags, [a]: changed with atomic operations by both sides */
 #define VC_K_LOCK            0x01u  /* the kernel is working on this VCPD */

@@ -21,6 +21,9 @@
 #include <ros/vcore_ctx.h>
 #include <uaccess.h>
 
+_Static_assert(sizeof(struct hw_user_ctx) <= VCPD_CTX_SIZE, "hw_user_ctx fits a VCPD context");
+_Static_assert(FXSAVE_SIZE <= VCPD_ANC_SIZE, "an FXSAVE image fits preempt_anc");
+
 static struct vcpd __user *vcpd_of(uint32_t vcoreid)
 {
 	return &((struct procdata __user *)UDATA)->vcpd[vcoreid];

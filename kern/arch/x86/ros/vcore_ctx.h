@@ -10,7 +10,7 @@
  * pop_ctx) restores it.  The HWC_* offsets are for assembly.
  *
  * Kernel side: kern/src/proc/vcore_notify.c.  User side: user/parlib
- * (vcore_pop.S, uthread.c).
+ * (vcore_pop.c, uthread.c).
  */
 #pragma once
 

@@ -33,7 +33,7 @@
 extern "C" {
 #endif
 
-/* The trap alone (the only `syscall` in user space): does not wait. */
+/* The trap alone (in C; vcore_pop.c has the only other one): does not wait. */
 void ros_syscall_trap(struct syscall *scs, unsigned long count);
 
 /* Runs *sc (num and args filled, flags 0) and waits until it is done. */

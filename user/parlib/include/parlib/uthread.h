@@ -11,7 +11,7 @@
  * its VCPD if thread0 was running there (a notification, change_to_m), and
  * the default scheduler (vcore.c) pops it on the first vcore that finds it
  * runnable.  uthread_yield() gives the vcore back to vcore context, which
- * runs thread0 again.  The full 2LS (struct schedule_ops, many uthreads,
+ * runs thread0 again.  The full 2LS (Akaros's struct schedule_ops, many uthreads,
  * blocking on syscalls) is the next phase (Documentation/mcp.md).
  *
  * Fields: [o] written by the vcore that owns the uthread (claimed it by
