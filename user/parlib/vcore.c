@@ -196,14 +196,19 @@ int vcore_request_total(uint32_t nr)
 	return (int)vc_sys(SYS_poke_ksched, 0, RES_CORES, 0, 0, 0, 0);
 }
 
-/* amt_wanted - 1 unless it is already below what we have; true if lowered. */
+/*
+ * amt_wanted - 1, never below 1 (thread0 needs a vcore): each yielding
+ * vcore takes back one unit of the request, so vcores yielding at once
+ * each lower it (comparing with num_vcores() would race with their
+ * leaving).  True if lowered.
+ */
 static bool vc_want_one_less(void)
 {
 	uint64_t *w = &pdata->head.res_req[RES_CORES].amt_wanted;
 	uint64_t cur = __atomic_load_n(w, __ATOMIC_RELAXED);
 
 	do {
-		if (!cur || cur < num_vcores())
+		if (cur <= 1)
 			return false;
 	} while (!__atomic_compare_exchange_n(w, &cur, cur - 1, false, __ATOMIC_ACQ_REL,
 	                                      __ATOMIC_RELAXED));
