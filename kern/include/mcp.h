@@ -20,8 +20,9 @@
  * (p->user_kt); the others leave when they see p->killed.
  *
  * Locks: p->lock for p->vcores[*].kt/started/yielding and p->nr_running;
- * the ksched lock (inside it, never around it) for grants.  Fields: [l]
- * p->lock, [o] only the vcore's own kthread, [I] set once.
+ * the ksched lock (never with p->lock held) for grants.  Field tags (the
+ * legend in Documentation/style.md): [I], [p->lock], and [vcore_kt]: only
+ * the vcore's own kthread.
  */
 #pragma once
 
@@ -35,13 +36,13 @@ struct kthread;
 struct mcp_vcore {
 	struct proc *p;                 /* [I] */
 	uint32_t id;                    /* [I] */
-	uint32_t pcore;                 /* [l] the core its kthread runs on */
-	struct kthread *kt;             /* [l] its kthread while started */
-	bool started;                   /* [l] a kthread runs (or is about to) */
-	bool yielding;                  /* [l] leaves at its next return to user */
-	bool waiting;                   /* [o] the last vcore's yield: wait for a wakeup */
-	bool fresh;                     /* [o] enter at vcore_entry next */
-	struct user_ext uext;           /* [o] its FPU and FS state */
+	uint32_t pcore;                 /* [p->lock] the core its kthread runs on */
+	struct kthread *kt;             /* [p->lock] its kthread while started */
+	bool started;                   /* [p->lock] a kthread runs (or is about to) */
+	bool yielding;                  /* [p->lock] leaves at its next return to user */
+	bool waiting;                   /* [vcore_kt] the last vcore's yield: wait for a wakeup */
+	bool fresh;                     /* [vcore_kt] enter at vcore_entry next */
+	struct user_ext uext;           /* [vcore_kt] its FPU and FS state */
 };
 
 /* Whether p is an MCP (change_to_m succeeded; never undone). */

@@ -14,8 +14,9 @@
  * runs thread0 again.  The full 2LS (Akaros's struct schedule_ops, many uthreads,
  * blocking on syscalls) is the next phase (Documentation/mcp.md).
  *
- * Fields: [o] written by the vcore that owns the uthread (claimed it by
- * moving state from UTHREAD_RUNNABLE to UTHREAD_RUNNING), [a] atomic.
+ * Field tags (the legend in Documentation/style.md): [owner] written by
+ * the vcore that owns the uthread (claimed it by moving state from
+ * UTHREAD_RUNNABLE to UTHREAD_RUNNING), [a] atomic.
  */
 #pragma once
 
@@ -31,14 +32,14 @@
 struct syscall;
 
 struct uthread {
-	struct hw_user_ctx ctx;         /* [o] saved while not running */
-	uint8_t fx[FXSAVE_SIZE] __attribute__((aligned(16)));  /* [o] FPU state */
-	bool fpu_saved;                 /* [o] fx holds it */
+	struct hw_user_ctx ctx;         /* [owner] saved while not running */
+	uint8_t fx[FXSAVE_SIZE] __attribute__((aligned(16)));  /* [owner] FPU state */
+	bool fpu_saved;                 /* [owner] fx holds it */
 	int state;                      /* [a] UTHREAD_* */
-	uint32_t vcoreid;               /* [o] the vcore it runs on */
-	struct syscall *sysc;           /* [o] the call it blocks on, or NULL */
-	void *tls_base;                 /* [o] its thread pointer */
-	const char *name;               /* [o] for debugging */
+	uint32_t vcoreid;               /* [owner] the vcore it runs on */
+	struct syscall *sysc;           /* [owner] the call it blocks on, or NULL */
+	void *tls_base;                 /* [owner] its thread pointer */
+	const char *name;               /* [owner] for debugging */
 };
 
 /* The running uthread: &thread0 (the only one). */
