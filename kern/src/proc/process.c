@@ -623,13 +623,17 @@ void user_exception(struct hw_trapframe *tf)
 {
 	struct proc *p = current_proc();
 	uintptr_t addr = tf->vector == T_PGFLT ? read_cr2() : tf->rip;
+	struct mcp_vcore *vc = mcp_vcore_current();
 	char why[128];
+	int n = 0;
 
 	assert(p);
 	if (tf->vector == T_PGFLT &&
 	    mm_fault(p->mm, addr, tf->err & 2, tf->err & 16))
 		return;
-	snprintf(why, sizeof(why), "%s at address %#lx, rip %#lx (error %#lx)",
+	if (vc)         /* an MCP: which vcore (reflection to the 2LS comes later) */
+		n = snprintf(why, sizeof(why), "vcore %u: ", vc->id);
+	snprintf(why + n, sizeof(why) - (size_t)n, "%s at address %#lx, rip %#lx (error %#lx)",
 	         user_trap_name(tf->vector), addr, tf->rip, tf->err);
 	user_kill(why);
 }
