@@ -184,6 +184,7 @@ if [ "$SEL" = all ]; then
 	run_utest fork /test/utest_fork
 	run_utest proc /test/utest_proc
 	run_utest mcp /test/utest_mcp "--smp 4 --mem 512M"
+	run_utest mcp_smp1 "/test/utest_mcp change_to_m_thread0_goes_on uthread_yield_round_trip self_notify_handler_runs_context_intact" "--smp 1 --mem 256M"
 	run_utest libc_smoke /test/libc_smoke
 	run_utest libc_proc /test/libc_proc
 	run_utest libc_fds /test/libc_fds

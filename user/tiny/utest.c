@@ -119,10 +119,12 @@ static int utest_check_selection(int argc, char **argv)
 
 int utest_main(const char *prog, int argc, char **argv)
 {
-	int passed = 0, failed;
+	int passed = 0, failed, nr = 0;
 
 	utest_prog = prog;
-	tiny_printf("utest: running %s: %d tests\n", prog, (int)(utests_end - utests_start));
+	for (const struct utest *t = utests_start; t < utests_end; t++)
+		nr += utest_selected(t, argc, argv);
+	tiny_printf("utest: running %s: %d tests\n", prog, nr);     /* those selected */
 	failed = utest_check_selection(argc, argv);
 	for (const struct utest *t = utests_start; t < utests_end; t++) {
 		if (!utest_selected(t, argc, argv))

@@ -16,7 +16,8 @@
  * UTEST puts each test in the "utests" section (user/tiny/user.ld bounds
  * it), in link order.  utest_main() runs the tests named by argv[1..] (all
  * of them when there are none; an unknown name is a failure) and prints,
- * on fd 1, the same shape of lines as the kernel's ktests:
+ * on fd 1, the same shape of lines as the kernel's ktests (N: the tests
+ * selected):
  *	utest: running PROG: N tests
  *	utest: PASS PROG.name
  *	utest: FAIL PROG.name: file:line: message
