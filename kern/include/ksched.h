@@ -47,5 +47,7 @@ void ksched_proc_gone(struct proc *p);
 /* Vcores a process may ever have: the cores that are not low-latency
  * ones (on a one-core machine, that one core: it has no low-latency core). */
 uint32_t ksched_max_vcores(void);
+/* Whether pcore is handed to a process now (SCP placement avoids it). */
+bool ksched_core_held(uint32_t pcore);
 /* Idle cores now (for tests and #proc). */
 uint32_t ksched_nr_idle(void);

@@ -156,3 +156,23 @@ KTEST(ksched, poke_reads_procdata_and_clamps)
 	KT_ASSERT(kt_end_proc(p));
 	KT_ASSERT_EQ(ksched_nr_idle(), idle);
 }
+
+KTEST(ksched, new_scps_avoid_granted_cores)
+{
+	uint32_t idle = ksched_nr_idle();
+	struct proc *p = kt_idle_proc(), *q;
+
+	KT_ASSERT(p);
+	KT_ASSERT_EQ(ksched_grant(p, idle), idle);      /* every core it can get */
+	for (int i = 0; i < 4; i++) {
+		q = kt_idle_proc();
+		KT_ASSERT(q);
+		KT_ASSERT_MSG(!ksched_core_held(q->core) || num_cores == 1, "pid %d on core %u",
+		              q->pid, q->core);
+		if (num_cores > 1 && idle == num_cores - 1)
+			KT_ASSERT_EQ(q->core, 0);       /* all others are p's */
+		KT_ASSERT(kt_end_proc(q));
+	}
+	KT_ASSERT(kt_end_proc(p));
+	KT_ASSERT_EQ(ksched_nr_idle(), idle);
+}

@@ -180,12 +180,23 @@ void proc_put(struct proc *p)
 	kref_put(&p->ref, proc_release);
 }
 
+/*
+ * Core 0 keeps the monitor and the boot kthread; spread the rest, past the
+ * cores the ksched has handed to MCPs (their vcores run there whole); if
+ * every other core is handed out, core 0.  A core granted later is still
+ * shared with the SCPs placed there before (Documentation/mcp.md).
+ */
 static uint32_t proc_pick_core(int pid)
 {
-	/* Core 0 keeps the monitor and the boot kthread; spread the rest. */
 	if (num_cores == 1)
 		return 0;
-	return 1 + (uint32_t)pid % (num_cores - 1);
+	for (uint32_t i = 0; i < num_cores - 1; i++) {
+		uint32_t c = 1 + ((uint32_t)pid + i) % (num_cores - 1);
+
+		if (!ksched_core_held(c))
+			return c;
+	}
+	return 0;
 }
 
 bool proc_mem_low(void)

@@ -68,6 +68,17 @@ uint32_t ksched_nr_idle(void)
 	return n;
 }
 
+/* Does not build the allocator: nothing is held before its first use. */
+bool ksched_core_held(uint32_t pcore)
+{
+	uint64_t flags = spin_lock_irqsave(&ksched_lock);
+	struct corealloc *ca = &ksched_ca;
+	bool held = ksched_ready && pcore < ca->nr_cores && ca->core[pcore].owner;
+
+	spin_unlock_irqrestore(&ksched_lock, flags);
+	return held;
+}
+
 int ksched_provision(int pid, uint32_t pcore)
 {
 	uint64_t flags = spin_lock_irqsave(&ksched_lock);
