@@ -171,6 +171,7 @@ static void proc_release(struct kref *ref)
 	spin_unlock_irqrestore(&proc_list_lock, flags);
 	atomic_dec(&proc_live);
 	kfree(p->vcores);
+	kfree(p->vcore_ids);
 	kfree(p->args);
 	kfree(p);
 }
@@ -241,7 +242,6 @@ struct proc *proc_alloc(const char *name, int ppid)
 	list_add_tail(&p->link, &proc_list);
 	spin_unlock_irqrestore(&proc_list_lock, flags);
 	p->core = proc_pick_core(p->pid);
-	vcore_ids_init(&p->vcore_ids, ksched_max_vcores());
 	atomic_inc(&proc_live);
 	return p;
 }

@@ -5,13 +5,15 @@
  * the grants published in each process's procinfo (vcoremap.h).
  *
  * Locks: ksched_lock, an irqsave leaf, covers the allocator and every
- * process's vcore ids (p->vcore_ids) and procinfo core maps.  Procdata is
+ * process's vcore ids (p->vcore_ids, made at its first grant, freed with
+ * the process) and procinfo core maps.  Procdata is
  * read with uaccess before the lock is taken.
  */
 #include <arch/topology.h>
 #include <corealloc.h>
 #include <core_id.h>
 #include <errno.h>
+#include <kmalloc.h>
 #include <ksched.h>
 #include <process.h>
 #include <ros/procdata.h>
@@ -98,15 +100,43 @@ int ksched_provisioned_to(uint32_t pcore)
 	return ret;
 }
 
+/* p's vcore ids, made at its first grant (an SCP never pays for them);
+ * NULL: no memory.  Kthread context, ksched_lock not held. */
+static struct vcore_ids *ksched_vcore_ids(struct proc *p)
+{
+	struct vcore_ids *ids = READ_ONCE(p->vcore_ids);
+	uint64_t flags;
+
+	if (ids)
+		return ids;
+	ids = kmalloc(sizeof(*ids), MEM_WAIT);
+	if (!ids)
+		return NULL;
+	vcore_ids_init(ids, ksched_max_vcores());
+	flags = spin_lock_irqsave(&ksched_lock);
+	if (!p->vcore_ids) {
+		WRITE_ONCE(p->vcore_ids, ids);
+		ids = NULL;
+	}
+	spin_unlock_irqrestore(&ksched_lock, flags);
+	kfree(ids);                     /* lost a race: the other one stays */
+	return p->vcore_ids;
+}
+
 uint32_t ksched_grant(struct proc *p, uint64_t want)
 {
-	uint64_t flags = spin_lock_irqsave(&ksched_lock);
-	struct corealloc *ca = ksched_ca_locked();
+	struct vcore_ids *ids = ksched_vcore_ids(p);
+	uint64_t flags;
+	struct corealloc *ca;
 	struct procinfo *pi = p->procinfo;
 	uint32_t have;
 
-	if (want > p->vcore_ids.max)
-		want = p->vcore_ids.max;
+	if (!ids)
+		return pi->num_vcores;
+	flags = spin_lock_irqsave(&ksched_lock);
+	ca = ksched_ca_locked();
+	if (want > ids->max)
+		want = ids->max;
 	coremap_write_begin(pi);
 	while (pi->num_vcores < want) {
 		int pc = corealloc_take(ca, p->pid);
@@ -114,7 +144,7 @@ uint32_t ksched_grant(struct proc *p, uint64_t want)
 
 		if (pc < 0)
 			break;
-		v = vcore_id_get(&p->vcore_ids);
+		v = vcore_id_get(ids);
 		assert(v >= 0);                 /* num_vcores < max */
 		vcoremap_map(pi, (uint32_t)v, (uint32_t)pc);
 	}
@@ -141,7 +171,7 @@ static void ksched_take_back_locked(struct proc *p, uint32_t vcoreid)
 
 	corealloc_give_back(&ksched_ca, pi->vcoremap[vcoreid].pcoreid);
 	vcoremap_unmap(pi, vcoreid);
-	vcore_id_put(&p->vcore_ids, vcoreid);
+	vcore_id_put(p->vcore_ids, vcoreid);
 }
 
 void ksched_yield_vcore(struct proc *p, uint32_t vcoreid)
