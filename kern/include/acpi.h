@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * acpi.h - the ACPI static tables Vireo reads (RSDP, RSDT/XSDT, MADT, HPET,
- * SRAT) and the parsers that turn them into a struct platform_info.
+ * SRAT, MCFG) and the parsers that turn them into a struct platform_info.
  *
  * Model: firmware memory is untrusted input.  It is reached only through
  * acpi_map(), which calls the accessor the caller installed with
@@ -12,11 +12,11 @@
  * fully mappable, checksum zero.  Bad tables are reported and skipped.
  *
  * Entry points: acpi_init() finds the RSDP (Multiboot2 copy or BIOS scan),
- * validates the root table and every table it lists, and parses MADT, HPET
- * and SRAT.  acpi_find_table() hands out validated tables afterwards.  The
+ * validates the root table and every table it lists, and parses MADT, HPET,
+ * SRAT and MCFG.  acpi_find_table() hands out validated tables afterwards.  The
  * acpi_*_parse() functions parse one table from any buffer (a ktest can feed
  * them a corrupted copy).  Single-threaded boot use only: no locking.
- * Not done here: AML (DSDT/SSDT), FADT power management, PCI MCFG.
+ * Not done here: AML (DSDT/SSDT), FADT power management.
  */
 #pragma once
 
@@ -189,6 +189,16 @@ struct acpi_srat_x2apic {
 	uint32_t reserved2;
 } __packed;
 
+/* MCFG: header, 8 reserved bytes, then 16-byte allocation entries. */
+#define ACPI_MCFG_ENTRIES_OFF 44
+
+struct acpi_mcfg_entry {
+	uint64_t base;           /* ECAM base: where bus 0 would be */
+	uint16_t segment;
+	uint8_t bus_start, bus_end;
+	uint32_t reserved;
+} __packed;
+
 /* ---- physical memory access ---- */
 
 typedef const void *(*acpi_map_fn)(physaddr_t pa, size_t len);
@@ -203,7 +213,7 @@ const void *acpi_map(physaddr_t pa, size_t len);
 
 /*
  * Finds and validates the RSDP, the root table and every table it lists,
- * then parses MADT, HPET and SRAT into *pi (which it initialises first).
+ * then parses MADT, HPET, SRAT and MCFG into *pi (which it initialises first).
  * rsdp_hint: the RSDP copy from a Multiboot2 ACPI tag, or NULL to scan.
  * Returns 0 when a valid MADT gave processors, -ENOENT when there is no
  * RSDP, -EINVAL when ACPI is there but unusable or has no usable MADT (HPET
@@ -228,6 +238,9 @@ const struct acpi_header *acpi_table_map(physaddr_t pa, const char *sig);
 /* Sum of len bytes, mod 256: 0 for a good ACPI or MP structure. */
 uint8_t acpi_checksum(const void *buf, size_t len);
 
+/* The i'th table of the registry (any signature), or NULL past the end. */
+const struct acpi_header *acpi_table_at(unsigned int i);
+
 /*
  * ---- table parsers ----
  * buf holds the whole table, len bytes of it readable.  Each runs the full
@@ -242,6 +255,9 @@ int acpi_madt_parse(struct platform_info *pi, const void *buf, size_t len);
 int acpi_hpet_parse(struct platform_info *pi, const void *buf, size_t len);
 /* SRAT -> pi->numa and cpus[].node (parse the MADT first).  0 or -EINVAL. */
 int acpi_srat_parse(struct platform_info *pi, const void *buf, size_t len);
+/* MCFG -> pi->ecam: the usable windows (bad entries reported and skipped).
+ * 0, or -EINVAL when the table itself is bad (pi->ecam left empty). */
+int acpi_mcfg_parse(struct platform_info *pi, const void *buf, size_t len);
 
 /*
  * Subtable walk shared by MADT and SRAT: entries of {type, length, ...}

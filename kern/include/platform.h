@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * platform.h - what the firmware tables say about the machine: processors,
- * IOAPICs, ISA interrupt overrides, the local APIC address, the HPET and the
- * NUMA layout.
+ * IOAPICs, ISA interrupt overrides, the local APIC address, the HPET, the
+ * NUMA layout and the PCI config-space (ECAM) windows.
  *
  * Producers: the ACPI parsers (kern/drivers/firmware/acpi.c, madt.c, srat.c,
- * hpet_table.c) and, when there is no usable MADT, the Intel MultiProcessor
+ * hpet_table.c, mcfg.c) and, when there is no usable MADT, the Intel MultiProcessor
  * table (mptable.c).  Consumers: SMP bring-up, the LAPIC/IOAPIC/HPET drivers
- * and the memory allocators.  Documentation/platform.md says what is
+ * the memory allocators and PCI.  Documentation/platform.md says what is
  * validated and how the fallbacks work.
  *
  * Usage:
@@ -30,6 +30,7 @@
 #define PLATFORM_MAX_IOAPICS        32
 #define PLATFORM_MAX_IRQ_OVERRIDES  32
 #define PLATFORM_MAX_MEM_RANGES     64
+#define PLATFORM_MAX_ECAM           16
 
 #define PLATFORM_NO_NMI   0xff   /* platform_cpu.nmi_lint: no NMI entry */
 #define PLATFORM_GSI_UNKNOWN 0xffffffffu /* platform_ioapic.gsi_base, see there */
@@ -107,6 +108,16 @@ struct platform_numa {
 	struct platform_mem_range ranges[PLATFORM_MAX_MEM_RANGES]; /* [I] */
 };
 
+/* One ECAM window of the MCFG: config space of buses [bus_start, bus_end]
+ * of a PCI segment; function (b, d, f) sits at base + (b << 20 | d << 15 |
+ * f << 12), base being where bus 0 would be. */
+struct platform_ecam {
+	uint64_t base;         /* [I] 1 MiB aligned, never 0 */
+	uint16_t segment;      /* [I] PCI segment group */
+	uint8_t bus_start;     /* [I] <= bus_end */
+	uint8_t bus_end;       /* [I] */
+};
+
 struct platform_info {
 	enum platform_source source;       /* [I] */
 	uint64_t lapic_phys;               /* [I] local APIC register window */
@@ -125,6 +136,9 @@ struct platform_info {
 
 	struct platform_hpet hpet;         /* [I] */
 	struct platform_numa numa;         /* [I] */
+
+	unsigned int nr_ecam;              /* [I] from the MCFG; 0: none */
+	struct platform_ecam ecam[PLATFORM_MAX_ECAM];               /* [I] */
 
 	/* Tables and entries that failed validation and were skipped (each
 	 * one was reported with printk).  Tests and ktests check it. */

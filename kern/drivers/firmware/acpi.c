@@ -12,7 +12,8 @@
  * is bad, or whose XSDT is unusable, falls back to the RSDT.  Every table
  * the root lists is validated (acpi_table_map) before it enters the
  * registry; acpi_find_table() only returns registry entries.  The MADT,
- * HPET and SRAT parsers live in madt.c, hpet_table.c and srat.c.
+ * HPET, SRAT and MCFG parsers live in madt.c, hpet_table.c, srat.c and
+ * mcfg.c.
  *
  * Lifetime and locking: boot-time, one core, no locks.  The registry is
  * module state rebuilt by each acpi_init(); pointers it returns come from
@@ -362,6 +363,13 @@ const struct acpi_header *acpi_find_table(const char sig[4], int instance)
 	return NULL;
 }
 
+const struct acpi_header *acpi_table_at(unsigned int i)
+{
+	if (i >= acpi_nr_tables)
+		return NULL;
+	return acpi_map(acpi_tables[i].pa, acpi_tables[i].len);
+}
+
 /* ---------------------------------------------------------- acpi_init --- */
 
 /* Tries each MADT until one yields processors. */
@@ -410,6 +418,7 @@ int acpi_init(struct platform_info *pi, const void *rsdp_hint, size_t hint_len)
 	acpi_load_optional(pi, "HPET", acpi_hpet_parse);
 	err = acpi_load_madt(pi);
 	acpi_load_optional(pi, "SRAT", acpi_srat_parse);
+	acpi_load_optional(pi, "MCFG", acpi_mcfg_parse);
 	return err;
 }
 
