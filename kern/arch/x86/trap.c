@@ -11,9 +11,10 @@
  * else goes to the handler registered for its vector; LAPIC-delivered
  * vectors are acknowledged (EOI) after their handler returns.
  *
- * Registration (register_irq_handler) is boot-time and takes a spinlock;
- * dispatch reads the table without a lock: a slot is written once, before
- * its interrupt source is unmasked.
+ * Registration (register_irq_handler) takes a spinlock; dispatch reads the
+ * table without a lock: a slot is written before its interrupt source is
+ * unmasked, and unregister_irq_handler() runs only after the source is
+ * masked (a dispatch that already read the handler may still run it).
  */
 #include <arch/apic.h>
 #include <arch/percpu.h>
@@ -117,6 +118,19 @@ int register_irq_handler(int vector, irq_handler_fn fn, void *data, const char *
 	}
 	spin_unlock_irqrestore(&irq_reg_lock, flags);
 	return ret;
+}
+
+void unregister_irq_handler(int vector)
+{
+	uint64_t flags;
+
+	if (vector < NR_EXCEPTIONS || vector >= NR_VECTORS)
+		return;
+	flags = spin_lock_irqsave(&irq_reg_lock);
+	WRITE_ONCE(irq_slots[vector].fn, NULL);
+	irq_slots[vector].data = NULL;
+	irq_slots[vector].name = NULL;
+	spin_unlock_irqrestore(&irq_reg_lock, flags);
 }
 
 void print_trapframe(const struct hw_trapframe *tf)

@@ -11,6 +11,7 @@
  *	 48 ..  79   IOAPIC pins: vector = IRQ_BASE_VECTOR + GSI
  *	      0x80   `int $0x80`: the syscall fallback (same registers as the
  *	             syscall instruction; arch/user.h T_SYSCALL)
+ *	0x90 .. 0xdf allocated on demand (irq_vector_alloc: MSI, MSI-X)
  *	      0xe0   kernel-message IPI (kmsg.c)
  *	      0xef   LAPIC timer (alarms)
  *	      0xfe   LAPIC error
@@ -26,6 +27,8 @@
 #define IRQ_BASE_VECTOR      48
 #define IRQ_MAX_GSI          31
 #define VEC_SYSCALL          0x80
+#define VEC_DYN_FIRST        0x90
+#define VEC_DYN_LAST         0xdf
 #define VEC_KMSG             0xe0
 #define VEC_LAPIC_TIMER      0xef
 #define VEC_LAPIC_ERROR      0xfe
@@ -74,6 +77,12 @@ typedef void (*irq_handler_fn)(struct hw_trapframe *tf, void *data);
 void trap_init(void);           /* builds the IDT, once, on the boot core */
 void trap_load_idt(void);       /* every core */
 int register_irq_handler(int vector, irq_handler_fn fn, void *data, const char *name);
+/* Empties a slot; the caller has masked its source first. */
+void unregister_irq_handler(int vector);
+/* A free vector of VEC_DYN_FIRST..VEC_DYN_LAST with fn registered on it,
+ * or -ENOSPC (irq_vector.c); irq_vector_free() unregisters and frees it. */
+int irq_vector_alloc(irq_handler_fn fn, void *data, const char *name);
+void irq_vector_free(int vector);
 void print_trapframe(const struct hw_trapframe *tf);
 
 static inline bool tf_from_user(const struct hw_trapframe *tf)
