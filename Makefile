@@ -68,6 +68,13 @@ $(SYSCALL_HDRS) &: kern/include/ros/syscall.list scripts/mksyscalls.py | $(DEPS_
 	$(Q)python3 scripts/mksyscalls.py kern/include/ros/syscall.list \
 		--nums $(word 1,$(SYSCALL_HDRS)) --table $(word 2,$(SYSCALL_HDRS))
 
+# PCI names from Debian's pci.ids (package pci.ids), a selection of them
+# (kern/drivers/pci/pci_ids.want); rewritten only when the text changes.
+PCI_IDS_FILE ?= /usr/share/misc/pci.ids
+PCI_IDS_H := $(O)/include/generated/pci_ids.h
+$(PCI_IDS_H): scripts/mkpciids.py kern/drivers/pci/pci_ids.want $(wildcard $(PCI_IDS_FILE)) | $(DEPS_OK)
+	$(Q)python3 scripts/mkpciids.py $(PCI_IDS_FILE) kern/drivers/pci/pci_ids.want $@
+
 defconfig: $(DEPS_OK)
 	$(Q)cp config-default $(KCONFIG)
 	$(Q)KCONFIG_CONFIG=$(KCONFIG) kconfig-conf --olddefconfig Kconfig >/dev/null
@@ -80,7 +87,7 @@ menuconfig: $(DEPS_OK) $(KCONFIG)
 
 KERN_SUBSYSTEMS := init lib mm vm sync sched proc event syscall ns ktest
 KERN_DIRS := kern/arch/x86 $(addprefix kern/src/,$(KERN_SUBSYSTEMS)) \
-	kern/drivers/firmware kern/drivers/dev
+	kern/drivers/firmware kern/drivers/pci kern/drivers/dev
 
 define read_kbuild
 obj-y :=
@@ -109,6 +116,7 @@ $(O)/kern/%.o: kern/%.c $(AUTOCONF)
 	$(Q)gcc $(KERN_CPPFLAGS) $(KERN_CFLAGS) -MMD -MP -c $< -o $@
 
 $(O)/kern/drivers/dev/version.o: $(BUILDINFO)
+$(O)/kern/drivers/pci/names.o: $(PCI_IDS_H)
 # Any kernel object may include the generated syscall headers.
 $(KERN_OBJS): | $(SYSCALL_HDRS)
 

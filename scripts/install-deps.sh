@@ -25,6 +25,7 @@ libubsan1
 make
 mtools
 ovmf
+pci.ids
 python3
 qemu-system-x86
 xorriso

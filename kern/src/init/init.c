@@ -29,6 +29,7 @@
 #include <init.h>
 #include <ktest.h>
 #include <monitor.h>
+#include <pci.h>
 #include <percpu.h>
 #include <printk.h>
 #include <process.h>
@@ -144,6 +145,7 @@ void kernel_main(uint32_t magic, physaddr_t info_pa)
 	console_irq_init();
 	globalinfo_init();
 	rtc_init();
+	pci_init();
 	ns_init();
 
 	ktest_sel = cmdline_get(&boot_cmdline, "ktest");
