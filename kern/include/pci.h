@@ -83,6 +83,7 @@ struct pci_irq {
 struct pci_dev {
 	struct list_head link;  /* [I] pci_devs */
 	uint16_t segment;       /* [I] */
+	char name[8];           /* [I] "BB.DD.F", hex: its #pci directory */
 	uint8_t bus, dev, fn;   /* [I] */
 	uint16_t vendor, device;/* [I] */
 	uint32_t class;         /* [I] class << 16 | subclass << 8 | prog_if */

@@ -128,6 +128,7 @@ static struct pci_dev *pci_add_function(uint8_t bus, uint8_t dev, uint8_t fn,
 	d->bus = bus;
 	d->dev = dev;
 	d->fn = fn;
+	snprintf(d->name, sizeof(d->name), "%02x.%02x.%x", bus, dev, fn);
 	d->ecam = ecam;
 	d->cfg_size = ecam ? PCI_CFG_EXT_SIZE : PCI_CFG_LEGACY_SIZE;
 	d->vendor = id & 0xffff;
