@@ -19,17 +19,30 @@
 # Configurations: name | scripts/qemu.sh options | kernel (default
 # obj/kern/vireo) | a text the boot log must contain (optional):
 #   smp1-128m     -smp 1, 128 MiB
-#   smp4-1g       -smp 4, 1 GiB
+#   smp4-1g       -smp 4, 1 GiB, with the PCI NICs and bridge below (q35:
+#                 config space through ECAM)
 #   smp8-5g       -smp 8, 5 GiB (RAM above 4 GiB)
 #   pc-nohpet     i440FX machine without HPET, 2 cores (PIT calibration,
-#                 MP-table-era chipset)
+#                 MP-table-era chipset; the PCI devices below, config
+#                 space through ports 0xCF8/0xCFC)
 #   iso-bios      the GRUB ISO under SeaBIOS (Multiboot2, bare-metal path)
 #   iso-uefi      the GRUB ISO under OVMF
 #   numa2         two NUMA nodes (SRAT): cores 0-1 on node 0, 2-3 on node 1
 #   max4-smp8     a kernel built with CONFIG_MAX_CORES=4 on 8 cores: the
 #                 extra cores are reported and left alone (make builds it
 #                 as obj/variants/max4/kern/vireo)
+# PCI_DEVS: an e1000, an e1000e (MSI, MSI-X), a virtio-net (modern only) and
+# a second e1000 behind a PCI-PCI bridge, each on QEMU user networking with
+# restrict=on (nothing is sent; a NIC without a peer makes QEMU warn); the
+# pci and pci_irq ktests check them and print the line the log must hold.
 set -u
+
+PCI_DEVS="-nic none"
+for i in 0 1 2 3; do PCI_DEVS="$PCI_DEVS -netdev user,id=kn$i,restrict=on"; done
+PCI_DEVS="$PCI_DEVS -device e1000,netdev=kn0 -device e1000e,netdev=kn1 \
+-device virtio-net-pci,disable-legacy=on,netdev=kn2 \
+-device pci-bridge,id=b1,chassis_nr=1 -device e1000,bus=b1,addr=3,netdev=kn3"
+PCI_OK="kt_pci_irq: INTx, MSI and MSI-X fired"
 
 O=${O:-obj}
 export KERNEL=${KERNEL:-$O/kern/vireo} INITRAMFS=${INITRAMFS:-$O/initramfs.cpio}
@@ -52,9 +65,9 @@ KTEST_ISO=$O/test/vireo-ktest.iso
 
 configs=(
 	"smp1-128m|--smp 1 --mem 128M"
-	"smp4-1g|--smp 4 --mem 1G"
+	"smp4-1g|--smp 4 --mem 1G -- $PCI_DEVS||$PCI_OK"
 	"smp8-5g|--smp 8 --mem 5G"
-	"pc-nohpet|--smp 2 --mem 512M --machine pc,hpet=off"
+	"pc-nohpet|--smp 2 --mem 512M --machine pc,hpet=off -- $PCI_DEVS||$PCI_OK"
 	"iso-bios|--smp 2 --mem 512M --iso $KTEST_ISO"
 	"iso-uefi|--smp 2 --mem 512M --iso $KTEST_ISO --uefi"
 	"max4-smp8|--smp 8 --mem 1G|$O/variants/max4/kern/vireo|4 CPUs (4 left out"

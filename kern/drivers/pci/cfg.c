@@ -120,7 +120,7 @@ uint32_t pci_raw_read(volatile uint8_t *ecam, uint8_t bus, uint8_t dev,
                       uint8_t fn, unsigned int off, unsigned int width)
 {
 	if (!cfg_args_ok(ecam, off, width))
-		return width == 4 ? 0xffffffffu : (1u << (8 * width)) - 1;
+		return width == 1 ? 0xffu : width == 2 ? 0xffffu : 0xffffffffu;
 	if (!ecam)
 		return port_read(bus, dev, fn, off, width);
 	if (width == 1)
