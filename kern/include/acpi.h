@@ -238,8 +238,10 @@ const struct acpi_header *acpi_table_map(physaddr_t pa, const char *sig);
 /* Sum of len bytes, mod 256: 0 for a good ACPI or MP structure. */
 uint8_t acpi_checksum(const void *buf, size_t len);
 
-/* The i'th table of the registry (any signature), or NULL past the end. */
+/* The i'th table of the registry (any signature), or NULL past the end;
+ * acpi_table_pa() is its physical address (0 past the end). */
 const struct acpi_header *acpi_table_at(unsigned int i);
+physaddr_t acpi_table_pa(unsigned int i);
 
 /*
  * ---- table parsers ----
@@ -268,6 +270,16 @@ int acpi_mcfg_parse(struct platform_info *pi, const void *buf, size_t len);
 int acpi_subtables_check(const struct acpi_header *h, size_t start);
 const uint8_t *acpi_subtable_next(const struct acpi_header *h, size_t start,
                                   const uint8_t *prev);
+
+/*
+ * ---- text views (acpi_text.c, for #acpi) ----
+ * One line per entry, as the firmware wrote it, appended to s.  h must be
+ * a validated table (from acpi_find_table()) of the matching signature.
+ */
+struct slice;
+void acpi_madt_text(struct slice *s, const struct acpi_header *h);
+void acpi_srat_text(struct slice *s, const struct acpi_header *h);
+void acpi_mcfg_text(struct slice *s, const struct acpi_header *h);
 
 /* ---- MultiProcessor table fallback (mptable.c) ---- */
 

@@ -370,6 +370,11 @@ const struct acpi_header *acpi_table_at(unsigned int i)
 	return acpi_map(acpi_tables[i].pa, acpi_tables[i].len);
 }
 
+physaddr_t acpi_table_pa(unsigned int i)
+{
+	return i < acpi_nr_tables ? acpi_tables[i].pa : 0;
+}
+
 /* ---------------------------------------------------------- acpi_init --- */
 
 /* Tries each MADT until one yields processors. */
