@@ -5,10 +5,10 @@
 kern/drivers/pci/names.c searches.
 
 What goes in (to keep the kernel small; Documentation/pci.md has the figures):
-every vendor name, every class and subclass name, and device names only for
-the vendors and devices listed in kern/drivers/pci/pci_ids.want ("VVVV" for
-all of a vendor's devices, "VVVV DDDD ..." for some).  Subsystem lines are
-left out.  Tables are sorted by id for binary search.  When pci.ids is
+every class and subclass name, and the vendors listed in
+kern/drivers/pci/pci_ids.want with their devices: "VVVV" for all of a
+vendor's devices, "VVVV DDDD ..." for some, "VVVV -" for the vendor's name
+alone.  Subsystem lines are left out.  Tables are sorted by id for binary search.  When pci.ids is
 missing the tables are empty (a warning says so) and the kernel prints ids
 only.
 
@@ -31,7 +31,12 @@ def read_want(path):
         if not line:
             continue
         vendor = int(line[0], 16)
-        want[vendor] = None if len(line) == 1 else {int(x, 16) for x in line[1:]}
+        if len(line) == 1:
+            want[vendor] = None
+        elif line[1:] == ["-"]:
+            want[vendor] = set()
+        else:
+            want[vendor] = {int(x, 16) for x in line[1:]}
     return want
 
 
@@ -47,7 +52,8 @@ def parse(path, want):
             classes[(cur, 0xFF)] = line[6:].strip()
         elif not line.startswith("\t"):
             in_class, cur = False, int(line[:4], 16)
-            vendors[cur] = line[6:].strip()
+            if cur in want:
+                vendors[cur] = line[6:].strip()
         elif line.startswith("\t\t"):
             continue
         elif in_class:
