@@ -15,8 +15,8 @@
  * Only tables that passed validation at boot (the registry of acpi.c) are
  * shown; their bytes are read through the ACPI map, which is the direct
  * map and lives forever.  The registry is [I] after boot, so the tree never
- * changes.  Text files are built at open into a slice kept in c->aux (reads
- * of one open agree), freed at close, as #mem does.
+ * changes.  Text files are snapshots built at open (devsnap.c: reads of
+ * one open agree), freed at close.
  */
 #include <acpi.h>
 #include <err.h>
@@ -159,36 +159,15 @@ static void acpi_build(struct slice *s, uint64_t q)
 
 static struct chan *acpi_open(struct chan *c, int omode)
 {
-	struct slice *s;
-
 	c = devopen(c, omode, acpi_tab, ARRAY_SIZE(acpi_tab), acpi_gen);
-	if ((c->qid.type & QTDIR) || (c->qid.path & 0xf) == Qtable)
-		return c;
-	s = kmalloc(sizeof(*s), MEM_WAIT);
-	if (!s)
-		error(ENOMEM, "#acpi: no memory to open '%s'", c->name ? c->name->s : "?");
-	slice_init(s);
-	acpi_build(s, c->qid.path);
-	if (slice_error(s)) {
-		slice_free(s);
-		kfree(s);
-		c->flag &= ~COPEN;
-		error(ENOMEM, "#acpi: no memory for the text of '%s'",
-		      c->name ? c->name->s : "?");
-	}
-	c->aux = s;
+	if (!(c->qid.type & QTDIR) && (c->qid.path & 0xf) != Qtable)
+		devsnap_open(c, acpi_build, "acpi");
 	return c;
 }
 
 static void acpi_close(struct chan *c)
 {
-	struct slice *s = c->aux;
-
-	if (!(c->flag & COPEN) || !s)
-		return;
-	c->aux = NULL;
-	slice_free(s);
-	kfree(s);
+	devsnap_close(c);
 }
 
 static size_t acpi_read(struct chan *c, void *buf, size_t n, int64_t off)
@@ -203,10 +182,7 @@ static size_t acpi_read(struct chan *c, void *buf, size_t n, int64_t off)
 			error(ENOENT, "#acpi: no table %u", ACPIQ_INDEX(c->qid.path));
 		return readmem(off, buf, n, h, h->length);
 	}
-	if (!c->aux)
-		error(EINVAL, "#acpi: read of '%s' that was not opened",
-		      c->name ? c->name->s : "?");
-	return slice_read(c->aux, buf, n, off);
+	return devsnap_read(c, buf, n, off, "acpi");
 }
 
 static size_t acpi_write(struct chan *c, const void *buf, size_t n, int64_t off)
