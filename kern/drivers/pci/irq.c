@@ -98,20 +98,30 @@ static int pci_try_msi(struct pci_dev *d, unsigned int core)
 	return 1;
 }
 
+/*
+ * The vector of an IOAPIC line is fixed (IRQ_BASE_VECTOR + GSI), so the
+ * handler is registered first: a line another device holds is refused
+ * before its IOAPIC entry is touched.
+ */
 static int pci_try_intx(struct pci_dev *d, unsigned int core)
 {
 	struct pci_vec *v = &d->irq.vec[0];
-	int vec;
+	int gsi, vec;
 
 	if (!d->irq_pin || d->irq_line == 0 || d->irq_line == 0xff)
 		return -ENOENT;
-	vec = ioapic_route_irq(d->irq_line, (int)percpu_of(core)->apic_id);
-	if (vec < 0)
-		return vec;
-	*v = (struct pci_vec){ .dev = d, .idx = 0, .vector = vec, .core = core,
-	                       .masked = true };
-	if (register_irq_handler(vec, pci_vec_irq, v, "pci intx"))
+	gsi = ioapic_irq_to_gsi(d->irq_line);
+	if (gsi < 0 || gsi > IRQ_MAX_GSI)
+		return -ERANGE;
+	*v = (struct pci_vec){ .dev = d, .idx = 0, .vector = IRQ_BASE_VECTOR + gsi,
+	                       .core = core, .masked = true };
+	if (register_irq_handler(v->vector, pci_vec_irq, v, "pci intx"))
 		return -EBUSY;
+	vec = ioapic_route_irq(d->irq_line, (int)percpu_of(core)->apic_id);
+	if (vec != v->vector) {
+		unregister_irq_handler(v->vector);
+		return vec < 0 ? vec : -EIO;
+	}
 	d->irq.kind = PCI_IRQ_INTX;
 	d->irq.gsi = d->irq_line;
 	d->irq.nr = 1;
