@@ -18,10 +18,10 @@
  * Lifetimes and locking: pci_init() enumerates once on the boot core,
  * before the other cores run user code; the device list and each device's
  * identity, BARs and capabilities are [I] afterwards and read without
- * locks.  Binding (register/unregister, probe, remove) is serialised by one
- * semaphore, so probe and remove may sleep.  Config-space accessors work in
- * any context (the port mechanism takes an irqsave spinlock; ECAM takes
- * none).  A device's interrupts belong to its driver: pci_irq_alloc/free
+ * locks.  Binding (register/unregister, probe, remove) is serialised by
+ * one qlock ("pci bind"), so probe and remove may sleep.  Config-space
+ * accessors work in any context (the port mechanism takes an irqsave
+ * spinlock; ECAM takes none).  A device's interrupts belong to its driver: pci_irq_alloc/free
  * and affinity changes come from the driver, one caller at a time.
  * Documentation/pci.md describes the whole.
  */

@@ -5,7 +5,7 @@
  *
  * A registered driver is offered every device no driver owns, in bus
  * order; its probe returns 0 to own the device.  Unregistering calls
- * remove for each device the driver owns.  One semaphore ("pci bind")
+ * remove for each device the driver owns.  One qlock ("pci bind")
  * serialises registration, probe and remove, so those may sleep; it is
  * never taken in IRQ context.  Devices are found once at boot (the list is
  * [I]); there is no hot-plug.
@@ -16,7 +16,7 @@
 
 #include "pci_internal.h"
 
-static struct sem pci_bind_sem = SEM_INITIALIZER(pci_bind_sem, 1);
+static struct sem pci_bind_sem = QLOCK_INITIALIZER(pci_bind_sem, "pci bind");
 static struct list_head pci_drivers = LIST_HEAD_INIT(pci_drivers);  /* [sem] */
 
 static bool pci_id_matches(const struct pci_id *id, const struct pci_dev *d)
