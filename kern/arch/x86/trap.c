@@ -15,6 +15,9 @@
  * table without a lock: a slot is written before its interrupt source is
  * unmasked, and unregister_irq_handler() runs only after the source is
  * masked (a dispatch that already read the handler may still run it).
+ * Vectors VEC_DYN_FIRST..VEC_DYN_LAST (MSI, MSI-X) are handed out by
+ * irq_vector_alloc(): a bitmap under "irq_vectors", dropped before the
+ * handler is registered under "irq_reg", so the two never nest.
  */
 #include <arch/apic.h>
 #include <arch/percpu.h>
@@ -248,4 +251,57 @@ bool in_irq_ctx(void)
 uint64_t irq_count(int vector)
 {
 	return vector >= 0 && vector < NR_VECTORS ? irq_slots[vector].count : 0;
+}
+
+/* ------------------------------------------------- dynamic vectors --- */
+
+#define NR_DYN (VEC_DYN_LAST - VEC_DYN_FIRST + 1)
+
+static spinlock_t irq_vectors_lock = SPINLOCK_INITIALIZER("irq_vectors");
+static uint64_t irq_vectors_used[(NR_DYN + 63) / 64];  /* [irq_vectors_lock] */
+
+static int vector_take(void)
+{
+	uint64_t flags = spin_lock_irqsave(&irq_vectors_lock);
+	int vec = -ENOSPC;
+
+	for (int i = 0; i < NR_DYN; i++) {
+		if (!(irq_vectors_used[i / 64] & (1ull << (i % 64)))) {
+			irq_vectors_used[i / 64] |= 1ull << (i % 64);
+			vec = VEC_DYN_FIRST + i;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&irq_vectors_lock, flags);
+	return vec;
+}
+
+static void vector_put(int vec)
+{
+	uint64_t flags = spin_lock_irqsave(&irq_vectors_lock);
+	int i = vec - VEC_DYN_FIRST;
+
+	irq_vectors_used[i / 64] &= ~(1ull << (i % 64));
+	spin_unlock_irqrestore(&irq_vectors_lock, flags);
+}
+
+int irq_vector_alloc(irq_handler_fn fn, void *data, const char *name)
+{
+	int vec = vector_take();
+
+	if (vec < 0)
+		return vec;
+	if (register_irq_handler(vec, fn, data, name)) {
+		vector_put(vec);        /* someone registered it by hand */
+		return -EBUSY;
+	}
+	return vec;
+}
+
+void irq_vector_free(int vector)
+{
+	if (vector < VEC_DYN_FIRST || vector > VEC_DYN_LAST)
+		return;
+	unregister_irq_handler(vector);
+	vector_put(vector);
 }

@@ -141,6 +141,8 @@ static bool kt_intx_on(uint16_t device, unsigned int instance)
 		return false;
 	kt_nic = (struct kt_nic){ 0 };
 	kt_nic.regs = (volatile uint32_t *)pci_bar_map(d, 0);
+	if (!kt_nic.regs)
+		return false;
 	pci_enable_master(d);
 	kt_nic_quiet(&kt_nic);
 	if (pci_irq_alloc(d, 1, PCI_IRQ_INTX, kt_nic_irq, &kt_nic, kt_last_core()) != 1)

@@ -80,7 +80,7 @@ int register_irq_handler(int vector, irq_handler_fn fn, void *data, const char *
 /* Empties a slot; the caller has masked its source first. */
 void unregister_irq_handler(int vector);
 /* A free vector of VEC_DYN_FIRST..VEC_DYN_LAST with fn registered on it,
- * or -ENOSPC (irq_vector.c); irq_vector_free() unregisters and frees it. */
+ * or -ENOSPC; irq_vector_free() unregisters and frees it. */
 int irq_vector_alloc(irq_handler_fn fn, void *data, const char *name);
 void irq_vector_free(int vector);
 void print_trapframe(const struct hw_trapframe *tf);
