@@ -242,16 +242,31 @@ static const struct mon_cmd mon_cmds[] = {
 
 /* --------------------------------------------------------------- input */
 
+/*
+ * The next input character.  With interrupts on, the check and the halt
+ * must not be split: the ring is checked with interrupts off and the core
+ * halts with "sti; hlt", so a UART interrupt that lands after the check
+ * ends the halt instead of being consumed before it (which left the core
+ * asleep until the next key: a typed line appeared lost).
+ */
 static int mon_getc(void)
 {
+	bool irqs = irq_is_enabled();
 	int c;
 
-	while ((c = console_getc_nonblock()) < 0) {
-		if (irq_is_enabled())
-			cpu_halt();     /* the UART or a timer wakes us */
+	for (;;) {
+		if (irqs)
+			irq_disable();
+		c = console_getc_nonblock();    /* with IRQs off it also polls the UART */
+		if (c >= 0)
+			break;
+		if (irqs)
+			irq_enable_and_halt();  /* the UART or a timer wakes us */
 		else
 			cpu_relax();
 	}
+	if (irqs)
+		irq_enable();
 	return c;
 }
 
