@@ -45,6 +45,8 @@
 struct block;
 struct pgrp;
 struct fd_table;
+struct fd_tap;
+struct fd_tap_set;
 
 /* ------------------------------------------------------------- qids/dirs */
 
@@ -161,6 +163,11 @@ struct dev {
 	 * drop what the device keeps per name space (#env's variables).
 	 * Called by the pgrp's release after its mounts are gone; may sleep. */
 	void (*pgrp_release)(uint64_t pgrpid);
+	/* Optional: FD taps (fdtap.h).  ADD checks tap->filter
+	 * (fdtap_check_filter), links the tap on the file's fdtap_list and
+	 * fires it at once for what is already true; it may error().  REM
+	 * unlinks it and never fails.  NULL: the device has no taps. */
+	void (*tapfd)(struct chan *c, struct fd_tap *tap, int cmd);
 };
 
 #define CCTL_SET_FL 1       /* chan_ctl op: arg = new C* flags (nonblock, append) */
@@ -359,4 +366,6 @@ struct fd_table {
 	int hint;               /* [l] no free fd below this */
 	bool closed;            /* [l] the table is being torn down */
 	struct fd_entry *fd;    /* [l] */
+	struct fd_tap_set *taps; /* [l] made by the first tap (fdtap.c), freed
+	                         * by fd_table_destroy */
 };

@@ -15,13 +15,17 @@
  * allocates the new array unlocked and installs it only if the table did
  * not change size meanwhile; closing takes the chan out under the lock and
  * cclose()s it after.  No two tables' locks are ever held at once:
- * fd_table_clone copies 'from' into a new array, then installs it.  References:
+ * fd_table_clone copies 'from' into a new array, then installs it.  FD taps
+ * (fdtap.c): every path that empties or replaces a slot tells
+ * fdtap_fd_closed() before it closes the chan, and fd_table_destroy
+ * removes the whole tap set first; a clone copies no taps.  References:
  * each occupied slot holds one reference to its chan.
  *
  * Errors are negative errnos; nothing here calls error().
  */
 #include <errno.h>
 #include <fdtable.h>
+#include <fdtap.h>
 #include <kmalloc.h>
 #include <kstring.h>
 
@@ -177,6 +181,7 @@ int fd_close(struct fd_table *t, int fd)
 	spin_unlock(&t->lock);
 	if (!c)
 		return -EBADF;
+	fdtap_fd_closed(t, fd, c);
 	cclose(c);
 	return 0;
 }
@@ -223,6 +228,7 @@ int fd_dup_to(struct fd_table *t, int from, int to, int fd_flags)
 	t->fd[to].chan = c;
 	t->fd[to].fd_flags = fd_flags;
 	spin_unlock(&t->lock);
+	fdtap_fd_closed(t, to, old);
 	cclose(old);
 	return to;
 }
@@ -286,6 +292,7 @@ void fd_table_destroy(struct fd_table *t)
 	t->max_files = 0;
 	t->hint = 0;
 	spin_unlock(&t->lock);
+	fdtap_table_destroy(t);
 	for (int i = 0; i < n; i++)
 		cclose(arr[i].chan);
 	kfree(arr);
@@ -309,8 +316,10 @@ void fd_table_close_on_exec(struct fd_table *t)
 	struct chan *c;
 	int from = 0;
 
-	while ((c = fd_take_cloexec(t, &from)))
+	while ((c = fd_take_cloexec(t, &from))) {
+		fdtap_fd_closed(t, from - 1, c);        /* from is past the fd */
 		cclose(c);
+	}
 }
 
 /* Copies from's slots, with new references, into arr of n slots if they

@@ -12,10 +12,15 @@
  * for (ev_type range, vcoreid, the queue's flags), then delivers.  notify is
  * one-sided: the target decides through kernel_evts[] whether it wants the
  * type, so a message it does not want is dropped and notify still succeeds.
- * tap_fds waits for FD taps (ENOSYS).
+ * tap_fds(reqs, n) applies n FD tap requests (ros/fdtap.h) in order
+ * through fdtap_request() and returns how many were done: all n; i < n
+ * when request i > 0 failed (the record's err and errstr describe it); -1
+ * with the error when the first one failed.  An ADD or MOD's ev_q must be
+ * a readable, 8-byte aligned event queue with known flags.
  */
 #include <errno.h>
 #include <event.h>
+#include <fdtap.h>
 #include <process.h>
 #include <ros/procinfo.h>
 #include <syscall.h>
@@ -118,7 +123,60 @@ int64_t sys_notify(struct syscall_ctx *ctx)
 	return 0;
 }
 
+/* The queue a tap will post to: readable, aligned, known flags. */
+static bool sys_tap_check_evq(struct syscall_ctx *ctx, const struct fd_tap_req *r)
+{
+	uint32_t flags;
+
+	if (r->cmd == FDTAP_CMD_REM)
+		return true;
+	if (!r->ev_q || (r->ev_q & 7) || get_user_u32(&flags, (const void __user *)(r->ev_q +
+	    __builtin_offsetof(struct event_queue, ev_flags)))) {
+		sysc_fail(ctx, EFAULT, "tap_fds: fd %d: cannot read an event queue at %#llx "
+		          "(8-byte aligned, mapped)", r->fd, (unsigned long long)r->ev_q);
+		return false;
+	}
+	if (flags & ~EVENT_ALL_FLAGS) {
+		sysc_fail(ctx, EINVAL, "tap_fds: fd %d: unknown ev_flags bits %#x", r->fd,
+		          flags & ~EVENT_ALL_FLAGS);
+		return false;
+	}
+	return true;
+}
+
+/* Request i of the user's array; false after sysc_fail. */
+static bool sys_tap_one(struct syscall_ctx *ctx, uint64_t ureqs, size_t i)
+{
+	struct fd_tap_req r;
+
+	if (copy_from_user(&r, (const void __user *)(ureqs + i * sizeof(r)), sizeof(r))) {
+		sysc_fail(ctx, EFAULT, "tap_fds: cannot read request %zu at %#lx", i,
+		          ureqs + i * sizeof(r));
+		return false;
+	}
+	if (!sys_tap_check_evq(ctx, &r))
+		return false;
+	if (fdtap_request(&ctx->p->fdt, ctx->p, NULL, &r)) {
+		sysc_fail_from_kthread(ctx, "tap_fds");
+		return false;
+	}
+	return true;
+}
+
 int64_t sys_tap_fds(struct syscall_ctx *ctx)
 {
-	return sysc_fail(ctx, ENOSYS, "tap_fds: FD taps are not implemented yet");
+	uint64_t ureqs = ctx->sc.arg0, n = ctx->sc.arg1;
+	size_t i;
+
+	if (n > FDTAP_MAX_BATCH)
+		return sysc_fail(ctx, EINVAL, "tap_fds: %lu requests; at most %u per call", n,
+		                 FDTAP_MAX_BATCH);
+	for (i = 0; i < n; i++) {
+		if (!sys_tap_one(ctx, ureqs, i)) {
+			if (!i)
+				return -1;
+			break;          /* the count, with err + errstr of request i */
+		}
+	}
+	return (int64_t)i;
 }

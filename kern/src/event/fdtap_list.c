@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fdtap_list.c - the device side of FD taps: a file's list of taps, and
+ * firing it.
+ *
+ *	struct fdtap_list taps;  fdtap_list_init(&taps, "pipe taps");
+ *	tapfd ADD:  fdtap_check_filter(tap, MY_FILTERS, "#mydev");
+ *	            fdtap_list_add(&taps, tap);
+ *	            if (ready) fdtap_fire(tap, FDTAP_FILT_READABLE);
+ *	tapfd REM:  fdtap_list_del(&taps, tap);
+ *	an edge:    fdtap_list_fire(&taps, FDTAP_FILT_READABLE);  // any context
+ *
+ * The list's lock is an irqsave spinlock and a leaf: under it only tap
+ * flags are read and fdtap_fire's atomics run.  fdtap_list_fire kicks the
+ * poster (fdtap_kick, a kernel message) after dropping it.  A device frees
+ * its list only once every tap has been REMoved, which the tap's chan
+ * reference guarantees (the file stays alive while it is tapped).
+ */
+#include <err.h>
+#include <errno.h>
+#include <fdtap.h>
+
+void fdtap_list_init(struct fdtap_list *l, const char *lockname)
+{
+	spinlock_init(&l->lock, lockname);
+	list_init(&l->taps);
+}
+
+void fdtap_list_add(struct fdtap_list *l, struct fd_tap *tap)
+{
+	uint64_t flags = spin_lock_irqsave(&l->lock);
+
+	list_add_tail(&tap->dev_link, &l->taps);
+	spin_unlock_irqrestore(&l->lock, flags);
+}
+
+void fdtap_list_del(struct fdtap_list *l, struct fd_tap *tap)
+{
+	uint64_t flags = spin_lock_irqsave(&l->lock);
+
+	list_del(&tap->dev_link);
+	spin_unlock_irqrestore(&l->lock, flags);
+}
+
+void fdtap_list_fire(struct fdtap_list *l, uint32_t bits)
+{
+	uint64_t flags = spin_lock_irqsave(&l->lock);
+	struct fd_tap *tap;
+
+	list_for_each_entry(tap, &l->taps, dev_link)
+		if (tap->filter & bits)
+			fdtap_fire(tap, tap->filter & bits);
+	spin_unlock_irqrestore(&l->lock, flags);
+	fdtap_kick();
+}
+
+void fdtap_check_filter(struct fd_tap *tap, uint32_t ok, const char *dev)
+{
+	if (tap->filter & ~ok)
+		error(EINVAL, "tap_fds: fd %d: %s taps support filters %#x, not %#x", tap->fd,
+		      dev, ok, tap->filter & ~ok);
+}
