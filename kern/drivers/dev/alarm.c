@@ -19,6 +19,10 @@
  * re-arms at the next future multiple, so count is the number of whole
  * periods that passed.  Bad numbers or messages: EINVAL naming the text.
  *
+ * Taps (fdtap.h) on count: READABLE whenever an expiration is counted (or
+ * a write sets a non-zero count), and at ADD if count is already non-zero;
+ * the other files have none.
+ *
  * Lifetime: struct kalarm lives while a chan refers to it: opening clone
  * makes it (one reference, the open chan's); walking to aN from the top
  * takes one (kref_get_not_zero under kalarm_lock, so a dying alarm is not
@@ -44,6 +48,7 @@
 #include <core_id.h>
 #include <err.h>
 #include <errno.h>
+#include <fdtap.h>
 #include <kmalloc.h>
 #include <kref.h>
 #include <kstring.h>
@@ -77,6 +82,7 @@ struct kalarm {
 	struct alarm_waiter waiter;     /* [wlock] to set/unset */
 	struct sem wlock;               /* qlock for re-arming writers */
 	struct rendez rv;               /* readers of count */
+	struct fdtap_list taps;         /* of count */
 };
 
 static struct list_head kalarm_list = LIST_HEAD_INIT(kalarm_list);
@@ -152,6 +158,7 @@ static struct kalarm *kalarm_new(void)
 	spinlock_init(&a->lock, "kalarm");
 	qlock_init(&a->wlock, "kalarm wlock");
 	rendez_init(&a->rv);
+	fdtap_list_init(&a->taps, "kalarm taps");
 	init_alarm(&a->waiter, kalarm_fire, a, ALARM_IRQ);
 	flags = spin_lock_irqsave(&kalarm_lock);
 	a->id = kalarm_next_id++;
@@ -218,6 +225,7 @@ static void kalarm_fire(struct alarm_waiter *w)
 		set_alarm(this_tchain(), w);
 	}
 	rendez_wakeup(&a->rv);
+	fdtap_list_fire(&a->taps, FDTAP_FILT_READABLE);
 }
 
 /* Disarms, then arms at deadline (0: stays disarmed).  Caller holds wlock. */
@@ -476,11 +484,33 @@ static size_t kalarm_write(struct chan *c, const void *buf, size_t n, int64_t of
 	case Qcount:
 		kalarm_set_field(a, &a->count, kalarm_parse(msg, "count"));
 		rendez_wakeup(&a->rv);
+		if (READ_ONCE(a->count))
+			fdtap_list_fire(&a->taps, FDTAP_FILT_READABLE);
 		break;
 	default:
 		error(EPERM, "#alarm: '%s' is not writable", c->name ? c->name->s : "?");
 	}
 	return n;
+}
+
+static void kalarm_tapfd(struct chan *c, struct fd_tap *tap, int cmd)
+{
+	struct kalarm *a = c->aux;
+
+	if (KA_KIND(c->qid.path) != Qcount || !a) {
+		if (cmd == FDTAP_CMD_ADD)
+			error(EPERM, "tap_fds: fd %d: only #alarm's count files have taps",
+			      tap->fd);
+		return;
+	}
+	if (cmd != FDTAP_CMD_ADD) {
+		fdtap_list_del(&a->taps, tap);
+		return;
+	}
+	fdtap_check_filter(tap, FDTAP_FILT_READABLE, "#alarm");
+	fdtap_list_add(&a->taps, tap);
+	if (READ_ONCE(a->count))
+		fdtap_fire(tap, FDTAP_FILT_READABLE);
 }
 
 struct dev alarm_devtab __devtab = {
@@ -502,4 +532,5 @@ struct dev alarm_devtab __devtab = {
 	.remove = devremove,
 	.rename = devrename,
 	.wstat = devwstat,
+	.tapfd = kalarm_tapfd,
 };

@@ -19,6 +19,11 @@
  * ctl: read gives "counter N\nsemaphore 0|1\n"; messages "semaphore on" /
  * "semaphore off" switch the mode.  Anything else is EINVAL, named.
  *
+ * Taps (fdtap.h) on efd: READABLE after every write that adds (the
+ * counter is then non-zero), WRITABLE after every read that takes (room
+ * for at least 1); ERROR, HANGUP and PRIORITY are accepted and never fire.
+ * An ADD fires at once for what is already true.
+ *
  * Lifetime: the counter (struct efd, in c->aux of every chan from its
  * attach) holds one reference per chan: attach makes it, walk adds one per
  * clone, close (every chan reaches it) drops one.  Locking: efd->lock, an
@@ -27,6 +32,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <fdtap.h>
 #include <kmalloc.h>
 #include <kref.h>
 #include <kstring.h>
@@ -51,7 +57,11 @@ struct efd {
 	uint64_t counter;       /* [lock], read racily by sleep conditions */
 	bool semaphore;         /* [lock] */
 	struct rendez rv;       /* readers and writers wait here */
+	struct fdtap_list taps; /* of efd */
 };
+
+#define EFD_TAP_FILTERS (FDTAP_FILT_READABLE | FDTAP_FILT_WRITABLE | FDTAP_FILT_ERROR | \
+                         FDTAP_FILT_HANGUP | FDTAP_FILT_PRIORITY)
 
 static void efd_release(struct kref *r)
 {
@@ -79,6 +89,7 @@ static struct chan *efd_attach(const char *spec)
 	kref_init(&e->ref);
 	spinlock_init(&e->lock, "eventfd");
 	rendez_init(&e->rv);
+	fdtap_list_init(&e->taps, "eventfd taps");
 	e->semaphore = sem;
 	c = devattach("eventfd", spec);
 	c->aux = e;
@@ -157,6 +168,7 @@ static size_t efd_read_counter(struct chan *c, void *buf, size_t n)
 	while (!efd_try_take(e, &v))
 		efd_wait(c, e, efd_readable, "read");
 	rendez_wakeup(&e->rv);          /* room for blocked writers */
+	fdtap_list_fire(&e->taps, FDTAP_FILT_WRITABLE);
 	memcpy(buf, &v, sizeof(v));
 	return sizeof(v);
 }
@@ -200,8 +212,10 @@ static size_t efd_write_counter(struct chan *c, const void *buf, size_t n)
 		if (rendez_sleep(&a.e->rv, efd_writable, &a) == -ECANCELED)
 			error(EINTR, "#eventfd: write interrupted");
 	}
-	if (a.v)
+	if (a.v) {
 		rendez_wakeup(&a.e->rv);
+		fdtap_list_fire(&a.e->taps, FDTAP_FILT_READABLE);
+	}
 	return sizeof(a.v);
 }
 
@@ -262,6 +276,32 @@ static size_t efd_write(struct chan *c, const void *buf, size_t n, int64_t off)
 	error(EPERM, "#eventfd: '%s' is not writable", c->name ? c->name->s : "?");
 }
 
+static void efd_tapfd(struct chan *c, struct fd_tap *tap, int cmd)
+{
+	struct efd *e = c->aux;
+	uint64_t v;
+	uint32_t ready = 0;
+
+	if (c->qid.path != Qefd) {
+		if (cmd == FDTAP_CMD_ADD)
+			error(EPERM, "tap_fds: fd %d: only #eventfd's efd has taps", tap->fd);
+		return;
+	}
+	if (cmd != FDTAP_CMD_ADD) {
+		fdtap_list_del(&e->taps, tap);
+		return;
+	}
+	fdtap_check_filter(tap, EFD_TAP_FILTERS, "#eventfd");
+	fdtap_list_add(&e->taps, tap);
+	v = READ_ONCE(e->counter);
+	if (v)
+		ready |= FDTAP_FILT_READABLE;
+	if (v < EFD_MAX)
+		ready |= FDTAP_FILT_WRITABLE;
+	if (ready & tap->filter)
+		fdtap_fire(tap, ready & tap->filter);
+}
+
 static char *efd_chaninfo(struct chan *c, char *buf, size_t len)
 {
 	struct efd *e = c->aux;
@@ -291,4 +331,5 @@ struct dev eventfd_devtab __devtab = {
 	.rename = devrename,
 	.wstat = devwstat,
 	.chaninfo = efd_chaninfo,
+	.tapfd = efd_tapfd,
 };

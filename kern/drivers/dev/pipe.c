@@ -19,6 +19,12 @@
  * reader gets what is queued and then EOF (0), its writer gets EPIPE.  A
  * pipe does not come back from a hangup.
  *
+ * Taps (fdtap.h) on data and data1: READABLE (bytes to read, or EOF),
+ * WRITABLE (room in the queue the end writes), HANGUP (the other end is
+ * gone; the reader end then also fires READABLE, the writer WRITABLE, as
+ * a read or write no longer blocks), ERROR (accepted, never fires).  Each
+ * end has its list; the queues' wake callbacks fire them on edges.
+ *
  * Lifetime: struct pipe holds one reference per chan (attach makes it,
  * walk adds one per clone, close drops one) and frees its queues with the
  * last.  p->lock (a spinlock) guards only the open counts; the queues have
@@ -26,6 +32,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <fdtap.h>
 #include <kmalloc.h>
 #include <kref.h>
 #include <kstring.h>
@@ -47,7 +54,11 @@ struct pipe {
 	struct queue *q[2];     /* [I] q[0] read by end 0, q[1] read by end 1 */
 	spinlock_t lock;
 	int nopen[2];           /* [lock] open chans of each end */
+	struct fdtap_list taps[2];      /* of end 0 (data) and end 1 (data1) */
 };
+
+#define PIPE_TAP_FILTERS (FDTAP_FILT_READABLE | FDTAP_FILT_WRITABLE | \
+                          FDTAP_FILT_HANGUP | FDTAP_FILT_ERROR)
 
 static atomic_t pipe_next_id = ATOMIC_INIT(1);
 
@@ -81,6 +92,69 @@ static int pipe_gen(struct chan *c, const char *name, const struct dirtab *tab,
 	return DEVGEN_ENTRY;
 }
 
+/* ------------------------------------------------------------ taps */
+
+/* Wake callback of q[end] (any context): end reads it, !end writes it. */
+static void pipe_wake(struct queue *q, void *data, int filter)
+{
+	struct pipe *p = data;
+	int end = q == p->q[1];
+
+	if (filter == QIO_WAKE_READABLE)
+		fdtap_list_fire(&p->taps[end], FDTAP_FILT_READABLE);
+	else if (filter == QIO_WAKE_WRITABLE)
+		fdtap_list_fire(&p->taps[!end], FDTAP_FILT_WRITABLE);
+	else if (filter == QIO_WAKE_HANGUP) {
+		fdtap_list_fire(&p->taps[end], FDTAP_FILT_HANGUP | FDTAP_FILT_READABLE);
+		fdtap_list_fire(&p->taps[!end], FDTAP_FILT_HANGUP | FDTAP_FILT_WRITABLE);
+	}
+}
+
+static void pipe_taps_init(struct pipe *p)
+{
+	fdtap_list_init(&p->taps[0], "pipe taps");
+	fdtap_list_init(&p->taps[1], "pipe taps");
+	qio_set_wake_cb(p->q[0], pipe_wake, p);
+	qio_set_wake_cb(p->q[1], pipe_wake, p);
+}
+
+/* What is true of end 'end' now. */
+static uint32_t pipe_ready(struct pipe *p, int end)
+{
+	uint32_t r = 0;
+
+	if (qcanread(p->q[end]))
+		r |= FDTAP_FILT_READABLE;
+	if (qcanwrite(p->q[!end]))
+		r |= FDTAP_FILT_WRITABLE;
+	if (qisclosed(p->q[end]))
+		r |= FDTAP_FILT_HANGUP;
+	return r;
+}
+
+static void pipe_tapfd(struct chan *c, struct fd_tap *tap, int cmd)
+{
+	struct pipe *p = c->aux;
+	int kind = PIPE_KIND(c->qid.path);
+	int end = kind - Qdata0;
+	uint32_t ready;
+
+	if (kind != Qdata0 && kind != Qdata1) {
+		if (cmd == FDTAP_CMD_ADD)
+			error(EPERM, "tap_fds: fd %d: only #pipe's data files have taps", tap->fd);
+		return;
+	}
+	if (cmd != FDTAP_CMD_ADD) {
+		fdtap_list_del(&p->taps[end], tap);
+		return;
+	}
+	fdtap_check_filter(tap, PIPE_TAP_FILTERS, "#pipe");
+	fdtap_list_add(&p->taps[end], tap);
+	ready = pipe_ready(p, end) & tap->filter;
+	if (ready)
+		fdtap_fire(tap, ready);
+}
+
 static struct chan *pipe_attach(const char *spec)
 {
 	struct pipe *p;
@@ -96,6 +170,7 @@ static struct chan *pipe_attach(const char *spec)
 	p->id = (uint64_t)atomic_fetch_add(&pipe_next_id, 1);
 	p->q[0] = qopen(PIPE_LIMIT, 0, NULL, NULL);
 	p->q[1] = qopen(PIPE_LIMIT, 0, NULL, NULL);
+	pipe_taps_init(p);
 	c = devattach("pipe", spec);
 	c->qid = mkqid(PIPE_PATH(p, Qtop), 0, QTDIR);
 	c->aux = p;
@@ -264,4 +339,5 @@ struct dev pipe_devtab __devtab = {
 	.rename = devrename,
 	.wstat = devwstat,
 	.chaninfo = pipe_chaninfo,
+	.tapfd = pipe_tapfd,
 };
