@@ -108,6 +108,10 @@ int fdtap_nr(struct fd_table *t);               /* live taps (tests, #proc) */
  * tap's bits now (the drain does this); drops a reference. */
 struct fd_tap *fdtap_alloc(void);
 void fdtap_post(struct fd_tap *tap, uint32_t bits);
+/* Posts what is pending on tap now, in the caller's (kthread) context: the
+ * bits an ADD fired.  The tap stays on the fire stack; its drain then finds
+ * nothing, or what fired since. */
+void fdtap_post_now(struct fd_tap *tap);
 void fdtap_put(struct fd_tap *tap);
 /* Live taps in the whole kernel (ktests compare before and after). */
 int64_t fdtap_nr_live(void);

@@ -20,8 +20,9 @@
  * periods that passed.  Bad numbers or messages: EINVAL naming the text.
  *
  * Taps (fdtap.h) on count: READABLE whenever an expiration is counted (or
- * a write sets a non-zero count), and at ADD if count is already non-zero;
- * the other files have none.
+ * a write sets a non-zero count), and at ADD if count is already non-zero
+ * (the other readiness filters are accepted and never fire); the other
+ * files have none.
  *
  * Lifetime: struct kalarm lives while a chan refers to it: opening clone
  * makes it (one reference, the open chan's); walking to aN from the top
@@ -507,7 +508,7 @@ static void kalarm_tapfd(struct chan *c, struct fd_tap *tap, int cmd)
 		fdtap_list_del(&a->taps, tap);
 		return;
 	}
-	fdtap_check_filter(tap, FDTAP_FILT_READABLE, "#alarm");
+	fdtap_check_filter(tap, FDTAP_FILT_READINESS, "#alarm");
 	fdtap_list_add(&a->taps, tap);
 	if (READ_ONCE(a->count))
 		fdtap_fire(tap, FDTAP_FILT_READABLE);

@@ -21,12 +21,16 @@
  * Input: console.c queues each byte typed (Ctrl-G still opens the monitor
  * first) and calls cons_input_wake(), which wakes readers of stdin sleeping
  * on cons_rv.  The monitor reads the same ring, so while it is open the
- * monitor and a stdin reader share the bytes.  Locking: cons_lock guards
+ * monitor and a stdin reader share the bytes.  Taps (fdtap.h): stdin
+ * alone, READABLE (the other readiness filters accepted, never firing), fired by the same wake
+ * (in IRQ context) and at ADD when input is waiting; the other files never
+ * block, so they have none (tap_fds says EPERM).  Locking: cons_lock guards
  * sysname and the wall offset (copied under it, never held over error()).
  */
 #include <console.h>
 #include <err.h>
 #include <errno.h>
+#include <fdtap.h>
 #include <kstring.h>
 #include <ns.h>
 #include <printk.h>
@@ -59,15 +63,18 @@ static spinlock_t cons_lock = SPINLOCK_INITIALIZER("cons");
 static char cons_sysname[SYSNAME_MAX] = "vireo";        /* [cons_lock] */
 static int64_t cons_wall_offset;                        /* [cons_lock] */
 static struct rendez cons_rv;
+static struct fdtap_list cons_taps;                     /* of stdin */
 
 static void cons_input_wake(void)
 {
 	rendez_wakeup(&cons_rv);
+	fdtap_list_fire(&cons_taps, FDTAP_FILT_READABLE);
 }
 
 static void cons_reset(void)
 {
 	rendez_init(&cons_rv);
+	fdtap_list_init(&cons_taps, "cons taps");
 	console_set_input_wake(cons_input_wake);
 }
 
@@ -129,6 +136,24 @@ static size_t cons_read_stdin(struct chan *c, void *buf, size_t n)
 			error(EINTR, "#cons/stdin: read interrupted");
 	}
 	return got;
+}
+
+static void cons_tapfd(struct chan *c, struct fd_tap *tap, int cmd)
+{
+	if (c->qid.path != Qstdin) {
+		if (cmd == FDTAP_CMD_ADD)
+			error(EPERM, "tap_fds: fd %d: of #cons, only stdin has taps (the other "
+			      "files never block)", tap->fd);
+		return;
+	}
+	if (cmd != FDTAP_CMD_ADD) {
+		fdtap_list_del(&cons_taps, tap);
+		return;
+	}
+	fdtap_check_filter(tap, FDTAP_FILT_READINESS, "#cons/stdin");
+	fdtap_list_add(&cons_taps, tap);
+	if (console_input_pending() && (tap->filter & FDTAP_FILT_READABLE))
+		fdtap_fire(tap, FDTAP_FILT_READABLE);
 }
 
 /* ------------------------------------------------------------ files */
@@ -281,4 +306,5 @@ struct dev cons_devtab __devtab = {
 	.remove = devremove,
 	.rename = devrename,
 	.wstat = devwstat,
+	.tapfd = cons_tapfd,
 };

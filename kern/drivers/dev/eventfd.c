@@ -60,8 +60,7 @@ struct efd {
 	struct fdtap_list taps; /* of efd */
 };
 
-#define EFD_TAP_FILTERS (FDTAP_FILT_READABLE | FDTAP_FILT_WRITABLE | FDTAP_FILT_ERROR | \
-                         FDTAP_FILT_HANGUP | FDTAP_FILT_PRIORITY)
+#define EFD_TAP_FILTERS FDTAP_FILT_READINESS
 
 static void efd_release(struct kref *r)
 {

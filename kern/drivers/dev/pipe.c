@@ -22,7 +22,8 @@
  * Taps (fdtap.h) on data and data1: READABLE (bytes to read, or EOF),
  * WRITABLE (room in the queue the end writes), HANGUP (the other end is
  * gone; the reader end then also fires READABLE, the writer WRITABLE, as
- * a read or write no longer blocks), ERROR (accepted, never fires).  Each
+ * a read or write no longer blocks); ERROR and PRIORITY are accepted and
+ * never fire.  Each
  * end has its list; the queues' wake callbacks fire them on edges.
  *
  * Lifetime: struct pipe holds one reference per chan (attach makes it,
@@ -57,8 +58,7 @@ struct pipe {
 	struct fdtap_list taps[2];      /* of end 0 (data) and end 1 (data1) */
 };
 
-#define PIPE_TAP_FILTERS (FDTAP_FILT_READABLE | FDTAP_FILT_WRITABLE | \
-                          FDTAP_FILT_HANGUP | FDTAP_FILT_ERROR)
+#define PIPE_TAP_FILTERS FDTAP_FILT_READINESS
 
 static atomic_t pipe_next_id = ATOMIC_INIT(1);
 

@@ -35,6 +35,10 @@
 #define FDTAP_FILT_PRIORITY   0x0020  /* urgent data */
 #define FDTAP_FILT_HANGUP     0x0040  /* the other side is gone (pipe end, process exit) */
 #define FDTAP_FILT_ALL        0x007f
+/* What poll and epoll ask for; every device with taps accepts these five
+ * (a filter that cannot happen on a file simply never fires there). */
+#define FDTAP_FILT_READINESS  (FDTAP_FILT_READABLE | FDTAP_FILT_WRITABLE | FDTAP_FILT_ERROR | \
+                               FDTAP_FILT_PRIORITY | FDTAP_FILT_HANGUP)
 
 #define FDTAP_MAX_BATCH       1024    /* nr_taps of one tap_fds call */
 #define FDTAP_MAX_PER_PROC    8192    /* live taps of one process */

@@ -69,7 +69,9 @@ static struct fd_tap *fdtap_find(struct fd_tap_set *s, int fd, uint64_t ev_q)
 	return NULL;
 }
 
-/* The device's ADD; false with the error set.  s->lock held. */
+/* The device's ADD, then what it fired already true is posted before
+ * tap_fds returns (poll with no timeout relies on it); false with the
+ * error set.  s->lock held. */
 static bool fdtap_register(struct fd_tap *tap)
 {
 	ERRSTACK(1);
@@ -79,7 +81,7 @@ static bool fdtap_register(struct fd_tap *tap)
 		return false;
 	devtab_of(c)->tapfd(c, tap, FDTAP_CMD_ADD);
 	poperror();
-	fdtap_kick();
+	fdtap_post_now(tap);
 	return true;
 }
 

@@ -127,6 +127,15 @@ void fdtap_post(struct fd_tap *tap, uint32_t bits)
 		fdtap_report_drop(tap, err);
 }
 
+void fdtap_post_now(struct fd_tap *tap)
+{
+	uint32_t bits = (uint32_t)atomic_swap(&tap->pending, 0);
+
+	if (bits)
+		fdtap_post(tap, bits);
+	fdtap_kick();
+}
+
 /* Routine kernel message: posts every queued tap. */
 static void fdtap_drain(uint64_t a0, uint64_t a1, uint64_t a2)
 {

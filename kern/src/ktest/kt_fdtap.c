@@ -227,7 +227,7 @@ static bool do_rem_and_mod(void)
 	KT_CHECK(tap_req(fds[1], FDTAP_CMD_MOD, FDTAP_FILT_READABLE, 3, 0) == -1);
 	KT_CHECK(get_errno() == ENOENT);
 	/* A refused MOD keeps the tap as it was. */
-	KT_CHECK(tap_req(fds[0], FDTAP_CMD_MOD, FDTAP_FILT_PRIORITY, 2, 0) == -1);
+	KT_CHECK(tap_req(fds[0], FDTAP_CMD_MOD, FDTAP_FILT_DELETED, 2, 0) == -1);
 	KT_CHECK(get_errno() == EINVAL);
 	KT_CHECK(fdtap_nr(current_fdt()) == 1);
 	KT_CHECK(pipe_close2(fds));
@@ -313,7 +313,7 @@ static bool do_alarm(void)
 	snprintf(path, sizeof(path), "#alarm/a%s/timer", buf);
 	timer = sysopen(path, O_RDWR, 0);
 	KT_CHECK(count >= 0 && timer >= 0);
-	KT_CHECK(tap_req(count, FDTAP_CMD_ADD, FDTAP_FILT_WRITABLE, 1, 0) == -1);
+	KT_CHECK(tap_req(count, FDTAP_CMD_ADD, FDTAP_FILT_WRITTEN, 1, 0) == -1);
 	KT_CHECK(get_errno() == EINVAL && kt_dev_has(get_errstr(), "#alarm"));
 	KT_CHECK(tap_req(timer, FDTAP_CMD_ADD, FDTAP_FILT_READABLE, 1, 0) == -1);
 	KT_CHECK(get_errno() == EPERM);
