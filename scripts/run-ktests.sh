@@ -207,6 +207,7 @@ if [ "$SEL" = all ]; then
 	run_utest libc_env "/test/libc_env -- one two=2 three"
 	run_utest libc_mmap /test/libc_mmap
 	run_utest libc_time /test/libc_time
+	run_utest libc_poll /test/libc_poll
 	run_utest libc_ns /test/libc_ns
 	run_utest libc_errors /test/libc_errors
 	run_utest hostile_cpu_smp1 /test/hostile_cpu "--smp 1 --mem 256M"

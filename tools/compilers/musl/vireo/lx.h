@@ -24,7 +24,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <parlib/syscall.h>
+#include <ros/event.h>
+#include <ros/fdtap.h>
 
 typedef long (*lx_fn)(const long *a);
 
@@ -46,6 +49,7 @@ typedef long (*lx_fn)(const long *a);
 #define LX_ENOMEM    12
 #define LX_EFAULT    14
 #define LX_EBUSY     16
+#define LX_EEXIST    17
 #define LX_EINVAL    22
 #define LX_EMFILE    24
 #define LX_ENOTTY    25
@@ -119,6 +123,15 @@ struct lx_timeval {
 	int64_t tv_sec;
 	int64_t tv_usec;
 };
+
+struct lx_itimerspec {
+	struct lx_timespec it_interval;
+	struct lx_timespec it_value;
+};
+
+#define LX_CLOCK_REALTIME  0
+#define LX_CLOCK_MONOTONIC 1
+#define LX_CLOCK_BOOTTIME  7
 
 /* The kernel's sigaction as musl passes it (musl's arch/x86_64/ksigaction.h). */
 struct lx_k_sigaction {
@@ -229,6 +242,52 @@ long lx_close_call(const long *a);
 /* The timerfd table follows close and dup (lx_file.c calls these). */
 void lx_fdev_forget(long fd);
 void lx_fdev_dup(long old, long new);
+
+/* --- readiness: the waiter poll, select and epoll share (lx_ready.c) */
+struct lx_waiter {
+	struct event_queue q;           /* EVENT_WAKEUP, mailbox below */
+	struct event_mbox mbox;         /* a CEQ (CEQ_OR of tap filter bits) */
+	long timer_fd;                  /* the timeout's timerfd, or -1 */
+};
+
+/* A waiter on events[nr_events] and ring[ring_sz] (zeroed here); 0 or
+ * -EINVAL (geometry). */
+int lx_waiter_init(struct lx_waiter *w, struct ceq_event *events, uint32_t nr_events,
+                   int32_t *ring, uint32_t ring_sz);
+/* Arms a timerfd for ns from now whose tap posts id to w; 0 or -errno. */
+long lx_waiter_timeout(struct lx_waiter *w, uint64_t ns, uint32_t id);
+/* Sleeps until something may have been posted (an SCP: proc_yield). */
+void lx_waiter_park(struct lx_waiter *w);
+/* Closes the timeout's timerfd, if any. */
+void lx_waiter_end(struct lx_waiter *w);
+/* One coalesced entry of the CEQ: its id, the bits, the tap's data. */
+bool lx_waiter_get(struct lx_waiter *w, uint32_t *id, uint32_t *bits, uint64_t *data);
+/* Sends n tap requests; a refused request i goes to refused(i, -err, arg),
+ * which returns 0 to go on or -errno to stop (returned).  0 when done. */
+long lx_tap_batch(struct fd_tap_req *reqs, size_t n,
+                  long (*refused)(size_t i, long err, void *arg), void *arg);
+
+/* Linux's poll bits (the same values as EPOLL*). */
+#define LX_POLLIN     0x001
+#define LX_POLLPRI    0x002
+#define LX_POLLOUT    0x004
+#define LX_POLLERR    0x008
+#define LX_POLLHUP    0x010
+#define LX_POLLNVAL   0x020
+#define LX_POLLRDNORM 0x040
+#define LX_POLLRDBAND 0x080
+#define LX_POLLWRNORM 0x100
+#define LX_POLLWRBAND 0x200
+#define LX_POLLRDHUP  0x2000
+
+/* Tap filter bits to poll bits, and back (lx_poll.c). */
+uint32_t lx_filt_to_poll(uint32_t filt);
+uint32_t lx_poll_to_filt(uint32_t events);
+
+long lx_poll(const long *a);
+long lx_ppoll(const long *a);
+long lx_select(const long *a);
+long lx_pselect6(const long *a);
 
 /* Nanoseconds on a Linux clock (REALTIME, MONOTONIC...), or -errno (lx_time.c). */
 long lx_clock_ns(long clk, uint64_t *ns);

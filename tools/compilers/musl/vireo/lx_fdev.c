@@ -32,17 +32,9 @@
 #define LX_EFD_SEMAPHORE 1
 #define LX_TFD_TIMER_ABSTIME 1
 #define LX_TFD_TIMER_CANCEL_ON_SET 2
-#define LX_CLOCK_REALTIME  0
-#define LX_CLOCK_MONOTONIC 1
-#define LX_CLOCK_BOOTTIME  7
 #define LX_TFD_TIMERS 32
 #define LX_TFD_FDS    64
 #define LX_NS         1000000000ull
-
-struct lx_itimerspec {
-	struct lx_timespec it_interval;
-	struct lx_timespec it_value;
-};
 
 struct lx_tfd_timer {
 	int nfds;               /* fd entries naming it; 0: free */

@@ -18,12 +18,9 @@
 #include "lx.h"
 #include "lx_clock.h"
 
-#define LX_CLOCK_REALTIME         0
-#define LX_CLOCK_MONOTONIC        1
 #define LX_CLOCK_MONOTONIC_RAW    4
 #define LX_CLOCK_REALTIME_COARSE  5
 #define LX_CLOCK_MONOTONIC_COARSE 6
-#define LX_CLOCK_BOOTTIME         7
 #define LX_TIMER_ABSTIME          1
 #define LX_NSEC_PER_SEC           1000000000ull
 

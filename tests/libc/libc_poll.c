@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libc_poll.c - utest suites of readiness through the C library, over FD
+ * taps (Documentation/readiness.md): poll (pipes readable and writable, a
+ * sleeper woken by a child's write, timeouts neither early nor late beyond
+ * a bound, POLLNVAL and negative fds, regular files always ready, hangup,
+ * eventfd, timerfd, an fd listed twice, 1,000 fds in one call), ppoll,
+ * select and pselect (sets in and out, EBADF, timeouts).
+ * Run by scripts/run-ktests.sh (run_utest libc_poll).
+ */
+#define _GNU_SOURCE    /* ppoll */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/select.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <utest/utest.h>
+
+#define LATE_MS 500     /* TCG on a busy host: a generous bound for lateness */
+
+static int64_t lp_ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void lp_close2(int p[2])
+{
+	close(p[0]);
+	close(p[1]);
+}
+
+UTEST(poll, pipe_readable_only_after_a_write)
+{
+	int p[2];
+	struct pollfd fd;
+
+	UT_SYS(pipe(p));
+	fd = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	UT_ASSERT_EQ(poll(&fd, 1, 0), 0);
+	UT_ASSERT_EQ(fd.revents, 0);
+	UT_ASSERT_EQ(write(p[1], "x", 1), 1);
+	UT_ASSERT_EQ(poll(&fd, 1, 0), 1);
+	UT_ASSERT_EQ(fd.revents, POLLIN);
+	lp_close2(p);
+}
+
+UTEST(poll, pipe_write_end_is_writable)
+{
+	int p[2];
+	struct pollfd fd;
+
+	UT_SYS(pipe(p));
+	fd = (struct pollfd){ .fd = p[1], .events = POLLOUT | POLLIN };
+	UT_ASSERT_EQ(poll(&fd, 1, -1), 1);
+	UT_ASSERT_EQ(fd.revents, POLLOUT);
+	lp_close2(p);
+}
+
+UTEST(poll, sleeps_until_a_child_writes)
+{
+	int p[2], st;
+	struct pollfd fd;
+	int64_t t0;
+	pid_t pid;
+
+	UT_SYS(pipe(p));
+	t0 = lp_ms_now();
+	pid = UT_SYS(fork());
+	if (pid == 0) {
+		usleep(100 * 1000);
+		_exit(write(p[1], "x", 1) == 1 ? 0 : 1);
+	}
+	fd = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	UT_ASSERT_EQ(poll(&fd, 1, -1), 1);
+	UT_ASSERT_EQ(fd.revents, POLLIN);
+	UT_ASSERT_GE(lp_ms_now() - t0, 90);
+	UT_ASSERT_EQ(waitpid(pid, &st, 0), pid);
+	UT_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	lp_close2(p);
+}
+
+UTEST(poll, timeout_neither_early_nor_late)
+{
+	int p[2];
+	struct pollfd fd;
+	int64_t t0, dt;
+
+	UT_SYS(pipe(p));
+	fd = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	t0 = lp_ms_now();
+	UT_ASSERT_EQ(poll(&fd, 1, 150), 0);
+	dt = lp_ms_now() - t0;
+	UT_ASSERT_GE(dt, 150);
+	UT_ASSERT_LE(dt, 150 + LATE_MS);
+	/* No fds at all: a plain sleep. */
+	t0 = lp_ms_now();
+	UT_ASSERT_EQ(poll(NULL, 0, 50), 0);
+	UT_ASSERT_GE(lp_ms_now() - t0, 50);
+	lp_close2(p);
+}
+
+UTEST(poll, bad_fds_are_pollnval_and_negative_ignored)
+{
+	int p[2];
+	struct pollfd fds[3];
+
+	UT_SYS(pipe(p));
+	fds[0] = (struct pollfd){ .fd = 999, .events = POLLIN };
+	fds[1] = (struct pollfd){ .fd = -1, .events = POLLIN, .revents = 7 };
+	fds[2] = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	UT_ASSERT_EQ(poll(fds, 3, 0), 1);
+	UT_ASSERT_EQ(fds[0].revents, POLLNVAL);
+	UT_ASSERT_EQ(fds[1].revents, 0);
+	UT_ASSERT_EQ(fds[2].revents, 0);
+	lp_close2(p);
+}
+
+UTEST(poll, regular_files_are_always_ready)
+{
+	int fd = UT_SYS(open("/tmp/lp_poll_file", O_RDWR | O_CREAT | O_TRUNC, 0644));
+	struct pollfd pf = { .fd = fd, .events = POLLIN | POLLOUT };
+
+	UT_ASSERT_EQ(poll(&pf, 1, -1), 1);
+	UT_ASSERT_EQ(pf.revents, POLLIN | POLLOUT);
+	close(fd);
+	UT_SYS(unlink("/tmp/lp_poll_file"));
+}
+
+UTEST(poll, hangup_when_the_writer_closes)
+{
+	int p[2];
+	struct pollfd fd;
+
+	UT_SYS(pipe(p));
+	close(p[1]);
+	fd = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	UT_ASSERT_EQ(poll(&fd, 1, -1), 1);
+	UT_ASSERT(fd.revents & POLLHUP);
+	close(p[0]);
+}
+
+UTEST(poll, eventfd_writable_then_readable)
+{
+	int fd = UT_SYS(eventfd(0, 0));
+	struct pollfd pf = { .fd = fd, .events = POLLIN | POLLOUT };
+	uint64_t v = 3;
+
+	UT_ASSERT_EQ(poll(&pf, 1, 0), 1);
+	UT_ASSERT_EQ(pf.revents, POLLOUT);
+	UT_ASSERT_EQ(write(fd, &v, 8), 8);
+	pf.events = POLLIN;
+	UT_ASSERT_EQ(poll(&pf, 1, 0), 1);
+	UT_ASSERT_EQ(pf.revents, POLLIN);
+	UT_ASSERT_EQ(read(fd, &v, 8), 8);
+	UT_ASSERT_EQ(poll(&pf, 1, 0), 0);
+	close(fd);
+}
+
+UTEST(poll, timerfd_wakes_the_sleeper)
+{
+	int fd = UT_SYS(timerfd_create(CLOCK_MONOTONIC, 0));
+	struct itimerspec its = { .it_value = { 0, 80 * 1000 * 1000 } };
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+	uint64_t n;
+	int64_t t0 = lp_ms_now();
+
+	UT_SYS(timerfd_settime(fd, 0, &its, NULL));
+	UT_ASSERT_EQ(poll(&pf, 1, 5000), 1);
+	UT_ASSERT_EQ(pf.revents, POLLIN);
+	UT_ASSERT_GE(lp_ms_now() - t0, 80);
+	UT_ASSERT_LE(lp_ms_now() - t0, 80 + LATE_MS);
+	UT_ASSERT_EQ(read(fd, &n, 8), 8);
+	UT_ASSERT_EQ(n, 1);
+	close(fd);
+}
+
+UTEST(poll, an_fd_listed_twice_reports_in_both)
+{
+	int p[2];
+	struct pollfd fds[2];
+
+	UT_SYS(pipe(p));
+	UT_ASSERT_EQ(write(p[1], "x", 1), 1);
+	fds[0] = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	fds[1] = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	UT_ASSERT_EQ(poll(fds, 2, 0), 2);
+	UT_ASSERT_EQ(fds[0].revents, POLLIN);
+	UT_ASSERT_EQ(fds[1].revents, POLLIN);
+	lp_close2(p);
+}
+
+#define LP_PIPES 500
+
+static int lp_pipes[LP_PIPES][2];
+static struct pollfd lp_pfds[2 * LP_PIPES];
+
+UTEST(poll, a_thousand_fds_in_one_call)
+{
+	int n;
+
+	for (int i = 0; i < LP_PIPES; i++)
+		UT_SYS(pipe(lp_pipes[i]));
+	for (int i = 0; i < LP_PIPES; i += 7)
+		UT_ASSERT_EQ(write(lp_pipes[i][1], "x", 1), 1);
+	for (int i = 0; i < LP_PIPES; i++) {
+		lp_pfds[2 * i] = (struct pollfd){ .fd = lp_pipes[i][0], .events = POLLIN };
+		lp_pfds[2 * i + 1] = (struct pollfd){ .fd = lp_pipes[i][1], .events = POLLIN };
+	}
+	n = poll(lp_pfds, 2 * LP_PIPES, 0);
+	UT_ASSERT_EQ(n, (LP_PIPES + 6) / 7);
+	for (int i = 0; i < LP_PIPES; i++) {
+		UT_ASSERT_EQ(lp_pfds[2 * i].revents, i % 7 ? 0 : POLLIN);
+		UT_ASSERT_EQ(lp_pfds[2 * i + 1].revents, 0);
+	}
+	for (int i = 0; i < LP_PIPES; i++)
+		lp_close2(lp_pipes[i]);
+}
+
+UTEST(poll, ppoll_timespec_and_bad_timeout)
+{
+	int p[2];
+	struct pollfd fd;
+	struct timespec ts = { 0, 60 * 1000 * 1000 }, bad = { 0, 2000000000 };
+	int64_t t0;
+
+	UT_SYS(pipe(p));
+	fd = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	t0 = lp_ms_now();
+	UT_ASSERT_EQ(ppoll(&fd, 1, &ts, NULL), 0);
+	UT_ASSERT_GE(lp_ms_now() - t0, 60);
+	UT_ASSERT_ERRSTR(ppoll(&fd, 1, &bad, NULL), EINVAL, "timeout");
+	lp_close2(p);
+}
+
+UTEST(select, readable_and_writable_sets)
+{
+	int p[2];
+	fd_set r, w;
+	struct timeval tv = { 0, 0 };
+
+	UT_SYS(pipe(p));
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_SET(p[0], &r);
+	FD_SET(p[1], &w);
+	UT_ASSERT_EQ(select(p[1] + 1, &r, &w, NULL, &tv), 1);
+	UT_ASSERT(!FD_ISSET(p[0], &r));
+	UT_ASSERT(FD_ISSET(p[1], &w));
+	UT_ASSERT_EQ(write(p[1], "x", 1), 1);
+	FD_ZERO(&r);
+	FD_SET(p[0], &r);
+	UT_ASSERT_EQ(select(p[0] + 1, &r, NULL, NULL, NULL), 1);
+	UT_ASSERT(FD_ISSET(p[0], &r));
+	lp_close2(p);
+}
+
+UTEST(select, bad_fd_is_ebadf)
+{
+	fd_set r;
+
+	FD_ZERO(&r);
+	FD_SET(900, &r);
+	UT_ASSERT_ERRSTR(select(901, &r, NULL, NULL, NULL), EBADF, "not open");
+	UT_ASSERT_ERRSTR(select(-1, NULL, NULL, NULL, NULL), EINVAL, "nfds");
+}
+
+UTEST(select, pselect_times_out)
+{
+	int p[2];
+	fd_set r;
+	struct timespec ts = { 0, 70 * 1000 * 1000 };
+	sigset_t mask;
+	int64_t t0, dt;
+
+	UT_SYS(pipe(p));
+	sigemptyset(&mask);
+	FD_ZERO(&r);
+	FD_SET(p[0], &r);
+	t0 = lp_ms_now();
+	UT_ASSERT_EQ(pselect(p[0] + 1, &r, NULL, NULL, &ts, &mask), 0);
+	dt = lp_ms_now() - t0;
+	UT_ASSERT_GE(dt, 70);
+	UT_ASSERT_LE(dt, 70 + LATE_MS);
+	UT_ASSERT(!FD_ISSET(p[0], &r));
+	lp_close2(p);
+}
+
+int main(int argc, char **argv)
+{
+	return utest_main("libc_poll", argc, argv);
+}

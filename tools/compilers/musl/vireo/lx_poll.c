@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lx_poll.c - poll, ppoll, select and pselect6 over FD taps and one CEQ
+ * per call (Documentation/readiness.md).
+ *
+ * One call: every fd >= 0 gets a tap (ev_id = its index in the array,
+ * filter = the five readiness filters, whatever was asked, so that an fd
+ * listed twice can share the first entry's tap), sent in batches.  The
+ * kernel posts at once what an ADD finds already true, before tap_fds
+ * returns, so the CEQ then holds a true snapshot and a zero timeout needs
+ * no wait.  Then: drain the CEQ into per-entry bits, count the entries
+ * with something the caller wants, and park until the next post if none
+ * (and the timeout's timerfd, id nfds, has not fired).  At the end every
+ * tap is removed (REM); after that no event reaches the CEQ, which is
+ * static and reused by the next call.
+ *
+ * Per entry: a refused tap says what the fd is: EBADF -> POLLNVAL (select:
+ * the call fails with EBADF); EPERM (the device has no taps: regular
+ * files, #random, the console's output) -> always ready for reading and
+ * writing, as Linux reports regular files; EEXIST -> the fd is listed
+ * twice, so the entry shares the earlier one's tap.  Anything else
+ * (ENOSPC: the process's tap bound) fails the call.
+ *
+ * Limits: at most LX_POLL_MAX (4096) entries; not reentrant (a signal
+ * handler that polls while poll waits gets EINVAL); select leaves the
+ * timeout unchanged (Linux writes the time left).
+ */
+#include <string.h>
+#include "lx.h"
+
+#define LX_POLL_MAX   4096      /* NR_FILE_DESC_MAX: more fds cannot exist */
+#define LX_POLL_RING  1024      /* the CEQ's ring; past it the CEQ scans */
+#define LX_FD_SETSIZE 1024
+
+/* lx_poll_alias values besides an entry index. */
+#define LX_ENT_NONE   (-1)      /* fd < 0: ignored */
+#define LX_ENT_NVAL   (-2)      /* not open */
+#define LX_ENT_ALWAYS (-3)      /* no taps: always ready */
+
+struct lx_pollfd {
+	int32_t fd;
+	int16_t events;
+	int16_t revents;
+};
+
+static struct ceq_event lx_poll_events[LX_POLL_MAX + 1];
+static int32_t lx_poll_ring[LX_POLL_RING];
+static struct fd_tap_req lx_poll_reqs[LX_POLL_MAX];
+static uint32_t lx_poll_reqent[LX_POLL_MAX];    /* request -> entry */
+static uint32_t lx_poll_bits[LX_POLL_MAX];      /* filter bits seen, per entry */
+static int32_t lx_poll_alias[LX_POLL_MAX];      /* whose tap serves the entry */
+static struct lx_pollfd lx_sel_fds[LX_FD_SETSIZE];
+static int lx_poll_busy;
+
+uint32_t lx_filt_to_poll(uint32_t filt)
+{
+	uint32_t ev = 0;
+
+	if (filt & FDTAP_FILT_READABLE)
+		ev |= LX_POLLIN | LX_POLLRDNORM;
+	if (filt & FDTAP_FILT_WRITABLE)
+		ev |= LX_POLLOUT | LX_POLLWRNORM;
+	if (filt & FDTAP_FILT_PRIORITY)
+		ev |= LX_POLLPRI;
+	if (filt & FDTAP_FILT_ERROR)
+		ev |= LX_POLLERR;
+	if (filt & FDTAP_FILT_HANGUP)
+		ev |= LX_POLLHUP | LX_POLLRDHUP;
+	return ev;
+}
+
+uint32_t lx_poll_to_filt(uint32_t events)
+{
+	uint32_t f = FDTAP_FILT_ERROR | FDTAP_FILT_HANGUP;      /* always reported */
+
+	if (events & (LX_POLLIN | LX_POLLRDNORM | LX_POLLRDBAND))
+		f |= FDTAP_FILT_READABLE;
+	if (events & (LX_POLLOUT | LX_POLLWRNORM | LX_POLLWRBAND))
+		f |= FDTAP_FILT_WRITABLE;
+	if (events & LX_POLLPRI)
+		f |= FDTAP_FILT_PRIORITY;
+	return f;
+}
+
+/* A refused ADD of request i: what it says about the entry. */
+static long lx_poll_refused(size_t i, long err, void *arg)
+{
+	struct lx_pollfd *fds = arg;
+	uint32_t e = lx_poll_reqent[i];
+
+	if (err == -LX_EBADF) {
+		lx_poll_alias[e] = LX_ENT_NVAL;
+	} else if (err == -LX_EPERM) {
+		lx_poll_alias[e] = LX_ENT_ALWAYS;
+	} else if (err == -LX_EEXIST) {
+		for (uint32_t k = 0; k < e; k++)
+			if (fds[k].fd == fds[e].fd && lx_poll_alias[k] != LX_ENT_NONE)
+				lx_poll_alias[e] = lx_poll_alias[k];
+	} else {
+		return err;
+	}
+	return 0;
+}
+
+/* Removes the taps the entries own (refusals ignored: a tap whose fd was
+ * closed meanwhile is gone already). */
+static long lx_poll_rem_ok(size_t i, long err, void *arg)
+{
+	(void)i; (void)err; (void)arg;
+	return 0;
+}
+
+static void lx_poll_untap(const struct lx_pollfd *fds, size_t n, struct lx_waiter *w)
+{
+	size_t m = 0;
+
+	for (size_t e = 0; e < n; e++) {
+		if (lx_poll_alias[e] != (int32_t)e)
+			continue;
+		lx_poll_reqs[m] = (struct fd_tap_req){ .fd = fds[e].fd, .cmd = FDTAP_CMD_REM,
+		                                       .ev_q = (uint64_t)&w->q };
+		m++;
+	}
+	lx_tap_batch(lx_poll_reqs, m, lx_poll_rem_ok, NULL);
+	lx_waiter_end(w);
+}
+
+static long lx_poll_tap(struct lx_pollfd *fds, size_t n, struct lx_waiter *w)
+{
+	size_t m = 0;
+	long r;
+
+	for (size_t e = 0; e < n; e++) {
+		fds[e].revents = 0;
+		lx_poll_bits[e] = 0;
+		lx_poll_alias[e] = fds[e].fd < 0 ? LX_ENT_NONE : (int32_t)e;
+		if (fds[e].fd < 0)
+			continue;
+		lx_poll_reqs[m] = (struct fd_tap_req){ .fd = fds[e].fd, .cmd = FDTAP_CMD_ADD,
+		                                       .filter = FDTAP_FILT_READINESS,
+		                                       .ev_id = (uint32_t)e,
+		                                       .ev_q = (uint64_t)&w->q };
+		lx_poll_reqent[m++] = (uint32_t)e;
+	}
+	r = lx_tap_batch(lx_poll_reqs, m, lx_poll_refused, fds);
+	if (r < 0)
+		lx_poll_untap(fds, n, w);
+	return r;
+}
+
+/* Fills revents from what was seen; the number of entries with any. */
+static long lx_poll_count(struct lx_pollfd *fds, size_t n)
+{
+	long ready = 0;
+
+	for (size_t e = 0; e < n; e++) {
+		int32_t a = lx_poll_alias[e];
+		uint32_t want = (uint16_t)fds[e].events | LX_POLLERR | LX_POLLHUP;
+		uint32_t rev = 0;
+
+		if (a == LX_ENT_NVAL)
+			rev = LX_POLLNVAL;
+		else if (a == LX_ENT_ALWAYS)
+			rev = want & (LX_POLLIN | LX_POLLRDNORM | LX_POLLOUT | LX_POLLWRNORM);
+		else if (a >= 0)
+			rev = lx_filt_to_poll(lx_poll_bits[a]) & want;
+		fds[e].revents = (int16_t)rev;
+		ready += rev != 0;
+	}
+	return ready;
+}
+
+/* Drains the CEQ; true if the timeout (id n) fired. */
+static bool lx_poll_drain(struct lx_waiter *w, size_t n)
+{
+	uint32_t id, bits;
+	bool timed_out = false;
+
+	while (lx_waiter_get(w, &id, &bits, NULL)) {
+		if (id == n)
+			timed_out = true;
+		else if (id < n)
+			lx_poll_bits[id] |= bits;
+	}
+	return timed_out;
+}
+
+static long lx_poll_wait(struct lx_pollfd *fds, size_t n, int64_t timeout_ns,
+                         struct lx_waiter *w)
+{
+	long r = 0;
+
+	if (timeout_ns > 0)
+		r = lx_waiter_timeout(w, (uint64_t)timeout_ns, (uint32_t)n);
+	while (r >= 0) {
+		bool timed_out = lx_poll_drain(w, n);
+
+		r = lx_poll_count(fds, n);
+		if (r || timed_out || timeout_ns == 0)
+			break;
+		lx_waiter_park(w);
+	}
+	return r;
+}
+
+/* poll's core: timeout_ns < 0 waits for ever. */
+static long lx_poll_core(struct lx_pollfd *fds, size_t n, int64_t timeout_ns)
+{
+	struct lx_waiter w;
+	long r;
+
+	if (n > LX_POLL_MAX) {
+		lx_errstr("poll", "more than 4096 entries (no process has more fds)");
+		return -LX_EINVAL;
+	}
+	if (lx_poll_busy) {
+		lx_errstr("poll", "called from a signal handler while a poll or select waits");
+		return -LX_EINVAL;
+	}
+	if (lx_waiter_init(&w, lx_poll_events, (uint32_t)n + 1, lx_poll_ring, LX_POLL_RING))
+		return -LX_EINVAL;
+	lx_poll_busy = 1;
+	r = lx_poll_tap(fds, n, &w);
+	if (r == 0) {
+		r = lx_poll_wait(fds, n, timeout_ns, &w);
+		lx_poll_untap(fds, n, &w);
+	}
+	lx_poll_busy = 0;
+	return r;
+}
+
+/* A timespec as *ns (-1: NULL or too far, for ever); false if malformed. */
+static bool lx_timeout_ts(const struct lx_timespec *ts, int64_t *ns, const char *call)
+{
+	*ns = -1;
+	if (!ts)
+		return true;
+	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000) {
+		lx_errstr(call, "timeout with negative or out-of-range fields");
+		return false;
+	}
+	if (ts->tv_sec <= INT64_MAX / 1000000000 - 1)
+		*ns = ts->tv_sec * 1000000000 + ts->tv_nsec;
+	return true;
+}
+
+/* The ppoll/pselect6 mask around a call: old gets the previous mask. */
+static long lx_mask_swap(const void *mask, uint64_t *old)
+{
+	const long set[4] = { 2 /* SIG_SETMASK */, (long)mask, (long)old, 8 };
+
+	return mask ? lx_rt_sigprocmask(set) : 0;
+}
+
+static void lx_mask_restore(const void *mask, uint64_t *old)
+{
+	const long set[4] = { 2, (long)old, 0, 8 };
+
+	if (mask)
+		lx_rt_sigprocmask(set);
+}
+
+long lx_poll(const long *a)
+{
+	int64_t ms = (int)a[2];
+
+	return lx_poll_core((struct lx_pollfd *)a[0], (size_t)a[1],
+	                    ms < 0 ? -1 : ms * 1000000);
+}
+
+long lx_ppoll(const long *a)
+{
+	const void *mask = (const void *)a[3];
+	uint64_t old;
+	int64_t ns;
+	long r;
+
+	if (!lx_timeout_ts((const struct lx_timespec *)a[2], &ns, "ppoll"))
+		return -LX_EINVAL;
+	if (mask && a[4] != 8)
+		return -LX_EINVAL;
+	r = lx_mask_swap(mask, &old);
+	if (r)
+		return r;
+	r = lx_poll_core((struct lx_pollfd *)a[0], (size_t)a[1], ns);
+	lx_mask_restore(mask, &old);
+	return r;
+}
+
+static bool lx_fd_isset(const unsigned long *set, int fd)
+{
+	return set && (set[fd / 64] >> (fd % 64)) & 1;
+}
+
+/* The select sets as poll entries in lx_sel_fds; how many. */
+static size_t lx_sel_build(int n, const unsigned long *r, const unsigned long *w,
+                           const unsigned long *e)
+{
+	size_t m = 0;
+
+	for (int fd = 0; fd < n; fd++) {
+		int16_t ev = (int16_t)((lx_fd_isset(r, fd) ? LX_POLLIN : 0) |
+		                       (lx_fd_isset(w, fd) ? LX_POLLOUT : 0) |
+		                       (lx_fd_isset(e, fd) ? LX_POLLPRI : 0));
+
+		if (ev)
+			lx_sel_fds[m++] = (struct lx_pollfd){ .fd = fd, .events = ev };
+	}
+	return m;
+}
+
+static long lx_sel_mark(unsigned long *set, int fd, bool on)
+{
+	if (!set || !on)
+		return 0;
+	set[fd / 64] |= 1ul << (fd % 64);
+	return 1;
+}
+
+/* Linux's mapping back: read on IN/HUP/ERR, write on OUT/ERR, except PRI. */
+static long lx_sel_result(size_t m, int n, unsigned long *r, unsigned long *w,
+                          unsigned long *e)
+{
+	long count = 0;
+
+	for (size_t i = 0; i < m; i++) {
+		if (lx_sel_fds[i].revents & LX_POLLNVAL) {
+			lx_errstr("select", "a set names an fd that is not open");
+			return -LX_EBADF;
+		}
+	}
+	for (unsigned long **s = (unsigned long *[]){ r, w, e, NULL }; *s; s++)
+		if (*s)
+			memset(*s, 0, (size_t)(n + 63) / 64 * 8);
+	for (size_t i = 0; i < m; i++) {
+		int fd = lx_sel_fds[i].fd, ev = lx_sel_fds[i].events;
+		int rev = lx_sel_fds[i].revents;
+
+		count += lx_sel_mark(r, fd, (ev & LX_POLLIN) &&
+		                     (rev & (LX_POLLIN | LX_POLLHUP | LX_POLLERR)));
+		count += lx_sel_mark(w, fd, (ev & LX_POLLOUT) && (rev & (LX_POLLOUT | LX_POLLERR)));
+		count += lx_sel_mark(e, fd, (ev & LX_POLLPRI) && (rev & LX_POLLPRI));
+	}
+	return count;
+}
+
+static long lx_select_ns(const long *a, int64_t ns)
+{
+	int n = (int)a[0];
+	unsigned long *r = (unsigned long *)a[1], *w = (unsigned long *)a[2];
+	unsigned long *e = (unsigned long *)a[3];
+	size_t m;
+	long ret;
+
+	if (n < 0 || n > LX_FD_SETSIZE) {
+		lx_errstr("select", "nfds is negative or over FD_SETSIZE (1024)");
+		return -LX_EINVAL;
+	}
+	m = lx_sel_build(n, r, w, e);
+	ret = lx_poll_core(lx_sel_fds, m, ns);
+	return ret < 0 ? ret : lx_sel_result(m, n, r, w, e);
+}
+
+long lx_select(const long *a)
+{
+	const struct lx_timeval *tv = (const struct lx_timeval *)a[4];
+	int64_t ns = -1;
+
+	if (tv) {
+		if (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000) {
+			lx_errstr("select", "timeout with negative or out-of-range fields");
+			return -LX_EINVAL;
+		}
+		ns = tv->tv_sec > INT64_MAX / 1000000000 - 1 ? -1 :
+		     tv->tv_sec * 1000000000 + tv->tv_usec * 1000;
+	}
+	return lx_select_ns(a, ns);
+}
+
+long lx_pselect6(const long *a)
+{
+	const long *data = (const long *)a[5];
+	const void *mask = data ? (const void *)data[0] : NULL;
+	uint64_t old;
+	int64_t ns;
+	long r;
+
+	if (!lx_timeout_ts((const struct lx_timespec *)a[4], &ns, "pselect"))
+		return -LX_EINVAL;
+	if (mask && data[1] != 8)
+		return -LX_EINVAL;
+	r = lx_mask_swap(mask, &old);
+	if (r)
+		return r;
+	r = lx_select_ns(a, ns);
+	lx_mask_restore(mask, &old);
+	return r;
+}
