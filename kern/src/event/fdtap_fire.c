@@ -7,9 +7,13 @@
  * where send_event() cannot run: it may sleep on user memory.  So firing
  * is split in two.  fdtap_fire() ORs the bits into tap->pending and, if the
  * tap was not queued yet, takes a reference and pushes it on one global
- * lock-free stack (a CAS on its head); fdtap_kick() then sends one routine
- * kernel message to this core unless one is already on its way.  The
- * message (fdtap_drain) clears the "scheduled" flag, takes the whole stack
+ * lock-free stack (a CAS on its head).  fdtap_kick(), called once the
+ * firing code holds no lock, posts the stack at once when it runs in a
+ * kthread that may sleep (a writer's syscall: the reader's event is posted
+ * before the write returns, so an epoll_wait with no timeout that follows
+ * sees it); in an IRQ handler or with interrupts off it sends one routine
+ * kernel message to this core instead, unless one is on its way.  The
+ * drain (fdtap_drain) clears the "scheduled" flag, takes the whole stack
  * with one swap, and for each tap clears queued, takes the pending bits and
  * posts them: a tap fired many times before the drain posts once, with the
  * union of the bits.
@@ -21,11 +25,14 @@
  * registered tap (so the set's reference keeps it alive), fdtap_kick with
  * no lock held.
  */
+#include <arch/irq.h>
+#include <arch/trap.h>
 #include <core_id.h>
 #include <event.h>
 #include <fdtap.h>
 #include <kmalloc.h>
 #include <kmsg.h>
+#include <kthread.h>
 #include <printk.h>
 #include <process.h>
 
@@ -50,9 +57,22 @@ void fdtap_fire(struct fd_tap *tap, uint32_t bits)
 
 static void fdtap_drain(uint64_t a0, uint64_t a1, uint64_t a2);
 
+/* A kthread with interrupts on, outside an IRQ handler: it may sleep (no
+ * irqsave lock is held; callers hold no plain spinlock across a kick). */
+static bool fdtap_may_post_here(void)
+{
+	return irq_is_enabled() && !in_irq_ctx() && kthread_current();
+}
+
 void fdtap_kick(void)
 {
-	if (!atomic_read(&fdtap_stack) || atomic_swap(&fdtap_scheduled, 1))
+	if (!atomic_read(&fdtap_stack))
+		return;
+	if (fdtap_may_post_here()) {
+		fdtap_drain(0, 0, 0);
+		return;
+	}
+	if (atomic_swap(&fdtap_scheduled, 1))
 		return;
 	send_kernel_message(core_id(), fdtap_drain, 0, 0, 0, KMSG_ROUTINE);
 }
