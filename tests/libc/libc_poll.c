@@ -5,7 +5,12 @@
  * sleeper woken by a child's write, timeouts neither early nor late beyond
  * a bound, POLLNVAL and negative fds, regular files always ready, hangup,
  * eventfd, timerfd, an fd listed twice, 1,000 fds in one call), ppoll,
- * select and pselect (sets in and out, EBADF, timeouts).
+ * select and pselect (sets in and out, EBADF, timeouts), and epoll (Linux's
+ * errors, level-triggered with re-checked readiness, EPOLLET, EPOLLONESHOT
+ * and its MOD re-arm, DEL then no event, close removing, timeouts, hangup
+ * and EPOLLRDHUP, data round-trip, eventfd and timerfd, one fd in two sets,
+ * maxevents smaller than what is ready, a sleeper woken by a child, 1,000
+ * fds in one set).
  * Run by scripts/run-ktests.sh (run_utest libc_poll).
  */
 #define _GNU_SOURCE    /* ppoll */
@@ -15,6 +20,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/select.h>
 #include <sys/timerfd.h>
@@ -293,6 +299,288 @@ UTEST(select, pselect_times_out)
 	UT_ASSERT_LE(dt, 70 + LATE_MS);
 	UT_ASSERT(!FD_ISSET(p[0], &r));
 	lp_close2(p);
+}
+
+static int lp_ep_add(int ep, int fd, uint32_t events, uint64_t data)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = data };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+UTEST(epoll, linux_errors)
+{
+	int ep = UT_SYS(epoll_create1(EPOLL_CLOEXEC)), p[2];
+	int f = UT_SYS(open("/tmp/lp_ep_file", O_RDWR | O_CREAT | O_TRUNC, 0644));
+	struct epoll_event ev = { .events = EPOLLIN }, out[1];
+
+	UT_ASSERT_GE(ep, 3840);
+	UT_SYS(pipe(p));
+	UT_ASSERT_ERRNO(epoll_create1(0x1234), EINVAL);
+	UT_ASSERT_ERRNO(epoll_ctl(999, EPOLL_CTL_ADD, p[0], &ev), EBADF);
+	UT_ASSERT_ERRNO(epoll_ctl(p[0], EPOLL_CTL_ADD, p[1], &ev), EINVAL);
+	UT_ASSERT_ERRNO(epoll_ctl(ep, EPOLL_CTL_ADD, ep, &ev), EINVAL);
+	UT_ASSERT_ERRNO(epoll_ctl(ep, EPOLL_CTL_ADD, f, &ev), EPERM);
+	UT_ASSERT_ERRNO(epoll_ctl(ep, EPOLL_CTL_ADD, 900, &ev), EBADF);
+	UT_ASSERT_ERRNO(epoll_ctl(ep, EPOLL_CTL_MOD, p[0], &ev), ENOENT);
+	UT_ASSERT_ERRNO(epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL), ENOENT);
+	UT_ASSERT_ERRNO(epoll_ctl(ep, 99, p[0], &ev), EINVAL);
+	UT_SYS(lp_ep_add(ep, p[0], EPOLLIN, 0));
+	UT_ASSERT_ERRNO(lp_ep_add(ep, p[0], EPOLLIN, 0), EEXIST);
+	UT_ASSERT_ERRNO(epoll_wait(ep, out, 0, 0), EINVAL);
+	UT_ASSERT_ERRNO(epoll_wait(p[0], out, 1, 0), EINVAL);
+	UT_ASSERT_ERRSTR(dup(ep), EINVAL, "epoll");
+	close(f);
+	UT_SYS(unlink("/tmp/lp_ep_file"));
+	lp_close2(p);
+	UT_SYS(close(ep));
+	UT_ASSERT_ERRNO(epoll_wait(ep, out, 1, 0), EBADF);
+}
+
+UTEST(epoll, level_triggered_rechecks_readiness)
+{
+	int ep = UT_SYS(epoll_create1(0)), p[2];
+	struct epoll_event out[2];
+	char buf[8];
+
+	UT_SYS(pipe(p));
+	UT_SYS(lp_ep_add(ep, p[0], EPOLLIN, 0xfeedbeefcafe1234ull));
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, 0), 0);
+	UT_ASSERT_EQ(write(p[1], "ab", 2), 2);
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, -1), 1);
+	UT_ASSERT_EQ(out[0].events, EPOLLIN);
+	UT_ASSERT_EQ(out[0].data.u64, 0xfeedbeefcafe1234ull);
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, 0), 1);     /* still readable */
+	UT_ASSERT_EQ(read(p[0], buf, 1), 1);
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, 0), 1);
+	UT_ASSERT_EQ(read(p[0], buf, 1), 1);
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, 0), 0);     /* drained: no stale edge */
+	lp_close2(p);
+	close(ep);
+}
+
+UTEST(epoll, edge_triggered_reports_each_edge_once)
+{
+	int ep = UT_SYS(epoll_create1(0)), p[2];
+	struct epoll_event out[2];
+	char buf[8];
+
+	UT_SYS(pipe(p));
+	UT_SYS(lp_ep_add(ep, p[0], EPOLLIN | EPOLLET, 1));
+	UT_ASSERT_EQ(write(p[1], "a", 1), 1);
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, -1), 1);
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, 0), 0);     /* no new edge */
+	UT_ASSERT_EQ(read(p[0], buf, sizeof(buf)), 1);
+	UT_ASSERT_EQ(write(p[1], "b", 1), 1);
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, -1), 1);
+	UT_ASSERT_EQ(out[0].data.u64, 1);
+	lp_close2(p);
+	close(ep);
+}
+
+UTEST(epoll, oneshot_until_mod_rearms)
+{
+	int ep = UT_SYS(epoll_create1(0)), p[2];
+	struct epoll_event out[2], ev = { .events = EPOLLIN | EPOLLONESHOT, .data.u64 = 9 };
+
+	UT_SYS(pipe(p));
+	UT_SYS(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev));
+	UT_ASSERT_EQ(write(p[1], "a", 1), 1);
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, -1), 1);
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, 0), 0);     /* disabled, though readable */
+	UT_ASSERT_EQ(write(p[1], "b", 1), 1);
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, 0), 0);
+	ev.data.u64 = 10;
+	UT_SYS(epoll_ctl(ep, EPOLL_CTL_MOD, p[0], &ev));
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, 0), 1);
+	UT_ASSERT_EQ(out[0].data.u64, 10);
+	lp_close2(p);
+	close(ep);
+}
+
+UTEST(epoll, del_then_no_event_and_close_removes)
+{
+	int ep = UT_SYS(epoll_create1(0)), p[2], q[2];
+	struct epoll_event out[2];
+
+	UT_SYS(pipe(p));
+	UT_SYS(lp_ep_add(ep, p[0], EPOLLIN, 0));
+	UT_SYS(epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL));
+	UT_ASSERT_EQ(write(p[1], "a", 1), 1);
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, 0), 0);
+	UT_SYS(lp_ep_add(ep, p[0], EPOLLIN, 0));
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, 0), 1);
+	close(p[0]);                                    /* its tap goes with it */
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, 0), 0);
+	UT_ASSERT_ERRNO(epoll_ctl(ep, EPOLL_CTL_DEL, p[0], NULL), ENOENT);
+	UT_SYS(pipe(q));                                /* q[0] reuses the number */
+	UT_ASSERT_EQ(q[0], p[0]);
+	UT_SYS(lp_ep_add(ep, q[0], EPOLLIN, 5));
+	UT_ASSERT_EQ(write(q[1], "a", 1), 1);
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, 0), 1);
+	UT_ASSERT_EQ(out[0].data.u64, 5);
+	close(p[1]);
+	lp_close2(q);
+	close(ep);
+}
+
+UTEST(epoll, timeout_neither_early_nor_late)
+{
+	int ep = UT_SYS(epoll_create1(0)), p[2];
+	struct epoll_event out[1];
+	int64_t t0, dt;
+
+	UT_SYS(pipe(p));
+	UT_SYS(lp_ep_add(ep, p[0], EPOLLIN, 0));
+	t0 = lp_ms_now();
+	UT_ASSERT_EQ(epoll_wait(ep, out, 1, 120), 0);
+	dt = lp_ms_now() - t0;
+	UT_ASSERT_GE(dt, 120);
+	UT_ASSERT_LE(dt, 120 + LATE_MS);
+	lp_close2(p);
+	close(ep);
+}
+
+UTEST(epoll, hangup_and_rdhup)
+{
+	int ep = UT_SYS(epoll_create1(0)), p[2], q[2];
+	struct epoll_event out[2];
+
+	UT_SYS(pipe(p));
+	UT_SYS(pipe(q));
+	UT_SYS(lp_ep_add(ep, p[0], EPOLLIN, 1));
+	UT_SYS(lp_ep_add(ep, q[0], EPOLLIN | EPOLLRDHUP, 2));
+	close(p[1]);
+	close(q[1]);
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, -1), 2);
+	for (int i = 0; i < 2; i++) {
+		UT_ASSERT(out[i].events & EPOLLHUP);
+		UT_ASSERT_EQ(!!(out[i].events & EPOLLRDHUP), out[i].data.u64 == 2);
+	}
+	close(p[0]);
+	close(q[0]);
+	close(ep);
+}
+
+UTEST(epoll, eventfd_and_timerfd)
+{
+	int ep = UT_SYS(epoll_create1(0));
+	int efd = UT_SYS(eventfd(0, EFD_NONBLOCK));
+	int tfd = UT_SYS(timerfd_create(CLOCK_MONOTONIC, 0));
+	struct itimerspec its = { .it_value = { 0, 60 * 1000 * 1000 } };
+	struct epoll_event out[2];
+	uint64_t v = 1;
+	int64_t t0 = lp_ms_now();
+
+	UT_SYS(lp_ep_add(ep, efd, EPOLLIN, 100));
+	UT_SYS(lp_ep_add(ep, tfd, EPOLLIN, 200));
+	UT_SYS(timerfd_settime(tfd, 0, &its, NULL));
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, -1), 1);
+	UT_ASSERT_EQ(out[0].data.u64, 200);
+	UT_ASSERT_GE(lp_ms_now() - t0, 60);
+	UT_ASSERT_EQ(read(tfd, &v, 8), 8);
+	UT_ASSERT_EQ(write(efd, &v, 8), 8);
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, -1), 1);
+	UT_ASSERT_EQ(out[0].data.u64, 100);
+	close(tfd);
+	close(efd);
+	close(ep);
+}
+
+UTEST(epoll, one_fd_in_two_sets)
+{
+	int ep1 = UT_SYS(epoll_create1(0)), ep2 = UT_SYS(epoll_create1(0)), p[2];
+	struct epoll_event out[1];
+
+	UT_SYS(pipe(p));
+	UT_SYS(lp_ep_add(ep1, p[0], EPOLLIN, 1));
+	UT_SYS(lp_ep_add(ep2, p[0], EPOLLIN, 2));
+	UT_ASSERT_EQ(write(p[1], "a", 1), 1);
+	UT_ASSERT_EQ(epoll_wait(ep1, out, 1, -1), 1);
+	UT_ASSERT_EQ(out[0].data.u64, 1);
+	UT_ASSERT_EQ(epoll_wait(ep2, out, 1, -1), 1);
+	UT_ASSERT_EQ(out[0].data.u64, 2);
+	close(ep1);                                     /* ep2 keeps its tap */
+	UT_ASSERT_EQ(epoll_wait(ep2, out, 1, 0), 1);
+	lp_close2(p);
+	close(ep2);
+}
+
+UTEST(epoll, maxevents_smaller_than_ready)
+{
+	int ep = UT_SYS(epoll_create1(0)), p[3][2];
+	struct epoll_event out[2];
+	unsigned seen = 0;
+
+	for (int i = 0; i < 3; i++) {
+		UT_SYS(pipe(p[i]));
+		UT_SYS(lp_ep_add(ep, p[i][0], EPOLLIN | EPOLLET, 1u << i));
+		UT_ASSERT_EQ(write(p[i][1], "a", 1), 1);
+	}
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, 0), 2);
+	seen |= (unsigned)(out[0].data.u64 | out[1].data.u64);
+	UT_ASSERT_EQ(epoll_wait(ep, out, 2, 0), 1);
+	seen |= (unsigned)out[0].data.u64;
+	UT_ASSERT_EQ(seen, 7);
+	for (int i = 0; i < 3; i++)
+		lp_close2(p[i]);
+	close(ep);
+}
+
+UTEST(epoll, sleeps_until_a_child_writes)
+{
+	int ep = UT_SYS(epoll_create1(0)), p[2], st;
+	struct epoll_event out[1];
+	int64_t t0;
+	pid_t pid;
+
+	UT_SYS(pipe(p));
+	UT_SYS(lp_ep_add(ep, p[0], EPOLLIN, 3));
+	t0 = lp_ms_now();
+	pid = UT_SYS(fork());
+	if (pid == 0) {
+		struct epoll_event o[1];
+
+		/* The child's copy of the set is empty. */
+		if (epoll_wait(ep, o, 1, 0) != 0)
+			_exit(2);
+		usleep(100 * 1000);
+		_exit(write(p[1], "x", 1) == 1 ? 0 : 1);
+	}
+	UT_ASSERT_EQ(epoll_wait(ep, out, 1, 5000), 1);
+	UT_ASSERT_EQ(out[0].data.u64, 3);
+	UT_ASSERT_GE(lp_ms_now() - t0, 90);
+	UT_ASSERT_EQ(waitpid(pid, &st, 0), pid);
+	UT_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	lp_close2(p);
+	close(ep);
+}
+
+static struct epoll_event lp_ep_out[LP_PIPES];
+
+UTEST(epoll, a_thousand_fds_in_one_set)
+{
+	int ep = UT_SYS(epoll_create1(0)), n;
+	unsigned char seen[LP_PIPES] = { 0 };
+
+	for (int i = 0; i < LP_PIPES; i++) {
+		UT_SYS(pipe(lp_pipes[i]));
+		UT_SYS(lp_ep_add(ep, lp_pipes[i][0], EPOLLIN, (uint64_t)i));
+		UT_SYS(lp_ep_add(ep, lp_pipes[i][1], EPOLLIN, (uint64_t)i + LP_PIPES));
+	}
+	for (int i = 0; i < LP_PIPES; i += 7)
+		UT_ASSERT_EQ(write(lp_pipes[i][1], "x", 1), 1);
+	n = epoll_wait(ep, lp_ep_out, LP_PIPES, -1);
+	UT_ASSERT_EQ(n, (LP_PIPES + 6) / 7);
+	for (int i = 0; i < n; i++) {
+		uint64_t d = lp_ep_out[i].data.u64;
+
+		UT_ASSERT(d < LP_PIPES && d % 7 == 0 && !seen[d]);
+		seen[d] = 1;
+	}
+	for (int i = 0; i < LP_PIPES; i++)
+		lp_close2(lp_pipes[i]);
+	close(ep);
 }
 
 int main(int argc, char **argv)

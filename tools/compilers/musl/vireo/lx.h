@@ -267,6 +267,11 @@ bool lx_waiter_get(struct lx_waiter *w, uint32_t *id, uint32_t *bits, uint64_t *
 long lx_tap_batch(struct fd_tap_req *reqs, size_t n,
                   long (*refused)(size_t i, long err, void *arg), void *arg);
 
+/* ppoll, pselect6, epoll_pwait: sets the mask (if not NULL) for the wait,
+ * the old one kept in *old; then puts it back. */
+long lx_mask_swap(const void *mask, uint64_t *old);
+void lx_mask_restore(const void *mask, uint64_t *old);
+
 /* Linux's poll bits (the same values as EPOLL*). */
 #define LX_POLLIN     0x001
 #define LX_POLLPRI    0x002
@@ -283,6 +288,31 @@ long lx_tap_batch(struct fd_tap_req *reqs, size_t n,
 /* Tap filter bits to poll bits, and back (lx_poll.c). */
 uint32_t lx_filt_to_poll(uint32_t filt);
 uint32_t lx_poll_to_filt(uint32_t events);
+
+/* --- library FDs (lx_libfd.c): epoll sets in 3840..4095 */
+struct lx_libfd_ops {
+	const char *name;               /* for errstr: "epoll" */
+	void (*close)(void *obj);
+};
+/* A free library fd now naming obj; -EMFILE if none. */
+long lx_libfd_alloc(const struct lx_libfd_ops *ops, void *obj);
+/* fd's object if it is a library fd of that kind, else NULL. */
+void *lx_libfd_get(long fd, const struct lx_libfd_ops *ops);
+bool lx_libfd_is(long fd);
+/* Runs fd's close callback: true if fd was a library fd. */
+bool lx_libfd_close(long fd);
+/* -EINVAL (with errstr) if fd is a library fd: they cannot be dup'ed. */
+long lx_libfd_nodup(long fd);
+/* Calls fn on every object of that kind (fork). */
+void lx_libfd_each(const struct lx_libfd_ops *ops, void (*fn)(void *obj));
+
+/* --- epoll (lx_epoll.c) */
+long lx_epoll_create(const long *a);
+long lx_epoll_create1(const long *a);
+long lx_epoll_ctl(const long *a);
+long lx_epoll_wait(const long *a);
+long lx_epoll_pwait(const long *a);
+void lx_ep_after_fork(void);
 
 long lx_poll(const long *a);
 long lx_ppoll(const long *a);

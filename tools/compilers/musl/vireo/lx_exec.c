@@ -79,8 +79,10 @@ long lx_fork(const long *a)
 	long r = ros_syscall_raw(SYS_fork, 0, 0, 0, 0, 0, 0);
 
 	(void)a;
-	if (r == 0)
+	if (r == 0) {
 		lx_sig_after_fork();
+		lx_ep_after_fork();
+	}
 	return r;
 }
 

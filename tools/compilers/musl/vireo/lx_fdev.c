@@ -356,7 +356,11 @@ long lx_read(const long *a)
 
 long lx_close_call(const long *a)
 {
-	long r = lx_sys3(SYS_close, a[0], 0, 0);
+	long r;
+
+	if (lx_libfd_close((int)a[0]))
+		return 0;
+	r = lx_sys3(SYS_close, a[0], 0, 0);
 
 	if (r == 0)
 		lx_fdev_forget((int)a[0]);

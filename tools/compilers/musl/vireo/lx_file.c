@@ -464,6 +464,8 @@ long lx_writev(const long *a)
 
 static void lx_close(long fd)
 {
+	if (lx_libfd_close(fd))
+		return;
 	if (ros_syscall_raw(SYS_close, (int)fd, 0, 0, 0, 0, 0) == 0)
 		lx_fdev_forget(fd);
 }
@@ -518,13 +520,19 @@ static long lx_dup_done(long old, long r)
 
 long lx_dup(const long *a)
 {
+	if (lx_libfd_is(a[0]))
+		return lx_libfd_nodup(a[0]);
 	return lx_dup_done(a[0], lx_fcntl3(a[0], F_DUPFD, 0));
 }
 
 /* dup2/dup3: new is closed first, then the lowest free fd >= new is new. */
 static long lx_dup_to(long old, long new, long cmd)
 {
-	long r = lx_fcntl3(old, F_GETFD, 0);
+	long r = lx_libfd_nodup(old);
+
+	if (r < 0)
+		return r;
+	r = lx_fcntl3(old, F_GETFD, 0);
 
 	if (r < 0)
 		return r;
@@ -574,6 +582,8 @@ long lx_fcntl(const long *a)
 		return -LX_EINVAL;
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
+		if (lx_libfd_is(a[0]))
+			return lx_libfd_nodup(a[0]);
 		return lx_dup_done(a[0], lx_fcntl3(a[0], cmd, a[2]));
 	default:
 		return lx_fcntl3(a[0], cmd, a[2]);

@@ -244,22 +244,6 @@ static bool lx_timeout_ts(const struct lx_timespec *ts, int64_t *ns, const char 
 	return true;
 }
 
-/* The ppoll/pselect6 mask around a call: old gets the previous mask. */
-static long lx_mask_swap(const void *mask, uint64_t *old)
-{
-	const long set[4] = { 2 /* SIG_SETMASK */, (long)mask, (long)old, 8 };
-
-	return mask ? lx_rt_sigprocmask(set) : 0;
-}
-
-static void lx_mask_restore(const void *mask, uint64_t *old)
-{
-	const long set[4] = { 2, (long)old, 0, 8 };
-
-	if (mask)
-		lx_rt_sigprocmask(set);
-}
-
 long lx_poll(const long *a)
 {
 	int64_t ms = (int)a[2];

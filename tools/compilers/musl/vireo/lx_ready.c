@@ -124,3 +124,19 @@ long lx_tap_batch(struct fd_tap_req *reqs, size_t n,
 	}
 	return 0;
 }
+
+/* The ppoll/pselect6 mask around a call: old gets the previous mask. */
+long lx_mask_swap(const void *mask, uint64_t *old)
+{
+	const long set[4] = { 2 /* SIG_SETMASK */, (long)mask, (long)old, 8 };
+
+	return mask ? lx_rt_sigprocmask(set) : 0;
+}
+
+void lx_mask_restore(const void *mask, uint64_t *old)
+{
+	const long set[4] = { 2, (long)old, 0, 8 };
+
+	if (mask)
+		lx_rt_sigprocmask(set);
+}
