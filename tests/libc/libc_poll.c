@@ -10,7 +10,9 @@
  * and its MOD re-arm, DEL then no event, close removing, timeouts, hangup
  * and EPOLLRDHUP, data round-trip, eventfd and timerfd, one fd in two sets,
  * maxevents smaller than what is ready, a sleeper woken by a child, 1,000
- * fds in one set).
+ * fds in one set), and tap_fds itself with hostile arguments (bad pointers,
+ * huge counts, an ev_q unmapped, misaligned or read-only, unknown flags, a
+ * batch that stops part-way, a CEQ whose geometry user space corrupted).
  * Run by scripts/run-ktests.sh (run_utest libc_poll).
  */
 #define _GNU_SOURCE    /* ppoll */
@@ -21,6 +23,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/eventfd.h>
 #include <sys/select.h>
 #include <sys/timerfd.h>
@@ -28,6 +31,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <utest/utest.h>
+#include <parlib/event.h>
+#include <parlib/syscall.h>
+#include <ros/fdtap.h>
 
 #define LATE_MS 500     /* TCG on a busy host: a generous bound for lateness */
 
@@ -128,6 +134,23 @@ UTEST(poll, bad_fds_are_pollnval_and_negative_ignored)
 	UT_ASSERT_EQ(fds[0].revents, POLLNVAL);
 	UT_ASSERT_EQ(fds[1].revents, 0);
 	UT_ASSERT_EQ(fds[2].revents, 0);
+	lp_close2(p);
+}
+
+UTEST(poll, a_bad_fd_between_good_ones)
+{
+	int p[2];
+	struct pollfd fds[3];
+
+	UT_SYS(pipe(p));
+	UT_ASSERT_EQ(write(p[1], "x", 1), 1);
+	fds[0] = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	fds[1] = (struct pollfd){ .fd = 999, .events = POLLIN };
+	fds[2] = (struct pollfd){ .fd = p[1], .events = POLLOUT };
+	UT_ASSERT_EQ(poll(fds, 3, 0), 3);
+	UT_ASSERT_EQ(fds[0].revents, POLLIN);
+	UT_ASSERT_EQ(fds[1].revents, POLLNVAL);
+	UT_ASSERT_EQ(fds[2].revents, POLLOUT);
 	lp_close2(p);
 }
 
@@ -581,6 +604,76 @@ UTEST(epoll, a_thousand_fds_in_one_set)
 	for (int i = 0; i < LP_PIPES; i++)
 		lp_close2(lp_pipes[i]);
 	close(ep);
+}
+
+static struct event_queue_big lp_tq;
+
+static long lp_tap(int fd, int cmd, uint32_t filter, uint64_t evq)
+{
+	struct fd_tap_req r = { .fd = fd, .cmd = cmd, .filter = filter, .ev_id = 1,
+	                        .ev_q = evq };
+
+	return ros_syscall(SYS_tap_fds, (long)&r, 1, 0, 0, 0, 0);
+}
+
+UTEST(tap_fds, hostile_arguments_are_errors)
+{
+	int p[2];
+	void *ro;
+	struct fd_tap_req two[2];
+
+	UT_SYS(pipe(p));
+	event_mbox_init_bitmap(&lp_tq.mbox);
+	event_queue_init(&lp_tq.q, &lp_tq.mbox, 0);
+	UT_ASSERT_ERRSTR(ros_syscall(SYS_tap_fds, 16, 1, 0, 0, 0, 0), EFAULT, "request 0");
+	UT_ASSERT_ERRSTR(ros_syscall(SYS_tap_fds, (long)two, 1u << 30, 0, 0, 0, 0), EINVAL,
+	                 "at most");
+	UT_ASSERT_ERRSTR(lp_tap(p[0], FDTAP_CMD_ADD, FDTAP_FILT_READABLE, 0x1000), EFAULT,
+	                 "event queue");
+	UT_ASSERT_ERRSTR(lp_tap(p[0], FDTAP_CMD_ADD, FDTAP_FILT_READABLE, (uint64_t)&lp_tq.q + 4),
+	                 EFAULT, "aligned");
+	lp_tq.q.ev_flags = 0x80000000u;
+	UT_ASSERT_ERRSTR(lp_tap(p[0], FDTAP_CMD_ADD, FDTAP_FILT_READABLE, (uint64_t)&lp_tq.q),
+	                 EINVAL, "ev_flags");
+	lp_tq.q.ev_flags = 0;
+	UT_ASSERT_ERRSTR(lp_tap(p[0], 7, FDTAP_FILT_READABLE, (uint64_t)&lp_tq.q), EINVAL, "cmd");
+	UT_ASSERT_ERRSTR(lp_tap(p[0], FDTAP_CMD_ADD, 0x4000, (uint64_t)&lp_tq.q), EINVAL, "filter");
+	UT_ASSERT_ERRSTR(lp_tap(999, FDTAP_CMD_ADD, FDTAP_FILT_READABLE, (uint64_t)&lp_tq.q), EBADF,
+	                 "not open");
+	/* A read-only queue: the tap is taken; its posts fail and are dropped. */
+	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	UT_ASSERT(ro != MAP_FAILED);
+	memcpy(ro, &lp_tq, sizeof(lp_tq.q));
+	UT_SYS(mprotect(ro, 4096, PROT_READ));
+	UT_SYS(lp_tap(p[0], FDTAP_CMD_ADD, FDTAP_FILT_READABLE, (uint64_t)ro));
+	UT_ASSERT_EQ(write(p[1], "x", 1), 1);
+	/* A batch stops at its first bad request and says how far it got. */
+	two[0] = (struct fd_tap_req){ .fd = p[1], .cmd = FDTAP_CMD_ADD,
+	                              .filter = FDTAP_FILT_WRITABLE, .ev_q = (uint64_t)&lp_tq.q };
+	two[1] = (struct fd_tap_req){ .fd = 998, .cmd = FDTAP_CMD_ADD,
+	                              .filter = FDTAP_FILT_WRITABLE, .ev_q = (uint64_t)&lp_tq.q };
+	UT_ASSERT_EQ(ros_syscall(SYS_tap_fds, (long)two, 2, 0, 0, 0, 0), 1);
+	UT_ASSERT_ERRSTR(ros_syscall(SYS_tap_fds, (long)&two[1], 1, 0, 0, 0, 0), EBADF, "998");
+	lp_close2(p);                                   /* removes both taps */
+	UT_SYS(munmap(ro, 4096));
+}
+
+static struct ceq_event lp_cev[4];
+static int32_t lp_cring[4];
+
+UTEST(tap_fds, corrupted_ceq_is_refused_not_a_fault)
+{
+	int p[2];
+
+	UT_SYS(pipe(p));
+	UT_ASSERT_EQ(event_mbox_init_ceq(&lp_tq.mbox, CEQ_OR, lp_cev, 4, lp_cring, 4), 0);
+	event_queue_init(&lp_tq.q, &lp_tq.mbox, 0);
+	UT_SYS(lp_tap(p[0], FDTAP_CMD_ADD, FDTAP_FILT_READABLE, (uint64_t)&lp_tq.q));
+	lp_tq.mbox.ceq.nr_events = 0xffffffffu;         /* lies about its size */
+	lp_tq.mbox.ceq.events = 0xdead0000ull;          /* and points nowhere */
+	UT_ASSERT_EQ(write(p[1], "x", 1), 1);           /* the post fails in the kernel */
+	UT_SYS(lp_tap(p[0], FDTAP_CMD_REM, 0, (uint64_t)&lp_tq.q));
+	lp_close2(p);
 }
 
 int main(int argc, char **argv)

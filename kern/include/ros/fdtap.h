@@ -14,6 +14,10 @@
  * ADD and MODIFY fire once at once for a filter that is already true, so
  * no edge is missed.  Closing the FD removes its taps.
  *
+ * tap_fds returns how many requests were done in order: n, or i < n when
+ * request i failed (reissue from i to get its error), or -1 with errno and
+ * errstr when the first one failed.
+ *
  * Kernel: kern/src/event/fdtap.c (kern/include/fdtap.h); the syscall is
  * sys_tap_fds.  Documentation/events.md, "FD taps".
  */

@@ -13,9 +13,9 @@
  * one-sided: the target decides through kernel_evts[] whether it wants the
  * type, so a message it does not want is dropped and notify still succeeds.
  * tap_fds(reqs, n) applies n FD tap requests (ros/fdtap.h) in order
- * through fdtap_request() and returns how many were done: all n; i < n
- * when request i > 0 failed (the record's err and errstr describe it); -1
- * with the error when the first one failed.  An ADD or MOD's ev_q must be
+ * through fdtap_request() and returns how many were done: all n, or i < n
+ * when request i > 0 failed (with no error: reissuing from i reports it);
+ * -1 with the error when the first one failed.  An ADD or MOD's ev_q must be
  * a readable, 8-byte aligned event queue with known flags.
  */
 #include <errno.h>
@@ -175,7 +175,12 @@ int64_t sys_tap_fds(struct syscall_ctx *ctx)
 		if (!sys_tap_one(ctx, ureqs, i)) {
 			if (!i)
 				return -1;
-			break;          /* the count, with err + errstr of request i */
+			/* Progress wins, as for a short read: reissuing
+			 * from request i reports its error. */
+			ctx->failed = false;
+			ctx->sc.err = 0;
+			ctx->sc.errstr[0] = '\0';
+			break;
 		}
 	}
 	return (int64_t)i;
