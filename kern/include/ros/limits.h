@@ -35,3 +35,6 @@
  */
 #define NS_MAX_UNION            64
 #define NS_MAX_MOUNTS           1024
+
+/* FD taps: FDTAP_MAX_PER_PROC taps per process, FDTAP_MAX_BATCH requests per
+ * tap_fds call (ros/fdtap.h). */
