@@ -92,6 +92,11 @@ void fdtap_list_add(struct fdtap_list *l, struct fd_tap *tap);
 void fdtap_list_del(struct fdtap_list *l, struct fd_tap *tap);
 /* Fires every tap of l whose filter has one of bits; any context. */
 void fdtap_list_fire(struct fdtap_list *l, uint32_t bits);
+/* The usual tapfd: l NULL refuses the file (EPERM: of dev, only 'which'
+ * has taps); REM unlinks; ADD checks for the readiness filters and links,
+ * then returns true: the caller fires what is already true. */
+bool fdtap_dev_tapfd(struct fdtap_list *l, struct fd_tap *tap, int cmd, const char *dev,
+                     const char *which);
 /* Refuses (error(EINVAL)) a filter with bits outside ok, naming dev. */
 void fdtap_check_filter(struct fd_tap *tap, uint32_t ok, const char *dev);
 /* Fires one registered tap (the device's list lock held, or inside tapfd's

@@ -498,18 +498,9 @@ static void kalarm_tapfd(struct chan *c, struct fd_tap *tap, int cmd)
 {
 	struct kalarm *a = c->aux;
 
-	if (KA_KIND(c->qid.path) != Qcount || !a) {
-		if (cmd == FDTAP_CMD_ADD)
-			error(EPERM, "tap_fds: fd %d: only #alarm's count files have taps",
-			      tap->fd);
+	if (!fdtap_dev_tapfd(KA_KIND(c->qid.path) == Qcount && a ? &a->taps : NULL, tap, cmd,
+	                     "#alarm", "the count files"))
 		return;
-	}
-	if (cmd != FDTAP_CMD_ADD) {
-		fdtap_list_del(&a->taps, tap);
-		return;
-	}
-	fdtap_check_filter(tap, FDTAP_FILT_READINESS, "#alarm");
-	fdtap_list_add(&a->taps, tap);
 	if (READ_ONCE(a->count))
 		fdtap_fire(tap, FDTAP_FILT_READABLE);
 }

@@ -140,18 +140,9 @@ static size_t cons_read_stdin(struct chan *c, void *buf, size_t n)
 
 static void cons_tapfd(struct chan *c, struct fd_tap *tap, int cmd)
 {
-	if (c->qid.path != Qstdin) {
-		if (cmd == FDTAP_CMD_ADD)
-			error(EPERM, "tap_fds: fd %d: of #cons, only stdin has taps (the other "
-			      "files never block)", tap->fd);
+	if (!fdtap_dev_tapfd(c->qid.path == Qstdin ? &cons_taps : NULL, tap, cmd, "#cons",
+	                     "stdin"))
 		return;
-	}
-	if (cmd != FDTAP_CMD_ADD) {
-		fdtap_list_del(&cons_taps, tap);
-		return;
-	}
-	fdtap_check_filter(tap, FDTAP_FILT_READINESS, "#cons/stdin");
-	fdtap_list_add(&cons_taps, tap);
 	if (console_input_pending() && (tap->filter & FDTAP_FILT_READABLE))
 		fdtap_fire(tap, FDTAP_FILT_READABLE);
 }

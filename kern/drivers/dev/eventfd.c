@@ -60,8 +60,6 @@ struct efd {
 	struct fdtap_list taps; /* of efd */
 };
 
-#define EFD_TAP_FILTERS FDTAP_FILT_READINESS
-
 static void efd_release(struct kref *r)
 {
 	kfree(container_of(r, struct efd, ref));
@@ -281,17 +279,8 @@ static void efd_tapfd(struct chan *c, struct fd_tap *tap, int cmd)
 	uint64_t v;
 	uint32_t ready = 0;
 
-	if (c->qid.path != Qefd) {
-		if (cmd == FDTAP_CMD_ADD)
-			error(EPERM, "tap_fds: fd %d: only #eventfd's efd has taps", tap->fd);
+	if (!fdtap_dev_tapfd(c->qid.path == Qefd ? &e->taps : NULL, tap, cmd, "#eventfd", "efd"))
 		return;
-	}
-	if (cmd != FDTAP_CMD_ADD) {
-		fdtap_list_del(&e->taps, tap);
-		return;
-	}
-	fdtap_check_filter(tap, EFD_TAP_FILTERS, "#eventfd");
-	fdtap_list_add(&e->taps, tap);
 	v = READ_ONCE(e->counter);
 	if (v)
 		ready |= FDTAP_FILT_READABLE;

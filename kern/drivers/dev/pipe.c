@@ -58,7 +58,6 @@ struct pipe {
 	struct fdtap_list taps[2];      /* of end 0 (data) and end 1 (data1) */
 };
 
-#define PIPE_TAP_FILTERS FDTAP_FILT_READINESS
 
 static atomic_t pipe_next_id = ATOMIC_INIT(1);
 
@@ -136,21 +135,13 @@ static void pipe_tapfd(struct chan *c, struct fd_tap *tap, int cmd)
 {
 	struct pipe *p = c->aux;
 	int kind = PIPE_KIND(c->qid.path);
-	int end = kind - Qdata0;
+	bool data = kind == Qdata0 || kind == Qdata1;
 	uint32_t ready;
 
-	if (kind != Qdata0 && kind != Qdata1) {
-		if (cmd == FDTAP_CMD_ADD)
-			error(EPERM, "tap_fds: fd %d: only #pipe's data files have taps", tap->fd);
+	if (!fdtap_dev_tapfd(data ? &p->taps[kind - Qdata0] : NULL, tap, cmd, "#pipe",
+	                     "data and data1"))
 		return;
-	}
-	if (cmd != FDTAP_CMD_ADD) {
-		fdtap_list_del(&p->taps[end], tap);
-		return;
-	}
-	fdtap_check_filter(tap, PIPE_TAP_FILTERS, "#pipe");
-	fdtap_list_add(&p->taps[end], tap);
-	ready = pipe_ready(p, end) & tap->filter;
+	ready = pipe_ready(p, kind - Qdata0) & tap->filter;
 	if (ready)
 		fdtap_fire(tap, ready);
 }

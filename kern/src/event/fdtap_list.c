@@ -4,10 +4,11 @@
  * firing it.
  *
  *	struct fdtap_list taps;  fdtap_list_init(&taps, "pipe taps");
- *	tapfd ADD:  fdtap_check_filter(tap, MY_FILTERS, "#mydev");
- *	            fdtap_list_add(&taps, tap);
- *	            if (ready) fdtap_fire(tap, FDTAP_FILT_READABLE);
- *	tapfd REM:  fdtap_list_del(&taps, tap);
+ *	tapfd:      if (fdtap_dev_tapfd(file_has_taps ? &taps : NULL, tap, cmd,
+ *	                                "#mydev", "data")
+ *	                && ready)
+ *	                    fdtap_fire(tap, FDTAP_FILT_READABLE);
+ *	(or by hand: fdtap_check_filter, fdtap_list_add / fdtap_list_del)
  *	an edge:    fdtap_list_fire(&taps, FDTAP_FILT_READABLE);  // any context
  *
  * The list's lock is an irqsave spinlock and a leaf: under it only tap
@@ -19,6 +20,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fdtap.h>
+#include <kstring.h>
 
 void fdtap_list_init(struct fdtap_list *l, const char *lockname)
 {
@@ -52,6 +54,24 @@ void fdtap_list_fire(struct fdtap_list *l, uint32_t bits)
 			fdtap_fire(tap, tap->filter & bits);
 	spin_unlock_irqrestore(&l->lock, flags);
 	fdtap_kick();
+}
+
+bool fdtap_dev_tapfd(struct fdtap_list *l, struct fd_tap *tap, int cmd, const char *dev,
+                     const char *which)
+{
+	if (!l) {
+		if (cmd == FDTAP_CMD_ADD)
+			error(EPERM, "tap_fds: fd %d: of %s, only %s %s taps", tap->fd, dev, which,
+			      strchr(which, ' ') ? "have" : "has");
+		return false;
+	}
+	if (cmd != FDTAP_CMD_ADD) {
+		fdtap_list_del(l, tap);
+		return false;
+	}
+	fdtap_check_filter(tap, FDTAP_FILT_READINESS, dev);
+	fdtap_list_add(l, tap);
+	return true;
 }
 
 void fdtap_check_filter(struct fd_tap *tap, uint32_t ok, const char *dev)

@@ -267,10 +267,10 @@ bool lx_waiter_get(struct lx_waiter *w, uint32_t *id, uint32_t *bits, uint64_t *
 long lx_tap_batch(struct fd_tap_req *reqs, size_t n,
                   long (*refused)(size_t i, long err, void *arg), void *arg);
 
-/* ppoll, pselect6, epoll_pwait: sets the mask (if not NULL) for the wait,
- * the old one kept in *old; then puts it back. */
-long lx_mask_swap(const void *mask, uint64_t *old);
-void lx_mask_restore(const void *mask, uint64_t *old);
+/* ppoll, pselect6, epoll_pwait: call(a, ns) with mask (if not NULL; size
+ * must be 8) as the signal mask, the old one put back after. */
+long lx_masked(const void *mask, long size, long (*call)(const long *a, int64_t ns),
+               const long *a, int64_t ns);
 
 /* Linux's poll bits (the same values as EPOLL*). */
 #define LX_POLLIN     0x001

@@ -420,18 +420,13 @@ long lx_epoll_wait(const long *a)
 	                  ms < 0 ? -1 : (int64_t)ms * 1000000);
 }
 
+static long lx_epoll_pwait_call(const long *a, int64_t ns)
+{
+	(void)ns;
+	return lx_epoll_wait(a);
+}
+
 long lx_epoll_pwait(const long *a)
 {
-	const void *mask = (const void *)a[4];
-	uint64_t old;
-	long r;
-
-	if (mask && a[5] != 8)
-		return -LX_EINVAL;
-	r = lx_mask_swap(mask, &old);
-	if (r)
-		return r;
-	r = lx_epoll_wait(a);
-	lx_mask_restore(mask, &old);
-	return r;
+	return lx_masked((const void *)a[4], a[5], lx_epoll_pwait_call, a, 0);
 }

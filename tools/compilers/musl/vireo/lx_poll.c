@@ -252,23 +252,18 @@ long lx_poll(const long *a)
 	                    ms < 0 ? -1 : ms * 1000000);
 }
 
+static long lx_ppoll_call(const long *a, int64_t ns)
+{
+	return lx_poll_core((struct lx_pollfd *)a[0], (size_t)a[1], ns);
+}
+
 long lx_ppoll(const long *a)
 {
-	const void *mask = (const void *)a[3];
-	uint64_t old;
 	int64_t ns;
-	long r;
 
 	if (!lx_timeout_ts((const struct lx_timespec *)a[2], &ns, "ppoll"))
 		return -LX_EINVAL;
-	if (mask && a[4] != 8)
-		return -LX_EINVAL;
-	r = lx_mask_swap(mask, &old);
-	if (r)
-		return r;
-	r = lx_poll_core((struct lx_pollfd *)a[0], (size_t)a[1], ns);
-	lx_mask_restore(mask, &old);
-	return r;
+	return lx_masked((const void *)a[3], a[4], lx_ppoll_call, a, ns);
 }
 
 static bool lx_fd_isset(const unsigned long *set, int fd)
@@ -364,19 +359,10 @@ long lx_select(const long *a)
 long lx_pselect6(const long *a)
 {
 	const long *data = (const long *)a[5];
-	const void *mask = data ? (const void *)data[0] : NULL;
-	uint64_t old;
 	int64_t ns;
-	long r;
 
 	if (!lx_timeout_ts((const struct lx_timespec *)a[4], &ns, "pselect"))
 		return -LX_EINVAL;
-	if (mask && data[1] != 8)
-		return -LX_EINVAL;
-	r = lx_mask_swap(mask, &old);
-	if (r)
-		return r;
-	r = lx_select_ns(a, ns);
-	lx_mask_restore(mask, &old);
-	return r;
+	return lx_masked(data ? (const void *)data[0] : NULL, data ? data[1] : 0,
+	                 lx_select_ns, a, ns);
 }

@@ -125,18 +125,22 @@ long lx_tap_batch(struct fd_tap_req *reqs, size_t n,
 	return 0;
 }
 
-/* The ppoll/pselect6 mask around a call: old gets the previous mask. */
-long lx_mask_swap(const void *mask, uint64_t *old)
+long lx_masked(const void *mask, long size, long (*call)(const long *a, int64_t ns),
+               const long *a, int64_t ns)
 {
-	const long set[4] = { 2 /* SIG_SETMASK */, (long)mask, (long)old, 8 };
+	uint64_t old;
+	const long set[4] = { 2 /* SIG_SETMASK */, (long)mask, (long)&old, 8 };
+	const long back[4] = { 2, (long)&old, 0, 8 };
+	long r;
 
-	return mask ? lx_rt_sigprocmask(set) : 0;
-}
-
-void lx_mask_restore(const void *mask, uint64_t *old)
-{
-	const long set[4] = { 2, (long)old, 0, 8 };
-
-	if (mask)
-		lx_rt_sigprocmask(set);
+	if (!mask)
+		return call(a, ns);
+	if (size != 8)
+		return -LX_EINVAL;
+	r = lx_rt_sigprocmask(set);
+	if (r)
+		return r;
+	r = call(a, ns);
+	lx_rt_sigprocmask(back);
+	return r;
 }
