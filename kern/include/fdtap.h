@@ -13,9 +13,9 @@
  * sits on a device's fdtap_list and holds a reference on its chan and on
  * its process.  A device fires a tap from any context, IRQ handlers
  * included: fdtap_fire only ORs the bits into tap->pending and pushes the
- * tap (once) on a lock-free stack; fdtap_kick() then posts it with
- * send_event(), which may sleep: at once in a kthread that may sleep, else
- * from a routine kernel message (fdtap_fire.c).  Removal (REM,
+ * tap (once) on a lock-free stack; a routine kernel message (fdtap_kick)
+ * or the device operation's own end (fdtap_flush, holding no lock) posts
+ * it with send_event(), which may sleep (fdtap_fire.c).  Removal (REM,
  * close of the fd, the table's end) unregisters from the device, then sets
  * tap->dead under tap->post_lock, which the poster holds while it posts: no
  * event is posted once a removal has returned, and each tap is removed
@@ -24,9 +24,10 @@
  * Locks, outermost first: the set's lock (a qlock: device calls and chan
  * closes happen under or right after it), a tap's post_lock (a qlock), the
  * devices' fdtap_list locks (irqsave spinlocks, leaves: only atomics under
- * them).  fdtap_kick() posts (or sends the kernel message); it is called
- * with no spinlock held (fdtap_list_fire() does so after dropping the
- * list's lock), and may sleep when interrupts are on.
+ * them).  fdtap_kick() sends the kernel message with no list lock held
+ * (fdtap_list_fire() does so after dropping it).  Posting takes post_lock,
+ * then send_event()'s locks ("ucq", "mm"): so "fd_tap_set" -> "fd_tap
+ * post" -> "ucq" in the qlock order (Documentation/locking.md).
  *
  * Errors: fdtap_request() returns 0, or -1 with the kthread's errno and
  * errstr set (EBADF, EEXIST, ENOENT, EINVAL, EPERM, ENOSPC), as sysfile.c's
@@ -103,6 +104,10 @@ void fdtap_check_filter(struct fd_tap *tap, uint32_t ok, const char *dev);
  * ADD); then fdtap_kick() with no lock held.  fdtap_list_fire does both. */
 void fdtap_fire(struct fd_tap *tap, uint32_t bits);
 void fdtap_kick(void);
+/* Posts every fired tap now, in this kthread: the end of a device
+ * operation that may have fired taps, holding no lock (spinlock or qlock),
+ * interrupts on.  Does nothing in an IRQ handler. */
+void fdtap_flush(void);
 
 /* ------------------------------------------------------- table side */
 int fdtap_request(struct fd_table *t, struct proc *p, fdtap_sink_t sink,

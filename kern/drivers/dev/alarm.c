@@ -487,6 +487,7 @@ static size_t kalarm_write(struct chan *c, const void *buf, size_t n, int64_t of
 		rendez_wakeup(&a->rv);
 		if (READ_ONCE(a->count))
 			fdtap_list_fire(&a->taps, FDTAP_FILT_READABLE);
+		fdtap_flush();
 		break;
 	default:
 		error(EPERM, "#alarm: '%s' is not writable", c->name ? c->name->s : "?");

@@ -166,6 +166,7 @@ static size_t efd_read_counter(struct chan *c, void *buf, size_t n)
 		efd_wait(c, e, efd_readable, "read");
 	rendez_wakeup(&e->rv);          /* room for blocked writers */
 	fdtap_list_fire(&e->taps, FDTAP_FILT_WRITABLE);
+	fdtap_flush();
 	memcpy(buf, &v, sizeof(v));
 	return sizeof(v);
 }
@@ -212,6 +213,7 @@ static size_t efd_write_counter(struct chan *c, const void *buf, size_t n)
 	if (a.v) {
 		rendez_wakeup(&a.e->rv);
 		fdtap_list_fire(&a.e->taps, FDTAP_FILT_READABLE);
+		fdtap_flush();
 	}
 	return sizeof(a.v);
 }

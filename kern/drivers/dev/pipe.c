@@ -275,9 +275,10 @@ static size_t pipe_read(struct chan *c, void *buf, size_t n, int64_t off)
 		return devdirread(c, buf, n, NULL, 0, pipe_gen);
 	case Qdata0:
 	case Qdata1:
-		if (c->flag & CNONBLOCK)
-			return qread_nonblock(p->q[kind - Qdata0], buf, n);
-		return qread(p->q[kind - Qdata0], buf, n);
+		n = c->flag & CNONBLOCK ? qread_nonblock(p->q[kind - Qdata0], buf, n) :
+		    qread(p->q[kind - Qdata0], buf, n);
+		fdtap_flush();          /* a WRITABLE edge, posted before we return */
+		return n;
 	case Qctl:
 		return pipe_ctl_read(p, buf, n, off);
 	}
@@ -292,9 +293,10 @@ static size_t pipe_write(struct chan *c, const void *buf, size_t n, int64_t off)
 	switch (kind) {
 	case Qdata0:
 	case Qdata1:
-		if (c->flag & CNONBLOCK)
-			return qwrite_nonblock(p->q[!(kind - Qdata0)], buf, n);
-		return qwrite(p->q[!(kind - Qdata0)], buf, n);
+		n = c->flag & CNONBLOCK ? qwrite_nonblock(p->q[!(kind - Qdata0)], buf, n) :
+		    qwrite(p->q[!(kind - Qdata0)], buf, n);
+		fdtap_flush();          /* a READABLE edge, posted before we return */
+		return n;
 	case Qctl:
 		return pipe_ctl_write(p, buf, n);
 	}

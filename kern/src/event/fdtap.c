@@ -43,7 +43,7 @@ static struct fd_tap_set *fdtap_set_get(struct fd_table *t)
 		set_error(ENOMEM, "tap_fds: no memory for the tap set");
 		return NULL;
 	}
-	sem_init(&n->lock, 1);
+	qlock_init(&n->lock, "fd_tap_set");
 	list_init(&n->taps);
 	spin_lock(&t->lock);
 	if (!t->taps && !t->closed) {

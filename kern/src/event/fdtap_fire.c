@@ -7,13 +7,14 @@
  * where send_event() cannot run: it may sleep on user memory.  So firing
  * is split in two.  fdtap_fire() ORs the bits into tap->pending and, if the
  * tap was not queued yet, takes a reference and pushes it on one global
- * lock-free stack (a CAS on its head).  fdtap_kick(), called once the
- * firing code holds no lock, posts the stack at once when it runs in a
- * kthread that may sleep (a writer's syscall: the reader's event is posted
- * before the write returns, so an epoll_wait with no timeout that follows
- * sees it); in an IRQ handler or with interrupts off it sends one routine
- * kernel message to this core instead, unless one is on its way.  The
- * drain (fdtap_drain) clears the "scheduled" flag, takes the whole stack
+ * lock-free stack (a CAS on its head); fdtap_kick() then sends one
+ * routine kernel message to this core, unless one is on its way.  A device
+ * operation that fired taps from a syscall (a pipe write) calls
+ * fdtap_flush() at its end, holding no lock: it drains the stack at once,
+ * so the reader's event is posted before the write returns and an
+ * epoll_wait with no timeout that follows sees it.  The message then
+ * finds nothing.  Edges raised in IRQ handlers (the timer, the console)
+ * wait for the message.  The drain (fdtap_drain) clears the "scheduled" flag, takes the whole stack
  * with one swap, and for each tap clears queued, takes the pending bits and
  * posts them: a tap fired many times before the drain posts once, with the
  * union of the bits.
@@ -57,8 +58,8 @@ void fdtap_fire(struct fd_tap *tap, uint32_t bits)
 
 static void fdtap_drain(uint64_t a0, uint64_t a1, uint64_t a2);
 
-/* A kthread with interrupts on, outside an IRQ handler: it may sleep (no
- * irqsave lock is held; callers hold no plain spinlock across a kick). */
+/* A kthread with interrupts on, outside an IRQ handler (the caller of
+ * fdtap_flush promises it holds no lock). */
 static bool fdtap_may_post_here(void)
 {
 	return irq_is_enabled() && !in_irq_ctx() && kthread_current();
@@ -66,15 +67,15 @@ static bool fdtap_may_post_here(void)
 
 void fdtap_kick(void)
 {
-	if (!atomic_read(&fdtap_stack))
-		return;
-	if (fdtap_may_post_here()) {
-		fdtap_drain(0, 0, 0);
-		return;
-	}
-	if (atomic_swap(&fdtap_scheduled, 1))
+	if (!atomic_read(&fdtap_stack) || atomic_swap(&fdtap_scheduled, 1))
 		return;
 	send_kernel_message(core_id(), fdtap_drain, 0, 0, 0, KMSG_ROUTINE);
+}
+
+void fdtap_flush(void)
+{
+	if (atomic_read(&fdtap_stack) && fdtap_may_post_here())
+		fdtap_drain(0, 0, 0);
 }
 
 static void fdtap_release(struct kref *r)
@@ -104,7 +105,7 @@ struct fd_tap *fdtap_alloc(void)
 	if (!tap)
 		return NULL;
 	kref_init(&tap->ref);
-	sem_init(&tap->post_lock, 1);
+	qlock_init(&tap->post_lock, "fd_tap post");
 	list_init(&tap->set_link);
 	list_init(&tap->dev_link);
 	atomic_inc(&fdtap_live);
