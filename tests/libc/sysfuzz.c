@@ -214,6 +214,7 @@ static const char *const fz_lx_deny[] = {
 	"exit", "exit_group", "execve", "fork", "vfork", "clone", "kill", "tkill",
 	"tgkill", "rt_sigreturn", "execveat",
 	"pause", "rt_sigsuspend",       /* wait for a signal nobody sends */
+	"epoll_create", "epoll_create1",        /* library fds and a 250 KiB set each */
 };
 
 /*
@@ -262,6 +263,10 @@ static const struct { const char *name, *sig; } fz_lx_sigs[] = {
 	{ "dup3", "ffF" },              { "pipe2", "SF" },
 	{ "getrandom", "plF" },         { "rt_sigpending", "Sg" },
 	{ "timerfd_settime", "fFSS" },  { "timerfd_gettime", "fS" },
+	{ "poll", "Sli" },              { "ppoll", "SlZSg" },
+	{ "select", "iSSSS" },          { "pselect6", "iSSSZx" },
+	{ "epoll_ctl", "fifS" },        { "epoll_wait", "fSii" },
+	{ "epoll_pwait", "fSiiSg" },
 };
 
 /*
@@ -1186,6 +1191,29 @@ static void fz_lx_pipe_nonblock(const char *name, uint64_t a0, long r)
 			fz_sys(SYS_fcntl, fds[i], 4 /* F_SETFL */, O_NONBLOCK);
 }
 
+static const struct ktimespec fz_zero_ts;     /* also a zero timeval */
+
+/* The readiness calls: few entries (the scratch buffers hold them), and
+ * never a wait: every timeout is zero (the fuzzer's timespecs may be long). */
+static void fz_lx_guard_wait(const char *name, uint64_t *a)
+{
+	if (!strcmp(name, "poll")) {
+		a[1] %= 8;
+		a[2] = 0;
+	} else if (!strcmp(name, "ppoll")) {
+		a[1] %= 8;
+		a[2] = (uint64_t)(uintptr_t)&fz_zero_ts;
+	} else if (!strcmp(name, "select") || !strcmp(name, "pselect6")) {
+		a[0] %= 64;
+		a[4] = (uint64_t)(uintptr_t)&fz_zero_ts;
+		if (name[0] == 'p')
+			a[5] = 0;
+	} else if (!strcmp(name, "epoll_wait") || !strcmp(name, "epoll_pwait")) {
+		a[2] %= 8;
+		a[3] = 0;
+	}
+}
+
 /* The Linux calls' guards (see the file comment). */
 static void fz_lx_guard(const char *name, uint64_t *a, const char *sig)
 {
@@ -1212,6 +1240,8 @@ static void fz_lx_guard(const char *name, uint64_t *a, const char *sig)
 		a[2] |= O_NONBLOCK;
 	else if (!strcmp(name, "clock_nanosleep") && (a[1] & 1) && a[2])
 		fz_lx_past((struct ktimespec *)(uintptr_t)a[2]);
+	else
+		fz_lx_guard_wait(name, a);
 }
 
 /* Whether the layer's ENOSYS message names Linux call nr. */

@@ -213,6 +213,10 @@ static long lx_poll_core(struct lx_pollfd *fds, size_t n, int64_t timeout_ns)
 		lx_errstr("poll", "more than 4096 entries (no process has more fds)");
 		return -LX_EINVAL;
 	}
+	if (n && !fds) {
+		lx_errstr("poll", "NULL array of pollfd");
+		return -LX_EFAULT;
+	}
 	if (lx_poll_busy) {
 		lx_errstr("poll", "called from a signal handler while a poll or select waits");
 		return -LX_EINVAL;
