@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # libc_lx: the C library's Linux-syscall translation layer
-# (tools/compilers/musl/vireo/lx_file.c, lx_fdev.c) against a fake Vireo
+# (tools/compilers/musl/vireo/lx_file.c, lx_fdev.c, lx_libfd.c) against a fake Vireo
 # syscall stub: open-flag translation, stat conversion, the getdents64
 # parser on good and malformed 9P records, readv/writev, dup2, truncate's
 # stat blob, eventfd and timerfd over #eventfd/#alarm; and parlib's argenv
@@ -8,6 +8,7 @@
 # against the blob format and the kernel's unpacker.
 HOST_SUITES += libc_lx
 libc_lx_SRCS := tools/compilers/musl/vireo/lx_file.c tools/compilers/musl/vireo/lx_fdev.c \
+	tools/compilers/musl/vireo/lx_libfd.c \
 	user/parlib/argenv.c kern/src/lib/argenv.c tests/host/test_libc_lx.c
 libc_lx_CFLAGS := -I$(O)/include -Iuser/parlib/include -Itools/compilers/musl/vireo
 $(O)/host/libc_lx: $(SYSCALL_HDRS) tools/compilers/musl/vireo/lx.h \
