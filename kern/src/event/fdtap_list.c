@@ -12,7 +12,8 @@
  *	an edge:    fdtap_list_fire(&taps, FDTAP_FILT_READABLE);  // any context
  *
  * The list's lock is an irqsave spinlock and a leaf: under it only tap
- * flags are read and fdtap_fire's atomics run.  fdtap_list_fire kicks the
+ * flags are read and fdtap_fire's atomics run.  An empty list is seen
+ * without the lock, so untapped files (a timer storm's IRQs) pay nothing.  fdtap_list_fire kicks the
  * poster (fdtap_kick, a kernel message) after dropping it.  A device frees
  * its list only once every tap has been REMoved, which the tap's chan
  * reference guarantees (the file stays alive while it is tapped).
@@ -34,6 +35,7 @@ void fdtap_list_add(struct fdtap_list *l, struct fd_tap *tap)
 
 	list_add_tail(&tap->dev_link, &l->taps);
 	spin_unlock_irqrestore(&l->lock, flags);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);        /* pairs with fdtap_list_fire */
 }
 
 void fdtap_list_del(struct fdtap_list *l, struct fd_tap *tap)
@@ -46,8 +48,16 @@ void fdtap_list_del(struct fdtap_list *l, struct fd_tap *tap)
 
 void fdtap_list_fire(struct fdtap_list *l, uint32_t bits)
 {
-	uint64_t flags = spin_lock_irqsave(&l->lock);
 	struct fd_tap *tap;
+	uint64_t flags;
+
+	/* An untapped file (the common case; a timer storm's IRQs) takes no
+	 * lock.  A tap linked meanwhile is fired by its ADD, which looks at
+	 * the file's state after linking (the fences order the two). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (list_empty(&l->taps))
+		return;
+	flags = spin_lock_irqsave(&l->lock);
 
 	list_for_each_entry(tap, &l->taps, dev_link)
 		if (tap->filter & bits)
