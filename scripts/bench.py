@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 QEMU_COMMON = ["qemu-system-x86_64", "-accel", "tcg", "-M", "q35",
@@ -51,6 +52,9 @@ def boot(system, args, log_path):
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        # A guest that hangs prints nothing more: only a timer can end it.
+        watchdog = threading.Timer(args.timeout, proc.kill)
+        watchdog.start()
         try:
             for raw in proc.stdout:
                 log.write(raw)
@@ -60,12 +64,12 @@ def boot(system, args, log_path):
                 parse_line(line, system, figures)
                 if line.startswith("BENCH-DONE"):
                     done = True
-                if time.monotonic() - start > args.timeout:
-                    print(f"bench: {system} boot timed out after {args.timeout} s", file=sys.stderr)
-                    break
         finally:
+            watchdog.cancel()
             proc.kill()
             proc.wait()
+    if time.monotonic() - start >= args.timeout:
+        print(f"bench: {system} boot timed out after {args.timeout} s", file=sys.stderr)
     if not done:
         print(f"bench: {system} boot did not finish its list (log {log_path})", file=sys.stderr)
     return figures, first_line_s
