@@ -98,6 +98,9 @@ void fdtap_list_fire(struct fdtap_list *l, uint32_t bits);
  * then returns true: the caller fires what is already true. */
 bool fdtap_dev_tapfd(struct fdtap_list *l, struct fd_tap *tap, int cmd, const char *dev,
                      const char *which);
+/* The same with the filters the file supports spelled out (ok). */
+bool fdtap_dev_tapfd_filters(struct fdtap_list *l, struct fd_tap *tap, int cmd,
+                             const char *dev, const char *which, uint32_t ok);
 /* Refuses (error(EINVAL)) a filter with bits outside ok, naming dev. */
 void fdtap_check_filter(struct fd_tap *tap, uint32_t ok, const char *dev);
 /* Fires one registered tap (the device's list lock held, or inside tapfd's

@@ -37,6 +37,7 @@
 #include <spinlock.h>
 #include <types.h>
 #include <fdtable.h>
+#include <fdtap.h>
 #include <mm.h>
 #include <vcoremap.h>
 
@@ -92,6 +93,7 @@ struct proc {
 	int exit_status;                /* [l] WSTATUS_* once DEAD */
 	struct kthread *exit_kt;        /* [l] the owner that exited, for proc_wait */
 	struct sem exited;              /* up'ed once, when DEAD */
+	struct fdtap_list exit_taps;    /* #proc/PID/status taps, fired at DEAD */
 	struct list_head link;          /* [proc_list_lock] */
 	char *args;                     /* [l] argv as NUL-separated strings */
 	size_t args_len;                /* [l] bytes in args; exec replaces both */

@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -99,6 +100,33 @@ UTEST(poll, sleeps_until_a_child_writes)
 	UT_ASSERT_EQ(waitpid(pid, &st, 0), pid);
 	UT_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	lp_close2(p);
+}
+
+/* #proc/PID/status as a pidfd: not ready while the child lives, POLLIN and
+ * POLLHUP once it has exited, still before the parent reaps it. */
+UTEST(poll, a_process_status_file_waits_for_its_exit)
+{
+	struct pollfd fd;
+	char path[48];
+	int64_t t0;
+	pid_t pid;
+	int st;
+
+	t0 = lp_ms_now();
+	pid = UT_SYS(fork());
+	if (pid == 0) {
+		usleep(100 * 1000);
+		_exit(3);
+	}
+	snprintf(path, sizeof(path), "#proc/%d/status", pid);
+	fd = (struct pollfd){ .fd = UT_SYS(open(path, O_RDONLY)), .events = POLLIN };
+	UT_ASSERT_EQ(poll(&fd, 1, 0), 0);
+	UT_ASSERT_EQ(poll(&fd, 1, -1), 1);
+	UT_ASSERT_EQ(fd.revents, POLLIN | POLLHUP);
+	UT_ASSERT_GE(lp_ms_now() - t0, 90);
+	UT_ASSERT_EQ(waitpid(pid, &st, 0), pid);
+	UT_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 3);
+	close(fd.fd);
 }
 
 UTEST(poll, timeout_neither_early_nor_late)

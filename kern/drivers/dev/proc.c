@@ -26,6 +26,10 @@
  * first read or any read at offset 0, and kept in the chan (a slice guarded
  * by the per-chan sem) so reads at rising offsets see one consistent text.
  *
+ * Taps (fdtap.h) on status only, with the readiness filters: READABLE and
+ * HANGUP once the process is DEAD (fired by proc_mark_dead, or at ADD when it already is), so
+ * poll/epoll on #proc/PID/status waits for an exit as Linux's pidfd does.
+ *
  * Permissions: there are no users yet, so every process may read every
  * file and write every ctl (like proc_destroy).  Once processes have
  * owners, ctl will be the owner's.  The top directory's "self" entry is listed
@@ -34,6 +38,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fdtable.h>
+#include <fdtap.h>
 #include <kmalloc.h>
 #include <kstring.h>
 #include <ns.h>
@@ -640,6 +645,22 @@ static void procfs_close(struct chan *c)
 	kfree(pc);
 }
 
+static void procfs_tapfd(struct chan *c, struct fd_tap *tap, int cmd)
+{
+	struct proc *p = procfs_file(c) == Qstatus ? procfs_proc(c) : NULL;
+	uint32_t bits = tap->filter & (FDTAP_FILT_READABLE | FDTAP_FILT_HANGUP);
+
+	if (!fdtap_dev_tapfd_filters(p ? &p->exit_taps : NULL, tap, cmd, "#proc",
+	                             "a process's status", FDTAP_FILT_READINESS))
+		return;
+	/* Linked, then the state read: proc_mark_dead stores DEAD and then
+	 * looks at the list (behind sem_up's locked instruction), so one of
+	 * the two sees the other.  The fence keeps our load after our store. */
+	mb();
+	if (READ_ONCE(p->state) == PROC_DEAD && bits)
+		fdtap_fire(tap, bits);
+}
+
 static size_t procfs_read(struct chan *c, void *buf, size_t n, int64_t off)
 {
 	switch (procfs_file(c)) {
@@ -727,6 +748,7 @@ struct dev proc_devtab __devtab = {
 	.open = procfs_open,
 	.create = devcreate,
 	.close = procfs_close,
+	.tapfd = procfs_tapfd,
 	.read = procfs_read,
 	.bread = devbread,
 	.write = procfs_write,

@@ -20,10 +20,18 @@
  * an entry removed while chans of it remain is just not found any more.
  * Directory entries are generated under the lock with the name copied into
  * a per-core buffer (see srv_gen).
+ *
+ * Taps (fdtap.h) on the directory only, so a process can wait for a
+ * service to appear: WRITTEN when a chan is posted, DELETED when an entry
+ * is removed, READABLE (always true: fired at ADD); the other readiness
+ * filters are accepted and never fire.  Entry files refuse
+ * taps (EPERM): opening a posted entry returns the posted chan, whose own
+ * device has the taps that matter.
  */
 #include <core_id.h>
 #include <err.h>
 #include <errno.h>
+#include <fdtap.h>
 #include <fdtable.h>
 #include <kmalloc.h>
 #include <kstring.h>
@@ -46,6 +54,10 @@ struct srv_entry {
 static struct list_head srv_list = LIST_HEAD_INIT(srv_list);
 static spinlock_t srv_lock = SPINLOCK_INITIALIZER("srv");
 static uint64_t srv_next_path = 1;      /* [srv_lock] 0 is the directory */
+static struct fdtap_list srv_dir_taps = {
+	.lock = SPINLOCK_INITIALIZER("srv taps"),
+	.taps = LIST_HEAD_INIT(srv_dir_taps.taps),
+};
 
 /* gen results are used right after gen returns, without sleeping, and
  * kthreads are not preempted: one name buffer per core suffices. */
@@ -202,6 +214,8 @@ static void srv_remove(struct chan *c)
 	if (e->chan)
 		cclose(e->chan);
 	kfree(e);
+	fdtap_list_fire(&srv_dir_taps, FDTAP_FILT_DELETED);
+	fdtap_flush();
 }
 
 static void srv_close(struct chan *c)
@@ -257,7 +271,20 @@ static size_t srv_write(struct chan *c, const void *buf, size_t n, int64_t off)
 		error(e ? EBUSY : ENOENT, "#srv: '%s' %s", c->name ? c->name->s : "?",
 		      e ? "already has a chan posted" : "was removed");
 	}
+	fdtap_list_fire(&srv_dir_taps, FDTAP_FILT_WRITTEN);
+	fdtap_flush();
 	return n;
+}
+
+static void srv_tapfd(struct chan *c, struct fd_tap *tap, int cmd)
+{
+	bool dir = c->qid.type & QTDIR;
+
+	if (fdtap_dev_tapfd_filters(dir ? &srv_dir_taps : NULL, tap, cmd, "#srv",
+	                            "the directory", FDTAP_FILT_READINESS |
+	                            FDTAP_FILT_WRITTEN | FDTAP_FILT_DELETED) &&
+	    (tap->filter & FDTAP_FILT_READABLE))
+		fdtap_fire(tap, FDTAP_FILT_READABLE);
 }
 
 struct dev srv_devtab __devtab = {
@@ -277,6 +304,7 @@ struct dev srv_devtab __devtab = {
 	.write = srv_write,
 	.bwrite = devbwrite,
 	.remove = srv_remove,
+	.tapfd = srv_tapfd,
 	.rename = devrename,
 	.wstat = devwstat,
 };

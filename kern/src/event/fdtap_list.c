@@ -66,8 +66,8 @@ void fdtap_list_fire(struct fdtap_list *l, uint32_t bits)
 	fdtap_kick();
 }
 
-bool fdtap_dev_tapfd(struct fdtap_list *l, struct fd_tap *tap, int cmd, const char *dev,
-                     const char *which)
+bool fdtap_dev_tapfd_filters(struct fdtap_list *l, struct fd_tap *tap, int cmd,
+                             const char *dev, const char *which, uint32_t ok)
 {
 	if (!l) {
 		if (cmd == FDTAP_CMD_ADD)
@@ -79,9 +79,15 @@ bool fdtap_dev_tapfd(struct fdtap_list *l, struct fd_tap *tap, int cmd, const ch
 		fdtap_list_del(l, tap);
 		return false;
 	}
-	fdtap_check_filter(tap, FDTAP_FILT_READINESS, dev);
+	fdtap_check_filter(tap, ok, dev);
 	fdtap_list_add(l, tap);
 	return true;
+}
+
+bool fdtap_dev_tapfd(struct fdtap_list *l, struct fd_tap *tap, int cmd, const char *dev,
+                     const char *which)
+{
+	return fdtap_dev_tapfd_filters(l, tap, cmd, dev, which, FDTAP_FILT_READINESS);
 }
 
 void fdtap_check_filter(struct fd_tap *tap, uint32_t ok, const char *dev)

@@ -5,7 +5,9 @@
  * pipe's READABLE edge and its firing at ADD when already ready, WRITABLE,
  * HANGUP when the other end closes, several taps on one fd, REM and MOD,
  * close and dup-over removing the taps exactly once with no event after,
- * eventfd and alarm taps, every refused request with its errno, the
+ * eventfd and alarm taps, #srv's directory (WRITTEN at a post, DELETED at
+ * a removal), #proc/PID/status (READABLE | HANGUP at the exit, and at ADD
+ * once dead), every refused request with its errno, the
  * per-table bound, and a removal racing a writer on another core.  Each
  * helper runs in a private name space and FD table (KT_NS_RUN), which also
  * checks that no chan or kmalloc object leaked.
@@ -15,6 +17,8 @@
 #include <fdtap.h>
 #include <kstring.h>
 #include <ktest.h>
+#include <process.h>
+#include <ros/syscall.h>
 #include <sysfile.h>
 
 #include "kt_dev.h"
@@ -445,4 +449,85 @@ static bool do_remove_races_writer(void)
 KTEST(fdtap, remove_races_a_writer)
 {
 	KT_NS_RUN(do_remove_races_writer());
+}
+
+/* #srv: the directory says when a chan is posted and when an entry goes. */
+static bool do_srv_directory(void)
+{
+	int dir = sysopen("#srv", O_READ, 0), efd = sysopen("#eventfd/efd", O_RDWR, 0), ent;
+	char num[16];
+
+	tap_reset();
+	KT_CHECK(dir >= 0 && efd >= 0);
+	KT_CHECK(tap_req(dir, FDTAP_CMD_ADD, FDTAP_FILT_WRITTEN | FDTAP_FILT_DELETED, 1, 0) == 0);
+	KT_CHECK(tap_req(dir, FDTAP_CMD_ADD, FDTAP_FILT_READABLE, 2, 0) == 0);
+	KT_CHECK(tap_wait(2, 1));                       /* a directory is readable */
+	KT_CHECK(tap_quiet(1, 0));
+	ent = syscreate("#srv/kt_tap_svc", O_WRITE, 0666);
+	KT_CHECK(ent >= 0);
+	KT_CHECK(tap_refused(ent, FDTAP_CMD_ADD, FDTAP_FILT_READABLE, EPERM, "the directory"));
+	snprintf(num, sizeof(num), "%d", efd);
+	KT_CHECK(syswrite(ent, num, strlen(num)) == (ssize_t)strlen(num));
+	KT_CHECK(tap_wait(1, 1));
+	KT_CHECK(atomic_read(&tap_bits[1]) == FDTAP_FILT_WRITTEN);
+	KT_CHECK(sysremove("#srv/kt_tap_svc") == 0);
+	KT_CHECK(tap_wait(1, 2));
+	KT_CHECK(atomic_read(&tap_bits[1]) & FDTAP_FILT_DELETED);
+	sysclose(ent);
+	sysclose(efd);
+	sysclose(dir);
+	KT_CHECK(tap_settle(0));
+	return true;
+}
+
+KTEST(fdtap, srv_directory)
+{
+	KT_NS_RUN(do_srv_directory());
+}
+
+static int tap_open_status(int pid)
+{
+	char path[48];
+
+	snprintf(path, sizeof(path), "#proc/%d/status", pid);
+	return sysopen(path, O_READ, 0);
+}
+
+/* #proc/PID/status: READABLE | HANGUP at the exit, and at ADD after it. */
+static bool do_proc_exit(void)
+{
+	static const char *const argv[] = { "/test/hello", NULL };
+	struct proc *p;
+	char path[48];
+	int st, st2, args;
+
+	tap_reset();
+	KT_CHECK(proc_create("/test/hello", argv, NULL, &p) == 0);
+	st = tap_open_status(p->pid);
+	snprintf(path, sizeof(path), "#proc/%d/args", p->pid);
+	args = sysopen(path, O_READ, 0);
+	KT_CHECK(st >= 0 && args >= 0);
+	KT_CHECK(tap_refused(args, FDTAP_CMD_ADD, FDTAP_FILT_READABLE, EPERM, "status"));
+	KT_CHECK(tap_refused(st, FDTAP_CMD_ADD, FDTAP_FILT_WRITTEN, EINVAL, "#proc"));
+	KT_CHECK(tap_req(st, FDTAP_CMD_ADD, FDTAP_FILT_READABLE | FDTAP_FILT_HANGUP, 1, 0) == 0);
+	KT_CHECK(tap_quiet(1, 0));                      /* alive: nothing to say */
+	KT_CHECK(proc_kill(p, WSTATUS_KILLED) == 0);
+	KT_CHECK(tap_wait(1, 1));
+	KT_CHECK(atomic_read(&tap_bits[1]) == (FDTAP_FILT_READABLE | FDTAP_FILT_HANGUP));
+	st2 = tap_open_status(p->pid);
+	KT_CHECK(st2 >= 0);
+	KT_CHECK(tap_req(st2, FDTAP_CMD_ADD, FDTAP_FILT_HANGUP, 2, 0) == 0);
+	KT_CHECK(tap_wait(2, 1));                       /* already dead: fired at ADD */
+	KT_CHECK(atomic_read(&tap_bits[2]) == FDTAP_FILT_HANGUP);
+	sysclose(st2);
+	sysclose(st);
+	sysclose(args);
+	KT_CHECK(proc_wait(p) == WSTATUS_KILLED);
+	KT_CHECK(tap_settle(0));
+	return true;
+}
+
+KTEST(fdtap, proc_exit)
+{
+	KT_NS_RUN(do_proc_exit());
 }

@@ -230,6 +230,7 @@ struct proc *proc_alloc(const char *name, int ppid)
 	spinlock_init(&p->lock, "proc");
 	kref_init(&p->ref);
 	sem_init(&p->exited, 0);
+	fdtap_list_init(&p->exit_taps, "proc exit taps");
 	fd_table_init(&p->fdt);
 	list_init(&p->kthreads);
 	rendez_init(&p->drain_rv);
@@ -541,6 +542,9 @@ static void proc_mark_dead(struct proc *p, int status, struct kthread *kt)
 	spin_unlock_irqrestore(&p->lock, pflags);
 	spin_unlock_irqrestore(&proc_list_lock, flags);
 	sem_up(&p->exited);
+	/* Posted by the tap drain's kernel message, not here: p's kthread
+	 * has no address space left to post from. */
+	fdtap_list_fire(&p->exit_taps, FDTAP_FILT_READABLE | FDTAP_FILT_HANGUP);
 	if (orphan)
 		proc_put(p);                    /* nobody will wait: the creator's */
 }
