@@ -123,6 +123,8 @@ void *arena_xalloc(struct arena *a, size_t size, size_t align, size_t phase,
 void arena_xfree(struct arena *a, void *addr, size_t size);
 
 void arena_get_stats(struct arena *a, struct arena_stats *st);
+/* Bytes free (total - allocated) without walking the segments: O(1). */
+size_t arena_amt_free(struct arena *a);
 /* Calls fn on every arena, with the global list locked: fn must not
  * create or destroy arenas. */
 void arena_for_each(void (*fn)(struct arena *, void *), void *arg);

@@ -66,6 +66,7 @@ static void assert_pristine(struct arena *a, size_t total)
 	HT_ASSERT_EQ(st.allocated, 0);
 	HT_ASSERT_EQ(st.total, total);
 	HT_ASSERT_EQ(st.free, total);
+	HT_ASSERT_EQ(arena_amt_free(a), total);
 	HT_ASSERT_EQ(st.nr_free_segs, total ? 1 : 0);
 	HT_ASSERT_EQ(st.nr_segs, total ? 1 : 0);
 }
@@ -104,6 +105,7 @@ HTEST(arena_size_rounds_to_quantum)
 	HT_ASSERT(p);
 	arena_get_stats(a, &st);
 	HT_ASSERT_EQ(st.allocated, 64);
+	HT_ASSERT_EQ(arena_amt_free(a), SPACE_SIZE - 64);
 	arena_free(a, p, 1);
 	assert_pristine(a, SPACE_SIZE);
 	arena_destroy(a);

@@ -808,6 +808,15 @@ void arena_get_stats(struct arena *a, struct arena_stats *st)
 	spin_unlock_irqrestore(&a->lock, irq);
 }
 
+size_t arena_amt_free(struct arena *a)
+{
+	uint64_t irq = spin_lock_irqsave(&a->lock);
+	size_t free = a->total - a->allocated;
+
+	spin_unlock_irqrestore(&a->lock, irq);
+	return free;
+}
+
 void arena_for_each(void (*fn)(struct arena *, void *), void *arg)
 {
 	uint64_t irq = spin_lock_irqsave(&arenas_lock);

@@ -219,10 +219,7 @@ int page_refcnt(const struct page *pg)
 
 size_t nr_free_pages(void)
 {
-	struct arena_stats st;
-
-	arena_get_stats(base_arena, &st);
-	return st.free / PGSIZE;
+	return arena_amt_free(base_arena) / PGSIZE;
 }
 
 size_t page_leakcheck_count(void)
