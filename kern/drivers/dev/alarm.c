@@ -12,7 +12,10 @@
  *	        period  rw  ns between expirations after the first; 0: one-shot
  *	        count   r: expirations since the last read, as "N\n"; the read
  *	                    resets it, and blocks while it is 0 (EAGAIN on a
- *	                    non-blocking chan); w: sets it ("0" clears)
+ *	                    non-blocking chan); w: sets it ("0" clears), or
+ *	                    "set TIMER PERIOD" re-arms in one step: disarm,
+ *	                    count 0, period PERIOD, then TIMER as the timer
+ *	                    file takes it (Linux's timerfd_settime in one write)
  *
  * Numbers are decimal text.  A deadline in the past fires at once.  A
  * periodic alarm that fell behind counts every period it missed and
@@ -229,14 +232,18 @@ static void kalarm_fire(struct alarm_waiter *w)
 	fdtap_list_fire(&a->taps, FDTAP_FILT_READABLE);
 }
 
-/* Disarms, then arms at deadline (0: stays disarmed).  Caller holds wlock. */
-static void __kalarm_arm(struct kalarm *a, uint64_t deadline)
+/* Takes a's timer off its chain.  Caller holds wlock. */
+static void __kalarm_disarm(struct kalarm *a)
 {
-	uint64_t flags;
-
 	if (a->waiter.tchain)
 		unset_alarm(a->waiter.tchain, &a->waiter);
-	flags = spin_lock_irqsave(&a->lock);
+}
+
+/* Arms the disarmed a at deadline (0: stays disarmed).  Caller holds wlock. */
+static void __kalarm_start(struct kalarm *a, uint64_t deadline)
+{
+	uint64_t flags = spin_lock_irqsave(&a->lock);
+
 	a->deadline = deadline;
 	spin_unlock_irqrestore(&a->lock, flags);
 	if (!deadline)
@@ -250,7 +257,23 @@ static void __kalarm_arm(struct kalarm *a, uint64_t deadline)
 static void kalarm_arm(struct kalarm *a, uint64_t deadline)
 {
 	sem_down(&a->wlock);
-	__kalarm_arm(a, deadline);
+	__kalarm_disarm(a);
+	__kalarm_start(a, deadline);
+	sem_up(&a->wlock);
+}
+
+/* count's "set": disarm, count 0, the new period, then arm at deadline. */
+static void kalarm_rearm(struct kalarm *a, uint64_t deadline, uint64_t period)
+{
+	uint64_t flags;
+
+	sem_down(&a->wlock);
+	__kalarm_disarm(a);
+	flags = spin_lock_irqsave(&a->lock);
+	a->count = 0;
+	a->period = period;
+	spin_unlock_irqrestore(&a->lock, flags);
+	__kalarm_start(a, deadline);
 	sem_up(&a->wlock);
 }
 
@@ -442,18 +465,30 @@ static uint64_t kalarm_parse(const char *s, const char *what)
 	return v;
 }
 
-static void kalarm_write_timer(struct kalarm *a, const char *msg)
+/* A timer value: "+N" (N ns from now) or an absolute deadline (0: none). */
+static uint64_t kalarm_deadline(const char *msg, const char *what)
 {
 	uint64_t v;
 
-	if (msg[0] == '+') {
-		v = kalarm_parse(msg + 1, "timer");
-		if (__builtin_add_overflow(v, nsec_now(), &v))
-			error(EINVAL, "#alarm/timer: '%s' from now is past 2^64 - 1 ns", msg);
-	} else {
-		v = kalarm_parse(msg, "timer");
-	}
-	kalarm_arm(a, v);
+	if (msg[0] != '+')
+		return kalarm_parse(msg, what);
+	v = kalarm_parse(msg + 1, what);
+	if (__builtin_add_overflow(v, nsec_now(), &v))
+		error(EINVAL, "#alarm/%s: '%s' from now is past 2^64 - 1 ns", what, msg);
+	return v;
+}
+
+/* count's "set TIMER PERIOD" (msg points past "set "). */
+static void kalarm_write_set(struct kalarm *a, char *msg)
+{
+	char *period = strchr(msg, ' ');
+	uint64_t deadline;
+
+	if (!period)
+		error(EINVAL, "#alarm/count: want 'set TIMER PERIOD', not 'set %s'", msg);
+	*period++ = '\0';
+	deadline = kalarm_deadline(msg, "count");
+	kalarm_rearm(a, deadline, kalarm_parse(period, "count"));
 }
 
 static void kalarm_set_field(struct kalarm *a, uint64_t *field, uint64_t v)
@@ -467,7 +502,7 @@ static void kalarm_set_field(struct kalarm *a, uint64_t *field, uint64_t v)
 static size_t kalarm_write(struct chan *c, const void *buf, size_t n, int64_t off)
 {
 	struct kalarm *a = c->aux;
-	char msg[32];
+	char msg[64];
 
 	kalarm_msg(msg, sizeof(msg), buf, n);
 	switch (KA_KIND(c->qid.path)) {
@@ -477,12 +512,16 @@ static size_t kalarm_write(struct chan *c, const void *buf, size_t n, int64_t of
 		kalarm_arm(a, 0);
 		break;
 	case Qtimer:
-		kalarm_write_timer(a, msg);
+		kalarm_arm(a, kalarm_deadline(msg, "timer"));
 		break;
 	case Qperiod:
 		kalarm_set_field(a, &a->period, kalarm_parse(msg, "period"));
 		break;
 	case Qcount:
+		if (!strncmp(msg, "set ", 4)) {
+			kalarm_write_set(a, msg + 4);
+			break;
+		}
 		kalarm_set_field(a, &a->count, kalarm_parse(msg, "count"));
 		rendez_wakeup(&a->rv);
 		if (READ_ONCE(a->count))

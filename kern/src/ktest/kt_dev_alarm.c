@@ -4,7 +4,9 @@
  * the directory lists it while open and not after; a one-shot timer fires
  * no earlier than asked and within a TCG-generous bound; a periodic alarm
  * counts expirations; cancel stops it; count is EAGAIN when non-blocking
- * and nothing expired; bad numbers and messages are EINVAL; no leaks.
+ * and nothing expired; count's "set TIMER PERIOD" re-arms in one write
+ * (clearing the count, replacing the period, disarming with 0); bad
+ * numbers and messages are EINVAL; no leaks.
  */
 #include <errno.h>
 #include <kstring.h>
@@ -139,6 +141,54 @@ KTEST(dev_alarm, periodic_and_cancel)
 	sysclose(count);
 	sysclose(period);
 	sysclose(timer);
+	sysclose(ctl);
+}
+
+/* Reads count (non-blocking chan) as a number; -1 for EAGAIN. */
+static long alarm_count(int count)
+{
+	char buf[32];
+	long v = 0;
+
+	if (sysread(count, buf, sizeof(buf)) <= 0)
+		return -1;
+	for (char *p = buf; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (*p - '0');
+	return v;
+}
+
+KTEST(dev_alarm, set_rearms_in_one_write)
+{
+	unsigned long id;
+	int ctl = alarm_new(&id);
+	int count = alarm_file(id, "count", O_RDWR | O_NONBLOCK);
+	int period = alarm_file(id, "period", O_READ);
+	char buf[32];
+
+	KT_ASSERT(ctl >= 0 && count >= 0 && period >= 0);
+	KT_ASSERT(alarm_printf_fd(count, "7") > 0);
+	KT_ASSERT(alarm_printf_fd(count, "set +100000000 0") > 0);     /* 100 ms one-shot */
+	KT_ASSERT_EQ(alarm_count(count), -1);                   /* the 7 is gone */
+	kthread_usleep(200 * 1000);
+	KT_ASSERT_EQ(alarm_count(count), 1);
+	/* Periodic, then a set to 0 disarms and clears what was counted. */
+	KT_ASSERT(alarm_printf_fd(count, "set +1000000 2000000") > 0);
+	KT_ASSERT(syspread(period, buf, sizeof(buf), 0) > 0);
+	KT_ASSERT(!strncmp(buf, "2000000", 7));
+	kthread_usleep(30 * 1000);
+	KT_ASSERT(alarm_printf_fd(count, "set 0 0") > 0);
+	KT_ASSERT_EQ(alarm_count(count), -1);
+	kthread_usleep(10 * 1000);
+	KT_ASSERT_EQ(alarm_count(count), -1);                   /* disarmed */
+	KT_ASSERT_EQ(alarm_printf_fd(count, "set +5"), -1);
+	KT_ASSERT_EQ(get_errno(), EINVAL);
+	KT_ASSERT(kt_dev_has(get_errstr(), "set TIMER PERIOD"));
+	KT_ASSERT_EQ(alarm_printf_fd(count, "set +5 soon"), -1);
+	KT_ASSERT(kt_dev_has(get_errstr(), "soon"));
+	KT_ASSERT_EQ(alarm_printf_fd(count, "set later 5"), -1);
+	KT_ASSERT(kt_dev_has(get_errstr(), "later"));
+	sysclose(period);
+	sysclose(count);
 	sysclose(ctl);
 }
 

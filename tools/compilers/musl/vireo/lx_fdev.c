@@ -9,9 +9,10 @@
  * A non-zero initial value is written once.
  *
  * timerfd: opening #alarm/clone makes alarm aN; the timerfd is an open of
- * aN/count (which keeps the alarm alive).  settime writes aN/period (the
- * interval) and aN/timer ("+N": N ns from now; "0" disarms) after
- * clearing count; an absolute time is made relative with the timer's own
+ * aN/count (which keeps the alarm alive).  settime is one write of
+ * "set TIMER PERIOD" to it, which disarms, clears the count, sets the
+ * interval and arms ("+N": N ns from now; "0" leaves it disarmed) at once,
+ * as Linux does; an absolute time is made relative with the timer's own
  * clock (REALTIME, MONOTONIC or BOOTTIME; #alarm runs on the kernel's
  * monotonic clock).  gettime answers from the deadline and interval the
  * layer recorded.  #alarm's count is decimal text, so read() on a timerfd
@@ -220,22 +221,6 @@ long lx_timerfd_create(const long *a)
 	return fd;
 }
 
-/* Writes the decimal text prefix + v to alarm file name. */
-static long lx_alarm_write(unsigned int id, const char *name, const char *prefix, uint64_t v)
-{
-	char text[32];
-	size_t len = strlen(prefix);
-	long fd = lx_alarm_open(id, name, O_WRITE | O_CLOEXEC), r;
-
-	if (fd < 0)
-		return fd;
-	memcpy(text, prefix, len);
-	len += lx_utoa(text + len, v);
-	r = lx_sys3(SYS_write, fd, (long)text, (long)len);
-	lx_sys3(SYS_close, fd, 0, 0);
-	return r < 0 ? r : 0;
-}
-
 static bool lx_ts_ok(const struct lx_timespec *ts)
 {
 	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < (long)LX_NS;
@@ -271,30 +256,34 @@ static long lx_tfd_get(const struct lx_tfd_timer *tm, struct lx_itimerspec *out)
 	return 0;
 }
 
-/* Arms (or with a zero value disarms) timer tm from the Linux request. */
-static long lx_tfd_set(struct lx_tfd_timer *tm, long flags, const struct lx_itimerspec *nv)
+/* Arms (or with a zero value disarms) timer tm, through its fd, from the
+ * Linux request: one write of "set TIMER PERIOD" to the alarm's count. */
+static long lx_tfd_set(struct lx_tfd_timer *tm, long fd, long flags,
+                       const struct lx_itimerspec *nv)
 {
-	uint64_t now, value = lx_ts_ns(&nv->it_value), rel;
+	uint64_t now, value = lx_ts_ns(&nv->it_value), interval = lx_ts_ns(&nv->it_interval);
+	uint64_t rel = 0;
+	char msg[64] = "set ";
+	size_t len = 4;
 	long r = lx_clock_ns(tm->clock, &now);
 
 	if (r < 0)
 		return r;
-	r = lx_alarm_write(tm->id, "timer", "", 0);             /* disarm first */
-	if (r == 0)
-		r = lx_alarm_write(tm->id, "count", "", 0);
-	if (r == 0)
-		r = lx_alarm_write(tm->id, "period", "", lx_ts_ns(&nv->it_interval));
+	if (value) {
+		rel = !(flags & LX_TFD_TIMER_ABSTIME) ? value : value > now ? value - now : 0;
+		msg[len++] = '+';
+		len += lx_utoa(msg + len, rel);
+	} else {
+		msg[len++] = '0';
+	}
+	msg[len++] = ' ';
+	len += lx_utoa(msg + len, interval);
+	r = ros_syscall_raw(SYS_write, fd, (long)msg, (long)len, 0, 0, 0);
 	if (r < 0)
 		return r;
-	tm->interval = lx_ts_ns(&nv->it_interval);
-	tm->deadline = 0;
-	if (!value)
-		return 0;
-	rel = !(flags & LX_TFD_TIMER_ABSTIME) ? value : value > now ? value - now : 0;
-	r = lx_alarm_write(tm->id, "timer", "+", rel);
-	if (r == 0)
-		tm->deadline = now + rel;
-	return r;
+	tm->interval = interval;
+	tm->deadline = value ? now + rel : 0;
+	return 0;
 }
 
 long lx_timerfd_settime(const long *a)
@@ -316,7 +305,7 @@ long lx_timerfd_settime(const long *a)
 	tm = &lx_tfd_timers[e->timer];
 	if (old && (r = lx_tfd_get(tm, old)) < 0)
 		return r;
-	return lx_tfd_set(tm, a[1], nv);
+	return lx_tfd_set(tm, a[0], a[1], nv);
 }
 
 long lx_timerfd_gettime(const long *a)
