@@ -6,8 +6,12 @@
  * and an ALARM_IRQ alarm that re-arms itself every period, so the core's
  * LAPIC timer interrupts at least that often.  The timer interrupt handler
  * calls kprof_tick() first (alarm.c) with the interrupted trap frame; the
- * tick records one sample when the period has passed since the last one,
- * which spreads samples evenly whatever other alarms fire.  Call chains are
+ * tick records one sample when half a period has passed since the last
+ * one, which spreads samples evenly whatever other alarms fire.  Each
+ * re-arm is jittered, uniformly within [period/2, 3*period/2): under
+ * QEMU's icount a fixed period beats against a periodic workload (a
+ * ping-pong whose round is a fifth of the period) and samples only a few
+ * phases of it.  Call chains are
  * walked only inside the interrupted kthread's own stack.
  *
  * Concurrency: a core's buffer is written only by that core, in its timer
@@ -40,6 +44,7 @@ struct kprof_core {
 	uint64_t next_ns;               /* [c] no sample before this time */
 	bool on;                        /* [s] written under kprof_sem, read in IRQ */
 	bool in_tick;                   /* [c] a tick is looking at buf */
+	uint64_t rng;                   /* [c] xorshift state for the jitter */
 	struct alarm_waiter alarm;      /* [s] */
 } __aligned(64);
 
@@ -48,13 +53,25 @@ static uint64_t kprof_period_ns;        /* [s] */
 static bool kprof_running;              /* [s] */
 static struct sem kprof_sem = QLOCK_INITIALIZER(kprof_sem, "kprof");
 
+/* The delay to kc's next tick: the period, jittered by up to +-half. */
+static uint64_t kprof_next_delay(struct kprof_core *kc)
+{
+	uint64_t x = kc->rng;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	kc->rng = x;
+	return kprof_period_ns / 2 + x % kprof_period_ns;
+}
+
 static void kprof_alarm_fire(struct alarm_waiter *a)
 {
 	struct kprof_core *kc = a->data;
 
 	if (!READ_ONCE(kc->on))
 		return;
-	set_awaiter_rel(a, kprof_period_ns);
+	set_awaiter_rel(a, kprof_next_delay(kc));
 	set_alarm(this_tchain(), a);
 }
 
@@ -84,7 +101,7 @@ static void kprof_sample_now(struct kprof_core *kc, const struct hw_trapframe *t
 
 	if (now < kc->next_ns)
 		return;
-	kc->next_ns = now + kprof_period_ns - kprof_period_ns / 8;
+	kc->next_ns = now + kprof_period_ns / 2 - kprof_period_ns / 16;
 	if (kc->n == KPROF_SAMPLES_PER_CORE) {
 		kc->dropped++;
 		return;
@@ -160,6 +177,7 @@ int kprof_start(uint64_t period_ns)
 		struct kprof_core *kc = &kprof_cores[c];
 
 		kc->next_ns = 0;
+		kc->rng = (nsec_now() ^ ((c + 1) * 0x9e3779b97f4a7c15ull)) | 1;
 		init_alarm(&kc->alarm, kprof_alarm_fire, kc, ALARM_IRQ);
 		WRITE_ONCE(kc->on, true);
 		set_awaiter_rel(&kc->alarm, period_ns);
