@@ -4,7 +4,8 @@
 # bench.sh - make bench: Vireo beside Debian's Linux in the same QEMU.
 #
 # Builds Vireo in its release configuration (config-default with every
-# CONFIG_*_DEBUG checker off) in its own object folder, $O/bench-release,
+# debugging aid off: each CONFIG_*_DEBUG checker and CONFIG_KMALLOC_POISON)
+# in its own object folder, $O/bench-release,
 # with the benchmark programs and both boot images (tests/bench/bench.mk,
 # which fetches Linux through scripts/fetch-bench-linux.sh), then runs
 # scripts/bench.py: interleaved boots of both systems, a table of medians
@@ -16,7 +17,8 @@ set -euo pipefail
 O=${O:-obj}
 R=$O/bench-release
 mkdir -p "$R"
-sed -E 's/^(CONFIG_[A-Z0-9_]*_DEBUG)=y/# \1 is not set/' config-default > "$R/release.config.new"
+sed -E 's/^(CONFIG_([A-Z0-9_]*_DEBUG|KMALLOC_POISON))=y/# \1 is not set/' config-default \
+	> "$R/release.config.new"
 if cmp -s "$R/release.config.new" "$R/release.config"; then
 	rm "$R/release.config.new"
 else

@@ -10,8 +10,9 @@
  * there), and "memory" because the kernel writes the records.
  *
  * After the trap a call that slept in the kernel comes back with SC_DONE
- * clear, and ros_syscall_blockon() waits for it: it spins a little (most
- * calls finish at once), then asks for EV_SYSCALL on an evbitmap ev_q with
+ * clear, and ros_syscall_blockon() waits for it: it does not spin (the
+ * call can finish only when this SCP's core runs the kernel, which it
+ * does not while we spin), it asks for EV_SYSCALL on an evbitmap ev_q with
  * EVENT_WAKEUP and sleeps in SYS_proc_yield(0) until SC_DONE is set: the
  * process is WAITING, not polling.  The kernel remembers a wakeup that
  * lands before the yield, so none is lost.  Events of earlier calls left in
@@ -32,8 +33,6 @@
  */
 #include <parlib/event.h>
 #include <parlib/syscall.h>
-
-#define ROS_SPINS_BEFORE_YIELD 64
 
 void ros_syscall_trap(struct syscall *scs, unsigned long count)
 {
@@ -87,11 +86,6 @@ static void ros_park(void)
 
 void ros_syscall_blockon(struct syscall *sc)
 {
-	for (unsigned int spins = 0; spins < ROS_SPINS_BEFORE_YIELD; spins++) {
-		if (ros_syscall_flags(sc) & SC_DONE)
-			break;
-		__builtin_ia32_pause();
-	}
 	if (!(ros_syscall_flags(sc) & SC_DONE)) {
 		ros_wake_q_init();
 		event_syscall_wait(sc, &ros_wake_q, ros_park);

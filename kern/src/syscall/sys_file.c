@@ -13,7 +13,8 @@
  *
  * User memory is touched only through uaccess.h: data moves through a
  * kernel bounce buffer of at most SYSF_BOUNCE bytes at a time, so a huge
- * length costs no more kernel memory than a small one.  Reads and writes
+ * length costs no more kernel memory than a small one (up to SYSF_SMALL_IO
+ * bytes, the buffer is on the kernel stack: no allocation).  Reads and writes
  * loop over chunks and return the bytes moved before a failure, as POSIX
  * does; a read stops at the first short chunk (end of file, or a stream
  * with nothing more waiting).
@@ -45,6 +46,7 @@
 #include <uaccess.h>
 
 #define SYSF_BOUNCE    (64 * 1024)              /* bytes per read/write chunk */
+#define SYSF_SMALL_IO  256                      /* I/O this small bounces on the stack */
 #define SYSF_STAT_BUF  (MAX_PATH_LEN + 2048)    /* one stat entry, symlink included */
 #define SYSF_PERM_MAX  07777                    /* mode bits a caller may pass */
 
@@ -113,6 +115,7 @@ struct sysf_rw {
 	uint64_t len;
 	int64_t off;            /* < 0: at the file's offset */
 	uint8_t *kbuf;          /* SYSF_BOUNCE bytes, or len if smaller */
+	uint8_t small[SYSF_SMALL_IO];   /* kbuf for a len that fits */
 	bool write;
 };
 
@@ -194,11 +197,13 @@ static int64_t sysf_rw(struct syscall_ctx *ctx, const char *call, int64_t off, b
 	if (off != -1 && (off < 0 || off > INT64_MAX - (int64_t)rw.len))
 		return sysc_fail(ctx, EINVAL, "%s: offset %ld with length %lu is out of range",
 		                 call, (long)off, rw.len);
-	rw.kbuf = kmalloc(MIN(rw.len, (uint64_t)SYSF_BOUNCE), MEM_WAIT | MEM_USER);
-	if (!rw.kbuf)
+	if (rw.len <= SYSF_SMALL_IO)
+		rw.kbuf = rw.small;     /* the common small I/O: no allocation */
+	else if (!(rw.kbuf = kmalloc(MIN(rw.len, (uint64_t)SYSF_BOUNCE), MEM_WAIT | MEM_USER)))
 		return sysf_nomem(ctx, call);
 	ret = write ? sysf_write_loop(ctx, &rw) : sysf_read_loop(ctx, &rw);
-	kfree(rw.kbuf);
+	if (rw.kbuf != rw.small)
+		kfree(rw.kbuf);
 	return ret;
 }
 
