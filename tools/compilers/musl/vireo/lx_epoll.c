@@ -22,7 +22,8 @@
  * CEQ into the entries and the FIFO; (3) take up to maxevents fds with
  * wanted bits; the level-triggered ones are checked again (a MOD each,
  * then a drain) and dropped if no longer ready, so a stale edge is never
- * reported; EPOLLET fds are reported as their edges came; EPOLLONESHOT
+ * reported, unless they came after a park (4): an edge posted while the
+ * wait slept is as fresh as Linux's check at report time; EPOLLET fds are reported as their edges came; EPOLLONESHOT
  * disables the entry until a MOD; (4) if none, park until a post (or the
  * timeout's timerfd) and go again.  Timeouts: a tapped timerfd, no
  * busy-waiting.  Single-threaded (thread0); a child after fork finds its
@@ -353,11 +354,16 @@ static void lx_ep_recheck(struct lx_epset *s, size_t n)
 	lx_ep_drain(s);
 }
 
-static long lx_ep_report(struct lx_epset *s, struct lx_epoll_event *out, size_t max)
+/* fresh: every candidate is an edge posted while this wait was parked,
+ * which nothing in this (single-threaded) process can have consumed since:
+ * no recheck needed. */
+static long lx_ep_report(struct lx_epset *s, struct lx_epoll_event *out, size_t max,
+                         bool fresh)
 {
 	size_t n = lx_ep_pick(s, max), got = 0;
 
-	lx_ep_recheck(s, n);
+	if (!fresh)
+		lx_ep_recheck(s, n);
 	for (size_t i = 0; i < n; i++) {
 		uint16_t fd = lx_ep_cand[i];
 		struct lx_epent *e = &s->ent[fd];
@@ -381,6 +387,7 @@ static long lx_ep_wait(struct lx_epset *s, struct lx_epoll_event *out, size_t ma
                        int64_t timeout_ns)
 {
 	long r = 0;
+	bool parked = false;
 
 	lx_ep_rearm(s, s->relevel, s->nrelevel);
 	s->nrelevel = 0;
@@ -389,7 +396,7 @@ static long lx_ep_wait(struct lx_epset *s, struct lx_epoll_event *out, size_t ma
 	while (r >= 0) {
 		bool timed_out = lx_ep_drain(s);
 
-		r = lx_ep_report(s, out, max);
+		r = lx_ep_report(s, out, max, parked);
 		if (r || timed_out)
 			break;
 		if (s->fifo_len)
@@ -397,6 +404,7 @@ static long lx_ep_wait(struct lx_epset *s, struct lx_epoll_event *out, size_t ma
 		if (timeout_ns == 0)
 			break;
 		lx_waiter_park(&s->w);
+		parked = true;
 	}
 	lx_waiter_end(&s->w);
 	return r;
