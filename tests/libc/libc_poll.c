@@ -256,6 +256,25 @@ UTEST(poll, an_fd_listed_twice_reports_in_both)
 	lp_close2(p);
 }
 
+/* One tap serves both entries: the second's POLLOUT widens its filter. */
+UTEST(poll, an_fd_listed_twice_with_different_events)
+{
+	int efd = UT_SYS(eventfd(0, 0));
+	struct pollfd fds[2];
+	uint64_t one = 1;
+
+	fds[0] = (struct pollfd){ .fd = efd, .events = POLLIN };
+	fds[1] = (struct pollfd){ .fd = efd, .events = POLLOUT };
+	UT_ASSERT_EQ(poll(fds, 2, 0), 1);
+	UT_ASSERT_EQ(fds[0].revents, 0);
+	UT_ASSERT_EQ(fds[1].revents, POLLOUT);
+	UT_ASSERT_EQ(write(efd, &one, sizeof(one)), (ssize_t)sizeof(one));
+	UT_ASSERT_EQ(poll(fds, 2, -1), 2);
+	UT_ASSERT_EQ(fds[0].revents, POLLIN);
+	UT_ASSERT_EQ(fds[1].revents, POLLOUT);
+	close(efd);
+}
+
 #define LP_PIPES 500
 
 static int lp_pipes[LP_PIPES][2];

@@ -4,8 +4,10 @@
  * per call (Documentation/readiness.md).
  *
  * One call: every fd >= 0 gets a tap (ev_id = its index in the array,
- * filter = the five readiness filters, whatever was asked, so that an fd
- * listed twice can share the first entry's tap), sent in batches.  The
+ * filter = what the entry asks for plus ERROR and HANGUP, so a device does
+ * not post, and wake the caller for, readiness nobody asked about; an fd
+ * listed twice shares the first entry's tap, widened by a MOD to the union
+ * of what both ask), sent in batches.  The
  * kernel posts at once what an ADD finds already true, before tap_fds
  * returns, so the CEQ then holds a true snapshot and a zero timeout needs
  * no wait.  Then: drain the CEQ into per-entry bits, count the entries
@@ -49,6 +51,10 @@ static struct fd_tap_req lx_poll_reqs[LX_POLL_MAX];
 static uint32_t lx_poll_reqent[LX_POLL_MAX];    /* request -> entry */
 static uint32_t lx_poll_bits[LX_POLL_MAX];      /* filter bits seen, per entry */
 static int32_t lx_poll_alias[LX_POLL_MAX];      /* whose tap serves the entry */
+static uint32_t lx_poll_filt[LX_POLL_MAX];      /* the filter of the entry's own tap */
+static uint32_t lx_poll_widen[LX_POLL_MAX];     /* entries whose tap needs a wider filter */
+static uint8_t lx_poll_widening[LX_POLL_MAX];   /* the entry is in lx_poll_widen */
+static size_t lx_poll_nwiden;
 static struct lx_pollfd lx_sel_fds[LX_FD_SETSIZE];
 static int lx_poll_busy;
 
@@ -82,6 +88,21 @@ uint32_t lx_poll_to_filt(uint32_t events)
 	return f;
 }
 
+/* Entry e shares another entry's tap: make that tap's filter cover e's. */
+static void lx_poll_widen_for(uint32_t e)
+{
+	int32_t a = lx_poll_alias[e];
+	uint32_t want = lx_poll_filt[e];
+
+	if (a < 0 || !(want & ~lx_poll_filt[a]))
+		return;
+	if (!lx_poll_widening[a]) {
+		lx_poll_widening[a] = 1;
+		lx_poll_widen[lx_poll_nwiden++] = (uint32_t)a;
+	}
+	lx_poll_filt[a] |= want;
+}
+
 /* A refused ADD of request i: what it says about the entry. */
 static long lx_poll_refused(size_t i, long err, void *arg)
 {
@@ -96,6 +117,7 @@ static long lx_poll_refused(size_t i, long err, void *arg)
 		for (uint32_t k = 0; k < e; k++)
 			if (fds[k].fd == fds[e].fd && lx_poll_alias[k] != LX_ENT_NONE)
 				lx_poll_alias[e] = lx_poll_alias[k];
+		lx_poll_widen_for(e);
 	} else {
 		return err;
 	}
@@ -125,6 +147,21 @@ static void lx_poll_untap(const struct lx_pollfd *fds, size_t n, struct lx_waite
 	lx_waiter_end(w);
 }
 
+/* MODs the taps that duplicate entries widened (rare: an fd listed twice
+ * with different events); the kernel posts what the wider filter finds. */
+static long lx_poll_widen_taps(const struct lx_pollfd *fds, struct lx_waiter *w)
+{
+	for (size_t i = 0; i < lx_poll_nwiden; i++) {
+		uint32_t a = lx_poll_widen[i];
+
+		lx_poll_widening[a] = 0;
+		lx_poll_reqs[i] = (struct fd_tap_req){ .fd = fds[a].fd, .cmd = FDTAP_CMD_MOD,
+		                                       .filter = lx_poll_filt[a],
+		                                       .ev_id = a, .ev_q = (uint64_t)&w->q };
+	}
+	return lx_tap_batch(lx_poll_reqs, lx_poll_nwiden, lx_poll_rem_ok, NULL);
+}
+
 static long lx_poll_tap(struct lx_pollfd *fds, size_t n, struct lx_waiter *w)
 {
 	size_t m = 0;
@@ -136,13 +173,17 @@ static long lx_poll_tap(struct lx_pollfd *fds, size_t n, struct lx_waiter *w)
 		lx_poll_alias[e] = fds[e].fd < 0 ? LX_ENT_NONE : (int32_t)e;
 		if (fds[e].fd < 0)
 			continue;
+		lx_poll_filt[e] = lx_poll_to_filt((uint16_t)fds[e].events);
 		lx_poll_reqs[m] = (struct fd_tap_req){ .fd = fds[e].fd, .cmd = FDTAP_CMD_ADD,
-		                                       .filter = FDTAP_FILT_READINESS,
+		                                       .filter = lx_poll_filt[e],
 		                                       .ev_id = (uint32_t)e,
 		                                       .ev_q = (uint64_t)&w->q };
 		lx_poll_reqent[m++] = (uint32_t)e;
 	}
+	lx_poll_nwiden = 0;
 	r = lx_tap_batch(lx_poll_reqs, m, lx_poll_refused, fds);
+	if (r >= 0 && lx_poll_nwiden)
+		r = lx_poll_widen_taps(fds, w);
 	if (r < 0)
 		lx_poll_untap(fds, n, w);
 	return r;
