@@ -26,7 +26,8 @@ HANDLER_RET = "int64_t"
 HANDLER_PARAMS = "struct syscall_ctx *ctx"
 
 GROUPS = ("misc", "proc", "vcore", "mem", "event", "file", "ns")
-ATTRS = {"ctx": "SYSCALL_ATTR_CTX", "reserved": "SYSCALL_ATTR_RESERVED"}
+ATTRS = {"ctx": "SYSCALL_ATTR_CTX", "reserved": "SYSCALL_ATTR_RESERVED",
+         "nosleep": "SYSCALL_ATTR_NOSLEEP"}
 NR_LIMIT = 1024
 MAX_ARGS = 6
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -187,6 +188,7 @@ typedef %(ret)s syscall_handler_t(%(params)s);
 
 #define SYSCALL_ATTR_CTX       0x1   /* acts on the calling context: last in a batch */
 #define SYSCALL_ATTR_RESERVED  0x2   /* no handler: ENOSYS */
+#define SYSCALL_ATTR_NOSLEEP   0x4   /* never sleeps: not tracked for aborts */
 
 struct syscall_desc {
 	const char *name;               /* "openat"; NULL: no such syscall */
@@ -245,6 +247,8 @@ def gen_markdown(calls):
         notes = []
         if "ctx" in c.attrs:
             notes.append("last in a batch")
+        if "nosleep" in c.attrs:
+            notes.append("never sleeps")
         if c.reserved:
             notes.append("reserved for %s (ENOSYS)" % c.note)
         elif c.note:

@@ -450,7 +450,7 @@ HTEST(timerfd_create_opens_the_alarms_count)
 	lx_close_call((const long[6]){ fd });
 }
 
-HTEST(timerfd_settime_writes_count_period_and_a_relative_timer)
+HTEST(timerfd_settime_is_one_set_write_to_count)
 {
 	struct { struct lx_timespec interval, value; } its = { { 0, 50000000 }, { 1, 5 } }, cur;
 	long fd, r;
@@ -461,8 +461,8 @@ HTEST(timerfd_settime_writes_count_period_and_a_relative_timer)
 	fake_now = 1000;
 	r = lx_timerfd_settime((const long[6]){ fd, 0, (long)&its, 0 });
 	HT_ASSERT_EQ(r, 0);
-	HT_ASSERT_STREQ(fake_writes, "0|0|50000000|+1000000005|");
-	HT_ASSERT_STREQ(fake_paths[5], "#alarm/a7/timer");
+	HT_ASSERT_STREQ(fake_writes, "set +1000000005 50000000|");
+	HT_ASSERT_EQ(fake_nr_paths, 2);             /* no file opened: the timerfd itself */
 	fake_now = 1000 + 400000000;                /* 0.4 s later */
 	HT_ASSERT_EQ(lx_timerfd_gettime((const long[6]){ fd, (long)&cur }), 0);
 	HT_ASSERT(cur.value.tv_sec == 0 && cur.value.tv_nsec == 600000005);
@@ -474,7 +474,15 @@ HTEST(timerfd_settime_writes_count_period_and_a_relative_timer)
 	fake_writes[0] = '\0';
 	its.interval.tv_nsec = 0;
 	HT_ASSERT_EQ(lx_timerfd_settime((const long[6]){ fd, 1, (long)&its, 0 }), 0);
-	HT_ASSERT_STREQ(fake_writes, "0|0|0|+0|");
+	HT_ASSERT_STREQ(fake_writes, "set +0 0|");
+	/* A zero value disarms. */
+	fake_writes[0] = '\0';
+	its.value.tv_sec = 0;
+	its.value.tv_nsec = 0;
+	HT_ASSERT_EQ(lx_timerfd_settime((const long[6]){ fd, 0, (long)&its, 0 }), 0);
+	HT_ASSERT_STREQ(fake_writes, "set 0 0|");
+	HT_ASSERT_EQ(lx_timerfd_gettime((const long[6]){ fd, (long)&cur }), 0);
+	HT_ASSERT(cur.value.tv_sec == 0 && cur.value.tv_nsec == 0);
 	its.value.tv_nsec = 1000000000;
 	HT_ASSERT_EQ(lx_timerfd_settime((const long[6]){ fd, 0, (long)&its, 0 }), -LX_EINVAL);
 	HT_ASSERT_EQ(lx_timerfd_settime((const long[6]){ fd, 4, (long)&its, 0 }), -LX_EINVAL);

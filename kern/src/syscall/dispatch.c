@@ -125,6 +125,8 @@ static int64_t sysc_run_handler(struct syscall_ctx *ctx, bool last)
 	if ((d->attrs & SYSCALL_ATTR_CTX) && ctx->detached)
 		return sysc_fail(ctx, EINVAL, "%s: an earlier call of this batch slept, and "
 		                 "the caller's context went on without it", d->name);
+	if (d->attrs & SYSCALL_ATTR_NOSLEEP)
+		return d->handler(ctx);         /* nothing to abort: no tracking */
 	return sysc_run_tracked(ctx, d);
 }
 
