@@ -117,6 +117,10 @@ size_t qread_nonblock(struct queue *q, void *buf, size_t len);
  * NULL at EOF.  The caller frees it. */
 struct block *qbread(struct queue *q, size_t len);
 struct block *qbread_nonblock(struct queue *q, size_t len);
+/* The head block, whole, or NULL if the queue holds none; never blocks,
+ * never raises, any context (a driver draining its transmit queue).  For
+ * a queue whose only consumer uses qget. */
+struct block *qget(struct queue *q);
 /* Discards up to n queued bytes (Qmsg: of one message) without waiting
  * for data (it does wait for a reader in progress); returns how many. */
 size_t qdiscard(struct queue *q, size_t n);

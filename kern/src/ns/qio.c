@@ -650,6 +650,27 @@ static void qtake_done(struct queue *q, struct block *list, size_t n,
 	}
 }
 
+/* Takes the head block whole, or NULL when empty (EOF not told apart);
+ * never blocks, never raises: the single consumer of a transmit queue,
+ * IRQ context included.  Not mixed with qread/qbread on the same queue. */
+struct block *qget(struct queue *q)
+{
+	struct block *b = NULL;
+	struct qwake w;
+	uint64_t irq;
+
+	irq = spin_lock_irqsave(&q->lock);
+	__qwake_begin(q, &w);
+	if (q->bfirst) {
+		b = __qremove_first(q);
+		q->len -= BLEN(b);
+	}
+	__qwake_end(q, &w);
+	spin_unlock_irqrestore(&q->lock, irq);
+	qwake_fire(q, &w);
+	return b;
+}
+
 static size_t qread_common(struct queue *q, void *buf, size_t len, bool nonblock)
 {
 	struct block *list;

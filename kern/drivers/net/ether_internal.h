@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ether_internal.h - what ether.c (the interfaces, rx demultiplexing, the
+ * transmit queue) shares with devether.c (the #ether files).  Drivers use
+ * kern/include/ether.h only.
+ *
+ * A connection (Plan 9's Netfile) is one clone of an interface: a type to
+ * receive, a bounded read queue (Qmsg | Qdropoverflow: one frame per
+ * read, a full queue drops), its own flags and multicast addresses, and
+ * the FD taps of its data file.  It lives while some chan has one of its
+ * files open (inuse, [e->qlock]); the last close frees it.  ether_rx finds
+ * connections through e->conns under e->conn_lock, and a connection leaves
+ * that array under the same lock before it is freed, so the demultiplexer
+ * never sees a freed one.
+ */
+#pragma once
+
+#include <ether.h>
+#include <fdtap.h>
+
+#define ETHER_CONN_QLIMIT (64 * 1024)  /* bytes queued per connection */
+#define ETHER_TXQ_LIMIT   (128 * 1024) /* bytes queued for transmission */
+#define ETHER_CONN_MULTI  8            /* multicast addresses per connection */
+#define ETHER_HEADERSONLY 64           /* bytes a headersonly connection gets */
+#define ETHER_TYPE_NONE   0            /* not connected: receives nothing */
+#define ETHER_TYPE_ALL    (-1)
+
+/* Tags: [I] set before the connection is published; [q] e->qlock; [c]
+ * e->conn_lock (written also holding e->qlock); [a] atomic. */
+struct ether_conn {
+	struct ether *e;                /* [I] */
+	unsigned int idx;               /* [I] M of etherN/M */
+	int type;                       /* [c] ethertype, ETHER_TYPE_ALL or _NONE */
+	bool prom;                      /* [c] promiscuous */
+	bool headersonly;               /* [c] */
+	bool nonblocking;               /* [q] reads and writes never wait */
+	unsigned int inuse;             /* [q] open chans on its files */
+	struct queue *rq;               /* [I] received frames */
+	struct fdtap_list taps;         /* of its data file */
+	uint8_t multi[ETHER_CONN_MULTI][ETHER_ADDR_LEN];        /* [q] */
+	unsigned int nmulti;            /* [q] */
+	uint64_t rx_frames, tx_frames;  /* [a] */
+};
+
+/* ether.c: the interface table. */
+extern struct sem ether_ifc_lock;
+
+/* ether.c: connections (e->qlock held by the caller for all of these). */
+/* Opens the device on first use; 0 or -errno. */
+int __ether_open_dev(struct ether *e);
+/* A new connection with inuse 1, or NULL (-ENOSPC/-ENOMEM in *err). */
+struct ether_conn *__ether_conn_alloc(struct ether *e, int *err);
+/* The connection M while it exists, or NULL. */
+struct ether_conn *__ether_conn_get(struct ether *e, unsigned int m);
+/* Drops one use; the last frees the connection. */
+void __ether_conn_put(struct ether_conn *cv);
+/* Settings; 0 or -errno. */
+int __ether_conn_set_type(struct ether_conn *cv, int type);
+int __ether_conn_set_prom(struct ether_conn *cv);
+void __ether_conn_set_headersonly(struct ether_conn *cv);
+int __ether_conn_multi(struct ether_conn *cv, const uint8_t *addr, bool add);
+
+/* Queues one frame for transmission (b consumed); error()s like qbwrite. */
+void ether_send(struct ether *e, struct ether_conn *cv, struct block *b, bool nonblock);
+/* What a data file's taps see now (FDTAP_FILT_* bits). */
+uint32_t ether_conn_ready(struct ether_conn *cv);
