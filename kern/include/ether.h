@@ -158,6 +158,13 @@ struct block *ether_tx_next(struct ether *e);
 /* Link went up or down (any context). */
 void ether_link_changed(struct ether *e, bool up, unsigned int mbps);
 
+/* Boot (#ether's init, after pci_init): registers every NIC driver with
+ * the PCI bus.  Each driver provides its hook below; one not linked in is
+ * a NULL weak symbol and is skipped. */
+void ether_drivers_init(void);
+void e1000_init(void) __attribute__((weak));
+void virtio_net_init(void) __attribute__((weak));
+
 /* The registered interface etherN (ktests, #ip), or NULL. */
 struct ether *ether_lookup(unsigned int idx);
 

@@ -138,6 +138,11 @@ static int ether_gen(struct chan *c, const char *name, const struct dirtab *tab,
 	return ether_gen_conn(dp, EQ_IFC(path), EQ_CONN(path), i);
 }
 
+static void ether_dev_init(void)
+{
+	ether_drivers_init();
+}
+
 static struct chan *ether_attach(const char *spec)
 {
 	if (spec && spec[0])
@@ -570,7 +575,7 @@ struct dev ether_devtab __devtab = {
 	.name = "ether",
 	.letter = 'l',
 	.reset = devreset,
-	.init = devinit,
+	.init = ether_dev_init,
 	.shutdown = devshutdown,
 	.attach = ether_attach,
 	.walk = ether_walk,

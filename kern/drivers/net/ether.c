@@ -42,6 +42,14 @@ struct ether *ether_lookup(unsigned int idx)
 	return idx < ETHER_MAX_IFC ? READ_ONCE(ether_ifcs[idx]) : NULL;
 }
 
+void ether_drivers_init(void)
+{
+	if (e1000_init)
+		e1000_init();
+	if (virtio_net_init)
+		virtio_net_init();
+}
+
 /* Any context: the transmit queue has frames for the driver. */
 static void ether_tx_kick(void *arg)
 {

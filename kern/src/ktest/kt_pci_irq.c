@@ -3,7 +3,9 @@
  * kt_pci_irq.c - ktests of PCI interrupts, suite pci_irq: INTx (e1000, on
  * bus 0 and behind the bridge), MSI and MSI-X (e1000e) really fire, on the
  * core asked for, move with pci_irq_set_affinity(), stay quiet while
- * masked, and are released by unregistering the driver.
+ * masked, and are released by unregistering the driver.  The e1000 driver
+ * that owns the NICs from boot is unregistered for the test and
+ * registered again after it.
  *
  * The interrupt is made by the device itself: the e1000's interrupt cause
  * set register (ICS) raises a cause that the mask register (IMS) lets
@@ -99,6 +101,25 @@ static struct pci_driver kt_nic_drv = {
 	.remove = kt_nic_remove,
 };
 
+/* The NIC driver that owned a device before a test took it (the e1000
+ * driver binds them at boot); kt_owner_back() binds it again. */
+static struct pci_driver *kt_owner;
+
+static void kt_owner_release(struct pci_dev *d)
+{
+	if (d && d->driver && d->driver != &kt_nic_drv && !kt_owner) {
+		kt_owner = d->driver;
+		pci_unregister_driver(kt_owner);
+	}
+}
+
+static void kt_owner_back(void)
+{
+	if (kt_owner)
+		pci_register_driver(kt_owner);
+	kt_owner = NULL;
+}
+
 /* Binds the test driver to the first 8086:device; NULL if absent.  Its
  * probe refuses every further instance (kt_nic.bound). */
 static struct pci_dev *kt_nic_bind(uint16_t device)
@@ -107,12 +128,14 @@ static struct pci_dev *kt_nic_bind(uint16_t device)
 
 	if (!d)
 		return NULL;
+	kt_owner_release(d);
 	kt_nic = (struct kt_nic){ 0 };
 	kt_nic_ids[0] = (struct pci_id){ .vendor = 0x8086, .device = device,
 	                                 .class = PCI_ANY };
 	pci_register_driver(&kt_nic_drv);
 	if (d->driver != &kt_nic_drv) {
 		pci_unregister_driver(&kt_nic_drv);
+		kt_owner_back();
 		return NULL;
 	}
 	return d;
@@ -137,6 +160,7 @@ static bool kt_intx_on(uint16_t device, unsigned int instance)
 	struct pci_dev *d = pci_find(0x8086, device, instance);
 	bool ok;
 
+	kt_owner_release(d);
 	if (!d || d->driver)
 		return false;
 	kt_nic = (struct kt_nic){ 0 };
@@ -156,12 +180,15 @@ static bool kt_intx_on(uint16_t device, unsigned int instance)
 
 KTEST_FLAGS(pci_irq, intx_fires, KTEST_NO_LEAK_CHECK)
 {
+	bool ok;
+
 	if (!pci_find(0x8086, 0x100e, 0)) {
 		printk("kt_pci_irq: no e1000 on this machine; skipped\n");
 		return;
 	}
-	KT_ASSERT(kt_intx_on(0x100e, 0));
-	KT_ASSERT(kt_intx_on(0x100e, 1));               /* behind the bridge */
+	ok = kt_intx_on(0x100e, 0) && kt_intx_on(0x100e, 1);   /* 1: behind the bridge */
+	kt_owner_back();
+	KT_ASSERT(ok);
 	kt_kind_fired(PCI_IRQ_INTX);
 }
 
@@ -210,6 +237,7 @@ static bool kt_nic_done(struct pci_dev *d, bool ok, unsigned int kind)
 {
 	pci_unregister_driver(&kt_nic_drv);
 	ok = ok && !d->driver && d->irq.kind == PCI_IRQ_NONE;
+	kt_owner_back();
 	if (ok)
 		kt_kind_fired(kind);
 	return ok;
