@@ -137,8 +137,9 @@ run_config() {
 # A missing summary is a FAIL boot, and the test that was running (a
 # "utest: start T" line without its verdict) is a FAIL naming the kernel's
 # last words; a suite begun and not ended, or fewer verdicts than the
-# "running" line announced, is a FAIL too.  run_utest NAME PROG [MEM] boots
-# 2 cores with MEM of RAM (512M by default).
+# "running" line announced, is a FAIL too.  run_utest NAME PROG [SHAPE] boots
+# 2 cores with 512M of RAM unless SHAPE (qemu.sh options, then "-- " and
+# QEMU's own) says otherwise.
 utest_check_log() {
 	local name=$1 log=$2
 	awk -v kind="utest-$name" '
@@ -168,9 +169,14 @@ utest_check_log() {
 run_utest() {
 	local name=$1 prog=$2 shape=${3:---smp 2 --mem 512M} log=$LOGDIR/utest-$1.log rc why=""
 	selected "utest-$name" || return 0
+	local qopts=$shape extra=""
+	if [[ "$shape" == *" -- "* ]]; then     # QEMU's own options go last
+		qopts=${shape%% -- *}
+		extra="-- ${shape#* -- }"
+	fi
 	# shellcheck disable=SC2086 # the shape is several options
-	scripts/qemu.sh $shape --append "initexit init=$prog" --log "$log" \
-		--timeout "$BOOT_TIMEOUT"
+	scripts/qemu.sh $qopts --append "initexit init=$prog" --log "$log" \
+		--timeout "$BOOT_TIMEOUT" $extra
 	rc=$?
 	grep -aE '^utest: (PASS|FAIL|SKIP) ' "$log" | sed "s/^utest:/utest-$name:/"
 	utest_check_log "$name" "$log"
@@ -210,6 +216,7 @@ if [ "$SEL" = all ]; then
 	run_utest libc_poll /test/libc_poll
 	run_utest libc_ns /test/libc_ns
 	run_utest libc_errors /test/libc_errors
+	run_utest net_ether "/test/net_ether ether" "--smp 2 --mem 512M -- $PCI_DEVS"
 	run_utest hostile_cpu_smp1 /test/hostile_cpu "--smp 1 --mem 256M"
 	run_utest hostile_cpu_smp4 /test/hostile_cpu "--smp 4 --mem 1G"
 	run_utest hostile_res_smp1 /test/hostile_res "--smp 1 --mem 128M"

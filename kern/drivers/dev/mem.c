@@ -16,6 +16,7 @@
  * dropped (slice growth may sleep).
  */
 #include <arena.h>
+#include <block.h>
 #include <err.h>
 #include <errno.h>
 #include <kmalloc.h>
@@ -104,6 +105,7 @@ static void mem_fmt_free(struct slice *s)
 	slice_printf(s, "kmalloc_objects %zu\n", objs);
 	slice_printf(s, "kmalloc_bytes %zu\n", bytes);
 	slice_printf(s, "slab_objects %zu\n", kmem_nr_in_use());
+	slice_printf(s, "blocks_live %lld\n", (long long)block_live_count());
 	mem_fmt_pressure(s);
 }
 

@@ -59,11 +59,20 @@ KTEST(dev_pci, config_is_config_space)
 	kfree(buf);
 }
 
+/* The last function no driver owns (raw refuses the others). */
+static struct pci_dev *kt_pci_free_dev(void)
+{
+	for (unsigned int i = pci_nr_devs(); i-- > 0;)
+		if (!pci_dev_at(i)->driver)
+			return pci_dev_at(i);
+	return NULL;
+}
+
 /* raw writes reach the device (a scratch-safe register: the interrupt
  * line, which only software reads), and malformed writes are refused. */
 KTEST(dev_pci, raw_writes)
 {
-	struct pci_dev *d = pci_dev_at(pci_nr_devs() - 1);
+	struct pci_dev *d = kt_pci_free_dev();
 	uint8_t old = (uint8_t)pci_cfg_read(d, PCI_INT_LINE, 1), v = 0x5a;
 	uint32_t four = 0;
 	char path[32];
