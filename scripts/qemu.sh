@@ -13,6 +13,8 @@
 #     --machine M        QEMU machine (default q35)
 #     --log FILE         serial output to FILE (non-interactive)
 #     --timeout SECS     kill QEMU after SECS (non-interactive; exit 124)
+#     --monitor SOCK     the QEMU monitor on the unix socket SOCK (non-interactive;
+#                        scripts/linkflap.py drives it)
 #
 # With -kernel, the initramfs ($INITRAMFS, default obj/initramfs.cpio) goes
 # in as the first boot module (-initrd) when the file exists; an ISO
@@ -24,6 +26,7 @@ set -euo pipefail
 KERNEL=${KERNEL:-obj/kern/vireo}
 INITRAMFS=${INITRAMFS:-obj/initramfs.cpio}
 smp=4 mem=1G append="" iso="" uefi=0 machine=q35 log="" timeout_s=0 interactive=0
+monitor=none
 extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -36,6 +39,7 @@ while [ $# -gt 0 ]; do
 	--machine) machine=$2; shift ;;
 	--log) log=$2; shift ;;
 	--timeout) timeout_s=$2; shift ;;
+	--monitor) monitor="unix:$2,server=on,wait=off"; shift ;;
 	--) shift; extra=("$@"); break ;;
 	*) echo "qemu.sh: unknown option '$1'" >&2; exit 2 ;;
 	esac
@@ -68,7 +72,7 @@ if [ "$interactive" -eq 1 ]; then
 	exit "$rc"
 fi
 
-args+=(-display none -monitor none -serial "file:${log:-/dev/stdout}")
+args+=(-display none -monitor "$monitor" -serial "file:${log:-/dev/stdout}")
 if [ "$timeout_s" -gt 0 ]; then
 	exec timeout --kill-after=5 "$timeout_s" qemu-system-x86_64 "${args[@]}" "${extra[@]}" </dev/null
 fi

@@ -165,19 +165,35 @@ utest_check_log() {
 		}' "$log"
 }
 
-# run_utest NAME "PROG ARGS" ["QEMU SHAPE"]: one boot, by default 2 cores.
+# run_utest NAME "PROG ARGS" ["QEMU SHAPE" ["NETDEV..."]]: one boot, by
+# default 2 cores.  With NETDEVs, QEMU gets a monitor socket and
+# scripts/linkflap.py takes those links down and up when the test asks.
 run_utest() {
-	local name=$1 prog=$2 shape=${3:---smp 2 --mem 512M} log=$LOGDIR/utest-$1.log rc why=""
+	local name=$1 prog=$2 shape=${3:---smp 2 --mem 512M} flap=${4:-}
+	local log=$LOGDIR/utest-$1.log rc why="" sock="" flap_pid=""
 	selected "utest-$name" || return 0
 	local qopts=$shape extra=""
 	if [[ "$shape" == *" -- "* ]]; then     # QEMU's own options go last
 		qopts=${shape%% -- *}
 		extra="-- ${shape#* -- }"
 	fi
+	if [ -n "$flap" ]; then
+		sock=$(mktemp -u /tmp/vireo-mon.XXXXXX)
+		rm -f "$log"
+		qopts="$qopts --monitor $sock"
+		# shellcheck disable=SC2086 # the netdevs are several words
+		python3 scripts/linkflap.py "$log" "$sock" "$BOOT_TIMEOUT" $flap &
+		flap_pid=$!
+	fi
 	# shellcheck disable=SC2086 # the shape is several options
 	scripts/qemu.sh $qopts --append "initexit init=$prog" --log "$log" \
 		--timeout "$BOOT_TIMEOUT" $extra
 	rc=$?
+	if [ -n "$flap_pid" ]; then
+		kill "$flap_pid" 2>/dev/null
+		wait "$flap_pid" 2>/dev/null
+		rm -f "$sock"
+	fi
 	grep -aE '^utest: (PASS|FAIL|SKIP) ' "$log" | sed "s/^utest:/utest-$name:/"
 	utest_check_log "$name" "$log"
 	if ! grep -aq '^utest: summary ' "$log"; then
@@ -217,6 +233,8 @@ if [ "$SEL" = all ]; then
 	run_utest libc_ns /test/libc_ns
 	run_utest libc_errors /test/libc_errors
 	run_utest net_ether "/test/net_ether ether" "--smp 2 --mem 512M -- $PCI_DEVS"
+	run_utest net_ether_link "/test/net_ether ether_link -- flap" \
+		"--smp 2 --mem 512M -- $PCI_DEVS" "kn0 kn1 kn2 kn3"
 	run_utest hostile_cpu_smp1 /test/hostile_cpu "--smp 1 --mem 256M"
 	run_utest hostile_cpu_smp4 /test/hostile_cpu "--smp 4 --mem 1G"
 	run_utest hostile_res_smp1 /test/hostile_res "--smp 1 --mem 128M"
