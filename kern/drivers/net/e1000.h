@@ -80,4 +80,6 @@ int e1k_rings_alloc(struct e1k *sc);
 void e1k_rings_program(struct e1k *sc);
 void e1k_rings_free(struct e1k *sc);
 void e1k_rx(struct e1k *sc);
+/* BLOCK_F_RX_* for a descriptor's status and errors (ktests too). */
+uint32_t e1k_rx_csum_flags(uint8_t status, uint8_t errors);
 void e1k_transmit(struct ether *e);

@@ -130,7 +130,7 @@ static bool e1k_rx_good(struct e1k *sc, uint8_t status, uint8_t errors, unsigned
 	return true;
 }
 
-static uint32_t e1k_rx_csum_flags(uint8_t status, uint8_t errors)
+uint32_t e1k_rx_csum_flags(uint8_t status, uint8_t errors)
 {
 	uint32_t f = 0;
 
