@@ -212,8 +212,8 @@ static int e1k_irq_setup(struct e1k *sc)
 
 /* ------------------------------------------------------------ filters */
 
-/* The multicast table (8254x 13.5.1, MO = 00): bits 47:36 of the address
- * pick one of 4096 bits. */
+/* The multicast table (8254x ch. 13, figure 13-2; RCTL.MO = 00): bits
+ * 47:36 of the address pick one of 4096 bits (row 11:5, bit 4:0). */
 static void __e1k_mta_write(struct e1k *sc)
 {
 	uint32_t mta[128] = { 0 };

@@ -11,7 +11,8 @@
 
 #include <types.h>
 
-/* General (8254x 13.4, 82574 10.2.2) */
+/* General, interrupt, receive and transmit registers (8254x ch. 13,
+ * 82574 ch. 10) */
 #define E1K_CTRL      0x0000
 #define E1K_STATUS    0x0008
 #define E1K_EECD      0x0010
@@ -47,7 +48,7 @@
 #define E1K_RAL0      0x5400
 #define E1K_RAH0      0x5404
 
-/* Statistics (8254x 13.7, 82574 10.2.7): 32-bit, cleared on read. */
+/* Statistics (same chapters): 32-bit, cleared on read. */
 #define E1K_CRCERRS   0x4000
 #define E1K_RXERRC    0x400c
 #define E1K_MPC       0x4010  /* missed: no room in the rx FIFO */
@@ -96,7 +97,7 @@
 #define E1K_82574_INT_TXQ0  (1u << 22)
 #define E1K_82574_INT_OTHER (1u << 24)
 
-/* IVAR (82574 10.2.4.9): 3-bit vector plus a valid bit per cause */
+/* IVAR (82574 only): a 3-bit MSI-X vector plus a valid bit per cause */
 #define E1K_IVAR_VALID  0x8u
 #define E1K_IVAR_RXQ0(v)  ((E1K_IVAR_VALID | (v)) << 0)
 #define E1K_IVAR_TXQ0(v)  ((E1K_IVAR_VALID | (v)) << 8)
@@ -126,7 +127,7 @@
 /* RAH */
 #define E1K_RAH_AV      (1u << 31)
 
-/* Legacy receive descriptor (8254x 3.2.3; the 82574 with RCTL.DTYP 0). */
+/* Legacy receive descriptor (8254x ch. 3; the 82574's legacy format, ch. 7). */
 struct e1k_rx_desc {
 	uint64_t addr;
 	uint16_t length;
@@ -150,7 +151,7 @@ struct e1k_rx_desc {
 #define E1K_RXE_RXE     (1u << 7)
 #define E1K_RXE_FRAME   (E1K_RXE_CE | E1K_RXE_SE | E1K_RXE_SEQ | E1K_RXE_CXE | E1K_RXE_RXE)
 
-/* Legacy transmit descriptor (8254x 3.3.3). */
+/* Legacy transmit descriptor (8254x ch. 3; 82574 ch. 7). */
 struct e1k_tx_desc {
 	uint64_t addr;
 	uint16_t length;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * e1000_ring.c - the e1000 family's descriptor rings (8254x manual 3.2
- * and 3.3: legacy descriptors; the 82574 uses the same with RCTL.DTYP 0).
+ * e1000_ring.c - the e1000 family's descriptor rings (8254x manual ch. 3:
+ * legacy descriptors; the 82574 keeps that format unless told otherwise).
  *
  * Receive: E1K_NRX descriptors, each pointing at the data area of a block
  * allocated ahead (the block's buffer is the DMA target: no copy).  The
