@@ -62,8 +62,8 @@ struct slice;
 #define ETHER_MIN_FRAME 60      /* without FCS; the driver or the device pads */
 #define ETHER_MAX_FRAME 1514    /* without FCS, for mtu 1500 */
 
-#define ETHER_MAX_IFC   8       /* #ether/ether0 .. ether7 */
-#define ETHER_MAX_CONNS 32      /* connections per interface */
+#define ETHER_MAX_IFC   8       /* #ether/ether0 .. ether7 (devether.c names them) */
+#define ETHER_MAX_CONNS 32      /* connections per interface (devether.c names them) */
 #define ETHER_MAX_MULTI 32      /* multicast addresses per interface */
 
 /* Feature bits a driver sets in e->features. */
@@ -133,7 +133,6 @@ struct ether {
 	bool opened;                        /* [qlock] ops->open succeeded */
 	bool gone;                          /* [qlock] unregistering */
 	unsigned int nprom;                 /* [qlock] promiscuous connections */
-	unsigned int nopen;                 /* [qlock] open chans on connections */
 	struct ether_multi multi[ETHER_MAX_MULTI];  /* [qlock] */
 	spinlock_t conn_lock;               /* "ether conns", irqsave */
 	struct ether_conn *conns[ETHER_MAX_CONNS];  /* [conn_lock] */

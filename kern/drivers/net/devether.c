@@ -73,16 +73,24 @@ static const char *ether_path(const struct chan *c)
 	return c->name ? c->name->s : "#ether/?";
 }
 
+/* Directory names, constant: a listing keeps pointers to them after the
+ * interface or connection they name may be gone. */
+static const char *const ether_ifc_names[ETHER_MAX_IFC] = {
+	"ether0", "ether1", "ether2", "ether3", "ether4", "ether5", "ether6", "ether7",
+};
+static const char *const ether_conn_names[ETHER_MAX_CONNS] = {
+	"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14",
+	"15", "16", "17", "18", "19", "20", "21", "22", "23", "24", "25", "26", "27",
+	"28", "29", "30", "31",
+};
+
 static int ether_gen_top(struct dir *dp, int i)
 {
-	struct ether *e;
-
 	if (i < 0 || i >= ETHER_MAX_IFC)
 		return DEVGEN_END;
-	e = ether_lookup((unsigned int)i);
-	if (!e)
+	if (!ether_lookup((unsigned int)i))
 		return DEVGEN_SKIP;
-	mkdir_entry(dp, mkqid(EQID(i, -1, Qifdir), 0, QTDIR), e->name, 0, "eve",
+	mkdir_entry(dp, mkqid(EQID(i, -1, Qifdir), 0, QTDIR), ether_ifc_names[i], 0, "eve",
 	            DMDIR | 0555);
 	return DEVGEN_ENTRY;
 }
@@ -90,9 +98,7 @@ static int ether_gen_top(struct dir *dp, int i)
 static int ether_gen_ifc(struct dir *dp, unsigned int ifc, int i)
 {
 	struct ether *e = ether_lookup(ifc);
-	static char names[ETHER_MAX_CONNS][4];
 	unsigned int m;
-	bool live;
 
 	if (!e || i < 0)
 		return DEVGEN_END;
@@ -104,12 +110,10 @@ static int ether_gen_ifc(struct dir *dp, unsigned int ifc, int i)
 	m = (unsigned int)i - ARRAY_SIZE(ether_ifc_files);
 	if (m >= ETHER_MAX_CONNS)
 		return DEVGEN_END;
-	live = READ_ONCE(e->conns[m]) != NULL;
-	if (!live)
+	if (!READ_ONCE(e->conns[m]))
 		return DEVGEN_SKIP;
-	snprintf(names[m], sizeof(names[m]), "%u", m);  /* constant per m */
-	mkdir_entry(dp, mkqid(EQID(ifc, m, Qconvdir), 0, QTDIR), names[m], 0, "eve",
-	            DMDIR | 0555);
+	mkdir_entry(dp, mkqid(EQID(ifc, m, Qconvdir), 0, QTDIR), ether_conn_names[m], 0,
+	            "eve", DMDIR | 0555);
 	return DEVGEN_ENTRY;
 }
 
@@ -385,26 +389,16 @@ static struct block *ether_bread(struct chan *c, size_t n, int64_t off)
 
 /* ------------------------------------------------------------ ctl */
 
-static int ether_hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* Parses "XX:XX:XX:XX:XX:XX" or 12 hex digits; false if malformed. */
 static bool ether_parse_addr(const char *s, uint8_t *addr)
 {
 	for (int i = 0; i < ETHER_ADDR_LEN; i++) {
-		int hi = ether_hexval(s[0]), lo = hi < 0 ? -1 : ether_hexval(s[1]);
+		uint64_t v;
 
-		if (hi < 0 || lo < 0)
+		/* two digits ("0x" alone is refused: no digits after it) */
+		if (strnlen(s, 2) < 2 || kstrtou64(s, 2, 16, &v))
 			return false;
-		addr[i] = (uint8_t)(hi << 4 | lo);
+		addr[i] = (uint8_t)v;
 		s += 2;
 		if (*s == ':' && i < ETHER_ADDR_LEN - 1)
 			s++;

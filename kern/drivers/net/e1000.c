@@ -165,9 +165,8 @@ static void e1k_link(struct e1k *sc)
 	ether_link_changed(&sc->ether, status & E1K_STATUS_LU, mbps[E1K_STATUS_SPEED(status)]);
 }
 
-static void e1k_irq(struct pci_dev *d, unsigned int idx, void *arg)
+static void e1k_irq_work(struct e1k *sc)
 {
-	struct e1k *sc = arg;
 	uint32_t icr = e1k_rd(sc, E1K_ICR);
 
 	if (!icr)
@@ -181,6 +180,24 @@ static void e1k_irq(struct pci_dev *d, unsigned int idx, void *arg)
 	if ((ether_stat_read(&sc->ether.stats.interrupts) & 1023) == 0 ||
 	    (icr & (E1K_INT_RXO | E1K_INT_LSC)))
 		e1k_stats_fold(sc);
+}
+
+static void e1k_irq(struct pci_dev *d, unsigned int idx, void *arg)
+{
+	struct e1k *sc = arg;
+	uint64_t irq = spin_lock_irqsave(&sc->irq_lock);
+
+	if (sc->irq_live)
+		e1k_irq_work(sc);
+	spin_unlock_irqrestore(&sc->irq_lock, irq);
+}
+
+static void e1k_irq_live(struct e1k *sc, bool live)
+{
+	uint64_t irq = spin_lock_irqsave(&sc->irq_lock);
+
+	sc->irq_live = live;
+	spin_unlock_irqrestore(&sc->irq_lock, irq);
 }
 
 static uint32_t e1k_irq_mask(struct e1k *sc)
@@ -269,9 +286,11 @@ static int e1k_open(struct ether *e)
 	if (err)
 		return err;
 	e1k_rings_program(sc);
+	e1k_irq_live(sc, true);
 	err = e1k_irq_setup(sc);
 	if (err) {
 		e1k_reset(sc);
+		e1k_irq_live(sc, false);
 		e1k_rings_free(sc);
 		return err;
 	}
@@ -296,6 +315,7 @@ static void e1k_close(struct ether *e)
 
 	e1k_stats_fold(sc);
 	e1k_reset(sc);                  /* no more DMA or interrupts */
+	e1k_irq_live(sc, false);        /* a handler running elsewhere is done */
 	pci_irq_free(sc->pci);
 	e1k_rings_free(sc);
 	sc->rctl = 0;
@@ -333,6 +353,7 @@ static int e1k_probe(struct pci_dev *d, const struct pci_id *id)
 	sc->model = e1k_model_of(d->device);
 	sc->regs = (volatile uint8_t *)pci_bar_map(d, 0);
 	spinlock_init(&sc->tx_lock, "e1000 tx");
+	spinlock_init(&sc->irq_lock, "e1000 irq");
 	err = !sc->model || !sc->regs ? -ENODEV : 0;
 	if (!err) {
 		pci_enable_master(d);

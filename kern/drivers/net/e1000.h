@@ -4,10 +4,12 @@
  * bring-up, interrupts, filters, statistics) and e1000_ring.c (the
  * descriptor rings).  Documentation/drivers/e1000.md.
  *
- * One struct e1k per function.  The receive ring is touched only by the
- * interrupt handler (one vector per device, so never on two cores at
- * once) and by open/close while the interrupt is not allocated.  The
- * transmit ring is guarded by tx_lock (irqsave spinlock "e1000 tx"):
+ * One struct e1k per function.  The interrupt handler runs under irq_lock
+ * (irqsave spinlock "e1000 irq") and does nothing once close has cleared
+ * irq_live, so close can free the rings without racing a handler still
+ * running on another core.  The receive ring is touched only by the
+ * handler and by open/close.  The transmit ring is guarded by tx_lock
+ * (irqsave spinlock "e1000 tx", taken under "e1000 irq" by the handler):
  * transmit runs from a writer's kick and from the interrupt handler.
  * rctl and the multicast list change under #ether's e->qlock (the
  * set_promisc/set_multicast ops are called holding it).
@@ -45,6 +47,8 @@ struct e1k {
 	struct pci_dev *pci;            /* [I] */
 	const struct e1k_model *model;  /* [I] */
 	volatile uint8_t *regs;         /* [I] BAR 0 */
+	spinlock_t irq_lock;
+	bool irq_live;                  /* [irq_lock] the rings exist: handle */
 	/* receive: the interrupt handler */
 	struct e1k_rx_desc *rx_ring;
 	struct block *rx_blk[E1K_NRX];

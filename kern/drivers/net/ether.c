@@ -107,7 +107,7 @@ int ether_register(struct ether *e)
 	e->idx = i;
 	snprintf(e->name, sizeof(e->name), "ether%u", i);
 	e->opened = e->gone = false;
-	e->nprom = e->nopen = 0;
+	e->nprom = 0;
 	memset(e->multi, 0, sizeof(e->multi));
 	memset(e->conns, 0, sizeof(e->conns));
 	e->txq = qopen(ETHER_TXQ_LIMIT, Qmsg, ether_tx_kick, e);
@@ -379,7 +379,6 @@ struct ether_conn *__ether_conn_alloc(struct ether *e, int *err)
 		*err = -ENOSPC;
 		return NULL;
 	}
-	e->nopen++;
 	return cv;
 }
 
@@ -389,7 +388,6 @@ struct ether_conn *__ether_conn_get(struct ether *e, unsigned int m)
 
 	if (cv) {
 		cv->inuse++;
-		e->nopen++;
 	}
 	return cv;
 }
@@ -410,7 +408,6 @@ void __ether_conn_put(struct ether_conn *cv)
 	struct ether *e = cv->e;
 	uint64_t irq;
 
-	e->nopen--;
 	if (--cv->inuse)
 		return;
 	irq = spin_lock_irqsave(&e->conn_lock);
