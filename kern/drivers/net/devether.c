@@ -389,44 +389,6 @@ static struct block *ether_bread(struct chan *c, size_t n, int64_t off)
 
 /* ------------------------------------------------------------ ctl */
 
-/* Parses "XX:XX:XX:XX:XX:XX" or 12 hex digits; false if malformed. */
-static bool ether_parse_addr(const char *s, uint8_t *addr)
-{
-	for (int i = 0; i < ETHER_ADDR_LEN; i++) {
-		uint64_t v;
-
-		/* two digits ("0x" alone is refused: no digits after it) */
-		if (strnlen(s, 2) < 2 || kstrtou64(s, 2, 16, &v))
-			return false;
-		addr[i] = (uint8_t)v;
-		s += 2;
-		if (*s == ':' && i < ETHER_ADDR_LEN - 1)
-			s++;
-	}
-	return *s == '\0';
-}
-
-/* "connect TYPE": decimal, 0x-hex, or -1. */
-static int ether_parse_type(const char *s, int *type)
-{
-	uint64_t v;
-
-	if (!strcmp(s, "-1")) {
-		*type = ETHER_TYPE_ALL;
-		return 0;
-	}
-	if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2)) {
-		if (!s[2] || kstrtou64(s + 2, strlen(s + 2), 16, &v))
-			return -EINVAL;
-	} else if (!s[0] || kstrtou64(s, strlen(s), 10, &v)) {
-		return -EINVAL;
-	}
-	if (v == 0 || v > 0xffff)
-		return -EINVAL;
-	*type = (int)v;
-	return 0;
-}
-
 /* One ctl message (NUL-terminated, no newline); e->qlock held. */
 static int __ether_ctl(struct ether_conn *cv, char *msg)
 {
@@ -441,7 +403,7 @@ static int __ether_ctl(struct ether_conn *cv, char *msg)
 		return err ? err : __ether_conn_set_type(cv, type);
 	}
 	if ((!strcmp(msg, "addmulti") || !strcmp(msg, "remmulti")) && arg) {
-		if (!ether_parse_addr(arg, addr))
+		if (ether_parse_addr(arg, addr))
 			return -EINVAL;
 		return __ether_conn_multi(cv, addr, msg[0] == 'a');
 	}

@@ -200,20 +200,10 @@ static void ether_deliver(struct ether *e, struct ether_conn *cv, struct block *
 	ether_stat_add(&cv->rx_frames, 1);
 }
 
-/* Whether cv takes a frame of this type and destination. */
-static bool ether_wants(const struct ether_conn *cv, int type, bool tome_or_multi)
-{
-	if (cv->type != type && cv->type != ETHER_TYPE_ALL)
-		return false;
-	return tome_or_multi || cv->prom;
-}
-
 void ether_rx(struct ether *e, struct block *b)
 {
 	struct ether_conn *prev = NULL;
-	bool mine;
 	uint64_t irq;
-	int type;
 
 	if (BHLEN(b) < ETHER_HDR_LEN) {
 		ether_stat_add(&e->stats.rx_dropped, 1);
@@ -222,13 +212,11 @@ void ether_rx(struct ether *e, struct block *b)
 	}
 	ether_stat_add(&e->stats.rx_packets, 1);
 	ether_stat_add(&e->stats.rx_bytes, BLEN(b));
-	type = b->rp[12] << 8 | b->rp[13];
-	mine = (b->rp[0] & 1) || !memcmp(b->rp, e->addr, ETHER_ADDR_LEN);
 	irq = spin_lock_irqsave(&e->conn_lock);
 	for (unsigned int i = 0; i < ETHER_MAX_CONNS; i++) {
 		struct ether_conn *cv = e->conns[i];
 
-		if (!cv || !ether_wants(cv, type, mine))
+		if (!cv || !ether_conn_wants(cv->type, cv->prom, b->rp, e->addr))
 			continue;
 		if (prev)
 			ether_deliver(e, prev, b, false);

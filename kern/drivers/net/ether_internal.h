@@ -60,6 +60,15 @@ int __ether_conn_set_prom(struct ether_conn *cv);
 void __ether_conn_set_headersonly(struct ether_conn *cv);
 int __ether_conn_multi(struct ether_conn *cv, const uint8_t *addr, bool add);
 
+/* ether_parse.c (pure: host-tested).  "XX:XX:XX:XX:XX:XX" or 12 hex
+ * digits; an ethertype in decimal or 0x hex (1..0xffff) or -1.  0 or
+ * -EINVAL (the output untouched). */
+int ether_parse_addr(const char *s, uint8_t *addr);
+int ether_parse_type(const char *s, int *type);
+/* Whether a connection of conn_type (promiscuous or not) takes a frame
+ * whose 14-byte header is hdr, on an interface of address mac. */
+bool ether_conn_wants(int conn_type, bool prom, const uint8_t *hdr, const uint8_t *mac);
+
 /* Queues one frame for transmission (b consumed); error()s like qbwrite. */
 void ether_send(struct ether *e, struct ether_conn *cv, struct block *b, bool nonblock);
 /* What a data file's taps see now (FDTAP_FILT_* bits). */
