@@ -143,7 +143,7 @@ static void e1k_stats_fold(struct e1k *sc)
 static void e1k_dump_stats(struct ether *e, struct slice *s)
 {
 	struct e1k *sc = e->drv;
-	static const char *const kinds[] = { "none", "intx", "msi", "none", "msix" };
+	unsigned int kind = sc->pci->irq.kind;
 
 	e1k_stats_fold(sc);
 	for (int i = 0; i < E1K_NR_ST; i++)
@@ -152,7 +152,8 @@ static void e1k_dump_stats(struct ether *e, struct slice *s)
 	slice_printf(s, "bad_descriptors: %llu\n",
 	             (unsigned long long)ether_stat_read(&sc->rx_bad_desc));
 	slice_printf(s, "irq: %s\nitr: %u\nrx_ring: %u\ntx_ring: %u\n",
-	             kinds[sc->pci->irq.kind & 7], E1K_ITR_INTERVAL, E1K_NRX, E1K_NTX);
+	             kind == PCI_IRQ_MSIX ? "msix" : kind == PCI_IRQ_MSI ? "msi" :
+	             kind == PCI_IRQ_INTX ? "intx" : "none", E1K_ITR_INTERVAL, E1K_NRX, E1K_NTX);
 }
 
 /* ------------------------------------------------------------ interrupts */
