@@ -35,22 +35,25 @@
  * Contexts: ether_rx, ether_tx_next and ether_link_changed work in any
  * context (IRQ handlers included), never sleep and never raise error().
  * ether_register and ether_unregister may sleep.  ether_unregister hangs up
- * every connection (readers see EOF, writers EPIPE) and waits until their
- * chans are closed; after it returns #ether never calls the ops again.
+ * every connection (readers see what is queued, then EOF; writers EPIPE;
+ * ctl messages ENODEV), closes the device (ops->close) and returns without
+ * waiting for the connections' chans: #ether's own state lives on until
+ * the last of them is closed, and never calls the ops or touches this
+ * struct once unregistering returns.
  *
  * Locks (Documentation/locking.md): ether_ifc_lock (qlock "ether ifcs")
- * guards the table of interfaces; e->qlock (qlock "ether") guards opening,
- * connection allocation and the promiscuous/multicast settings (the ops
- * that may sleep are called under it); e->conn_lock (irqsave spinlock
- * "ether conns") guards e->conns for ether_rx, which holds it while it
- * passes a frame to each connection's queue (qio's lock nests inside).
- * The driver's transmit op may hold its own tx lock while it calls
- * ether_tx_next (qio's lock, then "ether conns" for the writable taps).
+ * guards the table of interfaces; an interface's qlock ("ether") guards
+ * opening, connection allocation and the promiscuous/multicast settings
+ * (the ops that may sleep are called under it); its "ether conns"
+ * (irqsave spinlock) guards the connections for ether_rx, which holds it
+ * while it passes a frame to each connection's queue (qio's lock nests
+ * inside); its "ether kick" (irqsave) is held while a writer's kick calls
+ * ops->transmit.  The driver's transmit op may hold its own tx lock while
+ * it calls ether_tx_next (qio's lock, then "ether conns" for the writable
+ * taps).
  */
 #pragma once
 
-#include <sem.h>
-#include <spinlock.h>
 #include <types.h>
 
 struct block;
@@ -77,7 +80,7 @@ struct slice;
 #define BLOCK_F_RX_L4CK_OK  (1 << 1)  /* TCP/UDP checksum verified good */
 
 struct ether;
-struct ether_conn;
+struct ether_ifc;
 
 struct ether_ops {
 	/* Bring the device up: rings, interrupts, receive enabled. 0 or -errno.
@@ -103,15 +106,8 @@ struct ether_stats {                  /* counters, updated with atomics by drive
 	uint64_t interrupts, link_changes;
 };
 
-/* One multicast address and how many connections asked for it. */
-struct ether_multi {
-	uint8_t addr[ETHER_ADDR_LEN];
-	unsigned int refs;              /* 0: the slot is free */
-};
-
 /* Tags: [D] set by the driver before ether_register, then read-only;
- * [I] set by ether_register; [a] atomic; [qlock] e->qlock; [conn_lock]
- * e->conn_lock (written also under qlock). */
+ * [I] set by ether_register; [a] atomic. */
 struct ether {
 	/* Set by the driver before ether_register(): */
 	const struct ether_ops *ops;        /* [D] */
@@ -129,14 +125,8 @@ struct ether {
 	struct ether_stats stats;           /* [a] */
 
 	/* #ether's private fields. */
-	struct sem qlock;                   /* "ether" */
-	bool opened;                        /* [qlock] ops->open succeeded */
-	bool gone;                          /* [qlock] unregistering */
-	unsigned int nprom;                 /* [qlock] promiscuous connections */
-	struct ether_multi multi[ETHER_MAX_MULTI];  /* [qlock] */
-	spinlock_t conn_lock;               /* "ether conns", irqsave */
-	struct ether_conn *conns[ETHER_MAX_CONNS];  /* [conn_lock] */
-	struct queue *txq;                  /* [I] frames to send (Qmsg) */
+	struct ether_ifc *ifc;              /* [I] its state (ether.c); it outlives
+	                                     * us while connections are open */
 	uint64_t rx_unwanted;               /* [a] frames no connection took */
 	uint64_t conn_overflows;            /* [a] copies dropped at a full queue */
 };

@@ -18,10 +18,11 @@
  *
  * Qids: (ifc + 1) << 24 | (conn + 1) << 8 | kind; the top is 0.  An open
  * chan on a connection's file holds one use of the connection in c->aux
- * (ether.c frees it with the last); an unopened chan holds nothing and
- * looks the interface and the connection up again.  Files of the
- * interface are served holding ether_ifc_lock, so the interface cannot be
- * unregistered under them.  Lock order: ether_ifc_lock, then e->qlock.
+ * (ether_conn.c frees it with the last, and the connection holds its
+ * interface); an unopened chan holds nothing and looks the interface and
+ * the connection up again.  Files of the interface are served holding
+ * ether_ifc_lock, so the interface cannot be unregistered under them.
+ * Lock order: ether_ifc_lock, then an interface's qlock.
  *
  * Data: reads return one frame (Qmsg); writes send one frame, checked and
  * given the interface's source address (ether.c).  A chan opened
@@ -88,7 +89,7 @@ static int ether_gen_top(struct dir *dp, int i)
 {
 	if (i < 0 || i >= ETHER_MAX_IFC)
 		return DEVGEN_END;
-	if (!ether_lookup((unsigned int)i))
+	if (!__ether_ifc_lookup((unsigned int)i))
 		return DEVGEN_SKIP;
 	mkdir_entry(dp, mkqid(EQID(i, -1, Qifdir), 0, QTDIR), ether_ifc_names[i], 0, "eve",
 	            DMDIR | 0555);
@@ -97,7 +98,7 @@ static int ether_gen_top(struct dir *dp, int i)
 
 static int ether_gen_ifc(struct dir *dp, unsigned int ifc, int i)
 {
-	struct ether *e = ether_lookup(ifc);
+	struct ether_ifc *e = __ether_ifc_lookup(ifc);
 	unsigned int m;
 
 	if (!e || i < 0)
@@ -119,7 +120,7 @@ static int ether_gen_ifc(struct dir *dp, unsigned int ifc, int i)
 
 static int ether_gen_conn(struct dir *dp, unsigned int ifc, unsigned int m, int i)
 {
-	struct ether *e = ether_lookup(ifc);
+	struct ether_ifc *e = __ether_ifc_lookup(ifc);
 
 	if (!e || m >= ETHER_MAX_CONNS || !READ_ONCE(e->conns[m]) || i < 0 ||
 	    (size_t)i >= ARRAY_SIZE(ether_conn_files))
@@ -168,41 +169,41 @@ static size_t ether_stat(struct chan *c, uint8_t *db, size_t n)
 /* ------------------------------------------------------------ open/close */
 
 /* The interface of c (ether_ifc_lock held), or error(). */
-static struct ether *__ether_of(struct chan *c)
+static struct ether_ifc *__ether_of(struct chan *c)
 {
-	struct ether *e = ether_lookup(EQ_IFC(c->qid.path));
+	struct ether_ifc *ifc = __ether_ifc_lookup(EQ_IFC(c->qid.path));
 
-	if (!e)
+	if (!ifc)
 		error(ENODEV, "#ether: interface %u is gone", EQ_IFC(c->qid.path));
-	return e;
+	return ifc;
 }
 
-static void ether_err(int err, struct ether *e, const char *what)
+static void ether_err(int err, struct ether_ifc *ifc, const char *what)
 {
-	error(-err, "#ether/%s: %s failed (%s)", e->name, what,
+	error(-err, "#ether/%s: %s failed (%s)", ifc->name, what,
 	      err == -ENOSPC ? "no free connection" : err == -ENOENT ?
 	      "no such connection" : "the device refused");
 }
 
 /* Opens c as the ctl of a new connection (clone) or as a use of an
  * existing one; c->aux holds the connection.  ether_ifc_lock held. */
-static void __ether_open_conn(struct chan *c, struct ether *e, bool clone)
+static void __ether_open_conn(struct chan *c, struct ether_ifc *ifc, bool clone)
 {
 	struct ether_conn *cv = NULL;
 	int err;
 
-	sem_down(&e->qlock);
-	err = __ether_open_dev(e);
+	sem_down(&ifc->qlock);
+	err = __ether_open_dev(ifc);
 	if (!err && clone)
-		cv = __ether_conn_alloc(e, &err);
-	else if (!err && !(cv = __ether_conn_get(e, EQ_CONN(c->qid.path))))
+		cv = __ether_conn_alloc(ifc, &err);
+	else if (!err && !(cv = __ether_conn_get(ifc, EQ_CONN(c->qid.path))))
 		err = -ENOENT;
-	sem_up(&e->qlock);
+	sem_up(&ifc->qlock);
 	if (err)
-		ether_err(err, e, clone ? "clone" : "open");
+		ether_err(err, ifc, clone ? "clone" : "open");
 	c->aux = cv;
 	if (clone)
-		c->qid = mkqid(EQID(e->idx, cv->idx, Qctl), 0, QTFILE);
+		c->qid = mkqid(EQID(ifc->idx, cv->idx, Qctl), 0, QTFILE);
 }
 
 /* Gives the open chan c its connection, holding ether_ifc_lock. */
@@ -234,15 +235,18 @@ static struct chan *ether_open(struct chan *c, int omode)
 static void ether_close(struct chan *c)
 {
 	struct ether_conn *cv = c->aux;
-	struct ether *e;
+	struct ether_ifc *ifc;
+	bool last;
 
 	if (!(c->flag & COPEN) || !cv)
 		return;
-	e = cv->e;
+	ifc = cv->ifc;
 	c->aux = NULL;
-	sem_down(&e->qlock);
-	__ether_conn_put(cv);
-	sem_up(&e->qlock);
+	sem_down(&ifc->qlock);
+	last = __ether_conn_put(cv);
+	sem_up(&ifc->qlock);
+	if (last)
+		ether_ifc_put(ifc);
 }
 
 /* ------------------------------------------------------------ text files */
@@ -308,7 +312,7 @@ static size_t ether_ifc_read(struct chan *c, void *buf, size_t n, int64_t off)
 		slice_free(&s);
 		nexterror();
 	}
-	e = __ether_of(c);
+	e = __ether_of(c)->e;   /* set while in the table */
 	switch (EQ_KIND(c->qid.path)) {
 	case Qaddr:
 		slice_printf(&s, "%02x%02x%02x%02x%02x%02x", e->addr[0], e->addr[1],
@@ -389,7 +393,7 @@ static struct block *ether_bread(struct chan *c, size_t n, int64_t off)
 
 /* ------------------------------------------------------------ ctl */
 
-/* One ctl message (NUL-terminated, no newline); e->qlock held. */
+/* One ctl message (NUL-terminated, no newline); ifc->qlock held. */
 static int __ether_ctl(struct ether_conn *cv, char *msg)
 {
 	char *arg = strchr(msg, ' ');
@@ -424,7 +428,7 @@ static int __ether_ctl(struct ether_conn *cv, char *msg)
 
 static size_t ether_ctl_write(struct ether_conn *cv, const void *buf, size_t n)
 {
-	struct ether *e = cv->e;
+	struct ether_ifc *e = cv->ifc;
 	char msg[64];
 	int err;
 
@@ -455,7 +459,7 @@ static size_t ether_ctl_write(struct ether_conn *cv, const void *buf, size_t n)
 static size_t ether_data_write(struct chan *c, struct ether_conn *cv, const void *buf,
                                size_t n)
 {
-	struct ether *e = cv->e;
+	struct ether_ifc *e = cv->ifc;
 	struct block *b;
 
 	if (n < ETHER_HDR_LEN || n > e->mtu + ETHER_HDR_LEN)
@@ -464,7 +468,7 @@ static size_t ether_data_write(struct chan *c, struct ether_conn *cv, const void
 	b = allocb(n);
 	memcpy(b->wp, buf, n);
 	b->wp += n;
-	ether_send(e, cv, b, ether_nonblock(c, cv));
+	ether_send(cv, b, ether_nonblock(c, cv));
 	fdtap_flush();
 	return n;
 }
@@ -495,7 +499,7 @@ static size_t ether_bwrite(struct chan *c, struct block *b, int64_t off)
 		error(EPERM, "#ether: block write of '%s' not supported", ether_path(c));
 	}
 	cv = c->aux;
-	ether_send(cv->e, cv, b, ether_nonblock(c, cv));
+	ether_send(cv, b, ether_nonblock(c, cv));
 	fdtap_flush();
 	return n;
 }
@@ -520,7 +524,7 @@ static char *ether_chaninfo(struct chan *c, char *buf, size_t len)
 	struct ether_conn *cv = c->aux;
 
 	if (cv)
-		snprintf(buf, len, "%s conn %u kind %u type %d", cv->e->name, cv->idx,
+		snprintf(buf, len, "%s conn %u kind %u type %d", cv->ifc->name, cv->idx,
 		         EQ_KIND(c->qid.path), READ_ONCE(cv->type));
 	else
 		snprintf(buf, len, "qid %llu", (unsigned long long)c->qid.path);

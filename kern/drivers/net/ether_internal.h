@@ -4,19 +4,28 @@
  * transmit queue) shares with devether.c (the #ether files).  Drivers use
  * kern/include/ether.h only.
  *
+ * An interface (struct ether_ifc) is #ether's own state for one
+ * registered struct ether: its connections, transmit queue, settings and
+ * locks.  It is counted (ref): the table holds one reference while the
+ * driver is registered, each connection one; so open connections keep it
+ * after ether_unregister, with ifc->e NULL (no ops are called any more).
+ *
  * A connection (Plan 9's Netfile) is one clone of an interface: a type to
- * receive, a bounded read queue (Qmsg | Qdropoverflow: one frame per
- * read, a full queue drops), its own flags and multicast addresses, and
- * the FD taps of its data file.  It lives while some chan has one of its
- * files open (inuse, [e->qlock]); the last close frees it.  ether_rx finds
- * connections through e->conns under e->conn_lock, and a connection leaves
- * that array under the same lock before it is freed, so the demultiplexer
+ * receive, a bounded read queue (Qmsg: one frame per read, a full queue
+ * drops), its own flags and multicast addresses, and the FD taps of its
+ * data file.  It lives while some chan has one of its files open (inuse,
+ * [ifc->qlock]); the last close frees it.  ether_rx finds connections
+ * through ifc->conns under ifc->conn_lock, and a connection leaves that
+ * array under the same lock before it is freed, so the demultiplexer
  * never sees a freed one.
  */
 #pragma once
 
 #include <ether.h>
 #include <fdtap.h>
+#include <kref.h>
+#include <sem.h>
+#include <spinlock.h>
 
 #define ETHER_CONN_QLIMIT (64 * 1024)  /* bytes queued per connection */
 #define ETHER_TXQ_LIMIT   (128 * 1024) /* bytes queued for transmission */
@@ -25,10 +34,38 @@
 #define ETHER_TYPE_NONE   0            /* not connected: receives nothing */
 #define ETHER_TYPE_ALL    (-1)
 
-/* Tags: [I] set before the connection is published; [q] e->qlock; [c]
- * e->conn_lock (written also holding e->qlock); [a] atomic. */
+/* One multicast address and how many connections asked for it. */
+struct ether_multi {
+	uint8_t addr[ETHER_ADDR_LEN];
+	unsigned int refs;              /* 0: the slot is free */
+};
+
+/* Tags: [I] set before it is published; [q] qlock; [c] conn_lock
+ * (written also holding qlock); [k] kick_lock (written also holding
+ * qlock); [a] atomic. */
+struct ether_ifc {
+	struct kref ref;                /* [a] the table's, one per connection */
+	struct ether *e;                /* [k] the driver's; NULL once unregistered */
+	unsigned int idx;               /* [I] */
+	char name[16];                  /* [I] "etherN" */
+	unsigned int mtu;               /* [I] copies of the driver's */
+	uint8_t addr[ETHER_ADDR_LEN];   /* [I] */
+	uint32_t features;              /* [I] */
+	struct sem qlock;               /* "ether" */
+	bool opened;                    /* [q] ops->open succeeded (also read in kicks) */
+	bool gone;                      /* [q] unregistered */
+	unsigned int nprom;             /* [q] promiscuous connections */
+	struct ether_multi multi[ETHER_MAX_MULTI];      /* [q] */
+	spinlock_t conn_lock;           /* "ether conns", irqsave */
+	struct ether_conn *conns[ETHER_MAX_CONNS];      /* [c] */
+	spinlock_t kick_lock;           /* "ether kick", irqsave: kicks against unregister */
+	struct queue *txq;              /* [I] frames to send (Qmsg) */
+};
+
+/* Tags: [I] set before the connection is published; [q] ifc->qlock; [c]
+ * ifc->conn_lock (written also holding ifc->qlock); [a] atomic. */
 struct ether_conn {
-	struct ether *e;                /* [I] */
+	struct ether_ifc *ifc;          /* [I] holds a reference */
 	unsigned int idx;               /* [I] M of etherN/M */
 	int type;                       /* [c] ethertype, ETHER_TYPE_ALL or _NONE */
 	bool prom;                      /* [c] promiscuous */
@@ -42,18 +79,24 @@ struct ether_conn {
 	uint64_t rx_frames, tx_frames;  /* [a] */
 };
 
-/* ether.c: the interface table. */
+/* ether.c: the interface table (ether_ifc_lock held for the lookup and
+ * for as long as the result is used). */
 extern struct sem ether_ifc_lock;
+struct ether_ifc *__ether_ifc_lookup(unsigned int idx);
+/* Drops a reference; the last frees the interface's state. */
+void ether_ifc_put(struct ether_ifc *ifc);
 
-/* ether.c: connections (e->qlock held by the caller for all of these). */
+/* ether.c: connections (ifc->qlock held by the caller for all of these). */
 /* Opens the device on first use; 0 or -errno. */
-int __ether_open_dev(struct ether *e);
-/* A new connection with inuse 1, or NULL (-ENOSPC/-ENOMEM in *err). */
-struct ether_conn *__ether_conn_alloc(struct ether *e, int *err);
+int __ether_open_dev(struct ether_ifc *ifc);
+/* A new connection with inuse 1, or NULL (-ENOSPC/-ENOMEM/-ENODEV in *err). */
+struct ether_conn *__ether_conn_alloc(struct ether_ifc *ifc, int *err);
 /* The connection M while it exists, or NULL. */
-struct ether_conn *__ether_conn_get(struct ether *e, unsigned int m);
-/* Drops one use; the last frees the connection. */
-void __ether_conn_put(struct ether_conn *cv);
+struct ether_conn *__ether_conn_get(struct ether_ifc *ifc, unsigned int m);
+/* Drops one use; the last frees the connection and returns true: the
+ * caller then drops the interface reference it held, with ether_ifc_put()
+ * after releasing ifc->qlock. */
+bool __ether_conn_put(struct ether_conn *cv);
 /* Settings; 0 or -errno. */
 int __ether_conn_set_type(struct ether_conn *cv, int type);
 int __ether_conn_set_prom(struct ether_conn *cv);
@@ -70,6 +113,6 @@ int ether_parse_type(const char *s, int *type);
 bool ether_conn_wants(int conn_type, bool prom, const uint8_t *hdr, const uint8_t *mac);
 
 /* Queues one frame for transmission (b consumed); error()s like qbwrite. */
-void ether_send(struct ether *e, struct ether_conn *cv, struct block *b, bool nonblock);
+void ether_send(struct ether_conn *cv, struct block *b, bool nonblock);
 /* What a data file's taps see now (FDTAP_FILT_* bits). */
 uint32_t ether_conn_ready(struct ether_conn *cv);

@@ -8,8 +8,9 @@
  * another station only to promiscuous connections, headersonly), drops
  * at a full connection queue counted, EAGAIN when non-blocking, bad ctl
  * messages and bad frame lengths refused, multicast reference counts,
- * close with frames still queued, and unregistering while a connection is
- * open (its reader sees EOF).  The runner's leak check covers memory;
+ * close with frames still queued, and unregistering while connections are
+ * open (it does not wait for them: a blocked reader sees EOF, a writer
+ * EPIPE, ctl ENODEV, and their last close frees #ether's state).  The runner's leak check covers memory;
  * block_live_count and chan_nr_live are compared too.
  */
 #include <block.h>
@@ -315,39 +316,36 @@ KTEST(ether, bad_writes_and_ctl)
 	ether_unregister(&k.e);
 }
 
-struct kt_eth_unreg {
-	struct kt_eth *k;
-	atomic_t done;
-};
-
-static void kt_eth_unreg_fn(void *arg)
-{
-	struct kt_eth_unreg *u = arg;
-
-	ether_unregister(&u->k->e);
-	atomic_set(&u->done, 1);
-}
-
 KTEST(ether, unregister_hangs_up)
 {
+	int64_t chans = chan_nr_live(), blocks = block_live_count();
 	struct kt_eth k;
-	struct kt_eth_unreg u = { .k = &k };
+	struct kt_dev_reader r = { 0 };
 	struct kthread *kt;
-	int c[2];
+	int c[2], d[2];
 	uint8_t got[100];
 
 	KT_ASSERT(kt_eth_up(&k));
 	KT_ASSERT(kt_conn(&k, c, "connect 0x806", 0));
+	KT_ASSERT(kt_conn(&k, d, "connect 0x800", 0));
 	kt_inject(&k, kt_mac, 0x806, 60);
-	kt = kt_dev_start(kt_eth_unreg_fn, &u);
+	r.fd = d[1];
+	kt = kt_dev_start(kt_dev_reader_fn, &r);        /* blocks: nothing for d */
 	kthread_usleep(30 * 1000);
-	KT_ASSERT_EQ(atomic_read(&u.done), 0);  /* waits for our chans */
+	KT_ASSERT_EQ(atomic_read(&r.done), 0);
+	ether_unregister(&k.e);                 /* returns with both still open */
+	KT_ASSERT_EQ(k.closes, 1);
+	kthread_join(kt);
+	KT_ASSERT_EQ(r.got, 0);                 /* the blocked reader: EOF */
 	KT_ASSERT_EQ(sysread(c[1], got, sizeof(got)), 60);   /* drains, then EOF */
 	KT_ASSERT_EQ(sysread(c[1], got, sizeof(got)), 0);
 	KT_ASSERT_EQ(syswrite(c[1], got, 60), -1);
 	KT_ASSERT_EQ(get_errno(), EPIPE);
+	KT_ASSERT_EQ(syswrite(c[0], "promiscuous", 11), -1);
+	KT_ASSERT_EQ(get_errno(), ENODEV);
+	memset(&k, 0, sizeof(k));               /* the driver's struct is gone */
 	kt_conn_close(c);
-	kthread_join(kt);
-	KT_ASSERT_EQ(atomic_read(&u.done), 1);
-	KT_ASSERT_EQ(k.closes, 1);
+	kt_conn_close(d);
+	KT_ASSERT_EQ(chan_nr_live(), chans);
+	KT_ASSERT_EQ(block_live_count(), blocks);
 }
