@@ -18,7 +18,8 @@
  * device before freeing anything it could still write.
  *
  * Locking: see e1000.h.  Promiscuous mode and the multicast table are
- * changed under #ether's e->qlock; RCTL is written only there and in open.
+ * changed under #ether's interface qlock ("ether"); RCTL is written only
+ * there and in open.
  */
 #include <block.h>
 #include <errno.h>

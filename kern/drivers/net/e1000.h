@@ -11,8 +11,8 @@
  * handler and by open/close.  The transmit ring is guarded by tx_lock
  * (irqsave spinlock "e1000 tx", taken under "e1000 irq" by the handler):
  * transmit runs from a writer's kick and from the interrupt handler.
- * rctl and the multicast list change under #ether's e->qlock (the
- * set_promisc/set_multicast ops are called holding it).
+ * rctl and the multicast list change under #ether's interface qlock
+ * "ether" (the set_promisc/set_multicast ops are called holding it).
  */
 #pragma once
 
@@ -61,7 +61,7 @@ struct e1k {
 	struct block *tx_blk[E1K_NTX];  /* [tx_lock] */
 	unsigned int tx_head, tx_tail, tx_used;  /* [tx_lock] oldest, next free, in flight */
 	bool up;                        /* [tx_lock] rings exist */
-	/* filters [e->qlock] */
+	/* filters, under #ether's "ether" qlock */
 	uint32_t rctl;
 	uint8_t mc[ETHER_MAX_MULTI][ETHER_ADDR_LEN];
 	unsigned int nmc;
