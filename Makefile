@@ -87,7 +87,8 @@ menuconfig: $(DEPS_OK) $(KCONFIG)
 
 KERN_SUBSYSTEMS := init lib mm vm sync sched proc event syscall ns ktest
 KERN_DIRS := kern/arch/x86 $(addprefix kern/src/,$(KERN_SUBSYSTEMS)) \
-	kern/drivers/firmware kern/drivers/pci kern/drivers/dev kern/drivers/net
+	kern/drivers/firmware kern/drivers/pci kern/drivers/virtio kern/drivers/dev \
+	kern/drivers/net
 
 define read_kbuild
 obj-y :=
