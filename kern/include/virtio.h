@@ -157,6 +157,9 @@ static inline bool virtio_has(const struct virtio_dev *vd, unsigned int bit)
  * -EAGAIN if it never became stable. */
 int virtio_cfg_read(struct virtio_dev *vd, unsigned int off, void *buf,
                     unsigned int len);
+/* After a reset (a close): ACKNOWLEDGE, DRIVER and the features
+ * negotiated before, again.  0 or -ENODEV. */
+int virtio_restart(struct virtio_dev *vd);
 /* Status: DRIVER_OK; FAILED; a reset (0, waited for). */
 void virtio_driver_ok(struct virtio_dev *vd);
 void virtio_fail(struct virtio_dev *vd);
@@ -189,3 +192,6 @@ int virtio_queue_setup(struct virtio_dev *vd, struct virtqueue *vq,
 void virtio_queue_free(struct virtio_dev *vd, struct virtqueue *vq);
 /* Tells the device that queue vq has new buffers. */
 void virtio_notify(struct virtio_dev *vd, struct virtqueue *vq);
+
+/* Drivers over this transport, registered at boot (kernel_main). */
+void virtio_net_init(void);     /* kern/drivers/net/virtio_net.c */

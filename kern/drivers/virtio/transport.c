@@ -147,6 +147,16 @@ int virtio_negotiate(struct virtio_dev *vd, uint64_t wanted)
 	return 0;
 }
 
+int virtio_restart(struct virtio_dev *vd)
+{
+	uint64_t f = vd->features;
+
+	virtio_reset(vd);
+	virtio_set_status(vd, VIRTIO_STATUS_ACKNOWLEDGE);
+	virtio_set_status(vd, VIRTIO_STATUS_DRIVER);
+	return virtio_negotiate(vd, f);
+}
+
 /* One read of [off, off+len) with accesses of the fields' widths. */
 static void cfg_read_once(struct virtio_dev *vd, unsigned int off, void *buf,
                           unsigned int len)
