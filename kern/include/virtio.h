@@ -22,7 +22,7 @@
  * assignments read back.  Any failure during bring-up sets FAILED.
  *
  * Locking: a driver calls the set-up functions from probe or open (one
- * caller at a time, may sleep); virtio_notify() and virtio_isr() work in
+ * caller at a time, may sleep); virtio_notify() and the interrupt entry work in
  * any context; each queue is serialised by the driver's lock.
  */
 #pragma once
@@ -57,7 +57,7 @@
 #define VIRTIO_PCI_CAP_ISR_CFG    3
 #define VIRTIO_PCI_CAP_DEVICE_CFG 4
 #define VIRTIO_PCI_CAP_PCI_CFG    5
-/* struct virtio_pci_cap: vndr, next, len, cfg_type, bar, id, pad[2],
+/* The spec's virtio_pci_cap: vndr, next, len, cfg_type, bar, id, pad[2],
  * offset (le32), length (le32); the notify capability adds
  * notify_off_multiplier (le32). */
 #define VIRTIO_PCI_CAP_TYPE       3

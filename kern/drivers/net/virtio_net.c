@@ -57,7 +57,7 @@
 #define VNET_CFG_STATUS    6
 #define VNET_S_LINK_UP     1
 
-/* struct virtio_net_hdr (5.1.6): 12 bytes with VERSION_1. */
+/* The virtio_net_hdr of 5.1.6: 12 bytes with VERSION_1. */
 struct vnet_hdr {
 	uint8_t flags;
 	uint8_t gso_type;

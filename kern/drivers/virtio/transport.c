@@ -6,7 +6,7 @@
  *
  * The set-up calls come from a driver's probe or open, one at a time (they
  * may sleep: udelay while a reset completes).  virtio_notify() and
- * virtio_isr-style reads work in any context.  Register accesses are
+ * virtio_cfg_read() work in any context.  Register accesses are
  * volatile and naturally aligned; 64-bit registers are written as two
  * 32-bit halves (4.1.3.1).  Queues and interrupts: queue.c.
  */
