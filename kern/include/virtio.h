@@ -178,6 +178,8 @@ unsigned int virtio_num_queues(struct virtio_dev *vd);
  */
 int virtio_irq_alloc(struct virtio_dev *vd, unsigned int nq, virtio_irq_fn fn,
                      void *arg);
+/* The kinds virtio_irq_alloc offers (PCI_IRQ_ANY; tests narrow it). */
+extern unsigned int virtio_irq_kinds;
 void virtio_irq_free(struct virtio_dev *vd);
 
 /*
@@ -195,3 +197,4 @@ void virtio_notify(struct virtio_dev *vd, struct virtqueue *vq);
 
 /* Drivers over this transport, registered at boot (kernel_main). */
 void virtio_net_init(void);     /* kern/drivers/net/virtio_net.c */
+void virtio_net_exit(void);     /* unbinds every device (tests) */

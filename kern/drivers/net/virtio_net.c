@@ -757,3 +757,8 @@ void virtio_net_init(void)
 {
 	pci_register_driver(&vnet_driver);
 }
+
+void virtio_net_exit(void)
+{
+	pci_unregister_driver(&vnet_driver);
+}

@@ -23,6 +23,10 @@
 
 #define VIRTIO_IRQ_CORE 0
 
+/* The interrupt kinds offered to pci_irq_alloc (a ktest narrows it to
+ * PCI_IRQ_INTX to run the ISR path). */
+unsigned int virtio_irq_kinds = PCI_IRQ_ANY;
+
 /* The largest power of two <= n (n > 0). */
 static unsigned int pow2_floor(unsigned int n)
 {
@@ -156,7 +160,7 @@ int virtio_irq_alloc(struct virtio_dev *vd, unsigned int nq, virtio_irq_fn fn,
 	vd->irq_fn = fn;
 	vd->irq_arg = arg;
 	vd->nr_queues = nq;
-	n = pci_irq_alloc(vd->pci, 1 + nq, PCI_IRQ_ANY, virtio_irq_entry, vd,
+	n = pci_irq_alloc(vd->pci, 1 + nq, virtio_irq_kinds, virtio_irq_entry, vd,
 	                  VIRTIO_IRQ_CORE);
 	if (n < 0) {
 		printk("%s: no interrupt (%d)\n", vd->name, n);
