@@ -195,6 +195,6 @@ void virtio_queue_free(struct virtio_dev *vd, struct virtqueue *vq);
 /* Tells the device that queue vq has new buffers. */
 void virtio_notify(struct virtio_dev *vd, struct virtqueue *vq);
 
-/* Drivers over this transport, registered at boot (kernel_main). */
-void virtio_net_init(void);     /* kern/drivers/net/virtio_net.c */
-void virtio_net_exit(void);     /* unbinds every device (tests) */
+/* kern/drivers/net/virtio_net.c: virtio_net_init() (ether.h) registers the
+ * driver at boot (ether_drivers_init); this unbinds every device (tests). */
+void virtio_net_exit(void);

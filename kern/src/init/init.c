@@ -37,7 +37,6 @@
 #include <rtc.h>
 #include <sysfile.h>
 #include <time.h>
-#include <virtio.h>
 
 static const char *const known_options[] = {
 	"ktest", "init", "console", "nosmp", "maxcores", "nox2apic", "nohpet",
@@ -148,7 +147,6 @@ void kernel_main(uint32_t magic, physaddr_t info_pa)
 	rtc_init();
 	pci_init();
 	ns_init();
-	virtio_net_init();
 
 	ktest_sel = cmdline_get(&boot_cmdline, "ktest");
 	if (ktest_sel)

@@ -5,9 +5,12 @@
  * virtio-net-pci on -netdev user,restrict=on), suite virtio_net: the
  * driver bound the device and registered an interface with QEMU's MAC;
  * opening it brings the link up on MSI-X; QEMU's slirp gateway 10.0.2.2
- * answers an ARP request sent through #ether; and 3008 requests and their
+ * answers an ARP request sent through #ether; 3008 requests and their
  * replies run both rings around many times with nothing lost, refused or
- * leaked.  In configurations without the device the tests say so and pass.
+ * leaked; and the driver unbinds (freeing its rings), binds again on INTx
+ * (the ISR path) and back on MSI-X.  Link down/up is tested by the utest
+ * net_ether_link (tests/libc/net_ether.c) on every interface.  In
+ * configurations without the device the tests say so and pass.
  *
  * The interface stays open once opened (#ether opens a device once), so
  * the tests that open it keep its rings: KTEST_NO_LEAK_CHECK, and block
@@ -290,52 +293,4 @@ KTEST_FLAGS(virtio_net, remove_and_reprobe_on_intx, KTEST_NO_LEAK_CHECK)
 	virtio_net_init();
 	KT_ASSERT(ok);
 	KT_ASSERT(d->driver && kt_vnet());
-}
-
-static const uint8_t kt_link_mac[ETHER_ADDR_LEN] = { 0x52, 0x54, 0, 0, 0x11, 0x11 };
-
-/* Waits up to ms for the link to become up (or down). */
-static bool kt_wait_link(struct ether *e, bool up, unsigned int ms)
-{
-	for (unsigned int t = 0; t < ms; t += 10) {
-		if (READ_ONCE(e->link_up) == up)
-			return true;
-		kthread_usleep(10000);
-	}
-	return false;
-}
-
-/*
- * QEMU's "set_link NAME off" then "on", typed into its monitor by
- * tests/e2e/virtio_link.py when these lines appear; that boot gives the
- * device the MAC 52:54:00:00:11:11, and in any other boot this test says
- * so and passes.  While the link is down nothing is answered; afterwards
- * traffic flows again.
- */
-KTEST_FLAGS(virtio_net, link_follows_set_link, KTEST_NO_LEAK_CHECK)
-{
-	struct ether *e = kt_vnet();
-	uint64_t changes;
-	uint8_t f[60];
-	int fds[2];
-
-	if (!e)
-		return;
-	if (memcmp(e->addr, kt_link_mac, ETHER_ADDR_LEN)) {
-		printk("kt_virtio_net: link test runs in tests/e2e/virtio_link.py's boot only\n");
-		return;
-	}
-	KT_ASSERT(kt_arp_conn(e, fds));
-	KT_ASSERT(READ_ONCE(e->link_up));
-	changes = ether_stat_read(&e->stats.link_changes);
-	printk("kt_virtio_net: link: waiting for down\n");
-	KT_ASSERT(kt_wait_link(e, false, 60000));
-	kt_arp_request(e, f);
-	KT_ASSERT_EQ(syswrite(fds[1], f, sizeof(f)), (ssize_t)sizeof(f));
-	KT_ASSERT_EQ(kt_read_replies(e, fds[1], 1, 300), 0);
-	printk("kt_virtio_net: link: waiting for up\n");
-	KT_ASSERT(kt_wait_link(e, true, 60000));
-	KT_ASSERT_EQ(ether_stat_read(&e->stats.link_changes) - changes, 2);
-	KT_ASSERT_EQ(kt_arp_burst(e, fds[1], 64, 32), 64);
-	kt_conn_close(fds);
 }
