@@ -198,3 +198,7 @@ void virtio_notify(struct virtio_dev *vd, struct virtqueue *vq);
 /* kern/drivers/net/virtio_net.c: virtio_net_init() (ether.h) registers the
  * driver at boot (ether_drivers_init); this unbinds every device (tests). */
 void virtio_net_exit(void);
+struct ether;
+/* The receive queue of a virtio-net interface, NULL for another model
+ * (ktests reach into the used ring to play a misbehaving device). */
+struct virtqueue *virtio_net_rxq(struct ether *e);

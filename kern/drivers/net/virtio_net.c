@@ -134,6 +134,17 @@ static void vnet_count(uint64_t *ctr)
 	ether_stat_add(ctr, 1);
 }
 
+/* The device's used index ran ahead of what is in flight: the queue is
+ * stopped until the interface is closed (said once). */
+static void vnet_queue_broke(struct vnet *vn, const char *which,
+                             const struct virtqueue *vq)
+{
+	if (!vn->broken)
+		printk("%s: %s used index %u ran ahead of %u in flight: queue stopped\n",
+		       vn->name, which, vq->last_bad_id, vq->in_flight);
+	WRITE_ONCE(vn->broken, true);
+}
+
 /* ------------------------------------------------------------ receive */
 
 /* Fills the receive ring with fresh blocks.  rx_lock held. */
@@ -225,10 +236,7 @@ static void vnet_rx_intr(struct vnet *vn)
 		if (r == 0)
 			break;
 		if (r == -EOVERFLOW) {
-			if (!vn->broken)
-				printk("%s: rx used index %u ran ahead: queue stopped\n",
-				       vn->name, vn->rxq.last_bad_id);
-			vn->broken = true;
+			vnet_queue_broke(vn, "rx", &vn->rxq);
 			break;
 		}
 		if (r < 0) {
@@ -264,10 +272,7 @@ static void __vnet_tx_reclaim(struct vnet *vn)
 
 	while ((r = vq_get_used(&vn->txq, &cookie, &len)) != 0) {
 		if (r == -EOVERFLOW) {
-			if (!vn->broken)
-				printk("%s: tx used index %u ran ahead: queue stopped\n",
-				       vn->name, vn->txq.last_bad_id);
-			vn->broken = true;
+			vnet_queue_broke(vn, "tx", &vn->txq);
 			return;
 		}
 		if (r < 0)
@@ -568,8 +573,9 @@ static int vnet_open(struct ether *e)
 	struct vnet *vn = e->drv;
 	int r;
 
-	if (!(vn->vd.status & VIRTIO_STATUS_FEATURES_OK)) {
-		r = virtio_restart(&vn->vd);    /* after a close */
+	if ((vn->vd.status & (VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_FAILED)) !=
+	    VIRTIO_STATUS_FEATURES_OK) {
+		r = virtio_restart(&vn->vd);    /* after a close or a failed open */
 		if (r)
 			return r;
 	}
@@ -761,4 +767,9 @@ void virtio_net_init(void)
 void virtio_net_exit(void)
 {
 	pci_unregister_driver(&vnet_driver);
+}
+
+struct virtqueue *virtio_net_rxq(struct ether *e)
+{
+	return e->ops == &vnet_ops ? &((struct vnet *)e->drv)->rxq : NULL;
 }

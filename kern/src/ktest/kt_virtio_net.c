@@ -7,7 +7,9 @@
  * opening it brings the link up on MSI-X; QEMU's slirp gateway 10.0.2.2
  * answers an ARP request sent through #ether; 3008 requests and their
  * replies run both rings around many times with nothing lost, refused or
- * leaked; and the driver unbinds (freeing its rings), binds again on INTx
+ * leaked; used entries the test corrupts behind the device's back (an id
+ * past the ring, a length past the buffer) are dropped and counted while
+ * traffic goes on; and the driver unbinds (freeing its rings), binds again on INTx
  * (the ISR path) and back on MSI-X.  Link down/up is tested by the utest
  * net_ether_link (tests/libc/net_ether.c) on every interface.  In
  * configurations without the device the tests say so and pass.
@@ -293,4 +295,96 @@ KTEST_FLAGS(virtio_net, remove_and_reprobe_on_intx, KTEST_NO_LEAK_CHECK)
 	virtio_net_init();
 	KT_ASSERT(ok);
 	KT_ASSERT(d->driver && kt_vnet());
+}
+
+/* The number after "name: " in text, or -1. */
+static long long kt_stat(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = text; *p; p++) {
+		const char *v = p + n + 2, *end;
+		uint64_t x;
+
+		if (strncmp(p, name, n) || p[n] != ':' || (p != text && p[-1] != '\n'))
+			continue;
+		end = strchr(v, '\n');
+		if (!end || kstrtou64(v, (size_t)(end - v), 10, &x))
+			return -1;
+		return (long long)x;
+	}
+	return -1;
+}
+
+static long long kt_ifstat(struct ether *e, const char *name)
+{
+	char path[64], text[1024];
+
+	snprintf(path, sizeof(path), "#ether/%s/ifstats", e->name);
+	if (kt_dev_cat(path, text, sizeof(text)) <= 0)
+		return -1;
+	return kt_stat(text, name);
+}
+
+/*
+ * Plays a device that writes a bad used entry: with the receive vector
+ * masked, an ARP request is sent and, once the device has put the reply
+ * in the used ring, the entry is rewritten (bad_id: an id past the ring;
+ * else a length past the buffer) before the driver sees it.  Unmasking
+ * delivers the held interrupt.  False if the device never answered.
+ */
+static bool kt_corrupt_next_rx(struct ether *e, struct pci_dev *d, int fd,
+                               bool bad_id)
+{
+	struct virtqueue *vq = virtio_net_rxq(e);
+	uint16_t at = READ_ONCE(vq->last_used);
+	struct vring_used_elem *u = &vq->used->ring[at & vq->mask];
+	uint8_t f[60];
+	bool came = false;
+
+	pci_irq_mask(d, 1);
+	kt_arp_request(e, f);
+	if (syswrite(fd, f, sizeof(f)) == (ssize_t)sizeof(f)) {
+		for (unsigned int ms = 0; ms < KT_ARP_WAIT_MS && !came; ms++) {
+			came = __atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE) != at;
+			if (!came)
+				kthread_usleep(1000);
+		}
+	}
+	if (came) {
+		if (bad_id)
+			WRITE_ONCE(u->id, vq->size + 7u);
+		else
+			WRITE_ONCE(u->len, 60000u);
+	}
+	pci_irq_unmask(d, 1);
+	return came;
+}
+
+KTEST_FLAGS(virtio_net, malformed_used_entries_dropped, KTEST_NO_LEAK_CHECK)
+{
+	struct pci_dev *d = pci_find(VIRTIO_PCI_VENDOR, KT_VNET_DEVICE, 0);
+	struct ether *e = kt_vnet();
+	long long bad0, long0;
+	int fds[2];
+
+	if (!e)
+		return;
+	KT_ASSERT(kt_arp_conn(e, fds));
+	KT_ASSERT_EQ(kt_arp_burst(e, fds[1], 1, 1), 1);
+	KT_ASSERT(d->irq.kind == PCI_IRQ_MSIX && d->irq.nr >= 3);
+	bad0 = kt_ifstat(e, "rx_bad_used");
+	long0 = kt_ifstat(e, "rx_too_long");
+	KT_ASSERT(bad0 >= 0 && long0 >= 0);
+	KT_ASSERT(kt_corrupt_next_rx(e, d, fds[1], true));
+	KT_ASSERT(kt_corrupt_next_rx(e, d, fds[1], false));
+	/* Neither reply reached the connection; both were counted. */
+	KT_ASSERT_EQ(kt_read_replies(e, fds[1], 1, 300), 0);
+	KT_ASSERT_EQ(kt_ifstat(e, "rx_bad_used"), bad0 + 1);
+	KT_ASSERT_EQ(kt_ifstat(e, "rx_too_long"), long0 + 1);
+	KT_ASSERT_EQ(kt_ifstat(e, "broken"), 0);
+	/* Traffic goes on (one receive buffer stays with the device until
+	 * the next close: its entry never came back with a valid id). */
+	KT_ASSERT_EQ(kt_arp_burst(e, fds[1], 300, 30), 300);
+	kt_conn_close(fds);
 }
