@@ -642,6 +642,9 @@ static void vnet_dump_stats(struct ether *e, struct slice *s)
 	             (unsigned long long)ether_stat_read(&st->tx_linearised),
 	             (unsigned long long)ether_stat_read(&st->ctrl_errors));
 	slice_printf(s, "broken: %d\n", READ_ONCE(vn->broken));
+	/* What the device was last told (racy reads, for tests). */
+	slice_printf(s, "promisc: %d\nmulticast: %u\n", READ_ONCE(vn->promisc),
+	             READ_ONCE(vn->nr_mc));
 }
 
 static const struct ether_ops vnet_ops = {

@@ -388,3 +388,31 @@ KTEST_FLAGS(virtio_net, malformed_used_entries_dropped, KTEST_NO_LEAK_CHECK)
 	KT_ASSERT_EQ(kt_arp_burst(e, fds[1], 300, 30), 300);
 	kt_conn_close(fds);
 }
+
+KTEST_FLAGS(virtio_net, filters_through_control_queue, KTEST_NO_LEAK_CHECK)
+{
+	static const char addmc[] = "addmulti 01:00:5e:00:00:fb";
+	static const char remmc[] = "remmulti 01:00:5e:00:00:fb";
+	struct ether *e = kt_vnet();
+	long long errs;
+	int fds[2];
+
+	if (!e)
+		return;
+	KT_ASSERT(kt_arp_conn(e, fds));
+	errs = kt_ifstat(e, "ctrl_errors");
+	KT_ASSERT_EQ(kt_ifstat(e, "promisc"), 0);
+	KT_ASSERT_EQ(syswrite(fds[0], "promiscuous", 11), 11);
+	KT_ASSERT_EQ(kt_ifstat(e, "promisc"), 1);
+	KT_ASSERT_EQ(syswrite(fds[0], addmc, strlen(addmc)), (ssize_t)strlen(addmc));
+	KT_ASSERT_EQ(kt_ifstat(e, "multicast"), 1);
+	KT_ASSERT_EQ(syswrite(fds[0], remmc, strlen(remmc)), (ssize_t)strlen(remmc));
+	KT_ASSERT_EQ(kt_ifstat(e, "multicast"), 0);
+	/* The device acknowledged every command. */
+	KT_ASSERT_EQ(kt_ifstat(e, "ctrl_errors"), errs);
+	KT_ASSERT_EQ(kt_arp_burst(e, fds[1], 32, 32), 32);
+	kt_conn_close(fds);
+	/* The last promiscuous connection gone: off again. */
+	KT_ASSERT_EQ(kt_ifstat(e, "promisc"), 0);
+	KT_ASSERT_EQ(kt_ifstat(e, "ctrl_errors"), errs);
+}
