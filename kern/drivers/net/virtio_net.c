@@ -88,6 +88,7 @@ struct vnet_hdr {
 /* A receive buffer: header, the largest frame and a VLAN tag (5.1.6.3.1:
  * without MRG_RXBUF or GUEST_TSO, at least 1526 bytes). */
 #define VNET_RX_BUF (sizeof(struct vnet_hdr) + ETHER_MAX_FRAME + 4)
+#define VNET_RX_ROUNDS 8       /* receive passes per interrupt */
 #define VNET_TX_SEGS 16         /* descriptors per frame; more: linearised */
 #define VNET_MAX_MC ETHER_MAX_MULTI
 
@@ -217,20 +218,28 @@ static struct block *vnet_rx_frame(struct vnet *vn, struct block *b, uint32_t le
 	return b;
 }
 
-/* Takes every used receive buffer, refills, then delivers (IRQ). */
-static void vnet_rx_intr(struct vnet *vn)
+/*
+ * One pass over the receive queue (IRQ): with the device's interrupts for
+ * it suppressed, takes the used buffers (at most twice the ring), refills,
+ * allows interrupts again, and delivers the frames with no lock held.
+ * Returns whether more buffers were used meanwhile (they raised no
+ * interrupt, so the caller goes round again).
+ */
+static bool vnet_rx_round(struct vnet *vn)
 {
 	struct block *list = NULL, **tail = &list, *b;
 	void *cookie;
 	uint32_t len;
 	uint64_t irq;
+	bool more;
 	int r;
 
 	irq = spin_lock_irqsave(&vn->rx_lock);
 	if (!vn->up) {
 		spin_unlock_irqrestore(&vn->rx_lock, irq);
-		return;
+		return false;
 	}
+	vq_disable_intr(&vn->rxq);
 	for (unsigned int n = 0; n < 2u * vn->rxq.size; n++) {
 		r = vq_get_used(&vn->rxq, &cookie, &len);
 		if (r == 0)
@@ -253,12 +262,24 @@ static void vnet_rx_intr(struct vnet *vn)
 		}
 	}
 	__vnet_rx_refill(vn, MEM_ATOMIC);
+	more = vq_enable_intr(&vn->rxq) && !vn->broken;
 	spin_unlock_irqrestore(&vn->rx_lock, irq);
 	while ((b = list)) {
 		list = b->next;
 		b->next = NULL;
 		ether_rx(&vn->e, b);
 	}
+	return more;
+}
+
+/* The receive interrupt: rounds until the queue is quiet, at most
+ * VNET_RX_ROUNDS so a flood cannot hold the core (buffers used after the
+ * last round wait for the next interrupt). */
+static void vnet_rx_intr(struct vnet *vn)
+{
+	for (unsigned int i = 0; i < VNET_RX_ROUNDS; i++)
+		if (!vnet_rx_round(vn))
+			break;
 }
 
 /* ------------------------------------------------------------ transmit */
@@ -354,14 +375,31 @@ static void __vnet_tx_fill(struct vnet *vn)
 		virtio_notify(&vn->vd, &vn->txq);
 }
 
+/* A receive ring that allocation failures left half empty raises few
+ * interrupts (none when empty): the transmit path refills it too. */
+static void vnet_rx_topup(struct vnet *vn)
+{
+	uint64_t irq;
+
+	if (READ_ONCE(vn->rxq.nr_free) < vn->rxq.size / 2)
+		return;
+	irq = spin_lock_irqsave(&vn->rx_lock);
+	if (vn->up)
+		__vnet_rx_refill(vn, MEM_ATOMIC);
+	spin_unlock_irqrestore(&vn->rx_lock, irq);
+}
+
 static void vnet_transmit(struct ether *e)
 {
 	struct vnet *vn = e->drv;
 	uint64_t irq = spin_lock_irqsave(&vn->tx_lock);
+	bool up = vn->up;
 
-	if (vn->up)
+	if (up)
 		__vnet_tx_fill(vn);
 	spin_unlock_irqrestore(&vn->tx_lock, irq);
+	if (up)
+		vnet_rx_topup(vn);
 }
 
 /* ------------------------------------------------------------ link, irq */

@@ -215,7 +215,7 @@ KTEST_FLAGS(virtio_net, rings_wrap_under_load, KTEST_NO_LEAK_CHECK)
 {
 	const unsigned int total = 3008, burst = 32;    /* 94 bursts */
 	struct ether *e = kt_vnet();
-	uint64_t tx0, rx0, err0;
+	uint64_t tx0, rx0, err0, irq0, t0;
 	int64_t blocks0;
 	unsigned int replies;
 	int fds[2];
@@ -228,8 +228,12 @@ KTEST_FLAGS(virtio_net, rings_wrap_under_load, KTEST_NO_LEAK_CHECK)
 	tx0 = ether_stat_read(&e->stats.tx_packets);
 	rx0 = ether_stat_read(&e->stats.rx_packets);
 	err0 = ether_stat_read(&e->stats.rx_errors) + ether_stat_read(&e->stats.tx_errors);
+	irq0 = ether_stat_read(&e->stats.interrupts);
+	t0 = nsec_now();
 	replies = kt_arp_burst(e, fds[1], total, burst);
-	printk("kt_virtio_net: %u ARP requests, %u replies\n", total, replies);
+	printk("kt_virtio_net: %u ARP requests, %u replies in %llu ms, %llu interrupts\n",
+	       total, replies, (unsigned long long)((nsec_now() - t0) / 1000000),
+	       (unsigned long long)(ether_stat_read(&e->stats.interrupts) - irq0));
 	KT_ASSERT_EQ(replies, total);
 	KT_ASSERT(ether_stat_read(&e->stats.tx_packets) - tx0 >= total);
 	KT_ASSERT(ether_stat_read(&e->stats.rx_packets) - rx0 >= total);
