@@ -198,6 +198,14 @@ void virtio_notify(struct virtio_dev *vd, struct virtqueue *vq);
 /* kern/drivers/net/virtio_net.c: virtio_net_init() (ether.h) registers the
  * driver at boot (ether_drivers_init); this unbinds every device (tests). */
 void virtio_net_exit(void);
+/* Completes the partial checksum of a received frame the device marked
+ * NEEDS_CSUM: the ones' complement of the sum of frame[start, len) (whose
+ * field at start + off holds the pseudo-header sum) is stored at
+ * start + off, big-endian.  False, frame untouched, when the field does
+ * not lie inside the frame.  Pure (virtio_net_csum.c). */
+bool virtio_net_csum_complete(uint8_t *frame, size_t len, size_t start,
+                              size_t off);
+
 struct ether;
 /* The receive queue of a virtio-net interface, NULL for another model
  * (ktests reach into the used ring to play a misbehaving device). */

@@ -172,27 +172,6 @@ static void __vnet_rx_refill(struct vnet *vn, int mem_flags)
 		virtio_notify(&vn->vd, &vn->rxq);
 }
 
-/* Completes a checksum the device left partial (NEEDS_CSUM): the ones'
- * complement sum from csum_start to the end goes at csum_offset. */
-static bool vnet_csum_complete(struct block *b, const struct vnet_hdr *h)
-{
-	size_t len = BHLEN(b), start = h->csum_start;
-	size_t at = start + h->csum_offset;
-	uint32_t sum = 0;
-	uint16_t c;
-
-	if (at + 2 > len || start >= len)
-		return false;
-	for (size_t i = start; i < len; i += 2)
-		sum += (uint32_t)b->rp[i] << 8 | (i + 1 < len ? b->rp[i + 1] : 0);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	c = (uint16_t)~sum;
-	b->rp[at] = (uint8_t)(c >> 8);
-	b->rp[at + 1] = (uint8_t)c;
-	return true;
-}
-
 /* Turns a used receive buffer into a frame; NULL (counted) if it is bad. */
 static struct block *vnet_rx_frame(struct vnet *vn, struct block *b, uint32_t len)
 {
@@ -210,7 +189,9 @@ static struct block *vnet_rx_frame(struct vnet *vn, struct block *b, uint32_t le
 	if (virtio_has(&vn->vd, VNET_F_GUEST_CSUM)) {
 		if (h.flags & VNET_HDR_F_DATA_VALID)
 			b->flag |= BLOCK_F_RX_L4CK_OK;
-		else if ((h.flags & VNET_HDR_F_NEEDS_CSUM) && vnet_csum_complete(b, &h)) {
+		else if ((h.flags & VNET_HDR_F_NEEDS_CSUM) &&
+		         virtio_net_csum_complete(b->rp, BHLEN(b), h.csum_start,
+		                                  h.csum_offset)) {
 			b->flag |= BLOCK_F_RX_L4CK_OK;
 			vnet_count(&vn->st.rx_csum_done);
 		}
