@@ -162,6 +162,21 @@ static void vnet_close(struct ether *e)
 	virtio_irq_free(&vn->vd);
 }
 
+/* The interrupt kind as e1000's ifstats names it. */
+static const char *vnet_irq_kind(const struct pci_dev *d)
+{
+	switch (d->irq.kind) {
+	case PCI_IRQ_MSIX:
+		return "msix";
+	case PCI_IRQ_MSI:
+		return "msi";
+	case PCI_IRQ_INTX:
+		return "intx";
+	default:
+		return "none";
+	}
+}
+
 static void vnet_dump_stats(struct ether *e, struct slice *s)
 {
 	struct vnet *vn = e->drv;
@@ -169,7 +184,8 @@ static void vnet_dump_stats(struct ether *e, struct slice *s)
 
 	slice_printf(s, "features: %#llx\n", (unsigned long long)vn->vd.features);
 	slice_printf(s, "rx_ring: %u\ntx_ring: %u\n", vn->rxq.size, vn->txq.size);
-	slice_printf(s, "msix_vectors: %u\n", vn->vd.nr_vectors);
+	slice_printf(s, "irq: %s\nmsix_vectors: %u\n", vnet_irq_kind(vn->vd.pci),
+	             vn->vd.nr_vectors);
 	slice_printf(s, "rx_bad_used: %llu\nrx_too_long: %llu\nrx_runts: %llu\n",
 	             (unsigned long long)ether_stat_read(&st->rx_bad_used),
 	             (unsigned long long)ether_stat_read(&st->rx_too_long),

@@ -188,7 +188,8 @@ KTEST_FLAGS(virtio_net, open_link_up_msix, KTEST_NO_LEAK_CHECK)
 	KT_ASSERT(d->irq.nr >= 3);
 	snprintf(path, sizeof(path), "#ether/%s/ifstats", e->name);
 	KT_ASSERT(kt_dev_cat(path, text, sizeof(text)) > 0);
-	KT_ASSERT_MSG(kt_has(text, "rx_ring: 256") && kt_has(text, "broken: 0"),
+	KT_ASSERT_MSG(kt_has(text, "rx_ring: 256") && kt_has(text, "broken: 0") &&
+	              kt_has(text, "irq: msix"),
 	              "stats: %s", text);
 	kt_conn_close(fds);
 }
