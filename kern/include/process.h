@@ -103,6 +103,7 @@ struct proc {
 	struct procinfo *procinfo;      /* [I] */
 	uintptr_t program_end;          /* [user_kt] end of the image (procinfo) */
 	struct vcore_ids *vcore_ids;    /* [ksched_lock] made at the first grant (sched/ksched.c) */
+	bool ksched_gone;               /* [ksched_lock] ksched_proc_gone ran: no more grants */
 	/* An MCP (proc/mcp.c, mcp.h): NULL while an SCP. */
 	struct mcp_vcore *vcores;       /* [l] set once by change_to_m */
 	uint32_t nr_vcores_max;         /* [l] entries in vcores */

@@ -107,6 +107,7 @@ KTEST(dev_eventfd, bad_input_and_overflow)
 struct efd_waiter {
 	int fd;
 	uint64_t got;
+	uint64_t t0;            /* before the reader started: it may start late */
 	uint64_t ms;
 	atomic_t done;
 };
@@ -114,10 +115,9 @@ struct efd_waiter {
 static void efd_reader(void *arg)
 {
 	struct efd_waiter *w = arg;
-	uint64_t t0 = nsec_now();
 
 	w->got = efd_take(w->fd);
-	w->ms = kt_dev_ms_since(t0);
+	w->ms = kt_dev_ms_since(w->t0);
 	atomic_set(&w->done, 1);
 }
 
@@ -127,6 +127,7 @@ KTEST(dev_eventfd, blocking_read_woken)
 	struct kthread *kt;
 
 	KT_ASSERT(w.fd >= 0);
+	w.t0 = nsec_now();
 	kt = kt_dev_start(efd_reader, &w);
 	kthread_usleep(50 * 1000);
 	KT_ASSERT_EQ(atomic_read(&w.done), 0);          /* still blocked */

@@ -128,12 +128,17 @@ uint32_t ksched_grant(struct proc *p, uint64_t want)
 	struct vcore_ids *ids = ksched_vcore_ids(p);
 	uint64_t flags;
 	struct corealloc *ca;
-	struct procinfo *pi = p->procinfo;
+	struct procinfo *pi;
 	uint32_t have;
 
-	if (!ids)
-		return pi->num_vcores;
 	flags = spin_lock_irqsave(&ksched_lock);
+	/* Gone: its procinfo may be freed (and its pages someone else's). */
+	if (p->ksched_gone || !ids) {
+		have = p->ksched_gone ? 0 : p->procinfo->num_vcores;
+		spin_unlock_irqrestore(&ksched_lock, flags);
+		return have;
+	}
+	pi = p->procinfo;
 	ca = ksched_ca_locked();
 	if (want > ids->max)
 		want = ids->max;
@@ -178,6 +183,10 @@ void ksched_yield_vcore(struct proc *p, uint32_t vcoreid)
 {
 	uint64_t flags = spin_lock_irqsave(&ksched_lock);
 
+	if (p->ksched_gone) {           /* ksched_proc_gone took every core back */
+		spin_unlock_irqrestore(&ksched_lock, flags);
+		return;
+	}
 	assert(vcoreid < ROS_MAX_VCORES && p->procinfo->vcoremap[vcoreid].valid);
 	coremap_write_begin(p->procinfo);
 	ksched_take_back_locked(p, vcoreid);
@@ -191,6 +200,7 @@ void ksched_proc_gone(struct proc *p)
 	struct corealloc *ca = ksched_ca_locked();
 	struct procinfo *pi = p->procinfo;
 
+	p->ksched_gone = true;          /* no grant or yield touches pi after us */
 	if (pi && pi->num_vcores) {
 		coremap_write_begin(pi);
 		for (uint32_t v = 0; v < ROS_MAX_VCORES && pi->num_vcores; v++)
