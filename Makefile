@@ -181,7 +181,7 @@ USER_TINY_SRCS := $(sort $(wildcard user/tiny/*.c)) user/tiny/crt0.S
 # every tiny program gets them, so there is one copy of each.
 USER_TINY_SRCS += user/parlib/ceq.c user/parlib/evbitmap.c user/parlib/event.c \
 	user/parlib/syscall_wait.c user/parlib/ucq.c user/parlib/uthread.c \
-	user/parlib/vcore.c user/parlib/vcore_pop.c
+	user/parlib/vcore.c user/parlib/vcore_pop.c user/parlib/vcore_preempt.c
 USER_TINY_OBJS := $(patsubst %,$(O)/%.o,$(basename $(USER_TINY_SRCS)))
 # The standard memory and string functions and the argument-blob packer are
 # the kernel's own (kern/src/lib/string.c, argenv.c), built a second time for

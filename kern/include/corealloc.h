@@ -31,6 +31,7 @@
 struct corealloc_core {
 	int owner;                      /* pid the core is handed to; 0: idle */
 	int prov;                       /* pid it is provisioned to; 0: nobody */
+	int claim;                      /* pid taking it back from its holder; 0: none */
 	bool ll;                        /* low-latency core: never handed out */
 	uint32_t pkg, core, node;       /* topology, for packing policies */
 };

@@ -9,8 +9,9 @@
  *	ksched_yield_vcore(p, v);       // v's core goes back to the idle set
  *	ksched_proc_gone(p);            // at exit: everything back
  *
- * Core 0 is the low-latency/management core (SCPs, the monitor, kernel
- * housekeeping); the others can be handed whole to MCPs.  A one-core
+ * Cores [0, llcores) (boot option, default 1: core 0) are the
+ * low-latency/management cores (SCPs, the monitor, kernel housekeeping);
+ * the others can be handed whole to MCPs.  A one-core
  * machine has no low-latency core: its MCP's one vcore shares core 0.  Kconfig picks
  * the allocation policy (COREALLOC_PACKED: topology-aware packing;
  * otherwise first come, first served); both put provisioned cores first.
@@ -49,5 +50,10 @@ void ksched_proc_gone(struct proc *p);
 uint32_t ksched_max_vcores(void);
 /* Whether pcore is handed to a process now (SCP placement avoids it). */
 bool ksched_core_held(uint32_t pcore);
+/* A core came back: offers the idle cores to their claimants, then to
+ * the MCPs short of cores.  Kthread context, no lock held. */
+void ksched_offer_idle(void);
+/* How many low-latency cores ([0, n)): llcores= on the command line. */
+uint32_t ksched_nr_ll_cores(void);
 /* Idle cores now (for tests and #proc). */
 uint32_t ksched_nr_idle(void);

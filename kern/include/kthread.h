@@ -67,7 +67,8 @@ struct proc;
 struct kthread {
 	struct arch_kthread_ctx ctx;    /* [c] saved %rsp while switched out */
 	int32_t state;                  /* [a] enum kthread_state */
-	uint32_t core;                  /* [I] set by kthread_run_on */
+	uint32_t core;                  /* [c] set by kthread_run_on, kthread_migrate */
+	uint32_t migrate_to;            /* [c] kthread_migrate's target, or ~0u */
 	void (*fn)(void *);             /* [I] */
 	void *arg;                      /* [I] */
 	void *stack;                    /* [I] KSTACK_SIZE bytes, or NULL */
@@ -123,6 +124,10 @@ void kthread_join(struct kthread *kt);
 void kthread_discard(struct kthread *kt);
 void kthread_exit(void) __noreturn;
 void kthread_yield(void);
+/* The caller moves to core and goes on there (not the idle kthread). */
+void kthread_migrate(uint32_t core);
+/* Switches core has made (for #proc and tests). */
+uint64_t kthread_nr_switches(uint32_t core);
 void kthread_usleep(uint64_t usec);       /* alarm.c */
 
 /* Blocking protocol, see above. */

@@ -26,8 +26,10 @@
  */
 #pragma once
 
+#include <alarm.h>
 #include <arch/trap.h>
 #include <arch/user.h>
+#include <rendez.h>
 #include <types.h>
 
 struct proc;
@@ -43,6 +45,16 @@ struct mcp_vcore {
 	bool waiting;                   /* [vcore_kt] the last vcore's yield: wait for a wakeup */
 	bool fresh;                     /* [vcore_kt] enter at vcore_entry next */
 	struct user_ext uext;           /* [vcore_kt] its FPU and FS state */
+	/* Preemption (mcp_preempt.c) and halt_core. */
+	bool preempting;                /* [a] give the core back at the next user return */
+	bool preempted;                 /* [p->lock] core taken, context saved in the VCPD */
+	bool restarted;                 /* [vcore_kt] started after a preemption */
+	bool resume_vcctx;              /* [vcore_kt] restart in vcore context from 'saved' */
+	bool warn_armed;                /* [p->lock] 'warn' is set */
+	bool halt_wake;                 /* [a] a halted vcore goes on */
+	struct hw_trapframe saved;      /* [vcore_kt] its vcore context at preemption */
+	struct alarm_waiter warn;       /* [I] enforces a warned preemption's deadline */
+	struct rendez halt_rv;          /* halt_core sleeps here */
 };
 
 /* Whether p is an MCP (change_to_m succeeded; never undone). */
@@ -64,9 +76,38 @@ void mcp_before_user(struct hw_trapframe *tf);
 int mcp_yield(struct proc *p, bool being_nice);
 /* At the top of proc_exit on an MCP: returns on the exiter only. */
 void mcp_exit_prepare(struct proc *p);
+/* Called by a vcore's kthread once it gave its core back (a yield or a
+ * preemption): clears the preemption state. */
+void mcp_vcore_left(struct mcp_vcore *vc);
 /* Makes vcore v (or every vcore) enter the kernel soon. */
 void mcp_kick(struct proc *p, uint32_t vcoreid);
 void mcp_kick_all(struct proc *p);
+
+/* mcp_preempt.c: preemption.  warn_nsec 0: at once; else EV_PREEMPT_PENDING
+ * and a deadline warn_nsec away, enforced by an alarm.  0, -ENOENT (v has
+ * no core), -EBUSY (v is p's last running vcore, or one below its
+ * amt_wanted_min: the ksched never takes those). */
+int mcp_preempt(struct proc *p, uint32_t vcoreid, uint64_t warn_nsec);
+/* At vcore table set-up, and at exit (every vcore kthread gone): the
+ * deadline alarm and halt_core's rendez. */
+void mcp_vcore_init_preempt(struct mcp_vcore *vc);
+void mcp_preempt_cancel_all(struct proc *p);
+/* Whether a preemption of vcore v is pending (warned, not yet done). */
+bool mcp_preempt_pending(struct proc *p, uint32_t vcoreid);
+/* On v's own kthread before a user return: true if v must leave now
+ * (its context is saved, VC_PREEMPTED set, EV_VCORE_PREEMPT sent). */
+bool mcp_preempt_take(struct mcp_vcore *vc, struct hw_trapframe *tf);
+/* A vcore restarted after a preemption: VC_PREEMPTED cleared; tf set to
+ * its vcore context if it was preempted there.  True if tf was set. */
+bool mcp_preempt_resume(struct mcp_vcore *vc, struct hw_trapframe *tf);
+/* halt_core: v sleeps (keeping its core) until a notification for it, a
+ * preemption, a kill or usec (0: no limit) pass. */
+int mcp_halt_core(struct proc *p, uint64_t usec);
+/* The state the event code picks vcores by (ev_pick.h's EVP_*). */
+uint32_t mcp_vcore_state(struct proc *p, uint32_t vcoreid);
+/* A fault in user mode on an MCP's vcore: true if it was reflected to the
+ * 2LS (uthread context), false if the caller must kill (vcore context). */
+bool mcp_reflect_fault(struct hw_trapframe *tf, uintptr_t addr);
 
 /* vcore_notify.c: the VCPD side, run on the vcore's own kthread.  Both
  * kill the process with a message if the VCPD holds garbage. */
@@ -77,3 +118,5 @@ bool vcore_notif_pending(uint32_t vcoreid);
 /* Saves tf, the live FPU and FS state into VCPD v's uthread_ctx and
  * preempt_anc: 0, or -EFAULT. */
 int vcore_save_uthread(uint32_t vcoreid, const struct hw_trapframe *tf, struct user_ext *ux);
+/* The same into vcore_ctx (a preemption in vcore context). */
+int vcore_save_vcctx(uint32_t vcoreid, const struct hw_trapframe *tf, struct user_ext *ux);

@@ -104,6 +104,8 @@ struct proc {
 	uintptr_t program_end;          /* [user_kt] end of the image (procinfo) */
 	struct vcore_ids *vcore_ids;    /* [ksched_lock] made at the first grant (sched/ksched.c) */
 	bool ksched_gone;               /* [ksched_lock] ksched_proc_gone ran: no more grants */
+	uint64_t ks_want;               /* [ksched_lock] amt_wanted at the last poke (clamped) */
+	uint64_t ks_min;                /* [ksched_lock] amt_wanted_min then: never taken below */
 	/* An MCP (proc/mcp.c, mcp.h): NULL while an SCP. */
 	struct mcp_vcore *vcores;       /* [l] set once by change_to_m */
 	uint32_t nr_vcores_max;         /* [l] entries in vcores */
@@ -114,6 +116,7 @@ struct proc {
 int proc_create(const char *path, const char *const *argv, const char *const *envp,
                 struct proc **out);
 int proc_run(struct proc *p);           /* -EINVAL unless CREATED */
+void proc_move_scps_off(uint32_t pcore);        /* pcore became an MCP's */
 int proc_wait(struct proc *p);          /* blocks; returns the status; drops p */
 void proc_exit(struct proc *p, int status) __noreturn;   /* on p's own kthread */
 struct proc *current_proc(void);        /* NULL in kernel kthreads */
@@ -196,6 +199,7 @@ void proc_resume_main(void *arg);       /* enters user mode with p->resume_tf */
  * expired time slice yields the core) and enters user mode with tf. */
 void proc_enter_user(struct hw_trapframe *tf) __noreturn;
 void proc_before_user(void);            /* the same checks, then return */
+uint64_t proc_nr_slices(uint32_t core); /* SCP slices that ended in a yield */
 void proc_yield(struct proc *p, bool being_nice);
 /* Sleeps until proc_wakeup() or a kill, without changing p's state; a
  * wakeup that came since the last such sleep returns at once. */

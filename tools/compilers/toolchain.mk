@@ -116,7 +116,7 @@ VIREO_CC_DEPS := $(VIREO_CC) $(VIREO_SPECS) $(LIBC_A) $(SYSROOT_HDRS)
 PARLIB_SRCS := user/parlib/argenv.c user/parlib/ceq.c user/parlib/evbitmap.c user/parlib/event.c \
 	user/parlib/ns.c user/parlib/parlib.c user/parlib/spinlock.c user/parlib/syscall.c \
 	user/parlib/syscall_wait.c user/parlib/ucq.c user/parlib/uthread.c \
-	user/parlib/vcore.c user/parlib/vcore_pop.c
+	user/parlib/vcore.c user/parlib/vcore_pop.c user/parlib/vcore_preempt.c
 PARLIB_OBJS := $(patsubst user/parlib/%.c,$(TC)/parlib/%.o,$(PARLIB_SRCS))
 # The argument-blob packer is the kernel's own (kern/src/lib/argenv.c,
 # ros/argenv.h), built here a third time (the kernel, user/tiny): one copy.

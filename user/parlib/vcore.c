@@ -152,6 +152,7 @@ static void vcpd_setup(uint32_t v)
 	vcpd->vcore_entry = (uintptr_t)vcore_entry;
 	vcpd->vcore_stack = vcore_stack_top(v);
 	vcpd->vcore_tls_desc = (uintptr_t)&vc_tls[v];
+	__atomic_fetch_or(&vcpd->flags, VC_CAN_RCV_MSG, __ATOMIC_RELEASE);
 }
 
 /* Waits for a record the kernel finishes on another core (change_to_m). */
@@ -187,6 +188,7 @@ int vcore_change_to_m(void)
 	}
 	for (uint32_t v = 1; v < pinfo->max_vcores && v < ROS_MAX_VCORES; v++)
 		vcpd_setup(v);
+	vcore_preempt_init();
 	return 0;
 }
 
@@ -218,11 +220,19 @@ static bool vc_want_one_less(void)
 void vcore_yield(void)
 {
 	struct syscall sc = { .num = SYS_proc_yield, .arg0 = 0 };
+	uint32_t v = vcore_id();
+	struct vcpd *vcpd = &pdata->vcpd[v];
 	bool lowered = vc_want_one_less();
 
+	/* No spammed message may land here once we are gone: stop taking
+	 * them, then drain what came (the kernel refuses the yield if a
+	 * notification came meanwhile). */
+	__atomic_fetch_and(&vcpd->flags, ~VC_CAN_RCV_MSG, __ATOMIC_SEQ_CST);
+	vc_dispatch(&vcpd->ev_mbox_public, v);
 	/* Done, the kernel takes the core (or, the last vcore, waits for an
 	 * event and restarts us at vcore_entry): the trap does not return. */
 	ros_syscall_trap(&sc, 1);
+	__atomic_fetch_or(&vcpd->flags, VC_CAN_RCV_MSG, __ATOMIC_SEQ_CST);
 	if (lowered)
 		__atomic_fetch_add(&pdata->head.res_req[RES_CORES].amt_wanted, 1,
 		                   __ATOMIC_RELAXED);
@@ -236,7 +246,7 @@ void vcore_register_ev_handler(uint16_t ev_type, vcore_ev_handler_t fn)
 		__atomic_store_n(&vc_handlers[ev_type], fn, __ATOMIC_RELEASE);
 }
 
-static void vc_dispatch(struct event_mbox *mbox, uint32_t vcoreid)
+void vc_dispatch(struct event_mbox *mbox, uint32_t vcoreid)
 {
 	struct event_msg m;
 
@@ -261,9 +271,10 @@ void vcore_handle_events(uint32_t vcoreid)
 /* ------------------------------------------------------- vcore context */
 
 /* The kernel interrupted u on vcore v: its context moves into u. */
-static void vc_take_back(uint32_t v, struct uthread *u)
+void vc_take_back(uint32_t v, struct uthread *u)
 {
 	struct vcpd *vcpd = &pdata->vcpd[v];
+	bool fault = vcpd->rflags & VC_UTHREAD_FAULT;
 
 	__builtin_memcpy(&u->ctx, &vcpd->uthread_ctx, sizeof(u->ctx));
 	if (vcpd->rflags & VC_FPU_SAVED) {
@@ -272,7 +283,17 @@ static void vc_take_back(uint32_t v, struct uthread *u)
 		vcpd->rflags &= ~VC_FPU_SAVED;
 	}
 	vc_tls[v].cur = NULL;
+	if (fault) {
+		vcpd->rflags &= ~VC_UTHREAD_FAULT;
+		vcore_uthread_faulted(u, &vcpd->refl_fault);    /* the 2LS decides */
+		return;
+	}
 	__atomic_store_n(&u->state, UTHREAD_RUNNABLE, __ATOMIC_RELEASE);
+}
+
+struct uthread *vcore_current_of(uint32_t vcoreid)
+{
+	return vc_tls[vcoreid].cur;
 }
 
 void vcore_continue(uint32_t vcoreid)
@@ -291,8 +312,15 @@ void vcore_continue(uint32_t vcoreid)
 
 void vcore_entry(uint32_t vcoreid)
 {
-	struct uthread *u = vc_tls[vcoreid].cur;
+	struct vcpd *vcpd = &pdata->vcpd[vcoreid];
+	struct uthread *u;
 
+	/* Restarted after a preemption: another vcore may be taking our
+	 * uthread (vcore_preempt.c); it clears cur if it did. */
+	while (__atomic_load_n(&vcpd->flags, __ATOMIC_SEQ_CST) & VC_UTHREAD_STEALING)
+		__builtin_ia32_pause();
+	__atomic_fetch_or(&vcpd->flags, VC_CAN_RCV_MSG, __ATOMIC_SEQ_CST);
+	u = vc_tls[vcoreid].cur;
 	if (u)
 		vc_take_back(vcoreid, u);
 	vcore_continue(vcoreid);

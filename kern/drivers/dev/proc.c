@@ -11,6 +11,7 @@
  *	        fd      r  one line per open FD
  *	        ns      r  the name space as bind commands (pgrp_print.h)
  *	        ctl     w  "kill", "close N", "closefds"
+ *	        vcores  r  an MCP's vcores, one line each (empty for an SCP)
  * Formats: Documentation/dev/proc.md.
  *
  * Lifetime: a chan below a pid directory holds a reference to its process
@@ -42,10 +43,13 @@
 #include <kmalloc.h>
 #include <kstring.h>
 #include <ns.h>
+#include <kthread.h>
+#include <mcp.h>
 #include <pgrp_print.h>
 #include <printk.h>
 #include <process.h>
 #include <ros/mmap.h>
+#include <ros/procinfo.h>
 #include <ros/syscall.h>
 #include <sem.h>
 #include <slice.h>
@@ -53,7 +57,7 @@
 #include <sysfile.h>
 
 /* qid.path = pid << 8 | one of these; the top directory is 0. */
-enum { Qtop, Qpid, Qstatus, Qargs, Qmaps, Qfd, Qns, Qctl };
+enum { Qtop, Qpid, Qstatus, Qargs, Qmaps, Qfd, Qns, Qctl, Qvcores };
 
 #define PROCFS_QID(pid, q) (((uint64_t)(uint32_t)(pid) << 8) | (uint64_t)(q))
 #define PROCFS_CTL_MAX 64               /* longest ctl message */
@@ -66,6 +70,7 @@ static const struct dirtab procfs_files[] = {
 	{ "fd", { Qfd, 0, QTFILE }, 0, 0444 },
 	{ "ns", { Qns, 0, QTFILE }, 0, 0444 },
 	{ "ctl", { Qctl, 0, QTFILE }, 0, 0200 },
+	{ "vcores", { Qvcores, 0, QTFILE }, 0, 0444 },
 };
 
 /* c->aux of every chan at or below a pid directory (NULL for the top). */
@@ -184,6 +189,28 @@ static int procfs_gen_status(struct proc *p, struct slice *s)
 	slice_printf(s, "%d %d %s %s %zu %d %s\n", p->pid, READ_ONCE(p->ppid),
 	             name[0] ? name : "-",
 	             state, regions, fds, exit);
+	return slice_error(s);
+}
+
+/*
+ * "vcore pcore sent done pending switches slices\n" for each vcore with a
+ * core: its preemption counters, and the kthread switches and SCP slices
+ * its core has made (they stay put while the core is the vcore's whole).
+ */
+static int procfs_gen_vcores(struct proc *p, struct slice *s)
+{
+	const struct procinfo *pi = procfs_proc_gone(p) ? NULL : p->procinfo;
+
+	for (uint32_t v = 0; pi && proc_is_mcp(p) && v < p->nr_vcores_max; v++) {
+		const struct vcore_info *vi = &pi->vcoremap[v];
+		uint32_t pc = READ_ONCE(vi->pcoreid);
+
+		if (!READ_ONCE(vi->valid) || pc >= num_cores)
+			continue;
+		slice_printf(s, "%u %u %u %u %d %lu %lu\n", v, pc, READ_ONCE(vi->nr_preempts_sent),
+		             READ_ONCE(vi->nr_preempts_done), READ_ONCE(vi->preempt_pending) != 0,
+		             kthread_nr_switches(pc), proc_nr_slices(pc));
+	}
 	return slice_error(s);
 }
 
@@ -343,6 +370,7 @@ static int __procfs_snapshot(struct procfs_chan *pc, int file)
 	case Qmaps: err = procfs_gen_maps(pc->p, &pc->text); break;
 	case Qfd: err = procfs_gen_fd(pc->p, &pc->text); break;
 	case Qns: err = procfs_gen_ns(pc->p, &pc->text); break;
+	case Qvcores: err = procfs_gen_vcores(pc->p, &pc->text); break;
 	default: err = -EINVAL; break;
 	}
 	if (err)

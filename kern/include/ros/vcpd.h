@@ -20,8 +20,12 @@
  * notif_pending; kern/src/vm/mm_shared.c maps procdata and populates VCPD
  * 0; kern/src/proc/vcore_notify.c reads vcore_entry, vcore_stack and
  * vcore_tls_desc (checked) to start a vcore, and writes uthread_ctx,
- * preempt_anc (FXSAVE) and rflags when it notifies one.  vcore_ctx is not
- * used until preemption exists.  User side: user/parlib/vcore.c sets the
+ * preempt_anc (FXSAVE) and rflags when it notifies one; mcp_preempt.c
+ * writes vcore_ctx (preempted in vcore context, VC_VCCTX_SAVED) or
+ * uthread_ctx, sets VC_PREEMPTED, and clears it when the vcore runs again
+ * (a vcore preempted in vcore context resumes from the kernel's own copy:
+ * vcore_ctx is for the user to read); user_exception reflects a uthread's
+ * fault into uthread_ctx and refl_fault (VC_UTHREAD_FAULT).  User side: user/parlib/vcore.c sets the
  * vcore_* fields and the mailboxes up, drains the mailboxes and takes the
  * saved context back; user/parlib/vcore_pop.c pops it.
  */
@@ -44,6 +48,15 @@
 
 /* rflags: racy, only the vcore itself (or the kernel while it is off) */
 #define VC_FPU_SAVED         0x01u  /* preempt_anc holds the uthread's FPU state */
+#define VC_UTHREAD_FAULT     0x02u  /* uthread_ctx faulted: refl_fault says how */
+#define VC_VCCTX_SAVED       0x04u  /* preempted in vcore context: vcore_ctx is valid */
+
+/* A fault of a uthread, reflected to the 2LS (VC_UTHREAD_FAULT). */
+struct vcpd_refl_fault {
+	uint64_t addr;                  /* the faulting address (cr2), or the rip */
+	uint32_t trap;                  /* x86 vector: 14 page fault, 13 #GP, ... */
+	uint32_t err;                   /* the error code the CPU pushed (0: none) */
+};
 
 struct vcpd_ctx {
 	uint8_t bytes[VCPD_CTX_SIZE];
@@ -72,8 +85,9 @@ struct vcpd {
 	uint8_t __pad0[6];
 	struct event_mbox ev_mbox_public;   /* drained by whoever recovers this vcore */
 	struct event_mbox ev_mbox_private;  /* only for this vcore */
+	struct vcpd_refl_fault refl_fault;  /* [k] with VC_UTHREAD_FAULT */
 	uint8_t __reserved[VCPD_SIZE - VCPD_ANC_SIZE - 2 * VCPD_CTX_SIZE - 40 -
-	                   2 * sizeof(struct event_mbox)];
+	                   2 * sizeof(struct event_mbox) - sizeof(struct vcpd_refl_fault)];
 };
 
 _Static_assert(__builtin_offsetof(struct vcpd, vcore_ctx) == VCPD_ANC_SIZE, "vcpd.vcore_ctx");
@@ -85,4 +99,5 @@ _Static_assert(__builtin_offsetof(struct vcpd, flags) == 5144, "vcpd.flags");
 _Static_assert(__builtin_offsetof(struct vcpd, notif_disabled) == 5152, "vcpd.notif_disabled");
 _Static_assert(__builtin_offsetof(struct vcpd, ev_mbox_public) == 5160, "vcpd.ev_mbox_public");
 _Static_assert(__builtin_offsetof(struct vcpd, ev_mbox_private) == 5240, "vcpd.ev_mbox_private");
+_Static_assert(__builtin_offsetof(struct vcpd, refl_fault) == 5320, "vcpd.refl_fault");
 _Static_assert(sizeof(struct vcpd) == VCPD_SIZE, "struct vcpd is VCPD_SIZE bytes");

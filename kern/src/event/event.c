@@ -22,12 +22,15 @@
  *
  * Also here: the kernel half of UCQ memory (ucq_page_map: anonymous pages
  * tagged as UCQ pages, bounded per process) and the hashed UCQ locks.
- * Not here: MCP vcore selection and spamming (an SCP has only vcore 0;
- * EVENT_SPAM_*, ROUNDROBIN and APPRO are accepted and use ev_vcore or the
- * given vcoreid), and real IPIs to vcores (notification sets notif_pending).
+ * For an MCP the vcore comes from ev_pick.h (ROUNDROBIN, APPRO, the
+ * spamming flags and MUST_RUN) over mcp_vcore_state(); a spammed message
+ * or indirection goes to a vcore that runs and looks at its public
+ * mailbox.  An SCP has only vcore 0: the spam and vcore flags are accepted
+ * and use ev_vcore or the given vcoreid.
  */
 #include <atomic.h>
 #include <errno.h>
+#include <ev_pick.h>
 #include <event.h>
 #include <mcp.h>
 #include <mem_flags.h>
@@ -225,12 +228,15 @@ static bool ev_alert_claim(uintptr_t ev_q, uint32_t flags)
 }
 
 /* INDIR, IPI and WAKEUP after a successful post.  0 or the INDIR's error. */
-static int ev_alert(struct proc *p, uintptr_t ev_q, uint32_t flags, uint32_t vcoreid)
+static int ev_alert(struct proc *p, uintptr_t ev_q, uint32_t flags, uint32_t vcoreid,
+                    const struct ev_pick *in)
 {
 	struct event_msg indir = { .ev_type = EV_EVENT, .ev_arg3 = ev_q };
 	int ret = 0;
 
 	if ((flags & (EVENT_INDIR | EVENT_IPI)) && ev_alert_claim(ev_q, flags)) {
+		if (in && (flags & EVENT_SPAM_INDIR))
+			vcoreid = ev_pick_spam(in, vcoreid, true);
 		if (flags & EVENT_INDIR)
 			ret = ev_mbox_post(p, ev_vcpd_mbox(vcoreid, false), &indir);
 		__proc_notify(p, vcoreid);
@@ -242,10 +248,36 @@ static int ev_alert(struct proc *p, uintptr_t ev_q, uint32_t flags, uint32_t vco
 
 /* ---------------------------------------------------------- send_event */
 
+static uint32_t ev_mcp_state(void *arg, uint32_t vcoreid)
+{
+	return mcp_vcore_state(arg, vcoreid);
+}
+
+/* An MCP: the vcore the queue wants (the round-robin cursor moves on);
+ * *mbox_v where a VCPD-mailbox message goes (spammed if asked). */
+static uint32_t ev_mcp_choose(struct proc *p, uintptr_t ev_q, const struct event_queue *q,
+                              struct ev_pick *in, uint32_t vcoreid, uint32_t *mbox_v)
+{
+	uint32_t cursor, want;
+
+	*in = (struct ev_pick){ .flags = q->ev_flags, .ev_vcore = q->ev_vcore, .appro = vcoreid,
+	                        .nr_vcores = p->nr_vcores_max, .state = ev_mcp_state, .arg = p };
+	want = ev_pick_wanted(in, &cursor);
+	if (cursor != q->ev_vcore)
+		(void)put_user_u32((void __user *)(ev_q + __builtin_offsetof(struct event_queue,
+		                   ev_vcore)), cursor);
+	*mbox_v = want;
+	if (!q->ev_mbox && (q->ev_flags & EVENT_SPAM_PUBLIC))
+		*mbox_v = ev_pick_spam(in, want, q->ev_flags & EVENT_VCORE_MUST_RUN);
+	return want;
+}
+
 static int __send_event(struct proc *p, uintptr_t ev_q, const struct event_msg *msg,
                         uint32_t vcoreid)
 {
 	struct event_queue q;
+	struct ev_pick in, *pin = NULL;
+	uint32_t mbox_v;
 	uintptr_t mbox;
 	int ret;
 
@@ -253,17 +285,24 @@ static int __send_event(struct proc *p, uintptr_t ev_q, const struct event_msg *
 		return -EFAULT;
 	if (q.ev_flags & ~EVENT_ALL_FLAGS)
 		return -EINVAL;
-	if (q.ev_flags & (EVENT_ROUNDROBIN | EVENT_SPAM_PUBLIC | EVENT_SPAM_INDIR))
-		vcoreid = q.ev_vcore;   /* an SCP's vcores: the queue's choice */
+	if (proc_is_mcp(p)) {
+		pin = &in;
+		vcoreid = ev_mcp_choose(p, ev_q, &q, &in, vcoreid, &mbox_v);
+	} else {
+		if (q.ev_flags & (EVENT_ROUNDROBIN | EVENT_SPAM_PUBLIC | EVENT_SPAM_INDIR))
+			vcoreid = q.ev_vcore;   /* an SCP's vcores: the queue's choice */
+		mbox_v = vcoreid;
+	}
 	if (vcoreid >= ROS_MAX_VCORES)
 		return -EINVAL;
-	mbox = q.ev_mbox ? q.ev_mbox : ev_vcpd_mbox(vcoreid, q.ev_flags & EVENT_VCORE_PRIVATE);
+	mbox = q.ev_mbox ? q.ev_mbox : ev_vcpd_mbox(mbox_v, q.ev_flags & EVENT_VCORE_PRIVATE);
 	ret = ev_mbox_post(p, mbox, msg);
 	if (ret == -ENOSPC)
 		ev_warn_drop(p, msg);
 	if (ret)
 		return ret;
-	return ev_alert(p, ev_q, q.ev_flags, vcoreid);
+	/* A spammed message alerts the vcore it went to. */
+	return ev_alert(p, ev_q, q.ev_flags, q.ev_mbox ? vcoreid : mbox_v, pin);
 }
 
 int send_event(struct proc *p, uintptr_t ev_q, const struct event_msg *msg, uint32_t vcoreid)

@@ -40,7 +40,7 @@
 
 static const char *const known_options[] = {
 	"ktest", "init", "console", "nosmp", "maxcores", "nox2apic", "nohpet",
-	"noacpi", "quiet", "initexit", "noinit", NULL,
+	"noacpi", "quiet", "initexit", "noinit", "llcores", NULL,
 };
 
 static void boot_banner(void)

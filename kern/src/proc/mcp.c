@@ -49,6 +49,8 @@ static bool mcp_claim_locked(struct proc *p, struct mcp_vcore *vc)
 		return false;
 	vc->started = true;
 	vc->yielding = false;
+	vc->restarted = vc->preempted;
+	vc->preempted = false;
 	vc->pcore = READ_ONCE(vi->pcoreid);
 	return true;
 }
@@ -113,6 +115,7 @@ static void __noreturn mcp_vcore_leave(struct mcp_vcore *vc)
 	bool regrant;
 
 	proc_kthread_release(kthread_current());
+	mcp_vcore_left(vc);
 	if (READ_ONCE(p->procinfo->vcoremap[vc->id].valid))
 		ksched_yield_vcore(p, vc->id);
 	flags = spin_lock_irqsave(&p->lock);
@@ -127,6 +130,7 @@ static void __noreturn mcp_vcore_leave(struct mcp_vcore *vc)
 	regrant = READ_ONCE(p->procinfo->vcoremap[vc->id].valid);
 	if (regrant)
 		mcp_start_vcores(p);
+	ksched_offer_idle();            /* the core may be someone's claim */
 	if (atomic_sub_and_test(&p->nr_detached, 1))
 		rendez_wakeup(&p->drain_rv);
 	proc_put(p);
@@ -174,6 +178,8 @@ void mcp_kick(struct proc *p, uint32_t vcoreid)
 		return;
 	vc = &p->vcores[vcoreid];
 	pc = READ_ONCE(vc->pcore);
+	WRITE_ONCE(vc->halt_wake, true);
+	rendez_wakeup(&vc->halt_rv);    /* a halt_core ends */
 	if (READ_ONCE(vc->started) && pc < num_cores && pc != core_id())
 		kmsg_kick_core(pc);     /* its return to user mode looks at the VCPD */
 }
@@ -190,19 +196,26 @@ int mcp_yield(struct proc *p, bool being_nice)
 {
 	struct mcp_vcore *vc = mcp_vcore_current();
 	uint64_t flags;
+	int ret = 0;
 
 	assert(vc);
-	if (being_nice || vcore_notif_pending(vc->id))
-		return 1;               /* no preemption pending; or go handle it */
+	if (being_nice && !mcp_preempt_pending(p, vc->id))
+		return 1;               /* no preemption pending */
+	if (vcore_notif_pending(vc->id))
+		return 1;               /* go handle it */
 	flags = spin_lock_irqsave(&p->lock);
 	if (p->nr_running > 1) {
 		p->nr_running--;
 		vc->yielding = true;
-	} else {
+	} else if (!being_nice) {
 		vc->waiting = true;
+	} else {
+		ret = 1;                /* the last vcore is never taken: it stays */
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
-	return 0;
+	if (ret)
+		WRITE_ONCE(p->procinfo->vcoremap[vc->id].preempt_pending, 0);
+	return ret;
 }
 
 void mcp_before_user(struct hw_trapframe *tf)
@@ -213,6 +226,10 @@ void mcp_before_user(struct hw_trapframe *tf)
 		return;
 	if (READ_ONCE(vc->yielding))
 		mcp_vcore_leave(vc);
+	if (mcp_preempt_take(vc, tf))
+		mcp_vcore_leave(vc);
+	if (vc->restarted && mcp_preempt_resume(vc, tf))
+		vc->fresh = false;      /* back in vcore context where it was */
 	if (vc->waiting) {
 		vc->waiting = false;
 		proc_wait_wakeup(vc->p);
@@ -237,6 +254,7 @@ static struct mcp_vcore *mcp_alloc_vcores(struct proc *p, uint32_t n)
 		vcs[v].p = p;
 		vcs[v].id = v;
 		user_ext_init(&vcs[v].uext);
+		mcp_vcore_init_preempt(&vcs[v]);
 	}
 	return vcs;
 }

@@ -200,6 +200,32 @@ static uint32_t proc_pick_core(int pid)
 	return 0;
 }
 
+/*
+ * Core pcore was handed whole to an MCP: every SCP placed there moves to
+ * a low-latency core (its owner kthread follows at its next return to user
+ * mode: proc_before_user), so no slice alarm interrupts the vcore.
+ */
+void proc_move_scps_off(uint32_t pcore)
+{
+	uint32_t nr_ll = ksched_nr_ll_cores();
+	bool moved = false;
+	uint64_t flags;
+	struct proc *p;
+
+	if (!nr_ll || pcore < nr_ll)
+		return;
+	flags = spin_lock_irqsave(&proc_list_lock);
+	list_for_each_entry(p, &proc_list, link) {
+		if (READ_ONCE(p->core) != pcore || proc_is_mcp(p))
+			continue;
+		WRITE_ONCE(p->core, (uint32_t)p->pid % nr_ll);
+		moved = true;
+	}
+	spin_unlock_irqrestore(&proc_list_lock, flags);
+	if (moved && pcore != core_id())
+		kmsg_kick_core(pcore);
+}
+
 bool proc_mem_low(void)
 {
 	return nr_free_pages() <= nr_pages / PROC_MEM_RESERVE;
@@ -366,7 +392,9 @@ static void proc_free_resources(struct proc *p)
 		mm_put(mm);
 	if (pg)
 		pgrp_close(pg);
+	mcp_preempt_cancel_all(p);      /* deadline alarms, before the vcores go */
 	ksched_proc_gone(p);            /* cores and provisions, before procinfo */
+	ksched_offer_idle();            /* its cores may be others' claims */
 	if (p->procinfo)
 		procinfo_free(p->procinfo);
 	p->procinfo = NULL;
@@ -646,8 +674,10 @@ void user_exception(struct hw_trapframe *tf)
 	if (tf->vector == T_PGFLT &&
 	    mm_fault(p->mm, addr, tf->err & 2, tf->err & 16))
 		return;
-	if (vc)         /* an MCP: which vcore (reflection to the 2LS comes later) */
-		n = snprintf(why, sizeof(why), "vcore %u: ", vc->id);
+	if (vc && mcp_reflect_fault(tf, addr))
+		return;         /* a uthread's: the 2LS handles it (vcore_entry) */
+	if (vc)         /* an MCP's vcore context: the 2LS itself faulted */
+		n = snprintf(why, sizeof(why), "vcore %u (vcore context): ", vc->id);
 	snprintf(why + n, sizeof(why) - (size_t)n, "%s at address %#lx, rip %#lx (error %#lx)",
 	         user_trap_name(tf->vector), addr, tf->rip, tf->err);
 	user_kill(why);

@@ -20,6 +20,9 @@
  * not WAITING is remembered (p->wake_pending), so the next yield returns at
  * once and no wakeup is lost between a check of the mailbox and the yield.
  *
+ * An SCP whose core was granted to an MCP (proc_move_scps_off changed
+ * p->core) migrates there on its next return to user mode.
+ *
  * Per-core state is touched only by its own core (IRQs off for the flag
  * shared with the alarm handler).
  */
@@ -87,6 +90,12 @@ void proc_before_user(void)
 	for (;;) {
 		if (READ_ONCE(p->killed))
 			proc_exit(p, READ_ONCE(p->kill_status));
+		if (READ_ONCE(p->core) != core_id() && !mcp_vcore_current() &&
+		    p->user_kt == kthread_current()) {
+			kthread_migrate(READ_ONCE(p->core));    /* its core went to an MCP */
+			sc = &sched_cores[core_id()];
+			continue;
+		}
 		if (!proc_slice_take(sc))
 			break;
 		kthread_yield();
@@ -104,6 +113,11 @@ void proc_enter_user(struct hw_trapframe *tf)
 {
 	user_before_return(tf);
 	user_ctx_pop(tf);
+}
+
+uint64_t proc_nr_slices(uint32_t core)
+{
+	return core < MAX_CORES ? READ_ONCE(sched_cores[core].nr_slices) : 0;
 }
 
 /* ------------------------------------------------------------- waiting */

@@ -72,7 +72,10 @@ bool vcore_notif_pending(uint32_t vcoreid)
 	return !copy_from_user(&pending, &vcpd_of(vcoreid)->notif_pending, 1) && pending;
 }
 
-int vcore_save_uthread(uint32_t vcoreid, const struct hw_trapframe *tf, struct user_ext *ux)
+/* tf and the live FPU/FS state into VCPD v's uthread_ctx or vcore_ctx
+ * (vcctx) and preempt_anc; rflags says which. */
+static int vcore_save_ctx(uint32_t vcoreid, const struct hw_trapframe *tf, struct user_ext *ux,
+                          bool vcctx)
 {
 	struct vcpd __user *vcpd = vcpd_of(vcoreid);
 	struct hw_user_ctx c = {
@@ -82,15 +85,25 @@ int vcore_save_uthread(uint32_t vcoreid, const struct hw_trapframe *tf, struct u
 		.r13 = tf->r13, .r14 = tf->r14, .r15 = tf->r15, .rip = tf->rip,
 		.rsp = tf->rsp, .rflags = tf->rflags,
 	};
-	uint32_t rflags = VC_FPU_SAVED;
+	uint32_t rflags = vcctx ? VC_VCCTX_SAVED : VC_FPU_SAVED;
 
 	user_ext_save(ux);              /* the live FPU and FS state */
 	c.fs_base = ux->fs_base;
-	if (copy_to_user(&vcpd->uthread_ctx, &c, sizeof(c)) ||
+	if (copy_to_user(vcctx ? &vcpd->vcore_ctx : &vcpd->uthread_ctx, &c, sizeof(c)) ||
 	    copy_to_user(&vcpd->preempt_anc, ux->fx, FXSAVE_SIZE) ||
 	    copy_to_user(&vcpd->rflags, &rflags, sizeof(rflags)))
 		return -EFAULT;
 	return 0;
+}
+
+int vcore_save_uthread(uint32_t vcoreid, const struct hw_trapframe *tf, struct user_ext *ux)
+{
+	return vcore_save_ctx(vcoreid, tf, ux, false);
+}
+
+int vcore_save_vcctx(uint32_t vcoreid, const struct hw_trapframe *tf, struct user_ext *ux)
+{
+	return vcore_save_ctx(vcoreid, tf, ux, true);
 }
 
 void vcore_notify_check(struct mcp_vcore *vc, struct hw_trapframe *tf)

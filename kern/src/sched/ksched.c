@@ -4,28 +4,56 @@
  * core allocator for the machine (corealloc.h), set up on first use, and
  * the grants published in each process's procinfo (vcoremap.h).
  *
- * Locks: ksched_lock, an irqsave leaf, covers the allocator and every
- * process's vcore ids (p->vcore_ids, made at its first grant, freed with
- * the process) and procinfo core maps.  Procdata is
- * read with uaccess before the lock is taken.
+ * The policy (Documentation/mcp.md, "The ksched policy"):
+ *  - cores [0, llcores) (the llcores= boot option, default 1) are the
+ *    low-latency cores: SCPs, the monitor, kernel housekeeping (the
+ *    preemption deadline alarms); never granted;
+ *  - a poke grants idle cores up to max(amt_wanted, amt_wanted_min),
+ *    provisioned-first (corealloc.h); what is still missing is remembered
+ *    (ksched_wanting) and offered whenever a core comes back;
+ *  - a core provisioned to the asker but held by another MCP is taken back:
+ *    the holder's vcore is warned (KSCHED_WARN_NSEC) and then preempted,
+ *    and the core goes to the claimant first when it frees; the holder
+ *    keeps max(1, its amt_wanted_min) vcores all the same (mcp_preempt);
+ *  - a granted core is whole: SCPs placed there earlier move to a
+ *    low-latency core (proc_move_scps_off), so no slice alarm interrupts
+ *    the vcore.
+ *
+ * Locks: ksched_lock, an irqsave leaf, covers the allocator, the wanting
+ * list, and every process's vcore ids (p->vcore_ids, made at its first
+ * grant, freed with the process), ks_want/ks_min and procinfo core maps.
+ * Procdata is read with uaccess before the lock is taken; preemptions,
+ * vcore starts and SCP moves happen after it is dropped.
  */
 #include <arch/topology.h>
+#include <cmdline.h>
 #include <corealloc.h>
 #include <core_id.h>
 #include <errno.h>
 #include <kmalloc.h>
 #include <ksched.h>
+#include <mcp.h>
 #include <process.h>
 #include <ros/procdata.h>
 #include <spinlock.h>
+#include <time.h>
 #include <uaccess.h>
 #include <vcoremap.h>
 
 #define KSCHED_NR_LL 1                  /* core 0: SCPs and housekeeping */
+#define KSCHED_WARN_NSEC (5 * NSEC_PER_MSEC)    /* a provisioned claim's warning */
+#define KSCHED_NR_WANTING 32
 
 static spinlock_t ksched_lock = SPINLOCK_INITIALIZER("ksched");
 static struct corealloc ksched_ca;      /* [ksched_lock] */
 static bool ksched_ready;               /* [ksched_lock] */
+static int ksched_wanting[KSCHED_NR_WANTING];   /* [ksched_lock] pids short of cores */
+
+/* A core taken back from its holder for a claimant. */
+struct ksched_take {
+	int holder;
+	uint32_t pcore, vcore;
+};
 
 #ifdef CONFIG_COREALLOC_PACKED
 #define KSCHED_POLICY (&corealloc_packed)
@@ -36,7 +64,18 @@ static bool ksched_ready;               /* [ksched_lock] */
 /* On one core there is nothing to split: an MCP shares it with the rest. */
 static uint32_t ksched_nr_ll(void)
 {
-	return num_cores > KSCHED_NR_LL ? KSCHED_NR_LL : 0;
+	uint64_t n = KSCHED_NR_LL;
+
+	if (num_cores <= 1)
+		return 0;
+	if (cmdline_get_u64(&boot_cmdline, "llcores", &n) || n < 1)
+		n = KSCHED_NR_LL;
+	return n < num_cores ? (uint32_t)n : num_cores - 1;
+}
+
+uint32_t ksched_nr_ll_cores(void)
+{
+	return ksched_nr_ll();
 }
 
 /* With ksched_lock held: the allocator, built on first use (after SMP
@@ -123,9 +162,69 @@ static struct vcore_ids *ksched_vcore_ids(struct proc *p)
 	return p->vcore_ids;
 }
 
+/* With ksched_lock: p is (no longer) short of cores. */
+static void ksched_wanting_set_locked(int pid, bool short_of)
+{
+	int free = -1;
+
+	for (int i = 0; i < KSCHED_NR_WANTING; i++) {
+		if (ksched_wanting[i] == pid) {
+			if (!short_of)
+				ksched_wanting[i] = 0;
+			return;
+		}
+		if (!ksched_wanting[i] && free < 0)
+			free = i;
+	}
+	if (short_of && free >= 0)
+		ksched_wanting[free] = pid;     /* full: it waits for its next poke */
+}
+
+/* With ksched_lock: up to 'need' cores provisioned to p but held by other
+ * processes are marked as p's claim and listed in t; how many. */
+static uint32_t ksched_claim_locked(struct corealloc *ca, struct proc *p, uint64_t need,
+                                    struct ksched_take *t, uint32_t max)
+{
+	uint32_t n = 0;
+
+	for (uint32_t c = 0; c < ca->nr_cores && n < need && n < max; c++) {
+		struct corealloc_core *cc = &ca->core[c];
+
+		if (cc->prov != p->pid || !cc->owner || cc->owner == p->pid || cc->claim)
+			continue;
+		cc->claim = p->pid;
+		t[n++] = (struct ksched_take){ .holder = cc->owner, .pcore = c };
+	}
+	return n;
+}
+
+/* Preempts each listed core's vcore (warned); a refusal drops the claim. */
+static void ksched_take_back(int claimant, struct ksched_take *t, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		struct proc *h = proc_lookup(t[i].holder);
+		const struct pcore_info *pc = h ? &h->procinfo->pcoremap[t[i].pcore] : NULL;
+		int ret = -ENOENT;
+		uint64_t flags;
+
+		if (pc && READ_ONCE(pc->valid))
+			ret = mcp_preempt(h, READ_ONCE(pc->vcoreid), KSCHED_WARN_NSEC);
+		if (h)
+			proc_put(h);
+		if (!ret || ret == -EALREADY)
+			continue;
+		flags = spin_lock_irqsave(&ksched_lock);
+		if (ksched_ca.core[t[i].pcore].claim == claimant)
+			ksched_ca.core[t[i].pcore].claim = 0;
+		spin_unlock_irqrestore(&ksched_lock, flags);
+	}
+}
+
 uint32_t ksched_grant(struct proc *p, uint64_t want)
 {
 	struct vcore_ids *ids = ksched_vcore_ids(p);
+	struct ksched_take take[8];
+	uint32_t granted[8], nr_granted = 0, nr_take = 0;
 	uint64_t flags;
 	struct corealloc *ca;
 	struct procinfo *pi;
@@ -142,6 +241,7 @@ uint32_t ksched_grant(struct proc *p, uint64_t want)
 	ca = ksched_ca_locked();
 	if (want > ids->max)
 		want = ids->max;
+	p->ks_want = want;
 	coremap_write_begin(pi);
 	while (pi->num_vcores < want) {
 		int pc = corealloc_take(ca, p->pid);
@@ -152,21 +252,63 @@ uint32_t ksched_grant(struct proc *p, uint64_t want)
 		v = vcore_id_get(ids);
 		assert(v >= 0);                 /* num_vcores < max */
 		vcoremap_map(pi, (uint32_t)v, (uint32_t)pc);
+		if (ca->core[pc].claim == p->pid)
+			ca->core[pc].claim = 0;
+		if (nr_granted < 8)
+			granted[nr_granted++] = (uint32_t)pc;
 	}
 	have = pi->num_vcores;
 	coremap_write_end(pi);
+	ksched_wanting_set_locked(p->pid, have < want);
+	if (have < want)
+		nr_take = ksched_claim_locked(ca, p, want - have, take, 8);
 	spin_unlock_irqrestore(&ksched_lock, flags);
+	for (uint32_t i = 0; i < nr_granted; i++)
+		proc_move_scps_off(granted[i]);
+	ksched_take_back(p->pid, take, nr_take);
 	return have;
+}
+
+void ksched_offer_idle(void)
+{
+	int pids[KSCHED_NR_WANTING + 1];
+	uint32_t n = 0;
+	uint64_t flags = spin_lock_irqsave(&ksched_lock);
+	struct corealloc *ca = ksched_ca_locked();
+
+	/* Claimants of idle cores first, then the others short of cores. */
+	for (uint32_t c = 0; c < ca->nr_cores && n < 1; c++)
+		if (ca->core[c].claim && !ca->core[c].owner)
+			pids[n++] = ca->core[c].claim;
+	for (int i = 0; i < KSCHED_NR_WANTING && ca->nr_idle; i++)
+		if (ksched_wanting[i])
+			pids[n++] = ksched_wanting[i];
+	spin_unlock_irqrestore(&ksched_lock, flags);
+	for (uint32_t i = 0; i < n; i++) {
+		struct proc *q = proc_lookup(pids[i]);
+
+		if (!q)
+			continue;
+		if (proc_is_mcp(q) && !READ_ONCE(q->killed)) {
+			ksched_grant(q, READ_ONCE(q->ks_want));
+			mcp_start_vcores(q);
+		}
+		proc_put(q);
+	}
 }
 
 int ksched_poke(struct proc *p)
 {
 	const struct procdata *pd = (const struct procdata *)UDATA;
-	uint64_t want;
+	uint64_t want, min;
 
-	if (copy_from_user(&want, &pd->head.res_req[RES_CORES].amt_wanted, sizeof(want)))
+	if (copy_from_user(&want, &pd->head.res_req[RES_CORES].amt_wanted, sizeof(want)) ||
+	    copy_from_user(&min, &pd->head.res_req[RES_CORES].amt_wanted_min, sizeof(min)))
 		return -EFAULT;
-	return (int)ksched_grant(p, want);
+	if (min > ksched_max_vcores())
+		min = ksched_max_vcores();
+	WRITE_ONCE(p->ks_min, min);
+	return (int)ksched_grant(p, want > min ? want : min);
 }
 
 /* With ksched_lock held, between coremap_write_begin and _end. */
@@ -209,6 +351,10 @@ void ksched_proc_gone(struct proc *p)
 		coremap_write_end(pi);
 	}
 	corealloc_forget(ca, p->pid);
+	for (uint32_t c = 0; c < ca->nr_cores; c++)
+		if (ca->core[c].claim == p->pid)
+			ca->core[c].claim = 0;
+	ksched_wanting_set_locked(p->pid, false);
 	spin_unlock_irqrestore(&ksched_lock, flags);
 }
 

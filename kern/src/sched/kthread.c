@@ -74,6 +74,7 @@ static struct kthread *kthread_alloc_struct(const char *name, int flags)
 	if (!kt)
 		return NULL;
 	kt->state = KT_NEW;
+	kt->migrate_to = ~0u;
 	strlcpy(kt->name, name ? name : "kthread", sizeof(kt->name));
 	list_init(&kt->runq_link);
 	list_init(&kt->wait_link);
@@ -210,8 +211,16 @@ static void kthread_finish_switch(void)
 	struct kthread *prev = kc->prev;
 
 	kc->prev = NULL;
-	if (prev && __atomic_load_n(&prev->state, __ATOMIC_ACQUIRE) == KT_DEAD)
+	if (!prev)
+		return;
+	if (__atomic_load_n(&prev->state, __ATOMIC_ACQUIRE) == KT_DEAD) {
 		kthread_reap(prev);
+	} else if (prev->migrate_to != ~0u) {   /* off its old stack: it may go */
+		prev->core = prev->migrate_to;
+		prev->migrate_to = ~0u;
+		__atomic_store_n(&prev->state, KT_RUNNABLE, __ATOMIC_RELEASE);
+		runq_add(prev);
+	}
 }
 
 static void kthread_switch_to(struct kthread *next)
@@ -266,6 +275,27 @@ void kthread_entry(struct kthread *kt)
 }
 
 /* ------------------------------------------------ block, yield, exit --- */
+
+uint64_t kthread_nr_switches(uint32_t core)
+{
+	return core < MAX_CORES ? READ_ONCE(kthread_cores[core].nr_switches) : 0;
+}
+
+/* The switch away finishes first (kthread_finish_switch on the incoming
+ * kthread), so the target core never runs us while our stack is in use. */
+void kthread_migrate(uint32_t core)
+{
+	struct kthread *cur = kthread_current();
+	uint64_t flags;
+
+	if (core >= num_cores || core == core_id())
+		return;
+	flags = irq_save();
+	assert(cur != this_kcore()->idle);
+	cur->migrate_to = core;
+	kthread_sched_to_idle();
+	irq_restore(flags);
+}
 
 void kthread_block(spinlock_t *lock)
 {

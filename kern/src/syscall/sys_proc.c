@@ -14,7 +14,9 @@
 #include <mcp.h>
 #include <kthread.h>
 #include <process.h>
+#include <ros/procdata.h>
 #include <syscall.h>
+#include <time.h>
 #include <uaccess.h>
 
 /* argv/envp arrays pointing into a validated argenv blob; kfree() both. */
@@ -395,4 +397,80 @@ int64_t sys_poke_ksched(struct syscall_ctx *ctx)
 		return sysc_fail(ctx, -ret, "poke_ksched: procdata is not readable");
 	mcp_start_vcores(ctx->p);
 	return ret;
+}
+
+/* vcore_request(amt): amt_wanted becomes amt (0: keep procdata's), then
+ * as poke_ksched: how many vcores the caller has. */
+int64_t sys_vcore_request(struct syscall_ctx *ctx)
+{
+	struct procdata __user *pd = (struct procdata __user *)UDATA;
+	uint64_t amt = ctx->sc.arg0;
+	int ret;
+
+	if (!proc_is_mcp(ctx->p))
+		return sysc_fail(ctx, EINVAL, "vcore_request: process %d is an SCP; it gets "
+		                 "cores only as an MCP (change_to_m)", ctx->p->pid);
+	if (amt > ROS_MAX_VCORES)
+		return sysc_fail(ctx, EINVAL, "vcore_request: %lu vcores (at most %u exist)", amt,
+		                 ROS_MAX_VCORES);
+	if (amt && put_user_u64(&pd->head.res_req[RES_CORES].amt_wanted, amt))
+		return sysc_fail(ctx, EFAULT, "vcore_request: procdata is not writable");
+	ret = ksched_poke(ctx->p);
+	if (ret < 0)
+		return sysc_fail(ctx, -ret, "vcore_request: procdata is not readable");
+	mcp_start_vcores(ctx->p);
+	return ret;
+}
+
+/* halt_core(usec): the calling vcore keeps its core and sleeps until an
+ * event notifies it (notif_pending), a preemption, a kill, or usec pass
+ * (0: no limit).  0. */
+int64_t sys_halt_core(struct syscall_ctx *ctx)
+{
+	if (!mcp_vcore_current())
+		return sysc_fail(ctx, EINVAL, "halt_core: process %d is an SCP; only an MCP's "
+		                 "vcores halt their cores", ctx->p->pid);
+	if (ctx->sc.arg0 > 60ull * 1000 * 1000)
+		return sysc_fail(ctx, EINVAL, "halt_core: %lu usec is more than a minute",
+		                 ctx->sc.arg0);
+	return mcp_halt_core(ctx->p, ctx->sc.arg0);
+}
+
+/* preempt(pid, vcore, warn_usec): takes vcore's core from process pid
+ * (itself or a child), at once (0) or after a warning.  0. */
+int64_t sys_preempt(struct syscall_ctx *ctx)
+{
+	int pid = (int)ctx->sc.arg0;
+	uint64_t v = ctx->sc.arg1, usec = ctx->sc.arg2;
+	struct proc *p = ctx->p;
+	int ret;
+
+	if (usec > 10ull * 1000 * 1000)
+		return sysc_fail(ctx, EINVAL, "preempt: a warning of %lu usec is more than 10 s",
+		                 usec);
+	if (pid != 0 && pid != p->pid && !(p = sysc_child(ctx, pid, "preempt")))
+		return -1;
+	if (!proc_is_mcp(p))
+		ret = -EINVAL;
+	else if (v >= p->nr_vcores_max)
+		ret = -ERANGE;
+	else
+		ret = mcp_preempt(p, (uint32_t)v, usec * NSEC_PER_USEC);
+	if (p != ctx->p)
+		proc_put(p);
+	switch (ret) {
+	case 0:
+		return 0;
+	case -EINVAL:
+		return sysc_fail(ctx, EINVAL, "preempt: process %d is an SCP", pid);
+	case -ERANGE:
+		return sysc_fail(ctx, EINVAL, "preempt: no vcore %lu", v);
+	case -ENOENT:
+		return sysc_fail(ctx, ENOENT, "preempt: vcore %lu has no core", v);
+	case -EALREADY:
+		return sysc_fail(ctx, EALREADY, "preempt: vcore %lu is already warned", v);
+	default:
+		return sysc_fail(ctx, EBUSY, "preempt: vcore %lu is one the process keeps "
+		                 "(its last, or amt_wanted_min)", v);
+	}
 }

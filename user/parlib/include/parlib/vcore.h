@@ -68,6 +68,25 @@ void vcore_pop_ctx(const struct hw_user_ctx *ctx, const void *fx, uint32_t vcore
  * taking back a uthread (events, the 2LS hook, thread0 or a yield); the FS
  * base for the code about to be popped. */
 uintptr_t vcore_stack_top(uint32_t vcoreid);
+/* vcore_preempt.c: kernel_evts queues for EV_PREEMPT_PENDING and
+ * EV_VCORE_PREEMPT and their handlers (at change_to_m). */
+void vcore_preempt_init(void);
+/* Takes the uthread stranded on preempted vcore v (VC_UTHREAD_STEALING)
+ * and drains v's public mailbox: true if a uthread was made runnable. */
+bool vcore_recover(uint32_t v, uint32_t me);
+/* halt_core: this vcore keeps its core, asleep until an event for it
+ * (or usec, 0: no limit). */
+void vcore_halt(uint64_t usec);
+/* A uthread faulted (the kernel reflected it: VCPD refl_fault): the hook
+ * the 2LS sets; NULL (the default) prints the fault and ends the process. */
+struct vcpd_refl_fault;
+extern void (*vcore_refl_fault_hook)(struct uthread *u, const struct vcpd_refl_fault *f);
+void vcore_uthread_faulted(struct uthread *u, const struct vcpd_refl_fault *f);
+/* vcore.c internals for vcore_preempt.c. */
+struct event_mbox;
+void vc_take_back(uint32_t v, struct uthread *u);
+void vc_dispatch(struct event_mbox *mbox, uint32_t vcoreid);
+struct uthread *vcore_current_of(uint32_t vcoreid);
 void vcore_set_current(uint32_t vcoreid, struct uthread *u);
 void vcore_continue(uint32_t vcoreid) __attribute__((noreturn));
 void vcore_set_fs_base(uint64_t base);

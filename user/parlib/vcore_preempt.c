@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vcore_preempt.c - parlib's minimal handling of preemption, halt_core and
+ * reflected faults (parlib/vcore.h; the protocol: Documentation/mcp.md).
+ *
+ * At change_to_m, procdata's kernel_evts[EV_PREEMPT_PENDING] and
+ * [EV_VCORE_PREEMPT] point at one queue posting to the VCPD public
+ * mailboxes with EVENT_IPI | EVENT_SPAM_PUBLIC | EVENT_VCORE_APPRO |
+ * EVENT_VCORE_MUST_RUN | EVENT_WAKEUP: the kernel puts a message about
+ * vcore v into the public mailbox of a vcore that runs and looks.
+ *  - EV_PREEMPT_PENDING: a vcore whose vcoremap says a preemption is
+ *    pending gives its core back at once (proc_yield being_nice); the
+ *    uthread it ran was already made runnable by vcore_entry.
+ *  - EV_VCORE_PREEMPT: the parlib mailboxes are evbitmaps, so the vcore id
+ *    may be lost in coalescing: the handler looks at every vcore with
+ *    VC_PREEMPTED and recovers it (vcore_recover): under
+ *    VC_UTHREAD_STEALING it takes the uthread left in uthread_ctx (made
+ *    runnable: thread0 then runs wherever vcore context claims it) and
+ *    drains the preempted vcore's public mailbox, so no message stays
+ *    stranded there.  A vcore preempted in vcore context keeps its state:
+ *    only its own restart resumes it (the kernel restarts it first).
+ * A reflected fault (VC_UTHREAD_FAULT) reaches vcore_uthread_faulted: the
+ * 2LS's hook, or by default a message and the end of the process.
+ *
+ * Rules: vcore context only; another vcore's VCPD is touched only under
+ * its VC_UTHREAD_STEALING bit, which the restarted vcore waits out.
+ */
+#include <parlib/syscall.h>
+#include <parlib/uthread.h>
+#include <parlib/vcore.h>
+#include <ros/procdata.h>
+
+static struct procdata *const pdata = (struct procdata *)UDATA;
+static const volatile struct procinfo *const pinfo = (const volatile struct procinfo *)UINFO;
+static struct event_queue vp_evq;
+void (*vcore_refl_fault_hook)(struct uthread *u, const struct vcpd_refl_fault *f);
+
+static long vp_sys(uint32_t num, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	struct syscall sc = { .num = num, .arg0 = a0, .arg1 = a1, .arg2 = a2 };
+
+	ros_syscall_run(&sc);
+	return sc.err ? -(long)sc.err : (long)sc.retval;
+}
+
+bool vcore_recover(uint32_t v, uint32_t me)
+{
+	struct vcpd *vcpd = &pdata->vcpd[v];
+	uint32_t old = __atomic_load_n(&vcpd->flags, __ATOMIC_SEQ_CST);
+	struct uthread *u;
+	bool took = false;
+
+	if (v == me || !(old & VC_PREEMPTED) || (old & VC_UTHREAD_STEALING))
+		return false;
+	if (__atomic_fetch_or(&vcpd->flags, VC_UTHREAD_STEALING, __ATOMIC_SEQ_CST) &
+	    VC_UTHREAD_STEALING)
+		return false;           /* another vcore is at it */
+	if (__atomic_load_n(&vcpd->flags, __ATOMIC_SEQ_CST) & VC_PREEMPTED) {
+		u = vcore_current_of(v);
+		if (u && !(vcpd->rflags & VC_VCCTX_SAVED)) {
+			vc_take_back(v, u);     /* runnable; v's cur is NULL */
+			took = true;
+		}
+		vc_dispatch(&vcpd->ev_mbox_public, me);
+	}
+	__atomic_fetch_and(&vcpd->flags, ~VC_UTHREAD_STEALING, __ATOMIC_SEQ_CST);
+	return took;
+}
+
+static void vp_preempted(const struct event_msg *msg, uint32_t me)
+{
+	(void)msg;
+	for (uint32_t v = 0; v < pinfo->max_vcores && v < ROS_MAX_VCORES; v++)
+		vcore_recover(v, me);
+}
+
+static void vp_pending(const struct event_msg *msg, uint32_t me)
+{
+	(void)msg;
+	if (!pinfo->vcoremap[me].preempt_pending)
+		return;
+	/* Be nice: the kernel takes the core now (or refuses: the last vcore). */
+	__atomic_fetch_and(&pdata->vcpd[me].flags, ~VC_CAN_RCV_MSG, __ATOMIC_SEQ_CST);
+	vc_dispatch(&pdata->vcpd[me].ev_mbox_public, me);
+	vp_sys(SYS_proc_yield, 1, 0, 0);
+	__atomic_fetch_or(&pdata->vcpd[me].flags, VC_CAN_RCV_MSG, __ATOMIC_SEQ_CST);
+}
+
+void vcore_preempt_init(void)
+{
+	vp_evq.ev_mbox = 0;
+	vp_evq.ev_flags = EVENT_IPI | EVENT_SPAM_PUBLIC | EVENT_VCORE_APPRO |
+	                  EVENT_VCORE_MUST_RUN | EVENT_WAKEUP | EVENT_NOTHROTTLE;
+	vcore_register_ev_handler(EV_PREEMPT_PENDING, vp_pending);
+	vcore_register_ev_handler(EV_VCORE_PREEMPT, vp_preempted);
+	__atomic_store_n(&pdata->head.kernel_evts[EV_PREEMPT_PENDING], (uintptr_t)&vp_evq,
+	                 __ATOMIC_RELEASE);
+	__atomic_store_n(&pdata->head.kernel_evts[EV_VCORE_PREEMPT], (uintptr_t)&vp_evq,
+	                 __ATOMIC_RELEASE);
+}
+
+void vcore_halt(uint64_t usec)
+{
+	vp_sys(SYS_halt_core, usec, 0, 0);
+}
+
+/* ------------------------------------------------------- reflected faults */
+
+static char *vp_hex(char *p, uint64_t x)
+{
+	char tmp[16];
+	int n = 0;
+
+	*p++ = '0';
+	*p++ = 'x';
+	do {
+		tmp[n++] = "0123456789abcdef"[x & 15];
+		x >>= 4;
+	} while (x);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+static char *vp_str(char *p, const char *s)
+{
+	while (*s)
+		*p++ = *s++;
+	return p;
+}
+
+void vcore_uthread_faulted(struct uthread *u, const struct vcpd_refl_fault *f)
+{
+	char line[160], *p = line;
+
+	if (vcore_refl_fault_hook) {
+		vcore_refl_fault_hook(u, f);
+		return;
+	}
+	p = vp_str(p, "parlib: uthread ");
+	p = vp_str(p, u->name ? u->name : "?");
+	p = vp_str(p, ": trap ");
+	p = vp_hex(p, f->trap);
+	p = vp_str(p, " at ");
+	p = vp_hex(p, f->addr);
+	p = vp_str(p, " (error ");
+	p = vp_hex(p, f->err);
+	p = vp_str(p, "), rip ");
+	p = vp_hex(p, u->ctx.rip);
+	p = vp_str(p, "; no 2LS fault handler, exiting\n");
+	vp_sys(SYS_write, 2, (uintptr_t)line, (uint64_t)(p - line));
+	vp_sys(SYS_proc_destroy, 0, 139, 0);
+	for (;;)
+		vp_sys(SYS_proc_yield, 0, 0, 0);
+}
