@@ -31,7 +31,8 @@
 struct corealloc_core {
 	int owner;                      /* pid the core is handed to; 0: idle */
 	int prov;                       /* pid it is provisioned to; 0: nobody */
-	int claim;                      /* pid taking it back from its holder; 0: none */
+	int claim;                      /* pid taking it back from its holder; 0: none.
+	                                 * Idle and claimed: only the claimant gets it */
 	bool ll;                        /* low-latency core: never handed out */
 	uint32_t pkg, core, node;       /* topology, for packing policies */
 };
@@ -66,12 +67,12 @@ void corealloc_give_back(struct corealloc *ca, uint32_t pcore);
 /* Provisions pcore to pid (0: to nobody): 0, or -EINVAL for an LL core or
  * one out of range. */
 int corealloc_provision(struct corealloc *ca, int pid, uint32_t pcore);
-/* pid is gone: its provisions lapse.  It must hold no core. */
+/* pid is gone: its provisions and claims lapse.  It must hold no core. */
 void corealloc_forget(struct corealloc *ca, int pid);
 uint32_t corealloc_nr_held(const struct corealloc *ca, int owner);
 
 /* For policies: 0 provisioned to owner, 1 to nobody, 2 to someone else;
- * -1 if pcore is not idle (or is an LL core). */
+ * -1 if pcore is not idle, is an LL core, or is claimed by another pid. */
 int corealloc_rank(const struct corealloc *ca, uint32_t pcore, int owner);
 /* For policies: the idle core with the lowest score(ca, pcore, owner) (the
  * lowest id among equals), called only for idle cores; -1 if none. */

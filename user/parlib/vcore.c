@@ -266,6 +266,7 @@ void vcore_handle_events(uint32_t vcoreid)
 	__atomic_store_n(&vcpd->notif_pending, 0, __ATOMIC_SEQ_CST);
 	vc_dispatch(&vcpd->ev_mbox_private, vcoreid);
 	vc_dispatch(&vcpd->ev_mbox_public, vcoreid);
+	vcore_preempt_check(vcoreid);
 }
 
 /* ------------------------------------------------------- vcore context */

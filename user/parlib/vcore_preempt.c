@@ -8,9 +8,11 @@
  * mailboxes with EVENT_IPI | EVENT_SPAM_PUBLIC | EVENT_VCORE_APPRO |
  * EVENT_VCORE_MUST_RUN | EVENT_WAKEUP: the kernel puts a message about
  * vcore v into the public mailbox of a vcore that runs and looks.
- *  - EV_PREEMPT_PENDING: a vcore whose vcoremap says a preemption is
- *    pending gives its core back at once (proc_yield being_nice); the
- *    uthread it ran was already made runnable by vcore_entry.
+ *  - EV_PREEMPT_PENDING: wakes the vcore; every vcore_handle_events ends
+ *    with vcore_preempt_check: a vcore whose vcoremap says a preemption is
+ *    pending gives its core back (proc_yield being_nice; retried at the
+ *    next check if refused); the uthread it ran was already made runnable
+ *    by vcore_entry.
  *  - EV_VCORE_PREEMPT: the parlib mailboxes are evbitmaps, so the vcore id
  *    may be lost in coalescing: the handler looks at every vcore with
  *    VC_PREEMPTED and recovers it (vcore_recover): under
@@ -20,7 +22,8 @@
  *    stranded there.  A vcore preempted in vcore context keeps its state:
  *    only its own restart resumes it (the kernel restarts it first).
  * A reflected fault (VC_UTHREAD_FAULT) reaches vcore_uthread_faulted: the
- * 2LS's hook, or by default a message and the end of the process.
+ * 2LS's hook, or by default a message and the end of the process, as
+ * killed by the signal a POSIX system would send (SIGSEGV for a page fault).
  *
  * Rules: vcore context only; another vcore's VCPD is touched only under
  * its VC_UTHREAD_STEALING bit, which the restarted vcore waits out.
@@ -74,12 +77,19 @@ static void vp_preempted(const struct event_msg *msg, uint32_t me)
 		vcore_recover(v, me);
 }
 
+/* The message only wakes us: vcore_handle_events ends with the check. */
 static void vp_pending(const struct event_msg *msg, uint32_t me)
 {
 	(void)msg;
+	(void)me;
+}
+
+void vcore_preempt_check(uint32_t me)
+{
 	if (!pinfo->vcoremap[me].preempt_pending)
 		return;
-	/* Be nice: the kernel takes the core now (or refuses: the last vcore). */
+	/* Be nice: the kernel takes the core now, or refuses (the last vcore;
+	 * a notification came: handled, we try again on the next check). */
 	__atomic_fetch_and(&pdata->vcpd[me].flags, ~VC_CAN_RCV_MSG, __ATOMIC_SEQ_CST);
 	vc_dispatch(&pdata->vcpd[me].ev_mbox_public, me);
 	vp_sys(SYS_proc_yield, 1, 0, 0);
@@ -149,7 +159,9 @@ void vcore_uthread_faulted(struct uthread *u, const struct vcpd_refl_fault *f)
 	p = vp_hex(p, u->ctx.rip);
 	p = vp_str(p, "; no 2LS fault handler, exiting\n");
 	vp_sys(SYS_write, 2, (uintptr_t)line, (uint64_t)(p - line));
-	vp_sys(SYS_proc_destroy, 0, 139, 0);
+	/* As a signal would: #DE SIGFPE, #UD SIGILL, the rest SIGSEGV. */
+	vp_sys(SYS_proc_destroy, 0, PROC_EXIT_SIGNALED | (f->trap == 0 ? 8 : f->trap == 6 ? 4 : 11),
+	       0);
 	for (;;)
 		vp_sys(SYS_proc_yield, 0, 0, 0);
 }

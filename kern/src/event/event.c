@@ -272,6 +272,16 @@ static uint32_t ev_mcp_choose(struct proc *p, uintptr_t ev_q, const struct event
 	return want;
 }
 
+/* A spammed message went to vcore v: still there to look?  (It may have
+ * started to yield or been preempted since we chose it: mcp_yield sets
+ * 'yielding' and then reads notif_pending, we set notif_pending and then
+ * read this, so one of us notices.) */
+static bool ev_spam_landed(struct proc *p, uint32_t v)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return mcp_vcore_state(p, v) & EVP_ONLINE;
+}
+
 static int __send_event(struct proc *p, uintptr_t ev_q, const struct event_msg *msg,
                         uint32_t vcoreid)
 {
@@ -279,7 +289,7 @@ static int __send_event(struct proc *p, uintptr_t ev_q, const struct event_msg *
 	struct ev_pick in, *pin = NULL;
 	uint32_t mbox_v;
 	uintptr_t mbox;
-	int ret;
+	int ret, tries = 0;
 
 	if ((ev_q & 7) || copy_from_user(&q, (const void __user *)ev_q, sizeof(q)))
 		return -EFAULT;
@@ -295,14 +305,22 @@ static int __send_event(struct proc *p, uintptr_t ev_q, const struct event_msg *
 	}
 	if (vcoreid >= ROS_MAX_VCORES)
 		return -EINVAL;
-	mbox = q.ev_mbox ? q.ev_mbox : ev_vcpd_mbox(mbox_v, q.ev_flags & EVENT_VCORE_PRIVATE);
-	ret = ev_mbox_post(p, mbox, msg);
-	if (ret == -ENOSPC)
-		ev_warn_drop(p, msg);
-	if (ret)
-		return ret;
-	/* A spammed message alerts the vcore it went to. */
-	return ev_alert(p, ev_q, q.ev_flags, q.ev_mbox ? vcoreid : mbox_v, pin);
+	for (;;) {
+		mbox = q.ev_mbox ? q.ev_mbox : ev_vcpd_mbox(mbox_v, q.ev_flags & EVENT_VCORE_PRIVATE);
+		ret = ev_mbox_post(p, mbox, msg);
+		if (ret == -ENOSPC)
+			ev_warn_drop(p, msg);
+		if (ret)
+			return ret;
+		/* A spammed message alerts the vcore it went to. */
+		ret = ev_alert(p, ev_q, q.ev_flags | (tries ? EVENT_NOTHROTTLE : 0),
+		               q.ev_mbox ? vcoreid : mbox_v, pin);
+		if (!pin || q.ev_mbox || !(q.ev_flags & EVENT_SPAM_PUBLIC) || ++tries > 3 ||
+		    ev_spam_landed(p, mbox_v))
+			return ret;
+		/* Once more, elsewhere: spammed messages may come twice. */
+		mbox_v = ev_pick_spam(&in, vcoreid, true);
+	}
 }
 
 int send_event(struct proc *p, uintptr_t ev_q, const struct event_msg *msg, uint32_t vcoreid)

@@ -111,6 +111,7 @@ static void mcp_vcore_main(void *arg)
 static void __noreturn mcp_vcore_leave(struct mcp_vcore *vc)
 {
 	struct proc *p = vc->p;
+	bool taken = vc->preempted || mcp_preempt_pending(p, vc->id);
 	uint64_t flags;
 	bool regrant;
 
@@ -118,6 +119,8 @@ static void __noreturn mcp_vcore_leave(struct mcp_vcore *vc)
 	mcp_vcore_left(vc);
 	if (READ_ONCE(p->procinfo->vcoremap[vc->id].valid))
 		ksched_yield_vcore(p, vc->id);
+	if (taken)
+		ksched_note_short(p);   /* not given up: it wants it back */
 	flags = spin_lock_irqsave(&p->lock);
 	if (!vc->yielding)
 		p->nr_running--;
@@ -206,15 +209,24 @@ int mcp_yield(struct proc *p, bool being_nice)
 	flags = spin_lock_irqsave(&p->lock);
 	if (p->nr_running > 1) {
 		p->nr_running--;
-		vc->yielding = true;
+		WRITE_ONCE(vc->yielding, true);
 	} else if (!being_nice) {
 		vc->waiting = true;
 	} else {
 		ret = 1;                /* the last vcore is never taken: it stays */
+		WRITE_ONCE(p->procinfo->vcoremap[vc->id].preempt_pending, 0);
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
-	if (ret)
-		WRITE_ONCE(p->procinfo->vcoremap[vc->id].preempt_pending, 0);
+	/* A sender sets notif_pending, then sees us yielding (event.c); we set
+	 * yielding, then look at notif_pending: one of us sees the other. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!ret && vc->yielding && vcore_notif_pending(vc->id)) {
+		flags = spin_lock_irqsave(&p->lock);
+		p->nr_running++;
+		WRITE_ONCE(vc->yielding, false);
+		spin_unlock_irqrestore(&p->lock, flags);
+		ret = 1;
+	}
 	return ret;
 }
 

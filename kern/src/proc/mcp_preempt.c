@@ -9,7 +9,8 @@
  *     (arg1 v, arg4 the deadline) goes to procdata's kernel_evts queue, and
  *     an alarm on core 0 (the low-latency core) is set for the deadline.
  *     A vcore that yields first (proc_yield, being_nice or not) gives the
- *     core back itself and the alarm is cancelled.
+ *     core back itself and the alarm is cancelled.  The alarm is an IRQ
+ *     alarm: a routine message could wait behind a spinning SCP on core 0.
  *  2. the preemption proper (no warning, or the alarm fired): v's
  *     'preempting' is set and its core kicked.  On its next return to user
  *     mode the vcore's own kthread saves the context it was about to run:
@@ -89,7 +90,7 @@ static void mcp_warn_expired(struct alarm_waiter *a)
 
 void mcp_vcore_init_preempt(struct mcp_vcore *vc)
 {
-	init_alarm(&vc->warn, mcp_warn_expired, vc, ALARM_RKM);
+	init_alarm(&vc->warn, mcp_warn_expired, vc, ALARM_IRQ);
 	rendez_init(&vc->halt_rv);
 }
 

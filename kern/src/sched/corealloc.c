@@ -42,8 +42,8 @@ int corealloc_rank(const struct corealloc *ca, uint32_t pcore, int owner)
 	if (pcore >= ca->nr_cores)
 		return -1;
 	c = &ca->core[pcore];
-	if (c->ll || c->owner)
-		return -1;
+	if (c->ll || c->owner || (c->claim && c->claim != owner))
+		return -1;              /* a claimed core waits for its claimant */
 	if (c->prov == owner)
 		return 0;
 	return c->prov ? 2 : 1;
@@ -80,6 +80,7 @@ int corealloc_take(struct corealloc *ca, int owner)
 		return -1;
 	assert(corealloc_rank(ca, (uint32_t)pc, owner) >= 0);
 	ca->core[pc].owner = owner;
+	ca->core[pc].claim = 0;
 	ca->nr_idle--;
 	return pc;
 }
@@ -105,6 +106,8 @@ void corealloc_forget(struct corealloc *ca, int pid)
 		assert(ca->core[i].owner != pid);
 		if (ca->core[i].prov == pid)
 			ca->core[i].prov = 0;
+		if (ca->core[i].claim == pid)
+			ca->core[i].claim = 0;
 	}
 }
 

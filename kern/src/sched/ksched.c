@@ -252,8 +252,6 @@ uint32_t ksched_grant(struct proc *p, uint64_t want)
 		v = vcore_id_get(ids);
 		assert(v >= 0);                 /* num_vcores < max */
 		vcoremap_map(pi, (uint32_t)v, (uint32_t)pc);
-		if (ca->core[pc].claim == p->pid)
-			ca->core[pc].claim = 0;
 		if (nr_granted < 8)
 			granted[nr_granted++] = (uint32_t)pc;
 	}
@@ -267,6 +265,15 @@ uint32_t ksched_grant(struct proc *p, uint64_t want)
 		proc_move_scps_off(granted[i]);
 	ksched_take_back(p->pid, take, nr_take);
 	return have;
+}
+
+void ksched_note_short(struct proc *p)
+{
+	uint64_t flags = spin_lock_irqsave(&ksched_lock);
+
+	if (p->ks_want > p->procinfo->num_vcores)
+		ksched_wanting_set_locked(p->pid, true);
+	spin_unlock_irqrestore(&ksched_lock, flags);
 }
 
 void ksched_offer_idle(void)
@@ -351,9 +358,6 @@ void ksched_proc_gone(struct proc *p)
 		coremap_write_end(pi);
 	}
 	corealloc_forget(ca, p->pid);
-	for (uint32_t c = 0; c < ca->nr_cores; c++)
-		if (ca->core[c].claim == p->pid)
-			ca->core[c].claim = 0;
 	ksched_wanting_set_locked(p->pid, false);
 	spin_unlock_irqrestore(&ksched_lock, flags);
 }

@@ -54,7 +54,8 @@ extern void (*vcore_sched_entry)(uint32_t vcoreid);
 /* Handlers for events in the VCPD mailboxes, run in vcore context. */
 typedef void (*vcore_ev_handler_t)(const struct event_msg *msg, uint32_t vcoreid);
 void vcore_register_ev_handler(uint16_t ev_type, vcore_ev_handler_t fn);
-/* Clears notif_pending and drains vcore v's private and public mailboxes. */
+/* Clears notif_pending, drains vcore v's private and public mailboxes,
+ * and gives the core back if a preemption is pending (warned). */
 void vcore_handle_events(uint32_t vcoreid);
 
 /* Restores ctx (and the FXSAVE image fx, if not NULL) on vcore v and
@@ -71,6 +72,8 @@ uintptr_t vcore_stack_top(uint32_t vcoreid);
 /* vcore_preempt.c: kernel_evts queues for EV_PREEMPT_PENDING and
  * EV_VCORE_PREEMPT and their handlers (at change_to_m). */
 void vcore_preempt_init(void);
+/* A preemption of vcore v is pending: gives its core back (being nice). */
+void vcore_preempt_check(uint32_t vcoreid);
 /* Takes the uthread stranded on preempted vcore v (VC_UTHREAD_STEALING)
  * and drains v's public mailbox: true if a uthread was made runnable. */
 bool vcore_recover(uint32_t v, uint32_t me);

@@ -1,0 +1,609 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * utest_preempt.c - /test/utest_preempt: preemption, halt_core, whole
+ * cores, event spamming and fault reflection for many-core processes
+ * (Documentation/mcp.md).  Boots with 4 cores (core 0 low-latency: up to 3
+ * vcores).  In order (the process turns into an MCP half-way):
+ *  - as an SCP: vcore_request, halt_core and preempt refused;
+ *  - an SCP spinner (/test/preempt_child scpspin) placed on a core we are
+ *    then granted moves off it: no SCP slice and no kthread switch on any
+ *    of our cores while our vcores spin there;
+ *  - vcore_request and amt_wanted_min; bad arguments;
+ *  - a preemption with warning honoured (the vcore yields before the
+ *    deadline: sent 1, done 0), and one ignored (the alarm takes the core
+ *    at the deadline: done 1, its vcore context resumed afterwards);
+ *  - a preemption without warning of the vcore running thread0: another
+ *    vcore recovers thread0 from the preempted VCPD (EV_VCORE_PREEMPT) and
+ *    it goes on; the last vcore is never taken (EBUSY);
+ *  - 32 event types sent with SPAM_PUBLIC to a preempted vcore: every one
+ *    handled, on a running vcore;
+ *  - halt_core: a vcore halts until a notification; a timed halt ends;
+ *  - a core provisioned to a child (/test/preempt_child claim) is taken
+ *    back from us with a warning, and comes back when the child is done;
+ *  - faults: a uthread's fault reaches the 2LS hook, which repairs it; the
+ *    default handler ends a child as killed by SIGSEGV; a fault in vcore
+ *    context kills a child;
+ *  - (a boot of its own, 6 cores) a bounded stress run: two MCP children
+ *    and an SCP spinner while we preempt their vcores and provision cores
+ *    at random; afterwards a new MCP gets every core.
+ */
+#include <parlib/uthread.h>
+#include <parlib/vcore.h>
+#include <ros/errno.h>
+#include <ros/event.h>
+#include <ros/fcntl.h>
+#include <ros/globalinfo.h>
+#include <ros/mmap.h>
+#include <ros/procdata.h>
+#include <ros/procinfo.h>
+#include <tiny/print.h>
+#include <tiny/proc.h>
+#include <tiny/start.h>
+#include <tiny/string.h>
+#include <tiny/syscall.h>
+#include <tiny/utest.h>
+
+static const volatile struct procinfo *const pinfo = (const struct procinfo *)UINFO;
+static const volatile struct proc_global_info *const ginfo =
+	(const volatile struct proc_global_info *)UGINFO;
+static struct procdata *const pd = (struct procdata *)UDATA;
+
+static uint64_t now_tsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static uint64_t ms_tsc(uint64_t ms)
+{
+	return ginfo->tsc_freq / 1000 * ms;
+}
+
+/* Cores an MCP may have: all but the low-latency core 0. */
+static uint32_t nr_mcp_cores(void)
+{
+	return (uint32_t)ginfo->nr_cores - 1;
+}
+
+/* Spins until cond() or ms pass; cond()'s last answer. */
+static bool wait_ms(bool (*cond)(void), uint64_t ms)
+{
+	uint64_t end = now_tsc() + ms_tsc(ms);
+
+	while (now_tsc() < end)
+		if (cond())
+			return true;
+	return cond();
+}
+
+static int64_t spawn_child(const char *mode, const char *arg)
+{
+	const char *argv[] = { "/test/preempt_child", mode, arg, NULL };
+	int64_t pid = tiny_spawn("/test/preempt_child", argv);
+
+	if (pid > 0 && tsys(SYS_proc_run, (uint64_t)pid) != 0)
+		return -1;
+	return pid;
+}
+
+/* ------------------------------------------------- vcore context hooks */
+
+static volatile int hook_stop;
+static volatile uint32_t hook_runs[ROS_MAX_VCORES], deaf_runs[ROS_MAX_VCORES];
+
+static bool thread0_runnable(void)
+{
+	return __atomic_load_n(&current_uthread()->state, __ATOMIC_ACQUIRE) == UTHREAD_RUNNABLE;
+}
+
+/* Vcore context: stay on the core handling events until told to stop or
+ * thread0 needs running (vcore_continue then claims it). */
+static volatile int ignore_warning;
+
+static void stay_hook(uint32_t v)
+{
+	__atomic_fetch_add(&hook_runs[v], 1, __ATOMIC_SEQ_CST);
+	while (!hook_stop) {
+		if (ignore_warning) {   /* deaf to events: only the deadline acts */
+			__atomic_fetch_add(&deaf_runs[v], 1, __ATOMIC_SEQ_CST);
+			while (ignore_warning)
+				__asm__ volatile("pause");
+			continue;
+		}
+		vcore_handle_events(v);
+		if (thread0_runnable())
+			return;
+		__asm__ volatile("pause");
+	}
+}
+
+static uint32_t want_nr;
+
+static bool have_want_nr(void)
+{
+	return num_vcores() == want_nr;
+}
+
+/* Every other vcore leaves: back to thread0's alone. */
+static bool back_to_one(void)
+{
+	hook_stop = 1;
+	ignore_warning = 0;
+	pd->head.res_req[RES_CORES].amt_wanted = 1;
+	return num_vcores() == 1;
+}
+
+/* nr vcores, the others spinning in stay_hook. */
+static bool grow_to(uint32_t nr)
+{
+	hook_stop = 0;
+	vcore_sched_entry = stay_hook;
+	want_nr = nr;
+	vcore_request_total(nr);
+	return wait_ms(have_want_nr, 3000);
+}
+
+/* ------------------------------------------------------------ as an SCP */
+
+UTEST(scp_refused_vcore_request_halt_preempt)
+{
+	struct syscall sc;
+
+	sysc(&sc, SYS_vcore_request, 2);
+	UT_SYSC_ERR(&sc, EINVAL);
+	UT_ASSERT_MSG(strstr(sc.errstr, "SCP"), "errstr '%s'", sc.errstr);
+	sysc(&sc, SYS_halt_core, 0);
+	UT_SYSC_ERR(&sc, EINVAL);
+	sysc(&sc, SYS_preempt, 0, 0, 0);
+	UT_SYSC_ERR(&sc, EINVAL);
+	sysc(&sc, SYS_preempt, 99999, 0, 0);
+	UT_SYSC_ERR(&sc, ESRCH);
+	sysc(&sc, SYS_preempt, 0, 0, ~0ull);
+	UT_SYSC_ERR(&sc, EINVAL);                   /* a warning of ages */
+}
+
+/* ------------------------------------------------------ whole cores */
+
+static int64_t spinner_pid;
+
+/* Reads #proc/self/vcores: per pcore, the switches and slices made. */
+static int read_vcores(uint64_t sw[], uint64_t sl[], uint32_t *nr_lines)
+{
+	char buf[1024], *p = buf;
+	struct syscall sc;
+	int64_t fd, n;
+
+	fd = sysc(&sc, SYS_openat, (uint64_t)-100, (uint64_t)"#proc/self/vcores", 17, O_RDONLY, 0);
+	if (fd < 0)
+		return -1;
+	n = tsys(SYS_read, (uint64_t)fd, (uint64_t)buf, sizeof(buf) - 1);
+	tsys(SYS_close, (uint64_t)fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	*nr_lines = 0;
+	while (*p) {
+		uint64_t f[7] = { 0 };
+
+		for (int i = 0; i < 7; i++) {
+			while (*p == ' ')
+				p++;
+			while (*p >= '0' && *p <= '9')
+				f[i] = f[i] * 10 + (uint64_t)(*p++ - '0');
+		}
+		while (*p && *p != '\n')
+			p++;
+		if (*p)
+			p++;
+		if (f[1] < 8) {
+			sw[f[1]] = f[5];
+			sl[f[1]] = f[6];
+		}
+		(*nr_lines)++;
+	}
+	return 0;
+}
+
+UTEST(scp_moves_off_a_granted_core)
+{
+	uint64_t sw0[8] = { 0 }, sl0[8] = { 0 }, sw1[8] = { 0 }, sl1[8] = { 0 };
+	uint32_t lines = 0;
+	int status = -1;
+	uint64_t end;
+
+	spinner_pid = spawn_child("scpspin", NULL);
+	UT_ASSERT(spinner_pid > 0);
+	tsys(SYS_block, 20000);                    /* it runs on some core 1..3 */
+	UT_ASSERT_EQ(vcore_change_to_m(), 0);
+	UT_ASSERT(grow_to(3));
+	tsys(SYS_block, 20000);                    /* the spinner leaves our cores */
+	UT_ASSERT_EQ(read_vcores(sw0, sl0, &lines), 0);
+	UT_ASSERT_EQ(lines, 3);
+	end = now_tsc() + ms_tsc(300);
+	while (now_tsc() < end)
+		__asm__ volatile("pause");
+	UT_ASSERT_EQ(read_vcores(sw1, sl1, &lines), 0);
+	for (uint32_t v = 0; v < 3; v++) {
+		uint32_t pc = pinfo->vcoremap[v].pcoreid;
+
+		UT_ASSERT_MSG(pc != 0 && pc < 8, "vcore %u on pcore %u", v, pc);
+		UT_ASSERT_MSG(sl1[pc] == sl0[pc], "pcore %u: %lu SCP slices in 300 ms", pc,
+		              (unsigned long)(sl1[pc] - sl0[pc]));
+		UT_ASSERT_MSG(sw1[pc] == sw0[pc], "pcore %u: %lu switches in 300 ms", pc,
+		              (unsigned long)(sw1[pc] - sw0[pc]));
+	}
+	UT_ASSERT(wait_ms(back_to_one, 3000));
+	UT_ASSERT_EQ(tsys(SYS_proc_destroy, (uint64_t)spinner_pid, 0), 0);
+	UT_ASSERT_EQ(tiny_wait(spinner_pid, &status), spinner_pid);
+}
+
+/* ---------------------------------------------------- vcore_request */
+
+UTEST(vcore_request_and_amt_wanted_min)
+{
+	struct syscall sc;
+
+	hook_stop = 0;
+	vcore_sched_entry = stay_hook;
+	UT_ASSERT_EQ(sysc(&sc, SYS_vcore_request, 2), 2);
+	UT_ASSERT_EQ(pd->head.res_req[RES_CORES].amt_wanted, 2);
+	sysc(&sc, SYS_vcore_request, ROS_MAX_VCORES + 1);
+	UT_SYSC_ERR(&sc, EINVAL);
+	/* amt_wanted 1 but a minimum of 3: the ksched grants 3. */
+	pd->head.res_req[RES_CORES].amt_wanted = 1;
+	pd->head.res_req[RES_CORES].amt_wanted_min = 3;
+	UT_ASSERT_EQ(sysc(&sc, SYS_vcore_request, 0), 3);
+	/* ... and never takes us below it: */
+	sysc(&sc, SYS_preempt, 0, 1, 0);
+	UT_SYSC_ERR(&sc, EBUSY);
+	pd->head.res_req[RES_CORES].amt_wanted_min = 0;
+	UT_ASSERT_EQ(sysc(&sc, SYS_vcore_request, 3), 3);
+	sysc(&sc, SYS_preempt, 0, 77, 0);
+	UT_SYSC_ERR(&sc, EINVAL);                   /* no vcore 77 */
+	UT_ASSERT(wait_ms(back_to_one, 3000));
+}
+
+/* ------------------------------------------------------- preemption */
+
+static uint32_t victim;
+
+static bool victim_gone(void)
+{
+	return !pinfo->vcoremap[victim].valid;
+}
+
+/* A vcore other than thread0's. */
+static uint32_t other_vcore(void)
+{
+	uint32_t me = vcore_id();
+
+	for (uint32_t v = 0; v < 3; v++)
+		if (v != me && pinfo->vcoremap[v].valid)
+			return v;
+	return me;
+}
+
+UTEST(preempt_with_warning_honoured_before_the_deadline)
+{
+	uint32_t sent, done;
+	uint64_t t0, deadline;
+
+	UT_ASSERT(grow_to(3));
+	victim = other_vcore();
+	sent = pinfo->vcoremap[victim].nr_preempts_sent;
+	done = pinfo->vcoremap[victim].nr_preempts_done;
+	/* Keep our want at 2, so the freed core is not handed back. */
+	pd->head.res_req[RES_CORES].amt_wanted = 2;
+	vcore_request_total(2);
+	t0 = now_tsc();
+	UT_ASSERT_EQ(tsys(SYS_preempt, 0, victim, 2000000), 0);    /* 2 s warning */
+	deadline = pinfo->vcoremap[victim].preempt_pending;
+	UT_ASSERT(deadline > t0);
+	UT_ASSERT(wait_ms(victim_gone, 3000));
+	UT_ASSERT_MSG(now_tsc() < deadline, "the vcore left %lu ms after the deadline",
+	              (unsigned long)((now_tsc() - deadline) / ms_tsc(1)));
+	UT_ASSERT_EQ(pinfo->vcoremap[victim].nr_preempts_sent, sent + 1);
+	UT_ASSERT_EQ(pinfo->vcoremap[victim].nr_preempts_done, done);       /* it yielded */
+	UT_ASSERT_EQ(pinfo->vcoremap[victim].preempt_pending, 0);
+	UT_ASSERT(wait_ms(back_to_one, 3000));
+}
+
+UTEST(preempt_with_warning_ignored_taken_at_the_deadline)
+{
+	uint32_t done, runs;
+	uint64_t t0;
+
+	UT_ASSERT(grow_to(3));
+	victim = other_vcore();
+	done = pinfo->vcoremap[victim].nr_preempts_done;
+	ignore_warning = 1;                         /* stay_hook goes deaf */
+	tsys(SYS_block, 20000);
+	runs = deaf_runs[victim];
+	UT_ASSERT_EQ(runs, 1);
+	pd->head.res_req[RES_CORES].amt_wanted = 2;
+	vcore_request_total(2);
+	t0 = now_tsc();
+	UT_ASSERT_EQ(tsys(SYS_preempt, 0, victim, 50000), 0);      /* 50 ms */
+	UT_ASSERT(wait_ms(victim_gone, 3000));
+	UT_ASSERT_MSG(now_tsc() - t0 >= ms_tsc(45), "taken after %lu ms",
+	              (unsigned long)((now_tsc() - t0) / ms_tsc(1)));
+	UT_ASSERT_EQ(pinfo->vcoremap[victim].nr_preempts_done, done + 1);
+	UT_ASSERT(pd->vcpd[victim].flags & VC_PREEMPTED);
+	UT_ASSERT(pd->vcpd[victim].rflags & VC_VCCTX_SAVED);       /* in vcore context */
+	/* Back: it resumes where it was, deaf, not at vcore_entry. */
+	vcore_request_total(3);
+	want_nr = 3;
+	UT_ASSERT(wait_ms(have_want_nr, 3000));
+	tsys(SYS_block, 20000);
+	UT_ASSERT(!(pd->vcpd[victim].flags & VC_PREEMPTED));
+	UT_ASSERT_EQ(deaf_runs[victim], runs);
+	ignore_warning = 0;
+	UT_ASSERT(wait_ms(back_to_one, 3000));
+}
+
+UTEST(preempt_without_warning_thread0_recovered_elsewhere)
+{
+	uint32_t me, done;
+	struct syscall sc;
+
+	UT_ASSERT(grow_to(3));
+	me = vcore_id();
+	done = pinfo->vcoremap[me].nr_preempts_done;
+	pd->head.res_req[RES_CORES].amt_wanted = 2;
+	vcore_request_total(2);
+	/* Our own vcore, in uthread context: we go on elsewhere. */
+	UT_ASSERT_EQ(sysc(&sc, SYS_preempt, 0, me, 0), 0);
+	UT_ASSERT_EQ(pinfo->vcoremap[me].nr_preempts_done, done + 1);
+	UT_ASSERT_MSG(vcore_id() != me, "thread0 still on vcore %u", me);
+	UT_ASSERT(!pinfo->vcoremap[me].valid);
+	UT_ASSERT(!(pd->vcpd[me].flags & VC_UTHREAD_STEALING));
+	/* The last vcores are never taken. */
+	UT_ASSERT(wait_ms(back_to_one, 3000));
+	sysc(&sc, SYS_preempt, 0, vcore_id(), 0);
+	UT_SYSC_ERR(&sc, EBUSY);
+}
+
+/* ---------------------------------------------------------- spamming */
+
+#define NR_SPAM 32
+static volatile uint32_t spam_seen[NR_SPAM], spam_on_victim;
+
+static void spam_handler(const struct event_msg *m, uint32_t v)
+{
+	if (m->ev_type >= EV_FIRST_DYNAMIC && m->ev_type < EV_FIRST_DYNAMIC + NR_SPAM)
+		__atomic_fetch_add(&spam_seen[m->ev_type - EV_FIRST_DYNAMIC], 1, __ATOMIC_SEQ_CST);
+	if (v == victim)
+		spam_on_victim++;
+}
+
+static bool all_spam_seen(void)
+{
+	for (int i = 0; i < NR_SPAM; i++)
+		if (!spam_seen[i])
+			return false;
+	return true;
+}
+
+UTEST(spam_public_to_a_preempted_vcore_none_lost)
+{
+	static struct event_queue q;
+	struct event_msg m = { 0 };
+
+	UT_ASSERT(grow_to(3));
+	victim = other_vcore();
+	pd->head.res_req[RES_CORES].amt_wanted = 2;
+	vcore_request_total(2);
+	UT_ASSERT_EQ(tsys(SYS_preempt, 0, victim, 0), 0);
+	UT_ASSERT(wait_ms(victim_gone, 3000));
+	for (int i = 0; i < NR_SPAM; i++)
+		vcore_register_ev_handler((uint16_t)(EV_FIRST_DYNAMIC + i), spam_handler);
+	q.ev_flags = EVENT_IPI | EVENT_SPAM_PUBLIC | EVENT_VCORE_MUST_RUN | EVENT_NOTHROTTLE;
+	q.ev_vcore = victim;
+	for (int i = 0; i < NR_SPAM; i++) {
+		m.ev_type = (uint16_t)(EV_FIRST_DYNAMIC + i);
+		UT_ASSERT_EQ(tsys(SYS_send_event, (uint64_t)&q, (uint64_t)&m, victim), 0);
+	}
+	UT_ASSERT_MSG(wait_ms(all_spam_seen, 3000), "lost events");
+	UT_ASSERT_EQ(spam_on_victim, 0);
+	/* Round robin skips the preempted vcore too. */
+	q.ev_flags = EVENT_IPI | EVENT_ROUNDROBIN | EVENT_NOTHROTTLE;
+	q.ev_vcore = victim;
+	m.ev_type = EV_FIRST_DYNAMIC;
+	UT_ASSERT_EQ(tsys(SYS_send_event, (uint64_t)&q, (uint64_t)&m, victim), 0);
+	UT_ASSERT(q.ev_vcore != victim);
+	UT_ASSERT(wait_ms(back_to_one, 3000));
+}
+
+/* ---------------------------------------------------------- halt_core */
+
+static volatile uint64_t halt_t0, halt_t1;
+static volatile uint32_t halted_vcore = ~0u, ipi_seen;
+
+static void halt_ipi(const struct event_msg *m, uint32_t v)
+{
+	(void)m;
+	(void)v;
+	ipi_seen++;
+}
+
+static void halt_hook(uint32_t v)
+{
+	if (v == vcore_id() && !hook_stop && halted_vcore == ~0u &&
+	    current_uthread()->vcoreid != v) {
+		halted_vcore = v;
+		halt_t0 = now_tsc();
+		vcore_halt(5000000);
+		halt_t1 = now_tsc();
+		vcore_handle_events(v);
+	}
+	stay_hook(v);
+}
+
+static bool halt_started(void)
+{
+	return halted_vcore != ~0u;
+}
+
+static bool halt_ended(void)
+{
+	return halt_t1 != 0;
+}
+
+UTEST(halt_core_sleeps_until_an_event)
+{
+	struct syscall sc;
+	uint64_t sent;
+
+	vcore_register_ev_handler(EV_USER_IPI, halt_ipi);
+	vcore_sched_entry = halt_hook;
+	hook_stop = 0;
+	want_nr = 2;
+	vcore_request_total(2);
+	UT_ASSERT(wait_ms(halt_started, 3000));
+	tsys(SYS_block, 100000);                   /* 100 ms: it stays halted */
+	UT_ASSERT_EQ(halt_t1, 0);
+	UT_ASSERT(pinfo->vcoremap[halted_vcore].valid);    /* it keeps its core */
+	sent = now_tsc();
+	UT_ASSERT_EQ(sysc(&sc, SYS_self_notify, halted_vcore, EV_USER_IPI, 0, 1), 0);
+	UT_ASSERT(wait_ms(halt_ended, 3000));
+	UT_ASSERT(halt_t1 >= sent);
+	UT_ASSERT(halt_t1 - halt_t0 >= ms_tsc(90));
+	UT_ASSERT(ipi_seen >= 1);
+	sysc(&sc, SYS_halt_core, 61ull * 1000 * 1000);
+	UT_SYSC_ERR(&sc, EINVAL);
+	UT_ASSERT(wait_ms(back_to_one, 3000));
+}
+
+/* ------------------------------------------------------ provisioning */
+
+UTEST(provisioned_core_taken_back_and_returned)
+{
+	uint32_t pc, v, sent;
+	int64_t pid;
+	int status = -1;
+
+	UT_ASSERT(grow_to(3));
+	v = other_vcore();
+	pc = pinfo->vcoremap[v].pcoreid;
+	sent = pinfo->vcoremap[v].nr_preempts_sent;
+	pid = spawn_child("claim", NULL);
+	UT_ASSERT(pid > 0);
+	UT_ASSERT_EQ(tsys(SYS_provision, (uint64_t)pid, RES_CORES, pc), 0);
+	UT_ASSERT_EQ(tiny_wait(pid, &status), pid);
+	UT_ASSERT_MSG(status == (int)WSTATUS_EXITED(pc), "child status %#x, wanted exit %u",
+	              status, pc);
+	UT_ASSERT(pinfo->vcoremap[v].nr_preempts_sent > sent);
+	/* The child is gone: we want 3, the core comes back to us. */
+	want_nr = 3;
+	UT_ASSERT(wait_ms(have_want_nr, 3000));
+	UT_ASSERT(wait_ms(back_to_one, 3000));
+}
+
+/* ------------------------------------------------------------- faults */
+
+static volatile uint8_t *prot_page;
+static volatile uint32_t refl_trap, refl_count;
+static volatile uint64_t refl_addr;
+
+static void refl_hook(struct uthread *u, const struct vcpd_refl_fault *f)
+{
+	refl_trap = f->trap;
+	refl_addr = f->addr;
+	refl_count++;
+	tsys(SYS_mprotect, (uint64_t)prot_page, 4096, PROT_READ | PROT_WRITE);
+	__atomic_store_n(&u->state, UTHREAD_RUNNABLE, __ATOMIC_RELEASE);  /* retry it */
+}
+
+UTEST(uthread_fault_reflected_to_the_2ls_hook)
+{
+	int64_t a = tsys(SYS_mmap, 0, 4096, PROT_READ | PROT_WRITE,
+	                 MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0);
+
+	UT_ASSERT(a > 0);
+	prot_page = (volatile uint8_t *)a;
+	prot_page[0] = 42;
+	UT_ASSERT_EQ(tsys(SYS_mprotect, (uint64_t)a, 4096, PROT_NONE), 0);
+	vcore_refl_fault_hook = refl_hook;
+	UT_ASSERT_EQ(prot_page[0], 42);             /* faults, reflected, repaired */
+	vcore_refl_fault_hook = 0;
+	UT_ASSERT_EQ(refl_count, 1);
+	UT_ASSERT_EQ(refl_trap, 14);
+	UT_ASSERT_EQ(refl_addr, (uint64_t)a);
+}
+
+UTEST(uthread_fault_default_handler_ends_child_sigsegv)
+{
+	int status = -1;
+	int64_t pid = spawn_child("ufault", NULL);
+
+	UT_ASSERT(pid > 0);
+	UT_ASSERT_EQ(tiny_wait(pid, &status), pid);
+	UT_ASSERT_MSG(status == WSTATUS_SIGNALED(11), "status %#x", status);
+}
+
+UTEST(vcore_context_fault_kills_child)
+{
+	int status = -1;
+	int64_t pid = spawn_child("vcfault", NULL);
+
+	UT_ASSERT(pid > 0);
+	UT_ASSERT_EQ(tiny_wait(pid, &status), pid);
+	UT_ASSERT_MSG(status == WSTATUS_KILLED, "status %#x", status);
+}
+
+/* ------------------------------------------------------------- stress */
+
+static uint64_t srng = 0x9e3779b97f4a7c15ull;
+
+static uint32_t srnd(uint32_t n)
+{
+	srng ^= srng << 13;
+	srng ^= srng >> 7;
+	srng ^= srng << 17;
+	return (uint32_t)(srng % n);
+}
+
+/* Runs on 6 cores (a boot of its own): 5 for MCPs, so that the two
+ * children have vcores to take. */
+UTEST(stress_two_mcps_and_an_scp)
+{
+	int64_t a = spawn_child("stress", "alpha"), b = spawn_child("stress", "beta");
+	int64_t spin = spawn_child("scpspin", NULL), all;
+	int64_t kids[2] = { a, b };
+	int status = -1;
+	uint64_t end = now_tsc() + ms_tsc(1500);
+	uint32_t preempts = 0, tries = 0;
+
+	UT_ASSERT(a > 0 && b > 0 && spin > 0);
+	while (now_tsc() < end) {
+		int64_t k = kids[srnd(2)];
+
+		tries++;
+		if (tsys(SYS_preempt, (uint64_t)k, srnd(5), srnd(2) ? 0 : 1000 + srnd(5000)) == 0)
+			preempts++;
+		if (srnd(8) == 0)
+			tsys(SYS_provision, (uint64_t)kids[srnd(2)], RES_CORES, 1 + srnd(5));
+		tsys(SYS_block, 1000 + srnd(4000));
+	}
+	UT_ASSERT_EQ(tiny_wait(a, &status), a);
+	UT_ASSERT_MSG(status == 0, "alpha status %#x", status);
+	UT_ASSERT_EQ(tiny_wait(b, &status), b);
+	UT_ASSERT_MSG(status == 0, "beta status %#x", status);
+	tiny_printf("stress: %u of %u preemptions taken\n", preempts, tries);
+	UT_ASSERT(preempts > 0);
+	/* Every core is back: a new MCP gets them all. */
+	all = spawn_child("count", NULL);
+	UT_ASSERT(all > 0);
+	UT_ASSERT_EQ(tiny_wait(all, &status), all);
+	UT_ASSERT_MSG(status == (int)WSTATUS_EXITED(nr_mcp_cores()),
+	              "count status %#x, wanted exit %u", status, nr_mcp_cores());
+	UT_ASSERT_EQ(tsys(SYS_proc_destroy, (uint64_t)spin, 0), 0);
+	UT_ASSERT_EQ(tiny_wait(spin, &status), spin);
+}
+
+int main(int argc, char **argv, char **envp __attribute__((unused)))
+{
+	return utest_main("preempt", argc, argv);
+}
