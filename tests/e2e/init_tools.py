@@ -9,7 +9,8 @@ Console, serial on a pipe) and checks what the programs print:
   boot 2  init=/bin/init /bin/ls /bin (initexit): names, exit code 0
   boot 3  no init=: the kernel runs /bin/init, which runs /etc/rc, then the
           monitor; its 'run' command starts each tool (echo, cat, ls, bind,
-          mount, unmount, ps, kill) and the output is checked; /bin holds
+          mount, unmount, ps, kill, prov, notify) and the output is checked
+          (prov and notify against an MCP spinning on its vcores); /bin holds
           no test program (tests/user/X.c, tests/libc/X.c) and /test all
 
 Every check prints "e2e: PASS init.NAME" or "e2e: FAIL init.NAME: why";
@@ -167,6 +168,30 @@ def check_ps_kill(con):
     expect("init.run_usage", con.command("run"), "usage: run")
 
 
+def check_prov_notify(con):
+    out = text_of(run(con, "/bin/init /test/mcp_victim spin &"))
+    m = re.search(r"mcp_victim started as pid (\d+)", out or "")
+    report("init.mcp_background", m is not None, "no 'started as pid' in %r" % (out or "")[-300:])
+    if m:
+        pid = m.group(1)
+        out = text_of(run(con, "/bin/prov -s"))
+        ok = out is not None and re.search(r"\b%s +0 +[1-9]\d* +0 +0 +0" % pid, out) is not None
+        report("init.prov_shows_vcores", ok, "no vcore 0 line for %s in %r" % (pid, (out or "")[-400:]))
+        expect("init.prov_not_a_child", run(con, "/bin/prov -p %s -c 1" % pid),
+               "prov: provision:", "not a child", "status 0x100")
+        expect("init.notify_unwanted", run(con, "/bin/notify %s 3 7" % pid),
+               "notify: %s:" % pid, "takes no events", "status 0x100")
+        run(con, "/bin/kill -9 " + pid)
+    expect("init.prov_ll_core_refused", run(con, "/bin/prov -p 0 -c 0"),
+           "prov: provision:", "low-latency", "status 0x100")
+    expect("init.prov_usage", run(con, "/bin/prov -p 3"), "usage: prov", "status 0x200")
+    expect("init.prov_no_process", run(con, "/bin/prov -p 99999 -c 1"), "prov: provision:",
+           "status 0x100")
+    expect("init.notify_usage", run(con, "/bin/notify 1 999"), "usage: notify", "status 0x200")
+    expect("init.notify_no_process", run(con, "/bin/notify 99999 3"), "no process",
+           "status 0x100")
+
+
 def main(kernel, initrd, logdir):
     out = one_shot(kernel, initrd, logdir, "ps", "/bin/ps", "PID  PPID STATE")
     report("init.ps_shows_init", out is not None and
@@ -182,6 +207,7 @@ def main(kernel, initrd, logdir):
         check_ls(con)
         check_ns_tools(con)
         check_ps_kill(con)
+        check_prov_notify(con)
     con.qemu.kill()
     return 0
 
