@@ -191,3 +191,27 @@ HTEST(coremap_write_outside_seqctr_panics)
 	htest_expect_panic();
 	vcoremap_map(&pi, 0, 3);
 }
+
+HTEST(corealloc_claimed_core_waits_for_its_claimant)
+{
+	corealloc_init(&ca, 4, 1, &corealloc_fcfs);
+	HT_ASSERT_EQ(corealloc_take(&ca, 7), 1);
+	HT_ASSERT_EQ(corealloc_provision(&ca, 8, 1), 0);
+	ca.core[1].claim = 8;                   /* the ksched takes it back for 8 */
+	corealloc_give_back(&ca, 1);
+	HT_ASSERT_EQ(corealloc_rank(&ca, 1, 7), -1);
+	HT_ASSERT_EQ(corealloc_take(&ca, 7), 2);        /* 7 gets another core */
+	HT_ASSERT_EQ(corealloc_take(&ca, 7), 3);
+	HT_ASSERT_EQ(corealloc_take(&ca, 7), -1);       /* never the claimed one */
+	HT_ASSERT_EQ(corealloc_take(&ca, 8), 1);
+	HT_ASSERT_EQ(ca.core[1].claim, 0);
+	corealloc_give_back(&ca, 1);
+	ca.core[1].claim = 9;
+	corealloc_give_back(&ca, 2);
+	corealloc_give_back(&ca, 3);
+	corealloc_forget(&ca, 9);                       /* the claimant is gone */
+	HT_ASSERT_EQ(ca.core[1].claim, 0);
+	HT_ASSERT_EQ(corealloc_take(&ca, 7), 2);        /* unprovisioned first... */
+	HT_ASSERT_EQ(corealloc_take(&ca, 7), 3);
+	HT_ASSERT_EQ(corealloc_take(&ca, 7), 1);        /* ...then 8's, free again */
+}
