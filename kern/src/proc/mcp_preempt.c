@@ -114,6 +114,8 @@ static int mcp_may_take_locked(struct proc *p, struct mcp_vcore *vc)
 	uint64_t min = READ_ONCE(p->ks_min);
 	uint32_t keep = min > 1 ? (uint32_t)min : 1;
 
+	if (p->killed)
+		return -ENOENT;         /* on its way out: procinfo may go */
 	if (!vc->started || vc->yielding || !READ_ONCE(p->procinfo->vcoremap[vc->id].valid))
 		return -ENOENT;
 	if (p->nr_running <= keep)
@@ -132,9 +134,9 @@ int mcp_preempt(struct proc *p, uint32_t vcoreid, uint64_t warn_nsec)
 	if (!proc_is_mcp(p) || vcoreid >= p->nr_vcores_max)
 		return -ENOENT;
 	vc = &p->vcores[vcoreid];
-	vi = &p->procinfo->vcoremap[vcoreid];
 	flags = spin_lock_irqsave(&p->lock);
 	ret = mcp_may_take_locked(p, vc);
+	vi = ret ? NULL : &p->procinfo->vcoremap[vcoreid];     /* alive: not killed */
 	if (!ret && warn_nsec && (vi->preempt_pending || vc->warn_armed))
 		ret = -EALREADY;
 	if (!ret) {
@@ -277,8 +279,8 @@ uint32_t mcp_vcore_state(struct proc *p, uint32_t vcoreid)
 	struct mcp_vcore *vc;
 	uint32_t flags = 0, st = 0;
 
-	if (!proc_is_mcp(p) || vcoreid >= p->nr_vcores_max)
-		return 0;
+	if (!proc_is_mcp(p) || vcoreid >= p->nr_vcores_max || READ_ONCE(p->killed))
+		return 0;               /* dying: nothing online (procinfo may go) */
 	vc = &p->vcores[vcoreid];
 	if (READ_ONCE(vc->started) && !READ_ONCE(vc->yielding) && !READ_ONCE(vc->preempting) &&
 	    READ_ONCE(p->procinfo->vcoremap[vcoreid].valid))

@@ -192,10 +192,21 @@ static uint32_t ksched_claim_locked(struct corealloc *ca, struct proc *p, uint64
 
 		if (cc->prov != p->pid || !cc->owner || cc->owner == p->pid || cc->claim)
 			continue;
-		cc->claim = p->pid;
+		cc->claim = p->pid;     /* the holder is not gone: it holds the core */
 		t[n++] = (struct ksched_take){ .holder = cc->owner, .pcore = c };
 	}
 	return n;
+}
+
+/* With ksched_lock: the vcore of h on pcore, or -1 (h lost it, or is gone). */
+static int ksched_vcore_on_locked(struct proc *h, uint32_t pcore)
+{
+	const struct pcore_info *pc;
+
+	if (h->ksched_gone || ksched_ca.core[pcore].owner != h->pid)
+		return -1;
+	pc = &h->procinfo->pcoremap[pcore];
+	return pc->valid ? (int)pc->vcoreid : -1;
 }
 
 /* Preempts each listed core's vcore (warned); a refusal drops the claim. */
@@ -203,12 +214,16 @@ static void ksched_take_back(int claimant, struct ksched_take *t, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
 		struct proc *h = proc_lookup(t[i].holder);
-		const struct pcore_info *pc = h ? &h->procinfo->pcoremap[t[i].pcore] : NULL;
-		int ret = -ENOENT;
+		int ret = -ENOENT, v = -1;
 		uint64_t flags;
 
-		if (pc && READ_ONCE(pc->valid))
-			ret = mcp_preempt(h, READ_ONCE(pc->vcoreid), KSCHED_WARN_NSEC);
+		if (h) {
+			flags = spin_lock_irqsave(&ksched_lock);
+			v = ksched_vcore_on_locked(h, t[i].pcore);
+			spin_unlock_irqrestore(&ksched_lock, flags);
+		}
+		if (v >= 0)
+			ret = mcp_preempt(h, (uint32_t)v, KSCHED_WARN_NSEC);
 		if (h)
 			proc_put(h);
 		if (!ret || ret == -EALREADY)
@@ -271,7 +286,7 @@ void ksched_note_short(struct proc *p)
 {
 	uint64_t flags = spin_lock_irqsave(&ksched_lock);
 
-	if (p->ks_want > p->procinfo->num_vcores)
+	if (!p->ksched_gone && p->ks_want > p->procinfo->num_vcores)
 		ksched_wanting_set_locked(p->pid, true);
 	spin_unlock_irqrestore(&ksched_lock, flags);
 }
