@@ -54,8 +54,9 @@ bool ksched_core_held(uint32_t pcore);
  * the MCPs short of cores.  Kthread context, no lock held. */
 void ksched_offer_idle(void);
 /* p lost a core it did not give up (a preemption): if it still wants more
- * than it has (as of its last poke), it is offered the next idle core. */
-void ksched_note_short(struct proc *p);
+ * than it has (want: procdata's amt_wanted now, capped by its last poke),
+ * it is offered the next idle core. */
+void ksched_note_short(struct proc *p, uint64_t want);
 /* How many low-latency cores ([0, n)): llcores= on the command line. */
 uint32_t ksched_nr_ll_cores(void);
 /* Idle cores now (for tests and #proc). */

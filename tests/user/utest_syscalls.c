@@ -4,7 +4,7 @@
  *
  * Every call this program can reach without another process, with good
  * and bad arguments: the trap itself (bad arrays, registers kept), unknown
- * and reserved numbers, batches where each entry reports its own result,
+ * numbers, the vcore calls an SCP may not make, batches where each entry reports its own result,
  * and the file calls on the initramfs (/etc/motd), the console devices
  * (/dev/null, /dev/zero, fd 1) and #tmpfs (/tmp).  Bad arguments are
  * unmapped, read-only, non-canonical and kernel pointers, paths that run
@@ -169,16 +169,17 @@ UTEST(unknown_numbers_enosys)
 	}
 }
 
-UTEST(reserved_numbers_enosys)
+/* The vcore calls an SCP may not make answer EINVAL, never ENOSYS. */
+UTEST(vcore_calls_refused_for_an_scp)
 {
-	static const uint32_t nums[] = { SYS_vcore_request };
+	static const uint32_t nums[] = { SYS_vcore_request, SYS_halt_core, SYS_poke_ksched };
 
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		struct syscall sc;
 
-		sysc(&sc, nums[i]);
-		UT_ASSERT_MSG(!utest_sysc_check(&sc, ENOSYS, ENOSYS), "%s: %s",
-		              utest_sysc_name(nums[i]), utest_sysc_check(&sc, ENOSYS, ENOSYS));
+		sysc(&sc, nums[i], 0, 0);
+		UT_ASSERT_MSG(!utest_sysc_check(&sc, EINVAL, EINVAL), "%s: %s",
+		              utest_sysc_name(nums[i]), utest_sysc_check(&sc, EINVAL, EINVAL));
 	}
 }
 

@@ -23,6 +23,8 @@
 #include <mcp.h>
 #include <process.h>
 #include <rendez.h>
+#include <ros/procdata.h>
+#include <uaccess.h>
 
 bool proc_is_mcp(const struct proc *p)
 {
@@ -112,15 +114,20 @@ static void __noreturn mcp_vcore_leave(struct mcp_vcore *vc)
 {
 	struct proc *p = vc->p;
 	bool taken = vc->preempted || mcp_preempt_pending(p, vc->id);
-	uint64_t flags;
+	const struct procdata *pd = (const struct procdata *)UDATA;
+	uint64_t flags, want = 0;
 	bool regrant;
 
+	/* Taken, not given: how many it wants now (before we leave its
+	 * address space; a vcore_yield lowers amt_wanted without a poke). */
+	if (taken && copy_from_user(&want, &pd->head.res_req[RES_CORES].amt_wanted, sizeof(want)))
+		want = 0;
 	proc_kthread_release(kthread_current());
 	mcp_vcore_left(vc);
 	if (READ_ONCE(p->procinfo->vcoremap[vc->id].valid))
 		ksched_yield_vcore(p, vc->id);
 	if (taken)
-		ksched_note_short(p);   /* not given up: it wants it back */
+		ksched_note_short(p, want);     /* not given up: it wants it back */
 	flags = spin_lock_irqsave(&p->lock);
 	if (!vc->yielding)
 		p->nr_running--;

@@ -282,10 +282,12 @@ uint32_t ksched_grant(struct proc *p, uint64_t want)
 	return have;
 }
 
-void ksched_note_short(struct proc *p)
+void ksched_note_short(struct proc *p, uint64_t want)
 {
 	uint64_t flags = spin_lock_irqsave(&ksched_lock);
 
+	if (want < p->ks_want)
+		p->ks_want = want;      /* a vcore_yield lowers it without a poke */
 	if (!p->ksched_gone && p->ks_want > p->procinfo->num_vcores)
 		ksched_wanting_set_locked(p->pid, true);
 	spin_unlock_irqrestore(&ksched_lock, flags);
