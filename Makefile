@@ -85,7 +85,7 @@ menuconfig: $(DEPS_OK) $(KCONFIG)
 
 # ---------------------------------------------------------------- kernel ---
 
-KERN_SUBSYSTEMS := init lib mm vm sync sched proc event syscall ns ktest
+KERN_SUBSYSTEMS := init lib mm vm sync sched proc event syscall ns net ktest
 KERN_DIRS := kern/arch/x86 $(addprefix kern/src/,$(KERN_SUBSYSTEMS)) \
 	kern/drivers/firmware kern/drivers/pci kern/drivers/virtio kern/drivers/dev \
 	kern/drivers/net

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "htest.h"
-#include "ipwire.h"
+#include <ipwire.h>
 
 long net_shim_live(void);
 

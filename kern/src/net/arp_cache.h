@@ -26,7 +26,7 @@
 
 #include <types.h>
 
-#include "ipwire.h"
+#include <ipwire.h>
 
 struct block;
 

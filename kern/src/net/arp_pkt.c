@@ -5,10 +5,11 @@
  * reply.  Anything else is refused so that the cache (arp_cache.c) only
  * ever sees well-formed pairs.  Pure code: see ipwire.h.
  */
+#include <block.h>
 #include <errno.h>
 #include <kstring.h>
 
-#include "ipwire.h"
+#include <ipwire.h>
 
 int arp_parse(const uint8_t *p, size_t len, struct arp_info *a, const char **why)
 {

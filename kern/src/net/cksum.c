@@ -13,7 +13,7 @@
  */
 #include <block.h>
 
-#include "ipwire.h"
+#include <ipwire.h>
 
 /* Folds a 64-bit accumulator to a 32-bit one without losing carries. */
 static uint32_t csum_fold64(uint64_t s)

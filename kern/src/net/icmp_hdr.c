@@ -6,9 +6,10 @@
  * keep those bytes in 'rest' (unused, or the next-hop MTU of "fragmentation
  * needed", RFC 1191).  Pure code: see ipwire.h.
  */
+#include <block.h>
 #include <errno.h>
 
-#include "ipwire.h"
+#include <ipwire.h>
 
 int icmp_parse(const uint8_t *p, size_t len, struct icmp_info *m, const char **why)
 {

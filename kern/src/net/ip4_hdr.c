@@ -13,9 +13,10 @@
  * Vireo implements none, so source routes are never followed).
  * Pure code: see ipwire.h.
  */
+#include <block.h>
 #include <errno.h>
 
-#include "ipwire.h"
+#include <ipwire.h>
 
 #define IPOPT_EOL 0
 #define IPOPT_NOP 1

@@ -28,7 +28,7 @@
 
 #include <types.h>
 
-#include "ipwire.h"
+#include <ipwire.h>
 
 struct block;
 

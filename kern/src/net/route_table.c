@@ -4,6 +4,7 @@
  * grows by doubling up to ROUTE_MAX; insertion keeps it sorted by prefix
  * length (longest first, ties in insertion order).
  */
+#include <block.h>
 #include <errno.h>
 #include <kmalloc.h>
 #include <kstring.h>

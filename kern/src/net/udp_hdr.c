@@ -7,9 +7,10 @@
  * checksum itself covers the pseudo header and the data, which live in
  * blocks: udp.c sums them with ip_csum_blist.  Pure code: see ipwire.h.
  */
+#include <block.h>
 #include <errno.h>
 
-#include "ipwire.h"
+#include <ipwire.h>
 
 int udp_parse(const uint8_t *p, size_t len, struct udp_info *u, const char **why)
 {
