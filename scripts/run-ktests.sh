@@ -232,6 +232,7 @@ if [ "$SEL" = all ]; then
 	run_utest libc_mmap /test/libc_mmap
 	run_utest libc_time /test/libc_time
 	run_utest libc_poll /test/libc_poll
+	run_utest libc_net /test/libc_net
 	run_utest libc_ns /test/libc_ns
 	run_utest libc_errors /test/libc_errors
 	run_utest net_ether "/test/net_ether ether" "--smp 2 --mem 512M -- $PCI_DEVS"

@@ -311,6 +311,12 @@ static size_t ip_read_text(void *buf, size_t n, int64_t off,
 	return r;
 }
 
+static void ip_proto_stats(struct ip_proto *p, struct slice *s)
+{
+	slice_printf(s, "Conversations: %lld\n", (long long)atomic_read(&p->nconv));
+	p->stats(s);
+}
+
 static void ip_build(struct slice *s, void *arg)
 {
 	struct chan *c = arg;
@@ -321,7 +327,7 @@ static void ip_build(struct slice *s, void *arg)
 	case Qiproute: iproute_read(s); break;
 	case Qstats: ip_stats(s); arp_stats(s); break;
 	case Qifcstatus: ipifc_status(c->aux, s); break;
-	case Qpstats: ip_protos[QI(c->qid.path)]->stats(s); break;
+	case Qpstats: ip_proto_stats(ip_protos[QI(c->qid.path)], s); break;
 	case Qlocal: conv_local(cv, s); break;
 	case Qremote: conv_remote(cv, s); break;
 	case Qstatus: conv_status(cv, s); break;

@@ -156,4 +156,5 @@ void ip_stats(struct slice *s)
 	IPSTAT("ReasmReqds", reasm_reqds);
 	IPSTAT("ReasmOKs", reasm_oks);
 	IPSTAT("ReasmFails", reasm_fails);
+	slice_printf(s, "Blocks: %lld\n", (long long)block_live_count());
 }
