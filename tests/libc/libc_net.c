@@ -9,8 +9,13 @@
  * with fcntl), poll woken by a datagram (FD taps), and a conversation leak
  * check: a hundred conversations opened, used and closed leave the
  * kernel's kmalloc objects (#mem/free), live blocks and conversations
- * (/net/stats, /net/udp/stats) where they were.
- * Run by scripts/run-ktests.sh (run_utest libc_net).
+ * (/net/stats, /net/udp/stats) where they were.  Suite slirp, on a boot
+ * with an e1000 on QEMU user networking (restrict=on): an interface bound
+ * to /net/ether0 with 10.0.2.15/24 and a default route through 10.0.2.2,
+ * ping -n 5 answered by QEMU's slirp, ARP seen in /net/arp, a 4000-byte
+ * ping fragmented to the 1500-byte MTU, and unbind taking the routes.
+ * Run by scripts/run-ktests.sh (run_utest libc_net "ping udp", and
+ * net_ip_slirp "slirp").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -323,6 +328,61 @@ UTEST(udp, conversations_do_not_leak)
 	              kobjs, ln_stat("#mem/free", "kmalloc_objects "), blocks,
 	              ln_stat("/net/stats", "Blocks: "), convs,
 	              ln_stat("/net/udp/stats", "Conversations: "));
+}
+
+/* ------------------------------------------------------------ slirp */
+
+/* Suite slirp runs on a boot with an e1000 on QEMU user networking
+ * (restrict=on): run-ktests.sh's net_ip_slirp. */
+static int ln_ifc = -1;
+
+static void ln_slirp_up(void)
+{
+	int rt;
+
+	if (access("/net/ether0/clone", F_OK) < 0)
+		utest_skip("no /net/ether0 (this boot has no NIC)");
+	ln_ifc = UT_SYS(open("/net/ipifc/clone", O_RDWR));
+	UT_SYS(ln_ctl(ln_ifc, "bind ether /net/ether0"));
+	UT_SYS(ln_ctl(ln_ifc, "add 10.0.2.15 255.255.255.0"));
+	rt = UT_SYS(open("/net/iproute", O_RDWR));
+	UT_SYS(ln_ctl(rt, "add 0.0.0.0 0.0.0.0 10.0.2.2"));
+	UT_SYS(close(rt));
+}
+
+/* Pings the gateway 5 times; the ARP entry and the interface's status. */
+static void ln_slirp_ping(void)
+{
+	char *const args[] = { "ping", "-n", "5", "-i", "100", "10.0.2.2", NULL };
+	static char buf[4096];
+
+	UT_ASSERT_MSG(ln_ping(args, ln_out, sizeof(ln_out)) == 0, "%s", ln_out);
+	UT_ASSERT_MSG(strstr(ln_out, "0 out of 5 messages lost"), "%s", ln_out);
+	ln_slurp("/net/arp", buf, sizeof(buf));
+	UT_ASSERT_MSG(strstr(buf, "10.0.2.2") && strstr(buf, " ok"), "arp: %s", buf);
+	ln_slurp("/net/ipifc/1/status", buf, sizeof(buf));
+	UT_ASSERT_MSG(strstr(buf, "medium ether /net/ether0 mtu 1500"), "status: %s", buf);
+}
+
+UTEST(slirp, ping_gateway_fragments_unbind)
+{
+	char *const big[] = { "ping", "-q", "-n", "2", "-i", "100", "-s", "4000", "10.0.2.2",
+	                      NULL };
+	char *const gone[] = { "ping", "-n", "1", "-w", "500", "10.0.2.2", NULL };
+	int rt;
+
+	ln_slirp_up();
+	ln_slirp_ping();
+	UT_ASSERT_MSG(ln_ping(big, ln_out, sizeof(ln_out)) == 0, "%s", ln_out);
+	UT_SYS(ln_ctl(ln_ifc, "unbind"));
+	/* Unbound: the routes through it went, a ping cannot be sent. */
+	UT_ASSERT_EQ(ln_ping(gone, ln_out, sizeof(ln_out)), 1);
+	UT_ASSERT_MSG(strstr(ln_out, "1 out of 1 messages lost"), "%s", ln_out);
+	rt = UT_SYS(open("/net/iproute", O_RDWR));
+	UT_ASSERT_ERRNO(ln_ctl(rt, "remove 0.0.0.0 0.0.0.0"), ENOENT);
+	UT_SYS(close(rt));
+	UT_SYS(close(ln_ifc));
+	ln_ifc = -1;
 }
 
 int main(int argc, char **argv)

@@ -10,7 +10,9 @@
  *	#kfs     on /      before #root, and takes creates (the root fs)
  *	#cons    on /dev   after (the union of /dev collects the devices)
  *	#random  on /dev   after
- *	#srv     on /srv,  #env on /env,  #proc on /proc,  #ip on /net
+ *	#srv     on /srv,  #env on /env,  #proc on /proc
+ *	#ip      on /net   after, and #ether on /net before: one union holds
+ *	                   the stack's files and the interfaces' etherN
  *	#tmpfs   on /tmp   and takes creates
  *
  * A bind that fails is reported on the console and the boot carries on
@@ -38,6 +40,7 @@ static const struct ns_boot_bind ns_boot_binds[] = {
 	{ "env", "/env", MREPL },
 	{ "proc", "/proc", MREPL },
 	{ "ip", "/net", MAFTER },
+	{ "ether", "/net", MBEFORE },
 	{ "tmpfs", "/tmp", MREPL | MCREATE },
 };
 
