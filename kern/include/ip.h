@@ -111,7 +111,7 @@ struct ipifc_stats {
 
 struct ipifc {
 	unsigned int idx;               /* [I] N of #ip/ipifc/N */
-	struct sem cfg;                 /* qlock "ipifc": ctl commands */
+	struct sem cfg;                 /* qlock "ipifc cfg": ctl commands */
 	spinlock_t lock;                /* "ipifc" */
 	bool allocated;                 /* [lock] */
 	int nopen;                      /* [lock] open chans on the dir */

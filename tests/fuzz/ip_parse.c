@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tests/fuzz/ip_parse.c - libFuzzer target for the wire parsers
- * (kern/src/net/ipwire.h).  The input is tried as an IPv4 datagram (with
+ * (kern/include/ipwire.h).  The input is tried as an IPv4 datagram (with
  * and without the checksum check), then its payload as ICMP and UDP, and
  * the whole input as ARP.  Beyond the sanitizers' checks: an accepted IPv4
  * header has 20 <= hlen <= tot_len <= size and a fragment that ends by

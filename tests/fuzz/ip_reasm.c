@@ -15,7 +15,7 @@
 #include "reasm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-long net_shim_live(void);
+long kmalloc_shim_live(void);
 
 #define FZ_CHECK(c) do { if (!(c)) abort(); } while (0)
 
@@ -70,6 +70,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	reasm_flush(&r);
 	FZ_CHECK(r.bytes == 0 && r.nr == 0);
-	FZ_CHECK(block_live_count() == 0 && net_shim_live() == 0);
+	FZ_CHECK(block_live_count() == 0 && kmalloc_shim_live() == 0);
 	return 0;
 }

@@ -5,5 +5,5 @@
 # default route, replace, remove, flush, bad masks, the size bound).
 HOST_SUITES += ip_tables
 ip_tables_SRCS := kern/src/net/arp_cache.c kern/src/net/route_table.c \
-	kern/src/ns/allocb.c tests/host/net_shim.c tests/host/test_ip_tables.c
+	kern/src/ns/allocb.c tests/host/kmalloc_shim.c tests/host/test_ip_tables.c
 ip_tables_CFLAGS := -Ikern/src/net

@@ -6,5 +6,5 @@
 HOST_SUITES += ip_wire
 ip_wire_SRCS := kern/src/net/cksum.c kern/src/net/ip4_hdr.c kern/src/net/icmp_hdr.c \
 	kern/src/net/udp_hdr.c kern/src/net/arp_pkt.c kern/src/ns/allocb.c \
-	tests/host/net_shim.c tests/host/test_ip_wire.c
+	tests/host/kmalloc_shim.c tests/host/test_ip_wire.c
 ip_wire_CFLAGS := -Ikern/src/net

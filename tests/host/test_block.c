@@ -6,8 +6,8 @@
  * trimblock including their "not enough bytes" paths, bad arguments, and a
  * randomized run checking every operation against a flat byte array.
  *
- * kmalloc/krealloc/kfree are shims over malloc here that count live
- * objects, so every test checks that both that count and
+ * kmalloc/krealloc/kfree are the counting shims of kmalloc_shim.c (live
+ * objects), so every test checks that both that count and
  * block_live_count() are back to zero (ASan catches the rest).
  */
 #include <block.h>
@@ -17,49 +17,12 @@
 
 #include "htest.h"
 
-static long shim_live;
-
-void *kmalloc(size_t size, int flags)
-{
-	void *p = malloc(size ? size : 1);
-
-	(void)flags;
-	if (p)
-		shim_live++;
-	return p;
-}
-
-void *kzmalloc(size_t size, int flags)
-{
-	void *p = kmalloc(size, flags);
-
-	if (p)
-		memset(p, 0, size);
-	return p;
-}
-
-void *krealloc(void *ptr, size_t size, int flags)
-{
-	void *p;
-
-	if (!ptr)
-		return kmalloc(size, flags);
-	p = realloc(ptr, size ? size : 1);
-	return p;
-}
-
-void kfree(void *ptr)
-{
-	if (!ptr)
-		return;
-	shim_live--;
-	free(ptr);
-}
+long kmalloc_shim_live(void);
 
 #define HT_NO_LEAKS()                                   \
 	do {                                            \
 		HT_ASSERT_EQ(block_live_count(), 0);    \
-		HT_ASSERT_EQ(shim_live, 0);             \
+		HT_ASSERT_EQ(kmalloc_shim_live(), 0);             \
 	} while (0)
 
 /* A block holding s in its header area. */

@@ -14,7 +14,7 @@
 #include "htest.h"
 #include "reasm.h"
 
-long net_shim_live(void);
+long kmalloc_shim_live(void);
 
 #define DGRAM 30000
 #define FRAG  1480
@@ -63,7 +63,7 @@ static void rz_done(struct reasm *r)
 	HT_ASSERT_EQ(r->nr, 0);
 	HT_ASSERT_EQ(r->bytes, 0);
 	HT_ASSERT_EQ(block_live_count(), 0);
-	HT_ASSERT_EQ(net_shim_live(), 0);
+	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
 }
 
 /* Sends the fragments of one datagram in the order of idx[]. */

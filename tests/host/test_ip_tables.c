@@ -17,7 +17,7 @@
 #include "htest.h"
 #include "route_table.h"
 
-long net_shim_live(void);
+long kmalloc_shim_live(void);
 
 static const uint8_t mac_a[6] = { 2, 0, 0, 0, 0, 0xa };
 
@@ -56,7 +56,7 @@ HTEST(arp_miss_queue_answer)
 	freeb(b);
 	arp_cache_flush(&c, -1);
 	HT_ASSERT_EQ(block_live_count(), 0);
-	HT_ASSERT_EQ(net_shim_live(), 0);
+	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
 }
 
 HTEST(arp_retry_then_give_up_and_expire)
@@ -89,7 +89,7 @@ HTEST(arp_retry_then_give_up_and_expire)
 	HT_ASSERT(arp_cache_lookup(&c, 0, IP4(1, 1, 1, 2)) != NULL);
 	HT_ASSERT_EQ(arp_cache_del(&c, 0, IP4(1, 1, 1, 2)), 0);
 	HT_ASSERT_EQ(arp_cache_del(&c, 0, IP4(1, 1, 1, 2)), -ENOENT);
-	HT_ASSERT_EQ(net_shim_live(), 0);
+	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
 }
 
 HTEST(arp_flood_bounded)
@@ -113,7 +113,7 @@ HTEST(arp_flood_bounded)
 	arp_cache_flush(&c, -1);
 	HT_ASSERT_EQ(c.nr, 0);
 	HT_ASSERT_EQ(block_live_count(), 0);
-	HT_ASSERT_EQ(net_shim_live(), 0);
+	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
 }
 
 HTEST(route_longest_prefix)
@@ -147,7 +147,7 @@ HTEST(route_longest_prefix)
 	HT_ASSERT(!route_lookup(&t, IP4(10, 0, 2, 5), &r));
 	HT_ASSERT(route_lookup(&t, IP4(127, 0, 0, 1), &r));
 	route_table_free(&t);
-	HT_ASSERT_EQ(net_shim_live(), 0);
+	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
 }
 
 HTEST(route_bound)
@@ -160,5 +160,5 @@ HTEST(route_bound)
 	HT_ASSERT_EQ(route_add(&t, 0xff000000, 0xff000000, 0, 0, 0), -ENOSPC);
 	HT_ASSERT_EQ(route_add(&t, 5 << 8, 0xffffff00, 7, 0, 0), 0);     /* replace ok */
 	route_table_free(&t);
-	HT_ASSERT_EQ(net_shim_live(), 0);
+	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
 }

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_ip_wire.c - host tests of the wire formats (kern/src/net/ipwire.h):
+ * test_ip_wire.c - host tests of the wire formats (kern/include/ipwire.h):
  * the RFC 1071 example sum, odd lengths, block lists split at odd offsets
  * against a flat sum; IPv4 headers good and bad (truncated, version, header
  * length, total length, checksum, options running out, a fragment ending
  * past 65535); ICMP, UDP and ARP good and bad; random bytes into every
- * parser.  Leaks: net_shim_live() and block_live_count() end at zero.
+ * parser.  Leaks: kmalloc_shim_live() and block_live_count() end at zero.
  */
 #include <block.h>
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include "htest.h"
 #include <ipwire.h>
 
-long net_shim_live(void);
+long kmalloc_shim_live(void);
 
 HTEST(csum_rfc1071_example)
 {
@@ -52,7 +52,7 @@ HTEST(csum_blist_matches_flat)
 		freeblist(head);
 	}
 	HT_ASSERT_EQ(block_live_count(), 0);
-	HT_ASSERT_EQ(net_shim_live(), 0);
+	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
 }
 
 static size_t good_ip(uint8_t *p, size_t payload)

@@ -296,3 +296,73 @@ KTEST(ip, conversations_recycled)
 	KT_ASSERT_EQ(chan_nr_live(), chans);
 	KT_ASSERT_EQ(block_live_count(), blocks);
 }
+
+KTEST(ip, port_unreachable_advised_and_rate_limited)
+{
+	static char buf[256];
+	int n, ctl = kip_clone("udp", &n), data;
+	char path[48];
+	bool seen = false;
+
+	KT_ASSERT(ctl >= 0);
+	KT_ASSERT(kip_ctl(ctl, "connect 127.0.0.1!7999"));     /* nobody there */
+	data = kip_open("udp", n, "data", O_RDWR);
+	KT_ASSERT(data >= 0);
+	for (int i = 0; i < 200; i++)
+		KT_ASSERT_EQ(syswrite(data, "knock", 5), 5);
+	snprintf(path, sizeof(path), "#ip/udp/%d/err", n);
+	for (int i = 0; i < 100 && !seen; i++) {
+		kthread_usleep(10000);
+		seen = kip_slurp(path, buf, sizeof(buf)) > 0 && kip_has(buf, "unreachable");
+	}
+	sysclose(data);
+	sysclose(ctl);
+	KT_ASSERT_MSG(seen, "err: '%s'", buf);
+	KT_ASSERT(kip_slurp("#ip/icmp/stats", buf, sizeof(buf)) > 0);
+	KT_ASSERT_MSG(kip_has(buf, "OutRateLimited: ") && !kip_has(buf, "OutRateLimited: 0\n"),
+	              "%s", buf);
+}
+
+/* Builds a datagram for 127.0.0.1 from seed: a real header with random
+ * protocol, fragment fields and length, a payload of random bytes, and a
+ * correct header checksum three times in four. */
+static struct block *kip_hostile_one(uint64_t *seed)
+{
+	uint64_t r = *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+	size_t len = IP4_HDR_LEN + (r >> 20) % 3000;
+	struct block *b = allocb(len);
+	static const uint8_t protos[] = { IP_PROTO_ICMP, IP_PROTO_UDP, IP_PROTO_TCP, 99 };
+	struct ip4_info h = { .src = IP4(127, 0, 0, 1), .dst = IP4(127, 0, 0, 1),
+	                      .id = (uint16_t)(r >> 8), .ttl = 64,
+	                      .proto = protos[(r >> 40) & 3],
+	                      .frag_off = (uint16_t)(((r >> 44) & 3) ? 0 : ((r >> 46) & 31) * 8),
+	                      .mf = (r >> 52) & 1, .tot_len = (uint16_t)len };
+
+	for (size_t i = IP4_HDR_LEN; i < len; i++) {
+		*seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+		b->wp[i] = (uint8_t)(*seed >> 33);
+	}
+	ip4_build(b->wp, &h);
+	if (((r >> 56) & 3) == 0)
+		b->wp[10] ^= 0x5a;                      /* a bad checksum */
+	if (((r >> 58) & 7) == 0)
+		b->wp[0] = (uint8_t)(r >> 3);           /* a bad version or length */
+	if (h.proto == IP_PROTO_ICMP && ((r >> 61) & 1) && len >= IP4_HDR_LEN + 8)
+		b->wp[IP4_HDR_LEN] = ICMP_ECHO;         /* reach the echo path */
+	b->wp += len - ((r >> 62) ? 0 : (r >> 24) % len);       /* sometimes cut short */
+	return b;
+}
+
+KTEST_FLAGS(ip, hostile_datagrams_leave_nothing, KTEST_NO_LEAK_CHECK)
+{
+	int64_t blocks = block_live_count();
+	struct ipifc *lo = ipifc_loopback();
+	uint64_t seed = 12345;
+
+	KT_ASSERT(lo);
+	for (int i = 0; i < 5000; i++)
+		ip_input(lo, kip_hostile_one(&seed));
+	kthread_usleep(200000);                         /* loopback replies drain */
+	ip_reasm_tick(nsec_now() + 31ull * 1000 * 1000 * 1000);
+	KT_ASSERT_EQ(block_live_count(), blocks);
+}

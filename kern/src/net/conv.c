@@ -162,21 +162,27 @@ bool conv_exists(struct ip_proto *p, unsigned int x)
 	return ok;
 }
 
+/* Takes the first call queued on the listener c, or NULL. */
+static struct conv *conv_pop_call(struct conv *c)
+{
+	struct conv *nc;
+
+	spin_lock(&c->incall_lock);
+	nc = c->incall;
+	if (nc) {
+		c->incall = nc->inext;
+		c->nincall--;
+	}
+	spin_unlock(&c->incall_lock);
+	return nc;
+}
+
 /* Ends the calls queued on a listener that is going away. */
 static void conv_drop_incalls(struct conv *c)
 {
 	struct conv *nc;
 
-	for (;;) {
-		spin_lock(&c->incall_lock);
-		nc = c->incall;
-		if (nc) {
-			c->incall = nc->inext;
-			c->nincall--;
-		}
-		spin_unlock(&c->incall_lock);
-		if (!nc)
-			return;
+	while ((nc = conv_pop_call(c))) {
 		spin_lock(&nc->p->lock);
 		nc->closing = true;
 		spin_unlock(&nc->p->lock);
@@ -451,15 +457,8 @@ static bool conv_listen_cond(void *arg)
 /* The first queued call, made openable (inuse 1), or NULL. */
 static struct conv *conv_take_call(struct conv *c)
 {
-	struct conv *nc;
+	struct conv *nc = conv_pop_call(c);
 
-	spin_lock(&c->incall_lock);
-	nc = c->incall;
-	if (nc) {
-		c->incall = nc->inext;
-		c->nincall--;
-	}
-	spin_unlock(&c->incall_lock);
 	if (nc) {
 		spin_lock(&nc->p->lock);
 		nc->inuse = 1;

@@ -190,17 +190,6 @@ static void ether_reader_arp(void *arg)
 
 /* ------------------------------------------------------------ bind */
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* Reads the whole small file path into buf (NUL-terminated). */
 static void ether_read_file(const char *path, char *buf, size_t size)
 {
@@ -224,12 +213,14 @@ static void ether_read_mac(const char *dir, uint8_t mac[ETH_ALEN])
 
 	snprintf(path, sizeof(path), "%s/addr", dir);
 	ether_read_file(path, text, sizeof(text));
+	if (strlen(text) < 2 * ETH_ALEN)
+		error(EINVAL, "ether: %s holds no MAC address ('%s')", path, text);
 	for (int i = 0; i < ETH_ALEN; i++) {
-		int hi = hexval(text[2 * i]), lo = hi < 0 ? -1 : hexval(text[2 * i + 1]);
+		uint64_t v;
 
-		if (hi < 0 || lo < 0)
+		if (kstrtou64(text + 2 * i, 2, 16, &v))
 			error(EINVAL, "ether: %s holds no MAC address ('%s')", path, text);
-		mac[i] = (uint8_t)(hi << 4 | lo);
+		mac[i] = (uint8_t)v;
 	}
 }
 

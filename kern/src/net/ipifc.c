@@ -18,7 +18,7 @@
  * kthreads (which may sleep) and drops the interface's reference: a send
  * in progress holds its own (ipifc_link_get), so the link dies after it.
  *
- * Locks: ifc->cfg (qlock "ipifc") serialises ctl commands and is held
+ * Locks: ifc->cfg (qlock "ipifc cfg") serialises ctl commands and is held
  * across a medium's bind and unbind; ifc->lock (spinlock "ipifc") guards
  * the fields and is held only to copy them.  Address checks on the input
  * path (ipifc_is_local) take each interface's spinlock in turn.
@@ -42,7 +42,7 @@ void ipifc_init(void)
 {
 	for (unsigned int i = 0; i < IP_MAX_IFC; i++) {
 		ipifcs[i].idx = i;
-		qlock_init(&ipifcs[i].cfg, "ipifc");
+		qlock_init(&ipifcs[i].cfg, "ipifc cfg");
 		spinlock_init(&ipifcs[i].lock, "ipifc");
 	}
 }

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * net_shim.c - kmalloc, kzmalloc, krealloc and kfree over malloc for the
+ * kmalloc_shim.c - kmalloc, kzmalloc, krealloc and kfree over malloc for the
  * network stack's host tests (ip_wire, ip_reasm, ip_tables suites and the
  * ip fuzz targets), counting live objects so a test can check it freed
- * everything: net_shim_live() and block_live_count() must end at zero.
- * With NET_SHIM_PRINTK (the fuzz targets, which lack host_support.c) it
+ * everything: kmalloc_shim_live() and block_live_count() must end at zero.
+ * With KMALLOC_SHIM_PRINTK (the fuzz targets, which lack host_support.c) it
  * also supplies a silent printk.
  */
 #include <stddef.h>
@@ -15,9 +15,9 @@ void *kmalloc(size_t size, int flags);
 void *kzmalloc(size_t size, int flags);
 void *krealloc(void *p, size_t size, int flags);
 void kfree(void *p);
-long net_shim_live(void);
+long kmalloc_shim_live(void);
 
-static long net_live;
+static long shim_objects;
 
 void *kmalloc(size_t size, int flags)
 {
@@ -25,7 +25,7 @@ void *kmalloc(size_t size, int flags)
 
 	(void)flags;
 	if (p)
-		net_live++;
+		shim_objects++;
 	return p;
 }
 
@@ -52,16 +52,16 @@ void *krealloc(void *p, size_t size, int flags)
 void kfree(void *p)
 {
 	if (p)
-		net_live--;
+		shim_objects--;
 	free(p);
 }
 
-long net_shim_live(void)
+long kmalloc_shim_live(void)
 {
-	return net_live;
+	return shim_objects;
 }
 
-#ifdef NET_SHIM_PRINTK
+#ifdef KMALLOC_SHIM_PRINTK
 /* The fuzz targets link no host_support.c: printk goes nowhere. */
 int printk(const char *fmt, ...);
 
