@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	reasm_init(&r, &lim);
 	for (size_t i = 0; i + 6 <= size; i += 6) {
 		if (data[i + 4] & 0x40)
-			reasm_expire(&r, ++now);
+			reasm_expire(&r, ++now, NULL);
 		fz_frag(&r, data + i, now);
 	}
 	reasm_flush(&r);

@@ -185,14 +185,36 @@ HTEST(many_datagrams_and_timeout)
 	for (uint16_t id = 0; id < 200; id++)
 		HT_ASSERT_EQ(rz_add(&r, id, 0, 8, true, s, &w), 0);
 	HT_ASSERT_EQ(r.nr, reasm_limits_default.max_dgrams);
-	HT_ASSERT_EQ(reasm_expire(&r, s + reasm_limits_default.timeout_ns - 1), 0);
-	HT_ASSERT_EQ(reasm_expire(&r, s + reasm_limits_default.timeout_ns), 64);
+	HT_ASSERT_EQ(reasm_expire(&r, s + reasm_limits_default.timeout_ns - 1, NULL), 0);
+	HT_ASSERT_EQ(reasm_expire(&r, s + reasm_limits_default.timeout_ns, NULL), 64);
 	HT_ASSERT_EQ(r.nr, 0);
 	/* A datagram finished just before its time is still delivered. */
 	HT_ASSERT_EQ(rz_add(&r, 1, 0, 8, true, 0, &w), 0);
-	HT_ASSERT_EQ(reasm_expire(&r, 5), 0);
+	HT_ASSERT_EQ(reasm_expire(&r, 5, NULL), 0);
 	HT_ASSERT_EQ(rz_add(&r, 1, 8, 8, false, 6, &w), 1);
 	rz_check_whole(w, 16);
+	rz_done(&r);
+}
+
+HTEST(timeout_quotes_first_fragment)
+{
+	struct reasm r;
+	struct block *w, *quotes = NULL;
+	struct ip4_info h;
+	const char *why = NULL;
+
+	rz_fill();
+	reasm_init(&r, &reasm_limits_default);
+	HT_ASSERT_EQ(rz_add(&r, 1, 0, 800, true, 0, &w), 0);      /* first came */
+	HT_ASSERT_EQ(rz_add(&r, 2, 800, 80, false, 0, &w), 0);    /* first never came */
+	HT_ASSERT_EQ(reasm_expire(&r, reasm_limits_default.timeout_ns, &quotes), 2);
+	HT_ASSERT_EQ(block_list_count(quotes), 1);
+	HT_ASSERT_EQ(BLEN(quotes), IP4_HDR_LEN + 8);
+	HT_ASSERT(!memcmp(quotes->rp + IP4_HDR_LEN, rz_data, 8));
+	/* The quoted header is the fragment's: its total length is 820. */
+	HT_ASSERT_EQ(ip4_parse(quotes->rp, IP4_HDR_LEN + 800, &h, true, &why), 0);
+	HT_ASSERT(h.id == 1 && h.mf && h.tot_len == IP4_HDR_LEN + 800);
+	freeblist(quotes);
 	rz_done(&r);
 }
 
@@ -217,7 +239,7 @@ HTEST(random_fragments)
 			freeb(w);
 		HT_ASSERT(r.bytes <= lim.max_bytes);
 		if (i % 1000 == 0)
-			reasm_expire(&r, i);
+			reasm_expire(&r, i, NULL);
 	}
 	rz_done(&r);
 }

@@ -358,6 +358,7 @@ static void ln_slirp_ping(void)
 
 	UT_ASSERT_MSG(ln_ping(args, ln_out, sizeof(ln_out)) == 0, "%s", ln_out);
 	UT_ASSERT_MSG(strstr(ln_out, "0 out of 5 messages lost"), "%s", ln_out);
+	printf("%s", ln_out);                   /* the round trips, for the log */
 	ln_slurp("/net/arp", buf, sizeof(buf));
 	UT_ASSERT_MSG(strstr(buf, "10.0.2.2") && strstr(buf, " ok"), "arp: %s", buf);
 	ln_slurp("/net/ipifc/1/status", buf, sizeof(buf));

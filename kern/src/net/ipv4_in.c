@@ -76,15 +76,36 @@ static struct block *ip_reassemble(struct block *b, struct ip4_info *h)
 	return whole;
 }
 
+/* Sends a time exceeded (reassembly) for each quote (RFC 792, RFC 1122
+ * 3.3.2: only when the first fragment had come) and frees them. */
+static void ip_reasm_timex(struct block *quotes)
+{
+	while (quotes) {
+		struct block *q = quotes;
+		/* The header was validated when its fragment came in; its
+		 * total length is the fragment's, so it is read, not parsed. */
+		struct ip4_info h = { .hlen = (uint8_t)((q->rp[0] & 0xf) * 4),
+		                      .proto = q->rp[9], .src = get_be32(q->rp + 12),
+		                      .dst = get_be32(q->rp + 16) };
+
+		quotes = q->next;
+		q->next = NULL;
+		icmp_error(q, &h, ICMP_TIMEX, ICMP_TIMEX_REASM);
+		freeb(q);
+	}
+}
+
 void ip_reasm_tick(uint64_t now)
 {
+	struct block *quotes = NULL;
 	unsigned int n = 0;
 
 	spin_lock(&reasm_lock);
 	if (ip_reasm_ready)
-		n = reasm_expire(&ip_reasm, now);
+		n = reasm_expire(&ip_reasm, now, &quotes);
 	spin_unlock(&reasm_lock);
 	atomic_add(&ipv4_st.reasm_fails, n);
+	ip_reasm_timex(quotes);
 }
 
 /* Validates b's header into h and trims it; false: dropped. */

@@ -303,7 +303,25 @@ int reasm_add(struct reasm *r, const struct ip4_info *h, const uint8_t *hdr,
 	return 1;
 }
 
-unsigned int reasm_expire(struct reasm *r, uint64_t now)
+/* The header and first 8 data bytes of d's first fragment, or NULL. */
+static struct block *dgram_quote(const struct reasm_dgram *d)
+{
+	const struct reasm_frag *f = d->frags;
+	size_t n = f && f->off == 0 ? (f->len < 8 ? f->len : 8) : 0;
+	struct block *b;
+
+	if (!d->hlen || !n)
+		return NULL;
+	b = block_alloc(d->hlen + n, MEM_ATOMIC);
+	if (!b)
+		return NULL;
+	memcpy(b->wp, d->hdr, d->hlen);
+	block_copy_out(f->b, 0, b->wp + d->hlen, n);
+	b->wp += d->hlen + n;
+	return b;
+}
+
+unsigned int reasm_expire(struct reasm *r, uint64_t now, struct block **quotes)
 {
 	struct reasm_dgram *d = r->head, *prev = NULL;
 	unsigned int n = 0;
@@ -312,6 +330,12 @@ unsigned int reasm_expire(struct reasm *r, uint64_t now)
 		struct reasm_dgram *next = d->next;
 
 		if (now - d->born >= r->lim.timeout_ns) {
+			struct block *q = quotes ? dgram_quote(d) : NULL;
+
+			if (q) {
+				q->next = *quotes;
+				*quotes = q;
+			}
 			dgram_free(r, d, prev);
 			n++;
 		} else {

@@ -6,7 +6,7 @@
  *	reasm_init(&r, &reasm_limits_default);
  *	ret = reasm_add(&r, &h, hdr, payload, now, &whole);  // payload consumed
  *	    ret 1: whole is the datagram, header rebuilt; 0: held; < 0: dropped
- *	reasm_expire(&r, now);          // a timer, every second or so
+ *	reasm_expire(&r, now, &quotes); // a timer, every second or so
  *	reasm_flush(&r);                // frees everything
  *
  * Limits (struct reasm_limits): datagrams in progress, fragments per
@@ -62,6 +62,10 @@ void reasm_init(struct reasm *r, const struct reasm_limits *lim);
  * h->tot_len - h->hlen bytes; consumed).  See above for the result. */
 int reasm_add(struct reasm *r, const struct ip4_info *h, const uint8_t *hdr,
               struct block *payload, uint64_t now, struct block **whole);
-/* Drops datagrams older than the timeout; returns how many. */
-unsigned int reasm_expire(struct reasm *r, uint64_t now);
+/* Drops datagrams older than the timeout; returns how many.  If quotes
+ * is not NULL, each dropped datagram whose first fragment had come adds
+ * to the list *quotes a block holding that fragment's header and first 8
+ * data bytes (what an ICMP time exceeded quotes, RFC 792); the caller
+ * frees them.  Allocation failures just leave a quote out. */
+unsigned int reasm_expire(struct reasm *r, uint64_t now, struct block **quotes);
 void reasm_flush(struct reasm *r);
