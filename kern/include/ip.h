@@ -32,6 +32,7 @@
 #pragma once
 
 #include <atomic.h>
+#include <ether.h>          /* BLOCK_F_RX_*: what a NIC verified */
 #include <fdtap.h>
 #include <kref.h>
 #include <rendez.h>
@@ -49,13 +50,6 @@ struct iplink;
 struct queue;
 struct slice;
 
-/* Block flags a NIC driver may set on receive (the #ether contract). */
-#ifndef BLOCK_F_RX_IPCK_OK
-#define BLOCK_F_RX_IPCK_OK  (1 << 0)
-#endif
-#ifndef BLOCK_F_RX_L4CK_OK
-#define BLOCK_F_RX_L4CK_OK  (1 << 1)
-#endif
 
 #define IP_MAX_IFC       16
 #define IPIFC_MAX_ADDR   8

@@ -375,24 +375,25 @@ static void ip_copy_msg(char *msg, const void *buf, size_t n)
 		error(EINVAL, "#ip: ctl message holds a NUL byte");
 }
 
+/* Datagram protocols: one write, one datagram (send).  Stream protocols:
+ * bytes onto the write queue, which the protocol's kick drains. */
 static size_t ip_write_data(struct chan *c, const void *buf, size_t n)
 {
 	struct conv *cv = c->aux;
 	struct block *b;
 
+	if (!cv->p->send) {
+		n = c->flag & CNONBLOCK ? qwrite_nonblock(cv->wq, buf, n) : qwrite(cv->wq, buf, n);
+		fdtap_flush();
+		return n;
+	}
 	if (n > IP4_MAX_LEN)
 		error(EMSGSIZE, "#ip/%s/%u: a write of %zu bytes is too long", cv->p->name, cv->x,
 		      n);
 	b = allocb(n);
 	memcpy(b->wp, buf, n);
 	b->wp += n;
-	if (cv->p->send)
-		cv->p->send(cv, b);
-	else if (c->flag & CNONBLOCK)
-		qbwrite_nonblock(cv->wq, b);
-	else
-		qbwrite(cv->wq, b);
-	fdtap_flush();
+	cv->p->send(cv, b);
 	return n;
 }
 

@@ -478,6 +478,8 @@ struct conv *conv_listen(struct conv *c, bool nonblock)
 		nc = conv_take_call(c);
 		if (nc)
 			return nc;
+		if (READ_ONCE(c->closing))
+			error(ECONNABORTED, "#ip/%s/%u: the listener is closing", c->p->name, c->x);
 		if (nonblock)
 			error(EAGAIN, "#ip/%s/%u: no incoming call", c->p->name, c->x);
 		if (rendez_sleep(&c->listenr, conv_listen_cond, c))
