@@ -179,12 +179,15 @@ UTEST(ping, addresses_and_bad_usage)
 	char *const bad_size[] = { "ping", "-s", "63", "127.0.0.1", NULL };
 	char *const bad_dest[] = { "ping", "-n", "1", "127.0.0", NULL };
 	char *const none[] = { "ping", NULL };
+	char *const help[] = { "ping", "-h", NULL };
 
 	UT_ASSERT_EQ(ln_ping(a, ln_out, sizeof(ln_out)), 0);
 	UT_ASSERT_MSG(strstr(ln_out, "0: 127.0.0.1 -> 127.0.0.1 rtt"), "%s", ln_out);
 	UT_ASSERT_EQ(ln_ping(bad_size, ln_out, sizeof(ln_out)), 2);
 	UT_ASSERT_EQ(ln_ping(bad_dest, ln_out, sizeof(ln_out)), 2);
 	UT_ASSERT_EQ(ln_ping(none, ln_out, sizeof(ln_out)), 2);
+	UT_ASSERT_EQ(ln_ping(help, ln_out, sizeof(ln_out)), 0);
+	UT_ASSERT_MSG(strstr(ln_out, "usage: ping"), "%s", ln_out);
 }
 
 /* ------------------------------------------------------------ udp */

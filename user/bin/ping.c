@@ -3,7 +3,7 @@
  * ping.c - /bin/ping: ICMP echo through an #ip icmp conversation, with
  * Akaros's interface and output (Documentation/dev/ip.md).
  *
- *	ping [-alq] [-s size] [-i ms] [-n count] [-w ms] [-x netdir] dest
+ *	ping [-halq] [-s size] [-i ms] [-n count] [-w ms] [-x netdir] dest
  *
  * dest is a dotted quad.  size is the whole datagram (IP header, ICMP
  * header, data: 64..65535, default 64); larger than the link's MTU it is
@@ -56,7 +56,7 @@ struct ping_state {
 };
 
 static const char ping_usage[] =
-	"usage: ping [-alq] [-s size] [-i ms] [-n count] [-w ms] [-x netdir] dest\n";
+	"usage: ping [-halq] [-s size] [-i ms] [-n count] [-w ms] [-x netdir] dest\n";
 
 static long long ping_now_us(void)
 {
@@ -84,8 +84,9 @@ static void ping_args(int argc, char **argv, struct ping_opts *o)
 
 	*o = (struct ping_opts){ .size = PING_MIN, .gap_ms = 1000, .count = 4,
 	                         .wait_ms = 5000, .netdir = "/net" };
-	while ((ch = getopt(argc, argv, "alqs:i:n:w:x:")) != -1) {
+	while ((ch = getopt(argc, argv, "halqs:i:n:w:x:")) != -1) {
 		switch (ch) {
+		case 'h': fputs(ping_usage, stdout); exit(0);
 		case 'a': o->addrs = true; break;
 		case 'l': o->lostonly = true; break;
 		case 'q': o->quiet = true; break;
