@@ -37,8 +37,9 @@
 # pci and pci_irq ktests check them and print the line the log must hold.
 set -u
 
-# SLIRP_DEV: one e1000 on QEMU user networking, for #ip over a real NIC.
-SLIRP_DEV="-nic none -netdev user,id=kn0,restrict=on -device e1000,netdev=kn0"
+# SLIRP_NET + a NIC: one interface on QEMU user networking, for #ip over
+# each NIC model (utests net_ip_*).
+SLIRP_NET="-nic none -netdev user,id=kn0,restrict=on"
 PCI_DEVS="-nic none"
 for i in 0 1 2 3; do PCI_DEVS="$PCI_DEVS -netdev user,id=kn$i,restrict=on"; done
 PCI_DEVS="$PCI_DEVS -device e1000,netdev=kn0 -device e1000e,netdev=kn1 \
@@ -235,7 +236,12 @@ if [ "$SEL" = all ]; then
 	run_utest libc_time /test/libc_time
 	run_utest libc_poll /test/libc_poll
 	run_utest libc_net "/test/libc_net ping udp"
-	run_utest net_ip_slirp "/test/libc_net slirp" "--smp 2 --mem 512M -- $SLIRP_DEV"
+	run_utest net_ip_e1000 "/test/libc_net slirp" \
+		"--smp 2 --mem 512M -- $SLIRP_NET -device e1000,netdev=kn0"
+	run_utest net_ip_e1000e "/test/libc_net slirp" \
+		"--smp 2 --mem 512M -- $SLIRP_NET -device e1000e,netdev=kn0"
+	run_utest net_ip_virtio "/test/libc_net slirp" \
+		"--smp 2 --mem 512M -- $SLIRP_NET -device virtio-net-pci,disable-legacy=on,netdev=kn0"
 	run_utest libc_ns /test/libc_ns
 	run_utest libc_errors /test/libc_errors
 	run_utest net_ether "/test/net_ether ether" "--smp 2 --mem 512M -- $PCI_DEVS"

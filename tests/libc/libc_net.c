@@ -10,12 +10,12 @@
  * check: a hundred conversations opened, used and closed leave the
  * kernel's kmalloc objects (#mem/free), live blocks and conversations
  * (/net/stats, /net/udp/stats) where they were.  Suite slirp, on a boot
- * with an e1000 on QEMU user networking (restrict=on): an interface bound
+ * with one NIC on QEMU user networking (restrict=on): an interface bound
  * to /net/ether0 with 10.0.2.15/24 and a default route through 10.0.2.2,
  * ping -n 5 answered by QEMU's slirp, ARP seen in /net/arp, a 4000-byte
  * ping fragmented to the 1500-byte MTU, and unbind taking the routes.
  * Run by scripts/run-ktests.sh (run_utest libc_net "ping udp", and
- * net_ip_slirp "slirp").
+ * net_ip_e1000, net_ip_e1000e and net_ip_virtio "slirp").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -335,8 +335,9 @@ UTEST(udp, conversations_do_not_leak)
 
 /* ------------------------------------------------------------ slirp */
 
-/* Suite slirp runs on a boot with an e1000 on QEMU user networking
- * (restrict=on): run-ktests.sh's net_ip_slirp. */
+/* Suite slirp runs on a boot with one NIC on QEMU user networking
+ * (restrict=on): run-ktests.sh's net_ip_e1000, net_ip_e1000e and
+ * net_ip_virtio. */
 static int ln_ifc = -1;
 
 static void ln_slirp_up(void)
