@@ -14,7 +14,7 @@
  */
 #include <errno.h>
 #include <kmalloc.h>
-#include <string.h>
+#include <kstring.h>
 #include <tcp.h>
 
 int tcp_ring_init(struct tcp_ring *r, uint32_t cap)

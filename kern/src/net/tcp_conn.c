@@ -13,7 +13,7 @@
  */
 #include <errno.h>
 #include <kmalloc.h>
-#include <string.h>
+#include <kstring.h>
 #include <tcp.h>
 
 void tcp_cfg_default(struct tcp_cfg *cfg)

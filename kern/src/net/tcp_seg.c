@@ -12,7 +12,7 @@
  */
 #include <errno.h>
 #include <ipwire.h>
-#include <string.h>
+#include <kstring.h>
 #include <tcp.h>
 
 #define OPT_END   0
