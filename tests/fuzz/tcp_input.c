@@ -23,7 +23,7 @@
 #include "tcp_sim.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-long net_shim_live(void);
+long kmalloc_shim_live(void);
 
 #define FZ_CHECK(c) do { if (!(c)) abort(); } while (0)
 
@@ -107,6 +107,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += one(&s, c, data + off, size - off);
 	sim_run(&s, s.now + 1000000);
 	sim_free(&s);
-	FZ_CHECK(net_shim_live() == 0);
+	FZ_CHECK(kmalloc_shim_live() == 0);
 	return 0;
 }

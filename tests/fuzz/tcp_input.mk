@@ -9,5 +9,5 @@ FUZZ_TARGETS += tcp_input
 tcp_input_FUZZ_SRCS := kern/src/net/tcp_seg.c kern/src/net/tcp_buf.c kern/src/net/tcp_conn.c \
 	kern/src/net/tcp_input.c kern/src/net/tcp_output.c kern/src/net/tcp_timer.c \
 	kern/src/net/tcp_cc.c kern/src/net/cksum.c kern/src/ns/allocb.c \
-	tests/host/net_shim.c tests/host/tcp_sim.c
-tcp_input_FUZZ_CFLAGS := -DNET_SHIM_PRINTK
+	tests/host/kmalloc_shim.c tests/host/tcp_sim.c
+tcp_input_FUZZ_CFLAGS := -DKMALLOC_SHIM_PRINTK

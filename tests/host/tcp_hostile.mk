@@ -4,5 +4,5 @@
 # 5961's ranges, SYN with data, stray segments to a listener, PAWS, and a
 # storm of random segments.  TCP_ENGINE_SRCS comes from tcp_flow.mk.
 HOST_SUITES += tcp_hostile
-tcp_hostile_SRCS = $(TCP_ENGINE_SRCS) tests/host/net_shim.c tests/host/tcp_sim.c \
+tcp_hostile_SRCS = $(TCP_ENGINE_SRCS) tests/host/kmalloc_shim.c tests/host/tcp_sim.c \
 	tests/host/test_tcp_hostile.c

@@ -4,4 +4,4 @@
 # out-of-order ranges, the SACK scoreboard), under ASan and UBSan.
 HOST_SUITES += tcp_seg
 tcp_seg_SRCS := kern/src/net/tcp_seg.c kern/src/net/tcp_buf.c kern/src/net/cksum.c \
-	kern/src/ns/allocb.c tests/host/net_shim.c tests/host/test_tcp_seg.c
+	kern/src/ns/allocb.c tests/host/kmalloc_shim.c tests/host/test_tcp_seg.c

@@ -6,7 +6,7 @@
  * corruption, SACK recovery of several holes without a timeout, a slow
  * reader behind a zero window, half-close, TIME_WAIT, keep-alive, many
  * connections, and sequence numbers wrapping around 2^32.  Every test
- * ends with all engine memory freed (net_shim_live() == 0).
+ * ends with all engine memory freed (kmalloc_shim_live() == 0).
  */
 #include <errno.h>
 #include <string.h>
@@ -14,7 +14,7 @@
 #include "htest.h"
 #include "tcp_sim.h"
 
-long net_shim_live(void);
+long kmalloc_shim_live(void);
 
 #define CPORT 40000
 #define SPORT 80
@@ -131,7 +131,7 @@ static void run_xfer(struct sim *s, struct xfer *x, const struct tcp_cfg *cfg,
 static void finish(struct sim *s)
 {
 	sim_free(s);
-	HT_ASSERT_EQ(net_shim_live(), 0);
+	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
 }
 
 HTEST(tcp_handshake_options)

@@ -13,7 +13,7 @@
 #include "htest.h"
 #include "tcp_sim.h"
 
-long net_shim_live(void);
+long kmalloc_shim_live(void);
 
 #define CPORT 40000
 #define SPORT 80
@@ -164,7 +164,7 @@ HTEST(tcp_rst_in_every_state)
 			HT_ASSERT_EQ(tp->err, rst_err(st));
 		}
 		sim_free(&s);
-		HT_ASSERT_EQ(net_shim_live(), 0);
+		HT_ASSERT_EQ(kmalloc_shim_live(), 0);
 	}
 }
 
@@ -189,7 +189,7 @@ HTEST(tcp_syn_on_established_challenged)
 	sim_run(&s, s.now + SEC);
 	HT_ASSERT_EQ(tcp_read(c, buf, sizeof(buf)), 5);
 	sim_free(&s);
-	HT_ASSERT_EQ(net_shim_live(), 0);
+	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
 }
 
 HTEST(tcp_ack_out_of_range)
@@ -222,7 +222,7 @@ HTEST(tcp_ack_out_of_range)
 	HT_ASSERT_EQ(c->snd_una, c->snd_max);
 	HT_ASSERT_EQ(tcp_readable(c), 4);
 	sim_free(&s);
-	HT_ASSERT_EQ(net_shim_live(), 0);
+	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
 }
 
 HTEST(tcp_listener_hostile)
@@ -271,7 +271,7 @@ HTEST(tcp_listener_hostile)
 	HT_ASSERT_EQ(tcp_read(child, buf, sizeof(buf)), 5);
 	HT_ASSERT(memcmp(buf, "hello", 5) == 0);
 	sim_free(&s);
-	HT_ASSERT_EQ(net_shim_live(), 0);
+	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
 }
 
 HTEST(tcp_paws_drops_old_segments)
@@ -299,7 +299,7 @@ HTEST(tcp_paws_drops_old_segments)
 	HT_ASSERT_EQ(tcp_readable(c), 3);
 	HT_ASSERT_EQ(c->ts_recent, g.tsval);
 	sim_free(&s);
-	HT_ASSERT_EQ(net_shim_live(), 0);
+	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
 }
 
 HTEST(tcp_random_segment_storm)
@@ -341,5 +341,5 @@ HTEST(tcp_random_segment_storm)
 	/* no RST or FIN in the storm: the connection survives it */
 	HT_ASSERT_EQ(c->state, TCP_ESTABLISHED);
 	sim_free(&s);
-	HT_ASSERT_EQ(net_shim_live(), 0);
+	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
 }

@@ -13,7 +13,7 @@
 
 #include "htest.h"
 
-long net_shim_live(void);
+long kmalloc_shim_live(void);
 
 #define SRC 0x0a000001
 #define DST 0x0a000002
@@ -192,7 +192,7 @@ HTEST(tcp_buf_ring_wrap)
 		HT_ASSERT_EQ(r.len, 0);
 	}
 	tcp_ring_free(&r);
-	HT_ASSERT_EQ(net_shim_live(), 0);
+	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
 }
 
 HTEST(tcp_buf_ooo_and_scoreboard)
