@@ -234,6 +234,9 @@ struct ip_proto {
 	void (*close)(struct conv *c);
 	void (*send)(struct conv *c, struct block *b);
 	void (*kick)(struct conv *c);
+	/* rq_drained: a reader took rq below its limit (may be NULL; TCP
+	 * refills rq from its window). */
+	void (*rq_drained)(struct conv *c);
 	void (*rcv)(struct ipifc *ifc, struct block *b, const struct ip4_info *h);
 	void (*advise)(const struct ip4_info *h, const uint8_t *l4, size_t len,
 	               const char *why);
@@ -255,6 +258,7 @@ void ip_proto_register(struct ip_proto *p);
 struct ip_proto *ip_proto_by_num(uint8_t ipproto);
 void icmp_init(void);
 void udp_init(void);
+void tcp_init(void);
 
 /* ------------------------------------------------------------ conversations */
 
@@ -318,6 +322,11 @@ struct conv *conv_lookup(struct ip_proto *p, uint32_t laddr, uint16_t lport,
 void __conv_bind_ephemeral(struct conv *c);
 /* Sets c's local port to port, refusing one in use (EADDRINUSE). */
 void __conv_bind_port(struct conv *c, uint16_t port);
+/* Gives nc, a call a stream protocol accepted, its identity: it shares
+ * lport with its listener in the port hash (conv_lookup prefers it for
+ * segments from raddr!rport). */
+void conv_accept_identity(struct conv *nc, uint32_t laddr, uint16_t lport,
+                          uint32_t raddr, uint16_t rport);
 /* Queues the incoming call nc on the listener lc (stream protocols);
  * false if the listen queue is full (the caller drops nc). */
 bool conv_incall(struct conv *lc, struct conv *nc);

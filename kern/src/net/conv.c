@@ -94,7 +94,8 @@ static struct conv *conv_alloc(struct ip_proto *p)
 	spinlock_init(&c->incall_lock, "ip incall");
 	rendez_init(&c->listenr);
 	c->ttl = IP4_DEFAULT_TTL;
-	c->rq = qopen(IP_CONV_QLIMIT, Qmsg, NULL, NULL);
+	/* a stream protocol (no send: it pulls from wq) reads as a stream */
+	c->rq = qopen(IP_CONV_QLIMIT, p->send ? Qmsg : 0, NULL, NULL);
 	if (!p->send)
 		c->wq = qopen(IP_CONV_QLIMIT, 0, conv_kick, c);
 	conv_taps_init(c);
@@ -273,6 +274,22 @@ void __conv_bind_port(struct conv *c, uint16_t port)
 		error(EADDRINUSE, "#ip/%s: port %u is in use", c->p->name, port);
 }
 
+void conv_accept_identity(struct conv *nc, uint32_t laddr, uint16_t lport,
+                          uint32_t raddr, uint16_t rport)
+{
+	struct ip_proto *p = nc->p;
+
+	spin_lock(&p->lock);
+	nc->laddr = laddr;
+	nc->raddr = raddr;
+	nc->rport = rport;
+	nc->lport = lport;
+	nc->hnext = p->ports[PORT_HASH(lport)];
+	p->ports[PORT_HASH(lport)] = nc;
+	nc->bound = true;
+	spin_unlock(&p->lock);
+}
+
 void __conv_bind_ephemeral(struct conv *c)
 {
 	const unsigned int span = IP_EPHEMERAL_HI - IP_EPHEMERAL_LO + 1;
@@ -294,13 +311,14 @@ struct conv *conv_lookup(struct ip_proto *p, uint32_t laddr, uint16_t lport,
 
 	spin_lock(&p->lock);
 	for (struct conv *c = p->ports[PORT_HASH(lport)]; c; c = c->hnext) {
-		if (c->lport != lport || c->closing || (c->laddr && c->laddr != laddr))
+		if (c->lport != lport || (c->laddr && c->laddr != laddr))
 			continue;
+		/* a closing connection still finishes its handshake (TCP) */
 		if (c->raddr == raddr && c->rport == rport) {
 			best = c;
 			break;
 		}
-		if (!c->raddr && !best)
+		if (!c->raddr && !best && !c->closing)
 			best = c;
 	}
 	if (best)
@@ -495,6 +513,8 @@ static void conv_rq_wake(struct queue *q, void *data, int filter)
 
 	if (filter == QIO_WAKE_READABLE)
 		fdtap_list_fire(&c->data_taps, FDTAP_FILT_READABLE);
+	else if (filter == QIO_WAKE_WRITABLE && c->p->rq_drained)
+		c->p->rq_drained(c);
 	else if (filter == QIO_WAKE_HANGUP)
 		fdtap_list_fire(&c->data_taps, FDTAP_FILT_HANGUP | FDTAP_FILT_READABLE);
 }

@@ -80,6 +80,7 @@ void ip_stack_init(void)
 	ipv4_init();
 	icmp_init();
 	udp_init();
+	tcp_init();
 	ipifc_boot_loopback();
 	kthread_run_on(kthread_create(ip_timer, NULL, "ip timer"), core_id());
 }

@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libc_tcp.c - utests of TCP in #ip over loopback (127.0.0.1), through the
+ * conversation files on /net/tcp: announce, connect (blocking until
+ * Established), listen returning the new conversation's ctl (EAGAIN when
+ * opened O_NONBLOCK with no call waiting), status showing the state, 1 MiB
+ * each way checked byte by byte (a forked child on the client side),
+ * EOF on FIN, shutdown wr (half-close) with the other half still flowing,
+ * a refused connect, many connections in a row.  Run by
+ * scripts/run-ktests.sh (run_utest libc_tcp "/test/libc_tcp tcp").
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <utest/utest.h>
+
+static ssize_t lt_ctl(int fd, const char *msg)
+{
+	return write(fd, msg, strlen(msg));
+}
+
+static int lt_num(int ctl)
+{
+	char buf[16];
+	ssize_t r = UT_SYS(pread(ctl, buf, sizeof(buf) - 1, 0));
+
+	buf[r] = 0;
+	return atoi(buf);
+}
+
+static int lt_open(int n, const char *file, int flags)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/net/tcp/%d/%s", n, file);
+	return UT_SYS(open(path, flags));
+}
+
+static void lt_status(int n, char *buf, size_t size)
+{
+	char path[64];
+	int fd;
+	ssize_t r;
+
+	snprintf(path, sizeof(path), "/net/tcp/%d/status", n);
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		snprintf(buf, size, "(gone)");
+		return;
+	}
+	r = read(fd, buf, size - 1);
+	buf[r > 0 ? r : 0] = 0;
+	close(fd);
+}
+
+/* An announced listener on port: its ctl fd. */
+static int lt_announce(int port, int *n)
+{
+	char msg[32];
+	int fd = UT_SYS(open("/net/tcp/clone", O_RDWR));
+
+	*n = lt_num(fd);
+	snprintf(msg, sizeof(msg), "announce %d", port);
+	UT_SYS(lt_ctl(fd, msg));
+	return fd;
+}
+
+/* A connected client: its ctl fd (connect blocks until Established). */
+static int lt_connect(int port, int *n)
+{
+	char msg[40];
+	int fd = UT_SYS(open("/net/tcp/clone", O_RDWR));
+
+	*n = lt_num(fd);
+	snprintf(msg, sizeof(msg), "connect 127.0.0.1!%d", port);
+	UT_SYS(lt_ctl(fd, msg));
+	return fd;
+}
+
+/* Accepts one call on listener ln: the new conversation's ctl. */
+static int lt_accept(int ln, int *n)
+{
+	int fd = lt_open(ln, "listen", O_RDWR);
+
+	*n = lt_num(fd);
+	return fd;
+}
+
+static uint8_t lt_pat(size_t i, unsigned int seed)
+{
+	return (uint8_t)((i * 131 + (i >> 9) + seed) & 0xff);
+}
+
+/* Writes n pattern bytes to fd in uneven pieces. */
+static int lt_send(int fd, size_t n, unsigned int seed)
+{
+	static uint8_t buf[9000];
+	size_t done = 0;
+
+	while (done < n) {
+		size_t k = 1 + (done * 7919) % sizeof(buf);
+		ssize_t w;
+
+		if (k > n - done)
+			k = n - done;
+		for (size_t i = 0; i < k; i++)
+			buf[i] = lt_pat(done + i, seed);
+		w = write(fd, buf, k);
+		if (w <= 0)
+			return -1;
+		done += (size_t)w;
+	}
+	return 0;
+}
+
+/* Reads until EOF or n bytes; -1 on a wrong byte, else the count. */
+static long lt_recv(int fd, size_t n, unsigned int seed)
+{
+	static uint8_t buf[7000];
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t r = read(fd, buf, sizeof(buf));
+
+		if (r <= 0)
+			break;
+		for (ssize_t i = 0; i < r; i++)
+			if (buf[i] != lt_pat(done + (size_t)i, seed))
+				return -1;
+		done += (size_t)r;
+	}
+	return (long)done;
+}
+
+UTEST(tcp, connect_accept_status)
+{
+	int ln, sn, cn, lfd, sfd, cfd, sd, cd;
+	char st[256], buf[16];
+
+	lfd = lt_announce(7201, &ln);
+	lt_status(ln, st, sizeof(st));
+	UT_ASSERT_MSG(strstr(st, "Listen") != NULL, "%s", st);
+	cfd = lt_connect(7201, &cn);
+	lt_status(cn, st, sizeof(st));
+	UT_ASSERT_MSG(strstr(st, "Established") != NULL, "%s", st);
+	sfd = lt_accept(ln, &sn);
+	UT_ASSERT(sn != ln && sn != cn);
+	lt_status(sn, st, sizeof(st));
+	UT_ASSERT_MSG(strstr(st, "Established") != NULL, "%s", st);
+	sd = lt_open(sn, "data", O_RDWR);
+	cd = lt_open(cn, "data", O_RDWR);
+	UT_ASSERT_EQ(write(cd, "ping", 4), 4);
+	UT_ASSERT_EQ(read(sd, buf, sizeof(buf)), 4);
+	UT_ASSERT(!memcmp(buf, "ping", 4));
+	UT_ASSERT_EQ(write(sd, "pong!", 5), 5);
+	UT_ASSERT_EQ(read(cd, buf, sizeof(buf)), 5);
+	UT_ASSERT(!memcmp(buf, "pong!", 5));
+	/* the client closes: the server reads EOF */
+	UT_SYS(close(cd));
+	UT_SYS(close(cfd));
+	UT_ASSERT_EQ(read(sd, buf, sizeof(buf)), 0);
+	lt_status(sn, st, sizeof(st));
+	UT_ASSERT_MSG(strstr(st, "Close_wait") != NULL, "%s", st);
+	UT_SYS(close(sd));
+	UT_SYS(close(sfd));
+	UT_SYS(close(lfd));
+}
+
+UTEST(tcp, listen_nonblocking)
+{
+	int ln, lfd, fd;
+	char path[64];
+
+	lfd = lt_announce(7202, &ln);
+	snprintf(path, sizeof(path), "/net/tcp/%d/listen", ln);
+	fd = open(path, O_RDWR | O_NONBLOCK);
+	UT_ASSERT_EQ(fd, -1);
+	UT_ASSERT_EQ(errno, EAGAIN);
+	UT_SYS(close(lfd));
+}
+
+UTEST(tcp, refused)
+{
+	int fd = UT_SYS(open("/net/tcp/clone", O_RDWR));
+
+	UT_ASSERT_ERRNO(lt_ctl(fd, "connect 127.0.0.1!7299"), ECONNREFUSED);
+	UT_SYS(close(fd));
+}
+
+UTEST(tcp, megabyte_both_ways)
+{
+	const size_t n = 1 << 20;
+	int ln, sn, cn, lfd, sfd, cfd, sd, cd, status;
+	pid_t pid;
+
+	lfd = lt_announce(7203, &ln);
+	cfd = lt_connect(7203, &cn);
+	sfd = lt_accept(ln, &sn);
+	sd = lt_open(sn, "data", O_RDWR);
+	cd = lt_open(cn, "data", O_RDWR);
+	pid = UT_SYS(fork());
+	if (pid == 0) {
+		if (lt_send(cd, n, 1))
+			_exit(2);
+		_exit(lt_recv(cd, n, 2) == (long)n ? 0 : 3);
+	}
+	UT_ASSERT_EQ(lt_recv(sd, n, 1), (long)n);
+	UT_ASSERT_EQ(lt_send(sd, n, 2), 0);
+	UT_SYS(waitpid(pid, &status, 0));
+	UT_ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+	UT_SYS(close(cd));
+	UT_SYS(close(cfd));
+	UT_SYS(close(sd));
+	UT_SYS(close(sfd));
+	UT_SYS(close(lfd));
+}
+
+UTEST(tcp, half_close)
+{
+	int ln, sn, cn, lfd, sfd, cfd, sd, cd;
+	char buf[64];
+
+	lfd = lt_announce(7204, &ln);
+	cfd = lt_connect(7204, &cn);
+	sfd = lt_accept(ln, &sn);
+	sd = lt_open(sn, "data", O_RDWR);
+	cd = lt_open(cn, "data", O_RDWR);
+	UT_ASSERT_EQ(write(cd, "question", 8), 8);
+	UT_SYS(lt_ctl(cfd, "shutdown wr"));
+	UT_ASSERT_EQ(read(sd, buf, sizeof(buf)), 8);
+	UT_ASSERT_EQ(read(sd, buf, sizeof(buf)), 0);            /* the FIN */
+	UT_ASSERT_EQ(lt_send(sd, 100000, 5), 0);                /* still flows back */
+	UT_SYS(close(sd));
+	UT_SYS(close(sfd));
+	UT_ASSERT_EQ(lt_recv(cd, 200000, 5), 100000);           /* then EOF */
+	UT_SYS(close(cd));
+	UT_SYS(close(cfd));
+	UT_SYS(close(lfd));
+}
+
+UTEST(tcp, many_connections)
+{
+	int ln, lfd;
+
+	lfd = lt_announce(7205, &ln);
+	for (int i = 0; i < 40; i++) {
+		int sn, cn, sfd, cfd, sd, cd;
+
+		cfd = lt_connect(7205, &cn);
+		sfd = lt_accept(ln, &sn);
+		sd = lt_open(sn, "data", O_RDWR);
+		cd = lt_open(cn, "data", O_RDWR);
+		UT_ASSERT_EQ(lt_send(cd, 3000 + (size_t)i * 100, (unsigned int)i), 0);
+		UT_SYS(lt_ctl(cfd, "shutdown wr"));
+		UT_ASSERT_EQ(lt_recv(sd, 1 << 20, (unsigned int)i), 3000 + i * 100);
+		UT_SYS(close(sd));
+		UT_SYS(close(sfd));
+		UT_SYS(close(cd));
+		UT_SYS(close(cfd));
+	}
+	UT_SYS(close(lfd));
+}
+
+int main(int argc, char **argv)
+{
+	return utest_main("libc_tcp", argc, argv);
+}
