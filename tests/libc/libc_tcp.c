@@ -6,11 +6,13 @@
  * opened O_NONBLOCK with no call waiting), status showing the state, 1 MiB
  * each way checked byte by byte (a forked child on the client side),
  * EOF on FIN, shutdown wr (half-close) with the other half still flowing,
- * a refused connect, many connections in a row.  Run by
+ * a refused connect, O_NONBLOCK reads (EAGAIN) and poll woken by data
+ * and by the FIN (FD taps), many connections in a row.  Run by
  * scripts/run-ktests.sh (run_utest libc_tcp "/test/libc_tcp tcp").
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,6 +242,46 @@ UTEST(tcp, half_close)
 	UT_ASSERT_EQ(lt_recv(cd, 200000, 5), 100000);           /* then EOF */
 	UT_SYS(close(cd));
 	UT_SYS(close(cfd));
+	UT_SYS(close(lfd));
+}
+
+UTEST(tcp, nonblocking_and_poll)
+{
+	int ln, sn, cn, lfd, sfd = -1, cfd, sd, cd;
+	struct pollfd pf;
+	char c;
+
+	lfd = lt_announce(7206, &ln);
+	cfd = lt_connect(7206, &cn);
+	/* the call is queued once our ACK reached the listener: soon */
+	for (int i = 0; i < 200; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/net/tcp/%d/listen", ln);
+		sfd = open(path, O_RDWR | O_NONBLOCK);
+		if (sfd >= 0 || errno != EAGAIN)
+			break;
+		usleep(10000);
+	}
+	UT_ASSERT(sfd >= 0);
+	sn = lt_num(sfd);
+	sd = lt_open(sn, "data", O_RDWR | O_NONBLOCK);
+	cd = lt_open(cn, "data", O_RDWR);
+	UT_ASSERT_ERRNO(read(sd, &c, 1), EAGAIN);
+	pf = (struct pollfd){ .fd = sd, .events = POLLIN };
+	UT_ASSERT_EQ(poll(&pf, 1, 0), 0);
+	UT_ASSERT_EQ(write(cd, "q", 1), 1);
+	UT_ASSERT_EQ(poll(&pf, 1, 5000), 1);
+	UT_ASSERT(pf.revents & POLLIN);
+	UT_ASSERT_EQ(read(sd, &c, 1), 1);
+	UT_ASSERT_EQ(c, 'q');
+	UT_ASSERT_ERRNO(read(sd, &c, 1), EAGAIN);
+	UT_SYS(close(cd));
+	UT_SYS(close(cfd));
+	UT_ASSERT_EQ(poll(&pf, 1, 5000), 1);            /* the FIN: readable, EOF */
+	UT_ASSERT_EQ(read(sd, &c, 1), 0);
+	UT_SYS(close(sd));
+	UT_SYS(close(sfd));
 	UT_SYS(close(lfd));
 }
 
