@@ -20,8 +20,9 @@
  * nodelay, shutdown wr.  The last close sends the FIN after the queued
  * data (a reset when unread data is thrown away, RFC 2525 2.17) and the
  * conversation lives on through FIN_WAIT and TIME_WAIT before
- * conv_release.  A timer kthread runs every TCP_TICK_US and fires the
- * engine's deadlines.
+ * conv_release.  A timer kthread runs every TCP_TICK_US (20 times
+ * slower while there is no TCP conversation) and fires the engine's
+ * deadlines.
  */
 #include <block.h>
 #include <core_id.h>
@@ -608,7 +609,8 @@ static void tcp_timer_kthread(void *arg)
 	for (;;) {
 		uint64_t now;
 
-		kthread_usleep(TCP_TICK_US);
+		/* idle without connections: a slower tick costs less */
+		kthread_usleep(atomic_read(&tcp_proto.nconv) ? TCP_TICK_US : 20 * TCP_TICK_US);
 		now = tcp_env_now(NULL);
 		for (unsigned int x = 0; x < tcp_proto.maxconv; x++) {
 			struct conv *c;
