@@ -144,6 +144,20 @@ struct tcpcb *sim_listen(struct sim *s, int on, uint16_t port, const struct tcp_
 	return h->listener;
 }
 
+struct tcpcb *sim_pair(struct sim *s, uint16_t cport, uint16_t sport,
+                       const struct tcp_cfg *cfg, struct tcpcb **srv)
+{
+	struct tcpcb *c;
+
+	sim_listen(s, 1, sport, cfg);
+	c = sim_connect(s, 0, cport, sport, cfg);
+	sim_run(s, s->now + 1000000);
+	if (!c || c->state != TCP_ESTABLISHED || s->h[1].naccepted != 1)
+		return NULL;
+	*srv = s->h[1].accepted[0];
+	return c;
+}
+
 static struct tcpcb *lookup(struct sim_host *h, const struct tcp_seg *g)
 {
 	for (unsigned int i = 0; i < h->nconn; i++) {

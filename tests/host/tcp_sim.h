@@ -66,6 +66,11 @@ uint64_t sim_rand(struct sim *s);
 struct tcpcb *sim_connect(struct sim *s, int from, uint16_t lport, uint16_t rport,
                           const struct tcp_cfg *cfg);
 struct tcpcb *sim_listen(struct sim *s, int on, uint16_t port, const struct tcp_cfg *cfg);
+/* Host 1 listens on sport, host 0 connects from cport; after a simulated
+ * second, the client if both ends are established (*srv the accepted
+ * one), else NULL. */
+struct tcpcb *sim_pair(struct sim *s, uint16_t cport, uint16_t sport,
+                       const struct tcp_cfg *cfg, struct tcpcb **srv);
 /* Runs until the app says stop, nothing is left to happen, or until_us. */
 void sim_run(struct sim *s, uint64_t until_us);
 /* Delivers raw bytes to host `to` as if from the other one. */

@@ -362,17 +362,12 @@ HTEST(tcp_simultaneous_open)
 	finish(&s);
 }
 
-/* Connects 0 to 1; returns the client, *srv the accepted side. */
+/* Connects 0 to 1 (sim_pair); returns the client, *srv the accepted side. */
 static struct tcpcb *pair(struct sim *s, struct tcp_cfg *cfg, struct tcpcb **srv)
 {
-	struct tcpcb *c;
+	struct tcpcb *c = sim_pair(s, CPORT, SPORT, cfg, srv);
 
-	sim_listen(s, 1, SPORT, cfg);
-	c = sim_connect(s, 0, CPORT, SPORT, cfg);
-	sim_run(s, s->now + SEC);
-	HT_ASSERT_EQ(c->state, TCP_ESTABLISHED);
-	HT_ASSERT_EQ(s->h[1].naccepted, 1);
-	*srv = s->h[1].accepted[0];
+	HT_ASSERT_MSG(c, "no connection");
 	return c;
 }
 
