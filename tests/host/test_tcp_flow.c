@@ -452,6 +452,7 @@ HTEST(tcp_time_wait)
 	sim_run(&s, s.now + SEC);
 	HT_ASSERT_EQ(c->state, TCP_TIME_WAIT);
 	HT_ASSERT_EQ(v->state, TCP_CLOSED);
+	HT_ASSERT(c->sb.buf == NULL && c->rb.buf == NULL);      /* memory back */
 	sim_run(&s, s.now + cfg.msl_us);
 	HT_ASSERT_EQ(c->state, TCP_TIME_WAIT);
 	/* the peer's FIN again: re-acknowledged, 2MSL restarts */

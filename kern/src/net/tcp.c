@@ -648,6 +648,9 @@ static struct ip_proto tcp_proto = {
 void tcp_init(void)
 {
 	tcp_cfg_default(&tcp_defcfg);
+	/* 128 KiB each way: a SYN flood's 64 half-open calls per listener
+	 * hold at most 16 MiB (buffers are allocated with the connection) */
+	tcp_defcfg.sndbuf = tcp_defcfg.rcvbuf = 128 * 1024;
 	ip_proto_register(&tcp_proto);
 	kthread_run_on(kthread_create(tcp_timer_kthread, NULL, "tcp timer"), core_id());
 }

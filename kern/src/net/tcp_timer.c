@@ -75,6 +75,12 @@ void tcp_set_state(struct tcpcb *tp, enum tcp_state st)
 			tp->state = TCP_FIN_WAIT1;
 	}
 	if (st == TCP_TIME_WAIT) {
+		/* 2 MSL of waiting needs no send buffer, nor an empty receive
+		 * one: give the memory back now (nothing touches their bytes
+		 * in TIME_WAIT) */
+		tcp_ring_free(&tp->sb);
+		if (!tp->rb.len)
+			tcp_ring_free(&tp->rb);
 		for (int t = 0; t < TT_N; t++)
 			tp->timer[t] = 0;
 		tcp_timer_set(tp, TT_2MSL, 2 * tp->cfg.msl_us);
