@@ -314,6 +314,8 @@ HTEST(tcp_slow_reader_zero_window)
 	run_xfer(&s, &x, &cfg, 3 << 20, 0, 3600 * SEC);
 	HT_ASSERT(x.up.r->rcv_ws > 0);
 	HT_ASSERT_MSG(x.up.w->st.probes > 0, "no zero-window probe");
+	HT_ASSERT_EQ(x.up.w->st.fast_rexmt, 0);         /* probes' ACKs are not dupacks */
+	HT_ASSERT_EQ(x.up.w->st.rto_events, 0);
 	finish(&s);
 }
 

@@ -219,7 +219,7 @@ static bool ack_input(struct tcpcb *tp, const struct tcp_seg *s)
 		tcp_set_state(tp, TCP_ESTABLISHED);
 	}
 	dup = s->ack == tp->snd_una && !s->len && !(s->flags & (TCP_SYN | TCP_FIN)) &&
-	      tp->snd_max != tp->snd_una && wnd == tp->snd_wnd;
+	      tp->snd_max != tp->snd_una && wnd == tp->snd_wnd && wnd;       /* not a probe's answer */
 	if (SEQ_GT(s->ack, tp->snd_una))
 		new_ack(tp, s);
 	else if (tp->sack_ok)
