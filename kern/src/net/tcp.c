@@ -331,10 +331,8 @@ static struct conv *tcp_new_call(struct conv *lc, struct tcpcb *child)
 	struct conv *nc;
 	struct tcp_conv *ntc;
 
-	if (waserror()) {
-		poperror();
-		return NULL;
-	}
+	if (waserror())
+		return NULL;            /* error() popped the frame */
 	nc = conv_new(&tcp_proto);
 	poperror();
 	ntc = nc->ptcl;
