@@ -392,3 +392,5 @@ void ether_link_mac(struct iplink *link, uint8_t mac[ETH_ALEN]);
 void icmp_error(const struct block *b, const struct ip4_info *h, uint8_t type, uint8_t code);
 /* The source address a datagram to dst would carry (0: no route). */
 uint32_t ip_route_src(uint32_t dst);
+/* The MTU of the interface a datagram to dst would leave by (0: none). */
+unsigned int ip_route_mtu(uint32_t dst);

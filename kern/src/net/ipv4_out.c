@@ -59,6 +59,18 @@ uint32_t ip_route_src(uint32_t dst)
 	return ipifc_src_for(ifc, dst);
 }
 
+unsigned int ip_route_mtu(uint32_t dst)
+{
+	struct ipifc *ifc;
+	uint32_t nexthop;
+
+	if (ipifc_is_local(dst))
+		ifc = ipifc_loopback();
+	else if (!ip_route(dst, &ifc, &nexthop))
+		ifc = NULL;
+	return ifc ? READ_ONCE(ifc->mtu) : 0;
+}
+
 static void ip_fill(struct ip4_info *h, const struct ip_out *o, uint32_t src, uint16_t id)
 {
 	*h = (struct ip4_info){ .src = src, .dst = o->dst, .id = id, .proto = o->proto,

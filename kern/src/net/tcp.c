@@ -350,14 +350,28 @@ static struct conv *tcp_new_call(struct conv *lc, struct tcpcb *child)
 
 /* ------------------------------------------------------------ input */
 
+/* The MSS for segments to dst: its interface's MTU less 40 (RFC 9293
+ * 3.7.1; no path MTU discovery), 1460 when unknown. */
+static uint16_t tcp_mss_for(uint32_t dst)
+{
+	unsigned int mtu = ip_route_mtu(dst);
+
+	if (mtu < 576)
+		return 1460;
+	return mtu - 40 > 65495 ? 65495 : (uint16_t)(mtu - 40);
+}
+
+
 static void tcp_listen_seg(struct conv *c, const struct tcp_seg *seg)
 {
 	struct tcp_conv *tc = c->ptcl;
+	uint16_t mss = tcp_mss_for(seg->src);
 	struct tcpcb *child = NULL;
 	struct conv *nc;
 
 	spin_lock(&tc->lock);
 	if (tc->tp && tc->tp->state == TCP_LISTEN && tc->nhalf < IP_LISTEN_MAX) {
+		tc->tp->cfg.mss = mss;          /* the child's, toward this peer */
 		child = tcp_listen_input(tc->tp, seg);
 		if (child)
 			tc->nhalf++;
@@ -425,9 +439,14 @@ static void tcp_create(struct conv *c)
 	c->ptcl = tc;
 }
 
-static struct tcpcb *tcp_make(struct conv *c)
+static struct tcpcb *tcp_make(struct conv *c, uint32_t dst)
 {
-	struct tcpcb *tp = tcp_new(&tcp_env, c, &tcp_defcfg);
+	struct tcp_cfg cfg = tcp_defcfg;
+	struct tcpcb *tp;
+
+	if (dst)
+		cfg.mss = tcp_mss_for(dst);
+	tp = tcp_new(&tcp_env, c, &cfg);
 
 	if (!tp)
 		error(ENOMEM, "#ip/tcp/%u: no memory for a connection", c->x);
@@ -455,7 +474,7 @@ static void tcp_connect_conv(struct conv *c)
 		error(EINVAL, "#ip/tcp/%u: connect needs a port", c->x);
 	if (!src)
 		error(ENETUNREACH, "#ip/tcp/%u: no route to the destination", c->x);
-	tp = tcp_make(c);
+	tp = tcp_make(c, c->raddr);
 	spin_lock(&c->p->lock);
 	c->laddr = src;
 	spin_unlock(&c->p->lock);
@@ -477,7 +496,7 @@ static void tcp_connect_conv(struct conv *c)
 static void tcp_announce(struct conv *c)
 {
 	struct tcp_conv *tc = c->ptcl;
-	struct tcpcb *tp = tcp_make(c);
+	struct tcpcb *tp = tcp_make(c, 0);
 
 	spin_lock(&tc->lock);
 	tc->tp = tp;
