@@ -8,7 +8,8 @@
  * EOF on FIN, shutdown wr (half-close) with the other half still flowing,
  * a refused connect, O_NONBLOCK reads (EAGAIN) and poll woken by data
  * and by the FIN, the listener's ctl polling readable with a call waiting
- * (FD taps), many connections in a row.  Run by
+ * (FD taps), hangup (a reset seen by the peer) and refused ctl
+ * messages, many connections in a row.  Run by
  * scripts/run-ktests.sh (run_utest libc_tcp "/test/libc_tcp tcp").
  */
 #include <errno.h>
@@ -284,6 +285,38 @@ UTEST(tcp, nonblocking_and_poll)
 	UT_SYS(close(cfd));
 	UT_ASSERT_EQ(poll(&pf, 1, 5000), 1);            /* the FIN: readable, EOF */
 	UT_ASSERT_EQ(read(sd, &c, 1), 0);
+	UT_SYS(close(sd));
+	UT_SYS(close(sfd));
+	UT_SYS(close(lfd));
+}
+
+UTEST(tcp, hangup_and_ctl_messages)
+{
+	int ln, sn, cn, lfd, sfd, cfd, sd, cd;
+	char st[256], buf[16];
+	ssize_t r;
+
+	lfd = lt_announce(7207, &ln);
+	cfd = lt_connect(7207, &cn);
+	sfd = lt_accept(ln, &sn);
+	sd = lt_open(sn, "data", O_RDWR);
+	cd = lt_open(cn, "data", O_RDWR);
+	UT_SYS(lt_ctl(cfd, "keepalive"));
+	UT_SYS(lt_ctl(cfd, "keepalive off"));
+	UT_SYS(lt_ctl(cfd, "nodelay"));
+	UT_ASSERT_ERRNO(lt_ctl(cfd, "frobnicate"), EINVAL);
+	UT_ASSERT_ERRNO(lt_ctl(cfd, "shutdown sideways"), EINVAL);
+	UT_ASSERT_ERRNO(lt_ctl(cfd, "connect 127.0.0.1!7207"), EISCONN);
+	UT_SYS(lt_ctl(cfd, "hangup"));                  /* a reset */
+	lt_status(cn, st, sizeof(st));
+	UT_ASSERT_MSG(strstr(st, "Closed") != NULL, "%s", st);
+	r = read(sd, buf, sizeof(buf));                 /* the peer sees it end */
+	UT_ASSERT(r <= 0);
+	lt_status(sn, st, sizeof(st));
+	UT_ASSERT_MSG(strstr(st, "Closed") != NULL, "%s", st);
+	UT_ASSERT(write(cd, "x", 1) < 0);
+	UT_SYS(close(cd));
+	UT_SYS(close(cfd));
 	UT_SYS(close(sd));
 	UT_SYS(close(sfd));
 	UT_SYS(close(lfd));

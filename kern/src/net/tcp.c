@@ -57,6 +57,7 @@ struct tcp_conv {
 	bool user_closed, wr_shut;      /* [lock] */
 	bool incalled, released, hungup;        /* [lock] */
 	bool settling, resettle;        /* [lock] a tcp_settle runs; run again */
+	bool wq_hungup;                 /* [lock] CLOSED seen: writes fail */
 	struct rendez connr;            /* connect sleeps here */
 };
 
@@ -219,7 +220,7 @@ static void tcp_accept_call(struct conv *c);
 static void tcp_settle_once(struct conv *c)
 {
 	struct tcp_conv *tc = c->ptcl;
-	bool release = false, eof = false, incall = false;
+	bool release = false, eof = false, incall = false, dead = false;
 	struct conv *l = NULL;
 	int err = 0;
 
@@ -235,6 +236,9 @@ static void tcp_settle_once(struct conv *c)
 			tcp_shutdown(tp);
 		eof = tcp_eof(tp) || tp->state == TCP_CLOSED;
 		err = tp->state == TCP_CLOSED ? tp->err : 0;
+		dead = tp->state == TCP_CLOSED && !tc->wq_hungup;
+		if (dead)
+			tc->wq_hungup = true;
 		incall = tc->listener && !tc->incalled && tp->state >= TCP_ESTABLISHED;
 		if (incall)
 			tc->incalled = true;
@@ -259,6 +263,9 @@ static void tcp_settle_once(struct conv *c)
 	if (eof)
 		qhangup(c->rq, err == -ECONNRESET ? "connection reset" :
 		               err == -ETIMEDOUT ? "connection timed out" : NULL);
+	if (dead)               /* writers get EPIPE from now on */
+		qhangup(c->wq, err ? "connection ended by a reset or timeout" :
+		               "connection closed");
 	if (incall)
 		tcp_accept_call(c);
 	if (release) {
