@@ -9,7 +9,9 @@
  * a refused connect, O_NONBLOCK reads (EAGAIN) and poll woken by data
  * and by the FIN, the listener's ctl polling readable with a call waiting
  * (FD taps), hangup (a reset seen by the peer) and refused ctl
- * messages, many connections in a row.  Run by
+ * messages, many connections in a row, and a hundred connections ended
+ * by resets leaving conversations, blocks and kmalloc objects where they
+ * were.  Run by
  * scripts/run-ktests.sh (run_utest libc_tcp "/test/libc_tcp tcp").
  */
 #include <errno.h>
@@ -342,6 +344,74 @@ UTEST(tcp, many_connections)
 		UT_SYS(close(cd));
 		UT_SYS(close(cfd));
 	}
+	UT_SYS(close(lfd));
+}
+
+/* The number after key in the file at path (-1 if absent). */
+static long long lt_stat(const char *path, const char *key)
+{
+	static char buf[4096];
+	ssize_t r;
+	char *p;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[r > 0 ? r : 0] = 0;
+	p = strstr(buf, key);
+	return p ? atoll(p + strlen(key)) : -1;
+}
+
+/* One connection with some data both ways, ended by a reset from the
+ * client (so neither side waits in TIME_WAIT). */
+static void lt_reset_conn(int ln, int port, int i)
+{
+	int sn, cn, sfd, cfd, sd, cd;
+	char buf[64];
+
+	cfd = lt_connect(port, &cn);
+	sfd = lt_accept(ln, &sn);
+	sd = lt_open(sn, "data", O_RDWR);
+	cd = lt_open(cn, "data", O_RDWR);
+	UT_ASSERT_EQ(write(cd, "hello", 5), 5);
+	UT_ASSERT_EQ(read(sd, buf, sizeof(buf)), 5);
+	UT_ASSERT_EQ(write(sd, "world", 5), 5);
+	if (i & 1)
+		UT_ASSERT_EQ(read(cd, buf, sizeof(buf)), 5);    /* else left unread */
+	UT_SYS(lt_ctl(cfd, "hangup"));
+	UT_SYS(close(cd));
+	UT_SYS(close(cfd));
+	UT_SYS(close(sd));
+	UT_SYS(close(sfd));
+}
+
+UTEST(tcp, conversations_do_not_leak)
+{
+	long long kobjs, blocks, convs;
+	int ln, lfd = lt_announce(7208, &ln);
+	bool back = false;
+
+	lt_reset_conn(ln, 7208, 0);                     /* warm up */
+	usleep(100000);
+	convs = lt_stat("/net/tcp/stats", "Conversations: ");
+	blocks = lt_stat("/net/stats", "Blocks: ");
+	kobjs = lt_stat("#mem/free", "kmalloc_objects ");
+	UT_ASSERT(convs >= 1 && blocks >= 0 && kobjs > 0);
+	for (int i = 0; i < 100; i++)
+		lt_reset_conn(ln, 7208, i);
+	for (int i = 0; i < 200 && !back; i++) {
+		back = lt_stat("/net/tcp/stats", "Conversations: ") == convs &&
+		       lt_stat("/net/stats", "Blocks: ") == blocks &&
+		       lt_stat("#mem/free", "kmalloc_objects ") == kobjs;
+		if (!back)
+			usleep(10000);
+	}
+	UT_ASSERT_MSG(back, "convs %lld -> %lld, blocks %lld -> %lld, kmalloc objects %lld -> %lld",
+	              convs, lt_stat("/net/tcp/stats", "Conversations: "), blocks,
+	              lt_stat("/net/stats", "Blocks: "), kobjs,
+	              lt_stat("#mem/free", "kmalloc_objects "));
 	UT_SYS(close(lfd));
 }
 
