@@ -576,27 +576,28 @@ static void tcp_rq_drained(struct conv *c)
 static void tcp_state(struct conv *c, struct slice *s)
 {
 	struct tcp_conv *tc = c->ptcl;
-	struct tcpcb *tp;
+	struct tcpcb snap;
+	bool have, released;
 
+	/* a copy under the lock: printing may allocate, which may sleep */
 	spin_lock(&tc->lock);
-	tp = tc->tp;
-	if (!tp) {
-		slice_printf(s, "tcp/%u %d %s\n", c->x, c->inuse,
-		             tc->released ? "Closed" : "Idle");
-	} else {
-		slice_printf(s, "tcp/%u %d %s qin %zu qout %zu srtt %llu rto %llu cwnd %u "
-		             "ssthresh %u mss %u segsout %llu segsin %llu rexmt %llu "
-		             "timeouts %llu fastrexmt %llu\n",
-		             c->x, c->inuse, tcp_state_name(tp->state), (size_t)tp->rb.len,
-		             (size_t)tp->sb.len, (unsigned long long)tp->srtt,
-		             (unsigned long long)tp->rto, tp->cwnd, tp->ssthresh, tp->mss,
-		             (unsigned long long)tp->st.segs_out,
-		             (unsigned long long)tp->st.segs_in,
-		             (unsigned long long)tp->st.rexmt_segs,
-		             (unsigned long long)tp->st.rto_events,
-		             (unsigned long long)tp->st.fast_rexmt);
-	}
+	have = tc->tp != NULL;
+	if (have)
+		snap = *tc->tp;
+	released = tc->released;
 	spin_unlock(&tc->lock);
+	if (!have) {
+		slice_printf(s, "tcp/%u %d %s\n", c->x, c->inuse, released ? "Closed" : "Idle");
+		return;
+	}
+	slice_printf(s, "tcp/%u %d %s qin %u qout %u srtt %llu rto %llu cwnd %u ssthresh %u "
+	             "mss %u segsout %llu segsin %llu rexmt %llu timeouts %llu fastrexmt %llu\n",
+	             c->x, c->inuse, tcp_state_name(snap.state), snap.rb.len, snap.sb.len,
+	             (unsigned long long)snap.srtt, (unsigned long long)snap.rto, snap.cwnd,
+	             snap.ssthresh, snap.mss, (unsigned long long)snap.st.segs_out,
+	             (unsigned long long)snap.st.segs_in, (unsigned long long)snap.st.rexmt_segs,
+	             (unsigned long long)snap.st.rto_events,
+	             (unsigned long long)snap.st.fast_rexmt);
 }
 
 #define TCPSTAT(name, f) slice_printf(s, "%s: %lld\n", name, (long long)atomic_read(&tcp_st.f))
