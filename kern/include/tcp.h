@@ -136,7 +136,9 @@ enum tcp_timer_id { TT_REXMT, TT_PERSIST, TT_DELACK, TT_KEEP, TT_2MSL, TT_N };
 
 struct tcpcb {
 	const struct tcp_env *env;      /* [I] */
-	void *arg;                      /* [I] passed to env */
+	void *arg;                      /* passed to env; a listener's child
+	                                 * starts with the listener's, which its
+	                                 * owner may change once */
 	void *user;                     /* the caller's (its conversation) */
 	struct tcp_cfg cfg;
 	enum tcp_state state;
