@@ -57,6 +57,7 @@ enum tcp_state {
 #define TCP_MAX_WSCALE  14      /* RFC 7323 2.3 */
 #define TCP_OOO_MAX     16      /* out-of-order ranges held by a receiver */
 #define TCP_SB_MAX      8       /* SACKed ranges a sender remembers */
+#define TCP_CHALLENGE_MAX 10    /* challenge ACKs per second per connection */
 
 /* Sequence-number arithmetic modulo 2^32 (RFC 9293 3.4). */
 #define SEQ_LT(a, b)  ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
@@ -118,7 +119,7 @@ struct tcp_cfg {
 
 struct tcp_stats {
 	uint64_t segs_out, segs_in, rexmt_segs, rto_events, fast_rexmt;
-	uint64_t dupacks_in, ooo_segs, bad_segs, challenge_acks, probes;
+	uint64_t dupacks_in, ooo_segs, bad_segs, challenge_acks, challenges_limited, probes;
 };
 
 /* A ring of bytes (the send buffer, and the receive buffer with
@@ -189,6 +190,8 @@ struct tcpcb {
 	unsigned int nsacked;
 
 	unsigned int nkeep, npersist;   /* probes sent */
+	unsigned int nchallenge;        /* challenge ACKs in this second ... */
+	uint64_t challenge_start;       /* ... which began then (RFC 5961 7) */
 	uint64_t last_rcv;
 	uint64_t timer[TT_N];           /* deadlines; 0 is off */
 

@@ -3,7 +3,8 @@
  * test_tcp_hostile.c - segments a peer should not send, against the TCP
  * engine over tcp_sim.c: resets in every state (exact, in-window and
  * out-of-window: RFC 5961 3), SYNs on synchronized connections (RFC 5961
- * 4), ACKs outside the acceptable range (RFC 5961 5), SYN with data to a
+ * 4), their challenge ACKs rate-limited (RFC 5961 7), ACKs outside the
+ * acceptable range (RFC 5961 5), SYN with data to a
  * listener, stray segments to a listener, PAWS (RFC 7323 5), and a storm
  * of random segments after which the connection still carries data.
  */
@@ -185,6 +186,30 @@ HTEST(tcp_syn_on_established_challenged)
 	HT_ASSERT_EQ(tcp_write(v, "still", 5), 5);
 	sim_run(&s, s.now + SEC);
 	HT_ASSERT_EQ(tcp_read(c, buf, sizeof(buf)), 5);
+	sim_free(&s);
+	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
+}
+
+HTEST(tcp_challenge_acks_limited)
+{
+	struct sim s;
+	struct tcp_cfg cfg;
+	struct tcpcb *c, *v;
+	uint64_t out;
+
+	tcp_cfg_default(&cfg);
+	sim_init(&s, 25);
+	c = pair(&s, &cfg, &v);
+	out = c->st.segs_out;
+	for (int i = 0; i < 100; i++)           /* a burst within one second */
+		inject(&s, c, c->rcv_nxt + 1 + (uint32_t)i, c->snd_nxt, TCP_RST, NULL);
+	HT_ASSERT_EQ(c->state, TCP_ESTABLISHED);
+	HT_ASSERT_EQ(c->st.challenge_acks, TCP_CHALLENGE_MAX);
+	HT_ASSERT_EQ(c->st.challenges_limited, 100 - TCP_CHALLENGE_MAX);
+	HT_ASSERT_EQ(c->st.segs_out, out + TCP_CHALLENGE_MAX);
+	s.now += 1000000;                       /* a new second, new allowance */
+	inject(&s, c, c->rcv_nxt, 0, TCP_SYN, NULL);
+	HT_ASSERT_EQ(c->st.challenge_acks, TCP_CHALLENGE_MAX + 1);
 	sim_free(&s);
 	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
 }

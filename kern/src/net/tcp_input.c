@@ -18,8 +18,8 @@
  *	6. FIN, possibly parked until the bytes before it arrive
  * then tcp_output() sends whatever this made possible.  The segment was
  * parsed (tcp_parse) and matched to tp by the caller, whose lock is held.
- * Not done: URG (RFC 6093 deprecates its use), RFC 5961's challenge-ACK
- * rate limit, RFC 7323's 24-day idle exception to PAWS.
+ * Not done: URG (RFC 6093 deprecates its use), RFC 7323's 24-day idle
+ * exception to PAWS.
  */
 #include <errno.h>
 #include <tcp.h>
@@ -34,8 +34,22 @@ void tcp_reply_rst(const struct tcp_env *env, void *arg, const struct tcp_seg *s
 		env->output(arg, s->dst, s->src, buf, n);
 }
 
+/* RFC 5961's challenge ACK, at most TCP_CHALLENGE_MAX a second per
+ * connection (section 7; per connection, not global, so the limit tells
+ * an off-path attacker nothing about other connections). */
 static void challenge_ack(struct tcpcb *tp)
 {
+	uint64_t now = tcp_now(tp);
+
+	if (now - tp->challenge_start >= 1000000) {
+		tp->challenge_start = now;
+		tp->nchallenge = 0;
+	}
+	if (tp->nchallenge >= TCP_CHALLENGE_MAX) {
+		tp->st.challenges_limited++;
+		return;
+	}
+	tp->nchallenge++;
 	tp->st.challenge_acks++;
 	tcp_send_ctl(tp, tp->snd_nxt, TCP_ACK);
 }
