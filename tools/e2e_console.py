@@ -110,7 +110,7 @@ def main(kernel, log):
     expect("monitor.kfunc_unknown", con.command("kfunc no_such_function"), "no function named")
     expect("monitor.kfunc_calls", con.command("kfunc strlen 0xffffffff80000000"),
            "kfunc: strlen returned")
-    expect("monitor.long_line", con.command("x" * 300), "unknown command")
+    expect("monitor.long_line", con.command("x" * 300, 60), "unknown command")
     # A kernel fault: register dump, faulting address, symbolized backtrace,
     # panic, and the monitor again (with the other cores stopped).
     expect("kernel.fault_enters_monitor", con.command("kfunc memset 0 0 8", 60),
