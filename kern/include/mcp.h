@@ -10,7 +10,9 @@
  *
  * A vcore kthread starts its vcore at the VCPD's vcore_entry (in vcore
  * context, notifications disabled), takes the vcore's traps and syscalls
- * (synchronously: a syscall that sleeps holds the core), delivers
+ * (a syscall from uthread context that sleeps detaches: mcp_sysc.c hands
+ * the vcore to a spare kthread and the call finishes on the old one; from
+ * vcore context it holds the core), delivers
  * notifications on its way back to user mode (vcore_notify.c), and leaves
  * when its vcore yields or the process ends.  Its kthread is counted in
  * p->nr_detached and holds a reference, so proc_exit drains it like a
@@ -44,6 +46,9 @@ struct mcp_vcore {
 	bool yielding;                  /* [p->lock] leaves at its next return to user */
 	bool waiting;                   /* [vcore_kt] the last vcore's yield: wait for a wakeup */
 	bool fresh;                     /* [vcore_kt] enter at vcore_entry next */
+	bool resume;                    /* [vcore_kt] a new kthread: resume resume_tf */
+	struct kthread *spare_kt;       /* [vcore_kt] made ahead for a detach */
+	struct hw_trapframe resume_tf;  /* [vcore_kt] the context a detach left */
 	struct user_ext uext;           /* [vcore_kt] its FPU and FS state */
 	/* Preemption (mcp_preempt.c) and halt_core. */
 	bool preempting;                /* [a] give the core back at the next user return */
@@ -108,6 +113,14 @@ uint32_t mcp_vcore_state(struct proc *p, uint32_t vcoreid);
 /* A fault in user mode on an MCP's vcore: true if it was reflected to the
  * 2LS (uthread context), false if the caller must kill (vcore context). */
 bool mcp_reflect_fault(struct hw_trapframe *tf, uintptr_t addr);
+/* mcp.c: a kthread that runs vcore vc (not started). */
+struct kthread *mcp_vcore_kthread_make(struct mcp_vcore *vc);
+/* mcp_sysc.c: arms the detach of a batch from vcore vc's uthread context
+ * (syscall/async.c calls it for a vcore); drops vc's spare kthread when the
+ * vcore's kthread leaves. */
+struct syscall_ctx;
+void mcp_sysc_arm_detach(struct mcp_vcore *vc, struct syscall_ctx *ctx);
+void mcp_sysc_drop_spare(struct mcp_vcore *vc);
 
 /* vcore_notify.c: the VCPD side, run on the vcore's own kthread.  Both
  * kill the process with a message if the VCPD holds garbage. */

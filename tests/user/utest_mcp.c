@@ -277,7 +277,7 @@ UTEST(uthread_yield_round_trip)
 
 	vcore_sched_entry = count_hook;
 	for (int i = 0; i < 100; i++) {
-		uthread_yield();
+		uthread_yield(true, NULL, NULL);
 		UT_ASSERT(!in_vcore_context());
 	}
 	vcore_sched_entry = 0;
@@ -424,11 +424,13 @@ __asm__(".text\n"
 	"	ret\n");
 
 static volatile int remote_sent;
+static struct uthread *remote_t0;       /* thread0 (current_uthread() in vcore
+                                         * context is that vcore's own) */
 
 /* On any vcore but thread0's: notify thread0's vcore, once. */
 static void remote_hook(uint32_t v)
 {
-	uint32_t target = current_uthread()->vcoreid;
+	uint32_t target = remote_t0->vcoreid;
 	struct syscall sc;
 
 	if (v == target || __atomic_exchange_n(&remote_sent, 1, __ATOMIC_SEQ_CST))
@@ -442,6 +444,7 @@ UTEST(remote_notify_interrupts_thread0_intact)
 
 	remote_flag = 0;
 	remote_sent = 0;
+	remote_t0 = current_uthread();
 	ev_vcore = 99;
 	vcore_register_ev_handler(EV_USER_IPI, ipi_handler);
 	vcore_sched_entry = remote_hook;

@@ -110,13 +110,14 @@ $(VIREO_CXX): tools/compilers/x86_64-vireo-g++.in
 # Everything a program build needs before it can compile.
 VIREO_CC_DEPS := $(VIREO_CC) $(VIREO_SPECS) $(LIBC_A) $(SYSROOT_HDRS)
 
-# 5. parlib: the syscall layer, spinlocks, thread0, the shared pages, and
-# the event mailbox consumers.  The consumers and the syscall trap and wait
+# 5. parlib: the syscall layer, spinlocks, uthreads and the FIFO 2LS, the
+# futex, the shared pages, and the event mailbox consumers.  The consumers and the syscall trap and wait
 # (syscall_wait.c) are also built freestanding into user/tiny.
 PARLIB_SRCS := user/parlib/argenv.c user/parlib/ceq.c user/parlib/evbitmap.c user/parlib/event.c \
 	user/parlib/ns.c user/parlib/parlib.c user/parlib/spinlock.c user/parlib/syscall.c \
 	user/parlib/syscall_wait.c user/parlib/ucq.c user/parlib/uthread.c \
-	user/parlib/vcore.c user/parlib/vcore_pop.c user/parlib/vcore_preempt.c
+	user/parlib/vcore.c user/parlib/vcore_pop.c user/parlib/vcore_preempt.c \
+	user/parlib/pdr_lock.c user/parlib/uth_fifo.c user/parlib/futex.c
 PARLIB_OBJS := $(patsubst user/parlib/%.c,$(TC)/parlib/%.o,$(PARLIB_SRCS))
 # The argument-blob packer is the kernel's own (kern/src/lib/argenv.c,
 # ros/argenv.h), built here a third time (the kernel, user/tiny): one copy.

@@ -20,9 +20,14 @@
  * truth).  Flags are read with acquire loads, so err/retval/errstr written
  * before SC_DONE are visible; the record is not reused until SC_K_LOCK
  * clears.  The yield is a ctx call: it completes before its trap returns.
- * That wait is for SCPs: an MCP's syscalls complete before the trap
- * returns (the kernel runs them on the vcore's own kthread), and an MCP's
- * yield would give the vcore away.
+ * That wait is for SCPs.  On an MCP a call from uthread context that
+ * sleeps comes back unfinished too (the kernel detaches it,
+ * kern/src/proc/mcp_sysc.c): with a 2LS installed, ros_blockon_2ls parks
+ * just that uthread (uth_fifo.c); without one (the test programs) the
+ * uthread spins until SC_DONE (the call's kthread shares the core by the
+ * slice alarm).  Calls from vcore context complete before the trap
+ * returns.  ros_yield goes through ros_yield_2ls the same way, since an
+ * MCP's proc_yield would give the vcore away.
  *
  * ros_syscall_hook, when set (the C library sets it for signals over
  * events, Documentation/libc.md), runs after every ros_syscall_run() and
@@ -33,6 +38,7 @@
  */
 #include <parlib/event.h>
 #include <parlib/syscall.h>
+#include <ros/procinfo.h>
 
 void ros_syscall_trap(struct syscall *scs, unsigned long count)
 {
@@ -47,9 +53,23 @@ static uint32_t ros_syscall_flags(const struct syscall *sc)
 	return __atomic_load_n(&sc->flags, __ATOMIC_ACQUIRE);
 }
 
+bool (*ros_yield_2ls)(int being_nice);
+bool (*ros_blockon_2ls)(struct syscall *sc);
+
+static bool ros_is_mcp(void)
+{
+	const volatile struct procinfo *pi = (const volatile struct procinfo *)UINFO;
+
+	return pi->is_mcp != 0;
+}
+
 void ros_yield(int being_nice)
 {
+	bool (*y2)(int) = __atomic_load_n(&ros_yield_2ls, __ATOMIC_ACQUIRE);
 	struct syscall y;
+
+	if (y2 && y2(being_nice))
+		return;
 
 	y.num = SYS_proc_yield;         /* the kernel reads num, flags, args */
 	y.flags = 0;
@@ -86,6 +106,14 @@ static void ros_park(void)
 
 void ros_syscall_blockon(struct syscall *sc)
 {
+	bool (*b2)(struct syscall *) = __atomic_load_n(&ros_blockon_2ls, __ATOMIC_ACQUIRE);
+
+	if (!(ros_syscall_flags(sc) & SC_DONE) && b2 && b2(sc))
+		return;
+	if (!(ros_syscall_flags(sc) & SC_DONE) && ros_is_mcp()) {
+		while (!(ros_syscall_flags(sc) & SC_DONE))
+			__builtin_ia32_pause();
+	}
 	if (!(ros_syscall_flags(sc) & SC_DONE)) {
 		ros_wake_q_init();
 		event_syscall_wait(sc, &ros_wake_q, ros_park);

@@ -1,14 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * uthread.c - thread0, the only uthread for now, and switching between it
- * and vcore context (parlib/uthread.h).
+ * uthread.c - uthreads and switching between them and vcore context
+ * (parlib/uthread.h): thread0, new uthreads' first context, the yield that
+ * every block, exit and plain yield goes through, and the hook into the
+ * installed 2LS (struct schedule_ops).
  *
- * uthread_yield() disables notifications on its vcore (so it cannot be
- * moved meanwhile), saves the callee-saved registers, rsp, rip, rflags and
- * the FPU state into thread0 (uthread_save_switch), and calls
- * uthread_yielded() on the vcore's stack: thread0 becomes runnable and
- * vcore context goes on (vcore_continue).  Popping thread0 returns from
- * uthread_yield with notifications enabled.
+ * uthread_yield() marks the uthread DONT_MIGRATE, disables notifications
+ * on its vcore (so it cannot be moved meanwhile), saves the callee-saved
+ * registers, rsp, rip, rflags and the FPU state (uthread_save_switch), and
+ * calls uthread_yielded() on the vcore's stack: there the uthread is off
+ * the vcore, its yield callback runs (or, without one, it is runnable
+ * again), and vcore context goes on (vcore_continue).  Popping the
+ * uthread returns from uthread_yield with notifications enabled.
+ *
+ * Freestanding: the test programs of user/tiny link this file (they have
+ * no 2LS and no TLS, so thread0 is their only uthread); the C library's
+ * libparlib.a adds the FIFO 2LS (uth_fifo.c) and the futex (futex.c).
  */
 #include <stddef.h>
 #include <parlib/uthread.h>
@@ -20,8 +27,17 @@ static struct uthread thread0 = {
 	.name = "thread0",
 };
 
+const struct schedule_ops *sched_ops;
+struct uthread *(*uthread_self_hook)(void);
+
+static struct procdata *const uth_pd = (struct procdata *)UDATA;
+
 struct uthread *current_uthread(void)
 {
+	if (in_vcore_context())
+		return vcore_current_of(vcore_id());
+	if (uthread_self_hook)
+		return uthread_self_hook();
 	return &thread0;
 }
 
@@ -40,21 +56,104 @@ void uthread_run(struct uthread *u, uint32_t vcoreid)
 	vcore_pop_ctx(&u->ctx, u->fpu_saved ? u->fx : NULL, vcoreid);
 }
 
-/* On vcore v's stack, thread0 saved: it may run anywhere now. */
+int uthread_lib_init(const struct schedule_ops *ops)
+{
+	int ret;
+
+	if (sched_ops)
+		return 0;
+	if ((ret = vcore_change_to_m()))
+		return ret;
+	__atomic_store_n(&sched_ops, ops, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void uthread_vcore_schedule(uint32_t vcoreid)
+{
+	const struct schedule_ops *ops = __atomic_load_n(&sched_ops, __ATOMIC_ACQUIRE);
+	struct uthread *u;
+
+	if (ops)
+		ops->sched_entry(vcoreid);
+	if ((u = vcore_current_of(vcoreid)))
+		uthread_run(u, vcoreid);        /* interrupted: run it again */
+	if (uthread_claim(&thread0))
+		uthread_run(&thread0, vcoreid);
+}
+
+/* ------------------------------------------------------------ new ones */
+
+/* A new uthread's first code: r12 = arg, r13 = entry; rsp 16-aligned. */
+void uthread_start(void);
+__asm__(".text\n"
+	".globl uthread_start\n"
+	".type uthread_start, @function\n"
+	"uthread_start:\n"
+	"	mov %r12, %rdi\n"
+	"	call *%r13\n"
+	"	call uthread_exit\n"
+	"	ud2\n"
+	".size uthread_start, . - uthread_start\n");
+
+void uthread_init(struct uthread *u, void (*entry)(void *), void *arg, void *stack_top,
+                  void *tls)
+{
+	uint8_t *fx = u->fx;
+
+	__builtin_memset(u, 0, sizeof(*u));
+	u->ctx.rip = (uintptr_t)uthread_start;
+	u->ctx.rsp = (uintptr_t)stack_top & ~(uintptr_t)15;
+	u->ctx.r12 = (uintptr_t)arg;
+	u->ctx.r13 = (uintptr_t)entry;
+	u->ctx.rflags = 0x202;
+	u->ctx.fs_base = (uintptr_t)tls;
+	u->tls_base = tls;
+	/* A clean FPU: x87 control word 0x37f, MXCSR 0x1f80 (every exception
+	 * masked), as after FNINIT and at process start. */
+	fx[0] = 0x7f;
+	fx[1] = 0x03;
+	fx[24] = 0x80;
+	fx[25] = 0x1f;
+	u->fpu_saved = true;
+	u->state = UTHREAD_BLOCKED;
+}
+
+void uthread_runnable(struct uthread *u)
+{
+	const struct schedule_ops *ops = __atomic_load_n(&sched_ops, __ATOMIC_ACQUIRE);
+
+	if (ops) {
+		ops->thread_runnable(u);
+		return;
+	}
+	__atomic_store_n(&u->state, UTHREAD_RUNNABLE, __ATOMIC_RELEASE);
+}
+
+/* ------------------------------------------------------------ yielding */
+
+/* On vcore v's stack, u saved (or ending): u is off the vcore now. */
 static void uthread_yielded(void) __attribute__((noreturn, used));
 static void uthread_yielded(void)
 {
 	uint32_t v = vcore_id();
+	struct uthread *u = vcore_current_of(v);
+	uthread_yield_fn fn = u->yield_fn;
 
-	thread0.fpu_saved = true;
 	vcore_set_current(v, NULL);
-	__atomic_store_n(&thread0.state, UTHREAD_RUNNABLE, __ATOMIC_RELEASE);
+	if (fn) {
+		__atomic_store_n(&u->state, UTHREAD_BLOCKED, __ATOMIC_RELAXED);
+		fn(u, u->yield_arg);
+	} else {
+		uthread_runnable(u);
+	}
 	vcore_continue(v);
 }
 
 /* uthread_save_switch(ctx, fx, stack_top): saves the caller as a context
- * that returns from this call, then runs uthread_yielded on stack_top. */
+ * that returns from this call, then runs uthread_yielded on stack_top.
+ * uthread_switch(stack_top) only switches (the caller never resumes). */
 void uthread_save_switch(struct hw_user_ctx *ctx, uint8_t *fx, uintptr_t stack_top);
+void uthread_switch(uintptr_t stack_top) __attribute__((noreturn));
 _Static_assert(HWC_RBX == 8 && HWC_RBP == 48 && HWC_R12 == 88 && HWC_RSP == 128,
                "uthread_save_switch's offsets");
 __asm__(".text\n"
@@ -78,16 +177,85 @@ __asm__(".text\n"
 	"	mov %rdx, %rsp\n"
 	"	call uthread_yielded\n"
 	"	ud2\n"
-	".size uthread_save_switch, . - uthread_save_switch\n");
+	".size uthread_save_switch, . - uthread_save_switch\n"
+	".globl uthread_switch\n"
+	".type uthread_switch, @function\n"
+	"uthread_switch:\n"
+	"	mov %rdi, %rsp\n"
+	"	call uthread_yielded\n"
+	"	ud2\n"
+	".size uthread_switch, . - uthread_switch\n");
 
-void uthread_yield(void)
+/* Disables notifications on the caller's vcore: DONT_MIGRATE first, so the
+ * vcore read is still ours when the flag lands.  The vcore id. */
+static uint32_t uth_notifs_off(struct uthread *u)
 {
-	struct procdata *pd = (struct procdata *)UDATA;
+	uint32_t v;
+
+	u->flags |= UTHREAD_DONT_MIGRATE;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	v = u->vcoreid;
+	__atomic_store_n(&uth_pd->vcpd[v].notif_disabled, 1, __ATOMIC_SEQ_CST);
+	u->flags &= ~UTHREAD_DONT_MIGRATE;
+	return v;
+}
+
+void uthread_yield(bool save_state, uthread_yield_fn fn, void *arg)
+{
+	struct uthread *u;
 	uint32_t v;
 
 	if (!in_multi_mode() || in_vcore_context())
 		return;
-	v = vcore_id();
-	__atomic_store_n(&pd->vcpd[v].notif_disabled, 1, __ATOMIC_SEQ_CST);
-	uthread_save_switch(&thread0.ctx, thread0.fx, vcore_stack_top(v));
+	u = current_uthread();
+	v = uth_notifs_off(u);
+	u->yield_fn = fn;
+	u->yield_arg = arg;
+	if (!save_state)
+		uthread_switch(vcore_stack_top(v));
+	u->fpu_saved = true;            /* the switch saves it */
+	uthread_save_switch(&u->ctx, u->fx, vcore_stack_top(v));
+}
+
+static void uthread_exited(struct uthread *u, void *arg)
+{
+	(void)arg;
+	__atomic_store_n(&u->state, UTHREAD_DYING, __ATOMIC_RELEASE);
+	if (sched_ops)
+		sched_ops->thread_exited(u);
+}
+
+void uthread_exit(void)
+{
+	uthread_yield(false, uthread_exited, NULL);
+	for (;;)                        /* an SCP, or vcore context: no 2LS */
+		__builtin_trap();
+}
+
+void uth_disable_notifs(void)
+{
+	struct uthread *u;
+
+	if (!in_multi_mode() || in_vcore_context())
+		return;
+	u = current_uthread();
+	if (u->notif_depth++ == 0)
+		uth_notifs_off(u);
+}
+
+void uth_enable_notifs(void)
+{
+	struct uthread *u;
+	struct vcpd *vcpd;
+
+	if (!in_multi_mode() || in_vcore_context())
+		return;
+	u = current_uthread();
+	if (--u->notif_depth)
+		return;
+	vcpd = &uth_pd->vcpd[u->vcoreid];
+	__atomic_store_n(&vcpd->notif_disabled, 0, __ATOMIC_SEQ_CST);
+	/* A notification that came while they were off: take it now. */
+	if (__atomic_load_n(&vcpd->notif_pending, __ATOMIC_SEQ_CST))
+		uthread_yield(true, NULL, NULL);
 }

@@ -14,9 +14,9 @@
  * Rules: the VCPDs are set up before the kernel can start their vcores:
  * VCPD 0 before change_to_m, the others right after it (single-threaded:
  * only thread0 runs, and no vcore was requested yet).  vc_tls[v].cur is
- * touched only by vcore v itself.  Syscalls of an MCP complete before the
- * trap returns (the kernel runs them on the vcore's own kthread), so the
- * synchronous helpers never park.
+ * touched only by vcore v itself.  Syscalls from vcore context complete
+ * before the trap returns (the kernel detaches only uthread context's), so
+ * the synchronous helpers never park.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -103,6 +103,7 @@ void vcore_set_current(uint32_t vcoreid, struct uthread *u)
 {
 	vc_tls[vcoreid].cur = u;
 }
+
 
 void vcore_set_fs_base(uint64_t base)
 {
@@ -271,7 +272,8 @@ void vcore_handle_events(uint32_t vcoreid)
 
 /* ------------------------------------------------------- vcore context */
 
-/* The kernel interrupted u on vcore v: its context moves into u. */
+/* The kernel interrupted u on vcore v: its context moves into u, which
+ * is runnable (v's cur cleared), or handed to the fault path. */
 void vc_take_back(uint32_t v, struct uthread *u)
 {
 	struct vcpd *vcpd = &pdata->vcpd[v];
@@ -299,14 +301,11 @@ struct uthread *vcore_current_of(uint32_t vcoreid)
 
 void vcore_continue(uint32_t vcoreid)
 {
-	struct uthread *u = current_uthread();
-
 	for (;;) {
 		vcore_handle_events(vcoreid);
 		if (vcore_sched_entry)
 			vcore_sched_entry(vcoreid);
-		if (uthread_claim(u))
-			uthread_run(u, vcoreid);
+		uthread_vcore_schedule(vcoreid);
 		vcore_yield();
 	}
 }
@@ -322,7 +321,14 @@ void vcore_entry(uint32_t vcoreid)
 		__builtin_ia32_pause();
 	__atomic_fetch_or(&vcpd->flags, VC_CAN_RCV_MSG, __ATOMIC_SEQ_CST);
 	u = vc_tls[vcoreid].cur;
-	if (u)
+	if (u) {
 		vc_take_back(vcoreid, u);
+		/* With a 2LS, the uthread a notification interrupted stays this
+		 * vcore's current one: the 2LS runs it again (sched_entry). */
+		if (sched_ops && __atomic_load_n(&u->state, __ATOMIC_ACQUIRE) == UTHREAD_RUNNABLE) {
+			__atomic_store_n(&u->state, UTHREAD_RUNNING, __ATOMIC_RELAXED);
+			vc_tls[vcoreid].cur = u;
+		}
+	}
 	vcore_continue(vcoreid);
 }

@@ -62,6 +62,9 @@ bool vcore_recover(uint32_t v, uint32_t me)
 		u = vcore_current_of(v);
 		if (u && !(vcpd->rflags & VC_VCCTX_SAVED)) {
 			vc_take_back(v, u);     /* runnable; v's cur is NULL */
+			if (sched_ops && __atomic_load_n(&u->state, __ATOMIC_ACQUIRE) ==
+			                 UTHREAD_RUNNABLE)
+				sched_ops->thread_paused(u);    /* the 2LS queues it */
 			took = true;
 		}
 		vc_dispatch(&vcpd->ev_mbox_public, me);

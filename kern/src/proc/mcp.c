@@ -33,11 +33,19 @@ bool proc_is_mcp(const struct proc *p)
 
 static void mcp_vcore_main(void *arg);
 
+/* A kthread that ran vcore vc and detached from it (mcp_sysc.c) finishes
+ * its syscall as a plain process kthread: vc->kt is no longer it. */
 struct mcp_vcore *mcp_vcore_current(void)
 {
 	struct kthread *kt = kthread_current();
+	struct mcp_vcore *vc = kt->fn == mcp_vcore_main ? kt->arg : NULL;
 
-	return kt->fn == mcp_vcore_main ? kt->arg : NULL;
+	return vc && READ_ONCE(vc->kt) == kt ? vc : NULL;
+}
+
+struct kthread *mcp_vcore_kthread_make(struct mcp_vcore *vc)
+{
+	return proc_kthread_make_arg(vc->p, mcp_vcore_main, vc);
 }
 
 /* ------------------------------------------------------------ starting */
@@ -59,7 +67,7 @@ static bool mcp_claim_locked(struct proc *p, struct mcp_vcore *vc)
 
 static void mcp_start_one(struct proc *p, struct mcp_vcore *vc)
 {
-	struct kthread *kt = proc_kthread_make_arg(p, mcp_vcore_main, vc);
+	struct kthread *kt = mcp_vcore_kthread_make(vc);
 	uint64_t flags = spin_lock_irqsave(&p->lock);
 	bool go = kt && !p->killed;
 
@@ -102,6 +110,11 @@ static void mcp_vcore_main(void *arg)
 	struct mcp_vcore *vc = arg;
 	struct hw_trapframe tf;
 
+	if (vc->resume) {               /* the vcore's old kthread detached */
+		tf = vc->resume_tf;
+		vc->resume = false;
+		proc_enter_user(&tf);
+	}
 	user_ctx_init(&tf, 0, 0);
 	vc->fresh = true;
 	vc->waiting = false;
@@ -124,6 +137,7 @@ static void __noreturn mcp_vcore_leave(struct mcp_vcore *vc)
 		want = 0;
 	proc_kthread_release(kthread_current());
 	mcp_vcore_left(vc);
+	mcp_sysc_drop_spare(vc);
 	if (READ_ONCE(p->procinfo->vcoremap[vc->id].valid))
 		ksched_yield_vcore(p, vc->id);
 	if (taken)
@@ -169,6 +183,7 @@ void mcp_exit_prepare(struct proc *p)
 		mcp_vcore_leave(vc);
 	/* The exiter stops counting as a vcore kthread; proc_exit drains the
 	 * others and gives every core back (ksched_proc_gone). */
+	mcp_sysc_drop_spare(vc);
 	flags = spin_lock_irqsave(&p->lock);
 	vc->kt = NULL;
 	p->nr_running--;

@@ -48,6 +48,7 @@
 #include <event.h>
 #include <kstring.h>
 #include <kthread.h>
+#include <mcp.h>
 #include <process.h>
 #include <rendez.h>
 #include <ros/event_msg.h>
@@ -104,7 +105,12 @@ void sysc_arm_detach(struct syscall_ctx *ctx)
 {
 	struct proc *p = ctx->p;
 	struct kthread *kt = kthread_current();
+	struct mcp_vcore *vc = mcp_vcore_current();
 
+	if (vc) {
+		mcp_sysc_arm_detach(vc, ctx);   /* a vcore: proc/mcp_sysc.c */
+		return;
+	}
 	if (ctx->detached || p->user_kt != kt || !sysc_may_detach(p))
 		return;
 	if (!sysc_spare(p))

@@ -57,6 +57,7 @@ typedef long (*lx_fn)(const long *a);
 #define LX_ERANGE    34
 #define LX_ENAMETOOLONG 36
 #define LX_ENOSYS    38
+#define LX_ETIMEDOUT 110
 #define LX_EOVERFLOW 75
 
 #define LX_AT_FDCWD            (-100)
@@ -202,6 +203,11 @@ long lx_getpid(const long *a);
 long lx_getppid(const long *a);
 long lx_getid0(const long *a);
 long lx_set_tid_address(const long *a);
+/* lx_thread.c: threads as uthreads (Documentation/pthreads.md). */
+long lx_exit_thread(const long *a);
+long lx_gettid(const long *a);
+long lx_futex(const long *a);
+bool lx_tid_is_thread(int tid);
 long lx_arch_prctl(const long *a);
 long lx_sched_yield(const long *a);
 long lx_uname(const long *a);

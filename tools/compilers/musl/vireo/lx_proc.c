@@ -81,11 +81,6 @@ long lx_getid0(const long *a)
 	return 0;
 }
 
-long lx_set_tid_address(const long *a)
-{
-	return lx_getpid(a);
-}
-
 long lx_arch_prctl(const long *a)
 {
 	long r;

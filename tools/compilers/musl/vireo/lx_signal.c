@@ -280,6 +280,8 @@ long lx_tkill(const long *a)
 {
 	if ((int)a[0] <= 0)
 		return -LX_EINVAL;
+	if (lx_tid_is_thread((int)a[0]))        /* signals are per process */
+		return lx_sig_send(lx_getpid(a), (int)a[1]);
 	return lx_sig_send((int)a[0], (int)a[1]);
 }
 

@@ -26,6 +26,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <ros/syscall.h>
 
@@ -61,8 +62,15 @@ void errstr_set(const char *msg);
  */
 extern void (*ros_syscall_hook)(void);
 
-/* Gives up the core: SYS_proc_yield(being_nice), not waited for. */
+/* Gives up the core: SYS_proc_yield(being_nice), not waited for; on an
+ * MCP with a 2LS, the calling uthread yields to the others instead. */
 void ros_yield(int being_nice);
+
+/* The 2LS's ways to wait (uth_fifo.c sets them; NULL in test programs):
+ * true if it handled the wait (sc is done when ros_blockon_2ls returns
+ * true), false to fall back to the SCP way. */
+extern bool (*ros_yield_2ls)(int being_nice);
+extern bool (*ros_blockon_2ls)(struct syscall *sc);
 
 #ifdef __cplusplus
 }

@@ -10,8 +10,9 @@
  * at vcore_entry() in vcore context (notifications disabled) on a stack and
  * TLS block parlib sets up in each VCPD; vcore_entry takes back the uthread
  * that was interrupted on that vcore, handles the VCPD's events (handlers
- * by type: vcore_register_ev_handler), calls the 2LS hook
- * (vcore_sched_entry) and then runs thread0 if it is runnable, or yields.
+ * by type: vcore_register_ev_handler), calls the hook vcore_sched_entry,
+ * and then the 2LS (parlib/uthread.h: sched_ops->sched_entry; without a
+ * 2LS, thread0 if it is runnable), or yields.
  *
  * vcore_id() in vcore context comes from the stack (the vcore stacks are
  * one region), in uthread context from the current uthread.  num_vcores()
@@ -91,5 +92,9 @@ void vc_take_back(uint32_t v, struct uthread *u);
 void vc_dispatch(struct event_mbox *mbox, uint32_t vcoreid);
 struct uthread *vcore_current_of(uint32_t vcoreid);
 void vcore_set_current(uint32_t vcoreid, struct uthread *u);
+/* uthread.c: the 2LS's sched_entry if one is installed, else thread0's
+ * default: run the interrupted uthread or thread0 if runnable; returns if
+ * there is nothing to run (the caller yields). */
+void uthread_vcore_schedule(uint32_t vcoreid);
 void vcore_continue(uint32_t vcoreid) __attribute__((noreturn));
 void vcore_set_fs_base(uint64_t base);

@@ -1,0 +1,418 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libc_pthread.c - utest suites of pthreads over parlib's 2LS (portable C,
+ * built by x86_64-vireo-gcc with -pthread): 1000 threads created and
+ * joined, __thread variables distinct per thread, a thread blocked in
+ * read() on a pipe while another makes progress on the same vcore, mutex
+ * and condvar ping-pong, a recursive mutex, semaphores between producers
+ * and consumers, rwlocks, a barrier, once, keys with destructors, a
+ * detached thread, and a timed wait that times out.  The first thread makes
+ * the process an MCP (Documentation/pthreads.md).
+ * Run by scripts/run-ktests.sh (run_utest libc_pthread, 2 and 4 cores).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdint.h>
+#include <time.h>
+#include <unistd.h>
+#include <utest/utest.h>
+
+static void *lp_double(void *arg)
+{
+	return (void *)((uintptr_t)arg * 2);
+}
+
+UTEST(pthread, create_and_join_1000)
+{
+	/* The first thread makes the process an MCP, which maps the vcore
+	 * stacks once (Documentation/mcp.md): not a leak of the threads. */
+	utest_no_leak_check();
+	for (uintptr_t i = 0; i < 1000; i++) {
+		pthread_t t;
+		void *ret;
+
+		UT_ASSERT_EQ(pthread_create(&t, NULL, lp_double, (void *)i), 0);
+		UT_ASSERT_EQ(pthread_join(t, &ret), 0);
+		UT_ASSERT_EQ((uintptr_t)ret, i * 2);
+	}
+}
+
+UTEST(pthread, many_at_once_with_small_stacks)
+{
+	pthread_t t[64];
+	pthread_attr_t a;
+	void *ret;
+
+	UT_ASSERT_EQ(pthread_attr_init(&a), 0);
+	UT_ASSERT_EQ(pthread_attr_setstacksize(&a, 32768), 0);
+	for (uintptr_t i = 0; i < 64; i++)
+		UT_ASSERT_EQ(pthread_create(&t[i], &a, lp_double, (void *)i), 0);
+	for (uintptr_t i = 0; i < 64; i++) {
+		UT_ASSERT_EQ(pthread_join(t[i], &ret), 0);
+		UT_ASSERT_EQ((uintptr_t)ret, i * 2);
+	}
+	pthread_attr_destroy(&a);
+}
+
+static pthread_t lp_main;
+static __thread int lp_tls = 7;
+static __thread char lp_tls_buf[64];
+
+static void *lp_tls_thread(void *arg)
+{
+	int id = (int)(uintptr_t)arg;
+
+	if (lp_tls != 7 || lp_tls_buf[0])
+		return (void *)1;       /* not a fresh copy of the TLS image */
+	lp_tls = id;
+	lp_tls_buf[0] = (char)id;
+	for (int i = 0; i < 50; i++) {
+		sched_yield();
+		if (lp_tls != id || lp_tls_buf[0] != (char)id || errno == id + 1000)
+			return (void *)2;
+		errno = id;
+	}
+	return (void *)(uintptr_t)(pthread_equal(pthread_self(), lp_main) ? 3 : 0);
+}
+
+UTEST(pthread, tls_and_errno_per_thread)
+{
+	pthread_t t[8];
+	void *ret;
+
+	lp_tls = 99;
+	lp_main = pthread_self();
+	for (uintptr_t i = 0; i < 8; i++)
+		UT_ASSERT_EQ(pthread_create(&t[i], NULL, lp_tls_thread, (void *)(i + 1)), 0);
+	for (int i = 0; i < 8; i++) {
+		UT_ASSERT_EQ(pthread_join(t[i], &ret), 0);
+		UT_ASSERT_EQ((uintptr_t)ret, 0);
+	}
+	UT_ASSERT_EQ(lp_tls, 99);
+	UT_ASSERT(!pthread_equal(t[0], pthread_self()));
+}
+
+static volatile int lp_progress;
+static volatile int lp_reader_done;
+
+static void *lp_reader(void *arg)
+{
+	int *p = arg;
+	char c = 0;
+
+	if (read(p[0], &c, 1) != 1)
+		return (void *)-1;
+	lp_reader_done = 1;
+	return (void *)(uintptr_t)c;
+}
+
+UTEST(pthread, blocked_read_parks_only_its_thread)
+{
+	int p[2];
+	pthread_t t;
+	void *ret;
+
+	UT_SYS(pipe(p));
+	lp_progress = 0;
+	lp_reader_done = 0;
+	UT_ASSERT_EQ(pthread_create(&t, NULL, lp_reader, p), 0);
+	/* The reader blocks in read(); this thread keeps running meanwhile. */
+	for (int i = 0; i < 200; i++) {
+		sched_yield();
+		lp_progress++;
+	}
+	UT_ASSERT_EQ(lp_reader_done, 0);
+	UT_ASSERT_EQ(lp_progress, 200);
+	UT_ASSERT_EQ(write(p[1], "Z", 1), 1);
+	UT_ASSERT_EQ(pthread_join(t, &ret), 0);
+	UT_ASSERT_EQ((uintptr_t)ret, 'Z');
+	UT_SYS(close(p[0]));
+	UT_SYS(close(p[1]));
+}
+
+static pthread_mutex_t lp_m = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t lp_cv = PTHREAD_COND_INITIALIZER;
+static int lp_turn, lp_rounds;
+
+static void *lp_pong(void *arg)
+{
+	int me = (int)(uintptr_t)arg;
+
+	pthread_mutex_lock(&lp_m);
+	while (lp_rounds < 1000) {
+		while (lp_turn != me && lp_rounds < 1000)
+			pthread_cond_wait(&lp_cv, &lp_m);
+		if (lp_rounds >= 1000)
+			break;
+		lp_rounds++;
+		lp_turn = !me;
+		pthread_cond_broadcast(&lp_cv);
+	}
+	pthread_mutex_unlock(&lp_m);
+	return NULL;
+}
+
+UTEST(pthread, mutex_condvar_ping_pong)
+{
+	pthread_t a, b;
+
+	lp_turn = 0;
+	lp_rounds = 0;
+	UT_ASSERT_EQ(pthread_create(&a, NULL, lp_pong, (void *)0), 0);
+	UT_ASSERT_EQ(pthread_create(&b, NULL, lp_pong, (void *)1), 0);
+	UT_ASSERT_EQ(pthread_join(a, NULL), 0);
+	UT_ASSERT_EQ(pthread_join(b, NULL), 0);
+	UT_ASSERT_EQ(lp_rounds, 1000);
+}
+
+static pthread_mutex_t lp_count_m = PTHREAD_MUTEX_INITIALIZER;
+static long lp_count;
+
+static void *lp_adder(void *arg)
+{
+	for (int i = 0; i < 2000; i++) {
+		pthread_mutex_lock(&lp_count_m);
+		lp_count++;
+		pthread_mutex_unlock(&lp_count_m);
+		if (i % 100 == 0)
+			sched_yield();
+	}
+	return arg;
+}
+
+UTEST(pthread, mutex_counts_under_contention)
+{
+	pthread_t t[8];
+
+	lp_count = 0;
+	for (int i = 0; i < 8; i++)
+		UT_ASSERT_EQ(pthread_create(&t[i], NULL, lp_adder, NULL), 0);
+	for (int i = 0; i < 8; i++)
+		UT_ASSERT_EQ(pthread_join(t[i], NULL), 0);
+	UT_ASSERT_EQ(lp_count, 16000);
+}
+
+UTEST(pthread, recursive_mutex)
+{
+	pthread_mutexattr_t a;
+	pthread_mutex_t m;
+
+	UT_ASSERT_EQ(pthread_mutexattr_init(&a), 0);
+	UT_ASSERT_EQ(pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE), 0);
+	UT_ASSERT_EQ(pthread_mutex_init(&m, &a), 0);
+	UT_ASSERT_EQ(pthread_mutex_lock(&m), 0);
+	UT_ASSERT_EQ(pthread_mutex_lock(&m), 0);
+	UT_ASSERT_EQ(pthread_mutex_trylock(&m), 0);
+	UT_ASSERT_EQ(pthread_mutex_unlock(&m), 0);
+	UT_ASSERT_EQ(pthread_mutex_unlock(&m), 0);
+	UT_ASSERT_EQ(pthread_mutex_unlock(&m), 0);
+	UT_ASSERT_EQ(pthread_mutex_unlock(&m), EPERM);
+	pthread_mutex_destroy(&m);
+	pthread_mutexattr_destroy(&a);
+}
+
+#define LP_SLOTS 8
+static sem_t lp_full, lp_empty;
+static pthread_mutex_t lp_buf_m = PTHREAD_MUTEX_INITIALIZER;
+static int lp_buf[LP_SLOTS], lp_head, lp_tail;
+static long lp_sum;
+
+static void *lp_producer(void *arg)
+{
+	for (int i = 1; i <= 500; i++) {
+		sem_wait(&lp_empty);
+		pthread_mutex_lock(&lp_buf_m);
+		lp_buf[lp_head++ % LP_SLOTS] = i;
+		pthread_mutex_unlock(&lp_buf_m);
+		sem_post(&lp_full);
+	}
+	return arg;
+}
+
+static void *lp_consumer(void *arg)
+{
+	for (int i = 0; i < 500; i++) {
+		int v;
+
+		sem_wait(&lp_full);
+		pthread_mutex_lock(&lp_buf_m);
+		v = lp_buf[lp_tail++ % LP_SLOTS];
+		lp_sum += v;
+		pthread_mutex_unlock(&lp_buf_m);
+		sem_post(&lp_empty);
+	}
+	return arg;
+}
+
+UTEST(pthread, semaphores_producers_consumers)
+{
+	pthread_t p[3], c[3];
+
+	UT_SYS(sem_init(&lp_full, 0, 0));
+	UT_SYS(sem_init(&lp_empty, 0, LP_SLOTS));
+	lp_head = lp_tail = 0;
+	lp_sum = 0;
+	for (int i = 0; i < 3; i++) {
+		UT_ASSERT_EQ(pthread_create(&p[i], NULL, lp_producer, NULL), 0);
+		UT_ASSERT_EQ(pthread_create(&c[i], NULL, lp_consumer, NULL), 0);
+	}
+	for (int i = 0; i < 3; i++) {
+		UT_ASSERT_EQ(pthread_join(p[i], NULL), 0);
+		UT_ASSERT_EQ(pthread_join(c[i], NULL), 0);
+	}
+	UT_ASSERT_EQ(lp_sum, 3L * 500 * 501 / 2);
+	sem_destroy(&lp_full);
+	sem_destroy(&lp_empty);
+}
+
+static pthread_rwlock_t lp_rw = PTHREAD_RWLOCK_INITIALIZER;
+static int lp_rw_a, lp_rw_b, lp_rw_bad;
+
+static void *lp_rw_thread(void *arg)
+{
+	for (int i = 0; i < 300; i++) {
+		if ((uintptr_t)arg && i % 3 == 0) {
+			pthread_rwlock_wrlock(&lp_rw);
+			lp_rw_a++;
+			sched_yield();
+			lp_rw_b++;
+			pthread_rwlock_unlock(&lp_rw);
+		} else {
+			pthread_rwlock_rdlock(&lp_rw);
+			if (lp_rw_a != lp_rw_b)
+				lp_rw_bad++;
+			pthread_rwlock_unlock(&lp_rw);
+		}
+	}
+	return NULL;
+}
+
+UTEST(pthread, rwlock_writers_exclude_readers)
+{
+	pthread_t t[6];
+
+	for (uintptr_t i = 0; i < 6; i++)
+		UT_ASSERT_EQ(pthread_create(&t[i], NULL, lp_rw_thread, (void *)(i & 1)), 0);
+	for (int i = 0; i < 6; i++)
+		UT_ASSERT_EQ(pthread_join(t[i], NULL), 0);
+	UT_ASSERT_EQ(lp_rw_bad, 0);
+	UT_ASSERT_EQ(lp_rw_a, 300);
+	UT_ASSERT_EQ(lp_rw_b, 300);
+}
+
+static pthread_barrier_t lp_bar;
+static int lp_bar_arrived, lp_bar_early, lp_bar_serial;
+
+static void *lp_bar_thread(void *arg)
+{
+	__atomic_fetch_add(&lp_bar_arrived, 1, __ATOMIC_SEQ_CST);
+	if (pthread_barrier_wait(&lp_bar) == PTHREAD_BARRIER_SERIAL_THREAD)
+		__atomic_fetch_add(&lp_bar_serial, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&lp_bar_arrived, __ATOMIC_SEQ_CST) != 5)
+		__atomic_fetch_add(&lp_bar_early, 1, __ATOMIC_SEQ_CST);
+	return arg;
+}
+
+UTEST(pthread, barrier_releases_all_at_once)
+{
+	pthread_t t[5];
+
+	UT_ASSERT_EQ(pthread_barrier_init(&lp_bar, NULL, 5), 0);
+	for (int i = 0; i < 5; i++)
+		UT_ASSERT_EQ(pthread_create(&t[i], NULL, lp_bar_thread, NULL), 0);
+	for (int i = 0; i < 5; i++)
+		UT_ASSERT_EQ(pthread_join(t[i], NULL), 0);
+	UT_ASSERT_EQ(lp_bar_early, 0);
+	UT_ASSERT_EQ(lp_bar_serial, 1);
+	pthread_barrier_destroy(&lp_bar);
+}
+
+static pthread_once_t lp_once = PTHREAD_ONCE_INIT;
+static int lp_once_runs;
+static pthread_key_t lp_key;
+static int lp_dtor_runs;
+
+static void lp_once_fn(void)
+{
+	lp_once_runs++;
+}
+
+static void lp_dtor(void *v)
+{
+	if (v)
+		__atomic_fetch_add(&lp_dtor_runs, 1, __ATOMIC_SEQ_CST);
+}
+
+static void *lp_key_thread(void *arg)
+{
+	pthread_once(&lp_once, lp_once_fn);
+	if (pthread_getspecific(lp_key))
+		return (void *)1;
+	pthread_setspecific(lp_key, arg);
+	sched_yield();
+	return pthread_getspecific(lp_key) == arg ? NULL : (void *)2;
+}
+
+UTEST(pthread, once_and_key_destructors)
+{
+	pthread_t t[10];
+	void *ret;
+
+	UT_ASSERT_EQ(pthread_key_create(&lp_key, lp_dtor), 0);
+	for (uintptr_t i = 0; i < 10; i++)
+		UT_ASSERT_EQ(pthread_create(&t[i], NULL, lp_key_thread, (void *)(i + 1)), 0);
+	for (int i = 0; i < 10; i++) {
+		UT_ASSERT_EQ(pthread_join(t[i], &ret), 0);
+		UT_ASSERT_EQ((uintptr_t)ret, 0);
+	}
+	UT_ASSERT_EQ(lp_once_runs, 1);
+	UT_ASSERT_EQ(lp_dtor_runs, 10);
+	UT_ASSERT_EQ(pthread_key_delete(lp_key), 0);
+}
+
+static volatile int lp_detached_ran;
+
+static void *lp_detached(void *arg)
+{
+	lp_detached_ran = 1;
+	return arg;
+}
+
+UTEST(pthread, detached_thread_runs_and_frees_itself)
+{
+	pthread_t t;
+
+	utest_no_leak_check();          /* its stack goes after it ends */
+	UT_ASSERT_EQ(pthread_create(&t, NULL, lp_detached, NULL), 0);
+	UT_ASSERT_EQ(pthread_detach(t), 0);
+	for (int i = 0; i < 1000 && !lp_detached_ran; i++)
+		sched_yield();
+	UT_ASSERT_EQ(lp_detached_ran, 1);
+}
+
+UTEST(pthread, cond_timedwait_times_out)
+{
+	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t c = PTHREAD_COND_INITIALIZER;
+	struct timespec t0, t1, dl;
+
+	clock_gettime(CLOCK_REALTIME, &dl);
+	t0 = dl;
+	dl.tv_nsec += 20 * 1000 * 1000;
+	if (dl.tv_nsec >= 1000000000) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&m);
+	UT_ASSERT_EQ(pthread_cond_timedwait(&c, &m, &dl), ETIMEDOUT);
+	pthread_mutex_unlock(&m);
+	clock_gettime(CLOCK_REALTIME, &t1);
+	UT_ASSERT_GE((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec),
+	             19 * 1000 * 1000L);
+}
+
+int main(int argc, char **argv)
+{
+	return utest_main("libc_pthread", argc, argv);
+}

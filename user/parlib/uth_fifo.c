@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * uth_fifo.c - parlib's default 2LS (struct schedule_ops, parlib/uth_fifo.h):
+ * one FIFO run queue for every vcore, uthreads parked on syscalls, vcores
+ * asked for as work grows and yielded when idle.
+ *
+ * The run queue and the list of uthreads blocked on syscalls are guarded
+ * by one spin-PDR lock (fifo_lock), taken in vcore context or, from
+ * uthread context (thread_runnable), with notifications off.
+ *
+ * sched_entry(v): a uthread the kernel interrupted on v (a notification)
+ * runs again at once: this 2LS is cooperative, a uthread keeps its vcore
+ * until it yields, blocks or exits.  Otherwise v looks for finished
+ * syscalls (SC_DONE on a parked uthread's record makes it runnable), then
+ * takes the head of the run queue.  With nothing to run it yields the
+ * vcore (the kernel keeps the last one, waiting for an EVENT_WAKEUP); a
+ * yield refused because a notification is pending loops again.  With
+ * timed waits outstanding (futex.c) an idle vcore sleeps 1 ms in the kernel
+ * instead, so the deadlines are noticed.
+ *
+ * A syscall that did not complete at once (the kernel detached it,
+ * kern/src/proc/mcp_sysc.c) parks its uthread: thread_blockon_sysc
+ * registers vcore v's ev_q (EVENT_IPI | EVENT_WAKEUP into v's VCPD
+ * mailbox) on the record and lists the uthread; the completion's event
+ * interrupts or wakes a vcore, whose sched_entry scans the list.  Since
+ * every vcore scans the whole list, an event left in the mailbox of a vcore
+ * that yielded is harmless: the next vcore to enter vcore context finds
+ * the uthread.  (A completion waits for some vcore to enter vcore context:
+ * with every vcore busy in a uthread that never yields, it waits.)
+ *
+ * Vcores: thread_runnable asks for min(max_vcores, running + queued)
+ * vcores when that is more than asked for before (fifo_wanted).
+ */
+#include <stddef.h>
+#include <parlib/event.h>
+#include <parlib/pdr_lock.h>
+#include <parlib/syscall.h>
+#include <parlib/uth_fifo.h>
+#include <parlib/uthread.h>
+#include <parlib/vcore.h>
+#include <ros/procdata.h>
+#include <ros/procinfo.h>
+
+static struct spin_pdr_lock fifo_lock = SPIN_PDR_INITIALIZER;
+static struct uthread *fifo_head, *fifo_tail;     /* [fifo_lock] run queue */
+static struct uthread *fifo_sysc;                 /* [fifo_lock] parked on syscalls */
+static uint32_t fifo_nr_queued;                   /* [fifo_lock] */
+static uint32_t fifo_nr_sysc;                     /* [a] parked on syscalls */
+static uint32_t fifo_wanted;                      /* [a] vcores asked for */
+static struct event_queue fifo_evq[ROS_MAX_VCORES];
+static const volatile struct procinfo *const fifo_pinfo =
+	(const volatile struct procinfo *)UINFO;
+
+uint32_t (*fifo_timer_check)(void);
+
+static void fifo_enqueue_locked(struct uthread *u)
+{
+	u->next = NULL;
+	if (fifo_tail)
+		fifo_tail->next = u;
+	else
+		fifo_head = u;
+	fifo_tail = u;
+	fifo_nr_queued++;
+}
+
+static struct uthread *fifo_dequeue_locked(void)
+{
+	struct uthread *u = fifo_head;
+
+	if (u) {
+		fifo_head = u->next;
+		if (!fifo_head)
+			fifo_tail = NULL;
+		fifo_nr_queued--;
+	}
+	return u;
+}
+
+/* More vcores if the queue outgrows them; one poke per increase. */
+static void fifo_want_vcores(uint32_t queued)
+{
+	uint32_t want = num_vcores() + queued, max = fifo_pinfo->max_vcores;
+	uint32_t had = __atomic_load_n(&fifo_wanted, __ATOMIC_RELAXED);
+
+	if (want > max)
+		want = max;
+	if (want <= had || want <= num_vcores())
+		return;
+	if (__atomic_compare_exchange_n(&fifo_wanted, &had, want, false, __ATOMIC_RELAXED,
+	                                __ATOMIC_RELAXED))
+		vcore_request_total(want);
+}
+
+static void fifo_thread_runnable(struct uthread *u)
+{
+	uint32_t queued;
+
+	spin_pdr_lock(&fifo_lock);
+	__atomic_store_n(&u->state, UTHREAD_RUNNABLE, __ATOMIC_RELEASE);
+	fifo_enqueue_locked(u);
+	queued = fifo_nr_queued;
+	spin_pdr_unlock(&fifo_lock);
+	fifo_want_vcores(queued);
+}
+
+static void fifo_thread_paused(struct uthread *u)
+{
+	fifo_thread_runnable(u);
+}
+
+static void fifo_thread_blockon_sysc(struct uthread *u, struct syscall *sc)
+{
+	uint32_t v = vcore_id();
+
+	u->sysc = sc;
+	__atomic_store_n(&sc->u_data, (uint64_t)(uintptr_t)u, __ATOMIC_RELAXED);
+	if (!event_syscall_register(sc, &fifo_evq[v])) {
+		fifo_thread_runnable(u);        /* done meanwhile */
+		return;
+	}
+	spin_pdr_lock(&fifo_lock);
+	u->next = fifo_sysc;
+	fifo_sysc = u;
+	__atomic_fetch_add(&fifo_nr_sysc, 1, __ATOMIC_RELAXED);
+	spin_pdr_unlock(&fifo_lock);
+}
+
+static bool fifo_sysc_done(const struct syscall *sc)
+{
+	uint32_t f = __atomic_load_n(&sc->flags, __ATOMIC_ACQUIRE);
+
+	return (f & SC_DONE) && !(f & SC_K_LOCK);
+}
+
+/* Vcore context: every parked uthread whose call finished is runnable. */
+static void fifo_scan_syscalls(void)
+{
+	struct uthread **pp, *u;
+
+	if (!__atomic_load_n(&fifo_nr_sysc, __ATOMIC_RELAXED))
+		return;
+	spin_pdr_lock(&fifo_lock);
+	for (pp = &fifo_sysc; (u = *pp);) {
+		if (!fifo_sysc_done(u->sysc)) {
+			pp = &u->next;
+			continue;
+		}
+		*pp = u->next;
+		u->sysc = NULL;
+		__atomic_fetch_sub(&fifo_nr_sysc, 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&u->state, UTHREAD_RUNNABLE, __ATOMIC_RELEASE);
+		fifo_enqueue_locked(u);
+	}
+	spin_pdr_unlock(&fifo_lock);
+}
+
+static void fifo_idle(uint32_t vcoreid)
+{
+	uint32_t timers = fifo_timer_check ? fifo_timer_check() : 0;
+	uint32_t w = __atomic_load_n(&fifo_wanted, __ATOMIC_RELAXED);
+	struct syscall sc = { .num = SYS_nanosleep };
+	uint64_t ts[2] = { 0, 1000000 };
+
+	if (timers) {
+		sc.arg0 = (uintptr_t)ts;
+		ros_syscall_trap(&sc, 1);       /* vcore context: synchronous */
+		return;
+	}
+	if (w > 1)
+		__atomic_compare_exchange_n(&fifo_wanted, &w, w - 1, false, __ATOMIC_RELAXED,
+		                            __ATOMIC_RELAXED);
+	vcore_yield();
+	vcore_handle_events(vcoreid);
+}
+
+static void __attribute__((noreturn)) fifo_sched_entry(uint32_t vcoreid)
+{
+	struct uthread *u = vcore_current_of(vcoreid);
+
+	if (u)
+		uthread_run(u, vcoreid);        /* interrupted: it goes on */
+	for (;;) {
+		if (fifo_timer_check)
+			fifo_timer_check();
+		fifo_scan_syscalls();
+		spin_pdr_lock(&fifo_lock);
+		u = fifo_dequeue_locked();
+		spin_pdr_unlock(&fifo_lock);
+		if (u) {
+			__atomic_store_n(&u->state, UTHREAD_RUNNING, __ATOMIC_RELAXED);
+			uthread_run(u, vcoreid);
+		}
+		fifo_idle(vcoreid);
+	}
+}
+
+static void (*fifo_exit_hook)(struct uthread *u);
+
+static void fifo_thread_exited(struct uthread *u)
+{
+	if (fifo_exit_hook)
+		fifo_exit_hook(u);
+}
+
+static const struct schedule_ops fifo_ops = {
+	.sched_entry = fifo_sched_entry,
+	.thread_runnable = fifo_thread_runnable,
+	.thread_paused = fifo_thread_paused,
+	.thread_blockon_sysc = fifo_thread_blockon_sysc,
+	.thread_exited = fifo_thread_exited,
+};
+
+/* ------------------------------------------------- uthread-side waits */
+
+static void fifo_blockon_cb(struct uthread *u, void *arg)
+{
+	sched_ops->thread_blockon_sysc(u, arg);
+}
+
+static bool fifo_blockon(struct syscall *sc)
+{
+	if (in_vcore_context() || !in_multi_mode())
+		return false;
+	uthread_yield(true, fifo_blockon_cb, sc);
+	while (!fifo_sysc_done(sc))
+		__builtin_ia32_pause();
+	return true;
+}
+
+static bool fifo_yield(int being_nice)
+{
+	(void)being_nice;
+	if (in_vcore_context() || !in_multi_mode())
+		return false;
+	uthread_yield(true, NULL, NULL);
+	return true;
+}
+
+int uth_fifo_init(void (*exit_hook)(struct uthread *u))
+{
+	int ret;
+
+	if (sched_ops)
+		return 0;
+	for (uint32_t v = 0; v < ROS_MAX_VCORES; v++) {
+		event_queue_init(&fifo_evq[v], NULL, EVENT_IPI | EVENT_WAKEUP);
+		fifo_evq[v].ev_vcore = v;
+	}
+	fifo_exit_hook = exit_hook;
+	fifo_wanted = 1;
+	if ((ret = uthread_lib_init(&fifo_ops)))
+		return ret;
+	__atomic_store_n(&ros_blockon_2ls, fifo_blockon, __ATOMIC_RELEASE);
+	__atomic_store_n(&ros_yield_2ls, fifo_yield, __ATOMIC_RELEASE);
+	return 0;
+}
