@@ -14,8 +14,11 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdint.h>
+#include <threads.h>
 #include <time.h>
 #include <unistd.h>
+#include <parlib/parlib.h>
+#include <parlib/vcore.h>
 #include <utest/utest.h>
 
 static void *lp_double(void *arg)
@@ -410,6 +413,160 @@ UTEST(pthread, cond_timedwait_times_out)
 	clock_gettime(CLOCK_REALTIME, &t1);
 	UT_ASSERT_GE((t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec),
 	             19 * 1000 * 1000L);
+}
+
+static int lp_nap_ms(int ms)
+{
+	struct timespec ts = { 0, ms * 1000000L };
+
+	return nanosleep(&ts, NULL);
+}
+
+static void *lp_late_writer(void *arg)
+{
+	int *p = arg;
+
+	lp_nap_ms(30);
+	return (void *)(intptr_t)write(p[1], "L", 1);
+}
+
+UTEST(pthread, every_thread_blocked_then_woken)
+{
+	int p[2];
+	pthread_t r, w;
+	void *ret;
+
+	UT_SYS(pipe(p));
+	lp_reader_done = 0;
+	UT_ASSERT_EQ(pthread_create(&r, NULL, lp_reader, p), 0);
+	UT_ASSERT_EQ(pthread_create(&w, NULL, lp_late_writer, p), 0);
+	/* Main waits in a join, the reader in read(), the writer in nanosleep:
+	 * the vcore has nothing to run until the sleep's completion wakes it. */
+	UT_ASSERT_EQ(pthread_join(r, &ret), 0);
+	UT_ASSERT_EQ((uintptr_t)ret, 'L');
+	UT_ASSERT_EQ(pthread_join(w, &ret), 0);
+	UT_ASSERT_EQ((intptr_t)ret, 1);
+	UT_SYS(close(p[0]));
+	UT_SYS(close(p[1]));
+}
+
+#define LP_BLOCKERS 200
+
+UTEST(pthread, two_hundred_threads_blocked_in_read)
+{
+	static pthread_t t[LP_BLOCKERS];
+	char bytes[LP_BLOCKERS];
+	int p[2], sum = 0;
+	void *ret;
+
+	UT_SYS(pipe(p));
+	for (int i = 0; i < LP_BLOCKERS; i++)
+		UT_ASSERT_EQ(pthread_create(&t[i], NULL, lp_reader, p), 0);
+	for (int i = 0; i < 20; i++)
+		sched_yield();          /* let them all reach read() */
+	for (int i = 0; i < LP_BLOCKERS; i++)
+		bytes[i] = (char)(1 + i % 100);
+	UT_ASSERT_EQ(write(p[1], bytes, sizeof(bytes)), sizeof(bytes));
+	for (int i = 0; i < LP_BLOCKERS; i++) {
+		UT_ASSERT_EQ(pthread_join(t[i], &ret), 0);
+		sum += (int)(uintptr_t)ret;
+	}
+	for (int i = 0; i < LP_BLOCKERS; i++)
+		sum -= bytes[i];
+	UT_ASSERT_EQ(sum, 0);
+	UT_SYS(close(p[0]));
+	UT_SYS(close(p[1]));
+}
+
+static volatile int lp_sleeper_done;
+
+static void *lp_sleeper(void *arg)
+{
+	lp_nap_ms(50);
+	lp_sleeper_done = 1;
+	return arg;
+}
+
+UTEST(pthread, sleep_parks_only_the_sleeper)
+{
+	pthread_t t;
+	long spins = 0;
+
+	lp_sleeper_done = 0;
+	UT_ASSERT_EQ(pthread_create(&t, NULL, lp_sleeper, NULL), 0);
+	while (!lp_sleeper_done) {
+		sched_yield();
+		spins++;
+	}
+	UT_ASSERT_EQ(pthread_join(t, NULL), 0);
+	UT_ASSERT_GT(spins, 10);
+}
+
+#define LP_SPREAD 6
+static uint32_t lp_seen_vcores[LP_SPREAD];
+static volatile int lp_spread_go;
+
+static void *lp_spread(void *arg)
+{
+	int id = (int)(uintptr_t)arg;
+
+	/* Spin (no yield) until each thread has started: the others can only
+	 * run on other vcores then. */
+	__atomic_fetch_add(&lp_spread_go, 1, __ATOMIC_SEQ_CST);
+	for (long i = 0; i < 20000000 && lp_spread_go < 2; i++)
+		__builtin_ia32_pause();
+	lp_seen_vcores[id] = vcore_id();
+	return NULL;
+}
+
+UTEST(pthread, threads_spread_over_vcores)
+{
+	pthread_t t[2];
+	const struct procinfo *pi = parlib_procinfo();
+
+	if (!pi || pi->max_vcores < 2)
+		utest_skip("one vcore on this machine");
+	lp_spread_go = 0;
+	for (uintptr_t i = 0; i < 2; i++)
+		UT_ASSERT_EQ(pthread_create(&t[i], NULL, lp_spread, (void *)i), 0);
+	for (int i = 0; i < 2; i++)
+		UT_ASSERT_EQ(pthread_join(t[i], NULL), 0);
+	UT_ASSERT_EQ(lp_spread_go, 2);
+	UT_ASSERT_NE(lp_seen_vcores[0], lp_seen_vcores[1]);
+	UT_ASSERT_GT(num_vcores(), 0);
+}
+
+static mtx_t lp_c11_m;
+static cnd_t lp_c11_c;
+static int lp_c11_v;
+
+static int lp_c11_thread(void *arg)
+{
+	mtx_lock(&lp_c11_m);
+	lp_c11_v = (int)(intptr_t)arg;
+	cnd_signal(&lp_c11_c);
+	mtx_unlock(&lp_c11_m);
+	return 42;
+}
+
+UTEST(pthread, c11_threads)
+{
+	thrd_t t;
+	int res = 0;
+
+	UT_ASSERT_EQ(mtx_init(&lp_c11_m, mtx_plain), thrd_success);
+	UT_ASSERT_EQ(cnd_init(&lp_c11_c), thrd_success);
+	lp_c11_v = 0;
+	mtx_lock(&lp_c11_m);
+	UT_ASSERT_EQ(thrd_create(&t, lp_c11_thread, (void *)5), thrd_success);
+	while (!lp_c11_v)
+		cnd_wait(&lp_c11_c, &lp_c11_m);
+	mtx_unlock(&lp_c11_m);
+	UT_ASSERT_EQ(thrd_join(t, &res), thrd_success);
+	UT_ASSERT_EQ(res, 42);
+	UT_ASSERT_EQ(lp_c11_v, 5);
+	mtx_destroy(&lp_c11_m);
+	cnd_destroy(&lp_c11_c);
 }
 
 int main(int argc, char **argv)
