@@ -255,6 +255,7 @@ static const struct { const char *name, *sig; } fz_lx_sigs[] = {
 	{ "getppid", "" },              { "arch_prctl", "A" },
 	{ "gettid", "" },               { "time", "S" },
 	{ "getdents64", "fpl" },        { "set_tid_address", "x" },
+	{ "futex", "SziZSi" },
 	{ "clock_gettime", "zS" },      { "clock_getres", "zS" },
 	{ "clock_nanosleep", "zFZp" },  { "openat", "dPOM" },
 	{ "mkdirat", "dTM" },           { "newfstatat", "dPSF" },
@@ -1220,6 +1221,11 @@ static void fz_lx_guard(const char *name, uint64_t *a, const char *sig)
 	for (int i = 0; i < SYSC_MAX_ARGS; i++)
 		a[i] = fz_guard_image(a[i]);
 	fz_guard_fds(a, sig);
+	/* %fs is musl's thread pointer (and the TLS): a user address becomes
+	 * the one musl set, as the native set_fsbase guard does (the image
+	 * guard above would have moved musl's TLS block into scratch). */
+	if (!strcmp(name, "arch_prctl") && a[0] == LXF_ARCH_SET_FS && a[1] < USER_LIMIT)
+		a[1] = fz_fsbase;
 	if (!strcmp(name, "open") && (a[1] & ~(uint64_t)LXF_O_QUIET) && a[0])
 		a[0] = fz_lx_path(true);
 	else if (!strcmp(name, "openat") && (a[2] & ~(uint64_t)LXF_O_QUIET) && a[1])

@@ -182,14 +182,19 @@ bool lx_tid_is_thread(int tid)
 	return tid >= LX_TID_BASE && tid < __atomic_load_n(&lx_next_tid, __ATOMIC_RELAXED);
 }
 
-/* One thread, no 2LS: a wait could never be woken; a timed one sleeps. */
+/* One thread, no 2LS: a wait could never be woken (-EAGAIN, the caller
+ * looks at its word again); a timed one sleeps its timeout. */
 static long lx_futex_alone(int op, const struct lx_timespec *ts)
 {
-	if (op == LX_FUTEX_WAIT && ts) {
-		ros_syscall_raw(SYS_nanosleep, (long)ts, 0, 0, 0, 0, 0);
-		return -LX_ETIMEDOUT;
-	}
-	return op == LX_FUTEX_WAIT ? -LX_EAGAIN : 0;
+	long r;
+
+	if (op != LX_FUTEX_WAIT)
+		return op == LX_FUTEX_WAKE || op == LX_FUTEX_REQUEUE ||
+		       op == LX_FUTEX_CMP_REQUEUE ? 0 : -LX_ENOSYS;
+	if (!ts)
+		return -LX_EAGAIN;
+	r = ros_syscall_raw(SYS_nanosleep, (long)ts, 0, 0, 0, 0, 0);
+	return r < 0 ? r : -LX_ETIMEDOUT;
 }
 
 long lx_futex(const long *a)
@@ -200,14 +205,15 @@ long lx_futex(const long *a)
 
 	if (!addr || ((uintptr_t)addr & 3))
 		return -LX_EINVAL;
+	if (op == LX_FUTEX_WAIT && ts &&
+	    (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000))
+		return -LX_EINVAL;
 	if (!__atomic_load_n(&lx_threads_on, __ATOMIC_ACQUIRE))
 		return lx_futex_alone(op, ts);
 	switch (op) {
 	case LX_FUTEX_WAIT:
 		if (!ts)
 			return futex_wait(addr, val, NULL);
-		if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000)
-			return -LX_EINVAL;
 		ns = (uint64_t)ts->tv_sec * 1000000000ull + (uint64_t)ts->tv_nsec;
 		return futex_wait(addr, val, &ns);
 	case LX_FUTEX_WAKE:
