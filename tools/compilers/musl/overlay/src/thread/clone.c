@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * clone.c (Vireo: replaces musl's generic src/thread/clone.c, since the
- * x86_64 clone.s that executes `syscall` is removed).
+ * clone.c (Vireo: replaces musl's generic src/thread/clone.c, which
+ * returns -ENOSYS; musl-prepare.sh removes the x86_64 assembly version,
+ * which executes `syscall`).
  *
  * musl's pthread_create (and nothing else in musl) calls __clone with a
  * stack, a TLS block and its flags; on Vireo the new thread is a uthread
- * of parlib's 2LS, made by the translation layer (src/vireo/lx_thread.c,
+ * of parlib's 2LS, made by the translation layer (tools/compilers/musl/vireo/lx_thread.c,
  * Documentation/pthreads.md).  Returns the tid or -errno.
  */
 #include <errno.h>
