@@ -13,7 +13,13 @@
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <threads.h>
 #include <time.h>
 #include <unistd.h>
@@ -569,7 +575,89 @@ UTEST(pthread, c11_threads)
 	cnd_destroy(&lp_c11_c);
 }
 
+UTEST(pthread, futex_bad_arguments)
+{
+	int word = 0;
+	struct timespec bad = { 0, 1000000000 };
+
+	UT_ASSERT_ERRNO(syscall(SYS_futex, (int *)((char *)&word + 1), 1, 1, 0, 0, 0), EINVAL);
+	UT_ASSERT_ERRNO(syscall(SYS_futex, NULL, 1, 1, 0, 0, 0), EINVAL);
+	UT_ASSERT_ERRNO(syscall(SYS_futex, &word, 0, 0, &bad, 0, 0), EINVAL);
+	UT_ASSERT_ERRNO(syscall(SYS_futex, &word, 0, 1, NULL, 0, 0), EAGAIN);
+	UT_ASSERT_ERRNO(syscall(SYS_futex, &word, 5 /* WAKE_OP */, 1, NULL, &word, 0), ENOSYS);
+	UT_ASSERT_ERRNO(syscall(SYS_futex, &word, 4 /* CMP_REQUEUE */, 1, 1, &word, 9), EAGAIN);
+	UT_ASSERT_ERRNO(syscall(SYS_futex, &word, 3 /* REQUEUE */, 1, 1, NULL, 0), EINVAL);
+	UT_ASSERT_EQ(syscall(SYS_futex, &word, 1, 10, NULL, 0, 0), 0);
+	UT_ASSERT_ERRNO(syscall(SYS_clone, 0, 0, 0, 0, 0), ENOSYS);
+}
+
+/* The child modes: threads blocked in read() on a pipe nobody writes,
+ * then main exits with 7 ("exit") or blocks too ("hang").  3: no core was
+ * free to make the child an MCP (this process holds it: 2 cores). */
+#define LP_CHILD_NO_CORE 3
+
+static int lp_child(const char *mode)
+{
+	static pthread_t t[20];
+	int p[2], r;
+
+	if (pipe(p))
+		return 2;
+	for (int i = 0; i < 20; i++)
+		if ((r = pthread_create(&t[i], NULL, lp_reader, p)))
+			return r == EAGAIN ? LP_CHILD_NO_CORE : 5;
+	for (int i = 0; i < 20; i++)
+		sched_yield();
+	if (!strcmp(mode, "exit"))
+		exit(7);
+	lp_reader(p);
+	return 4;
+}
+
+static pid_t lp_spawn_child(const char *mode)
+{
+	char *argv[] = { "libc_pthread", "--child", (char *)mode, NULL };
+	pid_t pid;
+
+	if (posix_spawn(&pid, "/test/libc_pthread", NULL, NULL, argv, NULL))
+		return -1;
+	return pid;
+}
+
+UTEST(pthread, exit_with_threads_blocked_in_syscalls)
+{
+	pid_t pid = lp_spawn_child("exit");
+	int st;
+
+	UT_ASSERT_GT(pid, 0);
+	UT_ASSERT_EQ(waitpid(pid, &st, 0), pid);
+	UT_ASSERT(WIFEXITED(st));
+	if (WEXITSTATUS(st) == LP_CHILD_NO_CORE)
+		utest_skip("no free core for a second MCP");
+	UT_ASSERT_EQ(WEXITSTATUS(st), 7);
+}
+
+UTEST(pthread, kill_with_threads_blocked_in_syscalls)
+{
+	pid_t pid = lp_spawn_child("hang");
+	int st;
+
+	UT_ASSERT_GT(pid, 0);
+	lp_nap_ms(100);
+	if (waitpid(pid, &st, WNOHANG) == pid) {
+		UT_ASSERT(WIFEXITED(st));
+		UT_ASSERT_EQ(WEXITSTATUS(st), LP_CHILD_NO_CORE);
+		utest_skip("no free core for a second MCP");
+	}
+	UT_SYS(kill(pid, SIGKILL));
+	UT_ASSERT_EQ(waitpid(pid, &st, 0), pid);
+	UT_ASSERT(WIFSIGNALED(st));
+	UT_ASSERT_EQ(WTERMSIG(st), SIGKILL);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--child"))
+		return lp_child(argv[2]);
 	return utest_main("libc_pthread", argc, argv);
 }
