@@ -655,6 +655,41 @@ UTEST(pthread, kill_with_threads_blocked_in_syscalls)
 	UT_ASSERT_EQ(WTERMSIG(st), SIGKILL);
 }
 
+/* With one core for MCPs, which this process holds, a second threaded
+ * program runs its 2LS inside its SCP (Documentation/pthreads.md): the
+ * suite's core tests pass there too.  Its output comes back on a pipe. */
+UTEST(pthread, suite_in_an_scp_child)
+{
+	static char out[16384];
+	const struct procinfo *pi = parlib_procinfo();
+	char *argv[] = { "libc_pthread", "create_and_join_1000", "tls_and_errno_per_thread",
+	                 "blocked_read_parks_only_its_thread", "mutex_condvar_ping_pong",
+	                 "semaphores_producers_consumers", "once_and_key_destructors",
+	                 "cond_timedwait_times_out", "every_thread_blocked_then_woken",
+	                 "two_hundred_threads_blocked_in_read", "c11_threads", NULL };
+	posix_spawn_file_actions_t fa;
+	size_t got = 0;
+	ssize_t r;
+	pid_t pid;
+	int p[2], st;
+
+	if (!pi || pi->max_vcores != 1)
+		utest_skip("more than one core for MCPs: the child would be an MCP");
+	UT_SYS(pipe(p));
+	UT_ASSERT_EQ(posix_spawn_file_actions_init(&fa), 0);
+	UT_ASSERT_EQ(posix_spawn_file_actions_adddup2(&fa, p[1], 1), 0);
+	UT_ASSERT_EQ(posix_spawn(&pid, "/test/libc_pthread", &fa, NULL, argv, NULL), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	UT_SYS(close(p[1]));
+	while (got < sizeof(out) - 1 && (r = read(p[0], out + got, sizeof(out) - 1 - got)) > 0)
+		got += (size_t)r;
+	out[got] = 0;
+	UT_SYS(close(p[0]));
+	UT_ASSERT_EQ(waitpid(pid, &st, 0), pid);
+	UT_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x: %s", st, out);
+	UT_ASSERT_MSG(strstr(out, "summary 10 passed, 0 failed"), "child said: %s", out);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--child"))

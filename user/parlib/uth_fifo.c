@@ -30,6 +30,11 @@
  *
  * Vcores: thread_runnable asks for min(max_vcores, running + queued)
  * vcores when that is more than asked for before (fifo_wanted).
+ *
+ * On an SCP (uthread_on_scp: no core was free for change_to_m) the same
+ * code runs on vcore 0's stack, entered only by uthread_yield: there are
+ * no notifications, the idle "yield" is the SCP's proc_yield, which
+ * sleeps until an EVENT_WAKEUP (a syscall completion) and returns.
  */
 #include <stddef.h>
 #include <parlib/event.h>
@@ -52,6 +57,13 @@ static const volatile struct procinfo *const fifo_pinfo =
 	(const volatile struct procinfo *)UINFO;
 
 uint32_t (*fifo_timer_check)(void);
+
+static bool fifo_sysc_done(const struct syscall *sc)
+{
+	uint32_t f = __atomic_load_n(&sc->flags, __ATOMIC_ACQUIRE);
+
+	return (f & SC_DONE) && !(f & SC_K_LOCK);
+}
 
 static void fifo_enqueue_locked(struct uthread *u)
 {
@@ -83,6 +95,8 @@ static void fifo_want_vcores(uint32_t queued)
 	uint32_t want = num_vcores() + queued, max = fifo_pinfo->max_vcores;
 	uint32_t had = __atomic_load_n(&fifo_wanted, __ATOMIC_RELAXED);
 
+	if (!in_multi_mode())
+		return;                 /* a 2LS on an SCP has its one vcore */
 	if (want > max)
 		want = max;
 	if (want <= had || want <= num_vcores())
@@ -126,12 +140,6 @@ static void fifo_thread_blockon_sysc(struct uthread *u, struct syscall *sc)
 	spin_pdr_unlock(&fifo_lock);
 }
 
-static bool fifo_sysc_done(const struct syscall *sc)
-{
-	uint32_t f = __atomic_load_n(&sc->flags, __ATOMIC_ACQUIRE);
-
-	return (f & SC_DONE) && !(f & SC_K_LOCK);
-}
 
 /* Vcore context: every parked uthread whose call finished is runnable. */
 static void fifo_scan_syscalls(void)
@@ -155,16 +163,30 @@ static void fifo_scan_syscalls(void)
 	spin_pdr_unlock(&fifo_lock);
 }
 
+/* A 1 ms nap in the kernel.  On an MCP a call from vcore context is
+ * synchronous; on an SCP it may detach, so the record is waited for
+ * (proc_yield until it is done: other events wake us meanwhile too). */
+static void fifo_nap(void)
+{
+	struct syscall sc = { .num = SYS_nanosleep };
+	uint64_t ts[2] = { 0, 1000000 };
+
+	sc.arg0 = (uintptr_t)ts;
+	ros_syscall_trap(&sc, 1);
+	if (fifo_sysc_done(&sc))
+		return;
+	event_syscall_register(&sc, &fifo_evq[0]);
+	while (!fifo_sysc_done(&sc))
+		ros_yield(0);
+}
+
 static void fifo_idle(uint32_t vcoreid)
 {
 	uint32_t timers = fifo_timer_check ? fifo_timer_check() : 0;
 	uint32_t w = __atomic_load_n(&fifo_wanted, __ATOMIC_RELAXED);
-	struct syscall sc = { .num = SYS_nanosleep };
-	uint64_t ts[2] = { 0, 1000000 };
 
 	if (timers) {
-		sc.arg0 = (uintptr_t)ts;
-		ros_syscall_trap(&sc, 1);       /* vcore context: synchronous */
+		fifo_nap();
 		return;
 	}
 	if (w > 1)
@@ -220,7 +242,7 @@ static void fifo_blockon_cb(struct uthread *u, void *arg)
 
 static bool fifo_blockon(struct syscall *sc)
 {
-	if (in_vcore_context() || !in_multi_mode())
+	if (in_vcore_context())
 		return false;
 	uthread_yield(true, fifo_blockon_cb, sc);
 	while (!fifo_sysc_done(sc))
@@ -231,7 +253,7 @@ static bool fifo_blockon(struct syscall *sc)
 static bool fifo_yield(int being_nice)
 {
 	(void)being_nice;
-	if (in_vcore_context() || !in_multi_mode())
+	if (in_vcore_context())
 		return false;
 	uthread_yield(true, NULL, NULL);
 	return true;

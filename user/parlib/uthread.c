@@ -18,6 +18,7 @@
  * libparlib.a adds the FIFO 2LS (uth_fifo.c) and the futex (futex.c).
  */
 #include <stddef.h>
+#include <ros/errno.h>
 #include <parlib/uthread.h>
 #include <parlib/vcore.h>
 #include <ros/procdata.h>
@@ -29,6 +30,7 @@ static struct uthread thread0 = {
 
 const struct schedule_ops *sched_ops;
 struct uthread *(*uthread_self_hook)(void);
+static bool uth_on_scp;                 /* the 2LS runs inside an SCP */
 
 static struct procdata *const uth_pd = (struct procdata *)UDATA;
 
@@ -62,10 +64,25 @@ int uthread_lib_init(const struct schedule_ops *ops)
 
 	if (sched_ops)
 		return 0;
-	if ((ret = vcore_change_to_m()))
+	ret = vcore_change_to_m();
+	if (ret == -EBUSY && !(ret = vcore_scp_setup()))
+		uth_on_scp = true;      /* no core: the 2LS runs in this SCP */
+	if (ret)
 		return ret;
 	__atomic_store_n(&sched_ops, ops, __ATOMIC_RELEASE);
 	return 0;
+}
+
+bool uthread_on_scp(void)
+{
+	return uth_on_scp;
+}
+
+/* Whether uthreads switch through vcore context: an MCP, or a 2LS on an
+ * SCP. */
+static bool uth_switching(void)
+{
+	return in_multi_mode() || uth_on_scp;
 }
 
 void uthread_vcore_schedule(uint32_t vcoreid)
@@ -205,7 +222,7 @@ void uthread_yield(bool save_state, uthread_yield_fn fn, void *arg)
 	struct uthread *u;
 	uint32_t v;
 
-	if (!in_multi_mode() || in_vcore_context())
+	if (!uth_switching() || in_vcore_context())
 		return;
 	u = current_uthread();
 	v = uth_notifs_off(u);

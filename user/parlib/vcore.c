@@ -193,6 +193,24 @@ int vcore_change_to_m(void)
 	return 0;
 }
 
+int vcore_scp_setup(void)
+{
+	struct uthread *u = current_uthread();
+	int ret;
+
+	if (in_multi_mode())
+		return 0;
+	if ((ret = vc_stacks_alloc()))
+		return ret;
+	vcpd_setup(0);
+	u->vcoreid = 0;
+	/* No kernel save gives thread0 its FS base here (change_to_m does on
+	 * an MCP): the TLS ABI's self pointer at %fs:0 is that base. */
+	__asm__ volatile("mov %%fs:0, %0" : "=r"(u->ctx.fs_base));
+	vc_tls[0].cur = u;
+	return 0;
+}
+
 int vcore_request_total(uint32_t nr)
 {
 	__atomic_store_n(&pdata->head.res_req[RES_CORES].amt_wanted, nr, __ATOMIC_RELEASE);

@@ -98,9 +98,12 @@ struct schedule_ops {
 extern const struct schedule_ops *sched_ops;
 
 /* Installs ops and makes the process an MCP (thread0 continues as a
- * uthread): 0, or -errno from vcore_change_to_m (the 2LS is not
+ * uthread); if no core is free (change_to_m's EBUSY) the 2LS runs inside
+ * the SCP instead (uthread_on_scp()).  0, or -errno (the 2LS is not
  * installed then).  Called once, from thread0, before any other uthread. */
 int uthread_lib_init(const struct schedule_ops *ops);
+/* True when the 2LS runs inside an SCP: one vcore, no notifications. */
+bool uthread_on_scp(void);
 
 /* The running uthread (vcore context: the one it interrupted, or NULL). */
 struct uthread *current_uthread(void);

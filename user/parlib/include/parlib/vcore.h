@@ -41,6 +41,10 @@ bool in_multi_mode(void);
 
 /* SCP -> MCP: 0, or -errno (EBUSY: no idle core; the process stays an SCP). */
 int vcore_change_to_m(void);
+/* A 2LS on an SCP (no core for change_to_m): vcore 0's stack and VCPD
+ * serve as its vcore context, entered only by the 2LS's own switches
+ * (parlib.md, "A 2LS on an SCP").  0 or -errno. */
+int vcore_scp_setup(void);
 /* Asks for nr vcores in all (procdata amt_wanted, then poke the ksched):
  * how many the process has afterwards, or -errno. */
 int vcore_request_total(uint32_t nr);
