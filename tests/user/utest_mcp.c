@@ -21,13 +21,16 @@
  *  - a self-notification: the handler runs in vcore context and the
  *    interrupted registers (GPRs and SSE) are intact after it clobbered
  *    them; a remote notification from another vcore interrupts thread0
- *    spinning with a pattern in every register.
+ *    spinning with a pattern in every register;
+ *  - a sleeping syscall from thread0 comes back unfinished (the kernel
+ *    detached it) and completes; from vcore context it is synchronous.
  * Every failure must carry its errno and an errstr naming the value at
  * fault.  Run all: /test/utest_mcp; some: /test/utest_mcp provision_bad.
  */
 #include <parlib/uthread.h>
 #include <parlib/vcore.h>
 #include <ros/globalinfo.h>
+#include <ros/kstat.h>
 #include <ros/procdata.h>
 #include <ros/procinfo.h>
 #include <tiny/print.h>
@@ -456,6 +459,43 @@ UTEST(remote_notify_interrupts_thread0_intact)
 	UT_ASSERT_MSG(!regs_wrong(out, 15), "%s", regs_wrong(out, 15));
 	UT_ASSERT_EQ(out[20], 0);                       /* rsp unchanged */
 	UT_ASSERT(wait_until(back_to_one));
+}
+
+/* ----------------------------------------------------- blocking syscalls */
+
+static struct ktimespec nap_ts = { 0, 5 * 1000 * 1000 };
+static volatile uint32_t nap_flags_after_trap, nap_hook_runs;
+
+/* Vcore context: a sleeping call is synchronous (nothing to switch to). */
+static void nap_hook(uint32_t v)
+{
+	struct syscall sc = { .num = SYS_nanosleep, .arg0 = UP(&nap_ts) };
+
+	(void)v;
+	ros_syscall_trap(&sc, 1);
+	nap_flags_after_trap = __atomic_load_n(&sc.flags, __ATOMIC_ACQUIRE);
+	ros_syscall_blockon(&sc);
+	nap_hook_runs++;
+}
+
+UTEST(sleeping_syscall_detaches_in_uthread_context_only)
+{
+	struct ktimespec ts = { 0, 20 * 1000 * 1000 };
+	struct syscall sc = { .num = SYS_nanosleep, .arg0 = UP(&ts) };
+
+	/* From thread0 (uthread context): the trap comes back unfinished, the
+	 * call completes on its own kthread; without a 2LS thread0 waits. */
+	ros_syscall_trap(&sc, 1);
+	UT_ASSERT_EQ(__atomic_load_n(&sc.flags, __ATOMIC_ACQUIRE) & SC_DONE, 0);
+	ros_syscall_blockon(&sc);
+	UT_ASSERT(__atomic_load_n(&sc.flags, __ATOMIC_ACQUIRE) & SC_DONE);
+	UT_ASSERT_EQ(sc.err, 0);
+	/* From vcore context: synchronous. */
+	vcore_sched_entry = nap_hook;
+	uthread_yield(true, NULL, NULL);
+	vcore_sched_entry = 0;
+	UT_ASSERT_EQ(nap_hook_runs, 1);
+	UT_ASSERT(nap_flags_after_trap & SC_DONE);
 }
 
 int main(int argc, char **argv, char **envp __attribute__((unused)))
