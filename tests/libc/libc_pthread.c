@@ -591,16 +591,126 @@ UTEST(pthread, futex_bad_arguments)
 	UT_ASSERT_ERRNO(syscall(SYS_clone, 0, 0, 0, 0, 0), ENOSYS);
 }
 
+#define LP_STRESS_THREADS 16
+#define LP_STRESS_OPS 1500
+static pthread_mutex_t lp_st_m = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t lp_st_c = PTHREAD_COND_INITIALIZER;
+static sem_t lp_st_sem;
+static long lp_st_count, lp_st_tokens;
+
+/* A seeded mix: locked counts, semaphore tokens taken and given back,
+ * condvar broadcasts, yields, short sleeps, nested create/join. */
+static void *lp_stress(void *arg)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull * ((uintptr_t)arg + 1);
+
+	for (int i = 0; i < LP_STRESS_OPS; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		switch (x % 6) {
+		case 0:
+			pthread_mutex_lock(&lp_st_m);
+			lp_st_count++;
+			pthread_cond_broadcast(&lp_st_c);
+			pthread_mutex_unlock(&lp_st_m);
+			break;
+		case 1:
+			sem_wait(&lp_st_sem);
+			__atomic_fetch_add(&lp_st_tokens, 1, __ATOMIC_RELAXED);
+			sem_post(&lp_st_sem);
+			break;
+		case 2:
+			sched_yield();
+			break;
+		case 3:
+			if (i % 50 == 0)
+				lp_nap_ms(1);
+			break;
+		case 4:
+			if (i % 100 == 0) {
+				pthread_t t;
+				void *r;
+
+				if (pthread_create(&t, NULL, lp_double, (void *)21) ||
+				    pthread_join(t, &r) || (uintptr_t)r != 42)
+					return (void *)1;
+			}
+			break;
+		default: {
+			struct timespec dl;
+
+			clock_gettime(CLOCK_REALTIME, &dl);
+			pthread_mutex_lock(&lp_st_m);
+			pthread_cond_timedwait(&lp_st_c, &lp_st_m, &dl);   /* already due */
+			lp_st_count++;
+			pthread_mutex_unlock(&lp_st_m);
+			break;
+		}
+		}
+	}
+	return NULL;
+}
+
+UTEST(pthread, stress_mixed_seeded)
+{
+	pthread_t t[LP_STRESS_THREADS];
+	long want_count = 0, want_tokens = 0;
+	void *ret;
+
+	UT_SYS(sem_init(&lp_st_sem, 0, 3));
+	lp_st_count = lp_st_tokens = 0;
+	for (uintptr_t i = 0; i < LP_STRESS_THREADS; i++)
+		UT_ASSERT_EQ(pthread_create(&t[i], NULL, lp_stress, (void *)i), 0);
+	for (int i = 0; i < LP_STRESS_THREADS; i++) {
+		UT_ASSERT_EQ(pthread_join(t[i], &ret), 0);
+		UT_ASSERT_EQ((uintptr_t)ret, 0);
+	}
+	/* The same generator, replayed: what the threads must have counted. */
+	for (uintptr_t a = 0; a < LP_STRESS_THREADS; a++) {
+		uint64_t x = 0x9e3779b97f4a7c15ull * (a + 1);
+
+		for (int i = 0; i < LP_STRESS_OPS; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			want_count += x % 6 == 0 || x % 6 == 5;
+			want_tokens += x % 6 == 1;
+		}
+	}
+	UT_ASSERT_EQ(lp_st_count, want_count);
+	UT_ASSERT_EQ(lp_st_tokens, want_tokens);
+	sem_destroy(&lp_st_sem);
+}
+
 /* The child modes: threads blocked in read() on a pipe nobody writes,
  * then main exits with 7 ("exit") or blocks too ("hang").  3: no core was
  * free to make the child an MCP (this process holds it: 2 cores). */
 #define LP_CHILD_NO_CORE 3
+
+/* "main-exit": thread0 leaves with pthread_exit while a thread lives; that
+ * thread makes and joins another (musl's thread-list lock must have been
+ * released by thread0's exit), then ends the process with 9. */
+static void *lp_last_one(void *arg)
+{
+	pthread_t t;
+
+	lp_nap_ms(20);
+	if (pthread_create(&t, NULL, lp_double, arg) || pthread_join(t, NULL))
+		exit(6);
+	exit(9);
+}
 
 static int lp_child(const char *mode)
 {
 	static pthread_t t[20];
 	int p[2], r;
 
+	if (!strcmp(mode, "main-exit")) {
+		if (pthread_create(&t[0], NULL, lp_last_one, NULL))
+			return LP_CHILD_NO_CORE;
+		pthread_exit(NULL);
+	}
 	if (pipe(p))
 		return 2;
 	for (int i = 0; i < 20; i++)
@@ -635,6 +745,21 @@ UTEST(pthread, exit_with_threads_blocked_in_syscalls)
 	if (WEXITSTATUS(st) == LP_CHILD_NO_CORE)
 		utest_skip("no free core for a second MCP");
 	UT_ASSERT_EQ(WEXITSTATUS(st), 7);
+}
+
+UTEST(pthread, main_thread_exits_first)
+{
+	pid_t pid = lp_spawn_child("main-exit");
+	int st;
+
+	UT_ASSERT_GT(pid, 0);
+	UT_ASSERT_EQ(waitpid(pid, &st, 0), pid);
+	UT_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 9, "child status %#x", st);
+}
+
+UTEST(pthread, fork_refused_once_threads_exist)
+{
+	UT_ASSERT_ERRSTR(fork(), EPERM, "threads");
 }
 
 UTEST(pthread, kill_with_threads_blocked_in_syscalls)

@@ -71,7 +71,7 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(35, nanosleep, MAPPED, lx_nanosleep, "nanosleep (struct timespec = struct ktimespec)"),
 	CALL(39, getpid, EMULATED, lx_getpid, "procinfo's pid (no trap); -ENOSYS while procinfo is not mapped"),
 	NOSYS(56, clone, "the syscall itself: musl's __clone (overlay clone.c) makes a uthread on the 2LS instead (pthreads.md); fork is the fork row"),
-	CALL(57, fork, MAPPED, lx_fork, "fork (copy-on-write); the child drops the signals pending in its parent"),
+	CALL(57, fork, MAPPED, lx_fork, "fork (copy-on-write); the child drops the signals pending in its parent; EPERM once threads exist"),
 	CALL(58, vfork, MAPPED, lx_fork, "a fork (copy-on-write, so no sharing)"),
 	CALL(59, execve, MAPPED, lx_execve, "exec, with argv/envp packed by parlib_argenv_pack()"),
 	CALL(60, exit, EMULATED, lx_exit_thread, "ends the calling thread (a uthread) while others live; the last one ends the process (proc_destroy)"),

@@ -208,6 +208,7 @@ long lx_exit_thread(const long *a);
 long lx_gettid(const long *a);
 long lx_futex(const long *a);
 bool lx_tid_is_thread(int tid);
+bool lx_threads_running(void);
 long lx_arch_prctl(const long *a);
 long lx_sched_yield(const long *a);
 long lx_uname(const long *a);

@@ -76,9 +76,16 @@ static void lx_blob_free(struct lx_blob *b)
 
 long lx_fork(const long *a)
 {
-	long r = ros_syscall_raw(SYS_fork, 0, 0, 0, 0, 0, 0);
+	long r;
 
 	(void)a;
+	if (lx_threads_running()) {
+		/* An MCP's fork is refused by the kernel; a 2LS on an SCP would
+		 * copy every thread's state into a child that runs one. */
+		errstr_set("fork: a process with threads cannot fork (Documentation/pthreads.md)");
+		return -LX_EPERM;
+	}
+	r = ros_syscall_raw(SYS_fork, 0, 0, 0, 0, 0, 0);
 	if (r == 0) {
 		lx_sig_after_fork();
 		lx_ep_after_fork();

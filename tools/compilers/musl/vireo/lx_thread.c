@@ -20,8 +20,10 @@
  *
  * Exit (SYS_exit of a thread, or __unmapself): uthread_exit; in vcore
  * context lx_thread_exited zeroes the clear-tid word (musl's thread list
- * lock) and wakes it, then unmaps a detached thread's stack.  The last
- * thread's SYS_exit ends the process, as on Linux.
+ * lock; thread0's is the word musl gave set_tid_address at start-up) and
+ * wakes it, then unmaps a detached thread's stack.  The last thread's
+ * SYS_exit ends the process, as on Linux.  A process with threads does
+ * not fork (lx_fork: EPERM, as for any MCP).
  */
 #include <ros/procinfo.h>
 #include <parlib/futex.h>
@@ -48,6 +50,7 @@ struct lx_start {
 
 static __thread struct uthread *lx_self;
 static int lx_threads_on;               /* [a] the 2LS is installed */
+static int *lx_t0_clear_tid;            /* thread0's set_tid_address word */
 static int lx_next_tid = LX_TID_BASE;   /* [a] */
 static int lx_nr_threads = 1;           /* [a] live threads, thread0 included */
 
@@ -91,6 +94,7 @@ static int lx_threads_start(void)
 		return 0;
 	t0 = current_uthread();
 	t0->tid = (int)pid;
+	t0->clear_tid = lx_t0_clear_tid;        /* musl's thread-list lock */
 	lx_now_ns();                    /* the info page is probed from here */
 	futex_init_timers(lx_now_ns);
 	if (uth_fifo_init(lx_thread_exited))
@@ -167,7 +171,13 @@ long lx_set_tid_address(const long *a)
 		u->clear_tid = (int *)a[0];
 		return u->tid;
 	}
+	lx_t0_clear_tid = (int *)a[0];  /* musl's __init_tls: used at thread0's exit */
 	return lx_getpid(a);
+}
+
+bool lx_threads_running(void)
+{
+	return __atomic_load_n(&lx_threads_on, __ATOMIC_ACQUIRE) != 0;
 }
 
 long lx_gettid(const long *a)
