@@ -8,10 +8,11 @@
  * by one spin-PDR lock (fifo_lock), taken in vcore context or, from
  * uthread context (thread_runnable), with notifications off.
  *
- * sched_entry(v): a uthread the kernel interrupted on v (a notification)
- * runs again at once: this 2LS is cooperative, a uthread keeps its vcore
- * until it yields, blocks or exits.  Otherwise v looks for finished
- * syscalls (SC_DONE on a parked uthread's record makes it runnable), then
+ * sched_entry(v): v looks for finished syscalls (SC_DONE on a parked
+ * uthread's record makes it runnable, and asks for vcores to run it) and
+ * expired timed waits; a uthread the kernel interrupted on v (a
+ * notification) then runs again at once: this 2LS is cooperative, a
+ * uthread keeps its vcore until it yields, blocks or exits.  Otherwise v
  * takes the head of the run queue.  With nothing to run it yields the
  * vcore (the kernel keeps the last one, waiting for an EVENT_WAKEUP); a
  * yield refused because a notification is pending loops again.  With
@@ -145,6 +146,7 @@ static void fifo_thread_blockon_sysc(struct uthread *u, struct syscall *sc)
 static void fifo_scan_syscalls(void)
 {
 	struct uthread **pp, *u;
+	uint32_t woken = 0, queued;
 
 	if (!__atomic_load_n(&fifo_nr_sysc, __ATOMIC_RELAXED))
 		return;
@@ -159,8 +161,12 @@ static void fifo_scan_syscalls(void)
 		__atomic_fetch_sub(&fifo_nr_sysc, 1, __ATOMIC_RELAXED);
 		__atomic_store_n(&u->state, UTHREAD_RUNNABLE, __ATOMIC_RELEASE);
 		fifo_enqueue_locked(u);
+		woken++;
 	}
+	queued = fifo_nr_queued;
 	spin_pdr_unlock(&fifo_lock);
+	if (woken)
+		fifo_want_vcores(queued);
 }
 
 /* A 1 ms nap in the kernel.  On an MCP a call from vcore context is
@@ -200,8 +206,14 @@ static void __attribute__((noreturn)) fifo_sched_entry(uint32_t vcoreid)
 {
 	struct uthread *u = vcore_current_of(vcoreid);
 
-	if (u)
-		uthread_run(u, vcoreid);        /* interrupted: it goes on */
+	if (u) {                        /* interrupted: it goes on, but what the
+	                                 * event finished is queued first (another
+	                                 * vcore may take it) */
+		if (fifo_timer_check)
+			fifo_timer_check();
+		fifo_scan_syscalls();
+		uthread_run(u, vcoreid);
+	}
 	for (;;) {
 		if (fifo_timer_check)
 			fifo_timer_check();
