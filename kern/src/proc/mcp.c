@@ -21,6 +21,7 @@
 #include <ksched.h>
 #include <kthread.h>
 #include <mcp.h>
+#include <mm.h>
 #include <process.h>
 #include <rendez.h>
 #include <ros/procdata.h>
@@ -293,6 +294,25 @@ static struct mcp_vcore *mcp_alloc_vcores(struct proc *p, uint32_t n)
 	return vcs;
 }
 
+/*
+ * Every VCPD a vcore may use, present and writable now: the kernel writes
+ * a VCPD with interrupts off (saving a notified uthread on the way back
+ * to user mode), where a fault cannot be served.  procdata is pinned, so
+ * they stay.  VCPD 0 was populated with the process.
+ */
+static int mcp_populate_vcpds(struct proc *p, uint32_t max)
+{
+	int ret = 0;
+
+	if (max > 1) {
+		mm_lock(p->mm);
+		ret = mm_populate_write(p->mm, UDATA + PGSIZE + VCPD_SIZE,
+		                        (size_t)(max - 1) * VCPD_SIZE);
+		mm_unlock(p->mm);
+	}
+	return ret;
+}
+
 int mcp_change_to_m(struct proc *p, const struct hw_trapframe *tf, const char **why)
 {
 	uint32_t max = ksched_max_vcores();
@@ -300,7 +320,7 @@ int mcp_change_to_m(struct proc *p, const struct hw_trapframe *tf, const char **
 	uint64_t flags;
 
 	assert(p->user_kt == kthread_current() && !proc_is_mcp(p));
-	if (!(vcs = mcp_alloc_vcores(p, max))) {
+	if (mcp_populate_vcpds(p, max) || !(vcs = mcp_alloc_vcores(p, max))) {
 		*why = "no memory for the vcores";
 		return -ENOMEM;
 	}
