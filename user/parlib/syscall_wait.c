@@ -38,6 +38,7 @@
  */
 #include <parlib/event.h>
 #include <parlib/syscall.h>
+#include <parlib/vcore.h>
 #include <ros/procinfo.h>
 
 void ros_syscall_trap(struct syscall *scs, unsigned long count)
@@ -79,11 +80,13 @@ void ros_yield(int being_nice)
 
 void (*ros_syscall_hook)(void);
 
+/* Not in vcore context: the hook is the C library's (signal handlers,
+ * TLS), and vcore context runs on another FS with no C library state. */
 static void ros_run_hook(void)
 {
 	void (*hook)(void) = __atomic_load_n(&ros_syscall_hook, __ATOMIC_RELAXED);
 
-	if (hook)
+	if (hook && !in_vcore_context())
 		hook();
 }
 

@@ -28,8 +28,10 @@
  * once.  Code that makes no system call never sees a signal.
  *
  * Pending signals are a set (no queueing, even for real-time signals).
- * State is per process, unlocked (one thread); lx_sig_busy keeps the hook
- * from running inside itself (draining the UCQ may munmap a page).
+ * State is per process; lx_sig_busy (taken with an atomic exchange) keeps
+ * the hook from running inside itself (draining the UCQ may munmap a page)
+ * or in two threads at once, and each pending bit is taken atomically, so
+ * with threads a signal runs its handler once, in whichever thread got it.
  */
 #include <string.h>
 #include <ros/event.h>
@@ -127,7 +129,7 @@ static void lx_sig_drain(void)
 	while (event_mbox_get(&lx_sig_q.mbox, &m)) {
 		if (m.ev_type != EV_POSIX_SIGNAL || m.ev_arg1 < 1 || m.ev_arg1 >= LX_NSIG)
 			continue;       /* kill(pid, 0) probes, and garbage */
-		lx_sig_pending |= LX_SIGBIT(m.ev_arg1);
+		__atomic_fetch_or(&lx_sig_pending, LX_SIGBIT(m.ev_arg1), __ATOMIC_RELAXED);
 		lx_sig_sender[m.ev_arg1] = (int32_t)m.ev_arg2;
 	}
 }
@@ -194,16 +196,18 @@ static void lx_sig_deliver(void)
 {
 	uint64_t ready;
 
-	if (lx_sig_busy)
+	/* Threads (uthreads on several vcores) may get here at once: one
+	 * drains, and each pending signal is taken by one of them. */
+	if (__atomic_exchange_n(&lx_sig_busy, 1, __ATOMIC_ACQUIRE))
 		return;
-	lx_sig_busy = 1;
 	lx_sig_drain();
-	lx_sig_busy = 0;
-	while ((ready = lx_sig_pending & ~lx_sigmask)) {
+	__atomic_store_n(&lx_sig_busy, 0, __ATOMIC_RELEASE);
+	while ((ready = __atomic_load_n(&lx_sig_pending, __ATOMIC_RELAXED) & ~lx_sigmask)) {
 		int sig = __builtin_ctzll(ready) + 1;
 
-		lx_sig_pending &= ~LX_SIGBIT(sig);
-		lx_sig_act(sig);
+		if (__atomic_fetch_and(&lx_sig_pending, ~LX_SIGBIT(sig), __ATOMIC_RELAXED) &
+		    LX_SIGBIT(sig))
+			lx_sig_act(sig);
 	}
 }
 
