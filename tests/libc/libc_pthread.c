@@ -512,14 +512,23 @@ UTEST(pthread, sleep_parks_only_the_sleeper)
 static uint32_t lp_seen_vcores[LP_SPREAD];
 static volatile int lp_spread_go;
 
+static uint64_t lp_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static void *lp_spread(void *arg)
 {
 	int id = (int)(uintptr_t)arg;
+	uint64_t until = lp_now_ms() + 5000;
 
-	/* Spin (no yield) until each thread has started: the others can only
-	 * run on other vcores then. */
+	/* Spin (no yield, no syscall) until both threads have started: the
+	 * other can only run on another vcore then.  Bounded: 5 s. */
 	__atomic_fetch_add(&lp_spread_go, 1, __ATOMIC_SEQ_CST);
-	for (long i = 0; i < 20000000 && lp_spread_go < 2; i++)
+	while (lp_spread_go < 2 && lp_now_ms() < until)
 		__builtin_ia32_pause();
 	lp_seen_vcores[id] = vcore_id();
 	return NULL;

@@ -29,8 +29,12 @@
  * the uthread.  (A completion waits for some vcore to enter vcore context:
  * with every vcore busy in a uthread that never yields, it waits.)
  *
- * Vcores: thread_runnable asks for min(max_vcores, running + queued)
- * vcores when that is more than asked for before (fifo_wanted).
+ * Vcores (fifo_vc_state, under fifo_lock): each is OFF, BUSY or LEAVING.
+ * An enqueue asks for busy + leaving + queued vcores and notifies the
+ * leaving ones first (fifo_want_vcores says why nothing is stranded); a
+ * vcore that finds nothing to do becomes LEAVING under the lock, lowers
+ * the want to the busy count, and yields.  Preemption (not built) will
+ * have to keep these counts true when the kernel takes a vcore.
  *
  * On an SCP (uthread_on_scp: no core was free for change_to_m) the same
  * code runs on vcore 0's stack, entered only by uthread_yield: there are
@@ -47,12 +51,17 @@
 #include <ros/procdata.h>
 #include <ros/procinfo.h>
 
+#define FIFO_VC_OFF      0      /* never ran, or left */
+#define FIFO_VC_BUSY     1      /* runs uthreads or schedules */
+#define FIFO_VC_LEAVING  2      /* found nothing to do, is yielding */
+
 static struct spin_pdr_lock fifo_lock = SPIN_PDR_INITIALIZER;
 static struct uthread *fifo_head, *fifo_tail;     /* [fifo_lock] run queue */
 static struct uthread *fifo_sysc;                 /* [fifo_lock] parked on syscalls */
 static uint32_t fifo_nr_queued;                   /* [fifo_lock] */
 static uint32_t fifo_nr_sysc;                     /* [a] parked on syscalls */
-static uint32_t fifo_wanted;                      /* [a] vcores asked for */
+static uint8_t fifo_vc_state[ROS_MAX_VCORES];     /* [fifo_lock] FIFO_VC_* */
+static uint32_t fifo_nr_busy, fifo_nr_leaving;    /* [fifo_lock] vcores in each */
 static struct event_queue fifo_evq[ROS_MAX_VCORES];
 static const volatile struct procinfo *const fifo_pinfo =
 	(const volatile struct procinfo *)UINFO;
@@ -90,33 +99,58 @@ static struct uthread *fifo_dequeue_locked(void)
 	return u;
 }
 
-/* More vcores if the queue outgrows them; one poke per increase. */
-static void fifo_want_vcores(uint32_t queued)
+/* Vcore v is (again) one that runs uthreads: from OFF or LEAVING. */
+static void fifo_vcore_busy_locked(uint32_t v)
 {
-	uint32_t want = num_vcores() + queued, max = fifo_pinfo->max_vcores;
-	uint32_t had = __atomic_load_n(&fifo_wanted, __ATOMIC_RELAXED);
+	if (fifo_vc_state[v] == FIFO_VC_BUSY)
+		return;
+	if (fifo_vc_state[v] == FIFO_VC_LEAVING)
+		fifo_nr_leaving--;
+	fifo_vc_state[v] = FIFO_VC_BUSY;
+	fifo_nr_busy++;
+}
 
-	if (!in_multi_mode())
+/*
+ * After an enqueue (queued uthreads wait, busy and leaving as they were
+ * under the lock): asks for busy + leaving + queued vcores (at most
+ * max_vcores).  A leaving vcore counts as held, since the kernel still
+ * counts it until it is gone; each one is notified first, so its yield is
+ * refused (it comes back and finds the queue) unless the kernel already
+ * took it, in which case the poke that follows sees it gone and grants.
+ * No poke when every vcore is busy and they are enough.
+ */
+static void fifo_want_vcores(uint32_t queued, uint32_t busy, uint32_t leaving)
+{
+	uint32_t want = busy + leaving + queued, max = fifo_pinfo->max_vcores;
+
+	if (!in_multi_mode() || !queued)
 		return;                 /* a 2LS on an SCP has its one vcore */
 	if (want > max)
 		want = max;
-	if (want <= had || want <= num_vcores())
-		return;
-	if (__atomic_compare_exchange_n(&fifo_wanted, &had, want, false, __ATOMIC_RELAXED,
-	                                __ATOMIC_RELAXED))
+	for (uint32_t v = 0; leaving && v < max && v < ROS_MAX_VCORES; v++) {
+		if (__atomic_load_n(&fifo_vc_state[v], __ATOMIC_RELAXED) == FIFO_VC_LEAVING) {
+			struct syscall sc = { .num = SYS_self_notify, .arg0 = v,
+			                      .arg1 = EV_CHECK_MSGS };
+
+			ros_syscall_run(&sc);   /* waits, should it ever sleep */
+		}
+	}
+	if (leaving || want > busy)
 		vcore_request_total(want);
 }
 
 static void fifo_thread_runnable(struct uthread *u)
 {
-	uint32_t queued;
+	uint32_t queued, busy, leaving;
 
 	spin_pdr_lock(&fifo_lock);
 	__atomic_store_n(&u->state, UTHREAD_RUNNABLE, __ATOMIC_RELEASE);
 	fifo_enqueue_locked(u);
 	queued = fifo_nr_queued;
+	busy = fifo_nr_busy;
+	leaving = fifo_nr_leaving;
 	spin_pdr_unlock(&fifo_lock);
-	fifo_want_vcores(queued);
+	fifo_want_vcores(queued, busy, leaving);
 }
 
 static void fifo_thread_paused(struct uthread *u)
@@ -146,7 +180,7 @@ static void fifo_thread_blockon_sysc(struct uthread *u, struct syscall *sc)
 static void fifo_scan_syscalls(void)
 {
 	struct uthread **pp, *u;
-	uint32_t woken = 0, queued;
+	uint32_t woken = 0, queued, busy, leaving;
 
 	if (!__atomic_load_n(&fifo_nr_sysc, __ATOMIC_RELAXED))
 		return;
@@ -164,9 +198,11 @@ static void fifo_scan_syscalls(void)
 		woken++;
 	}
 	queued = fifo_nr_queued;
+	busy = fifo_nr_busy;
+	leaving = fifo_nr_leaving;
 	spin_pdr_unlock(&fifo_lock);
 	if (woken)
-		fifo_want_vcores(queued);
+		fifo_want_vcores(queued, busy, leaving);
 }
 
 /* A 1 ms nap in the kernel.  On an MCP a call from vcore context is
@@ -186,26 +222,53 @@ static void fifo_nap(void)
 		ros_yield(0);
 }
 
+/*
+ * Nothing to run on vcore v: it leaves, unless the queue filled up since it
+ * looked (checked under the lock that enqueuers take, with v marked
+ * LEAVING in the same hold).  The yield is the raw proc_yield: the want
+ * was already lowered here (busy vcores, at least 1), not by vcore_yield.
+ * Refused (a notification came, e.g. from fifo_want_vcores): v is busy
+ * again.  The last vcore does not come back here: the kernel keeps it
+ * waiting and restarts it at vcore_entry.
+ */
 static void fifo_idle(uint32_t vcoreid)
 {
+	struct syscall y = { .num = SYS_proc_yield };
 	uint32_t timers = fifo_timer_check ? fifo_timer_check() : 0;
-	uint32_t w = __atomic_load_n(&fifo_wanted, __ATOMIC_RELAXED);
 
 	if (timers) {
 		fifo_nap();
 		return;
 	}
-	if (w > 1)
-		__atomic_compare_exchange_n(&fifo_wanted, &w, w - 1, false, __ATOMIC_RELAXED,
-		                            __ATOMIC_RELAXED);
-	vcore_yield();
+	spin_pdr_lock(&fifo_lock);
+	if (fifo_nr_queued) {
+		spin_pdr_unlock(&fifo_lock);
+		return;
+	}
+	if (fifo_vc_state[vcoreid] == FIFO_VC_BUSY) {
+		fifo_vc_state[vcoreid] = FIFO_VC_LEAVING;
+		fifo_nr_busy--;
+		fifo_nr_leaving++;
+	}
+	if (in_multi_mode())
+		vcore_set_wanted(fifo_nr_busy ? fifo_nr_busy : 1);
+	spin_pdr_unlock(&fifo_lock);
+	ros_syscall_trap(&y, 1);        /* gone, or refused (or an SCP woke) */
 	vcore_handle_events(vcoreid);
+	spin_pdr_lock(&fifo_lock);
+	fifo_vcore_busy_locked(vcoreid);
+	spin_pdr_unlock(&fifo_lock);
 }
 
 static void __attribute__((noreturn)) fifo_sched_entry(uint32_t vcoreid)
 {
 	struct uthread *u = vcore_current_of(vcoreid);
 
+	if (fifo_vc_state[vcoreid] != FIFO_VC_BUSY) {
+		spin_pdr_lock(&fifo_lock);
+		fifo_vcore_busy_locked(vcoreid);
+		spin_pdr_unlock(&fifo_lock);
+	}
 	if (u) {                        /* interrupted: it goes on, but what the
 	                                 * event finished is queued first (another
 	                                 * vcore may take it) */
@@ -282,7 +345,6 @@ int uth_fifo_init(void (*exit_hook)(struct uthread *u))
 		fifo_evq[v].ev_vcore = v;
 	}
 	fifo_exit_hook = exit_hook;
-	fifo_wanted = 1;
 	if ((ret = uthread_lib_init(&fifo_ops)))
 		return ret;
 	__atomic_store_n(&ros_blockon_2ls, fifo_blockon, __ATOMIC_RELEASE);

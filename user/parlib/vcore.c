@@ -211,9 +211,14 @@ int vcore_scp_setup(void)
 	return 0;
 }
 
-int vcore_request_total(uint32_t nr)
+void vcore_set_wanted(uint32_t nr)
 {
 	__atomic_store_n(&pdata->head.res_req[RES_CORES].amt_wanted, nr, __ATOMIC_RELEASE);
+}
+
+int vcore_request_total(uint32_t nr)
+{
+	vcore_set_wanted(nr);
 	return (int)vc_sys(SYS_poke_ksched, 0, RES_CORES, 0, 0, 0, 0);
 }
 

@@ -48,6 +48,9 @@ int vcore_scp_setup(void);
 /* Asks for nr vcores in all (procdata amt_wanted, then poke the ksched):
  * how many the process has afterwards, or -errno. */
 int vcore_request_total(uint32_t nr);
+/* procdata's amt_wanted = nr, without poking the ksched (a 2LS lowering
+ * its want before it yields). */
+void vcore_set_wanted(uint32_t nr);
 /* In vcore context: gives this vcore's core back.  Returns only if the
  * kernel refused (a notification is pending: handle it, then try again). */
 void vcore_yield(void);
