@@ -84,7 +84,7 @@ static int mode_vcfault(void)
 	if (vcore_change_to_m())
 		return 98;
 	vcore_sched_entry = fault_hook;
-	uthread_yield();                /* into vcore context */
+	uthread_yield(true, NULL, NULL);                /* into vcore context */
 	return 97;
 }
 
@@ -136,7 +136,7 @@ static int mode_stress(const char *seed)
 		for (uint32_t i = rnd(200000); i; i--)
 			__asm__ volatile("pause");
 		if (rnd(4) == 0)
-			uthread_yield();
+			uthread_yield(true, NULL, NULL);
 	}
 	stress_done = 1;
 	return 0;

@@ -36,6 +36,8 @@ static struct procdata *const uth_pd = (struct procdata *)UDATA;
 
 struct uthread *current_uthread(void)
 {
+	if (!uthread_self_hook && !sched_ops)
+		return &thread0;        /* the only uthread, from either context */
 	if (in_vcore_context())
 		return vcore_current_of(vcore_id());
 	if (uthread_self_hook)

@@ -60,7 +60,11 @@ bool vcore_recover(uint32_t v, uint32_t me)
 		return false;           /* another vcore is at it */
 	if (__atomic_load_n(&vcpd->flags, __ATOMIC_SEQ_CST) & VC_PREEMPTED) {
 		u = vcore_current_of(v);
-		if (u && !(vcpd->rflags & VC_VCCTX_SAVED)) {
+		/* A uthread preempted with notifications off (in uthread_yield,
+		 * or holding a PDR lock) is bound to its vcore: only v's own
+		 * restart resumes it, as for vcore context. */
+		if (u && !(vcpd->rflags & VC_VCCTX_SAVED) &&
+		    !__atomic_load_n(&vcpd->notif_disabled, __ATOMIC_ACQUIRE)) {
 			vc_take_back(v, u);     /* runnable; v's cur is NULL */
 			if (sched_ops && __atomic_load_n(&u->state, __ATOMIC_ACQUIRE) ==
 			                 UTHREAD_RUNNABLE)

@@ -105,7 +105,9 @@ int uthread_lib_init(const struct schedule_ops *ops);
 /* True when the 2LS runs inside an SCP: one vcore, no notifications. */
 bool uthread_on_scp(void);
 
-/* The running uthread (vcore context: the one it interrupted, or NULL). */
+/* The running uthread.  With a 2LS, in vcore context: the one this vcore
+ * runs or interrupted, or NULL.  Without one: thread0, the only uthread,
+ * from either context. */
 struct uthread *current_uthread(void);
 
 /* Prepares u to run entry(arg) on the stack ending at stack_top with the
