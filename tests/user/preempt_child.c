@@ -84,7 +84,7 @@ static int mode_vcfault(void)
 	if (vcore_change_to_m())
 		return 98;
 	vcore_sched_entry = fault_hook;
-	uthread_yield(true, NULL, NULL);                /* into vcore context */
+	uthread_yield(true, NULL, NULL);        /* into vcore context */
 	return 97;
 }
 
