@@ -227,11 +227,13 @@ $(USER_PROGS): $(O)/user/%: $(O)/user/tests/%.o $(USER_TINY_OBJS) $(USER_LD)
 TEST_PROGS := $(USER_PROGS)
 BIN_PROGS :=
 include tools/compilers/toolchain.mk
+include tools/busybox/busybox.mk
 
 # ------------------------------------------------------------- initramfs ---
 
 # The root file system #kfs loads at boot (the first boot module): the
-# folder initramfs/ plus the programs, BIN_PROGS under /bin and TEST_PROGS
+# folder initramfs/ plus the programs, BIN_PROGS under /bin (with the
+# BusyBox applet links, tools/busybox/busybox.mk) and TEST_PROGS
 # under /test, staged in $(O)/initramfs-root/ and packed as newc cpio.
 # scripts/qemu.sh passes it with -initrd, the ISO carries it as a module2.
 INITRAMFS := $(O)/initramfs.cpio
@@ -256,12 +258,14 @@ define stage_progs
 		cp $$p $(INITRAMFS_STAGE)/$(1)/; done
 endef
 
-$(INITRAMFS): tools/mkinitramfs.py $(INITRAMFS_SRCS) $(BIN_PROGS) $(TEST_PROGS) $(PROG_LIST) | $(DEPS_OK)
+$(INITRAMFS): tools/mkinitramfs.py $(INITRAMFS_SRCS) $(BIN_PROGS) $(BUSYBOX_APPLETS) \
+		$(TEST_PROGS) $(PROG_LIST) | $(DEPS_OK)
 	@echo "  CPIO    $@"
 	$(Q)rm -rf $(INITRAMFS_STAGE)
 	$(Q)mkdir -p $(INITRAMFS_STAGE)
 	$(Q)cp -a initramfs/. $(INITRAMFS_STAGE)/
 	$(call stage_progs,bin,$(BIN_PROGS))
+	$(call link_applets)
 	$(call stage_progs,test,$(TEST_PROGS))
 	$(Q)python3 tools/mkinitramfs.py $(INITRAMFS_STAGE) $@
 all: $(INITRAMFS)
@@ -341,4 +345,5 @@ run: $(DEPS_OK) $(KERNEL) $(INITRAMFS)
 clean:
 	rm -rf $(O)
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+# (Not under $(O)/busybox/: BusyBox's own tree has .d files and folders.)
+-include $(shell find $(O) -name '*.d' -not -path '$(O)/busybox/*' 2>/dev/null)
