@@ -179,7 +179,6 @@ long lx_dup(const long *a);
 long lx_dup2(const long *a);
 long lx_dup3(const long *a);
 long lx_fcntl(const long *a);
-long lx_ioctl(const long *a);
 long lx_truncate(const long *a);
 long lx_ftruncate(const long *a);
 long lx_getcwd(const long *a);
@@ -335,3 +334,7 @@ long lx_gettimeofday(const long *a);
 long lx_time(const long *a);
 long lx_nanosleep(const long *a);
 long lx_clock_nanosleep(const long *a);
+
+/* --- the console as a terminal (lx_tty.c) */
+long lx_ioctl(const long *a);
+

@@ -590,12 +590,6 @@ long lx_fcntl(const long *a)
 	}
 }
 
-long lx_ioctl(const long *a)
-{
-	(void)a;
-	return -LX_ENOTTY;
-}
-
 /* ------------------------------------------------------------- truncate */
 
 /* A 9P stat entry that changes only the length (everything else ~0/""). */
