@@ -13,7 +13,8 @@
 # the crashing input kept as $O/fuzz/<name>-crash-*.  Then, unless
 # --host-only or --fuzz-only, it boots the kernel under QEMU in every
 # configuration of scripts/run-ktests.sh and runs the ktests in each, then the
-# console end-to-end tests (tools/e2e_console.py); the paths, functions and
+# console end-to-end tests (tools/e2e_console.py, tests/e2e/: init and the
+# tools, ash at the console); the paths, functions and
 # types that the documentation and the source comments cite are checked too
 # (scripts/doclint.py, "doc:" lines; its self-test, "doclint:" lines).
 # Every test prints a line "<kind>: PASS name" or "<kind>: FAIL name: why";
@@ -169,6 +170,11 @@ run_e2e_init() {
 		echo "e2e: FAIL init: tests/e2e/init_tools.py crashed or timed out (logs in $LOGDIR)"
 }
 
+run_e2e_ash() {
+	timeout 300 python3 tests/e2e/ash_shell.py "$KERNEL" "$INITRAMFS" "$LOGDIR" ||
+		echo "e2e: FAIL ash: tests/e2e/ash_shell.py crashed or timed out (log $LOGDIR/e2e-ash.log)"
+}
+
 if [ "$host_only" -eq 0 ] && [ "$fuzz_only" -eq 0 ]; then
 	run_suite doc "$LOGDIR/doc.log" run_doclint
 	for suite in $(scripts/run-ktests.sh --list); do
@@ -176,6 +182,7 @@ if [ "$host_only" -eq 0 ] && [ "$fuzz_only" -eq 0 ]; then
 	done
 	run_suite "e2e console" "$LOGDIR/e2e-console.log" run_e2e
 	run_suite "e2e init" "$LOGDIR/e2e-init-*.log" run_e2e_init
+	run_suite "e2e ash" "$LOGDIR/e2e-ash.log" run_e2e_ash
 fi
 
 passed=$(grep -cE "$PASS_RE" "$RESULTS")

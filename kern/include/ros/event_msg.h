@@ -30,6 +30,11 @@
 #define EV_CHECK_MSGS       8   /* vcoreid whose mailbox needs draining                    */
 #define EV_POSIX_SIGNAL     9   /* signal nr    -            -              -              */
 #define EV_NR_STATIC        10
+
+/* EV_POSIX_SIGNAL's signal numbers are x86-64 Linux's (the C library's);
+ * the kernel itself sends only this one, to a parent whose child ended,
+ * with ev_arg2 = the child's pid (kern/src/proc/process.c). */
+#define EV_POSIX_SIGCHLD    17
 #define EV_FIRST_DYNAMIC    32
 #define EV_NR_TYPES         64
 

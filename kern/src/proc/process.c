@@ -32,6 +32,7 @@
 #include <assert.h>
 #include <err.h>
 #include <errno.h>
+#include <event.h>
 #include <kmalloc.h>
 #include <kstring.h>
 #include <kmsg.h>
@@ -555,10 +556,25 @@ static void proc_reparent_children(struct proc *p)
  * kt (the exiting owner, or NULL) is kept for proc_wait to join, so a
  * waiter finds even its stack freed; an orphan has no waiter.
  */
+/* SIGCHLD for the parent: an EV_POSIX_SIGNAL message, dropped when the
+ * parent takes no signal events (not a C-library program). */
+static void proc_signal_parent(int ppid, int pid)
+{
+	struct event_msg msg = { .ev_type = EV_POSIX_SIGNAL, .ev_arg1 = EV_POSIX_SIGCHLD,
+	                         .ev_arg2 = (uint32_t)pid };
+	struct proc *parent = ppid > 0 ? proc_lookup(ppid) : NULL;
+
+	if (!parent)
+		return;
+	send_kernel_event(parent, &msg, 0);
+	proc_put(parent);
+}
+
 static void proc_mark_dead(struct proc *p, int status, struct kthread *kt)
 {
 	uint64_t flags = spin_lock_irqsave(&proc_list_lock);
 	bool orphan = p->orphan;
+	int ppid = p->ppid, pid = p->pid;
 	uint64_t pflags = spin_lock_irqsave(&p->lock);
 
 	if (kt && !orphan) {
@@ -575,6 +591,8 @@ static void proc_mark_dead(struct proc *p, int status, struct kthread *kt)
 	fdtap_list_fire(&p->exit_taps, FDTAP_FILT_READABLE | FDTAP_FILT_HANGUP);
 	if (orphan)
 		proc_put(p);                    /* nobody will wait: the creator's */
+	else
+		proc_signal_parent(ppid, pid);
 }
 
 void proc_exit(struct proc *p, int status)

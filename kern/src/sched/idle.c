@@ -24,10 +24,12 @@
 void smp_idle_loop(void)
 {
 	for (;;) {
+		/* A spare before any message: a new idle kthread (the spare
+		 * promoted when a message blocked) may block at once too. */
+		kthread_refill_spare();
 		kmsg_run_routine();
 		if (!kthread_is_idle())
 			kthread_exit();         /* replaced while a message blocked */
-		kthread_refill_spare();
 		irq_disable();
 		if (!kthread_run_next() && !kmsg_routine_pending())
 			irq_enable_and_halt();

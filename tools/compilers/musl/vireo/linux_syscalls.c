@@ -40,7 +40,7 @@ struct lx_call {
 static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(0, read, MAPPED, lx_read, "read; on a timerfd, #alarm's decimal count becomes Linux's 8-byte value"),
 	PASS(1, write, SYS_write, "write"),
-	CALL(2, open, MAPPED, lx_open, "openat(AT_FDCWD) with O_* translated to ros/fcntl.h"),
+	CALL(2, open, MAPPED, lx_open, "openat(AT_FDCWD) with O_* translated to ros/fcntl.h; mode & 07777, as Linux"),
 	CALL(3, close, MAPPED, lx_close_call, "close; a timerfd also leaves the layer's timerfd table"),
 	CALL(4, stat, MAPPED, lx_stat, "stat; struct kstat converted to Linux's struct stat"),
 	CALL(5, fstat, MAPPED, lx_fstat, "fstat; kstat converted"),
@@ -123,7 +123,7 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(233, epoll_ctl, EMULATED, lx_epoll_ctl, "ADD/MOD/DEL are tap ADD/MOD/REM with the set's ev_q and id = fd; Linux's errors"),
 	CALL(234, tgkill, MAPPED, lx_tgkill, "as kill when tgid = tid, else -ESRCH"),
 	NOSYS(247, waitid, "only wait4"),
-	CALL(257, openat, MAPPED, lx_openat, "openat with O_* translated"),
+	CALL(257, openat, MAPPED, lx_openat, "openat with O_* translated; mode & 07777, as Linux"),
 	CALL(258, mkdirat, MAPPED, lx_mkdirat, "mkdir; only AT_FDCWD or an absolute path (-ENOSYS otherwise)"),
 	CALL(262, newfstatat, MAPPED, lx_newfstatat, "fstat (AT_EMPTY_PATH), lstat (AT_SYMLINK_NOFOLLOW) or stat; AT_FDCWD or absolute"),
 	CALL(263, unlinkat, MAPPED, lx_unlinkat, "unlink, or rmdir with AT_REMOVEDIR; AT_FDCWD or absolute"),

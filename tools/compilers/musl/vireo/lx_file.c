@@ -144,8 +144,9 @@ long lx_openat(const long *a)
 		return len;
 	if (vflags < 0)
 		return vflags;
+	/* Linux keeps only the permission bits of the mode (cp passes st_mode). */
 	return ros_syscall_raw(SYS_openat, (int)a[0], (long)path, len, vflags,
-	                       (long)(uint32_t)a[3], 0);
+	                       (long)(uint32_t)(a[3] & 07777), 0);
 }
 
 long lx_open(const long *a)
