@@ -7,7 +7,7 @@
 # obj/.deps-ok), so a fresh Debian machine needs no manual step.
 #
 #   make            build the kernel (obj/kern/vireo)
-#   make run        build and boot it in QEMU, serial console on the terminal
+#   make run        build and boot it in QEMU at a shell prompt (serial console here)
 #   make check      install, build, run every test; last line "N passed, N failed"
 #   make bench      benchmarks beside Linux in the same QEMU (QUICK=1: short)
 #   make iso        GRUB2 rescue ISO for BIOS and UEFI (obj/vireo.iso)
@@ -339,6 +339,9 @@ check: $(DEPS_OK) $(KERNEL) $(VARIANT_MAX4) $(INITRAMFS) $(HOST_BINS) $(FUZZ_BIN
 bench: $(DEPS_OK)
 	$(Q)O="$(O)" QUICK="$(QUICK)" scripts/bench.sh
 
+# make run boots into the shell (BusyBox ash, /etc/profile); `exit` leaves
+# QEMU.  RUNARGS replaces that: RUNARGS= boots /bin/init, /etc/rc, the monitor.
+RUNARGS ?= --append "initexit init=/bin/sh -l"
 run: $(DEPS_OK) $(KERNEL) $(INITRAMFS)
 	$(Q)scripts/qemu.sh --interactive $(RUNARGS)
 
