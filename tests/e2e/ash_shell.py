@@ -7,7 +7,8 @@ Boots the kernel with the initramfs and `initexit init=/bin/sh -l` (what
 command lines into the serial console (tools/e2e_console.py's Console):
 the shell's own line editing echoes each line, so every check looks for a
 text the command line itself does not contain.  Covered: pipelines,
-redirections, a for loop, command substitution, exit codes, a background
+redirections, globbing, a here-document, variables, a for loop, command
+substitution, exit codes, a background
 job, Ctrl-C abandoning a typed line, scripts (sh FILE), Vireo's own tools
 run from ash, every BusyBox applet in /bin at least once (and the honest
 errors of the ones the kernel cannot serve yet), and `exit` leaving QEMU.
@@ -34,6 +35,9 @@ CHECKS = [
     ("for_loop", "for i in 1 2 3; do echo n$i; done", "n1\r\nn2\r\nn3\r\n"),
     ("command_substitution", "x=$(echo sub); echo got-$x", "got-sub"),
     ("arithmetic", "echo $((6*7))", "\r\n42\r\n"),
+    ("glob", "for f in /etc/*; do echo $f; done | grep -c etc", "\r\n5\r\n"),
+    ("here_document", "tr a-z A-Z <<END\rheredoc line\rEND", "HEREDOC LINE"),
+    ("variables", "v=val; export w=$v-x; sh -c 'echo w=$w'", "w=val-x"),
     ("exit_codes", "true; echo t=$?; false; echo f=$?; sh -c 'exit 7'; echo s=$?",
      "t=0", "f=1", "s=7"),
     ("background_job", "sleep 1 & jobs; wait; echo waited-$?", "Running", "waited-0"),
