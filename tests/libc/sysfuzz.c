@@ -33,7 +33,8 @@
  * calls never touch its image, stack or its own mappings, no argument
  * points into its writable image, creating calls name only /tmp paths,
  * sleeps are short, waits never wait, %fs stays (the stack protector and
- * TLS read it), and pointers the translation layer itself dereferences
+ * TLS read it), a signal action set is SIG_DFL or SIG_IGN (signals do
+ * arrive: SIGCHLD when a forked child ends), and pointers the translation layer itself dereferences
  * (paths, struct stat, iovecs, timespecs...) are NULL or valid: the layer
  * faults there by design (Documentation/libc.md, "Paths").
  */
@@ -1246,6 +1247,8 @@ static void fz_lx_guard(const char *name, uint64_t *a, const char *sig)
 		a[2] |= O_NONBLOCK;
 	else if (!strcmp(name, "clock_nanosleep") && (a[1] & 1) && a[2])
 		fz_lx_past((struct ktimespec *)(uintptr_t)a[2]);
+	else if (!strcmp(name, "rt_sigaction") && a[1])
+		*(uint64_t *)(uintptr_t)a[1] = fz_below(2);     /* SIG_DFL or SIG_IGN */
 	else
 		fz_lx_guard_wait(name, a);
 }
