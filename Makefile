@@ -13,6 +13,8 @@
 #   make iso        GRUB2 rescue ISO for BIOS and UEFI (obj/vireo.iso)
 #   make hosttest   host unit tests only (ASan + UBSan)
 #   make fuzz       build and run the libFuzzer targets (tests/fuzz), 20 s each
+#   make nettest    two guests on one wire, Linux to Linux (NET_PEER=vireo: Linux
+#                   to Vireo), then the hostile packet injector (tests/net/)
 #   make defconfig / menuconfig / clean
 #   V=1             show the commands
 #   O=DIR KCONFIG=FILE   build elsewhere with another configuration (the
@@ -28,7 +30,7 @@ Q := @
 endif
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel iso run check bench hosttest fuzz ktest defconfig menuconfig clean deps
+.PHONY: all kernel iso run check bench hosttest fuzz nettest ktest defconfig menuconfig clean deps
 .DELETE_ON_ERROR:
 
 # ---------------------------------------------------------------- set-up ---
@@ -271,6 +273,7 @@ $(INITRAMFS): tools/mkinitramfs.py $(INITRAMFS_SRCS) $(BIN_PROGS) $(BUSYBOX_APPL
 all: $(INITRAMFS)
 
 include tests/bench/bench.mk
+include tests/net/net.mk
 
 # ------------------------------------------------------------------- ISO ---
 

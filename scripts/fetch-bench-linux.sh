@@ -9,6 +9,14 @@
 # names, versions and the sha256 of both files, which the benchmark CSV
 # records), and the tools the build needs: musl-gcc (musl-tools), the uapi
 # headers (linux-libc-dev), matplotlib for the plot.
+#
+# Debian builds the NIC drivers as modules, so the same package's
+# e1000, e1000e, virtio_pci and virtio_net go to DIR/modules/ with the
+# modules they depend on (read from each .ko's "depends=" field: the .deb
+# has no modules.dep, depmod makes it at install), and DIR/modules/order
+# lists them dependencies first, for insmod (tests/net/, Documentation/
+# net-testing.md).  virtio_net does not depend on virtio_pci, the bus
+# driver that finds the device, so both are asked for.
 set -euo pipefail
 
 dir=$1
@@ -43,6 +51,28 @@ echo "  FETCH   $kpkg busybox-static"
 dpkg-deb -x "$work"/"$kpkg"_*.deb "$work/k"
 dpkg-deb -x "$work"/busybox-static_*.deb "$work/b"
 cp "$work"/k/boot/vmlinuz-* "$dir/vmlinuz.new"
+rm -rf "$dir/modules"
+mkdir -p "$dir/modules"
+: > "$dir/modules/order"
+# add_module NAME: NAME's dependencies, then NAME, once each.
+add_module() {
+	local ko deps d
+	grep -qx "$1" "$dir/modules/order" && return 0
+	ko=$(find "$work"/k/lib/modules -name "$1.ko" -o -name "$1.ko.xz" | head -1)
+	[ -n "$ko" ] || { echo "fetch-bench-linux: no module $1 in $kpkg" >&2; exit 1; }
+	case "$ko" in
+	*.xz) xz -dc "$ko" > "$dir/modules/$1.ko" ;;
+	*) cp "$ko" "$dir/modules/$1.ko" ;;
+	esac
+	deps=$(strings "$dir/modules/$1.ko" | sed -n 's/^depends=//p' | head -1)
+	for d in ${deps//,/ }; do
+		add_module "${d//-/_}"
+	done
+	echo "$1" >> "$dir/modules/order"
+}
+for m in e1000 e1000e virtio_pci virtio_net; do
+	add_module "$m"
+done
 cp "$work/b/bin/busybox" "$dir/busybox"
 {
 	echo "kernel $kpkg $(dpkg-deb -f "$work"/"$kpkg"_*.deb Version) sha256 $(sha256sum < "$dir/vmlinuz.new" | cut -d' ' -f1)"
