@@ -192,6 +192,29 @@ def check_prov_notify(con):
            "status 0x100")
 
 
+def check_net_tools(con):
+    """The network tools' argument checks, which need no #ip (issue 12's
+    tests/net/ drive them against a real stack)."""
+    out = text_of(run(con, "/bin/ipconfig -b -e /net/no-ether"))
+    report("init.ipconfig_boot_without_nic", out is not None and
+           "exited with status 0" in out and "ipconfig:" not in out,
+           "not a silent success: %r" % (out or "")[-300:])
+    expect("init.ipconfig_no_device", run(con, "/bin/ipconfig -e /net/no-ether"),
+           "ipconfig: /net/no-ether:", "status 0x100")
+    expect("init.ipconfig_bad_static", run(con, "/bin/ipconfig -s 198.18.0.2/33"),
+           "not ADDR/LEN or ADDR/MASK", "status 0x200")
+    expect("init.ipconfig_bad_gateway", run(con, "/bin/ipconfig -s 198.18.0.2/15 1.2.3"),
+           "1.2.3: not an address", "status 0x200")
+    expect("init.ipconfig_usage", run(con, "/bin/ipconfig -z"), "usage: ipconfig", "status 0x200")
+    expect("init.route_bad_mask", run(con, "/bin/route add 1.2.3.0 255.0.255.0 1.2.3.1"),
+           "usage: route", "status 0x200")
+    expect("init.arp_bad_address", run(con, "/bin/arp -d 1.2.3.256"), "usage: arp",
+           "status 0x200")
+    expect("init.netstat_usage", run(con, "/bin/netstat -h"), "usage: netstat",
+           "exited with status 0")
+    expect("init.udpcat_usage", run(con, "/bin/udpcat recv 7"), "usage: udpcat", "status 0x200")
+
+
 def main(kernel, initrd, logdir):
     out = one_shot(kernel, initrd, logdir, "ps", "/bin/ps", "PID  PPID STATE")
     report("init.ps_shows_init", out is not None and
@@ -208,6 +231,7 @@ def main(kernel, initrd, logdir):
         check_ns_tools(con)
         check_ps_kill(con)
         check_prov_notify(con)
+        check_net_tools(con)
     con.qemu.kill()
     return 0
 

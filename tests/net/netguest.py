@@ -22,8 +22,8 @@ other.
 
 Linux runs busybox's shell (tests/net/linux-init.sh); each command ends
 with "echo @@END n $?@@".  Vireo has no shell: its commands go to the
-kernel monitor's "run", which prints "run: PROG failed (status 0x..)" for
-a non-zero exit.  Both sides take the same tool syntax for udpcat
+kernel monitor's "run", which prints "init: PROG exited with status S"
+(S a wait status: the exit code times 256).  Both sides take the same tool syntax for udpcat
 (tests/net/udpcat.c on Linux, user/bin/udpcat.c on Vireo); ping, arp and
 the address set-up differ and are methods.
 """
@@ -278,8 +278,10 @@ class VireoGuest(Guest):
         if m is None:
             return None, self.buf[mark:]
         out = self.buf[mark:m.start()]
-        failed = re.search(r"run: \S+ failed \(status (0x[0-9a-f]+)\)", out)
-        return (int(failed.group(1), 16) if failed else 0), out
+        st = re.search(r"init: \S+ exited with status (0x[0-9a-f]+|0)\n", out)
+        if st is None:
+            return 255, out        # it did not start (init printed why)
+        return int(st.group(1), 16) >> 8, out
 
     def ping(self, addr, count=3, size=56):
         return "/bin/ping -s %d -n %d %s" % (size, count, addr)

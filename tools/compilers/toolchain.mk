@@ -204,7 +204,13 @@ UBIN_PROGS := $(patsubst user/bin/%.c,$(O)/ubin/%,$(sort $(wildcard user/bin/*.c
 $(UBIN_PROGS): $(O)/ubin/%: user/bin/%.c $(UBIN_LIB) $(wildcard user/bin/lib/*.h) $(VIREO_CC_DEPS) $(PARLIB_A)
 	@echo "  VCC     $<"
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(VIREO_CC) $(VIREO_CFLAGS) -Iuser/bin/lib -o $@ $< $(UBIN_LIB)
+	$(Q)$(VIREO_CC) $(VIREO_CFLAGS) -Iuser/bin/lib -Iuser/bin/net -o $@ $< $(UBIN_LIB) \
+		$(filter user/bin/net/%.c,$^)
+
+# The network tools also link the helpers of user/bin/net/ (#ip's files,
+# addresses, DHCP messages).
+UBIN_NET := $(wildcard user/bin/net/*.c)
+$(addprefix $(O)/ubin/,arp ipconfig netstat route udpcat): $(UBIN_NET) $(wildcard user/bin/net/*.h)
 
 BIN_PROGS += $(UBIN_PROGS)
 
