@@ -55,28 +55,6 @@ static const struct init_bind init_binds[] = {
 	{ "#tmpfs", "/tmp", VBIN_MREPL | VBIN_MCREATE },
 };
 
-/* Reads all of path into buf (NUL-terminated); its length or -1. */
-static ssize_t init_slurp(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	size_t n = 0;
-	ssize_t r = 0;
-
-	if (fd < 0)
-		return -1;
-	while (n + 1 < size && (r = read(fd, buf + n, size - 1 - n)) > 0)
-		n += (size_t)r;
-	close(fd);
-	buf[n] = 0;
-	if (r < 0)
-		return -1;
-	if (n + 1 >= size) {
-		errno = EFBIG;
-		return -1;
-	}
-	return (ssize_t)n;
-}
-
 /* True if ns (bind commands) mounts dev on onto: "bind [-x] DEV ONTO". */
 static bool init_ns_has(const char *ns, const char *dev, const char *onto)
 {
@@ -98,7 +76,7 @@ static void init_namespace(void)
 {
 	static char ns[INIT_NS_MAX];
 
-	if (init_slurp("#proc/self/ns", ns, sizeof(ns)) < 0) {
+	if (vbin_slurp("#proc/self/ns", ns, sizeof(ns)) < 0) {
 		vbin_fail("init", "#proc/self/ns (binding everything)");
 		ns[0] = 0;
 	}
@@ -252,7 +230,7 @@ static int init_script(const char *path)
 	char *words[INIT_WORDS_MAX + 1];
 	int lineno = 0, last_bad = 0;
 
-	if (init_slurp(path, text, sizeof(text)) < 0) {
+	if (vbin_slurp(path, text, sizeof(text)) < 0) {
 		vbin_fail("init", path);
 		return 1;
 	}

@@ -430,11 +430,11 @@ static int ipc_static(struct ipc *c, const struct dhcp_reply *r)
 
 static void ipc_list_one(int n, void *arg)
 {
-	char path[NET_PATH_MAX], buf[2048];
+	char path[NET_PATH_MAX], buf[8192];
 
 	(void)arg;
 	snprintf(path, sizeof(path), NET_ROOT "/ipifc/%d/status", n);
-	if (net_slurp(path, buf, sizeof(buf)) < 0) {
+	if (vbin_slurp(path, buf, sizeof(buf)) < 0) {
 		vbin_fail("ipconfig", path);
 		return;
 	}

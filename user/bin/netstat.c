@@ -22,7 +22,7 @@ static const char *const netstat_protos[] = { "tcp", "udp", "icmp" };
 /* The first line of path, without its newline ("-" if unreadable). */
 static void first_line(const char *path, char *out, size_t size)
 {
-	if (net_slurp(path, out, size) < 0)
+	if (vbin_slurp(path, out, size) < 0)
 		snprintf(out, size, "-");
 	out[strcspn(out, "\n")] = 0;
 }
@@ -30,7 +30,7 @@ static void first_line(const char *path, char *out, size_t size)
 static void netstat_conv(int n, void *arg)
 {
 	const char *proto = arg;
-	char path[NET_PATH_MAX], state[128], local[64], remote[64];
+	char path[NET_PATH_MAX], state[512], local[128], remote[128];
 
 	snprintf(path, sizeof(path), NET_ROOT "/%s/%d/status", proto, n);
 	first_line(path, state, sizeof(state));

@@ -42,6 +42,27 @@ void vbin_fail(const char *prog, const char *what)
 	errno = err;
 }
 
+ssize_t vbin_slurp(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t n = 0;
+	ssize_t r = 0;
+
+	if (fd < 0)
+		return -1;
+	while (n + 1 < size && (r = read(fd, buf + n, size - 1 - n)) > 0)
+		n += (size_t)r;
+	close(fd);
+	buf[n] = 0;
+	if (r < 0)
+		return -1;
+	if (n + 1 >= size) {
+		errno = EFBIG;
+		return -1;
+	}
+	return (ssize_t)n;
+}
+
 int vbin_parse_pid(const char *s)
 {
 	long v = 0;

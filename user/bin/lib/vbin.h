@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Bind/mount flags, ros/fcntl.h's values (that header cannot be included
  * next to the C library's <fcntl.h>). */
@@ -35,6 +36,10 @@
 /* Prints "PROG: WHAT: strerror(errno) (errstr)" on stderr; errstr only if
  * set.  Call right after the failing call. */
 void vbin_fail(const char *prog, const char *what);
+
+/* Reads all of path into buf, NUL-terminated: its length, or -1 (errno;
+ * EFBIG when the file does not fit in size - 1 bytes). */
+ssize_t vbin_slurp(const char *path, char *buf, size_t size);
 
 /* Parses a whole decimal int >= 0 ("12"); -1 if it is not one. */
 int vbin_parse_pid(const char *s);

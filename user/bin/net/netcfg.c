@@ -11,23 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 #include "netcfg.h"
+#include "vbin.h"
 
 #define NET_CONVS_MAX 1024
-
-ssize_t net_slurp(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	size_t n = 0;
-	ssize_t r = 0;
-
-	if (fd < 0)
-		return -1;
-	while (n + 1 < size && (r = read(fd, buf + n, size - 1 - n)) > 0)
-		n += (size_t)r;
-	close(fd);
-	buf[n] = 0;
-	return r < 0 ? -1 : (ssize_t)n;
-}
 
 int net_write_fd(int fd, const char *msg)
 {
@@ -72,7 +58,7 @@ int net_ether_mac(const char *dev, uint8_t mac[6])
 	char path[NET_PATH_MAX], buf[64];
 
 	snprintf(path, sizeof(path), "%s/addr", dev);
-	if (net_slurp(path, buf, sizeof(buf)) < 0)
+	if (vbin_slurp(path, buf, sizeof(buf)) < 0)
 		return -1;
 	for (int i = 0; i < 6; i++) {
 		int hi = hexval(buf[2 * i]), lo = hi < 0 ? -1 : hexval(buf[2 * i + 1]);
@@ -109,10 +95,10 @@ struct find_arg {
 static void find_one(int n, void *arg)
 {
 	struct find_arg *fa = arg;
-	char path[NET_PATH_MAX], buf[1024];
+	char path[NET_PATH_MAX], buf[4096];
 
 	snprintf(path, sizeof(path), NET_ROOT "/ipifc/%d/status", n);
-	if (fa->found < 0 && net_slurp(path, buf, sizeof(buf)) >= 0 && names_dev(buf, fa->dev))
+	if (fa->found < 0 && vbin_slurp(path, buf, sizeof(buf)) >= 0 && names_dev(buf, fa->dev))
 		fa->found = n;
 }
 

@@ -14,8 +14,9 @@
  *	/net/iproute, /net/arp      tables; writing them changes them
  *	/net/ndb                    the configuration, as ndb text
  *
- * Every function reports nothing itself: it returns -1 with errno set
- * (and the kernel's errstr, which vbin_fail prints).
+ * Whole files are read with vbin_slurp() (vbin.h).  Every function
+ * reports nothing itself: it returns -1 with errno set (and the kernel's
+ * errstr, which vbin_fail prints).
  */
 #pragma once
 
@@ -26,9 +27,6 @@
 #define NET_ROOT "/net"
 #define NET_PATH_MAX 128
 
-/* Reads all of path (up to size - 1 bytes) into buf, NUL-terminated; the
- * length, or -1. */
-ssize_t net_slurp(const char *path, char *buf, size_t size);
 /* Copies path to standard output; 0 or -1. */
 int net_print(const char *path);
 /* Writes msg (one control message) to the open file fd or to path; 0 or -1. */
