@@ -164,6 +164,39 @@ HTEST(parse_good_ack)
 	HT_ASSERT(strcmp(d.domain, "example") == 0);
 }
 
+/* An ACK as busybox 1.35's udhcpd sent it on the network tests' wire
+ * (tests/net/udhcpd.conf), captured there: its first 44 bytes and its 49
+ * bytes from the cookie on; the 300-byte message is zero elsewhere. */
+HTEST(parse_udhcpd_ack)
+{
+	static const uint8_t head[44] = {
+		0x02, 0x01, 0x06, 0x00, 0x4e, 0x5c, 0x49, 0x71, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xc6, 0x12, 0x00, 0x95, 0, 0, 0, 0, 0, 0, 0, 0,
+		0x52, 0x54, 0x00, 0x18, 0x00, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	};
+	static const uint8_t tail[49] = {
+		0x63, 0x82, 0x53, 0x63, 0x35, 0x01, 0x05, 0x36, 0x04, 0xc6, 0x12, 0x00, 0x01,
+		0x33, 0x04, 0x00, 0x00, 0x00, 0x28, 0x01, 0x04, 0xff, 0xfe, 0x00, 0x00,
+		0x03, 0x04, 0xc6, 0x12, 0x00, 0x01, 0x06, 0x04, 0xc6, 0x12, 0x00, 0x01,
+		0x0f, 0x09, 'w', 'i', 'r', 'e', '.', 't', 'e', 's', 't', 0xff,
+	};
+	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x18, 0x00, 0x02 };
+	uint8_t pkt[300] = { 0 };
+	struct dhcp_reply d;
+
+	memcpy(pkt, head, sizeof(head));
+	memcpy(pkt + 236, tail, sizeof(tail));
+	HT_ASSERT_EQ(dhcp_parse(pkt, sizeof(pkt), 0x4e5c4971, mac, &d), DHCP_OK);
+	HT_ASSERT_EQ(d.type, DHCP_ACK);
+	HT_ASSERT_EQ(d.yiaddr, 0xc6120095);
+	HT_ASSERT_EQ(d.server, 0xc6120001);
+	HT_ASSERT_EQ(d.mask, 0xfffe0000);
+	HT_ASSERT_EQ(d.router, 0xc6120001);
+	HT_ASSERT(d.ndns == 1 && d.dns[0] == 0xc6120001);
+	HT_ASSERT_EQ(d.lease, 40);
+	HT_ASSERT(strcmp(d.domain, "wire.test") == 0);
+}
+
 HTEST(parse_own_request_is_not_a_reply)
 {
 	uint8_t b[DHCP_MAX_LEN];

@@ -7,10 +7,13 @@
 #                            (scripts/fetch-bench-linux.sh; fetched, never installed)
 #   $(O)/net/udpcat          tests/net/udpcat.c for Linux (musl-gcc -static)
 #   $(O)/net/linux.cpio      busybox, /init (tests/net/linux-init.sh), the
-#                            modules under /lib/net-modules/, /bin/udpcat
+#                            modules under /lib/net-modules/, /bin/udpcat,
+#                            /etc/udhcpd.conf and /etc/udhcpc.script (--dhcp)
 #
 #   make nettest             the two-guest checks Linux to Linux on each NIC
-#                            model, then the injector against a Linux guest
+#                            model, once more with the peer's address from
+#                            DHCP (Linux's udhcpd), then the injector against
+#                            a Linux guest
 #   make nettest NET_PEER=vireo   Vireo on the second guest
 
 NET_DL := $(O)/net/dl
@@ -27,10 +30,12 @@ $(O)/net/udpcat: tests/net/udpcat.c | $(NET_LINUX_KERNEL)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)musl-gcc -static -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(NET_LINUX_INITRD): tests/net/linux-init.sh $(O)/net/udpcat tools/mkinitramfs.py | $(NET_LINUX_KERNEL)
+$(NET_LINUX_INITRD): tests/net/linux-init.sh tests/net/udhcpd.conf tests/net/udhcpc.script \
+		$(O)/net/udpcat tools/mkinitramfs.py | $(NET_LINUX_KERNEL)
 	@echo "  CPIO    $@"
 	$(Q)rm -rf $(O)/net/linux-root
-	$(Q)mkdir -p $(O)/net/linux-root/bin $(O)/net/linux-root/lib
+	$(Q)mkdir -p $(O)/net/linux-root/bin $(O)/net/linux-root/lib $(O)/net/linux-root/etc
+	$(Q)cp tests/net/udhcpd.conf tests/net/udhcpc.script $(O)/net/linux-root/etc/
 	$(Q)cp $(NET_DL)/busybox $(O)/net/linux-root/bin/busybox
 	$(Q)cp $(O)/net/udpcat $(O)/net/linux-root/bin/udpcat
 	$(Q)cp -r $(NET_DL)/modules $(O)/net/linux-root/lib/net-modules
@@ -48,6 +53,9 @@ nettest: net-images $(if $(filter vireo,$(NET_PEER)),$(KERNEL) $(INITRAMFS))
 			--linux-kernel $(NET_LINUX_KERNEL) --linux-initrd $(NET_LINUX_INITRD) \
 			--vireo-kernel $(KERNEL) --vireo-initrd $(INITRAMFS) \
 			--logdir $(O)/test-logs || exit 1; done
+	$(Q)timeout 900 python3 tests/net/twoguests.py --peer $(NET_PEER) --nic e1000 --dhcp \
+		--linux-kernel $(NET_LINUX_KERNEL) --linux-initrd $(NET_LINUX_INITRD) \
+		--vireo-kernel $(KERNEL) --vireo-initrd $(INITRAMFS) --logdir $(O)/test-logs
 	$(Q)timeout 600 python3 tests/net/inject.py --target $(NET_PEER) --seed 1 \
 		--linux-kernel $(NET_LINUX_KERNEL) --linux-initrd $(NET_LINUX_INITRD) \
 		--vireo-kernel $(KERNEL) --vireo-initrd $(INITRAMFS) --logdir $(O)/test-logs

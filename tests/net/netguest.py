@@ -9,7 +9,7 @@ returns (status, output):
 
     wire = Wire(logdir + "/wire.pcap")              # listens on 2 ports
     a = LinuxGuest("linux", kernel, initrd, log, "e1000", wire.ports[0],
-                   mac(1), "198.18.0.1/15")
+                   mac(1), "198.18.0.1/15")      # addr None: no address at boot
     b = VireoGuest(...)                              # the same arguments
     a.boot(); b.boot()
     st, out = a.run("ping -c 3 198.18.0.2", 30)
@@ -193,6 +193,18 @@ class Guest:
                     return None
                 self.cond.wait(min(left, 1.0))
 
+    def seen(self, regex, timeout):
+        """Waits for regex anywhere in the output (printed at any time,
+        between commands too); the match or None.  Moves nothing."""
+        rx = re.compile(regex)
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                m = rx.search(self.buf)
+                if m or time.monotonic() >= deadline or self.proc.poll() is not None:
+                    return m
+                self.cond.wait(1.0)
+
     def output_since(self, start):
         with self.cond:
             return self.buf[start:self.pos]
@@ -215,10 +227,10 @@ class LinuxGuest(Guest):
     prefix = ""
 
     def __init__(self, name, kernel, initrd, log, nic, port, macaddr, addr, monitor=None):
-        append = "console=ttyS0 quiet panic=-1 net_addr=%s" % addr
+        append = "console=ttyS0 quiet panic=-1" + (" net_addr=%s" % addr if addr else "")
         super().__init__(name, self.qemu_args(kernel, initrd, append, nic, port, macaddr,
                                               monitor), log)
-        self.addr = addr.split("/")[0]
+        self.addr = addr.split("/")[0] if addr else None
         self.count = 0
 
     def boot(self, timeout=240):
@@ -241,6 +253,13 @@ class LinuxGuest(Guest):
     def ping(self, addr, count=3, size=56):
         return "ping -c %d -s %d -W 5 %s" % (count, size, addr)
 
+    def dhcp(self):
+        """The DHCP client's command and the regex of its result (group 1:
+        the address; tests/net/udhcpc.script prints it)."""
+        return ("udhcpc -i eth0 -n -q -t 5 -T 2 -s /etc/udhcpc.script",
+                r"udhcpc.script: bound (198\.18\.0\.\d+)/255\.254\.0\.0 router 198\.18\.0\.1 "
+                r"dns 198\.18\.0\.1")
+
     def arp_table(self):
         return "cat /proc/net/arp"
 
@@ -259,12 +278,15 @@ class VireoGuest(Guest):
     def __init__(self, name, kernel, initrd, log, nic, port, macaddr, addr, monitor=None):
         super().__init__(name, self.qemu_args(kernel, initrd, "", nic, port, macaddr,
                                               monitor), log)
-        self.addr = addr.split("/")[0]
+        self.addr = addr.split("/")[0] if addr else None
         self.cidr = addr
 
     def boot(self, timeout=240):
+        """Up to the monitor's prompt, then the static address if one was given."""
         if self.expect(re.escape(self.PROMPT), timeout) is None:
             return False
+        if self.cidr is None:
+            return True
         st, _ = self.run("/bin/ipconfig -s %s" % self.cidr, 30)
         return st == 0
 
@@ -285,6 +307,12 @@ class VireoGuest(Guest):
 
     def ping(self, addr, count=3, size=56):
         return "/bin/ping -s %d -n %d %s" % (size, count, addr)
+
+    def dhcp(self):
+        """ipconfig with a lease keeper (-r), and the regex of its result."""
+        return ("/bin/ipconfig -r -t 40",
+                r"ipconfig: dhcp (198\.18\.0\.\d+) mask 255\.254\.0\.0 gateway 198\.18\.0\.1 "
+                r"dns 198\.18\.0\.1 server 198\.18\.0\.1 lease 40 s")
 
     def arp_table(self):
         return "/bin/arp"

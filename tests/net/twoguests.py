@@ -17,13 +17,22 @@ LOGDIR/net-NIC-PEER.pcap), and checks, each printing
   udp_PEER_to_linux         prints the sender's address and port and the token
   frag_ping_*               a 30,000-byte ping both ways (IPv4 fragments)
 
+--dhcp: the peer boots with no address; Linux starts busybox's udhcpd
+(tests/net/udhcpd.conf: a pool from 198.18.0.100, a 40 s lease) and the
+peer asks for one (Linux: udhcpc; Vireo: ipconfig -r), then the checks run
+with the leased address:
+
+  dhcp_server, dhcp_PEER    the server starts; the client prints its lease
+  dhcp_ndb_vireo            /net/ndb holds the address, gateway, DNS, domain
+  dhcp_renewed_vireo        the lease keeper renewed the lease (T1 = 20 s)
+
 Addresses come from 198.18.0.0/15 (RFC 2544's benchmarking block), which
 exists only on the wire.  Exits 1 if a check failed.  The next issue's TCP
 checks reuse the guests and the wire (netguest.py).
 
 Usage: twoguests.py [--peer linux|vireo] [--nic e1000|e1000e|virtio]
         --linux-kernel K --linux-initrd I [--vireo-kernel K --vireo-initrd I]
-        [--logdir DIR]
+        [--dhcp] [--logdir DIR]
 """
 import argparse
 import os
@@ -95,6 +104,27 @@ def check_udp(c, name, src, dst, src_addr):
         st_s, (out_s or "")[-200:], st, (out or "")[-300:], want))
 
 
+def check_dhcp(c, p, a, b):
+    """Linux's udhcpd (tests/net/udhcpd.conf) leases the peer its address;
+    for Vireo, /net/ndb must hold it and the DNS server."""
+    st, out = a.run("touch /tmp/udhcpd.leases && udhcpd /etc/udhcpd.conf", 20)
+    if not c.report("dhcp_server", st == 0, "udhcpd: %r %r" % (st, (out or "")[-300:])):
+        return False
+    cmd, want = b.dhcp()
+    st, out = b.run(cmd, 90)
+    m = re.search(want, out or "")
+    if not c.report("dhcp_" + p, st == 0 and m is not None,
+                    "status %r, no lease line in %r" % (st, (out or "")[-400:])):
+        return False
+    b.addr = m.group(1)
+    if b.kind == "vireo":
+        st, out = b.run("/bin/cat /net/ndb", 20)
+        c.report("dhcp_ndb_" + p, st == 0 and "ip=%s ipmask=255.254.0.0 ipgw=198.18.0.1" % b.addr
+                 in (out or "") and "dns=198.18.0.1" in (out or "")
+                 and "dom=wire.test" in (out or ""), "/net/ndb: %r" % (out or "")[-300:])
+    return True
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--peer", choices=("linux", "vireo"), default="linux")
@@ -105,10 +135,12 @@ def main():
     ap.add_argument("--vireo-initrd")
     ap.add_argument("--logdir", default=".")
     ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--dhcp", action="store_true",
+                    help="the peer gets its address from Linux's udhcpd")
     args = ap.parse_args()
     random.seed(args.seed)
     os.makedirs(args.logdir, exist_ok=True)
-    tag = "net-%s-%s" % (args.nic, args.peer)
+    tag = "net-%s-%s%s" % (args.nic, args.peer, "-dhcp" if args.dhcp else "")
     c = Checks(args.nic)
     wire = Wire(os.path.join(args.logdir, tag + ".pcap"))
     a = make_guest("linux", "linux", args.linux_kernel, args.linux_initrd,
@@ -118,12 +150,14 @@ def main():
                     else (args.linux_kernel, args.linux_initrd))
     b = make_guest(args.peer, args.peer, kern, initrd,
                    os.path.join(args.logdir, tag + "-%s-peer.log" % args.peer), args.nic,
-                   wire.ports[1], mac(2), ADDR_B)
+                   wire.ports[1], mac(2), None if args.dhcp else ADDR_B)
     p = "linux2" if args.peer == "linux" else "vireo"
     try:
         ok_a = c.report("boot_linux", a.boot(), "no NETGUEST-READY (see the log)")
         ok_b = c.report("boot_" + p, b.boot(), "the peer did not come up (see the log)")
         if not (ok_a and ok_b):
+            return 1
+        if args.dhcp and not check_dhcp(c, p, a, b):
             return 1
         check_ping(c, "ping_%s_to_linux" % p, b, a)
         check_ping(c, "ping_linux_to_%s" % p, a, b)
@@ -133,6 +167,10 @@ def main():
         check_udp(c, "udp_%s_to_linux" % p, b, a, b.addr)
         check_ping(c, "frag_ping_%s_to_linux" % p, b, a, 2, 30000, 120)
         check_ping(c, "frag_ping_linux_to_" + p, a, b, 2, 30000, 120)
+        if args.dhcp and b.kind == "vireo":
+            # The lease is 40 s: the keeper (ipconfig -r) renews at 20 s.
+            c.report("dhcp_renewed_vireo", b.seen(r"ipconfig: renewed " + re.escape(b.addr), 60)
+                     is not None, "no 'ipconfig: renewed' line within the lease")
     finally:
         a.close()
         b.close()
