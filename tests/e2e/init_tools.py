@@ -210,6 +210,8 @@ def check_net_tools(con):
            "usage: route", "status 0x200")
     expect("init.arp_bad_address", run(con, "/bin/arp -d 1.2.3.256"), "usage: arp",
            "status 0x200")
+    expect("init.arp_bad_mac", run(con, "/bin/arp -s 1.2.3.4 52:54:00:12:34"), "usage: arp",
+           "status 0x200")
     expect("init.netstat_usage", run(con, "/bin/netstat -h"), "usage: netstat",
            "exited with status 0")
     expect("init.udpcat_usage", run(con, "/bin/udpcat recv 7"), "usage: udpcat", "status 0x200")

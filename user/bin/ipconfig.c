@@ -8,8 +8,8 @@
  *	ipconfig -l                                lists the interfaces
  *
  * ETHER defaults to /net/ether0; the interface bound to it is reused, or a
- * new one is made (/net/ipifc/clone, "bind ether ETHER").  DHCP: the
- * interface gets 0.0.0.0 while it asks (so broadcasts can leave), a UDP
+ * new one is made (/net/ipifc/clone, "bind ether ETHER").  DHCP: a host
+ * route sends 255.255.255.255 out of the interface (on link), a UDP
  * conversation in headers mode announces port 68 and sends DISCOVER and
  * REQUEST to 255.255.255.255:67, retrying after 4, 8, 16, 32, 64 s (±1 s);
  * the ACK's address and mask go to the interface, its router to
@@ -43,6 +43,7 @@ static const char ipc_usage[] =
 
 struct ipc {
 	const char *ether;
+	int ifc;                    /* N of /net/ipifc/N */
 	char ctl[NET_PATH_MAX];     /* the interface's ctl */
 	uint8_t mac[6];
 	int data;                   /* the UDP conversation's data, O_NONBLOCK */
@@ -333,10 +334,8 @@ static void ipc_keep(struct ipc *c, struct dhcp_reply *r, uint64_t got)
 		}
 		fprintf(stderr, "ipconfig: lease lost; starting again\n");
 		ipc_ctl(c, "remove %s %s", r->yiaddr, r->mask);
-		ipc_ctl(c, "add %s %s", 0, 0);
 		if (ipc_acquire(c, UINT64_MAX, r) < 0)
 			return;
-		ipc_ctl(c, "remove %s %s", 0, 0);
 		ipc_apply(c, r);
 		got = now_ms();
 		ipc_print("dhcp", r);
@@ -345,19 +344,30 @@ static void ipc_keep(struct ipc *c, struct dhcp_reply *r, uint64_t got)
 
 static int ipc_spawn_keeper(struct ipc *c, const struct dhcp_reply *r);
 
+/* Broadcasts must leave by our interface before it has an address (and
+ * while rebinding): a host route for 255.255.255.255 on it, on link.  It
+ * stays: it says only where the limited broadcast goes. */
+static int ipc_bcast_route(struct ipc *c)
+{
+	char msg[80];
+
+	net_write(NET_ROOT "/iproute", "remove 255.255.255.255 255.255.255.255");
+	snprintf(msg, sizeof(msg), "add 255.255.255.255 255.255.255.255 0.0.0.0 %d", c->ifc);
+	if (net_write(NET_ROOT "/iproute", msg) < 0) {
+		vbin_fail("ipconfig", msg);
+		return -1;
+	}
+	return 0;
+}
+
 static int ipc_dhcp(struct ipc *c, int secs, bool renew)
 {
 	struct dhcp_reply r;
-	int ok;
 
-	if (ipc_open_udp(c) < 0)
+	if (ipc_open_udp(c) < 0 || ipc_bcast_route(c) < 0)
 		return 1;
 	c->jitter_seed = ipc_random() | 1;
-	/* Broadcasts need a source address; 0.0.0.0 until we have one. */
-	ipc_ctl(c, "add %s %s", 0, 0);
-	ok = ipc_acquire(c, now_ms() + (uint64_t)secs * 1000, &r);
-	ipc_ctl(c, "remove %s %s", 0, 0);
-	if (ok < 0 || ipc_apply(c, &r) < 0)
+	if (ipc_acquire(c, now_ms() + (uint64_t)secs * 1000, &r) < 0 || ipc_apply(c, &r) < 0)
 		return 1;
 	ipc_print("dhcp", &r);
 	fflush(stdout);
@@ -377,6 +387,9 @@ static int ipc_spawn_keeper(struct ipc *c, const struct dhcp_reply *r)
 	ip_format(r->server, s);
 	ip_format(r->router, g);
 	snprintf(lease, sizeof(lease), "%u", r->lease);
+	/* Port 68 is the keeper's from now on. */
+	close(c->data);
+	close(c->convctl);
 	if (vbin_spawn(argv) < 0) {
 		vbin_fail("ipconfig", "starting the lease keeper");
 		return 1;
@@ -456,7 +469,7 @@ int main(int argc, char **argv)
 	const char *cidr = NULL;
 	struct dhcp_reply st = { 0 };
 	bool boot = false, renew = false, keeper = false;
-	int opt, secs = 60, n;
+	int opt, secs = 60;
 
 	while ((opt = getopt(argc, argv, "bre:t:s:lRh")) != -1) {
 		switch (opt) {
@@ -483,12 +496,12 @@ int main(int argc, char **argv)
 		vbin_fail("ipconfig", c.ether);
 		return 1;
 	}
-	n = net_ipifc_bind(c.ether);
-	if (n < 0) {
+	c.ifc = net_ipifc_bind(c.ether);
+	if (c.ifc < 0) {
 		vbin_fail("ipconfig", "binding an interface");
 		return 1;
 	}
-	snprintf(c.ctl, sizeof(c.ctl), NET_ROOT "/ipifc/%d/ctl", n);
+	snprintf(c.ctl, sizeof(c.ctl), NET_ROOT "/ipifc/%d/ctl", c.ifc);
 	if (keeper)
 		return ipc_keeper(&c, argv + optind);
 	if (cidr)
