@@ -98,7 +98,8 @@ static int ipc_ctl(struct ipc *c, const char *fmt, uint32_t a, uint32_t m)
 	ip_format(a, sa);
 	ip_format(m, sm);
 	snprintf(msg, sizeof(msg), fmt, sa, sm);
-	if (net_write(c->ctl, msg) < 0) {
+	/* Configured already (a second run, a renewal): as good as done. */
+	if (net_write(c->ctl, msg) < 0 && !(errno == EEXIST && strncmp(msg, "add ", 4) == 0)) {
 		vbin_fail("ipconfig", msg);
 		return -1;
 	}
@@ -111,6 +112,7 @@ static int ipc_default_route(uint32_t gw)
 
 	ip_format(gw, s);
 	snprintf(msg, sizeof(msg), "add 0.0.0.0 0.0.0.0 %s", s);
+	net_write(NET_ROOT "/iproute", "remove 0.0.0.0 0.0.0.0");
 	if (net_write(NET_ROOT "/iproute", msg) < 0) {
 		vbin_fail("ipconfig", NET_ROOT "/iproute");
 		return -1;

@@ -4,10 +4,9 @@
  *
  *	netstat [-p PROTO]
  *
- * For each protocol folder of /net with a clone file (tcp, udp, icmp, or
- * just PROTO) and each conversation N in it, one line: the protocol, N,
- * the first word of N/status (the state), N/local and N/remote
- * (addr!port).  Exit codes: 0, 1 if no protocol could be read, 2 on bad
+ * For each protocol folder of /net (tcp, udp, icmp, or just PROTO) and
+ * each conversation N in it, one line: the protocol, N, the state from
+ * N/status (state_word()), N/local and N/remote (addr!port).  Exit codes: 0, 1 if no protocol could be read, 2 on bad
  * usage.
  */
 #include <stdio.h>
@@ -27,14 +26,33 @@ static void first_line(const char *path, char *out, size_t size)
 	out[strcspn(out, "\n")] = 0;
 }
 
+/* The state word of a status line: "udp/3 1 Announced" (the name, the
+ * open count, the state: #ip's common form) or "Established ..." (a
+ * protocol's own, state first). */
+static const char *state_word(char *line, const char *proto, int n)
+{
+	char name[64];
+	char *w = line;
+
+	snprintf(name, sizeof(name), "%s/%d", proto, n);
+	if (strncmp(w, name, strlen(name)) == 0 && (w[strlen(name)] == ' ' || !w[strlen(name)])) {
+		w += strspn(w + strlen(name), " ") + strlen(name);
+		if (*w >= '0' && *w <= '9' && w[strspn(w, "0123456789")] == ' ')
+			w += strspn(w, "0123456789 ");
+	}
+	w[strcspn(w, " \t")] = 0;
+	return *w ? w : "-";
+}
+
 static void netstat_conv(int n, void *arg)
 {
 	const char *proto = arg;
-	char path[NET_PATH_MAX], state[512], local[128], remote[128];
+	char path[NET_PATH_MAX], status[512], local[128], remote[128];
+	const char *state;
 
 	snprintf(path, sizeof(path), NET_ROOT "/%s/%d/status", proto, n);
-	first_line(path, state, sizeof(state));
-	state[strcspn(state, " \t")] = 0;
+	first_line(path, status, sizeof(status));
+	state = state_word(status, proto, n);
 	snprintf(path, sizeof(path), NET_ROOT "/%s/%d/local", proto, n);
 	first_line(path, local, sizeof(local));
 	snprintf(path, sizeof(path), NET_ROOT "/%s/%d/remote", proto, n);
