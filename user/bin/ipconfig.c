@@ -159,6 +159,7 @@ static void ipc_print(const char *how, const struct dhcp_reply *r)
 	if (r->server)
 		printf(" server %s lease %u s", s, r->lease);
 	printf("\n");
+	fflush(stdout);     /* the keeper's lines must not wait in a buffer */
 }
 
 /* The address of r onto the interface, its router as the default route. */
@@ -413,6 +414,8 @@ static int ipc_keeper(struct ipc *c, char **args)
 	if (ipc_open_udp(c) < 0)
 		return 1;
 	c->jitter_seed = ipc_random() | 1;
+	printf("ipconfig: keeping the lease of %s (%u s)\n", args[0], r.lease);
+	fflush(stdout);
 	ipc_keep(c, &r, now_ms());
 	return 1;
 }
