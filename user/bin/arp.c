@@ -40,38 +40,31 @@ static bool arp_ifc_ok(int argc, char **argv, int at)
 	return argc <= at || vbin_parse_pid(argv[at]) >= 0;
 }
 
-int main(int argc, char **argv)
+/* The message the arguments ask for, into msg; false if they are bad. */
+static bool arp_msg(int argc, char **argv, char *msg, size_t size)
 {
-	char msg[96];
 	uint32_t a;
 
-	if (argc == 1) {
-		if (net_print(ARP_FILE) == 0)
-			return 0;
-		vbin_fail("arp", ARP_FILE);
-		return 1;
-	}
-	if (argc == 2 && strcmp(argv[1], "-h") == 0) {
-		printf("%s", arp_usage);
-		return 0;
-	}
 	if (argc == 2 && strcmp(argv[1], "-f") == 0) {
-		snprintf(msg, sizeof(msg), "flush");
+		snprintf(msg, size, "flush");
 	} else if ((argc == 3 || argc == 4) && strcmp(argv[1], "-d") == 0 &&
 		   ip_parse(argv[2], &a) && arp_ifc_ok(argc, argv, 3)) {
-		snprintf(msg, sizeof(msg), "del %s%s%s", argv[2], argc == 4 ? " " : "",
+		snprintf(msg, size, "del %s%s%s", argv[2], argc == 4 ? " " : "",
 			 argc == 4 ? argv[3] : "");
 	} else if ((argc == 4 || argc == 5) && strcmp(argv[1], "-s") == 0 &&
 		   ip_parse(argv[2], &a) && arp_mac_ok(argv[3]) && arp_ifc_ok(argc, argv, 4)) {
-		snprintf(msg, sizeof(msg), "add %s %s%s%s", argv[2], argv[3], argc == 5 ? " " : "",
+		snprintf(msg, size, "add %s %s%s%s", argv[2], argv[3], argc == 5 ? " " : "",
 			 argc == 5 ? argv[4] : "");
 	} else {
-		fprintf(stderr, "%s", arp_usage);
-		return 2;
+		return false;
 	}
-	if (net_write(ARP_FILE, msg) < 0) {
-		vbin_fail("arp", msg);
-		return 1;
-	}
-	return 0;
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	char msg[96];
+	bool ok = argc > 1 && arp_msg(argc, argv, msg, sizeof(msg));
+
+	return net_table_main("arp", ARP_FILE, arp_usage, argc, argv, ok ? msg : NULL);
 }

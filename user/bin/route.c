@@ -11,6 +11,7 @@
  * Addresses and masks are dotted quads (a mask must be contiguous).
  * Exit codes: 0, 1 if #ip refused, 2 on bad usage.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include "ipaddr.h"
@@ -33,33 +34,24 @@ static int route_args_ok(char **argv, int from, int n)
 	return 1;
 }
 
+/* The message the arguments ask for, into msg; false if they are bad. */
+static bool route_msg(int argc, char **argv, char *msg, size_t size)
+{
+	if (argc == 5 && strcmp(argv[1], "add") == 0 && route_args_ok(argv, 2, 3))
+		snprintf(msg, size, "add %s %s %s", argv[2], argv[3], argv[4]);
+	else if (argc == 4 && strcmp(argv[1], "del") == 0 && route_args_ok(argv, 2, 2))
+		snprintf(msg, size, "remove %s %s", argv[2], argv[3]);
+	else if (argc == 2 && strcmp(argv[1], "flush") == 0)
+		snprintf(msg, size, "flush");
+	else
+		return false;
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	char msg[96];
+	bool ok = argc > 1 && route_msg(argc, argv, msg, sizeof(msg));
 
-	if (argc == 1) {
-		if (net_print(ROUTE_FILE) == 0)
-			return 0;
-		vbin_fail("route", ROUTE_FILE);
-		return 1;
-	}
-	if (argc == 2 && strcmp(argv[1], "-h") == 0) {
-		printf("%s", route_usage);
-		return 0;
-	}
-	if (argc == 5 && strcmp(argv[1], "add") == 0 && route_args_ok(argv, 2, 3)) {
-		snprintf(msg, sizeof(msg), "add %s %s %s", argv[2], argv[3], argv[4]);
-	} else if (argc == 4 && strcmp(argv[1], "del") == 0 && route_args_ok(argv, 2, 2)) {
-		snprintf(msg, sizeof(msg), "remove %s %s", argv[2], argv[3]);
-	} else if (argc == 2 && strcmp(argv[1], "flush") == 0) {
-		snprintf(msg, sizeof(msg), "flush");
-	} else {
-		fprintf(stderr, "%s", route_usage);
-		return 2;
-	}
-	if (net_write(ROUTE_FILE, msg) < 0) {
-		vbin_fail("route", msg);
-		return 1;
-	}
-	return 0;
+	return net_table_main("route", ROUTE_FILE, route_usage, argc, argv, ok ? msg : NULL);
 }

@@ -3,9 +3,9 @@
  * netcfg.c - reading and writing #ip's and #ether's files (netcfg.h).
  */
 #include <dirent.h>
-#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,4 +200,28 @@ int net_print(const char *path)
 	close(fd);
 	fflush(stdout);
 	return n < 0 ? -1 : 0;
+}
+
+int net_table_main(const char *prog, const char *file, const char *usage, int argc,
+		   char **argv, const char *msg)
+{
+	if (argc == 1) {
+		if (net_print(file) == 0)
+			return 0;
+		vbin_fail(prog, file);
+		return 1;
+	}
+	if (argc == 2 && strcmp(argv[1], "-h") == 0) {
+		printf("%s", usage);
+		return 0;
+	}
+	if (!msg) {
+		fprintf(stderr, "%s", usage);
+		return 2;
+	}
+	if (net_write(file, msg) < 0) {
+		vbin_fail(prog, msg);
+		return 1;
+	}
+	return 0;
 }

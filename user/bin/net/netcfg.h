@@ -27,6 +27,11 @@
 #define NET_ROOT "/net"
 #define NET_PATH_MAX 128
 
+/* What arp and route share: no argument prints file, -h the usage; else
+ * msg (NULL: the arguments were bad, usage on stderr) is written to file.
+ * Reports failures as prog; returns the exit code (0, 1, 2). */
+int net_table_main(const char *prog, const char *file, const char *usage, int argc,
+		   char **argv, const char *msg);
 /* Copies path to standard output; 0 or -1. */
 int net_print(const char *path);
 /* Writes msg (one control message) to the open file fd or to path; 0 or -1. */
