@@ -23,9 +23,13 @@ PROMPT = b"vireo> "
 
 class Console:
     def __init__(self, kernel, log, extra_args=()):
-        """extra_args: more QEMU arguments (tests/e2e/ adds -initrd, -append)."""
+        """extra_args: more QEMU arguments (tests/e2e/ adds -initrd, -append,
+        a NIC).  Without a -nic or -netdev among them there is no NIC: q35's
+        default one would be on unrestricted user networking."""
         self.log = open(log, "wb")
         self.buf = b""
+        if not any(a in ("-nic", "-netdev", "-net") for a in extra_args):
+            extra_args = list(extra_args) + ["-nic", "none"]
         self.qemu = subprocess.Popen(
             ["qemu-system-x86_64", "-accel", "tcg", "-M", "q35", "-cpu", "max",
              "-smp", "4", "-m", "512M", "-kernel", kernel, "-display", "none",

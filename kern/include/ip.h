@@ -365,6 +365,11 @@ enum {
 	NETLOG_TCP = 1 << 6,
 };
 
+/* #ip/ndb (ndb.c): the configuration text, Plan 9's write-at-offset rule. */
+#define IP_NDB_MAX 1024
+void ip_ndb_read(struct slice *s);
+size_t ip_ndb_write(const void *buf, size_t n, int64_t off);
+
 void netlog_init(void);
 void netlog(int cat, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void netlog_ctl(char *msg);

@@ -12,6 +12,12 @@ Console, serial on a pipe) and checks what the programs print:
           mount, unmount, ps, kill, prov, notify) and the output is checked
           (prov and notify against an MCP spinning on its vcores); /bin holds
           no test program (tests/user/X.c, tests/libc/X.c) and /test all
+          mount, unmount, ps, kill, and the network tools' argument checks)
+          and the output is checked; /bin holds no test program
+          (tests/user/X.c, tests/libc/X.c) and /test all
+  boots 4, 5  an e1000, then an e1000e, on QEMU's user networking with
+          restrict=on: /etc/rc's ipconfig gets 10.0.2.15 by DHCP; ipconfig
+          -l, route, /net/ndb, ping 10.0.2.2, arp, netstat, a second DHCP
 
 Every check prints "e2e: PASS init.NAME" or "e2e: FAIL init.NAME: why";
 scripts/check.sh counts them.  Usage: init_tools.py KERNEL INITRAMFS LOGDIR
@@ -28,8 +34,8 @@ from e2e_console import Console, PROMPT, expect, report  # noqa: E402
 INIT_DONE = b"init: /bin/init exited with status "
 
 
-def boot(kernel, initrd, log, append=None):
-    extra = ["-initrd", initrd]
+def boot(kernel, initrd, log, append=None, qemu_args=()):
+    extra = ["-initrd", initrd] + list(qemu_args)
     if append:
         extra += ["-append", append]
     return Console(kernel, log, extra)
@@ -217,6 +223,36 @@ def check_net_tools(con):
     expect("init.udpcat_usage", run(con, "/bin/udpcat recv 7"), "usage: udpcat", "status 0x200")
 
 
+def check_dhcp_boot(kernel, initrd, logdir, model):
+    """Issue 12's acceptance on QEMU's user networking (restrict=on): the
+    boot's /etc/rc runs ipconfig -b, which gets 10.0.2.15 from slirp;
+    the interface, routes, /net/ndb and ARP show it; ping answers."""
+    name = "dhcp_" + model
+    con = boot(kernel, initrd, os.path.join(logdir, "e2e-init-%s.log" % name), None,
+               ["-nic", "user,restrict=on,model=%s" % model])
+    out = con.read_until(PROMPT, 150)
+    if not expect("init.%s_rc" % name, out, "init: ipconfig started",
+                  "Entering the kernel monitor"):
+        con.qemu.kill()
+        return
+    lease = b"ipconfig: dhcp 10.0.2.15 mask 255.255.255.0"
+    # In the background: before the prompt or after it.
+    ok = lease in out or con.read_until(lease, 60) is not None
+    report("init.%s_lease" % name, ok, "no '%s' line" % lease.decode())
+    expect("init.%s_ipifc" % name, run(con, "/bin/ipconfig -l"), "medium ether /net/ether0",
+           "addr 10.0.2.15 mask 255.255.255.0")
+    expect("init.%s_route" % name, run(con, "/bin/route"), "10.0.2.0", "255.255.255.255")
+    expect("init.%s_ndb" % name, run(con, "/bin/cat /net/ndb"),
+           "ip=10.0.2.15 ipmask=255.255.255.0")
+    expect("init.%s_ping" % name, run(con, "/bin/ping -n 3 10.0.2.2", 60),
+           "0 out of 3 messages lost", "exited with status 0")
+    expect("init.%s_arp" % name, run(con, "/bin/arp"), "10.0.2.2", "52:55:0a:00:02:02")
+    expect("init.%s_netstat" % name, run(con, "/bin/netstat"), "proto N", "exited with status 0")
+    expect("init.%s_again" % name, run(con, "/bin/ipconfig -t 30", 60),
+           "ipconfig: dhcp 10.0.2.15", "exited with status 0")
+    con.qemu.kill()
+
+
 def main(kernel, initrd, logdir):
     out = one_shot(kernel, initrd, logdir, "ps", "/bin/ps", "PID  PPID STATE")
     report("init.ps_shows_init", out is not None and
@@ -235,6 +271,8 @@ def main(kernel, initrd, logdir):
         check_prov_notify(con)
         check_net_tools(con)
     con.qemu.kill()
+    for model in ("e1000", "e1000e"):
+        check_dhcp_boot(kernel, initrd, logdir, model)
     return 0
 
 

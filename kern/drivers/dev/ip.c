@@ -7,6 +7,7 @@
  *	    arp        rw   the ARP cache; write flush | add ADDR MAC [IFC] | del ADDR
  *	    iproute    rw   routes; write add DST MASK GW [IFC] | remove DST MASK | flush
  *	    log        rw   read: logged lines (blocks); write set|clear CATEGORY...
+ *	    ndb        rw   the configuration as ndb text (ndb.c; ipconfig writes it)
  *	    stats      r    IPv4 and ARP counters
  *	    ipifc/     clone (open: a new interface, the chan is its ctl),
  *	               N/{ctl,status}
@@ -42,7 +43,7 @@
 #include <slice.h>
 
 enum {
-	Qtop = 1, Qarp, Qiproute, Qlog, Qstats,
+	Qtop = 1, Qarp, Qiproute, Qlog, Qndb, Qstats,
 	Qifcdir, Qifcclone, Qifcn, Qifcctl, Qifcstatus,
 	Qprotodir, Qclone, Qpstats,
 	Qconvdir, Qctl, Qdata, Qerr, Qlisten, Qlocal, Qremote, Qstatus,
@@ -59,7 +60,7 @@ static char ip_genbuf[MAX_CORES][16];
 
 static const struct { const char *name; int kind; uint32_t perm; } ip_top_files[] = {
 	{ "arp", Qarp, 0666 }, { "iproute", Qiproute, 0666 }, { "log", Qlog, 0666 },
-	{ "stats", Qstats, 0444 },
+	{ "ndb", Qndb, 0666 }, { "stats", Qstats, 0444 },
 };
 
 static const struct { const char *name; int kind; uint32_t perm; } ip_conv_files[] = {
@@ -164,7 +165,7 @@ static int ip_gen(struct chan *c, const char *name, const struct dirtab *tab, in
 	int k = QK(path);
 
 	switch (k) {
-	case Qtop: case Qarp: case Qiproute: case Qlog: case Qstats:
+	case Qtop: case Qarp: case Qiproute: case Qlog: case Qndb: case Qstats:
 		return ip_gen_top(dp, i);
 	case Qifcdir: case Qifcclone:
 		return ip_gen_ifcdir(dp, i);
@@ -325,6 +326,7 @@ static void ip_build(struct slice *s, void *arg)
 	switch (QK(c->qid.path)) {
 	case Qarp: arp_read(s); break;
 	case Qiproute: iproute_read(s); break;
+	case Qndb: ip_ndb_read(s); break;
 	case Qstats: ip_stats(s); arp_stats(s); break;
 	case Qifcstatus: ipifc_status(c->aux, s); break;
 	case Qpstats: ip_proto_stats(ip_protos[QI(c->qid.path)], s); break;
@@ -404,6 +406,8 @@ static size_t ip_write(struct chan *c, const void *buf, size_t n, int64_t off)
 
 	if (k == Qdata)
 		return ip_write_data(c, buf, n);
+	if (k == Qndb)
+		return ip_ndb_write(buf, n, off);
 	ip_copy_msg(msg, buf, n);
 	switch (k) {
 	case Qctl: conv_ctl(c->aux, msg); break;

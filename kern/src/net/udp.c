@@ -140,7 +140,9 @@ static void udp_send(struct conv *c, struct block *b)
 	__udp_autobind(c);
 	if (!src)
 		src = ip_route_src(dst);
-	if (!src)
+	/* A limited broadcast may leave from 0.0.0.0 (RFC 2131 4.1: a DHCP
+	 * client has no address yet); ip_output still needs a route for it. */
+	if (!src && dst != IP4_BCAST)
 		error(ENETUNREACH, "#ip/udp/%u: no route to the destination", c->x);
 	o = (struct ip_out){ .src = src, .dst = dst, .proto = IP_PROTO_UDP, .ttl = c->ttl,
 	                     .tos = c->tos, .df = c->df };
