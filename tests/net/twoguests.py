@@ -75,7 +75,9 @@ def ping_ok(guest, status, out, count):
 
 
 def check_ping(c, name, src, dst, count=3, size=56, timeout=60):
+    hold = dst.hold(count + 8)
     st, out = src.run(src.ping(dst.addr, count, size), timeout)
+    dst.release(hold, count + 8)
     return c.report(name, ping_ok(src, st, out or "", count),
                     "status %r, output %r" % (st, (out or "")[-300:]))
 
