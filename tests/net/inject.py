@@ -43,6 +43,7 @@ import argparse
 import hashlib
 import os
 import queue
+import select
 import socket
 import struct
 import sys
@@ -71,9 +72,14 @@ class Peer:
         self.wlock = threading.Lock()
         threading.Thread(target=self._reader, daemon=True).start()
 
-    def send(self, frame):
+    def send(self, frame, timeout=10):
+        """Sends one frame; OSError (TimeoutError) if the guest's QEMU has
+        taken nothing for timeout seconds (its NIC stopped receiving, so
+        QEMU stopped reading the socket)."""
         self.pcap.write(frame)
         with self.wlock:
+            if not select.select([], [self.sock], [], timeout)[1]:
+                raise TimeoutError("the guest took no frame for %d s" % timeout)
             write_frame(self.sock, frame)
 
     def _reader(self):
@@ -279,7 +285,7 @@ def main():
         print("  inject: kinds %s" % " ".join("%s=%d" % kv for kv in frames.counts.items()))
         alive = guest is None or guest.proc.poll() is None
         report("survived", alive and sent == int(args.rate * args.duration),
-               "QEMU exited or the wire closed after %d frames" % sent)
+               "QEMU exited, or it stopped taking frames, after %d frames" % sent)
         ok = False
         deadline = time.monotonic() + args.settle
         while not ok and time.monotonic() < deadline:
