@@ -351,5 +351,7 @@ run: $(DEPS_OK) $(KERNEL) $(INITRAMFS)
 clean:
 	rm -rf $(O)
 
-# (Not under $(O)/busybox/: BusyBox's own tree has .d files and folders.)
--include $(shell find $(O) -name '*.d' -not -path '$(O)/busybox/*' 2>/dev/null)
+# (Not under any busybox/ folder: BusyBox's own tree has .d files and
+# folders such as init.d, and make bench keeps a second tree in
+# $(O)/bench-release/busybox/.)
+-include $(shell find $(O) -name busybox -type d -prune -o -name '*.d' -type f -print 2>/dev/null)
