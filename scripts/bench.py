@@ -31,7 +31,9 @@ QEMU_COMMON = ["qemu-system-x86_64", "-accel", "tcg", "-M", "q35",
                "-cpu", "max,la57=off", "-smp", "1", "-m", "1G",
                "-icount", "shift=0,sleep=off", "-no-reboot",
                "-display", "none", "-monitor", "none", "-serial", "stdio",
-               "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+               "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
+               "-nic", "none", "-netdev", "user,id=n0,restrict=on",
+               "-device", "e1000,netdev=n0"]
 
 
 def boot_args(system, args):

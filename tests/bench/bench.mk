@@ -8,6 +8,8 @@
 #   $(O)/bench/linux/NAME      the same source for Linux (Debian's musl-gcc)
 #   $(O)/bench/vireo.cpio      Vireo's initramfs plus /bench
 #   $(O)/bench/linux.cpio      busybox, /init (tests/bench/linux-init.sh), /bench
+#                              (with net-up.sh, tests/bench/linux-net-up.sh)
+#                              and the NIC modules in /lib/net-modules
 #
 # The Linux kernel and busybox come from Debian's packages, fetched (never
 # installed) by scripts/fetch-bench-linux.sh into $(BENCH_DL).
@@ -32,7 +34,8 @@ $(BENCH_LINUX): $(O)/bench/linux/%: tests/bench/%.c $(BENCH_COMMON) | $(BENCH_LI
 	$(Q)musl-gcc -static $(BENCH_CFLAGS) -idirafter /usr/include \
 		-idirafter /usr/include/x86_64-linux-gnu -o $@ $< tests/bench/bench.c
 
-$(BENCH_LINUX_KERNEL): scripts/fetch-bench-linux.sh
+# A download from before the script kept the NIC modules lacks modules/order.
+$(BENCH_LINUX_KERNEL) $(BENCH_DL)/modules/order &: scripts/fetch-bench-linux.sh
 	$(Q)scripts/fetch-bench-linux.sh $(BENCH_DL)
 
 $(O)/bench/vireo.cpio: $(INITRAMFS) $(BENCH_VIREO) tools/mkinitramfs.py
@@ -43,14 +46,17 @@ $(O)/bench/vireo.cpio: $(INITRAMFS) $(BENCH_VIREO) tools/mkinitramfs.py
 	$(Q)cp $(BENCH_VIREO) $(O)/bench/vireo-root/bench/
 	$(Q)python3 tools/mkinitramfs.py $(O)/bench/vireo-root $@
 
-$(O)/bench/linux.cpio: $(BENCH_LINUX) tests/bench/linux-init.sh tools/mkinitramfs.py | $(BENCH_LINUX_KERNEL)
+$(O)/bench/linux.cpio: $(BENCH_LINUX) tests/bench/linux-init.sh tests/bench/linux-net-up.sh tools/mkinitramfs.py \
+		| $(BENCH_LINUX_KERNEL) $(BENCH_DL)/modules/order
 	@echo "  CPIO    $@"
 	$(Q)rm -rf $(O)/bench/linux-root
-	$(Q)mkdir -p $(O)/bench/linux-root/bin $(O)/bench/linux-root/bench
+	$(Q)mkdir -p $(O)/bench/linux-root/bin $(O)/bench/linux-root/bench $(O)/bench/linux-root/lib
 	$(Q)cp $(BENCH_DL)/busybox $(O)/bench/linux-root/bin/busybox
 	$(Q)cp tests/bench/linux-init.sh $(O)/bench/linux-root/init
 	$(Q)chmod 755 $(O)/bench/linux-root/init
 	$(Q)cp $(BENCH_LINUX) $(O)/bench/linux-root/bench/
+	$(Q)cp tests/bench/linux-net-up.sh $(O)/bench/linux-root/bench/net-up.sh
+	$(Q)cp -r $(BENCH_DL)/modules $(O)/bench/linux-root/lib/net-modules
 	$(Q)python3 tools/mkinitramfs.py $(O)/bench/linux-root $@
 
 .PHONY: bench-images
