@@ -14,13 +14,17 @@
  * enabled.  The interrupt handler reads and clears ICR, reports link
  * changes (LSC: STATUS.LU and the speed), takes received frames, reclaims
  * and refills the transmit ring, and now and then folds the statistics
- * registers (cleared on read) into 64-bit totals.  Close resets the
- * device before freeing anything it could still write.
+ * registers (cleared on read) into 64-bit totals.  On the 82574 an alarm
+ * watches the receive ring: a second without a descriptor taken kicks
+ * the receiver (e1k_rx_kick(): QEMU's model wedges on a zero-length
+ * frame).  Close resets the device before freeing anything it could
+ * still write.
  *
  * Locking: see e1000.h.  Promiscuous mode and the multicast table are
  * changed under #ether's interface qlock ("ether"); RCTL is written only
- * there and in open.
+ * there (under "e1000 irq" too), in open and by the receive watch.
  */
+#include <alarm.h>
 #include <block.h>
 #include <errno.h>
 #include <kmalloc.h>
@@ -152,6 +156,7 @@ static void e1k_dump_stats(struct ether *e, struct slice *s)
 		             (unsigned long long)ether_stat_read(&sc->st[i]));
 	slice_printf(s, "bad_descriptors: %llu\n",
 	             (unsigned long long)ether_stat_read(&sc->rx_bad_desc));
+	slice_printf(s, "rx_kicks: %llu\n", (unsigned long long)ether_stat_read(&sc->rx_kicks));
 	slice_printf(s, "irq: %s\nitr: %u\nrx_ring: %u\ntx_ring: %u\n",
 	             kind == PCI_IRQ_MSIX ? "msix" : kind == PCI_IRQ_MSI ? "msi" :
 	             kind == PCI_IRQ_INTX ? "intx" : "none", E1K_ITR_INTERVAL, E1K_NRX, E1K_NTX);
@@ -191,6 +196,24 @@ static void e1k_irq(struct pci_dev *d, unsigned int idx, void *arg)
 
 	if (sc->irq_live)
 		e1k_irq_work(sc);
+	spin_unlock_irqrestore(&sc->irq_lock, irq);
+}
+
+/* ALARM_IRQ, 82574 only: a second in which the receive ring took nothing
+ * kicks the receiver (e1k_rx_kick()); re-arms itself until close stops
+ * it. */
+static void e1k_rx_watch(struct alarm_waiter *a)
+{
+	struct e1k *sc = a->data;
+	uint64_t irq = spin_lock_irqsave(&sc->irq_lock);
+
+	if (sc->irq_live && sc->rx_watching) {
+		if (sc->rx_taken == sc->rx_watch_seen)
+			e1k_rx_kick(sc);
+		sc->rx_watch_seen = sc->rx_taken;
+		set_awaiter_rel(a, E1K_RX_WATCH_NS);
+		set_alarm(this_tchain(), a);
+	}
 	spin_unlock_irqrestore(&sc->irq_lock, irq);
 }
 
@@ -268,12 +291,14 @@ static int e1k_set_multicast(struct ether *e, const uint8_t *addr, bool add)
 static int e1k_set_promisc(struct ether *e, bool on)
 {
 	struct e1k *sc = e->drv;
+	uint64_t irq = spin_lock_irqsave(&sc->irq_lock);      /* the receive watch */
 
 	if (on)
 		sc->rctl |= E1K_RCTL_UPE | E1K_RCTL_MPE;
 	else
 		sc->rctl &= ~(E1K_RCTL_UPE | E1K_RCTL_MPE);
 	e1k_wr(sc, E1K_RCTL, sc->rctl);
+	spin_unlock_irqrestore(&sc->irq_lock, irq);
 	return 0;
 }
 
@@ -304,17 +329,32 @@ static int e1k_open(struct ether *e)
 	       E1K_TCTL_COLD(0x40) | E1K_TCTL_RTLC);
 	e1k_wr(sc, E1K_RXCSUM, E1K_RXCSUM_IPOFL | E1K_RXCSUM_TUOFL);
 	__e1k_mta_write(sc);
+	irq = spin_lock_irqsave(&sc->irq_lock);
+	sc->rx_watching = sc->model->is_82574;
 	sc->rctl |= E1K_RCTL_EN | E1K_RCTL_BAM | E1K_RCTL_BSIZE_2048 | E1K_RCTL_SECRC;
 	e1k_wr(sc, E1K_RCTL, sc->rctl);
+	spin_unlock_irqrestore(&sc->irq_lock, irq);
 	e1k_wr(sc, E1K_IMS, e1k_irq_mask(sc));
 	e1k_link(sc);
+	if (sc->model->is_82574) {
+		sc->rx_watch_seen = sc->rx_taken;
+		init_alarm(&sc->rx_watch, e1k_rx_watch, sc, ALARM_IRQ);
+		set_awaiter_rel(&sc->rx_watch, E1K_RX_WATCH_NS);
+		set_alarm(this_tchain(), &sc->rx_watch);
+	}
 	return 0;
 }
 
 static void e1k_close(struct ether *e)
 {
 	struct e1k *sc = e->drv;
+	uint64_t irq = spin_lock_irqsave(&sc->irq_lock);
+	bool watching = sc->rx_watching;
 
+	sc->rx_watching = false;        /* the watch no longer kicks or re-arms */
+	spin_unlock_irqrestore(&sc->irq_lock, irq);
+	if (watching)
+		unset_alarm(sc->rx_watch.tchain, &sc->rx_watch);
 	e1k_stats_fold(sc);
 	e1k_reset(sc);                  /* no more DMA or interrupts */
 	e1k_irq_live(sc, false);        /* a handler running elsewhere is done */

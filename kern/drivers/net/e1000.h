@@ -12,10 +12,13 @@
  * (irqsave spinlock "e1000 tx", taken under "e1000 irq" by the handler):
  * transmit runs from a writer's kick and from the interrupt handler.
  * rctl and the multicast list change under #ether's interface qlock
- * "ether" (the set_promisc/set_multicast ops are called holding it).
+ * "ether" (the set_promisc/set_multicast ops are called holding it);
+ * RCTL is written under irq_lock too, since the 82574's receive watch
+ * (an ALARM_IRQ alarm) rewrites it.
  */
 #pragma once
 
+#include <alarm.h>
 #include <ether.h>
 #include <pci.h>
 #include <spinlock.h>
@@ -26,6 +29,7 @@
 #define E1K_NTX     256     /* transmit descriptors: one page */
 #define E1K_RXBUF   2048    /* RCTL.BSIZE 2048 */
 #define E1K_ITR_INTERVAL 200 /* 200 * 256 ns = 51 us: at most ~19500 interrupts/s */
+#define E1K_RX_WATCH_NS 1000000000ull /* 82574: receiver kicked after 1 s without a frame */
 
 /* What differs between the parts. */
 struct e1k_model {
@@ -49,12 +53,17 @@ struct e1k {
 	volatile uint8_t *regs;         /* [I] BAR 0 */
 	spinlock_t irq_lock;
 	bool irq_live;                  /* [irq_lock] the rings exist: handle */
+	bool rx_watching;               /* [irq_lock] the 82574's receive watch runs */
 	/* receive: the interrupt handler */
 	struct e1k_rx_desc *rx_ring;
 	struct block *rx_blk[E1K_NRX];
 	unsigned int rx_next;           /* next descriptor to look at */
 	bool rx_discard;                /* dropping the rest of a frame without EOP */
 	uint64_t rx_bad_desc;           /* [a] malformed descriptors dropped */
+	uint64_t rx_taken;              /* [irq_lock] descriptors taken, good or bad */
+	uint64_t rx_watch_seen;         /* [irq_lock] rx_taken at the last watch */
+	uint64_t rx_kicks;              /* [a] receiver kicks (e1k_rx_watch) */
+	struct alarm_waiter rx_watch;   /* 82574: the idle-receiver watch */
 	/* transmit */
 	spinlock_t tx_lock;
 	struct e1k_tx_desc *tx_ring;    /* [tx_lock] */
@@ -62,7 +71,7 @@ struct e1k {
 	unsigned int tx_head, tx_tail, tx_used;  /* [tx_lock] oldest, next free, in flight */
 	bool up;                        /* [tx_lock] rings exist */
 	/* filters, under #ether's "ether" qlock */
-	uint32_t rctl;
+	uint32_t rctl;                  /* ["ether" and irq_lock] to change */
 	uint8_t mc[ETHER_MAX_MULTI][ETHER_ADDR_LEN];
 	unsigned int nmc;
 	uint64_t st[E1K_NR_ST];         /* [a] */
@@ -84,6 +93,7 @@ int e1k_rings_alloc(struct e1k *sc);
 void e1k_rings_program(struct e1k *sc);
 void e1k_rings_free(struct e1k *sc);
 void e1k_rx(struct e1k *sc);
+void e1k_rx_kick(struct e1k *sc);
 /* BLOCK_F_RX_* for a descriptor's status and errors (ktests too). */
 uint32_t e1k_rx_csum_flags(uint8_t status, uint8_t errors);
 void e1k_transmit(struct ether *e);

@@ -11,7 +11,9 @@
  * takes its place (MEM_ATOMIC; without one the frame is dropped and the
  * old block stays); a bad one (error bits, no EOP, a length of 0, under a
  * header or over the buffer) is dropped and its block reused.  Lengths
- * from the device are never trusted beyond E1K_RXBUF.
+ * from the device are never trusted beyond E1K_RXBUF.  e1k_rx_kick()
+ * restarts a receiver that QEMU's 82574 model has wedged (e1000.c's
+ * receive watch calls it after a second without a frame).
  *
  * Transmit: E1K_NTX descriptors, one linear block each (EOP, IFCS, RS);
  * TCTL.PSP pads short frames.  e1k_transmit() reclaims descriptors the
@@ -180,6 +182,7 @@ void e1k_rx(struct e1k *sc)
 		struct block *b = e1k_rx_one(sc, i);
 
 		sc->rx_next = (i + 1) % E1K_NRX;
+		sc->rx_taken++;
 		last = i;
 		if (b)
 			ether_rx(&sc->ether, b);
@@ -188,6 +191,22 @@ void e1k_rx(struct e1k *sc)
 		wmb();
 		e1k_wr(sc, E1K_RDT, last);      /* hand back up to and including last - 1 */
 	}
+}
+
+/* irq_lock held, the rings live.  Makes the device look at the receive
+ * ring again with the receiver off, then turns it back on: QEMU's 82574
+ * model answers a frame of zero bytes from its backend (a hostile peer's,
+ * over a socket netdev) with "no room", keeps it queued, stops reading the
+ * backend and retries it at every RDT write, getting the same answer: the
+ * receiver stays silent for good.  A retry while RCTL.EN is clear drops
+ * the frame instead.  On a real 82574 the receiver of an idle link is off
+ * for the time of three register writes. */
+void e1k_rx_kick(struct e1k *sc)
+{
+	ether_stat_add(&sc->rx_kicks, 1);
+	e1k_wr(sc, E1K_RCTL, sc->rctl & ~E1K_RCTL_EN);
+	e1k_wr(sc, E1K_RDT, e1k_rd(sc, E1K_RDT));
+	e1k_wr(sc, E1K_RCTL, sc->rctl);
 }
 
 /* ------------------------------------------------------------ transmit */
