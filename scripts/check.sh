@@ -14,7 +14,7 @@
 # --host-only or --fuzz-only, it boots the kernel under QEMU in every
 # configuration of scripts/run-ktests.sh and runs the ktests in each, then the
 # console end-to-end tests (tools/e2e_console.py, tests/e2e/: init and the
-# tools, ash at the console); the paths, functions and
+# tools, ash at the console; tests/net/inject.py against an e1000e); the paths, functions and
 # types that the documentation and the source comments cite are checked too
 # (scripts/doclint.py, "doc:" lines; its self-test, "doclint:" lines).
 # Every test prints a line "<kind>: PASS name" or "<kind>: FAIL name: why";
@@ -170,6 +170,20 @@ run_e2e_init() {
 		echo "e2e: FAIL init: tests/e2e/init_tools.py crashed or timed out (logs in $LOGDIR)"
 }
 
+# The e1000 driver's receive kick: QEMU's e1000e stops receiving on a
+# zero-length frame unless the driver kicks it (Documentation/net-testing.md).
+run_e2e_inject() {
+	local out
+	out=$(timeout 300 python3 tests/net/inject.py --target vireo --nic e1000e --zero-frame \
+		--duration 1 --settle 15 --vireo-kernel "$KERNEL" --vireo-initrd "$INITRAMFS" \
+		--logdir "$LOGDIR" 2>&1)
+	grep -E '^net: (PASS|FAIL) ' <<<"$out"
+	if ! grep -q '^net: PASS inject.memory_back' <<<"$out" &&
+		! grep -q '^net: FAIL ' <<<"$out"; then
+		echo "e2e: FAIL inject: tests/net/inject.py crashed or timed out (log $LOGDIR/inject-vireo-e1000e.log)"
+	fi
+}
+
 run_e2e_ash() {
 	timeout 300 python3 tests/e2e/ash_shell.py "$KERNEL" "$INITRAMFS" "$LOGDIR" ||
 		echo "e2e: FAIL ash: tests/e2e/ash_shell.py crashed or timed out (log $LOGDIR/e2e-ash.log)"
@@ -183,6 +197,7 @@ if [ "$host_only" -eq 0 ] && [ "$fuzz_only" -eq 0 ]; then
 	run_suite "e2e console" "$LOGDIR/e2e-console.log" run_e2e
 	run_suite "e2e init" "$LOGDIR/e2e-init-*.log" run_e2e_init
 	run_suite "e2e ash" "$LOGDIR/e2e-ash.log" run_e2e_ash
+	run_suite "e2e inject" "$LOGDIR/inject-vireo-e1000e.log" run_e2e_inject
 fi
 
 passed=$(grep -cE "$PASS_RE" "$RESULTS")

@@ -27,6 +27,10 @@ failed.
 --arp-probe: the probes ask ARP only (for a stack that does not answer
 echo requests yet); the checks are otherwise the same.
 
+--zero-frame: the storm starts with a frame of zero bytes (QEMU's e1000e
+model stops receiving on one until its driver kicks it); with a short
+--duration, make check's regression test of that.
+
 --self-test: checks the stream itself (same seed, same frames; every
 kind drawn; no frame past QEMU's limit; the checksum), no guest.
 
@@ -35,7 +39,7 @@ start (-netdev socket,id=n0,connect=127.0.0.1:PORT), probes, injects,
 probes again (no memory check).
 
 Usage: inject.py [--target linux|vireo] [--nic e1000|e1000e|virtio]
-        [--seed N] [--rate N] [--duration S] [--settle S]
+        [--seed N] [--rate N] [--duration S] [--settle S] [--zero-frame]
         --linux-kernel K --linux-initrd I [--vireo-kernel K --vireo-initrd I]
         [--logdir DIR]
 """
@@ -236,6 +240,8 @@ def main():
     ap.add_argument("--self-test", action="store_true")
     ap.add_argument("--arp-probe", action="store_true",
                     help="probe with ARP alone (a stack without ICMP echo yet)")
+    ap.add_argument("--zero-frame", action="store_true",
+                    help="start the storm with a frame of zero bytes")
     args = ap.parse_args()
     if args.self_test:
         return self_test()
@@ -276,6 +282,8 @@ def main():
         busy = int(args.duration) + 10
         hold = guest.hold(busy) if guest else None
         t0 = time.monotonic()
+        if args.zero_frame:
+            peer.send(b"")
         digest, sent = inject(peer, frames, args.rate, args.duration)
         secs = time.monotonic() - t0
         if guest:
