@@ -331,13 +331,13 @@ static int e1k_open(struct ether *e)
 	__e1k_mta_write(sc);
 	irq = spin_lock_irqsave(&sc->irq_lock);
 	sc->rx_watching = sc->model->is_82574;
+	sc->rx_watch_seen = sc->rx_taken;
 	sc->rctl |= E1K_RCTL_EN | E1K_RCTL_BAM | E1K_RCTL_BSIZE_2048 | E1K_RCTL_SECRC;
 	e1k_wr(sc, E1K_RCTL, sc->rctl);
 	spin_unlock_irqrestore(&sc->irq_lock, irq);
 	e1k_wr(sc, E1K_IMS, e1k_irq_mask(sc));
 	e1k_link(sc);
 	if (sc->model->is_82574) {
-		sc->rx_watch_seen = sc->rx_taken;
 		init_alarm(&sc->rx_watch, e1k_rx_watch, sc, ALARM_IRQ);
 		set_awaiter_rel(&sc->rx_watch, E1K_RX_WATCH_NS);
 		set_alarm(this_tchain(), &sc->rx_watch);
