@@ -14,10 +14,10 @@
  * enabled.  The interrupt handler reads and clears ICR, reports link
  * changes (LSC: STATUS.LU and the speed), takes received frames, reclaims
  * and refills the transmit ring, and now and then folds the statistics
- * registers (cleared on read) into 64-bit totals.  On the 82574 an alarm
- * watches the receive ring: a second without a descriptor taken kicks
- * the receiver (e1k_rx_kick(): QEMU's model wedges on a zero-length
- * frame).  Close resets the device before freeing anything it could
+ * registers (cleared on read) into 64-bit totals.  On the 82574 under a
+ * hypervisor an alarm watches the receive ring: a second without a
+ * descriptor taken kicks the receiver (e1k_rx_kick(): QEMU's model wedges
+ * on a zero-length frame; on bare metal the watch never runs).  Close resets the device before freeing anything it could
  * still write.
  *
  * Locking: see e1000.h.  Promiscuous mode and the multicast table are
@@ -25,6 +25,7 @@
  * there (under "e1000 irq" too), in open and by the receive watch.
  */
 #include <alarm.h>
+#include <arch/x86.h>
 #include <block.h>
 #include <errno.h>
 #include <kmalloc.h>
@@ -330,7 +331,8 @@ static int e1k_open(struct ether *e)
 	e1k_wr(sc, E1K_RXCSUM, E1K_RXCSUM_IPOFL | E1K_RXCSUM_TUOFL);
 	__e1k_mta_write(sc);
 	irq = spin_lock_irqsave(&sc->irq_lock);
-	sc->rx_watching = sc->model->is_82574;
+	/* QEMU's model wedges, not the chip: bare metal never toggles RCTL.EN. */
+	sc->rx_watching = sc->model->is_82574 && cpu_under_hypervisor();
 	sc->rx_watch_seen = sc->rx_taken;
 	sc->rctl |= E1K_RCTL_EN | E1K_RCTL_BAM | E1K_RCTL_BSIZE_2048 | E1K_RCTL_SECRC;
 	e1k_wr(sc, E1K_RCTL, sc->rctl);

@@ -146,6 +146,13 @@ static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 	return r;
 }
 
+/* CPUID.1:ECX bit 31: a hypervisor (QEMU, KVM, ...) says it is there;
+ * clear on bare metal.  For workarounds of emulated devices only. */
+static inline bool cpu_under_hypervisor(void)
+{
+	return cpuid(1, 0).ecx & (1u << 31);
+}
+
 static inline void invlpg(uintptr_t va)
 {
 	__asm__ __volatile__("invlpg (%0)" : : "r"(va) : "memory");
