@@ -15,7 +15,7 @@ Console, serial on a pipe) and checks what the programs print:
           mount, unmount, ps, kill, and the network tools' argument checks)
           and the output is checked; /bin holds no test program
           (tests/user/X.c, tests/libc/X.c) and /test all
-  boots 4, 5  an e1000, then an e1000e, on QEMU's user networking with
+  boots 4-6  an e1000, an e1000e, then a virtio-net, on QEMU's user networking with
           restrict=on: /etc/rc's ipconfig gets 10.0.2.15 by DHCP; ipconfig
           -l, route, /net/ndb, ping 10.0.2.2, arp, netstat, a second DHCP
 
@@ -228,8 +228,11 @@ def check_dhcp_boot(kernel, initrd, logdir, model):
     boot's /etc/rc runs ipconfig -b, which gets 10.0.2.15 from slirp;
     the interface, routes, /net/ndb and ARP show it; ping answers."""
     name = "dhcp_" + model
-    con = boot(kernel, initrd, os.path.join(logdir, "e2e-init-%s.log" % name), None,
-               ["-nic", "user,restrict=on,model=%s" % model])
+    nic = ["-nic", "user,restrict=on,model=%s" % model]
+    if model == "virtio":       # the driver is for modern (non-legacy) virtio only
+        nic = ["-netdev", "user,id=n0,restrict=on",
+               "-device", "virtio-net-pci,disable-legacy=on,netdev=n0"]
+    con = boot(kernel, initrd, os.path.join(logdir, "e2e-init-%s.log" % name), None, nic)
     out = con.read_until(PROMPT, 150)
     if not expect("init.%s_rc" % name, out, "init: ipconfig started",
                   "Entering the kernel monitor"):
@@ -271,7 +274,7 @@ def main(kernel, initrd, logdir):
         check_prov_notify(con)
         check_net_tools(con)
     con.qemu.kill()
-    for model in ("e1000", "e1000e"):
+    for model in ("e1000", "e1000e", "virtio"):
         check_dhcp_boot(kernel, initrd, logdir, model)
     return 0
 
