@@ -94,18 +94,23 @@ void mcp_vcore_init_preempt(struct mcp_vcore *vc)
 	rendez_init(&vc->halt_rv);
 }
 
+/* Takes vc's warning deadline alarm off (if armed), outside p->lock:
+ * unset_alarm may wait for a running handler. */
+static void mcp_warn_disarm(struct mcp_vcore *vc)
+{
+	uint64_t flags = spin_lock_irqsave(&vc->p->lock);
+	bool armed = vc->warn_armed;
+
+	vc->warn_armed = false;
+	spin_unlock_irqrestore(&vc->p->lock, flags);
+	if (armed)
+		unset_alarm(tchain_of(0), &vc->warn);
+}
+
 void mcp_preempt_cancel_all(struct proc *p)
 {
-	for (uint32_t v = 0; proc_is_mcp(p) && v < p->nr_vcores_max; v++) {
-		struct mcp_vcore *vc = &p->vcores[v];
-		uint64_t flags = spin_lock_irqsave(&p->lock);
-		bool armed = vc->warn_armed;
-
-		vc->warn_armed = false;
-		spin_unlock_irqrestore(&p->lock, flags);
-		if (armed)
-			unset_alarm(tchain_of(0), &vc->warn);
-	}
+	for (uint32_t v = 0; proc_is_mcp(p) && v < p->nr_vcores_max; v++)
+		mcp_warn_disarm(&p->vcores[v]);
 }
 
 /* With p->lock: whether v may be taken (it runs; the rest stay enough). */
@@ -169,13 +174,8 @@ bool mcp_preempt_pending(struct proc *p, uint32_t vcoreid)
 void mcp_vcore_left(struct mcp_vcore *vc)
 {
 	struct proc *p = vc->p;
-	uint64_t flags = spin_lock_irqsave(&p->lock);
-	bool armed = vc->warn_armed;
 
-	vc->warn_armed = false;
-	spin_unlock_irqrestore(&p->lock, flags);
-	if (armed)
-		unset_alarm(tchain_of(0), &vc->warn);
+	mcp_warn_disarm(vc);
 	WRITE_ONCE(p->procinfo->vcoremap[vc->id].preempt_pending, 0);
 	WRITE_ONCE(vc->preempting, false);
 }
