@@ -165,6 +165,19 @@ static void vc_spin_done(struct syscall *sc)
 		__builtin_ia32_pause();
 }
 
+/* What change_to_m and the SCP 2LS both need first: vcore stacks, VCPD 0,
+ * thread0 (u) on vcore 0.  0 or a negative errno. */
+static int vc_prepare_vcore0(struct uthread *u)
+{
+	int ret = vc_stacks_alloc();
+
+	if (ret)
+		return ret;
+	vcpd_setup(0);
+	u->vcoreid = 0;
+	return 0;
+}
+
 int vcore_change_to_m(void)
 {
 	struct syscall sc = { .num = SYS_change_to_m };
@@ -173,10 +186,8 @@ int vcore_change_to_m(void)
 
 	if (in_multi_mode())
 		return 0;
-	if ((ret = vc_stacks_alloc()))
+	if ((ret = vc_prepare_vcore0(u)))
 		return ret;
-	vcpd_setup(0);
-	u->vcoreid = 0;
 	vc_tls[0].cur = u;
 	/* On success the trap "returns" on vcore 0: the kernel saved this
 	 * context in VCPD 0 and vcore_entry resumed it; the old kernel thread
@@ -200,10 +211,8 @@ int vcore_scp_setup(void)
 
 	if (in_multi_mode())
 		return 0;
-	if ((ret = vc_stacks_alloc()))
+	if ((ret = vc_prepare_vcore0(u)))
 		return ret;
-	vcpd_setup(0);
-	u->vcoreid = 0;
 	/* No kernel save gives thread0 its FS base here (change_to_m does on
 	 * an MCP): the TLS ABI's self pointer at %fs:0 is that base. */
 	__asm__ volatile("mov %%fs:0, %0" : "=r"(u->ctx.fs_base));
