@@ -235,6 +235,7 @@ if [ "$SEL" = all ]; then
 	run_utest libc_mmap /test/libc_mmap
 	run_utest libc_time /test/libc_time
 	run_utest libc_poll /test/libc_poll
+	run_utest libc_ipc /test/libc_ipc
 	run_utest libc_net "/test/libc_net ping udp"
 	run_utest libc_tcp "/test/libc_tcp tcp"
 	run_utest libc_echo /test/libc_echo "--smp 2 --mem 1G"

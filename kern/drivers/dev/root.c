@@ -5,13 +5,17 @@
  *
  *	#root/
  *	    bin/ dev/ env/ etc/ lib/ mnt/ net/ proc/ srv/ tmp/
+ *	    dev/mqueue/ dev/shm/
  *
  * ns_init() binds #root on "/" and then mounts the other devices on these
  * directories (#cons on /dev, #srv on /srv, ...) and the root file system
  * (#kfs) before #root in the union of "/", so /bin, /lib and /etc come from
- * the file system when it has them.  Every directory here is empty and
- * read-only (create, remove and wstat fail with EPERM); all of them are
- * one level deep, so a walk below any of them fails.  No ctl files, no
+ * the file system when it has them.  dev/ holds the two mount points that
+ * must sit below /dev (#mqueue on /dev/mqueue, a #tmpfs on /dev/shm, where
+ * the C library looks for message queues, shared memory and named
+ * semaphores).  Every directory here is read-only (create, remove and
+ * wstat fail with EPERM) and empty but for dev/'s two, so a walk below any
+ * other fails.  No ctl files, no
  * state, no locks: the table is constant.  Documentation/dev/root.md.
  */
 #include <err.h>
@@ -20,6 +24,7 @@
 
 enum {
 	Qroot, Qbin, Qdev, Qenv, Qetc, Qlib, Qmnt, Qnet, Qproc, Qsrv, Qtmp,
+	Qdevmqueue, Qdevshm,
 };
 
 #define ROOT_DIR(n, q) { n, { q, 0, QTDIR }, 0, DMDIR | 0555 }
@@ -32,20 +37,31 @@ static const struct dirtab root_tab[] = {
 	ROOT_DIR("tmp", Qtmp),
 };
 
-/* Only the top directory has entries; the mount points are empty. */
+static const struct dirtab root_dev_tab[] = {
+	ROOT_DIR(".", Qdev),
+	ROOT_DIR("mqueue", Qdevmqueue), ROOT_DIR("shm", Qdevshm),
+};
+
+/* The top directory and dev/ have entries; the other mount points are empty. */
 static int root_gen(struct chan *c, const char *name, const struct dirtab *tab,
                     int ntab, int i, struct dir *dp)
 {
-	if (c->qid.path != Qroot)
-		return DEVGEN_END;
-	return devgen(c, name, tab, ntab, i, dp);
+	if (c->qid.path == Qroot)
+		return devgen(c, name, root_tab, ARRAY_SIZE(root_tab), i, dp);
+	if (c->qid.path == Qdev)
+		return devgen(c, name, root_dev_tab, ARRAY_SIZE(root_dev_tab), i, dp);
+	return DEVGEN_END;
 }
 
-/* Stat and open look an entry up from the top directory's table. */
+/* Stat and open look an entry up among every directory's entries. */
 static int root_gen_any(struct chan *c, const char *name, const struct dirtab *tab,
                         int ntab, int i, struct dir *dp)
 {
-	return devgen(c, name, tab, ntab, i, dp);
+	int ntop = (int)ARRAY_SIZE(root_tab) - 1;
+
+	if (i < ntop)
+		return devgen(c, name, root_tab, ARRAY_SIZE(root_tab), i, dp);
+	return devgen(c, name, root_dev_tab, ARRAY_SIZE(root_dev_tab), i - ntop, dp);
 }
 
 static struct chan *root_attach(const char *spec)

@@ -14,6 +14,11 @@
  *	#ip      on /net   after, and #ether on /net before: one union holds
  *	                   the stack's files and the interfaces' etherN
  *	#tmpfs   on /tmp   and takes creates
+ *	#tmpfs   on /dev/shm (another tree) and takes creates: POSIX shared
+ *	                   memory and named semaphores (the C library's shm_open,
+ *	                   sem_open) for every process, which inherit this
+ *	                   name space, so unrelated processes share the files
+ *	#mqueue  on /dev/mqueue: POSIX message queues
  *
  * A bind that fails is reported on the console and the boot carries on
  * with the rest; only a missing #root stops it (a kernel without "/" cannot
@@ -42,6 +47,8 @@ static const struct ns_boot_bind ns_boot_binds[] = {
 	{ "ip", "/net", MAFTER },
 	{ "ether", "/net", MBEFORE },
 	{ "tmpfs", "/tmp", MREPL | MCREATE },
+	{ "tmpfs", "/dev/shm", MREPL | MCREATE },
+	{ "mqueue", "/dev/mqueue", MREPL | MCREATE },
 };
 
 static void ns_boot_bind_one(const struct ns_boot_bind *b)

@@ -48,6 +48,7 @@ typedef long (*lx_fn)(const long *a);
 #define LX_EAGAIN    11
 #define LX_ENOMEM    12
 #define LX_EFAULT    14
+#define LX_EACCES    13
 #define LX_EBUSY     16
 #define LX_EEXIST    17
 #define LX_EINVAL    22
@@ -59,6 +60,7 @@ typedef long (*lx_fn)(const long *a);
 #define LX_ENOSYS    38
 #define LX_ETIMEDOUT 110
 #define LX_EOVERFLOW 75
+#define LX_EMSGSIZE  90
 
 #define LX_AT_FDCWD            (-100)
 #define LX_AT_SYMLINK_NOFOLLOW 0x100
@@ -245,9 +247,19 @@ long lx_timerfd_gettime(const long *a);
 long lx_read(const long *a);
 long lx_close_call(const long *a);
 
-/* The timerfd table follows close and dup (lx_file.c calls these). */
+/* The timerfd table follows close and dup (lx_file.c calls these); the
+ * forget also drops fd from lx_mq.c's set of known queues. */
 void lx_fdev_forget(long fd);
 void lx_fdev_dup(long old, long new);
+
+/* --- POSIX message queues over #mqueue (lx_mq.c) */
+long lx_mq_open(const long *a);
+long lx_mq_unlink(const long *a);
+long lx_mq_timedsend(const long *a);
+long lx_mq_timedreceive(const long *a);
+long lx_mq_notify(const long *a);
+long lx_mq_getsetattr(const long *a);
+void lx_mq_forget(long fd);
 
 /* --- readiness: the waiter poll, select and epoll share (lx_ready.c) */
 struct lx_waiter {
