@@ -126,11 +126,42 @@ static bool names_are(const char *path, const char *want)
 
 static bool t_root_dir(void)
 {
+	char got[256];
+
 	CHECK(names_are("#root", "bin dev env etc lib mnt net proc srv tmp"));
 	CHECK(names_are("#root/mnt", ""));
+	/* #root/dev is the mount point of /dev here: its own entries first. */
+	CHECK(dir_names("#root/dev", got, sizeof(got)) && !strncmp(got, "mqueue shm", 10));
+	CHECK(names_are("#root/dev/shm", ""));
 	CHECK(open_fails("#root/mnt/x", O_READ, ENOENT));
+	CHECK(open_fails("#root/dev/shm/x", O_READ, ENOENT));
 	CHECK(open_fails("#root", O_WRITE, EISDIR));
 	return true;
+}
+
+/* The boot name space: a tmpfs of its own on /dev/shm (files made there
+ * are not in /tmp) and #mqueue on /dev/mqueue. */
+static bool t_boot_dev_mounts(void)
+{
+	int fd = sysopen("/dev/shm/kt_ns_shm", O_RDWR | O_CREAT | O_EXCL, 0600);
+
+	CHECK(fd >= 0);
+	sysclose(fd);
+	CHECK(open_fails("/tmp/kt_ns_shm", O_READ, ENOENT));
+	CHECK(sysremove("/dev/shm/kt_ns_shm") == 0);
+	fd = sysopen("/dev/mqueue/kt_ns_mq", O_RDWR | O_CREAT | O_EXCL, 0600);
+	CHECK(fd >= 0);
+	sysclose(fd);
+	fd = sysopen("#mqueue/kt_ns_mq", O_RDWR, 0);
+	CHECK(fd >= 0);
+	sysclose(fd);
+	CHECK(sysremove("/dev/mqueue/kt_ns_mq") == 0);
+	return true;
+}
+
+KTEST(ns, boot_dev_shm_and_mqueue)
+{
+	NS_RUN(t_boot_dev_mounts);
 }
 
 KTEST(ns, root_lists_its_mount_points)
