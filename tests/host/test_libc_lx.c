@@ -2,7 +2,8 @@
 /*
  * test_libc_lx.c - host tests of the translation layer's file calls
  * (tools/compilers/musl/vireo/lx_file.c), its eventfd and timerfd
- * (lx_fdev.c), and parlib's argv/envp packer (user/parlib/argenv.c, which
+ * (lx_fdev.c), its message queues (lx_mq.c: checks before any call, the
+ * opens and control writes, timeouts as offsets), and parlib's argv/envp packer (user/parlib/argenv.c, which
  * counts NULL-terminated vectors for the kernel's argenv_pack): its bytes
  * checked field by field against the format of ros/argenv.h and read back
  * by the kernel's own unpacker (kern/src/lib/argenv.c).
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <ros/fcntl.h>
 #include <ros/kstat.h>
+#include <ros/mqueue.h>
 #include <errno.h>
 #include <parlib/argenv.h>
 #include "argenv.h"
@@ -46,6 +48,7 @@ static int fake_nr_paths;
 static long fake_open_flags[8];
 static char fake_writes[512];           /* every write's bytes, '|' after each */
 static uint64_t fake_now;
+static uint64_t fake_fstat_dev = 7;     /* #mqueue's type is 5 (fake_stat) */
 
 long lx_clock_ns(long clk, uint64_t *ns)
 {
@@ -75,7 +78,7 @@ static long fake_read(long buf, long len)
 static long fake_fstat(long ubuf)
 {
 	struct kstat k = {
-		.st_dev = 7, .st_ino = 99, .st_mode = S_IFREG | 0640, .st_nlink = 1,
+		.st_dev = fake_fstat_dev, .st_ino = 99, .st_mode = S_IFREG | 0640, .st_nlink = 1,
 		.st_size = 12345, .st_blksize = 4096, .st_blocks = 25,
 		.st_mtim = { 1700000000, 5 },
 	};
@@ -148,6 +151,12 @@ static long fake_answer(unsigned int num, const long *a)
 		return fake_write(a);
 	case SYS_fstat:
 		return fake_fstat(a[1]);
+	case SYS_stat:
+		memset((void *)a[2], 0, sizeof(struct kstat));
+		((struct kstat *)a[2])->st_dev = 5ull << 32;
+		return 0;
+	case SYS_pwrite:
+		return fake_write(a);
 	case SYS_fwstat:
 		fake_wstat_len = a[2];
 		memcpy(fake_wstat_blob, (void *)a[1], (size_t)a[2]);
@@ -207,6 +216,7 @@ static void fake_reset(void)
 	fake_nr_paths = 0;
 	fake_writes[0] = '\0';
 	fake_now = 0;
+	fake_fstat_dev = 7;
 }
 
 static void fake_read_text(const char *text)
@@ -522,6 +532,97 @@ static uint32_t blob_u32(const uint8_t *b, size_t off)
 {
 	return (uint32_t)b[off] | (uint32_t)b[off + 1] << 8 | (uint32_t)b[off + 2] << 16 |
 	       (uint32_t)b[off + 3] << 24;
+}
+
+/* ------------------------------------------------------ message queues */
+
+struct ht_mq_attr {
+	long flags, maxmsg, msgsize, curmsgs, reserved[4];
+};
+
+HTEST(mq_open_refuses_bad_names_and_attributes_before_any_call)
+{
+	static char longname[MQ_NAME_MAX + 2];
+	struct ht_mq_attr zero = { .maxmsg = 0, .msgsize = 8 };
+	struct ht_mq_attr big = { .maxmsg = 11, .msgsize = 8 };
+	struct ht_mq_attr huge = { .maxmsg = 1, .msgsize = MQ_MSGSIZE_MAX + 1 };
+
+	fake_reset();
+	memset(longname, 'n', sizeof(longname) - 1);
+	HT_ASSERT_EQ(lx_mq_open((const long[6]){ (long)"", LX_O_RDWR }), -LX_EACCES);
+	HT_ASSERT_EQ(lx_mq_open((const long[6]){ (long)"a/b", LX_O_RDWR }), -LX_EACCES);
+	HT_ASSERT_EQ(lx_mq_open((const long[6]){ (long)"..", LX_O_RDWR }), -LX_EACCES);
+	HT_ASSERT_EQ(lx_mq_open((const long[6]){ (long)longname, LX_O_RDWR }), -LX_ENAMETOOLONG);
+	HT_ASSERT_EQ(lx_mq_open((const long[6]){ 0, LX_O_RDWR }), -LX_EFAULT);
+	HT_ASSERT_EQ(lx_mq_open((const long[6]){ (long)"q", 3 }), -LX_EINVAL);
+	HT_ASSERT_EQ(lx_mq_open((const long[6]){ (long)"q", LX_O_RDWR | LX_O_CREAT, 0600,
+	                                         (long)&zero }), -LX_EINVAL);
+	HT_ASSERT_EQ(lx_mq_open((const long[6]){ (long)"q", LX_O_RDWR | LX_O_CREAT, 0600,
+	                                         (long)&big }), -LX_EINVAL);
+	HT_ASSERT_EQ(lx_mq_open((const long[6]){ (long)"q", LX_O_RDWR | LX_O_CREAT, 0600,
+	                                         (long)&huge }), -LX_EINVAL);
+	HT_ASSERT_EQ(lx_mq_unlink((const long[6]){ (long)"a/b" }), -LX_EACCES);
+	HT_ASSERT_EQ(fake_nr_calls, 0);
+}
+
+HTEST(mq_open_opens_read_write_then_sets_attributes_and_access)
+{
+	struct ht_mq_attr at = { .maxmsg = 3, .msgsize = 100 };
+	long fd;
+
+	fake_reset();
+	fd = lx_mq_open((const long[6]){ (long)"q", LX_O_WRONLY | LX_O_CREAT | LX_O_NONBLOCK,
+	                                 0600, (long)&at });
+	HT_ASSERT(fd >= 3);
+	HT_ASSERT_STREQ(fake_paths[0], "/dev/mqueue/q");
+	HT_ASSERT_EQ(fake_open_flags[0], O_READ | O_WRITE | O_CREAT | O_NONBLOCK);
+	HT_ASSERT_STREQ(fake_writes, "attr 3 100|access w|");
+	HT_ASSERT_EQ(fake_calls[1].num, SYS_pwrite);
+	HT_ASSERT_EQ(fake_calls[1].a[3], MQ_OFF_CTL);
+	/* Without O_CREAT the attributes are ignored; O_RDWR narrows nothing. */
+	fake_writes[0] = '\0';
+	fd = lx_mq_open((const long[6]){ (long)"/q2" + 1, LX_O_RDWR, 0, (long)&at });
+	HT_ASSERT(fd >= 3);
+	HT_ASSERT_STREQ(fake_writes, "");
+}
+
+HTEST(mq_timed_calls_wait_as_an_offset_and_check_the_fd)
+{
+	struct lx_timespec ts = { .tv_sec = 10, .tv_nsec = 1500 };
+	struct lx_timespec bad = { .tv_sec = 1, .tv_nsec = 1000000000 };
+	long fd;
+
+	fake_reset();
+	fd = lx_mq_open((const long[6]){ (long)"q", LX_O_RDWR });
+	HT_ASSERT(fd >= 3);
+	fake_now = 10ull * 1000000000ull;
+	fake_nr_calls = 0;
+	HT_ASSERT_EQ(lx_mq_timedsend((const long[6]){ fd, (long)"hi", 2, 7, (long)&ts }), 0);
+	HT_ASSERT_EQ(fake_calls[0].num, SYS_pwrite);
+	HT_ASSERT_EQ(fake_calls[0].a[2], MQ_HDR_LEN + 2);
+	HT_ASSERT_EQ(fake_calls[0].a[3], MQ_OFF_TIMED | 2);     /* 1.5 us, rounded up */
+	fake_now = 20ull * 1000000000ull;                       /* passed: no wait */
+	HT_ASSERT_EQ(lx_mq_timedsend((const long[6]){ fd, (long)"hi", 2, 7, (long)&ts }), 0);
+	HT_ASSERT_EQ(fake_calls[1].a[3], MQ_OFF_TIMED);
+	HT_ASSERT_EQ(lx_mq_timedsend((const long[6]){ fd, (long)"hi", 2, 7, 0 }), 0);
+	HT_ASSERT_EQ(fake_calls[2].a[3], 0);
+	HT_ASSERT_EQ(lx_mq_timedsend((const long[6]){ fd, (long)"hi", 2, 7, (long)&bad }),
+	             -LX_EINVAL);
+	HT_ASSERT_EQ(lx_mq_timedsend((const long[6]){ fd, (long)"hi", 2, MQ_PRIO_MAX, 0 }),
+	             -LX_EINVAL);
+	HT_ASSERT_EQ(lx_mq_timedsend((const long[6]){ fd, (long)"hi", MQ_MSGSIZE_MAX + 1, 0, 0 }),
+	             -LX_EMSGSIZE);
+	HT_ASSERT_EQ(lx_mq_timedreceive((const long[6]){ fd, 0, 8, 0, (long)&bad }), -LX_EINVAL);
+	/* An fd that is not a queue (fstat: another device) is EBADF. */
+	HT_ASSERT_EQ(lx_mq_timedsend((const long[6]){ 40, (long)"hi", 2, 0, 0 }), -LX_EBADF);
+	HT_ASSERT_EQ(lx_mq_notify((const long[6]){ -1, 0 }), -LX_EBADF);
+	/* A closed fd is forgotten: fstat decides again. */
+	fake_fstat_dev = 5ull << 32;
+	HT_ASSERT_EQ(lx_mq_timedsend((const long[6]){ 41, (long)"hi", 2, 0, 0 }), 0);
+	fake_fstat_dev = 7;
+	lx_fdev_forget(41);
+	HT_ASSERT_EQ(lx_mq_timedsend((const long[6]){ 41, (long)"hi", 2, 0, 0 }), -LX_EBADF);
+	lx_fdev_forget(fd);
 }
 
 HTEST(argenv_packer_writes_the_format)

@@ -5,18 +5,24 @@
  * O_CREAT|O_EXCL, names, EMSGSIZE, EAGAIN, timeouts, EBADF, unlink while
  * open, blocking across processes, mq_notify, poll), shm (shm_open over
  * the /dev/shm tmpfs, MAP_SHARED pages shared with another process) and
- * sem (named semaphores, also across processes).  Run by
+ * sem (named semaphores, also across processes) and pshared (futexes
+ * without FUTEX_PRIVATE_FLAG on shared memory: semaphores, mutexes with
+ * condition variables and barriers shared by a parent and its child,
+ * waking in the kernel; timeouts; a waiter killed while it waits; bad
+ * addresses).  Run by
  * scripts/run-ktests.sh (run_utest libc_ipc).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <mqueue.h>
 #include <poll.h>
+#include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -422,6 +428,28 @@ UTEST(shm, map_shared_between_processes)
 	UT_SYS(shm_unlink("/li_shm"));
 }
 
+/* MAP_SHARED|MAP_ANONYMOUS: pages first touched after the fork are
+ * shared too (the region is made whole at the fork). */
+UTEST(shm, anon_shared_pages_touched_after_fork)
+{
+	char *m = mmap(NULL, 4 * LI_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	               -1, 0);
+	pid_t pid;
+	int status;
+
+	UT_ASSERT(m != MAP_FAILED);
+	pid = UT_SYS(fork());
+	if (pid == 0) {
+		strcpy(m + 3 * LI_PAGE, "child-page");
+		_exit(0);
+	}
+	status = li_wait_child(pid);
+	UT_ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
+	UT_ASSERT_STREQ(m + 3 * LI_PAGE, "child-page");
+	UT_ASSERT_EQ(m[0], 0);
+	UT_SYS(munmap(m, 4 * LI_PAGE));
+}
+
 UTEST(shm, excl_enoent_and_unlink)
 {
 	int fd;
@@ -469,6 +497,194 @@ UTEST(sem, named_semaphore_across_processes)
 	UT_SYS(sem_unlink("/li_sem"));
 	UT_ASSERT_ERRNO_P(sem_open("/li_sem", 0) == SEM_FAILED ? NULL : s, ENOENT);
 	UT_ASSERT_ERRNO(sem_unlink("/li_sem"), ENOENT);
+}
+
+/* -------------------------------------------------------------- pshared */
+
+static void *li_shared(size_t len)
+{
+	void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	UT_ASSERT_MSG(m != MAP_FAILED, "mmap shared anon: %s", utest_errdesc(errno));
+	return m;
+}
+
+/* The child has not ended yet (it is blocked, as it should be). */
+static bool li_still_running(pid_t pid)
+{
+	int status;
+
+	return waitpid(pid, &status, WNOHANG) == 0;
+}
+
+UTEST(pshared, semaphore_woken_from_another_process)
+{
+	sem_t *s = li_shared(LI_PAGE);
+	pid_t pid;
+	int status;
+
+	UT_SYS(sem_init(s, 1, 0));
+	pid = UT_SYS(fork());
+	if (pid == 0)
+		_exit(sem_wait(s) == 0 ? 0 : 2);
+	usleep(100 * 1000);
+	UT_ASSERT_MSG(li_still_running(pid), "the child did not wait on a zero semaphore");
+	UT_SYS(sem_post(s));
+	status = li_wait_child(pid);
+	UT_ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
+	UT_SYS(munmap(s, LI_PAGE));
+}
+
+UTEST(pshared, semaphore_timed_wait_times_out)
+{
+	sem_t *s = li_shared(LI_PAGE);
+	struct timespec ts = li_after_ms(60), t0;
+	long ms;
+
+	UT_SYS(sem_init(s, 1, 0));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	UT_ASSERT_ERRNO(sem_timedwait(s, &ts), ETIMEDOUT);
+	ms = li_ms_since(&t0);
+	UT_ASSERT_MSG(ms >= 50 && ms < 5000, "waited %ld ms for a 60 ms timeout", ms);
+	UT_SYS(munmap(s, LI_PAGE));
+}
+
+struct li_mc {
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	int flag;
+};
+
+UTEST(pshared, mutex_and_condvar_across_processes)
+{
+	struct li_mc *mc = li_shared(LI_PAGE);
+	pthread_mutexattr_t ma;
+	pthread_condattr_t ca;
+	pid_t pid;
+	int status;
+
+	pthread_mutexattr_init(&ma);
+	UT_ASSERT_EQ(pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED), 0);
+	UT_ASSERT_EQ(pthread_mutex_init(&mc->m, &ma), 0);
+	pthread_condattr_init(&ca);
+	UT_ASSERT_EQ(pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED), 0);
+	UT_ASSERT_EQ(pthread_cond_init(&mc->c, &ca), 0);
+	pid = UT_SYS(fork());
+	if (pid == 0) {
+		pthread_mutex_lock(&mc->m);
+		while (!mc->flag)
+			pthread_cond_wait(&mc->c, &mc->m);
+		mc->flag = 2;
+		pthread_mutex_unlock(&mc->m);
+		_exit(0);
+	}
+	usleep(100 * 1000);
+	UT_ASSERT(li_still_running(pid));
+	UT_ASSERT_EQ(pthread_mutex_lock(&mc->m), 0);
+	mc->flag = 1;
+	UT_ASSERT_EQ(pthread_cond_signal(&mc->c), 0);
+	UT_ASSERT_EQ(pthread_mutex_unlock(&mc->m), 0);
+	status = li_wait_child(pid);
+	UT_ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
+	UT_ASSERT_EQ(mc->flag, 2);
+	pthread_cond_destroy(&mc->c);
+	pthread_mutex_destroy(&mc->m);
+	UT_SYS(munmap(mc, LI_PAGE));
+}
+
+UTEST(pshared, barrier_across_processes)
+{
+	pthread_barrier_t *b = li_shared(LI_PAGE);
+	pthread_barrierattr_t ba;
+	pid_t pid;
+	int status, r;
+
+	pthread_barrierattr_init(&ba);
+	UT_ASSERT_EQ(pthread_barrierattr_setpshared(&ba, PTHREAD_PROCESS_SHARED), 0);
+	UT_ASSERT_EQ(pthread_barrier_init(b, &ba, 2), 0);
+	pid = UT_SYS(fork());
+	if (pid == 0) {
+		r = pthread_barrier_wait(b);
+		_exit(r == 0 || r == PTHREAD_BARRIER_SERIAL_THREAD ? 0 : 2);
+	}
+	usleep(50 * 1000);
+	UT_ASSERT(li_still_running(pid));
+	r = pthread_barrier_wait(b);
+	UT_ASSERT(r == 0 || r == PTHREAD_BARRIER_SERIAL_THREAD);
+	status = li_wait_child(pid);
+	UT_ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
+	UT_SYS(munmap(b, LI_PAGE));
+}
+
+/* Wakes one waiter of w, retrying until one is there; how many woke. */
+static long li_wake_one(int *w)
+{
+	long n = 0;
+
+	for (int i = 0; i < 500 && n == 0; i++) {
+		n = syscall(SYS_futex, w, 1 /* FUTEX_WAKE */, 1, 0, 0, 0);
+		if (n == 0)
+			usleep(2000);
+	}
+	return n;
+}
+
+/* The raw call: a child's FUTEX_WAIT on a shared word sleeps in the kernel
+ * and the parent's FUTEX_WAKE reports that it woke it (the C library's
+ * own futex could never count a waiter of another process). */
+UTEST(pshared, raw_wait_woken_by_another_process)
+{
+	int *w = li_shared(LI_PAGE);
+	pid_t pid;
+	int status;
+
+	pid = UT_SYS(fork());
+	if (pid == 0)
+		_exit(syscall(SYS_futex, w, 0 /* FUTEX_WAIT */, 0, 0, 0, 0) == 0 ? 0 : 2);
+	UT_ASSERT_EQ(li_wake_one(w), 1);
+	status = li_wait_child(pid);
+	UT_ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
+	UT_SYS(munmap(w, LI_PAGE));
+}
+
+/* A waiter killed in its wait leaves the queue: a wake then finds no one,
+ * and the next waiter is the one woken. */
+UTEST(pshared, killed_waiter_takes_no_wakeup)
+{
+	int *w = li_shared(LI_PAGE);
+	pid_t dead, alive;
+	int status;
+
+	dead = UT_SYS(fork());
+	if (dead == 0)
+		_exit(syscall(SYS_futex, w, 0, 0, 0, 0, 0) == 0 ? 3 : 2);
+	usleep(100 * 1000);
+	UT_SYS(kill(dead, SIGKILL));
+	status = li_wait_child(dead);
+	UT_ASSERT_MSG(WIFSIGNALED(status), "killed child status %#x", status);
+	UT_ASSERT_EQ(syscall(SYS_futex, w, 1, 1, 0, 0, 0), 0);
+	alive = UT_SYS(fork());
+	if (alive == 0)
+		_exit(syscall(SYS_futex, w, 0, 0, 0, 0, 0) == 0 ? 0 : 2);
+	UT_ASSERT_EQ(li_wake_one(w), 1);
+	status = li_wait_child(alive);
+	UT_ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
+	UT_SYS(munmap(w, LI_PAGE));
+}
+
+UTEST(pshared, bad_addresses)
+{
+	int *w = li_shared(LI_PAGE);
+
+	/* No mapping: EFAULT; unaligned: EINVAL; a private word still works
+	 * (the C library's futex: a wake finds no one). */
+	UT_ASSERT_ERRNO(syscall(SYS_futex, (int *)0x1000, 1 /* WAKE */, 1, 0, 0, 0), EFAULT);
+	UT_ASSERT_ERRNO(syscall(SYS_futex, (int *)((char *)w + 2), 1, 1, 0, 0, 0), EINVAL);
+	UT_ASSERT_ERRNO(syscall(SYS_futex, w, 0 /* WAIT */, 5, 0, 0, 0), EAGAIN);
+	UT_ASSERT_EQ(syscall(SYS_futex, w, 1, 1, 0, 0, 0), 0);
+	UT_ASSERT_EQ(syscall(SYS_futex, &(int){ 0 }, 1, 1, 0, 0, 0), 0);
+	UT_ASSERT_ERRNO(syscall(SYS_futex, w, 0, 0, &(struct timespec){ 0, -1 }, 0, 0), EINVAL);
+	UT_SYS(munmap(w, LI_PAGE));
 }
 
 int main(int argc, char **argv)

@@ -2,7 +2,8 @@
 /*
  * sys_mm.c - syscall handlers of the "mem" group: mmap (anonymous and of a
  * file through mm_file.c and the page cache), munmap, mprotect and
- * populate_va over the process's VMR set (vm/mm.c).
+ * populate_va over the process's VMR set (vm/mm.c), and futex, the
+ * kernel futexes of shared mappings (vm/futex.c, ros/futex.h).
  *
  * No mapping, unmapping or protection change may touch the kernel-shared
  * pages [USHARED_BASE, USHARED_END) (EPERM, whatever is mapped there yet)
@@ -14,11 +15,13 @@
 #include <arch/mmu.h>
 #include <errno.h>
 #include <fdtable.h>
+#include <futex.h>
 #include <mem_flags.h>
 #include <mem_pressure.h>
 #include <page.h>
 #include <pmap.h>
 #include <process.h>
+#include <ros/futex.h>
 #include <ros/mmap.h>
 #include <sysfile.h>
 #include <syscall.h>
@@ -253,4 +256,43 @@ int64_t sys_populate_va(struct syscall_ctx *ctx)
 		return sysc_fail(ctx, -ret, "populate_va: %#lx, %lu pages: error %d", addr, nr,
 		                 -ret);
 	return 0;
+}
+
+static const char *futex_why(int err)
+{
+	switch (err) {
+	case EXDEV:
+		return "the word is not in a shared mapping (a private futex)";
+	case EFAULT:
+		return "the word is not in a readable mapping";
+	case EINVAL:
+		return "the word is not 4-byte aligned";
+	case EAGAIN:
+		return "the word no longer holds the value";
+	case ETIMEDOUT:
+		return "timed out";
+	case EINTR:
+		return "interrupted";
+	default:
+		return "failed";
+	}
+}
+
+int64_t sys_futex(struct syscall_ctx *ctx)
+{
+	uint64_t uaddr = ctx->sc.arg0, ns = ctx->sc.arg3;
+	int op = (int)ctx->sc.arg1, val = (int)ctx->sc.arg2;
+	int r;
+
+	if (op == FUTEX_OP_WAIT || op == (FUTEX_OP_WAIT | FUTEX_OP_TIMED))
+		r = futex_wait(ctx->p->mm, uaddr, val, op & FUTEX_OP_TIMED,
+		               ns / 1000 + (ns % 1000 != 0));
+	else if (op == FUTEX_OP_WAKE)
+		r = futex_wake(ctx->p->mm, uaddr, val);
+	else
+		return sysc_fail(ctx, EINVAL, "futex: unknown op %#x", op);
+	if (r < 0)
+		return sysc_fail(ctx, -r, "futex: %s at %#lx: %s",
+		                 op == FUTEX_OP_WAKE ? "wake" : "wait", uaddr, futex_why(-r));
+	return r;
 }

@@ -11,7 +11,9 @@
  * reference; the generic hooks here (mm_unmap_pages, mm_protect_pages,
  * mm_dup_pages) serve anon and file regions: unmapping drops references,
  * protection changes keep PTE_COW pages read-only, and fork (mm_dup) shares
- * every mapped page, private ones copy-on-write in both mms.  Walks skip
+ * every mapped page, private ones copy-on-write in both mms; a shared
+ * anonymous region is populated whole first, so that parent and child
+ * share every page of it, not only those touched before the fork.  Walks skip
  * unpopulated page-table levels (pmap_next_table_addr), so a huge empty
  * mapping costs nothing to drop or copy.  [USHARED_BASE, USHARED_END) is a
  * VMR_RESERVED region from creation on (mm_shared.c fills it).
@@ -28,6 +30,7 @@
 #include <printk.h>
 #include <mm.h>
 #include <page_cache.h>
+#include <mem_pressure.h>
 #include <ros/mmap.h>
 
 #define PML4_USER_ENTRIES 256
@@ -104,6 +107,23 @@ void mm_protect_pages(struct vmr_set *set, struct vmr *v, uint32_t old_prot)
 	}
 }
 
+/*
+ * A shared anonymous region has no backing object: its pages are shared
+ * because both mms map them, so before its first fork it is made whole
+ * (a page the parent or child faulted in later would be its own).  The
+ * pages must fit in half of the free memory, else the fork fails (ENOMEM).
+ */
+static int mm_dup_fill_shared_anon(struct mm *smm, struct vmr *ov)
+{
+	size_t nr = (ov->end - ov->start) / PGSIZE;
+
+	if (ov->type != VMR_ANON || !(ov->flags & VMR_F_SHARED) || ov->prot == PROT_NONE)
+		return 0;
+	if (!mem_free_pages_at_least(2 * nr))
+		return -ENOMEM;
+	return mm_populate(smm, ov->start, ov->end - ov->start, MEM_WAIT | MEM_USER);
+}
+
 /* Fork of one region: every mapped page gets a reference for the child;
  * private ones become copy-on-write in both. */
 int mm_dup_pages(struct vmr_set *dst, struct vmr *nv, struct vmr_set *src, struct vmr *ov)
@@ -113,6 +133,10 @@ int mm_dup_pages(struct vmr_set *dst, struct vmr *nv, struct vmr_set *src, struc
 	physaddr_t pa;
 	uint64_t perm;
 	uintptr_t va;
+	int ret = mm_dup_fill_shared_anon(smm, ov);
+
+	if (ret)
+		return ret;
 
 	for_each_mapped(smm, va, ov->start, ov->end, pa, perm) {
 		if (!shared && !(perm & PTE_COW)) {

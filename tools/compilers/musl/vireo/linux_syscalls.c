@@ -111,7 +111,7 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(186, gettid, EMULATED, lx_gettid, "the calling uthread's tid: the pid for thread0, 0x20000000 + n for the others"),
 	CALL(200, tkill, MAPPED, lx_tkill, "as kill; a thread id signals its own process (signals are per process)"),
 	CALL(201, time, EMULATED, lx_time, "from the global info page, as gettimeofday"),
-	CALL(202, futex, EMULATED, lx_futex, "over uthreads (parlib futex.c): WAIT (timeouts ~1 ms grain), WAKE, REQUEUE, CMP_REQUEUE; others -ENOSYS"),
+	CALL(202, futex, EMULATED, lx_futex, "over uthreads (parlib futex.c): WAIT (timeouts ~1 ms grain), WAKE, REQUEUE, CMP_REQUEUE; without FUTEX_PRIVATE_FLAG on a shared mapping, WAIT and WAKE are the kernel futex (SYS_futex); others -ENOSYS"),
 	CALL(213, epoll_create, EMULATED, lx_epoll_create, "as epoll_create1(0); size must be positive"),
 	CALL(217, getdents64, EMULATED, lx_getdents64, "read of the directory (9P stat records) converted to dirent64"),
 	CALL(218, set_tid_address, EMULATED, lx_set_tid_address, "the calling uthread's tid; with threads, the word is zeroed and futex-woken at its exit"),

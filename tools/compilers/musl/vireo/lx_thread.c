@@ -4,7 +4,10 @@
  * parlib's FIFO 2LS, and futex, set_tid_address, gettid and the thread
  * exit are served over uthreads (Documentation/pthreads.md).  musl's own
  * pthread code (mutexes, condvars, joins, keys, barriers, semaphores, C11
- * threads) runs unchanged on the emulated futex.
+ * threads) runs unchanged on the emulated futex.  A futex without
+ * FUTEX_PRIVATE_FLAG on a shared mapping (process-shared semaphores,
+ * mutexes, condvars, barriers) is the kernel's instead (lx_futex_shared,
+ * Documentation/futex.md).
  *
  * The first __clone makes the process an MCP (uth_fifo_init: change_to_m,
  * thread0 goes on as a uthread) and installs the 2LS; if no core is free
@@ -25,6 +28,7 @@
  * SYS_exit ends the process, as on Linux.  A process with threads does
  * not fork (lx_fork: EPERM, as for any MCP).
  */
+#include <ros/futex.h>
 #include <ros/procinfo.h>
 #include <parlib/futex.h>
 #include <parlib/uth_fifo.h>
@@ -42,6 +46,9 @@
 #define LX_FUTEX_REQUEUE         3
 #define LX_FUTEX_CMP_REQUEUE     4
 #define LX_FUTEX_CMD_MASK        0x7f   /* without PRIVATE and CLOCK_REALTIME */
+#define LX_FUTEX_PRIVATE_FLAG    0x80
+#define LX_EXDEV                 18
+#define LX_FUTEX_MAX_SEC         1000000000ll   /* longer waits are untimed */
 
 struct lx_start {
 	int (*func)(void *);
@@ -207,6 +214,26 @@ static long lx_futex_alone(int op, const struct lx_timespec *ts)
 	return r < 0 ? r : -LX_ETIMEDOUT;
 }
 
+/* A futex without FUTEX_PRIVATE_FLAG whose word is in a shared mapping is
+ * the kernel's (ros/futex.h): every process mapping it meets the same
+ * waiters.  -EXDEV when the word is private memory: then this process's
+ * threads are all that can wait on it, and the 2LS serves it as before.
+ * REQUEUE stays in the 2LS (musl requeues only private condvars). */
+static long lx_futex_shared(int *addr, int op, int val, const struct lx_timespec *ts)
+{
+	uint64_t ns;
+
+	if (op == LX_FUTEX_WAKE)
+		return ros_syscall_raw(SYS_futex, (long)addr, FUTEX_OP_WAKE, val, 0, 0, 0);
+	if (op != LX_FUTEX_WAIT)
+		return -LX_EXDEV;
+	if (!ts || ts->tv_sec > LX_FUTEX_MAX_SEC)
+		return ros_syscall_raw(SYS_futex, (long)addr, FUTEX_OP_WAIT, val, 0, 0, 0);
+	ns = (uint64_t)ts->tv_sec * 1000000000ull + (uint64_t)ts->tv_nsec;
+	return ros_syscall_raw(SYS_futex, (long)addr, FUTEX_OP_WAIT | FUTEX_OP_TIMED, val,
+	                       (long)ns, 0, 0);
+}
+
 long lx_futex(const long *a)
 {
 	int *addr = (int *)a[0], op = (int)a[1] & LX_FUTEX_CMD_MASK, val = (int)a[2];
@@ -218,6 +245,12 @@ long lx_futex(const long *a)
 	if (op == LX_FUTEX_WAIT && ts &&
 	    (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000))
 		return -LX_EINVAL;
+	if (!((int)a[1] & LX_FUTEX_PRIVATE_FLAG)) {
+		long r = lx_futex_shared(addr, op, val, ts);
+
+		if (r != -LX_EXDEV)
+			return r;
+	}
 	if (!__atomic_load_n(&lx_threads_on, __ATOMIC_ACQUIRE))
 		return lx_futex_alone(op, ts);
 	switch (op) {
