@@ -9,7 +9,9 @@
  * without FUTEX_PRIVATE_FLAG on shared memory: semaphores, mutexes with
  * condition variables and barriers shared by a parent and its child,
  * waking in the kernel; timeouts; a waiter killed while it waits; bad
- * addresses).  Run by
+ * addresses) and, last because a process with threads cannot fork,
+ * threads (a blocking mq_receive and a kernel futex wait stop only their
+ * own thread).  Run by
  * scripts/run-ktests.sh (run_utest libc_ipc).
  */
 #include <errno.h>
@@ -685,6 +687,76 @@ UTEST(pshared, bad_addresses)
 	UT_ASSERT_EQ(syscall(SYS_futex, &(int){ 0 }, 1, 1, 0, 0, 0), 0);
 	UT_ASSERT_ERRNO(syscall(SYS_futex, w, 0, 0, &(struct timespec){ 0, -1 }, 0, 0), EINVAL);
 	UT_SYS(munmap(w, LI_PAGE));
+}
+
+/* -------------------------------------------------------------- threads */
+
+struct li_thr {
+	mqd_t q;
+	sem_t *s;
+	volatile int done;
+	char got[16];
+};
+
+static void *li_receiver(void *arg)
+{
+	struct li_thr *t = arg;
+
+	if (mq_receive(t->q, t->got, sizeof(t->got), NULL) < 0)
+		strcpy(t->got, "error");
+	t->done = 1;
+	return NULL;
+}
+
+static void *li_sem_waiter(void *arg)
+{
+	struct li_thr *t = arg;
+
+	t->done = sem_wait(t->s) == 0 ? 1 : 2;
+	return NULL;
+}
+
+static pthread_t li_thread(void *(*fn)(void *), void *arg)
+{
+	pthread_t th;
+	int r;
+
+	utest_no_leak_check();          /* the first thread maps the 2LS's stacks for good */
+	r = pthread_create(&th, NULL, fn, arg);
+
+	if (r == EAGAIN)
+		utest_skip("NOTE: no core for a second thread (pthread_create: EAGAIN)");
+	UT_ASSERT_EQ(r, 0);
+	return th;
+}
+
+UTEST(threads, blocking_receive_stops_only_its_thread)
+{
+	struct li_thr t = { .q = UT_SYS(li_mq("/li_thr", O_RDWR, 2, 16)) };
+	pthread_t th = li_thread(li_receiver, &t);
+
+	usleep(50 * 1000);                      /* this thread runs meanwhile */
+	UT_ASSERT_EQ(t.done, 0);
+	UT_SYS(mq_send(t.q, "to-thread", 10, 0));
+	UT_ASSERT_EQ(pthread_join(th, NULL), 0);
+	UT_ASSERT_STREQ(t.got, "to-thread");
+	UT_SYS(mq_close(t.q));
+	UT_SYS(mq_unlink("/li_thr"));
+}
+
+UTEST(threads, kernel_futex_wait_stops_only_its_thread)
+{
+	struct li_thr t = { .s = li_shared(LI_PAGE) };
+	pthread_t th;
+
+	UT_SYS(sem_init(t.s, 1, 0));
+	th = li_thread(li_sem_waiter, &t);
+	usleep(50 * 1000);
+	UT_ASSERT_EQ(t.done, 0);
+	UT_SYS(sem_post(t.s));
+	UT_ASSERT_EQ(pthread_join(th, NULL), 0);
+	UT_ASSERT_EQ(t.done, 1);
+	UT_SYS(munmap(t.s, LI_PAGE));
 }
 
 int main(int argc, char **argv)

@@ -50,6 +50,7 @@
 #include <sys/wait.h>
 #include <elf.h>
 #include <ros/fcntl.h>
+#include <ros/futex.h>
 #include <ros/kstat.h>
 #include <ros/mmap.h>
 #include <ros/mmu64.h>
@@ -187,7 +188,7 @@ static const char *const fz_sigs[SYS_MAX_NR] = {
 	[SYS_wstat] = "TLplF",          [SYS_fwstat] = "fplF",
 	[SYS_dup_fds_to] = "ipl",       [SYS_nbind] = "TLTLF",
 	[SYS_nmount] = "fTLF",          [SYS_nunmount] = "TLTL",
-	[SYS_set_fsbase] = "m",
+	[SYS_set_fsbase] = "m",         [SYS_futex] = "mixx",
 };
 
 /* ------------------------------------------------------- Linux tables */
@@ -269,6 +270,9 @@ static const struct { const char *name, *sig; } fz_lx_sigs[] = {
 	{ "select", "iSSSS" },          { "pselect6", "iSSSZx" },
 	{ "epoll_ctl", "fifS" },        { "epoll_wait", "fSii" },
 	{ "epoll_pwait", "fSiiSg" },
+	{ "mq_open", "POMS" },          { "mq_unlink", "P" },
+	{ "mq_timedsend", "fpliZ" },    { "mq_timedreceive", "fplSZ" },
+	{ "mq_notify", "fS" },          { "mq_getsetattr", "fSS" },
 };
 
 /*
@@ -833,6 +837,12 @@ static void fz_guard(struct syscall *sc, const char *sig)
 		if (sc->arg0 < USER_LIMIT)
 			sc->arg0 = fz_fsbase;           /* %fs: canary and TLS */
 		break;
+	case SYS_futex:
+		if (sc->arg1 == FUTEX_OP_WAIT || sc->arg1 == (FUTEX_OP_WAIT | FUTEX_OP_TIMED)) {
+			sc->arg1 = FUTEX_OP_WAIT | FUTEX_OP_TIMED;      /* a shared word */
+			sc->arg3 %= FZ_SLEEP_MAX_US * 1000;             /* may match */
+		}
+		break;
 	case SYS_mmap: case SYS_munmap: case SYS_mprotect: case SYS_populate_va:
 		fz_guard_mm(sc->num, arg);
 		break;
@@ -1213,6 +1223,10 @@ static void fz_lx_guard_wait(const char *name, uint64_t *a)
 	} else if (!strcmp(name, "epoll_wait") || !strcmp(name, "epoll_pwait")) {
 		a[2] %= 8;
 		a[3] = 0;
+	} else if (!strcmp(name, "mq_timedsend") || !strcmp(name, "mq_timedreceive")) {
+		a[4] = (uint64_t)(uintptr_t)&fz_zero_ts;        /* passed: never waits */
+	} else if (!strcmp(name, "futex") && (a[1] & 0x7f) == 0 /* WAIT */) {
+		a[3] = (uint64_t)(uintptr_t)&fz_zero_ts;        /* a shared word may match */
 	}
 }
 
