@@ -759,6 +759,46 @@ UTEST(threads, kernel_futex_wait_stops_only_its_thread)
 	UT_SYS(munmap(t.s, LI_PAGE));
 }
 
+static volatile int li_thread_calls;
+static volatile long li_thread_value;
+
+static void li_on_message(union sigval v)
+{
+	li_thread_value = (long)v.sival_ptr;
+	li_thread_calls++;
+}
+
+/* SIGEV_THREAD: a thread calls the function once a message arrives on the
+ * empty queue; a second registration is EBUSY meanwhile; removing one
+ * calls nothing. */
+UTEST(threads, notify_sigev_thread)
+{
+	mqd_t q = UT_SYS(li_mq("/li_thrn", O_RDWR, 2, 8));
+	struct sigevent sev = { .sigev_notify = SIGEV_THREAD,
+	                        .sigev_notify_function = li_on_message,
+	                        .sigev_value.sival_ptr = (void *)0x5eed };
+	char buf[8];
+
+	utest_no_leak_check();          /* helper threads free their stacks later */
+	li_thread_calls = 0;
+	if (mq_notify(q, &sev) && errno == EAGAIN)
+		utest_skip("NOTE: no core for the notification thread");
+	UT_ASSERT_ERRNO(mq_notify(q, &sev), EBUSY);
+	UT_SYS(mq_send(q, "m", 1, 0));
+	for (int i = 0; i < 400 && !li_thread_calls; i++)
+		usleep(5 * 1000);
+	UT_ASSERT_EQ(li_thread_calls, 1);
+	UT_ASSERT_EQ(li_thread_value, 0x5eed);
+	UT_ASSERT_EQ(mq_receive(q, buf, sizeof(buf), NULL), 1);
+	UT_SYS(mq_notify(q, &sev));             /* again, then withdrawn */
+	UT_SYS(mq_notify(q, NULL));
+	UT_SYS(mq_send(q, "n", 1, 0));
+	usleep(50 * 1000);
+	UT_ASSERT_EQ(li_thread_calls, 1);
+	UT_SYS(mq_close(q));
+	UT_SYS(mq_unlink("/li_thrn"));
+}
+
 int main(int argc, char **argv)
 {
 	return utest_main("libc_ipc", argc, argv);

@@ -22,12 +22,15 @@
  * and narrows it to the mqd's O_RDONLY/O_WRONLY): the other direction is
  * then EBADF, as on Linux.
  *
- * Notification ("notify signal SIGNO VALUE", "notify none", "notify off"):
- * one registration per queue, EBUSY for a second; it belongs to the chan
- * (the mqd) that made it and ends with that chan's close.  It fires once,
- * and is then removed, when a message arrives on an empty queue with no
- * receiver waiting: a signal is an EV_POSIX_SIGNAL message with SI_MESGQ
- * and the value (ros/event_msg.h) to the registering process.
+ * Notification ("notify signal SIGNO VALUE", "notify none", "notify
+ * eventfd FD", "notify off"): one registration per queue, EBUSY for a
+ * second; it belongs to the chan (the mqd) that made it and ends with that
+ * chan's close.  It fires once, and is then removed, when a message arrives
+ * on an empty queue with no receiver waiting: a signal is an
+ * EV_POSIX_SIGNAL message with SI_MESGQ and the value (ros/event_msg.h) to
+ * the registering process; an eventfd (the C library's SIGEV_THREAD; it
+ * must be non-blocking, so a full counter never stalls a sender) gets 1
+ * added, or 2 when the registration ends without firing.
  *
  * Taps (fdtap.h) on a queue: READABLE after each send (a message is
  * there), WRITABLE after each receive (room for one); an ADD fires at once
@@ -48,6 +51,7 @@
 #include <err.h>
 #include <errno.h>
 #include <event.h>
+#include <fdtable.h>
 #include <fdtap.h>
 #include <kmalloc.h>
 #include <kref.h>
@@ -58,6 +62,7 @@
 #include <process.h>
 #include <rendez.h>
 #include <spinlock.h>
+#include <sysfile.h>
 #include <ros/event_msg.h>
 #include <ros/mqueue.h>
 
@@ -68,7 +73,11 @@
 #define MQ_WAIT_USEC_CAP 1000000000000000ULL    /* ~31 years: no overflow in ns */
 #define MQ_SI_MESGQ      (-3)           /* Linux's si_code */
 
-enum { MQ_NOTIFY_OFF, MQ_NOTIFY_NONE, MQ_NOTIFY_SIGNAL };
+enum { MQ_NOTIFY_OFF, MQ_NOTIFY_NONE, MQ_NOTIFY_SIGNAL, MQ_NOTIFY_EVENTFD };
+
+/* What an eventfd registration adds to its counter. */
+#define MQ_EFD_FIRED    1ULL            /* a message arrived */
+#define MQ_EFD_REMOVED  2ULL            /* the registration ended unfired */
 
 struct mq_msg {
 	struct list_head link;          /* [q->lock] in q->msgs */
@@ -93,6 +102,7 @@ struct mqueue {
 	const struct chan *notify_chan; /* [l] the registering mqd (identity only) */
 	int notify_pid, notify_signo;   /* [l] */
 	uint64_t notify_value;          /* [l] */
+	struct chan *notify_efd;        /* [l] MQ_NOTIFY_EVENTFD: a reference */
 	struct rendez rv;               /* senders and receivers */
 	struct fdtap_list taps;
 };
@@ -117,6 +127,8 @@ static void mq_release(struct kref *r)
 
 	list_for_each_entry_safe(m, t, &q->msgs, link)
 		kfree(m);
+	if (q->notify_efd)              /* every chan closed first: never, in fact */
+		cclose(q->notify_efd);
 	kfree(q);
 }
 
@@ -198,6 +210,40 @@ static int mq_gen(struct chan *c, const char *name, const struct dirtab *tab, in
 		return DEVGEN_END;
 	mkdir_entry(dp, mkqid(path, 0, QTFILE), buf, (int64_t)len, "eve", perm);
 	return DEVGEN_ENTRY;
+}
+
+/* --------------------------------------------------- registrations */
+
+/* Adds v to a registration's eventfd and drops the reference; no locks
+ * held.  Failures (a full counter) are ignored: the waiter is a helper
+ * thread, and a non-blocking write never stalls the sender. */
+static void mq_efd_write(struct chan *efd, uint64_t v)
+{
+	ERRSTACK(1);
+
+	if (!waserror())
+		devtab_of(efd)->write(efd, &v, sizeof(v), 0);
+	poperror();
+}
+
+static void mq_efd_post(struct chan *efd, uint64_t v)
+{
+	if (!efd)
+		return;
+	mq_efd_write(efd, v);
+	cclose(efd);
+}
+
+/* __: q->lock held.  Ends the registration; its eventfd, if any, for the
+ * caller to post to once the lock is dropped. */
+static struct chan *__mq_notify_end(struct mqueue *q)
+{
+	struct chan *efd = q->notify_efd;
+
+	q->notify = MQ_NOTIFY_OFF;
+	q->notify_chan = NULL;
+	q->notify_efd = NULL;
+	return efd;
 }
 
 /* ------------------------------------------------------- name space ops */
@@ -310,14 +356,16 @@ static void mq_remove(struct chan *c)
 static void mq_close(struct chan *c)
 {
 	struct mqueue *q = c->aux;
+	struct chan *efd = NULL;
 	uint64_t flags;
 
 	if (!q)
 		return;
 	flags = spin_lock_irqsave(&q->lock);
 	if (q->notify != MQ_NOTIFY_OFF && q->notify_chan == c)
-		q->notify = MQ_NOTIFY_OFF;
+		efd = __mq_notify_end(q);
 	spin_unlock_irqrestore(&q->lock, flags);
+	mq_efd_post(efd, MQ_EFD_REMOVED);
 	c->aux = NULL;
 	mq_put(q);
 }
@@ -439,14 +487,15 @@ static void __mq_insert(struct mqueue *q, struct mq_msg *m)
 	list_add_tail(&m->link, &q->msgs);
 }
 
-/* The registration that this send fires (taken off the queue), if any. */
-static bool __mq_take_notify(struct mqueue *q, struct event_msg *ev)
+/* The registration that this send fires (taken off the queue), if any:
+ * true for a signal (ev filled), *efd for an eventfd. */
+static bool __mq_take_notify(struct mqueue *q, struct event_msg *ev, struct chan **efd)
 {
 	bool sig = q->notify == MQ_NOTIFY_SIGNAL;
 
 	if (q->notify == MQ_NOTIFY_OFF || q->curmsgs != 1 || q->receivers)
 		return false;
-	q->notify = MQ_NOTIFY_OFF;
+	*efd = __mq_notify_end(q);
 	if (!sig)
 		return false;
 	ev->ev_type = EV_POSIX_SIGNAL;
@@ -473,6 +522,7 @@ static void mq_send_signal(struct event_msg *ev)
 static bool mq_try_put(struct mqueue *q, struct mq_msg *m)
 {
 	struct event_msg ev = { 0 };
+	struct chan *efd = NULL;
 	bool ok, sig = false;
 	uint64_t flags = spin_lock_irqsave(&q->lock);
 
@@ -481,11 +531,12 @@ static bool mq_try_put(struct mqueue *q, struct mq_msg *m)
 		__mq_insert(q, m);
 		WRITE_ONCE(q->curmsgs, q->curmsgs + 1);
 		q->attr_fixed = true;
-		sig = __mq_take_notify(q, &ev);
+		sig = __mq_take_notify(q, &ev, &efd);
 	}
 	spin_unlock_irqrestore(&q->lock, flags);
 	if (sig)
 		mq_send_signal(&ev);
+	mq_efd_post(efd, MQ_EFD_FIRED);
 	return ok;
 }
 
@@ -597,26 +648,49 @@ static void mq_ctl_access(struct chan *c, char **f, int nf)
 	spin_unlock(&c->lock);
 }
 
-/* Registers (kind != OFF) or removes this chan's notification. */
+/* Registers (kind != OFF) or removes this chan's notification; efd (a
+ * reference, MQ_NOTIFY_EVENTFD) is the queue's if it registers. */
 static void mq_ctl_notify_set(struct chan *c, struct mqueue *q, int kind, int signo,
-                              uint64_t value)
+                              uint64_t value, struct chan *efd)
 {
 	struct proc *me = current_proc();
+	struct chan *old = NULL;
 	uint64_t flags = spin_lock_irqsave(&q->lock);
 	bool busy = kind != MQ_NOTIFY_OFF && q->notify != MQ_NOTIFY_OFF;
 
-	if (kind == MQ_NOTIFY_OFF && q->notify_chan == c) {
-		q->notify = MQ_NOTIFY_OFF;
+	if (kind == MQ_NOTIFY_OFF && q->notify != MQ_NOTIFY_OFF && q->notify_chan == c) {
+		old = __mq_notify_end(q);
 	} else if (kind != MQ_NOTIFY_OFF && !busy) {
 		q->notify = kind;
 		q->notify_chan = c;
 		q->notify_pid = me ? me->pid : 0;
 		q->notify_signo = signo;
 		q->notify_value = value;
+		q->notify_efd = efd;
+		efd = NULL;
 	}
 	spin_unlock_irqrestore(&q->lock, flags);
+	mq_efd_post(old, MQ_EFD_REMOVED);
+	if (efd)
+		cclose(efd);            /* not taken: busy */
 	if (busy)
 		error(EBUSY, "#mqueue: '%s' already has a notification registered", mq_cname(c));
+}
+
+/* The eventfd chan of fd, checked: #eventfd's counter, writable, non-blocking. */
+static struct chan *mq_ctl_efd(uint64_t fd)
+{
+	struct chan *efd = fd > INT32_MAX ? NULL : fd_get_chan(current_fdt(), (int)fd);
+
+	if (!efd)
+		error(EBADF, "#mqueue: notify eventfd: fd %lu is not open", fd);
+	if (strcmp(devtab_of(efd)->name, "eventfd") || (efd->qid.type & QTDIR) ||
+	    !(efd->mode & O_WRITE) || !(efd->flag & CNONBLOCK)) {
+		cclose(efd);
+		error(EINVAL, "#mqueue: notify eventfd: fd %lu is not a writable, "
+		      "non-blocking eventfd", fd);
+	}
+	return efd;
 }
 
 static void mq_ctl_notify(struct chan *c, struct mqueue *q, char **f, int nf)
@@ -624,15 +698,18 @@ static void mq_ctl_notify(struct chan *c, struct mqueue *q, char **f, int nf)
 	uint64_t signo;
 
 	if (nf == 2 && !strcmp(f[1], "off"))
-		return mq_ctl_notify_set(c, q, MQ_NOTIFY_OFF, 0, 0);
+		return mq_ctl_notify_set(c, q, MQ_NOTIFY_OFF, 0, 0, NULL);
 	if (nf == 2 && !strcmp(f[1], "none"))
-		return mq_ctl_notify_set(c, q, MQ_NOTIFY_NONE, 0, 0);
+		return mq_ctl_notify_set(c, q, MQ_NOTIFY_NONE, 0, 0, NULL);
+	if (nf == 3 && !strcmp(f[1], "eventfd"))
+		return mq_ctl_notify_set(c, q, MQ_NOTIFY_EVENTFD, 0, 0,
+		                         mq_ctl_efd(mq_ctl_num(f[2], "fd")));
 	if (nf != 4 || strcmp(f[1], "signal"))
-		error(EINVAL, "#mqueue: want 'notify off|none|signal SIGNO VALUE'");
+		error(EINVAL, "#mqueue: want 'notify off|none|eventfd FD|signal SIGNO VALUE'");
 	signo = mq_ctl_num(f[2], "signo");
 	if (signo < 1 || signo > 64)
 		error(EINVAL, "#mqueue: signal %lu out of 1..64", signo);
-	mq_ctl_notify_set(c, q, MQ_NOTIFY_SIGNAL, (int)signo, mq_ctl_num(f[3], "value"));
+	mq_ctl_notify_set(c, q, MQ_NOTIFY_SIGNAL, (int)signo, mq_ctl_num(f[3], "value"), NULL);
 }
 
 /* Splits msg in place at blanks into at most max fields; their count. */

@@ -5,6 +5,7 @@
  * (once, EPERM after), bad input (short header, priority, pad, EMSGSIZE
  * both ways, names, control messages, access narrowing), EAGAIN and a
  * timed wait that expires, a blocked receiver woken from another core,
+ * eventfd notifications (fired, withdrawn, ended by close, bad fds),
  * an unlinked queue living until its close, the ENOSPC bound on queues,
  * and no leaked chans or kmalloc objects.
  */
@@ -226,6 +227,44 @@ KTEST(dev_mqueue, unlinked_queue_lives_until_close)
 	KT_ASSERT_EQ(sysclose(fd), 0);
 	KT_ASSERT_EQ(chan_nr_live(), chans);
 	KT_ASSERT_EQ(kt_kmalloc_objs(), objs);
+}
+
+/* "notify eventfd FD": 1 added when it fires, 2 when it ends unfired; the
+ * fd must be a writable, non-blocking eventfd. */
+KTEST(dev_mqueue, notify_eventfd)
+{
+	int fd, efd, blocking;
+	char msg[48], text[64];
+	uint64_t v = 0;
+
+	mqk_remove("kt_efd");
+	fd = mqk_create("kt_efd", 0);
+	efd = sysopen("#eventfd/efd", O_RDWR | O_NONBLOCK, 0);
+	blocking = sysopen("#eventfd/efd", O_RDWR, 0);
+	KT_ASSERT(fd >= 0 && efd >= 0 && blocking >= 0);
+	KT_ASSERT_EQ(syspwrite(fd, "attr 2 64", 9, MQ_OFF_CTL), 9);
+	snprintf(msg, sizeof(msg), "notify eventfd %d", blocking);
+	KT_ASSERT(mqk_errno(syspwrite(fd, msg, strlen(msg), MQ_OFF_CTL), EINVAL));
+	snprintf(msg, sizeof(msg), "notify eventfd %d", fd);    /* not an eventfd */
+	KT_ASSERT(mqk_errno(syspwrite(fd, msg, strlen(msg), MQ_OFF_CTL), EINVAL));
+	KT_ASSERT(mqk_errno(syspwrite(fd, "notify eventfd 999", 18, MQ_OFF_CTL), EBADF));
+	snprintf(msg, sizeof(msg), "notify eventfd %d", efd);
+	KT_ASSERT_EQ(syspwrite(fd, msg, strlen(msg), MQ_OFF_CTL), (ssize_t)strlen(msg));
+	KT_ASSERT(mqk_send(fd, 1, "fire", 0) > 0);
+	KT_ASSERT_EQ(sysread(efd, &v, 8), 8);
+	KT_ASSERT_EQ(v, 1);
+	KT_ASSERT_EQ(mqk_recv(fd, text, 0), 1);
+	KT_ASSERT_EQ(syspwrite(fd, msg, strlen(msg), MQ_OFF_CTL), (ssize_t)strlen(msg));
+	KT_ASSERT_EQ(syspwrite(fd, "notify off", 10, MQ_OFF_CTL), 10);
+	KT_ASSERT_EQ(sysread(efd, &v, 8), 8);
+	KT_ASSERT_EQ(v, 2);
+	KT_ASSERT_EQ(syspwrite(fd, msg, strlen(msg), MQ_OFF_CTL), (ssize_t)strlen(msg));
+	KT_ASSERT_EQ(sysclose(fd), 0);          /* ends it too */
+	KT_ASSERT_EQ(sysread(efd, &v, 8), 8);
+	KT_ASSERT_EQ(v, 2);
+	sysclose(efd);
+	sysclose(blocking);
+	mqk_remove("kt_efd");
 }
 
 KTEST(dev_mqueue, queue_count_bounded)

@@ -126,7 +126,7 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(241, mq_unlink, MAPPED, lx_mq_unlink, "unlink /dev/mqueue/NAME; the queue lives until its last close"),
 	CALL(242, mq_timedsend, MAPPED, lx_mq_timedsend, "pwrite of header + message; the offset carries the wait (absolute REALTIME made relative, us)"),
 	CALL(243, mq_timedreceive, MAPPED, lx_mq_timedreceive, "pread of header + message through a stack buffer; the offset carries the wait"),
-	CALL(244, mq_notify, MAPPED, lx_mq_notify, "control write: SIGEV_SIGNAL (EV_POSIX_SIGNAL, SI_MESGQ) or SIGEV_NONE; SIGEV_THREAD fails in musl's netlink socket"),
+	CALL(244, mq_notify, MAPPED, lx_mq_notify, "control write: SIGEV_SIGNAL (EV_POSIX_SIGNAL, SI_MESGQ), SIGEV_NONE, or SIGEV_THREAD as an eventfd a helper thread waits on (overlay mq_notify.c)"),
 	CALL(245, mq_getsetattr, MAPPED, lx_mq_getsetattr, "control read of the attributes; only O_NONBLOCK changes (fcntl F_SETFL)"),
 	NOSYS(247, waitid, "only wait4"),
 	CALL(257, openat, MAPPED, lx_openat, "openat with O_* translated; mode & 07777, as Linux"),

@@ -22,9 +22,10 @@
  * fd is EBADF and never a write into a file at a control offset.  The
  * bitmap is per program image (an exec starts empty and fstats again).
  *
- * mq_notify: SIGEV_SIGNAL and SIGEV_NONE are kernel registrations;
- * SIGEV_THREAD needs the netlink socket musl's mq_notify opens, which
- * Vireo does not have (its socket call fails first).
+ * mq_notify: SIGEV_SIGNAL and SIGEV_NONE are kernel registrations, and so
+ * is SIGEV_THREAD as Vireo's mq_notify (overlay/src/mq/mq_notify.c) makes
+ * it: sigev_signo is then a non-blocking eventfd that the kernel posts to
+ * ("notify eventfd FD") and a helper thread waits on.
  */
 #include <string.h>
 #include <ros/fcntl.h>
@@ -35,6 +36,7 @@
 #define LX_MQ_FDS        1024
 #define LX_SIGEV_SIGNAL  0
 #define LX_SIGEV_NONE    1
+#define LX_SIGEV_THREAD  2
 #define LX_NSEC          1000000000ull
 #define LX_MQ_PATH       "/dev/mqueue/"
 
@@ -264,27 +266,42 @@ long lx_mq_timedreceive(const long *a)
 	return r - MQ_HDR_LEN;
 }
 
+/* The control message registering sev, in msg (80 bytes); 0 or -EINVAL. */
+static long lx_mq_notify_msg(const struct lx_sigevent *sev, char *msg)
+{
+	switch (sev->sigev_notify) {
+	case LX_SIGEV_NONE:
+		strcpy(msg, "notify none");
+		return 0;
+	case LX_SIGEV_THREAD:
+		strcpy(msg, "notify eventfd");
+		lx_mq_cat_num(msg, (uint64_t)(uint32_t)sev->sigev_signo);
+		return 0;
+	case LX_SIGEV_SIGNAL:
+		if (sev->sigev_signo < 1 || sev->sigev_signo >= LX_NSIG)
+			return -LX_EINVAL;
+		strcpy(msg, "notify signal");
+		lx_mq_cat_num(msg, (uint64_t)sev->sigev_signo);
+		lx_mq_cat_num(msg, sev->sigev_value);
+		return 0;
+	default:
+		return -LX_EINVAL;
+	}
+}
+
 long lx_mq_notify(const long *a)
 {
 	const struct lx_sigevent *sev = (const struct lx_sigevent *)a[1];
-	char msg[80] = "notify signal";
+	char msg[80];
 	long r = lx_mq_check(a[0]);
 
 	if (r < 0)
 		return r;
 	if (!sev)
 		return lx_mq_ctl_write(a[0], "notify off") < 0 ? -LX_EBADF : 0;
-	if (sev->sigev_notify == LX_SIGEV_NONE)
-		r = lx_mq_ctl_write(a[0], "notify none");
-	else if (sev->sigev_notify != LX_SIGEV_SIGNAL)
-		return -LX_EINVAL;
-	else if (sev->sigev_signo < 1 || sev->sigev_signo >= LX_NSIG)
-		return -LX_EINVAL;
-	else {
-		lx_mq_cat_num(msg, (uint64_t)sev->sigev_signo);
-		lx_mq_cat_num(msg, sev->sigev_value);
+	r = lx_mq_notify_msg(sev, msg);
+	if (r == 0)
 		r = lx_mq_ctl_write(a[0], msg);
-	}
 	return r < 0 ? r : 0;
 }
 
