@@ -108,7 +108,7 @@ struct mqueue {
 };
 
 static struct list_head mq_list = LIST_HEAD_INIT(mq_list);
-static spinlock_t mq_list_lock = SPINLOCK_INITIALIZER("mqueue");
+static spinlock_t mq_list_lock = SPINLOCK_INITIALIZER("mqueue list");
 static uint64_t mq_next_path = 1;       /* [mq_list_lock] 0 is the directory */
 static unsigned int mq_count;           /* [mq_list_lock] */
 static char mq_genbuf[MAX_CORES][MQ_NAME_MAX + 1];     /* as srv.c's srv_genbuf */
