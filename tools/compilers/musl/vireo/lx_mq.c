@@ -215,19 +215,20 @@ static long lx_mq_wait_off(const struct lx_timespec *ts, int64_t *off)
 	return 0;
 }
 
+/* Linux's order of checks: priority, timeout, mqd, length. */
 long lx_mq_timedsend(const long *a)
 {
 	uint8_t buf[MQ_HDR_LEN + MQ_MSGSIZE_MAX];
 	struct mq_hdr h = { .prio = (uint32_t)a[3] };
 	size_t len = (size_t)a[2];
 	int64_t off;
-	long r = lx_mq_check(a[0]);
+	long r;
 
-	if (r < 0)
-		return r;
 	if ((unsigned long)a[3] >= MQ_PRIO_MAX)
 		return -LX_EINVAL;
 	r = lx_mq_wait_off((const struct lx_timespec *)a[4], &off);
+	if (r == 0)
+		r = lx_mq_check(a[0]);
 	if (r < 0)
 		return r;
 	if (len > MQ_MSGSIZE_MAX)
@@ -245,11 +246,10 @@ long lx_mq_timedreceive(const long *a)
 	struct mq_hdr h;
 	size_t len = (size_t)a[2];
 	int64_t off;
-	long r = lx_mq_check(a[0]);
+	long r = lx_mq_wait_off((const struct lx_timespec *)a[4], &off);
 
-	if (r < 0)
-		return r;
-	r = lx_mq_wait_off((const struct lx_timespec *)a[4], &off);
+	if (r == 0)
+		r = lx_mq_check(a[0]);
 	if (r < 0)
 		return r;
 	if (len > MQ_MSGSIZE_MAX)
@@ -292,14 +292,11 @@ static long lx_mq_notify_msg(const struct lx_sigevent *sev, char *msg)
 long lx_mq_notify(const long *a)
 {
 	const struct lx_sigevent *sev = (const struct lx_sigevent *)a[1];
-	char msg[80];
-	long r = lx_mq_check(a[0]);
+	char msg[80] = "notify off";
+	long r = sev ? lx_mq_notify_msg(sev, msg) : 0;
 
-	if (r < 0)
-		return r;
-	if (!sev)
-		return lx_mq_ctl_write(a[0], "notify off") < 0 ? -LX_EBADF : 0;
-	r = lx_mq_notify_msg(sev, msg);
+	if (r == 0)
+		r = lx_mq_check(a[0]);          /* Linux: a bad sigevent first */
 	if (r == 0)
 		r = lx_mq_ctl_write(a[0], msg);
 	return r < 0 ? r : 0;
@@ -342,13 +339,13 @@ long lx_mq_getsetattr(const long *a)
 {
 	const struct lx_mq_attr *new = (const struct lx_mq_attr *)a[1];
 	struct lx_mq_attr cur;
-	long r = lx_mq_check(a[0]), fl;
+	long r, fl;
 
-	if (r < 0)
-		return r;
 	if (new && (new->mq_flags & ~(long)LX_O_NONBLOCK))
 		return -LX_EINVAL;
-	r = lx_mq_getattr(a[0], &cur);
+	r = lx_mq_check(a[0]);
+	if (r == 0)
+		r = lx_mq_getattr(a[0], &cur);
 	if (r < 0)
 		return r;
 	if (new) {
