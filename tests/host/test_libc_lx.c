@@ -613,6 +613,8 @@ HTEST(mq_timed_calls_wait_as_an_offset_and_check_the_fd)
 	HT_ASSERT_EQ(lx_mq_timedsend((const long[6]){ fd, (long)"hi", MQ_MSGSIZE_MAX + 1, 0, 0 }),
 	             -LX_EMSGSIZE);
 	HT_ASSERT_EQ(lx_mq_timedreceive((const long[6]){ fd, 0, 8, 0, (long)&bad }), -LX_EINVAL);
+	HT_ASSERT_EQ(lx_mq_timedreceive((const long[6]){ fd, 0, 8, 0, 0 }), -LX_EFAULT);
+	HT_ASSERT_EQ(lx_mq_timedsend((const long[6]){ fd, 0, 2, 0, 0 }), -LX_EFAULT);
 	/* An fd that is not a queue (fstat: another device) is EBADF. */
 	HT_ASSERT_EQ(lx_mq_timedsend((const long[6]){ 40, (long)"hi", 2, 0, 0 }), -LX_EBADF);
 	HT_ASSERT_EQ(lx_mq_notify((const long[6]){ -1, 0 }), -LX_EBADF);

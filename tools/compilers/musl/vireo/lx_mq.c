@@ -233,6 +233,8 @@ long lx_mq_timedsend(const long *a)
 		return r;
 	if (len > MQ_MSGSIZE_MAX)
 		return -LX_EMSGSIZE;
+	if (len && !a[1])
+		return -LX_EFAULT;
 	memcpy(buf, &h, MQ_HDR_LEN);
 	if (len)
 		memcpy(buf + MQ_HDR_LEN, (const void *)a[1], len);
@@ -254,6 +256,8 @@ long lx_mq_timedreceive(const long *a)
 		return r;
 	if (len > MQ_MSGSIZE_MAX)
 		len = MQ_MSGSIZE_MAX;
+	if (!a[1])
+		return -LX_EFAULT;
 	r = ros_syscall_raw(SYS_pread, a[0], (long)buf, (long)(MQ_HDR_LEN + len), off, 0, 0);
 	if (r < 0)
 		return r;
