@@ -168,6 +168,8 @@ UTEST(mq, emsgsize_and_bad_priority)
 	UT_ASSERT_ERRNO(mq_send(q, buf, 9, 0), EMSGSIZE);
 	UT_ASSERT_ERRNO(mq_send(q, buf, 9000, 0), EMSGSIZE);
 	UT_ASSERT_ERRNO(mq_send(q, buf, 1, 32768), EINVAL);
+	UT_ASSERT_ERRNO(mq_send(q, NULL, 1, 0), EFAULT);
+	UT_ASSERT_ERRNO(mq_receive(q, NULL, 8, NULL), EFAULT);
 	UT_SYS(mq_send(q, buf, 8, 0));
 	UT_ASSERT_ERRNO(mq_receive(q, buf, 7, NULL), EMSGSIZE);
 	UT_ASSERT_EQ(mq_receive(q, buf, 8, NULL), 8);
