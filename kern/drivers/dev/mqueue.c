@@ -658,7 +658,8 @@ static void mq_ctl_notify_set(struct chan *c, struct mqueue *q, int kind, int si
 	uint64_t flags = spin_lock_irqsave(&q->lock);
 	bool busy = kind != MQ_NOTIFY_OFF && q->notify != MQ_NOTIFY_OFF;
 
-	if (kind == MQ_NOTIFY_OFF && q->notify != MQ_NOTIFY_OFF && q->notify_chan == c) {
+	if (kind == MQ_NOTIFY_OFF && q->notify != MQ_NOTIFY_OFF &&
+	    (q->notify_chan == c || (me && q->notify_pid == me->pid))) {
 		old = __mq_notify_end(q);
 	} else if (kind != MQ_NOTIFY_OFF && !busy) {
 		q->notify = kind;
