@@ -324,7 +324,7 @@ static bool li_wait_usr1(int want)
 
 UTEST(mq, notify_signal_once_then_removed)
 {
-	mqd_t q = UT_SYS(li_mq("/li_notify", O_RDWR, 4, 8));
+	mqd_t q = UT_SYS(li_mq("/li_notify", O_RDWR, 4, 8)), q2;
 	struct sigevent sev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1 };
 	char buf[8];
 	pid_t pid;
@@ -360,6 +360,12 @@ UTEST(mq, notify_signal_once_then_removed)
 	sev.sigev_notify = SIGEV_NONE;
 	UT_SYS(mq_notify(q, &sev));
 	UT_ASSERT_ERRNO(mq_notify(q, &sev), EBUSY);
+	/* The registering process may remove it through another mqd. */
+	q2 = UT_SYS(mq_open("/li_notify", O_RDWR));
+	UT_SYS(mq_notify(q2, NULL));
+	UT_SYS(mq_notify(q2, &sev));
+	UT_SYS(mq_close(q2));                   /* ends q2's registration */
+	UT_SYS(mq_notify(q, &sev));
 	UT_SYS(mq_notify(q, NULL));
 	sev.sigev_notify = 99;
 	UT_ASSERT_ERRNO(mq_notify(q, &sev), EINVAL);
