@@ -68,6 +68,14 @@ static int li_wait_child(pid_t pid)
 	return status;
 }
 
+/* The child has not ended yet (it is blocked, as it should be). */
+static bool li_still_running(pid_t pid)
+{
+	int status;
+
+	return waitpid(pid, &status, WNOHANG) == 0;
+}
+
 /* ------------------------------------------------------------------- mq */
 
 UTEST(mq, dirs_in_every_name_space)
@@ -274,36 +282,39 @@ UTEST(mq, unlinked_queue_lives_until_close)
 }
 
 /* A child blocks in receive until the parent sends, then blocks in a send
- * to the full queue until the parent receives. */
+ * to a full queue (the answers go back on a second queue) until the
+ * parent receives. */
 UTEST(mq, blocking_across_processes)
 {
 	mqd_t q = UT_SYS(li_mq("/li_block", O_RDWR, 1, 16));
+	mqd_t back = UT_SYS(li_mq("/li_back", O_RDWR, 1, 16));
 	char buf[16];
 	pid_t pid;
 	int status;
 
 	pid = UT_SYS(fork());
 	if (pid == 0) {
-		mqd_t c = mq_open("/li_block", O_RDWR);
 		unsigned prio = 0;
 
-		if (c < 0 || mq_receive(c, buf, sizeof(buf), &prio) != 6 || strcmp(buf, "hello") ||
+		if (mq_receive(q, buf, sizeof(buf), &prio) != 6 || strcmp(buf, "hello") ||
 		    prio != 7)
 			_exit(2);
-		if (mq_send(c, "one", 4, 0) || mq_send(c, "two", 4, 0))
+		if (mq_send(back, "one", 4, 0) || mq_send(back, "two", 4, 0))
 			_exit(3);
 		_exit(0);
 	}
 	usleep(100 * 1000);
+	UT_ASSERT(li_still_running(pid));       /* blocked in its receive */
 	UT_SYS(mq_send(q, "hello", 6, 7));
-	usleep(100 * 1000);
-	UT_ASSERT_EQ(mq_receive(q, buf, sizeof(buf), NULL), 4);
+	UT_ASSERT_EQ(mq_receive(back, buf, sizeof(buf), NULL), 4);
 	UT_ASSERT_STREQ(buf, "one");
-	UT_ASSERT_EQ(mq_receive(q, buf, sizeof(buf), NULL), 4);
+	UT_ASSERT_EQ(mq_receive(back, buf, sizeof(buf), NULL), 4);
 	UT_ASSERT_STREQ(buf, "two");
 	status = li_wait_child(pid);
 	UT_ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
+	UT_SYS(mq_close(back));
 	UT_SYS(mq_close(q));
+	UT_SYS(mq_unlink("/li_back"));
 	UT_SYS(mq_unlink("/li_block"));
 }
 
@@ -519,14 +530,6 @@ static void *li_shared(size_t len)
 	return m;
 }
 
-/* The child has not ended yet (it is blocked, as it should be). */
-static bool li_still_running(pid_t pid)
-{
-	int status;
-
-	return waitpid(pid, &status, WNOHANG) == 0;
-}
-
 UTEST(pshared, semaphore_woken_from_another_process)
 {
 	sem_t *s = li_shared(LI_PAGE);
@@ -631,7 +634,7 @@ static long li_wake_one(int *w)
 {
 	long n = 0;
 
-	for (int i = 0; i < 500 && n == 0; i++) {
+	for (int i = 0; i < 5000 && n == 0; i++) {      /* 10 s: a slow child */
 		n = syscall(SYS_futex, w, 1 /* FUTEX_WAKE */, 1, 0, 0, 0);
 		if (n == 0)
 			usleep(2000);
