@@ -10,6 +10,8 @@
 #   make run        build and boot it in QEMU at a shell prompt (serial console here)
 #   make check      install, build, run every test; last line "N passed, N failed"
 #   make bench      benchmarks beside Linux in the same QEMU (QUICK=1: short)
+#   make conformance  the Open POSIX Test Suite in Vireo beside Linux (LINUX=1:
+#                   measure Linux again; ONLY=family,family: just those)
 #   make iso        GRUB2 rescue ISO for BIOS and UEFI (obj/vireo.iso)
 #   make hosttest   host unit tests only (ASan + UBSan)
 #   make fuzz       build and run the libFuzzer targets (tests/fuzz), 20 s each
@@ -30,7 +32,7 @@ Q := @
 endif
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel iso run check bench hosttest fuzz nettest ktest defconfig menuconfig clean deps
+.PHONY: all kernel iso run check bench conformance hosttest fuzz nettest ktest defconfig menuconfig clean deps
 .DELETE_ON_ERROR:
 
 # ---------------------------------------------------------------- set-up ---
@@ -341,6 +343,14 @@ check: $(DEPS_OK) $(KERNEL) $(VARIANT_MAX4) $(INITRAMFS) $(HOST_BINS) $(FUZZ_BIN
 # QUICK=1 for the short version.  Never part of check.
 bench: $(DEPS_OK)
 	$(Q)O="$(O)" QUICK="$(QUICK)" scripts/bench.sh
+
+# The Open POSIX Test Suite in Vireo beside Linux, or beside the stored
+# Linux baseline (Documentation/conformance.md).  Never part of all or check
+# (check runs only tests/conformance/subset.txt).
+LINUX ?= 0
+conformance: $(DEPS_OK) $(KERNEL) $(INITRAMFS) toolchain $(if $(filter 1,$(LINUX)),$(BENCH_LINUX_KERNEL))
+	$(Q)python3 scripts/conformance.py --obj "$(O)" --config "$(KCONFIG)" \
+		$(if $(filter 1,$(LINUX)),--linux) $(if $(ONLY),--only "$(ONLY)")
 
 # make run boots into the shell (BusyBox ash, /etc/profile); `exit` leaves
 # QEMU.  RUNARGS replaces that: RUNARGS= boots /bin/init, /etc/rc, the monitor.

@@ -14,7 +14,8 @@
 # --host-only or --fuzz-only, it boots the kernel under QEMU in every
 # configuration of scripts/run-ktests.sh and runs the ktests in each, then the
 # console end-to-end tests (tools/e2e_console.py, tests/e2e/: init and the
-# tools, ash at the console; tests/net/inject.py against an e1000e); the paths, functions and
+# tools, ash at the console; tests/net/inject.py against an e1000e) and the
+# Open POSIX subset (scripts/conformance.py --subset); the paths, functions and
 # types that the documentation and the source comments cite are checked too
 # (scripts/doclint.py, "doc:" lines; its self-test, "doclint:" lines).
 # Every test prints a line "<kind>: PASS name" or "<kind>: FAIL name: why";
@@ -184,6 +185,17 @@ run_e2e_inject() {
 	fi
 }
 
+# The conformance subset (tests/conformance/subset.txt, Documentation/
+# conformance.md): the Open POSIX tests Vireo passes today, in one boot.
+run_conformance() {
+	local log=$LOGDIR/conformance.log
+	timeout 600 python3 scripts/conformance.py --obj "$O" \
+		--subset tests/conformance/subset.txt > "$log" 2>&1
+	grep -E '^conformance: (PASS|FAIL) ' "$log"
+	grep -qE '^conformance: (PASS|FAIL) ' "$log" ||
+		echo "conformance: FAIL subset: scripts/conformance.py ran no test (see $log)"
+}
+
 run_e2e_ash() {
 	timeout 300 python3 tests/e2e/ash_shell.py "$KERNEL" "$INITRAMFS" "$LOGDIR" ||
 		echo "e2e: FAIL ash: tests/e2e/ash_shell.py crashed or timed out (log $LOGDIR/e2e-ash.log)"
@@ -198,6 +210,7 @@ if [ "$host_only" -eq 0 ] && [ "$fuzz_only" -eq 0 ]; then
 	run_suite "e2e init" "$LOGDIR/e2e-init-*.log" run_e2e_init
 	run_suite "e2e ash" "$LOGDIR/e2e-ash.log" run_e2e_ash
 	run_suite "e2e inject" "$LOGDIR/inject-vireo-e1000e.log" run_e2e_inject
+	run_suite conformance "$LOGDIR/conformance.log" run_conformance
 fi
 
 passed=$(grep -cE "$PASS_RE" "$RESULTS")

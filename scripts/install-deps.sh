@@ -24,6 +24,7 @@ libclang-rt-14-dev
 libubsan1
 make
 mtools
+musl-tools
 ovmf
 pci.ids
 python3
