@@ -16,6 +16,11 @@ and the new baseline is left in $O/conformance/linux-baseline.csv.
                     prints "conformance: PASS name" or "conformance: FAIL
                     name: result (last line)" for each and exits 1 when one
                     does not pass; writes no results.csv
+  --report          no run: Vireo's side of results.csv beside the stored
+                    baseline again (after the baseline changed)
+  --suggest         no run: from results.csv, the quickest test per family
+                    that passes on both systems (subset.txt's candidates),
+                    then every test Linux passes and Vireo does not
   --doc / --check   rewrite / check the generated table of
                     Documentation/conformance.md from results.csv
 """
@@ -47,6 +52,8 @@ def parse_args():
     ap.add_argument("--batch", type=int, default=250)
     ap.add_argument("--silence", type=int, default=60)
     ap.add_argument("--config", default="")
+    ap.add_argument("--report", action="store_true")
+    ap.add_argument("--suggest", action="store_true")
     ap.add_argument("--doc", action="store_true")
     ap.add_argument("--check", action="store_true")
     return ap.parse_args()
@@ -192,14 +199,31 @@ def measure(args):
                           [f"linux: {about}", f"measured at {commit_id()}",
                            "by scripts/conformance.py --linux"], results["linux"])
     else:
-        stored = cr.read_baseline(BASELINE) if os.path.exists(BASELINE) else {}
-        results["linux"] = {n: stored.get(n, ("", "", 0.0)) for n in names}
-        about = baseline_about(BASELINE) if stored else "no baseline"
+        results["linux"], about = stored_linux(names)
     if args.no_vireo or args.subset:
         return names, results, about
     cr.write_results(os.path.join(out, "results.csv"), commit_id(), config_name(args.config),
                      names, results["vireo"], results["linux"])
     return names, results, about
+
+
+def stored_linux(names):
+    """The baseline's results for names, and which Linux it measured."""
+    if not os.path.exists(BASELINE):
+        return {n: ("", "", 0.0) for n in names}, "no baseline"
+    stored = cr.read_baseline(BASELINE)
+    return {n: stored.get(n, ("", "", 0.0)) for n in names}, baseline_about(BASELINE)
+
+
+def report_again(args):
+    """results.csv's Vireo side beside the stored baseline, rewritten."""
+    path = os.path.join(args.obj, "conformance", "results.csv")
+    names, vireo, _ = cr.read_results(path)
+    row = cr.first_row(path)
+    linux, about = stored_linux(names)
+    cr.write_results(path, row.get("commit", "unknown"), row.get("config", "default"),
+                     names, vireo, linux)
+    return names, {"vireo": vireo, "linux": linux}, about, row.get("commit", "unknown")
 
 
 def subset_verdict(names, vireo):
@@ -218,10 +242,7 @@ def subset_verdict(names, vireo):
 def doc_mode(args):
     out = os.path.join(args.obj, "conformance")
     names, vireo, linux = cr.read_results(os.path.join(out, "results.csv"))
-    commit = "unknown"
-    with open(os.path.join(out, "results.csv")) as f:
-        f.readline()
-        commit = f.readline().split(",")[0] or commit
+    commit = cr.first_row(os.path.join(out, "results.csv")).get("commit", "unknown")
     about = baseline_about(BASELINE) if os.path.exists(BASELINE) else "Linux"
     new = cr.splice_doc(DOC, cr.doc_section(names, vireo, linux, commit, about))
     if args.check:
@@ -236,17 +257,38 @@ def doc_mode(args):
     return 0
 
 
+def suggest(args):
+    names, vireo, linux = cr.read_results(os.path.join(args.obj, "conformance", "results.csv"))
+    best = {}
+    for n in names:
+        if vireo[n][0] == "0" and linux[n][0] == "0":
+            fam = cr.family(n)
+            if fam not in best or vireo[n][2] < vireo[best[fam]][2]:
+                best[fam] = n
+    print("# quickest passing test of each family (subset.txt)")
+    print("\n".join(best[f] for f in sorted(best)))
+    print("# Linux passes, Vireo does not")
+    print("\n".join(n for n in names if linux[n][0] == "0" and vireo[n][0] != "0"))
+    return 0
+
+
 def main():
     args = parse_args()
+    if args.suggest:
+        return suggest(args)
     if args.doc or args.check:
         return doc_mode(args)
-    names, results, about = measure(args)
+    if args.report:
+        names, results, about, commit = report_again(args)
+    else:
+        names, results, about = measure(args)
+        commit = commit_id()
     if args.subset:
         return subset_verdict(names, results["vireo"])
     if args.no_vireo:
         results["vireo"] = {}
     flat = {s: {n: r[0] for n, r in results[s].items()} for s in results}
-    print(f"\nVireo {commit_id()} beside {about}\n")
+    print(f"\nVireo {commit} beside {about}\n")
     print(cr.text_table(flat["vireo"], flat["linux"], names))
     print(f"\nconformance: {os.path.join(args.obj, 'conformance', 'results.csv')}")
     return 0

@@ -18,7 +18,9 @@ A test that does not compile is a result (BUILD-FAIL), not an error.
 
 The build is one generated makefile, $O/conformance/build-SYSTEMS.mk, run with make
 -jN: incremental, and a compiler change (the wrapper, libc.a or
-libparlib.a) rebuilds every Vireo test.  Each test leaves SYSTEM/NAME (the
+libparlib.a) or to the flags (SYSTEM.flags) rebuilds every test of that
+system.  __FILE__ is the path inside the suite (-fmacro-prefix-map), so
+what a test prints does not depend on where $O is.  Each test leaves SYSTEM/NAME (the
 program, stripped), SYSTEM/NAME.log (the compiler's output) and
 SYSTEM/NAME.done ("ok" or "fail").
 """
@@ -27,7 +29,7 @@ import os
 import shutil
 import subprocess
 
-SUITE_CFLAGS = "-O2 -s -Wall -D_POSIX_C_SOURCE=200112L -std=gnu99"
+SUITE_CFLAGS = "-O2 -s -Wall -D_POSIX_C_SOURCE=200112L -std=gnu99 -fmacro-prefix-map=$(SRC)/="
 SUITE_LDFLAGS = "-D_GNU_SOURCE -lpthread -lrt"
 RUNNER_SRC = "tests/conformance/conf-run.c"
 RUNNER_CFLAGS = "-std=gnu11 -O2 -s -Wall -Wextra -Werror"
@@ -63,7 +65,9 @@ def write_makefile(path, src, out, tests, compilers):
              "all:"]
     for system, (cc, deps) in sorted(compilers.items()):
         up = system.upper()
-        lines += [f"{up}_CC := {cc}", f"{up}_DEPS := {' '.join(deps)}",
+        flags = os.path.join(os.path.abspath(out), system + ".flags")
+        write_if_changed(flags, f"{cc}\n{SUITE_CFLAGS}\n{SUITE_LDFLAGS}\n{RUNNER_CFLAGS}\n")
+        lines += [f"{up}_CC := {cc}", f"{up}_DEPS := {' '.join(deps + [flags])}",
                   f"$(OUT)/{system}/%.done: $(SRC)/conformance/interfaces/%.c $({up}_DEPS)",
                   "\t@mkdir -p $(dir $@)",
                   f"\t@if $({up}_CC) $(CFLAGS) $< -o $(@:.done=) $(LDFLAGS) "
@@ -74,11 +78,14 @@ def write_makefile(path, src, out, tests, compilers):
                   f"all: $(OUT)/{system}/conf-run"]
         targets = " ".join(f"$(OUT)/{system}/{name}.done" for name, _ in tests)
         lines.append(f"all: {targets}")
-    new = "\n".join(lines) + "\n"
-    old = open(path).read() if os.path.exists(path) else None
-    if new != old:
+    write_if_changed(path, "\n".join(lines) + "\n")
+
+
+def write_if_changed(path, text):
+    """Writes text to path unless it holds text already (make's timestamps)."""
+    if not os.path.exists(path) or open(path).read() != text:
         with open(path, "w") as f:
-            f.write(new)
+            f.write(text)
 
 
 def build(src, out, tests, compilers, jobs):

@@ -27,6 +27,8 @@ def category(result):
         return "timeout"
     if result in ("HANG", "PANIC"):
         return "hang"
+    if result in ("NORUN", ""):
+        return "not run (the batch's boots ran nothing)"
     if result == "BUILD-FAIL":
         return "build-fail"
     if not result or result == "NORUN":
@@ -103,6 +105,12 @@ def read_results(path):
     return names, vireo, linux
 
 
+def first_row(path):
+    """results.csv's first row (its commit and configuration), {} if empty."""
+    with open(path, newline="") as f:
+        return next(iter(csv.DictReader(f)), {})
+
+
 def write_baseline(path, about, results):
     """The stored Linux side: '#' lines say how it was measured."""
     with open(path, "w", newline="") as f:
@@ -128,6 +136,8 @@ def sort_key(name):
 
 def reason(result, last):
     """A short reason for a test that fails on Vireo, from its last line."""
+    if result in ("NORUN", ""):
+        return "not run (the batch's boots ran nothing)"
     if result == "BUILD-FAIL":
         text = re.sub(r"^.*?error: ", "", last)
         return "does not compile: " + normalise(text)
@@ -138,7 +148,8 @@ def reason(result, last):
 
 
 def normalise(text):
-    """Numbers, addresses and quoted names out, so alike lines group."""
+    """Paths, numbers, addresses and quoted names out, so alike lines group."""
+    text = re.sub(r"\S*/conformance/interfaces/", "", text)
     text = re.sub(r"0x[0-9a-fA-F]+", "N", text)
     text = re.sub(r"\d+", "N", text)
     text = re.sub(r"'[^']*'", "'X'", text)
@@ -177,9 +188,27 @@ def missing_by_reason(names, vireo, lr):
             groups.setdefault(reason(res, last), []).append(n)
     out = []
     for why, members in sorted(groups.items(), key=lambda g: (-len(g[1]), g[0])):
-        out.append(f"- {len(members)}: \"{why.replace('|', '/')}\": " +
-                   ", ".join(f"`{m}`" for m in members))
+        out.append(f"- {len(members)}: \"{why.replace('|', '/')}\": {compact(members)}")
     return out or ["- none"]
+
+
+def compact(names):
+    """sigaction/12-1 .. sigaction/12-9, sigaction/13-1 as
+    "`sigaction` 12-1..9, 13-1"."""
+    fams = {}
+    for n in sorted(names, key=sort_key):
+        fam, _, stem = n.partition("/")
+        num, _, sub = stem.partition("-")
+        runs = fams.setdefault(fam, [])
+        if runs and runs[-1][0] == num and runs[-1][2] == int(sub) - 1:
+            runs[-1][2] = int(sub)
+        else:
+            runs.append([num, int(sub), int(sub)])
+    parts = []
+    for fam, runs in fams.items():
+        spans = [f"{n}-{a}" + (f"..{b}" if b > a else "") for n, a, b in runs]
+        parts.append(f"`{fam}` " + ", ".join(spans))
+    return "; ".join(parts)
 
 
 def splice_doc(path, section):
