@@ -185,10 +185,12 @@ run_e2e_inject() {
 	fi
 }
 
-# The conformance subset (tests/conformance/subset.txt, Documentation/
-# conformance.md): the Open POSIX tests Vireo passes today, in one boot.
+# The conformance driver's self-test, then the subset
+# (tests/conformance/subset.txt, Documentation/conformance.md): the Open
+# POSIX tests Vireo passes today, in one boot.
 run_conformance() {
 	local log=$LOGDIR/conformance.log
+	python3 scripts/conformance_selftest.py
 	timeout 600 python3 scripts/conformance.py --obj "$O" \
 		--subset tests/conformance/subset.txt > "$log" 2>&1
 	grep -E '^conformance: (PASS|FAIL) ' "$log"

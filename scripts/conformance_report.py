@@ -27,8 +27,6 @@ def category(result):
         return "timeout"
     if result in ("HANG", "PANIC"):
         return "hang"
-    if result in ("NORUN", ""):
-        return "not run (the batch's boots ran nothing)"
     if result == "BUILD-FAIL":
         return "build-fail"
     if not result or result == "NORUN":
