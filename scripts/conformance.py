@@ -185,7 +185,8 @@ def baseline_about(path):
 
 
 def measure(args):
-    obj, out = args.obj, os.path.join(args.obj, "conformance")
+    """Fetch, build, run; the commit is the one the run starts from."""
+    obj, out, commit = args.obj, os.path.join(args.obj, "conformance"), commit_id()
     subprocess.run(["scripts/conformance-fetch.sh", os.path.join(out, "src")], check=True)
     src = os.path.join(out, "src", SUITE_TREE)
     tests = select_tests(src, args)
@@ -196,15 +197,15 @@ def measure(args):
     if args.linux:
         about = linux_about(obj)
         cr.write_baseline(os.path.join(out, "linux-baseline.csv"),
-                          [f"linux: {about}", f"measured at {commit_id()}",
+                          [f"linux: {about}", f"measured at {commit}",
                            "by scripts/conformance.py --linux"], results["linux"])
     else:
         results["linux"], about = stored_linux(names)
     if args.no_vireo or args.subset:
-        return names, results, about
-    cr.write_results(os.path.join(out, "results.csv"), commit_id(), config_name(args.config),
+        return names, results, about, commit
+    cr.write_results(os.path.join(out, "results.csv"), commit, config_name(args.config),
                      names, results["vireo"], results["linux"])
-    return names, results, about
+    return names, results, about, commit
 
 
 def stored_linux(names):
@@ -281,8 +282,7 @@ def main():
     if args.report:
         names, results, about, commit = report_again(args)
     else:
-        names, results, about = measure(args)
-        commit = commit_id()
+        names, results, about, commit = measure(args)
     if args.subset:
         return subset_verdict(names, results["vireo"])
     if args.no_vireo:
