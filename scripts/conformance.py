@@ -32,6 +32,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import commit_id        # noqa: E402
 import conformance_build as cb      # noqa: E402
 import conformance_report as cr     # noqa: E402
 import conformance_run as crun      # noqa: E402
@@ -57,17 +58,6 @@ def parse_args():
     ap.add_argument("--doc", action="store_true")
     ap.add_argument("--check", action="store_true")
     return ap.parse_args()
-
-
-def commit_id():
-    try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                             text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True).stdout.strip()
-        return rev + ("-dirty" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def config_name(path):
