@@ -10,7 +10,10 @@
  * the exact sites (the struct lock_site of each acquisition).  The same for
  * qlocks, whose stack is the kthread's.
  * lockorder.overhead prints what a checked lock/unlock pair costs next to
- * the bare atomic pair a kernel without CONFIG_SPINLOCK_DEBUG runs.
+ * the bare atomic pair a kernel without CONFIG_SPINLOCK_DEBUG runs; the
+ * figures are information only (timings under a loaded host are noise, and
+ * make bench is where speed is judged): what it asserts is that the checked
+ * rounds went through the checker and left it as they found it.
  */
 #include <alarm.h>
 #include <arch/irq.h>
@@ -305,6 +308,7 @@ KTEST(lockorder, overhead)
 {
 	spinlock_t l = SPINLOCK_INITIALIZER("kt lo bench outer");
 	spinlock_t in = SPINLOCK_INITIALIZER("kt lo bench inner");
+	int depth = lockorder_held_depth();
 	uint64_t bare = time_rounds(bare_pair, &l, NULL);
 	uint64_t checked = time_rounds(checked_pair, &l, NULL);
 	uint64_t bare2 = time_rounds(bare_pair, &l, &in);
@@ -312,7 +316,9 @@ KTEST(lockorder, overhead)
 
 	printk("ktest: (lockorder: one lock/unlock pair %lu ns checked, %lu ns bare; "
 	       "nested pair %lu ns checked, %lu ns bare)\n", checked, bare, checked2, bare2);
-	KT_ASSERT(checked >= bare);
+	KT_ASSERT(lockorder_edge_known("kt lo bench outer", "kt lo bench inner"));
+	KT_ASSERT(!lockorder_edge_known("kt lo bench inner", "kt lo bench outer"));
+	KT_ASSERT_EQ(lockorder_held_depth(), depth);
 }
 
 #endif
