@@ -12,12 +12,15 @@
  * connected, sendmsg/recvmsg with iovecs, AF_UNIX socketpair, poll and
  * epoll on a listener, a hundred concurrent connections served with poll,
  * dup/dup2/close, a fork whose both sides use one socket, an exec'ed
- * program using an inherited socket, options, and threads using sockets
+ * program using an inherited socket, options, getaddrinfo and
+ * getnameinfo (numeric, and a name through musl's resolver asking a DNS
+ * server of the test's own over UDP), and threads using sockets
  * at once (last: a process with threads cannot fork).  Run by
  * scripts/run-ktests.sh (run_utest libc_sockets).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -663,6 +666,77 @@ UTEST(sock, fork_both_sides_use_the_socket)
 	ls_recv_is(s, "dad", MSG_WAITALL);
 	UT_SYS(close(c));
 	UT_SYS(close(s));
+}
+
+/* ------------------------------------------------------------ names */
+
+/* A one-shot DNS server on 127.0.0.1:53 (musl's resolver asks there when
+ * there is no /etc/resolv.conf nameserver): answers each A query with
+ * 10.1.2.3, up to n queries, then exits. */
+static void ls_dns_server(int fd, int n)
+{
+	for (int i = 0; i < n; i++) {
+		unsigned char q[512], *p;
+		struct sockaddr_in from;
+		socklen_t flen = sizeof(from);
+		ssize_t r = recvfrom(fd, q, sizeof(q) - 16, 0, (struct sockaddr *)&from, &flen);
+		static const unsigned char ans[] = { 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4,
+		                                     10, 1, 2, 3 };
+
+		if (r < 12)
+			_exit(2);
+		p = q + 12;                             /* past the header: the question */
+		while (p < q + r && *p)
+			p += *p + 1;
+		p += 5;                                 /* the root label, type, class */
+		if (p > q + r)
+			_exit(3);
+		q[2] = 0x81;                            /* a response, recursion desired */
+		q[3] = 0x80;                            /* recursion available, NOERROR */
+		q[7] = q[4] == 0 && q[5] == 1 && p[-3] == 1 ? 1 : 0;    /* answers: A only */
+		memcpy(p, ans, sizeof(ans));
+		r = (p - q) + (q[7] ? (ssize_t)sizeof(ans) : 0);
+		if (sendto(fd, q, (size_t)r, 0, (struct sockaddr *)&from, flen) != r)
+			_exit(4);
+	}
+	_exit(0);
+}
+
+UTEST(sock, getaddrinfo_numeric_and_over_dns)
+{
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res;
+	struct sockaddr_in a = ls_addr(LS_LOOP, 53);
+	char host[64], serv[16];
+	int fd, st;
+	pid_t pid;
+
+	UT_ASSERT_EQ(getaddrinfo("127.0.0.1", "8080", &hints, &res), 0);
+	UT_ASSERT_EQ(res->ai_family, AF_INET);
+	UT_ASSERT_EQ(ntohs(((struct sockaddr_in *)res->ai_addr)->sin_port), 8080);
+	UT_ASSERT_EQ(getnameinfo(res->ai_addr, res->ai_addrlen, host, sizeof(host), serv,
+	                         sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV), 0);
+	UT_ASSERT_STREQ(host, "127.0.0.1");
+	UT_ASSERT_STREQ(serv, "8080");
+	freeaddrinfo(res);
+	/* a name: musl's resolver asks the DNS server over a UDP socket */
+	fd = UT_SYS(socket(AF_INET, SOCK_DGRAM, 0));
+	UT_SYS(bind(fd, (struct sockaddr *)&a, sizeof(a)));
+	pid = UT_SYS(fork());
+	if (pid == 0)
+		ls_dns_server(fd, 1);
+	UT_SYS(close(fd));
+	if (access("/etc/resolv.conf", R_OK) == 0) {
+		/* a configured nameserver elsewhere: the name cannot come from us */
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		utest_note("/etc/resolv.conf exists: the DNS half is skipped");
+		return;
+	}
+	UT_ASSERT_EQ(getaddrinfo("sockets.test", "80", &hints, &res), 0);
+	UT_ASSERT_EQ(ntohl(((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr), 0x0a010203);
+	freeaddrinfo(res);
+	UT_SYS(waitpid(pid, &st, 0));
+	UT_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "server status %#x", st);
 }
 
 /* The exec'ed side (main with "exec-child FD"): the inherited fd is a

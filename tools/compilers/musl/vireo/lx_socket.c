@@ -412,16 +412,28 @@ static long lx_sock_ctl_addr(struct lx_sock *s, const char *verb, uint32_t addr,
 	return lx_sock_ctl(s, msg, nonblock);
 }
 
+/* bind and connect: the socket of a[0] and the address at a[1] (a[2]
+ * bytes), or NULL with *err. */
+static struct lx_sock *lx_inet_get_sa(const long *a, long *err, uint32_t *addr, uint16_t *port)
+{
+	struct lx_sock *s = lx_inet_get(a[0], err);
+
+	if (s && (*err = lx_sa_in_get((const void *)a[1], (uint32_t)a[2], addr, port)) < 0) {
+		lx_sock_put(s);
+		return NULL;
+	}
+	return s;
+}
+
 long lx_bind(const long *a)
 {
-	long err, r;
-	struct lx_sock *s = lx_inet_get(a[0], &err);
+	long r = 0;
 	uint32_t addr;
 	uint16_t port;
+	struct lx_sock *s = lx_inet_get_sa(a, &r, &addr, &port);
 
 	if (!s)
-		return err;
-	r = lx_sa_in_get((const void *)a[1], (uint32_t)a[2], &addr, &port);
+		return r;
 	spin_pdr_lock(&s->lock);
 	if (r == 0 && (s->bound || s->connected || s->listening))
 		r = -LX_EINVAL;
@@ -610,21 +622,20 @@ static long lx_connect_udp(struct lx_sock *s, uint32_t addr, uint16_t port)
 
 long lx_connect(const long *a)
 {
-	long err, r, nb;
-	struct lx_sock *s = lx_inet_get(a[0], &err);
+	long r = 0, nb;
 	uint32_t addr;
 	uint16_t port;
+	struct lx_sock *s = lx_inet_get_sa(a, &r, &addr, &port);
 
 	if (!s)
-		return err;
-	r = lx_sa_in_get((const void *)a[1], (uint32_t)a[2], &addr, &port);
-	if (r == 0 && s->kind == LX_SK_UDP) {
+		return r;
+	if (s->kind == LX_SK_UDP) {
 		r = lx_connect_udp(s, addr, port);
 		lx_sock_put(s);
 		return r;
 	}
-	nb = r < 0 ? 0 : lx_sock_nonblock(a[0]);
-	if (r == 0 && nb < 0)
+	nb = lx_sock_nonblock(a[0]);
+	if (nb < 0)
 		r = nb;
 	spin_pdr_lock(&s->lock);
 	if (r == 0)

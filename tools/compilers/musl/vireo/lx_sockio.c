@@ -399,11 +399,8 @@ static long lx_sendmsg1(long fd, const struct lx_msghdr *m, long flags)
 {
 	struct lx_tmp t;
 	size_t n, off = 0;
-	long r;
+	long r = m ? lx_iov_len(m, &n) : -LX_EFAULT;
 
-	if (!m)
-		return -LX_EFAULT;
-	r = lx_iov_len(m, &n);
 	if (r < 0)
 		return r;
 	if (m->msg_iovlen == 1)
@@ -425,11 +422,8 @@ static long lx_recvmsg1(long fd, struct lx_msghdr *m, long flags)
 {
 	struct lx_tmp t;
 	size_t n, off = 0;
-	long r;
+	long r = m ? lx_iov_len(m, &n) : -LX_EFAULT;
 
-	if (!m)
-		return -LX_EFAULT;
-	r = lx_iov_len(m, &n);
 	if (r < 0)
 		return r;
 	m->msg_controllen = 0;
