@@ -377,6 +377,19 @@ long lx_sendto(const long *a)
 
 /* ------------------------------------------------------------ msg */
 
+/* 0 if fd is a socket, else its error: checked before a msghdr is read,
+ * so a call on a file never follows the header's pointers. */
+static long lx_sock_check(long fd)
+{
+	long err;
+	struct lx_sock *s = lx_sock_get(fd, &err);
+
+	if (!s)
+		return err;
+	lx_sock_put(s);
+	return 0;
+}
+
 /* The total length of an iovec, or -errno. */
 static long lx_iov_len(const struct lx_msghdr *m, size_t *total)
 {
@@ -399,8 +412,10 @@ static long lx_sendmsg1(long fd, const struct lx_msghdr *m, long flags)
 {
 	struct lx_tmp t;
 	size_t n, off = 0;
-	long r = m ? lx_iov_len(m, &n) : -LX_EFAULT;
+	long r = lx_sock_check(fd);
 
+	if (r == 0)
+		r = m ? lx_iov_len(m, &n) : -LX_EFAULT;
 	if (r < 0)
 		return r;
 	if (m->msg_iovlen == 1)
@@ -422,8 +437,10 @@ static long lx_recvmsg1(long fd, struct lx_msghdr *m, long flags)
 {
 	struct lx_tmp t;
 	size_t n, off = 0;
-	long r = m ? lx_iov_len(m, &n) : -LX_EFAULT;
+	long r = lx_sock_check(fd);
 
+	if (r == 0)
+		r = m ? lx_iov_len(m, &n) : -LX_EFAULT;
 	if (r < 0)
 		return r;
 	m->msg_controllen = 0;
