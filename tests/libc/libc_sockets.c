@@ -11,7 +11,7 @@
  * ECONNREFUSED), a refused blocking connect, UDP with addresses and
  * connected, sendmsg/recvmsg with iovecs, AF_UNIX socketpair, poll and
  * epoll on a listener, a hundred concurrent connections served with poll,
- * dup/dup2/close, a fork whose both sides use one socket, an exec'ed
+ * dup/dup2/close, SO_RCVTIMEO, a fork whose both sides use one socket, an exec'ed
  * program using an inherited socket, options, getaddrinfo and
  * getnameinfo (numeric, and a name through musl's resolver asking a DNS
  * server of the test's own over UDP), and threads using sockets
@@ -36,6 +36,7 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <utest/utest.h>
 
@@ -584,6 +585,27 @@ UTEST(sock, dup_dup2_and_close)
 	UT_SYS(close(s));
 }
 
+UTEST(sock, receive_timeout)
+{
+	int c, s;
+	char buf[8];
+	struct timeval tv = { 0, 200000 };
+	struct timespec t0, t1;
+	long ms;
+
+	ls_pair(&c, &s);
+	UT_SYS(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	UT_ASSERT_ERRNO(recv(s, buf, sizeof(buf), 0), EAGAIN);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	UT_ASSERT_MSG(ms >= 150 && ms < 5000, "waited %ld ms for a 200 ms timeout", ms);
+	UT_ASSERT_EQ(send(c, "late", 4, 0), 4);
+	ls_recv_is(s, "late", MSG_WAITALL);             /* data in time: no EAGAIN */
+	UT_SYS(close(c));
+	UT_SYS(close(s));
+}
+
 UTEST(sock, options)
 {
 	uint16_t port = 0;
@@ -616,6 +638,8 @@ UTEST(sock, options)
 	len = sizeof(tv2);
 	UT_SYS(getsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv2, &len));
 	UT_ASSERT_EQ(tv2.tv_sec, 2);
+	tv2.tv_usec = 1000000;
+	UT_ASSERT_ERRNO(setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv2, sizeof(tv2)), EDOM);
 	/* set before connect, applied once connected: #ip's status shows
 	 * nothing of them, so check the connection works and keeps them */
 	struct sockaddr_in a = ls_addr(LS_LOOP, port);

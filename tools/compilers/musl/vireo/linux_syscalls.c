@@ -83,7 +83,7 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(51, getsockname, EMULATED, lx_getsockname, "the conversation's local file"),
 	CALL(52, getpeername, EMULATED, lx_getpeername, "the conversation's remote file; -ENOTCONN before connect"),
 	CALL(53, socketpair, EMULATED, lx_socketpair, "AF_UNIX SOCK_STREAM: the two files of one #pipe, each read-write"),
-	CALL(54, setsockopt, EMULATED, lx_setsockopt, "SO_KEEPALIVE and TCP_NODELAY as ctl messages; SO_REUSEADDR, buffers, linger, timeouts recorded; others -ENOPROTOOPT"),
+	CALL(54, setsockopt, EMULATED, lx_setsockopt, "SO_KEEPALIVE and TCP_NODELAY as ctl messages; SO_RCVTIMEO/SO_SNDTIMEO bound the waits (ppoll); SO_REUSEADDR, buffers, linger recorded; others -ENOPROTOOPT"),
 	CALL(55, getsockopt, EMULATED, lx_getsockopt, "SO_TYPE, SO_ERROR (status err N), SO_ACCEPTCONN, SO_DOMAIN, SO_PROTOCOL and the recorded ones"),
 	NOSYS(56, clone, "the syscall itself: musl's __clone (overlay clone.c) makes a uthread on the 2LS instead (pthreads.md); fork is the fork row"),
 	CALL(57, fork, MAPPED, lx_fork, "fork (copy-on-write); the child drops the signals pending in its parent; EPERM once threads exist"),

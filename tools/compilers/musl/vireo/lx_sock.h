@@ -26,6 +26,7 @@
 #include "lx.h"
 
 #define LX_EPIPE           32
+#define LX_EDOM            33
 #define LX_ENOTSOCK        88
 #define LX_EDESTADDRREQ    89
 #define LX_EMSGSIZE        90

@@ -16,6 +16,9 @@
  *  - MSG_WAITALL: reads until the buffer is full, EOF or an error.
  *  - EPIPE raises SIGPIPE unless MSG_NOSIGNAL.
  *  - shutdown(SHUT_RD): receives return 0 (#ip has no "shutdown rd").
+ *  - SO_RCVTIMEO/SO_SNDTIMEO on a blocking socket: a ppoll bounded by the
+ *    time comes first (EAGAIN when it runs out); it covers the wait for
+ *    the first bytes or the first room, not a MSG_WAITALL's later reads.
  * Records are taken with lx_sock_get and the peek buffer is used under
  * the record's lock.
  */
@@ -28,6 +31,11 @@
 #define LX_UDP_MAX    65507
 #define LX_TMP_SMALL  2048
 #define LX_IOV_MAX    1024
+
+struct lx_peek {
+	size_t len;                     /* bytes held */
+	char data[];
+};
 
 static long lx_sys(unsigned int num, long a0, long a1, long a2, long a3)
 {
@@ -101,6 +109,32 @@ static long lx_sock_rw(struct lx_sock *s, long fd, unsigned int num, void *buf, 
 	return r;
 }
 
+/* SO_RCVTIMEO (out: SO_SNDTIMEO) before a blocking transfer: 0 when fd
+ * is ready or no time is set, -EAGAIN when the time ran out. */
+static long lx_sock_wait(struct lx_sock *s, long fd, bool out, bool dontwait)
+{
+	struct lx_timeval tv;
+	struct lx_timespec ts;
+	struct { int fd; short events, revents; } p = { (int)fd, out ? LX_POLLOUT : LX_POLLIN, 0 };
+	const long a[6] = { (long)&p, 1, (long)&ts, 0, 8 };
+	long r;
+
+	spin_pdr_lock(&s->lock);
+	tv = out ? s->sndtimeo : s->rcvtimeo;
+	if (!out && s->peek && ((struct lx_peek *)s->peek)->len)
+		tv.tv_sec = tv.tv_usec = 0;     /* peeked bytes are there now */
+	spin_pdr_unlock(&s->lock);
+	if (dontwait || (tv.tv_sec <= 0 && tv.tv_usec <= 0))
+		return 0;
+	r = lx_sys(SYS_fcntl, fd, F_GETFL, 0, 0);
+	if (r < 0 || (r & O_NONBLOCK))
+		return r < 0 ? r : 0;
+	ts.tv_sec = tv.tv_sec;
+	ts.tv_nsec = tv.tv_usec * 1000;
+	r = lx_ppoll(a);
+	return r == 0 ? -LX_EAGAIN : r < 0 ? r : 0;
+}
+
 static void lx_sigpipe(void)
 {
 	const long none[6] = { 0 };
@@ -110,11 +144,6 @@ static void lx_sigpipe(void)
 }
 
 /* ------------------------------------------------------------ peek buffer */
-
-struct lx_peek {
-	size_t len;                     /* bytes held */
-	char data[];
-};
 
 static int lx_npeeked;                  /* [a] sockets holding peeked bytes */
 
@@ -287,6 +316,11 @@ static long lx_recv_from(long fd, char *buf, size_t n, long flags, void *sa, uin
 	if (s->kind == LX_SK_TCP && !s->connected && !s->connecting && !s->shut_rd)
 		r = -LX_ENOTCONN;
 	spin_pdr_unlock(&s->lock);
+	if (r > 0) {
+		long w = lx_sock_wait(s, fd, false, flags & LX_MSG_DONTWAIT);
+
+		r = w < 0 ? w : r;
+	}
 	if (r > 0 && udp_hdrs)
 		r = lx_recv_dgram(s, fd, buf, n, flags, &addr, &port);
 	else if (r > 0 && s->kind == LX_SK_UDP)
@@ -357,6 +391,8 @@ static long lx_send_to(long fd, const char *buf, size_t n, long flags, const voi
 		r = udp_hdrs ? lx_sa_in_get(sa, salen, &addr, &port) : -LX_EISCONN;
 	else if (r == 0 && udp_hdrs)
 		r = -LX_EDESTADDRREQ;
+	if (r == 0)
+		r = lx_sock_wait(s, fd, true, dontwait);
 	if (r == 0 && udp_hdrs)
 		r = lx_send_dgram(s, fd, buf, n, dontwait, addr, port);
 	else if (r == 0)

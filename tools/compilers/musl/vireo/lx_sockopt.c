@@ -6,8 +6,9 @@
  * "keepalive on|off", TCP_NODELAY: "nodelay"; set before connect, they
  * are written when a blocking connect succeeds); SO_ERROR asks #ip
  * (status's "err N") when a non-blocking connect is out; the rest is
- * recorded in the socket's record and read back (SO_REUSEADDR,
- * SO_RCVBUF/SO_SNDBUF, SO_LINGER, SO_RCVTIMEO/SO_SNDTIMEO: not applied,
+ * recorded in the socket's record and read back (SO_RCVTIMEO/SO_SNDTIMEO
+ * bound the wait of receives and sends, lx_sockio.c; SO_REUSEADDR,
+ * SO_RCVBUF/SO_SNDBUF and SO_LINGER are not applied,
  * Documentation/sockets.md).  Unknown options are ENOPROTOOPT; short
  * lengths EINVAL; NULL pointers EFAULT.
  */
@@ -57,6 +58,15 @@ static long lx_opt_ctl(struct lx_sock *s, bool *field, bool on, const char *msg)
 	return live && msg ? lx_sock_ctl(s, msg, false) : 0;
 }
 
+/* A timeout's microseconds are below a second (Linux: EDOM otherwise). */
+static bool lx_timeval_ok(const void *val)
+{
+	struct lx_timeval tv;
+
+	memcpy(&tv, val, sizeof(tv));
+	return tv.tv_usec >= 0 && tv.tv_usec < 1000000;
+}
+
 static long lx_setopt_socket(struct lx_sock *s, int name, const void *val, uint32_t len)
 {
 	int v = 0;
@@ -70,6 +80,8 @@ static long lx_setopt_socket(struct lx_sock *s, int name, const void *val, uint3
 			return -LX_EFAULT;
 		if (len < need)
 			return -LX_EINVAL;
+		if (name != LX_SO_LINGER && !lx_timeval_ok(val))
+			return -LX_EDOM;
 		spin_pdr_lock(&s->lock);
 		memcpy(name == LX_SO_LINGER ? (void *)&s->linger : name == LX_SO_RCVTIMEO ?
 		       (void *)&s->rcvtimeo : (void *)&s->sndtimeo, val, need);
