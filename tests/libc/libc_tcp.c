@@ -6,7 +6,8 @@
  * opened O_NONBLOCK with no call waiting), status showing the state, 1 MiB
  * each way checked byte by byte (a forked child on the client side),
  * EOF on FIN, shutdown wr (half-close) with the other half still flowing,
- * a refused connect, O_NONBLOCK reads (EAGAIN) and poll woken by data
+ * a refused connect, a connect written on an O_NONBLOCK ctl (POLLOUT on
+ * data when it ends; status's err after a refusal), O_NONBLOCK reads (EAGAIN) and poll woken by data
  * and by the FIN, the listener's ctl polling readable with a call waiting
  * (FD taps), hangup (a reset seen by the peer) and refused ctl
  * messages, many connections in a row, and a hundred connections ended
@@ -197,6 +198,46 @@ UTEST(tcp, refused)
 
 	UT_ASSERT_ERRNO(lt_ctl(fd, "connect 127.0.0.1!7299"), ECONNREFUSED);
 	UT_SYS(close(fd));
+}
+
+/* connect written on a ctl opened O_NONBLOCK: the write returns with
+ * the SYN out, data is not writable until the handshake ends, then POLLOUT;
+ * after a refusal status ends in "err 111". */
+UTEST(tcp, connect_nonblocking)
+{
+	int ln, sn, cn, lfd = lt_announce(7209, &ln), ctl, nctl, data, sfd;
+	struct pollfd p;
+	char st[256];
+
+	ctl = UT_SYS(open("/net/tcp/clone", O_RDWR));
+	cn = lt_num(ctl);
+	nctl = lt_open(cn, "ctl", O_RDWR | O_NONBLOCK);
+	data = lt_open(cn, "data", O_RDWR);
+	UT_SYS(lt_ctl(nctl, "connect 127.0.0.1!7209"));
+	p = (struct pollfd){ .fd = data, .events = POLLOUT };
+	UT_ASSERT_EQ(poll(&p, 1, 5000), 1);
+	UT_ASSERT(p.revents & POLLOUT);
+	lt_status(cn, st, sizeof(st));
+	UT_ASSERT_MSG(strstr(st, "Established") != NULL, "%s", st);
+	sfd = lt_accept(ln, &sn);
+	UT_SYS(close(sfd));
+	UT_SYS(close(data));
+	UT_SYS(close(nctl));
+	UT_SYS(close(ctl));
+	/* refused: POLLOUT (and a hangup), then the error in status */
+	ctl = UT_SYS(open("/net/tcp/clone", O_RDWR));
+	cn = lt_num(ctl);
+	nctl = lt_open(cn, "ctl", O_RDWR | O_NONBLOCK);
+	data = lt_open(cn, "data", O_RDWR);
+	UT_SYS(lt_ctl(nctl, "connect 127.0.0.1!7298"));
+	p = (struct pollfd){ .fd = data, .events = POLLOUT };
+	UT_ASSERT_EQ(poll(&p, 1, 5000), 1);
+	lt_status(cn, st, sizeof(st));
+	UT_ASSERT_MSG(strstr(st, "Closed") && strstr(st, " err 111"), "%s", st);
+	UT_SYS(close(data));
+	UT_SYS(close(nctl));
+	UT_SYS(close(ctl));
+	UT_SYS(close(lfd));
 }
 
 UTEST(tcp, megabyte_both_ways)
