@@ -137,6 +137,8 @@ struct lx_sock {
 
 /* --- the table (lx_socket.c) */
 struct lx_sock *lx_sock_get(long fd, long *err);
+/* The record the table has for fd (a reference), or NULL: no rebuild. */
+struct lx_sock *lx_sock_find(long fd);
 void lx_sock_put(struct lx_sock *s);
 /* The stream or datagram type of s (SO_TYPE). */
 int lx_sock_type(const struct lx_sock *s);

@@ -121,12 +121,11 @@ void lx_sock_forget(long fd)
 /* A dup of old is new: both name the same socket. */
 void lx_sock_dup(long old, long new)
 {
-	long err;
 	struct lx_sock *s;
 
-	if (new < 0 || new == old || !__atomic_load_n(&lx_nsocks, __ATOMIC_RELAXED))
+	if (new < 0 || new == old)
 		return;
-	s = lx_sock_get(old, &err);
+	s = lx_sock_find(old);          /* a socket without a record yet gets its own */
 	if (s) {
 		lx_sock_install(new, s);
 		lx_sock_put(s);
@@ -193,25 +192,30 @@ static struct lx_sock *lx_sock_rebuild(long fd, long *err)
 	return s;
 }
 
-struct lx_sock *lx_sock_get(long fd, long *err)
+struct lx_sock *lx_sock_find(long fd)
 {
-	struct lx_sock *s = NULL;
+	struct lx_sock *s;
 
-	if (fd < 0) {
-		*err = -LX_EBADF;
+	if (fd < 0 || fd >= LX_SOCK_FDS || !__atomic_load_n(&lx_nsocks, __ATOMIC_RELAXED))
 		return NULL;
-	}
-	if (fd >= LX_SOCK_FDS) {
-		*err = lx_libfd_is(fd) ? -LX_ENOTSOCK : -LX_EBADF;
-		return NULL;
-	}
 	spin_pdr_lock(lx_slot_lock(fd));
 	s = lx_socks[fd];
 	if (s)
 		__atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
 	spin_pdr_unlock(lx_slot_lock(fd));
+	return s;
+}
+
+struct lx_sock *lx_sock_get(long fd, long *err)
+{
+	struct lx_sock *s = lx_sock_find(fd);
+
 	if (s)
 		return s;
+	if (fd < 0 || fd >= LX_SOCK_FDS) {
+		*err = fd >= 0 && lx_libfd_is(fd) ? -LX_ENOTSOCK : -LX_EBADF;
+		return NULL;
+	}
 	s = lx_sock_rebuild(fd, err);
 	if (s)
 		__atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);

@@ -233,12 +233,12 @@ static long lx_recv_raw(struct lx_sock *s, long fd, char *buf, size_t n, long fl
  * lx_read asks); -ENOSYS when the fd is not such a socket. */
 long lx_sock_read(long fd, void *buf, size_t n)
 {
-	long err, r = -LX_ENOSYS;
+	long r = -LX_ENOSYS;
 	struct lx_sock *s;
 
 	if (!__atomic_load_n(&lx_npeeked, __ATOMIC_RELAXED))
 		return r;
-	s = lx_sock_get(fd, &err);
+	s = lx_sock_find(fd);
 	if (!s)
 		return r;
 	spin_pdr_lock(&s->lock);
