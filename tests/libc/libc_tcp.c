@@ -200,43 +200,44 @@ UTEST(tcp, refused)
 	UT_SYS(close(fd));
 }
 
-/* connect written on a ctl opened O_NONBLOCK: the write returns with
- * the SYN out, data is not writable until the handshake ends, then POLLOUT;
+/* A connect to port written on a ctl opened O_NONBLOCK, then a poll for
+ * POLLOUT on data (which only comes when the handshake has ended); the
+ * conversation's number in *n, its fds in fds[] (clone, ctl, data). */
+static void lt_connect_nb(int port, int *n, int fds[3])
+{
+	char msg[40];
+	struct pollfd p;
+
+	fds[0] = UT_SYS(open("/net/tcp/clone", O_RDWR));
+	*n = lt_num(fds[0]);
+	fds[1] = lt_open(*n, "ctl", O_RDWR | O_NONBLOCK);
+	fds[2] = lt_open(*n, "data", O_RDWR);
+	snprintf(msg, sizeof(msg), "connect 127.0.0.1!%d", port);
+	UT_SYS(lt_ctl(fds[1], msg));
+	p = (struct pollfd){ .fd = fds[2], .events = POLLOUT };
+	UT_ASSERT_EQ(poll(&p, 1, 5000), 1);
+}
+
+/* connect written on a ctl opened O_NONBLOCK: the write returns with the
+ * SYN out, data is not writable until the handshake ends, then POLLOUT;
  * after a refusal status ends in "err 111". */
 UTEST(tcp, connect_nonblocking)
 {
-	int ln, sn, cn, lfd = lt_announce(7209, &ln), ctl, nctl, data, sfd;
-	struct pollfd p;
+	int ln, sn, cn, lfd = lt_announce(7209, &ln), fds[3], sfd;
 	char st[256];
 
-	ctl = UT_SYS(open("/net/tcp/clone", O_RDWR));
-	cn = lt_num(ctl);
-	nctl = lt_open(cn, "ctl", O_RDWR | O_NONBLOCK);
-	data = lt_open(cn, "data", O_RDWR);
-	UT_SYS(lt_ctl(nctl, "connect 127.0.0.1!7209"));
-	p = (struct pollfd){ .fd = data, .events = POLLOUT };
-	UT_ASSERT_EQ(poll(&p, 1, 5000), 1);
-	UT_ASSERT(p.revents & POLLOUT);
+	lt_connect_nb(7209, &cn, fds);
 	lt_status(cn, st, sizeof(st));
 	UT_ASSERT_MSG(strstr(st, "Established") != NULL, "%s", st);
 	sfd = lt_accept(ln, &sn);
 	UT_SYS(close(sfd));
-	UT_SYS(close(data));
-	UT_SYS(close(nctl));
-	UT_SYS(close(ctl));
-	/* refused: POLLOUT (and a hangup), then the error in status */
-	ctl = UT_SYS(open("/net/tcp/clone", O_RDWR));
-	cn = lt_num(ctl);
-	nctl = lt_open(cn, "ctl", O_RDWR | O_NONBLOCK);
-	data = lt_open(cn, "data", O_RDWR);
-	UT_SYS(lt_ctl(nctl, "connect 127.0.0.1!7298"));
-	p = (struct pollfd){ .fd = data, .events = POLLOUT };
-	UT_ASSERT_EQ(poll(&p, 1, 5000), 1);
+	for (int i = 0; i < 3; i++)
+		UT_SYS(close(fds[i]));
+	lt_connect_nb(7298, &cn, fds);                  /* refused */
 	lt_status(cn, st, sizeof(st));
 	UT_ASSERT_MSG(strstr(st, "Closed") && strstr(st, " err 111"), "%s", st);
-	UT_SYS(close(data));
-	UT_SYS(close(nctl));
-	UT_SYS(close(ctl));
+	for (int i = 0; i < 3; i++)
+		UT_SYS(close(fds[i]));
 	UT_SYS(close(lfd));
 }
 

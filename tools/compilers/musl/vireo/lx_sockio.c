@@ -413,8 +413,7 @@ long lx_sendto(const long *a)
 
 /* ------------------------------------------------------------ msg */
 
-/* 0 if fd is a socket, else its error: checked before a msghdr is read,
- * so a call on a file never follows the header's pointers. */
+/* 0 if fd is a socket, else its error. */
 static long lx_sock_check(long fd)
 {
 	long err;
@@ -444,14 +443,24 @@ static long lx_iov_len(const struct lx_msghdr *m, size_t *total)
 	return 0;
 }
 
+/* sendmsg/recvmsg: fd is a socket (checked before the header is read,
+ * so a call on a file never follows its pointers), m is there, and the
+ * iovec's total length; 0 or -errno. */
+static long lx_msg_check(long fd, const struct lx_msghdr *m, size_t *total)
+{
+	long r = lx_sock_check(fd);
+
+	if (r == 0)
+		r = m ? lx_iov_len(m, total) : -LX_EFAULT;
+	return r;
+}
+
 static long lx_sendmsg1(long fd, const struct lx_msghdr *m, long flags)
 {
 	struct lx_tmp t;
 	size_t n, off = 0;
-	long r = lx_sock_check(fd);
+	long r = lx_msg_check(fd, m, &n);
 
-	if (r == 0)
-		r = m ? lx_iov_len(m, &n) : -LX_EFAULT;
 	if (r < 0)
 		return r;
 	if (m->msg_iovlen == 1)
@@ -473,10 +482,8 @@ static long lx_recvmsg1(long fd, struct lx_msghdr *m, long flags)
 {
 	struct lx_tmp t;
 	size_t n, off = 0;
-	long r = lx_sock_check(fd);
+	long r = lx_msg_check(fd, m, &n);
 
-	if (r == 0)
-		r = m ? lx_iov_len(m, &n) : -LX_EFAULT;
 	if (r < 0)
 		return r;
 	m->msg_controllen = 0;
