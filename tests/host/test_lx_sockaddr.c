@@ -54,9 +54,18 @@ HTEST(sockaddr_in_out_truncates_and_reports_the_length)
 	HT_ASSERT_EQ(lx_sa_in_put(NULL, &len, 1, 1), -LX_EFAULT);
 	HT_ASSERT_EQ(lx_sa_in_put(buf, NULL, 1, 1), -LX_EFAULT);
 	len = sizeof(buf);
-	HT_ASSERT_EQ(lx_sa_un_put(buf, &len), 0);
+	HT_ASSERT_EQ(lx_sa_un_put(buf, &len, NULL), 0);
 	HT_ASSERT_EQ(len, 2);
 	HT_ASSERT_EQ(buf[0], LX_AF_UNIX);
+	len = sizeof(buf);
+	HT_ASSERT_EQ(lx_sa_un_put(buf, &len, "/tmp/s"), 0);
+	HT_ASSERT_EQ(len, 2 + 7);               /* the path and its NUL */
+	HT_ASSERT_STREQ((char *)buf + 2, "/tmp/s");
+	len = 4;                                /* truncated, full length reported */
+	memset(buf, 0xee, sizeof(buf));
+	HT_ASSERT_EQ(lx_sa_un_put(buf, &len, "/tmp/s"), 0);
+	HT_ASSERT_EQ(len, 9);
+	HT_ASSERT_EQ(buf[4], 0xee);
 }
 
 HTEST(ip_text_parses_and_formats)

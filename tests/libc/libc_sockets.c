@@ -9,7 +9,9 @@
  * shutdown both ways, EPIPE with and without SIGPIPE, non-blocking accept
  * and connect (EAGAIN, EINPROGRESS, POLLOUT, SO_ERROR 0 and
  * ECONNREFUSED), a refused blocking connect, UDP with addresses and
- * connected, sendmsg/recvmsg with iovecs, AF_UNIX socketpair, poll and
+ * connected, sendmsg/recvmsg with iovecs, AF_UNIX socketpair and named
+ * sockets (a path and an abstract name: bind, listen, connect, accept, a
+ * stale name taken over, another process connecting), poll and
  * epoll on a listener, a hundred concurrent connections served with poll,
  * dup/dup2/close, SO_RCVTIMEO, a fork whose both sides use one socket, an exec'ed
  * program using an inherited socket, options, getaddrinfo and
@@ -24,6 +26,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -160,7 +163,8 @@ UTEST(sock, bad_socket_arguments)
 	int sv[2];
 
 	UT_ASSERT_ERRNO(socket(AF_INET6, SOCK_STREAM, 0), EAFNOSUPPORT);
-	UT_ASSERT_ERRNO(socket(AF_UNIX, SOCK_STREAM, 0), EAFNOSUPPORT);
+	UT_ASSERT_ERRNO(socket(AF_UNIX, SOCK_DGRAM, 0), EPROTONOSUPPORT);
+	UT_ASSERT_ERRNO(socket(AF_UNIX, 0xe, 0), EINVAL);
 	UT_ASSERT_ERRNO(socket(12345, SOCK_STREAM, 0), EAFNOSUPPORT);
 	UT_ASSERT_ERRNO(socket(AF_INET, SOCK_STREAM, IPPROTO_UDP), EPROTONOSUPPORT);
 	UT_ASSERT_ERRNO(socket(AF_INET, SOCK_DGRAM, IPPROTO_TCP), EPROTONOSUPPORT);
@@ -545,7 +549,7 @@ UTEST(sock, unix_pair)
 	len = sizeof(t);
 	UT_SYS(getsockopt(sv[1], SOL_SOCKET, SO_TYPE, &t, &len));
 	UT_ASSERT_EQ(t, SOCK_STREAM);
-	UT_ASSERT_ERRNO(listen(sv[0], 1), EOPNOTSUPP);
+	UT_ASSERT_ERRNO(listen(sv[0], 1), EINVAL);     /* connected already */
 	UT_SYS(close(sv[0]));
 	UT_ASSERT_EQ(recv(sv[1], buf, sizeof(buf), 0), 0);      /* the other end went */
 	UT_SYS(close(sv[1]));
@@ -554,6 +558,103 @@ UTEST(sock, unix_pair)
 	UT_ASSERT_ERRNO(recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
 	UT_SYS(close(sv[0]));
 	UT_SYS(close(sv[1]));
+}
+
+static socklen_t ls_un(struct sockaddr_un *u, const char *path, size_t n)
+{
+	memset(u, 0, sizeof(*u));
+	u->sun_family = AF_UNIX;
+	memcpy(u->sun_path, path, n);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
+}
+
+UTEST(sock, unix_named)
+{
+	struct sockaddr_un u, got;
+	socklen_t ul = ls_un(&u, "/tmp/ls.sock", 13), gl = sizeof(got);
+	struct sockaddr_un none;
+	socklen_t nl = ls_un(&none, "/tmp/ls-none.sock", 18);
+	int ln = UT_SYS(socket(AF_UNIX, SOCK_STREAM, 0)), c, s, other, st;
+	struct pollfd p = { .events = POLLIN };
+	char buf[8];
+	pid_t pid;
+
+	UT_ASSERT_ERRNO(listen(ln, 4), EINVAL);         /* no name yet */
+	UT_ASSERT_ERRNO(recv(ln, buf, 1, MSG_DONTWAIT), ENOTCONN);
+	UT_SYS(bind(ln, (struct sockaddr *)&u, ul));
+	UT_SYS(listen(ln, 4));
+	UT_SYS(getsockname(ln, (struct sockaddr *)&got, &gl));
+	UT_ASSERT_STREQ(got.sun_path, "/tmp/ls.sock");
+	other = UT_SYS(socket(AF_UNIX, SOCK_STREAM, 0));
+	UT_ASSERT_ERRNO(bind(other, (struct sockaddr *)&u, ul), EADDRINUSE);
+	UT_ASSERT_ERRNO(connect(other, (struct sockaddr *)&none, nl), ENOENT);
+	UT_ASSERT_ERRNO(bind(other, (struct sockaddr *)&u, 1), EINVAL);
+	UT_SYS(close(other));
+	/* a connection: the listener polls readable, accept gives the peer */
+	c = UT_SYS(socket(AF_UNIX, SOCK_STREAM, 0));
+	UT_SYS(connect(c, (struct sockaddr *)&u, ul));
+	gl = sizeof(got);
+	UT_SYS(getpeername(c, (struct sockaddr *)&got, &gl));
+	UT_ASSERT_STREQ(got.sun_path, "/tmp/ls.sock");
+	p.fd = ln;
+	UT_ASSERT_EQ(poll(&p, 1, 5000), 1);
+	s = UT_SYS(accept(ln, NULL, NULL));
+	UT_ASSERT_EQ(send(c, "there", 5, 0), 5);
+	ls_recv_is(s, "there", MSG_WAITALL);
+	UT_ASSERT_EQ(write(s, "back", 4), 4);
+	ls_recv_is(c, "back", MSG_WAITALL);
+	UT_SYS(close(c));
+	UT_ASSERT_EQ(recv(s, buf, sizeof(buf), 0), 0);
+	UT_SYS(close(s));
+	UT_SYS(fcntl(ln, F_SETFL, O_NONBLOCK));
+	UT_ASSERT_ERRNO(accept(ln, NULL, NULL), EAGAIN);
+	/* another process connects */
+	pid = UT_SYS(fork());
+	if (pid == 0) {
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+		if (fd < 0 || connect(fd, (struct sockaddr *)&u, ul) || send(fd, "kid", 3, 0) != 3)
+			_exit(1);
+		_exit(0);
+	}
+	UT_SYS(waitpid(pid, &st, 0));
+	UT_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x", st);
+	s = UT_SYS(accept(ln, NULL, NULL));
+	ls_recv_is(s, "kid", MSG_WAITALL);
+	UT_SYS(close(s));
+	/* the listener gone: refused, and the name can be bound again */
+	UT_SYS(close(ln));
+	c = UT_SYS(socket(AF_UNIX, SOCK_STREAM, 0));
+	UT_ASSERT_ERRNO(connect(c, (struct sockaddr *)&u, ul), ECONNREFUSED);
+	ln = UT_SYS(socket(AF_UNIX, SOCK_STREAM, 0));
+	UT_SYS(bind(ln, (struct sockaddr *)&u, ul));
+	UT_SYS(listen(ln, 4));
+	UT_SYS(connect(c, (struct sockaddr *)&u, ul));
+	UT_ASSERT_ERRNO(connect(c, (struct sockaddr *)&u, ul), EISCONN);
+	s = UT_SYS(accept(ln, NULL, NULL));
+	UT_SYS(close(s));
+	UT_SYS(close(c));
+	UT_SYS(close(ln));
+}
+
+UTEST(sock, unix_abstract_name)
+{
+	struct sockaddr_un u;
+	socklen_t ul = ls_un(&u, "\0ls-abstract", 12);
+	int ln = UT_SYS(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)), c, s;
+
+	UT_SYS(bind(ln, (struct sockaddr *)&u, ul));
+	UT_SYS(listen(ln, 1));
+	UT_ASSERT(fcntl(ln, F_GETFD) & FD_CLOEXEC);     /* kept across the swap */
+	c = UT_SYS(socket(AF_UNIX, SOCK_STREAM, 0));
+	UT_SYS(connect(c, (struct sockaddr *)&u, ul));
+	s = UT_SYS(accept4(ln, NULL, NULL, SOCK_NONBLOCK));
+	UT_ASSERT_ERRNO(recv(s, (char[4]){ 0 }, 4, 0), EAGAIN);
+	UT_ASSERT_EQ(send(c, "abs", 3, 0), 3);
+	ls_recv_is(s, "abs", 0);
+	UT_SYS(close(s));
+	UT_SYS(close(c));
+	UT_SYS(close(ln));
 }
 
 /* ------------------------------------------------------------ fds */

@@ -133,10 +133,15 @@ struct lx_sock {
 	uint32_t peer_addr;             /* UDP connect: host order */
 	uint16_t peer_port;
 	void *peek;                     /* MSG_PEEK's bytes (lx_sockio.c) */
+	char upath[109];                /* AF_UNIX: bound or connected path */
 };
 
 /* --- the table (lx_socket.c) */
 struct lx_sock *lx_sock_get(long fd, long *err);
+/* A new record of that kind (one reference), or NULL. */
+struct lx_sock *lx_sock_alloc(int kind);
+/* Makes fd name s (its own reference); the record fd had is dropped. */
+void lx_sock_install(long fd, struct lx_sock *s);
 /* The record the table has for fd (a reference), or NULL: no rebuild. */
 struct lx_sock *lx_sock_find(long fd);
 void lx_sock_put(struct lx_sock *s);
@@ -163,13 +168,19 @@ long lx_sock_settle(struct lx_sock *s);
 /* Writes the recorded options #ip knows to a connected TCP socket's ctl. */
 long lx_sock_apply_opts(struct lx_sock *s);
 
+/* --- named AF_UNIX sockets (lx_unix.c) */
+long lx_unix_socket(long flags);
+long lx_unix_bind(struct lx_sock *s, long fd, const void *sa, uint32_t len);
+long lx_unix_connect(struct lx_sock *s, long fd, const void *sa, uint32_t len);
+long lx_unix_accept(long fd, long flags);
+
 /* --- addresses (lx_sockaddr.c) */
 /* A sockaddr_in from the user: host-order address and port; -errno. */
 long lx_sa_in_get(const void *sa, uint32_t len, uint32_t *addr, uint16_t *port);
 /* Stores a sockaddr_in at sa, *lenp bytes at most; *lenp = its size. */
 long lx_sa_in_put(void *sa, uint32_t *lenp, uint32_t addr, uint16_t port);
-/* Stores an AF_UNIX address with no name (socketpair ends). */
-long lx_sa_un_put(void *sa, uint32_t *lenp);
+/* Stores an AF_UNIX address: path, or no name when NULL or "". */
+long lx_sa_un_put(void *sa, uint32_t *lenp, const char *path);
 /* "A.B.C.D!PORT" into host-order address and port; false if malformed. */
 bool lx_sa_parse(const char *text, uint32_t *addr, uint16_t *port);
 /* "A.B.C.D!PORT" at buf (room for 24 bytes). */

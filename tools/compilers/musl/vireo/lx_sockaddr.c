@@ -63,11 +63,16 @@ long lx_sa_in_put(void *sa, uint32_t *lenp, uint32_t addr, uint16_t port)
 	return lx_sa_out(sa, lenp, &in, sizeof(in));
 }
 
-long lx_sa_un_put(void *sa, uint32_t *lenp)
+long lx_sa_un_put(void *sa, uint32_t *lenp, const char *path)
 {
+	char un[2 + 108] = "";
 	uint16_t family = LX_AF_UNIX;
+	size_t n = path ? strnlen(path, 107) : 0;
 
-	return lx_sa_out(sa, lenp, &family, sizeof(family));
+	memcpy(un, &family, sizeof(family));
+	if (n)
+		memcpy(un + 2, path, n);
+	return lx_sa_out(sa, lenp, un, (uint32_t)(2 + (n ? n + 1 : 0)));
 }
 
 /* A decimal number of at most max from *s, which moves past it. */

@@ -48,7 +48,7 @@ static struct lx_sock **lx_sock_link(struct lx_sock *s)
 	return (struct lx_sock **)(void *)s;
 }
 
-static struct lx_sock *lx_sock_alloc(int kind)
+struct lx_sock *lx_sock_alloc(int kind)
 {
 	struct lx_sock *s;
 
@@ -94,7 +94,7 @@ int lx_sock_type(const struct lx_sock *s)
 }
 
 /* Makes fd name s (taking one reference); the record fd had is dropped. */
-static void lx_sock_install(long fd, struct lx_sock *s)
+void lx_sock_install(long fd, struct lx_sock *s)
 {
 	struct lx_sock *old;
 
@@ -322,10 +322,10 @@ long lx_socket(const long *a)
 
 	if (flags & ~(long)(LX_SOCK_NONBLOCK | LX_SOCK_CLOEXEC))
 		return -LX_EINVAL;
-	if (domain == LX_AF_UNIX) {
-		lx_errstr("socket", "AF_UNIX: only socketpair on Vireo");
-		return -LX_EAFNOSUPPORT;
-	}
+	if (domain == LX_AF_UNIX && type == LX_SOCK_STREAM && proto == 0)
+		return lx_unix_socket(flags);
+	if (domain == LX_AF_UNIX)
+		return type >= LX_SOCK_STREAM && type <= 6 ? -LX_EPROTONOSUPPORT : -LX_EINVAL;
 	if (domain != LX_AF_INET)
 		return -LX_EAFNOSUPPORT;
 	if (type == LX_SOCK_STREAM && (proto == 0 || proto == LX_IPPROTO_TCP))
@@ -385,18 +385,6 @@ long lx_socketpair(const long *a)
 
 /* ------------------------------------------------------------ naming */
 
-/* The socket of fd, or NULL with *err; AF_UNIX sockets -EOPNOTSUPP. */
-static struct lx_sock *lx_inet_get(long fd, long *err)
-{
-	struct lx_sock *s = lx_sock_get(fd, err);
-
-	if (s && s->kind == LX_SK_UNIX) {
-		lx_sock_put(s);
-		*err = -LX_EOPNOTSUPP;
-		return NULL;
-	}
-	return s;
-}
 
 /* "VERB ADDR!PORT" (ADDR omitted when 0) to s's ctl. */
 static long lx_sock_ctl_addr(struct lx_sock *s, const char *verb, uint32_t addr, uint16_t port,
@@ -416,84 +404,95 @@ static long lx_sock_ctl_addr(struct lx_sock *s, const char *verb, uint32_t addr,
 	return lx_sock_ctl(s, msg, nonblock);
 }
 
-/* bind and connect: the socket of a[0] and the address at a[1] (a[2]
- * bytes), or NULL with *err. */
-static struct lx_sock *lx_inet_get_sa(const long *a, long *err, uint32_t *addr, uint16_t *port)
-{
-	struct lx_sock *s = lx_inet_get(a[0], err);
 
-	if (s && (*err = lx_sa_in_get((const void *)a[1], (uint32_t)a[2], addr, port)) < 0) {
-		lx_sock_put(s);
-		return NULL;
-	}
-	return s;
+/* Sets *flag (bound, listening) unless s is bound, connected or
+ * listening already (-EINVAL); s->lock not held. */
+static long lx_sock_claim(struct lx_sock *s, bool *flag)
+{
+	long r;
+
+	spin_pdr_lock(&s->lock);
+	r = *flag || s->connected || s->connecting || s->listening ? -LX_EINVAL : 0;
+	if (r == 0)
+		*flag = true;
+	spin_pdr_unlock(&s->lock);
+	return r;
+}
+
+static void lx_sock_unclaim(struct lx_sock *s, bool *flag)
+{
+	spin_pdr_lock(&s->lock);
+	*flag = false;
+	spin_pdr_unlock(&s->lock);
+}
+
+/* UDP receives from anyone once announced; TCP only names its port here
+ * and announces at listen. */
+static long lx_bind_inet(struct lx_sock *s, const long *a)
+{
+	uint32_t addr;
+	uint16_t port;
+	long r = lx_sa_in_get((const void *)a[1], (uint32_t)a[2], &addr, &port);
+
+	if (r < 0)
+		return r;
+	return lx_sock_ctl_addr(s, s->kind == LX_SK_UDP ? "announce" : "bind", addr, port, false);
 }
 
 long lx_bind(const long *a)
 {
 	long r = 0;
-	uint32_t addr;
-	uint16_t port;
-	struct lx_sock *s = lx_inet_get_sa(a, &r, &addr, &port);
+	struct lx_sock *s = lx_sock_get(a[0], &r);
 
 	if (!s)
 		return r;
-	spin_pdr_lock(&s->lock);
-	if (r == 0 && (s->bound || s->connected || s->listening))
-		r = -LX_EINVAL;
-	if (r == 0)
-		s->bound = true;        /* claimed now: a racing bind gets EINVAL */
-	spin_pdr_unlock(&s->lock);
+	r = lx_sock_claim(s, &s->bound);        /* a racing bind gets EINVAL */
 	if (r == 0) {
-		/* UDP receives from anyone once announced; TCP only names its
-		 * port here and announces at listen */
-		r = lx_sock_ctl_addr(s, s->kind == LX_SK_UDP ? "announce" : "bind", addr, port,
-		                     false);
-		if (r < 0) {
-			spin_pdr_lock(&s->lock);
-			s->bound = false;
-			spin_pdr_unlock(&s->lock);
-		}
+		r = s->kind == LX_SK_UNIX ? lx_unix_bind(s, a[0], (const void *)a[1], (uint32_t)a[2])
+		                          : lx_bind_inet(s, a);
+		if (r < 0)
+			lx_sock_unclaim(s, &s->bound);
 	}
 	lx_sock_put(s);
 	return r;
 }
 
-long lx_listen(const long *a)
+/* TCP: announce on the bound port (or an ephemeral one); the backlog is
+ * #ip's: IP_LISTEN_MAX calls wait at most. */
+static long lx_listen_tcp(struct lx_sock *s)
 {
-	long err, r = 0;
-	struct lx_sock *s = lx_inet_get(a[0], &err);
 	char local[32];
 	uint32_t addr = 0;
 	uint16_t port = 0;
 
+	if (s->bound && lx_sock_file(s, "local", local, sizeof(local)) == 0)
+		lx_sa_parse(local, &addr, &port);
+	return lx_sock_ctl_addr(s, "announce", addr, port, false);
+}
+
+long lx_listen(const long *a)
+{
+	long r = 0;
+	struct lx_sock *s = lx_sock_get(a[0], &r);
+
 	if (!s)
-		return err;
-	if (s->kind != LX_SK_TCP) {
+		return r;
+	if (s->kind == LX_SK_UDP) {
 		lx_sock_put(s);
 		return -LX_EOPNOTSUPP;
 	}
-	spin_pdr_lock(&s->lock);
-	if (s->connected || s->connecting)
-		r = -LX_EINVAL;
-	else if (s->listening)
-		r = 1;                  /* a second listen only changes the backlog */
-	else
-		s->listening = true;
-	spin_pdr_unlock(&s->lock);
-	if (r == 0) {
-		/* the backlog is #ip's: IP_LISTEN_MAX calls wait at most */
-		if (s->bound && lx_sock_file(s, "local", local, sizeof(local)) == 0)
-			lx_sa_parse(local, &addr, &port);
-		r = lx_sock_ctl_addr(s, "announce", addr, port, false);
-		if (r < 0) {
-			spin_pdr_lock(&s->lock);
-			s->listening = false;
-			spin_pdr_unlock(&s->lock);
-		}
+	if (__atomic_load_n(&s->listening, __ATOMIC_RELAXED)) {
+		lx_sock_put(s);
+		return 0;               /* a second listen only changes the backlog */
 	}
+	if (s->kind == LX_SK_UNIX && !__atomic_load_n(&s->bound, __ATOMIC_RELAXED))
+		r = -LX_EINVAL;         /* no autobind: bind a name first */
+	else
+		r = lx_sock_claim(s, &s->listening);
+	if (r == 0 && s->kind == LX_SK_TCP && (r = lx_listen_tcp(s)) < 0)
+		lx_sock_unclaim(s, &s->listening);
 	lx_sock_put(s);
-	return r < 0 ? r : 0;
+	return r;
 }
 
 /* Opens the listener's listen file: the new conversation's ctl; then its
@@ -521,36 +520,49 @@ static long lx_accept_open(struct lx_sock *s, struct lx_sock *ns, bool nonblock,
 	return fd;
 }
 
-long lx_accept4(const long *a)
+/* The accepted connection's fd into ns (a new record), or -errno. */
+static long lx_accept_into(struct lx_sock *s, struct lx_sock *ns, const long *a)
 {
-	long err, fd, nb;
-	struct lx_sock *s = lx_inet_get(a[0], &err), *ns;
 	char remote[32];
 	uint32_t addr = 0;
 	uint16_t port = 0;
+	long nb = lx_sock_nonblock(a[0]), fd;
+
+	if (nb < 0)
+		return nb;
+	fd = s->kind == LX_SK_UNIX ? lx_unix_accept(a[0], a[3]) : lx_accept_open(s, ns, nb, a[3]);
+	if (fd < 0)
+		return fd;
+	ns->bound = ns->connected = true;
+	lx_sock_install(fd, ns);
+	if (!a[1])
+		return fd;
+	if (s->kind == LX_SK_UNIX)
+		return lx_sa_un_put((void *)a[1], (uint32_t *)a[2], NULL) < 0 ? -LX_EFAULT : fd;
+	if (lx_sock_file(ns, "remote", remote, sizeof(remote)) == 0)
+		lx_sa_parse(remote, &addr, &port);
+	if (lx_sa_in_put((void *)a[1], (uint32_t *)a[2], addr, port) < 0)
+		return -LX_EFAULT;      /* the connection stays: as Linux */
+	return fd;
+}
+
+long lx_accept4(const long *a)
+{
+	long fd = 0;
+	struct lx_sock *s = lx_sock_get(a[0], &fd), *ns;
 
 	if (!s)
-		return err;
+		return fd;
 	if (a[3] & ~(long)(LX_SOCK_NONBLOCK | LX_SOCK_CLOEXEC))
 		fd = -LX_EINVAL;
 	else if (!__atomic_load_n(&s->listening, __ATOMIC_RELAXED))
-		fd = s->kind == LX_SK_TCP ? -LX_EINVAL : -LX_EOPNOTSUPP;
+		fd = s->kind == LX_SK_UDP ? -LX_EOPNOTSUPP : -LX_EINVAL;
 	else if (a[1] && !a[2])
 		fd = -LX_EFAULT;
-	else if ((nb = lx_sock_nonblock(a[0])) < 0)
-		fd = nb;
-	else if (!(ns = lx_sock_alloc(LX_SK_TCP)))
+	else if (!(ns = lx_sock_alloc(s->kind)))
 		fd = -LX_ENOMEM;
 	else {
-		fd = lx_accept_open(s, ns, nb, a[3]);
-		if (fd >= 0) {
-			ns->bound = ns->connected = true;
-			lx_sock_install(fd, ns);
-			if (a[1] && lx_sock_file(ns, "remote", remote, sizeof(remote)) == 0)
-				lx_sa_parse(remote, &addr, &port);
-			if (a[1] && lx_sa_in_put((void *)a[1], (uint32_t *)a[2], addr, port) < 0)
-				fd = -LX_EFAULT;        /* the connection stays: as Linux */
-		}
+		fd = lx_accept_into(s, ns, a);
 		lx_sock_put(ns);
 	}
 	lx_sock_put(s);
@@ -624,44 +636,61 @@ static long lx_connect_udp(struct lx_sock *s, uint32_t addr, uint16_t port)
 	return r;
 }
 
-long lx_connect(const long *a)
+static long lx_connect_unix(struct lx_sock *s, const long *a)
 {
-	long r = 0, nb;
-	uint32_t addr;
-	uint16_t port;
-	struct lx_sock *s = lx_inet_get_sa(a, &r, &addr, &port);
+	long r;
 
-	if (!s)
-		return r;
-	if (s->kind == LX_SK_UDP) {
-		r = lx_connect_udp(s, addr, port);
-		lx_sock_put(s);
-		return r;
-	}
-	nb = lx_sock_nonblock(a[0]);
-	if (nb < 0)
-		r = nb;
+	spin_pdr_lock(&s->lock);
+	r = s->connected ? -LX_EISCONN : s->listening ? -LX_EINVAL : 0;
+	spin_pdr_unlock(&s->lock);
+	return r < 0 ? r : lx_unix_connect(s, a[0], (const void *)a[1], (uint32_t)a[2]);
+}
+
+/* TCP: the ctl write blocks until established, or (non-blocking) returns
+ * with the SYN out: then EINPROGRESS. */
+static long lx_connect_tcp(struct lx_sock *s, long fd, uint32_t addr, uint16_t port)
+{
+	long nb = lx_sock_nonblock(fd), r = nb < 0 ? nb : 0;
+
 	spin_pdr_lock(&s->lock);
 	if (r == 0)
-		r = s->connecting ? -LX_EALREADY : s->connected ? -LX_EISCONN :
-		    s->listening ? -LX_EISCONN : 0;
+		r = s->connecting ? -LX_EALREADY : s->connected || s->listening ? -LX_EISCONN : 0;
 	if (r == 0)
 		s->connecting = true;
 	spin_pdr_unlock(&s->lock);
-	if (r == 0) {
-		r = lx_sock_ctl_addr(s, "connect", addr ? addr : 0x7f000001, port, nb);
-		spin_pdr_lock(&s->lock);
-		s->connecting = nb && r == 0;
-		s->connected = !nb && r == 0;
-		spin_pdr_unlock(&s->lock);
-		if (nb && r == 0)
-			r = -LX_EINPROGRESS;
-		else if (r == 0)
-			r = lx_sock_apply_opts(s);
-	} else if (r == -LX_EALREADY) {
+	if (r == -LX_EALREADY) {
 		r = lx_sock_connect_poll(s);    /* a repeated connect: the outcome */
-		r = r == 0 ? -LX_EISCONN : r;
+		return r == 0 ? -LX_EISCONN : r;
 	}
+	if (r < 0)
+		return r;
+	r = lx_sock_ctl_addr(s, "connect", addr ? addr : 0x7f000001, port, nb);
+	spin_pdr_lock(&s->lock);
+	s->connecting = nb && r == 0;
+	s->connected = !nb && r == 0;
+	spin_pdr_unlock(&s->lock);
+	if (r < 0)
+		return r;
+	return nb ? -LX_EINPROGRESS : lx_sock_apply_opts(s);
+}
+
+long lx_connect(const long *a)
+{
+	long r = 0;
+	uint32_t addr;
+	uint16_t port;
+	struct lx_sock *s = lx_sock_get(a[0], &r);
+
+	if (!s)
+		return r;
+	if (s->kind == LX_SK_UNIX)
+		r = lx_connect_unix(s, a);
+	else if ((r = lx_sa_in_get((const void *)a[1], (uint32_t)a[2], &addr, &port)) < 0)
+		;
+	else if (s->kind == LX_SK_UDP)
+		r = lx_connect_udp(s, addr, port);
+	else
+		r = lx_connect_tcp(s, a[0], addr, port);
 	lx_sock_put(s);
 	return r;
 }
@@ -700,28 +729,30 @@ long lx_shutdown(const long *a)
 /* getsockname (file "local") and getpeername ("remote"). */
 static long lx_sock_name(const long *a, const char *file)
 {
-	long err, r;
-	struct lx_sock *s = lx_sock_get(a[0], &err);
+	long r = 0;
+	struct lx_sock *s = lx_sock_get(a[0], &r);
 	char text[32];
 	uint32_t addr = 0;
 	uint16_t port = 0;
+	bool peer = file[0] == 'r';
 
 	if (!s)
-		return err;
-	if (s->kind == LX_SK_UNIX) {
-		r = lx_sa_un_put((void *)a[1], (uint32_t *)a[2]);
-		lx_sock_put(s);
 		return r;
-	}
 	r = lx_sock_settle(s);
-	if (r == 0 && file[0] == 'r' && !__atomic_load_n(&s->connected, __ATOMIC_RELAXED))
+	if (r == 0 && peer && !__atomic_load_n(&s->connected, __ATOMIC_RELAXED))
 		r = -LX_ENOTCONN;
-	else
+	if (r == 0 && s->kind == LX_SK_UNIX) {
+		/* a bound socket's own name; a connecting one's peer */
+		bool named = peer ? !s->bound : s->bound;
+
+		r = lx_sa_un_put((void *)a[1], (uint32_t *)a[2], named ? s->upath : NULL);
+	} else if (r == 0) {
 		r = lx_sock_file(s, file, text, sizeof(text));
-	if (r == 0)
-		lx_sa_parse(text, &addr, &port);
-	if (r == 0)
-		r = lx_sa_in_put((void *)a[1], (uint32_t *)a[2], addr, port);
+		if (r == 0)
+			lx_sa_parse(text, &addr, &port);
+		if (r == 0)
+			r = lx_sa_in_put((void *)a[1], (uint32_t *)a[2], addr, port);
+	}
 	lx_sock_put(s);
 	return r;
 }

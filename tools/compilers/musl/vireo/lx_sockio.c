@@ -313,7 +313,7 @@ static long lx_recv_from(long fd, char *buf, size_t n, long flags, void *sa, uin
 	addr = s->peer_addr;
 	port = s->peer_port;
 	r = s->shut_rd ? 0 : 1;
-	if (s->kind == LX_SK_TCP && !s->connected && !s->connecting && !s->shut_rd)
+	if (s->kind != LX_SK_UDP && !s->connected && !s->connecting && !s->shut_rd)
 		r = -LX_ENOTCONN;
 	spin_pdr_unlock(&s->lock);
 	if (r > 0) {
@@ -384,7 +384,7 @@ static long lx_send_to(long fd, const char *buf, size_t n, long flags, const voi
 	udp_hdrs = s->kind == LX_SK_UDP && !s->connected;
 	if (r == 0 && s->shut_wr)
 		r = -LX_EPIPE;
-	else if (r == 0 && s->kind == LX_SK_TCP && !s->connected && !s->connecting)
+	else if (r == 0 && s->kind != LX_SK_UDP && !s->connected && !s->connecting)
 		r = -LX_ENOTCONN;
 	spin_pdr_unlock(&s->lock);
 	if (r == 0 && s->kind == LX_SK_UDP && sa)
