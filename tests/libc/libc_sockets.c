@@ -544,6 +544,11 @@ UTEST(sock, unix_pair)
 	UT_ASSERT_EQ(write(sv[1], "pong", 4), 4);
 	ls_recv_is(sv[0], "pong", 0);
 	UT_ASSERT_ERRNO(recv(sv[0], buf, sizeof(buf), 0), EAGAIN);
+	/* each end is its own socket: one end's SHUT_RD is not the other's */
+	UT_SYS(shutdown(sv[0], SHUT_RD));
+	UT_ASSERT_EQ(send(sv[0], "x", 1, 0), 1);
+	ls_recv_is(sv[1], "x", 0);
+	UT_ASSERT_EQ(recv(sv[0], buf, sizeof(buf), 0), 0);
 	UT_SYS(getsockname(sv[0], (struct sockaddr *)&un, &len));
 	UT_ASSERT_EQ(un.sun_family, AF_UNIX);
 	len = sizeof(t);

@@ -169,6 +169,9 @@ long lx_sock_settle(struct lx_sock *s);
 long lx_sock_apply_opts(struct lx_sock *s);
 
 /* --- named AF_UNIX sockets (lx_unix.c) */
+/* A new #pipe: its ends (data, data1) in fds, opened read-write with
+ * flags0 and flags1; 0 or -errno. */
+long lx_unix_pipe(long fds[2], long flags0, long flags1);
 long lx_unix_socket(long flags);
 long lx_unix_bind(struct lx_sock *s, long fd, const void *sa, uint32_t len);
 long lx_unix_connect(struct lx_sock *s, long fd, const void *sa, uint32_t len);

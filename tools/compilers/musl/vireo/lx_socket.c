@@ -3,8 +3,9 @@
  * lx_socket.c - BSD sockets over #ip conversations: the per-socket table
  * and the calls that make, name and connect sockets (socket, socketpair,
  * bind, listen, accept, accept4, connect, shutdown, getsockname,
- * getpeername).  Data moves in lx_sockio.c, options in lx_sockopt.c; the
- * mapping of each call to conversation files is Documentation/sockets.md.
+ * getpeername).  Data moves in lx_sockio.c, options in lx_sockopt.c,
+ * named AF_UNIX sockets meet in lx_unix.c; the mapping of each call to
+ * conversation files is Documentation/sockets.md.
  *
  * The table: lx_socks[fd] points to the fd's record (lx_sock.h), read and
  * written under one of LX_SOCK_LOCKS spin-PDR locks chosen by fd, so a
@@ -27,7 +28,7 @@
 static struct lx_sock *lx_socks[LX_SOCK_FDS];
 static struct spin_pdr_lock lx_sock_locks[LX_SOCK_LOCKS];
 static struct spin_pdr_lock lx_sock_pool_lock;
-static struct lx_sock *lx_sock_free;    /* [pool lock] chained through .refs's record */
+static struct lx_sock *lx_sock_free;    /* [pool lock] linked through their first bytes */
 static int lx_nsocks;                   /* [a] table entries: close skips the lock at 0 */
 
 static struct spin_pdr_lock *lx_slot_lock(long fd)
@@ -345,12 +346,12 @@ long lx_socket(const long *a)
 }
 
 /* socketpair(AF_UNIX, SOCK_STREAM): the two files of one #pipe, both
- * ends read and write. */
+ * ends read and write, each its own socket. */
 long lx_socketpair(const long *a)
 {
 	int type = (int)a[1] & LX_SOCK_TYPE_MASK, *fds = (int *)a[3];
-	long flags = a[1] & ~(long)LX_SOCK_TYPE_MASK, dir, fd0, fd1;
-	struct lx_sock *s;
+	long flags = a[1] & ~(long)LX_SOCK_TYPE_MASK, ends[2], r;
+	struct lx_sock *s[2];
 
 	if (a[0] != LX_AF_UNIX)
 		return a[0] == LX_AF_INET ? -LX_EOPNOTSUPP : -LX_EAFNOSUPPORT;
@@ -360,31 +361,22 @@ long lx_socketpair(const long *a)
 		return type == LX_SOCK_STREAM ? -LX_EPROTONOSUPPORT : -LX_EOPNOTSUPP;
 	if (!fds)
 		return -LX_EFAULT;
-	s = lx_sock_alloc(LX_SK_UNIX);
-	if (!s)
-		return -LX_ENOMEM;
-	dir = lx_sys(SYS_openat, LX_AT_FDCWD, (long)"#pipe", 5, O_PATH | O_CLOEXEC);
-	fd0 = dir < 0 ? dir : lx_sys(SYS_openat, dir, (long)"data", 4, O_RDWR | flags);
-	fd1 = fd0 < 0 ? fd0 : lx_sys(SYS_openat, dir, (long)"data1", 5, O_RDWR | flags);
-	if (dir >= 0)
-		lx_sys(SYS_close, dir, 0, 0, 0);
-	if (fd1 < 0) {
-		if (fd0 >= 0)
-			lx_sys(SYS_close, fd0, 0, 0, 0);
-		lx_sock_put(s);
-		return fd1;
+	s[0] = lx_sock_alloc(LX_SK_UNIX);
+	s[1] = lx_sock_alloc(LX_SK_UNIX);
+	r = s[0] && s[1] ? lx_unix_pipe(ends, flags, flags) : -LX_ENOMEM;
+	for (int i = 0; i < 2; i++) {
+		if (r == 0) {
+			s[i]->connected = true;
+			lx_sock_install(ends[i], s[i]);
+			fds[i] = (int)ends[i];
+		}
+		if (s[i])
+			lx_sock_put(s[i]);
 	}
-	s->connected = true;
-	lx_sock_install(fd0, s);
-	lx_sock_install(fd1, s);
-	lx_sock_put(s);
-	fds[0] = (int)fd0;
-	fds[1] = (int)fd1;
-	return 0;
+	return r;
 }
 
 /* ------------------------------------------------------------ naming */
-
 
 /* "VERB ADDR!PORT" (ADDR omitted when 0) to s's ctl. */
 static long lx_sock_ctl_addr(struct lx_sock *s, const char *verb, uint32_t addr, uint16_t port,
@@ -403,7 +395,6 @@ static long lx_sock_ctl_addr(struct lx_sock *s, const char *verb, uint32_t addr,
 	}
 	return lx_sock_ctl(s, msg, nonblock);
 }
-
 
 /* Sets *flag (bound, listening) unless s is bound, connected or
  * listening already (-EINVAL); s->lock not held. */

@@ -95,16 +95,15 @@ static long lx_unix_srv(const void *sa, uint32_t len, char *srv, char *path)
 
 /* ------------------------------------------------------------ pipes, posts */
 
-/* A new #pipe: its two ends in fds (flags on end 0), read-write. */
-static long lx_unix_pipe(long fds[2], long flags)
+long lx_unix_pipe(long fds[2], long flags0, long flags1)
 {
 	long dir = lx_open_path("#pipe", O_PATH | O_CLOEXEC);
 
 	if (dir < 0)
 		return dir;
-	fds[0] = lx_sys(SYS_openat, dir, (long)"data", 4, O_RDWR | flags);
+	fds[0] = lx_sys(SYS_openat, dir, (long)"data", 4, O_RDWR | flags0);
 	fds[1] = fds[0] < 0 ? fds[0] : lx_sys(SYS_openat, dir, (long)"data1", 5,
-	                                       O_RDWR | O_CLOEXEC);
+	                                       O_RDWR | flags1);
 	lx_sys(SYS_close, dir, 0, 0, 0);
 	if (fds[1] < 0 && fds[0] >= 0)
 		lx_sys(SYS_close, fds[0], 0, 0, 0);
@@ -139,7 +138,7 @@ static long lx_unix_post(const char *srv, long fd)
 /* A new pipe whose end 1 is posted as srv: its end 0 in *end0; -errno. */
 static long lx_unix_listen_post(const char *srv, long *end0)
 {
-	long fds[2], r = lx_unix_pipe(fds, 0);
+	long fds[2], r = lx_unix_pipe(fds, 0, O_CLOEXEC);
 
 	if (r < 0)
 		return r;
@@ -196,7 +195,7 @@ long lx_unix_socket(long flags)
 
 	if (!s)
 		return -LX_ENOMEM;
-	r = lx_unix_pipe(fds, flags);
+	r = lx_unix_pipe(fds, flags, O_CLOEXEC);
 	if (r == 0) {
 		lx_sys(SYS_close, fds[1], 0, 0, 0);
 		lx_sock_install(fds[0], s);
@@ -238,7 +237,7 @@ long lx_unix_connect(struct lx_sock *s, long fd, const void *sa, uint32_t len)
 
 	if (r < 0)
 		return r;
-	r = lx_unix_pipe(fds, 0);
+	r = lx_unix_pipe(fds, 0, O_CLOEXEC);
 	if (r < 0)
 		return r;
 	lx_utoa(mine + strlen(mine), (uint64_t)lx_getpid(none));
