@@ -226,7 +226,9 @@ struct ip_proto {
 	 *   error()s.
 	 * advise: an ICMP error quoted one of our datagrams (h its header,
 	 *   l4 its first bytes); never error()s.
-	 * state: the status file's text.  stats: the stats file's text. */
+	 * state: the status file's text.  stats: the stats file's text.
+	 * connecting: true while a connect has not finished (data is not
+	 *   writable yet; may be NULL); never error()s. */
 	void (*create)(struct conv *c);
 	void (*connect)(struct conv *c);
 	void (*announce)(struct conv *c);
@@ -237,6 +239,7 @@ struct ip_proto {
 	/* rq_drained: a reader took rq below its limit (may be NULL; TCP
 	 * refills rq from its window). */
 	void (*rq_drained)(struct conv *c);
+	bool (*connecting)(struct conv *c);
 	void (*rcv)(struct ipifc *ifc, struct block *b, const struct ip4_info *h);
 	void (*advise)(const struct ip4_info *h, const uint8_t *l4, size_t len,
 	               const char *why);
@@ -282,6 +285,8 @@ struct conv {
 	uint8_t ttl, tos;               /* [qlock] */
 	bool headers;                   /* [qlock] datagrams carry addresses */
 	bool df;                        /* [qlock] don't fragment */
+	bool ctl_nonblock;              /* [qlock] the ctl write being served is
+	                                 * O_NONBLOCK: connect does not wait */
 	/* Data: */
 	struct queue *rq, *wq;          /* [I] input (read), output (write) */
 	struct fdtap_list data_taps;    /* data's taps */
@@ -312,7 +317,7 @@ void conv_put(struct conv *c);
 /* Does conversation x of p exist (for directory listings)? */
 bool conv_exists(struct ip_proto *p, unsigned int x);
 /* The ctl language common to every protocol (error() on bad input). */
-void conv_ctl(struct conv *c, char *msg);
+void conv_ctl(struct conv *c, char *msg, bool nonblock);
 /* Looks up the conversation for a datagram to (laddr, lport) from (raddr,
  * rport): a connected one first, then one bound or announced to lport.
  * Returns it with a reference (conv_put), or NULL. */

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * b_net.c - B15: two network round trips.
+ * b_net.c - B15: three network round trips.
  *
  *	udp_loopback_rtt  a 16-byte UDP request and its echo between two
  *	                  processes over 127.0.0.1
+ *	tcp_loopback_rtt  the same over a TCP connection (TCP_NODELAY), with
+ *	                  BSD sockets on both systems (on Vireo the C
+ *	                  library's, over /net/tcp: Documentation/sockets.md)
  *	ping_gateway      an ICMP echo request to QEMU's slirp gateway 10.0.2.2
  *	                  and its reply, over the e1000 (user networking,
  *	                  restrict=on; scripts/bench.py adds the NIC to both
@@ -24,29 +27,33 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef __vireo__
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <spawn.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
+
+#ifndef __vireo__
+#include <spawn.h>
 #endif
 
 #include "bench.h"
 
 #define UDP_PORT 7300
+#define TCP_PORT 7302
 #define UDP_LEN 16
 #define IP_HDR 20
 #define ICMP_HDR 8
 #define ICMP_LEN (ICMP_HDR + 56)        /* ping's default payload */
 #define REPLY_WAIT_MS 5000
 
-static int udp_fd, icmp_fd;
+static int udp_fd, tcp_fd, icmp_fd;
 static unsigned int icmp_seq;
 
 /* Waits for fd to be readable, dying after REPLY_WAIT_MS. */
@@ -253,6 +260,112 @@ static void udp_round(void *arg, long iters)
 	}
 }
 
+/* ------------------------------------------------------------ TCP, both systems */
+
+static struct sockaddr_in tcp_addr(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(TCP_PORT) };
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return a;
+}
+
+static void tcp_nodelay(int fd)
+{
+	int one = 1;
+
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0)
+		bench_die("TCP_NODELAY");
+}
+
+static int tcp_listener(void)
+{
+	struct sockaddr_in a = tcp_addr();
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 1) < 0)
+		bench_die("tcp listen");
+	return fd;
+}
+
+/* Reads exactly n bytes (after a poll bounded by REPLY_WAIT_MS when
+ * wait is set); false at EOF or an error. */
+static bool tcp_read_all(int fd, char *buf, size_t n, bool wait)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r;
+
+		if (wait)
+			wait_reply(fd, "no tcp echo within 5 s");
+		r = read(fd, buf + got, n - got);
+		if (r <= 0)
+			return false;
+		got += (size_t)r;
+	}
+	return true;
+}
+
+/* The server: one connection, each 16-byte request written back. */
+static void tcp_echo(int ln)
+{
+	char buf[UDP_LEN];
+	int fd = accept(ln, NULL, NULL);
+
+	if (fd < 0)
+		return;
+	tcp_nodelay(fd);
+	while (tcp_read_all(fd, buf, UDP_LEN, false))
+		if (write(fd, buf, UDP_LEN) != UDP_LEN)
+			break;
+}
+
+static int tcp_client(void)
+{
+	struct sockaddr_in a = tcp_addr();
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+		bench_die("tcp connect");
+	tcp_nodelay(fd);
+	return fd;
+}
+
+static void tcp_round(void *arg, long iters)
+{
+	char buf[UDP_LEN] = "request";
+
+	for (long i = 0; i < iters; i++) {
+		if (write(tcp_fd, buf, UDP_LEN) != UDP_LEN)
+			bench_die("tcp write");
+		if (!tcp_read_all(tcp_fd, buf, UDP_LEN, true))
+			bench_die("tcp read");
+	}
+}
+
+/* An echo server in a child of its own for round(): started, measured,
+ * killed. */
+static void echo_bench(const char *name, int (*server)(void), void (*echo)(int),
+                       int (*client)(void), int *fd, void (*round)(void *, long))
+{
+	int sfd = server();
+	pid_t child = fork();
+
+	if (child < 0)
+		bench_die("fork");
+	if (child == 0) {
+		echo(sfd);
+		_exit(0);
+	}
+	close(sfd);
+	*fd = client();
+	bench_report(name, "ns", round, NULL, 2000);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	close(*fd);
+}
+
 static void ping_round(void *arg, long iters)
 {
 	uint8_t req[ICMP_LEN], rep[IP_HDR + ICMP_LEN + 64];
@@ -283,20 +396,8 @@ static void ping_round(void *arg, long iters)
 
 int main(void)
 {
-	int server = udp_server();
-	pid_t child = fork();
-
-	if (child < 0)
-		bench_die("fork");
-	if (child == 0) {
-		udp_echo(server);
-		_exit(0);
-	}
-	close(server);
-	udp_fd = udp_client();
-	bench_report("udp_loopback_rtt", "ns", udp_round, NULL, 2000);
-	kill(child, SIGKILL);
-	waitpid(child, NULL, 0);
+	echo_bench("udp_loopback_rtt", udp_server, udp_echo, udp_client, &udp_fd, udp_round);
+	echo_bench("tcp_loopback_rtt", tcp_listener, tcp_echo, tcp_client, &tcp_fd, tcp_round);
 
 	icmp_fd = icmp_open();
 	bench_report("ping_gateway", "ns", ping_round, NULL, 200);

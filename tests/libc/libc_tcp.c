@@ -6,7 +6,8 @@
  * opened O_NONBLOCK with no call waiting), status showing the state, 1 MiB
  * each way checked byte by byte (a forked child on the client side),
  * EOF on FIN, shutdown wr (half-close) with the other half still flowing,
- * a refused connect, O_NONBLOCK reads (EAGAIN) and poll woken by data
+ * a refused connect, a connect written on an O_NONBLOCK ctl (POLLOUT on
+ * data when it ends; status's err after a refusal), O_NONBLOCK reads (EAGAIN) and poll woken by data
  * and by the FIN, the listener's ctl polling readable with a call waiting
  * (FD taps), hangup (a reset seen by the peer) and refused ctl
  * messages, many connections in a row, and a hundred connections ended
@@ -197,6 +198,47 @@ UTEST(tcp, refused)
 
 	UT_ASSERT_ERRNO(lt_ctl(fd, "connect 127.0.0.1!7299"), ECONNREFUSED);
 	UT_SYS(close(fd));
+}
+
+/* A connect to port written on a ctl opened O_NONBLOCK, then a poll for
+ * POLLOUT on data (which only comes when the handshake has ended); the
+ * conversation's number in *n, its fds in fds[] (clone, ctl, data). */
+static void lt_connect_nb(int port, int *n, int fds[3])
+{
+	char msg[40];
+	struct pollfd p;
+
+	fds[0] = UT_SYS(open("/net/tcp/clone", O_RDWR));
+	*n = lt_num(fds[0]);
+	fds[1] = lt_open(*n, "ctl", O_RDWR | O_NONBLOCK);
+	fds[2] = lt_open(*n, "data", O_RDWR);
+	snprintf(msg, sizeof(msg), "connect 127.0.0.1!%d", port);
+	UT_SYS(lt_ctl(fds[1], msg));
+	p = (struct pollfd){ .fd = fds[2], .events = POLLOUT };
+	UT_ASSERT_EQ(poll(&p, 1, 5000), 1);
+}
+
+/* connect written on a ctl opened O_NONBLOCK: the write returns with the
+ * SYN out, data is not writable until the handshake ends, then POLLOUT;
+ * after a refusal status ends in "err 111". */
+UTEST(tcp, connect_nonblocking)
+{
+	int ln, sn, cn, lfd = lt_announce(7209, &ln), fds[3], sfd;
+	char st[256];
+
+	lt_connect_nb(7209, &cn, fds);
+	lt_status(cn, st, sizeof(st));
+	UT_ASSERT_MSG(strstr(st, "Established") != NULL, "%s", st);
+	sfd = lt_accept(ln, &sn);
+	UT_SYS(close(sfd));
+	for (int i = 0; i < 3; i++)
+		UT_SYS(close(fds[i]));
+	lt_connect_nb(7298, &cn, fds);                  /* refused */
+	lt_status(cn, st, sizeof(st));
+	UT_ASSERT_MSG(strstr(st, "Closed") && strstr(st, " err 111"), "%s", st);
+	for (int i = 0; i < 3; i++)
+		UT_SYS(close(fds[i]));
+	UT_SYS(close(lfd));
 }
 
 UTEST(tcp, megabyte_both_ways)

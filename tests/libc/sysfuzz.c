@@ -273,6 +273,15 @@ static const struct { const char *name, *sig; } fz_lx_sigs[] = {
 	{ "mq_open", "POMS" },          { "mq_unlink", "P" },
 	{ "mq_timedsend", "fpliZ" },    { "mq_timedreceive", "fplSZ" },
 	{ "mq_notify", "fS" },          { "mq_getsetattr", "fSS" },
+	{ "socket", "iFi" },            { "connect", "fSl" },
+	{ "accept", "fSS" },            { "sendto", "fplFSl" },
+	{ "recvfrom", "fplFSS" },       { "sendmsg", "fSF" },
+	{ "recvmsg", "fSF" },           { "shutdown", "fi" },
+	{ "bind", "fSl" },              { "listen", "fi" },
+	{ "getsockname", "fSS" },       { "getpeername", "fSS" },
+	{ "socketpair", "iFiS" },       { "setsockopt", "fiiSl" },
+	{ "getsockopt", "fiiSS" },      { "accept4", "fSSF" },
+	{ "recvmmsg", "fSiFx" },        { "sendmmsg", "fSiF" },
 };
 
 /*
@@ -283,6 +292,9 @@ static const struct { const char *name, *sig; } fz_lx_sigs[] = {
 static const char *const fz_lx_known_hangs[] = {
 	"timerfd_create",       /* new fds whose reads block: no O_NONBLOCK guard yet */
 	"eventfd", "eventfd2",
+	/* sockets: new fds whose reads and accepts block, as above; the
+	 * other socket calls are fuzzed on the fuzzer's own fds */
+	"socket", "socketpair", "accept", "accept4",
 };
 static bool fz_lx_with_hangs;           /* -k: call them anyway */
 

@@ -410,7 +410,7 @@ static size_t ip_write(struct chan *c, const void *buf, size_t n, int64_t off)
 		return ip_ndb_write(buf, n, off);
 	ip_copy_msg(msg, buf, n);
 	switch (k) {
-	case Qctl: conv_ctl(c->aux, msg); break;
+	case Qctl: conv_ctl(c->aux, msg, c->flag & CNONBLOCK); break;
 	case Qifcctl: ipifc_ctl(c->aux, msg); break;
 	case Qarp: arp_ctl(msg); break;
 	case Qiproute: iproute_ctl(msg); break;

@@ -415,7 +415,7 @@ static void __conv_ctl(struct conv *c, int argc, char **argv)
 		error(EINVAL, "#ip/%s/%u: unknown ctl '%s'", c->p->name, c->x, argv[0]);
 }
 
-void conv_ctl(struct conv *c, char *msg)
+void conv_ctl(struct conv *c, char *msg, bool nonblock)
 {
 	ERRSTACK(1);
 	char *argv[8];
@@ -428,6 +428,7 @@ void conv_ctl(struct conv *c, char *msg)
 		sem_up(&c->qlock);
 		nexterror();
 	}
+	c->ctl_nonblock = nonblock;
 	__conv_ctl(c, argc, argv);
 	poperror();
 	sem_up(&c->qlock);
@@ -461,6 +462,7 @@ bool conv_incall(struct conv *lc, struct conv *nc)
 	if (ok) {
 		rendez_wakeup(&lc->listenr);
 		fdtap_list_fire(&lc->listen_taps, FDTAP_FILT_READABLE);
+		fdtap_list_fire(&lc->data_taps, FDTAP_FILT_READABLE);
 	}
 	return ok;
 }
@@ -540,9 +542,9 @@ uint32_t conv_data_ready(struct conv *c)
 {
 	uint32_t r = 0;
 
-	if (qcanread(c->rq))
+	if (qcanread(c->rq) || READ_ONCE(c->incall))
 		r |= FDTAP_FILT_READABLE;
-	if (!c->wq || qcanwrite(c->wq))
+	if ((!c->wq || qcanwrite(c->wq)) && !(c->p->connecting && c->p->connecting(c)))
 		r |= FDTAP_FILT_WRITABLE;
 	if (qisclosed(c->rq))
 		r |= FDTAP_FILT_HANGUP;

@@ -16,7 +16,9 @@
  * listener (conv_incall) or end the conversation (conv_release).
  *
  * Ctl: connect ADDR!PORT (blocks until Established; ECONNREFUSED or
- * ETIMEDOUT), announce PORT, hangup (a reset), keepalive [on|off],
+ * ETIMEDOUT; written with O_NONBLOCK it returns once the SYN is out, data
+ * is not writable until the handshake ends, and then its WRITABLE taps
+ * fire; status ends in "err N" after a failure), announce PORT, hangup (a reset), keepalive [on|off],
  * nodelay, shutdown wr.  The last close sends the FIN after the queued
  * data (a reset when unread data is thrown away, RFC 2525 2.17) and the
  * conversation lives on through FIN_WAIT and TIME_WAIT before
@@ -28,6 +30,7 @@
 #include <core_id.h>
 #include <err.h>
 #include <errno.h>
+#include <fdtap.h>
 #include <kmalloc.h>
 #include <kstring.h>
 #include <kthread.h>
@@ -58,6 +61,7 @@ struct tcp_conv {
 	bool incalled, released, hungup;        /* [lock] */
 	bool settling, resettle;        /* [lock] a tcp_settle runs; run again */
 	bool wq_hungup;                 /* [lock] CLOSED seen: writes fail */
+	bool connecting;                /* [lock] a non-blocking connect is out */
 	struct rendez connr;            /* connect sleeps here */
 };
 
@@ -223,6 +227,7 @@ static void tcp_settle_once(struct conv *c)
 	bool release = false, eof = false, incall = false, dead = false;
 	struct conv *l = NULL;
 	int err = 0;
+	bool connected = false;
 
 	do {
 		tcp_flush_out(c);
@@ -239,6 +244,10 @@ static void tcp_settle_once(struct conv *c)
 		dead = tp->state == TCP_CLOSED && !tc->wq_hungup;
 		if (dead)
 			tc->wq_hungup = true;
+		connected = tc->connecting && tp->state != TCP_SYN_SENT &&
+		            tp->state != TCP_SYN_RCVD;
+		if (connected)
+			tc->connecting = false;
 		incall = tc->listener && !tc->incalled && tp->state >= TCP_ESTABLISHED;
 		if (incall)
 			tc->incalled = true;
@@ -260,6 +269,9 @@ static void tcp_settle_once(struct conv *c)
 	spin_unlock(&tc->lock);
 	tcp_flush_out(c);
 	rendez_wakeup(&tc->connr);
+	if (connected)          /* a non-blocking connect ended, either way */
+		fdtap_list_fire(&c->data_taps, FDTAP_FILT_WRITABLE |
+		                (err ? FDTAP_FILT_ERROR : 0));
 	if (eof)
 		qhangup(c->rq, err == -ECONNRESET ? "connection reset" :
 		               err == -ETIMEDOUT ? "connection timed out" : NULL);
@@ -377,7 +389,11 @@ static void tcp_listen_seg(struct conv *c, const struct tcp_seg *seg)
 	struct conv *nc;
 
 	spin_lock(&tc->lock);
-	if (tc->tp && tc->tp->state == TCP_LISTEN && tc->nhalf < IP_LISTEN_MAX) {
+	/* half-open children and calls waiting for accept share the bound:
+	 * a SYN beyond it is dropped (the peer sends it again), so a burst
+	 * of connects waits instead of being accepted and then hung up */
+	if (tc->tp && tc->tp->state == TCP_LISTEN &&
+	    tc->nhalf + READ_ONCE(c->nincall) < IP_LISTEN_MAX) {
 		tc->tp->cfg.mss = mss;          /* the child's, toward this peer */
 		child = tcp_listen_input(tc->tp, seg);
 		if (child)
@@ -487,9 +503,12 @@ static void tcp_connect_conv(struct conv *c)
 	spin_unlock(&c->p->lock);
 	spin_lock(&tc->lock);
 	tc->tp = tp;
+	tc->connecting = c->ctl_nonblock;
 	tcp_connect(tp, src, c->lport, c->raddr, c->rport);
 	spin_unlock(&tc->lock);
 	tcp_settle(c);
+	if (c->ctl_nonblock)
+		return;
 	if (rendez_sleep(&tc->connr, tcp_connect_done, tc))
 		error(EINTR, "#ip/tcp/%u: connect interrupted", c->x);
 	spin_lock(&tc->lock);
@@ -563,6 +582,13 @@ static void tcp_close(struct conv *c)
 	tcp_settle(c);
 }
 
+static bool tcp_connecting(struct conv *c)
+{
+	struct tcp_conv *tc = c->ptcl;
+
+	return READ_ONCE(tc->connecting);
+}
+
 static void tcp_kick(struct conv *c)
 {
 	tcp_settle(c);
@@ -591,13 +617,16 @@ static void tcp_state(struct conv *c, struct slice *s)
 		return;
 	}
 	slice_printf(s, "tcp/%u %d %s qin %u qout %u srtt %llu rto %llu cwnd %u ssthresh %u "
-	             "mss %u segsout %llu segsin %llu rexmt %llu timeouts %llu fastrexmt %llu\n",
+	             "mss %u segsout %llu segsin %llu rexmt %llu timeouts %llu fastrexmt %llu",
 	             c->x, c->inuse, tcp_state_name(snap.state), snap.rb.len, snap.sb.len,
 	             (unsigned long long)snap.srtt, (unsigned long long)snap.rto, snap.cwnd,
 	             snap.ssthresh, snap.mss, (unsigned long long)snap.st.segs_out,
 	             (unsigned long long)snap.st.segs_in, (unsigned long long)snap.st.rexmt_segs,
 	             (unsigned long long)snap.st.rto_events,
 	             (unsigned long long)snap.st.fast_rexmt);
+	if (snap.state == TCP_CLOSED && snap.err)
+		slice_printf(s, " err %d", -snap.err);
+	slice_printf(s, "\n");
 }
 
 #define TCPSTAT(name, f) slice_printf(s, "%s: %lld\n", name, (long long)atomic_read(&tcp_st.f))
@@ -660,6 +689,7 @@ static struct ip_proto tcp_proto = {
 	.maxconv = TCP_MAXCONV,
 	.create = tcp_create,
 	.connect = tcp_connect_conv,
+	.connecting = tcp_connecting,
 	.announce = tcp_announce,
 	.ctl = tcp_ctl,
 	.close = tcp_close,

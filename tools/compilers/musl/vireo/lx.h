@@ -350,3 +350,29 @@ long lx_clock_nanosleep(const long *a);
 /* --- the console as a terminal (lx_tty.c) */
 long lx_ioctl(const long *a);
 
+
+/* --- BSD sockets over #ip conversations (lx_socket.c, lx_sockio.c,
+ * lx_sockopt.c, lx_sockaddr.c; internals in lx_sock.h) */
+long lx_socket(const long *a);
+long lx_socketpair(const long *a);
+long lx_bind(const long *a);
+long lx_listen(const long *a);
+long lx_accept(const long *a);
+long lx_accept4(const long *a);
+long lx_connect(const long *a);
+long lx_shutdown(const long *a);
+long lx_getsockname(const long *a);
+long lx_getpeername(const long *a);
+long lx_sendto(const long *a);
+long lx_recvfrom(const long *a);
+long lx_sendmsg(const long *a);
+long lx_recvmsg(const long *a);
+long lx_sendmmsg(const long *a);
+long lx_recvmmsg(const long *a);
+long lx_setsockopt(const long *a);
+long lx_getsockopt(const long *a);
+/* The socket table follows close and dup (lx_file.c, lx_fdev.c call these). */
+void lx_sock_forget(long fd);
+void lx_sock_dup(long old, long new);
+/* read() of a socket holding MSG_PEEK'ed bytes; -ENOSYS: not one. */
+long lx_sock_read(long fd, void *buf, size_t n);

@@ -339,8 +339,13 @@ static long lx_tfd_read(long fd, void *buf, size_t len)
 
 long lx_read(const long *a)
 {
+	long r;
+
 	if (lx_tfd_nfds && lx_tfd_find((int)a[0]))
 		return lx_tfd_read((int)a[0], (void *)a[1], (size_t)a[2]);
+	r = lx_sock_read((int)a[0], (void *)a[1], (size_t)a[2]);
+	if (r != -LX_ENOSYS)
+		return r;
 	return ros_syscall_raw(SYS_read, a[0], a[1], a[2], 0, 0, 0);
 }
 
@@ -352,7 +357,9 @@ long lx_close_call(const long *a)
 		return 0;
 	r = lx_sys3(SYS_close, a[0], 0, 0);
 
-	if (r == 0)
+	if (r == 0) {
 		lx_fdev_forget((int)a[0]);
+		lx_sock_forget((int)a[0]);
+	}
 	return r;
 }

@@ -467,8 +467,10 @@ static void lx_close(long fd)
 {
 	if (lx_libfd_close(fd))
 		return;
-	if (ros_syscall_raw(SYS_close, (int)fd, 0, 0, 0, 0, 0) == 0)
+	if (ros_syscall_raw(SYS_close, (int)fd, 0, 0, 0, 0, 0) == 0) {
 		lx_fdev_forget(fd);
+		lx_sock_forget(fd);
+	}
 }
 
 long lx_pipe2(const long *a)
@@ -511,11 +513,14 @@ static long lx_fcntl3(long fd, long cmd, long arg)
 	return ros_syscall_raw(SYS_fcntl, (int)fd, (int)cmd, arg, 0, 0, 0);
 }
 
-/* A dup that worked: a timerfd's copy is a timerfd too (lx_fdev.c). */
+/* A dup that worked: a timerfd's copy is a timerfd too (lx_fdev.c), a
+ * socket's the same socket (lx_socket.c). */
 static long lx_dup_done(long old, long r)
 {
-	if (r >= 0)
+	if (r >= 0) {
 		lx_fdev_dup(old, r);
+		lx_sock_dup(old, r);
+	}
 	return r;
 }
 
