@@ -45,7 +45,8 @@ struct mcp_vcore {
 	bool started;                   /* [p->lock] a kthread runs (or is about to) */
 	bool yielding;                  /* [p->lock] leaves at its next return to user */
 	bool waiting;                   /* [vcore_kt] the last vcore's yield: wait for a wakeup */
-	bool fresh;                     /* [vcore_kt] enter at vcore_entry next */
+	bool fresh;                     /* [vcore_kt] enter at vcore_entry next: tf
+	                                 * holds nothing to save (mcp_preempt_take) */
 	bool resume;                    /* [vcore_kt] a new kthread: resume resume_tf */
 	struct kthread *spare_kt;       /* [vcore_kt] made ahead for a detach */
 	struct hw_trapframe resume_tf;  /* [vcore_kt] the context a detach left */

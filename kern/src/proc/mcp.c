@@ -114,6 +114,7 @@ static void mcp_vcore_main(void *arg)
 	if (vc->resume) {               /* the vcore's old kthread detached */
 		tf = vc->resume_tf;
 		vc->resume = false;
+		vc->fresh = false;      /* a real context: a preemption saves it */
 		proc_enter_user(&tf);
 	}
 	user_ctx_init(&tf, 0, 0);
