@@ -25,7 +25,9 @@
  *    context kills a child;
  *  - (a boot of its own, 6 cores) a bounded stress run: two MCP children
  *    and an SCP spinner while we preempt their vcores and provision cores
- *    at random; afterwards a new MCP gets every core.
+ *    at random; afterwards a new MCP gets every core; then preemptions
+ *    without warning aimed at the vcores of a child whose vcores yield and
+ *    come back all the time (taken as they start or restart).
  */
 #include <parlib/uthread.h>
 #include <parlib/vcore.h>
@@ -601,6 +603,30 @@ UTEST(stress_two_mcps_and_an_scp)
 	              "count status %#x, wanted exit %u", status, nr_mcp_cores());
 	UT_ASSERT_EQ(tsys(SYS_proc_destroy, (uint64_t)spin, 0), 0);
 	UT_ASSERT_EQ(tiny_wait(spin, &status), spin);
+}
+
+/* Preemptions without warning aimed at vcores that keep yielding and being
+ * granted again (/test/preempt_child churn): many land on a vcore whose
+ * kthread has started but not yet entered user mode, or restarted after a
+ * preemption and not yet resumed.  The child must neither die nor see its
+ * thread0 damaged. */
+UTEST(preempt_as_vcores_start_and_restart)
+{
+	int64_t c = spawn_child("churn", NULL);
+	uint64_t end = now_tsc() + ms_tsc(1500);
+	uint32_t preempts = 0, tries = 0;
+	int status = -1;
+
+	UT_ASSERT(c > 0);
+	while (now_tsc() < end) {
+		tries++;
+		if (tsys(SYS_preempt, (uint64_t)c, 1 + srnd(nr_mcp_cores() - 1), 0) == 0)
+			preempts++;
+	}
+	UT_ASSERT_EQ(tiny_wait(c, &status), c);
+	UT_ASSERT_MSG(status == 0, "churn status %#x", status);
+	tiny_printf("churn: %u of %u preemptions taken\n", preempts, tries);
+	UT_ASSERT(preempts > 0);
 }
 
 int main(int argc, char **argv, char **envp __attribute__((unused)))
