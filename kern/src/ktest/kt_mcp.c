@@ -16,7 +16,7 @@
 #include <ros/syscall.h>
 
 #define KT_MCP_PROG "/test/libc_mcp_exit"
-#define KT_MCP_ROUNDS 4
+#define KT_MCP_ROUNDS 2
 
 static struct proc *kt_mcp_start(const char *mode, const char *nr)
 {
