@@ -30,6 +30,7 @@
  */
 #include <parlib/uthread.h>
 #include <parlib/vcore.h>
+#include <ros/fcntl.h>
 #include <ros/globalinfo.h>
 #include <ros/kstat.h>
 #include <ros/procdata.h>
@@ -188,6 +189,22 @@ static int wait_bounded(int64_t pid)
 	return -1;
 }
 
+/* #proc/PID/FILE's text (a line or two) into buf, for a failure message. */
+static const char *proc_text(int64_t pid, const char *file, char *buf, size_t len)
+{
+	char path[48];
+	struct syscall sc;
+	int64_t fd, n;
+
+	tiny_snprintf(path, sizeof(path), "#proc/%ld/%s", (long)pid, file);
+	fd = sysc(&sc, SYS_openat, (uint64_t)TINY_AT_FDCWD, UP(path), strlen(path), O_READ, 0);
+	n = fd < 0 ? 0 : tsys(SYS_read, (uint64_t)fd, UP(buf), len - 1);
+	if (fd >= 0)
+		tsys(SYS_close, (uint64_t)fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
 /*
  * Kills aimed at the moment an MCP's vcores start (a few hundred
  * microseconds after proc_run, at random): a vcore whose kick came between
@@ -212,8 +229,14 @@ UTEST(mcp_killed_while_its_vcores_start)
 			tsys(SYS_null);
 		tsys(SYS_proc_destroy, (uint64_t)pid, 0);
 		st = wait_bounded(pid);
-		UT_ASSERT_MSG(st == WSTATUS_KILLED, "round %d: status %#x (-1: still alive)", round,
-		              st);
+		if (st == -1) {
+			char a[96], b[160];
+
+			UT_ASSERT_MSG(0, "round %d: still alive: status '%s' vcores '%s'", round,
+			              proc_text(pid, "status", a, sizeof(a)),
+			              proc_text(pid, "vcores", b, sizeof(b)));
+		}
+		UT_ASSERT_MSG(st == WSTATUS_KILLED, "round %d: status %#x", round, st);
 	}
 }
 

@@ -4,8 +4,9 @@
  * vcore, yields, and the way out of an MCP.
  *
  * Life of a vcore kthread: mcp_start_vcores() makes it on the granted
- * core (under p->lock it checks the process is not being killed and
- * counts it in p->nr_detached, with a process reference), it enters user
+ * core (under p->lock it checks the process is not being killed, unless
+ * it has no vcore kthread to end it yet, and counts it in p->nr_detached,
+ * with a process reference), it enters user
  * mode at vcore_entry (vcore_notify.c), and it leaves (mcp_vcore_leave)
  * when its vcore yielded or the process is being killed: it gives the core
  * back to the ksched, then drops its count, waking proc_exit's drain.
@@ -51,12 +52,24 @@ struct kthread *mcp_vcore_kthread_make(struct mcp_vcore *vc)
 
 /* ------------------------------------------------------------ starting */
 
+/*
+ * With p->lock held: whether a killed p still needs a vcore kthread.  A
+ * kill that lands during change_to_m, before vcore 0 started, finds no
+ * vcore to kick and no owner kthread any more: vcore 0 must still start,
+ * to see the kill and run proc_exit.  Once a vcore kthread runs (or one
+ * was elected to exit), the killed process gets no new ones.
+ */
+static bool mcp_needs_exiter_locked(const struct proc *p)
+{
+	return !p->nr_running && !p->mcp_exiter;
+}
+
 /* With p->lock held: claims vcore v for a new kthread if it needs one. */
 static bool mcp_claim_locked(struct proc *p, struct mcp_vcore *vc)
 {
 	const struct vcore_info *vi = &p->procinfo->vcoremap[vc->id];
 
-	if (p->killed || vc->started || !READ_ONCE(vi->valid))
+	if ((p->killed && !mcp_needs_exiter_locked(p)) || vc->started || !READ_ONCE(vi->valid))
 		return false;
 	vc->started = true;
 	vc->yielding = false;
@@ -70,7 +83,7 @@ static void mcp_start_one(struct proc *p, struct mcp_vcore *vc)
 {
 	struct kthread *kt = mcp_vcore_kthread_make(vc);
 	uint64_t flags = spin_lock_irqsave(&p->lock);
-	bool go = kt && !p->killed;
+	bool go = kt && (!p->killed || mcp_needs_exiter_locked(p));
 
 	if (go) {
 		vc->kt = kt;
