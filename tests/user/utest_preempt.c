@@ -367,6 +367,134 @@ UTEST(preempt_without_warning_thread0_recovered_elsewhere)
 	UT_SYSC_ERR(&sc, EBUSY);
 }
 
+/* ------------------------------------------------------- change_vcore */
+
+/* Bad arguments, with notifications off (as vcore context) and on. */
+UTEST(change_vcore_refuses_bad_targets)
+{
+	struct syscall sc;
+	uint32_t me, other;
+
+	UT_ASSERT(grow_to(3));
+	me = vcore_id();
+	other = other_vcore();
+	UT_ASSERT(other != me);
+	uth_disable_notifs();
+	UT_ASSERT_EQ(vcore_change_to(me, false), -EINVAL);
+	UT_ASSERT_EQ(vcore_change_to(ROS_MAX_VCORES, false), -EINVAL);
+	UT_ASSERT_EQ(vcore_change_to(pinfo->max_vcores, false), -EINVAL);
+	UT_ASSERT_EQ(vcore_change_to(other, false), -EBUSY);      /* it runs */
+	uth_enable_notifs();
+	sysc(&sc, SYS_change_vcore, other, 0);
+	UT_SYSC_ERR(&sc, EINVAL);               /* uthread context, notifications on */
+	UT_ASSERT_MSG(strstr(sc.errstr, "vcore context"), "errstr '%s'", sc.errstr);
+	UT_ASSERT(pinfo->vcoremap[me].valid && pinfo->vcoremap[other].valid);
+	UT_ASSERT(wait_ms(back_to_one, 3000));
+}
+
+static volatile uint32_t cv_target = 99, cv_changer = 99, cv_go, cv_release, cv_done;
+static volatile uint32_t cv_returned;
+static volatile uint64_t cv_spins;
+static volatile int cv_ret = 1;
+
+/* Vcore context: the target spins deaf until released; the changer hands
+ * its core to the (preempted) target when told; the rest as stay_hook. */
+static void cv_hook(uint32_t v)
+{
+	while (!hook_stop) {
+		if (v == cv_target && !cv_done) {
+			while (!cv_release)
+				__atomic_fetch_add(&cv_spins, 1, __ATOMIC_SEQ_CST);
+			cv_done = 1;
+		}
+		if (v == cv_changer && cv_go) {
+			cv_go = 0;
+			cv_ret = vcore_change_to(cv_target, false);
+			__atomic_fetch_add(&cv_returned, 1, __ATOMIC_SEQ_CST);
+		}
+		vcore_handle_events(v);
+		if (thread0_runnable())
+			return;
+		__asm__ volatile("pause");
+	}
+}
+
+static bool cv_target_on_changers_core(void)
+{
+	return pinfo->vcoremap[cv_target].valid && !pinfo->vcoremap[cv_changer].valid;
+}
+
+static uint64_t cv_seen;
+
+static bool cv_target_spins_again(void)
+{
+	return __atomic_load_n(&cv_spins, __ATOMIC_SEQ_CST) > cv_seen + 1000;
+}
+
+static bool cv_changer_back(void)
+{
+	return cv_returned == 1;
+}
+
+static bool cv_target_finished(void)
+{
+	return cv_done == 1;
+}
+
+/*
+ * Vcore t, preempted without warning in vcore context (spinning with
+ * notifications off), gets the core of vcore c, which calls change_vcore:
+ * t resumes where it spun, on c's old core, and c is preempted in its
+ * place (VC_PREEMPTED, its vcore context saved); when c gets a core again
+ * its change_vcore returns 0.
+ */
+UTEST(change_vcore_gives_the_core_to_a_preempted_vcore)
+{
+	uint32_t me, pc;
+
+	hook_stop = 0;
+	vcore_sched_entry = cv_hook;
+	want_nr = 3;
+	vcore_request_total(3);
+	UT_ASSERT(wait_ms(have_want_nr, 3000));
+	me = vcore_id();
+	cv_target = other_vcore();
+	for (uint32_t v = 0; v < 3; v++)
+		if (v != me && v != cv_target && pinfo->vcoremap[v].valid)
+			cv_changer = v;
+	UT_ASSERT(cv_changer < 3 && cv_target < 3);
+	tsys(SYS_block, 20000);                 /* the target is in its spin loop */
+	pd->head.res_req[RES_CORES].amt_wanted = 2;
+	vcore_request_total(2);                 /* its core is not handed back */
+	victim = cv_target;
+	UT_ASSERT_EQ(tsys(SYS_preempt, 0, cv_target, 0), 0);
+	UT_ASSERT(wait_ms(victim_gone, 3000));
+	UT_ASSERT(pd->vcpd[cv_target].flags & VC_PREEMPTED);
+	UT_ASSERT(pd->vcpd[cv_target].rflags & VC_VCCTX_SAVED);
+	pc = pinfo->vcoremap[cv_changer].pcoreid;
+	cv_seen = cv_spins;
+	cv_go = 1;
+	UT_ASSERT_MSG(wait_ms(cv_target_on_changers_core, 3000), "target %u valid %u, changer "
+	              "%u valid %u, ret %d", cv_target, pinfo->vcoremap[cv_target].valid,
+	              cv_changer, pinfo->vcoremap[cv_changer].valid, cv_ret);
+	UT_ASSERT_EQ(pinfo->vcoremap[cv_target].pcoreid, pc);
+	UT_ASSERT(wait_ms(cv_target_spins_again, 3000));  /* resumed in its loop */
+	UT_ASSERT(!(pd->vcpd[cv_target].flags & VC_PREEMPTED));
+	UT_ASSERT(pd->vcpd[cv_changer].flags & VC_PREEMPTED);
+	UT_ASSERT(pd->vcpd[cv_changer].rflags & VC_VCCTX_SAVED);
+	UT_ASSERT_EQ(cv_returned, 0);
+	UT_ASSERT_EQ(num_vcores(), 2);
+	/* The changer comes back where it called. */
+	cv_release = 1;
+	UT_ASSERT(wait_ms(cv_target_finished, 3000));
+	vcore_request_total(3);
+	UT_ASSERT(wait_ms(cv_changer_back, 3000));
+	UT_ASSERT_EQ(cv_ret, 0);
+	cv_target = cv_changer = 99;
+	UT_ASSERT(wait_ms(back_to_one, 3000));
+	vcore_sched_entry = stay_hook;
+}
+
 /* ---------------------------------------------------------- spamming */
 
 #define NR_SPAM 32

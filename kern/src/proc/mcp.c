@@ -141,7 +141,8 @@ static void mcp_vcore_main(void *arg)
 static void __noreturn mcp_vcore_leave(struct mcp_vcore *vc)
 {
 	struct proc *p = vc->p;
-	bool taken = vc->preempted || mcp_preempt_pending(p, vc->id);
+	bool changed = READ_ONCE(vc->changing);         /* its core is another vcore's */
+	bool taken = !changed && (vc->preempted || mcp_preempt_pending(p, vc->id));
 	const struct procdata *pd = (const struct procdata *)UDATA;
 	uint64_t flags, want = 0;
 	bool regrant;
@@ -153,7 +154,8 @@ static void __noreturn mcp_vcore_leave(struct mcp_vcore *vc)
 	proc_kthread_release(kthread_current());
 	mcp_vcore_left(vc);
 	mcp_sysc_drop_spare(vc);
-	if (READ_ONCE(p->procinfo->vcoremap[vc->id].valid))
+	/* (After change_vcore our id may already hold a new grant: not ours.) */
+	if (!changed && READ_ONCE(p->procinfo->vcoremap[vc->id].valid))
 		ksched_yield_vcore(p, vc->id);
 	if (taken)
 		ksched_note_short(p, want);     /* not given up: it wants it back */
@@ -162,11 +164,13 @@ static void __noreturn mcp_vcore_leave(struct mcp_vcore *vc)
 		p->nr_running--;
 	vc->kt = NULL;
 	vc->started = false;
+	vc->changing = false;
 	if (!p->nr_running && p->state == PROC_RUNNING_M)
 		proc_set_state_locked(p, PROC_RUNNABLE_M);
 	spin_unlock_irqrestore(&p->lock, flags);
-	/* A grant that reused this id while we were leaving found it started. */
-	regrant = READ_ONCE(p->procinfo->vcoremap[vc->id].valid);
+	/* A grant that reused this id while we were leaving found it started;
+	 * after change_vcore the vcore given our core starts. */
+	regrant = changed || READ_ONCE(p->procinfo->vcoremap[vc->id].valid);
 	if (regrant)
 		mcp_start_vcores(p);
 	ksched_offer_idle();            /* the core may be someone's claim */
@@ -273,8 +277,11 @@ void mcp_before_user(struct hw_trapframe *tf)
 
 	if (!vc)
 		return;
-	if (READ_ONCE(vc->yielding))
+	if (READ_ONCE(vc->yielding)) {
+		if (READ_ONCE(vc->changing))
+			mcp_change_leave(vc, tf);
 		mcp_vcore_leave(vc);
+	}
 	if (mcp_preempt_take(vc, tf))
 		mcp_vcore_leave(vc);
 	if (vc->restarted && mcp_preempt_resume(vc, tf))

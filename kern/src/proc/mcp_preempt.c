@@ -203,6 +203,12 @@ static bool mcp_preempt_save(struct mcp_vcore *vc, const struct hw_trapframe *tf
 	return vcore_save_vcctx(vc->id, tf, &vc->uext) == 0;
 }
 
+void mcp_preempt_save_mark(struct mcp_vcore *vc, const struct hw_trapframe *tf, bool save)
+{
+	if ((save && !mcp_preempt_save(vc, tf)) || vcpd_flags_update(vc->id, VC_PREEMPTED, true))
+		user_kill("VCPD not writable at preemption");
+}
+
 bool mcp_preempt_take(struct mcp_vcore *vc, struct hw_trapframe *tf)
 {
 	struct proc *p = vc->p;
@@ -229,9 +235,7 @@ bool mcp_preempt_take(struct mcp_vcore *vc, struct hw_trapframe *tf)
 	/* A kthread that never entered user mode yet (vc->fresh: it was to
 	 * start at vcore_entry, or to resume 'saved') holds only a placeholder
 	 * tf: what the VCPD and 'saved' hold already is the vcore's state. */
-	if ((!vc->fresh && !mcp_preempt_save(vc, tf)) ||
-	    vcpd_flags_update(vc->id, VC_PREEMPTED, true))
-		user_kill("VCPD not writable at preemption");
+	mcp_preempt_save_mark(vc, tf, !vc->fresh);
 	vi->nr_preempts_done++;
 	vi->preempt_pending = 0;
 	(void)send_kernel_event(p, &m, vc->id);         /* APPRO: it names v */
