@@ -41,6 +41,10 @@ int ksched_poke(struct proc *p);
 uint32_t ksched_grant(struct proc *p, uint64_t want);
 /* Vcore v of p gives its core back (a yield); its id is reused first. */
 void ksched_yield_vcore(struct proc *p, uint32_t vcoreid);
+/* Vcore 'from' of p hands its core to vcore 'to', which has none: the
+ * maps say so, from's id goes on top of the free ids.  0, or -EBUSY if
+ * 'to' has a core (or from has none, or p is gone). */
+int ksched_change_vcore(struct proc *p, uint32_t from, uint32_t to);
 /* p became an MCP that may have max vcores: procinfo says so. */
 void ksched_set_mcp(struct proc *p, uint32_t max);
 /* p is ending: every core it holds goes back, its provisions lapse. */

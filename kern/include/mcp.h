@@ -45,7 +45,8 @@ struct mcp_vcore {
 	bool started;                   /* [p->lock] a kthread runs (or is about to) */
 	bool yielding;                  /* [p->lock] leaves at its next return to user */
 	bool waiting;                   /* [vcore_kt] the last vcore's yield: wait for a wakeup */
-	bool fresh;                     /* [vcore_kt] enter at vcore_entry next */
+	bool fresh;                     /* [vcore_kt] enter at vcore_entry next: tf
+	                                 * holds nothing to save (mcp_preempt_take) */
 	bool resume;                    /* [vcore_kt] a new kthread: resume resume_tf */
 	struct kthread *spare_kt;       /* [vcore_kt] made ahead for a detach */
 	struct hw_trapframe resume_tf;  /* [vcore_kt] the context a detach left */
@@ -56,6 +57,9 @@ struct mcp_vcore {
 	bool restarted;                 /* [vcore_kt] started after a preemption */
 	bool resume_vcctx;              /* [vcore_kt] restart in vcore context from 'saved' */
 	bool warn_armed;                /* [p->lock] 'warn' is set */
+	bool changing;                  /* [p->lock] its core went to another vcore
+	                                 * (change_vcore): it leaves as preempted */
+	bool change_save;               /* [vcore_kt] ... saving its vcore context */
 	bool halt_wake;                 /* [a] a halted vcore goes on */
 	struct hw_trapframe saved;      /* [vcore_kt] its vcore context at preemption */
 	struct alarm_waiter warn;       /* [I] enforces a warned preemption's deadline */
@@ -102,6 +106,19 @@ bool mcp_preempt_pending(struct proc *p, uint32_t vcoreid);
 /* On v's own kthread before a user return: true if v must leave now
  * (its context is saved, VC_PREEMPTED set, EV_VCORE_PREEMPT sent). */
 bool mcp_preempt_take(struct mcp_vcore *vc, struct hw_trapframe *tf);
+/* Saves v's context from tf into the VCPD (if save) and sets VC_PREEMPTED
+ * there, as a preemption does; kills the process if the VCPD is not
+ * writable. */
+void mcp_preempt_save_mark(struct mcp_vcore *vc, const struct hw_trapframe *tf, bool save);
+/* mcp_change.c: change_vcore from the calling vcore's kthread (vcore
+ * context): its core goes to preempted vcore 'to' and it leaves on its way
+ * out as if preempted (its vcore context saved unless enable_my_notif).
+ * 0, -EINVAL (not a vcore, or from uthread context), -ERANGE (no vcore
+ * 'to'), -EDEADLK (to is the caller), -EBUSY (to is not preempted, or got
+ * a core meanwhile), -ENOENT (p is being killed). */
+int mcp_change_vcore(struct proc *p, uint32_t to, bool enable_my_notif);
+/* On the caller's kthread before the user return that leaves. */
+void mcp_change_leave(struct mcp_vcore *vc, const struct hw_trapframe *tf);
 /* A vcore restarted after a preemption: VC_PREEMPTED cleared; tf set to
  * its vcore context if it was preempted there.  True if tf was set. */
 bool mcp_preempt_resume(struct mcp_vcore *vc, struct hw_trapframe *tf);

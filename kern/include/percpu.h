@@ -28,6 +28,7 @@ struct percpu {
 	uint64_t kstack_top;            /* [c] offset 16: syscall entry's stack (arch/user.h) */
 	uint64_t user_rsp_scratch;      /* [c] offset 24: user %rsp during syscall entry */
 	uint32_t irq_depth;             /* [c] nesting of interrupt handlers */
+	uint64_t nr_irqs;               /* [c] interrupts and kernel faults taken here */
 	bool online;                    /* [a] set when the core finished booting */
 	struct kthread *cur_kthread;    /* [c] the kthread running here */
 	struct arch_percpu arch;        /* [I] GDT, TSS, IST stacks */

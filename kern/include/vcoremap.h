@@ -36,6 +36,9 @@ void vcore_ids_init(struct vcore_ids *ids, uint32_t max);
 /* A free vcore id, or -1 if all max are in use. */
 int vcore_id_get(struct vcore_ids *ids);
 void vcore_id_put(struct vcore_ids *ids, uint32_t vcoreid);
+/* Takes vcoreid off the free stack (change_vcore): 0, or -1 if it is not
+ * there (in use, or never handed out). */
+int vcore_id_take(struct vcore_ids *ids, uint32_t vcoreid);
 
 void coremap_write_begin(struct procinfo *pi);
 void coremap_write_end(struct procinfo *pi);

@@ -148,6 +148,25 @@ HTEST(vcore_ids_most_recently_yielded_first)
 	HT_ASSERT_EQ(vcore_id_get(&ids), -1);
 }
 
+/* change_vcore takes a given id off the stack; the others keep their order. */
+HTEST(vcore_id_take_from_the_middle)
+{
+	struct vcore_ids ids;
+
+	vcore_ids_init(&ids, 4);
+	for (int i = 0; i < 4; i++)
+		HT_ASSERT_EQ(vcore_id_get(&ids), i);
+	vcore_id_put(&ids, 3);
+	vcore_id_put(&ids, 1);
+	vcore_id_put(&ids, 2);
+	HT_ASSERT_EQ(vcore_id_take(&ids, 1), 0);
+	HT_ASSERT_EQ(vcore_id_take(&ids, 1), -1);       /* in use now */
+	HT_ASSERT_EQ(vcore_id_take(&ids, 0), -1);       /* never put back */
+	HT_ASSERT_EQ(vcore_id_get(&ids), 2);
+	HT_ASSERT_EQ(vcore_id_get(&ids), 3);
+	HT_ASSERT_EQ(vcore_id_get(&ids), -1);
+}
+
 HTEST(vcore_id_put_twice_panics)
 {
 	struct vcore_ids ids;

@@ -16,6 +16,11 @@
  *	            after at most two seconds
  *	stress SEED an MCP that for two seconds asks for a random number of
  *	            vcores, yields some, halts some; exits 0 when done
+ *	churn       an MCP whose vcores ask for every vcore and yield at once,
+ *	            for 1.5 s, while thread0 checks its registers across
+ *	            uthread yields: vcores start and restart all the time (the
+ *	            parent preempts them as they do); exits 0, or 1 if thread0
+ *	            found a register changed
  *
  * Anything else, or a mode that returns, exits with code 99.
  */
@@ -142,6 +147,45 @@ static int mode_stress(const char *seed)
 	return 0;
 }
 
+/* ------------------------------------------------------------- churn */
+
+/* Vcore context: ask for every vcore again, then yield (vcore_continue). */
+static void churn_hook(uint32_t v)
+{
+	(void)v;
+	if (!stress_done)
+		vcore_request_total(pinfo->max_vcores);
+}
+
+/* A value in a callee-saved register across a yield into vcore context. */
+static uint64_t churn_round(uint64_t x)
+{
+	register uint64_t r12 __asm__("r12") = x;
+
+	__asm__ volatile("" : "+r"(r12));
+	uthread_yield(true, NULL, NULL);
+	__asm__ volatile("" : "+r"(r12));
+	return r12;
+}
+
+static int mode_churn(void)
+{
+	uint64_t end;
+	int bad = 0;
+
+	if (vcore_change_to_m())
+		return 98;
+	vcore_sched_entry = churn_hook;
+	vcore_request_total(pinfo->max_vcores);
+	end = now_tsc() + ms_tsc(1500);
+	for (uint64_t i = 1; now_tsc() < end; i++)
+		if (churn_round(i * 0x9e3779b97f4a7c15ull) != i * 0x9e3779b97f4a7c15ull)
+			bad = 1;
+	stress_done = 1;
+	vcore_request_total(1);
+	return bad;
+}
+
 static void idle_hook(uint32_t v)
 {
 	uint64_t end = now_tsc() + ms_tsc(2500);
@@ -175,6 +219,8 @@ int main(int argc, char **argv, char **envp __attribute__((unused)))
 		return mode_ufault();
 	if (!strcmp(m, "vcfault"))
 		return mode_vcfault();
+	if (!strcmp(m, "churn"))
+		return mode_churn();
 	if (!strcmp(m, "count"))
 		return mode_count();
 	if (!strcmp(m, "stress") && argc > 2)

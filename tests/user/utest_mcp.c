@@ -11,8 +11,8 @@
  *  - children (/test/mcp_victim) with a garbage VCPD (non-canonical
  *    vcore_entry, kernel-half stack or TLS, an unmapped stack; for vcore 0
  *    at change_to_m and for vcore 1): each is killed, the parent lives; an
- *    MCP with every vcore spinning is killed from outside; one exits with a
- *    code while its other vcores spin;
+ *    MCP with every vcore spinning is killed from outside, also just as its
+ *    vcores start; one exits with a code while its other vcores spin;
  *  - change_to_m: thread0 goes on as a uthread on vcore 0, on a core that
  *    is not core 0; a second change_to_m, fork and exec are refused;
  *  - vcore requests: every vcore runs vcore_entry on its own physical core
@@ -21,7 +21,8 @@
  *  - a self-notification: the handler runs in vcore context and the
  *    interrupted registers (GPRs and SSE) are intact after it clobbered
  *    them; a remote notification from another vcore interrupts thread0
- *    spinning with a pattern in every register;
+ *    spinning with a pattern in every register; a notification sent while
+ *    thread0 makes syscalls is never left for a later trap;
  *  - a sleeping syscall from thread0 comes back unfinished (the kernel
  *    detached it) and completes; from vcore context it is synchronous.
  * Every failure must carry its errno and an errstr naming the value at
@@ -29,6 +30,7 @@
  */
 #include <parlib/uthread.h>
 #include <parlib/vcore.h>
+#include <ros/fcntl.h>
 #include <ros/globalinfo.h>
 #include <ros/kstat.h>
 #include <ros/procdata.h>
@@ -171,6 +173,71 @@ UTEST(mcp_killed_from_outside_and_exit_code)
 	UT_ASSERT_MSG(st == WSTATUS_KILLED, "spin: status %#x", st);
 	st = run_victim("exit", false);
 	UT_ASSERT_MSG(st == WSTATUS_EXITED(7), "exit: status %#x", st);
+}
+
+/* Waits up to about 10 s for pid (SYS_block between looks); its status,
+ * or -1 if it is still alive. */
+static int wait_bounded(int64_t pid)
+{
+	int status = -1;
+
+	for (int i = 0; i < 10000; i++) {
+		if (tsys(SYS_waitpid, (uint64_t)pid, UP(&status), WNOHANG) == pid)
+			return status;
+		tsys(SYS_block, 1000);
+	}
+	return -1;
+}
+
+/* #proc/PID/FILE's text (a line or two) into buf, for a failure message. */
+static const char *proc_text(int64_t pid, const char *file, char *buf, size_t len)
+{
+	char path[48];
+	struct syscall sc;
+	int64_t fd, n;
+
+	tiny_snprintf(path, sizeof(path), "#proc/%ld/%s", (long)pid, file);
+	fd = sysc(&sc, SYS_openat, (uint64_t)TINY_AT_FDCWD, UP(path), strlen(path), O_READ, 0);
+	n = fd < 0 ? 0 : tsys(SYS_read, (uint64_t)fd, UP(buf), len - 1);
+	if (fd >= 0)
+		tsys(SYS_close, (uint64_t)fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+/*
+ * Kills aimed at the moment an MCP's vcores start (a few hundred
+ * microseconds after proc_run, at random): a vcore whose kick came between
+ * its last check for a kill and its entry to user mode, if the kick were
+ * lost, would spin in user mode for ever and the process never die.
+ */
+UTEST(mcp_killed_while_its_vcores_start)
+{
+	const char *argv[] = { "/test/mcp_victim", "spin", NULL };
+	uint64_t rng = 0x853c49e6748fea9bull;
+
+	for (int round = 0; round < 40; round++) {
+		int64_t pid = tiny_spawn("/test/mcp_victim", argv);
+		int st;
+
+		UT_ASSERT(pid > 0);
+		UT_ASSERT_EQ(tsys(SYS_proc_run, (uint64_t)pid), 0);
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		for (uint32_t i = (uint32_t)(rng % 400); i; i--)
+			tsys(SYS_null);
+		tsys(SYS_proc_destroy, (uint64_t)pid, 0);
+		st = wait_bounded(pid);
+		if (st == -1) {
+			char a[96], b[160];
+
+			UT_ASSERT_MSG(0, "round %d: still alive: status '%s' vcores '%s'", round,
+			              proc_text(pid, "status", a, sizeof(a)),
+			              proc_text(pid, "vcores", b, sizeof(b)));
+		}
+		UT_ASSERT_MSG(st == WSTATUS_KILLED, "round %d: status %#x", round, st);
+	}
 }
 
 /* ------------------------------------------------------- change_to_m */
@@ -458,6 +525,96 @@ UTEST(remote_notify_interrupts_thread0_intact)
 	UT_ASSERT_MSG(ev_vcore == 0, "handler ran on vcore %u", ev_vcore);
 	UT_ASSERT_MSG(!regs_wrong(out, 15), "%s", regs_wrong(out, 15));
 	UT_ASSERT_EQ(out[20], 0);                       /* rsp unchanged */
+	UT_ASSERT(wait_until(back_to_one));
+}
+
+/*
+ * A notification sent while thread0's vcore is on its way back to user
+ * mode from a syscall: the kernel's kick (an IPI) may land after that
+ * return's checks, with interrupts on, where no check follows it; thread0
+ * then spins without a trap and must still be interrupted.  Each round
+ * thread0 makes a few syscalls while another vcore sends at a random
+ * moment; then it spins (counted loops, not time: a host that stalls the
+ * virtual CPU stalls both) until the handler ran.
+ */
+#define RACE_ROUNDS 1500
+#define RACE_SPINS 4000000
+
+static volatile uint32_t race_round, race_sent, race_stop;
+
+static void race_hook(uint32_t v)
+{
+	uint64_t rng = 0x2545f4914f6cdd1dull + v;
+	uint32_t last = 0;
+	struct syscall sc;
+
+	if (v == remote_t0->vcoreid)
+		return;
+	while (!race_stop) {
+		uint32_t r = race_round;
+
+		if (r == last) {
+			__asm__ volatile("pause");
+			continue;
+		}
+		last = r;
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		for (uint32_t i = (uint32_t)(rng % 3000); i; i--)
+			__asm__ volatile("pause");
+		sysc(&sc, SYS_self_notify, remote_t0->vcoreid, EV_USER_IPI, 0, 1);
+		__atomic_store_n(&race_sent, r, __ATOMIC_SEQ_CST);
+	}
+}
+
+/* Spins without syscalls until cond() or spins loops. */
+static bool race_spin(bool (*cond)(void), uint32_t spins)
+{
+	for (uint32_t i = 0; i < spins; i++)
+		if (cond())
+			return true;
+	return cond();
+}
+
+static uint32_t race_before;
+
+static bool race_was_sent(void)
+{
+	return __atomic_load_n(&race_sent, __ATOMIC_SEQ_CST) == race_round;
+}
+
+static bool race_handled(void)
+{
+	return ev_count != race_before;
+}
+
+UTEST(remote_notify_never_lost_at_a_syscall_return)
+{
+	uint32_t lost = 0, r;
+
+	remote_t0 = current_uthread();
+	race_stop = 0;
+	vcore_register_ev_handler(EV_USER_IPI, ipi_handler);
+	vcore_sched_entry = race_hook;
+	UT_ASSERT_EQ(vcore_request_total(2), 2);
+	for (r = 1; r <= RACE_ROUNDS; r++) {
+		race_before = ev_count;
+		__atomic_store_n(&race_round, r, __ATOMIC_SEQ_CST);
+		for (int k = 0; k < 6; k++)
+			tsys(SYS_null);
+		UT_ASSERT_MSG(race_spin(race_was_sent, 50 * RACE_SPINS), "round %u: no sender", r);
+		if (!race_spin(race_handled, RACE_SPINS)) {
+			lost++;
+			tsys(SYS_null);         /* the next return delivers it */
+			UT_ASSERT(race_handled());
+		}
+	}
+	race_stop = 1;
+	vcore_sched_entry = 0;
+	tiny_printf("race: %u of %u notifications waited for a later trap\n", lost,
+	            RACE_ROUNDS);
+	UT_ASSERT_EQ(lost, 0);
 	UT_ASSERT(wait_until(back_to_one));
 }
 

@@ -25,7 +25,9 @@
  *    context kills a child;
  *  - (a boot of its own, 6 cores) a bounded stress run: two MCP children
  *    and an SCP spinner while we preempt their vcores and provision cores
- *    at random; afterwards a new MCP gets every core.
+ *    at random; afterwards a new MCP gets every core; then preemptions
+ *    without warning aimed at the vcores of a child whose vcores yield and
+ *    come back all the time (taken as they start or restart).
  */
 #include <parlib/uthread.h>
 #include <parlib/vcore.h>
@@ -343,6 +345,11 @@ UTEST(preempt_with_warning_ignored_taken_at_the_deadline)
 	UT_ASSERT(wait_ms(back_to_one, 3000));
 }
 
+static bool victim_not_stealing(void)
+{
+	return !(__atomic_load_n(&pd->vcpd[victim].flags, __ATOMIC_ACQUIRE) & VC_UTHREAD_STEALING);
+}
+
 UTEST(preempt_without_warning_thread0_recovered_elsewhere)
 {
 	uint32_t me, done;
@@ -358,11 +365,142 @@ UTEST(preempt_without_warning_thread0_recovered_elsewhere)
 	UT_ASSERT_EQ(pinfo->vcoremap[me].nr_preempts_done, done + 1);
 	UT_ASSERT_MSG(vcore_id() != me, "thread0 still on vcore %u", me);
 	UT_ASSERT(!pinfo->vcoremap[me].valid);
-	UT_ASSERT(!(pd->vcpd[me].flags & VC_UTHREAD_STEALING));
+	/* The stealer clears its bit after draining the mailbox: thread0 may
+	 * run (on a third vcore) before that. */
+	victim = me;
+	UT_ASSERT(wait_ms(victim_not_stealing, 1000));
 	/* The last vcores are never taken. */
 	UT_ASSERT(wait_ms(back_to_one, 3000));
 	sysc(&sc, SYS_preempt, 0, vcore_id(), 0);
 	UT_SYSC_ERR(&sc, EBUSY);
+}
+
+/* ------------------------------------------------------- change_vcore */
+
+/* Bad arguments, with notifications off (as vcore context) and on. */
+UTEST(change_vcore_refuses_bad_targets)
+{
+	struct syscall sc;
+	uint32_t me, other;
+
+	UT_ASSERT(grow_to(3));
+	me = vcore_id();
+	other = other_vcore();
+	UT_ASSERT(other != me);
+	uth_disable_notifs();
+	UT_ASSERT_EQ(vcore_change_to(me, false), -EINVAL);
+	UT_ASSERT_EQ(vcore_change_to(ROS_MAX_VCORES, false), -EINVAL);
+	UT_ASSERT_EQ(vcore_change_to(pinfo->max_vcores, false), -EINVAL);
+	UT_ASSERT_EQ(vcore_change_to(other, false), -EBUSY);      /* it runs */
+	uth_enable_notifs();
+	sysc(&sc, SYS_change_vcore, other, 0);
+	UT_SYSC_ERR(&sc, EINVAL);               /* uthread context, notifications on */
+	UT_ASSERT_MSG(strstr(sc.errstr, "vcore context"), "errstr '%s'", sc.errstr);
+	UT_ASSERT(pinfo->vcoremap[me].valid && pinfo->vcoremap[other].valid);
+	UT_ASSERT(wait_ms(back_to_one, 3000));
+}
+
+static volatile uint32_t cv_target = 99, cv_changer = 99, cv_go, cv_release, cv_done;
+static volatile uint32_t cv_returned;
+static volatile uint64_t cv_spins;
+static volatile int cv_ret = 1;
+
+/* Vcore context: the target spins deaf until released; the changer hands
+ * its core to the (preempted) target when told; the rest as stay_hook. */
+static void cv_hook(uint32_t v)
+{
+	while (!hook_stop) {
+		if (v == cv_target && !cv_done) {
+			while (!cv_release)
+				__atomic_fetch_add(&cv_spins, 1, __ATOMIC_SEQ_CST);
+			cv_done = 1;
+		}
+		if (v == cv_changer && cv_go) {
+			cv_go = 0;
+			cv_ret = vcore_change_to(cv_target, false);
+			__atomic_fetch_add(&cv_returned, 1, __ATOMIC_SEQ_CST);
+		}
+		vcore_handle_events(v);
+		if (thread0_runnable())
+			return;
+		__asm__ volatile("pause");
+	}
+}
+
+static bool cv_target_on_changers_core(void)
+{
+	return pinfo->vcoremap[cv_target].valid && !pinfo->vcoremap[cv_changer].valid;
+}
+
+static uint64_t cv_seen;
+
+static bool cv_target_spins_again(void)
+{
+	return __atomic_load_n(&cv_spins, __ATOMIC_SEQ_CST) > cv_seen + 1000;
+}
+
+static bool cv_changer_back(void)
+{
+	return cv_returned == 1;
+}
+
+static bool cv_target_finished(void)
+{
+	return cv_done == 1;
+}
+
+/*
+ * Vcore t, preempted without warning in vcore context (spinning with
+ * notifications off), gets the core of vcore c, which calls change_vcore:
+ * t resumes where it spun, on c's old core, and c is preempted in its
+ * place (VC_PREEMPTED, its vcore context saved); when c gets a core again
+ * its change_vcore returns 0.
+ */
+UTEST(change_vcore_gives_the_core_to_a_preempted_vcore)
+{
+	uint32_t me, pc;
+
+	hook_stop = 0;
+	vcore_sched_entry = cv_hook;
+	want_nr = 3;
+	vcore_request_total(3);
+	UT_ASSERT(wait_ms(have_want_nr, 3000));
+	me = vcore_id();
+	cv_target = other_vcore();
+	for (uint32_t v = 0; v < 3; v++)
+		if (v != me && v != cv_target && pinfo->vcoremap[v].valid)
+			cv_changer = v;
+	UT_ASSERT(cv_changer < 3 && cv_target < 3);
+	tsys(SYS_block, 20000);                 /* the target is in its spin loop */
+	pd->head.res_req[RES_CORES].amt_wanted = 2;
+	vcore_request_total(2);                 /* its core is not handed back */
+	victim = cv_target;
+	UT_ASSERT_EQ(tsys(SYS_preempt, 0, cv_target, 0), 0);
+	UT_ASSERT(wait_ms(victim_gone, 3000));
+	UT_ASSERT(pd->vcpd[cv_target].flags & VC_PREEMPTED);
+	UT_ASSERT(pd->vcpd[cv_target].rflags & VC_VCCTX_SAVED);
+	pc = pinfo->vcoremap[cv_changer].pcoreid;
+	cv_seen = cv_spins;
+	cv_go = 1;
+	UT_ASSERT_MSG(wait_ms(cv_target_on_changers_core, 3000), "target %u valid %u, changer "
+	              "%u valid %u, ret %d", cv_target, pinfo->vcoremap[cv_target].valid,
+	              cv_changer, pinfo->vcoremap[cv_changer].valid, cv_ret);
+	UT_ASSERT_EQ(pinfo->vcoremap[cv_target].pcoreid, pc);
+	UT_ASSERT(wait_ms(cv_target_spins_again, 3000));  /* resumed in its loop */
+	UT_ASSERT(!(pd->vcpd[cv_target].flags & VC_PREEMPTED));
+	UT_ASSERT(pd->vcpd[cv_changer].flags & VC_PREEMPTED);
+	UT_ASSERT(pd->vcpd[cv_changer].rflags & VC_VCCTX_SAVED);
+	UT_ASSERT_EQ(cv_returned, 0);
+	UT_ASSERT_EQ(num_vcores(), 2);
+	/* The changer comes back where it called. */
+	cv_release = 1;
+	UT_ASSERT(wait_ms(cv_target_finished, 3000));
+	vcore_request_total(3);
+	UT_ASSERT(wait_ms(cv_changer_back, 3000));
+	UT_ASSERT_EQ(cv_ret, 0);
+	cv_target = cv_changer = 99;
+	UT_ASSERT(wait_ms(back_to_one, 3000));
+	vcore_sched_entry = stay_hook;
 }
 
 /* ---------------------------------------------------------- spamming */
@@ -601,6 +739,30 @@ UTEST(stress_two_mcps_and_an_scp)
 	              "count status %#x, wanted exit %u", status, nr_mcp_cores());
 	UT_ASSERT_EQ(tsys(SYS_proc_destroy, (uint64_t)spin, 0), 0);
 	UT_ASSERT_EQ(tiny_wait(spin, &status), spin);
+}
+
+/* Preemptions without warning aimed at vcores that keep yielding and being
+ * granted again (/test/preempt_child churn): many land on a vcore whose
+ * kthread has started but not yet entered user mode, or restarted after a
+ * preemption and not yet resumed.  The child must neither die nor see its
+ * thread0 damaged. */
+UTEST(preempt_as_vcores_start_and_restart)
+{
+	int64_t c = spawn_child("churn", NULL);
+	uint64_t end = now_tsc() + ms_tsc(1500);
+	uint32_t preempts = 0, tries = 0;
+	int status = -1;
+
+	UT_ASSERT(c > 0);
+	while (now_tsc() < end) {
+		tries++;
+		if (tsys(SYS_preempt, (uint64_t)c, 1 + srnd(nr_mcp_cores() - 1), 0) == 0)
+			preempts++;
+	}
+	UT_ASSERT_EQ(tiny_wait(c, &status), c);
+	UT_ASSERT_MSG(status == 0, "churn status %#x", status);
+	tiny_printf("churn: %u of %u preemptions taken\n", preempts, tries);
+	UT_ASSERT(preempts > 0);
 }
 
 int main(int argc, char **argv, char **envp __attribute__((unused)))

@@ -21,6 +21,9 @@
  *    drains the preempted vcore's public mailbox, so no message stays
  *    stranded there.  A vcore preempted in vcore context keeps its state:
  *    only its own restart resumes it (the kernel restarts it first).
+ * vcore_change_to(v) is the way to make such a vcore run at once: the
+ * caller gives it its own core (the kernel's change_vcore) and is preempted
+ * in its place.
  * A reflected fault (VC_UTHREAD_FAULT) reaches vcore_uthread_faulted: the
  * 2LS's hook, or by default a message and the end of the process, as
  * killed by the signal a POSIX system would send (SIGSEGV for a page fault).
@@ -119,6 +122,11 @@ void vcore_preempt_init(void)
 void vcore_halt(uint64_t usec)
 {
 	vp_sys(SYS_halt_core, usec, 0, 0);
+}
+
+int vcore_change_to(uint32_t v, bool enable_my_notif)
+{
+	return (int)vp_sys(SYS_change_vcore, v, enable_my_notif, 0);
 }
 
 /* ------------------------------------------------------- reflected faults */

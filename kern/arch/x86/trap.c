@@ -226,6 +226,7 @@ void trap_dispatch(struct hw_trapframe *tf)
 	if (tf_is_user_return_fault(tf))
 		user_return_faulted(tf);        /* kills the process */
 	pc->irq_depth++;
+	pc->nr_irqs++;                  /* user_before_return looks for new ones */
 	if (tf->vector == T_NMI)
 		nmi_handler(tf);
 	else if ((tf->vector == T_PGFLT || tf->vector == T_GPFLT) &&

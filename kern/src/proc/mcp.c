@@ -4,8 +4,9 @@
  * vcore, yields, and the way out of an MCP.
  *
  * Life of a vcore kthread: mcp_start_vcores() makes it on the granted
- * core (under p->lock it checks the process is not being killed and
- * counts it in p->nr_detached, with a process reference), it enters user
+ * core (under p->lock it checks the process is not being killed, unless
+ * it has no vcore kthread to end it yet, and counts it in p->nr_detached,
+ * with a process reference), it enters user
  * mode at vcore_entry (vcore_notify.c), and it leaves (mcp_vcore_leave)
  * when its vcore yielded or the process is being killed: it gives the core
  * back to the ksched, then drops its count, waking proc_exit's drain.
@@ -51,12 +52,24 @@ struct kthread *mcp_vcore_kthread_make(struct mcp_vcore *vc)
 
 /* ------------------------------------------------------------ starting */
 
+/*
+ * With p->lock held: whether a killed p still needs a vcore kthread.  A
+ * kill that lands during change_to_m, before vcore 0 started, finds no
+ * vcore to kick and no owner kthread any more: vcore 0 must still start,
+ * to see the kill and run proc_exit.  Once a vcore kthread runs (or one
+ * was elected to exit), the killed process gets no new ones.
+ */
+static bool mcp_needs_exiter_locked(const struct proc *p)
+{
+	return !p->nr_running && !p->mcp_exiter;
+}
+
 /* With p->lock held: claims vcore v for a new kthread if it needs one. */
 static bool mcp_claim_locked(struct proc *p, struct mcp_vcore *vc)
 {
 	const struct vcore_info *vi = &p->procinfo->vcoremap[vc->id];
 
-	if (p->killed || vc->started || !READ_ONCE(vi->valid))
+	if ((p->killed && !mcp_needs_exiter_locked(p)) || vc->started || !READ_ONCE(vi->valid))
 		return false;
 	vc->started = true;
 	vc->yielding = false;
@@ -70,7 +83,7 @@ static void mcp_start_one(struct proc *p, struct mcp_vcore *vc)
 {
 	struct kthread *kt = mcp_vcore_kthread_make(vc);
 	uint64_t flags = spin_lock_irqsave(&p->lock);
-	bool go = kt && !p->killed;
+	bool go = kt && (!p->killed || mcp_needs_exiter_locked(p));
 
 	if (go) {
 		vc->kt = kt;
@@ -114,6 +127,7 @@ static void mcp_vcore_main(void *arg)
 	if (vc->resume) {               /* the vcore's old kthread detached */
 		tf = vc->resume_tf;
 		vc->resume = false;
+		vc->fresh = false;      /* a real context: a preemption saves it */
 		proc_enter_user(&tf);
 	}
 	user_ctx_init(&tf, 0, 0);
@@ -127,7 +141,8 @@ static void mcp_vcore_main(void *arg)
 static void __noreturn mcp_vcore_leave(struct mcp_vcore *vc)
 {
 	struct proc *p = vc->p;
-	bool taken = vc->preempted || mcp_preempt_pending(p, vc->id);
+	bool changed = READ_ONCE(vc->changing);         /* its core is another vcore's */
+	bool taken = !changed && (vc->preempted || mcp_preempt_pending(p, vc->id));
 	const struct procdata *pd = (const struct procdata *)UDATA;
 	uint64_t flags, want = 0;
 	bool regrant;
@@ -139,7 +154,8 @@ static void __noreturn mcp_vcore_leave(struct mcp_vcore *vc)
 	proc_kthread_release(kthread_current());
 	mcp_vcore_left(vc);
 	mcp_sysc_drop_spare(vc);
-	if (READ_ONCE(p->procinfo->vcoremap[vc->id].valid))
+	/* (After change_vcore our id may already hold a new grant: not ours.) */
+	if (!changed && READ_ONCE(p->procinfo->vcoremap[vc->id].valid))
 		ksched_yield_vcore(p, vc->id);
 	if (taken)
 		ksched_note_short(p, want);     /* not given up: it wants it back */
@@ -148,11 +164,13 @@ static void __noreturn mcp_vcore_leave(struct mcp_vcore *vc)
 		p->nr_running--;
 	vc->kt = NULL;
 	vc->started = false;
+	vc->changing = false;
 	if (!p->nr_running && p->state == PROC_RUNNING_M)
 		proc_set_state_locked(p, PROC_RUNNABLE_M);
 	spin_unlock_irqrestore(&p->lock, flags);
-	/* A grant that reused this id while we were leaving found it started. */
-	regrant = READ_ONCE(p->procinfo->vcoremap[vc->id].valid);
+	/* A grant that reused this id while we were leaving found it started;
+	 * after change_vcore the vcore given our core starts. */
+	regrant = changed || READ_ONCE(p->procinfo->vcoremap[vc->id].valid);
 	if (regrant)
 		mcp_start_vcores(p);
 	ksched_offer_idle();            /* the core may be someone's claim */
@@ -259,8 +277,11 @@ void mcp_before_user(struct hw_trapframe *tf)
 
 	if (!vc)
 		return;
-	if (READ_ONCE(vc->yielding))
+	if (READ_ONCE(vc->yielding)) {
+		if (READ_ONCE(vc->changing))
+			mcp_change_leave(vc, tf);
 		mcp_vcore_leave(vc);
+	}
 	if (mcp_preempt_take(vc, tf))
 		mcp_vcore_leave(vc);
 	if (vc->restarted && mcp_preempt_resume(vc, tf))

@@ -20,7 +20,11 @@
  *     preempt_pending cleared, EV_VCORE_PREEMPT (arg1 v) sent through
  *     kernel_evts (parlib's queue spams it to a vcore that runs), and the
  *     kthread leaves: the core goes back to the ksched, v's id on top of
- *     its stack, so v is the first vcore the process gets again.
+ *     its stack, so v is the first vcore the process gets again.  A
+ *     kthread taken before its first entry to user mode (a vcore started
+ *     or restarted, then preempted at once) saves nothing: its trapframe
+ *     is a placeholder, and the VCPD and 'saved' still hold the context of
+ *     the last preemption, which the next restart resumes.
  *  3. restart: VC_PREEMPTED is cleared (the user may have stolen the
  *     uthread meanwhile: VC_UTHREAD_STEALING); a vcore preempted in vcore
  *     context resumes from the kernel's copy (never from user memory), one
@@ -199,6 +203,12 @@ static bool mcp_preempt_save(struct mcp_vcore *vc, const struct hw_trapframe *tf
 	return vcore_save_vcctx(vc->id, tf, &vc->uext) == 0;
 }
 
+void mcp_preempt_save_mark(struct mcp_vcore *vc, const struct hw_trapframe *tf, bool save)
+{
+	if ((save && !mcp_preempt_save(vc, tf)) || vcpd_flags_update(vc->id, VC_PREEMPTED, true))
+		user_kill("VCPD not writable at preemption");
+}
+
 bool mcp_preempt_take(struct mcp_vcore *vc, struct hw_trapframe *tf)
 {
 	struct proc *p = vc->p;
@@ -222,8 +232,10 @@ bool mcp_preempt_take(struct mcp_vcore *vc, struct hw_trapframe *tf)
 		WRITE_ONCE(vi->preempt_pending, 0);
 		return false;
 	}
-	if (!mcp_preempt_save(vc, tf) || vcpd_flags_update(vc->id, VC_PREEMPTED, true))
-		user_kill("VCPD not writable at preemption");
+	/* A kthread that never entered user mode yet (vc->fresh: it was to
+	 * start at vcore_entry, or to resume 'saved') holds only a placeholder
+	 * tf: what the VCPD and 'saved' hold already is the vcore's state. */
+	mcp_preempt_save_mark(vc, tf, !vc->fresh);
 	vi->nr_preempts_done++;
 	vi->preempt_pending = 0;
 	(void)send_kernel_event(p, &m, vc->id);         /* APPRO: it names v */

@@ -13,7 +13,9 @@
  *  - if other kthreads wait for the core, a slice alarm (PROC_SLICE_NSEC)
  *    is armed, whose IRQ marks the slice expired.  The IRQ interrupts the
  *    user code, and its own return to user mode does the yield.
- * An idle core has no alarm armed and halts (sched/idle.c).
+ * An idle core has no alarm armed and halts (sched/idle.c).  The checks
+ * repeat until no interrupt came during them (user_before_return), so none
+ * is lost in the gap before the return.
  *
  * WAITING: proc_yield(p, false) parks an SCP until proc_wakeup() (an
  * EVENT_WAKEUP event, a kill).  A wakeup that arrives while the process is
@@ -32,6 +34,7 @@
 #include <assert.h>
 #include <kthread.h>
 #include <mcp.h>
+#include <percpu.h>
 #include <process.h>
 #include <rendez.h>
 #include <smp.h>
@@ -103,10 +106,28 @@ void proc_before_user(void)
 	proc_arm_slice(sc);
 }
 
+/*
+ * The checks run with interrupts on; an interrupt that lands after them,
+ * before the return, came from kernel mode, so no check follows it: a
+ * kill's or a preemption's kick, a slice that expired, a kthread woken on
+ * this core with no slice armed would wait for the next trap, forever for
+ * user code that spins.  So the checks repeat until a pass saw no
+ * interrupt on this core, and that pass returns with interrupts off (every
+ * caller disables them before the return anyway).
+ */
 void user_before_return(struct hw_trapframe *tf)
 {
-	proc_before_user();
-	mcp_before_user(tf);            /* a vcore of an MCP: yields, notifications */
+	for (;;) {
+		uint32_t core = core_id();
+		uint64_t seen = READ_ONCE(this_cpu()->nr_irqs);
+
+		proc_before_user();
+		mcp_before_user(tf);    /* a vcore of an MCP: yields, notifications */
+		irq_disable();
+		if (core_id() == core && READ_ONCE(this_cpu()->nr_irqs) == seen)
+			return;
+		irq_enable();
+	}
 }
 
 void proc_enter_user(struct hw_trapframe *tf)

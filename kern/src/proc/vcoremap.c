@@ -37,6 +37,19 @@ void vcore_id_put(struct vcore_ids *ids, uint32_t vcoreid)
 	ids->free[ids->nr_free++] = (uint16_t)vcoreid;
 }
 
+int vcore_id_take(struct vcore_ids *ids, uint32_t vcoreid)
+{
+	for (uint32_t i = 0; i < ids->nr_free; i++) {
+		if (ids->free[i] != vcoreid)
+			continue;
+		for (; i + 1 < ids->nr_free; i++)
+			ids->free[i] = ids->free[i + 1];
+		ids->nr_free--;
+		return 0;
+	}
+	return -1;
+}
+
 void coremap_write_begin(struct procinfo *pi)
 {
 	uint64_t s = __atomic_load_n(&pi->coremap_seqctr, __ATOMIC_RELAXED);

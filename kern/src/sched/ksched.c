@@ -360,6 +360,28 @@ void ksched_yield_vcore(struct proc *p, uint32_t vcoreid)
 	spin_unlock_irqrestore(&ksched_lock, flags);
 }
 
+int ksched_change_vcore(struct proc *p, uint32_t from, uint32_t to)
+{
+	uint64_t flags = spin_lock_irqsave(&ksched_lock);
+	struct procinfo *pi = p->procinfo;
+	int ret = -EBUSY;
+
+	assert(from < ROS_MAX_VCORES && to < ROS_MAX_VCORES);
+	if (!p->ksched_gone && p->vcore_ids && pi->vcoremap[from].valid &&
+	    !pi->vcoremap[to].valid && !vcore_id_take(p->vcore_ids, to)) {
+		uint32_t pcore = pi->vcoremap[from].pcoreid;
+
+		coremap_write_begin(pi);
+		vcoremap_unmap(pi, from);
+		vcore_id_put(p->vcore_ids, from);
+		vcoremap_map(pi, to, pcore);
+		coremap_write_end(pi);
+		ret = 0;
+	}
+	spin_unlock_irqrestore(&ksched_lock, flags);
+	return ret;
+}
+
 void ksched_proc_gone(struct proc *p)
 {
 	uint64_t flags = spin_lock_irqsave(&ksched_lock);

@@ -436,6 +436,35 @@ int64_t sys_halt_core(struct syscall_ctx *ctx)
 	return mcp_halt_core(ctx->p, ctx->sc.arg0);
 }
 
+/* change_vcore(vcore, enable_my_notif): from vcore context, hands the
+ * caller's core to its process's preempted vcore, and the caller leaves as
+ * if preempted (Documentation/mcp.md).  0 (seen when the caller runs
+ * again). */
+int64_t sys_change_vcore(struct syscall_ctx *ctx)
+{
+	uint64_t v = ctx->sc.arg0;
+	int ret;
+
+	if (v >= ROS_MAX_VCORES)
+		return sysc_fail(ctx, EINVAL, "change_vcore: no vcore %lu", v);
+	ret = mcp_change_vcore(ctx->p, (uint32_t)v, ctx->sc.arg1 != 0);
+	switch (ret) {
+	case 0:
+		return 0;
+	case -EINVAL:
+		return sysc_fail(ctx, EINVAL, "change_vcore: only an MCP's vcore, in vcore "
+		                 "context, hands its core over");
+	case -ERANGE:
+		return sysc_fail(ctx, EINVAL, "change_vcore: no vcore %lu", v);
+	case -EDEADLK:
+		return sysc_fail(ctx, EINVAL, "change_vcore: vcore %lu is the caller", v);
+	case -ENOENT:
+		return sysc_fail(ctx, ENOENT, "change_vcore: the process is being killed");
+	default:
+		return sysc_fail(ctx, EBUSY, "change_vcore: vcore %lu is not preempted", v);
+	}
+}
+
 /* preempt(pid, vcore, warn_usec): takes vcore's core from process pid
  * (itself or a child), at once (0) or after a warning.  0. */
 int64_t sys_preempt(struct syscall_ctx *ctx)

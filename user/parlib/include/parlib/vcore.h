@@ -88,6 +88,15 @@ bool vcore_recover(uint32_t v, uint32_t me);
 /* halt_core: this vcore keeps its core, asleep until an event for it
  * (or usec, 0: no limit). */
 void vcore_halt(uint64_t usec);
+/* change_vcore: hands this vcore's core to preempted vcore v, which only
+ * its own restart can resume (preempted in vcore context, or with
+ * notifications off); this vcore is then preempted itself.  With
+ * notifications off only (vcore context, or between uth_disable_notifs and
+ * uth_enable_notifs).  Returns 0 when this vcore runs again (its context
+ * was saved), or never with enable_my_notif (it restarts at vcore_entry);
+ * -EBUSY if v is not preempted or got a core meanwhile, -EINVAL for v
+ * itself, no such vcore, or notifications on. */
+int vcore_change_to(uint32_t v, bool enable_my_notif);
 /* A uthread faulted (the kernel reflected it: VCPD refl_fault): the hook
  * the 2LS sets; NULL (the default) prints the fault and ends the process. */
 struct vcpd_refl_fault;

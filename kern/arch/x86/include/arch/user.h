@@ -71,7 +71,8 @@ void syscall_entry_c(struct hw_trapframe *tf);
  */
 void user_exception(struct hw_trapframe *tf);
 /* Every trap from user mode ends here before it returns (interrupts on):
- * a kill or an expired time slice is acted on (proc/scp_sched.c). */
+ * a kill or an expired time slice is acted on (proc/scp_sched.c).  It
+ * returns with interrupts off. */
 void user_before_return(struct hw_trapframe *tf);
 bool user_demand_fault(struct hw_trapframe *tf, uintptr_t addr);
 /* Ends the current process (interrupts on): prints "proc N (name): why;
