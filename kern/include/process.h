@@ -111,6 +111,11 @@ struct proc {
 	uint32_t nr_vcores_max;         /* [l] entries in vcores */
 	uint32_t nr_running;            /* [l] vcores with a kthread, not yielding */
 	struct kthread *mcp_exiter;     /* [l] the vcore kthread that runs proc_exit */
+	/* CPU time in TSC ticks (cputime.h): user mode, the kernel, and the
+	 * same for reaped children. */
+	uint64_t cpu_user, cpu_sys;     /* [a] */
+	uint64_t cpu_child_user;        /* [a] */
+	uint64_t cpu_child_sys;         /* [a] */
 };
 
 int proc_create(const char *path, const char *const *argv, const char *const *envp,

@@ -285,7 +285,8 @@ static const struct { const char *name, *sig; } fz_lx_sigs[] = {
 	{ "settimeofday", "SS" },       { "timer_settime", "iFSS" },
 	{ "timer_gettime", "iS" },      { "timer_getoverrun", "i" },
 	{ "timer_delete", "i" },        { "clock_settime", "zS" },
-	{ "clock_adjtime", "zS" },
+	{ "clock_adjtime", "zS" },      { "getrusage", "iS" },
+	{ "times", "S" },
 };
 
 /*

@@ -392,6 +392,13 @@ long lx_ppoll(const long *a);
 long lx_select(const long *a);
 long lx_pselect6(const long *a);
 
+/* CPU-time clocks (lx_cputime.c): whether clk is one (PROCESS/THREAD
+ * CPUTIME or a dynamic id); its ns, or -EINVAL for an id naming nothing. */
+bool lx_clock_is_cpu(long clk);
+long lx_cpuclock_ns(long clk, uint64_t *ns);
+long lx_getrusage(const long *a);
+long lx_times(const long *a);
+
 /* Nanoseconds on a Linux clock (REALTIME, MONOTONIC...), or -errno (lx_time.c). */
 long lx_clock_ns(long clk, uint64_t *ns);
 
