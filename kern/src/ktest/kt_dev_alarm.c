@@ -232,6 +232,15 @@ static unsigned long alarm_read_num(int fd)
 	return v;
 }
 
+/* Arms a one-shot 1 ms timer through count and waits until it fired. */
+static bool alarm_fire_once(int count)
+{
+	if (alarm_printf_fd(count, "set +1000000 0") <= 0)
+		return false;
+	kthread_usleep(30 * 1000);
+	return true;
+}
+
 /* signal: with a signal "outstanding" (a kthread owns no process, so none
  * is posted and none acknowledged), every later expiration is overrun; a
  * read gives the overrun and acknowledges; "off" stops the counting. */
@@ -259,19 +268,12 @@ KTEST(dev_alarm, signal_overrun_counted_and_acknowledged)
 	KT_ASSERT_EQ(alarm_read_num(sig), 0);   /* acknowledged */
 	/* After the read, the next expiration is a new signal (overrun 0),
 	 * the one after it overrun 1. */
-	KT_ASSERT(alarm_printf_fd(count, "set +1000000 0") > 0);
-	kthread_usleep(30 * 1000);
+	KT_ASSERT(alarm_fire_once(count));
 	KT_ASSERT_EQ(alarm_read_num(sig), 0);
-	KT_ASSERT(alarm_printf_fd(count, "set +1000000 0") > 0);
-	kthread_usleep(30 * 1000);
-	KT_ASSERT(alarm_printf_fd(count, "set +1000000 0") > 0);
-	kthread_usleep(30 * 1000);
+	KT_ASSERT(alarm_fire_once(count) && alarm_fire_once(count));
 	KT_ASSERT_EQ(alarm_read_num(sig), 1);
 	KT_ASSERT(alarm_printf_fd(sig, "off") > 0);
-	KT_ASSERT(alarm_printf_fd(count, "set +1000000 0") > 0);
-	kthread_usleep(30 * 1000);
-	KT_ASSERT(alarm_printf_fd(count, "set +1000000 0") > 0);
-	kthread_usleep(30 * 1000);
+	KT_ASSERT(alarm_fire_once(count) && alarm_fire_once(count));
 	KT_ASSERT_EQ(alarm_read_num(sig), 0);
 	KT_ASSERT(alarm_printf_fd(sig, "kernel 14\n") > 0);
 	sysclose(count);

@@ -407,9 +407,10 @@ long lx_clock_ns(long clk, uint64_t *ns);
 bool lx_ts_ok(const struct lx_timespec *ts);
 uint64_t lx_ts_ns(const struct lx_timespec *ts);
 void lx_ns_ts(uint64_t ns, struct lx_timespec *ts);
-/* What a timer armed at deadline (0: disarmed) with interval says at now:
- * the time to its next expiration, and the interval. */
-void lx_itimer_left(uint64_t now, uint64_t deadline, uint64_t interval,
+/* What a timer on clock armed at deadline (0: disarmed) with interval
+ * says now: the time to its next expiration, and the interval; 0 or the
+ * clock's -errno. */
+long lx_itimer_left(int clock, uint64_t deadline, uint64_t interval,
                     struct lx_itimerspec *out);
 
 long lx_clock_gettime(const long *a);

@@ -232,18 +232,6 @@ long lx_timerfd_create(const long *a)
 	return fd;
 }
 
-/* What gettime says: the time to the next expiration and the interval. */
-static long lx_tfd_get(const struct lx_tfd_timer *tm, struct lx_itimerspec *out)
-{
-	uint64_t now;
-	long r = lx_clock_ns(tm->clock, &now);
-
-	if (r < 0)
-		return r;
-	lx_itimer_left(now, tm->deadline, tm->interval, out);
-	return 0;
-}
-
 long lx_alarm_set(long fd, int clock, bool abs, const struct lx_itimerspec *nv,
                   uint64_t *deadline, uint64_t *interval)
 {
@@ -288,7 +276,7 @@ long lx_timerfd_settime(const long *a)
 	if (!lx_ts_ok(&nv->it_value) || !lx_ts_ok(&nv->it_interval))
 		return -LX_EINVAL;
 	tm = &lx_tfd_timers[e->timer];
-	if (old && (r = lx_tfd_get(tm, old)) < 0)
+	if (old && (r = lx_itimer_left(tm->clock, tm->deadline, tm->interval, old)) < 0)
 		return r;
 	return lx_alarm_set(a[0], tm->clock, a[1] & LX_TFD_TIMER_ABSTIME, nv, &tm->deadline,
 	                    &tm->interval);
@@ -298,12 +286,14 @@ long lx_timerfd_gettime(const long *a)
 {
 	struct lx_tfd_fd *e = lx_tfd_find(a[0]);
 	struct lx_itimerspec *out = (struct lx_itimerspec *)a[1];
+	const struct lx_tfd_timer *tm;
 
 	if (!e)
 		return lx_sys3(SYS_fcntl, a[0], F_GETFD, 0) < 0 ? -LX_EBADF : -LX_EINVAL;
 	if (!out)
 		return -LX_EFAULT;
-	return lx_tfd_get(&lx_tfd_timers[e->timer], out);
+	tm = &lx_tfd_timers[e->timer];
+	return lx_itimer_left(tm->clock, tm->deadline, tm->interval, out);
 }
 
 /* ------------------------------------------------------- read and close */

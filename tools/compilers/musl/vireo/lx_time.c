@@ -127,17 +127,21 @@ void lx_ns_ts(uint64_t ns, struct lx_timespec *ts)
 	ts->tv_nsec = (int64_t)(ns % LX_NSEC_PER_SEC);
 }
 
-void lx_itimer_left(uint64_t now, uint64_t deadline, uint64_t interval,
+long lx_itimer_left(int clock, uint64_t deadline, uint64_t interval,
                     struct lx_itimerspec *out)
 {
-	uint64_t left = 0;
+	uint64_t now, left = 0;
+	long r = lx_clock_ns(clock, &now);
 
+	if (r < 0)
+		return r;
 	if (deadline > now)
 		left = deadline - now;
 	else if (deadline && interval)
 		left = interval - (now - deadline) % interval;
 	lx_ns_ts(left, &out->it_value);
 	lx_ns_ts(interval, &out->it_interval);
+	return 0;
 }
 
 long lx_clock_gettime(const long *a)

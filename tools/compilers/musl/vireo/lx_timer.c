@@ -218,13 +218,7 @@ static struct lx_timer *lx_timer_get(long id)
 
 static long lx_timer_left(const struct lx_timer *t, struct lx_itimerspec *out)
 {
-	uint64_t now;
-	long r = lx_clock_ns(t->clock, &now);
-
-	if (r < 0)
-		return r;
-	lx_itimer_left(now, t->deadline, t->interval, out);
-	return 0;
+	return lx_itimer_left(t->clock, t->deadline, t->interval, out);
 }
 
 long lx_timer_settime(const long *a)
