@@ -3,7 +3,8 @@
  * libc_timer.c - utest suite of POSIX timers and the interval timer
  * through the C library (lx_timer.c over #alarm's signal file): a
  * SIGEV_SIGNAL timer's signal comes with SI_TIMER, its si_value and timer
- * id (the EV_POSIX_SIGNAL message the kernel sent), no earlier than asked;
+ * id (the EV_POSIX_SIGNAL message the kernel sent), no earlier than asked,
+ * also to a process that never sleeps;
  * a periodic timer whose signal is blocked counts overruns (timer_getoverrun
  * and si_overrun agree) and signals again once delivered; SIGEV_NONE counts
  * down in timer_gettime and sends nothing; settime's old value, disarming,
@@ -116,6 +117,29 @@ UTEST(timer, signal_carries_code_value_and_id)
 	UT_ASSERT_EQ(timer_getoverrun(t), 0);
 	lt_sleep_ms(60);
 	UT_ASSERT_EQ(lt_caught, 1);             /* one-shot */
+	UT_SYS(timer_delete(t));
+	lt_uncatch(SIGUSR1);
+}
+
+/* A process that never sleeps (system calls that return at once) gets
+ * its signal too: the kernel posts it on the way back to user mode, not
+ * only when the core idles. */
+UTEST(timer, busy_process_gets_its_signal)
+{
+	timer_t t;
+	int64_t armed;
+	long calls = 0;
+
+	lt_catch(SIGUSR1);
+	t = lt_timer(CLOCK_MONOTONIC, SIGEV_SIGNAL, SIGUSR1, 5);
+	armed = lt_now();
+	lt_arm(t, 20, 0);
+	while (!lt_caught && lt_now() - armed < 2000 * LT_MS) {
+		close(-1);
+		calls++;
+	}
+	UT_ASSERT_MSG(lt_caught == 1, "no signal after %ld system calls", calls);
+	UT_ASSERT_LT(lt_now() - armed, 1000 * LT_MS);
 	UT_SYS(timer_delete(t));
 	lt_uncatch(SIGUSR1);
 }

@@ -41,9 +41,14 @@
  * Signals: while a signal sent is not acknowledged (a read of signal), the
  * expirations only count as its overrun (POSIX timer_getoverrun), so one
  * alarm has at most one signal message outstanding.  The IRQ handler
- * decides; a routine kernel message (holding a reference on the alarm)
- * posts the message, since send_kernel_event may sleep.  A message the
- * owner refuses (no signal queue) is dropped and leaves nothing outstanding.
+ * decides and pushes the alarm (with a reference) on its owner's lock-free
+ * list, proc->alarm_sigs; send_kernel_event may sleep, so the post happens
+ * in kthread context: at the owner's next return to user mode
+ * (proc_before_user calls devalarm_post_signals), or in a routine kernel
+ * message to the core (holding a reference on the owner) if that comes
+ * first, as when the owner sleeps.  An alarm is on the list at most once
+ * (sig_queued).  A message the owner refuses (no signal queue) is dropped
+ * and leaves nothing outstanding.
  *
  * Bounds (ros/limits.h): a periodic alarm re-arms its timer no sooner than
  * ALARM_MIN_REARM_NS from now, times the number of alarms its owner holds,
@@ -102,6 +107,8 @@ struct kalarm {
 	uint32_t sig_id;                /* [lock] the timer id (SI_TIMER) */
 	uint64_t sig_value;             /* [lock] si_value */
 	bool sig_out;                   /* [lock] sent, not yet acknowledged */
+	bool sig_queued;                /* [lock] on owner->alarm_sigs */
+	struct kalarm *sig_next;        /* [queue] the next on owner->alarm_sigs */
 	uint64_t overrun;               /* [lock] expirations while sig_out */
 };
 
@@ -223,22 +230,22 @@ static uint64_t kalarm_rearm_at(const struct kalarm *a, uint64_t now)
 	return MAX(a->deadline, now + ALARM_MIN_REARM_NS * share);
 }
 
-/* Routine kernel message: posts the signal the IRQ handler decided on,
- * then drops the reference it took. */
-static void kalarm_signal_post(uint64_t arg, uint64_t a1, uint64_t a2)
+/* Posts a's signal as it stands now (the IRQ handler queued it), then
+ * drops the reference the queue held.  Kthread context: may sleep. */
+static void kalarm_signal_post(struct kalarm *a)
 {
-	struct kalarm *a = (struct kalarm *)arg;
 	struct event_msg m = { .ev_type = EV_POSIX_SIGNAL };
 	uint64_t flags = spin_lock_irqsave(&a->lock);
 	bool send = a->sig && a->sig_out;
 
+	a->sig_queued = false;
 	m.ev_arg1 = a->sig;
 	m.ev_arg3 = a->sig_value;
 	m.ev_arg4 = (uint32_t)a->sig_code;
 	if (a->sig_code == KA_SI_TIMER)
 		m.ev_arg4 |= (uint64_t)a->sig_id << 32;
 	spin_unlock_irqrestore(&a->lock, flags);
-	if (send && a->owner && send_kernel_event(a->owner, &m, 0) < 0) {
+	if (send && send_kernel_event(a->owner, &m, 0) < 0) {
 		flags = spin_lock_irqsave(&a->lock);
 		a->sig_out = false;     /* dropped: the next expiration tries again */
 		a->overrun = 0;
@@ -247,7 +254,48 @@ static void kalarm_signal_post(uint64_t arg, uint64_t a1, uint64_t a2)
 	kalarm_put(a);
 }
 
-/* Under a->lock: n expirations happened; true if a signal must be sent. */
+void devalarm_post_signals(struct proc *p)
+{
+	struct kalarm *a = __atomic_exchange_n(&p->alarm_sigs, NULL, __ATOMIC_ACQ_REL);
+
+	while (a) {
+		struct kalarm *next = a->sig_next;
+
+		kalarm_signal_post(a);
+		a = next;
+	}
+}
+
+/* Routine kernel message: the owner may be asleep and not return to user
+ * mode for long, so this core posts too; drops the message's reference. */
+static void kalarm_signal_rkm(uint64_t arg, uint64_t a1, uint64_t a2)
+{
+	struct proc *p = (struct proc *)arg;
+
+	devalarm_post_signals(p);
+	proc_put(p);
+}
+
+/* IRQ context: puts a (with a reference) on its owner's list of signals to
+ * post, which the owner's next return to user mode (proc_before_user) or a
+ * routine message to this core, whichever comes first, posts. */
+static void kalarm_signal_queue(struct kalarm *a)
+{
+	struct proc *p = a->owner;
+	struct kalarm *head;
+
+	kref_get(&a->ref);      /* alive: unset_alarm waits for this handler */
+	do {
+		head = __atomic_load_n(&p->alarm_sigs, __ATOMIC_ACQUIRE);
+		a->sig_next = head;
+	} while (!__atomic_compare_exchange_n(&p->alarm_sigs, &head, a, false,
+	                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	kref_get(&p->ref);
+	send_kernel_message(core_id(), kalarm_signal_rkm, (uint64_t)p, 0, 0, KMSG_ROUTINE);
+}
+
+/* Under a->lock: n expirations happened; true if a's signal must be queued
+ * for posting (an owner's signal not yet sent nor queued). */
 static bool __kalarm_signal_due(struct kalarm *a, uint64_t n)
 {
 	if (!a->sig)
@@ -258,6 +306,9 @@ static bool __kalarm_signal_due(struct kalarm *a, uint64_t n)
 	}
 	a->sig_out = true;
 	a->overrun = MIN(n - 1, KA_OVERRUN_MAX);
+	if (!a->owner || a->sig_queued)
+		return false;           /* nobody to tell, or the queued post will */
+	a->sig_queued = true;
 	return true;
 }
 
@@ -285,11 +336,8 @@ static void kalarm_fire(struct alarm_waiter *w)
 		signal = __kalarm_signal_due(a, n);
 	}
 	spin_unlock_irqrestore(&a->lock, flags);
-	if (signal) {
-		kref_get(&a->ref);      /* alive: unset_alarm waits for this handler */
-		send_kernel_message(core_id(), kalarm_signal_post, (uint64_t)a, 0, 0,
-		                    KMSG_ROUTINE);
-	}
+	if (signal)
+		kalarm_signal_queue(a);
 	if (next) {
 		set_awaiter_abs(w, next);
 		set_alarm(this_tchain(), w);

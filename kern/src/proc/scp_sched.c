@@ -87,6 +87,8 @@ void proc_before_user(void)
 	struct sched_core *sc = &sched_cores[core_id()];
 
 	assert(p && (p->user_kt == kthread_current() || mcp_vcore_current()));
+	if (READ_ONCE(p->alarm_sigs))
+		devalarm_post_signals(p);       /* timer signals, posted in time */
 	for (;;) {
 		if (READ_ONCE(p->killed))
 			proc_exit(p, READ_ONCE(p->kill_status));
