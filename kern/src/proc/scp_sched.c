@@ -7,6 +7,7 @@
  * not preempted, so time sharing happens on the way back to user mode.
  * proc_before_user() runs after every trap, interrupt or syscall from user
  * mode, on the kthread that owns the user context, with interrupts on:
+ *  - signals the process's #alarm timers queued are posted (dev/alarm.c);
  *  - a pending kill (proc_kill) ends the process right there;
  *  - if the core's slice expired, the kthread yields (kthread_yield puts it
  *    at the back of the core's FIFO run queue: round robin);
