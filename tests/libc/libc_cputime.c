@@ -6,7 +6,8 @@
  * CLOCK_PROCESS_CPUTIME_ID and to the user time, sleeping adds almost
  * nothing, system calls add system time; the thread clock, the ids of
  * clock_getcpuclockid and pthread_getcpuclockid; another process's clock;
- * a reaped child's time in times() and getrusage(RUSAGE_CHILDREN); bad ids
+ * a reaped child's time in times(), getrusage(RUSAGE_CHILDREN) and wait4's
+ * rusage; bad ids
  * and arguments.  Bounds are loose (QEMU TCG, a shared host).  Run by
  * scripts/run-ktests.sh (run_utest libc_cputime).
  */
@@ -140,6 +141,26 @@ UTEST(cputime, another_process_and_children)
 	UT_ASSERT_GE((t1.tms_cutime + t1.tms_cstime) - (t0.tms_cutime + t0.tms_cstime), 10);
 	UT_SYS(getrusage(RUSAGE_CHILDREN, &ru));
 	UT_ASSERT_GE(lc_tv_ns(&ru.ru_utime) + lc_tv_ns(&ru.ru_stime), 100 * LC_MS);
+}
+
+UTEST(cputime, wait4_rusage_is_the_child)
+{
+	struct rusage ru;
+	int status;
+	pid_t pid = UT_SYS(fork());
+
+	if (pid == 0) {
+		lc_spin_ms(150);
+		_exit(0);
+	}
+	UT_ASSERT_EQ(wait4(pid, &status, 0, &ru), pid);
+	UT_ASSERT(WIFEXITED(status));
+	UT_ASSERT_MSG(lc_tv_ns(&ru.ru_utime) + lc_tv_ns(&ru.ru_stime) >= 50 * LC_MS &&
+	              lc_tv_ns(&ru.ru_utime) + lc_tv_ns(&ru.ru_stime) < 2000 * LC_MS,
+	              "child used %lld ns",
+	              (long long)(lc_tv_ns(&ru.ru_utime) + lc_tv_ns(&ru.ru_stime)));
+	UT_ASSERT_EQ(ru.ru_maxrss, 0);
+	UT_ASSERT_ERRNO(wait4(pid, &status, 0, &ru), ECHILD);
 }
 
 UTEST(cputime, bad_ids_and_arguments)

@@ -245,7 +245,7 @@ static const struct { const char *name, *sig; } fz_lx_sigs[] = {
 	{ "pipe", "S" },                { "sched_yield", "" },
 	{ "dup", "f" },                 { "dup2", "ff" },
 	{ "nanosleep", "Zp" },          { "getpid", "" },
-	{ "wait4", "ipFx" },            { "uname", "S" },
+	{ "wait4", "ipFS" },            { "uname", "S" },
 	{ "fcntl", "fcx" },             { "truncate", "To" },
 	{ "ftruncate", "fo" },          { "getcwd", "pl" },
 	{ "chdir", "P" },               { "fchdir", "f" },

@@ -78,7 +78,7 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(58, vfork, MAPPED, lx_fork, "a fork (copy-on-write, so no sharing)"),
 	CALL(59, execve, MAPPED, lx_execve, "exec, with argv/envp packed by parlib_argenv_pack()"),
 	CALL(60, exit, EMULATED, lx_exit_thread, "ends the calling thread (a uthread) while others live; the last one ends the process (proc_destroy)"),
-	CALL(61, wait4, MAPPED, lx_wait4, "waitpid(pid, status, options); ESRCH (not our child) becomes ECHILD; rusage must be NULL (-EINVAL otherwise)"),
+	CALL(61, wait4, MAPPED, lx_wait4, "waitpid(pid, status, options); ESRCH (not our child) becomes ECHILD; a rusage gets the reaped child's CPU time (#proc/self/times before and after), the other fields 0"),
 	CALL(62, kill, MAPPED, lx_kill, "SIGKILL: proc_destroy(pid); other signals: notify(pid, EV_POSIX_SIGNAL); to oneself: delivered at once; pid <= 0 -ENOSYS (no groups)"),
 	CALL(63, uname, EMULATED, lx_uname, "fixed strings: Vireo, vireo, 0.1, x86_64"),
 	CALL(72, fcntl, MAPPED, lx_fcntl, "fcntl; F_GETFL/F_SETFL flags translated; locks are -EINVAL"),

@@ -398,6 +398,8 @@ bool lx_clock_is_cpu(long clk);
 long lx_cpuclock_ns(long clk, uint64_t *ns);
 long lx_getrusage(const long *a);
 long lx_times(const long *a);
+/* wait4 with a struct rusage: the reaped child's CPU time in it. */
+long lx_wait4_rusage(const long *a);
 
 /* Nanoseconds on a Linux clock (REALTIME, MONOTONIC...), or -errno (lx_time.c). */
 long lx_clock_ns(long clk, uint64_t *ns);

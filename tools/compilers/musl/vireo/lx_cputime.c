@@ -16,6 +16,9 @@
  * uthread's tid), and gives the process's figure: Vireo does not account
  * uthreads apart, so a thread's CPU clock is exact only in a
  * single-threaded program.  An id that names nothing is EINVAL.
+ * wait4's rusage is the growth of our children figures across the wait,
+ * which is the reaped child's (a thread reaping at the same time would
+ * add its child too).
  */
 #include <string.h>
 #include <ros/fcntl.h>
@@ -147,6 +150,26 @@ long lx_getrusage(const long *a)
 	lx_ns_tv(a[0] == LX_RUSAGE_CHILDREN ? t.child_user : t.user, &ru->ru_utime);
 	lx_ns_tv(a[0] == LX_RUSAGE_CHILDREN ? t.child_sys : t.sys, &ru->ru_stime);
 	return 0;
+}
+
+long lx_wait4_rusage(const long *a)
+{
+	struct lx_rusage *ru = (struct lx_rusage *)a[3];
+	struct lx_cputimes t0, t1;
+	long r = lx_cpu_read(0, &t0), pid;
+
+	if (r < 0)
+		return r;
+	pid = ros_syscall_raw(SYS_waitpid, (int)a[0], a[1], (int)a[2], 0, 0, 0);
+	if (pid < 0)
+		return pid == -LX_ESRCH ? -LX_ECHILD : pid;
+	t1 = t0;
+	if (pid > 0 && (r = lx_cpu_read(0, &t1)) < 0)
+		return r;
+	memset(ru, 0, sizeof(*ru));
+	lx_ns_tv(t1.child_user - t0.child_user, &ru->ru_utime);
+	lx_ns_tv(t1.child_sys - t0.child_sys, &ru->ru_stime);
+	return pid;
 }
 
 long lx_times(const long *a)
