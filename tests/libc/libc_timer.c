@@ -11,7 +11,8 @@
  * TIMER_ABSTIME; a NULL sigevent (SIGALRM, value = the id); SIGEV_THREAD_ID
  * on our own tid; the 32-timer bound (EAGAIN); bad clocks, ids, flags,
  * times and NULL pointers; a fork child has no timers; setitimer, getitimer
- * and alarm() (ITIMER_REAL periodic, alarm's rounding, bad which/values).
+ * and alarm() (ITIMER_REAL periodic, alarm's rounding, bad which/values,
+ * ending a lone thread's futex wait).
  * Handlers run when a system call returns (Documentation/libc.md,
  * "Signals"): the tests wait in short nanosleeps.  Run by
  * scripts/run-ktests.sh (run_utest libc_timer).
@@ -450,6 +451,39 @@ UTEST(itimer, bad_which_and_values)
 	UT_ASSERT_ERRNO(setitimer(7, &it, NULL), EINVAL);
 	UT_ASSERT_ERRNO(getitimer(7, &cur), EINVAL);
 	UT_ASSERT_ERRNO(syscall(SYS_getitimer, ITIMER_REAL, NULL), EFAULT);
+}
+
+static volatile int lt_word;
+
+static void lt_set_word(int sig)
+{
+	(void)sig;
+	lt_word = 1;
+}
+
+/* A single thread's futex wait sleeps until a signal: the handler runs
+ * and the wait ends with EINTR; with the default action, alarm() ends a
+ * process blocked on its own lock (no busy loop, no hang). */
+UTEST(itimer, alarm_ends_a_futex_wait)
+{
+	int status;
+	pid_t pid;
+
+	lt_word = 0;
+	signal(SIGALRM, lt_set_word);
+	UT_SYS(setitimer(ITIMER_REAL, &(struct itimerval){ { 0, 0 }, { 0, 20000 } }, NULL));
+	UT_ASSERT_ERRNO(syscall(SYS_futex, &lt_word, 0 /* FUTEX_WAIT */, 0, NULL), EINTR);
+	UT_ASSERT_EQ(lt_word, 1);
+	UT_ASSERT_ERRNO(syscall(SYS_futex, &lt_word, 0, 0, NULL), EAGAIN);    /* not 0 */
+	lt_uncatch(SIGALRM);
+	pid = UT_SYS(fork());
+	if (pid == 0) {
+		alarm(1);
+		syscall(SYS_futex, &lt_word, 0, 1, NULL);
+		_exit(3);
+	}
+	UT_SYS(waitpid(pid, &status, 0));
+	UT_ASSERT_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM, "status %#x", status);
 }
 
 int main(int argc, char **argv)
