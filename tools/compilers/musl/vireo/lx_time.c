@@ -109,41 +109,6 @@ long __vireo_clock_gettime(long clk, struct timespec *uts)
 	return 0;
 }
 
-bool lx_ts_ok(const struct lx_timespec *ts)
-{
-	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < (long)LX_NSEC_PER_SEC;
-}
-
-uint64_t lx_ts_ns(const struct lx_timespec *ts)
-{
-	if ((uint64_t)ts->tv_sec >= UINT64_MAX / LX_NSEC_PER_SEC - 1)
-		return UINT64_MAX / 2;  /* far enough: centuries */
-	return (uint64_t)ts->tv_sec * LX_NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
-}
-
-void lx_ns_ts(uint64_t ns, struct lx_timespec *ts)
-{
-	ts->tv_sec = (int64_t)(ns / LX_NSEC_PER_SEC);
-	ts->tv_nsec = (int64_t)(ns % LX_NSEC_PER_SEC);
-}
-
-long lx_itimer_left(int clock, uint64_t deadline, uint64_t interval,
-                    struct lx_itimerspec *out)
-{
-	uint64_t now, left = 0;
-	long r = lx_clock_ns(clock, &now);
-
-	if (r < 0)
-		return r;
-	if (deadline > now)
-		left = deadline - now;
-	else if (deadline && interval)
-		left = interval - (now - deadline) % interval;
-	lx_ns_ts(left, &out->it_value);
-	lx_ns_ts(interval, &out->it_interval);
-	return 0;
-}
-
 long lx_clock_gettime(const long *a)
 {
 	return __vireo_clock_gettime(a[0], (struct timespec *)a[1]);
