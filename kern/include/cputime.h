@@ -12,9 +12,9 @@
  * Each core keeps the TSC of its last accounting point.  The time from
  * there to the next point goes to the process the core ran: to its user
  * time when the next point is a kernel entry from user mode, to its system
- * time when it is a return to user mode or a switch away from one of its
- * kthreads (so time asleep is nobody's, and a kernel kthread's or the idle
- * loop's is not charged).  Counters are added atomically and read without
+ * time when it is a return to user mode (noted, and added at the next
+ * kernel entry) or a switch away from one of its kthreads (so time asleep
+ * is nobody's, and a kernel kthread's or the idle loop's is not charged).  Counters are added atomically and read without
  * a lock.  The hooks run with interrupts off or in the kthread concerned;
  * they never sleep.  A reaped child's figures, its reaped children's
  * included, are added to its parent's children figures (cputime_reap).

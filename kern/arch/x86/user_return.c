@@ -30,7 +30,6 @@
 #include <arch/trap.h>
 #include <arch/user.h>
 #include <arch/x86.h>
-#include <cputime.h>
 #include <printk.h>
 #include <ros/mmu64.h>
 
@@ -81,7 +80,6 @@ void user_return_check(struct hw_trapframe *tf)
 		user_kill(why);
 	}
 	tf->rflags = user_rflags_clean(tf->rflags);
-	cputime_user_enter();           /* the kernel's time ends here */
 }
 
 bool tf_is_user_return_fault(const struct hw_trapframe *tf)

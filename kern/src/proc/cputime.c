@@ -5,7 +5,10 @@
  * (cpu_user, cpu_sys, cpu_child_user, cpu_child_sys), turned into ns when
  * read.  cputime_since[core] is the TSC of the core's last accounting
  * point; only the core itself touches its entry, with interrupts off or
- * from the kthread that runs there.
+ * from the kthread that runs there.  The kernel time that ends at a return
+ * to user mode is kept in cputime_pending_sys[core] and charged at the
+ * next kernel entry from user mode, which is on the same core and of the
+ * same process: the way out (user_before_return) writes no process memory.
  */
 #include <arch/x86.h>
 #include <core_id.h>
@@ -15,6 +18,7 @@
 #include <time.h>
 
 static uint64_t cputime_since[MAX_CORES];
+static uint64_t cputime_pending_sys[MAX_CORES];
 
 /* Ticks since this core's last point, which becomes now. */
 static uint64_t cputime_take(void)
@@ -34,19 +38,19 @@ static void cputime_charge(uint64_t *counter, uint64_t ticks)
 void cputime_user_exit(void)
 {
 	struct proc *p = current_proc();
-	uint64_t d = cputime_take();
+	uint64_t d = cputime_take(), *pending = &cputime_pending_sys[core_id()];
 
-	if (p)
+	if (p) {
 		cputime_charge(&p->cpu_user, d);
+		cputime_charge(&p->cpu_sys, *pending);
+	}
+	*pending = 0;
 }
 
 void cputime_user_enter(void)
 {
-	struct proc *p = current_proc();
-	uint64_t d = cputime_take();
-
-	if (p)
-		cputime_charge(&p->cpu_sys, d);
+	/* Only noted here: the next kernel entry charges it (see the top). */
+	cputime_pending_sys[core_id()] = cputime_take();
 }
 
 void cputime_switch(struct kthread *prev)

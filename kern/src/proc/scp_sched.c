@@ -31,6 +31,7 @@
 #include <arch/irq.h>
 #include <arch/user.h>
 #include <assert.h>
+#include <cputime.h>
 #include <kthread.h>
 #include <mcp.h>
 #include <process.h>
@@ -110,6 +111,7 @@ void user_before_return(struct hw_trapframe *tf)
 {
 	proc_before_user();
 	mcp_before_user(tf);            /* a vcore of an MCP: yields, notifications */
+	cputime_user_enter();           /* the kernel's time ends here */
 }
 
 void proc_enter_user(struct hw_trapframe *tf)
