@@ -234,6 +234,9 @@ if [ "$SEL" = all ]; then
 	run_utest libc_env "/test/libc_env -- one two=2 three"
 	run_utest libc_mmap /test/libc_mmap
 	run_utest libc_time /test/libc_time
+	run_utest libc_timer /test/libc_timer
+	run_utest libc_sched /test/libc_sched
+	run_utest libc_cputime /test/libc_cputime
 	run_utest libc_poll /test/libc_poll
 	run_utest libc_ipc /test/libc_ipc
 	run_utest libc_net "/test/libc_net ping udp"

@@ -52,6 +52,8 @@
  * new process and no new kthread for a detached syscall. */
 bool proc_mem_low(void);
 
+struct kalarm;                  /* dev/alarm.c */
+
 enum proc_state {
 	PROC_CREATED = 1,
 	PROC_RUNNING_S,         /* runnable or running (an SCP) */
@@ -111,10 +113,19 @@ struct proc {
 	uint32_t nr_vcores_max;         /* [l] entries in vcores */
 	uint32_t nr_running;            /* [l] vcores with a kthread, not yielding */
 	struct kthread *mcp_exiter;     /* [l] the vcore kthread that runs proc_exit */
+	/* CPU time in TSC ticks (cputime.h): user mode, the kernel, and the
+	 * same for reaped children. */
+	uint64_t cpu_user, cpu_sys;     /* [a] */
+	uint64_t cpu_child_user;        /* [a] */
+	uint64_t cpu_child_sys;         /* [a] */
+	struct kalarm *alarm_sigs;      /* [a] #alarm signals to post (dev/alarm.c) */
 };
 
 int proc_create(const char *path, const char *const *argv, const char *const *envp,
                 struct proc **out);
+/* Posts the signals p's #alarm timers queued (kthread context, p's own or
+ * any: it may sleep); kern/drivers/dev/alarm.c. */
+void devalarm_post_signals(struct proc *p);
 int proc_run(struct proc *p);           /* -EINVAL unless CREATED */
 void proc_move_scps_off(uint32_t pcore);        /* pcore became an MCP's */
 int proc_wait(struct proc *p);          /* blocks; returns the status; drops p */

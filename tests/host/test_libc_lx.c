@@ -519,6 +519,38 @@ HTEST(timerfd_settime_is_one_set_write_to_count)
 	lx_close_call((const long[6]){ fd });
 }
 
+/* lx_timespec.c: validity, the cap on huge times, what gettime says. */
+HTEST(timespec_helpers_validate_cap_and_count_down)
+{
+	struct lx_timespec ts = { 1, 999999999 };
+	struct lx_itimerspec out;
+
+	HT_ASSERT(lx_ts_ok(&ts));
+	HT_ASSERT_EQ(lx_ts_ns(&ts), 1999999999ull);
+	ts.tv_nsec = 1000000000;
+	HT_ASSERT(!lx_ts_ok(&ts));
+	ts.tv_nsec = -1;
+	HT_ASSERT(!lx_ts_ok(&ts));
+	ts = (struct lx_timespec){ -1, 0 };
+	HT_ASSERT(!lx_ts_ok(&ts));
+	ts = (struct lx_timespec){ INT64_MAX, 0 };
+	HT_ASSERT_EQ(lx_ts_ns(&ts), UINT64_MAX / 2);   /* no overflow */
+	ts = (struct lx_timespec){ 18446744071, 5 };    /* the largest uncapped */
+	HT_ASSERT_EQ(lx_ts_ns(&ts), 18446744071000000005ull);
+	lx_ns_ts(3000000007ull, &ts);
+	HT_ASSERT(ts.tv_sec == 3 && ts.tv_nsec == 7);
+	fake_now = 500;
+	HT_ASSERT_EQ(lx_itimer_left(1, 0, 0, &out), 0);               /* disarmed */
+	HT_ASSERT(!out.it_value.tv_sec && !out.it_value.tv_nsec && !out.it_interval.tv_nsec);
+	HT_ASSERT_EQ(lx_itimer_left(1, 800, 0, &out), 0);
+	HT_ASSERT_EQ(out.it_value.tv_nsec, 300);
+	HT_ASSERT_EQ(lx_itimer_left(1, 400, 0, &out), 0);             /* one-shot, expired */
+	HT_ASSERT_EQ(out.it_value.tv_nsec, 0);
+	HT_ASSERT_EQ(lx_itimer_left(1, 400, 30, &out), 0);            /* 100 ns in: 10 left */
+	HT_ASSERT(out.it_value.tv_nsec == 20 && out.it_interval.tv_nsec == 30);
+	HT_ASSERT_EQ(lx_itimer_left(99, 400, 30, &out), -LX_EINVAL);  /* the clock's error */
+}
+
 HTEST(timerfd_read_gives_8_bytes_and_follows_dup_and_close)
 {
 	uint64_t count = 0;

@@ -289,7 +289,7 @@ LT_TEST(clocks)
 	LT_ASSERT_EQ(clock_gettime(CLOCK_MONOTONIC, &b), 0);
 	LT_ASSERT_MSG(ns_of(&b) - ns_of(&a) >= 20 * 1000 * 1000,
 	              "slept only %lld ns", (long long)(ns_of(&b) - ns_of(&a)));
-	LT_ASSERT(clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a) == -1 && errno == EINVAL);
+	LT_ASSERT_EQ(clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a), 0);     /* libc_cputime.c */
 }
 
 static __thread int tls_counter = 41;

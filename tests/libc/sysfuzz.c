@@ -217,6 +217,7 @@ static const char *const fz_lx_deny[] = {
 	"tgkill", "rt_sigreturn", "execveat",
 	"pause", "rt_sigsuspend",       /* wait for a signal nobody sends */
 	"epoll_create", "epoll_create1",        /* library fds and a 250 KiB set each */
+	"timer_create", "setitimer", "alarm",   /* signals with default actions */
 };
 
 /*
@@ -244,7 +245,7 @@ static const struct { const char *name, *sig; } fz_lx_sigs[] = {
 	{ "pipe", "S" },                { "sched_yield", "" },
 	{ "dup", "f" },                 { "dup2", "ff" },
 	{ "nanosleep", "Zp" },          { "getpid", "" },
-	{ "wait4", "ipFx" },            { "uname", "S" },
+	{ "wait4", "ipFS" },            { "uname", "S" },
 	{ "fcntl", "fcx" },             { "truncate", "To" },
 	{ "ftruncate", "fo" },          { "getcwd", "pl" },
 	{ "chdir", "P" },               { "fchdir", "f" },
@@ -282,6 +283,19 @@ static const struct { const char *name, *sig; } fz_lx_sigs[] = {
 	{ "socketpair", "iFiS" },       { "setsockopt", "fiiSl" },
 	{ "getsockopt", "fiiSS" },      { "accept4", "fSSF" },
 	{ "recvmmsg", "fSiFx" },        { "sendmmsg", "fSiF" },
+	{ "getitimer", "iS" },          { "fsync", "f" },
+	{ "fdatasync", "f" },           { "sched_setparam", "iS" },
+	{ "sched_getparam", "iS" },     { "sched_setscheduler", "iiS" },
+	{ "sched_getscheduler", "i" },  { "sched_get_priority_max", "i" },
+	{ "sched_get_priority_min", "i" }, { "sched_rr_get_interval", "iS" },
+	{ "mlock", "mn" },              { "munlock", "mn" },
+	{ "mlockall", "F" },            { "munlockall", "" },
+	{ "mlock2", "mnF" },            { "adjtimex", "S" },
+	{ "settimeofday", "SS" },       { "timer_settime", "iFSS" },
+	{ "timer_gettime", "iS" },      { "timer_getoverrun", "i" },
+	{ "timer_delete", "i" },        { "clock_settime", "zS" },
+	{ "clock_adjtime", "zS" },      { "getrusage", "iS" },
+	{ "times", "S" },
 };
 
 /*
@@ -1263,6 +1277,8 @@ static void fz_lx_guard(const char *name, uint64_t *a, const char *sig)
 		fz_guard_mm(SYS_munmap, a);
 	else if (!strcmp(name, "mprotect"))
 		fz_guard_mm(SYS_mprotect, a);
+	else if (!strncmp(name, "mlock", 5) || !strcmp(name, "munlock"))
+		a[1] %= FZ_POPULATE_MAX;                /* they populate: bounded work */
 	else if (!strcmp(name, "wait4") && !(a[2] & ~(uint64_t)WAIT_ALL_OPTIONS))
 		a[2] |= WNOHANG;
 	else if (!strcmp(name, "ftruncate"))

@@ -26,6 +26,7 @@
 #include <arch/x86.h>
 #include <assert.h>
 #include <backtrace.h>
+#include <cputime.h>
 #include <errno.h>
 #include <percpu.h>
 #include <printk.h>
@@ -204,6 +205,8 @@ void trap_dispatch(struct hw_trapframe *tf)
 	struct percpu *pc = this_cpu();
 	uintptr_t fixup;
 
+	if (tf_from_user(tf) && tf->vector != T_NMI)
+		cputime_user_exit();
 	if (tf->vector < NR_EXCEPTIONS && tf->vector != T_NMI && tf_from_user(tf)) {
 		/* A process's fault: handled like a syscall, in its kthread's
 		 * context, with interrupts on (it may sleep or end the process). */

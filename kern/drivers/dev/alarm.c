@@ -38,6 +38,18 @@
  * The timer is an ALARM_IRQ waiter on the writer's core: the handler only
  * counts, re-arms and wakes readers of count.
  *
+ * Signals: while a signal sent is not acknowledged (a read of signal), the
+ * expirations only count as its overrun (POSIX timer_getoverrun), so one
+ * alarm has at most one signal message outstanding.  The IRQ handler
+ * decides and pushes the alarm (with a reference) on its owner's lock-free
+ * list, proc->alarm_sigs; send_kernel_event may sleep, so the post happens
+ * in kthread context: at the owner's next return to user mode
+ * (proc_before_user calls devalarm_post_signals), or in a routine kernel
+ * message to the core (holding a reference on the owner) if that comes
+ * first, as when the owner sleeps.  An alarm is on the list at most once
+ * (sig_queued).  A message the owner refuses (no signal queue) is dropped
+ * and leaves nothing outstanding.
+ *
  * Bounds (ros/limits.h): a periodic alarm re-arms its timer no sooner than
  * ALARM_MIN_REARM_NS from now, times the number of alarms its owner holds,
  * however short its period: expirations that come faster are counted at
@@ -51,9 +63,11 @@
 #include <alarm.h>
 #include <core_id.h>
 #include <err.h>
+#include <event.h>
 #include <errno.h>
 #include <fdtap.h>
 #include <kmalloc.h>
+#include <kmsg.h>
 #include <kref.h>
 #include <kstring.h>
 #include <list.h>
@@ -67,7 +81,7 @@
 #include <time.h>
 
 /* qid.path = id << 4 | kind; id 0 is the top level. */
-enum { Qtop, Qclone, Qadir, Qctl, Qtimer, Qperiod, Qcount };
+enum { Qtop, Qclone, Qadir, Qctl, Qtimer, Qperiod, Qcount, Qsignal };
 #define KA_KIND(path)   ((int)((path) & 15))
 #define KA_ID(path)     ((path) >> 4)
 #define KA_PATH(id, k)  (((uint64_t)(id) << 4) | (uint64_t)(k))
@@ -87,7 +101,20 @@ struct kalarm {
 	struct sem wlock;               /* qlock for re-arming writers */
 	struct rendez rv;               /* readers of count */
 	struct fdtap_list taps;         /* of count */
+	/* What an expiration sends (the signal file): sig 0 is nothing. */
+	uint16_t sig;                   /* [lock] 1..64, or 0 */
+	int32_t sig_code;               /* [lock] SI_TIMER or SI_KERNEL */
+	uint32_t sig_id;                /* [lock] the timer id (SI_TIMER) */
+	uint64_t sig_value;             /* [lock] si_value */
+	bool sig_out;                   /* [lock] sent, not yet acknowledged */
+	bool sig_queued;                /* [lock] on owner->alarm_sigs */
+	struct kalarm *sig_next;        /* [queue] the next on owner->alarm_sigs */
+	uint64_t overrun;               /* [lock] expirations while sig_out */
 };
+
+#define KA_SI_TIMER     (-2)            /* Linux's si_code values */
+#define KA_SI_KERNEL    0x80
+#define KA_OVERRUN_MAX  0x7fffffffull   /* Linux's DELAYTIMER_MAX */
 
 static struct list_head kalarm_list = LIST_HEAD_INIT(kalarm_list);
 static spinlock_t kalarm_lock = SPINLOCK_INITIALIZER("kalarm list");
@@ -98,7 +125,7 @@ static uint64_t kalarm_next_id = 1;     /* [kalarm_lock] */
  * kthreads are not preempted, so one buffer per core is enough. */
 static char kalarm_genbuf[MAX_CORES][24];
 
-static const char *const kalarm_file_names[] = { "ctl", "timer", "period", "count" };
+static const char *const kalarm_file_names[] = { "ctl", "timer", "period", "count", "signal" };
 
 /* ------------------------------------------------------------ lifetime */
 
@@ -203,27 +230,114 @@ static uint64_t kalarm_rearm_at(const struct kalarm *a, uint64_t now)
 	return MAX(a->deadline, now + ALARM_MIN_REARM_NS * share);
 }
 
+/* Posts a's signal as it stands now (the IRQ handler queued it), then
+ * drops the reference the queue held.  Kthread context: may sleep. */
+static void kalarm_signal_post(struct kalarm *a)
+{
+	struct event_msg m = { .ev_type = EV_POSIX_SIGNAL };
+	uint64_t flags = spin_lock_irqsave(&a->lock);
+	bool send = a->sig && a->sig_out;
+
+	a->sig_queued = false;
+	m.ev_arg1 = a->sig;
+	m.ev_arg3 = a->sig_value;
+	m.ev_arg4 = (uint32_t)a->sig_code;
+	if (a->sig_code == KA_SI_TIMER)
+		m.ev_arg4 |= (uint64_t)a->sig_id << 32;
+	spin_unlock_irqrestore(&a->lock, flags);
+	if (send && send_kernel_event(a->owner, &m, 0) < 0) {
+		flags = spin_lock_irqsave(&a->lock);
+		a->sig_out = false;     /* dropped: the next expiration tries again */
+		a->overrun = 0;
+		spin_unlock_irqrestore(&a->lock, flags);
+	}
+	kalarm_put(a);
+}
+
+void devalarm_post_signals(struct proc *p)
+{
+	struct kalarm *a = __atomic_exchange_n(&p->alarm_sigs, NULL, __ATOMIC_ACQ_REL);
+
+	while (a) {
+		struct kalarm *next = a->sig_next;
+
+		kalarm_signal_post(a);
+		a = next;
+	}
+}
+
+/* Routine kernel message: the owner may be asleep and not return to user
+ * mode for long, so this core posts too; drops the message's reference. */
+static void kalarm_signal_rkm(uint64_t arg, uint64_t a1, uint64_t a2)
+{
+	struct proc *p = (struct proc *)arg;
+
+	devalarm_post_signals(p);
+	proc_put(p);
+}
+
+/* IRQ context: puts a (with a reference) on its owner's list of signals to
+ * post, which the owner's next return to user mode (proc_before_user) or a
+ * routine message to this core, whichever comes first, posts. */
+static void kalarm_signal_queue(struct kalarm *a)
+{
+	struct proc *p = a->owner;
+	struct kalarm *head;
+
+	kref_get(&a->ref);      /* alive: unset_alarm waits for this handler */
+	do {
+		head = __atomic_load_n(&p->alarm_sigs, __ATOMIC_ACQUIRE);
+		a->sig_next = head;
+	} while (!__atomic_compare_exchange_n(&p->alarm_sigs, &head, a, false,
+	                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	kref_get(&p->ref);
+	send_kernel_message(core_id(), kalarm_signal_rkm, (uint64_t)p, 0, 0, KMSG_ROUTINE);
+}
+
+/* Under a->lock: n expirations happened; true if a's signal must be queued
+ * for posting (an owner's signal not yet sent nor queued). */
+static bool __kalarm_signal_due(struct kalarm *a, uint64_t n)
+{
+	if (!a->sig)
+		return false;
+	if (a->sig_out) {
+		a->overrun = MIN(a->overrun + n, KA_OVERRUN_MAX);
+		return false;
+	}
+	a->sig_out = true;
+	a->overrun = MIN(n - 1, KA_OVERRUN_MAX);
+	if (!a->owner || a->sig_queued)
+		return false;           /* nobody to tell, or the queued post will */
+	a->sig_queued = true;
+	return true;
+}
+
 /* IRQ context: count this expiration (and any missed periods), re-arm. */
 static void kalarm_fire(struct alarm_waiter *w)
 {
 	struct kalarm *a = w->data;
 	uint64_t now = nsec_now();
-	uint64_t next = 0;
+	uint64_t next = 0, n = 0;
+	bool signal = false;
 	uint64_t flags = spin_lock_irqsave(&a->lock);
 
 	if (a->deadline) {
-		a->count++;
+		n = 1;
 		if (a->period) {
 			uint64_t missed = now > a->deadline ? (now - a->deadline) / a->period : 0;
 
-			a->count += missed;
+			n += missed;
 			a->deadline += (missed + 1) * a->period;
 			next = kalarm_rearm_at(a, now);
 		} else {
 			a->deadline = 0;
 		}
+		a->count += n;
+		signal = __kalarm_signal_due(a, n);
 	}
 	spin_unlock_irqrestore(&a->lock, flags);
+	if (signal)
+		kalarm_signal_queue(a);
 	if (next) {
 		set_awaiter_abs(w, next);
 		set_alarm(this_tchain(), w);
@@ -412,6 +526,19 @@ static uint64_t kalarm_take_count(struct chan *c, struct kalarm *a)
 	}
 }
 
+/* A read of signal: the overrun of the signal sent, which is now
+ * acknowledged (the next expiration sends a new one). */
+static uint64_t kalarm_take_overrun(struct kalarm *a)
+{
+	uint64_t flags = spin_lock_irqsave(&a->lock);
+	uint64_t v = a->overrun;
+
+	a->overrun = 0;
+	a->sig_out = false;
+	spin_unlock_irqrestore(&a->lock, flags);
+	return v;
+}
+
 static size_t kalarm_read(struct chan *c, void *buf, size_t n, int64_t off)
 {
 	struct kalarm *a = c->aux;
@@ -433,6 +560,10 @@ static size_t kalarm_read(struct chan *c, void *buf, size_t n, int64_t off)
 		break;
 	case Qcount:
 		v = kalarm_take_count(c, a);
+		snprintf(text, sizeof(text), "%llu\n", (unsigned long long)v);
+		return readstr(0, buf, n, text);
+	case Qsignal:
+		v = kalarm_take_overrun(a);
 		snprintf(text, sizeof(text), "%llu\n", (unsigned long long)v);
 		return readstr(0, buf, n, text);
 	default:
@@ -491,6 +622,64 @@ static void kalarm_write_set(struct kalarm *a, char *msg)
 	kalarm_rearm(a, deadline, kalarm_parse(period, "count"));
 }
 
+/* The next space-separated word of *msg (which moves past it), or "". */
+static char *kalarm_word(char **msg)
+{
+	char *w = *msg, *sp = strchr(w, ' ');
+
+	if (sp) {
+		*sp = '\0';
+		*msg = sp + 1;
+	} else {
+		*msg = w + strlen(w);
+	}
+	return w;
+}
+
+static uint16_t kalarm_parse_sig(const char *s)
+{
+	uint64_t sig = kalarm_parse(s, "signal");
+
+	if (sig < 1 || sig > 64)
+		error(EINVAL, "#alarm/signal: signal %s is not in 1..64", s);
+	return (uint16_t)sig;
+}
+
+/* signal's "timer SIG VALUE ID", "kernel SIG" or "off". */
+static void kalarm_write_signal(struct kalarm *a, char *msg)
+{
+	const char *how = kalarm_word(&msg);
+	uint16_t sig = 0;
+	int32_t code = 0;
+	uint64_t value = 0, id = 0, flags;
+
+	if (!strcmp(how, "timer")) {
+		sig = kalarm_parse_sig(kalarm_word(&msg));
+		value = kalarm_parse(kalarm_word(&msg), "signal");
+		id = kalarm_parse(kalarm_word(&msg), "signal");
+		if (id > 0x7fffffff)
+			error(EINVAL, "#alarm/signal: timer id %llu is over 2^31 - 1",
+			      (unsigned long long)id);
+		code = KA_SI_TIMER;
+	} else if (!strcmp(how, "kernel")) {
+		sig = kalarm_parse_sig(kalarm_word(&msg));
+		code = KA_SI_KERNEL;
+	} else if (strcmp(how, "off")) {
+		error(EINVAL, "#alarm/signal: want 'timer SIG VALUE ID', 'kernel SIG' or "
+		      "'off', not '%s'", how);
+	}
+	if (*msg)
+		error(EINVAL, "#alarm/signal: trailing '%s'", msg);
+	flags = spin_lock_irqsave(&a->lock);
+	a->sig = sig;
+	a->sig_code = code;
+	a->sig_value = value;
+	a->sig_id = (uint32_t)id;
+	a->sig_out = false;
+	a->overrun = 0;
+	spin_unlock_irqrestore(&a->lock, flags);
+}
+
 static void kalarm_set_field(struct kalarm *a, uint64_t *field, uint64_t v)
 {
 	uint64_t flags = spin_lock_irqsave(&a->lock);
@@ -527,6 +716,9 @@ static size_t kalarm_write(struct chan *c, const void *buf, size_t n, int64_t of
 		if (READ_ONCE(a->count))
 			fdtap_list_fire(&a->taps, FDTAP_FILT_READABLE);
 		fdtap_flush();
+		break;
+	case Qsignal:
+		kalarm_write_signal(a, msg);
 		break;
 	default:
 		error(EPERM, "#alarm: '%s' is not writable", c->name ? c->name->s : "?");

@@ -12,6 +12,7 @@
  *	        ns      r  the name space as bind commands (pgrp_print.h)
  *	        ctl     w  "kill", "close N", "closefds"
  *	        vcores  r  an MCP's vcores, one line each (empty for an SCP)
+ *	        times   r  "user sys child_user child_sys\n": CPU time in ns
  * Formats: Documentation/dev/proc.md.
  *
  * Lifetime: a chan below a pid directory holds a reference to its process
@@ -36,6 +37,7 @@
  * owners, ctl will be the owner's.  The top directory's "self" entry is listed
  * (and walkable) only for a reader that is a process.
  */
+#include <cputime.h>
 #include <err.h>
 #include <errno.h>
 #include <fdtable.h>
@@ -57,7 +59,7 @@
 #include <sysfile.h>
 
 /* qid.path = pid << 8 | one of these; the top directory is 0. */
-enum { Qtop, Qpid, Qstatus, Qargs, Qmaps, Qfd, Qns, Qctl, Qvcores };
+enum { Qtop, Qpid, Qstatus, Qargs, Qmaps, Qfd, Qns, Qctl, Qvcores, Qtimes };
 
 #define PROCFS_QID(pid, q) (((uint64_t)(uint32_t)(pid) << 8) | (uint64_t)(q))
 #define PROCFS_CTL_MAX 64               /* longest ctl message */
@@ -71,6 +73,7 @@ static const struct dirtab procfs_files[] = {
 	{ "ns", { Qns, 0, QTFILE }, 0, 0444 },
 	{ "ctl", { Qctl, 0, QTFILE }, 0, 0200 },
 	{ "vcores", { Qvcores, 0, QTFILE }, 0, 0444 },
+	{ "times", { Qtimes, 0, QTFILE }, 0, 0444 },
 };
 
 /* c->aux of every chan at or below a pid directory (NULL for the top). */
@@ -211,6 +214,17 @@ static int procfs_gen_vcores(struct proc *p, struct slice *s)
 		             READ_ONCE(vi->nr_preempts_done), READ_ONCE(vi->preempt_pending) != 0,
 		             kthread_nr_switches(pc), proc_nr_slices(pc));
 	}
+	return slice_error(s);
+}
+
+/* "user sys child_user child_sys\n": the CPU time figures (cputime.h), ns. */
+static int procfs_gen_times(struct proc *p, struct slice *s)
+{
+	struct cputime t;
+
+	cputime_read(p, &t);
+	slice_printf(s, "%lu %lu %lu %lu\n", t.user_ns, t.sys_ns, t.child_user_ns,
+	             t.child_sys_ns);
 	return slice_error(s);
 }
 
@@ -371,6 +385,7 @@ static int __procfs_snapshot(struct procfs_chan *pc, int file)
 	case Qfd: err = procfs_gen_fd(pc->p, &pc->text); break;
 	case Qns: err = procfs_gen_ns(pc->p, &pc->text); break;
 	case Qvcores: err = procfs_gen_vcores(pc->p, &pc->text); break;
+	case Qtimes: err = procfs_gen_times(pc->p, &pc->text); break;
 	default: err = -EINVAL; break;
 	}
 	if (err)

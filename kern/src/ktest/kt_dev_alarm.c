@@ -6,7 +6,8 @@
  * counts expirations; cancel stops it; count is EAGAIN when non-blocking
  * and nothing expired; count's "set TIMER PERIOD" re-arms in one write
  * (clearing the count, replacing the period, disarming with 0); bad
- * numbers and messages are EINVAL; no leaks.
+ * numbers and messages are EINVAL; no leaks; signal counts overruns while
+ * a signal is outstanding, a read acknowledges, bad signal messages EINVAL.
  */
 #include <errno.h>
 #include <kstring.h>
@@ -215,4 +216,91 @@ KTEST(dev_alarm, bad_input)
 	sysclose(timer);
 	sysclose(ctl);
 	KT_ASSERT_EQ(chan_nr_live(), chans);
+}
+
+static unsigned long alarm_read_num(int fd)
+{
+	char buf[32];
+	ssize_t n = sysread(fd, buf, sizeof(buf) - 1);
+	unsigned long v = 0;
+
+	if (n <= 0)
+		return ~0ul;
+	buf[n] = '\0';
+	for (char *p = buf; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (unsigned long)(*p - '0');
+	return v;
+}
+
+/* Arms a one-shot 1 ms timer through count and waits until it fired. */
+static bool alarm_fire_once(int count)
+{
+	if (alarm_printf_fd(count, "set +1000000 0") <= 0)
+		return false;
+	kthread_usleep(30 * 1000);
+	return true;
+}
+
+/* signal: with a signal "outstanding" (a kthread owns no process, so none
+ * is posted and none acknowledged), every later expiration is overrun; a
+ * read gives the overrun and acknowledges; "off" stops the counting. */
+KTEST(dev_alarm, signal_overrun_counted_and_acknowledged)
+{
+	int64_t chans = chan_nr_live();
+	unsigned long id, over, most;
+	int ctl = alarm_new(&id);
+	int sig = alarm_file(id, "signal", O_RDWR);
+	int count = alarm_file(id, "count", O_RDWR);
+	uint64_t armed;
+
+	KT_ASSERT(ctl >= 0 && sig >= 0 && count >= 0);
+	KT_ASSERT_EQ(alarm_read_num(sig), 0);
+	KT_ASSERT(alarm_printf_fd(sig, "timer 34 12345 7") > 0);
+	armed = nsec_now();
+	KT_ASSERT(alarm_printf_fd(count, "set +10000000 10000000") > 0);
+	kthread_usleep(200 * 1000);
+	KT_ASSERT(alarm_printf_fd(ctl, "cancel") > 0);
+	most = (nsec_now() - armed) / (10 * NSEC_PER_MSEC);
+	over = alarm_read_num(sig);
+	/* About 19: every expiration after the first, none lost to the 100 us
+	 * rearm bound. */
+	KT_ASSERT_MSG(over >= 9 && over < most, "overrun %lu of at most %lu periods", over, most);
+	KT_ASSERT_EQ(alarm_read_num(sig), 0);   /* acknowledged */
+	/* After the read, the next expiration is a new signal (overrun 0),
+	 * the one after it overrun 1. */
+	KT_ASSERT(alarm_fire_once(count));
+	KT_ASSERT_EQ(alarm_read_num(sig), 0);
+	KT_ASSERT(alarm_fire_once(count) && alarm_fire_once(count));
+	KT_ASSERT_EQ(alarm_read_num(sig), 1);
+	KT_ASSERT(alarm_printf_fd(sig, "off") > 0);
+	KT_ASSERT(alarm_fire_once(count) && alarm_fire_once(count));
+	KT_ASSERT_EQ(alarm_read_num(sig), 0);
+	KT_ASSERT(alarm_printf_fd(sig, "kernel 14\n") > 0);
+	sysclose(count);
+	sysclose(sig);
+	sysclose(ctl);
+	KT_ASSERT_EQ(chan_nr_live(), chans);
+}
+
+KTEST(dev_alarm, signal_bad_input)
+{
+	static const char *const bad[] = {
+		"timer", "timer 0 1 2", "timer 65 1 2", "timer 34 1", "timer 34 x 2",
+		"timer 34 1 2147483648", "timer 34 1 2 3", "kernel", "kernel 99",
+		"kernel 14 1", "on", "", "timer -1 0 0",
+	};
+	unsigned long id;
+	int ctl = alarm_new(&id);
+	int sig = alarm_file(id, "signal", O_RDWR);
+
+	KT_ASSERT(ctl >= 0 && sig >= 0);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		KT_ASSERT_MSG(syswrite(sig, bad[i], strlen(bad[i])) == -1, "'%s' taken", bad[i]);
+		KT_ASSERT_EQ(get_errno(), EINVAL);
+	}
+	KT_ASSERT(kt_dev_has(get_errstr(), "'-1'"));
+	KT_ASSERT(alarm_printf_fd(sig, "timer 64 18446744073709551615 2147483647") > 0);
+	KT_ASSERT(alarm_printf_fd(sig, "off") > 0);
+	sysclose(sig);
+	sysclose(ctl);
 }

@@ -4,7 +4,7 @@
  * process with proc_create("/test/hello") and leaves it CREATED (it never
  * runs), reads its files through the kernel file interface and checks
  * them against the live structures (pid, ppid, state, region and FD
- * counts, argv, the console FDs, the kernel's binds), then kills it
+ * counts, argv, the console FDs, the kernel's binds, zero CPU times), then kills it
  * through its ctl file and reaps it with proc_wait.  Also: the directory
  * listing, walks to processes and files that do not exist (ENOENT), "self"
  * from a kernel thread, bad ctl messages, ctl's close and closefds, reads
@@ -162,11 +162,21 @@ static bool kt_proc_check_ns(struct proc *p)
 	return true;
 }
 
+/* A process that never ran used no CPU time: four zeros. */
+static bool kt_proc_check_times(struct proc *p)
+{
+	char buf[64];
+
+	KT_CHECK(kt_proc_cat(p->pid, "times", buf, sizeof(buf)) == 8);
+	KT_CHECK(!strcmp(buf, "0 0 0 0\n"));
+	return true;
+}
+
 KTEST(dev_proc, files_of_a_created_process)
 {
 	int64_t live = proc_nr_live(), chans = chan_nr_live();
 	struct proc *p;
-	bool st, ar, ma, fd, ns;
+	bool st, ar, ma, fd, ns, tm;
 
 	KT_ASSERT(kt_proc_make(&p));
 	st = kt_proc_check_status(p);
@@ -174,12 +184,14 @@ KTEST(dev_proc, files_of_a_created_process)
 	ma = kt_proc_check_maps(p);
 	fd = kt_proc_check_fd(p);
 	ns = kt_proc_check_ns(p);
+	tm = kt_proc_check_times(p);
 	KT_ASSERT(kt_proc_kill_and_reap(p));
 	KT_ASSERT(st);
 	KT_ASSERT(ar);
 	KT_ASSERT(ma);
 	KT_ASSERT(fd);
 	KT_ASSERT(ns);
+	KT_ASSERT(tm);
 	KT_ASSERT_EQ(proc_nr_live(), live);
 	KT_ASSERT_EQ(chan_nr_live(), chans);
 }

@@ -30,6 +30,7 @@
 #include <arch/user.h>
 #include <arch/x86.h>
 #include <assert.h>
+#include <cputime.h>
 #include <err.h>
 #include <errno.h>
 #include <event.h>
@@ -659,6 +660,8 @@ int proc_wait(struct proc *p)
 	if (p->exit_kt)
 		kthread_join(p->exit_kt);       /* its stack is freed too */
 	p->exit_kt = NULL;
+	if (current_proc())
+		cputime_reap(current_proc(), p);
 	proc_put(p);
 	return status;
 }

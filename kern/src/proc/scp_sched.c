@@ -7,6 +7,7 @@
  * not preempted, so time sharing happens on the way back to user mode.
  * proc_before_user() runs after every trap, interrupt or syscall from user
  * mode, on the kthread that owns the user context, with interrupts on:
+ *  - signals the process's #alarm timers queued are posted (dev/alarm.c);
  *  - a pending kill (proc_kill) ends the process right there;
  *  - if the core's slice expired, the kthread yields (kthread_yield puts it
  *    at the back of the core's FIFO run queue: round robin);
@@ -32,6 +33,7 @@
 #include <arch/irq.h>
 #include <arch/user.h>
 #include <assert.h>
+#include <cputime.h>
 #include <kthread.h>
 #include <mcp.h>
 #include <percpu.h>
@@ -90,6 +92,8 @@ void proc_before_user(void)
 	struct sched_core *sc = &sched_cores[core_id()];
 
 	assert(p && (p->user_kt == kthread_current() || mcp_vcore_current()));
+	if (READ_ONCE(p->alarm_sigs))
+		devalarm_post_signals(p);       /* timer signals, posted in time */
 	for (;;) {
 		if (READ_ONCE(p->killed))
 			proc_exit(p, READ_ONCE(p->kill_status));
@@ -124,8 +128,10 @@ void user_before_return(struct hw_trapframe *tf)
 		proc_before_user();
 		mcp_before_user(tf);    /* a vcore of an MCP: yields, notifications */
 		irq_disable();
-		if (core_id() == core && READ_ONCE(this_cpu()->nr_irqs) == seen)
+		if (core_id() == core && READ_ONCE(this_cpu()->nr_irqs) == seen) {
+			cputime_user_enter();   /* the kernel's time ends here */
 			return;
+		}
 		irq_enable();
 	}
 }

@@ -30,6 +30,7 @@
 #include <arch/kthread.h>
 #include <arch/trap.h>
 #include <assert.h>
+#include <cputime.h>
 #include <kmalloc.h>
 #include <kmsg.h>
 #include <kstring.h>
@@ -233,6 +234,7 @@ static void kthread_switch_to(struct kthread *next)
 		return;
 	kc->prev = prev;
 	kc->nr_switches++;
+	cputime_switch(prev);
 	this_cpu()->cur_kthread = next;
 	__atomic_store_n(&next->state, KT_RUNNING, __ATOMIC_RELEASE);
 	arch_kthread_switch_space(prev->uext, next->uext, next->cr3,

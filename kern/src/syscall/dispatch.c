@@ -27,6 +27,7 @@
 #include <syscall.h>
 
 #include <arch/user.h>
+#include <cputime.h>
 #include <err.h>
 #include <errno.h>
 #include <kmalloc.h>
@@ -154,6 +155,7 @@ void syscall_entry_c(struct hw_trapframe *tf)
 	 * Not zeroed as a whole: sysc_run_one sets what each call uses. */
 	struct syscall_ctx ctx;
 
+	cputime_user_exit();
 	ctx.p = current_proc();
 	ctx.tf = tf;
 	ctx.detached = false;

@@ -58,6 +58,7 @@ typedef long (*lx_fn)(const long *a);
 #define LX_ERANGE    34
 #define LX_ENAMETOOLONG 36
 #define LX_ENOSYS    38
+#define LX_EOPNOTSUPP 95
 #define LX_ETIMEDOUT 110
 #define LX_EOVERFLOW 75
 #define LX_EMSGSIZE  90
@@ -233,6 +234,46 @@ long lx_kill(const long *a);
 long lx_tkill(const long *a);
 long lx_tgkill(const long *a);
 
+/* --- POSIX timers and the itimer over #alarm (lx_timer.c) */
+long lx_timer_create(const long *a);
+long lx_timer_settime(const long *a);
+long lx_timer_gettime(const long *a);
+long lx_timer_getoverrun(const long *a);
+long lx_timer_delete(const long *a);
+long lx_setitimer(const long *a);
+long lx_getitimer(const long *a);
+long lx_alarm(const long *a);
+/* The signal layer calls this when it delivers, accepts or discards a
+ * signal whose message had si_code SI_TIMER (timer id) or SI_KERNEL: it
+ * acknowledges the alarm's signal and returns the overrun (si_overrun);
+ * 0 for a signal no timer of ours sent. */
+int lx_timer_delivered(int sig, int32_t code, uint32_t id);
+/* A fork child has no timers: the alarms inherited are closed. */
+void lx_timer_after_fork(void);
+
+/* --- scheduling attributes (lx_sched.c) */
+long lx_sched_setparam(const long *a);
+long lx_sched_getparam(const long *a);
+long lx_sched_setscheduler(const long *a);
+long lx_sched_getscheduler(const long *a);
+long lx_sched_get_priority_max(const long *a);
+long lx_sched_get_priority_min(const long *a);
+long lx_sched_rr_get_interval(const long *a);
+
+/* --- memory locking and fsync (lx_mlock.c) */
+long lx_mlock(const long *a);
+long lx_mlock2(const long *a);
+long lx_munlock(const long *a);
+long lx_mlockall(const long *a);
+long lx_munlockall(const long *a);
+long lx_fsync(const long *a);
+
+/* --- setting the clocks: EINVAL or EPERM (lx_clockset.c) */
+long lx_clock_settime(const long *a);
+long lx_settimeofday(const long *a);
+long lx_adjtimex(const long *a);
+long lx_clock_adjtime(const long *a);
+
 /* --- fork, exec, spawn (lx_exec.c) */
 long lx_fork(const long *a);
 long lx_execve(const long *a);
@@ -246,6 +287,20 @@ long lx_timerfd_settime(const long *a);
 long lx_timerfd_gettime(const long *a);
 long lx_read(const long *a);
 long lx_close_call(const long *a);
+
+/* #alarm: opens clone (a new alarm: its ctl fd, its id in *id); opens
+ * the alarm's file name; reads the decimal number of an #alarm file
+ * (-EIO for text that is not a number).  Each returns an fd or -errno. */
+long lx_alarm_new(uint64_t *id);
+long lx_alarm_open(unsigned int id, const char *name, long flags);
+long lx_alarm_read_num(long fd, uint64_t *v);
+/* Arms the alarm whose count file is fd (-1: none, only the times are
+ * computed) from a Linux itimerspec on clock (abs: TIMER_ABSTIME, made
+ * relative with the clock; a zero it_value disarms) in one write of
+ * "set +N PERIOD"; the deadline (ns on clock, 0: disarmed) and interval
+ * in *deadline and *interval.  0 or -errno; nv is valid (lx_ts_ok). */
+long lx_alarm_set(long fd, int clock, bool abs, const struct lx_itimerspec *nv,
+                  uint64_t *deadline, uint64_t *interval);
 
 /* The timerfd table follows close and dup (lx_file.c calls these); the
  * forget also drops fd from lx_mq.c's set of known queues. */
@@ -337,8 +392,28 @@ long lx_ppoll(const long *a);
 long lx_select(const long *a);
 long lx_pselect6(const long *a);
 
+/* CPU-time clocks (lx_cputime.c): whether clk is one (PROCESS/THREAD
+ * CPUTIME or a dynamic id); its ns, or -EINVAL for an id naming nothing. */
+bool lx_clock_is_cpu(long clk);
+long lx_cpuclock_ns(long clk, uint64_t *ns);
+long lx_getrusage(const long *a);
+long lx_times(const long *a);
+/* wait4 with a struct rusage: the reaped child's CPU time in it. */
+long lx_wait4_rusage(const long *a);
+
 /* Nanoseconds on a Linux clock (REALTIME, MONOTONIC...), or -errno (lx_time.c). */
 long lx_clock_ns(long clk, uint64_t *ns);
+
+/* A valid timespec (tv_sec >= 0, tv_nsec in [0, 1e9)); its ns (huge
+ * values capped at UINT64_MAX / 2, centuries); ns back to a timespec. */
+bool lx_ts_ok(const struct lx_timespec *ts);
+uint64_t lx_ts_ns(const struct lx_timespec *ts);
+void lx_ns_ts(uint64_t ns, struct lx_timespec *ts);
+/* What a timer on clock armed at deadline (0: disarmed) with interval
+ * says now: the time to its next expiration, and the interval; 0 or the
+ * clock's -errno. */
+long lx_itimer_left(int clock, uint64_t deadline, uint64_t interval,
+                    struct lx_itimerspec *out);
 
 long lx_clock_gettime(const long *a);
 long lx_clock_getres(const long *a);

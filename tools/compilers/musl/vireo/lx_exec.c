@@ -87,6 +87,7 @@ long lx_fork(const long *a)
 	}
 	r = ros_syscall_raw(SYS_fork, 0, 0, 0, 0, 0, 0);
 	if (r == 0) {
+		lx_timer_after_fork();  /* first: the drain must not acknowledge */
 		lx_sig_after_fork();
 		lx_ep_after_fork();
 	}

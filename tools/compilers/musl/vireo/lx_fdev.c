@@ -35,7 +35,6 @@
 #define LX_TFD_TIMER_CANCEL_ON_SET 2
 #define LX_TFD_TIMERS 32
 #define LX_TFD_FDS    64
-#define LX_NS         1000000000ull
 
 struct lx_tfd_timer {
 	int nfds;               /* fd entries naming it; 0: free */
@@ -154,9 +153,7 @@ static int lx_tfd_timer_alloc(void)
 
 /* ------------------------------------------------------------- timerfd */
 
-/* Reads the decimal number of an #alarm file at fd (offset ignored for
- * count, 0 for ctl); -errno, or -EIO for text that is not a number. */
-static long lx_alarm_read_num(long fd, uint64_t *v)
+long lx_alarm_read_num(long fd, uint64_t *v)
 {
 	char buf[32];
 	long n = ros_syscall_raw(SYS_pread, fd, (long)buf, sizeof(buf) - 1, 0, 0, 0);
@@ -179,8 +176,7 @@ static bool lx_tfd_clock_ok(long clk)
 	return clk == LX_CLOCK_REALTIME || clk == LX_CLOCK_MONOTONIC || clk == LX_CLOCK_BOOTTIME;
 }
 
-/* Opens #alarm/aN/name (one of the alarm's files) for writing. */
-static long lx_alarm_open(unsigned int id, const char *name, long flags)
+long lx_alarm_open(unsigned int id, const char *name, long flags)
 {
 	char path[48] = "#alarm/a";
 	size_t len = 8 + lx_utoa(path + 8, id);
@@ -188,6 +184,21 @@ static long lx_alarm_open(unsigned int id, const char *name, long flags)
 	path[len++] = '/';
 	strcpy(path + len, name);
 	return lx_open_rel(LX_AT_FDCWD, path, flags);
+}
+
+long lx_alarm_new(uint64_t *id)
+{
+	long ctl = lx_open_rel(LX_AT_FDCWD, "#alarm/clone", O_RDWR | O_CLOEXEC);
+	long r;
+
+	if (ctl < 0)
+		return ctl;
+	r = lx_alarm_read_num(ctl, id);
+	if (r < 0) {
+		lx_sys3(SYS_close, ctl, 0, 0);
+		return r;
+	}
+	return ctl;
 }
 
 long lx_timerfd_create(const long *a)
@@ -203,11 +214,10 @@ long lx_timerfd_create(const long *a)
 		lx_errstr("timerfd_create", "the layer's table of timers is full");
 		return -LX_EMFILE;
 	}
-	ctl = lx_open_rel(LX_AT_FDCWD, "#alarm/clone", O_RDWR | O_CLOEXEC);
+	ctl = lx_alarm_new(&id);
 	if (ctl < 0)
 		return ctl;
-	r = lx_alarm_read_num(ctl, &id);
-	fd = r < 0 ? r : lx_alarm_open((unsigned int)id, "count", O_RDWR | flags);
+	fd = lx_alarm_open((unsigned int)id, "count", O_RDWR | flags);
 	lx_sys3(SYS_close, ctl, 0, 0);
 	if (fd < 0)
 		return fd;
@@ -222,68 +232,30 @@ long lx_timerfd_create(const long *a)
 	return fd;
 }
 
-static bool lx_ts_ok(const struct lx_timespec *ts)
+long lx_alarm_set(long fd, int clock, bool abs, const struct lx_itimerspec *nv,
+                  uint64_t *deadline, uint64_t *interval)
 {
-	return ts->tv_sec >= 0 && ts->tv_nsec >= 0 && ts->tv_nsec < (long)LX_NS;
-}
-
-static uint64_t lx_ts_ns(const struct lx_timespec *ts)
-{
-	if ((uint64_t)ts->tv_sec >= UINT64_MAX / LX_NS - 1)
-		return UINT64_MAX / 2;  /* far enough: centuries */
-	return (uint64_t)ts->tv_sec * LX_NS + (uint64_t)ts->tv_nsec;
-}
-
-static void lx_ns_ts(uint64_t ns, struct lx_timespec *ts)
-{
-	ts->tv_sec = (int64_t)(ns / LX_NS);
-	ts->tv_nsec = (int64_t)(ns % LX_NS);
-}
-
-/* What gettime says: the time to the next expiration and the interval. */
-static long lx_tfd_get(const struct lx_tfd_timer *tm, struct lx_itimerspec *out)
-{
-	uint64_t now, left = 0;
-	long r = lx_clock_ns(tm->clock, &now);
-
-	if (r < 0)
-		return r;
-	if (tm->deadline > now)
-		left = tm->deadline - now;
-	else if (tm->deadline && tm->interval)
-		left = tm->interval - (now - tm->deadline) % tm->interval;
-	lx_ns_ts(left, &out->it_value);
-	lx_ns_ts(tm->interval, &out->it_interval);
-	return 0;
-}
-
-/* Arms (or with a zero value disarms) timer tm, through its fd, from the
- * Linux request: one write of "set TIMER PERIOD" to the alarm's count. */
-static long lx_tfd_set(struct lx_tfd_timer *tm, long fd, long flags,
-                       const struct lx_itimerspec *nv)
-{
-	uint64_t now, value = lx_ts_ns(&nv->it_value), interval = lx_ts_ns(&nv->it_interval);
+	uint64_t now, value = lx_ts_ns(&nv->it_value), ival = lx_ts_ns(&nv->it_interval);
 	uint64_t rel = 0;
 	char msg[64] = "set ";
 	size_t len = 4;
-	long r = lx_clock_ns(tm->clock, &now);
+	long r = lx_clock_ns(clock, &now);
 
 	if (r < 0)
 		return r;
 	if (value) {
-		rel = !(flags & LX_TFD_TIMER_ABSTIME) ? value : value > now ? value - now : 0;
+		rel = !abs ? value : value > now ? value - now : 0;
 		msg[len++] = '+';
 		len += lx_utoa(msg + len, rel);
 	} else {
 		msg[len++] = '0';
 	}
 	msg[len++] = ' ';
-	len += lx_utoa(msg + len, interval);
-	r = ros_syscall_raw(SYS_write, fd, (long)msg, (long)len, 0, 0, 0);
-	if (r < 0)
+	len += lx_utoa(msg + len, ival);
+	if (fd >= 0 && (r = ros_syscall_raw(SYS_write, fd, (long)msg, (long)len, 0, 0, 0)) < 0)
 		return r;
-	tm->interval = interval;
-	tm->deadline = value ? now + rel : 0;
+	*interval = ival;
+	*deadline = value ? now + rel : 0;
 	return 0;
 }
 
@@ -304,21 +276,24 @@ long lx_timerfd_settime(const long *a)
 	if (!lx_ts_ok(&nv->it_value) || !lx_ts_ok(&nv->it_interval))
 		return -LX_EINVAL;
 	tm = &lx_tfd_timers[e->timer];
-	if (old && (r = lx_tfd_get(tm, old)) < 0)
+	if (old && (r = lx_itimer_left(tm->clock, tm->deadline, tm->interval, old)) < 0)
 		return r;
-	return lx_tfd_set(tm, a[0], a[1], nv);
+	return lx_alarm_set(a[0], tm->clock, a[1] & LX_TFD_TIMER_ABSTIME, nv, &tm->deadline,
+	                    &tm->interval);
 }
 
 long lx_timerfd_gettime(const long *a)
 {
 	struct lx_tfd_fd *e = lx_tfd_find(a[0]);
 	struct lx_itimerspec *out = (struct lx_itimerspec *)a[1];
+	const struct lx_tfd_timer *tm;
 
 	if (!e)
 		return lx_sys3(SYS_fcntl, a[0], F_GETFD, 0) < 0 ? -LX_EBADF : -LX_EINVAL;
 	if (!out)
 		return -LX_EFAULT;
-	return lx_tfd_get(&lx_tfd_timers[e->timer], out);
+	tm = &lx_tfd_timers[e->timer];
+	return lx_itimer_left(tm->clock, tm->deadline, tm->interval, out);
 }
 
 /* ------------------------------------------------------- read and close */

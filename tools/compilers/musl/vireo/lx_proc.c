@@ -133,10 +133,8 @@ long lx_wait4(const long *a)
 {
 	long r;
 
-	if (a[3]) {
-		lx_errstr("wait4", "no resource usage on Vireo (rusage must be NULL)");
-		return -LX_EINVAL;
-	}
+	if (a[3])
+		return lx_wait4_rusage(a);
 	r = ros_syscall_raw(SYS_waitpid, (int)a[0], a[1], (int)a[2], 0, 0, 0);
 	return r == -LX_ESRCH ? -LX_ECHILD : r;     /* Linux: not our child is ECHILD */
 }

@@ -27,6 +27,11 @@
  * sigprocmask delivers what is pending; kill/raise of oneself delivers at
  * once.  Code that makes no system call never sees a signal.
  *
+ * A message keeps its si_code, si_value and (SI_TIMER) timer id for the
+ * handler's siginfo.  Signals of timers (SI_TIMER, or SI_KERNEL from
+ * the itimer: #alarm sends them) are acknowledged with
+ * lx_timer_delivered() when delivered or discarded, which gives their
+ * overrun and lets the timer send the next one (lx_timer.c).
  * Pending signals are a set (no queueing, even for real-time signals).
  * State is per process; lx_sig_busy (taken with an atomic exchange) keeps
  * the hook from running inside itself (draining the UCQ may munmap a page)
@@ -60,6 +65,8 @@
 #define LX_SA_NODEFER   0x40000000UL
 #define LX_SA_RESETHAND 0x80000000UL
 #define LX_SI_USER      0
+#define LX_SI_KERNEL    0x80
+#define LX_SI_TIMER     (-2)
 #define LX_PGSIZE       4096
 
 #define LX_SIGBIT(s) (1ULL << ((s) - 1))
@@ -71,9 +78,10 @@ struct lx_siginfo {
 	int32_t si_errno;
 	int32_t si_code;
 	int32_t __pad0;
-	int32_t si_pid;
-	uint32_t si_uid;
-	uint8_t __rest[104];
+	int32_t si_pid;                 /* SI_TIMER: si_timerid */
+	uint32_t si_uid;                /* SI_TIMER: si_overrun */
+	uint64_t si_value;
+	uint8_t __rest[96];
 };
 _Static_assert(sizeof(struct lx_siginfo) == 128, "Linux siginfo_t");
 
@@ -81,6 +89,9 @@ static struct lx_k_sigaction lx_sigactions[LX_NSIG];
 static uint64_t lx_sigmask;
 static uint64_t lx_sig_pending;
 static int32_t lx_sig_sender[LX_NSIG];  /* pid of the last sender, by signal */
+static int32_t lx_sig_code[LX_NSIG];    /* its si_code (ev_arg4's low half) */
+static uint32_t lx_sig_timer[LX_NSIG];  /* SI_TIMER: the timer id */
+static uint64_t lx_sig_value[LX_NSIG];  /* its si_value */
 static uint64_t lx_sig_caught;          /* handlers called: sigsuspend waits on it */
 static int lx_sig_state;                /* 0 not started, 1 registered, -1 none */
 static int lx_sig_busy;
@@ -119,6 +130,12 @@ void lx_sig_start(void)
 	ros_syscall_hook = lx_sig_hook;
 }
 
+/* Whether pending sig came from a timer (lx_timer.c acknowledges it). */
+static bool lx_sig_is_timer(int sig)
+{
+	return lx_sig_code[sig] == LX_SI_TIMER || lx_sig_code[sig] == LX_SI_KERNEL;
+}
+
 /* Moves the UCQ's messages into the pending set. */
 static void lx_sig_drain(void)
 {
@@ -129,8 +146,16 @@ static void lx_sig_drain(void)
 	while (event_mbox_get(&lx_sig_q.mbox, &m)) {
 		if (m.ev_type != EV_POSIX_SIGNAL || m.ev_arg1 < 1 || m.ev_arg1 >= LX_NSIG)
 			continue;       /* kill(pid, 0) probes, and garbage */
+		/* A timer's signal that replaces a pending one of another
+		 * timer: the older one is discarded (no queueing yet). */
+		if ((lx_sig_pending & LX_SIGBIT(m.ev_arg1)) && lx_sig_is_timer(m.ev_arg1))
+			lx_timer_delivered(m.ev_arg1, lx_sig_code[m.ev_arg1],
+			                   lx_sig_timer[m.ev_arg1]);
 		__atomic_fetch_or(&lx_sig_pending, LX_SIGBIT(m.ev_arg1), __ATOMIC_RELAXED);
 		lx_sig_sender[m.ev_arg1] = (int32_t)m.ev_arg2;
+		lx_sig_code[m.ev_arg1] = (int32_t)(uint32_t)m.ev_arg4;
+		lx_sig_timer[m.ev_arg1] = (uint32_t)(m.ev_arg4 >> 32);
+		lx_sig_value[m.ev_arg1] = m.ev_arg3;
 	}
 }
 
@@ -152,7 +177,7 @@ static void lx_sig_terminate(int sig)
 		ros_syscall_raw(SYS_proc_destroy, 0, PROC_EXIT_SIGNALED | (sig & 0x7f), 0, 0, 0, 0);
 }
 
-static void lx_sig_call(int sig, const struct lx_k_sigaction *act)
+static void lx_sig_call(int sig, const struct lx_k_sigaction *act, int overrun)
 {
 	uint64_t saved = lx_sigmask;
 
@@ -168,8 +193,13 @@ static void lx_sig_call(int sig, const struct lx_k_sigaction *act)
 
 		memset(&info, 0, sizeof(info));
 		info.si_signo = sig;
-		info.si_code = LX_SI_USER;
+		info.si_code = lx_sig_code[sig];
 		info.si_pid = lx_sig_sender[sig];
+		info.si_value = lx_sig_value[sig];
+		if (info.si_code == LX_SI_TIMER) {
+			info.si_pid = (int32_t)lx_sig_timer[sig];
+			info.si_uid = (uint32_t)overrun;
+		}
 		((void (*)(int, void *, void *))act->handler)(sig, &info, NULL);
 	} else {
 		((void (*)(int))act->handler)(sig);
@@ -180,6 +210,10 @@ static void lx_sig_call(int sig, const struct lx_k_sigaction *act)
 static void lx_sig_act(int sig)
 {
 	struct lx_k_sigaction act = lx_sigactions[sig];
+	int overrun = 0;
+
+	if (lx_sig_is_timer(sig))       /* delivered or discarded: acknowledged */
+		overrun = lx_timer_delivered(sig, lx_sig_code[sig], lx_sig_timer[sig]);
 
 	if (act.handler == LX_SIG_IGN)
 		return;
@@ -188,7 +222,7 @@ static void lx_sig_act(int sig)
 			lx_sig_terminate(sig);
 		return;
 	}
-	lx_sig_call(sig, &act);
+	lx_sig_call(sig, &act, overrun);
 }
 
 /* Acts on every pending signal the mask lets through, lowest first. */
@@ -235,6 +269,8 @@ static long lx_sig_raise(int sig)
 		lx_sig_terminate(sig);
 	lx_sig_pending |= LX_SIGBIT(sig);
 	lx_sig_sender[sig] = parlib_getpid();
+	lx_sig_code[sig] = LX_SI_USER;
+	lx_sig_value[sig] = 0;
 	lx_sig_deliver();
 	return 0;
 }
@@ -313,8 +349,11 @@ long lx_rt_sigaction(const long *a)
 		*old = lx_sigactions[sig];
 	if (act)
 		lx_sigactions[sig] = *act;
-	if (act && act->handler == LX_SIG_IGN)
+	if (act && act->handler == LX_SIG_IGN && (lx_sig_pending & LX_SIGBIT(sig))) {
 		lx_sig_pending &= ~LX_SIGBIT(sig);      /* POSIX: discard it */
+		if (lx_sig_is_timer((int)sig))
+			lx_timer_delivered((int)sig, lx_sig_code[sig], lx_sig_timer[sig]);
+	}
 	return 0;
 }
 

@@ -199,17 +199,23 @@ bool lx_tid_is_thread(int tid)
 	return tid >= LX_TID_BASE && tid < __atomic_load_n(&lx_next_tid, __ATOMIC_RELAXED);
 }
 
-/* One thread, no 2LS: a wait could never be woken (-EAGAIN, the caller
- * looks at its word again); a timed one sleeps its timeout. */
-static long lx_futex_alone(int op, const struct lx_timespec *ts)
+/* One thread, no 2LS: only a signal handler can change the word, so an
+ * untimed wait on a word still at val sleeps until an event comes (a
+ * signal: its handler runs, or its default action ends us, as the call
+ * returns) and says -EINTR; a timed one sleeps its timeout. */
+static long lx_futex_alone(int op, const int *addr, int val, const struct lx_timespec *ts)
 {
 	long r;
 
 	if (op != LX_FUTEX_WAIT)
 		return op == LX_FUTEX_WAKE || op == LX_FUTEX_REQUEUE ||
 		       op == LX_FUTEX_CMP_REQUEUE ? 0 : -LX_ENOSYS;
-	if (!ts)
+	if (__atomic_load_n(addr, __ATOMIC_ACQUIRE) != val)
 		return -LX_EAGAIN;
+	if (!ts) {
+		ros_syscall_raw(SYS_proc_yield, 0, 0, 0, 0, 0, 0);
+		return -LX_EINTR;
+	}
 	r = ros_syscall_raw(SYS_nanosleep, (long)ts, 0, 0, 0, 0, 0);
 	return r < 0 ? r : -LX_ETIMEDOUT;
 }
@@ -252,7 +258,7 @@ long lx_futex(const long *a)
 			return r;
 	}
 	if (!__atomic_load_n(&lx_threads_on, __ATOMIC_ACQUIRE))
-		return lx_futex_alone(op, ts);
+		return lx_futex_alone(op, addr, val, ts);
 	switch (op) {
 	case LX_FUTEX_WAIT:
 		if (!ts)

@@ -11,7 +11,8 @@
  * (parlib_globalinfo() is NULL), clock reads return -ENOSYS with an errstr.
  * musl's clock_gettime calls __vireo_clock_gettime() directly (lx_clock.h).
  * Sleeps are Vireo's nanosleep (struct ktimespec is struct timespec);
- * TIMER_ABSTIME is made relative with the clock first.
+ * TIMER_ABSTIME is made relative with the clock first.  The CPU-time
+ * clocks are lx_cputime.c's.
  */
 #include <ros/kstat.h>
 #include <parlib/parlib.h>
@@ -77,6 +78,8 @@ long lx_clock_ns(long clk, uint64_t *ns)
 		*ns = lx_walltime_ns(gi);
 		return 0;
 	default:
+		if (lx_clock_is_cpu(clk))
+			return lx_cpuclock_ns(clk, ns);
 		if (!lx_clock_is_monotonic(clk))
 			return -LX_EINVAL;
 		*ns = lx_ticks_to_ns(__builtin_ia32_rdtsc(), gi->tsc_freq);
