@@ -22,7 +22,7 @@
 int main(int argc, char **argv)
 {
 	char addr[IPL_ADDR_MAX];
-	int data, ctl, rc;
+	int data, ctl;
 
 	if (argc != 2 || argv[1][0] == '-') {
 		fputs("usage: dial addr\n", argc == 2 && !strcmp(argv[1], "-h") ? stdout : stderr);
@@ -34,10 +34,9 @@ int main(int argc, char **argv)
 		vbin_fail("dial", addr);
 		return 1;
 	}
-	rc = ipl_relay(data, ctl);
-	if (rc < 0)
+	if (ipl_relay(data, ctl) < 0) {
 		vbin_fail("dial", "relay");
-	close(data);
-	close(ctl);
-	return rc < 0 ? 1 : 0;
+		return 1;
+	}
+	return 0;
 }

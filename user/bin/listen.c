@@ -22,7 +22,7 @@ int main(int argc, char **argv)
 {
 	char addr[IPL_ADDR_MAX], adir[IPL_DIR_MAX], ldir[IPL_DIR_MAX], path[IPL_DIR_MAX + 8];
 	char remote[64] = "?";
-	int i = 1, afd, lcfd, data, rc;
+	int i = 1, afd, lcfd, data;
 	bool verbose = argc > 1 && !strcmp(argv[1], "-v");
 
 	i += verbose;
@@ -49,10 +49,9 @@ int main(int argc, char **argv)
 			remote[strcspn(remote, "\n")] = 0;
 		fprintf(stderr, "listen: call from %s\n", remote);
 	}
-	rc = ipl_relay(data, lcfd);
-	if (rc < 0)
+	if (ipl_relay(data, lcfd) < 0) {
 		vbin_fail("listen", "relay");
-	close(data);
-	close(lcfd);
-	return rc < 0 ? 1 : 0;
+		return 1;
+	}
+	return 0;
 }

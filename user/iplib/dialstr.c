@@ -216,43 +216,56 @@ static bool ipl_line_names(const char *p, const char *end, const char *name)
 	return false;
 }
 
-int ipl_hosts_find(const char *text, const char *name, uint32_t *addrs, int max)
+/* One line of a configuration file: true if it yields an address. */
+typedef bool (*ipl_line_fn)(const char *p, const char *end, const void *arg, uint32_t *a);
+
+/* Calls fn on each line of text (up to '\n' or the end): the addresses
+ * it yields, at most max. */
+static int ipl_each_line(const char *text, ipl_line_fn fn, const void *arg, uint32_t *addrs,
+			 int max)
 {
 	int count = 0;
 
 	for (const char *line = text; *line && count < max;) {
-		const char *end = strchr(line, '\n'), *p = line, *w;
-		uint32_t a;
-		size_t n;
+		const char *end = strchr(line, '\n');
 
 		if (!end)
 			end = line + strlen(line);
-		n = ipl_word(&p, end, &w);
-		if (n > 0 && ipl_word_ip(w, n, &a) && ipl_line_names(p, end, name))
-			addrs[count++] = a;
+		if (fn(line, end, arg, &addrs[count]))
+			count++;
 		line = *end ? end + 1 : end;
 	}
 	return count;
 }
 
+/* "ADDR NAME ALIAS..." naming arg. */
+static bool ipl_hosts_line(const char *p, const char *end, const void *arg, uint32_t *a)
+{
+	const char *w;
+	size_t n = ipl_word(&p, end, &w);
+
+	return n > 0 && ipl_word_ip(w, n, a) && ipl_line_names(p, end, arg);
+}
+
+/* "nameserver A.B.C.D". */
+static bool ipl_resolv_line(const char *p, const char *end, const void *arg, uint32_t *a)
+{
+	const char *w;
+	size_t n = ipl_word(&p, end, &w);
+
+	(void)arg;
+	if (n != 10 || strncmp(w, "nameserver", 10))
+		return false;
+	n = ipl_word(&p, end, &w);
+	return n > 0 && ipl_word_ip(w, n, a);
+}
+
+int ipl_hosts_find(const char *text, const char *name, uint32_t *addrs, int max)
+{
+	return ipl_each_line(text, ipl_hosts_line, name, addrs, max);
+}
+
 int ipl_resolv_servers(const char *text, uint32_t *addrs, int max)
 {
-	int count = 0;
-
-	for (const char *line = text; *line && count < max;) {
-		const char *end = strchr(line, '\n'), *p = line, *w;
-		uint32_t a;
-		size_t n;
-
-		if (!end)
-			end = line + strlen(line);
-		n = ipl_word(&p, end, &w);
-		if (n == 10 && !strncmp(w, "nameserver", 10)) {
-			n = ipl_word(&p, end, &w);
-			if (n > 0 && ipl_word_ip(w, n, &a))
-				addrs[count++] = a;
-		}
-		line = *end ? end + 1 : end;
-	}
-	return count;
+	return ipl_each_line(text, ipl_resolv_line, NULL, addrs, max);
 }

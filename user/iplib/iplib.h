@@ -50,7 +50,8 @@ int accept9(int ctl, const char *dir);
 int reject9(int ctl, const char *dir, const char *cause);
 
 /* Copies between the connection (data fd, ctl fd or -1) and fds 0/1 until
- * both directions end; stdin's EOF becomes "shutdown wr".  0 or -1. */
+ * the connection's EOF; stdin's EOF becomes "shutdown wr".  Closes data
+ * and ctl; 0 or -1 (errno). */
 int ipl_relay(int data, int ctl);
 
 /* ---------------------------------------------------- lookup.c (I/O) */

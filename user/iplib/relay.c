@@ -4,8 +4,7 @@
  * connection, copying standard input to it and it to standard output,
  * one poll() loop, no threads.  Standard input's EOF half-closes the
  * connection ("shutdown wr" on its ctl) and the copying goes on until the
- * connection's EOF (or an error), when it returns.  The caller owns and
- * closes both fds.
+ * connection's EOF (or an error), when it closes both fds and returns.
  */
 #include <errno.h>
 #include <poll.h>
@@ -45,7 +44,7 @@ static ssize_t ipl_pump(int from, int to)
 	return r;
 }
 
-int ipl_relay(int data, int ctl)
+static int ipl_relay_loop(int data, int ctl)
 {
 	struct pollfd p[2] = { { .fd = 0, .events = POLLIN }, { .fd = data, .events = POLLIN } };
 
@@ -77,4 +76,15 @@ int ipl_relay(int data, int ctl)
 			}
 		}
 	}
+}
+
+int ipl_relay(int data, int ctl)
+{
+	int rc = ipl_relay_loop(data, ctl), e = errno;
+
+	close(data);
+	if (ctl >= 0)
+		close(ctl);
+	errno = e;
+	return rc;
 }
