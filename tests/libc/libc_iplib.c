@@ -7,12 +7,15 @@
  * DNS over UDP to a server of our own on 127.0.0.1:53 (a forked child,
  * named in /etc/resolv.conf) that drops the first query (the retry), says
  * NXDOMAIN (ENOENT) or is silent (ETIMEDOUT); and a thousand dial, accept
- * and close rounds leaving /net/tcp's conversation count where it was.
+ * and close rounds leaving /net/tcp's conversation count where it was
+ * (a byte that does not come within 20 s fails the round with both
+ * conversations' status, rather than hanging the boot).
  * Run by scripts/run-ktests.sh (run_utest libc_iplib /test/libc_iplib).
  */
 #define _GNU_SOURCE             /* memmem */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -229,18 +232,38 @@ static long long li_convs(void)
 	return p ? atoll(p + 15) : -1;
 }
 
+/* Reads one byte from fd within LI_WAIT_MS; a stall fails the test with
+ * the round and both conversations' status lines. */
+#define LI_WAIT_MS 20000
+static void li_read1(int fd, char *b, int round, const char *ddir, const char *ldir)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char path[80], s1[256], s2[256];
+
+	if (poll(&p, 1, LI_WAIT_MS) == 1) {
+		UT_ASSERT_EQ(read(fd, b, 1), 1);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/status", ddir);
+	li_read_file(path, s1, sizeof(s1));
+	snprintf(path, sizeof(path), "%s/status", ldir);
+	li_read_file(path, s2, sizeof(s2));
+	UT_ASSERT_MSG(false, "round %d: no byte in %d ms; client %s: %s; server %s: %s", round,
+		      LI_WAIT_MS, ddir, s1, ldir, s2);
+}
+
 /* One round: dial, accept, a byte each way, the server's reject9 (a
  * reset: neither side waits in TIME_WAIT), every fd closed. */
 static void li_round(const char *adir, int i)
 {
-	char ldir[IPL_DIR_MAX], b = (char)i;
-	int dfd = UT_SYS(dial9("tcp!127.0.0.1!7304", NULL, NULL, NULL)), lcfd;
+	char ddir[IPL_DIR_MAX], ldir[IPL_DIR_MAX], b = (char)i;
+	int dfd = UT_SYS(dial9("tcp!127.0.0.1!7304", NULL, ddir, NULL)), lcfd;
 	int sfd = li_accept(adir, &lcfd, ldir);
 
 	UT_ASSERT_EQ(write(dfd, &b, 1), 1);
-	UT_ASSERT_EQ(read(sfd, &b, 1), 1);
+	li_read1(sfd, &b, i, ddir, ldir);
 	UT_ASSERT_EQ(write(sfd, &b, 1), 1);
-	UT_ASSERT_EQ(read(dfd, &b, 1), 1);
+	li_read1(dfd, &b, i, ddir, ldir);
 	UT_ASSERT_EQ(b, (char)i);
 	UT_SYS(reject9(lcfd, ldir, "done"));
 	close(sfd);
