@@ -198,6 +198,11 @@ run_conformance() {
 		echo "conformance: FAIL subset: scripts/conformance.py ran no test (see $log)"
 }
 
+run_e2e_iplib() {
+	timeout 600 python3 tests/e2e/iplib_net.py "$KERNEL" "$INITRAMFS" "$LOGDIR" ||
+		echo "e2e: FAIL iplib: tests/e2e/iplib_net.py crashed or timed out (log $LOGDIR/e2e-iplib.log)"
+}
+
 run_e2e_ash() {
 	timeout 300 python3 tests/e2e/ash_shell.py "$KERNEL" "$INITRAMFS" "$LOGDIR" ||
 		echo "e2e: FAIL ash: tests/e2e/ash_shell.py crashed or timed out (log $LOGDIR/e2e-ash.log)"
@@ -211,6 +216,7 @@ if [ "$host_only" -eq 0 ] && [ "$fuzz_only" -eq 0 ]; then
 	run_suite "e2e console" "$LOGDIR/e2e-console.log" run_e2e
 	run_suite "e2e init" "$LOGDIR/e2e-init-*.log" run_e2e_init
 	run_suite "e2e ash" "$LOGDIR/e2e-ash.log" run_e2e_ash
+	run_suite "e2e iplib" "$LOGDIR/e2e-iplib.log" run_e2e_iplib
 	run_suite "e2e inject" "$LOGDIR/inject-vireo-e1000e.log" run_e2e_inject
 	run_suite conformance "$LOGDIR/conformance.log" run_conformance
 fi

@@ -242,6 +242,7 @@ if [ "$SEL" = all ]; then
 	run_utest libc_net "/test/libc_net ping udp"
 	run_utest libc_tcp "/test/libc_tcp tcp"
 	run_utest libc_sockets /test/libc_sockets "--smp 2 --mem 512M"
+	run_utest libc_iplib /test/libc_iplib
 	run_utest libc_echo /test/libc_echo "--smp 2 --mem 1G"
 	run_utest net_ip_e1000 "/test/libc_net slirp" \
 		"--smp 2 --mem 512M -- $SLIRP_NET -device e1000,netdev=kn0"

@@ -92,6 +92,8 @@ struct proc {
 	int kill_status;                /* [l] the status it asked for */
 	bool wake_pending;              /* [l] a wakeup came while not WAITING */
 	struct rendez wait_rv;          /* WAITING sleeps here */
+	atomic_t child_deaths;          /* [a] children that died (waitpid(-1)) */
+	struct rendez child_rv;         /* waitpid(-1) sleeps here for one */
 	int exit_status;                /* [l] WSTATUS_* once DEAD */
 	struct kthread *exit_kt;        /* [l] the owner that exited, for proc_wait */
 	struct sem exited;              /* up'ed once, when DEAD */

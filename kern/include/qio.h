@@ -147,6 +147,12 @@ int qflags(struct queue *q);
 /* Changes the limit (> 0); wakes writers and fires WRITABLE if that made
  * room. */
 void qsetlimit(struct queue *q, size_t limit);
+/* Names the lock-order class of q's writer lock (qopen's is "queue
+ * wlock"), for a queue written from inside another queue's kick while that
+ * queue's writer lock is held (a NIC's transmit queue fed by TCP's write
+ * queue): two classes in one order, not one class nesting.  Call it right
+ * after qopen, before any writer. */
+void qset_wlock_class(struct queue *q, const char *cls);
 void qdropoverflow(struct queue *q, bool on);
 void qnonblock(struct queue *q, bool on);
 /* Sets or (cb NULL) clears the wake callback.  After it returns, the old

@@ -35,7 +35,7 @@ CHECKS = [
     ("for_loop", "for i in 1 2 3; do echo n$i; done", "n1\r\nn2\r\nn3\r\n"),
     ("command_substitution", "x=$(echo sub); echo got-$x", "got-sub"),
     ("arithmetic", "echo $((6*7))", "\r\n42\r\n"),
-    ("glob", "for f in /etc/*; do echo $f; done | grep -c etc", "\r\n5\r\n"),
+    ("glob", "for f in /etc/*; do echo $f; done | grep -c etc", "\r\n6\r\n"),
     ("here_document", "tr a-z A-Z <<END\rheredoc line\rEND", "HEREDOC LINE"),
     ("variables", "v=val; export w=$v-x; sh -c 'echo w=$w'", "w=val-x"),
     ("exit_codes", "true; echo t=$?; false; echo f=$?; sh -c 'exit 7'; echo s=$?",

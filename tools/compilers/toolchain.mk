@@ -204,8 +204,8 @@ UBIN_PROGS := $(patsubst user/bin/%.c,$(O)/ubin/%,$(sort $(wildcard user/bin/*.c
 $(UBIN_PROGS): $(O)/ubin/%: user/bin/%.c $(UBIN_LIB) $(wildcard user/bin/lib/*.h) $(VIREO_CC_DEPS) $(PARLIB_A)
 	@echo "  VCC     $<"
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(VIREO_CC) $(VIREO_CFLAGS) -Iuser/bin/lib -Iuser/bin/net -o $@ $< $(UBIN_LIB) \
-		$(filter user/bin/net/%.c,$^)
+	$(Q)$(VIREO_CC) $(VIREO_CFLAGS) -Iuser/bin/lib -Iuser/bin/net -Iuser/iplib -o $@ $< \
+		$(UBIN_LIB) $(filter user/bin/net/%.c,$^) $(filter %/libiplib.a,$^)
 
 # The network tools also link the helpers of user/bin/net/ (#ip's files,
 # addresses, DHCP messages).
@@ -213,6 +213,9 @@ UBIN_NET := $(wildcard user/bin/net/*.c)
 $(addprefix $(O)/ubin/,arp ipconfig netstat route udpcat): $(UBIN_NET) $(wildcard user/bin/net/*.h)
 
 BIN_PROGS += $(UBIN_PROGS)
+
+# The tools that dial link user/iplib (iplib.h).
+include user/iplib/iplib.mk
 
 # 8. Your programs: apps/X.c -> /bin/X (plain C-library programs, no test
 # framework), and EXTRA_PROGS, files already built (make run

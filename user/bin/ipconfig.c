@@ -13,7 +13,8 @@
  * conversation in headers mode announces port 68 and sends DISCOVER and
  * REQUEST to 255.255.255.255:67, retrying after 4, 8, 16, 32, 64 s (±1 s);
  * the ACK's address and mask go to the interface, its router to
- * /net/iproute as the default route, everything to /net/ndb.  -t bounds
+ * /net/iproute as the default route, everything to /net/ndb, its DNS
+ * servers to /etc/resolv.conf (iplib's lookup and the C library read it).  -t bounds
  * the wait for a lease (60 s).  -r leaves a copy of itself in the
  * background (ipconfig -R ADDR MASK SERVER LEASE GW, started by us) that
  * renews the lease at T1 (unicast to the server), rebinds at T2
@@ -35,6 +36,7 @@
 
 #define IPC_POLL_MS 20
 #define IPC_PKT (UDP_HDR_LEN + DHCP_MAX_LEN)
+#define IPC_RESOLV "/etc/resolv.conf"
 
 static const char ipc_usage[] =
 	"usage: ipconfig [-b] [-r] [-e ETHER] [-t SECS]   (DHCP)\n"
@@ -144,6 +146,30 @@ static void ipc_ndb(const struct dhcp_reply *r)
 		vbin_fail("ipconfig", NET_ROOT "/ndb");
 }
 
+/* The DNS servers and domain as /etc/resolv.conf ("nameserver A.B.C.D"
+ * lines, what iplib's lookup and the C library's resolver read); a
+ * failure is reported only. */
+static void ipc_resolv(const struct dhcp_reply *r)
+{
+	char d[IP_STR], buf[512];
+	size_t n = (size_t)snprintf(buf, sizeof(buf), "# written by ipconfig (DHCP)\n");
+	int fd;
+
+	if (!r->ndns)
+		return;
+	if (r->domain[0])
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "search %s\n", r->domain);
+	for (unsigned int i = 0; i < r->ndns && n < sizeof(buf); i++) {
+		ip_format(r->dns[i], d);
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "nameserver %s\n", d);
+	}
+	fd = open(IPC_RESOLV, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, buf, strlen(buf)) != (ssize_t)strlen(buf))
+		vbin_fail("ipconfig", IPC_RESOLV);
+	if (fd >= 0)
+		close(fd);
+}
+
 static void ipc_print(const char *how, const struct dhcp_reply *r)
 {
 	char a[IP_STR], m[IP_STR], g[IP_STR] = "none", d[IP_STR] = "none", s[IP_STR];
@@ -170,6 +196,7 @@ static int ipc_apply(struct ipc *c, const struct dhcp_reply *r)
 	if (r->router && ipc_default_route(r->router) < 0)
 		return -1;
 	ipc_ndb(r);
+	ipc_resolv(r);
 	return 0;
 }
 

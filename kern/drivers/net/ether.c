@@ -135,6 +135,8 @@ static struct ether_ifc *ether_ifc_alloc(struct ether *e)
 	spinlock_init(&ifc->conn_lock, "ether conns");
 	spinlock_init(&ifc->kick_lock, "ether kick");
 	ifc->txq = qopen(ETHER_TXQ_LIMIT, Qmsg, ether_tx_kick, ifc);
+	/* TCP writes here from its write queue's kick, under that wlock */
+	qset_wlock_class(ifc->txq, "ether txq wlock");
 	qio_set_wake_cb(ifc->txq, ether_txq_wake, ifc);
 	return ifc;
 }

@@ -144,7 +144,7 @@ static bool kfs_check_listing(void)
 	char strs[512];
 
 	CHECK(kfs_list("#kfs/etc", names, sizeof(names)));
-	CHECK(!strcmp(names, "hostname issue motd profile rc "));
+	CHECK(!strcmp(names, "hostname hosts issue motd profile rc "));
 	CHECK(kfs_list("#kfs/lib/test", names, sizeof(names)));
 	CHECK(!strcmp(names, "dirlink nested "));
 	CHECK(kfs_stat("/etc/motd", false, &d, strs));

@@ -287,6 +287,11 @@ static void __noreturn qraise(int err, const char *who, const char *msg)
 	}
 }
 
+void qset_wlock_class(struct queue *q, const char *cls)
+{
+	qlock_init(&q->wlock, cls);
+}
+
 void qsetlimit(struct queue *q, size_t limit)
 {
 	struct qwake w;

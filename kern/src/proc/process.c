@@ -263,6 +263,7 @@ struct proc *proc_alloc(const char *name, int ppid)
 	list_init(&p->kthreads);
 	rendez_init(&p->drain_rv);
 	rendez_init(&p->wait_rv);
+	rendez_init(&p->child_rv);
 	user_ext_init(&p->uext);
 	p->state = PROC_CREATED;
 	p->ppid = ppid;
@@ -543,13 +544,26 @@ static struct proc *proc_reparent_one(struct proc *p, bool *init_alive)
 	return zombie;
 }
 
+/* A child of parent died (or a dead one became its child): wakes its
+ * waitpid(-1). */
+static void proc_child_died(struct proc *parent)
+{
+	atomic_inc(&parent->child_deaths);
+	rendez_wakeup(&parent->child_rv);
+}
+
 static void proc_reparent_children(struct proc *p)
 {
-	struct proc *zombie;
+	struct proc *zombie, *init;
 	bool init_alive;
 
 	while ((zombie = proc_reparent_one(p, &init_alive)))
 		proc_put(zombie);               /* its creator's reference */
+	init = init_alive ? proc_lookup(1) : NULL;
+	if (init) {                             /* some may be dead already */
+		proc_child_died(init);
+		proc_put(init);
+	}
 }
 
 /*
@@ -567,6 +581,7 @@ static void proc_signal_parent(int ppid, int pid)
 
 	if (!parent)
 		return;
+	proc_child_died(parent);
 	send_kernel_event(parent, &msg, 0);
 	proc_put(parent);
 }

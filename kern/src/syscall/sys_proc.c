@@ -264,6 +264,39 @@ static int64_t sysc_no_child(struct syscall_ctx *ctx, int options)
 	return sysc_fail(ctx, ECHILD, "waitpid: process %d has no children", ctx->p->pid);
 }
 
+struct sysc_deaths {
+	struct proc *p;
+	int64_t seen;
+};
+
+static bool sysc_child_died(void *arg)
+{
+	struct sysc_deaths *d = arg;
+
+	return atomic_read(&d->p->child_deaths) != d->seen;
+}
+
+/* waitpid(-1) without WNOHANG: the first of our children to be DEAD, not
+ * the first we have (a background child must not hold up the others). */
+static int64_t sysc_wait_any(struct syscall_ctx *ctx)
+{
+	struct sysc_deaths d = { ctx->p, 0 };
+	struct proc *p;
+
+	for (;;) {
+		d.seen = atomic_read(&ctx->p->child_deaths);
+		p = proc_find_child(ctx->p->pid, true);
+		if (p)
+			return sysc_reap(ctx, p);
+		p = proc_find_child(ctx->p->pid, false);
+		if (!p)
+			return sysc_no_child(ctx, 0);
+		proc_put(p);
+		if (rendez_sleep(&ctx->p->child_rv, sysc_child_died, &d))
+			return sysc_fail(ctx, EINTR, "waitpid: interrupted");
+	}
+}
+
 int64_t sys_waitpid(struct syscall_ctx *ctx)
 {
 	int pid = (int)ctx->sc.arg0, options = (int)ctx->sc.arg2;
@@ -271,8 +304,10 @@ int64_t sys_waitpid(struct syscall_ctx *ctx)
 
 	if (options & ~WAIT_ALL_OPTIONS)
 		return sysc_fail(ctx, EINVAL, "waitpid: unknown options %#x", options);
+	if (pid == -1 && !(options & WNOHANG))
+		return sysc_wait_any(ctx);
 	if (pid == -1) {
-		p = proc_find_child(ctx->p->pid, options & WNOHANG);
+		p = proc_find_child(ctx->p->pid, true);
 		if (!p)
 			return sysc_no_child(ctx, options);
 	} else {
