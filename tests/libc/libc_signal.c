@@ -8,8 +8,10 @@
  * out, woken by another process; blocking calls interrupted (EINTR, the
  * time left in nanosleep's rem) or restarted under SA_RESTART, and not
  * interrupted by an ignored signal; sigaltstack and SA_ONSTACK; abort()
- * ending with SIGABRT although caught; and, last (they make the process an
- * MCP), per-thread masks and pthread_kill.  Bad inputs of each call too.
+ * ending with SIGABRT although caught; a threaded child whose threads all
+ * wait (a futex, a read) still ended by SIGTERM or interrupted by a
+ * handler; and, last (they make this process an MCP), per-thread masks
+ * and pthread_kill.  Bad inputs of each call too.
  * Run by scripts/run-ktests.sh (run_utest libc_signal).
  */
 #include <errno.h>
@@ -542,6 +544,96 @@ UTEST(abort, ends_with_sigabrt_although_caught)
 	UT_ASSERT_EQ(waitpid(pid, &st, 0), pid);
 	UT_ASSERT(WIFSIGNALED(st));
 	UT_ASSERT_EQ(WTERMSIG(st), SIGABRT);
+}
+
+/* ------------------------------- a threaded child whose threads all wait */
+
+#define LS_NO_THREADS 3         /* the child could not start a thread */
+
+static pthread_mutex_t ls_dead = PTHREAD_MUTEX_INITIALIZER;
+
+static void *ls_lock_dead(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&ls_dead);   /* held by main: waits for ever */
+	return NULL;
+}
+
+/* The child's status within 10 s, or -1 (then it is killed). */
+static int ls_wait_child(pid_t pid)
+{
+	int st;
+
+	for (int i = 0; i < 1000; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return st;
+		ls_nap_ms(10);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return -1;
+}
+
+static pid_t ls_deadlocked_child(void (*then)(void))
+{
+	pid_t pid = fork();
+	pthread_t t;
+
+	if (pid)
+		return pid;
+	pthread_mutex_lock(&ls_dead);
+	if (pthread_create(&t, NULL, ls_lock_dead, NULL))
+		_exit(LS_NO_THREADS);
+	then();
+	_exit(1);
+}
+
+static void ls_relock(void)
+{
+	pthread_mutex_lock(&ls_dead);   /* a normal mutex: deadlocks */
+}
+
+UTEST(vcore, default_terminate_ends_a_process_whose_threads_all_wait)
+{
+	pid_t pid = ls_deadlocked_child(ls_relock);
+	int st;
+
+	ls_nap_ms(300);
+	UT_SYS(kill(pid, SIGTERM));
+	st = ls_wait_child(pid);
+	if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == LS_NO_THREADS)
+		utest_skip("no core for the child's threads");
+	UT_ASSERT_MSG(st != -1, "the child did not end on SIGTERM");
+	UT_ASSERT(WIFSIGNALED(st));
+	UT_ASSERT_EQ(WTERMSIG(st), SIGTERM);
+}
+
+static void ls_read_until_signal(void)
+{
+	char c;
+	int p[2];
+
+	ls_reset();
+	ls_on(SIGUSR1, ls_count, 0);
+	if (pipe(p))
+		_exit(1);
+	if (read(p[0], &c, 1) == -1 && errno == EINTR && ls_hits == 1)
+		_exit(0);
+	_exit(1);
+}
+
+UTEST(vcore, handler_interrupts_a_thread_parked_in_read)
+{
+	pid_t pid = ls_deadlocked_child(ls_read_until_signal);
+	int st;
+
+	ls_nap_ms(300);
+	UT_SYS(kill(pid, SIGUSR1));
+	st = ls_wait_child(pid);
+	if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == LS_NO_THREADS)
+		utest_skip("no core for the child's threads");
+	UT_ASSERT_MSG(st != -1, "the child's read was not interrupted");
+	UT_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x", st);
 }
 
 /* ------------------------------------------- threads (the process: MCP) */

@@ -291,8 +291,11 @@ void lx_sig_after_fork(void);
 /* Thread start and end (lx_thread.c): at clone, the creator makes the
  * new thread's state (thread pointer tp) with its own mask; the thread
  * ends its own. */
-void lx_sig_thread_begin(void *tp, int tid);
+struct uthread;
+void lx_sig_thread_begin(void *tp, int tid, struct uthread *u);
 void lx_sig_thread_end(void);
+/* thread0 becomes a uthread (the first clone). */
+void lx_sig_thread0(struct uthread *u);
 
 /* Interrupted calls (lx_sig_intr.c): the dispatcher brackets each Linux
  * call; a waiting loop of the layer (poll, select...) asks whether a

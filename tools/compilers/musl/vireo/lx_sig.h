@@ -9,6 +9,7 @@
  *   lx_sig_wait.c   sigsuspend, pause, sigtimedwait
  *   lx_sig_send.c   kill, tkill, tgkill, sigqueue
  *   lx_sigaltstack.c the alternate stack
+ *   lx_sig_vcore.c  from vcore context: a process whose threads all wait
  *
  * State and its rules.  Actions are per process (lx_sigactions, plain
  * stores: musl's sigaction takes its own lock).  Each thread has a struct
@@ -62,6 +63,7 @@ struct lx_sig_thr {
 	uint64_t waiting_for;           /* sigtimedwait's set while it waits */
 	struct lx_stack alt;            /* sigaltstack; ss_size 0: none */
 	int tid;                        /* thread0's is the pid */
+	struct uthread *uth;            /* [a] its uthread, once threads run */
 };
 
 extern struct lx_k_sigaction lx_sigactions[LX_NSIG];
@@ -73,6 +75,9 @@ struct lx_sig_thr *lx_sig_me(void);
 struct lx_sig_thr *lx_sig_thr_find(int tid);
 /* Every live thread's state to fn, until it returns true (then true). */
 bool lx_sig_thr_each(bool (*fn)(struct lx_sig_thr *t, void *arg), void *arg);
+
+/* lx_sig_vcore.c: parlib's vcore_events_hook. */
+void lx_sig_vcore(uint32_t vcoreid);
 
 /* lx_sig_queue.c */
 struct event_mbox;

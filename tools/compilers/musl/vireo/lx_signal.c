@@ -9,7 +9,8 @@
  * Start.  Every program of the C library registers a UCQ for
  * EV_POSIX_SIGNAL in procdata's kernel_evts[] (EVENT_WAKEUP) at its first
  * system call, and sets parlib's ros_syscall_hook to lx_sig_hook, which
- * runs after each call and each wake-up of a waiting call.
+ * runs after each call and each wake-up of a waiting call, and parlib's
+ * vcore_events_hook to lx_sig_vcore (threads that all wait).
  *
  * Threads.  thread0's state is static; every other thread's lives in its
  * TLS and is listed in lx_sig_thrs[] (slots taken and freed with atomics)
@@ -23,6 +24,7 @@
 #include <ros/procdata.h>
 #include <parlib/event.h>
 #include <parlib/parlib.h>
+#include <parlib/vcore.h>
 #include "lx_sig.h"
 
 #define LX_PGSIZE       4096
@@ -79,12 +81,18 @@ static void *lx_sig_tls_of(void *tp, void *mine)
 	return (char *)tp + ((uintptr_t)mine - my_tp);
 }
 
-void lx_sig_thread_begin(void *tp, int tid)
+void lx_sig_thread0(struct uthread *u)
+{
+	__atomic_store_n(&lx_sig_t0.uth, u, __ATOMIC_RELEASE);
+}
+
+void lx_sig_thread_begin(void *tp, int tid, struct uthread *u)
 {
 	struct lx_sig_thr *t = lx_sig_tls_of(tp, &lx_sig_tls);
 
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
+	t->uth = u;
 	t->mask = lx_sig_me()->mask;
 	*(bool *)lx_sig_tls_of(tp, &lx_sig_tls_on) = true;
 	for (int i = 0; i < LX_SIG_THR_MAX; i++) {
@@ -147,6 +155,7 @@ void lx_sig_start(void)
 	                 (uint64_t)(uintptr_t)&lx_sig_q.q, __ATOMIC_RELEASE);
 	lx_sig_state = 1;
 	ros_syscall_hook = lx_sig_hook;
+	__atomic_store_n(&vcore_events_hook, lx_sig_vcore, __ATOMIC_RELEASE);
 }
 
 long lx_rt_sigaction(const long *a)

@@ -108,6 +108,7 @@ static int lx_threads_start(void)
 	if (uth_fifo_init(lx_thread_exited))
 		return -LX_EAGAIN;
 	lx_self = t0;
+	lx_sig_thread0(t0);
 	__atomic_store_n(&uthread_self_hook, lx_self_get, __ATOMIC_RELEASE);
 	__atomic_store_n(&lx_threads_on, 1, __ATOMIC_RELEASE);
 	return 0;
@@ -148,7 +149,7 @@ int __vireo_clone(int (*func)(void *), void *stack, int flags, void *arg, int *p
 	if (flags & LX_CLONE_PARENT_SETTID)
 		*ptid = tid;
 	__atomic_fetch_add(&lx_nr_threads, 1, __ATOMIC_RELAXED);
-	lx_sig_thread_begin(tls, tid);
+	lx_sig_thread_begin(tls, tid, u);
 	uthread_runnable(u);
 	return tid;
 }
