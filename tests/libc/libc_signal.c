@@ -296,6 +296,37 @@ UTEST(siginfo, kill_from_another_process)
 	ls_mask(SIG_UNBLOCK, SIGUSR2);
 }
 
+UTEST(siginfo, sigchld_carries_cld_code_and_status)
+{
+	struct timespec t = { 5, 0 };
+	sigset_t set;
+	siginfo_t si;
+	pid_t pid;
+	int st;
+
+	ls_mask(SIG_BLOCK, SIGCHLD);
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	pid = fork();
+	if (pid == 0)
+		_exit(7);
+	UT_ASSERT_EQ(sigtimedwait(&set, &si, &t), SIGCHLD);
+	UT_ASSERT_EQ(si.si_pid, pid);
+	UT_ASSERT_EQ(si.si_code, CLD_EXITED);
+	UT_ASSERT_EQ(si.si_status, 7);
+	UT_ASSERT_EQ(waitpid(pid, &st, 0), pid);
+	pid = fork();
+	if (pid == 0)
+		for (;;)
+			pause();
+	UT_SYS(kill(pid, SIGKILL));
+	UT_ASSERT_EQ(sigtimedwait(&set, &si, &t), SIGCHLD);
+	UT_ASSERT_EQ(si.si_code, CLD_KILLED);
+	UT_ASSERT_EQ(si.si_status, SIGKILL);
+	UT_ASSERT_EQ(waitpid(pid, &st, 0), pid);
+	ls_mask(SIG_UNBLOCK, SIGCHLD);
+}
+
 /* ------------------------------------------------------------ sigwait */
 
 UTEST(wait, sigtimedwait_takes_without_the_handler)
@@ -422,6 +453,42 @@ UTEST(intr, pipe_read_restarts_with_sa_restart)
 	ls_reap(pid);
 	close(p[0]);
 	close(p[1]);
+	signal(SIGUSR1, SIG_DFL);
+}
+
+static pid_t ls_sleeper(long ms)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		ls_nap_ms(ms);
+		_exit(5);
+	}
+	return pid;
+}
+
+UTEST(intr, waitpid_eintr_then_restarted_under_sa_restart)
+{
+	pid_t kid, snd;
+	int st;
+
+	ls_reset();
+	ls_on(SIGUSR1, ls_count, 0);
+	kid = ls_sleeper(600);
+	snd = ls_sender(100, SIGUSR1, -1, 0, -1);
+	UT_ASSERT_ERRNO(waitpid(kid, &st, 0), EINTR);
+	UT_ASSERT_EQ(ls_hits, 1);
+	UT_ASSERT_EQ(waitpid(kid, &st, 0), kid);        /* still ours to reap */
+	UT_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 5);
+	ls_reap(snd);
+
+	ls_on(SIGUSR1, ls_count, SA_RESTART);
+	kid = ls_sleeper(600);
+	snd = ls_sender(100, SIGUSR1, -1, 0, -1);
+	UT_ASSERT_EQ(waitpid(kid, &st, 0), kid);
+	UT_ASSERT_EQ(ls_hits, 2);
+	UT_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 5);
+	ls_reap(snd);
 	signal(SIGUSR1, SIG_DFL);
 }
 
