@@ -7,7 +7,8 @@
  * sigtimedwait/sigwaitinfo taking a signal without its handler, timing
  * out, woken by another process; blocking calls interrupted (EINTR, the
  * time left in nanosleep's rem) or restarted under SA_RESTART, and not
- * interrupted by an ignored signal; sigaltstack and SA_ONSTACK; abort()
+ * interrupted by an ignored signal; sigaltstack and SA_ONSTACK; SIGKILL of
+ * a process in waitpid or sigwaitinfo; abort()
  * ending with SIGABRT although caught; a threaded child whose threads all
  * wait (a futex, a read) still ended by SIGTERM or interrupted by a
  * handler; and, last (they make this process an MCP), per-thread masks
@@ -128,6 +129,8 @@ static pid_t ls_sender(long ms, int sig, int v, long write_ms, int fd)
 	}
 	_exit(0);
 }
+
+static int ls_wait_child(pid_t pid);
 
 static void ls_reap(pid_t pid)
 {
@@ -589,6 +592,55 @@ UTEST(altstack, bad_inputs)
 	ss.ss_size = sizeof(ls_alt);
 	ss.ss_flags = 4;
 	UT_ASSERT_ERRNO(syscall(SYS_sigaltstack, &ss, NULL), EINVAL);
+}
+
+/* ------------------------------------------------------------- SIGKILL */
+
+/* SIGKILL ends a process blocked in waitpid (the kernel's wait for a
+ * child's death is abortable), and one blocked in sigwaitinfo. */
+UTEST(sigkill, ends_a_process_in_waitpid_or_sigwaitinfo)
+{
+	pid_t kid, grandkid = 0;
+	int p[2], st;
+
+	UT_SYS(pipe(p));
+	kid = fork();
+	if (kid == 0) {
+		pid_t g = fork();
+
+		if (g == 0) {
+			ls_nap_ms(20000);
+			_exit(0);
+		}
+		if (write(p[1], &g, sizeof(g)) != sizeof(g))
+			_exit(1);
+		waitpid(g, NULL, 0);
+		_exit(1);
+	}
+	UT_ASSERT_EQ(read(p[0], &grandkid, sizeof(grandkid)), (ssize_t)sizeof(grandkid));
+	ls_nap_ms(100);
+	UT_SYS(kill(kid, SIGKILL));
+	st = ls_wait_child(kid);
+	kill(grandkid, SIGKILL);        /* an orphan now: nobody reaps it */
+	close(p[0]);
+	close(p[1]);
+	UT_ASSERT_MSG(st != -1, "SIGKILL did not end a process in waitpid");
+	UT_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+
+	kid = fork();
+	if (kid == 0) {
+		sigset_t set;
+
+		sigfillset(&set);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		sigwaitinfo(&set, NULL);
+		_exit(1);
+	}
+	ls_nap_ms(100);
+	UT_SYS(kill(kid, SIGKILL));
+	st = ls_wait_child(kid);
+	UT_ASSERT_MSG(st != -1, "SIGKILL did not end a process in sigwaitinfo");
+	UT_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 }
 
 /* ------------------------------------------------------------- abort */
