@@ -274,9 +274,10 @@ struct lx_ucontext {
 #define LX_SI_TKILL    (-6)
 
 /* Runs the action for info->si_signo at once, in this thread, as a fault
- * would (Linux's force_sig): a handler gets info and uc (uc may be NULL: a
- * context of this thread's mask is made); on its return the mask is
- * uc_sigmask, as after rt_sigreturn, and this returns.  If the signal is
+ * would (Linux's force_sig): a handler gets info and uc (the caller's
+ * registers in gregs; NULL: a zeroed context is made), whose uc_sigmask
+ * and uc_stack are filled here; on its return the mask is uc_sigmask, as
+ * after rt_sigreturn, and this returns (the caller resumes at gregs).  If the signal is
  * blocked, ignored or default, the default action is taken: the process
  * ends "killed by" the signal, or, for a signal ignored by default, this
  * returns.  For `faults` (SIGSEGV...) and anything that must run a handler
