@@ -834,6 +834,37 @@ UTEST(threads, process_signal_goes_to_a_thread_that_takes_it)
 	signal(SIGUSR2, SIG_DFL);
 }
 
+static volatile int ls_thr_sleep_err;
+
+static void *ls_thr_sleep(void *arg)
+{
+	struct timespec ts = { 5, 0 };
+
+	(void)arg;
+	ls_thr_sleep_err = nanosleep(&ts, NULL) ? errno : 0;
+	return NULL;
+}
+
+UTEST(threads, pthread_kill_interrupts_a_thread_parked_in_nanosleep)
+{
+	struct timespec t0;
+	pthread_t t;
+
+	ls_thr_hits = 0;
+	ls_thr_sleep_err = -1;
+	ls_on(SIGUSR1, ls_thr_handler, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	UT_ASSERT_EQ(pthread_create(&t, NULL, ls_thr_sleep, NULL), 0);
+	ls_nap_ms(200);
+	UT_ASSERT_EQ(pthread_kill(t, SIGUSR1), 0);
+	UT_ASSERT_EQ(pthread_join(t, NULL), 0);
+	UT_ASSERT_LT(ls_ms_since(&t0), 3000);
+	UT_ASSERT_EQ(ls_thr_sleep_err, EINTR);
+	UT_ASSERT_EQ(ls_thr_hits, 1);
+	UT_ASSERT(pthread_equal(ls_thr_who, t));
+	signal(SIGUSR1, SIG_DFL);
+}
+
 int main(int argc, char **argv)
 {
 	return utest_main("libc_signal", argc, argv);

@@ -76,8 +76,10 @@ struct lx_sig_thr *lx_sig_thr_find(int tid);
 /* Every live thread's state to fn, until it returns true (then true). */
 bool lx_sig_thr_each(bool (*fn)(struct lx_sig_thr *t, void *arg), void *arg);
 
-/* lx_sig_vcore.c: parlib's vcore_events_hook. */
+/* lx_sig_vcore.c: parlib's vcore_events_hook; the same look from a
+ * thread (after queueing a signal another thread may take). */
 void lx_sig_vcore(uint32_t vcoreid);
+void lx_sig_kick(void);
 
 /* lx_sig_queue.c */
 struct event_mbox;

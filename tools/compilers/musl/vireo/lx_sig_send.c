@@ -15,7 +15,9 @@
  * To ourselves (kill of our pid, raise, tkill/tgkill of one of our
  * threads): queued here, for the process or for that thread, and
  * delivered before the call returns when the calling thread may take it.
- * A signal for another of our threads waits for that thread's next call.
+ * A signal for another of our threads is taken at that thread's next
+ * call; lx_sig_kick aborts the call it is parked on, if any, and a
+ * default "terminate" ends the process at once.
  * No process groups (pid <= 0: ENOSYS) and no job control (SIGSTOP:
  * ENOSYS) yet.
  */
@@ -38,8 +40,10 @@ static long lx_sig_raise(const struct lx_siginfo *info, int tid)
 	if (info->si_signo == LX_SIGKILL)
 		lx_sig_terminate(LX_SIGKILL);
 	r = lx_sigq_add(info, tid);
-	if (r == 0)
+	if (r == 0) {
 		lx_sig_deliver();
+		lx_sig_kick();          /* for another thread, or one we block */
+	}
 	return r;
 }
 

@@ -17,7 +17,11 @@
  *     takes the signal at the hook after the call, and the call returns
  *     EINTR or restarts (lx_sig_intr.c).  A thread waiting on a futex is
  *     not woken: its handler runs at its next call.
- * Ignored signals are left for the threads to drop.  Vcore context: no
+ * Ignored signals are left for the threads to drop.  lx_sig_kick does the
+ * same from a thread, after a signal it queued for another thread (tkill)
+ * or one it blocks itself.  Once the process is an MCP its signal queue
+ * also has EVENT_IPI, so a vcore that runs a thread comes here too.
+ * Vcore context: no
  * TLS of the C library here (the registry and the queue are global), no
  * blocking (the queue's lock is a spin-PDR lock; the aborts and
  * proc_destroy complete at once).
@@ -51,7 +55,7 @@ static bool lx_sig_has_handler(uint64_t set)
 	return false;
 }
 
-static bool lx_sig_vcore_thread(struct lx_sig_thr *t, void *arg)
+static bool lx_sig_kick_thread(struct lx_sig_thr *t, void *arg)
 {
 	uint64_t ready = lx_sigq_pending(t->tid) & ~__atomic_load_n(&t->mask, __ATOMIC_RELAXED);
 	struct uthread *u = __atomic_load_n(&t->uth, __ATOMIC_ACQUIRE);
@@ -75,5 +79,11 @@ void lx_sig_vcore(uint32_t vcoreid)
 		return;
 	lx_sigq_drain();
 	if (lx_sigq_any())
-		lx_sig_thr_each(lx_sig_vcore_thread, NULL);
+		lx_sig_thr_each(lx_sig_kick_thread, NULL);
+}
+
+void lx_sig_kick(void)
+{
+	if (lx_threads_running() && lx_sigq_any())
+		lx_sig_thr_each(lx_sig_kick_thread, NULL);
 }

@@ -81,9 +81,13 @@ static void *lx_sig_tls_of(void *tp, void *mine)
 	return (char *)tp + ((uintptr_t)mine - my_tp);
 }
 
+/* Threads start: thread0 is a uthread now; an MCP's vcores are
+ * interrupted for signals (lx_sig_vcore.c). */
 void lx_sig_thread0(struct uthread *u)
 {
 	__atomic_store_n(&lx_sig_t0.uth, u, __ATOMIC_RELEASE);
+	if (lx_sig_state == 1 && in_multi_mode())
+		__atomic_fetch_or(&lx_sig_q.q.ev_flags, EVENT_IPI, __ATOMIC_RELEASE);
 }
 
 void lx_sig_thread_begin(void *tp, int tid, struct uthread *u)
