@@ -227,6 +227,7 @@ if [ "$SEL" = all ]; then
 	run_utest preempt_stress "/test/utest_preempt stress_two_mcps_and_an_scp preempt_as_vcores_start_and_restart" "--smp 6 --mem 512M"
 	run_utest libc_smoke /test/libc_smoke
 	run_utest libc_proc /test/libc_proc
+	run_utest libc_signal /test/libc_signal
 	run_utest libc_fds /test/libc_fds
 	run_utest libc_files /test/libc_files
 	run_utest libc_dirs /test/libc_dirs

@@ -97,6 +97,7 @@ struct proc {
 	int exit_status;                /* [l] WSTATUS_* once DEAD */
 	struct kthread *exit_kt;        /* [l] the owner that exited, for proc_wait */
 	struct sem exited;              /* up'ed once, when DEAD */
+	struct rendez exit_rv;          /* woken at DEAD: waitpid's abortable wait */
 	struct fdtap_list exit_taps;    /* #proc/PID/status taps, fired at DEAD */
 	struct list_head link;          /* [proc_list_lock] */
 	char *args;                     /* [l] argv as NUL-separated strings */

@@ -214,8 +214,9 @@ static const struct fz_lx_row fz_lx_rows[] = {
  */
 static const char *const fz_lx_deny[] = {
 	"exit", "exit_group", "execve", "fork", "vfork", "clone", "kill", "tkill",
-	"tgkill", "rt_sigreturn", "execveat",
+	"tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "rt_sigreturn", "execveat",
 	"pause", "rt_sigsuspend",       /* wait for a signal nobody sends */
+	"rt_sigtimedwait",              /* the same, without a timeout */
 	"epoll_create", "epoll_create1",        /* library fds and a 250 KiB set each */
 	"timer_create", "setitimer", "alarm",   /* signals with default actions */
 };
@@ -270,7 +271,7 @@ static const struct { const char *name, *sig; } fz_lx_sigs[] = {
 	{ "poll", "Sli" },              { "ppoll", "SlZSg" },
 	{ "select", "iSSSS" },          { "pselect6", "iSSSZx" },
 	{ "epoll_ctl", "fifS" },        { "epoll_wait", "fSii" },
-	{ "epoll_pwait", "fSiiSg" },
+	{ "epoll_pwait", "fSiiSg" },    { "sigaltstack", "SS" },
 	{ "mq_open", "POMS" },          { "mq_unlink", "P" },
 	{ "mq_timedsend", "fpliZ" },    { "mq_timedreceive", "fplSZ" },
 	{ "mq_notify", "fS" },          { "mq_getsetattr", "fSS" },

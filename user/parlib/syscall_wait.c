@@ -31,7 +31,9 @@
  *
  * ros_syscall_hook, when set (the C library sets it for signals over
  * events, Documentation/libc.md), runs after every ros_syscall_run() and
- * after each wake-up while a call waits.  Tiny programs never set it.
+ * after each wake-up while a call waits; ros_syscall_waiting() names the
+ * call waited for meanwhile (the C library aborts it when a signal handler
+ * ran: EINTR).  Tiny programs never set the hook.
  *
  * Freestanding (ros/ headers and compiler builtins only); single uthread
  * (thread0): the wake-up queue is one per process.
@@ -90,6 +92,13 @@ static void ros_run_hook(void)
 		hook();
 }
 
+static struct syscall *ros_waiting;     /* SCP: the call blockon waits for */
+
+struct syscall *ros_syscall_waiting(void)
+{
+	return ros_waiting;
+}
+
 static struct event_mbox ros_wake_mbox;
 static struct event_queue ros_wake_q;
 
@@ -118,8 +127,12 @@ void ros_syscall_blockon(struct syscall *sc)
 			__builtin_ia32_pause();
 	}
 	if (!(ros_syscall_flags(sc) & SC_DONE)) {
+		struct syscall *outer = ros_waiting;    /* a call from the hook nests */
+
 		ros_wake_q_init();
+		ros_waiting = sc;
 		event_syscall_wait(sc, &ros_wake_q, ros_park);
+		ros_waiting = outer;
 	}
 	while (ros_syscall_flags(sc) & SC_K_LOCK)
 		__builtin_ia32_pause();

@@ -292,13 +292,18 @@ void vc_dispatch(struct event_mbox *mbox, uint32_t vcoreid)
 	}
 }
 
+void (*vcore_events_hook)(uint32_t vcoreid);
+
 void vcore_handle_events(uint32_t vcoreid)
 {
 	struct vcpd *vcpd = &pdata->vcpd[vcoreid];
+	void (*hook)(uint32_t) = __atomic_load_n(&vcore_events_hook, __ATOMIC_ACQUIRE);
 
 	__atomic_store_n(&vcpd->notif_pending, 0, __ATOMIC_SEQ_CST);
 	vc_dispatch(&vcpd->ev_mbox_private, vcoreid);
 	vc_dispatch(&vcpd->ev_mbox_public, vcoreid);
+	if (hook)
+		hook(vcoreid);
 	vcore_preempt_check(vcoreid);
 }
 

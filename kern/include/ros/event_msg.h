@@ -28,13 +28,29 @@
 #define EV_EVENT            6   /* -            -            struct event_queue * to check */
 #define EV_SYSCALL          7   /* -            -            struct syscall * completed    */
 #define EV_CHECK_MSGS       8   /* vcoreid whose mailbox needs draining                    */
-#define EV_POSIX_SIGNAL     9   /* signal nr    -            -              -              */
+#define EV_POSIX_SIGNAL     9   /* signal nr    sender pid   si_value       si_code | x<<32 */
 #define EV_NR_STATIC        10
 
-/* EV_POSIX_SIGNAL's signal numbers are x86-64 Linux's (the C library's);
- * the kernel itself sends only this one, to a parent whose child ended,
- * with ev_arg2 = the child's pid (kern/src/proc/process.c). */
+/*
+ * EV_POSIX_SIGNAL, the one layout every sender keeps (the kernel through
+ * send_event, user space through SYS_notify); the C library decodes it
+ * into a Linux siginfo_t (tools/compilers/musl/vireo/lx_sig_queue.c,
+ * Documentation/libc.md "Signals"):
+ *   ev_arg1  the signal, x86-64 Linux's numbering (1..64; real-time 32..64)
+ *   ev_arg2  the sender's pid (0: the kernel)
+ *   ev_arg3  si_value (sival_int in the low 32 bits, or sival_ptr); 0: none
+ *   ev_arg4  bits 0..31 si_code as an int32 (Linux's: SI_USER 0, SI_KERNEL
+ *            0x80, SI_QUEUE -1, SI_TIMER -2, SI_MESGQ -3, SI_TKILL -6,
+ *            CLD_EXITED 1 .. CLD_CONTINUED 6); bits 32..63 by the code:
+ *            SI_TIMER the timer id, CLD_* (with SIGCHLD) the child's
+ *            si_status (exit code or signal), otherwise 0.
+ * The kernel itself sends SIGCHLD to a parent whose child ended
+ * (kern/src/proc/process.c): CLD_EXITED with the exit code, or CLD_KILLED
+ * with the signal.
+ */
 #define EV_POSIX_SIGCHLD    17
+#define EV_SIG_CLD_EXITED   1
+#define EV_SIG_CLD_KILLED   2
 #define EV_FIRST_DYNAMIC    32
 #define EV_NR_TYPES         64
 

@@ -264,6 +264,7 @@ struct proc *proc_alloc(const char *name, int ppid)
 	rendez_init(&p->drain_rv);
 	rendez_init(&p->wait_rv);
 	rendez_init(&p->child_rv);
+	rendez_init(&p->exit_rv);
 	user_ext_init(&p->uext);
 	p->state = PROC_CREATED;
 	p->ppid = ppid;
@@ -571,12 +572,18 @@ static void proc_reparent_children(struct proc *p)
  * kt (the exiting owner, or NULL) is kept for proc_wait to join, so a
  * waiter finds even its stack freed; an orphan has no waiter.
  */
-/* SIGCHLD for the parent: an EV_POSIX_SIGNAL message, dropped when the
- * parent takes no signal events (not a C-library program). */
-static void proc_signal_parent(int ppid, int pid)
+/* SIGCHLD for the parent: an EV_POSIX_SIGNAL message (the layout of
+ * ros/event_msg.h: si_code CLD_EXITED with the exit code, or CLD_KILLED
+ * with the signal), dropped when the parent takes no signal events (not a
+ * C-library program). */
+static void proc_signal_parent(int ppid, int pid, int status)
 {
+	bool exited = (status & 0x7f) == 0;
+	uint32_t code = exited ? EV_SIG_CLD_EXITED : EV_SIG_CLD_KILLED;
+	uint32_t value = exited ? (status >> 8) & 0xff : status & 0x7f;
 	struct event_msg msg = { .ev_type = EV_POSIX_SIGNAL, .ev_arg1 = EV_POSIX_SIGCHLD,
-	                         .ev_arg2 = (uint32_t)pid };
+	                         .ev_arg2 = (uint32_t)pid,
+	                         .ev_arg4 = code | (uint64_t)value << 32 };
 	struct proc *parent = ppid > 0 ? proc_lookup(ppid) : NULL;
 
 	if (!parent)
@@ -602,13 +609,14 @@ static void proc_mark_dead(struct proc *p, int status, struct kthread *kt)
 	spin_unlock_irqrestore(&p->lock, pflags);
 	spin_unlock_irqrestore(&proc_list_lock, flags);
 	sem_up(&p->exited);
+	rendez_wakeup(&p->exit_rv);
 	/* Posted by the tap drain's kernel message, not here: p's kthread
 	 * has no address space left to post from. */
 	fdtap_list_fire(&p->exit_taps, FDTAP_FILT_READABLE | FDTAP_FILT_HANGUP);
 	if (orphan)
 		proc_put(p);                    /* nobody will wait: the creator's */
 	else
-		proc_signal_parent(ppid, pid);
+		proc_signal_parent(ppid, pid, status);
 }
 
 void proc_exit(struct proc *p, int status)

@@ -238,12 +238,23 @@ int64_t sys_change_to_m(struct syscall_ctx *ctx)
 	return 0;
 }
 
-/* Waits for child p (we hold a reference and the creator's); returns its pid. */
+static bool sysc_child_dead(void *arg)
+{
+	return READ_ONCE(((struct proc *)arg)->state) == PROC_DEAD;
+}
+
+/* Waits for child p (we hold a reference and the creator's); returns its
+ * pid.  The wait for the death is abortable (abort_sysc: a signal handler
+ * in the C library, or our own kill): EINTR, the child left unreaped. */
 static int64_t sysc_reap(struct syscall_ctx *ctx, struct proc *p)
 {
 	int pid = p->pid;
 	int status;
 
+	if (rendez_sleep(&p->exit_rv, sysc_child_dead, p)) {
+		proc_put(p);
+		return sysc_fail(ctx, EINTR, "waitpid: interrupted while child %d runs", pid);
+	}
 	proc_put(p);                    /* the lookup's reference */
 	status = proc_wait(p);          /* drops the creator's */
 	if (ctx->sc.arg1 && copy_to_user((void *)ctx->sc.arg1, &status, sizeof(status)))

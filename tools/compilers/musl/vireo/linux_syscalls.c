@@ -51,9 +51,9 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	PASS(10, mprotect, SYS_mprotect, "mprotect"),
 	PASS(11, munmap, SYS_munmap, "munmap"),
 	CALL(12, brk, EMULATED, lx_brk, "no program break: always -ENOMEM, so malloc uses mmap"),
-	CALL(13, rt_sigaction, EMULATED, lx_rt_sigaction, "actions kept in the layer, which runs handlers when signal events arrive (libc.md: Signals)"),
-	CALL(14, rt_sigprocmask, EMULATED, lx_rt_sigprocmask, "the mask is kept in the layer; unblocking delivers what is pending"),
-	NOSYS(15, rt_sigreturn, "handlers are called as plain functions and simply return"),
+	CALL(13, rt_sigaction, EMULATED, lx_rt_sigaction, "actions kept in the layer, which runs handlers when signal events arrive (libc.md: Signals); pending instances of a now-ignored signal are discarded"),
+	CALL(14, rt_sigprocmask, EMULATED, lx_rt_sigprocmask, "a mask per thread, kept in the layer; unblocking delivers what is pending before the call returns"),
+	NOSYS(15, rt_sigreturn, "handlers are called as plain functions and return; the mask afterwards is their ucontext's uc_sigmask"),
 	CALL(16, ioctl, EMULATED, lx_ioctl, "the console (#cons/stdin, stdout, stderr) is a raw terminal: TCGETS, TCSETS* (ICANON/ECHO/ISIG/input translation -EINVAL, the rest recorded), TIOCGWINSZ/TIOCSWINSZ (recorded, 24x80), TCFLSH; TIOCGPGRP/TIOCSPGRP/TIOCSCTTY and other fds -ENOTTY"),
 	PASS(17, pread64, SYS_pread, "pread"),
 	PASS(18, pwrite64, SYS_pwrite, "pwrite"),
@@ -67,7 +67,7 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	NOSYS(28, madvise, "no madvise (musl ignores the failure)"),
 	CALL(32, dup, MAPPED, lx_dup, "fcntl(F_DUPFD, 0)"),
 	CALL(33, dup2, EMULATED, lx_dup2, "close(new) then fcntl(old, F_DUPFD, new): not atomic"),
-	CALL(34, pause, EMULATED, lx_pause, "proc_yield(0) until a signal handler ran (signal events wake the process); then -EINTR"),
+	CALL(34, pause, EMULATED, lx_pause, "sleeps (abortable block) until a signal handler ran; then -EINTR"),
 	CALL(35, nanosleep, MAPPED, lx_nanosleep, "nanosleep (struct timespec = struct ktimespec)"),
 	CALL(36, getitimer, EMULATED, lx_getitimer, "ITIMER_REAL from the times recorded at setitimer; ITIMER_VIRTUAL/PROF -EINVAL (no CPU-time itimers)"),
 	CALL(37, alarm, MAPPED, lx_alarm, "setitimer(ITIMER_REAL) one-shot; the seconds left rounded as Linux"),
@@ -94,7 +94,7 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(59, execve, MAPPED, lx_execve, "exec, with argv/envp packed by parlib_argenv_pack()"),
 	CALL(60, exit, EMULATED, lx_exit_thread, "ends the calling thread (a uthread) while others live; the last one ends the process (proc_destroy)"),
 	CALL(61, wait4, MAPPED, lx_wait4, "waitpid(pid, status, options); ESRCH (not our child) becomes ECHILD; a rusage gets the reaped child's CPU time (#proc/self/times before and after), the other fields 0"),
-	CALL(62, kill, MAPPED, lx_kill, "SIGKILL: proc_destroy(pid); other signals: notify(pid, EV_POSIX_SIGNAL); to oneself: delivered at once; pid <= 0 -ENOSYS (no groups)"),
+	CALL(62, kill, MAPPED, lx_kill, "SIGKILL: proc_destroy(pid); other signals: notify(pid, EV_POSIX_SIGNAL) with SI_USER; to oneself: queued and delivered at once; pid <= 0 -ENOSYS (no groups)"),
 	CALL(63, uname, EMULATED, lx_uname, "fixed strings: Vireo, vireo, 0.1, x86_64"),
 	CALL(72, fcntl, MAPPED, lx_fcntl, "fcntl; F_GETFL/F_SETFL flags translated; locks are -EINVAL"),
 		CALL(74, fsync, MAPPED, lx_fsync, "fstat and fd2path only: file data lives in memory (no write-back cache); pipes, sockets, eventfd, timerfd, the console -EINVAL"),
@@ -123,10 +123,11 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(107, geteuid, EMULATED, lx_getid0, "no user identities: 0"),
 	CALL(108, getegid, EMULATED, lx_getid0, "no user identities: 0"),
 	CALL(110, getppid, EMULATED, lx_getppid, "procinfo's ppid; -ENOSYS while procinfo is not mapped"),
-	CALL(127, rt_sigpending, EMULATED, lx_rt_sigpending, "the layer's pending set, after draining the signal queue"),
-	NOSYS(128, rt_sigtimedwait, "not yet (sigwait family)"),
+	CALL(127, rt_sigpending, EMULATED, lx_rt_sigpending, "the queued signals for the process and the calling thread that its mask blocks, after draining the signal queue"),
+	CALL(128, rt_sigtimedwait, EMULATED, lx_rt_sigtimedwait, "takes a queued signal of the set (siginfo copied) without its handler; waits in an abortable block; -EAGAIN at the timeout, -EINTR after another signal's handler"),
+	CALL(129, rt_sigqueueinfo, MAPPED, lx_rt_sigqueueinfo, "as kill, with the caller's si_code (>= 0 or SI_TKILL to another process: -EPERM) and si_value; to oneself -EAGAIN when the real-time queue is full"),
 	CALL(130, rt_sigsuspend, EMULATED, lx_rt_sigsuspend, "as pause, with the given mask meanwhile"),
-	NOSYS(131, sigaltstack, "handlers run on the program's own stack"),
+	CALL(131, sigaltstack, EMULATED, lx_sigaltstack, "per thread; SA_ONSTACK handlers run on it; Linux's EPERM/EINVAL/ENOMEM rules (MINSIGSTKSZ 2048)"),
 	CALL(142, sched_setparam, EMULATED, lx_sched_setparam, "validated as Linux and recorded per thread of ours; the scheduler ignores it; other processes -EPERM"),
 	CALL(143, sched_getparam, EMULATED, lx_sched_getparam, "the recorded priority (0 for other processes)"),
 	CALL(144, sched_setscheduler, EMULATED, lx_sched_setscheduler, "policy and priority validated (OTHER/BATCH/IDLE 0, FIFO/RR 1..99) and recorded per thread; ignored by the scheduler"),
@@ -142,7 +143,7 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(158, arch_prctl, MAPPED, lx_arch_prctl, "ARCH_SET_FS: set_fsbase; ARCH_GET_FS: the recorded base; others -EINVAL"),
 	CALL(164, settimeofday, EMULATED, lx_settimeofday, "bad values -EINVAL, else -EPERM: only the kernel sets the clock"),
 	CALL(186, gettid, EMULATED, lx_gettid, "the calling uthread's tid: the pid for thread0, 0x20000000 + n for the others"),
-	CALL(200, tkill, MAPPED, lx_tkill, "as kill; a thread id signals its own process (signals are per process)"),
+	CALL(200, tkill, MAPPED, lx_tkill, "one of our threads: queued for it (delivered at its next call); another process's pid: as kill, SI_TKILL"),
 	CALL(201, time, EMULATED, lx_time, "from the global info page, as gettimeofday"),
 	CALL(202, futex, EMULATED, lx_futex, "over uthreads (parlib futex.c): WAIT (timeouts ~1 ms grain), WAKE, REQUEUE, CMP_REQUEUE; without FUTEX_PRIVATE_FLAG on a shared mapping, WAIT and WAKE are the kernel futex (SYS_futex); others -ENOSYS"),
 	CALL(213, epoll_create, EMULATED, lx_epoll_create, "as epoll_create1(0); size must be positive"),
@@ -160,7 +161,7 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(231, exit_group, MAPPED, lx_exit, "proc_destroy(self, code)"),
 	CALL(232, epoll_wait, EMULATED, lx_epoll_wait, "drain the set's CEQ; level-triggered fds re-checked with a tap MOD; ET, ONESHOT; park in proc_yield, timeout by a tapped timerfd"),
 	CALL(233, epoll_ctl, EMULATED, lx_epoll_ctl, "ADD/MOD/DEL are tap ADD/MOD/REM with the set's ev_q and id = fd; Linux's errors"),
-	CALL(234, tgkill, MAPPED, lx_tgkill, "as kill when tgid = tid, else -ESRCH"),
+	CALL(234, tgkill, MAPPED, lx_tgkill, "as tkill when tid is tgid's or one of our threads, else -ESRCH"),
 	CALL(240, mq_open, MAPPED, lx_mq_open, "open /dev/mqueue/NAME (#mqueue) read-write, then 'attr' (creator) and 'access r|w' control writes; Linux's name rules"),
 	CALL(241, mq_unlink, MAPPED, lx_mq_unlink, "unlink /dev/mqueue/NAME; the queue lives until its last close"),
 	CALL(242, mq_timedsend, MAPPED, lx_mq_timedsend, "pwrite of header + message; the offset carries the wait (absolute REALTIME made relative, us)"),
@@ -188,6 +189,7 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(291, epoll_create1, EMULATED, lx_epoll_create1, "a set (one CEQ, ids = fds) as a library fd in 3840..4095; EPOLL_CLOEXEC accepted"),
 	CALL(292, dup3, EMULATED, lx_dup3, "as dup2, O_CLOEXEC through F_DUPFD_CLOEXEC; old == new is -EINVAL"),
 	CALL(293, pipe2, MAPPED, lx_pipe2, "as pipe, with O_CLOEXEC/O_NONBLOCK on both ends"),
+	CALL(297, rt_tgsigqueueinfo, MAPPED, lx_rt_tgsigqueueinfo, "rt_sigqueueinfo to one thread, as tgkill"),
 	CALL(299, recvmmsg, EMULATED, lx_recvmmsg, "a loop of recvmsg; a timeout is -EINVAL"),
 	NOSYS(302, prlimit64, "no resource limits"),
 	CALL(305, clock_adjtime, EMULATED, lx_clock_adjtime, "REALTIME as adjtimex; the monotonic clocks -EOPNOTSUPP"),
@@ -222,6 +224,25 @@ static long lx_nosys(long nr, const char *name)
 	return -LX_ENOSYS;
 }
 
+/* One call; again while a signal handler interrupted it under SA_RESTART
+ * and Linux restarts that call (lx_sig_intr.c).  Then the signal hook,
+ * for the calls done without a Vireo syscall (sched_yield of a uthread). */
+static long lx_run(long n, const struct lx_call *call, const long *args)
+{
+	long r;
+
+	do {
+		lx_sig_call_begin();
+		if (call->fn)
+			r = call->fn(args);
+		else
+			r = ros_syscall_raw(call->vsys, args[0], args[1], args[2], args[3],
+			                    args[4], args[5]);
+	} while (r == -LX_EINTR && lx_sig_restart(n));
+	lx_sig_hook();
+	return r;
+}
+
 long __vireo_linux_syscall(long n, long a, long b, long c, long d, long e, long f);
 
 long __vireo_linux_syscall(long n, long a, long b, long c, long d, long e, long f)
@@ -238,7 +259,5 @@ long __vireo_linux_syscall(long n, long a, long b, long c, long d, long e, long 
 	call = &lx_calls[n];
 	if (call->kind == LX_KIND_ENOSYS)
 		return lx_nosys(n, call->name);
-	if (call->fn)
-		return call->fn(args);
-	return ros_syscall_raw(call->vsys, a, b, c, d, e, f);
+	return lx_run(n, call, args);
 }

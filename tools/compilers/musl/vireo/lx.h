@@ -16,9 +16,9 @@
  * files include only ros/ and parlib/ headers plus <stdint.h>, <stddef.h>
  * and <string.h>.
  *
- * Single-threaded (thread0): the emulated state (signal actions, mask and
- * pending set, umask, TLS base, the timerfd table) is per process and
- * unlocked.
+ * The emulated state (signal actions, umask, the timerfd table) is per
+ * process and unlocked; the signal mask, alternate stack and interrupted
+ * call are per thread, and the pending signals are locked (lx_sig.h).
  */
 #pragma once
 
@@ -218,21 +218,106 @@ long lx_umask(const long *a);
 long lx_wait4(const long *a);
 long lx_getrandom(const long *a);
 
-/* --- signals over events (lx_signal.c) */
+/* --- signals over events (lx_signal.c and lx_sig_*.c; libc.md: Signals) */
+
+/* Linux's siginfo_t on x86-64 (128 bytes): the fields by si_code. */
+struct lx_siginfo {
+	int32_t si_signo;
+	int32_t si_errno;
+	int32_t si_code;
+	int32_t __pad0;
+	union {
+		struct {                /* kill, sigqueue, tkill, SIGCHLD */
+			int32_t si_pid;
+			uint32_t si_uid;
+		};
+		struct {                /* SI_TIMER */
+			int32_t si_timerid;
+			int32_t si_overrun;
+		};
+		uint64_t si_addr;       /* SIGSEGV, SIGBUS, SIGFPE, SIGILL */
+	};
+	union {
+		uint64_t si_value;      /* sigval: sival_int in the low 32 bits */
+		int32_t si_status;      /* SIGCHLD: exit status or signal */
+		int16_t si_addr_lsb;    /* BUS_MCEERR_* */
+	};
+	uint8_t __rest[96];
+};
+
+/* Linux's stack_t (sigaltstack). */
+struct lx_stack {
+	uint64_t ss_sp;
+	int32_t ss_flags;
+	int32_t __pad;
+	uint64_t ss_size;
+};
+
+/* musl's ucontext_t on x86-64 (936 bytes): what a SA_SIGINFO handler's
+ * third argument points to.  gregs are indexed as Linux's REG_* (REG_RIP
+ * 16, REG_RSP 15...); uc_sigmask's first word is the kernel's mask. */
+struct lx_ucontext {
+	uint64_t uc_flags;
+	struct lx_ucontext *uc_link;
+	struct lx_stack uc_stack;
+	uint64_t gregs[23];
+	uint64_t fpregs;
+	uint64_t __reserved1[8];
+	uint64_t uc_sigmask[16];
+	uint64_t __fpregs_mem[64];
+};
+
+#define LX_SI_USER     0
+#define LX_SI_KERNEL   0x80
+#define LX_SI_QUEUE    (-1)
+#define LX_SI_TIMER    (-2)
+#define LX_SI_MESGQ    (-3)
+#define LX_SI_TKILL    (-6)
+
+/* Runs the action for info->si_signo at once, in this thread, as a fault
+ * would (Linux's force_sig): a handler gets info and uc (the caller's
+ * registers in gregs; NULL: a zeroed context is made), whose uc_sigmask
+ * and uc_stack are filled here; on its return the mask is uc_sigmask, as
+ * after rt_sigreturn, and this returns (the caller resumes at gregs).  If the signal is
+ * blocked, ignored or default, the default action is taken: the process
+ * ends "killed by" the signal, or, for a signal ignored by default, this
+ * returns.  For `faults` (SIGSEGV...) and anything that must run a handler
+ * synchronously. */
+void lx_sig_deliver_sync(const struct lx_siginfo *info, struct lx_ucontext *uc);
 
 /* Registers the EV_POSIX_SIGNAL queue once per program image (from the
  * first syscall); the parlib hook that delivers; the child's reset. */
 void lx_sig_start(void);
 void lx_sig_hook(void);
 void lx_sig_after_fork(void);
+/* Thread start and end (lx_thread.c): at clone, the creator makes the
+ * new thread's state (thread pointer tp) with its own mask; the thread
+ * ends its own. */
+struct uthread;
+void lx_sig_thread_begin(void *tp, int tid, struct uthread *u);
+void lx_sig_thread_end(void);
+/* thread0 becomes a uthread (the first clone). */
+void lx_sig_thread0(struct uthread *u);
+
+/* Interrupted calls (lx_sig_intr.c): the dispatcher brackets each Linux
+ * call; a waiting loop of the layer (poll, select...) asks whether a
+ * handler ran meanwhile (then it returns -EINTR). */
+void lx_sig_call_begin(void);
+bool lx_sig_interrupted(void);
+bool lx_sig_restart(long nr);
+
 long lx_rt_sigaction(const long *a);
 long lx_rt_sigprocmask(const long *a);
 long lx_rt_sigpending(const long *a);
 long lx_rt_sigsuspend(const long *a);
+long lx_rt_sigtimedwait(const long *a);
 long lx_pause(const long *a);
+long lx_sigaltstack(const long *a);
 long lx_kill(const long *a);
 long lx_tkill(const long *a);
 long lx_tgkill(const long *a);
+long lx_rt_sigqueueinfo(const long *a);
+long lx_rt_tgsigqueueinfo(const long *a);
 
 /* --- POSIX timers and the itimer over #alarm (lx_timer.c) */
 long lx_timer_create(const long *a);
@@ -329,8 +414,9 @@ int lx_waiter_init(struct lx_waiter *w, struct ceq_event *events, uint32_t nr_ev
                    int32_t *ring, uint32_t ring_sz);
 /* Arms a timerfd for ns from now whose tap posts id to w; 0 or -errno. */
 long lx_waiter_timeout(struct lx_waiter *w, uint64_t ns, uint32_t id);
-/* Sleeps until something may have been posted (an SCP: proc_yield). */
-void lx_waiter_park(struct lx_waiter *w);
+/* Sleeps until something may have been posted (an SCP: proc_yield), then
+ * runs the signal hook: true if a handler ran (the wait returns -EINTR). */
+bool lx_waiter_park(struct lx_waiter *w);
 /* Closes the timeout's timerfd, if any. */
 void lx_waiter_end(struct lx_waiter *w);
 /* One coalesced entry of the CEQ: its id, the bits, the tap's data. */

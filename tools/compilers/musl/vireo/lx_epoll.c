@@ -403,7 +403,10 @@ static long lx_ep_wait(struct lx_epset *s, struct lx_epoll_event *out, size_t ma
 			continue;
 		if (timeout_ns == 0)
 			break;
-		lx_waiter_park(&s->w);
+		if (lx_waiter_park(&s->w)) {
+			r = -LX_EINTR;  /* a signal handler ran */
+			break;
+		}
 		parked = true;
 	}
 	lx_waiter_end(&s->w);

@@ -239,7 +239,8 @@ static long lx_poll_wait(struct lx_pollfd *fds, size_t n, int64_t timeout_ns,
 		r = lx_poll_count(fds, n);
 		if (r || timed_out || timeout_ns == 0)
 			break;
-		lx_waiter_park(w);
+		if (lx_waiter_park(w))
+			return -LX_EINTR;       /* a signal handler ran */
 	}
 	return r;
 }

@@ -71,12 +71,13 @@ long lx_waiter_timeout(struct lx_waiter *w, uint64_t ns, uint32_t id)
 	return 0;
 }
 
-void lx_waiter_park(struct lx_waiter *w)
+bool lx_waiter_park(struct lx_waiter *w)
 {
 	(void)w;
 	ros_yield(0);
 	if (ros_syscall_hook)
 		ros_syscall_hook();     /* signals that came meanwhile */
+	return lx_sig_interrupted();
 }
 
 void lx_waiter_end(struct lx_waiter *w)

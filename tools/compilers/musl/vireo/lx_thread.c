@@ -18,8 +18,9 @@
  * __thread variable) lets parlib find the running uthread.
  *
  * Thread ids: thread0's is the pid; the others LX_TID_BASE + n, below
- * musl's mutex owner bits (0x40000000) and above any pid, so tkill of a
- * thread id signals the process (signals are per process).
+ * musl's mutex owner bits (0x40000000) and above any pid.  Each thread
+ * has its own signal mask and pending signals: the clone registers them
+ * (lx_sig_thread_begin), so tkill of a thread id reaches that thread.
  *
  * Exit (SYS_exit of a thread, or __unmapself): uthread_exit; in vcore
  * context lx_thread_exited zeroes the clear-tid word (musl's thread list
@@ -107,6 +108,7 @@ static int lx_threads_start(void)
 	if (uth_fifo_init(lx_thread_exited))
 		return -LX_EAGAIN;
 	lx_self = t0;
+	lx_sig_thread0(t0);
 	__atomic_store_n(&uthread_self_hook, lx_self_get, __ATOMIC_RELEASE);
 	__atomic_store_n(&lx_threads_on, 1, __ATOMIC_RELEASE);
 	return 0;
@@ -147,6 +149,7 @@ int __vireo_clone(int (*func)(void *), void *stack, int flags, void *arg, int *p
 	if (flags & LX_CLONE_PARENT_SETTID)
 		*ptid = tid;
 	__atomic_fetch_add(&lx_nr_threads, 1, __ATOMIC_RELAXED);
+	lx_sig_thread_begin(tls, tid, u);
 	uthread_runnable(u);
 	return tid;
 }
@@ -159,14 +162,17 @@ void __vireo_unmapself(void *base, unsigned long len)
 
 	u->unmap_base = base;
 	u->unmap_len = len;
+	lx_sig_thread_end();
 	uthread_exit();
 }
 
 long lx_exit_thread(const long *a)
 {
 	if (__atomic_load_n(&lx_threads_on, __ATOMIC_ACQUIRE) &&
-	    __atomic_load_n(&lx_nr_threads, __ATOMIC_RELAXED) > 1)
+	    __atomic_load_n(&lx_nr_threads, __ATOMIC_RELAXED) > 1) {
+		lx_sig_thread_end();
 		uthread_exit();
+	}
 	return lx_exit(a);
 }
 

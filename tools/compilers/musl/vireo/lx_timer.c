@@ -46,8 +46,6 @@
 #define LX_SIGEV_NONE     1
 #define LX_SIGEV_THREAD_ID 4
 #define LX_SIGALRM        14
-#define LX_SI_TIMER       (-2)
-#define LX_SI_KERNEL      0x80
 #define LX_ITIMER_REAL    0
 #define LX_ITIMER_VIRTUAL 1
 #define LX_ITIMER_PROF    2

@@ -62,6 +62,12 @@ void errstr_set(const char *msg);
  */
 extern void (*ros_syscall_hook)(void);
 
+/* The call this SCP waits for in ros_syscall_blockon(), while the hook
+ * runs from a wake-up (so it can abort_sysc it: a signal handler ran);
+ * NULL otherwise.  A nested call that waits (from the hook) shows its own
+ * record until it is done. */
+struct syscall *ros_syscall_waiting(void);
+
 /* Gives up the core: SYS_proc_yield(being_nice), not waited for; on an
  * MCP with a 2LS, the calling uthread yields to the others instead. */
 void ros_yield(int being_nice);

@@ -63,8 +63,13 @@ extern void (*vcore_sched_entry)(uint32_t vcoreid);
 typedef void (*vcore_ev_handler_t)(const struct event_msg *msg, uint32_t vcoreid);
 void vcore_register_ev_handler(uint16_t ev_type, vcore_ev_handler_t fn);
 /* Clears notif_pending, drains vcore v's private and public mailboxes,
- * and gives the core back if a preemption is pending (warned). */
+ * runs vcore_events_hook, and gives the core back if a preemption is
+ * pending (warned). */
 void vcore_handle_events(uint32_t vcoreid);
+/* Run in vcore context by every vcore_handle_events (NULL: none): the C
+ * library looks at queues no mailbox message announces (its signal queue,
+ * which wakes an idle process).  Must not block. */
+extern void (*vcore_events_hook)(uint32_t vcoreid);
 
 /* Restores ctx (and the FXSAVE image fx, if not NULL) on vcore v and
  * re-enables notifications; a notification that arrived meanwhile is taken

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_libc_sig.c - host tests of the C library's pending-signal queue
+ * (tools/compilers/musl/vireo/lx_sig_queue.c).
+ *
+ * parlib is faked: event_mbox_get() hands out the messages of fake_msgs[]
+ * (what the kernel would have posted to the signal UCQ), the spin-PDR lock
+ * is a no-op (one thread), and ucq_is_empty() says whether fake messages
+ * are left.  The tests post messages in the fixed EV_POSIX_SIGNAL layout
+ * (ros/event_msg.h) and check the siginfo_t the queue hands back, its
+ * order, its bounds and its targets.  lx_timer_delivered() is faked too:
+ * it records each acknowledgement of a timer's signal (lx_timer.c's side)
+ * and answers an overrun, so the tests check each timer signal leaving the
+ * queue is acknowledged exactly once.
+ */
+#include <string.h>
+#include <parlib/event.h>
+#include <parlib/pdr_lock.h>
+#include "htest.h"
+#include "lx_sig.h"
+
+#define FAKE_MSGS 512
+
+int lx_sig_state = 1;
+static struct event_msg fake_msgs[FAKE_MSGS];
+static int fake_n, fake_next;
+static struct event_mbox fake_mbox;
+
+bool event_mbox_get(struct event_mbox *mbox, struct event_msg *msg)
+{
+	(void)mbox;
+	if (fake_next >= fake_n)
+		return false;
+	*msg = fake_msgs[fake_next++];
+	return true;
+}
+
+bool ucq_is_empty(struct ucq *ucq)
+{
+	(void)ucq;
+	return fake_next >= fake_n;
+}
+
+void spin_pdr_lock(struct spin_pdr_lock *l)
+{
+	(void)l;
+}
+
+void spin_pdr_unlock(struct spin_pdr_lock *l)
+{
+	(void)l;
+}
+
+static int fake_acks, fake_ack_sig, fake_ack_code;
+static uint32_t fake_ack_id;
+
+int lx_timer_delivered(int sig, int32_t code, uint32_t id)
+{
+	fake_acks++;
+	fake_ack_sig = sig;
+	fake_ack_code = code;
+	fake_ack_id = id;
+	return 3;                       /* the overrun the alarm counted */
+}
+
+static void fake_post(uint16_t type, uint16_t sig, uint32_t pid, uint64_t value, uint64_t a4)
+{
+	struct event_msg *m = &fake_msgs[fake_n++];
+
+	memset(m, 0, sizeof(*m));
+	m->ev_type = type;
+	m->ev_arg1 = sig;
+	m->ev_arg2 = pid;
+	m->ev_arg3 = value;
+	m->ev_arg4 = a4;
+}
+
+static void fresh(void)
+{
+	fake_n = fake_next = 0;
+	lx_sigq_init(&fake_mbox);
+	lx_sigq_clear();
+	fake_acks = 0;
+}
+
+HTEST(decode_the_fixed_message_layout)
+{
+	struct lx_siginfo si;
+
+	fresh();
+	fake_post(EV_POSIX_SIGNAL, 40, 77, 0x1234, (uint32_t)LX_SI_QUEUE);
+	fake_post(EV_POSIX_SIGNAL, 41, 0, 99, (uint32_t)LX_SI_TIMER | (uint64_t)5 << 32);
+	fake_post(EV_POSIX_SIGNAL, LX_SIGCHLD, 88, 0, 2 /* CLD_KILLED */ | (uint64_t)9 << 32);
+	fake_post(EV_POSIX_SIGNAL, LX_SIGHUP, 66, 0, LX_SI_USER);
+	lx_sigq_drain();
+	HT_ASSERT(lx_sigq_take(~0ULL, 0, &si));
+	HT_ASSERT_EQ(si.si_signo, LX_SIGHUP);
+	HT_ASSERT_EQ(si.si_code, LX_SI_USER);
+	HT_ASSERT_EQ(si.si_pid, 66);
+	HT_ASSERT(lx_sigq_take(~0ULL, 0, &si));
+	HT_ASSERT_EQ(si.si_signo, LX_SIGCHLD);
+	HT_ASSERT_EQ(si.si_code, 2);
+	HT_ASSERT_EQ(si.si_pid, 88);
+	HT_ASSERT_EQ(si.si_status, 9);
+	HT_ASSERT(lx_sigq_take(~0ULL, 0, &si));
+	HT_ASSERT_EQ(si.si_signo, 40);
+	HT_ASSERT_EQ(si.si_code, LX_SI_QUEUE);
+	HT_ASSERT_EQ(si.si_pid, 77);
+	HT_ASSERT_EQ(si.si_value, 0x1234u);
+	HT_ASSERT(lx_sigq_take(~0ULL, 0, &si));
+	HT_ASSERT_EQ(si.si_signo, 41);
+	HT_ASSERT_EQ(si.si_code, LX_SI_TIMER);
+	HT_ASSERT_EQ(si.si_timerid, 5);
+	HT_ASSERT_EQ(si.si_value, 99u);
+	HT_ASSERT(!lx_sigq_take(~0ULL, 0, &si));
+}
+
+HTEST(garbage_messages_are_dropped)
+{
+	struct lx_siginfo si;
+
+	fresh();
+	fake_post(EV_POSIX_SIGNAL, 0, 1, 0, 0);         /* kill(pid, 0) probe */
+	fake_post(EV_POSIX_SIGNAL, 65, 1, 0, 0);
+	fake_post(EV_POSIX_SIGNAL, 0xffff, 1, 0, 0);
+	fake_post(EV_SYSCALL, 10, 1, 0, 0);
+	lx_sigq_drain();
+	HT_ASSERT(!lx_sigq_take(~0ULL, 0, &si));
+	HT_ASSERT_EQ(lx_sigq_any(), 0u);
+}
+
+HTEST(standard_once_realtime_queued_in_order_lowest_first)
+{
+	struct lx_siginfo si;
+
+	fresh();
+	for (int v = 1; v <= 3; v++) {
+		fake_post(EV_POSIX_SIGNAL, 50, 1, (uint64_t)v, (uint32_t)LX_SI_QUEUE);
+		fake_post(EV_POSIX_SIGNAL, LX_SIGINT, 1, 0, 0);
+	}
+	fake_post(EV_POSIX_SIGNAL, 45, 1, 7, (uint32_t)LX_SI_QUEUE);
+	lx_sigq_drain();
+	HT_ASSERT_EQ(lx_sigq_pending(0), LX_SIGBIT(LX_SIGINT) | LX_SIGBIT(45) | LX_SIGBIT(50));
+	HT_ASSERT(lx_sigq_take(~0ULL, 0, &si));
+	HT_ASSERT_EQ(si.si_signo, LX_SIGINT);
+	HT_ASSERT(lx_sigq_take(~0ULL, 0, &si));
+	HT_ASSERT_EQ(si.si_signo, 45);
+	for (int v = 1; v <= 3; v++) {
+		HT_ASSERT(lx_sigq_take(~0ULL, 0, &si));
+		HT_ASSERT_EQ(si.si_signo, 50);
+		HT_ASSERT_EQ(si.si_value, (uint64_t)v);
+	}
+	HT_ASSERT(!lx_sigq_take(~0ULL, 0, &si));
+}
+
+HTEST(realtime_bound_eagain_and_standard_still_fit)
+{
+	struct lx_siginfo si = { .si_signo = 33, .si_code = LX_SI_QUEUE };
+	int n = 0;
+
+	fresh();
+	while (n < 1000 && lx_sigq_add(&si, 0) == 0)
+		n++;
+	HT_ASSERT_EQ(n, 128);
+	HT_ASSERT_EQ(lx_sigq_add(&si, 0), -LX_EAGAIN);
+	si.si_signo = LX_SIGQUIT;
+	HT_ASSERT_EQ(lx_sigq_add(&si, 0), 0);
+	si.si_signo = 0;
+	HT_ASSERT_EQ(lx_sigq_add(&si, 0), -LX_EINVAL);
+	si.si_signo = 65;
+	HT_ASSERT_EQ(lx_sigq_add(&si, 0), -LX_EINVAL);
+	HT_ASSERT(lx_sigq_take(LX_SIGBIT(33), 0, &si));
+	si.si_signo = 33;
+	HT_ASSERT_EQ(lx_sigq_add(&si, 0), 0);          /* room again */
+}
+
+HTEST(thread_targets_and_mask)
+{
+	struct lx_siginfo si = { .si_signo = LX_SIGHUP };
+
+	fresh();
+	HT_ASSERT_EQ(lx_sigq_add(&si, 0x20000001), 0);
+	HT_ASSERT_EQ(lx_sigq_add(&si, 0x20000002), 0); /* once per target */
+	HT_ASSERT_EQ(lx_sigq_add(&si, 0x20000002), 0);
+	HT_ASSERT_EQ(lx_sigq_pending(0), 0u);
+	HT_ASSERT_EQ(lx_sigq_pending(0x20000001), LX_SIGBIT(LX_SIGHUP));
+	HT_ASSERT(!lx_sigq_take(~LX_SIGBIT(LX_SIGHUP), 0x20000001, &si));
+	HT_ASSERT(!lx_sigq_take(~0ULL, 0x20000003, &si));
+	HT_ASSERT(lx_sigq_take(~0ULL, 0x20000001, &si));
+	HT_ASSERT(!lx_sigq_take(~0ULL, 0x20000001, &si));
+	lx_sigq_forget_thread(0x20000002);
+	HT_ASSERT_EQ(lx_sigq_any(), 0u);
+}
+
+HTEST(discard_and_clear)
+{
+	struct lx_siginfo si = { .si_signo = 60 };
+
+	fresh();
+	lx_sigq_add(&si, 0);
+	lx_sigq_add(&si, 0);
+	si.si_signo = LX_SIGHUP;
+	lx_sigq_add(&si, 0);
+	lx_sigq_discard(60);
+	HT_ASSERT_EQ(lx_sigq_any(), LX_SIGBIT(LX_SIGHUP));
+	fake_post(EV_POSIX_SIGNAL, 61, 1, 0, 0);
+	lx_sigq_clear();                /* the undelivered messages too */
+	HT_ASSERT_EQ(lx_sigq_any(), 0u);
+	HT_ASSERT(!lx_sigq_take(~0ULL, 0, &si));
+}
+
+HTEST(a_timer_signal_is_acknowledged_once_when_taken)
+{
+	struct lx_siginfo si;
+
+	fresh();
+	fake_post(EV_POSIX_SIGNAL, 40, 0, 7, (uint32_t)LX_SI_TIMER | (uint64_t)5 << 32);
+	lx_sigq_drain();
+	HT_ASSERT_EQ(fake_acks, 0);             /* pending: not yet */
+	HT_ASSERT(lx_sigq_take(~0ULL, 0, &si));
+	HT_ASSERT_EQ(fake_acks, 1);
+	HT_ASSERT_EQ(fake_ack_sig, 40);
+	HT_ASSERT_EQ(fake_ack_code, LX_SI_TIMER);
+	HT_ASSERT_EQ(fake_ack_id, 5u);
+	HT_ASSERT_EQ(si.si_timerid, 5);
+	HT_ASSERT_EQ(si.si_overrun, 3);
+	HT_ASSERT(!lx_sigq_take(~0ULL, 0, &si));
+	HT_ASSERT_EQ(fake_acks, 1);
+}
+
+HTEST(a_dropped_or_discarded_timer_signal_is_acknowledged)
+{
+	struct lx_siginfo si;
+
+	fresh();
+	/* SIGALRM is standard: a second pending instance is dropped at once. */
+	fake_post(EV_POSIX_SIGNAL, 14, 0, 0, LX_SI_KERNEL);
+	fake_post(EV_POSIX_SIGNAL, 14, 0, 0, LX_SI_KERNEL);
+	lx_sigq_drain();
+	HT_ASSERT_EQ(fake_acks, 1);
+	HT_ASSERT_EQ(fake_ack_code, LX_SI_KERNEL);
+	lx_sigq_discard(14);                    /* SIG_IGN set */
+	HT_ASSERT_EQ(fake_acks, 2);
+	HT_ASSERT(!lx_sigq_take(~0ULL, 0, &si));
+	/* A user's signal is never acknowledged to the timers. */
+	fake_post(EV_POSIX_SIGNAL, 40, 9, 1, (uint32_t)LX_SI_QUEUE);
+	lx_sigq_drain();
+	HT_ASSERT(lx_sigq_take(~0ULL, 0, &si));
+	HT_ASSERT_EQ(fake_acks, 2);
+}
+
+HTEST(a_fork_child_forgets_its_parents_timer_signals)
+{
+	fresh();
+	fake_post(EV_POSIX_SIGNAL, 41, 0, 0, (uint32_t)LX_SI_TIMER | (uint64_t)2 << 32);
+	lx_sigq_drain();
+	lx_sigq_clear();
+	HT_ASSERT_EQ(fake_acks, 0);             /* the timer is not the child's */
+	HT_ASSERT_EQ(lx_sigq_any(), 0u);
+}
