@@ -17,11 +17,13 @@
  * A number with no row is -ENOSYS too.  Every -ENOSYS also sets errstr() to
  * name the call, so a program that stops on it says what is missing.
  * The first call of a program also registers its signal queue
- * (lx_sig_start, lx_signal.c).  Keep one row per line: tools/compilers/musl/lxtable.py turns the rows
+ * (lx_sig_start, lx_signal.c) and turns its faults into signals
+ * (lx_fault_start, lx_fault.c).  Keep one row per line: tools/compilers/musl/lxtable.py turns the rows
  * into the table in Documentation/libc.md.
  */
 #include <string.h>
 #include "lx.h"
+#include "lx_fault.h"
 
 struct lx_call {
 	const char *name;
@@ -188,6 +190,7 @@ long __vireo_linux_syscall(long n, long a, long b, long c, long d, long e, long 
 	if (__builtin_expect(!lx_started, 0)) {
 		lx_started = 1;
 		lx_sig_start();
+		lx_fault_start();
 	}
 	if (n < 0 || n >= LX_NR_MAX)
 		return lx_nosys(n, NULL);
