@@ -267,6 +267,7 @@ struct proc *proc_alloc(const char *name, int ppid)
 	p->ppid = ppid;
 	flags = spin_lock_irqsave(&proc_list_lock);
 	p->pid = proc_next_pid++;
+	proc_session_inherit_locked(p, current_proc());
 	list_add_tail(&p->link, &proc_list);
 	spin_unlock_irqrestore(&proc_list_lock, flags);
 	p->core = proc_pick_core(p->pid);
@@ -442,6 +443,7 @@ int proc_create(const char *path, const char *const *argv, const char *const *en
 	p->program_end = img.program_end;
 	if (!ret)
 		ret = proc_map_shared(p, p->mm);
+	proc_session_mark_exec(p);      /* a new program: setpgid says EACCES */
 	if (!ret && !(p->args = proc_pack_args(argv, &p->args_len)))
 		ret = -ENOMEM;
 	if (!ret)
@@ -664,6 +666,23 @@ int proc_wait(struct proc *p)
 }
 
 /* ------------------------------------------------------------ lookup */
+
+uint64_t proc_list_acquire(void)
+{
+	return spin_lock_irqsave(&proc_list_lock);
+}
+
+void proc_list_release(uint64_t flags)
+{
+	spin_unlock_irqrestore(&proc_list_lock, flags);
+}
+
+struct proc *proc_list_next_locked(struct proc *prev)
+{
+	struct list_head *n = prev ? prev->link.next : proc_list.next;
+
+	return n == &proc_list ? NULL : list_entry(n, struct proc, link);
+}
 
 /* The process with this pid, with a reference, or NULL. */
 struct proc *proc_lookup(int pid)

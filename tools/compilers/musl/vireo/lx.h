@@ -233,6 +233,14 @@ long lx_kill(const long *a);
 long lx_tkill(const long *a);
 long lx_tgkill(const long *a);
 
+/* --- process groups and sessions (lx_pgrp.c) */
+long lx_setpgid(const long *a);
+long lx_getpgid(const long *a);
+long lx_getpgrp(const long *a);
+long lx_setsid(const long *a);
+long lx_getsid(const long *a);
+long lx_kill_any(const long *a);
+
 /* --- fork, exec, spawn (lx_exec.c) */
 long lx_fork(const long *a);
 long lx_execve(const long *a);
