@@ -127,9 +127,6 @@ bool mcp_preempt_resume(struct mcp_vcore *vc, struct hw_trapframe *tf);
 int mcp_halt_core(struct proc *p, uint64_t usec);
 /* The state the event code picks vcores by (ev_pick.h's EVP_*). */
 uint32_t mcp_vcore_state(struct proc *p, uint32_t vcoreid);
-/* A fault in user mode on an MCP's vcore: true if it was reflected to the
- * 2LS (uthread context), false if the caller must kill (vcore context). */
-bool mcp_reflect_fault(struct hw_trapframe *tf, uintptr_t addr);
 /* mcp.c: a kthread that runs vcore vc (not started). */
 struct kthread *mcp_vcore_kthread_make(struct mcp_vcore *vc);
 /* mcp_sysc.c: arms the detach of a batch from vcore vc's uthread context
@@ -142,6 +139,9 @@ void mcp_sysc_drop_spare(struct mcp_vcore *vc);
 /* vcore_notify.c: the VCPD side, run on the vcore's own kthread.  Both
  * kill the process with a message if the VCPD holds garbage. */
 void vcore_enter_fresh(struct mcp_vcore *vc, struct hw_trapframe *tf);
+/* The same for vcore v of any process (an SCP's reflected fault: v 0),
+ * with ux the user state that gets the vcore's FS base. */
+void vcore_enter_entry(uint32_t vcoreid, struct user_ext *ux, struct hw_trapframe *tf);
 void vcore_notify_check(struct mcp_vcore *vc, struct hw_trapframe *tf);
 /* A notification of vcore v is pending (the VCPD says so). */
 bool vcore_notif_pending(uint32_t vcoreid);

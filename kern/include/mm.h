@@ -108,6 +108,9 @@ int mm_populate_write(struct mm *mm, uintptr_t va, size_t len);
 int mm_write(struct mm *mm, uintptr_t va, const void *buf, size_t len);
 /* A user page fault at va: true if it was resolved.  Takes the lock. */
 bool mm_fault(struct mm *mm, uintptr_t va, bool write, bool exec);
+/* The same, saying why not: 0, -ENXIO (a file page beyond end of file, a
+ * SIGBUS for the C library), or another -errno. */
+int mm_fault_err(struct mm *mm, uintptr_t va, bool write, bool exec);
 /* The same without sleeping (uaccess, interrupts off): only if the lock is
  * free and a page comes without waiting. */
 bool mm_fault_atomic(struct mm *mm, uintptr_t va, bool write);

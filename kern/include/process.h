@@ -67,6 +67,8 @@ enum proc_state {
 struct proc {
 	int pid;                        /* [I] */
 	int ppid;                       /* [proc_list_lock] reparenting changes it */
+	int pgid, sid;                  /* [proc_list_lock] process group, session (session.c) */
+	bool execed;                    /* [proc_list_lock] runs a program its parent did not */
 	bool orphan;                    /* [proc_list_lock] reaps itself when DEAD */
 	char name[PROC_NAME_LEN];       /* [I] */
 	spinlock_t lock;
@@ -162,6 +164,28 @@ void proc_wakeup(struct proc *p);
 /* Copies p's state name ("CREATED", "RUNNING_S", "WAITING", "RUNNABLE_M",
  * "RUNNING_M", "DYING", "DEAD") for #proc. */
 const char *proc_state_name(const struct proc *p);
+/* The process list, locked (no sleeping inside): the process after prev
+ * (NULL: the first), or NULL at the end.  For session.c's walks. */
+uint64_t proc_list_acquire(void);
+void proc_list_release(uint64_t flags);
+struct proc *proc_list_next_locked(struct proc *prev);
+
+/*
+ * Process groups and sessions (proc/session.c; Documentation/processes.md,
+ * "Process groups and sessions").  Each returns the POSIX answer or
+ * -errno, with *why naming the reason of an error.  self is the caller.
+ */
+void proc_session_inherit_locked(struct proc *p, const struct proc *creator);
+void proc_session_mark_exec(struct proc *p);
+int proc_setpgid(struct proc *self, int pid, int pgid, const char **why);
+int proc_getpgid(struct proc *self, int pid);
+int proc_setsid(struct proc *self, const char **why);
+int proc_getsid(struct proc *self, int pid);
+/* sig (0: none, an existence and permission check) to every process of
+ * group pgid (0: the caller's; -1: every process but pid 1 and the
+ * caller) that the caller may signal: 0, -ESRCH (no such process), or
+ * -EPERM (none it may signal). */
+int proc_signal_group(struct proc *self, int pgid, int sig, const char **why);
 
 
 /* Process internals shared by process.c, proc/scp_sched.c, proc/fork.c and

@@ -284,7 +284,8 @@ HTEST(abi_issue_calls_listed)
 		"getcwd", "chdir", "fchdir", "fd2path", "wstat", "fwstat", "nbind",
 		"nmount", "nunmount", "dup_fds_to", "tap_fds", "getvcoreid", "set_fsbase",
 		"provision", "poke_ksched", "change_to_m", "vcore_request", "halt_core",
-		"preempt", "futex", "change_vcore",
+		"preempt", "futex", "change_vcore", "setpgid", "getpgid", "setsid", "getsid",
+		"signal_group",
 	};
 
 	/* No call is reserved any more: every listed one is implemented. */

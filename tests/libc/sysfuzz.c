@@ -154,6 +154,8 @@ static const uint32_t fz_deny[] = {
 	SYS_exec,               /* context call: would replace the fuzzer */
 	SYS_change_to_m,        /* context call: turns us into an MCP (no fork, no exec) */
 	SYS_reboot,             /* would end the machine, once processes may */
+	SYS_signal_group,       /* group 0 or -1 is ours: SIGKILL/SIGTERM end the fuzzer */
+	SYS_setsid,             /* a session of its own: init's children no longer ours */
 };
 
 /*
@@ -257,6 +259,9 @@ static const struct { const char *name, *sig; } fz_lx_sigs[] = {
 	{ "getuid", "" },               { "getgid", "" },
 	{ "geteuid", "" },              { "getegid", "" },
 	{ "getppid", "" },              { "arch_prctl", "A" },
+	{ "setpgid", "ii" },            { "getpgid", "i" },
+	{ "getpgrp", "" },              { "setsid", "" },
+	{ "getsid", "i" },
 	{ "gettid", "" },               { "time", "S" },
 	{ "getdents64", "fpl" },        { "set_tid_address", "x" },
 	{ "futex", "SziZSi" },

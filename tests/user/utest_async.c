@@ -9,9 +9,15 @@
  * it fails; abort_sysc and abort_sysc_fd cut sleeps short; a child that is
  * spinning, sleeping in a syscall, or exiting with syscalls in flight is
  * ended promptly; two processes on one core share it (time slices) and each
- * keeps its own SSE registers and %fs base.  Children are /test/victim.
+ * keeps its own SSE registers and %fs base; an SCP's faults are reflected
+ * to user space only when it asked (proc/fault.c), and a bad VCPD or a fault
+ * "in vcore context" still ends it.  Children are /test/victim.
  */
 #include <parlib/event.h>
+#include <parlib/uthread.h>
+#include <parlib/vcore.h>
+#include <ros/mmap.h>
+#include <ros/procdata.h>
 #include <ros/event.h>
 #include <ros/fcntl.h>
 #include <tiny/fpu.h>
@@ -330,6 +336,53 @@ UTEST(fault_kills_the_child_only)
 UTEST(prot_none_kills_on_access)
 {
 	UT_ASSERT_EQ(victim_status("protnone"), WSTATUS_KILLED);
+}
+
+/* proc/fault.c: an SCP's fault is reflected only when VCPD 0 asks, to a
+ * vcore_entry the kernel checks, and never from "vcore context". */
+UTEST(scp_fault_reflected_only_when_asked)
+{
+	UT_ASSERT_EQ(victim_status("fault"), WSTATUS_KILLED);
+	UT_ASSERT_EQ(victim_status("scpf-default"), WSTATUS_SIGNALED(11));
+	UT_ASSERT_EQ(victim_status("scpf-badentry"), WSTATUS_KILLED);
+	UT_ASSERT_EQ(victim_status("scpf-vcctx"), WSTATUS_KILLED);
+}
+
+static volatile uint8_t *scpf_page;
+static volatile uint32_t scpf_trap, scpf_err, scpf_count;
+static volatile uint64_t scpf_addr;
+
+static void scpf_hook(struct uthread *u, const struct vcpd_refl_fault *f)
+{
+	scpf_trap = f->trap;
+	scpf_err = f->err;
+	scpf_addr = f->addr;
+	scpf_count++;
+	tsys(SYS_mprotect, (uint64_t)scpf_page, 4096, PROT_READ | PROT_WRITE);
+	__atomic_store_n(&u->state, UTHREAD_RUNNABLE, __ATOMIC_RELEASE);  /* retry it */
+}
+
+UTEST(scp_fault_reflected_repaired_and_retried)
+{
+	struct procdata *pd = (struct procdata *)UDATA;
+	int64_t a = tsys(SYS_mmap, 0, 4096, PROT_READ | PROT_WRITE,
+	                 MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0);
+
+	UT_ASSERT(a > 0);
+	scpf_page = (volatile uint8_t *)a;
+	scpf_page[0] = 42;
+	UT_ASSERT_EQ(tsys(SYS_mprotect, (uint64_t)a, 4096, PROT_READ), 0);
+	UT_ASSERT_EQ(vcore_scp_faults(), 0);
+	__atomic_store_n(&vcore_refl_fault_hook, scpf_hook, __ATOMIC_SEQ_CST);
+	scpf_page[1] = 43;                      /* faults, reflected, repaired */
+	__atomic_store_n(&vcore_refl_fault_hook, NULL, __ATOMIC_SEQ_CST);
+	__atomic_fetch_and(&pd->vcpd[0].flags, ~VC_SCP_FAULTS, __ATOMIC_RELEASE);
+	UT_ASSERT_EQ(scpf_count, 1);
+	UT_ASSERT_EQ(scpf_trap, 14);
+	UT_ASSERT_EQ(scpf_err & 7, 7);          /* user, write, present */
+	UT_ASSERT_EQ(scpf_addr, (uint64_t)a + 1);
+	UT_ASSERT_EQ(scpf_page[0] + scpf_page[1], 85);
+	tsys(SYS_munmap, (uint64_t)a, 4096);
 }
 
 /* The child writes "x" once it runs.  We spin in user mode without a

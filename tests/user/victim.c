@@ -17,6 +17,12 @@
  *	sigexit       ends itself "by signal 6" (PROC_EXIT_SIGNALED)
  *	fds           exits 0 if fd 3 is open and fd 4 is not (after an exec
  *	              that had 4 marked close-on-exec), else 1
+ *	scpf-default  asks for its faults (VC_SCP_FAULTS) and reads 0x10:
+ *	              reflected, parlib's default ends it "by signal 11"
+ *	scpf-badentry the same with a kernel address as VCPD 0's vcore_entry
+ *	              (killed: the kernel never jumps there)
+ *	scpf-vcctx    the same with notif_disabled set (a fault "in vcore
+ *	              context": killed, not reflected)
  */
 #include <ros/errno.h>
 #include <ros/kstat.h>
@@ -26,6 +32,8 @@
 #include <tiny/string.h>
 #include <tiny/syscall.h>
 #include <tiny/fpu.h>
+#include <parlib/vcore.h>
+#include <ros/procdata.h>
 
 static void spin_forever(void)
 {
@@ -68,6 +76,22 @@ static int mode_protnone(void)
 	if (tsys(SYS_mprotect, (uint64_t)va, 4096, PROT_NONE) != 0)
 		return 2;
 	return *(volatile char *)va;
+}
+
+static volatile int *volatile scpf_ptr = (volatile int *)0x10;
+
+/* Reflected SCP faults (proc/fault.c) with VCPD 0 as mode says. */
+static int mode_scp_fault(const char *how)
+{
+	struct procdata *pd = (struct procdata *)UDATA;
+
+	if (vcore_scp_faults())
+		return 3;
+	if (!strcmp(how, "badentry"))
+		pd->vcpd[0].vcore_entry = 0xffff800000100000ull;
+	else if (!strcmp(how, "vcctx"))
+		pd->vcpd[0].notif_disabled = 1;
+	return *scpf_ptr;
 }
 
 static int mode_forkbomb(void)
@@ -123,6 +147,8 @@ int main(int argc, char **argv, char **envp)
 		return mode_fault();
 	if (!strcmp(mode, "protnone"))
 		return mode_protnone();
+	if (!strncmp(mode, "scpf-", 5))
+		return mode_scp_fault(mode + 5);
 	if (!strcmp(mode, "forkbomb"))
 		return mode_forkbomb();
 	if (!strcmp(mode, "sigexit"))

@@ -220,6 +220,20 @@ int vcore_scp_setup(void)
 	return 0;
 }
 
+int vcore_scp_faults(void)
+{
+	struct uthread *u = current_uthread();
+	int ret;
+
+	if (in_multi_mode())
+		return 0;               /* an MCP's faults are reflected anyway */
+	if ((ret = vc_prepare_vcore0(u)))
+		return ret;
+	vc_tls[0].cur = u;
+	__atomic_fetch_or(&pdata->vcpd[0].flags, VC_SCP_FAULTS, __ATOMIC_RELEASE);
+	return 0;
+}
+
 void vcore_set_wanted(uint32_t nr)
 {
 	__atomic_store_n(&pdata->head.res_req[RES_CORES].amt_wanted, nr, __ATOMIC_RELEASE);

@@ -22,9 +22,6 @@
 #include <parlib/vcore.h>
 #include <ros/procdata.h>
 
-void vcore_pop_raw(const struct hw_user_ctx *ctx, volatile uint8_t *notif_disabled,
-                   const void *fx) __attribute__((noreturn));
-
 _Static_assert(HWC_RSP == 128 && HWC_RIP == 120 && HWC_RFLAGS == 136 && HWC_RDI == 40,
                "vcore_pop_raw's offsets");
 

@@ -5,7 +5,7 @@
  *	#proc/
  *	    self        the reader's own process (a walk to its pid directory)
  *	    <pid>/      one directory per process not yet reaped (decimal pid)
- *	        status  r  "pid ppid name state regions fds exit", one line
+ *	        status  r  "pid ppid name state regions fds exit pgid sid"
  *	        args    r  argv, each string followed by a NUL
  *	        maps    r  one line per memory region
  *	        fd      r  one line per open FD
@@ -172,7 +172,8 @@ static size_t procfs_nr_regions(struct proc *p)
 	return n;
 }
 
-/* "pid ppid name state regions fds exit\n"; exit is "-" until DEAD. */
+/* "pid ppid name state regions fds exit pgid sid\n"; exit is "-" until
+ * DEAD. */
 static int procfs_gen_status(struct proc *p, struct slice *s)
 {
 	char name[PROC_NAME_LEN], exit[16] = "-";
@@ -189,9 +190,9 @@ static int procfs_gen_status(struct proc *p, struct slice *s)
 	if (p->state == PROC_DEAD)
 		snprintf(exit, sizeof(exit), "%#x", (unsigned int)p->exit_status);
 	spin_unlock_irqrestore(&p->lock, flags);
-	slice_printf(s, "%d %d %s %s %zu %d %s\n", p->pid, READ_ONCE(p->ppid),
+	slice_printf(s, "%d %d %s %s %zu %d %s %d %d\n", p->pid, READ_ONCE(p->ppid),
 	             name[0] ? name : "-",
-	             state, regions, fds, exit);
+	             state, regions, fds, exit, READ_ONCE(p->pgid), READ_ONCE(p->sid));
 	return slice_error(s);
 }
 

@@ -25,7 +25,8 @@
  * uthread_ctx, sets VC_PREEMPTED, and clears it when the vcore runs again
  * (a vcore preempted in vcore context resumes from the kernel's own copy:
  * vcore_ctx is for the user to read); user_exception reflects a uthread's
- * fault into uthread_ctx and refl_fault (VC_UTHREAD_FAULT).  User side: user/parlib/vcore.c sets the
+ * fault into uthread_ctx and refl_fault (VC_UTHREAD_FAULT), an SCP's too
+ * when VCPD 0 asks for it (VC_SCP_FAULTS: proc/fault.c).  User side: user/parlib/vcore.c sets the
  * vcore_* fields and the mailboxes up, drains the mailboxes and takes the
  * saved context back; user/parlib/vcore_pop.c pops it.
  */
@@ -45,6 +46,7 @@
 #define VC_CAN_RCV_MSG       0x04u  /* spammed messages may be posted here (user-set) */
 #define VC_UTHREAD_STEALING  0x08u  /* another vcore is taking uthread_ctx */
 #define VC_SCP_NOVCCTX       0x10u  /* SCP without vcore context: wake, don't notify */
+#define VC_SCP_FAULTS        0x20u  /* (user-set) reflect an SCP's faults to vcore_entry */
 
 /* rflags: racy, only the vcore itself (or the kernel while it is off) */
 #define VC_FPU_SAVED         0x01u  /* preempt_anc holds the uthread's FPU state */
@@ -57,6 +59,10 @@ struct vcpd_refl_fault {
 	uint32_t trap;                  /* x86 vector: 14 page fault, 13 #GP, ... */
 	uint32_t err;                   /* the error code the CPU pushed (0: none) */
 };
+
+/* In refl_fault.err of a page fault: not the CPU's, the kernel's own bit:
+ * the page is part of a file mapping but beyond the end of the file. */
+#define VC_REFL_BEYOND_EOF   0x80000000u
 
 struct vcpd_ctx {
 	uint8_t bytes[VCPD_CTX_SIZE];

@@ -89,13 +89,14 @@ static bool kt_proc_make(struct proc **p)
 /* status: "pid ppid name state regions fds exit". */
 static bool kt_proc_check_status(struct proc *p)
 {
-	char buf[128], want[64];
+	char buf[128], want[96];
 	const char *s = buf;
 
 	KT_CHECK(kt_proc_cat(p->pid, "status", buf, sizeof(buf)) > 0);
 	KT_CHECK(kt_proc_field(&s) == p->pid);
 	KT_CHECK(kt_proc_field(&s) == p->ppid);
-	snprintf(want, sizeof(want), "hello CREATED %zu 3 -\n", p->mm->vmrs.nr);
+	snprintf(want, sizeof(want), "hello CREATED %zu 3 - %d %d\n", p->mm->vmrs.nr, p->pgid,
+	         p->sid);
 	KT_CHECK(p->mm->vmrs.nr > 0);
 	if (strcmp(s, want))
 		printk("status: got '%s' want '%s'\n", s, want);
@@ -333,7 +334,7 @@ KTEST(dev_proc, small_reads_see_one_snapshot)
 KTEST(dev_proc, chan_outlives_its_process)
 {
 	int64_t live = proc_nr_live(), chans = chan_nr_live();
-	char path[48], buf[128], want[48];
+	char path[48], buf[128], want[64];
 	struct proc *p;
 	int sfd, mfd, cfd, pid;
 	ssize_t n;
@@ -349,7 +350,8 @@ KTEST(dev_proc, chan_outlives_its_process)
 	n = syspread(sfd, buf, sizeof(buf) - 1, 0);
 	KT_ASSERT(n > 0);
 	buf[n] = '\0';
-	snprintf(want, sizeof(want), "%d 0 hello DEAD 0 0 %#x\n", pid, WSTATUS_KILLED);
+	snprintf(want, sizeof(want), "%d 0 hello DEAD 0 0 %#x %d %d\n", pid, WSTATUS_KILLED, pid,
+	         pid);                  /* made by the kernel: its own group and session */
 	KT_ASSERT_MSG(!strcmp(buf, want), "status '%s'", buf);
 	KT_ASSERT_EQ(syspread(mfd, buf, sizeof(buf), 0), 0);
 	KT_ASSERT_EQ(syswrite(cfd, "kill", 4), -1);

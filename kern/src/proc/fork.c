@@ -70,6 +70,7 @@ int proc_exec(struct proc *p, const char *path, const char *const *argv,
 	p->entry = img.entry;
 	p->user_sp = img.sp;
 	user_ctx_init(tf, img.entry, img.sp);
+	proc_session_mark_exec(p);              /* its parent's setpgid: EACCES */
 	return 0;
 }
 

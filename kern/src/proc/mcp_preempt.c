@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mcp_preempt.c - taking a core back from an MCP's vcore (mcp.h), with or
- * without a warning, halt_core, and reflecting a uthread's fault to the 2LS.
+ * without a warning, and halt_core (a uthread's fault: proc/fault.c).
  *
  * The protocol (Documentation/mcp.md, "Preemption"):
  *  1. warning (warn_nsec > 0): procinfo's vcoremap[v].preempt_pending gets
@@ -302,31 +302,4 @@ uint32_t mcp_vcore_state(struct proc *p, uint32_t vcoreid)
 	if (!get_user_u32(&flags, &vcpd_at(vcoreid)->flags) && (flags & VC_CAN_RCV_MSG))
 		st |= EVP_CAN_RCV;
 	return st;
-}
-
-/* ------------------------------------------------------ fault reflection */
-
-bool mcp_reflect_fault(struct hw_trapframe *tf, uintptr_t addr)
-{
-	struct mcp_vcore *vc = mcp_vcore_current();
-	struct vcpd __user *vcpd;
-	struct vcpd_refl_fault rf = { .addr = addr, .trap = (uint32_t)tf->vector,
-	                              .err = (uint32_t)tf->err };
-	uint32_t rflags;
-	uint8_t disabled = 1;
-
-	if (!vc)
-		return false;
-	vcpd = vcpd_at(vc->id);
-	if (copy_from_user(&disabled, &vcpd->notif_disabled, 1) || disabled)
-		return false;           /* vcore context: the 2LS itself faulted */
-	if (vcore_save_uthread(vc->id, tf, &vc->uext) ||
-	    copy_to_user(&vcpd->refl_fault, &rf, sizeof(rf)) ||
-	    get_user_u32(&rflags, &vcpd->rflags))
-		return false;
-	rflags |= VC_UTHREAD_FAULT;
-	if (copy_to_user(&vcpd->rflags, &rflags, sizeof(rflags)))
-		return false;
-	vc->fresh = true;               /* the way out enters vcore_entry */
-	return true;
 }

@@ -10,8 +10,8 @@
  * syscall that sleeps hands the user context to another kthread of the
  * process (syscall/async.c); whichever kthread owns it is p->user_kt.
  *
- * Ending: proc_exit() runs on the owner (exit, a fatal fault, or a kill
- * noticed on the way back to user mode).  It aborts the process's sleeping
+ * Ending: proc_exit() runs on the owner (exit, a fatal fault: proc/fault.c,
+ * or a kill noticed on the way back to user mode).  It aborts the process's sleeping
  * syscalls and waits for their kthreads to finish, then releases the FDs,
  * the address space and the name space, hands its children to the first
  * process, marks the process DEAD and ends the kthread.  proc_kill() asks
@@ -270,6 +270,7 @@ struct proc *proc_alloc(const char *name, int ppid)
 	p->ppid = ppid;
 	flags = spin_lock_irqsave(&proc_list_lock);
 	p->pid = proc_next_pid++;
+	proc_session_inherit_locked(p, current_proc());
 	list_add_tail(&p->link, &proc_list);
 	spin_unlock_irqrestore(&proc_list_lock, flags);
 	p->core = proc_pick_core(p->pid);
@@ -445,6 +446,7 @@ int proc_create(const char *path, const char *const *argv, const char *const *en
 	p->program_end = img.program_end;
 	if (!ret)
 		ret = proc_map_shared(p, p->mm);
+	proc_session_mark_exec(p);      /* a new program: setpgid says EACCES */
 	if (!ret && !(p->args = proc_pack_args(argv, &p->args_len)))
 		ret = -ENOMEM;
 	if (!ret)
@@ -689,63 +691,24 @@ int proc_wait(struct proc *p)
 	return status;
 }
 
-/* ------------------------------------------------------------ faults */
-
-static const char *user_trap_name(uint64_t vec)
-{
-	switch (vec) {
-	case T_DIVIDE: return "divide error";
-	case T_DEBUG: return "debug trap (single step)";
-	case T_BRKPT: return "breakpoint";
-	case T_ILLOP: return "invalid opcode";
-	case T_GPFLT: return "general protection fault";
-	case T_PGFLT: return "page fault";
-	case T_STACK: return "stack fault";
-	case T_ALIGN: return "alignment check";
-	default: return "exception";
-	}
-}
-
-void user_exception(struct hw_trapframe *tf)
-{
-	struct proc *p = current_proc();
-	uintptr_t addr = tf->vector == T_PGFLT ? read_cr2() : tf->rip;
-	struct mcp_vcore *vc = mcp_vcore_current();
-	char why[128];
-	int n = 0;
-
-	assert(p);
-	if (tf->vector == T_PGFLT &&
-	    mm_fault(p->mm, addr, tf->err & 2, tf->err & 16))
-		return;
-	if (vc && mcp_reflect_fault(tf, addr))
-		return;         /* a uthread's: the 2LS handles it (vcore_entry) */
-	if (vc)         /* an MCP's vcore context: the 2LS itself faulted */
-		n = snprintf(why, sizeof(why), "vcore %u (vcore context): ", vc->id);
-	snprintf(why + n, sizeof(why) - (size_t)n, "%s at address %#lx, rip %#lx (error %#lx)",
-	         user_trap_name(tf->vector), addr, tf->rip, tf->err);
-	user_kill(why);
-}
-
-void user_kill(const char *why)
-{
-	struct proc *p = current_proc();
-
-	assert(p);
-	printk("proc %d (%s): %s; killed\n", p->pid, p->name, why);
-	proc_exit(p, WSTATUS_KILLED);
-}
-
-/* From uaccess with interrupts off: only a lock-free, non-sleeping try, in
- * whichever address space this kthread has loaded. */
-bool user_demand_fault(struct hw_trapframe *tf, uintptr_t addr)
-{
-	struct mm *mm = kthread_current()->mm;  /* the one loaded (proc_switch_to) */
-
-	return mm && mm_fault_atomic(mm, addr, tf->err & 2);
-}
-
 /* ------------------------------------------------------------ lookup */
+
+uint64_t proc_list_acquire(void)
+{
+	return spin_lock_irqsave(&proc_list_lock);
+}
+
+void proc_list_release(uint64_t flags)
+{
+	spin_unlock_irqrestore(&proc_list_lock, flags);
+}
+
+struct proc *proc_list_next_locked(struct proc *prev)
+{
+	struct list_head *n = prev ? prev->link.next : proc_list.next;
+
+	return n == &proc_list ? NULL : list_entry(n, struct proc, link);
+}
 
 /* The process with this pid, with a reference, or NULL. */
 struct proc *proc_lookup(int pid)

@@ -42,9 +42,9 @@ static bool vcore_user_addr(uint64_t a, uint64_t min)
 	return a >= min && a < USER_LIMIT;
 }
 
-void vcore_enter_fresh(struct mcp_vcore *vc, struct hw_trapframe *tf)
+void vcore_enter_entry(uint32_t vcoreid, struct user_ext *ux, struct hw_trapframe *tf)
 {
-	struct vcpd __user *vcpd = vcpd_of(vc->id);
+	struct vcpd __user *vcpd = vcpd_of(vcoreid);
 	static const uint8_t one = 1;
 	uint64_t e[3];                  /* vcore_entry, vcore_stack, vcore_tls_desc */
 
@@ -52,17 +52,22 @@ void vcore_enter_fresh(struct mcp_vcore *vc, struct hw_trapframe *tf)
 	               __builtin_offsetof(struct vcpd, vcore_entry) + 16, "vcpd entry fields");
 	if (copy_from_user(e, &vcpd->vcore_entry, sizeof(e)) ||
 	    copy_to_user(&vcpd->notif_disabled, &one, 1))
-		vcore_kill(vc->id, "at", (uint64_t)vcpd);
+		vcore_kill(vcoreid, "at", (uint64_t)vcpd);
 	if (!vcore_user_addr(e[0], 1))
-		vcore_kill(vc->id, "vcore_entry", e[0]);
+		vcore_kill(vcoreid, "vcore_entry", e[0]);
 	if (!vcore_user_addr(e[1], PGSIZE))
-		vcore_kill(vc->id, "vcore_stack", e[1]);
+		vcore_kill(vcoreid, "vcore_stack", e[1]);
 	if (!vcore_user_addr(e[2], 0))
-		vcore_kill(vc->id, "vcore_tls_desc", e[2]);
+		vcore_kill(vcoreid, "vcore_tls_desc", e[2]);
 	/* As if called: rsp + 8 is 16-aligned at the first instruction. */
 	user_ctx_init(tf, e[0], (e[1] & ~15ul) - 8);
-	tf->rdi = vc->id;
-	user_set_fs_base(&vc->uext, e[2]);
+	tf->rdi = vcoreid;
+	user_set_fs_base(ux, e[2]);
+}
+
+void vcore_enter_fresh(struct mcp_vcore *vc, struct hw_trapframe *tf)
+{
+	vcore_enter_entry(vc->id, &vc->uext, tf);
 }
 
 bool vcore_notif_pending(uint32_t vcoreid)

@@ -2,9 +2,10 @@
 /*
  * sys_proc.c - syscall handlers of the "proc" and "vcore" groups for SCPs:
  * proc_create, proc_run, proc_destroy, proc_yield, waitpid, fork, exec,
- * getvcoreid, provision, poke_ksched, change_to_m (process.c,
- * proc/scp_sched.c, proc/fork.c, proc/mcp.c and sched/ksched.c do the
- * work).
+ * getvcoreid, provision, poke_ksched, change_to_m, and the process group
+ * calls setpgid, getpgid, setsid, getsid, signal_group (process.c,
+ * proc/scp_sched.c, proc/fork.c, proc/mcp.c, proc/session.c and
+ * sched/ksched.c do the work).
  */
 #include <argenv.h>
 #include <core_id.h>
@@ -548,4 +549,49 @@ int64_t sys_preempt(struct syscall_ctx *ctx)
 		return sysc_fail(ctx, EBUSY, "preempt: vcore %lu is one the process keeps "
 		                 "(its last, or amt_wanted_min)", v);
 	}
+}
+
+/* ------------------------------------------------------ groups, sessions */
+
+/* A session.c answer: the value, or the error with its reason. */
+static int64_t sysc_session_ret(struct syscall_ctx *ctx, int ret, const char *why)
+{
+	if (ret >= 0)
+		return ret;
+	return sysc_fail(ctx, -ret, "%s", why ? why : "no such process");
+}
+
+int64_t sys_setpgid(struct syscall_ctx *ctx)
+{
+	const char *why = NULL;
+
+	return sysc_session_ret(ctx, proc_setpgid(ctx->p, (int)ctx->sc.arg0, (int)ctx->sc.arg1,
+	                                          &why), why);
+}
+
+int64_t sys_getpgid(struct syscall_ctx *ctx)
+{
+	return sysc_session_ret(ctx, proc_getpgid(ctx->p, (int)ctx->sc.arg0),
+	                        "getpgid: no such process");
+}
+
+int64_t sys_setsid(struct syscall_ctx *ctx)
+{
+	const char *why = NULL;
+
+	return sysc_session_ret(ctx, proc_setsid(ctx->p, &why), why);
+}
+
+int64_t sys_getsid(struct syscall_ctx *ctx)
+{
+	return sysc_session_ret(ctx, proc_getsid(ctx->p, (int)ctx->sc.arg0),
+	                        "getsid: no such process");
+}
+
+int64_t sys_signal_group(struct syscall_ctx *ctx)
+{
+	const char *why = NULL;
+
+	return sysc_session_ret(ctx, proc_signal_group(ctx->p, (int)ctx->sc.arg0,
+	                                               (int)ctx->sc.arg1, &why), why);
 }

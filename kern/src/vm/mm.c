@@ -348,20 +348,24 @@ int mm_write(struct mm *mm, uintptr_t va, const void *buf, size_t len)
 	return 0;
 }
 
-/* A user page fault at va: true if it was resolved (demand zero, file
- * page, copy-on-write). */
-bool mm_fault(struct mm *mm, uintptr_t va, bool write, bool exec)
+/* A user page fault at va: 0 if it was resolved (demand zero, file page,
+ * copy-on-write), -ENXIO for a file page beyond the end of its file, else
+ * another -errno (no region, no permission, no memory). */
+int mm_fault_err(struct mm *mm, uintptr_t va, bool write, bool exec)
 {
 	int ret;
 
 	if (va >= USER_STACK_TOP)
-		return false;
+		return -EFAULT;
 	sem_down(&mm->lock);
 	ret = mm_fault_locked(mm, ALIGN_DOWN(va, PGSIZE), write, exec, false);
 	sem_up(&mm->lock);
-	if (ret == -ENXIO)
-		printk("mm: fault at %#lx: the file page there is beyond end of file\n", va);
-	return ret == 0;
+	return ret;
+}
+
+bool mm_fault(struct mm *mm, uintptr_t va, bool write, bool exec)
+{
+	return mm_fault_err(mm, va, write, exec) == 0;
 }
 
 /*

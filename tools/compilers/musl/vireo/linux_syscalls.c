@@ -17,11 +17,13 @@
  * A number with no row is -ENOSYS too.  Every -ENOSYS also sets errstr() to
  * name the call, so a program that stops on it says what is missing.
  * The first call of a program also registers its signal queue
- * (lx_sig_start, lx_signal.c).  Keep one row per line: tools/compilers/musl/lxtable.py turns the rows
+ * (lx_sig_start, lx_signal.c) and turns its faults into signals
+ * (lx_fault_start, lx_fault.c).  Keep one row per line: tools/compilers/musl/lxtable.py turns the rows
  * into the table in Documentation/libc.md.
  */
 #include <string.h>
 #include "lx.h"
+#include "lx_fault.h"
 
 struct lx_call {
 	const char *name;
@@ -94,7 +96,7 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(59, execve, MAPPED, lx_execve, "exec, with argv/envp packed by parlib_argenv_pack()"),
 	CALL(60, exit, EMULATED, lx_exit_thread, "ends the calling thread (a uthread) while others live; the last one ends the process (proc_destroy)"),
 	CALL(61, wait4, MAPPED, lx_wait4, "waitpid(pid, status, options); ESRCH (not our child) becomes ECHILD; a rusage gets the reaped child's CPU time (#proc/self/times before and after), the other fields 0"),
-	CALL(62, kill, MAPPED, lx_kill, "SIGKILL: proc_destroy(pid); other signals: notify(pid, EV_POSIX_SIGNAL) with SI_USER; to oneself: queued and delivered at once; pid <= 0 -ENOSYS (no groups)"),
+	CALL(62, kill, MAPPED, lx_kill_any, "SIGKILL: proc_destroy(pid); other signals: notify(pid, EV_POSIX_SIGNAL) with SI_USER; to oneself: queued and delivered at once; pid 0, -1, -pgid: signal_group (lx_pgrp.c)"),
 	CALL(63, uname, EMULATED, lx_uname, "fixed strings: Vireo, vireo, 0.1, x86_64"),
 	CALL(72, fcntl, MAPPED, lx_fcntl, "fcntl; F_GETFL/F_SETFL flags translated; locks are -EINVAL"),
 		CALL(74, fsync, MAPPED, lx_fsync, "fstat and fd2path only: file data lives in memory (no write-back cache); pipes, sockets, eventfd, timerfd, the console -EINVAL"),
@@ -122,7 +124,12 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(104, getgid, EMULATED, lx_getid0, "no user identities: 0"),
 	CALL(107, geteuid, EMULATED, lx_getid0, "no user identities: 0"),
 	CALL(108, getegid, EMULATED, lx_getid0, "no user identities: 0"),
+	CALL(109, setpgid, MAPPED, lx_setpgid, "setpgid (POSIX's rules, kern/src/proc/session.c)"),
 	CALL(110, getppid, EMULATED, lx_getppid, "procinfo's ppid; -ENOSYS while procinfo is not mapped"),
+	CALL(111, getpgrp, MAPPED, lx_getpgrp, "getpgid(0)"),
+	CALL(112, setsid, MAPPED, lx_setsid, "setsid"),
+	CALL(121, getpgid, MAPPED, lx_getpgid, "getpgid"),
+	CALL(124, getsid, MAPPED, lx_getsid, "getsid"),
 	CALL(127, rt_sigpending, EMULATED, lx_rt_sigpending, "the queued signals for the process and the calling thread that its mask blocks, after draining the signal queue"),
 	CALL(128, rt_sigtimedwait, EMULATED, lx_rt_sigtimedwait, "takes a queued signal of the set (siginfo copied) without its handler; waits in an abortable block; -EAGAIN at the timeout, -EINTR after another signal's handler"),
 	CALL(129, rt_sigqueueinfo, MAPPED, lx_rt_sigqueueinfo, "as kill, with the caller's si_code (>= 0 or SI_TKILL to another process: -EPERM) and si_value; to oneself -EAGAIN when the real-time queue is full"),
@@ -253,6 +260,7 @@ long __vireo_linux_syscall(long n, long a, long b, long c, long d, long e, long 
 	if (__builtin_expect(!lx_started, 0)) {
 		lx_started = 1;
 		lx_sig_start();
+		lx_fault_start();
 	}
 	if (n < 0 || n >= LX_NR_MAX)
 		return lx_nosys(n, NULL);

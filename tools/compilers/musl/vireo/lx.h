@@ -359,6 +359,14 @@ long lx_settimeofday(const long *a);
 long lx_adjtimex(const long *a);
 long lx_clock_adjtime(const long *a);
 
+/* --- process groups and sessions (lx_pgrp.c) */
+long lx_setpgid(const long *a);
+long lx_getpgid(const long *a);
+long lx_getpgrp(const long *a);
+long lx_setsid(const long *a);
+long lx_getsid(const long *a);
+long lx_kill_any(const long *a);
+
 /* --- fork, exec, spawn (lx_exec.c) */
 long lx_fork(const long *a);
 long lx_execve(const long *a);

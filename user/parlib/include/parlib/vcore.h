@@ -45,6 +45,11 @@ int vcore_change_to_m(void);
  * serve as its vcore context, entered only by the 2LS's own switches
  * (parlib.md, "A 2LS on an SCP").  0 or -errno. */
 int vcore_scp_setup(void);
+/* An SCP's faults reflected to user space as an MCP's are (VC_SCP_FAULTS:
+ * vcore 0's stack and VCPD serve as the vcore context vcore_entry runs in,
+ * and thread0 is the uthread that faulted; vcore_refl_fault_hook decides).
+ * A copy made by fork keeps it; exec does not.  0 or -errno. */
+int vcore_scp_faults(void);
 /* Asks for nr vcores in all (procdata amt_wanted, then poke the ksched):
  * how many the process has afterwards, or -errno. */
 int vcore_request_total(uint32_t nr);
@@ -75,6 +80,13 @@ extern void (*vcore_events_hook)(uint32_t vcoreid);
  * re-enables notifications; a notification that arrived meanwhile is taken
  * before the context runs (none is lost).  Vcore context only. */
 void vcore_pop_ctx(const struct hw_user_ctx *ctx, const void *fx, uint32_t vcoreid)
+	__attribute__((noreturn));
+
+/* The register restore under vcore_pop_ctx: ctx (and fx if not NULL),
+ * clearing notif[0] and trapping first if notif[1] is set.  Outside vcore
+ * context (a signal handler's context resumed) notif is a private pair
+ * {x, 0}: a plain restore of every register, the FS base untouched. */
+void vcore_pop_raw(const struct hw_user_ctx *ctx, volatile uint8_t *notif, const void *fx)
 	__attribute__((noreturn));
 
 /* parlib internals (uthread.c, vcore_pop.c): the top of vcore v's stack;

@@ -64,7 +64,7 @@ void user_return_faulted(struct hw_trapframe *tf) __noreturn;
 void syscall_entry_c(struct hw_trapframe *tf);
 
 /*
- * Implemented by the process layer (kern/src/proc/process.c): an exception from
+ * Implemented by the process layer (kern/src/proc/fault.c): an exception from
  * user mode (interrupts on; may end the process), and a kernel uaccess
  * fault at a user address (interrupts off: true if the page could be
  * faulted in without sleeping, so the access may be retried).
