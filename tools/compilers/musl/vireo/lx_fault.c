@@ -21,10 +21,10 @@
  * SIG_DFL the process ends "killed by signal N" (PROC_EXIT_SIGNALED: the
  * parent's WTERMSIG is N); so does a fault inside the handler (its signal
  * is blocked meanwhile, unless SA_NODEFER).  Otherwise the handler runs with
- * sa_mask and the signal blocked (SA_RESETHAND honoured), through the
- * C library's own sigaction and sigprocmask rows, so lx_signal.c's state
- * is the only state.  When it returns, the mask saved in uc_sigmask is set
- * again and the context in uc_mcontext - changed or not - is resumed in
+ * sa_mask and the signal blocked (SA_RESETHAND, SA_ONSTACK honoured): both
+ * are the signal layer's lx_sig_deliver_sync (lx_sig_deliver.c), so its
+ * state is the only state.  When it returns, the mask saved in uc_sigmask
+ * is set again and the context in uc_mcontext - changed or not - is resumed in
  * user mode (vcore_pop_raw with a private flag pair): a handler may fix the
  * cause and return, change rip/registers, or longjmp/siglongjmp out.  The
  * kernel never takes that context back, so a bad one only faults again.
@@ -66,46 +66,14 @@ _Static_assert(LX_FAULT_BEYOND_EOF == VC_REFL_BEYOND_EOF, "the kernel's beyond-E
 #define LX_FRAME_GAP 256                /* room vcore_pop_raw writes below rsp */
 #define LX_RFLAGS_CLEAR (0x100UL | 0x400UL | 0x40000UL)        /* TF, DF, AC */
 
-#define LX_SIG_DFL    0UL
-#define LX_SIG_IGN    1UL
-#define LX_SIG_BLOCK  0
-#define LX_SIG_SETMASK 2
-#define LX_SA_NODEFER   0x40000000UL
-#define LX_SA_RESETHAND 0x80000000UL
-#define LX_SIGBIT(s) (1ULL << ((s) - 1))
-
-/* x86-64 Linux's ucontext_t (musl's layout, 936 bytes). */
-struct lx_ucontext {
-	uint64_t uc_flags;
-	uint64_t uc_link;
-	uint64_t ss_sp;
-	int32_t ss_flags;
-	int32_t __pad0;
-	uint64_t ss_size;
-	uint64_t gregs[LX_NGREG];
-	uint64_t fpregs;                /* -> an FXSAVE image (struct _fpstate) */
-	uint64_t __reserved1[8];
-	uint64_t uc_sigmask[16];
-	uint64_t __fpregs_mem[64];
-};
 _Static_assert(sizeof(struct lx_ucontext) == 936, "ucontext_t");
 _Static_assert(__builtin_offsetof(struct lx_ucontext, gregs) == 40, "uc_mcontext.gregs");
 _Static_assert(__builtin_offsetof(struct lx_ucontext, uc_sigmask) == 296, "uc_sigmask");
-
-/* Linux's siginfo_t for a fault: si_addr after the first three ints. */
-struct lx_fault_siginfo {
-	int32_t si_signo;
-	int32_t si_errno;
-	int32_t si_code;
-	int32_t __pad0;
-	uint64_t si_addr;
-	uint8_t __rest[104];
-};
-_Static_assert(sizeof(struct lx_fault_siginfo) == 128, "siginfo_t");
+_Static_assert(__builtin_offsetof(struct lx_siginfo, si_addr) == 16, "siginfo_t's si_addr");
 
 struct lx_fault_frame {
 	struct lx_ucontext uc;
-	struct lx_fault_siginfo info;
+	struct lx_siginfo info;
 	volatile uint8_t notif[2];      /* vcore_pop_raw's flag pair: {1, 0} */
 	uint8_t fx[FXSAVE_SIZE] __attribute__((aligned(64)));
 } __attribute__((aligned(64)));
@@ -220,45 +188,12 @@ static void __attribute__((noreturn)) lx_fault_resume(struct lx_fault_frame *f)
 	vcore_pop_raw(&c, f->notif, (const void *)(uintptr_t)f->uc.fpregs);
 }
 
-static long lx_fault_sigaction(int sig, const struct lx_k_sigaction *act,
-                               struct lx_k_sigaction *old)
-{
-	const long a[4] = { sig, (long)act, (long)old, 8 };
-
-	return lx_rt_sigaction(a);
-}
-
-static void lx_fault_setmask(uint64_t how, const uint64_t *set, uint64_t *old)
-{
-	const long a[4] = { (long)how, (long)set, (long)old, 8 };
-
-	lx_rt_sigprocmask(a);
-}
-
 static void lx_fault_run(struct lx_fault_frame *f)
 {
-	int sig = f->info.si_signo;
-	struct lx_k_sigaction act;
-	uint64_t mask = 0, during;
-
-	lx_fault_setmask(LX_SIG_BLOCK, NULL, &mask);
-	if (lx_fault_sigaction(sig, NULL, &act) || act.handler == LX_SIG_DFL ||
-	    act.handler == LX_SIG_IGN || (mask & LX_SIGBIT(sig)))
-		lx_fault_die(sig);      /* as Linux: a fault cannot be ignored */
-	memcpy(f->uc.uc_sigmask, &mask, sizeof(mask));
-	during = mask | (uint64_t)act.mask[0] | (uint64_t)act.mask[1] << 32;
-	if (!(act.flags & LX_SA_NODEFER))
-		during |= LX_SIGBIT(sig);
-	lx_fault_setmask(LX_SIG_SETMASK, &during, NULL);
-	if (act.flags & LX_SA_RESETHAND) {
-		struct lx_k_sigaction dfl = act;
-
-		dfl.handler = LX_SIG_DFL;
-		lx_fault_sigaction(sig, &dfl, NULL);
-	}
-	((void (*)(int, void *, void *))act.handler)(sig, &f->info, &f->uc);
-	memcpy(&mask, f->uc.uc_sigmask, sizeof(mask));
-	lx_fault_setmask(LX_SIG_SETMASK, &mask, NULL);
+	/* The handler runs (and returns), or the process ends: blocked,
+	 * ignored and default all kill, since no fault signal is ignored by
+	 * default. */
+	lx_sig_deliver_sync(&f->info, &f->uc);
 	lx_fault_resume(f);
 }
 
