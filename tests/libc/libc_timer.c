@@ -462,19 +462,29 @@ static void lt_set_word(int sig)
 }
 
 /* A single thread's futex wait sleeps until a signal: the handler runs
- * and the wait ends with EINTR; with the default action, alarm() ends a
- * process blocked on its own lock (no busy loop, no hang). */
+ * and the wait ends with EINTR (without SA_RESTART), or is restarted and
+ * finds the word changed (EAGAIN, as Linux restarts FUTEX_WAIT under
+ * SA_RESTART); with the default action, alarm() ends a process blocked on
+ * its own lock (no busy loop, no hang). */
 UTEST(itimer, alarm_ends_a_futex_wait)
 {
+	struct sigaction sa = { .sa_handler = lt_set_word };
 	int status;
 	pid_t pid;
 
+	sigemptyset(&sa.sa_mask);
 	lt_word = 0;
-	signal(SIGALRM, lt_set_word);
+	UT_SYS(sigaction(SIGALRM, &sa, NULL));
 	UT_SYS(setitimer(ITIMER_REAL, &(struct itimerval){ { 0, 0 }, { 0, 20000 } }, NULL));
 	UT_ASSERT_ERRNO(syscall(SYS_futex, &lt_word, 0 /* FUTEX_WAIT */, 0, NULL), EINTR);
 	UT_ASSERT_EQ(lt_word, 1);
 	UT_ASSERT_ERRNO(syscall(SYS_futex, &lt_word, 0, 0, NULL), EAGAIN);    /* not 0 */
+	lt_word = 0;
+	sa.sa_flags = SA_RESTART;
+	UT_SYS(sigaction(SIGALRM, &sa, NULL));
+	UT_SYS(setitimer(ITIMER_REAL, &(struct itimerval){ { 0, 0 }, { 0, 20000 } }, NULL));
+	UT_ASSERT_ERRNO(syscall(SYS_futex, &lt_word, 0, 0, NULL), EAGAIN);    /* restarted */
+	UT_ASSERT_EQ(lt_word, 1);
 	lt_uncatch(SIGALRM);
 	pid = UT_SYS(fork());
 	if (pid == 0) {
