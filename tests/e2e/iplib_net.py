@@ -129,15 +129,22 @@ def check_httpd(con, hport):
             report("iplib." + name, False, "%r" % e)
 
 
+def retried(cmd, tries=15):
+    """cmd in a shell loop that runs it again (1 s apart) until it succeeds."""
+    return "for i in $(seq %d); do %s && break; sleep 1; done" % (tries, cmd)
+
+
 def check_loopback(con):
     expect("iplib.get_html_localhost", typed(con, "get_html localhost 80 /index.html", 60),
            "200 OK", GUEST_PAGE)
+    # A server started in the background announces when it gets the CPU:
+    # each dial is retried (a refused dial reaches no server) until it does.
     typed(con, "listen1 -v 'tcp!*!7007' /bin/cat &")
-    expect("iplib.listen1_dial", typed(con, "echo hello-listen1 | dial 'tcp!127.0.0.1!7007'"),
+    expect("iplib.listen1_dial", typed(con, retried("echo hello-listen1 | dial 'tcp!127.0.0.1!7007'")),
            "\r\nhello-listen1\r\n", "listen1: call from 127.0.0.1!")
     typed(con, "listen 'tcp!*!7008' < /dev/null > /tmp/got &")
-    expect("iplib.listen_dial", typed(con, "echo via-listen | dial 'tcp!localhost!7008'; "
-                                           "sleep 1; cat /tmp/got"), "\r\nvia-listen\r\n")
+    expect("iplib.listen_dial", typed(con, retried("echo via-listen | dial 'tcp!localhost!7008'") +
+                                      "; sleep 1; cat /tmp/got"), "\r\nvia-listen\r\n")
     typed(con, "ttcp -r -p 5002 > /tmp/ttr &")
     expect("iplib.ttcp", typed(con, "sleep 1; ttcp -t -l 8192 -n 256 -p 5002 127.0.0.1; "
                                     "sleep 2; cat /tmp/ttr", 120),
