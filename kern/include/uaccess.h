@@ -12,11 +12,14 @@
  * before it is dereferenced.  The access itself runs in a few instructions
  * listed in the exception table (.ex_table, entries struct ex_table_entry);
  * a page fault or #GP on one of them resumes at its fixup (trap_dispatch
- * asks uaccess_fixup_addr), and the routine returns -EFAULT.  A bad user
- * pointer is never a kernel fault.  The copies run with interrupts as the
- * caller has them and take no locks, but they may fault: call them only
- * where a page fault may be taken (not with a spinlock that the fault path
- * needs).  They do not pin pages: the data may change under a racing user.
+ * asks uaccess_fixup_addr), and the routine returns -EFAULT, unless
+ * uaccess_fault_in() (below) resolves the fault and the access is retried.
+ * A bad user pointer is never a kernel fault.  The copies run with
+ * interrupts as the caller has them and may fault: call them only where a
+ * page fault may be taken (not with a spinlock that the fault path needs).
+ * From a context that may sleep they may sleep (in uaccess_fault_in, for
+ * the mm's lock or a page), so a syscall batch armed to detach may detach
+ * there.  They do not pin pages: the data may change under a racing user.
  *
  * Implementation: kern/arch/x86/uaccess.c.  Host tests: tests/host/uaccess.mk.
  *
@@ -77,6 +80,22 @@ int put_user_u64(void __user *uaddr, uint64_t val);
  * or -EINVAL (misaligned) as above.
  */
 int cmpxchg_user_u32(void __user *uaddr, uint32_t *expected, uint32_t desired);
+
+/*
+ * The slow path of every routine above.  The fault handler resolves a
+ * fault on a user page only without sleeping (mm_fault_atomic: it fails
+ * while another core holds the mm's lock, or when a page must wait for
+ * memory or be read in); the routine then calls this once per fault, and
+ * retries the access (at most UACCESS_RETRIES times) if it says true.  It
+ * resolves the fault at uaddr with a fault that may sleep (mm_fault), when
+ * the caller may sleep: a kthread with an address space loaded, interrupts
+ * on, not in IRQ context, no spinlock held (known with
+ * CONFIG_SPINLOCK_DEBUG).  Otherwise, or for an address with no page to
+ * give (no region, wrong protection), false: the access fails with EFAULT.
+ * Kernel: kern/src/vm/mm_uaccess.c; the host tests give their own.
+ */
+#define UACCESS_RETRIES 8
+bool uaccess_fault_in(const void __user *uaddr, bool write);
 
 /*
  * The exception table.  Each entry names a faulting instruction and where

@@ -41,6 +41,32 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
 	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)fix;
 }
 
+/*
+ * The kernel's sleeping slow path (kern/src/vm/mm_uaccess.c), played here:
+ * by default it cannot resolve anything (the guard page is unmapped for
+ * good).  A test may name a page it "pages in": a fault there makes the
+ * page readable and writable and says retry; fault_in_fake says retry
+ * without fixing anything (a fault that keeps coming back).
+ */
+static uint8_t *fault_in_page;
+static bool fault_in_fake;
+static int fault_ins;
+
+bool uaccess_fault_in(const void *uaddr, bool write)
+{
+	uintptr_t pg = (uintptr_t)uaddr & ~(PG - 1);
+
+	(void)write;
+	fault_ins++;
+	if (fault_in_fake)
+		return true;
+	if (!fault_in_page || pg != (uintptr_t)fault_in_page)
+		return false;
+	HT_ASSERT(mprotect(fault_in_page, PG, PROT_READ | PROT_WRITE) == 0);
+	fault_in_page = NULL;
+	return true;
+}
+
 /* Two usable pages at the returned address, then a guard page. */
 static uint8_t *area_setup(void)
 {
@@ -54,6 +80,9 @@ static uint8_t *area_setup(void)
 	HT_ASSERT(sigaction(SIGSEGV, &sa, NULL) == 0);
 	HT_ASSERT(sigaction(SIGBUS, &sa, NULL) == 0);
 	faults = 0;
+	fault_ins = 0;
+	fault_in_page = NULL;
+	fault_in_fake = false;
 	return p;
 }
 
@@ -331,4 +360,69 @@ HTEST(fixup_table_sane)
 	}
 	HT_ASSERT_EQ(uaccess_fixup_addr(0), 0);
 	HT_ASSERT_EQ(uaccess_fixup_addr((uintptr_t)&fixup_table_sane), 0);
+}
+
+/* A fault the slow path resolves: the copy goes on from the faulting byte
+ * and completes; every other routine retries the same way. */
+HTEST(fault_in_resolves_and_retries)
+{
+	uint8_t *u = area_setup();
+	uint8_t src[64], back[64];
+	uint32_t v32 = 0, expected = 0;
+	uint64_t v64 = 0;
+	char s[8];
+
+	for (int i = 0; i < 64; i++)
+		src[i] = (uint8_t)(i + 1);
+	fault_in_page = guard_of(u);
+	HT_ASSERT_EQ(copy_to_user(guard_of(u) - 24, src, 64), 0);
+	HT_ASSERT(memcmp(guard_of(u) - 24, src, 64) == 0);
+	HT_ASSERT_EQ(fault_ins, 1);
+	HT_ASSERT_EQ(faults, 2);        /* word, then byte phase; the retry ran clean */
+
+	HT_ASSERT(mprotect(guard_of(u), PG, PROT_NONE) == 0);
+	fault_in_page = guard_of(u);
+	HT_ASSERT_EQ(copy_from_user_partial(back, guard_of(u) - 8, 64), 64);
+	HT_ASSERT(memcmp(back, src + 16, 48) == 0);      /* what the first copy wrote */
+
+	HT_ASSERT(mprotect(guard_of(u), PG, PROT_NONE) == 0);
+	fault_in_page = guard_of(u);
+	HT_ASSERT_EQ(put_user_u64(guard_of(u), 0x1122334455667788UL), 0);
+	HT_ASSERT_EQ(get_user_u64(&v64, guard_of(u)), 0);
+	HT_ASSERT_EQ(v64, 0x1122334455667788UL);
+
+	HT_ASSERT(mprotect(guard_of(u), PG, PROT_NONE) == 0);
+	fault_in_page = guard_of(u);
+	expected = 0x55667788;
+	HT_ASSERT_EQ(cmpxchg_user_u32(guard_of(u), &expected, 9), 0);
+	HT_ASSERT_EQ(get_user_u32(&v32, guard_of(u)), 0);
+	HT_ASSERT_EQ(v32, 9);
+
+	HT_ASSERT(mprotect(guard_of(u), PG, PROT_NONE) == 0);
+	fault_in_page = guard_of(u);
+	memcpy(guard_of(u) - 2, "ab", 2);
+	HT_ASSERT_EQ(put_user_u32(guard_of(u), 0x00636261), 0);     /* "abc" */
+	HT_ASSERT_EQ(strncpy_from_user(s, (const char *)guard_of(u) - 2, sizeof(s)), 5);
+	HT_ASSERT(strcmp(s, "ababc") == 0);
+	HT_ASSERT(mprotect(guard_of(u), PG, PROT_NONE) == 0);
+}
+
+/* A slow path that says "retry" but leaves the page unmapped: the routines
+ * give up after UACCESS_RETRIES retries with EFAULT, never loop for ever. */
+HTEST(fault_in_retries_are_bounded)
+{
+	uint8_t *u = area_setup();
+	uint8_t buf[8] = { 0 };
+	uint32_t v32 = 0;
+
+	fault_in_fake = true;
+	HT_ASSERT_EQ(copy_to_user(guard_of(u), buf, 8), -EFAULT);
+	HT_ASSERT_EQ(fault_ins, UACCESS_RETRIES);
+	fault_ins = 0;
+	HT_ASSERT_EQ(get_user_u32(&v32, guard_of(u)), -EFAULT);
+	HT_ASSERT_EQ(fault_ins, UACCESS_RETRIES);
+	fault_in_fake = false;
+	fault_ins = 0;
+	HT_ASSERT_EQ(copy_from_user(buf, guard_of(u), 8), -EFAULT);
+	HT_ASSERT_EQ(fault_ins, 1);     /* refused: no retry */
 }

@@ -22,7 +22,9 @@
  *
  * Not here: demand paging.  A fault on a user page that is merely not
  * present yet must be resolved by the page-fault handler before it falls
- * back to the fixup.  SMAP is not enabled; if it ever is, the primitives
+ * back to the fixup.  The handler never sleeps; when it could not resolve
+ * the fault, the public routines ask uaccess_fault_in() (uaccess.h), which
+ * may, and retry the access from where it stopped if it says so.  SMAP is not enabled; if it ever is, the primitives
  * need stac/clac around the access.
  */
 #include <errno.h>
@@ -190,12 +192,34 @@ static int user_word_check(const void *uaddr, size_t size)
 
 /* ------------------------------------------------------ block copies */
 
+/* uaccess_copy_raw, retried from the faulting byte after each fault that
+ * uaccess_fault_in resolved; returns how many bytes were NOT copied.  The
+ * user side is uaddr (== dst for a copy to user). */
+static size_t uaccess_copy_retry(void *dst, const void *src, const void *uaddr, size_t len)
+{
+	bool write = dst == uaddr;
+	size_t left = uaccess_copy_raw(dst, src, len);
+
+	for (int tries = 0; left && tries < UACCESS_RETRIES; tries++) {
+		size_t done = len - left;
+
+		if (!uaccess_fault_in((const uint8_t *)uaddr + done, write))
+			break;
+		dst = (uint8_t *)dst + done;
+		src = (const uint8_t *)src + done;
+		uaddr = (const uint8_t *)uaddr + done;
+		len = left;
+		left = uaccess_copy_raw(dst, src, len);
+	}
+	return left;
+}
+
 /* Copies all len bytes or fails: the user range is uaddr's. */
 static int uaccess_copy_all(void *dst, const void *src, const void *uaddr, size_t len)
 {
 	if (!user_range_ok((uintptr_t)uaddr, len))
 		return -EFAULT;
-	return uaccess_copy_raw(dst, src, len) ? -EFAULT : 0;
+	return uaccess_copy_retry(dst, src, uaddr, len) ? -EFAULT : 0;
 }
 
 /* Copies the prefix below USER_LIMIT until a fault; returns bytes copied. */
@@ -204,7 +228,7 @@ static size_t uaccess_copy_prefix(void *dst, const void *src, const void *uaddr,
 {
 	size_t n = user_bytes_below_limit((uintptr_t)uaddr, len);
 
-	return n - uaccess_copy_raw(dst, src, n);
+	return n - uaccess_copy_retry(dst, src, uaddr, n);
 }
 
 int copy_from_user(void *dst, const void __user *usrc, size_t len)
@@ -227,6 +251,16 @@ size_t copy_to_user_partial(void __user *udst, const void *src, size_t len)
 	return uaccess_copy_prefix(udst, src, udst, len);
 }
 
+/* Runs one single access (an expression giving 0 or -EFAULT) into err, and
+ * again after each fault that uaccess_fault_in resolved. */
+#define UACCESS_RETRY(err, access, uaddr, write)                                \
+	do {                                                                    \
+		int tries_ = 0;                                                 \
+		while (((err) = (access)) == -EFAULT && tries_++ < UACCESS_RETRIES && \
+		       uaccess_fault_in((uaddr), (write)))                      \
+			;                                                       \
+	} while (0)
+
 /* ------------------------------------------------------------ strings */
 
 ssize_t strncpy_from_user(char *dst, const char __user *usrc, size_t size)
@@ -237,7 +271,10 @@ ssize_t strncpy_from_user(char *dst, const char __user *usrc, size_t size)
 	if (size == 0)
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
-		if (uaccess_load_u8(&c, usrc + i)) {
+		int err;
+
+		UACCESS_RETRY(err, uaccess_load_u8(&c, usrc + i), usrc + i, false);
+		if (err) {
 			dst[i] = '\0';
 			return -EFAULT;
 		}
@@ -261,7 +298,7 @@ int get_user_u32(uint32_t *val, const void __user *uaddr)
 	int err = user_word_check(uaddr, sizeof(v));
 
 	if (!err)
-		err = uaccess_load_u32(&v, uaddr);
+		UACCESS_RETRY(err, uaccess_load_u32(&v, uaddr), uaddr, false);
 	if (!err)
 		*val = v;
 	return err;
@@ -273,7 +310,7 @@ int get_user_u64(uint64_t *val, const void __user *uaddr)
 	int err = user_word_check(uaddr, sizeof(v));
 
 	if (!err)
-		err = uaccess_load_u64(&v, uaddr);
+		UACCESS_RETRY(err, uaccess_load_u64(&v, uaddr), uaddr, false);
 	if (!err)
 		*val = v;
 	return err;
@@ -283,14 +320,18 @@ int put_user_u32(void __user *uaddr, uint32_t val)
 {
 	int err = user_word_check(uaddr, sizeof(val));
 
-	return err ? err : uaccess_store_u32(uaddr, val);
+	if (!err)
+		UACCESS_RETRY(err, uaccess_store_u32(uaddr, val), uaddr, true);
+	return err;
 }
 
 int put_user_u64(void __user *uaddr, uint64_t val)
 {
 	int err = user_word_check(uaddr, sizeof(val));
 
-	return err ? err : uaccess_store_u64(uaddr, val);
+	if (!err)
+		UACCESS_RETRY(err, uaccess_store_u64(uaddr, val), uaddr, true);
+	return err;
 }
 
 int cmpxchg_user_u32(void __user *uaddr, uint32_t *expected, uint32_t desired)
@@ -299,7 +340,8 @@ int cmpxchg_user_u32(void __user *uaddr, uint32_t *expected, uint32_t desired)
 	int err = user_word_check(uaddr, sizeof(cur));
 
 	if (!err)
-		err = uaccess_cmpxchg_u32(uaddr, *expected, desired, &cur);
+		UACCESS_RETRY(err, uaccess_cmpxchg_u32(uaddr, *expected, desired, &cur), uaddr,
+		              true);
 	if (err)
 		return err;
 	if (cur == *expected)

@@ -15,15 +15,18 @@
 #include <fdtable.h>
 #include <globalinfo.h>
 #include <kstring.h>
+#include <kthread.h>
 #include <ktest.h>
 #include <mm.h>
 #include <page.h>
 #include <page_cache.h>
 #include <pmap.h>
+#include <process.h>
 #include <ros/mmap.h>
 #include <ros/procdata.h>
 #include <ros/procinfo.h>
 #include <sysfile.h>
+#include <uaccess.h>
 
 #include "kt_dev.h"
 
@@ -125,6 +128,51 @@ static bool kt_mm_shared_dup(struct mm *mm)
 	mm_put(child);
 	CHECK(page_refcnt(pa2page(pp)) == 1);
 	return true;
+}
+
+struct kt_mm_holder {
+	struct mm *mm;
+	atomic_t held;
+};
+
+static void kt_mm_hold_fn(void *arg)
+{
+	struct kt_mm_holder *h = arg;
+
+	mm_lock(h->mm);
+	atomic_set(&h->held, 1);
+	kthread_usleep(20000);
+	mm_unlock(h->mm);
+}
+
+/* A user copy whose fault finds the mm's lock held by another kthread
+ * waits for it (uaccess_fault_in) instead of failing with EFAULT; an
+ * address with no region still fails. */
+KTEST(mm, uaccess_fault_waits_for_the_lock)
+{
+	struct mm *mm = kt_mm_anon(0, 2), *child, *prev;
+	struct kt_mm_holder h = { .held = ATOMIC_INIT(0) };
+	struct kthread *kt;
+	int ret, bad;
+
+	KT_ASSERT(mm);
+	child = mm_dup(mm);                     /* VA is copy-on-write now */
+	KT_ASSERT(child);
+	h.mm = mm;
+	kt = kt_dev_start(kt_mm_hold_fn, &h);
+	for (int i = 0; i < 5000 && !atomic_read(&h.held); i++)
+		kthread_usleep(100);
+	prev = proc_kthread_swap_mm(mm);
+	ret = copy_to_user((void *)VA, "waited", 7);
+	bad = copy_to_user((void *)(VA + 8 * PGSIZE), "x", 2);
+	proc_kthread_swap_mm(prev);
+	kthread_join(kt);
+	KT_ASSERT_EQ(atomic_read(&h.held), 1);
+	KT_ASSERT_EQ(ret, 0);
+	KT_ASSERT_EQ(bad, -EFAULT);
+	KT_ASSERT(kt_mm_says(mm, VA, "waited") && kt_mm_says(child, VA, "parent"));
+	mm_put(child);
+	mm_put(mm);
 }
 
 KTEST(mm, shared_anon_stays_shared)

@@ -12,10 +12,12 @@
  * reset and tf is pointed at the new entry.  The exec record is never
  * completed: it vanished with the old image.
  *
- * fork completes the fork record in the parent's memory with retval 0
- * before copying the address space (mm_dup, copy-on-write), so the child's
- * copy reads "done, 0"; the dispatcher then completes the parent's record
- * with the child's pid.  The child gets a copy of the FD table and of the
+ * fork copies the address space (mm_dup, copy-on-write), then completes
+ * the child's copy of the fork record with retval 0, through the child's
+ * mm (its page made private first); the dispatcher then completes the
+ * parent's record with the child's pid.  The parent's record never holds
+ * the child's answer: if its completion failed, the parent would wait for
+ * it, never run on as the child.  The child gets a copy of the FD table and of the
  * name space, the parent's registers and FPU state, and starts RUNNING on
  * its own core.  Syscalls of the parent still in flight are not the
  * child's: their records stay unfinished in the child's memory.
@@ -74,40 +76,42 @@ int proc_exec(struct proc *p, const char *path, const char *const *argv,
 	return 0;
 }
 
-/* Writes "done, retval 0" into the parent's fork record before the copy. */
-static int proc_fork_prefill(uintptr_t usc)
+/* The child's copy of the fork record at usc reads "done, retval 0";
+ * flags is what the parent's record held.  Through the child's mm, whose
+ * page is made its own first: the parent's stays as it is. */
+static int proc_fork_fill_child(struct mm *cmm, uintptr_t usc, uint32_t flags)
 {
 	struct syscall *u = (struct syscall *)usc;
+	uint32_t done = (flags | SC_DONE) & ~(SC_K_LOCK | SC_UEVENT);
 	int64_t zero = 0;
 	int32_t noerr = 0;
-	uint32_t f;
+	int ret;
 
-	if (copy_to_user(&u->retval, &zero, sizeof(zero)) ||
-	    copy_to_user(&u->err, &noerr, sizeof(noerr)) || get_user_u32(&f, &u->flags))
-		return -EFAULT;
-	while (cmpxchg_user_u32(&u->flags, &f, (f | SC_DONE) & ~(SC_K_LOCK | SC_UEVENT)) == -EAGAIN)
-		;
-	return 0;
-}
-
-/* Undoes the prefill: the fork failed, the parent's record is not done. */
-static void proc_fork_unfill(uintptr_t usc)
-{
-	struct syscall *u = (struct syscall *)usc;
-	uint32_t f;
-
-	if (get_user_u32(&f, &u->flags))
-		return;
-	while (cmpxchg_user_u32(&u->flags, &f, f & ~SC_DONE) == -EAGAIN)
-		;
+	mm_lock(cmm);
+	ret = mm_populate_write(cmm, (uintptr_t)&u->err, sizeof(u->err) + sizeof(u->retval));
+	if (!ret)
+		ret = mm_populate_write(cmm, (uintptr_t)&u->flags, sizeof(u->flags));
+	if (!ret)
+		ret = mm_write(cmm, (uintptr_t)&u->retval, &zero, sizeof(zero));
+	if (!ret)
+		ret = mm_write(cmm, (uintptr_t)&u->err, &noerr, sizeof(noerr));
+	if (!ret)
+		ret = mm_write(cmm, (uintptr_t)&u->flags, &done, sizeof(done));
+	mm_unlock(cmm);
+	return ret;
 }
 
 /* p->args changes only by exec on p's owner, which is us: no lock. */
-static int proc_fork_copy(struct proc *p, struct proc *c)
+static int proc_fork_copy(struct proc *p, struct proc *c, uintptr_t usc, uint32_t flags)
 {
+	int ret;
+
 	c->mm = mm_dup(p->mm);
 	if (!c->mm)
 		return -ENOMEM;
+	ret = proc_fork_fill_child(c->mm, usc, flags);
+	if (ret)
+		return ret;
 	c->program_end = p->program_end;
 	if (proc_map_shared(c, c->mm))
 		return -ENOMEM;
@@ -126,14 +130,15 @@ static int proc_fork_copy(struct proc *p, struct proc *c)
 
 int proc_fork(struct proc *p, struct hw_trapframe *tf, uintptr_t usc)
 {
+	struct syscall *u = (struct syscall *)usc;
 	struct proc *c;
+	uint32_t flags;
 	int ret;
 
-	ret = proc_fork_prefill(usc);
-	if (ret)
-		return ret;
+	if (get_user_u32(&flags, &u->flags))
+		return -EFAULT;
 	c = proc_alloc(p->name, p->pid);
-	ret = c ? proc_fork_copy(p, c) : -ENOMEM;
+	ret = c ? proc_fork_copy(p, c, usc, flags) : -ENOMEM;
 	if (!ret) {
 		c->resume_tf = *tf;
 		user_ext_save(&c->uext);        /* the parent's live FPU/FS state */
@@ -142,7 +147,6 @@ int proc_fork(struct proc *p, struct hw_trapframe *tf, uintptr_t usc)
 			ret = -ENOMEM;
 	}
 	if (ret) {
-		proc_fork_unfill(usc);
 		if (c)
 			proc_abandon(c);
 		return ret;
