@@ -269,7 +269,8 @@ void tcp_init(void);
 enum conv_state { CONV_IDLE, CONV_ANNOUNCED, CONV_CONNECTED, CONV_CLOSED };
 
 struct conv {
-	struct kref ref;                /* [a] inuse>0 holds one; lookups one each */
+	struct kref ref;                /* [a] published: one; each open chan and
+	                                 * lookup: one (conv.c) */
 	struct ip_proto *p;             /* [I] */
 	unsigned int x;                 /* [I] N of #ip/PROTO/N */
 	struct sem qlock;               /* qlock "ip conv": ctl, state changes */
@@ -280,7 +281,10 @@ struct conv {
 	struct conv *hnext;             /* [p->lock] ports chain */
 	int state;                      /* [qlock] enum conv_state */
 	int inuse;                      /* [p->lock] open chans */
-	bool closing;                   /* [p->lock] inuse went to 0 */
+	bool closing;                   /* [p->lock] inuse went to 0 after handed,
+	                                 * or a queued call was dropped */
+	bool handed;                    /* [p->lock] given to a user (clone or
+	                                 * listen): its last close ends it */
 	/* Options: */
 	uint8_t ttl, tos;               /* [qlock] */
 	bool headers;                   /* [qlock] datagrams carry addresses */
@@ -302,15 +306,22 @@ struct conv {
 	void *ptcl;                     /* the protocol's, set by create */
 };
 
-/* A new conversation of p (inuse 1) or error(ENFILE). */
+/* A new conversation of p for the chan opening clone (inuse 1, handed,
+ * with the chan's reference) or error(ENFILE). */
 struct conv *conv_new(struct ip_proto *p);
-/* Opens conversation x of p for a chan (inuse + 1): error(ENOENT) if it
- * does not exist or is closing. */
+/* A new conversation for a call a stream protocol accepted: published,
+ * inuse 0, not handed out until conv_listen takes it; the caller's only
+ * hold on it is the published reference (conv_release drops it). */
+struct conv *conv_new_call(struct ip_proto *p);
+/* Opens conversation x of p for a chan (inuse + 1 and a reference):
+ * error(ENOENT) if it does not exist or is closing. */
 struct conv *conv_open(struct ip_proto *p, unsigned int x);
-/* A chan on c closed (inuse - 1; the last calls p->close). */
+/* A chan on c closed: inuse - 1 (the last of a handed-out conversation
+ * calls p->close), then drops the chan's reference. */
 void conv_close(struct conv *c);
-/* The protocol is done with c: unpublish it and drop the inuse reference.
- * c must not be touched by the caller afterwards. */
+/* The protocol is done with c: unpublish it and drop the published
+ * reference.  c must not be touched by the caller afterwards unless it
+ * holds a reference of its own. */
 void conv_release(struct conv *c);
 void conv_get(struct conv *c);
 void conv_put(struct conv *c);
@@ -333,10 +344,11 @@ void __conv_bind_port(struct conv *c, uint16_t port);
 void conv_accept_identity(struct conv *nc, uint32_t laddr, uint16_t lport,
                           uint32_t raddr, uint16_t rport);
 /* Queues the incoming call nc on the listener lc (stream protocols);
- * false if the listen queue is full (the caller drops nc). */
+ * false if the listen queue is full or lc is closing (the caller drops
+ * nc). */
 bool conv_incall(struct conv *lc, struct conv *nc);
 /* Waits for an incoming call on c (error(EAGAIN) if nonblock); returns it
- * with inuse 1. */
+ * handed out, with inuse + 1 and a reference for the taker's chan. */
 struct conv *conv_listen(struct conv *c, bool nonblock);
 /* Text forms of the conversation files. */
 void conv_local(struct conv *c, struct slice *s);

@@ -4,17 +4,22 @@
  * seen by user space as #ip/PROTO/N/{ctl,data,err,listen,local,remote,status}.
  *
  * Life and references.  A conversation is made by opening PROTO/clone
- * (conv_new: the opened chan is its ctl), published in p->conv[N] and
- * opened by index (conv_open).  c->inuse counts open chans; while it is
- * above zero the conversation holds one reference (c->ref), and lookups
- * from the packet path (conv_lookup) take one each for the time of a
- * delivery.  When the last chan closes, c->closing is set (no new opens)
- * and p->close runs: a datagram protocol ends at once with conv_release,
- * a stream protocol (TCP) keeps going through its close handshake and
- * calls conv_release when done.  conv_release unpublishes the
- * conversation and drops the inuse reference; the last reference frees the
- * queues and the struct, so memory returns to where it was and the index
- * is recycled for the next clone.
+ * (conv_new: the opened chan is its ctl), or by a stream protocol for a
+ * call it accepted (conv_new_call), published in p->conv[N] and opened by
+ * index (conv_open).  References (c->ref): one while published (dropped
+ * by conv_release), one for each open chan (taken with inuse, dropped at
+ * the end of conv_close, so p->close always runs on live memory even if
+ * the protocol releases c meanwhile), and one for each lookup from the
+ * packet path (conv_lookup) for the time of a delivery.  c->inuse counts
+ * open chans.  A conversation is handed out to a user by clone or by
+ * listen (c->handed); only then does the last close set c->closing (no
+ * new opens) and run p->close: a datagram protocol ends at once with
+ * conv_release, a stream protocol (TCP) keeps going through its close
+ * handshake and calls conv_release when done.  A call not yet handed out
+ * (half-open, or waiting on a listen queue) may be opened by index (its
+ * status, say) but closing that does not end it.  The last reference
+ * frees the queues and the struct, so memory returns to where it was and
+ * the index is recycled for the next clone.
  *
  * The ctl language common to every protocol (conv_ctl):
  *	connect ADDR!PORT [LPORT]   remote end; local port chosen if not given
@@ -30,7 +35,8 @@
  *
  * Listen (for stream protocols): a protocol that accepts a call queues the
  * new conversation on the listener with conv_incall (at most
- * IP_LISTEN_MAX; beyond that the caller drops the call); opening
+ * IP_LISTEN_MAX, and never on a listener that is closing: the caller
+ * drops the call); opening
  * PROTO/N/listen sleeps until one is queued (EAGAIN when non-blocking)
  * and the opened chan becomes the new conversation's ctl.
  *
@@ -102,8 +108,9 @@ static struct conv *conv_alloc(struct ip_proto *p)
 	return c;
 }
 
-/* Puts c in a free slot of p with inuse 1; false if p is full. */
-static bool conv_publish(struct ip_proto *p, struct conv *c)
+/* Puts c in a free slot of p; handed: with inuse 1 and that chan's
+ * reference.  False if p is full. */
+static bool conv_publish(struct ip_proto *p, struct conv *c, bool handed)
 {
 	bool ok = false;
 
@@ -111,7 +118,10 @@ static bool conv_publish(struct ip_proto *p, struct conv *c)
 	for (unsigned int x = 0; x < p->maxconv && !ok; x++) {
 		if (!p->conv[x]) {
 			c->x = x;
-			c->inuse = 1;
+			c->inuse = handed;
+			c->handed = handed;
+			if (handed)
+				conv_get(c);
 			p->conv[x] = c;
 			ok = true;
 		}
@@ -120,7 +130,7 @@ static bool conv_publish(struct ip_proto *p, struct conv *c)
 	return ok;
 }
 
-struct conv *conv_new(struct ip_proto *p)
+static struct conv *conv_make(struct ip_proto *p, bool handed)
 {
 	ERRSTACK(1);
 	struct conv *c = conv_alloc(p);
@@ -132,10 +142,20 @@ struct conv *conv_new(struct ip_proto *p)
 	}
 	if (p->create)
 		p->create(c);
-	if (!conv_publish(p, c))
+	if (!conv_publish(p, c, handed))
 		error(ENFILE, "#ip/%s: all %u conversations are in use", p->name, p->maxconv);
 	poperror();
 	return c;
+}
+
+struct conv *conv_new(struct ip_proto *p)
+{
+	return conv_make(p, true);
+}
+
+struct conv *conv_new_call(struct ip_proto *p)
+{
+	return conv_make(p, false);
 }
 
 struct conv *conv_open(struct ip_proto *p, unsigned int x)
@@ -146,6 +166,7 @@ struct conv *conv_open(struct ip_proto *p, unsigned int x)
 	if (x < p->maxconv && p->conv[x] && !p->conv[x]->closing) {
 		c = p->conv[x];
 		c->inuse++;
+		conv_get(c);
 	}
 	spin_unlock(&p->lock);
 	if (!c)
@@ -178,16 +199,19 @@ static struct conv *conv_pop_call(struct conv *c)
 	return nc;
 }
 
-/* Ends the calls queued on a listener that is going away. */
+/* Ends the calls queued on a listener that is going away.  Each is held
+ * across p->close, which may let the protocol release it. */
 static void conv_drop_incalls(struct conv *c)
 {
 	struct conv *nc;
 
 	while ((nc = conv_pop_call(c))) {
+		conv_get(nc);
 		spin_lock(&nc->p->lock);
 		nc->closing = true;
 		spin_unlock(&nc->p->lock);
 		nc->p->close(nc);
+		conv_put(nc);
 	}
 }
 
@@ -197,15 +221,16 @@ void conv_close(struct conv *c)
 	bool last;
 
 	spin_lock(&p->lock);
-	last = --c->inuse == 0;
+	last = --c->inuse == 0 && c->handed;
 	if (last)
 		c->closing = true;
 	spin_unlock(&p->lock);
-	if (!last)
-		return;
-	rendez_wakeup(&c->listenr);
-	conv_drop_incalls(c);
-	p->close(c);
+	if (last) {
+		rendez_wakeup(&c->listenr);
+		conv_drop_incalls(c);
+		p->close(c);
+	}
+	conv_put(c);            /* the chan's: c may be freed here */
 }
 
 /* Unlinks c from the port hash ([p->lock] held). */
@@ -448,7 +473,9 @@ bool conv_incall(struct conv *lc, struct conv *nc)
 	bool ok = false;
 
 	spin_lock(&lc->incall_lock);
-	if (lc->nincall < IP_LISTEN_MAX) {
+	/* closing is set before conv_close drops the queue under this lock:
+	 * a call is either seen there or refused here, never left behind */
+	if (lc->nincall < IP_LISTEN_MAX && !READ_ONCE(lc->closing)) {
 		struct conv **l = &lc->incall;
 
 		while (*l)
@@ -474,14 +501,17 @@ static bool conv_listen_cond(void *arg)
 	return READ_ONCE(c->incall) != NULL || READ_ONCE(c->closing);
 }
 
-/* The first queued call, made openable (inuse 1), or NULL. */
+/* The first queued call, handed out to the taker's chan (inuse + 1 and
+ * its reference: a by-index opener may hold it too), or NULL. */
 static struct conv *conv_take_call(struct conv *c)
 {
 	struct conv *nc = conv_pop_call(c);
 
 	if (nc) {
 		spin_lock(&nc->p->lock);
-		nc->inuse = 1;
+		nc->inuse++;
+		nc->handed = true;
+		conv_get(nc);
 		spin_unlock(&nc->p->lock);
 	}
 	return nc;

@@ -170,9 +170,13 @@ static bool tcp_move_in(struct conv *c)
 	size_t lim = qlimit(c->rq), have = qlen(c->rq);
 	size_t n = have < lim ? lim - have : 0;
 	struct block *b;
+	uint32_t avail;
 	long got;
 
-	if (!tc->tp || !READ_ONCE(tc->tp->rb.len) || !n)
+	spin_lock(&tc->lock);           /* tcp_close may free a listener's tp */
+	avail = tc->tp ? tc->tp->rb.len : 0;
+	spin_unlock(&tc->lock);
+	if (!avail || !n)
 		return false;
 	if (n > 65536)
 		n = 65536;
@@ -219,12 +223,13 @@ static bool tcp_move_out(struct conv *c)
 }
 
 static void tcp_accept_call(struct conv *c);
+static void tcp_unhalf(struct conv *lc);
 
 /* One pass of tcp_settle; only one context runs it at a time. */
 static void tcp_settle_once(struct conv *c)
 {
 	struct tcp_conv *tc = c->ptcl;
-	bool release = false, eof = false, incall = false, dead = false;
+	bool release = false, eof = false, incall = false, dead = false, half = false;
 	struct conv *l = NULL;
 	int err = 0;
 	bool connected = false;
@@ -259,6 +264,7 @@ static void tcp_settle_once(struct conv *c)
 			if (!incall) {
 				l = tc->listener;
 				tc->listener = NULL;
+				half = l && !tc->incalled;      /* died half-open */
 			}
 		}
 	}
@@ -285,6 +291,8 @@ static void tcp_settle_once(struct conv *c)
 			l = tc->listener;
 			tc->listener = NULL;
 		}
+		if (half)
+			tcp_unhalf(l);
 		if (l)
 			conv_put(l);
 		qhangup(c->wq, NULL);
@@ -321,17 +329,24 @@ static void tcp_settle(struct conv *c)
 
 /* ------------------------------------------------------------ calls */
 
-/* An accepted connection reached Established: on its listener's queue. */
-static void tcp_accept_call(struct conv *c)
+/* A child of listener lc left SYN_RCVD (established or dead). */
+static void tcp_unhalf(struct conv *lc)
 {
-	struct tcp_conv *tc = c->ptcl;
-	struct tcp_conv *ltc = tc->listener->ptcl;
+	struct tcp_conv *ltc = lc->ptcl;
 
 	spin_lock(&ltc->lock);
 	if (ltc->nhalf)
 		ltc->nhalf--;
 	spin_unlock(&ltc->lock);
-	if (!READ_ONCE(tc->listener->closing) && conv_incall(tc->listener, c)) {
+}
+
+/* An accepted connection reached Established: on its listener's queue. */
+static void tcp_accept_call(struct conv *c)
+{
+	struct tcp_conv *tc = c->ptcl;
+
+	tcp_unhalf(tc->listener);
+	if (conv_incall(tc->listener, c)) {
 		atomic_inc(&tcp_st.accepts);
 		return;
 	}
@@ -352,14 +367,13 @@ static struct conv *tcp_new_call(struct conv *lc, struct tcpcb *child)
 
 	if (waserror())
 		return NULL;            /* error() popped the frame */
-	nc = conv_new(&tcp_proto);
+	nc = conv_new_call(&tcp_proto);
 	poperror();
 	ntc = nc->ptcl;
 	conv_get(lc);
 	ntc->listener = lc;
 	conv_accept_identity(nc, child->laddr, child->lport, child->raddr, child->rport);
 	nc->state = CONV_CONNECTED;
-	nc->inuse = 0;          /* conv_listen's taker makes it 1 */
 	spin_lock(&ntc->lock);
 	child->arg = nc;
 	ntc->tp = child;
@@ -553,7 +567,9 @@ static void tcp_ctl(struct conv *c, int argc, char **argv)
 }
 
 /* The last chan closed: FIN after the queued data, or a reset when
- * received data goes unread; conv_release comes at CLOSED. */
+ * received data goes unread; conv_release comes at CLOSED.  The caller
+ * holds a reference: once user_closed is set, a settle elsewhere (input,
+ * timer) may release c at any moment. */
 static void tcp_close(struct conv *c)
 {
 	struct tcp_conv *tc = c->ptcl;
