@@ -17,6 +17,8 @@
  *	sigexit       ends itself "by signal 6" (PROC_EXIT_SIGNALED)
  *	fds           exits 0 if fd 3 is open and fd 4 is not (after an exec
  *	              that had 4 marked close-on-exec), else 1
+ *	naps          32 synchronous 100 us SYS_block calls, each of which
+ *	              sleeps and so detaches (kthread recycling); exit code 0
  */
 #include <ros/errno.h>
 #include <ros/kstat.h>
@@ -85,6 +87,14 @@ static int mode_forkbomb(void)
 	return n > 10 && pid == -ENOMEM ? 0 : 1;
 }
 
+static int mode_naps(void)
+{
+	for (int i = 0; i < 32; i++)
+		if (tsys(SYS_block, 100) != 0)
+			return 1;
+	return 0;
+}
+
 static int mode_fpu(void)
 {
 	static uint64_t fs_word = 0x5eed;
@@ -119,6 +129,8 @@ int main(int argc, char **argv, char **envp)
 	}
 	if (!strcmp(mode, "fpu"))
 		return mode_fpu();
+	if (!strcmp(mode, "naps"))
+		return mode_naps();
 	if (!strcmp(mode, "fault"))
 		return mode_fault();
 	if (!strcmp(mode, "protnone"))
