@@ -10,9 +10,10 @@
  * After every switch the incoming kthread calls kthread_finish_switch(),
  * which reaps the outgoing one if it was DEAD (a kthread never frees the
  * stack it runs on), or, if it was PARKING (kthread_recycle), makes it NEW
- * again with a fresh start frame and calls its park hook.  Reaping frees the stack and drops the kthread's own
- * reference; if that was not the last one, a joiner holds the struct and
- * kt->exited is upped to release it (kthread_join drops the last ref).
+ * again with a fresh start frame and calls its park hook.  Reaping frees
+ * the stack and drops the kthread's own reference; if that was not the
+ * last one, a joiner holds the struct and kt->exited is upped to release
+ * it (kthread_join drops the last ref).
  *
  * Why a run queue and not a routine kernel message per wakeup (as Akaros
  * does): a wakeup then needs no allocation, so it cannot fail in IRQ context
