@@ -132,8 +132,6 @@ uint32_t mcp_vcore_state(struct proc *p, uint32_t vcoreid);
 bool mcp_reflect_fault(struct hw_trapframe *tf, uintptr_t addr);
 /* mcp.c: a kthread that runs vcore vc (not started). */
 struct kthread *mcp_vcore_kthread_make(struct mcp_vcore *vc);
-/* mcp.c: the same from a recycled kthread (syscall/async.c), or NULL. */
-struct kthread *mcp_vcore_kthread_reuse(struct mcp_vcore *vc);
 /* mcp_sysc.c: arms the detach of a batch from vcore vc's uthread context
  * (syscall/async.c calls it for a vcore); drops vc's spare kthread when the
  * vcore's kthread leaves. */

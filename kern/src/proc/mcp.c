@@ -26,7 +26,6 @@
 #include <process.h>
 #include <rendez.h>
 #include <ros/procdata.h>
-#include <syscall.h>
 #include <uaccess.h>
 
 bool proc_is_mcp(const struct proc *p)
@@ -49,11 +48,6 @@ struct mcp_vcore *mcp_vcore_current(void)
 struct kthread *mcp_vcore_kthread_make(struct mcp_vcore *vc)
 {
 	return proc_kthread_make_arg(vc->p, mcp_vcore_main, vc);
-}
-
-struct kthread *mcp_vcore_kthread_reuse(struct mcp_vcore *vc)
-{
-	return sysc_take_recycled(vc->p, mcp_vcore_main, vc);
 }
 
 /* ------------------------------------------------------------ starting */

@@ -14,8 +14,7 @@
  * (user/parlib/uthread.c).  The old kthread is no longer the vcore's
  * (mcp_vcore_current() says NULL), finishes the batch as a detached
  * syscall kthread (counted in nr_detached, with a process reference) and
- * exits, or parks as the process's next spare (async.c, "Recycling"): a
- * vcore takes a parked one before making a spare; it shares the core with the vcore through the slice alarm
+ * exits; it shares the core with the vcore through the slice alarm
  * (scp_sched.c), or runs at once when the vcore yields or waits.
  *
  * A batch from vcore context (notifications disabled: the 2LS itself)
@@ -78,8 +77,6 @@ void mcp_sysc_arm_detach(struct mcp_vcore *vc, struct syscall_ctx *ctx)
 		return;
 	if (!mcp_sysc_from_uthread(vc->id))
 		return;
-	if (!vc->spare_kt)
-		vc->spare_kt = mcp_vcore_kthread_reuse(vc);
 	if (!vc->spare_kt && !proc_mem_low())
 		vc->spare_kt = mcp_vcore_kthread_make(vc);
 	if (!vc->spare_kt)

@@ -38,14 +38,15 @@
  * Sleeps on semaphores (short lock waits) are not abortable.
  *
  * Recycling: a finished detached kthread parks in p->recycled_kt
- * (kthread_recycle) as a KT_NEW kthread that has all a spare needs (on
- * p->kthreads, a reference to the mm), still counted in nr_detached and
- * holding its process reference; the next spare (sysc_spare, or a vcore's:
- * mcp_sysc.c) takes it instead of making one, and the taker drops the count
- * and the reference.  The slot changes only by atomics: a parker NULL -> kt
- * (in the park hook, IRQs off), a taker kt -> NULL, proc_drain_syscalls
- * closes it (sending a parked kthread on to exit, so the drain ends) and
- * opens it again once nothing is detached (an exec: the new image's mm).
+ * (kthread_recycle), if that is free and p has no spare, as a KT_NEW
+ * kthread that has all a spare needs (on p->kthreads, a reference to the
+ * mm), still counted in nr_detached and holding its process reference;
+ * the next spare (sysc_spare; SCPs only) takes it instead of making one,
+ * and the taker drops the count and the reference.  The slot changes only
+ * by atomics: a parker NULL -> kt (in the park hook, IRQs off), a taker
+ * kt -> NULL, proc_drain_syscalls closes it (sending a parked kthread on
+ * to exit, so the drain ends) and opens it again once nothing is detached
+ * (an exec: the new image's mm).
  *
  * Rules: the block hook runs with the slept-on object's lock held and IRQs
  * off, so it takes no lock that is ever held around a sleep or an abort
@@ -122,6 +123,7 @@ void sysc_arm_detach(struct syscall_ctx *ctx)
 	struct kthread *kt = kthread_current();
 	struct mcp_vcore *vc = mcp_vcore_current();
 
+	ctx->armed = true;
 	if (vc) {
 		mcp_sysc_arm_detach(vc, ctx);   /* a vcore: proc/mcp_sysc.c */
 		return;
@@ -180,8 +182,12 @@ void sysc_recycle_self(struct proc *p)
 {
 	struct kthread *kt = kthread_current();
 
-	/* Racy looks: a slot taken meanwhile only costs the exit in sysc_park. */
-	if (!READ_ONCE(p->recycled_kt) && !READ_ONCE(p->killed) && !kt->uext)
+	/* Racy looks: a slot taken meanwhile only costs the exit in sysc_park,
+	 * and a spare made meanwhile one kthread more until the next detach.
+	 * An SCP that has a spare needs none.  Not on an MCP (yet): its vcores
+	 * would take them (mcp_sysc.c), but that path hung rarely in tests. */
+	if (!READ_ONCE(p->recycled_kt) && !READ_ONCE(p->spare_kt) &&
+	    !READ_ONCE(p->killed) && !kt->uext && !proc_is_mcp(p))
 		kthread_recycle(sysc_recycled_exit, p, sysc_park);
 }
 
