@@ -52,6 +52,7 @@ enum kthread_state {
 	KT_RUNNING,             /* its core's cur_kthread */
 	KT_BLOCKED,             /* asleep on some object's wait list */
 	KT_DEAD,                /* exited; its core reaps it after the switch */
+	KT_PARKING,             /* kthread_recycle: KT_NEW again once off its stack */
 };
 
 /* sleep_intr bits: why a rendez sleep was interrupted (rendez.c). */
@@ -69,8 +70,8 @@ struct kthread {
 	int32_t state;                  /* [a] enum kthread_state */
 	uint32_t core;                  /* [c] set by kthread_run_on, kthread_migrate */
 	uint32_t migrate_to;            /* [c] kthread_migrate's target, or ~0u */
-	void (*fn)(void *);             /* [I] */
-	void *arg;                      /* [I] */
+	void (*fn)(void *);             /* [I] while not KT_NEW (kthread_recycle) */
+	void *arg;                      /* [I] while not KT_NEW */
 	void *stack;                    /* [I] KSTACK_SIZE bytes, or NULL */
 	bool stack_owned;               /* [I] reaper kpages_free()s it */
 	char name[KTHREAD_NAME_LEN];    /* [I] */
@@ -102,6 +103,8 @@ struct kthread {
 	 * (syscall/async.c).  kthread_block() clears it before the call. */
 	void (*block_hook)(void *arg);  /* [c] */
 	void *block_arg;                /* [c] */
+	/* kthread_recycle's hand-over, run once the kthread is off its stack. */
+	void (*park)(struct kthread *kt); /* [c] */
 #ifdef CONFIG_SPINLOCK_DEBUG
 	struct lockorder_stack qlocks;  /* [c] held qlocks (sem.c, lockorder.h) */
 #endif
@@ -123,6 +126,13 @@ void kthread_join(struct kthread *kt);
 /* Frees a kthread that was created but never run (KT_NEW). */
 void kthread_discard(struct kthread *kt);
 void kthread_exit(void) __noreturn;
+/* Instead of exiting, the caller becomes a KT_NEW kthread again, to start
+ * afresh at fn(arg) when run: once it is off its stack, the next kthread on
+ * its core calls park(kt) (IRQs off, no lock held: it must not block), which
+ * hands it to whoever will run or discard it.  The caller must hold nothing
+ * (no lock, no waserror frame, no user context). */
+void kthread_recycle(void (*fn)(void *), void *arg, void (*park)(struct kthread *kt))
+	__noreturn;
 void kthread_yield(void);
 /* The caller moves to core and goes on there (not the idle kthread). */
 void kthread_migrate(uint32_t core);
@@ -143,6 +153,8 @@ bool kthread_is_idle(void);
 void kthread_refill_spare(void);
 bool kthread_runq_empty(void);
 uint64_t kthread_nr_live(void);
+/* kthreads ever allocated (for tests: recycling makes none). */
+uint64_t kthread_nr_created(void);
 
 /* ktest runner hook (kern/src/ktest/ktest_thread.c): runs fn in a fresh
  * kthread on the calling core and returns once it has exited. */

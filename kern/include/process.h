@@ -88,6 +88,8 @@ struct proc {
 	struct list_head kthreads;      /* [l] its kthreads, by proc_link: the
 	                                 * places abort looks for calls */
 	atomic_t nr_detached;           /* [a] detached kthreads not yet done */
+	struct kthread *recycled_kt;    /* [a] a finished detached kthread parked
+	                                 * as the next spare (syscall/async.c) */
 	atomic_t nr_alarms;             /* [a] #alarm timers it made (dev/alarm.c) */
 	struct rendez drain_rv;         /* proc_exit waits for nr_detached == 0 */
 	bool killed;                    /* [l] proc_kill was here */

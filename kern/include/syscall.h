@@ -44,6 +44,7 @@ struct syscall_ctx {
 	                                 * the batch went asynchronous */
 	bool failed;                    /* sysc_fail() was called */
 	bool detached;                  /* the user context went on without us */
+	bool armed;                     /* sysc_arm_detach ran for this batch */
 	bool no_complete;               /* the record is gone (a good exec) */
 	int fd;                         /* the FD the call works on, or -1 */
 	struct kthread *kt;             /* the kthread running the batch; while
@@ -75,9 +76,17 @@ char *sysc_copy_path(struct syscall_ctx *ctx, uint64_t uptr, uint64_t len, const
  * this kthread finishes the batch, completes each record, and exits.  Call
  * contexts (ctx calls) run disarmed: they sleep like ordinary kernel code.
  */
-void sysc_arm_detach(struct syscall_ctx *ctx);          /* may sleep */
+void sysc_arm_detach(struct syscall_ctx *ctx);          /* may sleep; sets armed */
 void sysc_disarm_detach(struct syscall_ctx *ctx);
 void sysc_detached_exit(struct syscall_ctx *ctx) __noreturn;
+/* Recycling finished detached kthreads as spares (async.c): the caller, a
+ * detached kthread done with its batch, parks for reuse if p has no parked
+ * one (returns if not); take gives the parked one, to start at fn(arg), or
+ * NULL; close (before a drain: a parked one exits) and open (after it). */
+void sysc_recycle_self(struct proc *p);
+struct kthread *sysc_take_recycled(struct proc *p, void (*fn)(void *), void *arg);
+void sysc_recycle_close(struct proc *p);
+void sysc_recycle_open(struct proc *p);
 /* Tracking the running handler, for abort and kill: begin fails (false,
  * after sysc_fail) if the process is being killed.  No lock and one fence
  * for a call that no abort touched.  sysc_track_forget is for a kthread

@@ -23,6 +23,8 @@
  *	              (killed: the kernel never jumps there)
  *	scpf-vcctx    the same with notif_disabled set (a fault "in vcore
  *	              context": killed, not reflected)
+ *	naps          32 synchronous 100 us SYS_block calls, each of which
+ *	              sleeps and so detaches (kthread recycling); exit code 0
  */
 #include <ros/errno.h>
 #include <ros/kstat.h>
@@ -109,6 +111,14 @@ static int mode_forkbomb(void)
 	return n > 10 && pid == -ENOMEM ? 0 : 1;
 }
 
+static int mode_naps(void)
+{
+	for (int i = 0; i < 32; i++)
+		if (tsys(SYS_block, 100) != 0)
+			return 1;
+	return 0;
+}
+
 static int mode_fpu(void)
 {
 	static uint64_t fs_word = 0x5eed;
@@ -143,6 +153,8 @@ int main(int argc, char **argv, char **envp)
 	}
 	if (!strcmp(mode, "fpu"))
 		return mode_fpu();
+	if (!strcmp(mode, "naps"))
+		return mode_naps();
 	if (!strcmp(mode, "fault"))
 		return mode_fault();
 	if (!strcmp(mode, "protnone"))

@@ -2,7 +2,8 @@
 /*
  * kt_proc.c - ktests of processes: create, run and reap a user program from
  * the initramfs, a program that faults, and the loader's refusals (a
- * missing file, a file that is not ELF).  Each test checks that no process,
+ * missing file, a file that is not ELF), and the recycling of the kthreads
+ * that blocking syscalls detach.  Each test checks that no process,
  * page or chan is left behind (the runner's leak check, plus the process
  * count).
  */
@@ -80,6 +81,25 @@ KTEST(proc, exit_with_sleeping_syscalls_leaks_nothing)
 
 	KT_ASSERT_EQ(run_and_wait("/test/victim", argv, &status), 0);
 	KT_ASSERT_MSG(status == WSTATUS_EXITED(7), "status %#x", status);
+	KT_ASSERT_EQ(proc_nr_live(), before);
+	KT_ASSERT_EQ(kthread_nr_live(), kts);
+}
+
+/* 32 calls that sleep, one after the other: each detaches, and the
+ * finished kthread becomes the next spare (syscall/async.c, "Recycling"),
+ * so the run makes the owner and one spare, not a kthread per call; all
+ * of them are gone once the process is reaped. */
+KTEST(proc, blocking_calls_recycle_their_kthreads)
+{
+	const char *argv[] = { "/test/victim", "naps", NULL };
+	int64_t before = proc_nr_live();
+	uint64_t kts = kthread_nr_live(), made = kthread_nr_created();
+	int status = -1;
+
+	KT_ASSERT_EQ(run_and_wait("/test/victim", argv, &status), 0);
+	KT_ASSERT_MSG(status == WSTATUS_EXITED(0), "status %#x", status);
+	made = kthread_nr_created() - made;
+	KT_ASSERT_MSG(made >= 2 && made <= 4, "%lu kthreads made for 32 blocking calls", made);
 	KT_ASSERT_EQ(proc_nr_live(), before);
 	KT_ASSERT_EQ(kthread_nr_live(), kts);
 }

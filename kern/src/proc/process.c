@@ -509,8 +509,10 @@ static bool proc_drained(void *arg)
 
 void proc_drain_syscalls(struct proc *p)
 {
+	sysc_recycle_close(p);          /* a parked kthread counts as detached */
 	sysc_abort(p, 0, -1);
 	rendez_sleep(&p->drain_rv, proc_drained, p);
+	sysc_recycle_open(p);
 }
 
 /*

@@ -8,10 +8,12 @@
  * spare kthread that replaces the idle one if the idle one blocks, and the
  * kthread it last switched away from.  All switches happen with IRQs off.
  * After every switch the incoming kthread calls kthread_finish_switch(),
- * which reaps the outgoing one if it was DEAD: a kthread never frees the
- * stack it runs on.  Reaping frees the stack and drops the kthread's own
- * reference; if that was not the last one, a joiner holds the struct and
- * kt->exited is upped to release it (kthread_join drops the last ref).
+ * which reaps the outgoing one if it was DEAD (a kthread never frees the
+ * stack it runs on), or, if it was PARKING (kthread_recycle), makes it NEW
+ * again with a fresh start frame and calls its park hook.  Reaping frees
+ * the stack and drops the kthread's own reference; if that was not the
+ * last one, a joiner holds the struct and kt->exited is upped to release
+ * it (kthread_join drops the last ref).
  *
  * Why a run queue and not a routine kernel message per wakeup (as Akaros
  * does): a wakeup then needs no allocation, so it cannot fail in IRQ context
@@ -51,6 +53,7 @@ struct kthread_core {
 
 static struct kthread_core kthread_cores[MAX_CORES];
 static atomic_t kthread_live = ATOMIC_INIT(0);
+static atomic_t kthread_created = ATOMIC_INIT(0);
 extern char boot_stack[];
 
 static struct kthread_core *this_kcore(void)
@@ -83,6 +86,7 @@ static struct kthread *kthread_alloc_struct(const char *name, int flags)
 	sem_init(&kt->exited, 0);
 	spinlock_init(&kt->sleep_lock, "kthread sleep");
 	atomic_inc(&kthread_live);
+	atomic_inc(&kthread_created);
 	return kt;
 }
 
@@ -137,6 +141,11 @@ void kthread_put(struct kthread *kt)
 uint64_t kthread_nr_live(void)
 {
 	return atomic_read(&kthread_live);
+}
+
+uint64_t kthread_nr_created(void)
+{
+	return atomic_read(&kthread_created);
 }
 
 /* ------------------------------------------------------ run queues --- */
@@ -205,17 +214,33 @@ static void kthread_reap(struct kthread *kt)
 		sem_up(&kt->exited);
 }
 
+/* A recycled kthread, now off its stack: a fresh start frame, a clean
+ * error state, KT_NEW, and its park hook hands it on. */
+static void kthread_park(struct kthread *kt)
+{
+	arch_kthread_ctx_init(&kt->ctx, (char *)kt->stack + KSTACK_SIZE, kt);
+	kt->err.top = NULL;
+	kt->err.errno_ = 0;
+	kt->err.errstr[0] = 0;
+	__atomic_store_n(&kt->state, KT_NEW, __ATOMIC_RELEASE);
+	kt->park(kt);
+}
+
 /* The incoming kthread's first act after every switch; IRQs off. */
 static void kthread_finish_switch(void)
 {
 	struct kthread_core *kc = this_kcore();
 	struct kthread *prev = kc->prev;
+	int32_t state;
 
 	kc->prev = NULL;
 	if (!prev)
 		return;
-	if (__atomic_load_n(&prev->state, __ATOMIC_ACQUIRE) == KT_DEAD) {
+	state = __atomic_load_n(&prev->state, __ATOMIC_ACQUIRE);
+	if (state == KT_DEAD) {
 		kthread_reap(prev);
+	} else if (state == KT_PARKING) {
+		kthread_park(prev);
 	} else if (prev->migrate_to != ~0u) {   /* off its old stack: it may go */
 		prev->core = prev->migrate_to;
 		prev->migrate_to = ~0u;
@@ -338,6 +363,21 @@ void kthread_exit(void)
 	__atomic_store_n(&cur->state, KT_DEAD, __ATOMIC_RELEASE);
 	kthread_sched_to_idle();
 	panic("dead kthread '%s' was switched back in", cur->name);
+}
+
+void kthread_recycle(void (*fn)(void *), void *arg, void (*park)(struct kthread *kt))
+{
+	struct kthread *cur = kthread_current();
+
+	irq_disable();
+	assert(cur->stack_owned && cur != this_kcore()->idle && !cur->block_hook &&
+	       !cur->uext && !cur->err.top);
+	cur->fn = fn;
+	cur->arg = arg;
+	cur->park = park;
+	__atomic_store_n(&cur->state, KT_PARKING, __ATOMIC_RELEASE);
+	kthread_sched_to_idle();
+	panic("parked kthread '%s' was switched back in", cur->name);
 }
 
 void kthread_discard(struct kthread *kt)

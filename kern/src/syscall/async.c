@@ -13,7 +13,8 @@
  * made ahead of time (p->spare_kt), and queues that spare on this core.  The
  * spare returns to user space where the trap left off; every record not yet
  * done still has SC_DONE clear.  The old kthread wakes up later, finishes the
- * batch (each record completes on its own, in order), and exits.
+ * batch (each record completes on its own, in order), and exits, or, when
+ * the process has none parked, is recycled as its next spare.
  * Bound: a process holds at most SYSC_MAX_DETACHED detached kthreads, and
  * gets none while free memory is low; then the hook is not armed and a
  * call that sleeps keeps the user context (the submitter waits for it).
@@ -36,6 +37,17 @@
  * on a later call and a call that nobody aborts takes no lock at all.
  * Sleeps on semaphores (short lock waits) are not abortable.
  *
+ * Recycling: a finished detached kthread parks in p->recycled_kt
+ * (kthread_recycle), if that is free and p has no spare, as a KT_NEW
+ * kthread that has all a spare needs (on p->kthreads, a reference to the
+ * mm), still counted in nr_detached and holding its process reference;
+ * the next spare (sysc_spare; SCPs only) takes it instead of making one,
+ * and the taker drops the count and the reference.  The slot changes only
+ * by atomics: a parker NULL -> kt (in the park hook, IRQs off), a taker
+ * kt -> NULL, proc_drain_syscalls closes it (sending a parked kthread on
+ * to exit, so the drain ends) and opens it again once nothing is detached
+ * (an exec: the new image's mm).
+ *
  * Rules: the block hook runs with the slept-on object's lock held and IRQs
  * off, so it takes no lock that is ever held around a sleep or an abort
  * (not p->lock): it touches only fields the owning kthread owns ([u]) and
@@ -44,6 +56,7 @@
 #include <arch/user.h>
 #include <assert.h>
 #include <atomic.h>
+#include <core_id.h>
 #include <errno.h>
 #include <event.h>
 #include <kstring.h>
@@ -91,11 +104,14 @@ static bool sysc_may_detach(struct proc *p)
 	return atomic_read(&p->nr_detached) < SYSC_MAX_DETACHED;
 }
 
-/* The spare a detach needs, made now if there is none: NULL when memory is
- * low (the kernel keeps its reserve; the free-page count is read only here,
- * not on every call) or no kthread can be made. */
+/* The spare a detach needs: a recycled kthread if one is parked, else made
+ * now; NULL when memory is low (the kernel keeps its reserve; the
+ * free-page count is read only here, not on every call) or no kthread can
+ * be made. */
 static struct kthread *sysc_spare(struct proc *p)
 {
+	if (!p->spare_kt)
+		p->spare_kt = sysc_take_recycled(p, proc_resume_main, p);
 	if (!p->spare_kt && !proc_mem_low())
 		p->spare_kt = proc_kthread_make(p, proc_resume_main);
 	return p->spare_kt;
@@ -107,6 +123,7 @@ void sysc_arm_detach(struct syscall_ctx *ctx)
 	struct kthread *kt = kthread_current();
 	struct mcp_vcore *vc = mcp_vcore_current();
 
+	ctx->armed = true;
 	if (vc) {
 		mcp_sysc_arm_detach(vc, ctx);   /* a vcore: proc/mcp_sysc.c */
 		return;
@@ -124,15 +141,85 @@ void sysc_disarm_detach(struct syscall_ctx *ctx)
 	ctx->kt->block_hook = NULL;
 }
 
-void sysc_detached_exit(struct syscall_ctx *ctx)
+static void __noreturn sysc_leave(struct proc *p)
 {
-	struct proc *p = ctx->p;
-
 	proc_kthread_release(kthread_current());
 	if (atomic_sub_and_test(&p->nr_detached, 1))
 		rendez_wakeup(&p->drain_rv);
 	proc_put(p);
 	kthread_exit();
+}
+
+void sysc_detached_exit(struct syscall_ctx *ctx)
+{
+	sysc_recycle_self(ctx->p);
+	sysc_leave(ctx->p);
+}
+
+/* ------------------------------------------------------------ recycling */
+
+/* p->recycled_kt while p drains its syscalls: nothing may park. */
+#define SYSC_RECYCLE_CLOSED ((struct kthread *)1)
+
+/* A parked kthread that nobody will take: it exits as a detached one. */
+static void sysc_recycled_exit(void *arg)
+{
+	sysc_leave(arg);
+}
+
+/* kthread_recycle's park hook (IRQs off, off kt's stack): into the slot,
+ * or, if another got there first or p drains, on to exit. */
+static void sysc_park(struct kthread *kt)
+{
+	struct kthread *empty = NULL;
+
+	if (!__atomic_compare_exchange_n(&kt->proc->recycled_kt, &empty, kt, false,
+	                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		kthread_run_on(kt, core_id());
+}
+
+void sysc_recycle_self(struct proc *p)
+{
+	struct kthread *kt = kthread_current();
+
+	/* Racy looks: a slot taken meanwhile only costs the exit in sysc_park,
+	 * and a spare made meanwhile one kthread more until the next detach.
+	 * An SCP that has a spare needs none.  Not on an MCP (yet): its vcores
+	 * would take them (mcp_sysc.c), but that path hung rarely in tests. */
+	if (!READ_ONCE(p->recycled_kt) && !READ_ONCE(p->spare_kt) &&
+	    !READ_ONCE(p->killed) && !kt->uext && !proc_is_mcp(p))
+		kthread_recycle(sysc_recycled_exit, p, sysc_park);
+}
+
+struct kthread *sysc_take_recycled(struct proc *p, void (*fn)(void *), void *arg)
+{
+	struct kthread *kt = __atomic_load_n(&p->recycled_kt, __ATOMIC_ACQUIRE);
+
+	if (!kt || kt == SYSC_RECYCLE_CLOSED ||
+	    !__atomic_compare_exchange_n(&p->recycled_kt, &kt, NULL, false,
+	                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return NULL;
+	kt->fn = fn;
+	kt->arg = arg;
+	/* A spare now: neither counted as detached nor holding p. */
+	if (atomic_sub_and_test(&p->nr_detached, 1))
+		rendez_wakeup(&p->drain_rv);
+	proc_put(p);
+	return kt;
+}
+
+void sysc_recycle_close(struct proc *p)
+{
+	struct kthread *kt = __atomic_exchange_n(&p->recycled_kt, SYSC_RECYCLE_CLOSED,
+	                                         __ATOMIC_ACQ_REL);
+
+	if (kt && kt != SYSC_RECYCLE_CLOSED)
+		kthread_run_on(kt, kt->core);   /* runs sysc_recycled_exit */
+}
+
+void sysc_recycle_open(struct proc *p)
+{
+	__atomic_store_n(&p->recycled_kt, NULL, __ATOMIC_RELEASE);
 }
 
 /* ------------------------------------------------------------- tracking */

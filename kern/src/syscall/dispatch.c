@@ -17,9 +17,11 @@
  * what a sysfile.c call (the 9ns layer's error boundary) left in the
  * kthread, named after the syscall.
  *
- * The batch is armed once (not per call) so that a sleep anywhere in it
- * (a handler, or a page fault while copying a record) sends the user
- * context back to user space without waiting (syscall/async.c): this kthread finishes the batch on its own, each
+ * The batch is armed once (not per call), at its first call that may
+ * sleep (not nosleep, not a ctx call: a batch of null calls or a lone
+ * yield makes no spare), so that a sleep from then on (a handler, or a
+ * page fault while copying a later record) sends the user context back to
+ * user space without waiting (syscall/async.c): this kthread finishes the batch on its own, each
  * record completing under the SC_K_LOCK protocol, and then exits.  A ctx
  * call in a batch that went asynchronous fails: the context has moved on.
  */
@@ -128,6 +130,8 @@ static int64_t sysc_run_handler(struct syscall_ctx *ctx, bool last)
 		                 "the caller's context went on without it", d->name);
 	if (d->attrs & SYSCALL_ATTR_NOSLEEP)
 		return d->handler(ctx);         /* nothing to abort: no tracking */
+	if (!(d->attrs & SYSCALL_ATTR_CTX) && !ctx->armed)
+		sysc_arm_detach(ctx);           /* once, at the first call that may sleep */
 	return sysc_run_tracked(ctx, d);
 }
 
@@ -159,10 +163,10 @@ void syscall_entry_c(struct hw_trapframe *tf)
 	ctx.p = current_proc();
 	ctx.tf = tf;
 	ctx.detached = false;
+	ctx.armed = false;
 	ctx.kt = kthread_current();
 	if (n > SYSC_MAX_BATCH)
 		n = SYSC_MAX_BATCH;
-	sysc_arm_detach(&ctx);          /* once for the whole batch */
 	for (size_t i = 0; i < n; i++)
 		sysc_run_one(&ctx, arr + i * sizeof(struct syscall), i + 1 == n);
 	sysc_disarm_detach(&ctx);
