@@ -596,7 +596,7 @@ HTEST(mq_open_refuses_bad_names_and_attributes_before_any_call)
 {
 	static char longname[MQ_NAME_MAX + 2];
 	struct ht_mq_attr zero = { .maxmsg = 0, .msgsize = 8 };
-	struct ht_mq_attr big = { .maxmsg = 11, .msgsize = 8 };
+	struct ht_mq_attr big = { .maxmsg = 1025, .msgsize = 8 };
 	struct ht_mq_attr huge = { .maxmsg = 1, .msgsize = MQ_MSGSIZE_MAX + 1 };
 
 	fake_reset();

@@ -160,7 +160,9 @@ UTEST(mq, bad_names_and_attributes)
 	UT_ASSERT_ERRNO(mq_open("/li_attr", O_RDWR | O_CREAT, 0600, &at), EINVAL);
 	at = (struct mq_attr){ .mq_maxmsg = 4, .mq_msgsize = -1 };
 	UT_ASSERT_ERRNO(mq_open("/li_attr", O_RDWR | O_CREAT, 0600, &at), EINVAL);
-	at = (struct mq_attr){ .mq_maxmsg = 11, .mq_msgsize = 16 };
+	at = (struct mq_attr){ .mq_maxmsg = 1025, .mq_msgsize = 16 };
+	UT_ASSERT_ERRNO(mq_open("/li_attr", O_RDWR | O_CREAT, 0600, &at), EINVAL);
+	at = (struct mq_attr){ .mq_maxmsg = 101, .mq_msgsize = 8192 };  /* > 819200 bytes */
 	UT_ASSERT_ERRNO(mq_open("/li_attr", O_RDWR | O_CREAT, 0600, &at), EINVAL);
 	at = (struct mq_attr){ .mq_maxmsg = 4, .mq_msgsize = 8193 };
 	UT_ASSERT_ERRNO(mq_open("/li_attr", O_RDWR | O_CREAT, 0600, &at), EINVAL);

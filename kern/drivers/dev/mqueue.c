@@ -9,7 +9,7 @@
  *
  * The protocol (header, offsets as waits, control messages) is in
  * ros/mqueue.h.  A queue is created with O_CREAT through the name space
- * with Linux's default attributes (MQ_MAXMSG_MAX messages of
+ * with Linux's default attributes (MQ_MAXMSG_DEFAULT messages of
  * MQ_MSGSIZE_MAX bytes); the creating chan alone may then set its own with
  * "attr MAXMSG MSGSIZE" once, before any message was sent (the C library
  * does so at once inside mq_open).  Messages leave highest priority first,
@@ -43,8 +43,8 @@
  * list and the count; q->lock (irqsave spinlock) over the messages,
  * attributes and notification; nothing that errors or sleeps runs under
  * either.  Sleepers wait on q->rv with conditions read without the lock.
- * Memory is bounded: MQ_QUEUES_MAX queues of at most MQ_MAXMSG_MAX
- * messages of MQ_MSGSIZE_MAX bytes.  No permission checks (every process
+ * Memory is bounded: MQ_QUEUES_MAX queues of at most MQ_BYTES_MAX bytes of
+ * messages each (mq_attr_valid).  No permission checks (every process
  * is the one user, as root on Linux).
  */
 #include <core_id.h>
@@ -179,7 +179,7 @@ static struct mqueue *mq_alloc(const char *name, uint32_t perm)
 	strlcpy(q->name, name, sizeof(q->name));
 	q->perm = perm & 0666;
 	spinlock_init(&q->lock, "mqueue");
-	q->maxmsg = MQ_MAXMSG_MAX;
+	q->maxmsg = MQ_MAXMSG_DEFAULT;
 	q->msgsize = MQ_MSGSIZE_MAX;
 	list_init(&q->msgs);
 	rendez_init(&q->rv);
@@ -618,9 +618,9 @@ static void mq_ctl_attr(struct chan *c, struct mqueue *q, char **f, int nf)
 		error(EINVAL, "#mqueue: want 'attr MAXMSG MSGSIZE'");
 	maxmsg = mq_ctl_num(f[1], "maxmsg");
 	msgsize = mq_ctl_num(f[2], "msgsize");
-	if (!maxmsg || maxmsg > MQ_MAXMSG_MAX || !msgsize || msgsize > MQ_MSGSIZE_MAX)
-		error(EINVAL, "#mqueue: attributes %lu x %lu out of 1..%d x 1..%d",
-		      maxmsg, msgsize, MQ_MAXMSG_MAX, MQ_MSGSIZE_MAX);
+	if (!mq_attr_valid(maxmsg, msgsize))
+		error(EINVAL, "#mqueue: attributes %lu x %lu out of 1..%d x 1..%d, at most %d bytes",
+		      maxmsg, msgsize, MQ_MAXMSG_MAX, MQ_MSGSIZE_MAX, MQ_BYTES_MAX);
 	flags = spin_lock_irqsave(&q->lock);
 	ok = (c->devpriv & MQ_CHAN_CREATOR) && !q->attr_fixed;
 	if (ok) {

@@ -20,10 +20,23 @@
 #include <stdint.h>
 
 #define MQ_HDR_LEN        8
-#define MQ_MAXMSG_MAX     10            /* Linux's default msg_max */
+#define MQ_MAXMSG_DEFAULT 10            /* Linux's default msg_max */
 #define MQ_MSGSIZE_MAX    8192          /* Linux's default msgsize_max */
+/* A queue's own attributes: at most MQ_MAXMSG_MAX messages and at most
+ * MQ_BYTES_MAX bytes of messages in all (Linux's RLIMIT_MSGQUEUE default:
+ * every Vireo process is the one user, as root, whom Linux lets exceed
+ * msg_max up to the byte limit). */
+#define MQ_MAXMSG_MAX     1024
+#define MQ_BYTES_MAX      819200
 #define MQ_PRIO_MAX       32768         /* priorities are 0 .. MQ_PRIO_MAX - 1 */
 #define MQ_QUEUES_MAX     256           /* Linux's default queues_max */
+
+/* Whether maxmsg x msgsize are attributes a queue may have. */
+static inline int mq_attr_valid(uint64_t maxmsg, uint64_t msgsize)
+{
+	return maxmsg && maxmsg <= MQ_MAXMSG_MAX && msgsize && msgsize <= MQ_MSGSIZE_MAX &&
+	       maxmsg * msgsize <= MQ_BYTES_MAX;
+}
 #define MQ_NAME_MAX       255
 
 #define MQ_OFF_TIMED      (1LL << 60)   /* low 60 bits: the wait in microseconds */

@@ -111,7 +111,8 @@ KTEST(dev_mqueue, bad_input)
 	KT_ASSERT(fd >= 0);
 	KT_ASSERT(mqk_errno(mqk_create("kt_bad", 0), EEXIST));
 	KT_ASSERT(mqk_errno(syspwrite(fd, "attr 0 8", 8, MQ_OFF_CTL), EINVAL));
-	KT_ASSERT(mqk_errno(syspwrite(fd, "attr 11 8", 9, MQ_OFF_CTL), EINVAL));
+	KT_ASSERT(mqk_errno(syspwrite(fd, "attr 1025 8", 11, MQ_OFF_CTL), EINVAL));
+	KT_ASSERT(mqk_errno(syspwrite(fd, "attr 101 8192", 13, MQ_OFF_CTL), EINVAL));
 	KT_ASSERT(mqk_errno(syspwrite(fd, "attr 2 8193", 11, MQ_OFF_CTL), EINVAL));
 	KT_ASSERT(mqk_errno(syspwrite(fd, "attr 2", 6, MQ_OFF_CTL), EINVAL));
 	KT_ASSERT(mqk_errno(syspwrite(fd, "bogus", 5, MQ_OFF_CTL), EINVAL));

@@ -124,8 +124,8 @@ static void lx_mq_cat_num(char *s, uint64_t v)
 
 static long lx_mq_attr_ok(const struct lx_mq_attr *at)
 {
-	if (at->mq_maxmsg <= 0 || at->mq_maxmsg > MQ_MAXMSG_MAX ||
-	    at->mq_msgsize <= 0 || at->mq_msgsize > MQ_MSGSIZE_MAX)
+	if (at->mq_maxmsg <= 0 || at->mq_msgsize <= 0 ||
+	    !mq_attr_valid((uint64_t)at->mq_maxmsg, (uint64_t)at->mq_msgsize))
 		return -LX_EINVAL;
 	return 0;
 }
