@@ -67,7 +67,7 @@ $(VIREO_INC)/.stamp: $(VIREO_ABI_HDRS) $(SYSCALL_HDRS)
 	$(Q)cp user/parlib/include/parlib/*.h $(VIREO_INC)/parlib/
 	$(Q)touch $@
 
-$(MUSL_BUILD)/config.mak: $(MUSL_SRC)/.vireo-synced tools/compilers/toolchain.mk
+$(MUSL_BUILD)/config.mak: $(MUSL_SRC)/.vireo-synced tools/compilers/toolchain.mk $(SYSROOT_PATH_STAMP)
 	@echo "  CONFIG  musl $(MUSL_VERSION)"
 	$(Q)mkdir -p $(MUSL_BUILD)
 	$(Q)cd $(MUSL_BUILD) && $(abspath $(MUSL_SRC))/configure \
@@ -92,12 +92,22 @@ $(SYSROOT_HDRS): $(VIREO_INC)/.stamp $(LIBC_A)
 	$(Q)cp -r $(VIREO_INC)/ros $(VIREO_INC)/generated $(VIREO_INC)/parlib $(SYSROOT)/include/
 	$(Q)touch $@
 
-# 4. The wrapper and its specs file.
-$(VIREO_SPECS): tools/compilers/vireo-gcc.specs.in
+# 4. The wrapper and its specs file.  Both name the sysroot by its absolute
+# path: a stamp holding that path makes them follow an object folder that
+# was copied or moved (make O=elsewhere after cp -a).
+SYSROOT_PATH_STAMP := $(TC)/.sysroot-path
+ifneq ($(shell cat $(SYSROOT_PATH_STAMP) 2>/dev/null),$(abspath $(SYSROOT)))
+.PHONY: $(SYSROOT_PATH_STAMP)
+endif
+$(SYSROOT_PATH_STAMP):
+	$(Q)mkdir -p $(dir $@)
+	$(Q)echo '$(abspath $(SYSROOT))' > $@
+
+$(VIREO_SPECS): tools/compilers/vireo-gcc.specs.in $(SYSROOT_PATH_STAMP)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)sed 's|@SYSROOT@|$(abspath $(SYSROOT))|g' $< > $@
 
-$(VIREO_CC): tools/compilers/x86_64-vireo-gcc.in $(VIREO_SPECS)
+$(VIREO_CC): tools/compilers/x86_64-vireo-gcc.in $(VIREO_SPECS) $(SYSROOT_PATH_STAMP)
 	@echo "  GEN     $@"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)sed 's|@SYSROOT@|$(abspath $(SYSROOT))|g; s|@HOSTCC@|gcc|g' $< > $@.tmp
