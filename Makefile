@@ -364,4 +364,20 @@ clean:
 # (Not under any busybox/ folder: BusyBox's own tree has .d files and
 # folders such as init.d, and make bench keeps a second tree in
 # $(O)/bench-release/busybox/.)
--include $(shell find $(O) -name busybox -type d -prune -o -name '*.d' -type f -print 2>/dev/null)
+DEP_FILES = $(shell find $(O) -name busybox -type d -prune -o -name '*.d' -type f -print 2>/dev/null)
+
+# The .d files name generated headers by $(O)'s absolute path.  In an
+# object folder copied from elsewhere (cp -a obj1 obj2) they would keep
+# naming obj1's headers, and objects built against an older syscall table
+# or configuration would never be rebuilt.  $(O)/.obj-path records where
+# the folder was built; when that differs, the .d files are moved along.
+OBJ_PATH_FILE := $(O)/.obj-path
+OBJ_PATH_OLD := $(shell cat $(OBJ_PATH_FILE) 2>/dev/null)
+ifneq ($(OBJ_PATH_OLD),$(abspath $(O)))
+ifneq ($(OBJ_PATH_OLD),)
+$(info   MOVE    $(OBJ_PATH_OLD) -> $(abspath $(O)) (dependency files))
+$(shell find $(O) -name '*.d' -type f -print0 | xargs -0 -r sed -i 's|$(OBJ_PATH_OLD)/|$(abspath $(O))/|g')
+endif
+$(shell mkdir -p $(O) && echo '$(abspath $(O))' > $(OBJ_PATH_FILE))
+endif
+-include $(DEP_FILES)
