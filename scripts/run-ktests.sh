@@ -233,6 +233,7 @@ if [ "$SEL" = all ]; then
 	run_utest libc_faults_smp4 "/test/libc_faults threads killed.no_handler_is_killed_by_sigsegv" "--smp 4 --mem 512M"
 	run_utest libc_fds /test/libc_fds
 	run_utest libc_files /test/libc_files
+	run_utest libc_fattr /test/libc_fattr
 	run_utest libc_dirs /test/libc_dirs
 	run_utest libc_pipe /test/libc_pipe
 	run_utest libc_env "/test/libc_env -- one two=2 three"

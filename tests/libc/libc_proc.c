@@ -127,6 +127,78 @@ LT_TEST(execve_passes_argv_and_envp)
 	LT_ASSERT_MSG(!strcmp(out, printargs_expect), "child printed '%s'", out);
 }
 
+static void write_script(const char *path, const char *text)
+{
+	int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0755);
+
+	LT_ASSERT_MSG(fd >= 0, "open %s: %s", path, strerror(errno));
+	LT_ASSERT_EQ(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+/* Runs path with argv under fork+execve, its stdout into out; the status. */
+static int run_capture(const char *path, char *const argv[], char *out, size_t len)
+{
+	char *const envp[] = { "A=1", NULL };
+	int p[2], status;
+	pid_t pid;
+
+	LT_ASSERT_EQ(pipe(p), 0);
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		close(p[1]);
+		execve(path, argv, envp);
+		_exit(100 + errno);
+	}
+	LT_ASSERT(pid > 0);
+	close(p[1]);
+	read_all(p[0], out, len);
+	close(p[0]);
+	status = wait_for(pid);
+	return status;
+}
+
+LT_TEST(execve_script_runs_its_interpreter)
+{
+	char *const argv[] = { "ignored", "one", NULL };
+	char out[512];
+
+	write_script("/tmp/lp_script", "#! " PRINTARGS "  -x y \t\nbody\n");
+	LT_ASSERT_EQ(run_capture("/tmp/lp_script", argv, out, sizeof(out)), 3 << 8);
+	LT_ASSERT_MSG(!strcmp(out, "argc 4\nargv[0] " PRINTARGS "\nargv[1] -x y\n"
+	                      "argv[2] /tmp/lp_script\nargv[3] one\nenv A=1\n"),
+	              "child printed '%s'", out);
+	/* A script whose interpreter is a script: two levels. */
+	write_script("/tmp/lp_script2", "#!/tmp/lp_script\n");
+	LT_ASSERT_EQ(run_capture("/tmp/lp_script2", argv, out, sizeof(out)), 3 << 8);
+	LT_ASSERT_MSG(!strcmp(out, "argc 5\nargv[0] " PRINTARGS "\nargv[1] -x y\n"
+	                      "argv[2] /tmp/lp_script\nargv[3] /tmp/lp_script2\n"
+	                      "argv[4] one\nenv A=1\n"), "child printed '%s'", out);
+	unlink("/tmp/lp_script2");
+	unlink("/tmp/lp_script");
+}
+
+LT_TEST(execve_script_errors)
+{
+	char *const argv[] = { "x", NULL };
+	char *const envp[] = { NULL };
+
+	write_script("/tmp/lp_bad", "#!/no/such/interpreter\n");
+	LT_ASSERT_EQ(execve("/tmp/lp_bad", argv, envp), -1);
+	LT_ASSERT_MSG(errno == ENOENT && strstr(errstr(), "bad interpreter"),
+	              "errno %d (%s)", errno, errstr());
+	write_script("/tmp/lp_bad", "#!   \n");
+	LT_ASSERT_EQ(execve("/tmp/lp_bad", argv, envp), -1);
+	LT_ASSERT_MSG(errno == ENOEXEC, "errno %d (%s)", errno, errstr());
+	/* A script that names itself loops: ELOOP after four levels. */
+	write_script("/tmp/lp_bad", "#!/tmp/lp_bad\n");
+	LT_ASSERT_EQ(execve("/tmp/lp_bad", argv, envp), -1);
+	LT_ASSERT_MSG(errno == ELOOP, "errno %d (%s)", errno, errstr());
+	unlink("/tmp/lp_bad");
+}
+
 LT_TEST(execvp_searches_path)
 {
 	pid_t pid = fork();
@@ -512,6 +584,8 @@ static const struct lt_test tests[] = {
 	LT_ENTRY(fork_copies_stack_and_heap_on_write),
 	LT_ENTRY(fork_child_knows_its_parent),
 	LT_ENTRY(execve_passes_argv_and_envp),
+	LT_ENTRY(execve_script_runs_its_interpreter),
+	LT_ENTRY(execve_script_errors),
 	LT_ENTRY(execvp_searches_path),
 	LT_ENTRY(execve_errors_leave_the_caller_running),
 	LT_ENTRY(waitpid_reaps_many_children),

@@ -3,7 +3,10 @@
  * load.c - loading a program into an empty address space: the ELF
  * image (elf.c validates every header; each loadable segment becomes an
  * anonymous region filled from the file) and the initial stack with argv,
- * envp and auxv (argenv.c).  proc_create and exec both call proc_load() on
+ * envp and auxv (argenv.c).  A file that starts with "#!" is a script: its
+ * interpreter is loaded instead, with the script's path among its
+ * arguments (shebang.c has the line's rules; four levels at most, then
+ * -ELOOP).  proc_create and exec both call proc_load() on
  * a fresh mm, so a failure leaves no trace in any running process.
  *
  * It also maps the global info page and procdata (mm_map_shared with no
@@ -24,6 +27,7 @@
 #include <page.h>
 #include <process.h>
 #include <ros/mmap.h>
+#include <shebang.h>
 #include <sysfile.h>
 
 
@@ -170,17 +174,86 @@ static int proc_setup_stack(struct mm *mm, const struct elf_plan *plan,
 	return ret;
 }
 
-int proc_load(struct mm *mm, const char *path, const char *const *argv,
-              const char *const *envp, struct proc_image *img)
+/*
+ * The argv a script's interpreter gets: the interpreter, its one argument
+ * if the line has one, the script's path, then the script's own arguments
+ * after argv[0] (Linux's order).  A kmalloc'd array pointing into sb, path
+ * and argv; NULL without memory.
+ */
+static const char **proc_script_argv(const struct shebang *sb, const char *path,
+                                     const char *const *argv)
 {
-	struct elf_plan *plan = kzmalloc(sizeof(*plan), MEM_WAIT);
-	void *file = NULL;
-	size_t len = 0;
+	size_t argc = 0, n = 0;
+	const char **nargv;
+
+	while (argv && argv[argc])
+		argc++;
+	nargv = kmalloc((argc + 3) * sizeof(*nargv), MEM_WAIT | MEM_USER);
+	if (!nargv)
+		return NULL;
+	nargv[n++] = sb->interp;
+	if (sb->has_arg)
+		nargv[n++] = sb->arg;
+	nargv[n++] = path;
+	for (size_t i = 1; i < argc; i++)
+		nargv[n++] = argv[i];
+	nargv[n] = NULL;
+	return nargv;
+}
+
+static int proc_load_depth(struct mm *mm, const char *path, const char *const *argv,
+                           const char *const *envp, struct proc_image *img, int depth);
+
+/* file is a "#!" script at path: loads its interpreter instead. */
+static int proc_load_script(struct mm *mm, const char *path, const void *file, size_t len,
+                            const char *const *argv, const char *const *envp,
+                            struct proc_image *img, int depth)
+{
+	struct shebang *sb;
+	const char **nargv;
+	const char *why;
 	int ret;
 
-	if (!plan)
+	if (depth >= SHEBANG_DEPTH_MAX) {
+		set_errstr("%s: interpreters nest more than %d deep", path, SHEBANG_DEPTH_MAX);
+		return -ELOOP;
+	}
+	sb = kmalloc(sizeof(*sb), MEM_WAIT | MEM_USER);
+	if (!sb)
 		return -ENOMEM;
-	ret = proc_read_image(path, &file, &len);
+	ret = shebang_parse(file, len, sb, &why);
+	if (ret) {
+		set_errstr("%s: %s", path, why);
+		kfree(sb);
+		return ret;
+	}
+	nargv = proc_script_argv(sb, path, argv);
+	ret = nargv ? proc_load_depth(mm, sb->interp, nargv, envp, img, depth + 1) : -ENOMEM;
+	if (ret == -ENOENT)
+		set_errstr("%s: bad interpreter %s", path, sb->interp);
+	kfree(nargv);
+	kfree(sb);
+	return ret;
+}
+
+static int proc_load_depth(struct mm *mm, const char *path, const char *const *argv,
+                           const char *const *envp, struct proc_image *img, int depth)
+{
+	struct elf_plan *plan;
+	void *file = NULL;
+	size_t len = 0;
+	int ret = proc_read_image(path, &file, &len);
+
+	if (!ret && shebang_is_script(file, len)) {
+		ret = proc_load_script(mm, path, file, len, argv, envp, img, depth);
+		kfree(file);
+		return ret;
+	}
+	plan = kzmalloc(sizeof(*plan), MEM_WAIT);
+	if (!plan) {
+		kfree(file);
+		return -ENOMEM;
+	}
 	mm_lock(mm);
 	if (!ret)
 		ret = proc_load_elf(mm, file, len, plan);
@@ -197,4 +270,10 @@ int proc_load(struct mm *mm, const char *path, const char *const *argv,
 	kfree(file);
 	kfree(plan);
 	return ret;
+}
+
+int proc_load(struct mm *mm, const char *path, const char *const *argv,
+              const char *const *envp, struct proc_image *img)
+{
+	return proc_load_depth(mm, path, argv, envp, img, 0);
 }

@@ -183,6 +183,28 @@ long lx_dup2(const long *a);
 long lx_dup3(const long *a);
 long lx_fcntl(const long *a);
 long lx_truncate(const long *a);
+/* AT_FDCWD or an absolute path (0), else -ENOSYS with an errstr (lx_file.c). */
+long lx_at_check(long dirfd, const char *path, const char *call);
+
+/* A 9P stat entry for wstat that changes nothing (Plan 9's null dir) in
+ * st[LX_9P_STATFIX], and a little-endian field put into it (lx_file.c). */
+#define LX_9P_STATFIX  49       /* STATFIXLEN: a 9P stat entry with empty strings */
+#define LX_MKDIR_MODE  07777    /* the mode bits mkdir passes on, as Linux keeps */
+void lx_9p_nulldir(unsigned char *st);
+void lx_9p_put(unsigned char *st, int off, uint64_t v, int bytes);
+
+/* --- a file's attributes over wstat (lx_fattr.c) */
+long lx_chmod(const long *a);
+long lx_fchmod(const long *a);
+long lx_fchmodat(const long *a);
+long lx_chown(const long *a);
+long lx_lchown(const long *a);
+long lx_fchown(const long *a);
+long lx_fchownat(const long *a);
+long lx_utime(const long *a);
+long lx_utimes(const long *a);
+long lx_futimesat(const long *a);
+long lx_utimensat(const long *a);
 long lx_ftruncate(const long *a);
 long lx_getcwd(const long *a);
 long lx_chdir(const long *a);

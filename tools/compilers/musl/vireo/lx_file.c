@@ -126,7 +126,7 @@ static long lx_path_call(unsigned int vsys, const char *path, long x, long y)
 }
 
 /* AT_FDCWD or an absolute path: what the *at emulation can serve. */
-static long lx_at_check(long dirfd, const char *path, const char *call)
+long lx_at_check(long dirfd, const char *path, const char *call)
 {
 	if ((int)dirfd == LX_AT_FDCWD || (path && path[0] == '/'))
 		return 0;
@@ -276,14 +276,14 @@ long lx_fchdir(const long *a)
 
 long lx_mkdir(const long *a)
 {
-	return lx_path_call(SYS_mkdir, (const char *)a[0], (long)(uint32_t)a[1], 0);
+	return lx_path_call(SYS_mkdir, (const char *)a[0], (long)(uint32_t)(a[1] & LX_MKDIR_MODE), 0);
 }
 
 long lx_mkdirat(const long *a)
 {
 	long r = lx_at_check(a[0], (const char *)a[1], "mkdirat");
 
-	return r < 0 ? r : lx_path_call(SYS_mkdir, (const char *)a[1], (long)(uint32_t)a[2], 0);
+	return r < 0 ? r : lx_path_call(SYS_mkdir, (const char *)a[1], (long)(uint32_t)(a[2] & LX_MKDIR_MODE), 0);
 }
 
 long lx_rmdir(const long *a)
@@ -352,7 +352,6 @@ long lx_readlinkat(const long *a)
 
 /* ------------------------------------------------------------ getdents64 */
 
-#define LX_9P_STATFIX  49       /* STATFIXLEN: a stat entry with empty strings */
 #define LX_9P_QIDPATH  13       /* offset of qid.path */
 #define LX_9P_MODE     21
 #define LX_9P_NAME     41       /* name[s]: length[2], then the bytes */
@@ -598,15 +597,21 @@ long lx_fcntl(const long *a)
 
 /* ------------------------------------------------------------- truncate */
 
-/* A 9P stat entry that changes only the length (everything else ~0/""). */
-static void lx_stat_length_only(unsigned char *st, uint64_t length)
+#define LX_9P_LENGTH_OFF 33
+#define LX_9P_STRINGS    41             /* name, uid, gid, muid lengths */
+
+void lx_9p_nulldir(unsigned char *st)
 {
 	memset(st, 0xff, LX_9P_STATFIX);
 	st[0] = LX_9P_STATFIX - 2;
 	st[1] = 0;
-	for (int i = 0; i < 8; i++)
-		st[33 + i] = (unsigned char)(length >> (8 * i));
-	memset(st + LX_9P_NAME, 0, LX_9P_STATFIX - LX_9P_NAME);
+	memset(st + LX_9P_STRINGS, 0, LX_9P_STATFIX - LX_9P_STRINGS);
+}
+
+void lx_9p_put(unsigned char *st, int off, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		st[off + i] = (unsigned char)(v >> (8 * i));
 }
 
 long lx_truncate(const long *a)
@@ -618,7 +623,8 @@ long lx_truncate(const long *a)
 		return len;
 	if (a[1] < 0)
 		return -LX_EINVAL;
-	lx_stat_length_only(st, (uint64_t)a[1]);
+	lx_9p_nulldir(st);
+	lx_9p_put(st, LX_9P_LENGTH_OFF, (uint64_t)a[1], 8);
 	return ros_syscall_raw(SYS_wstat, a[0], len, (long)st, sizeof(st), WSTAT_LENGTH, 0);
 }
 
@@ -631,6 +637,7 @@ long lx_ftruncate(const long *a)
 		return fl;
 	if (a[1] < 0 || (fl & O_ACCMODE) == O_READ)
 		return -LX_EINVAL;              /* Linux: not open for writing */
-	lx_stat_length_only(st, (uint64_t)a[1]);
+	lx_9p_nulldir(st);
+	lx_9p_put(st, LX_9P_LENGTH_OFF, (uint64_t)a[1], 8);
 	return ros_syscall_raw(SYS_fwstat, (int)a[0], (long)st, sizeof(st), WSTAT_LENGTH, 0, 0);
 }
