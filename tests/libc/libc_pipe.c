@@ -4,7 +4,8 @@
  * duplication through the C library: pipe (data through in both sizes and
  * many chunks, EOF once every write end is closed, a duplicated write end
  * keeps the pipe open, EPIPE on a pipe without readers when SIGPIPE is
- * ignored) and dup (dup2 onto an open fd closes it first, stdout redirected
+ * ignored, SIGPIPE to the writer before EPIPE, the default SIGPIPE ending
+ * the writer) and dup (dup2 onto an open fd closes it first, stdout redirected
  * into a pipe and restored, F_DUPFD's lowest free slot, dup keeps the
  * shared offset).  Errors are in libc_errors.c.
  * Run by scripts/run-ktests.sh (run_utest libc_pipe).
@@ -14,6 +15,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <utest/utest.h>
 
@@ -79,6 +82,63 @@ UTEST(pipe, epipe_without_readers)
 	sigaction(SIGPIPE, &old, NULL);
 	UT_ASSERT_MSG(r == -1 && e == EPIPE, "write to a reader-less pipe: %zd, %s", r,
 	              utest_errdesc(e));
+}
+
+static volatile sig_atomic_t lp_sigpipes;
+
+static void lp_on_sigpipe(int sig)
+{
+	(void)sig;
+	lp_sigpipes++;
+}
+
+/* As Linux: the writer gets SIGPIPE first; with a handler the write then
+ * fails with EPIPE; writev too. */
+UTEST(pipe, sigpipe_to_the_writer_then_epipe)
+{
+	struct sigaction old, on = { .sa_handler = lp_on_sigpipe };
+	struct iovec iov[2] = { { "ab", 2 }, { "cd", 2 } };
+	int p[2];
+	ssize_t r;
+	int e;
+
+	UT_SYS(sigaction(SIGPIPE, &on, &old));
+	UT_SYS(pipe(p));
+	UT_SYS(close(p[0]));
+	lp_sigpipes = 0;
+	errno = 0;
+	r = write(p[1], "lost", 4);
+	e = errno;
+	UT_ASSERT_MSG(r == -1 && e == EPIPE, "write: %zd, %s", r, utest_errdesc(e));
+	UT_ASSERT_EQ(lp_sigpipes, 1);
+	r = writev(p[1], iov, 2);
+	UT_ASSERT_MSG(r == -1 && errno == EPIPE, "writev: %zd, %s", r, utest_errdesc(errno));
+	UT_ASSERT_EQ(lp_sigpipes, 2);
+	close(p[1]);
+	sigaction(SIGPIPE, &old, NULL);
+}
+
+/* With the default action the writer is ended by SIGPIPE (what stops
+ * "yes | head" on Linux). */
+UTEST(pipe, sigpipe_default_ends_the_writer)
+{
+	int p[2], status;
+	pid_t pid;
+
+	UT_SYS(pipe(p));
+	pid = UT_SYS(fork());
+	if (pid == 0) {
+		close(p[0]);
+		signal(SIGPIPE, SIG_DFL);
+		for (int i = 0; i < 1000; i++)
+			if (write(p[1], "yyyyyy", 6) < 0)
+				_exit(3);       /* EPIPE returned: SIGPIPE did not end us */
+		_exit(4);
+	}
+	UT_SYS(close(p[1]));
+	UT_SYS(close(p[0]));
+	UT_ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	UT_ASSERT_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE, "status %#x", status);
 }
 
 /* --------------------------------------------------------------------- dup */

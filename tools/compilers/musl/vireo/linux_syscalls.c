@@ -38,6 +38,8 @@ struct lx_call {
 #define NOSYS(nr, nm, nt)          [nr] = { #nm, LX_KIND_ENOSYS, 0, NULL, nt }
 
 #define LX_NR_MAX 440
+#define LX_NR_WRITE 1
+#define LX_NR_WRITEV 20
 
 static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(0, read, MAPPED, lx_read, "read; on a timerfd, #alarm's decimal count becomes Linux's 8-byte value"),
@@ -241,7 +243,9 @@ static long lx_nosys(long nr, const char *name)
 }
 
 /* One call; again while a signal handler interrupted it under SA_RESTART
- * and Linux restarts that call (lx_sig_intr.c).  Then the signal hook,
+ * and Linux restarts that call (lx_sig_intr.c).  A write or writev that
+ * found no reader (EPIPE) raises SIGPIPE first, as Linux's kernel does;
+ * ignored or blocked, the caller sees EPIPE alone.  Then the signal hook,
  * for the calls done without a Vireo syscall (sched_yield of a uthread). */
 static long lx_run(long n, const struct lx_call *call, const long *args)
 {
@@ -255,6 +259,8 @@ static long lx_run(long n, const struct lx_call *call, const long *args)
 			r = ros_syscall_raw(call->vsys, args[0], args[1], args[2], args[3],
 			                    args[4], args[5]);
 	} while (r == -LX_EINTR && lx_sig_restart(n));
+	if (r == -LX_EPIPE && (n == LX_NR_WRITE || n == LX_NR_WRITEV))
+		lx_sigpipe();   /* sendto/sendmsg raise it themselves (MSG_NOSIGNAL) */
 	lx_sig_hook();
 	return r;
 }

@@ -55,6 +55,7 @@ typedef long (*lx_fn)(const long *a);
 #define LX_EMFILE    24
 #define LX_ENOTTY    25
 #define LX_ENOSPC    28
+#define LX_EPIPE     32
 #define LX_ERANGE    34
 #define LX_ENAMETOOLONG 36
 #define LX_ENOSYS    38
@@ -175,6 +176,10 @@ long lx_access(const long *a);
 long lx_faccessat(const long *a);
 long lx_readv(const long *a);
 long lx_writev(const long *a);
+/* A write that failed with EPIPE (a pipe or connection with no reader):
+ * SIGPIPE to the calling thread, as Linux sends it (lx_sig_send.c). */
+#define LX_SIGPIPE 13
+void lx_sigpipe(void);
 long lx_getdents64(const long *a);
 long lx_pipe(const long *a);
 long lx_pipe2(const long *a);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lx_sig_send.c - sending signals: kill, tkill, tgkill, rt_sigqueueinfo,
- * rt_tgsigqueueinfo.
+ * rt_tgsigqueueinfo, and the SIGPIPE of a write that found no reader.
  *
  * To another process: SYS_notify(pid, EV_POSIX_SIGNAL, msg) in the fixed
  * layout (lx_sig_queue.c decodes it: signal, our pid, si_value, si_code).
@@ -184,4 +184,12 @@ long lx_rt_tgsigqueueinfo(const long *a)
 	if (tid != tgid)
 		return -LX_ESRCH;
 	return lx_sig_queue_info(tgid, 0, (int)a[2], (const struct lx_siginfo *)a[3]);
+}
+
+void lx_sigpipe(void)
+{
+	const long none[6] = { 0 };
+	const long k[6] = { lx_getpid(none), lx_gettid(none), LX_SIGPIPE };
+
+	lx_tgkill(k);
 }

@@ -25,7 +25,6 @@
 #include <parlib/pdr_lock.h>
 #include "lx.h"
 
-#define LX_EPIPE           32
 #define LX_EDOM            33
 #define LX_ENOTSOCK        88
 #define LX_EDESTADDRREQ    89
@@ -85,7 +84,6 @@
 #define LX_SO_PROTOCOL   38
 #define LX_TCP_NODELAY   1
 
-#define LX_SIGPIPE 13
 
 struct lx_sockaddr_in {
 	uint16_t sin_family;

@@ -135,14 +135,6 @@ static long lx_sock_wait(struct lx_sock *s, long fd, bool out, bool dontwait)
 	return r == 0 ? -LX_EAGAIN : r < 0 ? r : 0;
 }
 
-static void lx_sigpipe(void)
-{
-	const long none[6] = { 0 };
-	const long k[6] = { lx_getpid(none), LX_SIGPIPE };
-
-	lx_kill(k);
-}
-
 /* ------------------------------------------------------------ peek buffer */
 
 static int lx_npeeked;                  /* [a] sockets holding peeked bytes */
