@@ -80,7 +80,7 @@ int systruncate(const char *path, int64_t len);
 int sysmkdir(const char *path, uint32_t perm);
 int syssymlink(const char *target, const char *path);
 int sysbind(const char *src, const char *onto, int flag);
-int sysmount(int fd, int afd, const char *onto, int flag, const char *spec);  /* ENOSYS */
+int sysmount(int fd, int afd, const char *onto, int flag, const char *spec);  /* #mnt: 9P server on fd */
 int sysunmount(const char *src, const char *onto);   /* src NULL: everything */
 int sysfd2path(int fd, char *buf, size_t len);
 /* The current directory of pg (NULL: the current name space) becomes path,

@@ -118,6 +118,8 @@ UTEST(ns, mount_of_a_non_9p_fd_fails_loudly)
 
 	ln_setup();
 	UT_SYS(pipe(p));
+	/* What the kernel reads back instead of an Rversion: not 9P. */
+	UT_ASSERT_EQ(write(p[1], "not a 9P server\n", 16), 16);
 	errstr_set("");
 	errno = 0;
 	int r = vireo_mount(p[0], "/tmp/nsb", VIREO_MREPL), e = errno;

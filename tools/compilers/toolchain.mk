@@ -215,7 +215,8 @@ $(UBIN_PROGS): $(O)/ubin/%: user/bin/%.c $(UBIN_LIB) $(wildcard user/bin/lib/*.h
 	@echo "  VCC     $<"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(VIREO_CC) $(VIREO_CFLAGS) -Iuser/bin/lib -Iuser/bin/net -Iuser/iplib -o $@ $< \
-		$(UBIN_LIB) $(filter user/bin/net/%.c,$^) $(filter %/libiplib.a,$^)
+		$(UBIN_LIB) $(filter user/bin/net/%.c,$^) $(filter %/libiplib.a,$^) \
+		$(filter %/klib_ninep.o,$^)
 
 # The network tools also link the helpers of user/bin/net/ (#ip's files,
 # addresses, DHCP messages).
@@ -223,6 +224,23 @@ UBIN_NET := $(wildcard user/bin/net/*.c)
 $(addprefix $(O)/ubin/,arp ipconfig netstat route udpcat): $(UBIN_NET) $(wildcard user/bin/net/*.h)
 
 BIN_PROGS += $(UBIN_PROGS)
+
+# /bin/ramfs9p and the #mnt utest speak 9P with the kernel's own
+# marshalling (kern/src/ns/ninep.c, pure code), built once more for user
+# space: one copy.  Its kernel headers come after the C library's, with
+# the host tests' configuration and arch shims (tests/host/).
+NINEP_UOBJ := $(TC)/parlib/klib_ninep.o
+NINEP_UCFLAGS := -include tests/host/host_config.h -Itests/host/arch \
+	-idirafter kern/include -idirafter kern/arch/x86
+$(NINEP_UOBJ): kern/src/ns/ninep.c $(VIREO_CC_DEPS)
+	@echo "  VCC     $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(VIREO_CC) $(VIREO_CFLAGS) $(NINEP_UCFLAGS) -MMD -MP -c $< -o $@
+$(O)/ubin/ramfs9p: $(NINEP_UOBJ)
+$(O)/ubin/ramfs9p: private VIREO_CFLAGS += $(NINEP_UCFLAGS)
+$(O)/libc/obj/libc_mnt.o: private VIREO_CFLAGS += $(NINEP_UCFLAGS)
+$(O)/libc/bin/libc_mnt: $(NINEP_UOBJ)
+$(O)/libc/bin/libc_mnt: private UTEST_LDFLAGS += $(NINEP_UOBJ)
 
 # The tools that dial link user/iplib (iplib.h).
 include user/iplib/iplib.mk

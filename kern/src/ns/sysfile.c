@@ -33,6 +33,7 @@
 #include <kstring.h>
 #include <ninep.h>
 #include <kthread.h>
+#include <mnt.h>
 #include <ns.h>
 #include <printk.h>
 #include <sysfile.h>
@@ -563,22 +564,39 @@ int sysbind(const char *src, const char *onto, int flag)
 }
 
 struct chan_mount_args {
-	int fd;
 	const char *onto;
+	int flag;
+	const char *spec;
 };
 
+/* Mounts the 9P server on the other end of c (#mnt, mnt.h) on onto. */
 static int64_t chan_mount(struct chan *c, void *arg)
 {
+	ERRSTACK(1);
 	const struct chan_mount_args *a = arg;
+	struct chan *volatile root = NULL, *volatile o = NULL;
+	int id;
 
-	error(ENOSYS, "mount of fd %d on '%s': no 9P client (#mnt) yet", a->fd, a->onto);
+	if (waserror()) {
+		cclose(root);
+		cclose(o);
+		nexterror();
+	}
+	o = namec(a->onto, NAMEC_MOUNT, 0, 0, NULL);
+	root = mnt_attach(c, a->spec ? a->spec : "");
+	id = cmount(root, o, a->flag, NULL);
+	poperror();
+	cclose(root);
+	cclose(o);
+	return id;
 }
 
-/* A bad fd is EBADF; a good one ENOSYS until the 9P client exists. */
+/* afd (authentication) is not supported: 9P servers here need none. */
 int sysmount(int fd, int afd, const char *onto, int flag, const char *spec)
 {
-	struct chan_mount_args a = { .fd = fd, .onto = onto };
+	struct chan_mount_args a = { .onto = onto, .flag = flag, .spec = spec };
 
+	(void)afd;
 	return (int)sys_chan_call(fd, NULL, 0, 0, chan_mount, &a);
 }
 

@@ -8,8 +8,8 @@
  * MCREATE; anything else is EINVAL), then the paths, copied in with
  * sysc_copy_path.  nbind returns the new mount's id.  nunmount with a
  * source length of 0 removes everything mounted on 'onto' (the source
- * pointer is then ignored).  nmount answers what sysmount answers: EBADF
- * for an fd that is not open, else ENOSYS until a 9P client (#mnt) exists.
+ * pointer is then ignored).  nmount mounts the 9P server on the other
+ * end of fd (#mnt, Documentation/dev/mnt.md) and returns the mount id.
  * A sysfile failure becomes err + errstr through sysc_fail_from_kthread().
  */
 #include <errno.h>
