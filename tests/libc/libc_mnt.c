@@ -7,8 +7,9 @@
  * other end is mounted on /tmp/m9, and the files are used with open, read,
  * write, readdir, stat, mkdir, rename, unlink: create and read back, ls,
  * stat, rm, mkdir, a file of 1 MiB through a server that agrees to an
- * msize of only 1 KiB, several processes at once on one mount, a server
- * that dies mid-use (EIO, never a hang), unmount hanging the server up.
+ * msize of only 1 KiB, several processes at once on one mount, a mount of
+ * a #srv entry, a server that dies mid-use (EIO, never a hang), unmount
+ * hanging the server up.
  *
  * Suite "hostile": the test plays the server itself, with the kernel's own
  * marshalling (ninep.h), and checks that the client refuses what a server
@@ -237,6 +238,38 @@ UTEST(ramfs, many_processes_at_once)
 	}
 	UT_ASSERT_STREQ(m9_list(M9), "");
 	UT_ASSERT_EQ(m9_stop(&s), 0);
+}
+
+/* ramfs9p -s posts its end in #srv; mount opens the entry and mounts it,
+ * as `mount -c /srv/NAME DIR` does.  Removing the entry and unmounting
+ * drop the last references, which hangs the server up. */
+UTEST(ramfs, mount_through_srv)
+{
+	struct stat st;
+	char buf[8] = { 0 };
+	pid_t server;
+	int fd, status, i;
+
+	mkdir(M9, 0755);
+	server = UT_SYS(fork());
+	if (server == 0) {
+		execl("/bin/ramfs9p", "ramfs9p", "-s", "m9test", (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 500 && stat("#srv/m9test", &st); i++)
+		usleep(10000);
+	UT_ASSERT_MSG(i < 500, "#srv/m9test never appeared");
+	fd = UT_SYS(open("#srv/m9test", O_RDWR));
+	UT_SYS(vireo_mount(fd, M9, VIREO_MREPL | VIREO_MCREATE));
+	UT_SYS(close(fd));
+	m9_write_file(M9 "/via-srv", "srv", 3);
+	UT_ASSERT_EQ(m9_read_file(M9 "/via-srv", buf, sizeof(buf)), 3);
+	UT_ASSERT_STREQ(buf, "srv");
+	UT_SYS(unlink("#srv/m9test"));
+	UT_SYS(vireo_unmount(NULL, M9));
+	UT_SYS(waitpid(server, &status, 0));
+	UT_ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "server status %#x", status);
+	rmdir(M9);
 }
 
 /* The server exits after 30 requests: what follows fails with EIO and an

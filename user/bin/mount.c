@@ -2,7 +2,9 @@
 /*
  * mount.c - /bin/mount (Documentation/init.md).
  *
- *	mount [-abc] /srv/file|fd old [-- cmd...]: mounts a 9P server's chan on old.  The kernel has no 9P client yet, so today it reports ENOSYS.
+ *	mount [-abc] /srv/file|fd old [-- cmd...]: mounts the 9P server on a
+ *	chan (an fd, or a #srv file opened for reading and writing) on old,
+ *	through #mnt (Documentation/dev/mnt.md); -c lets creates reach it.
  *
  * A name space is copied when a process starts, so the change lasts as
  * long as this process: the command after -- runs in it and its exit code

@@ -5,15 +5,16 @@
  * for users.
  *
  *	ramfs9p [-t] [-m MSIZE] [-x N] [FD]     serve on FD (default 0)
- *	ramfs9p [-t] [-m MSIZE] [-x N] -s NAME  post a pipe end as /srv/NAME,
+ *	ramfs9p [-t] [-m MSIZE] [-x N] -s NAME  post a pipe end as #srv/NAME,
  *	                                        serve on the other end
  *
- * Then `mount /srv/NAME DIR` (or the mount syscall on FD's other end)
- * shows the tree.  -m caps the msize it agrees to (to test transfers in
- * many messages), -x N exits after N requests (to test a server that dies
- * mid-use), -t traces each request and its answer on stderr.  One request at a time, in order, so a Tflush always finds its
- * request answered and gets Rflush at once.  Exits 0 at EOF, 1 on a write
- * error or -x, 2 on bad usage.
+ * Then `mount -c '#srv/NAME' DIR` (or the mount syscall on FD's other
+ * end) shows the tree.  -m caps the msize it agrees to (to test transfers
+ * in many messages), -x N exits after N requests (to test a server that
+ * dies mid-use), -t traces each request and its answer on stderr.  One
+ * request at a time, in order, so a Tflush always finds its request
+ * answered and gets Rflush at once.  Exits 0 at EOF, 1 on a write error or
+ * -x, 2 on bad usage.
  *
  * Files are nodes in one growing array, never reused (a removed node is
  * marked gone, so a fid on it fails cleanly); fids map to nodes in a small
@@ -564,7 +565,7 @@ static int rf_post(const char *name)
 	/* both ends read and write, unlike pipe()'s */
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, p))
 		return -1;
-	snprintf(path, sizeof(path), "/srv/%s", name);
+	snprintf(path, sizeof(path), "#srv/%s", name);
 	s = creat(path, 0666);
 	if (s < 0)
 		return -1;
@@ -599,7 +600,7 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		fd = atoi(argv[optind]);
 	if (srv && (fd = rf_post(srv)) < 0) {
-		fprintf(stderr, "ramfs9p: post /srv/%s: %s\n", srv, strerror(errno));
+		fprintf(stderr, "ramfs9p: post #srv/%s: %s\n", srv, strerror(errno));
 		return 1;
 	}
 	if (rf_node_new("/", 0, DMDIR | 0777) != 0)
