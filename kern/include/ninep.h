@@ -20,6 +20,13 @@
  * Stat extension: a stat entry may carry one more string after muid, the
  * symlink target (struct dir.ext).  Encoders add it only when ext is not empty,
  * so ordinary entries are plain 9P2000; decoders accept 4 or 5 strings.
+ *
+ * 9P2000.u (the Unix extension QEMU's server speaks): the functions ending
+ * in x take a dotu flag (struct fcall carries it in f->dotu), and then
+ * Tauth/Tattach end with n_uname[4], Tcreate with extension[s], Rerror with
+ * errno[4], and every stat entry with extension[s] n_uid[4] n_gid[4]
+ * n_muid[4] (extension decoded into dir.ext, the ids encoded as
+ * NINEP_NONUM and not decoded).
  */
 #pragma once
 
@@ -43,6 +50,8 @@
 #define IOHDRSZ     24                      /* Twrite/Rread header, at most */
 #define NINEP_HDRSZ (BIT32SZ + BIT8SZ + BIT16SZ)   /* size[4] type[1] tag[2] */
 #define NINEP_VERSION "9P2000"
+#define NINEP_VERSION_U "9P2000.u"
+#define NINEP_NONUM ((uint32_t)~0U)         /* 9P2000.u: no numeric id */
 
 /* --------------------------------------------------------------- stat */
 
@@ -61,6 +70,12 @@ size_t convD2M(const struct dir *d, uint8_t *buf, size_t n);
  * strs, which needs room for n bytes (BIT16SZ + size suffices).  Returns the
  * entry's length, or 0 if it is malformed (d and strs then hold garbage). */
 size_t convM2D(const uint8_t *buf, size_t n, struct dir *d, char *strs);
+
+/* The same in either dialect (dotu: 9P2000.u). */
+size_t sizeD2Mx(const struct dir *d, bool dotu);
+size_t convD2Mx(const struct dir *d, uint8_t *buf, size_t n, bool dotu);
+size_t convM2Dx(const uint8_t *buf, size_t n, struct dir *d, char *strs, bool dotu);
+const char *ninep_stat_errorx(const uint8_t *buf, size_t n, bool dotu);
 
 /* 0 if buf[0..n) is exactly one well-formed stat entry, -1 if not. */
 int statcheck(const uint8_t *buf, size_t n);
@@ -94,6 +109,7 @@ enum ninep_type {
 struct fcall {
 	uint8_t type;
 	uint16_t tag;
+	bool dotu;                      /* 9P2000.u: encode/decoded so */
 	uint32_t fid;
 	union {
 		struct {                        /* Tversion, Rversion */
@@ -105,6 +121,7 @@ struct fcall {
 		};
 		struct {                        /* Rerror */
 			const char *ename;
+			uint32_t errnum;        /* .u: the server's errno */
 		};
 		struct {                        /* Ropen, Rcreate; Rattach: qid */
 			struct qid qid;
@@ -117,11 +134,13 @@ struct fcall {
 			uint32_t afid;
 			const char *uname;
 			const char *aname;
+			uint32_t n_uname;       /* .u: numeric user */
 		};
 		struct {                        /* Tcreate (name, perm, mode); Topen (mode) */
 			uint32_t perm;
 			const char *name;
 			uint8_t mode;           /* 9P mode: OREAD.., OTRUNC, ORCLOSE */
+			const char *extension;  /* .u Tcreate: symlink target etc. */
 		};
 		struct {                        /* Twalk */
 			uint32_t newfid;
@@ -160,6 +179,10 @@ size_t convM2S(const uint8_t *buf, size_t n, struct fcall *f, char *strs);
 
 /* NULL if buf holds one well-formed message first, else why not. */
 const char *ninep_msg_error(const uint8_t *buf, size_t n);
+/* convM2S and ninep_msg_error in either dialect (sizeS2M and convS2M
+ * follow f->dotu). */
+size_t convM2Sx(const uint8_t *buf, size_t n, struct fcall *f, char *strs, bool dotu);
+const char *ninep_msg_errorx(const uint8_t *buf, size_t n, bool dotu);
 
 /* The length the message at buf claims (its size field), or 0 if n < 4:
  * lets a reader of a byte stream know how much more to collect. */

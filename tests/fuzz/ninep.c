@@ -7,10 +7,12 @@
  * mode, not data: with bit 0 set the harness first rewrites the 4-byte
  * message size field to match the input, so the fuzzer reaches message bodies
  * without having to guess lengths; with it clear the size field is raw.
+ * Bit 1 picks the dialect: 9P2000.u (convM2Sx, convM2Dx with dotu) or plain.
  *
  * Whatever decodes must re-encode: a message to exactly the same bytes, a
  * stat entry to an entry that decodes to the same struct dir (byte-identical
- * except that an empty ext string is dropped).  The decoders' yes/no must
+ * except that an empty ext string is dropped; a .u entry's numeric ids
+ * come back as NINEP_NONUM, so only the struct is compared).  The decoders' yes/no must
  * agree with ninep_msg_error()/statcheck().  A failed check aborts, which
  * libFuzzer reports as a crash and keeps the input (Makefile `fuzz` rule,
  * scripts/check.sh).  Buffers are exact-size heap copies, so ASan sees any
@@ -49,14 +51,14 @@ static bool fuzz_dir_eq(const struct dir *a, const struct dir *b)
 	       fuzz_streq(a->muid, b->muid) && fuzz_streq(a->ext, b->ext);
 }
 
-static void fuzz_msg(const uint8_t *buf, size_t n)
+static void fuzz_msg(const uint8_t *buf, size_t n, bool dotu)
 {
 	char *strs = malloc(n + 1), *strs2 = malloc(n + 1);
 	struct fcall f, f2;
-	size_t got = convM2S(buf, n, &f, strs);
+	size_t got = convM2Sx(buf, n, &f, strs, dotu);
 	uint8_t *out;
 
-	FUZZ_CHECK((got == 0) == (ninep_msg_error(buf, n) != NULL));
+	FUZZ_CHECK((got == 0) == (ninep_msg_errorx(buf, n, dotu) != NULL));
 	if (got) {
 		FUZZ_CHECK(got <= n && got == ninep_msg_size(buf, n));
 		FUZZ_CHECK(sizeS2M(&f) == got);
@@ -64,7 +66,7 @@ static void fuzz_msg(const uint8_t *buf, size_t n)
 		FUZZ_CHECK(convS2M(&f, out, got) == got);
 		FUZZ_CHECK(memcmp(out, buf, got) == 0);
 		FUZZ_CHECK(convS2M(&f, out, got - 1) == 0);
-		FUZZ_CHECK(convM2S(out, got, &f2, strs2) == got);
+		FUZZ_CHECK(convM2Sx(out, got, &f2, strs2, dotu) == got);
 		(void)ninep_check_msize(&f, 8192);
 		free(out);
 	}
@@ -73,38 +75,39 @@ static void fuzz_msg(const uint8_t *buf, size_t n)
 }
 
 /* Re-encodes d (decoded from the got bytes at src) and checks it. */
-static void fuzz_stat_reencode(const struct dir *d, const uint8_t *src, size_t got)
+static void fuzz_stat_reencode(const struct dir *d, const uint8_t *src, size_t got,
+                               bool dotu)
 {
-	size_t need = sizeD2M(d);
+	size_t need = sizeD2Mx(d, dotu);
 	uint8_t *out = malloc(need);
 	char *strs = malloc(need);
 	struct dir d2;
 
-	FUZZ_CHECK(need == got || (need + BIT16SZ == got && d->ext[0] == '\0'));
-	FUZZ_CHECK(convD2M(d, out, need) == need);
-	FUZZ_CHECK(convD2M(d, out, need - 1) == 0);
-	FUZZ_CHECK(statcheck(out, need) == 0);
-	FUZZ_CHECK(convM2D(out, need, &d2, strs) == need);
+	FUZZ_CHECK(need == got || (!dotu && need + BIT16SZ == got && d->ext[0] == '\0'));
+	FUZZ_CHECK(convD2Mx(d, out, need, dotu) == need);
+	FUZZ_CHECK(convD2Mx(d, out, need - 1, dotu) == 0);
+	FUZZ_CHECK(ninep_stat_errorx(out, need, dotu) == NULL);
+	FUZZ_CHECK(convM2Dx(out, need, &d2, strs, dotu) == need);
 	FUZZ_CHECK(fuzz_dir_eq(d, &d2));
-	if (need == got)
+	if (need == got && !dotu)
 		FUZZ_CHECK(memcmp(out, src, got) == 0);
 	free(strs);
 	free(out);
 }
 
-static void fuzz_stats(const uint8_t *buf, size_t n)
+static void fuzz_stats(const uint8_t *buf, size_t n, bool dotu)
 {
 	char *strs = malloc(n + 1);
 	size_t off = 0, got;
 	struct dir d;
 
 	while (off < n) {
-		got = convM2D(buf + off, n - off, &d, strs);
+		got = convM2Dx(buf + off, n - off, &d, strs, dotu);
 		if (!got)
 			break;
 		FUZZ_CHECK(got <= n - off);
-		FUZZ_CHECK(statcheck(buf + off, got) == 0);
-		fuzz_stat_reencode(&d, buf + off, got);
+		FUZZ_CHECK(ninep_stat_errorx(buf + off, got, dotu) == NULL);
+		fuzz_stat_reencode(&d, buf + off, got, dotu);
 		off += got;
 	}
 	free(strs);
@@ -124,8 +127,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (int i = 0; i < BIT32SZ; i++)
 			buf[i] = (uint8_t)(n >> (8 * i));
 	}
-	fuzz_msg(buf, n);
-	fuzz_stats(buf, n);
+	fuzz_msg(buf, n, data[0] & 2);
+	fuzz_stats(buf, n, data[0] & 2);
 	free(buf);
 	return 0;
 }

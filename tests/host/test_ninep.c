@@ -787,3 +787,102 @@ HTEST(msg_random_and_mutated)
 		free(m);
 	}
 }
+
+/* --------------------------------------------------------- 9P2000.u --- */
+
+/* The .u fields: Tattach's n_uname, Tcreate's extension, Rerror's errno,
+ * each in golden bytes (QEMU's hw/9pfs layout) and round trips. */
+HTEST(dotu_golden_vectors)
+{
+	static const uint8_t tattach[] = { 27, 0, 0, 0, 104, 1, 0,
+		3, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 4, 0, 'n', 'o', 'n', 'e', 0, 0,
+		0, 0, 0, 0 };
+	static const uint8_t rerror[] = { 15, 0, 0, 0, 107, 5, 0, 2, 0, 'n', 'o',
+		2, 0, 0, 0 };
+	static const uint8_t tcreate[] = { 23, 0, 0, 0, 114, 6, 0, 9, 0, 0, 0,
+		1, 0, 'l', 0xff, 0x01, 0, 0x02, 0, 2, 0, 't', 'o' };
+	uint8_t buf[64];
+	char strs[64];
+	struct fcall f, out;
+
+	f = (struct fcall){ .type = Tattach, .tag = 1, .dotu = true, .fid = 3,
+	                    .afid = NOFID, .uname = "none", .aname = "", .n_uname = 0 };
+	HT_ASSERT_EQ(convS2M(&f, buf, sizeof(buf)), sizeof(tattach));
+	HT_ASSERT(memcmp(buf, tattach, sizeof(tattach)) == 0);
+	HT_ASSERT_EQ(convM2Sx(tattach, sizeof(tattach), &out, strs, true), sizeof(tattach));
+	HT_ASSERT_EQ(out.n_uname, 0);
+	HT_ASSERT_STREQ(out.uname, "none");
+	/* The same bytes are not a plain 9P2000 Tattach (4 bytes too many). */
+	HT_ASSERT_EQ(convM2S(tattach, sizeof(tattach), &out, strs), 0);
+
+	f = (struct fcall){ .type = Rerror, .tag = 5, .dotu = true, .ename = "no", .errnum = 2 };
+	HT_ASSERT_EQ(convS2M(&f, buf, sizeof(buf)), sizeof(rerror));
+	HT_ASSERT(memcmp(buf, rerror, sizeof(rerror)) == 0);
+	HT_ASSERT_EQ(convM2Sx(rerror, sizeof(rerror), &out, strs, true), sizeof(rerror));
+	HT_ASSERT_EQ(out.errnum, 2);
+	HT_ASSERT(out.dotu);
+
+	f = (struct fcall){ .type = Tcreate, .tag = 6, .dotu = true, .fid = 9, .name = "l",
+	                    .perm = DMSYMLINK | 0777, .mode = 0, .extension = "to" };
+	HT_ASSERT_EQ(convS2M(&f, buf, sizeof(buf)), sizeof(tcreate));
+	HT_ASSERT(memcmp(buf, tcreate, sizeof(tcreate)) == 0);
+	HT_ASSERT_EQ(convM2Sx(tcreate, sizeof(tcreate), &out, strs, true), sizeof(tcreate));
+	HT_ASSERT_STREQ(out.extension, "to");
+	/* Every prefix of each fails. */
+	for (size_t k = 0; k < sizeof(tcreate); k++)
+		HT_ASSERT_EQ(convM2Sx(tcreate, k, &out, strs, true), 0);
+}
+
+/* A .u stat entry: extension and the three numeric ids; the plain decoder
+ * refuses it and the .u decoder refuses a plain one. */
+HTEST(dotu_stat_roundtrip)
+{
+	struct dir d = { .type = 1, .dev = 2, .qid = { .path = 7, .vers = 1, .type = QTSYMLINK },
+	                 .mode = DMSYMLINK | 0777, .atime = 10, .mtime = 20, .length = 3,
+	                 .name = "link", .uid = "u", .gid = "g", .muid = "m", .ext = "target" };
+	uint8_t buf[256], plain[256];
+	char strs[256];
+	struct dir out;
+	size_t n = sizeD2Mx(&d, true), p = sizeD2M(&d);
+
+	HT_ASSERT_EQ(n, p + 12);        /* the ids; ext is in both */
+	HT_ASSERT_EQ(convD2Mx(&d, buf, sizeof(buf), true), n);
+	HT_ASSERT_EQ(convM2Dx(buf, n, &out, strs, true), n);
+	HT_ASSERT_STREQ(out.ext, "target");
+	HT_ASSERT_STREQ(out.name, "link");
+	HT_ASSERT_EQ(out.mode, DMSYMLINK | 0777);
+	HT_ASSERT(ninep_stat_errorx(buf, n, true) == NULL);
+	HT_ASSERT(statcheck(buf, n) != 0);
+	for (size_t k = 0; k < n; k++)
+		HT_ASSERT(ninep_stat_errorx(buf, k, true) != NULL);
+	d.ext = "";
+	HT_ASSERT_EQ(convD2M(&d, plain, sizeof(plain)), sizeD2M(&d));
+	HT_ASSERT(ninep_stat_errorx(plain, sizeD2M(&d), true) != NULL);
+	/* ids are NINEP_NONUM on the way out */
+	n = convD2Mx(&d, buf, sizeof(buf), true);
+	HT_ASSERT(n > 12);
+	for (size_t i = n - 12; i < n; i++)
+		HT_ASSERT_EQ(buf[i], 0xff);
+}
+
+/* Rstat and Twstat carry the dialect's stat: a .u message with a plain
+ * entry (or the other way round) is refused. */
+HTEST(dotu_stat_payloads_follow_the_dialect)
+{
+	struct dir d = { .qid = { .path = 1 }, .mode = 0644, .name = "f", .uid = "", .gid = "",
+	                 .muid = "", .ext = "" };
+	uint8_t st[128], msg[256];
+	char strs[256];
+	struct fcall f = { .type = Rstat, .tag = 1, .dotu = true }, out;
+
+	f.nstat = (uint16_t)convD2Mx(&d, st, sizeof(st), true);
+	f.stat = st;
+	HT_ASSERT(f.nstat > 0);
+	size_t n = convS2M(&f, msg, sizeof(msg));
+
+	HT_ASSERT(n > 0);
+	HT_ASSERT_EQ(convM2Sx(msg, n, &out, strs, true), n);
+	HT_ASSERT_EQ(convM2S(msg, n, &out, strs), 0);
+	f.dotu = false;
+	HT_ASSERT_EQ(sizeS2M(&f), 0);   /* a .u entry in a plain message */
+}

@@ -508,8 +508,10 @@ static void hs_client_read_forever(int fd)
 {
 	char c;
 
-	if (vireo_mount(fd, M9, VIREO_MREPL) < 0)
+	if (vireo_mount(fd, M9, VIREO_MREPL) < 0) {
+		fprintf(stderr, "mount failed: %s\n", errstr());
 		_exit(10);
+	}
 	close(fd);
 	int f = open(M9 "/f", O_RDONLY);
 

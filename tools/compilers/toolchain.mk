@@ -236,6 +236,9 @@ $(NINEP_UOBJ): kern/src/ns/ninep.c $(VIREO_CC_DEPS)
 	@echo "  VCC     $<"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(VIREO_CC) $(VIREO_CFLAGS) $(NINEP_UCFLAGS) -MMD -MP -c $< -o $@
+# -MMD leaves out headers found through -idirafter (system headers): name them.
+NINEP_UHDRS := kern/include/ninep.h kern/include/ns.h
+$(NINEP_UOBJ) $(O)/libc/obj/libc_mnt.o $(O)/ubin/ramfs9p: $(NINEP_UHDRS)
 $(O)/ubin/ramfs9p: $(NINEP_UOBJ)
 $(O)/ubin/ramfs9p: private VIREO_CFLAGS += $(NINEP_UCFLAGS)
 $(O)/libc/obj/libc_mnt.o: private VIREO_CFLAGS += $(NINEP_UCFLAGS)

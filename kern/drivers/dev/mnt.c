@@ -21,6 +21,11 @@
  *	rename Twstat of the name, within one directory (9P2000's rule)
  *	close  Tclunk, whose failure only loses the fid
  *
+ * 9P2000.u (mnt_rpc.c picks the dialect): stat entries are converted both
+ * ways between .u's and Vireo's (a symlink's target is .u's extension),
+ * directory reads entry by entry; a symlink is created with DMSYMLINK and
+ * its target as the extension; the attach names numeric user 0.
+ *
  * Replies are not trusted: qids must carry only known QT bits, a walk or
  * read or write may not return more than asked, a directory read only whole
  * well-formed entries; anything else is EIO and names the mount.
@@ -35,7 +40,10 @@
 #include "mnt_internal.h"
 
 #define QTAUTH  0x08    /* 9P's authentication file: never accepted here */
-#define QTKNOWN (QTDIR | QTAPPEND | QTEXCL | QTMOUNT | QTAUTH | QTTMP | QTSYMLINK)
+#define QTLINK  0x01    /* 9P2000.u: a hard link */
+#define QTKNOWN (QTDIR | QTAPPEND | QTEXCL | QTMOUNT | QTAUTH | QTTMP | QTSYMLINK | QTLINK)
+/* The mode bits a stat passes on (.u adds device, socket, setuid ... bits). */
+#define DMKNOWN (DMDIR | DMAPPEND | DMEXCL | DMTMP | DMSYMLINK | 0777)
 
 static struct mnt *mnt_of(struct chan *c)
 {
@@ -124,7 +132,8 @@ struct chan *mnt_attach(struct chan *server, const char *aname)
 	struct mnt *m;
 	struct chan *volatile c = NULL;
 	struct mntrpc *volatile r = NULL;
-	struct fcall tx = { .type = Tattach, .afid = NOFID, .uname = "none", .aname = aname };
+	struct fcall tx = { .type = Tattach, .afid = NOFID, .uname = "none", .aname = aname,
+	                    .n_uname = 0 };
 	char name[32];
 
 	mnt_check_server(server);
@@ -263,12 +272,18 @@ static void mnt_create(struct chan *c, const char *name, int omode, uint32_t per
                        const char *ext)
 {
 	struct fcall tx = { .type = Tcreate, .fid = mnt_chan_fid(c), .name = name, .perm = perm,
-	                    .mode = (uint8_t)((perm & DMDIR) ? 0 : omode_to_9p(omode)) };
+	                    .mode = (uint8_t)((perm & DMDIR) ? 0 : omode_to_9p(omode)),
+	                    .extension = "" };
 	struct mntrpc *r;
 
-	if (ext && ext[0])
-		error(EPERM, "create: symlink '%s' on '%s': 9P2000 has no symlinks", name,
-		      mnt_path(c));
+	if (ext && ext[0]) {
+		if (!mnt_of(c)->dotu)
+			error(EPERM, "create: symlink '%s' on '%s': 9P2000 has no symlinks", name,
+			      mnt_path(c));
+		tx.perm = DMSYMLINK | 0777;
+		tx.mode = 0;
+		tx.extension = ext;
+	}
 	r = mnt_call(c, &tx);
 	c->qid = r->rx.qid;
 	mnt_set_fid(c, tx.fid, r->rx.iounit);
@@ -299,6 +314,54 @@ static void mnt_close(struct chan *c)
 		}
 	}
 	mnt_put(m);
+}
+
+/* ------------------------------------------------------------ .u stats */
+
+/* Re-encodes the server's stat entry src (in its dialect) into dst as
+ * Vireo's (ext only for a symlink, and only if keep_ext): the bytes
+ * written, or 0 if it does not fit.  Raises EIO for a malformed entry. */
+static size_t mnt_stat_in(struct chan *c, const uint8_t *src, size_t n, uint8_t *dst,
+                          size_t room, bool keep_ext)
+{
+	ERRSTACK(1);
+	char *volatile strs = kmalloc(n, MEM_WAIT);
+	struct dir d;
+	size_t len;
+
+	if (!strs)
+		error(ENOMEM, "mount %u: no memory for a stat", mnt_of(c)->id);
+	if (waserror()) {
+		kfree(strs);
+		nexterror();
+	}
+	if (convM2Dx(src, n, &d, strs, mnt_of(c)->dotu) != n)
+		error(EIO, "mount %u: a bad stat entry for '%s'", mnt_of(c)->id, mnt_path(c));
+	d.mode &= DMKNOWN;
+	if (!keep_ext || !(d.mode & DMSYMLINK))
+		d.ext = "";
+	len = convD2M(&d, dst, room);
+	poperror();
+	kfree(strs);
+	return len;
+}
+
+/* A .u server's directory read: each entry of src[0..n) re-encoded into
+ * buf (never longer); the bytes in buf. */
+static size_t mnt_dirents_in(struct chan *c, const uint8_t *src, size_t n, uint8_t *buf)
+{
+	size_t off = 0, out = 0;
+
+	while (off < n) {
+		size_t len = n - off < BIT16SZ ? 0 : BIT16SZ + (src[off] | src[off + 1] << 8);
+
+		if (!len || len > n - off)
+			error(EIO, "mount %u: a directory read of '%s' returned a bad entry",
+			      mnt_of(c)->id, mnt_path(c));
+		out += mnt_stat_in(c, src + off, len, buf + out, len, false);
+		off += len;
+	}
+	return out;
 }
 
 /* ------------------------------------------------------------ read/write */
@@ -336,12 +399,35 @@ static size_t mnt_read_once(struct chan *c, uint8_t *buf, size_t n, int64_t off)
 	return got;
 }
 
+/* A directory read from a .u server: one Tread into a bounce buffer, its
+ * entries converted into buf. */
+static size_t mnt_dirread_u(struct chan *c, void *buf, size_t n, int64_t off)
+{
+	ERRSTACK(1);
+	uint8_t *volatile tmp = kmalloc(n ? n : 1, MEM_WAIT);
+	size_t got;
+
+	if (!tmp)
+		error(ENOMEM, "mount %u: no memory for a directory read", mnt_of(c)->id);
+	if (waserror()) {
+		kfree(tmp);
+		nexterror();
+	}
+	got = mnt_read_once(c, tmp, n, off);
+	got = mnt_dirents_in(c, tmp, got, buf);
+	poperror();
+	kfree(tmp);
+	return got;
+}
+
 static size_t mnt_read(struct chan *c, void *buf, size_t n, int64_t off)
 {
 	size_t done = 0, got;
 
 	if (off < 0)
 		error(EINVAL, "read: negative offset %lld", (long long)off);
+	if ((c->qid.type & QTDIR) && mnt_of(c)->dotu)
+		return mnt_dirread_u(c, buf, n, off);
 	if (c->qid.type & QTDIR) {
 		got = mnt_read_once(c, buf, n, off);
 		mnt_check_dirents(c, buf, got);
@@ -389,15 +475,20 @@ static size_t mnt_write(struct chan *c, const void *buf, size_t n, int64_t off)
 
 static size_t mnt_stat(struct chan *c, uint8_t *buf, size_t n)
 {
+	ERRSTACK(1);
 	struct fcall tx = { .type = Tstat, .fid = mnt_chan_fid(c) };
 	struct mntrpc *r = mnt_call(c, &tx);
-	size_t len = r->rx.nstat;
+	size_t len;
 
-	if (len <= n)
-		memcpy(buf, r->rx.stat, len);
+	if (waserror()) {
+		mnt_rpc_free(mnt_of(c), r);
+		nexterror();
+	}
+	len = mnt_stat_in(c, r->rx.stat, r->rx.nstat, buf, n, true);
+	poperror();
 	mnt_rpc_free(mnt_of(c), r);
-	if (len > n)
-		error(EINVAL, "stat of '%s': %zu bytes do not fit %zu", mnt_path(c), len, n);
+	if (!len)
+		error(EINVAL, "stat of '%s': the entry does not fit %zu bytes", mnt_path(c), n);
 	/* type[2] at 2 and dev[4] at 4: ours, as every device's stat says */
 	buf[2] = (uint8_t)c->type;
 	buf[3] = (uint8_t)(c->type >> 8);
@@ -406,14 +497,57 @@ static size_t mnt_stat(struct chan *c, uint8_t *buf, size_t n)
 	return len;
 }
 
+/* d as a stat entry in the server's dialect (kmalloc'd; *n its length). */
+static uint8_t *mnt_stat_out(struct chan *c, const struct dir *d, size_t *n)
+{
+	bool dotu = mnt_of(c)->dotu;
+	uint8_t *buf;
+
+	*n = sizeD2Mx(d, dotu);
+	buf = kmalloc(*n, MEM_WAIT);
+	if (!buf || convD2Mx(d, buf, *n, dotu) != *n) {
+		kfree(buf);
+		error(ENAMETOOLONG, "wstat of '%s': the entry does not fit a stat", mnt_path(c));
+	}
+	return buf;
+}
+
+/* Sends stat (the server's dialect) as c's Twstat, and frees it. */
+static void mnt_wstat_send(struct chan *c, uint8_t *stat, size_t n)
+{
+	ERRSTACK(1);
+	struct fcall tx = { .type = Twstat, .fid = mnt_chan_fid(c), .nstat = (uint16_t)n,
+	                    .stat = stat };
+
+	if (waserror()) {
+		kfree(stat);
+		nexterror();
+	}
+	mnt_call0(c, &tx);
+	poperror();
+	kfree(stat);
+}
+
 static size_t mnt_wstat(struct chan *c, const uint8_t *buf, size_t n)
 {
-	struct fcall tx = { .type = Twstat, .fid = mnt_chan_fid(c), .nstat = (uint16_t)n,
-	                    .stat = buf };
+	ERRSTACK(1);
+	char *volatile strs = kmalloc(n ? n : 1, MEM_WAIT);
+	struct dir d;
+	uint8_t *stat;
+	size_t len;
 
-	if (n > 0xffff || statcheck(buf, n))
+	if (!strs)
+		error(ENOMEM, "wstat of '%s': no memory", mnt_path(c));
+	if (waserror()) {
+		kfree(strs);
+		nexterror();
+	}
+	if (n > 0xffff || convM2D(buf, n, &d, strs) != n)
 		error(EINVAL, "wstat of '%s': not one stat entry", mnt_path(c));
-	mnt_call0(c, &tx);
+	stat = mnt_stat_out(c, &d, &len);
+	mnt_wstat_send(c, stat, len);
+	poperror();
+	kfree(strs);
 	return n;
 }
 
@@ -455,44 +589,19 @@ static bool mnt_in_dir(struct chan *c, struct chan *dir)
 	return q.path == c->qid.path;
 }
 
-/* The wstat that changes only the name: every other field "don't touch". */
-static uint8_t *mnt_rename_stat(struct chan *c, const char *new_name, size_t *n)
+static void mnt_rename(struct chan *c, struct chan *new_dir, const char *new_name)
 {
 	struct dir d = { .type = 0xffff, .dev = ~0U, .qid = mkqid(~0ULL, ~0U, 0xff),
 	                 .mode = ~0U, .atime = ~0ULL, .mtime = ~0ULL, .length = -1,
 	                 .name = new_name, .uid = "", .gid = "", .muid = "", .ext = "" };
-	uint8_t *buf;
-
-	*n = sizeD2M(&d);
-	buf = kmalloc(*n, MEM_WAIT);
-	if (!buf || convD2M(&d, buf, *n) != *n) {
-		kfree(buf);
-		error(ENAMETOOLONG, "rename of '%s' to '%s': the name does not fit a stat",
-		      mnt_path(c), new_name);
-	}
-	return buf;
-}
-
-static void mnt_rename(struct chan *c, struct chan *new_dir, const char *new_name)
-{
-	ERRSTACK(1);
-	struct fcall tx = { .type = Twstat, .fid = mnt_chan_fid(c) };
-	uint8_t *volatile buf;
+	uint8_t *stat;
 	size_t n;
 
 	if (new_dir->aux != c->aux || !mnt_in_dir(c, new_dir))
 		error(EXDEV, "rename of '%s': 9P2000 renames only within a directory",
 		      mnt_path(c));
-	buf = mnt_rename_stat(c, new_name, &n);
-	if (waserror()) {
-		kfree(buf);
-		nexterror();
-	}
-	tx.nstat = (uint16_t)n;
-	tx.stat = buf;
-	mnt_call0(c, &tx);
-	poperror();
-	kfree(buf);
+	stat = mnt_stat_out(c, &d, &n);         /* only the name changes */
+	mnt_wstat_send(c, stat, n);
 }
 
 static char *mnt_chaninfo(struct chan *c, char *buf, size_t len)

@@ -50,6 +50,7 @@ struct mnt {
 	uint32_t id;            /* [I] the dev of its chans */
 	struct chan *c;         /* [I] the server's chan (one reference) */
 	uint32_t msize;         /* [I] once mnt_version() returned */
+	bool dotu;              /* [I] 9P2000.u (QEMU's server), from then too */
 	struct sem wlock;       /* "mnt write": one T-message on the wire at a time */
 	struct rendez rv;       /* waiters for replies, tags, the reader role */
 	spinlock_t lock;        /* guards [m->lock] */

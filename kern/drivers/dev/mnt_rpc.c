@@ -23,6 +23,11 @@
  * old tag reserved until the Rflush (9P's rule), so a late reply can never
  * land on a new request.  The last reference frees what is left.
  *
+ * Dialect: the client offers 9P2000.u and speaks what the server answers,
+ * 9P2000 or 9P2000.u (m->dotu); every request is encoded and every reply
+ * decoded in it here, so mnt.c sees .u only in stat bytes and Rerror's
+ * errno.
+ *
  * Locks: m->wlock (qlock "mnt write") is held only across one write to the
  * server's chan; m->lock (spinlock "mnt") guards the tag table and the
  * reader and dead state, and is never held across a sleep or error().
@@ -422,11 +427,12 @@ static void mnt_decode(struct mnt *m, struct mntrpc *r, uint8_t ttype)
 	r->strs = kmalloc(r->rlen, MEM_WAIT);
 	if (!r->strs)
 		error(ENOMEM, "mount %u: no memory for a reply", m->id);
-	if (!convM2S(r->reply, r->rlen, &r->rx, r->strs))
+	if (!convM2Sx(r->reply, r->rlen, &r->rx, r->strs, m->dotu))
 		error(EIO, "mount %u: malformed reply to %s: %s", m->id, ninep_type_name(ttype),
-		      ninep_msg_error(r->reply, r->rlen));
+		      ninep_msg_errorx(r->reply, r->rlen, m->dotu));
 	if (r->rx.type == Rerror)
-		error(mnt_errno(r->rx.ename), "%s", r->rx.ename);
+		error(m->dotu && r->rx.errnum > 0 && r->rx.errnum < 134 ? (int)r->rx.errnum :
+		      mnt_errno(r->rx.ename), "%s", r->rx.ename);
 	if (r->rx.type != ttype + 1)
 		error(EIO, "mount %u: %s answered with %s", m->id, ninep_type_name(ttype),
 		      ninep_type_name(r->rx.type));
@@ -446,6 +452,7 @@ struct mntrpc *mnt_rpc(struct mnt *m, struct fcall *tx)
 	}
 	r = mnt_rpc_alloc(m, tx->type == Tversion);
 	tx->tag = r->tag;
+	tx->dotu = m->dotu;
 	mnt_send(m, tx);
 	mnt_wait(m, r);
 	spin_unlock(&m->lock);
@@ -457,7 +464,7 @@ struct mntrpc *mnt_rpc(struct mnt *m, struct fcall *tx)
 void mnt_version(struct mnt *m)
 {
 	ERRSTACK(1);
-	struct fcall tx = { .type = Tversion, .msize = MNT_MSIZE, .version = NINEP_VERSION };
+	struct fcall tx = { .type = Tversion, .msize = MNT_MSIZE, .version = NINEP_VERSION_U };
 	struct mntrpc *volatile r = NULL;
 
 	if (waserror()) {
@@ -465,12 +472,14 @@ void mnt_version(struct mnt *m)
 		nexterror();
 	}
 	r = mnt_rpc(m, &tx);
-	if (strcmp(r->rx.version, NINEP_VERSION))
-		error(EPROTO, "mount: the server speaks '%s', not " NINEP_VERSION, r->rx.version);
+	if (strcmp(r->rx.version, NINEP_VERSION) && strcmp(r->rx.version, NINEP_VERSION_U))
+		error(EPROTO, "mount: the server speaks '%s', not " NINEP_VERSION " or "
+		      NINEP_VERSION_U, r->rx.version);
 	if (r->rx.msize < MNT_MINSIZE || r->rx.msize > MNT_MSIZE)
 		error(EPROTO, "mount: the server's msize %u is outside [%u, %u]", r->rx.msize,
 		      MNT_MINSIZE, MNT_MSIZE);
 	m->msize = r->rx.msize;
+	m->dotu = !strcmp(r->rx.version, NINEP_VERSION_U);
 	poperror();
 	mnt_rpc_free(m, r);
 }

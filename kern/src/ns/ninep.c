@@ -14,6 +14,9 @@
  * then UTF-8 bytes without a NUL; a qid is type[1] vers[4] path[8]; a message
  * is size[4] type[1] tag[2] then its fields, size counting itself.  Vireo's
  * stat extension (ninep.h): an optional fifth string, ext, after muid.
+ * 9P2000.u (the dialect QEMU's server speaks): a few more fields in
+ * Tauth, Tattach, Tcreate, Rerror and every stat entry; a cursor's dotu
+ * says which dialect it walks.
  *
  * No allocation, no locks, no printk: the callers (devstat, devdirread, the
  * mount driver, fuzzers) decide how to report.  Entry points: sizeD2M,
@@ -32,6 +35,7 @@ struct ninep_wr {
 	size_t n;               /* room in buf */
 	size_t off;             /* bytes produced (or counted) so far */
 	bool bad;               /* the value cannot be encoded */
+	bool dotu;              /* 9P2000.u */
 };
 
 static void wr_bytes(struct ninep_wr *w, const void *src, size_t k)
@@ -113,30 +117,46 @@ static void enc_stat(struct ninep_wr *w, const struct dir *d)
 	wr_str(w, d->uid);
 	wr_str(w, d->gid);
 	wr_str(w, d->muid);
-	if (d->ext && d->ext[0])
+	if (w->dotu) {                  /* extension[s] n_uid[4] n_gid[4] n_muid[4] */
 		wr_str(w, d->ext);
+		wr_u32(w, NINEP_NONUM);
+		wr_u32(w, NINEP_NONUM);
+		wr_u32(w, NINEP_NONUM);
+	} else if (d->ext && d->ext[0]) {
+		wr_str(w, d->ext);
+	}
 	if (w->off - start > STATMAXLEN)
 		w->bad = true;
 	wr_patch(w, start, w->off - start - BIT16SZ, BIT16SZ);
 }
 
-size_t sizeD2M(const struct dir *d)
+size_t sizeD2Mx(const struct dir *d, bool dotu)
 {
-	struct ninep_wr w = { 0 };
+	struct ninep_wr w = { .dotu = dotu };
 
 	enc_stat(&w, d);
 	return w.off;
 }
 
-size_t convD2M(const struct dir *d, uint8_t *buf, size_t n)
+size_t convD2Mx(const struct dir *d, uint8_t *buf, size_t n, bool dotu)
 {
-	struct ninep_wr w = { .buf = buf, .n = n };
-	size_t need = sizeD2M(d);
+	struct ninep_wr w = { .buf = buf, .n = n, .dotu = dotu };
+	size_t need = sizeD2Mx(d, dotu);
 
 	if (need > n || need > STATMAXLEN)
 		return 0;
 	enc_stat(&w, d);
 	return w.bad ? 0 : w.off;
+}
+
+size_t sizeD2M(const struct dir *d)
+{
+	return sizeD2Mx(d, false);
+}
+
+size_t convD2M(const struct dir *d, uint8_t *buf, size_t n)
+{
+	return convD2Mx(d, buf, n, false);
 }
 
 /* ------------------------------------------------------------ decoder */
@@ -146,6 +166,7 @@ struct ninep_rd {
 	const uint8_t *end;
 	char *strs;             /* where the next decoded string goes */
 	const char *why;        /* first failure, or NULL */
+	bool dotu;              /* 9P2000.u */
 };
 
 static bool rd_fail(struct ninep_rd *r, const char *why)
@@ -236,8 +257,14 @@ static void dec_stat_body(struct ninep_rd *r, struct dir *d)
 	d->gid = rd_str(r);
 	d->muid = rd_str(r);
 	d->ext = "";
-	if (!r->why && r->p != r->end)
+	if (r->dotu) {                  /* the numeric ids are not kept */
 		d->ext = rd_str(r);
+		rd_u32(r);
+		rd_u32(r);
+		rd_u32(r);
+	} else if (!r->why && r->p != r->end) {
+		d->ext = rd_str(r);
+	}
 	if (!r->why && r->p != r->end)
 		rd_fail(r, "stat size field larger than its fields");
 }
@@ -258,7 +285,8 @@ static void dec_stat(struct ninep_rd *r, struct dir *d)
 	}
 	if (!rd_need(r, size, "stat size field runs past the buffer"))
 		return;
-	sub = (struct ninep_rd){ .p = r->p, .end = r->p + size, .strs = r->strs };
+	sub = (struct ninep_rd){ .p = r->p, .end = r->p + size, .strs = r->strs,
+	                         .dotu = r->dotu };
 	dec_stat_body(&sub, d ? d : &scratch);
 	r->p += size;
 	r->strs = sub.strs;
@@ -266,23 +294,33 @@ static void dec_stat(struct ninep_rd *r, struct dir *d)
 		rd_fail(r, sub.why);
 }
 
-size_t convM2D(const uint8_t *buf, size_t n, struct dir *d, char *strs)
+size_t convM2Dx(const uint8_t *buf, size_t n, struct dir *d, char *strs, bool dotu)
 {
-	struct ninep_rd r = { .p = buf, .end = buf + n, .strs = strs };
+	struct ninep_rd r = { .p = buf, .end = buf + n, .strs = strs, .dotu = dotu };
 
 	memset(d, 0, sizeof(*d));
 	dec_stat(&r, d);
 	return r.why ? 0 : (size_t)(r.p - buf);
 }
 
-const char *ninep_stat_error(const uint8_t *buf, size_t n)
+size_t convM2D(const uint8_t *buf, size_t n, struct dir *d, char *strs)
 {
-	struct ninep_rd r = { .p = buf, .end = buf + n };
+	return convM2Dx(buf, n, d, strs, false);
+}
+
+const char *ninep_stat_errorx(const uint8_t *buf, size_t n, bool dotu)
+{
+	struct ninep_rd r = { .p = buf, .end = buf + n, .dotu = dotu };
 
 	dec_stat(&r, NULL);
 	if (!r.why && r.p != r.end)
 		rd_fail(&r, "bytes left after the stat entry");
 	return r.why;
+}
+
+const char *ninep_stat_error(const uint8_t *buf, size_t n)
+{
+	return ninep_stat_errorx(buf, n, false);
 }
 
 int statcheck(const uint8_t *buf, size_t n)
@@ -332,7 +370,7 @@ static void enc_data(struct ninep_wr *w, const struct fcall *f)
 static void enc_statbuf(struct ninep_wr *w, const struct fcall *f)
 {
 	wr_u16(w, f->nstat);
-	if (!f->stat || statcheck(f->stat, f->nstat) < 0)
+	if (!f->stat || ninep_stat_errorx(f->stat, f->nstat, w->dotu))
 		w->bad = true;
 	else
 		wr_bytes(w, f->stat, f->nstat);
@@ -349,12 +387,16 @@ static void enc_tmsg(struct ninep_wr *w, const struct fcall *f)
 		wr_u32(w, f->afid);
 		wr_str(w, f->uname);
 		wr_str(w, f->aname);
+		if (w->dotu)
+			wr_u32(w, f->n_uname);
 		break;
 	case Tattach:
 		wr_u32(w, f->fid);
 		wr_u32(w, f->afid);
 		wr_str(w, f->uname);
 		wr_str(w, f->aname);
+		if (w->dotu)
+			wr_u32(w, f->n_uname);
 		break;
 	case Tflush:
 		wr_u16(w, f->oldtag);
@@ -371,6 +413,8 @@ static void enc_tmsg(struct ninep_wr *w, const struct fcall *f)
 		wr_str(w, f->name);
 		wr_u32(w, f->perm);
 		wr_u8(w, f->mode);
+		if (w->dotu)
+			wr_str(w, f->extension);
 		break;
 	case Tread:
 		wr_u32(w, f->fid);
@@ -411,6 +455,8 @@ static void enc_rmsg(struct ninep_wr *w, const struct fcall *f)
 		break;
 	case Rerror:
 		wr_str(w, f->ename);
+		if (w->dotu)
+			wr_u32(w, f->errnum);
 		break;
 	case Rwalk:
 		enc_rwalk(w, f);
@@ -455,7 +501,7 @@ static void enc_fcall(struct ninep_wr *w, const struct fcall *f)
 
 size_t sizeS2M(const struct fcall *f)
 {
-	struct ninep_wr w = { 0 };
+	struct ninep_wr w = { .dotu = f->dotu };
 
 	enc_fcall(&w, f);
 	return w.bad ? 0 : w.off;
@@ -463,7 +509,7 @@ size_t sizeS2M(const struct fcall *f)
 
 size_t convS2M(const struct fcall *f, uint8_t *buf, size_t n)
 {
-	struct ninep_wr w = { .buf = buf, .n = n };
+	struct ninep_wr w = { .buf = buf, .n = n, .dotu = f->dotu };
 	size_t need = sizeS2M(f);
 
 	if (need == 0 || need > n)
@@ -515,7 +561,7 @@ static void dec_statbuf(struct ninep_rd *r, struct fcall *f)
 	if (!rd_need(r, f->nstat, "stat count runs past the message"))
 		return;
 	f->stat = r->p;
-	why = ninep_stat_error(r->p, f->nstat);
+	why = ninep_stat_errorx(r->p, f->nstat, r->dotu);
 	if (why)
 		rd_fail(r, why);
 	r->p += f->nstat;
@@ -532,12 +578,16 @@ static void dec_tmsg(struct ninep_rd *r, struct fcall *f)
 		f->afid = rd_u32(r);
 		f->uname = rd_str(r);
 		f->aname = rd_str(r);
+		if (r->dotu)
+			f->n_uname = rd_u32(r);
 		break;
 	case Tattach:
 		f->fid = rd_u32(r);
 		f->afid = rd_u32(r);
 		f->uname = rd_str(r);
 		f->aname = rd_str(r);
+		if (r->dotu)
+			f->n_uname = rd_u32(r);
 		break;
 	case Tflush:
 		f->oldtag = rd_u16(r);
@@ -554,6 +604,7 @@ static void dec_tmsg(struct ninep_rd *r, struct fcall *f)
 		f->name = rd_str(r);
 		f->perm = rd_u32(r);
 		f->mode = rd_u8(r);
+		f->extension = r->dotu ? rd_str(r) : NULL;
 		break;
 	case Tread:
 		f->fid = rd_u32(r);
@@ -594,6 +645,8 @@ static void dec_rmsg(struct ninep_rd *r, struct fcall *f)
 		break;
 	case Rerror:
 		f->ename = rd_str(r);
+		if (r->dotu)
+			f->errnum = rd_u32(r);
 		break;
 	case Rwalk:
 		dec_rwalk(r, f);
@@ -646,22 +699,33 @@ static size_t dec_fcall(struct ninep_rd *r, struct fcall *f)
 	return r->why ? 0 : size;
 }
 
-size_t convM2S(const uint8_t *buf, size_t n, struct fcall *f, char *strs)
+size_t convM2Sx(const uint8_t *buf, size_t n, struct fcall *f, char *strs, bool dotu)
 {
-	struct ninep_rd r = { .p = buf, .end = buf + n, .strs = strs };
+	struct ninep_rd r = { .p = buf, .end = buf + n, .strs = strs, .dotu = dotu };
 
 	memset(f, 0, sizeof(*f));
+	f->dotu = dotu;
 	return dec_fcall(&r, f);
 }
 
-const char *ninep_msg_error(const uint8_t *buf, size_t n)
+size_t convM2S(const uint8_t *buf, size_t n, struct fcall *f, char *strs)
 {
-	struct ninep_rd r = { .p = buf, .end = buf + n };
+	return convM2Sx(buf, n, f, strs, false);
+}
+
+const char *ninep_msg_errorx(const uint8_t *buf, size_t n, bool dotu)
+{
+	struct ninep_rd r = { .p = buf, .end = buf + n, .dotu = dotu };
 	struct fcall f;
 
 	memset(&f, 0, sizeof(f));
 	dec_fcall(&r, &f);
 	return r.why;
+}
+
+const char *ninep_msg_error(const uint8_t *buf, size_t n)
+{
+	return ninep_msg_errorx(buf, n, false);
 }
 
 /* ------------------------------------------------------------ helpers */
