@@ -212,6 +212,22 @@ run_utest() {
 	fi
 }
 
+# run_virtio9p MIB: a host folder made for the test (mktemp) shared through
+# QEMU's virtio-9p (its own 9P2000.u server) and mounted by libc_mnt's
+# suite virtio; scripts/ninep_share.py fills it first (MIB MiB one way)
+# and checks what the guest left after.
+run_virtio9p() {
+	local dir
+	selected utest-virtio9p || return 0
+	dir=$(mktemp -d /tmp/vireo-9p.XXXXXX) || return 0
+	python3 scripts/ninep_share.py make "$dir" "$1"
+	[ "$all" -eq 1 ] || wanted[utest-virtio9p]=1
+	run_utest virtio9p "/test/libc_mnt virtio" "--smp 2 --mem 512M -- -fsdev \
+local,id=fs0,path=$dir,security_model=none -device virtio-9p-pci,fsdev=fs0,mount_tag=host,disable-legacy=on"
+	python3 scripts/ninep_share.py check "$dir"
+	rm -rf "$dir"
+}
+
 if [ "$SEL" = all ]; then
 	run_utest syscalls /test/utest_syscalls
 	run_utest sysfuzz /test/sysfuzz
@@ -257,6 +273,7 @@ if [ "$SEL" = all ]; then
 		"--smp 2 --mem 512M -- $SLIRP_NET -device virtio-net-pci,disable-legacy=on,netdev=kn0"
 	run_utest libc_ns /test/libc_ns
 	run_utest libc_mnt /test/libc_mnt
+	run_virtio9p 64
 	run_utest libc_errors /test/libc_errors
 	run_utest net_ether "/test/net_ether ether" "--smp 2 --mem 512M -- $PCI_DEVS"
 	run_utest net_ether_link "/test/net_ether ether_link -- flap" \

@@ -548,6 +548,112 @@ UTEST(hostile, an_aborted_request_is_flushed)
 	UT_ASSERT_MSG(WIFSIGNALED(st), "client status %#x", st);
 }
 
+/* ------------------------------------------------------------- virtio */
+
+/* A share made by scripts/run-ktests.sh (run_virtio9p) and checked by it
+ * afterwards: QEMU's own 9P server (9P2000.u) through virtio-9p. */
+#define MH "/tmp/mh"
+
+/* Block k of a pattern file: its number, then bytes rotated by k * seed. */
+static void vt_block(uint8_t *b, uint64_t k, unsigned int seed)
+{
+	unsigned int rot = (unsigned int)((k * seed) % 256);
+
+	for (unsigned int j = 0; j < 4096; j++)
+		b[j] = (uint8_t)((j + rot) & 0xff);
+	memcpy(b, &k, sizeof(k));
+}
+
+static void vt_mount(void)
+{
+	struct stat st;
+	int fd;
+
+	if (stat("#virtio9p/host", &st))
+		utest_skip("no virtio-9p device with mount tag 'host'");
+	mkdir(MH, 0755);
+	fd = UT_SYS(open("#virtio9p/host", O_RDWR));
+	UT_SYS(vireo_mount(fd, MH, VIREO_MREPL | VIREO_MCREATE));
+	UT_SYS(close(fd));
+}
+
+static void vt_unmount(void)
+{
+	UT_SYS(vireo_unmount(NULL, MH));
+	rmdir(MH);
+}
+
+/* Files both ways, a directory, rename, remove, a listing; the host side
+ * is checked after the boot. */
+UTEST(virtio, host_folder_files)
+{
+	char buf[64] = { 0 };
+	int fd;
+
+	vt_mount();
+	UT_ASSERT_EQ(m9_read_file(MH "/from_host.txt", buf, sizeof(buf)), 20);
+	UT_ASSERT_STREQ(buf, "hello from the host\n");
+	m9_write_file(MH "/from_guest.txt", "hello from Vireo\n", 17);
+	UT_SYS(mkdir(MH "/gdir", 0755));
+	m9_write_file(MH "/gdir/a", "a", 1);
+	UT_SYS(rename(MH "/gdir/a", MH "/gdir/b"));
+	UT_ASSERT_STREQ(m9_list(MH "/gdir"), "b");
+	UT_ASSERT_ERRNO(rmdir(MH "/gdir"), ENOTEMPTY);
+	UT_SYS(unlink(MH "/gdir/b"));
+	UT_ASSERT_STREQ(m9_list(MH "/gdir"), "");
+	m9_write_file(MH "/gdir/kept", "kept\n", 5);
+	m9_write_file(MH "/doomed", "x", 1);
+	UT_SYS(unlink(MH "/doomed"));
+	UT_ASSERT_ERRNO(open(MH "/doomed", O_RDONLY), ENOENT);
+	fd = UT_SYS(open(MH "/from_guest.txt", O_WRONLY | O_APPEND));
+	UT_ASSERT_EQ(write(fd, "again\n", 6), 6);
+	UT_SYS(close(fd));
+	utest_note("host folder lists: %s", m9_list(MH));
+	vt_unmount();
+}
+
+/* big.bin (pattern seed 1, made by the host) read and checked block by
+ * block; guest_big.bin of the same size written with seed 3. */
+UTEST(virtio, big_files_both_ways)
+{
+	struct stat st;
+	uint8_t *got = UT_PTR(malloc(65536)), want[4096];
+	uint64_t blocks;
+	int fd;
+
+	vt_mount();
+	UT_SYS(stat(MH "/big.bin", &st));
+	UT_ASSERT(st.st_size > 0 && st.st_size % 4096 == 0);
+	blocks = (uint64_t)st.st_size / 4096;
+	fd = UT_SYS(open(MH "/big.bin", O_RDONLY));
+	for (uint64_t k = 0; k < blocks; k += 16) {
+		size_t n = 0;
+		ssize_t r;
+
+		while (n < 65536 && (r = read(fd, got + n, 65536 - n)) > 0)
+			n += (size_t)r;
+		UT_ASSERT_EQ(n, (size_t)(blocks - k < 16 ? blocks - k : 16) * 4096);
+		for (size_t j = 0; j < n / 4096; j++) {
+			vt_block(want, k + j, 1);
+			UT_ASSERT_MSG(!memcmp(got + j * 4096, want, 4096), "block %llu differs",
+			              (unsigned long long)(k + j));
+		}
+	}
+	UT_SYS(close(fd));
+	fd = UT_SYS(open(MH "/guest_big.bin", O_WRONLY | O_CREAT | O_TRUNC, 0644));
+	for (uint64_t k = 0; k < blocks; k += 16) {
+		size_t n = (size_t)(blocks - k < 16 ? blocks - k : 16);
+
+		for (size_t j = 0; j < n; j++)
+			vt_block(got + j * 4096, k + j, 3);
+		UT_ASSERT_EQ(write(fd, got, n * 4096), (ssize_t)(n * 4096));
+	}
+	UT_SYS(close(fd));
+	utest_note("%llu MiB read and written", (unsigned long long)(blocks / 256));
+	free(got);
+	vt_unmount();
+}
+
 int main(int argc, char **argv)
 {
 	return utest_main("libc_mnt", argc, argv);

@@ -424,6 +424,13 @@ static void mnt_abandon(struct mnt *m, struct mntrpc *r)
  * one of the wrong type raise. */
 static void mnt_decode(struct mnt *m, struct mntrpc *r, uint8_t ttype)
 {
+	/* QEMU's server (hw/9pfs) puts 0 in an Rstat's n[2], and Linux's client
+	 * ignores the field: take it from the message's size instead. */
+	if (m->dotu && r->rlen >= NINEP_HDRSZ + BIT16SZ && r->reply[4] == Rstat &&
+	    r->rlen - NINEP_HDRSZ - BIT16SZ <= 0xffff) {
+		r->reply[7] = (uint8_t)(r->rlen - NINEP_HDRSZ - BIT16SZ);
+		r->reply[8] = (uint8_t)((r->rlen - NINEP_HDRSZ - BIT16SZ) >> 8);
+	}
 	r->strs = kmalloc(r->rlen, MEM_WAIT);
 	if (!r->strs)
 		error(ENOMEM, "mount %u: no memory for a reply", m->id);
