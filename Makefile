@@ -354,9 +354,13 @@ conformance: $(DEPS_OK) $(KERNEL) $(INITRAMFS) toolchain $(if $(filter 1,$(LINUX
 
 # make run boots into the shell (BusyBox ash, /etc/profile); `exit` leaves
 # QEMU.  RUNARGS replaces that: RUNARGS= boots /bin/init, /etc/rc, the monitor.
-RUNARGS ?= --append "initexit init=/bin/sh -l"
+# SHARE=DIR adds DIR through virtio-9p and starts the shell under /bin/mount,
+# so its name space shows DIR at /mnt (Documentation/drivers/virtio-9p.md).
+RUN_HASH := \#
+RUN_SHELL := $(if $(SHARE),/bin/mount -c $(RUN_HASH)virtio9p/host /mnt -- )/bin/sh -l
+RUNARGS ?= --append "initexit init=$(RUN_SHELL)"
 run: $(DEPS_OK) $(KERNEL) $(INITRAMFS)
-	$(Q)scripts/qemu.sh --interactive $(RUNARGS)
+	$(Q)scripts/qemu.sh --interactive $(if $(SHARE),--share $(SHARE)) $(RUNARGS)
 
 clean:
 	rm -rf $(O)

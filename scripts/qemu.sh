@@ -15,6 +15,8 @@
 #     --timeout SECS     kill QEMU after SECS (non-interactive; exit 124)
 #     --monitor SOCK     the QEMU monitor on the unix socket SOCK (non-interactive;
 #                        scripts/linkflap.py drives it)
+#     --share DIR        DIR through virtio-9p, mount tag host (make run SHARE=DIR,
+#                        which starts the shell under mount ... /mnt)
 #
 # With -kernel, the initramfs ($INITRAMFS, default obj/initramfs.cpio) goes
 # in as the first boot module (-initrd) when the file exists; an ISO
@@ -26,7 +28,7 @@ set -euo pipefail
 KERNEL=${KERNEL:-obj/kern/vireo}
 INITRAMFS=${INITRAMFS:-obj/initramfs.cpio}
 smp=4 mem=1G append="" iso="" uefi=0 machine=q35 log="" timeout_s=0 interactive=0
-monitor=none
+monitor=none share=""
 extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -40,6 +42,7 @@ while [ $# -gt 0 ]; do
 	--log) log=$2; shift ;;
 	--timeout) timeout_s=$2; shift ;;
 	--monitor) monitor="unix:$2,server=on,wait=off"; shift ;;
+	--share) share=$2; shift ;;
 	--) shift; extra=("$@"); break ;;
 	*) echo "qemu.sh: unknown option '$1'" >&2; exit 2 ;;
 	esac
@@ -61,6 +64,11 @@ else
 	args+=(-kernel "$KERNEL")
 	[ -f "$INITRAMFS" ] && args+=(-initrd "$INITRAMFS")
 	[ -n "$append" ] && args+=(-append "$append")
+fi
+if [ -n "$share" ]; then
+	[ -d "$share" ] || { echo "qemu.sh: --share $share: not a directory" >&2; exit 2; }
+	args+=(-fsdev "local,id=share0,path=$share,security_model=none"
+	       -device virtio-9p-pci,fsdev=share0,mount_tag=host,disable-legacy=on)
 fi
 
 if [ "$interactive" -eq 1 ]; then

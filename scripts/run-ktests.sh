@@ -272,7 +272,7 @@ if [ "$SEL" = all ]; then
 	run_utest net_ip_virtio "/test/libc_net slirp" \
 		"--smp 2 --mem 512M -- $SLIRP_NET -device virtio-net-pci,disable-legacy=on,netdev=kn0"
 	run_utest libc_ns /test/libc_ns
-	run_utest libc_mnt /test/libc_mnt
+	run_utest libc_mnt "/test/libc_mnt ramfs hostile"
 	run_virtio9p 64
 	run_utest libc_errors /test/libc_errors
 	run_utest net_ether "/test/net_ether ether" "--smp 2 --mem 512M -- $PCI_DEVS"

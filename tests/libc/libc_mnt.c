@@ -18,7 +18,13 @@
  * of an auth file) and that a syscall aborted while its request waits
  * sends a Tflush for that request's tag.
  *
- * Run by scripts/run-ktests.sh (run_utest libc_mnt).
+ * Suite "virtio": QEMU's own 9P2000.u server through virtio-9p, on a host
+ * folder that scripts/ninep_share.py filled (and checks afterwards): the
+ * host's file read, files written, a directory, rename, remove, append,
+ * 64 MiB each way checked block by block.  Skipped without the device.
+ *
+ * Run by scripts/run-ktests.sh: run_utest libc_mnt (ramfs, hostile) and
+ * run_virtio9p (virtio).
  */
 /* The kernel's 9P marshalling first: its ros/fcntl.h spells the open modes
  * Vireo's way, and the C library's headers after it must win (as must

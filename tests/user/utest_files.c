@@ -450,9 +450,11 @@ UTEST(nbind_nunmount)
 	UT_SYSC_ERR(&sc, EFAULT);
 	sysc(&sc, SYS_nmount, 300, UP("/tmp/um"), 7, MREPL);
 	UT_SYSC_ERR(&sc, EBADF);
+	/* #mnt's Tversion vanishes into /dev/null, whose read is EOF: the
+	 * server "hung up" */
 	fd = open_path(&sc, "/dev/null", O_RDWR);
 	sysc(&sc, SYS_nmount, (uint64_t)fd, UP("/tmp/um"), 7, MREPL);
-	UT_SYSC_ERR(&sc, ENOSYS);
+	UT_SYSC_ERR(&sc, EIO);
 	UT_ASSERT(close_fd(fd));
 	UT_ASSERT_EQ(p1(&sc, SYS_rmdir, "/tmp/um", 0, 0), 0);
 }

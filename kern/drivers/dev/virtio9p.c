@@ -9,7 +9,7 @@
  *	                 replies as a byte stream
  *
  * It is meant to be mounted, not read by hand:
- *	mount -c '#virtio9p/host' /mnt/host
+ *	mount -c '#virtio9p/host' /mnt
  * opens TAG for reading and writing and gives the chan to #mnt.  One open
  * of a TAG at a time (EBUSY): QEMU keeps one 9P session per device, and a
  * second Tversion would end the first.  Closing the last chan of the open
