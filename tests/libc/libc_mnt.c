@@ -7,9 +7,9 @@
  * other end is mounted on /tmp/m9, and the files are used with open, read,
  * write, readdir, stat, mkdir, rename, unlink: create and read back, ls,
  * stat, rm, mkdir, a file of 1 MiB through a server that agrees to an
- * msize of only 1 KiB, several processes at once on one mount, a mount of
- * a #srv entry, a server that dies mid-use (EIO, never a hang), unmount
- * hanging the server up.
+ * msize of only 1 KiB, several processes and several threads at once on
+ * one mount, a mount of a #srv entry, a server that dies mid-use (EIO,
+ * never a hang), unmount hanging the server up.
  *
  * Suite "hostile": the test plays the server itself, with the kernel's own
  * marshalling (ninep.h), and checks that the client refuses what a server
@@ -34,6 +34,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -242,6 +243,65 @@ UTEST(ramfs, many_processes_at_once)
 		UT_SYS(waitpid(kids[k], &st, 0));
 		UT_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "process %d: status %#x", k, st);
 	}
+	UT_ASSERT_STREQ(m9_list(M9), "");
+	UT_ASSERT_EQ(m9_stop(&s), 0);
+}
+
+/* One thread's rounds on its own file: NULL, or what went wrong. */
+static void *m9_thread(void *arg)
+{
+	long k = (long)arg;
+	char path[64], want[64], got[64];
+
+	snprintf(path, sizeof(path), M9 "/t%ld", k);
+	for (int r = 0; r < 30; r++) {
+		int len = snprintf(want, sizeof(want), "thread %ld round %d", k, r);
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd < 0 || write(fd, want, (size_t)len) != len || close(fd))
+			return "write";
+		memset(got, 0, sizeof(got));
+		fd = open(path, O_RDONLY);
+		if (fd < 0 || read(fd, got, sizeof(got)) != len || close(fd) || strcmp(got, want))
+			return "read back";
+	}
+	return unlink(path) ? "unlink" : NULL;
+}
+
+/* Threads of one process (uthreads whose syscalls block in the kernel
+ * each on its own kthread) with requests in flight together.  In a child:
+ * a process that has made threads cannot fork any more. */
+static void m9_threads_child(void)
+{
+	enum { NTHR = 6 };
+	pthread_t t[NTHR];
+
+	for (long k = 0; k < NTHR; k++)
+		if (pthread_create(&t[k], NULL, m9_thread, (void *)k))
+			_exit(10);
+	for (int k = 0; k < NTHR; k++) {
+		void *why;
+
+		if (pthread_join(t[k], &why) || why) {
+			fprintf(stderr, "thread %d: %s\n", k, why ? (const char *)why : "join");
+			_exit(11);
+		}
+	}
+	_exit(0);
+}
+
+UTEST(ramfs, many_threads_at_once)
+{
+	struct m9 s;
+	pid_t kid;
+	int st;
+
+	m9_start(&s, "65560", "-1");
+	kid = UT_SYS(fork());
+	if (kid == 0)
+		m9_threads_child();
+	UT_SYS(waitpid(kid, &st, 0));
+	UT_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "threads' process: status %#x", st);
 	UT_ASSERT_STREQ(m9_list(M9), "");
 	UT_ASSERT_EQ(m9_stop(&s), 0);
 }

@@ -243,7 +243,8 @@ $(O)/ubin/ramfs9p: $(NINEP_UOBJ)
 $(O)/ubin/ramfs9p: private VIREO_CFLAGS += $(NINEP_UCFLAGS)
 $(O)/libc/obj/libc_mnt.o: private VIREO_CFLAGS += $(NINEP_UCFLAGS)
 $(O)/libc/bin/libc_mnt: $(NINEP_UOBJ)
-$(O)/libc/bin/libc_mnt: private UTEST_LDFLAGS += $(NINEP_UOBJ)
+$(O)/libc/bin/libc_mnt: private UTEST_LDFLAGS += $(NINEP_UOBJ) -pthread -lpthread
+$(O)/libc/obj/libc_mnt.o: private VIREO_CFLAGS += -pthread
 
 # The tools that dial link user/iplib (iplib.h).
 include user/iplib/iplib.mk
