@@ -8,7 +8,8 @@
  * write, readdir, stat, mkdir, rename, unlink: create and read back, ls,
  * stat, rm, mkdir, a file of 1 MiB through a server that agrees to an
  * msize of only 1 KiB, several processes and several threads at once on
- * one mount, a mount of a #srv entry, a server that dies mid-use (EIO,
+ * one mount, a mount of a #srv entry and of a TCP connection on loopback,
+ * a server that dies mid-use (EIO,
  * never a hang), unmount hanging the server up.
  *
  * Suite "hostile": the test plays the server itself, with the kernel's own
@@ -39,6 +40,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -336,6 +339,59 @@ UTEST(ramfs, mount_through_srv)
 	UT_SYS(waitpid(server, &status, 0));
 	UT_ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "server status %#x", status);
 	rmdir(M9);
+}
+
+/* A TCP connection over loopback: *c the client end, *s the server's. */
+static void m9_tcp_pair(int *c, int *s)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int ln = UT_SYS(socket(AF_INET, SOCK_STREAM, 0));
+
+	UT_SYS(bind(ln, (struct sockaddr *)&a, sizeof(a)));
+	UT_SYS(listen(ln, 1));
+	UT_SYS(getsockname(ln, (struct sockaddr *)&a, &len));
+	*c = UT_SYS(socket(AF_INET, SOCK_STREAM, 0));
+	UT_SYS(connect(*c, (struct sockaddr *)&a, sizeof(a)));
+	*s = UT_SYS(accept(ln, NULL, NULL));
+	UT_SYS(close(ln));
+}
+
+/* The server on a TCP connection (#ip's data file): 9P over the network
+ * stack, 256 KiB each way. */
+UTEST(ramfs, mount_over_tcp_loopback)
+{
+	size_t n = 256 * 1024;
+	uint8_t *a = UT_PTR(malloc(n)), *b = UT_PTR(malloc(n));
+	pid_t server;
+	int c, sv, st;
+
+	for (size_t i = 0; i < n; i++)
+		a[i] = (uint8_t)(i * 13 + (i >> 9));
+	mkdir(M9, 0755);
+	m9_tcp_pair(&c, &sv);
+	server = UT_SYS(fork());
+	if (server == 0) {
+		dup2(sv, 0);
+		close(sv);
+		close(c);
+		execl("/bin/ramfs9p", "ramfs9p", (char *)NULL);
+		_exit(127);
+	}
+	close(sv);
+	UT_SYS(vireo_mount(c, M9, VIREO_MREPL | VIREO_MCREATE));
+	UT_SYS(close(c));
+	m9_write_file(M9 "/net", a, n);
+	memset(b, 0, n);
+	UT_ASSERT_EQ(m9_read_file(M9 "/net", b, n), n);
+	UT_ASSERT_MEMEQ(a, b, n);
+	UT_SYS(unlink(M9 "/net"));
+	UT_SYS(vireo_unmount(NULL, M9));
+	UT_SYS(waitpid(server, &st, 0));
+	UT_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "server status %#x", st);
+	rmdir(M9);
+	free(a);
+	free(b);
 }
 
 /* The server exits after 30 requests: what follows fails with EIO and an
