@@ -9,8 +9,8 @@
  * stat, rm, mkdir, a file of 1 MiB through a server that agrees to an
  * msize of only 1 KiB, several processes and several threads at once on
  * one mount, a mount of a #srv entry and of a TCP connection on loopback,
- * a server that dies mid-use (EIO,
- * never a hang), unmount hanging the server up.
+ * a server that dies mid-use (EIO, never a hang), unmount hanging the
+ * server up.
  *
  * Suite "hostile": the test plays the server itself, with the kernel's own
  * marshalling (ninep.h), and checks that the client refuses what a server
