@@ -314,7 +314,6 @@ UTEST(ramfs, many_threads_at_once)
  * drop the last references, which hangs the server up. */
 UTEST(ramfs, mount_through_srv)
 {
-	struct stat st;
 	char buf[8] = { 0 };
 	pid_t server;
 	int fd, status, i;
@@ -325,10 +324,11 @@ UTEST(ramfs, mount_through_srv)
 		execl("/bin/ramfs9p", "ramfs9p", "-s", "m9test", (char *)NULL);
 		_exit(127);
 	}
-	for (i = 0; i < 500 && stat("#srv/m9test", &st); i++)
+	/* The entry is created, then the fd posted in it: until then an open
+	 * is ENOENT ("nothing is posted"). */
+	for (i = 0; i < 500 && (fd = open("#srv/m9test", O_RDWR)) < 0; i++)
 		usleep(10000);
-	UT_ASSERT_MSG(i < 500, "#srv/m9test never appeared");
-	fd = UT_SYS(open("#srv/m9test", O_RDWR));
+	UT_ASSERT_MSG(fd >= 0, "#srv/m9test never posted: %s", utest_errdesc(errno));
 	UT_SYS(vireo_mount(fd, M9, VIREO_MREPL | VIREO_MCREATE));
 	UT_SYS(close(fd));
 	m9_write_file(M9 "/via-srv", "srv", 3);
