@@ -25,10 +25,11 @@
  *
  * Locks: tty_lock (irqsave spinlock) guards the struct ldisc, the window
  * size, cons_sid and cons_pgrp, and is held for short copies only, never
- * over a sleep, a print, a signal or error().  It is taken before
- * console.c's input lock (the pump reads the ring under it, so the bytes
- * keep their order).  tty_pump_lock (a qlock) makes one pump at a time,
- * so echo comes out in the order typed.
+ * over a sleep, a print, a signal or error().  tty_pump_lock (a qlock)
+ * makes one pump at a time, so the bytes and their echo keep the order
+ * typed; the pump takes bytes from the ring with interrupts on (with them
+ * off, console.c would poll the UART directly, past bytes the interrupt
+ * has not queued yet).
  */
 #include <atomic.h>
 #include <cons_ldisc.h>
@@ -72,6 +73,19 @@ static struct fdtap_list tty_taps;                      /* of stdin */
 static bool tty_session_alive(int sid)
 {
 	return sid > 0 && proc_getsid(NULL, sid) == sid;
+}
+
+/* Whether a live process of session sid is in group pgid. */
+static bool tty_group_in_session(int pgid, int sid)
+{
+	uint64_t flags = proc_list_acquire();
+	bool found = false;
+
+	for (struct proc *p = proc_list_next_locked(NULL); p && !found;
+	     p = proc_list_next_locked(p))
+		found = p->pgid == pgid && p->sid == sid && READ_ONCE(p->state) != PROC_DEAD;
+	proc_list_release(flags);
+	return found;
 }
 
 /* The console's session and foreground group (0 0: none), dropping a
@@ -120,8 +134,8 @@ static void tty_changed(void)
  * false when neither was left.  *sig: the signal to send, if any. */
 static bool tty_pump_one(uint8_t *echo, size_t *n_echo, int *sig)
 {
+	int c = console_getc_nonblock();        /* IRQs on: the ring, never the UART */
 	uint64_t flags = spin_lock_irqsave(&tty_lock);
-	int c = console_getc_nonblock();
 
 	*sig = c >= 0 ? ldisc_input(&tty_ld, (uint8_t)c) : LDISC_SIG_NONE;
 	*n_echo = ldisc_echo_take(&tty_ld, echo, TTY_CHUNK);
@@ -361,7 +375,7 @@ static void tty_ctl_pgrp(const char *arg)
 	tty_owner(&sid, &fg);
 	if (!me || !sid || proc_getsid(me, 0) != sid)
 		error(ENOTTY, "#cons/consctl: the console is not the caller's terminal");
-	if (pgrp <= 0 || proc_getsid(me, pgrp) != sid || proc_getpgid(me, pgrp) != pgrp)
+	if (pgrp <= 0 || !tty_group_in_session(pgrp, sid))
 		error(EPERM, "#cons/consctl: %d is no process group of session %d", pgrp, sid);
 	flags = spin_lock_irqsave(&tty_lock);
 	if (cons_sid == sid)
