@@ -75,7 +75,7 @@ static bool tty_session_alive(int sid)
 	return sid > 0 && proc_getsid(NULL, sid) == sid;
 }
 
-/* Whether a live process of session sid is in group pgid. */
+/* Whether a process of session sid, a zombie included, is in group pgid. */
 static bool tty_group_in_session(int pgid, int sid)
 {
 	uint64_t flags = proc_list_acquire();
@@ -83,7 +83,7 @@ static bool tty_group_in_session(int pgid, int sid)
 
 	for (struct proc *p = proc_list_next_locked(NULL); p && !found;
 	     p = proc_list_next_locked(p))
-		found = p->pgid == pgid && p->sid == sid && READ_ONCE(p->state) != PROC_DEAD;
+		found = p->pgid == pgid && p->sid == sid;
 	proc_list_release(flags);
 	return found;
 }
