@@ -290,6 +290,17 @@ static long lx_tty_get_mode(struct lx_termios *t, struct lx_winsize *w)
 	return 0;
 }
 
+static int lx_tty_takes_pointer(unsigned int req)
+{
+	switch (req) {
+	case LX_TCGETS: case LX_TCSETS: case LX_TCSETSW: case LX_TCSETSF:
+	case LX_TIOCGWINSZ: case LX_TIOCSWINSZ: case LX_TIOCGPGRP: case LX_TIOCGSID:
+	case LX_TIOCSPGRP:
+		return 1;
+	}
+	return 0;
+}
+
 long lx_ioctl(const long *a)
 {
 	unsigned int req = (unsigned int)a[1];
@@ -297,7 +308,7 @@ long lx_ioctl(const long *a)
 
 	if (!lx_is_console(a[0]))
 		return -LX_ENOTTY;
-	if (!arg && req != LX_TCFLSH && req != LX_TIOCSCTTY)
+	if (!arg && lx_tty_takes_pointer(req))
 		return -LX_EFAULT;
 	switch (req) {
 	case LX_TCGETS:
