@@ -10,7 +10,7 @@
  *	settings:    ldisc_set_mode(&l, &mode);  ldisc_flush_input(&l);
  *	ctl text:    ldisc_mode_format() / ldisc_mode_parse()
  *
- * The caller (#cons, cons.c) keeps one struct under its lock and feeds it
+ * The caller (#cons, cons_tty.c) keeps one ldisc under its lock and feeds it
  * the bytes typed in order.  The mode is termios's, with Linux's flag values
  * and c_cc indices (the C library passes a struct termios through as it
  * is).  Cooked mode (ICANON) edits a line and hands a reader one line at a
