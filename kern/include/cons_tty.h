@@ -6,7 +6,7 @@
  *	cons_tty_reset();                       // once, from #cons's reset
  *	cons_tty_read(c, buf, n);               // #cons/stdin; error()s
  *	cons_tty_ctl_read(buf, n, off);         // #cons/consctl's text
- *	cons_tty_ctl_write(buf, n);             // one command; error()s
+ *	cons_tty_ctl_write(msg);                // one command, a string; error()s
  *	cons_tty_tapfd(c, tap, cmd);            // FD taps of stdin
  *
  * Callers are syscall kthreads (the reader's process is current_proc()) or
@@ -20,5 +20,6 @@
 void cons_tty_reset(void);
 size_t cons_tty_read(struct chan *c, void *buf, size_t n);
 size_t cons_tty_ctl_read(void *buf, size_t n, int64_t off);
-size_t cons_tty_ctl_write(const void *buf, size_t n);
+#define CONS_TTY_CTL_MAX 128    /* a consctl command, NUL included */
+void cons_tty_ctl_write(char *msg);
 void cons_tty_tapfd(struct chan *c, struct fd_tap *tap, int cmd);

@@ -218,6 +218,15 @@ static size_t cons_write_time(const void *buf, size_t n)
 	return n;
 }
 
+static size_t cons_write_consctl(const void *buf, size_t n)
+{
+	char msg[CONS_TTY_CTL_MAX];
+
+	cons_msg(msg, sizeof(msg), buf, n, "consctl");
+	cons_tty_ctl_write(msg);
+	return n;
+}
+
 static size_t cons_write(struct chan *c, const void *buf, size_t n, int64_t off)
 {
 	switch (c->qid.path) {
@@ -232,7 +241,7 @@ static size_t cons_write(struct chan *c, const void *buf, size_t n, int64_t off)
 	case Qtime:
 		return cons_write_time(buf, n);
 	case Qconsctl:
-		return cons_tty_ctl_write(buf, n);
+		return cons_write_consctl(buf, n);
 	}
 	error(EPERM, "#cons: '%s' is not writable", c->name ? c->name->s : "?");
 }

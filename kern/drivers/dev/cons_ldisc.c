@@ -372,62 +372,47 @@ int ldisc_mode_format(const struct ldisc_mode *m, char *buf, size_t n)
 	return snprintf(buf, n, "%x %x %x %x %s", m->iflag, m->oflag, m->cflag, m->lflag, cc);
 }
 
-static int hex_digit(char c)
+/* The next blank-separated word of *sp: its start, and its length in *len. */
+static const char *next_word(const char **sp, size_t *len)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* A hex number of 1..max_digits digits then a blank or the end. */
-static const char *parse_hex(const char *s, uint32_t *out, int max_digits)
-{
-	uint32_t v = 0;
-	int n = 0, d;
+	const char *s = *sp, *w;
 
 	while (*s == ' ')
 		s++;
-	for (; (d = hex_digit(*s)) >= 0; s++, n++) {
-		if (n == max_digits)
-			return NULL;
-		v = v << 4 | (uint32_t)d;
-	}
-	if (!n || (*s && *s != ' '))
-		return NULL;
-	*out = v;
-	return s;
+	for (w = s; *s && *s != ' '; s++)
+		;
+	*sp = s;
+	*len = (size_t)(s - w);
+	return w;
 }
 
 int ldisc_mode_parse(struct ldisc_mode *m, const char *s)
 {
 	struct ldisc_mode new;
-	uint32_t f[4];
+	uint64_t f[4], v;
+	const char *w;
+	size_t len;
 
-	for (int i = 0; i < 4; i++)
-		if (!(s = parse_hex(s, &f[i], 8)))
+	memset(&new, 0, sizeof(new));   /* the padding too: modes compare whole */
+	for (int i = 0; i < 4; i++) {
+		w = next_word(&s, &len);
+		if (kstrtou64(w, len, 16, &f[i]) || f[i] > UINT32_MAX)
 			return -EINVAL;
-	new.iflag = f[0];
-	new.oflag = f[1];
-	new.cflag = f[2];
-	new.lflag = f[3];
-	while (*s == ' ')
-		s++;
-	for (int i = 0; i < LDISC_NCCS; i++) {
-		int hi = hex_digit(s[2 * i]), lo = hi < 0 ? -1 : hex_digit(s[2 * i + 1]);
-
-		if (lo < 0)
-			return -EINVAL;
-		new.cc[i] = (uint8_t)(hi << 4 | lo);
 	}
-	s += 2 * LDISC_NCCS;
-	while (*s == ' ')
-		s++;
-	if (*s)
+	w = next_word(&s, &len);
+	if (len != 2 * LDISC_NCCS)
 		return -EINVAL;
+	for (int i = 0; i < LDISC_NCCS; i++) {
+		if (kstrtou64(w + 2 * i, 2, 16, &v))
+			return -EINVAL;
+		new.cc[i] = (uint8_t)v;
+	}
+	if (next_word(&s, &len) && len)
+		return -EINVAL;
+	new.iflag = (uint32_t)f[0];
+	new.oflag = (uint32_t)f[1];
+	new.cflag = (uint32_t)f[2];
+	new.lflag = (uint32_t)f[3];
 	*m = new;
 	return 0;
 }

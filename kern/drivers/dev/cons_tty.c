@@ -50,7 +50,6 @@
 
 #define TTY_POLL_US    100000ul  /* a reader rechecks even without a wakeup */
 #define TTY_CHUNK      256ul    /* bytes copied per read (a bounce buffer) */
-#define TTY_CTL_MAX    128      /* a consctl command */
 #define SIGTTIN_NR     21       /* Linux's numbers, as proc_signal_group takes */
 #define SIGWINCH_NR    28
 
@@ -403,20 +402,14 @@ static void tty_ctl_ctty(bool steal)
 	spin_unlock_irqrestore(&tty_lock, flags);
 }
 
-size_t cons_tty_ctl_write(const void *buf, size_t n)
+void cons_tty_ctl_write(char *msg)
 {
-	char msg[TTY_CTL_MAX], *w[6];
+	char *w[6];
 	int nw;
 
-	if (n >= sizeof(msg))
-		error(EINVAL, "#cons/consctl: a command is under %d bytes", TTY_CTL_MAX);
-	memcpy(msg, buf, n);
-	msg[n] = '\0';
-	if (n && msg[n - 1] == '\n')
-		msg[n - 1] = '\0';
 	if (strncmp(msg, "mode ", 5) == 0) {
 		tty_ctl_mode(msg + 5);
-		return n;
+		return;
 	}
 	nw = tty_words(msg, w, 5);
 	if (nw == 1 && strcmp(w[0], "flush") == 0) {
@@ -434,5 +427,4 @@ size_t cons_tty_ctl_write(const void *buf, size_t n)
 	} else {
 		error(EINVAL, "#cons/consctl: unknown command (mode, flush, winsize, pgrp, ctty)");
 	}
-	return n;
 }

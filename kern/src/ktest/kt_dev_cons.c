@@ -194,7 +194,9 @@ KTEST(dev_cons, cooked_line_editing_and_echo)
 	KT_ASSERT(!memcmp(buf, "ab\b \bc \xc3\xa9\b \b", 12));
 	kt_cons_feed("\x04");
 	KT_ASSERT_EQ(kt_cons_read(buf, sizeof(buf)), 0);        /* EOF */
-	kt_cons_feed("half");
+	KT_ASSERT(kt_dev_echo("#cons/consctl", "mode 4100 5 bf 8a33 "       /* no ECHO */
+	                      "031c7f150400010011131a00120f1716000000") > 0);
+	kt_cons_feed("half");                   /* no line yet */
 	KT_ASSERT_EQ(kt_cons_read(buf, sizeof(buf)), -1);
 	KT_ASSERT_EQ(get_errno(), EAGAIN);
 	KT_ASSERT_EQ(kt_dev_echo("#cons/consctl", saved), (ssize_t)strlen(saved));
