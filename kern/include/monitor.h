@@ -17,6 +17,9 @@ void monitor(struct hw_trapframe *tf);
 
 /* Console input hook (any context): true if the byte was Ctrl-G. */
 bool monitor_check_hotkey(int c);
+/* Whether the monitor waits for a line: #cons then leaves the console's
+ * input to it (any context, lock-free). */
+bool monitor_reading(void);
 
 /* The boot kthread's last job while there is no user space: the monitor,
  * then sleep until Ctrl-G, forever. */

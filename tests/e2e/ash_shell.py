@@ -9,9 +9,13 @@ the shell's own line editing echoes each line, so every check looks for a
 text the command line itself does not contain.  Covered: pipelines,
 redirections, globbing, a here-document, variables, a for loop, command
 substitution, exit codes, a background
-job, Ctrl-C abandoning a typed line, scripts (sh FILE), Vireo's own tools
-run from ash, every BusyBox applet in /bin at least once (and the honest
-errors of the ones the kernel cannot serve yet), and `exit` leaving QEMU.
+job, Ctrl-C abandoning a typed line, Ctrl-C and Ctrl-\\ of a foreground
+`sleep 100`, a program reading through the kernel's line discipline, ash's
+history, tab completion and cursor keys, a background reader getting
+SIGTTIN/EIO, scripts (sh FILE), Vireo's own tools run from ash, every
+BusyBox applet in /bin at least once (and the honest errors of the ones the
+kernel cannot serve yet), `vi`, and `exit` leaving QEMU.  Ctrl-Z, `fg` and
+`bg` wait for stopped processes (STOP_MERGED below; skipped until then).
 
 Every check prints "e2e: PASS ash.NAME" or "e2e: FAIL ash.NAME: why";
 scripts/check.sh counts them.  Usage: ash_shell.py KERNEL INITRAMFS LOGDIR
@@ -54,8 +58,8 @@ CHECKS = [
      " echo ho > /tmp/c; diff /tmp/a /tmp/c; echo d=$?; mv /tmp/b /tmp/b2 && rm /tmp/b2 && echo mvrm-ok",
      "same-ok", "-hi", "+ho", "d=1", "mvrm-ok"),
     ("stat", "stat -c '%s %F' /tmp/a", "3 regular file"),
-    ("chmod_unsupported(*)", "chmod 600 /tmp/a; echo c=$?", "Function not implemented", "c=1"),
-    ("touch_unsupported(*)", "touch /tmp/a; echo t=$?", "Function not implemented", "t=1"),
+    ("chmod", "chmod 600 /tmp/a; echo c=$?; stat -c '%a' /tmp/a", "c=0", "\r\n600\r\n"),
+    ("touch", "touch /tmp/a; echo t=$?", "t=0"),
     ("cut_date_grep", "echo a:b:c | cut -d: -f2; date +%Y | grep -c 20", "\r\nb\r\n1\r\n"),
     ("du_df", "du -s /etc; df /tmp; echo df=$?", "\t/etc", "can't find mount point", "df=1"),
     ("env_expr_egrep_fgrep", "env | grep PATH=; expr 6 \\* 7; echo abc | egrep 'b+'; echo xyz | fgrep y",
@@ -78,8 +82,10 @@ CHECKS = [
      "ABC", "Vireo", "/bin/sh", "xa a b", "y\r\ny\r\n"),
     ("sleep_timeout", "sleep 0; timeout 1 sleep 5; echo to=$?", "Terminated", "to=143"),
     ("stty_tty", "stty size; stty -a | grep -c icanon; tty; echo tty=$?", "24 80", "not a tty", "tty=1"),
-    ("stty_refuses_cooked(*)", "stty icanon; echo s=$?", "Invalid argument", "s=1"),
-    ("clear_reset", "clear; echo c=$?; reset; echo r=$?", "\x1b[H\x1b[J", "c=0", "r=1"),
+    ("stty_cooked_modes", "stty -icanon -echo; stty -a | grep -o -- '-icanon'; stty sane; echo s=$?;"
+     " stty -a | grep -o ' icanon'", "\r\n-icanon\r\n", "s=0", "\r\n icanon\r\n"),
+    ("stty_winsize", "stty rows 40 cols 100; stty size; stty rows 24 cols 80", "\r\n40 100\r\n"),
+    ("clear_reset", "clear; echo c=$?; reset; echo r=$?", "\x1b[H\x1b[J", "c=0", "r=0"),
     ("time", "time true", "real\t", "user\t", "sys\t"),
     ("busybox_applets", "busybox cat /etc/hostname; busybox ls /etc; busybox echo bb-echo; kill -0 $$; echo k=$?",
      "\r\nvireo\r\n", "profile", "bb-echo", "k=0"),
@@ -119,6 +125,84 @@ def check_ctrl_c_line(con):
     report("ash.ctrl_c_drops_line", ok, "output %r then %r" % (out, after))
 
 
+# Ctrl-Z, fg and bg need processes that stop (SIGTSTP's default action,
+# waitpid's WUNTRACED), which the kernel does not have yet: set True once it
+# does, and the checks below run instead of being skipped.
+STOP_MERGED = False
+
+
+def keys(con, data, pause=0.0):
+    con.qemu.stdin.write(data)
+    con.qemu.stdin.flush()
+    if pause:
+        time.sleep(pause)
+
+
+def check_signal_keys(con):
+    """Ctrl-C and Ctrl-\\ reach a foreground job; the shell comes back."""
+    for name, key, rc, say in (("ctrl_c_sleep", b"\x03", "130", b""),
+                               ("ctrl_backslash_sleep", b"\x1c", "131", b"Quit")):
+        keys(con, b"sleep 100\r", 2)
+        out = typed(con, key, 20)
+        after = typed(con, b"echo rc=$?\r")
+        ok = out is not None and say in out and after is not None and \
+            ("rc=" + rc).encode() in after
+        report("ash." + name, ok, "output %r then %r" % (out, after))
+
+
+def check_cooked_cat(con):
+    """cat reads through the kernel's line discipline: erase, word erase,
+    a UTF-8 character erased whole, Ctrl-D for end of file."""
+    keys(con, b"cat > /tmp/cooked\r", 1)
+    keys(con, b"ab\x7fc d\x17e \xc3\xa9\x7f!\r", 0.5)
+    keys(con, b"\x04")
+    con.read_until(PROMPT, 20)
+    expect("ash.cooked_line_discipline", typed(con, b"od -c /tmp/cooked\r"),
+           "a   c       e       !  \\n")
+
+
+def check_line_editing(con):
+    """ash's own editing: history (arrow up), tab completion, cursor keys."""
+    typed(con, b"echo hist-one\r")
+    keys(con, b"\x1b[A\r")       # the line is drawn again: read past its echo
+    out = con.read_until(b"\r\nhist-one\r\n", 10)
+    report("ash.history_arrow_up", out is not None and con.read_until(PROMPT, 10) is not None,
+           "no second hist-one")
+    keys(con, b"ls /etc/mo\t")
+    shown = con.read_until(b"motd", 10)
+    out = typed(con, b"\r")
+    report("ash.tab_completion", shown is not None and out is not None and
+           b"\r\n/etc/motd\r\n" in out, "output %r then %r" % (shown, out))
+    expect("ash.cursor_editing", typed(con, b"echo abX\x7fc\x1b[D\x1b[D-\r"), "\r\na-bc\r\n")
+
+
+def check_background_read(con):
+    """A background job that reads the terminal: SIGTTIN and EIO (it stops
+    once the kernel stops processes)."""
+    typed(con, b"cat &\r")
+    out = typed(con, b"sleep 1; jobs\r")
+    ok = out is not None and (b"I/O error" in out or b"Stopped" in out)
+    report("ash.background_read_sigttin", ok, "output %r" % out)
+    typed(con, b"kill %1 2>/dev/null; wait\r")
+
+
+def check_job_control_stop(con):
+    """Ctrl-Z stops a foreground job, jobs lists it, bg and fg resume it."""
+    if not STOP_MERGED:
+        print("e2e: SKIP ash.ctrl_z_fg_bg: needs stopped processes (STOP_MERGED)")
+        return
+    keys(con, b"sleep 100\r", 2)
+    out = typed(con, b"\x1a", 20)
+    listed = typed(con, b"jobs\r")
+    report("ash.ctrl_z_stops", out is not None and b"Stopped" in out and
+           listed is not None and b"Stopped" in listed, "output %r then %r" % (out, listed))
+    expect("ash.bg_resumes", typed(con, b"bg; jobs\r"), "Running")
+    keys(con, b"fg\r", 1)
+    out = typed(con, b"\x03", 20)
+    expect("ash.fg_then_ctrl_c", typed(con, b"echo rc=$?\r") if out is not None else None,
+           "rc=130")
+
+
 def main(kernel, initrd, logdir):
     con = Console(kernel, os.path.join(logdir, "e2e-ash.log"),
                   ["-initrd", initrd, "-append", "initexit init=/bin/sh -l"])
@@ -130,6 +214,11 @@ def main(kernel, initrd, logdir):
         name, line, needles = check[0], check[1], check[2:]
         expect("ash." + name, typed(con, line.encode() + b"\r"), *needles)
     check_ctrl_c_line(con)
+    check_signal_keys(con)
+    check_cooked_cat(con)
+    check_line_editing(con)
+    check_background_read(con)
+    check_job_control_stop(con)
     check_vi(con)
     con.qemu.stdin.write(b"exit 4\r")
     con.qemu.stdin.flush()

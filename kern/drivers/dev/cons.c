@@ -3,9 +3,10 @@
  * cons.c - #cons (#c): the console and a few small kernel files.
  *
  *	#cons/
- *	    stdin    r    console input, raw bytes (no echo, no line editing);
- *	                  blocks until at least one byte came (EAGAIN if
- *	                  non-blocking), then returns what is there
+ *	    stdin    r    the terminal: bytes typed, through the line discipline
+ *	                  (cooked or raw mode, echo, signal characters)
+ *	    consctl  rw   the terminal's mode, window size, session and
+ *	                  foreground group (cons_tty.c says the commands)
  *	    stdout   w    to the console (printk: serial, screen, kmesg)
  *	    stderr   w    the same
  *	    null     rw   reads EOF, swallows writes
@@ -18,33 +19,29 @@
  *	                  is now N ns since 1970 (kept as an offset from uptime)
  *	    version  r    "Vireo <release>\n" (version.h)
  *
- * Input: console.c queues each byte typed (Ctrl-G still opens the monitor
- * first) and calls cons_input_wake(), which wakes readers of stdin sleeping
- * on cons_rv.  The monitor reads the same ring, so while it is open the
- * monitor and a stdin reader share the bytes.  Taps (fdtap.h): stdin
- * alone, READABLE (the other readiness filters accepted, never firing), fired by the same wake
- * (in IRQ context) and at ADD when input is waiting; the other files never
- * block, so they have none (tap_fds says EPERM).  Locking: cons_lock guards
- * sysname and the wall offset (copied under it, never held over error()).
+ * stdin and consctl are the terminal, cons_tty.c (input, line discipline,
+ * job control, stdin's FD taps); this file is the rest.  The other files
+ * never block, so they have no taps (tap_fds says EPERM).  Locking:
+ * cons_lock guards sysname and the wall offset (copied under it, never
+ * held over error()).
  */
 #include <console.h>
+#include <cons_tty.h>
 #include <err.h>
 #include <errno.h>
 #include <fdtap.h>
 #include <kstring.h>
 #include <ns.h>
 #include <printk.h>
-#include <rendez.h>
 #include <spinlock.h>
 #include <time.h>
 #include <version.h>
 
 #define SYSNAME_MAX   64
-#define CONS_POLL_US  100000    /* stdin rechecks even without a wakeup */
 #define CONS_WRITE_CHUNK 1024   /* printk precision is clamped at 4096 */
 
 enum { Qtop, Qstdin, Qstdout, Qstderr, Qnull, Qzero, Qkmesg, Qsysname, Qtime,
-       Qversion };
+       Qversion, Qconsctl };
 
 static const struct dirtab cons_tab[] = {
 	{ ".", { Qtop, 0, QTDIR }, 0, DMDIR | 0555 },
@@ -57,25 +54,16 @@ static const struct dirtab cons_tab[] = {
 	{ "sysname", { Qsysname, 0, QTFILE }, 0, 0666 },
 	{ "time", { Qtime, 0, QTFILE }, 0, 0666 },
 	{ "version", { Qversion, 0, QTFILE }, 0, 0444 },
+	{ "consctl", { Qconsctl, 0, QTFILE }, 0, 0666 },
 };
 
 static spinlock_t cons_lock = SPINLOCK_INITIALIZER("cons");
 static char cons_sysname[SYSNAME_MAX] = "vireo";        /* [cons_lock] */
 static int64_t cons_wall_offset;                        /* [cons_lock] */
-static struct rendez cons_rv;
-static struct fdtap_list cons_taps;                     /* of stdin */
-
-static void cons_input_wake(void)
-{
-	rendez_wakeup(&cons_rv);
-	fdtap_list_fire(&cons_taps, FDTAP_FILT_READABLE);
-}
 
 static void cons_reset(void)
 {
-	rendez_init(&cons_rv);
-	fdtap_list_init(&cons_taps, "cons taps");
-	console_set_input_wake(cons_input_wake);
+	cons_tty_reset();
 }
 
 static struct chan *cons_attach(const char *spec)
@@ -105,46 +93,13 @@ static void cons_close(struct chan *c)
 }
 
 
-/* ------------------------------------------------------------ input */
-
-static bool cons_input_ready(void *arg)
-{
-	return console_input_pending();
-}
-
-static size_t cons_take_input(uint8_t *buf, size_t n)
-{
-	size_t got = 0;
-	int ch;
-
-	while (got < n && (ch = console_getc_nonblock()) >= 0)
-		buf[got++] = (uint8_t)ch;
-	return got;
-}
-
-static size_t cons_read_stdin(struct chan *c, void *buf, size_t n)
-{
-	size_t got;
-
-	if (n == 0)
-		return 0;
-	while (!(got = cons_take_input(buf, n))) {
-		if (c->flag & CNONBLOCK)
-			error(EAGAIN, "#cons/stdin: no input waiting");
-		if (rendez_sleep_timeout(&cons_rv, cons_input_ready, NULL, CONS_POLL_US) ==
-		    -ECANCELED)
-			error(EINTR, "#cons/stdin: read interrupted");
-	}
-	return got;
-}
-
+/* Taps: stdin's are the terminal's (cons_tty.c); the other files never block. */
 static void cons_tapfd(struct chan *c, struct fd_tap *tap, int cmd)
 {
-	if (!fdtap_dev_tapfd(c->qid.path == Qstdin ? &cons_taps : NULL, tap, cmd, "#cons",
-	                     "stdin"))
-		return;
-	if (console_input_pending() && (tap->filter & FDTAP_FILT_READABLE))
-		fdtap_fire(tap, FDTAP_FILT_READABLE);
+	if (c->qid.path == Qstdin)
+		cons_tty_tapfd(c, tap, cmd);
+	else
+		fdtap_dev_tapfd(NULL, tap, cmd, "#cons", c->name ? c->name->s : "?");
 }
 
 /* ------------------------------------------------------------ files */
@@ -187,7 +142,9 @@ static size_t cons_read(struct chan *c, void *buf, size_t n, int64_t off)
 	case Qtop:
 		return devdirread(c, buf, n, cons_tab, ARRAY_SIZE(cons_tab), devgen);
 	case Qstdin:
-		return cons_read_stdin(c, buf, n);
+		return cons_tty_read(c, buf, n);
+	case Qconsctl:
+		return cons_tty_ctl_read(buf, n, off);
 	case Qnull:
 		return 0;
 	case Qzero:
@@ -261,6 +218,15 @@ static size_t cons_write_time(const void *buf, size_t n)
 	return n;
 }
 
+static size_t cons_write_consctl(const void *buf, size_t n)
+{
+	char msg[CONS_TTY_CTL_MAX];
+
+	cons_msg(msg, sizeof(msg), buf, n, "consctl");
+	cons_tty_ctl_write(msg);
+	return n;
+}
+
 static size_t cons_write(struct chan *c, const void *buf, size_t n, int64_t off)
 {
 	switch (c->qid.path) {
@@ -274,6 +240,8 @@ static size_t cons_write(struct chan *c, const void *buf, size_t n, int64_t off)
 		return cons_write_sysname(buf, n);
 	case Qtime:
 		return cons_write_time(buf, n);
+	case Qconsctl:
+		return cons_write_consctl(buf, n);
 	}
 	error(EPERM, "#cons: '%s' is not writable", c->name ? c->name->s : "?");
 }

@@ -328,6 +328,13 @@ static int mon_run_line(char *line, struct hw_trapframe *tf)
 	return 0;
 }
 
+static bool mon_reading;        /* waiting for a line: the console's input is ours */
+
+bool monitor_reading(void)
+{
+	return READ_ONCE(mon_reading);
+}
+
 void monitor(struct hw_trapframe *tf)
 {
 	char line[MON_LINE_MAX];
@@ -335,7 +342,9 @@ void monitor(struct hw_trapframe *tf)
 	printk("Vireo kernel monitor on core %u. Type 'help'.\n", core_id());
 	for (;;) {
 		printk("vireo> ");
+		WRITE_ONCE(mon_reading, true);
 		mon_readline(line, sizeof(line));
+		WRITE_ONCE(mon_reading, false);
 		if (mon_run_line(line, tf))
 			return;
 	}

@@ -4,7 +4,11 @@
  * reaching the kernel log (read back through kmesg at the offset it was
  * written), sysname set and refused, time advancing and the wall offset,
  * version, stdin: EAGAIN when non-blocking and empty, and a blocked read
- * woken by console input (fed through console_input() as the UART would).
+ * woken by console input (fed through console_input() as the UART would);
+ * the terminal (cons_tty.c): a cooked line edited and echoed into the
+ * kernel log, end of file, raw mode with VMIN/VTIME, and consctl's
+ * commands, good and bad (a kthread has no process: job control says
+ * ENOTTY/EPERM).  Every test that changes the mode puts the old one back.
  */
 #include <atomic.h>
 #include <console.h>
@@ -95,8 +99,8 @@ KTEST(dev_cons, stdin)
 	int nb = sysopen("#cons/stdin", O_READ | O_NONBLOCK, 0);
 
 	KT_ASSERT(nb >= 0);
-	while (sysread(nb, &c, 1) == 1)
-		;                               /* drain anything typed before */
+	KT_ASSERT_EQ(kt_dev_echo("#cons/consctl", "flush"), 5);  /* typed before */
+	KT_ASSERT_EQ(sysread(nb, &c, 1), -1);
 	KT_ASSERT_EQ(get_errno(), EAGAIN);
 	r.fd = sysopen("#cons/stdin", O_READ, 0);
 	KT_ASSERT(r.fd >= 0);
@@ -105,11 +109,148 @@ KTEST(dev_cons, stdin)
 	KT_ASSERT_EQ(atomic_read(&r.done), 0);
 	console_input('h');
 	console_input('i');
+	kthread_usleep(30 * 1000);
+	KT_ASSERT_EQ(atomic_read(&r.done), 0);  /* cooked: no line yet */
+	console_input('\r');
 	kthread_join(kt);
 	KT_ASSERT(r.got >= 1 && r.buf[0] == 'h');
-	if (r.got == 1)
-		KT_ASSERT_EQ(sysread(nb, &c, 1), 1);
+	while (r.got < 3 && sysread(nb, &c, 1) == 1)
+		r.got++;
+	KT_ASSERT_EQ(r.got, 3);                 /* "hi\n" */
 	sysclose(r.fd);
 	sysclose(nb);
 	KT_ASSERT_EQ(sysopen("#cons/stdin", O_WRITE, 0), -1);
+}
+
+/* --------------------------------------------------------- the terminal */
+
+/* consctl's first line "mode TEXT" into mode (NUL-terminated). */
+static bool kt_cons_mode(char *mode, size_t n)
+{
+	char text[256];
+	char *nl;
+
+	KT_CHECK(kt_dev_cat("#cons/consctl", text, sizeof(text)) > 0);
+	KT_CHECK(!strncmp(text, "mode ", 5) && (nl = strchr(text, '\n')));
+	*nl = '\0';
+	strlcpy(mode, text, n);
+	return true;
+}
+
+static bool kt_cons_feed(const char *s)
+{
+	while (*s)
+		console_input((unsigned char)*s++);
+	return true;
+}
+
+static bool kt_cons_kmesg(char *buf, size_t n, uint64_t at)
+{
+	int km = sysopen("#cons/kmesg", O_READ, 0);
+	ssize_t r = km < 0 ? -1 : syspread(km, buf, n, (int64_t)at);
+
+	if (km >= 0)
+		sysclose(km);
+	return r == (ssize_t)n;
+}
+
+static bool kt_has(const char *text, const char *needle)
+{
+	for (size_t n = strlen(needle); *text; text++)
+		if (!strncmp(text, needle, n))
+			return true;
+	return false;
+}
+
+/* A read of #cons/stdin that cannot hang the test: O_NONBLOCK after a
+ * pause for the pump. */
+static ssize_t kt_cons_read(char *buf, size_t n)
+{
+	int fd = sysopen("#cons/stdin", O_READ | O_NONBLOCK, 0);
+	ssize_t r;
+
+	if (fd < 0)
+		return -1;
+	kthread_usleep(20 * 1000);
+	r = sysread(fd, buf, n);
+	sysclose(fd);
+	return r;
+}
+
+KTEST(dev_cons, cooked_line_editing_and_echo)
+{
+	char saved[128], buf[64];
+	uint64_t at;
+
+	KT_ASSERT(kt_cons_mode(saved, sizeof(saved)));
+	KT_ASSERT(kt_dev_echo("#cons/consctl", "mode 4100 5 bf 8a3b "
+	                      "031c7f150400010011131a00120f1716000000") > 0);
+	KT_ASSERT(kt_dev_echo("#cons/consctl", "flush") == 5);
+	at = kmesg_end();
+	kt_cons_feed("ab\x7f" "c \xc3\xa9\x7f" "d\x17" "e\r");
+	KT_ASSERT_EQ(kt_cons_read(buf, sizeof(buf)), 5);
+	KT_ASSERT(!memcmp(buf, "ac e\n", 5));
+	KT_ASSERT(kt_cons_kmesg(buf, 12, at));
+	KT_ASSERT(!memcmp(buf, "ab\b \bc \xc3\xa9\b \b", 12));
+	kt_cons_feed("\x04");
+	KT_ASSERT_EQ(kt_cons_read(buf, sizeof(buf)), 0);        /* EOF */
+	KT_ASSERT(kt_dev_echo("#cons/consctl", "mode 4100 5 bf 8a33 "       /* no ECHO */
+	                      "031c7f150400010011131a00120f1716000000") > 0);
+	kt_cons_feed("half");                   /* no line yet */
+	KT_ASSERT_EQ(kt_cons_read(buf, sizeof(buf)), -1);
+	KT_ASSERT_EQ(get_errno(), EAGAIN);
+	KT_ASSERT_EQ(kt_dev_echo("#cons/consctl", saved), (ssize_t)strlen(saved));
+	KT_ASSERT(kt_dev_echo("#cons/consctl", "flush") == 5);
+}
+
+KTEST(dev_cons, raw_mode_vmin_vtime)
+{
+	char saved[128], buf[16];
+	uint64_t t0;
+	int fd;
+
+	KT_ASSERT(kt_cons_mode(saved, sizeof(saved)));
+	/* lflag 0 (raw, no echo), VMIN 0, VTIME 2 (0.2 s) */
+	KT_ASSERT(kt_dev_echo("#cons/consctl", "mode 0 5 bf 0 "
+	                      "031c7f150402000011131a00120f1716000000") > 0);
+	KT_ASSERT(kt_dev_echo("#cons/consctl", "flush") == 5);
+	kt_cons_feed("\x7fq\x03");
+	KT_ASSERT_EQ(kt_cons_read(buf, sizeof(buf)), 3);
+	KT_ASSERT(!memcmp(buf, "\x7fq\x03", 3));
+	fd = sysopen("#cons/stdin", O_READ, 0);
+	KT_ASSERT(fd >= 0);
+	t0 = nsec_now();
+	KT_ASSERT_EQ(sysread(fd, buf, sizeof(buf)), 0);         /* VTIME ran out */
+	KT_ASSERT(nsec_now() - t0 >= 150 * NSEC_PER_MSEC);
+	sysclose(fd);
+	KT_ASSERT_EQ(kt_dev_echo("#cons/consctl", saved), (ssize_t)strlen(saved));
+}
+
+KTEST(dev_cons, consctl_commands)
+{
+	static const char *const bad[] = {
+		"mode 1 2 3", "mode zz 0 0 0 00", "winsize 24", "winsize 1 2 3 70000",
+		"winsize a b c d", "pgrp", "pgrp x", "ctty please", "flush now", "bogus", "",
+		"winsize 1 2 3 4 5",
+	};
+	char text[256], long_cmd[200];
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		KT_ASSERT_MSG(kt_dev_echo("#cons/consctl", bad[i]) == -1, "took '%s'", bad[i]);
+		KT_ASSERT_EQ(get_errno(), EINVAL);
+	}
+	memset(long_cmd, 'x', sizeof(long_cmd) - 1);
+	long_cmd[sizeof(long_cmd) - 1] = '\0';
+	KT_ASSERT_EQ(kt_dev_echo("#cons/consctl", long_cmd), -1);
+	KT_ASSERT_EQ(get_errno(), EINVAL);
+	/* A kthread has no process: no session, no terminal. */
+	KT_ASSERT_EQ(kt_dev_echo("#cons/consctl", "pgrp 1"), -1);
+	KT_ASSERT_EQ(get_errno(), ENOTTY);
+	KT_ASSERT_EQ(kt_dev_echo("#cons/consctl", "ctty"), -1);
+	KT_ASSERT_EQ(get_errno(), EPERM);
+	KT_ASSERT(kt_dev_echo("#cons/consctl", "winsize 50 132 0 0\n") > 0);
+	KT_ASSERT(kt_dev_cat("#cons/consctl", text, sizeof(text)) > 0);
+	KT_ASSERT(kt_has(text, "\nwinsize 50 132 0 0\n"));
+	KT_ASSERT(kt_has(text, "\nsession "));
+	KT_ASSERT(kt_dev_echo("#cons/consctl", "winsize 24 80 0 0") > 0);
 }

@@ -47,10 +47,12 @@ static struct proc *sess_find_locked(int pid)
 	return NULL;
 }
 
+/* A zombie (DEAD, not reaped yet) is still a member, as POSIX has it: the
+ * first process of a pipeline may end before the others join its group. */
 static bool sess_group_in_session_locked(int pgid, int sid)
 {
 	for (struct proc *p = proc_list_next_locked(NULL); p; p = proc_list_next_locked(p))
-		if (p->pgid == pgid && p->sid == sid && READ_ONCE(p->state) != PROC_DEAD)
+		if (p->pgid == pgid && p->sid == sid)
 			return true;
 	return false;
 }

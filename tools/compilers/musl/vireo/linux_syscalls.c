@@ -58,7 +58,7 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(13, rt_sigaction, EMULATED, lx_rt_sigaction, "actions kept in the layer, which runs handlers when signal events arrive (libc.md: Signals); pending instances of a now-ignored signal are discarded"),
 	CALL(14, rt_sigprocmask, EMULATED, lx_rt_sigprocmask, "a mask per thread, kept in the layer; unblocking delivers what is pending before the call returns"),
 	NOSYS(15, rt_sigreturn, "handlers are called as plain functions and return; the mask afterwards is their ucontext's uc_sigmask"),
-	CALL(16, ioctl, EMULATED, lx_ioctl, "the console (#cons/stdin, stdout, stderr) is a raw terminal: TCGETS, TCSETS* (ICANON/ECHO/ISIG/input translation -EINVAL, the rest recorded), TIOCGWINSZ/TIOCSWINSZ (recorded, 24x80), TCFLSH; TIOCGPGRP/TIOCSPGRP/TIOCSCTTY and other fds -ENOTTY"),
+	CALL(16, ioctl, EMULATED, lx_ioctl, "the console (#cons/stdin, stdout, stderr) through #cons/consctl: TCGETS, TCSETS/W/F, TCFLSH, TIOCGWINSZ/TIOCSWINSZ, TIOCGPGRP/TIOCSPGRP/TIOCGSID/TIOCSCTTY (the kernel's line discipline and foreground group); other fds -ENOTTY"),
 	PASS(17, pread64, SYS_pread, "pread"),
 	PASS(18, pwrite64, SYS_pwrite, "pwrite"),
 	CALL(19, readv, EMULATED, lx_readv, "a loop of read, stopping at a short transfer"),

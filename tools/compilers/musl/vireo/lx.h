@@ -162,6 +162,11 @@ long lx_oflags_from_vireo(long vflags);
 /* Writes v in decimal and a NUL at buf (room for 21 bytes); the length. */
 size_t lx_utoa(char *buf, uint64_t v);
 
+/* waitpid for wait4 (lx_proc.c): -ECHILD for another's child. */
+#define LX_WUNTRACED  2
+#define LX_WCONTINUED 8
+long lx_waitpid(long pid, long status, long options);
+
 /* Records the layer's own error text for errstr(). */
 void lx_errstr(const char *what, const char *why);
 

@@ -160,9 +160,9 @@ long lx_wait4_rusage(const long *a)
 
 	if (r < 0)
 		return r;
-	pid = ros_syscall_raw(SYS_waitpid, (int)a[0], a[1], (int)a[2], 0, 0, 0);
+	pid = lx_waitpid(a[0], a[1], a[2]);
 	if (pid < 0)
-		return pid == -LX_ESRCH ? -LX_ECHILD : pid;
+		return pid;
 	t1 = t0;
 	if (pid > 0 && (r = lx_cpu_read(0, &t1)) < 0)
 		return r;

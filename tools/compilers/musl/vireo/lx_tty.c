@@ -6,26 +6,28 @@
  * device and qid path as a stat of #cons/stdin, #cons/stdout or
  * #cons/stderr; every other fd answers every request with -ENOTTY.
  *
- * What the console is.  #cons/stdin hands over the bytes typed, as they
- * come: no line editing, no echo, no signal characters (a "raw" terminal
- * in termios terms), and #cons/stdout turns "\n" into "\r\n" (OPOST,
- * ONLCR).  TCGETS reports exactly that: lflag 0, iflag 0, oflag OPOST |
- * ONLCR, cflag CS8 | CREAD | B38400, VMIN 1, the usual control characters.
+ * Where the terminal lives.  In the kernel: #cons keeps the line
+ * discipline's mode, the window size, the console's session and its
+ * foreground group (Documentation/terminal.md), read and set through the
+ * text file #cons/consctl, which each request here opens, reads or writes
+ * one command to, and closes (no state in the C library: fork and exec
+ * need nothing).  The termios flags and c_cc travel as they are: the
+ * kernel uses Linux's values.
  *
- * What a program may change.  TCSETS/TCSETSW/TCSETSF that ask for
- * canonical mode, echo or signal characters (ICANON, ECHO*, ISIG) or for
- * input translations (ICRNL, INLCR, IGNCR, IXON, ...) fail with -EINVAL
- * and say so in errstr: the console cannot do them, and claiming it did
- * would be a silent lie (BusyBox's line editing, vi and less ask only for
- * what it is).  The rest (oflag, cflag, c_cc, VMIN/VTIME) is recorded and
- * read back by TCGETS; the console's output does not change.  The window
- * size (TIOCGWINSZ) is 24 x 80 until TIOCSWINSZ records another.  The
- * state is the program image's own (one thread; an exec starts afresh).
- * Process groups: there are none on Vireo yet, so TIOCGPGRP, TIOCSPGRP and
- * TIOCSCTTY fail with -ENOTTY (a shell then turns job control off); other
- * requests are -EINVAL.
+ *	TCGETS                 the "mode" line
+ *	TCSETS, TCSETSW        "mode IFLAG OFLAG CFLAG LFLAG CC" (output is
+ *	                       synchronous, so W has nothing to wait for)
+ *	TCSETSF, TCFLSH in     "flush" first (TCFLSH of output: nothing to do)
+ *	TIOCGWINSZ/TIOCSWINSZ  the "winsize" line / "winsize R C X Y"
+ *	TIOCGPGRP, TIOCGSID    the "session SID PGRP" line; -ENOTTY unless the
+ *	                       caller is of that session
+ *	TIOCSPGRP              "pgrp N" (the kernel checks: -ENOTTY, -EPERM)
+ *	TIOCSCTTY              "ctty", or "ctty steal" when arg is 1
+ *
+ * Other requests are -EINVAL, with an errstr.
  */
 #include <string.h>
+#include <ros/fcntl.h>
 #include <ros/kstat.h>
 #include <parlib/parlib.h>
 #include "lx.h"
@@ -40,28 +42,12 @@
 #define LX_TIOCSPGRP  0x5410
 #define LX_TIOCGWINSZ 0x5413
 #define LX_TIOCSWINSZ 0x5414
+#define LX_TIOCGSID   0x5429
+#define LX_TCIFLUSH   0
+#define LX_TCOFLUSH   1
+#define LX_TCIOFLUSH  2
 
-/* termios bits (Linux's values). */
-#define LX_ISIG    0x0001u
-#define LX_ICANON  0x0002u
-#define LX_ECHO    0x0008u
-#define LX_ECHOE   0x0010u
-#define LX_ECHOK   0x0020u
-#define LX_ECHONL  0x0040u
-#define LX_IGNCR   0x0080u
-#define LX_INLCR   0x0040u
-#define LX_ICRNL   0x0100u
-#define LX_IUCLC   0x0200u
-#define LX_IXON    0x0400u
-#define LX_IXOFF   0x1000u
-#define LX_OPOST   0x0001u
-#define LX_ONLCR   0x0004u
-#define LX_B38400  0x000Fu
-#define LX_CS8     0x0030u
-#define LX_CREAD   0x0080u
 #define LX_NCCS    19
-enum { LX_VINTR, LX_VQUIT, LX_VERASE, LX_VKILL, LX_VEOF, LX_VTIME, LX_VMIN,
-       LX_VSWTC, LX_VSTART, LX_VSTOP, LX_VSUSP };
 
 /* The kernel's struct termios, what TCGETS/TCSETS carry (36 bytes). */
 struct lx_termios {
@@ -81,28 +67,15 @@ struct lx_winsize {
 	uint16_t ws_ypixel;
 };
 
-#define LX_LFLAG_CANNOT (LX_ISIG | LX_ICANON | LX_ECHO | LX_ECHOE | LX_ECHOK | LX_ECHONL)
-#define LX_IFLAG_CANNOT (LX_IGNCR | LX_INLCR | LX_ICRNL | LX_IUCLC | LX_IXON | LX_IXOFF)
+#define LX_CTL_PATH  "#cons/consctl"
+#define LX_CTL_TEXT  256
 
-static struct lx_termios lx_tty_mode;
-static struct lx_winsize lx_tty_size = { 24, 80, 0, 0 };
-static int lx_tty_inited;
-
-static void lx_tty_init(void)
-{
-	static const uint8_t cc[] = {
-		[LX_VINTR] = 3, [LX_VQUIT] = 28, [LX_VERASE] = 127, [LX_VKILL] = 21,
-		[LX_VEOF] = 4, [LX_VTIME] = 0, [LX_VMIN] = 1, [LX_VSTART] = 17,
-		[LX_VSTOP] = 19, [LX_VSUSP] = 26,
-	};
-
-	if (lx_tty_inited)
-		return;
-	lx_tty_inited = 1;
-	lx_tty_mode.c_oflag = LX_OPOST | LX_ONLCR;
-	lx_tty_mode.c_cflag = LX_CS8 | LX_CREAD | LX_B38400;
-	memcpy(lx_tty_mode.c_cc, cc, sizeof(cc));
-}
+/* What a read of #cons/consctl says. */
+struct lx_tty_state {
+	struct lx_termios mode;
+	struct lx_winsize size;
+	long sid, pgrp;
+};
 
 /* Is fd one of the console's files (#cons/stdin, stdout, stderr)? */
 static int lx_is_console(long fd)
@@ -122,53 +95,244 @@ static int lx_is_console(long fd)
 	return 0;
 }
 
-static long lx_tty_set(const struct lx_termios *t)
+/* Opens consctl, reads or writes it once, closes it: bytes, or -errno. */
+static long lx_tty_ctl(int write, char *buf, size_t n)
 {
-	if ((t->c_lflag & LX_LFLAG_CANNOT) || (t->c_iflag & LX_IFLAG_CANNOT)) {
-		lx_errstr("tcsetattr", "the console is raw: no canonical mode, echo, signal "
-		          "characters or input translation on Vireo yet");
-		return -LX_EINVAL;
+	long fd = ros_syscall_raw(SYS_openat, LX_AT_FDCWD, (long)LX_CTL_PATH,
+	                          (long)strlen(LX_CTL_PATH),
+	                          (write ? O_WRONLY : O_RDONLY) | O_CLOEXEC, 0, 0);
+	long r;
+
+	if (fd < 0)
+		return fd;
+	r = ros_syscall_raw(write ? SYS_write : SYS_read, fd, (long)buf, (long)n, 0, 0, 0);
+	ros_syscall_raw(SYS_close, fd, 0, 0, 0, 0, 0);
+	return r;
+}
+
+/* A number in base (10 or 16) after blanks; 0 if there is none. */
+static int lx_tty_num(const char **sp, unsigned int base, unsigned long *out)
+{
+	const char *s = *sp;
+	unsigned long v = 0;
+	int digits = 0;
+
+	while (*s == ' ')
+		s++;
+	for (;; s++, digits++) {
+		unsigned int d = *s >= '0' && *s <= '9' ? (unsigned int)(*s - '0') :
+		                 base == 16 && *s >= 'a' && *s <= 'f' ? (unsigned int)(*s - 'a' + 10) : 99;
+
+		if (d >= base)
+			break;
+		v = v * base + d;
 	}
-	lx_tty_mode = *t;
+	*sp = s;
+	*out = v;
+	return digits > 0;
+}
+
+/* "key" at the start of a line of text: the rest of that line, or NULL. */
+static const char *lx_tty_line(const char *text, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (!strncmp(p, key, n) && p[n] == ' ')
+			return p + n + 1;
+	return NULL;
+}
+
+static int lx_tty_parse_mode(const char *p, struct lx_termios *t)
+{
+	uint32_t *flags[] = { &t->c_iflag, &t->c_oflag, &t->c_cflag, &t->c_lflag };
+	unsigned long v;
+
+	memset(t, 0, sizeof(*t));
+	for (int i = 0; i < 4; i++) {
+		if (!lx_tty_num(&p, 16, &v))
+			return 0;
+		*flags[i] = (uint32_t)v;
+	}
+	while (*p == ' ')
+		p++;
+	for (int i = 0; i < LX_NCCS; i++) {
+		const char pair[3] = { p[2 * i], p[2 * i] ? p[2 * i + 1] : 0, 0 };
+		const char *q = pair;
+
+		if (!lx_tty_num(&q, 16, &v) || q != pair + 2)
+			return 0;
+		t->c_cc[i] = (uint8_t)v;
+	}
+	return 1;
+}
+
+static long lx_tty_get(struct lx_tty_state *st)
+{
+	char text[LX_CTL_TEXT];
+	const char *p;
+	unsigned long v[4];
+	long n = lx_tty_ctl(0, text, sizeof(text) - 1);
+
+	if (n < 0)
+		return n;
+	text[n] = '\0';
+	if (!(p = lx_tty_line(text, "mode")) || !lx_tty_parse_mode(p, &st->mode))
+		goto bad;
+	if (!(p = lx_tty_line(text, "winsize")))
+		goto bad;
+	for (int i = 0; i < 4; i++)
+		if (!lx_tty_num(&p, 10, &v[i]))
+			goto bad;
+	st->size = (struct lx_winsize){ (uint16_t)v[0], (uint16_t)v[1], (uint16_t)v[2],
+	                                (uint16_t)v[3] };
+	if (!(p = lx_tty_line(text, "session")) || !lx_tty_num(&p, 10, &v[0]) ||
+	    !lx_tty_num(&p, 10, &v[1]))
+		goto bad;
+	st->sid = (long)v[0];
+	st->pgrp = (long)v[1];
+	return 0;
+bad:
+	lx_errstr("ioctl", "#cons/consctl's text is not what the C library knows");
+	return -LX_EIO;
+}
+
+/* Appends v in hex (digits: at least that many) and a NUL; the new end. */
+static char *lx_tty_hex(char *p, unsigned long v, int digits)
+{
+	char tmp[17];
+	int n = 0;
+
+	do {
+		tmp[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v || n < digits);
+	while (n)
+		*p++ = tmp[--n];
+	*p = '\0';
+	return p;
+}
+
+static long lx_tty_cmd(const char *cmd)
+{
+	long r = lx_tty_ctl(1, (char *)cmd, strlen(cmd));
+
+	return r < 0 ? r : 0;
+}
+
+static long lx_tty_set(const struct lx_termios *t, int flush)
+{
+	const uint32_t flags[] = { t->c_iflag, t->c_oflag, t->c_cflag, t->c_lflag };
+	char cmd[LX_CTL_TEXT] = "mode", *p = cmd + 4;
+	long r;
+
+	for (int i = 0; i < 4; i++) {
+		*p++ = ' ';
+		p = lx_tty_hex(p, flags[i], 1);
+	}
+	*p++ = ' ';
+	for (int i = 0; i < LX_NCCS; i++)
+		p = lx_tty_hex(p, t->c_cc[i], 2);
+	if (flush && (r = lx_tty_cmd("flush")) < 0)
+		return r;
+	return lx_tty_cmd(cmd);
+}
+
+static long lx_tty_set_winsize(const struct lx_winsize *w)
+{
+	const uint16_t v[] = { w->ws_row, w->ws_col, w->ws_xpixel, w->ws_ypixel };
+	char cmd[LX_CTL_TEXT] = "winsize", *p = cmd + 7;
+
+	for (int i = 0; i < 4; i++) {
+		*p++ = ' ';
+		p += lx_utoa(p, v[i]);
+	}
+	return lx_tty_cmd(cmd);
+}
+
+static long lx_tty_set_pgrp(const int *pgrp)
+{
+	char cmd[32] = "pgrp ";
+
+	if (*pgrp < 0)
+		return -LX_EINVAL;
+	lx_utoa(cmd + 5, (uint64_t)*pgrp);
+	return lx_tty_cmd(cmd);
+}
+
+/* TIOCGPGRP and TIOCGSID: the console's, if it is the caller's terminal. */
+static long lx_tty_get_session(int *out, int want_sid)
+{
+	struct lx_tty_state st;
+	long r = lx_tty_get(&st);
+
+	if (r < 0)
+		return r;
+	if (!st.sid || ros_syscall_raw(SYS_getsid, 0, 0, 0, 0, 0, 0) != st.sid) {
+		lx_errstr("ioctl", "the console is not the caller's controlling terminal");
+		return -LX_ENOTTY;
+	}
+	*out = (int)(want_sid ? st.sid : st.pgrp);
+	return 0;
+}
+
+static long lx_tty_get_mode(struct lx_termios *t, struct lx_winsize *w)
+{
+	struct lx_tty_state st;
+	long r = lx_tty_get(&st);
+
+	if (r < 0)
+		return r;
+	if (t)
+		*t = st.mode;
+	if (w)
+		*w = st.size;
+	return 0;
+}
+
+static int lx_tty_takes_pointer(unsigned int req)
+{
+	switch (req) {
+	case LX_TCGETS: case LX_TCSETS: case LX_TCSETSW: case LX_TCSETSF:
+	case LX_TIOCGWINSZ: case LX_TIOCSWINSZ: case LX_TIOCGPGRP: case LX_TIOCGSID:
+	case LX_TIOCSPGRP:
+		return 1;
+	}
 	return 0;
 }
 
 long lx_ioctl(const long *a)
 {
+	unsigned int req = (unsigned int)a[1];
 	void *arg = (void *)a[2];
 
 	if (!lx_is_console(a[0]))
 		return -LX_ENOTTY;
-	lx_tty_init();
-	switch ((unsigned int)a[1]) {
+	if (!arg && lx_tty_takes_pointer(req))
+		return -LX_EFAULT;
+	switch (req) {
 	case LX_TCGETS:
-		if (!arg)
-			return -LX_EFAULT;
-		memcpy(arg, &lx_tty_mode, sizeof(lx_tty_mode));
-		return 0;
+		return lx_tty_get_mode(arg, NULL);
 	case LX_TCSETS:
 	case LX_TCSETSW:
 	case LX_TCSETSF:
-		if (!arg)
-			return -LX_EFAULT;
-		return lx_tty_set(arg);
+		return lx_tty_set(arg, req == LX_TCSETSF);
 	case LX_TIOCGWINSZ:
-		if (!arg)
-			return -LX_EFAULT;
-		memcpy(arg, &lx_tty_size, sizeof(lx_tty_size));
-		return 0;
+		return lx_tty_get_mode(NULL, arg);
 	case LX_TIOCSWINSZ:
-		if (!arg)
-			return -LX_EFAULT;
-		memcpy(&lx_tty_size, arg, sizeof(lx_tty_size));
-		return 0;
+		return lx_tty_set_winsize(arg);
 	case LX_TCFLSH:
-		return a[2] >= 0 && a[2] <= 2 ? 0 : -LX_EINVAL;
+		if (a[2] < LX_TCIFLUSH || a[2] > LX_TCIOFLUSH)
+			return -LX_EINVAL;
+		return a[2] == LX_TCOFLUSH ? 0 : lx_tty_cmd("flush");
 	case LX_TIOCGPGRP:
+		return lx_tty_get_session(arg, 0);
+	case LX_TIOCGSID:
+		return lx_tty_get_session(arg, 1);
 	case LX_TIOCSPGRP:
+		return lx_tty_set_pgrp(arg);
 	case LX_TIOCSCTTY:
-		lx_errstr("ioctl", "no process groups or controlling terminals on Vireo yet");
-		return -LX_ENOTTY;
+		return lx_tty_cmd(a[2] == 1 ? "ctty steal" : "ctty");
 	}
 	lx_errstr("ioctl", "not a request the console knows");
 	return -LX_EINVAL;
