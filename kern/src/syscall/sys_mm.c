@@ -120,8 +120,8 @@ static int64_t mmap_get_file(struct syscall_ctx *ctx, struct mmap_req *r)
 		return mmap_get_device(ctx, r);
 	if (!mm_file_mappable(c))
 		return sysc_fail(ctx, ENODEV, "mmap: fd %d (%s, #%s) cannot be mapped: only regular "
-		                 "files of #tmpfs and #kfs and device memory can", r->fd, c->name ? c->name->s : "?",
-		                 devtab_of(c)->name);
+		                 "files of #tmpfs and #kfs and device memory can", r->fd,
+		                 c->name ? c->name->s : "?", devtab_of(c)->name);
 	if (!(c->mode & O_READ))
 		return sysc_fail(ctx, EACCES, "mmap: fd %d is not open for reading", r->fd);
 	if ((r->flags & MAP_SHARED) && (r->prot & PROT_WRITE) && !(c->mode & O_WRITE))
