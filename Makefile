@@ -340,9 +340,10 @@ check: $(DEPS_OK) $(KERNEL) $(VARIANT_MAX4) $(INITRAMFS) $(HOST_BINS) $(FUZZ_BIN
 	$(Q)O="$(O)" FUZZ_BINS="$(FUZZ_BINS)" scripts/check.sh $(HOST_BINS)
 
 # Benchmarks beside Linux in the same QEMU (Documentation/benchmarks.md);
-# QUICK=1 for the short version.  Never part of check.
+# QUICK=1 for the short version, GUESTS=0 without the guest-to-guest part
+# (tests/bench/guests.py).  Never part of check.
 bench: $(DEPS_OK)
-	$(Q)O="$(O)" QUICK="$(QUICK)" scripts/bench.sh
+	$(Q)O="$(O)" QUICK="$(QUICK)" GUESTS="$(GUESTS)" scripts/bench.sh
 
 # The Open POSIX Test Suite in Vireo beside Linux, or beside the stored
 # Linux baseline (Documentation/conformance.md).  Never part of all or check

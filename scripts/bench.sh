@@ -12,6 +12,10 @@
 # and ratios, a CSV and a PNG plot in $O/bench-release/results/.
 # QUICK=1 runs fewer rounds and boots (Documentation/benchmarks.md).  The
 # runner is Debian's /usr/bin/python3, which has python3-matplotlib.
+# Then tests/bench/guests.py: Vireo and Linux each as a client of a Linux
+# guest on one wire (ping, UDP round trip, UDP streaming both ways), with
+# tests/net's Linux image (net-images); guests.txt and guests.csv in the
+# same folder.  GUESTS=0 leaves that part out.
 set -euo pipefail
 
 O=${O:-obj}
@@ -25,7 +29,9 @@ else
 	mv "$R/release.config.new" "$R/release.config"
 fi
 
-make -s O="$R" KCONFIG="$R/release.config" bench-images
+images=(bench-images)
+[ "${GUESTS:-1}" = 1 ] && images+=(net-images)
+make -s O="$R" KCONFIG="$R/release.config" "${images[@]}"
 
 runs=(--runs 3)
 [ "${QUICK:-}" = 1 ] && runs=(--runs 1 --quick)
@@ -34,3 +40,10 @@ runs=(--runs 3)
 	--linux-kernel "$R/bench/dl/vmlinuz" --linux-initrd "$R/bench/linux.cpio" \
 	--linux-versions "$R/bench/dl/versions.txt" --config "$R/release.config" \
 	--out "$R/results"
+
+if [ "${GUESTS:-1}" = 1 ]; then
+	/usr/bin/python3 tests/bench/guests.py "${runs[@]}" \
+		--vireo-kernel "$R/kern/vireo" --vireo-initrd "$R/bench/vireo.cpio" \
+		--linux-kernel "$R/net/dl/vmlinuz" --linux-initrd "$R/net/linux.cpio" \
+		--out "$R/results"
+fi

@@ -279,6 +279,7 @@ if [ "$SEL" = all ]; then
 	run_utest net_ether "/test/net_ether ether" "--smp 2 --mem 512M -- $PCI_DEVS"
 	run_utest net_ether_link "/test/net_ether ether_link -- flap" \
 		"--smp 2 --mem 512M -- $PCI_DEVS" "kn0 kn1 kn2 kn3"
+	run_utest pci_bar /test/pci_bar "--smp 2 --mem 256M -- $SLIRP_NET -device e1000,netdev=kn0 -device edu"
 	run_utest libc_pthread /test/libc_pthread
 	run_utest libc_pthread_smp4 /test/libc_pthread "--smp 4 --mem 512M"
 	run_utest mcp_exit /test/libc_mcp_exit "--smp 1 --mem 256M"

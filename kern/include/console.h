@@ -34,6 +34,11 @@ int console_getc_nonblock(void);
  * console_input_pending() says, without a lock, whether a byte waits. */
 void console_set_input_wake(void (*wake)(void));
 bool console_input_pending(void);
+/* For a kthread that may sleep and reads no #cons file (the monitor at its
+ * prompt): sleeps until a byte waits or usec passed, so the core runs
+ * others meanwhile.  0 (a byte waits), -ETIMEDOUT, -ECANCELED (aborted),
+ * or -EAGAIN before the UART interrupt is routed (then poll). */
+int console_wait_input(uint64_t usec);
 void console_irq_init(void);
 
 /* Set once a panic starts: printk stops waiting for the lock. */

@@ -138,3 +138,16 @@ int mm_file_map(struct mm *mm, struct chan *c, uintptr_t start, size_t len, uint
 /* Regular files of devices whose reads at an offset are stable (#tmpfs,
  * #kfs). */
 bool mm_file_mappable(struct chan *c);
+
+/* Device memory (mm_device.c), lock held: a shared VMR_DEVICE region over
+ * [start, start + len) mapping the physical range [pa, pa + len) uncached,
+ * PTEs written at once (no faults, no page references); backing c (a
+ * reference per region); fixed replaces what is there.  pa and len page
+ * aligned (-EINVAL); -ENOMEM.  The caller checked the protection with
+ * mm_device_prot_ok and the range with the device (dev->mmap). */
+extern const struct vmr_ops mm_device_ops;
+int mm_device_map(struct mm *mm, struct chan *c, uintptr_t start, size_t len, uint32_t prot,
+                  bool fixed, physaddr_t pa);
+/* May c's device memory be mapped (or mprotected) with prot: never
+ * executable, writable only through a chan open for writing. */
+bool mm_device_prot_ok(const struct chan *c, uint32_t prot);

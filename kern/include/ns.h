@@ -168,6 +168,14 @@ struct dev {
 	 * fires it at once for what is already true; it may error().  REM
 	 * unlinks it and never fails.  NULL: the device has no taps. */
 	void (*tapfd)(struct chan *c, struct fd_tap *tap, int cmd);
+	/* Optional: device memory for mmap (vm/mm_device.c).  For the open
+	 * chan c, a page-aligned off and len and the protection: stores the
+	 * physical address of [off, off + len) of c's file in *pa and returns
+	 * 0, or returns -errno with *why (a constant string) saying why not.
+	 * Called with the mapping process's mm lock not held; must not
+	 * sleep long.  NULL: no device memory here. */
+	int (*mmap)(struct chan *c, uint64_t off, size_t len, uint32_t prot, physaddr_t *pa,
+	            const char **why);
 };
 
 #define CCTL_SET_FL 1       /* chan_ctl op: arg = new C* flags (nonblock, append) */

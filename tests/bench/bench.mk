@@ -14,7 +14,8 @@
 # The Linux kernel and busybox come from Debian's packages, fetched (never
 # installed) by scripts/fetch-bench-linux.sh into $(BENCH_DL).
 
-BENCH_NAMES := $(notdir $(basename $(sort $(wildcard tests/bench/b_*.c)))) runall bench_true
+# g2g is not run by runall (only b_*): tests/bench/guests.py drives it.
+BENCH_NAMES := $(notdir $(basename $(sort $(wildcard tests/bench/b_*.c)))) runall bench_true g2g
 BENCH_VIREO := $(addprefix $(O)/bench/vireo/,$(BENCH_NAMES))
 BENCH_LINUX := $(addprefix $(O)/bench/linux/,$(BENCH_NAMES))
 BENCH_COMMON := tests/bench/bench.c tests/bench/bench.h

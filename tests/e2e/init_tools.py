@@ -16,8 +16,12 @@ Console, serial on a pipe) and checks what the programs print:
           and the output is checked; /bin holds no test program
           (tests/user/X.c, tests/libc/X.c) and /test all
   boots 4-6  an e1000, an e1000e, then a virtio-net, on QEMU's user networking with
-          restrict=on: /etc/rc's ipconfig gets 10.0.2.15 by DHCP; ipconfig
-          -l, route, /net/ndb, ping 10.0.2.2, arp, netstat, a second DHCP
+          restrict=on: /etc/rc's ipconfig -r gets 10.0.2.15 by DHCP and
+          leaves its lease keeper running; ipconfig -l, route, /net/ndb,
+          ping 10.0.2.2, arp, netstat, a second DHCP client refused (port 68
+          is the keeper's).  The e1000 boot has one core: the monitor
+          sleeping at its prompt must leave it to the keeper and the stack
+          (it used to halt there and starve them)
 
 Every check prints "e2e: PASS init.NAME" or "e2e: FAIL init.NAME: why";
 scripts/check.sh counts them.  Usage: init_tools.py KERNEL INITRAMFS LOGDIR
@@ -223,25 +227,29 @@ def check_net_tools(con):
     expect("init.udpcat_usage", run(con, "/bin/udpcat recv 7"), "usage: udpcat", "status 0x200")
 
 
-def check_dhcp_boot(kernel, initrd, logdir, model):
+def check_dhcp_boot(kernel, initrd, logdir, model, smp=None):
     """Issue 12's acceptance on QEMU's user networking (restrict=on): the
-    boot's /etc/rc runs ipconfig -b, which gets 10.0.2.15 from slirp;
-    the interface, routes, /net/ndb and ARP show it; ping answers."""
+    boot's /etc/rc runs ipconfig -b -r, which gets 10.0.2.15 from slirp
+    and leaves a lease keeper; the interface, routes, /net/ndb and ARP show
+    it; ping answers."""
     name = "dhcp_" + model
     nic = ["-nic", "user,restrict=on,model=%s" % model]
     if model == "virtio":       # the driver is for modern (non-legacy) virtio only
         nic = ["-netdev", "user,id=n0,restrict=on",
                "-device", "virtio-net-pci,disable-legacy=on,netdev=n0"]
+    if smp:
+        nic += ["-smp", str(smp)]
     con = boot(kernel, initrd, os.path.join(logdir, "e2e-init-%s.log" % name), None, nic)
     out = con.read_until(PROMPT, 150)
     if not expect("init.%s_rc" % name, out, "init: ipconfig started",
                   "Entering the kernel monitor"):
         con.qemu.kill()
         return
-    lease = b"ipconfig: dhcp 10.0.2.15 mask 255.255.255.0"
+    keeper = b"ipconfig: keeping the lease of 10.0.2.15"
     # In the background: before the prompt or after it.
-    ok = lease in out or con.read_until(lease, 60) is not None
-    report("init.%s_lease" % name, ok, "no '%s' line" % lease.decode())
+    ok = keeper in out or con.read_until(keeper, 60) is not None
+    report("init.%s_lease" % name, ok, "no '%s' line" % keeper.decode())
+    expect("init.%s_keeper" % name, run(con, "/bin/ps"), "ipconfig", "exited with status 0")
     expect("init.%s_ipifc" % name, run(con, "/bin/ipconfig -l"), "medium ether /net/ether0",
            "addr 10.0.2.15 mask 255.255.255.0")
     expect("init.%s_route" % name, run(con, "/bin/route"), "10.0.2.0", "255.255.255.255")
@@ -251,8 +259,10 @@ def check_dhcp_boot(kernel, initrd, logdir, model):
            "0 out of 3 messages lost", "exited with status 0")
     expect("init.%s_arp" % name, run(con, "/bin/arp"), "10.0.2.2", "52:55:0a:00:02:02")
     expect("init.%s_netstat" % name, run(con, "/bin/netstat"), "proto N", "exited with status 0")
-    expect("init.%s_again" % name, run(con, "/bin/ipconfig -t 30", 60),
-           "ipconfig: dhcp 10.0.2.15", "exited with status 0")
+    # The keeper holds the DHCP client port: a second client is refused
+    # plainly (it would otherwise fight the keeper over the lease).
+    expect("init.%s_again_refused" % name, run(con, "/bin/ipconfig -t 30", 60),
+           "port 68 is in use", "status 0x100")
     con.qemu.kill()
 
 
@@ -274,7 +284,8 @@ def main(kernel, initrd, logdir):
         check_prov_notify(con)
         check_net_tools(con)
     con.qemu.kill()
-    for model in ("e1000", "e1000e", "virtio"):
+    check_dhcp_boot(kernel, initrd, logdir, "e1000", smp=1)
+    for model in ("e1000e", "virtio"):
         check_dhcp_boot(kernel, initrd, logdir, model)
     return 0
 

@@ -317,10 +317,11 @@ class VireoGuest(Guest):
         return int(st.group(1), 16) >> 8, out
 
     def hold(self, secs):
-        """At the monitor's prompt Vireo's one core polls the console and
-        nothing else runs, kernel threads included (the stack's input
-        among them).  A command that waits (udpcat recv on an unused port)
-        keeps the monitor inside "run", so the rest runs meanwhile."""
+        """Keeps the monitor inside "run" with a command that waits (udpcat
+        recv on an unused port).  Until session 6 the monitor halted
+        Vireo's one core at its prompt and nothing else ran, the stack's
+        input included; it sleeps there now, so this is belt and braces
+        (Documentation/net-testing.md)."""
         return self.start("/bin/udpcat recv 7998 %d" % secs)
 
     def release(self, mark, secs):

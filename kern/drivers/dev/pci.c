@@ -9,14 +9,26 @@
  *	        raw     rw  the same bytes; writes go to the device (1, 2 or 4
  *	                    bytes at an offset aligned to the size), and only
  *	                    while no driver owns the function
+ *	        barN    rw  memory BAR N (only BARs that decode memory), for
+ *	                    mmap alone: read and write fail with EINVAL
  *
  * Qids: the top is 0; function n (its place in the list, pci_dev_at) is
- * directory (n + 1) << 4 | Qfn and its files (n + 1) << 4 | Qctl etc.  The
- * device list is [I] after pci_init(), so the tree never changes and
- * devdirread()'s counting of entries is stable.  Reads of config and raw
- * are live (dword reads of the device); ctl is built per read.  Nothing
- * here keeps state: open and close have nothing to do.
+ * directory (n + 1) << 4 | Qfn and its files (n + 1) << 4 | Qctl etc.
+ * (barN is Qbar0 + N).  The device list and the BARs are [I] after
+ * pci_init(), so the tree never changes and devdirread()'s counting of
+ * entries is stable.  Reads of config and raw are live (dword reads of the
+ * device); ctl is built per read.  Nothing here keeps state: open and close
+ * have nothing to do.
+ *
+ * mmap of barN (Documentation/dev/pci.md, "Mapping a BAR"): MAP_SHARED,
+ * uncached, [off, off + len) inside the BAR, whose base and size must be
+ * page aligned (else a neighbour's registers would come along).  The file
+ * is eve's, mode 0600; the fd's open mode bounds the protection.  While a
+ * kernel driver owns the function only read-only mappings are allowed
+ * (EBUSY otherwise), as raw refuses writes then.  A mapping of a function
+ * without a driver turns its memory decoding on.
  */
+#include <arch/mmu.h>
 #include <err.h>
 #include <errno.h>
 #include <kmalloc.h>
@@ -24,9 +36,10 @@
 #include <ns.h>
 #include <pci.h>
 #include <printk.h>
+#include <ros/mmap.h>
 #include <slice.h>
 
-enum { Qtop, Qfn, Qctl, Qconfig, Qraw };
+enum { Qtop, Qfn, Qctl, Qconfig, Qraw, Qbar0 };
 
 #define PCIQID(n, q)   ((uint64_t)((n) + 1) << 4 | (q))
 #define PCIQ_FN(path)  ((unsigned int)((path) >> 4) - 1)
@@ -47,6 +60,27 @@ static struct pci_dev *pci_of(struct chan *c)
 	return d;
 }
 
+static bool pci_bar_is_mem(const struct pci_bar *b)
+{
+	return b->kind == PCI_BAR_MEM32 || b->kind == PCI_BAR_MEM64;
+}
+
+/* Entry k of function n's barN files: its k-th memory BAR. */
+static int pci_gen_bar(struct dir *dp, struct pci_dev *d, unsigned int n, int k)
+{
+	char name[8];
+
+	for (unsigned int b = 0; b < d->nr_bars; b++) {
+		if (!pci_bar_is_mem(&d->bar[b]) || k--)
+			continue;
+		snprintf(name, sizeof(name), "bar%u", b);
+		mkdir_entry(dp, mkqid(PCIQID(n, Qbar0 + b), 0, QTFILE), name, d->bar[b].size,
+		            "eve", 0600);
+		return DEVGEN_ENTRY;
+	}
+	return DEVGEN_END;
+}
+
 static int pci_gen(struct chan *c, const char *name, const struct dirtab *tab,
                    int ntab, int i, struct dir *dp)
 {
@@ -63,8 +97,10 @@ static int pci_gen(struct chan *c, const char *name, const struct dirtab *tab,
 	}
 	n = PCIQ_FN(c->qid.path);
 	d = pci_dev_at(n);
-	if (!d || i < 0 || (size_t)i >= ARRAY_SIZE(pci_files))
+	if (!d || i < 0)
 		return DEVGEN_END;
+	if ((size_t)i >= ARRAY_SIZE(pci_files))
+		return pci_gen_bar(dp, d, n, i - (int)ARRAY_SIZE(pci_files));
 	mkdir_entry(dp, mkqid(PCIQID(n, pci_files[i].q), 0, QTFILE), pci_files[i].name,
 	            pci_files[i].q == Qctl ? 0 : d->cfg_size, "eve",
 	            pci_files[i].perm);
@@ -192,6 +228,40 @@ static size_t pci_raw_write(struct pci_dev *d, const void *buf, size_t n, int64_
 	return n;
 }
 
+/* ----------------------------------------------------------- BAR mmap --- */
+
+static int pci_mmap(struct chan *c, uint64_t off, size_t len, uint32_t prot, physaddr_t *pa,
+                    const char **why)
+{
+	unsigned int kind = PCIQ_KIND(c->qid.path);
+	struct pci_dev *d = pci_dev_at(PCIQ_FN(c->qid.path));
+	const struct pci_bar *b;
+	uint16_t cmd;
+
+	if (!d || kind < Qbar0 || kind - Qbar0 >= d->nr_bars) {
+		*why = "only #pci/BB.DD.F/barN files can be mapped";
+		return -ENODEV;
+	}
+	b = &d->bar[kind - Qbar0];
+	if (!IS_ALIGNED(b->base, PGSIZE) || !IS_ALIGNED(b->size, PGSIZE)) {
+		*why = "the BAR is smaller than a page or not page aligned";
+		return -ENODEV;
+	}
+	if (off >= b->size || len > b->size - off) {
+		*why = "the range goes beyond the end of the BAR";
+		return -ENXIO;
+	}
+	if ((prot & PROT_WRITE) && READ_ONCE(d->driver)) {
+		*why = "a kernel driver owns the function: read-only mappings only";
+		return -EBUSY;
+	}
+	cmd = (uint16_t)pci_cfg_read(d, PCI_COMMAND, 2);
+	if (!READ_ONCE(d->driver) && !(cmd & PCI_CMD_MEM))
+		pci_cfg_write(d, PCI_COMMAND, 2, cmd | PCI_CMD_MEM);
+	*pa = b->base + off;
+	return 0;
+}
+
 static size_t pci_read(struct chan *c, void *buf, size_t n, int64_t off)
 {
 	if (c->qid.type & QTDIR)
@@ -203,6 +273,8 @@ static size_t pci_read(struct chan *c, void *buf, size_t n, int64_t off)
 	case Qraw:
 		return pci_config_read(pci_of(c), buf, n, off);
 	}
+	if (PCIQ_KIND(c->qid.path) >= Qbar0)
+		error(EINVAL, "#pci: '%s' is for mmap only", c->name ? c->name->s : "?");
 	error(EINVAL, "#pci: read of unknown file %llu", (unsigned long long)c->qid.path);
 }
 
@@ -210,6 +282,8 @@ static size_t pci_write(struct chan *c, const void *buf, size_t n, int64_t off)
 {
 	if (PCIQ_KIND(c->qid.path) == Qraw)
 		return pci_raw_write(pci_of(c), buf, n, off);
+	if (PCIQ_KIND(c->qid.path) >= Qbar0)
+		error(EINVAL, "#pci: '%s' is for mmap only", c->name ? c->name->s : "?");
 	error(EPERM, "#pci: '%s' is not writable", c->name ? c->name->s : "?");
 }
 
@@ -231,4 +305,5 @@ struct dev pci_devtab __devtab = {
 	.remove = devremove,
 	.rename = devrename,
 	.wstat = devwstat,
+	.mmap = pci_mmap,
 };

@@ -226,7 +226,7 @@ static void e1k_irq_live(struct e1k *sc, bool live)
 	spin_unlock_irqrestore(&sc->irq_lock, irq);
 }
 
-static uint32_t e1k_irq_mask(struct e1k *sc)
+uint32_t e1k_irq_mask(struct e1k *sc)
 {
 	uint32_t m = E1K_INT_TXDW | E1K_INT_LSC | E1K_INT_RXSEQ | E1K_INT_RXDMT0 |
 	             E1K_INT_RXO | E1K_INT_RXT0;

@@ -88,6 +88,9 @@ static inline void e1k_wr(struct e1k *sc, uint32_t reg, uint32_t v)
 	*(volatile uint32_t *)(sc->regs + reg) = v;
 }
 
+/* e1000.c: the interrupt causes the driver enables (IMS) while open. */
+uint32_t e1k_irq_mask(struct e1k *sc);
+
 /* e1000_ring.c */
 int e1k_rings_alloc(struct e1k *sc);
 void e1k_rings_program(struct e1k *sc);

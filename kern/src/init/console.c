@@ -19,9 +19,11 @@
 #include <atomic.h>
 #include <console.h>
 #include <core_id.h>
+#include <errno.h>
 #include <kstring.h>
 #include <monitor.h>
 #include <printk.h>
+#include <rendez.h>
 #include <spinlock.h>
 
 volatile bool console_panicking;
@@ -129,6 +131,7 @@ static spinlock_t console_in_lock = SPINLOCK_INITIALIZER("console_in");
 static uint64_t console_in_dropped;
 static bool console_irq_on;
 static void (*console_input_wake)(void);         /* set by #cons, any time */
+static struct rendez console_in_rv;             /* console_wait_input's sleepers */
 
 void console_input(int c)
 {
@@ -146,6 +149,8 @@ void console_input(int c)
 	wake = READ_ONCE(console_input_wake);
 	if (wake)
 		wake();
+	if (READ_ONCE(console_irq_on))
+		rendez_wakeup(&console_in_rv);
 }
 
 void console_set_input_wake(void (*wake)(void))
@@ -175,8 +180,21 @@ int console_getc_nonblock(void)
 	return c;
 }
 
+static bool console_in_ready(void *arg)
+{
+	return console_input_pending();
+}
+
+int console_wait_input(uint64_t usec)
+{
+	if (!READ_ONCE(console_irq_on))
+		return -EAGAIN;
+	return rendez_sleep_timeout(&console_in_rv, console_in_ready, NULL, usec);
+}
+
 void console_irq_init(void)
 {
-	console_irq_on = true;
+	rendez_init(&console_in_rv);
+	WRITE_ONCE(console_irq_on, true);
 	uart_irq_init();
 }

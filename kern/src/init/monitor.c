@@ -7,8 +7,11 @@
  * (monitor_serve_forever) and sleeps on a semaphore that the UART interrupt
  * ups for each Ctrl-G.  Commands are the table
  * below; each takes argc/argv and prints a usage line for bad arguments.
- * While waiting for input the core halts when interrupts are on (the UART
- * interrupt wakes it) and polls otherwise (after a panic).
+ * While waiting for input the monitor's kthread sleeps on the console's
+ * input (console_wait_input), so on one core the processes and the network
+ * stack go on running under the prompt.  Where it must not sleep (after a
+ * panic, from a trap) the core halts when interrupts are on (the UART
+ * interrupt wakes it) and polls otherwise.
  *
  * The monitor trusts its user (it can call any kernel function), but not
  * its input: lines are bounded and numbers are parsed strictly.
@@ -45,6 +48,7 @@
 #define MON_LINE_MAX 128
 #define MON_ARGS_MAX 16
 #define CTRL_G 0x07
+#define MON_WAIT_US (1000 * 1000)       /* a sleep at the prompt, at most */
 
 /* Returns 0 to keep reading commands, 1 to leave the monitor. */
 struct mon_cmd;
@@ -197,7 +201,12 @@ static int mon_exit(const struct mon_cmd *self, int argc, char **argv,
 	qemu_exit((int)code);
 }
 
-/* init.c; declared here until <init.h> carries it. */
+/* True where the monitor runs on a kthread that may sleep: not after a
+ * panic, not from a trap, interrupts on (monitor_serve_forever). */
+static bool mon_may_sleep(struct hw_trapframe *tf)
+{
+	return !tf && !console_panicking && irq_is_enabled();
+}
 
 static int mon_run(const struct mon_cmd *self, int argc, char **argv,
 			struct hw_trapframe *tf)
@@ -207,7 +216,7 @@ static int mon_run(const struct mon_cmd *self, int argc, char **argv,
 
 	if (argc < 2)
 		return mon_usage(self);
-	if (tf || console_panicking || !irq_is_enabled()) {
+	if (!mon_may_sleep(tf)) {
 		printk("run: not after a panic or from a trap (it would sleep)\n");
 		return 0;
 	}
@@ -243,18 +252,24 @@ static const struct mon_cmd mon_cmds[] = {
 /* --------------------------------------------------------------- input */
 
 /*
- * The next input character.  With interrupts on, the check and the halt
- * must not be split: the ring is checked with interrupts off and the core
- * halts with "sti; hlt", so a UART interrupt that lands after the check
- * ends the halt instead of being consumed before it (which left the core
- * asleep until the next key: a typed line appeared lost).
+ * The next input character.  A monitor that may sleep blocks on the
+ * console's input (the timeout only bounds a sleep whose wakeup went
+ * astray).  Otherwise, with interrupts on, the check and the halt must not
+ * be split: the ring is checked with interrupts off and the core halts
+ * with "sti; hlt", so a UART interrupt that lands after the check ends the
+ * halt instead of being consumed before it (which left the core asleep
+ * until the next key: a typed line appeared lost).
  */
-static int mon_getc(void)
+static int mon_getc(bool may_sleep)
 {
 	bool irqs = irq_is_enabled();
 	int c;
 
 	for (;;) {
+		if (may_sleep && (c = console_getc_nonblock()) >= 0)
+			return c;
+		if (may_sleep && console_wait_input(MON_WAIT_US) != -EAGAIN)
+			continue;
 		if (irqs)
 			irq_disable();
 		c = console_getc_nonblock();    /* with IRQs off it also polls the UART */
@@ -270,12 +285,12 @@ static int mon_getc(void)
 	return c;
 }
 
-static size_t mon_readline(char *buf, size_t size)
+static size_t mon_readline(char *buf, size_t size, bool may_sleep)
 {
 	size_t n = 0;
 
 	for (;;) {
-		int c = mon_getc();
+		int c = mon_getc(may_sleep);
 
 		if (c == '\r' || c == '\n') {
 			printk("\n");
@@ -343,7 +358,7 @@ void monitor(struct hw_trapframe *tf)
 	for (;;) {
 		printk("vireo> ");
 		WRITE_ONCE(mon_reading, true);
-		mon_readline(line, sizeof(line));
+		mon_readline(line, sizeof(line), mon_may_sleep(tf));
 		WRITE_ONCE(mon_reading, false);
 		if (mon_run_line(line, tf))
 			return;

@@ -11,6 +11,9 @@
  * reading (EACCES), one open for writing too for a shared writable mapping
  * (EACCES, also for mprotect adding PROT_WRITE later), a regular file of a
  * device that can be mapped (ENODEV) and a page-aligned offset (EINVAL).
+ * Device memory (a file whose device has dev->mmap: #pci's BARs) is mapped
+ * MAP_SHARED only (EINVAL), never executable (EACCES, mprotect too), and
+ * the device checks the range and its own rules (vm/mm_device.c).
  */
 #include <arch/mmu.h>
 #include <errno.h>
@@ -53,6 +56,8 @@ struct mmap_req {
 	uint32_t prot;
 	int flags, fd;
 	struct chan *c;                 /* file mappings: a reference */
+	bool device;                    /* c's device memory, at pa */
+	physaddr_t pa;
 };
 
 static int64_t mmap_check_args(struct syscall_ctx *ctx, struct mmap_req *r)
@@ -80,6 +85,29 @@ static int64_t mmap_check_args(struct syscall_ctx *ctx, struct mmap_req *r)
 	return 0;
 }
 
+/* r->c's device memory: the device's answer for the range, checked. */
+static int64_t mmap_get_device(struct syscall_ctx *ctx, struct mmap_req *r)
+{
+	struct chan *c = r->c;
+	const char *why = "refused";
+	int ret;
+
+	if (!(r->flags & MAP_SHARED))
+		return sysc_fail(ctx, EINVAL, "mmap: fd %d is device memory: MAP_SHARED only",
+		                 r->fd);
+	if (!(c->mode & O_READ))
+		return sysc_fail(ctx, EACCES, "mmap: fd %d is not open for reading", r->fd);
+	if (!mm_device_prot_ok(c, r->prot))
+		return sysc_fail(ctx, EACCES, "mmap: device memory is never executable and "
+		                 "writable only through an fd open for writing (fd %d)", r->fd);
+	ret = devtab_of(c)->mmap(c, r->off, r->len, r->prot, &r->pa, &why);
+	if (ret)
+		return sysc_fail(ctx, -ret, "mmap: fd %d (%s): %s", r->fd,
+		                 c->name ? c->name->s : "?", why);
+	r->device = true;
+	return 0;
+}
+
 /* Takes the fd's chan into r->c and checks that it can be mapped so. */
 static int64_t mmap_get_file(struct syscall_ctx *ctx, struct mmap_req *r)
 {
@@ -88,10 +116,12 @@ static int64_t mmap_get_file(struct syscall_ctx *ctx, struct mmap_req *r)
 	if (!c)
 		return sysc_fail(ctx, EBADF, "mmap: fd %d is not open", r->fd);
 	r->c = c;
+	if (devtab_of(c)->mmap && !(c->qid.type & QTDIR))
+		return mmap_get_device(ctx, r);
 	if (!mm_file_mappable(c))
 		return sysc_fail(ctx, ENODEV, "mmap: fd %d (%s, #%s) cannot be mapped: only regular "
-		                 "files of #tmpfs and #kfs can", r->fd, c->name ? c->name->s : "?",
-		                 devtab_of(c)->name);
+		                 "files of #tmpfs and #kfs and device memory can", r->fd,
+		                 c->name ? c->name->s : "?", devtab_of(c)->name);
 	if (!(c->mode & O_READ))
 		return sysc_fail(ctx, EACCES, "mmap: fd %d is not open for reading", r->fd);
 	if ((r->flags & MAP_SHARED) && (r->prot & PROT_WRITE) && !(c->mode & O_WRITE))
@@ -119,6 +149,8 @@ static int mmap_do(struct mm *mm, struct mmap_req *r, uintptr_t at)
 	                         .flags = (shared ? VMR_F_SHARED : 0) |
 	                                  ((r->flags & MAP_LOCKED) ? VMR_F_LOCKED : 0) };
 
+	if (r->device)
+		return mm_device_map(mm, r->c, at, r->len, r->prot, fixed, r->pa);
 	if (r->c)
 		return mm_file_map(mm, r->c, at, r->len, r->prot, attr.flags, fixed, r->off);
 	if (fixed)
@@ -150,7 +182,7 @@ int64_t sys_mmap(struct syscall_ctx *ctx)
 		ret = mmap_place(mm, &r, &at);
 	if (!ret)
 		ret = mmap_do(mm, &r, at);
-	if (!ret && (r.flags & (MAP_POPULATE | MAP_LOCKED))) {
+	if (!ret && !r.device && (r.flags & (MAP_POPULATE | MAP_LOCKED))) {
 		ret = mm_populate(mm, at, r.len, MEM_WAIT | MEM_USER);
 		if (ret == -ENXIO)
 			ret = 0;        /* pages past the end of the file stay unbacked */
@@ -191,17 +223,19 @@ int64_t sys_munmap(struct syscall_ctx *ctx)
 }
 
 /* No shared file region in [addr, addr + len) may become writable unless
- * its chan can write.  mm's lock held. */
+ * its chan can write; device memory follows mm_device_prot_ok.  mm's lock
+ * held. */
 static bool mprotect_file_ok(struct mm *mm, uint64_t addr, uint64_t len, uint32_t prot)
 {
 	struct vmr *v;
 
-	if (!(prot & PROT_WRITE))
-		return true;
-	for (v = vmr_lookup_from(&mm->vmrs, addr); v && v->start < addr + len; v = vmr_next(v))
-		if (v->type == VMR_FILE && (v->flags & VMR_F_SHARED) &&
+	for (v = vmr_lookup_from(&mm->vmrs, addr); v && v->start < addr + len; v = vmr_next(v)) {
+		if (v->ops == &mm_device_ops && !mm_device_prot_ok(v->backing, prot))
+			return false;
+		if ((prot & PROT_WRITE) && v->type == VMR_FILE && (v->flags & VMR_F_SHARED) &&
 		    !(((struct chan *)v->backing)->mode & O_WRITE))
 			return false;
+	}
 	return true;
 }
 
@@ -227,7 +261,8 @@ int64_t sys_mprotect(struct syscall_ctx *ctx)
 	mm_unlock(ctx->p->mm);
 	if (ret == -EACCES)
 		return sysc_fail(ctx, EACCES, "mprotect: %#lx + %#lx includes a shared mapping of "
-		                 "a file not open for writing", addr, len);
+		                 "a file not open for writing, or device memory (never "
+		                 "executable)", addr, len);
 	if (ret)
 		return sysc_fail(ctx, ret == -ENOMEM ? ENOMEM : -ret,
 		                 "mprotect: %#lx + %#lx is not all mapped (error %d)",
