@@ -12,6 +12,7 @@
 #   make bench      benchmarks beside Linux in the same QEMU (QUICK=1: short)
 #   make conformance  the Open POSIX Test Suite in Vireo beside Linux (LINUX=1:
 #                   measure Linux again; ONLY=family,family: just those)
+#   make bbtest     BusyBox's own test suite in Vireo (LINUX=1: on Linux too)
 #   make iso        GRUB2 rescue ISO for BIOS and UEFI (obj/vireo.iso)
 #   make hosttest   host unit tests only (ASan + UBSan)
 #   make fuzz       build and run the libFuzzer targets (tests/fuzz), 20 s each
@@ -32,7 +33,7 @@ Q := @
 endif
 
 .DEFAULT_GOAL := all
-.PHONY: all kernel iso run check bench conformance hosttest fuzz nettest ktest defconfig menuconfig clean deps
+.PHONY: all kernel iso run check bench conformance bbtest hosttest fuzz nettest ktest defconfig menuconfig clean deps
 .DELETE_ON_ERROR:
 
 # ---------------------------------------------------------------- set-up ---
@@ -352,6 +353,19 @@ LINUX ?= 0
 conformance: $(DEPS_OK) $(KERNEL) $(INITRAMFS) toolchain $(if $(filter 1,$(LINUX)),$(BENCH_LINUX_KERNEL))
 	$(Q)python3 scripts/conformance.py --obj "$(O)" --config "$(KCONFIG)" \
 		$(if $(filter 1,$(LINUX)),--linux) $(if $(ONLY),--only "$(ONLY)")
+
+# BusyBox's own test suite in Vireo; LINUX=1 also runs it on Linux (the
+# same source and .config built with Debian's musl-gcc) and records
+# tests/busybox/linux-results.txt (Documentation/userland.md).  make check
+# runs the Vireo half against tests/busybox/vireo-pass.txt.
+BBTEST_LINUX_BB := $(O)/bbtest/linux-busybox/busybox
+$(BBTEST_LINUX_BB): tools/busybox/build.sh tools/busybox/vireo.config | $(DEPS_OK)
+	$(Q)tools/busybox/build.sh $(dir $@) /usr/bin/musl-gcc
+
+bbtest: $(DEPS_OK) $(KERNEL) $(INITRAMFS) $(if $(filter 1,$(LINUX)),$(BENCH_LINUX_KERNEL) $(BBTEST_LINUX_BB))
+	$(Q)python3 scripts/bbtest.py --obj "$(O)" --system vireo --expect tests/busybox/vireo-pass.txt
+	$(Q)$(if $(filter 1,$(LINUX)),python3 scripts/bbtest.py --obj "$(O)" --system linux \
+		--record tests/busybox/linux-results.txt,true)
 
 # make run boots into the shell (BusyBox ash, /etc/profile); `exit` leaves
 # QEMU.  RUNARGS replaces that: RUNARGS= boots /bin/init, /etc/rc, the monitor.

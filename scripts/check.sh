@@ -15,7 +15,8 @@
 # configuration of scripts/run-ktests.sh and runs the ktests in each, then the
 # console end-to-end tests (tools/e2e_console.py, tests/e2e/: init and the
 # tools, ash at the console; tests/net/inject.py against an e1000e) and the
-# Open POSIX subset (scripts/conformance.py --subset); the paths, functions and
+# Open POSIX subset (scripts/conformance.py --subset), then BusyBox's own test
+# suite (scripts/bbtest.py, "busybox:" lines); the paths, functions and
 # types that the documentation and the source comments cite are checked too
 # (scripts/doclint.py, "doc:" lines; its self-test, "doclint:" lines).
 # Every test prints a line "<kind>: PASS name" or "<kind>: FAIL name: why";
@@ -198,6 +199,19 @@ run_conformance() {
 		echo "conformance: FAIL subset: scripts/conformance.py ran no test (see $log)"
 }
 
+# BusyBox's own test suite in one boot (tests/busybox, Documentation/userland.md):
+# each test tests/busybox/vireo-pass.txt lists must pass; the totals, beside
+# Linux's stored ones, go to the terminal.
+run_bbtest() {
+	local log=$LOGDIR/bbtest.log
+	timeout 1800 python3 scripts/bbtest.py --obj "$O" --system vireo \
+		--expect tests/busybox/vireo-pass.txt > "$log" 2>&1
+	grep -E '^busybox: (PASS|FAIL) ' "$log"
+	grep -qE '^busybox: (PASS|FAIL) ' "$log" ||
+		echo "busybox: FAIL testsuite: scripts/bbtest.py ran no test (see $log)"
+	grep -E '^bbtest: ' "$log" | sed 's/^/    /' >&2
+}
+
 run_e2e_iplib() {
 	timeout 600 python3 tests/e2e/iplib_net.py "$KERNEL" "$INITRAMFS" "$LOGDIR" ||
 		echo "e2e: FAIL iplib: tests/e2e/iplib_net.py crashed or timed out (log $LOGDIR/e2e-iplib.log)"
@@ -219,6 +233,7 @@ if [ "$host_only" -eq 0 ] && [ "$fuzz_only" -eq 0 ]; then
 	run_suite "e2e iplib" "$LOGDIR/e2e-iplib.log" run_e2e_iplib
 	run_suite "e2e inject" "$LOGDIR/inject-vireo-e1000e.log" run_e2e_inject
 	run_suite conformance "$LOGDIR/conformance.log" run_conformance
+	run_suite busybox "$LOGDIR/bbtest.log" run_bbtest
 fi
 
 passed=$(grep -cE "$PASS_RE" "$RESULTS")

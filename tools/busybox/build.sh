@@ -17,7 +17,8 @@
 #    allnoconfig`) into a full .config (`yes "" | make oldconfig` gives any
 #    option the fragment reveals its default), builds with CC and stores
 #    busybox and its applet names (one a line) in OUTDIR/cache/HASH/.
-# Then OUTDIR/busybox and OUTDIR/applets are copies of the cached pair.
+# Then OUTDIR/busybox, OUTDIR/applets and OUTDIR/config (the full .config)
+# are copies of the cached build.
 set -eu
 
 BB_VERSION=1.35.0
@@ -72,3 +73,4 @@ if [ ! -f "$cache/busybox" ]; then
 fi
 cp "$cache/busybox" "$out/busybox.tmp" && mv "$out/busybox.tmp" "$out/busybox"
 cp "$cache/applets" "$out/applets"
+cp "$cache/config" "$out/config"        # busybox's testsuite reads it
