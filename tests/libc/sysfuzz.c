@@ -47,6 +47,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <elf.h>
 #include <ros/fcntl.h>
@@ -1517,6 +1518,19 @@ static bool fz_rm_entries(const char *path, size_t len, const uint8_t *buf, int6
 	return ok;
 }
 
+/* The fuzzer's chmod calls may have taken a directory's permissions away:
+ * give them back so that its entries can be listed and removed. */
+static void fz_restore_dir_mode(const char *path, size_t len)
+{
+	char p[64];
+
+	if (len >= sizeof(p))
+		return;
+	memcpy(p, path, len);
+	p[len] = '\0';
+	chmod(p, 0700);
+}
+
 /*
  * Removes path[0..len) (under /tmp) and, for a directory, what is in it:
  * names the fuzzer made through symlinks, renames and binds that its own
@@ -1547,6 +1561,7 @@ static bool fz_rm_tree(const char *path, size_t len, int depth, uint64_t *inos)
 		return false;
 	}
 	inos[depth] = st.st_ino;
+	fz_restore_dir_mode(path, len);
 	for (int pass = 0; ok && pass < FZ_RM_PASSES; pass++) {
 		int64_t n = fz_read_dir(path, len, bufs[depth]);
 
