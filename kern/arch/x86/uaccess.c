@@ -72,7 +72,7 @@ uintptr_t uaccess_fixup_addr(uintptr_t ip)
  * and %rcx at the words not copied; the byte phase then goes on from there
  * and stops at the exact faulting byte, so partial progress stays exact.
  */
-static size_t uaccess_copy_raw(void *dst, const void *src, size_t len)
+static inline size_t uaccess_copy_raw(void *dst, const void *src, size_t len)
 {
 	size_t words = len >> 3, bytes;
 
@@ -192,13 +192,15 @@ static int user_word_check(const void *uaddr, size_t size)
 
 /* ------------------------------------------------------ block copies */
 
-/* uaccess_copy_raw, retried from the faulting byte after each fault that
- * uaccess_fault_in resolved; returns how many bytes were NOT copied.  The
- * user side is uaddr (== dst for a copy to user). */
-static size_t uaccess_copy_retry(void *dst, const void *src, const void *uaddr, size_t len)
+/* After uaccess_copy_raw left 'left' of len bytes: retried from the
+ * faulting byte after each fault that uaccess_fault_in resolved; returns
+ * how many bytes were NOT copied.  The user side is uaddr (== dst for a
+ * copy to user).  Out of line: the common copy never faults. */
+static __attribute__((noinline)) size_t uaccess_copy_retry(void *dst, const void *src,
+                                                         const void *uaddr, size_t len,
+                                                         size_t left)
 {
 	bool write = dst == uaddr;
-	size_t left = uaccess_copy_raw(dst, src, len);
 
 	for (int tries = 0; left && tries < UACCESS_RETRIES; tries++) {
 		size_t done = len - left;
@@ -214,12 +216,20 @@ static size_t uaccess_copy_retry(void *dst, const void *src, const void *uaddr, 
 	return left;
 }
 
+/* uaccess_copy_raw, then uaccess_copy_retry if that stopped at a fault. */
+static inline size_t uaccess_copy(void *dst, const void *src, const void *uaddr, size_t len)
+{
+	size_t left = uaccess_copy_raw(dst, src, len);
+
+	return __builtin_expect(left, 0) ? uaccess_copy_retry(dst, src, uaddr, len, left) : 0;
+}
+
 /* Copies all len bytes or fails: the user range is uaddr's. */
-static int uaccess_copy_all(void *dst, const void *src, const void *uaddr, size_t len)
+static inline int uaccess_copy_all(void *dst, const void *src, const void *uaddr, size_t len)
 {
 	if (!user_range_ok((uintptr_t)uaddr, len))
 		return -EFAULT;
-	return uaccess_copy_retry(dst, src, uaddr, len) ? -EFAULT : 0;
+	return uaccess_copy(dst, src, uaddr, len) ? -EFAULT : 0;
 }
 
 /* Copies the prefix below USER_LIMIT until a fault; returns bytes copied. */
@@ -228,7 +238,7 @@ static size_t uaccess_copy_prefix(void *dst, const void *src, const void *uaddr,
 {
 	size_t n = user_bytes_below_limit((uintptr_t)uaddr, len);
 
-	return n - uaccess_copy_retry(dst, src, uaddr, n);
+	return n - uaccess_copy(dst, src, uaddr, n);
 }
 
 int copy_from_user(void *dst, const void __user *usrc, size_t len)
@@ -292,13 +302,37 @@ ssize_t strncpy_from_user(char *dst, const char __user *usrc, size_t size)
 
 /* ------------------------------------------------------------- words */
 
+/* The retry of a single access after its first attempt faulted: once more
+ * after each fault that uaccess_fault_in resolved.  Out of line, so the
+ * common access is the check, the instruction and a test.  The access
+ * itself is a macro argument, so each routine has its own. */
+#define UACCESS_WORD_RETRY(name, params, access, uaddr, write)                  \
+	static __attribute__((noinline)) int name params                        \
+	{                                                                       \
+		int err = -EFAULT;                                              \
+                                                                                \
+		for (int tries = 0; err == -EFAULT && tries < UACCESS_RETRIES &&  \
+		     uaccess_fault_in((uaddr), (write)); tries++)              \
+			err = (access);                                         \
+		return err;                                                     \
+	}
+
+UACCESS_WORD_RETRY(load_u32_retry, (uint32_t *v, const void *p), uaccess_load_u32(v, p),
+                   p, false)
+UACCESS_WORD_RETRY(load_u64_retry, (uint64_t *v, const void *p), uaccess_load_u64(v, p),
+                   p, false)
+UACCESS_WORD_RETRY(store_u32_retry, (void *p, uint32_t v), uaccess_store_u32(p, v), p, true)
+UACCESS_WORD_RETRY(store_u64_retry, (void *p, uint64_t v), uaccess_store_u64(p, v), p, true)
+UACCESS_WORD_RETRY(cmpxchg_u32_retry, (void *p, uint32_t old, uint32_t new, uint32_t *cur),
+                   uaccess_cmpxchg_u32(p, old, new, cur), p, true)
+
 int get_user_u32(uint32_t *val, const void __user *uaddr)
 {
 	uint32_t v;
 	int err = user_word_check(uaddr, sizeof(v));
 
-	if (!err)
-		UACCESS_RETRY(err, uaccess_load_u32(&v, uaddr), uaddr, false);
+	if (!err && (err = uaccess_load_u32(&v, uaddr)))
+		err = load_u32_retry(&v, uaddr);
 	if (!err)
 		*val = v;
 	return err;
@@ -309,8 +343,8 @@ int get_user_u64(uint64_t *val, const void __user *uaddr)
 	uint64_t v;
 	int err = user_word_check(uaddr, sizeof(v));
 
-	if (!err)
-		UACCESS_RETRY(err, uaccess_load_u64(&v, uaddr), uaddr, false);
+	if (!err && (err = uaccess_load_u64(&v, uaddr)))
+		err = load_u64_retry(&v, uaddr);
 	if (!err)
 		*val = v;
 	return err;
@@ -320,8 +354,8 @@ int put_user_u32(void __user *uaddr, uint32_t val)
 {
 	int err = user_word_check(uaddr, sizeof(val));
 
-	if (!err)
-		UACCESS_RETRY(err, uaccess_store_u32(uaddr, val), uaddr, true);
+	if (!err && (err = uaccess_store_u32(uaddr, val)))
+		err = store_u32_retry(uaddr, val);
 	return err;
 }
 
@@ -329,8 +363,8 @@ int put_user_u64(void __user *uaddr, uint64_t val)
 {
 	int err = user_word_check(uaddr, sizeof(val));
 
-	if (!err)
-		UACCESS_RETRY(err, uaccess_store_u64(uaddr, val), uaddr, true);
+	if (!err && (err = uaccess_store_u64(uaddr, val)))
+		err = store_u64_retry(uaddr, val);
 	return err;
 }
 
@@ -339,9 +373,8 @@ int cmpxchg_user_u32(void __user *uaddr, uint32_t *expected, uint32_t desired)
 	uint32_t cur;
 	int err = user_word_check(uaddr, sizeof(cur));
 
-	if (!err)
-		UACCESS_RETRY(err, uaccess_cmpxchg_u32(uaddr, *expected, desired, &cur), uaddr,
-		              true);
+	if (!err && (err = uaccess_cmpxchg_u32(uaddr, *expected, desired, &cur)))
+		err = cmpxchg_u32_retry(uaddr, *expected, desired, &cur);
 	if (err)
 		return err;
 	if (cur == *expected)

@@ -117,10 +117,38 @@ void proc_before_user(void)
  * this core with no slice armed would wait for the next trap, forever for
  * user code that spins.  So the checks repeat until a pass saw no
  * interrupt on this core, and that pass returns with interrupts off (every
- * caller disables them before the return anyway).
+ * caller disables them before the return anyway).  First, with interrupts
+ * already off, a look at whether there is anything to do at all (the
+ * common case of a syscall or an interrupt: nothing), which returns at
+ * once.
  */
+/*
+ * The common case, decided with interrupts off so that none can land
+ * between the look and the return: an SCP on its own kthread and core, no
+ * timer signals, no kill, no expired slice, and either a slice armed or
+ * nobody else waiting for the core.  Then there is nothing to do.
+ */
+static bool proc_nothing_before_user(void)
+{
+	struct kthread *kt = kthread_current();
+	struct proc *p = kt->proc;
+	struct sched_core *sc;
+
+	if (!p || p->user_kt != kt || READ_ONCE(p->alarm_sigs) || READ_ONCE(p->killed) ||
+	    READ_ONCE(p->core) != core_id())
+		return false;
+	sc = &sched_cores[core_id()];
+	return !sc->expired && (sc->armed || kthread_runq_empty());
+}
+
 void user_before_return(struct hw_trapframe *tf)
 {
+	irq_disable();
+	if (proc_nothing_before_user()) {
+		cputime_user_enter();
+		return;
+	}
+	irq_enable();
 	for (;;) {
 		uint32_t core = core_id();
 		uint64_t seen = READ_ONCE(this_cpu()->nr_irqs);
