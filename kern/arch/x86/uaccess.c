@@ -16,8 +16,10 @@
  *  - the single loads, stores and cmpxchg preset their error register to
  *    -EFAULT and clear it only after the access, so the fixup skips the clear.
  *
- * The table is searched linearly: it holds a dozen entries, all from this
- * file.  The same file builds for the host tests, whose SIGSEGV handler plays
+ * The single-access primitives are inline in arch/uaccess.h, for the
+ * callers here and for the few that check a whole structure once and then
+ * access several of its words (the syscall completion).  The table is
+ * searched linearly: it holds a few dozen entries.  The same file builds for the host tests, whose SIGSEGV handler plays
  * trap_dispatch's part (tests/host/test_uaccess.c).
  *
  * Not here: demand paging.  A fault on a user page that is merely not
@@ -27,25 +29,9 @@
  * may, and retry the access from where it stopped if it says so.  SMAP is not enabled; if it ever is, the primitives
  * need stac/clac around the access.
  */
+#include <arch/uaccess.h>
 #include <errno.h>
 #include <uaccess.h>
-
-/* One table entry: the instruction at label 'insn' resumes at 'fixup'. */
-#define EX_ENTRY(insn, fixup)                                   \
-	".pushsection .ex_table, \"a\"\n\t"                    \
-	".balign 4\n\t"                                         \
-	".long (" insn ") - ., (" fixup ") - .\n\t"             \
-	".popsection\n\t"
-
-/*
- * A single access that may fault: err is preset to -EFAULT and cleared
- * only after insn, so a fault resumes at 2 with err still set.
- */
-#define UACCESS_ONE(insn)                                       \
-	"1:	" insn "\n\t"                                        \
-	"	xorl %[err], %[err]\n\t"                              \
-	"2:\n\t"                                                 \
-	EX_ENTRY("1b", "2b")
 
 /* ------------------------------------------------------- the table */
 
@@ -90,85 +76,6 @@ static inline size_t uaccess_copy_raw(void *dst, const void *src, size_t len)
 	                     :
 	                     : "memory");
 	return bytes;
-}
-
-static int uaccess_load_u8(uint8_t *val, const void *p)
-{
-	int err = -EFAULT;
-	uint32_t v = 0;
-
-	__asm__ __volatile__(UACCESS_ONE("movzbl (%[p]), %k[v]")
-	                     : [err] "+r"(err), [v] "+r"(v)
-	                     : [p] "r"(p)
-	                     : "memory", "cc");
-	*val = (uint8_t)v;
-	return err;
-}
-
-static int uaccess_load_u32(uint32_t *val, const void *p)
-{
-	int err = -EFAULT;
-	uint32_t v = 0;
-
-	__asm__ __volatile__(UACCESS_ONE("movl (%[p]), %[v]")
-	                     : [err] "+r"(err), [v] "+r"(v)
-	                     : [p] "r"(p)
-	                     : "memory", "cc");
-	*val = v;
-	return err;
-}
-
-static int uaccess_load_u64(uint64_t *val, const void *p)
-{
-	int err = -EFAULT;
-	uint64_t v = 0;
-
-	__asm__ __volatile__(UACCESS_ONE("movq (%[p]), %[v]")
-	                     : [err] "+r"(err), [v] "+r"(v)
-	                     : [p] "r"(p)
-	                     : "memory", "cc");
-	*val = v;
-	return err;
-}
-
-static int uaccess_store_u32(void *p, uint32_t v)
-{
-	int err = -EFAULT;
-
-	__asm__ __volatile__(UACCESS_ONE("movl %[v], (%[p])")
-	                     : [err] "+r"(err)
-	                     : [p] "r"(p), [v] "r"(v)
-	                     : "memory", "cc");
-	return err;
-}
-
-static int uaccess_store_u64(void *p, uint64_t v)
-{
-	int err = -EFAULT;
-
-	__asm__ __volatile__(UACCESS_ONE("movq %[v], (%[p])")
-	                     : [err] "+r"(err)
-	                     : [p] "r"(p), [v] "r"(v)
-	                     : "memory", "cc");
-	return err;
-}
-
-/* lock cmpxchg; *cur gets the value found (== old when the swap happened). */
-static int uaccess_cmpxchg_u32(void *p, uint32_t old, uint32_t desired, uint32_t *cur)
-{
-	int err = -EFAULT;
-	uint32_t found = old;
-
-	/* mov, not xor, clears err: xor would destroy the flags cmpxchg set. */
-	__asm__ __volatile__("1:	lock cmpxchgl %[new], (%[p])\n\t"
-	                     "	movl $0, %[err]\n\t"
-	                     "2:\n\t"
-	                     EX_ENTRY("1b", "2b")
-	                     : [err] "+r"(err), "+a"(found)
-	                     : [p] "r"(p), [new] "r"(desired)
-	                     : "memory", "cc");
-	*cur = found;
-	return err;
 }
 
 /* ------------------------------------------------------ range rules */

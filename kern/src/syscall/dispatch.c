@@ -169,7 +169,8 @@ void syscall_entry_c(struct hw_trapframe *tf)
 		n = SYSC_MAX_BATCH;
 	for (size_t i = 0; i < n; i++)
 		sysc_run_one(&ctx, arr + i * sizeof(struct syscall), i + 1 == n);
-	sysc_disarm_detach(&ctx);
+	if (ctx.armed)
+		sysc_disarm_detach(&ctx);
 	if (ctx.detached)
 		sysc_detached_exit(&ctx);
 	user_before_return(tf);
