@@ -51,33 +51,6 @@ uintptr_t uaccess_fixup_addr(uintptr_t ip)
 
 /* ------------------------------------------------------ primitives */
 
-/*
- * Copies len bytes; returns how many were NOT copied (0 on success).  Whole
- * words first (rep movsq: an eighth of the iterations), then the rest byte
- * by byte.  A fault in the word phase leaves %rdi/%rsi at the faulting word
- * and %rcx at the words not copied; the byte phase then goes on from there
- * and stops at the exact faulting byte, so partial progress stays exact.
- */
-static inline size_t uaccess_copy_raw(void *dst, const void *src, size_t len)
-{
-	size_t words = len >> 3, bytes;
-
-	__asm__ __volatile__("1:	rep movsq\n\t"
-	                     "2:\n\t"
-	                     EX_ENTRY("1b", "2b")
-	                     : "+D"(dst), "+S"(src), "+c"(words)
-	                     :
-	                     : "memory");
-	bytes = (words << 3) + (len & 7);
-	__asm__ __volatile__("1:	rep movsb\n\t"
-	                     "2:\n\t"
-	                     EX_ENTRY("1b", "2b")
-	                     : "+D"(dst), "+S"(src), "+c"(bytes)
-	                     :
-	                     : "memory");
-	return bytes;
-}
-
 /* ------------------------------------------------------ range rules */
 
 /* How many of the len bytes at p lie below USER_LIMIT (a prefix). */

@@ -38,11 +38,12 @@ void cputime_user_exit(void)
 {
 	struct cputime_core *c = &cputime_cores[core_id()];
 	struct proc *p = kthread_current()->proc;
-	uint64_t now = read_tsc(), user = c->user_since, kern = c->kernel_since;
+	uint64_t now = read_tsc();
+	int64_t user = now - c->user_since, sys = c->user_since - c->kernel_since;
 
-	if (p && user >= kern && now >= user) {
-		cputime_charge(&p->cpu_user, now - user);
-		cputime_charge(&p->cpu_sys, user - kern);
+	if (p && (user | sys) >= 0) {           /* neither stamp went backwards */
+		cputime_charge(&p->cpu_user, user);
+		cputime_charge(&p->cpu_sys, sys);
 	}
 	c->kernel_since = now;
 }

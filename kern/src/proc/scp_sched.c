@@ -111,18 +111,6 @@ void proc_before_user(void)
 }
 
 /*
- * The checks run with interrupts on; an interrupt that lands after them,
- * before the return, came from kernel mode, so no check follows it: a
- * kill's or a preemption's kick, a slice that expired, a kthread woken on
- * this core with no slice armed would wait for the next trap, forever for
- * user code that spins.  So the checks repeat until a pass saw no
- * interrupt on this core, and that pass returns with interrupts off (every
- * caller disables them before the return anyway).  First, with interrupts
- * already off, a look at whether there is anything to do at all (the
- * common case of a syscall or an interrupt: nothing), which returns at
- * once.
- */
-/*
  * The common case, decided with interrupts off so that none can land
  * between the look and the return: an SCP on its own kthread and core, no
  * timer signals, no kill, no expired slice, and either a slice armed or
@@ -141,13 +129,17 @@ static bool proc_nothing_before_user(void)
 	return !sc->expired && (sc->armed || kthread_runq_empty());
 }
 
-void user_before_return(struct hw_trapframe *tf)
+/*
+ * The checks run with interrupts on; an interrupt that lands after them,
+ * before the return, came from kernel mode, so no check follows it: a
+ * kill's or a preemption's kick, a slice that expired, a kthread woken on
+ * this core with no slice armed would wait for the next trap, forever for
+ * user code that spins.  So the checks repeat until a pass saw no
+ * interrupt on this core, and that pass returns with interrupts off (every
+ * caller disables them before the return anyway).
+ */
+static __attribute__((noinline)) void user_before_return_checks(struct hw_trapframe *tf)
 {
-	irq_disable();
-	if (proc_nothing_before_user()) {
-		cputime_user_enter();
-		return;
-	}
 	irq_enable();
 	for (;;) {
 		uint32_t core = core_id();
@@ -162,6 +154,17 @@ void user_before_return(struct hw_trapframe *tf)
 		}
 		irq_enable();
 	}
+}
+
+/* Returns with interrupts off.  Mostly nothing is to be done, which one
+ * look with interrupts already off tells; otherwise the checks. */
+void user_before_return(struct hw_trapframe *tf)
+{
+	irq_disable();
+	if (proc_nothing_before_user())
+		cputime_user_enter();   /* the kernel's time ends here */
+	else
+		user_before_return_checks(tf);
 }
 
 void proc_enter_user(struct hw_trapframe *tf)

@@ -53,7 +53,6 @@
  * (not p->lock): it touches only fields the owning kthread owns ([u]) and
  * atomics.  Lock order: p->lock -> kthread sleep_lock -> rendez lock.
  */
-#include <arch/uaccess.h>
 #include <arch/user.h>
 #include <assert.h>
 #include <atomic.h>
@@ -354,30 +353,12 @@ static int sysc_write_result(struct syscall_ctx *ctx, struct syscall *u)
 	return 0;
 }
 
-/* The common completion, a success on a record whose flags the user left
- * 0: err, retval and SC_DONE with the unchecked primitives, the record's
- * range and alignment checked here once.  False if anything is otherwise
- * (a failure, SC_UEVENT, a fault): then the general path does it all,
- * rewriting the same err and retval. */
-static bool sysc_complete_quick(struct syscall_ctx *ctx, struct syscall *u)
-{
-	uint32_t cur;
-
-	if (ctx->sc.err || (ctx->usc & 7) || !user_range_ok(ctx->usc, SYSC_HEAD_LEN))
-		return false;
-	if (uaccess_store_u32(&u->err, 0) || uaccess_store_u64(&u->retval, ctx->sc.retval))
-		return false;
-	return !uaccess_cmpxchg_u32(&u->flags, 0, SC_DONE, &cur) && cur == 0;
-}
-
 bool sysc_complete(struct syscall_ctx *ctx)
 {
 	struct syscall *u = (struct syscall *)ctx->usc;
 	uint32_t old;
 
 	if (ctx->no_complete)
-		return true;
-	if (sysc_complete_quick(ctx, u))
 		return true;
 	if (sysc_write_result(ctx, u))
 		return false;

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * arch/uaccess.h - the x86 primitives of user access: single loads,
- * stores and a cmpxchg, each one instruction listed in the exception table.
+ * stores and a cmpxchg, each one instruction listed in the exception
+ * table, and the block copy (rep movsq, then rep movsb).
  *
  * They do no range check and no retry: each returns 0, or -EFAULT when the
- * instruction faulted (resumed at its fixup by trap_dispatch).  Callers
+ * instruction faulted (resumed at its fixup by trap_dispatch); the copy
+ * returns how many bytes it did not copy.  Callers
  * are the checked routines of uaccess.c (uaccess.h: they check the range
  * first and retry after uaccess_fault_in), and code that checked a whole
  * user structure itself (user_range_ok, and the alignment of each word)
  * and, when a primitive fails, falls back to the checked routine, which
- * faults the page in: the syscall completion (syscall/async.c).  Never
+ * faults the page in: the syscall dispatcher's copy of a record's head and
+ * its completion (syscall/dispatch.c, syscall/async.c).  Never
  * hand them an address that was not checked against USER_LIMIT.
  */
 #pragma once
@@ -111,4 +114,31 @@ static inline int uaccess_cmpxchg_u32(void *p, uint32_t old, uint32_t desired, u
 	                     : "memory", "cc");
 	*cur = found;
 	return err;
+}
+
+/*
+ * Copies len bytes; returns how many were NOT copied (0 on success).  Whole
+ * words first (rep movsq: an eighth of the iterations), then the rest byte
+ * by byte.  A fault in the word phase leaves %rdi/%rsi at the faulting word
+ * and %rcx at the words not copied; the byte phase then goes on from there
+ * and stops at the exact faulting byte, so partial progress stays exact.
+ */
+static inline size_t uaccess_copy_raw(void *dst, const void *src, size_t len)
+{
+	size_t words = len >> 3, bytes;
+
+	__asm__ __volatile__("1:	rep movsq\n\t"
+	                     "2:\n\t"
+	                     EX_ENTRY("1b", "2b")
+	                     : "+D"(dst), "+S"(src), "+c"(words)
+	                     :
+	                     : "memory");
+	bytes = (words << 3) + (len & 7);
+	__asm__ __volatile__("1:	rep movsb\n\t"
+	                     "2:\n\t"
+	                     EX_ENTRY("1b", "2b")
+	                     : "+D"(dst), "+S"(src), "+c"(bytes)
+	                     :
+	                     : "memory");
+	return bytes;
 }
