@@ -3,7 +3,7 @@
  * cputime.c - CPU time accounting per process (the model and the rules
  * for callers are in cputime.h).  Counters are TSC ticks in struct proc
  * (cpu_user, cpu_sys, cpu_child_user, cpu_child_sys), turned into ns when
- * read.  Each core keeps two TSC stamps (struct cputime_core), touched
+ * read.  Each core keeps two TSC stamps (in its struct percpu), touched
  * only by the core itself, with interrupts off or from the kthread that
  * runs there: where the kernel time not yet charged began (the last kernel
  * entry from user mode or kthread switch) and the last return to user
@@ -13,18 +13,11 @@
  * entry never charges across it.
  */
 #include <arch/x86.h>
-#include <core_id.h>
 #include <cputime.h>
 #include <kthread.h>
+#include <percpu.h>
 #include <process.h>
 #include <time.h>
-
-struct cputime_core {
-	uint64_t kernel_since;          /* start of the kernel time not yet charged */
-	uint64_t user_since;            /* the last return to user mode */
-};
-
-static struct cputime_core cputime_cores[MAX_CORES];
 
 static void cputime_charge(uint64_t *counter, uint64_t ticks)
 {
@@ -36,33 +29,34 @@ static void cputime_charge(uint64_t *counter, uint64_t ticks)
  * same process that returned, on this core).  One rdtsc per entry. */
 void cputime_user_exit(void)
 {
-	struct cputime_core *c = &cputime_cores[core_id()];
-	struct proc *p = kthread_current()->proc;
+	struct percpu *pc = this_cpu();
+	struct proc *p = pc->cur_kthread->proc;
 	uint64_t now = read_tsc();
-	int64_t user = now - c->user_since, sys = c->user_since - c->kernel_since;
+	int64_t user = now - pc->cputime_user_since;
+	int64_t sys = pc->cputime_user_since - pc->cputime_kernel_since;
 
 	if (p && (user | sys) >= 0) {           /* neither stamp went backwards */
 		cputime_charge(&p->cpu_user, user);
 		cputime_charge(&p->cpu_sys, sys);
 	}
-	c->kernel_since = now;
+	pc->cputime_kernel_since = now;
 }
 
 void cputime_user_enter(void)
 {
 	/* Only noted here: the next kernel entry charges it (see the top). */
-	cputime_cores[core_id()].user_since = read_tsc();
+	this_cpu()->cputime_user_since = read_tsc();
 }
 
 void cputime_switch(struct kthread *prev)
 {
-	struct cputime_core *c = &cputime_cores[core_id()];
+	struct percpu *pc = this_cpu();
 	uint64_t now = read_tsc();
 
-	if (prev && prev->proc && now >= c->kernel_since)
-		cputime_charge(&prev->proc->cpu_sys, now - c->kernel_since);
-	c->kernel_since = now;
-	c->user_since = now;
+	if (prev && prev->proc && now >= pc->cputime_kernel_since)
+		cputime_charge(&prev->proc->cpu_sys, now - pc->cputime_kernel_since);
+	pc->cputime_kernel_since = now;
+	pc->cputime_user_since = now;
 }
 
 static uint64_t cputime_ns(const uint64_t *counter)
