@@ -31,6 +31,8 @@ struct percpu {
 	uint64_t nr_irqs;               /* [c] interrupts and kernel faults taken here */
 	bool online;                    /* [a] set when the core finished booting */
 	struct kthread *cur_kthread;    /* [c] the kthread running here */
+	uint64_t cputime_kernel_since;  /* [c] TSC stamps of proc/cputime.c */
+	uint64_t cputime_user_since;    /* [c] */
 	struct arch_percpu arch;        /* [I] GDT, TSS, IST stacks */
 };
 

@@ -5,3 +5,4 @@
 HOST_SUITES += uaccess
 uaccess_SRCS := kern/arch/x86/uaccess.c tests/host/test_uaccess.c
 uaccess_LIBS := -Wl,-T,tests/host/uaccess.ld
+uaccess_CFLAGS := -Ikern/arch/x86/include

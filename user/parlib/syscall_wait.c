@@ -141,6 +141,8 @@ void ros_syscall_blockon(struct syscall *sc)
 void ros_syscall_run(struct syscall *sc)
 {
 	ros_syscall_trap(sc, 1);
-	ros_syscall_blockon(sc);
+	/* Mostly done in the trap, and not locked: nothing to wait for. */
+	if ((ros_syscall_flags(sc) & (SC_DONE | SC_K_LOCK)) != SC_DONE)
+		ros_syscall_blockon(sc);
 	ros_run_hook();
 }

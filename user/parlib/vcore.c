@@ -64,7 +64,8 @@ bool in_vcore_context(void)
 {
 	uintptr_t sp = vc_sp();
 
-	return vc_stacks && sp >= vc_stacks && sp < vc_stacks + ROS_MAX_VCORES * VCORE_STACK_SIZE;
+	/* One unsigned compare: below vc_stacks wraps to a huge offset. */
+	return vc_stacks && sp - vc_stacks < ROS_MAX_VCORES * VCORE_STACK_SIZE;
 }
 
 bool in_multi_mode(void)

@@ -10,8 +10,9 @@
  * percpu, switch to the kthread's stack (percpu->kstack_top) and build the
  * same struct hw_trapframe that trapentry.S builds for interrupts, with
  * vector T_SYSCALL.  Interrupts go back on while the call runs.  The way
- * out is trap_return (user_return_check, swapgs, iretq), shared with
- * interrupts: simple and correct for any frame the kernel may have changed.
+ * out is trap_return's user half, trap_return_user (user_return_check,
+ * swapgs, iretq), shared with interrupts: simple and correct for any frame
+ * the kernel may have changed.
  * There is no sysret path: it would need the non-canonical-RCX check of
  * Intel's SYSRET erratum, and iretq already has user_return_check.
  *
@@ -55,7 +56,7 @@ syscall_entry:
 	sti
 	call syscall_entry_c
 	cli
-	jmp trap_return
+	jmp trap_return_user            /* a syscall frame goes back to user mode */
 
 	.globl syscall_compat_entry
 syscall_compat_entry:

@@ -70,6 +70,7 @@ trap_return:
 	iretq
 
 /* Interrupts are off; the frame at %rsp goes to user mode. */
+	.globl trap_return_user
 trap_return_user:
 	movq %rsp, %rdi
 	call user_return_check  /* returns only if the frame may be loaded */

@@ -16,8 +16,10 @@
  *  - the single loads, stores and cmpxchg preset their error register to
  *    -EFAULT and clear it only after the access, so the fixup skips the clear.
  *
- * The table is searched linearly: it holds a dozen entries, all from this
- * file.  The same file builds for the host tests, whose SIGSEGV handler plays
+ * The single-access primitives are inline in arch/uaccess.h, for the
+ * callers here and for the few that check a whole structure once and then
+ * access several of its words (the syscall completion).  The table is
+ * searched linearly: it holds a few dozen entries.  The same file builds for the host tests, whose SIGSEGV handler plays
  * trap_dispatch's part (tests/host/test_uaccess.c).
  *
  * Not here: demand paging.  A fault on a user page that is merely not
@@ -27,25 +29,9 @@
  * may, and retry the access from where it stopped if it says so.  SMAP is not enabled; if it ever is, the primitives
  * need stac/clac around the access.
  */
+#include <arch/uaccess.h>
 #include <errno.h>
 #include <uaccess.h>
-
-/* One table entry: the instruction at label 'insn' resumes at 'fixup'. */
-#define EX_ENTRY(insn, fixup)                                   \
-	".pushsection .ex_table, \"a\"\n\t"                    \
-	".balign 4\n\t"                                         \
-	".long (" insn ") - ., (" fixup ") - .\n\t"             \
-	".popsection\n\t"
-
-/*
- * A single access that may fault: err is preset to -EFAULT and cleared
- * only after insn, so a fault resumes at 2 with err still set.
- */
-#define UACCESS_ONE(insn)                                       \
-	"1:	" insn "\n\t"                                        \
-	"	xorl %[err], %[err]\n\t"                              \
-	"2:\n\t"                                                 \
-	EX_ENTRY("1b", "2b")
 
 /* ------------------------------------------------------- the table */
 
@@ -64,112 +50,6 @@ uintptr_t uaccess_fixup_addr(uintptr_t ip)
 }
 
 /* ------------------------------------------------------ primitives */
-
-/*
- * Copies len bytes; returns how many were NOT copied (0 on success).  Whole
- * words first (rep movsq: an eighth of the iterations), then the rest byte
- * by byte.  A fault in the word phase leaves %rdi/%rsi at the faulting word
- * and %rcx at the words not copied; the byte phase then goes on from there
- * and stops at the exact faulting byte, so partial progress stays exact.
- */
-static size_t uaccess_copy_raw(void *dst, const void *src, size_t len)
-{
-	size_t words = len >> 3, bytes;
-
-	__asm__ __volatile__("1:	rep movsq\n\t"
-	                     "2:\n\t"
-	                     EX_ENTRY("1b", "2b")
-	                     : "+D"(dst), "+S"(src), "+c"(words)
-	                     :
-	                     : "memory");
-	bytes = (words << 3) + (len & 7);
-	__asm__ __volatile__("1:	rep movsb\n\t"
-	                     "2:\n\t"
-	                     EX_ENTRY("1b", "2b")
-	                     : "+D"(dst), "+S"(src), "+c"(bytes)
-	                     :
-	                     : "memory");
-	return bytes;
-}
-
-static int uaccess_load_u8(uint8_t *val, const void *p)
-{
-	int err = -EFAULT;
-	uint32_t v = 0;
-
-	__asm__ __volatile__(UACCESS_ONE("movzbl (%[p]), %k[v]")
-	                     : [err] "+r"(err), [v] "+r"(v)
-	                     : [p] "r"(p)
-	                     : "memory", "cc");
-	*val = (uint8_t)v;
-	return err;
-}
-
-static int uaccess_load_u32(uint32_t *val, const void *p)
-{
-	int err = -EFAULT;
-	uint32_t v = 0;
-
-	__asm__ __volatile__(UACCESS_ONE("movl (%[p]), %[v]")
-	                     : [err] "+r"(err), [v] "+r"(v)
-	                     : [p] "r"(p)
-	                     : "memory", "cc");
-	*val = v;
-	return err;
-}
-
-static int uaccess_load_u64(uint64_t *val, const void *p)
-{
-	int err = -EFAULT;
-	uint64_t v = 0;
-
-	__asm__ __volatile__(UACCESS_ONE("movq (%[p]), %[v]")
-	                     : [err] "+r"(err), [v] "+r"(v)
-	                     : [p] "r"(p)
-	                     : "memory", "cc");
-	*val = v;
-	return err;
-}
-
-static int uaccess_store_u32(void *p, uint32_t v)
-{
-	int err = -EFAULT;
-
-	__asm__ __volatile__(UACCESS_ONE("movl %[v], (%[p])")
-	                     : [err] "+r"(err)
-	                     : [p] "r"(p), [v] "r"(v)
-	                     : "memory", "cc");
-	return err;
-}
-
-static int uaccess_store_u64(void *p, uint64_t v)
-{
-	int err = -EFAULT;
-
-	__asm__ __volatile__(UACCESS_ONE("movq %[v], (%[p])")
-	                     : [err] "+r"(err)
-	                     : [p] "r"(p), [v] "r"(v)
-	                     : "memory", "cc");
-	return err;
-}
-
-/* lock cmpxchg; *cur gets the value found (== old when the swap happened). */
-static int uaccess_cmpxchg_u32(void *p, uint32_t old, uint32_t desired, uint32_t *cur)
-{
-	int err = -EFAULT;
-	uint32_t found = old;
-
-	/* mov, not xor, clears err: xor would destroy the flags cmpxchg set. */
-	__asm__ __volatile__("1:	lock cmpxchgl %[new], (%[p])\n\t"
-	                     "	movl $0, %[err]\n\t"
-	                     "2:\n\t"
-	                     EX_ENTRY("1b", "2b")
-	                     : [err] "+r"(err), "+a"(found)
-	                     : [p] "r"(p), [new] "r"(desired)
-	                     : "memory", "cc");
-	*cur = found;
-	return err;
-}
 
 /* ------------------------------------------------------ range rules */
 
@@ -192,13 +72,15 @@ static int user_word_check(const void *uaddr, size_t size)
 
 /* ------------------------------------------------------ block copies */
 
-/* uaccess_copy_raw, retried from the faulting byte after each fault that
- * uaccess_fault_in resolved; returns how many bytes were NOT copied.  The
- * user side is uaddr (== dst for a copy to user). */
-static size_t uaccess_copy_retry(void *dst, const void *src, const void *uaddr, size_t len)
+/* After uaccess_copy_raw left 'left' of len bytes: retried from the
+ * faulting byte after each fault that uaccess_fault_in resolved; returns
+ * how many bytes were NOT copied.  The user side is uaddr (== dst for a
+ * copy to user).  Out of line: the common copy never faults. */
+static __attribute__((noinline)) size_t uaccess_copy_retry(void *dst, const void *src,
+                                                         const void *uaddr, size_t len,
+                                                         size_t left)
 {
 	bool write = dst == uaddr;
-	size_t left = uaccess_copy_raw(dst, src, len);
 
 	for (int tries = 0; left && tries < UACCESS_RETRIES; tries++) {
 		size_t done = len - left;
@@ -214,12 +96,20 @@ static size_t uaccess_copy_retry(void *dst, const void *src, const void *uaddr, 
 	return left;
 }
 
+/* uaccess_copy_raw, then uaccess_copy_retry if that stopped at a fault. */
+static inline size_t uaccess_copy(void *dst, const void *src, const void *uaddr, size_t len)
+{
+	size_t left = uaccess_copy_raw(dst, src, len);
+
+	return __builtin_expect(left, 0) ? uaccess_copy_retry(dst, src, uaddr, len, left) : 0;
+}
+
 /* Copies all len bytes or fails: the user range is uaddr's. */
-static int uaccess_copy_all(void *dst, const void *src, const void *uaddr, size_t len)
+static inline int uaccess_copy_all(void *dst, const void *src, const void *uaddr, size_t len)
 {
 	if (!user_range_ok((uintptr_t)uaddr, len))
 		return -EFAULT;
-	return uaccess_copy_retry(dst, src, uaddr, len) ? -EFAULT : 0;
+	return uaccess_copy(dst, src, uaddr, len) ? -EFAULT : 0;
 }
 
 /* Copies the prefix below USER_LIMIT until a fault; returns bytes copied. */
@@ -228,7 +118,7 @@ static size_t uaccess_copy_prefix(void *dst, const void *src, const void *uaddr,
 {
 	size_t n = user_bytes_below_limit((uintptr_t)uaddr, len);
 
-	return n - uaccess_copy_retry(dst, src, uaddr, n);
+	return n - uaccess_copy(dst, src, uaddr, n);
 }
 
 int copy_from_user(void *dst, const void __user *usrc, size_t len)
@@ -292,13 +182,37 @@ ssize_t strncpy_from_user(char *dst, const char __user *usrc, size_t size)
 
 /* ------------------------------------------------------------- words */
 
+/* The retry of a single access after its first attempt faulted: once more
+ * after each fault that uaccess_fault_in resolved.  Out of line, so the
+ * common access is the check, the instruction and a test.  The access
+ * itself is a macro argument, so each routine has its own. */
+#define UACCESS_WORD_RETRY(name, params, access, uaddr, write)                  \
+	static __attribute__((noinline)) int name params                        \
+	{                                                                       \
+		int err = -EFAULT;                                              \
+                                                                                \
+		for (int tries = 0; err == -EFAULT && tries < UACCESS_RETRIES &&  \
+		     uaccess_fault_in((uaddr), (write)); tries++)              \
+			err = (access);                                         \
+		return err;                                                     \
+	}
+
+UACCESS_WORD_RETRY(load_u32_retry, (uint32_t *v, const void *p), uaccess_load_u32(v, p),
+                   p, false)
+UACCESS_WORD_RETRY(load_u64_retry, (uint64_t *v, const void *p), uaccess_load_u64(v, p),
+                   p, false)
+UACCESS_WORD_RETRY(store_u32_retry, (void *p, uint32_t v), uaccess_store_u32(p, v), p, true)
+UACCESS_WORD_RETRY(store_u64_retry, (void *p, uint64_t v), uaccess_store_u64(p, v), p, true)
+UACCESS_WORD_RETRY(cmpxchg_u32_retry, (void *p, uint32_t old, uint32_t new, uint32_t *cur),
+                   uaccess_cmpxchg_u32(p, old, new, cur), p, true)
+
 int get_user_u32(uint32_t *val, const void __user *uaddr)
 {
 	uint32_t v;
 	int err = user_word_check(uaddr, sizeof(v));
 
-	if (!err)
-		UACCESS_RETRY(err, uaccess_load_u32(&v, uaddr), uaddr, false);
+	if (!err && (err = uaccess_load_u32(&v, uaddr)))
+		err = load_u32_retry(&v, uaddr);
 	if (!err)
 		*val = v;
 	return err;
@@ -309,8 +223,8 @@ int get_user_u64(uint64_t *val, const void __user *uaddr)
 	uint64_t v;
 	int err = user_word_check(uaddr, sizeof(v));
 
-	if (!err)
-		UACCESS_RETRY(err, uaccess_load_u64(&v, uaddr), uaddr, false);
+	if (!err && (err = uaccess_load_u64(&v, uaddr)))
+		err = load_u64_retry(&v, uaddr);
 	if (!err)
 		*val = v;
 	return err;
@@ -320,8 +234,8 @@ int put_user_u32(void __user *uaddr, uint32_t val)
 {
 	int err = user_word_check(uaddr, sizeof(val));
 
-	if (!err)
-		UACCESS_RETRY(err, uaccess_store_u32(uaddr, val), uaddr, true);
+	if (!err && (err = uaccess_store_u32(uaddr, val)))
+		err = store_u32_retry(uaddr, val);
 	return err;
 }
 
@@ -329,8 +243,8 @@ int put_user_u64(void __user *uaddr, uint64_t val)
 {
 	int err = user_word_check(uaddr, sizeof(val));
 
-	if (!err)
-		UACCESS_RETRY(err, uaccess_store_u64(uaddr, val), uaddr, true);
+	if (!err && (err = uaccess_store_u64(uaddr, val)))
+		err = store_u64_retry(uaddr, val);
 	return err;
 }
 
@@ -339,9 +253,8 @@ int cmpxchg_user_u32(void __user *uaddr, uint32_t *expected, uint32_t desired)
 	uint32_t cur;
 	int err = user_word_check(uaddr, sizeof(cur));
 
-	if (!err)
-		UACCESS_RETRY(err, uaccess_cmpxchg_u32(uaddr, *expected, desired, &cur), uaddr,
-		              true);
+	if (!err && (err = uaccess_cmpxchg_u32(uaddr, *expected, desired, &cur)))
+		err = cmpxchg_u32_retry(uaddr, *expected, desired, &cur);
 	if (err)
 		return err;
 	if (cur == *expected)

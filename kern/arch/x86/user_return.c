@@ -30,6 +30,7 @@
 #include <arch/trap.h>
 #include <arch/user.h>
 #include <arch/x86.h>
+#include <assert.h>
 #include <printk.h>
 #include <ros/mmu64.h>
 
@@ -70,15 +71,24 @@ bool user_ctx_refused(const struct hw_trapframe *tf, char *why, size_t len)
 	return false;
 }
 
-void user_return_check(struct hw_trapframe *tf);
-void user_return_check(struct hw_trapframe *tf)
+static void __noreturn user_return_refused(const struct hw_trapframe *tf)
 {
 	char why[WHY_LEN];
 
-	if (user_ctx_refused(tf, why, sizeof(why))) {
-		irq_enable();
-		user_kill(why);
-	}
+	if (!user_ctx_refused(tf, why, sizeof(why)))
+		panic("user_return_refused: the frame is acceptable");
+	irq_enable();
+	user_kill(why);
+}
+
+/* The rules of user_ctx_refused in three compares (every return to user
+ * mode comes here); the message is made only for a refused frame. */
+void user_return_check(struct hw_trapframe *tf);
+void user_return_check(struct hw_trapframe *tf)
+{
+	if (__builtin_expect(tf->cs != (GD_UT | 3) || tf->ss != (GD_UD | 3) ||
+	                     tf->rip >= USER_LIMIT, 0))
+		user_return_refused(tf);
 	tf->rflags = user_rflags_clean(tf->rflags);
 }
 

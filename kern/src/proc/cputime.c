@@ -3,62 +3,60 @@
  * cputime.c - CPU time accounting per process (the model and the rules
  * for callers are in cputime.h).  Counters are TSC ticks in struct proc
  * (cpu_user, cpu_sys, cpu_child_user, cpu_child_sys), turned into ns when
- * read.  cputime_since[core] is the TSC of the core's last accounting
- * point; only the core itself touches its entry, with interrupts off or
- * from the kthread that runs there.  The kernel time that ends at a return
- * to user mode is kept in cputime_pending_sys[core] and charged at the
- * next kernel entry from user mode, which is on the same core and of the
- * same process: the way out (user_before_return) writes no process memory.
+ * read.  Each core keeps two TSC stamps (in its struct percpu), touched
+ * only by the core itself, with interrupts off or from the kthread that
+ * runs there: where the kernel time not yet charged began (the last kernel
+ * entry from user mode or kthread switch) and the last return to user
+ * mode.  The way out (user_before_return) only stamps: the next kernel
+ * entry from user mode, on the same core and of the same process, charges
+ * both intervals with one rdtsc.  A switch sets both stamps, so a later
+ * entry never charges across it.
  */
 #include <arch/x86.h>
-#include <core_id.h>
 #include <cputime.h>
 #include <kthread.h>
+#include <percpu.h>
 #include <process.h>
 #include <time.h>
-
-static uint64_t cputime_since[MAX_CORES];
-static uint64_t cputime_pending_sys[MAX_CORES];
-
-/* Ticks since this core's last point, which becomes now. */
-static uint64_t cputime_take(void)
-{
-	uint64_t now = read_tsc(), *since = &cputime_since[core_id()];
-	uint64_t d = now > *since ? now - *since : 0;
-
-	*since = now;
-	return d;
-}
 
 static void cputime_charge(uint64_t *counter, uint64_t ticks)
 {
 	__atomic_fetch_add(counter, ticks, __ATOMIC_RELAXED);
 }
 
+/* From user_since to now was user time, from kernel_since to user_since
+ * the kernel's time before that return: both the current process's (the
+ * same process that returned, on this core).  One rdtsc per entry. */
 void cputime_user_exit(void)
 {
-	struct proc *p = current_proc();
-	uint64_t d = cputime_take(), *pending = &cputime_pending_sys[core_id()];
+	struct percpu *pc = this_cpu();
+	struct proc *p = pc->cur_kthread->proc;
+	uint64_t now = read_tsc();
+	int64_t user = now - pc->cputime_user_since;
+	int64_t sys = pc->cputime_user_since - pc->cputime_kernel_since;
 
-	if (p) {
-		cputime_charge(&p->cpu_user, d);
-		cputime_charge(&p->cpu_sys, *pending);
+	if (p && (user | sys) >= 0) {           /* neither stamp went backwards */
+		cputime_charge(&p->cpu_user, user);
+		cputime_charge(&p->cpu_sys, sys);
 	}
-	*pending = 0;
+	pc->cputime_kernel_since = now;
 }
 
 void cputime_user_enter(void)
 {
 	/* Only noted here: the next kernel entry charges it (see the top). */
-	cputime_pending_sys[core_id()] = cputime_take();
+	this_cpu()->cputime_user_since = read_tsc();
 }
 
 void cputime_switch(struct kthread *prev)
 {
-	uint64_t d = cputime_take();
+	struct percpu *pc = this_cpu();
+	uint64_t now = read_tsc();
 
-	if (prev && prev->proc)
-		cputime_charge(&prev->proc->cpu_sys, d);
+	if (prev && prev->proc && now >= pc->cputime_kernel_since)
+		cputime_charge(&prev->proc->cpu_sys, now - pc->cputime_kernel_since);
+	pc->cputime_kernel_since = now;
+	pc->cputime_user_since = now;
 }
 
 static uint64_t cputime_ns(const uint64_t *counter)

@@ -111,6 +111,25 @@ void proc_before_user(void)
 }
 
 /*
+ * The common case, decided with interrupts off so that none can land
+ * between the look and the return: an SCP on its own kthread and core, no
+ * timer signals, no kill, no expired slice, and either a slice armed or
+ * nobody else waiting for the core.  Then there is nothing to do.
+ */
+static bool proc_nothing_before_user(void)
+{
+	struct kthread *kt = kthread_current();
+	struct proc *p = kt->proc;
+	struct sched_core *sc;
+
+	if (!p || p->user_kt != kt || READ_ONCE(p->alarm_sigs) || READ_ONCE(p->killed) ||
+	    READ_ONCE(p->core) != core_id())
+		return false;
+	sc = &sched_cores[core_id()];
+	return !sc->expired && (sc->armed || kthread_runq_empty());
+}
+
+/*
  * The checks run with interrupts on; an interrupt that lands after them,
  * before the return, came from kernel mode, so no check follows it: a
  * kill's or a preemption's kick, a slice that expired, a kthread woken on
@@ -119,8 +138,9 @@ void proc_before_user(void)
  * interrupt on this core, and that pass returns with interrupts off (every
  * caller disables them before the return anyway).
  */
-void user_before_return(struct hw_trapframe *tf)
+static __attribute__((noinline)) void user_before_return_checks(struct hw_trapframe *tf)
 {
+	irq_enable();
 	for (;;) {
 		uint32_t core = core_id();
 		uint64_t seen = READ_ONCE(this_cpu()->nr_irqs);
@@ -134,6 +154,17 @@ void user_before_return(struct hw_trapframe *tf)
 		}
 		irq_enable();
 	}
+}
+
+/* Returns with interrupts off.  Mostly nothing is to be done, which one
+ * look with interrupts already off tells; otherwise the checks. */
+void user_before_return(struct hw_trapframe *tf)
+{
+	irq_disable();
+	if (proc_nothing_before_user())
+		cputime_user_enter();   /* the kernel's time ends here */
+	else
+		user_before_return_checks(tf);
 }
 
 void proc_enter_user(struct hw_trapframe *tf)

@@ -28,6 +28,7 @@
 #define SYSCALL_TABLE_DEFINE
 #include <syscall.h>
 
+#include <arch/uaccess.h>
 #include <arch/user.h>
 #include <cputime.h>
 #include <err.h>
@@ -118,6 +119,12 @@ static int64_t sysc_run_handler(struct syscall_ctx *ctx, bool last)
 	uint32_t num = ctx->sc.num;
 	const struct syscall_desc *d = num < SYS_MAX_NR ? &syscall_table[num] : NULL;
 
+	/* First the calls that need no check and no tracking (a nosleep call
+	 * with a handler, not a ctx one: the generator allows that pair, so
+	 * it takes the checks below). */
+	if (d && (d->attrs & (SYSCALL_ATTR_NOSLEEP | SYSCALL_ATTR_CTX)) == SYSCALL_ATTR_NOSLEEP &&
+	    d->handler)
+		return d->handler(ctx);
 	if (!d || !d->name)
 		return sysc_fail(ctx, ENOSYS, "no syscall number %u", num);
 	if (!d->handler)
@@ -135,20 +142,54 @@ static int64_t sysc_run_handler(struct syscall_ctx *ctx, bool last)
 	return sysc_run_tracked(ctx, d);
 }
 
+/* The record's head, copied inline when it lies below USER_LIMIT and the
+ * copy does not fault (true: the record's range is checked); else
+ * copy_from_user (which faults pages in and retries) decides. */
+static bool sysc_copy_head(struct syscall_ctx *ctx, uintptr_t usc, bool *ok)
+{
+	*ok = false;
+	if (user_range_ok(usc, SYSC_HEAD_LEN) &&
+	    !uaccess_copy_raw(&ctx->sc, (const void *)usc, SYSC_HEAD_LEN))
+		return true;
+	*ok = !copy_from_user(&ctx->sc, (const void *)usc, SYSC_HEAD_LEN);
+	return false;
+}
+
+/* The common completion (sysc_complete does the same in general): a
+ * success on an aligned record whose range sysc_copy_head checked and
+ * whose flags the user left 0.  err, retval and SC_DONE with the inline
+ * primitives; false if anything is otherwise (a fault, SC_UEVENT set),
+ * and then sysc_complete does it all again. */
+static bool sysc_complete_quick(struct syscall_ctx *ctx)
+{
+	struct syscall *u = (struct syscall *)ctx->usc;
+	uint32_t cur;
+
+	if (ctx->sc.err || ctx->no_complete || (ctx->usc & 7))
+		return false;
+	if (uaccess_store_u32(&u->err, 0) || uaccess_store_u64(&u->retval, ctx->sc.retval))
+		return false;
+	return !uaccess_cmpxchg_u32(&u->flags, 0, SC_DONE, &cur) && cur == 0;
+}
+
 static void sysc_run_one(struct syscall_ctx *ctx, uintptr_t usc, bool last)
 {
+	bool checked, ok;
+
 	ctx->usc = usc;
 	ctx->failed = false;
 	ctx->no_complete = false;
 	/* Only what a handler reads: num and the arguments, not the errstr. */
-	if (copy_from_user(&ctx->sc, (const void *)usc, SYSC_HEAD_LEN))
+	checked = sysc_copy_head(ctx, usc, &ok);
+	if (!checked && !ok)
 		return;                 /* nowhere to report: skip the entry */
 	ctx->sc.err = 0;
 	ctx->sc.errstr[0] = 0;
 	ctx->sc.retval = sysc_run_handler(ctx, last);
 	if (!ctx->failed && ctx->sc.retval == -1 && ctx->sc.err == 0)
 		ctx->sc.err = EIO;      /* a handler bug must not look like success */
-	sysc_complete(ctx);
+	if (!checked || !sysc_complete_quick(ctx))
+		sysc_complete(ctx);
 }
 
 void syscall_entry_c(struct hw_trapframe *tf)
@@ -160,16 +201,17 @@ void syscall_entry_c(struct hw_trapframe *tf)
 	struct syscall_ctx ctx;
 
 	cputime_user_exit();
-	ctx.p = current_proc();
+	ctx.kt = kthread_current();
+	ctx.p = ctx.kt->proc;
 	ctx.tf = tf;
 	ctx.detached = false;
 	ctx.armed = false;
-	ctx.kt = kthread_current();
 	if (n > SYSC_MAX_BATCH)
 		n = SYSC_MAX_BATCH;
 	for (size_t i = 0; i < n; i++)
 		sysc_run_one(&ctx, arr + i * sizeof(struct syscall), i + 1 == n);
-	sysc_disarm_detach(&ctx);
+	if (ctx.armed)
+		sysc_disarm_detach(&ctx);
 	if (ctx.detached)
 		sysc_detached_exit(&ctx);
 	user_before_return(tf);

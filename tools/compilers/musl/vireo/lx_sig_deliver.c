@@ -139,9 +139,12 @@ void lx_sig_deliver_sync(const struct lx_siginfo *info, struct lx_ucontext *uc)
 
 void lx_sig_hook(void)
 {
-	struct lx_sig_thr *me = lx_sig_me();
 	uint64_t any = lx_sigq_any();
+	struct lx_sig_thr *me;
 
+	if (!any && lx_sigq_idle())
+		return;                 /* after most calls: nothing queued at all */
+	me = lx_sig_me();
 	if (lx_sigq_idle() && !(any & (~me->mask | me->waiting_for)))
 		return;
 	if (lx_sig_deliver() ||
