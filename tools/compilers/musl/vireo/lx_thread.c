@@ -246,6 +246,21 @@ static long lx_futex_shared(int *addr, int op, int val, const struct lx_timespec
 	                       (long)ns, 0, 0);
 }
 
+/* The 2LS's wait.  A signal for this thread ends it (futex_interrupt,
+ * lx_sig_vcore.c): its handler runs here, and the wait fails with -EINTR
+ * (the dispatcher may restart it: SA_RESTART); if another thread took the
+ * signal first, it is a spurious wake-up (0), which every futex user
+ * allows. */
+static long lx_futex_wait(int *addr, int val, const uint64_t *ns)
+{
+	long r = futex_wait(addr, val, ns);
+
+	if (r != -LX_EINTR)
+		return r;
+	lx_sig_hook();
+	return lx_sig_interrupted() ? r : 0;
+}
+
 long lx_futex(const long *a)
 {
 	int *addr = (int *)a[0], op = (int)a[1] & LX_FUTEX_CMD_MASK, val = (int)a[2];
@@ -268,9 +283,9 @@ long lx_futex(const long *a)
 	switch (op) {
 	case LX_FUTEX_WAIT:
 		if (!ts)
-			return futex_wait(addr, val, NULL);
+			return lx_futex_wait(addr, val, NULL);
 		ns = (uint64_t)ts->tv_sec * 1000000000ull + (uint64_t)ts->tv_nsec;
-		return futex_wait(addr, val, &ns);
+		return lx_futex_wait(addr, val, &ns);
 	case LX_FUTEX_WAKE:
 		return futex_wake(addr, val);
 	case LX_FUTEX_CMP_REQUEUE:
