@@ -162,7 +162,7 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(213, epoll_create, EMULATED, lx_epoll_create, "as epoll_create1(0); size must be positive"),
 	CALL(217, getdents64, EMULATED, lx_getdents64, "read of the directory (9P stat records) converted to dirent64"),
 	CALL(218, set_tid_address, EMULATED, lx_set_tid_address, "the calling uthread's tid; with threads, the word is zeroed and futex-woken at its exit"),
-	CALL(222, timer_create, MAPPED, lx_timer_create, "an #alarm whose signal file makes the kernel send the EV_POSIX_SIGNAL (SI_TIMER, si_value, id) at expiry; SIGEV_NONE has none; REALTIME/MONOTONIC/BOOTTIME; 32 timers (-EAGAIN)"),
+	CALL(222, timer_create, MAPPED, lx_timer_create, "an #alarm whose signal file makes the kernel send the EV_POSIX_SIGNAL (SI_TIMER, si_value, id) at expiry, queued for SIGEV_THREAD_ID's thread (musl's SIGEV_THREAD) or the process; SIGEV_NONE has none; REALTIME/MONOTONIC/BOOTTIME; 32 timers (-EAGAIN)"),
 	CALL(223, timer_settime, MAPPED, lx_timer_settime, "one write of set +N PERIOD to the alarm's count (TIMER_ABSTIME made relative)"),
 	CALL(224, timer_gettime, EMULATED, lx_timer_gettime, "from the deadline and interval recorded at settime"),
 	CALL(225, timer_getoverrun, EMULATED, lx_timer_getoverrun, "the overrun #alarm counted for the signal last delivered"),

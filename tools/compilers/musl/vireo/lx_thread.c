@@ -15,7 +15,9 @@
  * thread's struct uthread and its start arguments sit at the top of the
  * stack musl gives (below its TLS): no allocation.  Its FS base is musl's
  * thread pointer, so %fs:0 and __thread work per thread; lx_self (a
- * __thread variable) lets parlib find the running uthread.
+ * __thread variable) lets parlib find the running uthread.  musl's
+ * __reset_tls (a SIGEV_THREAD timer's thread) keeps it and the signal
+ * state (__vireo_tls_save/restore, lx_tls.h).
  *
  * Thread ids: thread0's is the pid; the others LX_TID_BASE + n, below
  * musl's mutex owner bits (0x40000000) and above any pid.  Each thread
@@ -37,6 +39,7 @@
 #include <parlib/vcore.h>
 #include "lx.h"
 #include "lx_clock.h"
+#include "lx_tls.h"
 
 #define LX_CLONE_SETTLS          0x00080000
 #define LX_CLONE_PARENT_SETTID   0x00100000
@@ -164,6 +167,18 @@ void __vireo_unmapself(void *base, unsigned long len)
 	u->unmap_len = len;
 	lx_sig_thread_end();
 	uthread_exit();
+}
+
+void __vireo_tls_save(struct lx_tls_saved *s)
+{
+	s->self = lx_self;
+	lx_sig_tls_save(s->sig, sizeof(s->sig));
+}
+
+void __vireo_tls_restore(const struct lx_tls_saved *s)
+{
+	lx_self = s->self;
+	lx_sig_tls_restore(s->sig);
 }
 
 long lx_exit_thread(const long *a)
