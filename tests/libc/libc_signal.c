@@ -195,12 +195,16 @@ UTEST(queue, standard_signal_pending_once)
 	ls_reset();
 	ls_on(SIGUSR1, ls_count, 0);
 	ls_mask(SIG_BLOCK, SIGUSR1);
+	raise(SIGUSR1);                 /* pending for this thread ... */
 	raise(SIGUSR1);
-	raise(SIGUSR1);
-	kill(getpid(), SIGUSR1);
 	UT_ASSERT_EQ(ls_hits, 0);
 	ls_mask(SIG_UNBLOCK, SIGUSR1);
 	UT_ASSERT_EQ(ls_hits, 1);
+	ls_mask(SIG_BLOCK, SIGUSR1);
+	kill(getpid(), SIGUSR1);        /* ... and for the process: once each */
+	kill(getpid(), SIGUSR1);
+	ls_mask(SIG_UNBLOCK, SIGUSR1);
+	UT_ASSERT_EQ(ls_hits, 2);
 	signal(SIGUSR1, SIG_DFL);
 }
 
@@ -786,6 +790,45 @@ UTEST(vcore, handler_interrupts_a_thread_waiting_in_sem_wait)
 	if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == LS_NO_THREADS)
 		utest_skip("no core for the child's threads");
 	UT_ASSERT_MSG(st != -1, "the child's sem_wait was not interrupted");
+	UT_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x", st);
+}
+
+static volatile int ls_new_mask_ok = -1;
+
+static void *ls_note_mask(void *arg)
+{
+	sigset_t m, p;
+
+	(void)arg;
+	pthread_sigmask(SIG_SETMASK, NULL, &m);
+	sigpending(&p);
+	ls_new_mask_ok = sigismember(&m, SIGUSR1) | sigismember(&m, SIGUSR2) << 1 |
+	                 !sigismember(&m, SIGTERM) << 2 | !sigismember(&p, SIGUSR1) << 3;
+	return NULL;
+}
+
+UTEST(vcore, first_thread_inherits_the_mask_not_the_pending_signals)
+{
+	pid_t pid = fork();
+	sigset_t s;
+	pthread_t t;
+	int st;
+
+	if (pid == 0) {
+		sigemptyset(&s);
+		sigaddset(&s, SIGUSR1);
+		sigaddset(&s, SIGUSR2);
+		pthread_sigmask(SIG_SETMASK, &s, NULL);
+		raise(SIGUSR1);         /* pending for this thread only */
+		if (pthread_create(&t, NULL, ls_note_mask, NULL))
+			_exit(LS_NO_THREADS);
+		pthread_join(t, NULL);
+		_exit(ls_new_mask_ok == 15 ? 0 : 20 + ls_new_mask_ok);  /* 20 + what held */
+	}
+	UT_ASSERT_GT(pid, 0);
+	st = ls_wait_child(pid);
+	if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == LS_NO_THREADS)
+		utest_skip("no core for the child's threads");
 	UT_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x", st);
 }
 
