@@ -730,31 +730,33 @@ static void *lp_cn_read(void *arg)
 	return (void *)2;
 }
 
-UTEST(pthread, cancel_acts_in_cond_wait_and_read)
+/* Starts fn(arg), waits until it waits, cancels it: what the join says. */
+static void *lp_cn_cancelled(void *(*fn)(void *), void *arg)
 {
 	pthread_t t;
-	void *ret;
-	int p[2];
+	void *ret = NULL;
 
-	lp_cn_waiting = lp_cn_cleaned = lp_cn_owned = 0;
-	UT_ASSERT_EQ(pthread_create(&t, NULL, lp_cn_cond, NULL), 0);
+	lp_cn_waiting = 0;
+	if (pthread_create(&t, NULL, fn, arg))
+		return NULL;
 	while (!lp_cn_waiting)
 		lp_nap_ms(5);
 	lp_nap_ms(50);
-	UT_ASSERT_EQ(pthread_cancel(t), 0);
-	UT_ASSERT_EQ(pthread_join(t, &ret), 0);
-	UT_ASSERT(ret == PTHREAD_CANCELED);
+	if (pthread_cancel(t) || pthread_join(t, &ret))
+		return NULL;
+	return ret;
+}
+
+UTEST(pthread, cancel_acts_in_cond_wait_and_read)
+{
+	int p[2];
+
+	lp_cn_cleaned = lp_cn_owned = 0;
+	UT_ASSERT(lp_cn_cancelled(lp_cn_cond, NULL) == PTHREAD_CANCELED);
 	UT_ASSERT_EQ(lp_cn_cleaned, 1);
 	UT_ASSERT_EQ(lp_cn_owned, 1);
 	UT_SYS(pipe(p));
-	lp_cn_waiting = 0;
-	UT_ASSERT_EQ(pthread_create(&t, NULL, lp_cn_read, &p[0]), 0);
-	while (!lp_cn_waiting)
-		lp_nap_ms(5);
-	lp_nap_ms(50);
-	UT_ASSERT_EQ(pthread_cancel(t), 0);
-	UT_ASSERT_EQ(pthread_join(t, &ret), 0);
-	UT_ASSERT(ret == PTHREAD_CANCELED);
+	UT_ASSERT(lp_cn_cancelled(lp_cn_read, &p[0]) == PTHREAD_CANCELED);
 	close(p[0]);
 	close(p[1]);
 }
