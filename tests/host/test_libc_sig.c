@@ -11,7 +11,9 @@
  * order, its bounds and its targets.  lx_timer_delivered() is faked too:
  * it records each acknowledgement of a timer's signal (lx_timer.c's side)
  * and answers an overrun, so the tests check each timer signal leaving the
- * queue is acknowledged exactly once.
+ * queue is acknowledged exactly once.  lx_timer_target(), parlib_getpid()
+ * and lx_sig_thr_find() answer from fake_timer_tid[], FAKE_PID and
+ * FAKE_LIVE_TID: which timer signals a thread, and which threads live.
  */
 #include <string.h>
 #include <parlib/event.h>
@@ -61,6 +63,26 @@ int lx_timer_delivered(int sig, int32_t code, uint32_t id)
 	fake_ack_code = code;
 	fake_ack_id = id;
 	return 3;                       /* the overrun the alarm counted */
+}
+
+#define FAKE_PID      100
+#define FAKE_LIVE_TID 0x20000001
+static int fake_timer_tid[8];
+static struct lx_sig_thr fake_live;
+
+int lx_timer_target(uint32_t id)
+{
+	return id < 8 ? fake_timer_tid[id] : 0;
+}
+
+int parlib_getpid(void)
+{
+	return FAKE_PID;
+}
+
+struct lx_sig_thr *lx_sig_thr_find(int tid)
+{
+	return tid == FAKE_LIVE_TID ? &fake_live : NULL;
 }
 
 static void fake_post(uint16_t type, uint16_t sig, uint32_t pid, uint64_t value, uint64_t a4)
@@ -190,6 +212,33 @@ HTEST(thread_targets_and_mask)
 	HT_ASSERT(!lx_sigq_take(~0ULL, 0x20000001, &si));
 	lx_sigq_forget_thread(0x20000002);
 	HT_ASSERT_EQ(lx_sigq_any(), 0u);
+}
+
+HTEST(a_thread_id_timers_signal_is_for_its_thread_while_it_lives)
+{
+	struct lx_siginfo si;
+
+	fresh();
+	fake_timer_tid[1] = FAKE_LIVE_TID;
+	fake_timer_tid[2] = FAKE_PID;                   /* thread0 */
+	fake_timer_tid[3] = 0x20000009;                 /* ended */
+	for (uint64_t id = 0; id < 4; id++)
+		fake_post(EV_POSIX_SIGNAL, 34, 0, id, (uint32_t)LX_SI_TIMER | id << 32);
+	fake_post(EV_POSIX_SIGNAL, 34, 0, 9, (uint32_t)LX_SI_QUEUE | (uint64_t)1 << 32);
+	lx_sigq_drain();
+	HT_ASSERT(lx_sigq_take(~0ULL, FAKE_LIVE_TID, &si));    /* timer 0: the process */
+	HT_ASSERT_EQ(si.si_value, 0u);
+	HT_ASSERT(lx_sigq_take(~0ULL, FAKE_LIVE_TID, &si));    /* timer 1: this thread */
+	HT_ASSERT_EQ(si.si_value, 1u);
+	HT_ASSERT(lx_sigq_take(~0ULL, 0x20000002, &si));       /* timer 3: the process */
+	HT_ASSERT_EQ(si.si_value, 3u);
+	HT_ASSERT(lx_sigq_take(~0ULL, 0x20000002, &si));       /* not a timer's: the process */
+	HT_ASSERT_EQ(si.si_value, 9u);
+	HT_ASSERT(!lx_sigq_take(~0ULL, 0x20000002, &si));      /* timer 2 is thread0's */
+	HT_ASSERT_EQ(lx_sigq_pending(FAKE_PID), LX_SIGBIT(34));
+	HT_ASSERT(lx_sigq_take(~0ULL, FAKE_PID, &si));
+	HT_ASSERT_EQ(si.si_value, 2u);
+	memset(fake_timer_tid, 0, sizeof(fake_timer_tid));
 }
 
 HTEST(discard_and_clear)

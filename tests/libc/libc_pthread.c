@@ -6,7 +6,8 @@
  * read() on a pipe while another makes progress on the same vcore, mutex
  * and condvar ping-pong, a recursive mutex, semaphores between producers
  * and consumers, rwlocks, a barrier, once, keys with destructors, a
- * detached thread, and a timed wait that times out.  The first thread makes
+ * detached thread, a timed wait that times out, and pthread_cancel of a
+ * thread waiting in pthread_cond_wait or read().  The first thread makes
  * the process an MCP (Documentation/pthreads.md).
  * Run by scripts/run-ktests.sh (run_utest libc_pthread, 2 and 4 cores).
  */
@@ -690,6 +691,74 @@ UTEST(pthread, stress_mixed_seeded)
 	UT_ASSERT_EQ(lp_st_count, want_count);
 	UT_ASSERT_EQ(lp_st_tokens, want_tokens);
 	sem_destroy(&lp_st_sem);
+}
+
+/* pthread_cancel of a thread waiting in a cancellation point acts at
+ * once: in pthread_cond_wait the cleanup handler runs with the mutex
+ * held again; in read() on a pipe nobody writes. */
+static pthread_mutex_t lp_cn_m = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t lp_cn_c = PTHREAD_COND_INITIALIZER;
+static volatile int lp_cn_waiting, lp_cn_cleaned, lp_cn_owned;
+
+static void lp_cn_cleanup(void *arg)
+{
+	(void)arg;
+	lp_cn_owned = pthread_mutex_trylock(&lp_cn_m) == EBUSY;  /* we hold it */
+	lp_cn_cleaned++;
+	pthread_mutex_unlock(&lp_cn_m);
+}
+
+static void *lp_cn_cond(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&lp_cn_m);
+	pthread_cleanup_push(lp_cn_cleanup, NULL);
+	lp_cn_waiting = 1;
+	for (;;)
+		pthread_cond_wait(&lp_cn_c, &lp_cn_m);
+	pthread_cleanup_pop(0);
+	return NULL;
+}
+
+static void *lp_cn_read(void *arg)
+{
+	char c;
+
+	lp_cn_waiting = 1;
+	if (read(*(int *)arg, &c, 1) >= 0)
+		return (void *)1;
+	return (void *)2;
+}
+
+/* Starts fn(arg), waits until it waits, cancels it: what the join says. */
+static void *lp_cn_cancelled(void *(*fn)(void *), void *arg)
+{
+	pthread_t t;
+	void *ret = NULL;
+
+	lp_cn_waiting = 0;
+	if (pthread_create(&t, NULL, fn, arg))
+		return NULL;
+	while (!lp_cn_waiting)
+		lp_nap_ms(5);
+	lp_nap_ms(50);
+	if (pthread_cancel(t) || pthread_join(t, &ret))
+		return NULL;
+	return ret;
+}
+
+UTEST(pthread, cancel_acts_in_cond_wait_and_read)
+{
+	int p[2];
+
+	lp_cn_cleaned = lp_cn_owned = 0;
+	UT_ASSERT(lp_cn_cancelled(lp_cn_cond, NULL) == PTHREAD_CANCELED);
+	UT_ASSERT_EQ(lp_cn_cleaned, 1);
+	UT_ASSERT_EQ(lp_cn_owned, 1);
+	UT_SYS(pipe(p));
+	UT_ASSERT(lp_cn_cancelled(lp_cn_read, &p[0]) == PTHREAD_CANCELED);
+	close(p[0]);
+	close(p[1]);
 }
 
 /* The child modes: threads blocked in read() on a pipe nobody writes,

@@ -10,13 +10,16 @@
  * interrupted by an ignored signal; sigaltstack and SA_ONSTACK; SIGKILL of
  * a process in waitpid or sigwaitinfo; abort()
  * ending with SIGABRT although caught; a threaded child whose threads all
- * wait (a futex, a read) still ended by SIGTERM or interrupted by a
- * handler; and, last (they make this process an MCP), per-thread masks
- * and pthread_kill.  Bad inputs of each call too.
+ * wait (a futex, a read, sem_wait) still ended by SIGTERM or interrupted
+ * by a handler; and, last (they make this process an MCP), per-thread
+ * masks and pthread_kill, a handler run in a thread waiting in
+ * pthread_cond_wait (which waits on) or sem_wait (EINTR, or resumed under
+ * SA_RESTART).  Bad inputs of each call too.
  * Run by scripts/run-ktests.sh (run_utest libc_signal).
  */
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -192,12 +195,16 @@ UTEST(queue, standard_signal_pending_once)
 	ls_reset();
 	ls_on(SIGUSR1, ls_count, 0);
 	ls_mask(SIG_BLOCK, SIGUSR1);
+	raise(SIGUSR1);                 /* pending for this thread ... */
 	raise(SIGUSR1);
-	raise(SIGUSR1);
-	kill(getpid(), SIGUSR1);
 	UT_ASSERT_EQ(ls_hits, 0);
 	ls_mask(SIG_UNBLOCK, SIGUSR1);
 	UT_ASSERT_EQ(ls_hits, 1);
+	ls_mask(SIG_BLOCK, SIGUSR1);
+	kill(getpid(), SIGUSR1);        /* ... and for the process: once each */
+	kill(getpid(), SIGUSR1);
+	ls_mask(SIG_UNBLOCK, SIGUSR1);
+	UT_ASSERT_EQ(ls_hits, 2);
 	signal(SIGUSR1, SIG_DFL);
 }
 
@@ -741,9 +748,10 @@ static void ls_read_until_signal(void)
 	_exit(1);
 }
 
-UTEST(vcore, handler_interrupts_a_thread_parked_in_read)
+/* SIGUSR1 to the waiting child pid, which must then exit 0 (assertions
+ * leave the test from here too). */
+static void ls_expect_interrupted(pid_t pid, const char *what)
 {
-	pid_t pid = ls_deadlocked_child(ls_read_until_signal);
 	int st;
 
 	ls_nap_ms(300);
@@ -751,7 +759,75 @@ UTEST(vcore, handler_interrupts_a_thread_parked_in_read)
 	st = ls_wait_child(pid);
 	if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == LS_NO_THREADS)
 		utest_skip("no core for the child's threads");
-	UT_ASSERT_MSG(st != -1, "the child's read was not interrupted");
+	UT_ASSERT_MSG(st != -1, "the child's %s was not interrupted", what);
+	UT_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x", st);
+}
+
+UTEST(vcore, handler_interrupts_a_thread_parked_in_read)
+{
+	ls_expect_interrupted(ls_deadlocked_child(ls_read_until_signal), "read");
+}
+
+static void ls_sem_wait_until_signal(void)
+{
+	sem_t sem;
+
+	ls_reset();
+	ls_on(SIGUSR1, ls_count, 0);
+	ls_mask(SIG_UNBLOCK, SIGUSR1);  /* here only: the other thread blocks it */
+	if (sem_init(&sem, 0, 0))
+		_exit(1);
+	if (sem_wait(&sem) == -1 && errno == EINTR && ls_hits == 1)
+		_exit(0);
+	_exit(1);
+}
+
+UTEST(vcore, handler_interrupts_a_thread_waiting_in_sem_wait)
+{
+	pid_t pid;
+
+	ls_mask(SIG_BLOCK, SIGUSR1);    /* the child's threads inherit it */
+	pid = ls_deadlocked_child(ls_sem_wait_until_signal);
+	ls_mask(SIG_UNBLOCK, SIGUSR1);
+	ls_expect_interrupted(pid, "sem_wait");
+}
+
+static volatile int ls_new_mask_ok = -1;
+
+static void *ls_note_mask(void *arg)
+{
+	sigset_t m, p;
+
+	(void)arg;
+	pthread_sigmask(SIG_SETMASK, NULL, &m);
+	sigpending(&p);
+	ls_new_mask_ok = sigismember(&m, SIGUSR1) | sigismember(&m, SIGUSR2) << 1 |
+	                 !sigismember(&m, SIGTERM) << 2 | !sigismember(&p, SIGUSR1) << 3;
+	return NULL;
+}
+
+UTEST(vcore, first_thread_inherits_the_mask_not_the_pending_signals)
+{
+	pid_t pid = fork();
+	sigset_t s;
+	pthread_t t;
+	int st;
+
+	if (pid == 0) {
+		sigemptyset(&s);
+		sigaddset(&s, SIGUSR1);
+		sigaddset(&s, SIGUSR2);
+		pthread_sigmask(SIG_SETMASK, &s, NULL);
+		raise(SIGUSR1);         /* pending for this thread only */
+		if (pthread_create(&t, NULL, ls_note_mask, NULL))
+			_exit(LS_NO_THREADS);
+		pthread_join(t, NULL);
+		_exit(ls_new_mask_ok == 15 ? 0 : 20 + ls_new_mask_ok);  /* 20 + what held */
+	}
+	UT_ASSERT_GT(pid, 0);
+	st = ls_wait_child(pid);
+	if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == LS_NO_THREADS)
+		utest_skip("no core for the child's threads");
 	UT_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x", st);
 }
 
@@ -862,6 +938,79 @@ UTEST(threads, pthread_kill_interrupts_a_thread_parked_in_nanosleep)
 	UT_ASSERT_EQ(ls_thr_sleep_err, EINTR);
 	UT_ASSERT_EQ(ls_thr_hits, 1);
 	UT_ASSERT(pthread_equal(ls_thr_who, t));
+	signal(SIGUSR1, SIG_DFL);
+}
+
+static pthread_mutex_t ls_cv_m = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ls_cv = PTHREAD_COND_INITIALIZER;
+static int ls_cv_go, ls_cv_hits_seen;
+static sem_t ls_thr_sem;
+
+static void *ls_thr_cond_wait(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&ls_cv_m);
+	while (!ls_cv_go)
+		pthread_cond_wait(&ls_cv, &ls_cv_m);
+	ls_cv_hits_seen = ls_thr_hits;
+	pthread_mutex_unlock(&ls_cv_m);
+	return NULL;
+}
+
+UTEST(threads, handler_runs_in_a_thread_in_cond_wait_which_then_waits_on)
+{
+	pthread_t t;
+
+	ls_thr_hits = 0;
+	ls_cv_go = 0;
+	ls_on(SIGUSR1, ls_thr_handler, 0);
+	UT_ASSERT_EQ(pthread_create(&t, NULL, ls_thr_cond_wait, NULL), 0);
+	ls_nap_ms(100);
+	UT_ASSERT_EQ(pthread_kill(t, SIGUSR1), 0);
+	for (int i = 0; i < 200 && !ls_thr_hits; i++)
+		ls_nap_ms(10);
+	UT_ASSERT_EQ(ls_thr_hits, 1);   /* ran while t waited ... */
+	UT_ASSERT(pthread_equal(ls_thr_who, t));
+	pthread_mutex_lock(&ls_cv_m);
+	ls_cv_go = 1;                   /* ... and t waits on for this */
+	pthread_cond_signal(&ls_cv);
+	pthread_mutex_unlock(&ls_cv_m);
+	UT_ASSERT_EQ(pthread_join(t, NULL), 0);
+	UT_ASSERT_EQ(ls_cv_hits_seen, 1);
+	signal(SIGUSR1, SIG_DFL);
+}
+
+static void *ls_thr_sem_wait(void *arg)
+{
+	(void)arg;
+	ls_thr_sleep_err = sem_wait(&ls_thr_sem) ? errno : 0;
+	return NULL;
+}
+
+UTEST(threads, sem_wait_eintr_without_sa_restart_resumes_with_it)
+{
+	pthread_t t;
+
+	UT_ASSERT_EQ(sem_init(&ls_thr_sem, 0, 0), 0);
+	for (int restart = 0; restart < 2; restart++) {
+		ls_thr_hits = 0;
+		ls_thr_sleep_err = -1;
+		ls_on(SIGUSR1, ls_thr_handler, restart ? SA_RESTART : 0);
+		UT_ASSERT_EQ(pthread_create(&t, NULL, ls_thr_sem_wait, NULL), 0);
+		ls_nap_ms(100);
+		UT_ASSERT_EQ(pthread_kill(t, SIGUSR1), 0);
+		for (int i = 0; i < 200 && !ls_thr_hits; i++)
+			ls_nap_ms(10);
+		UT_ASSERT_EQ(ls_thr_hits, 1);
+		if (restart) {
+			ls_nap_ms(50);
+			UT_ASSERT_EQ(ls_thr_sleep_err, -1);     /* waits on */
+			UT_ASSERT_EQ(sem_post(&ls_thr_sem), 0);
+		}
+		UT_ASSERT_EQ(pthread_join(t, NULL), 0);
+		UT_ASSERT_EQ(ls_thr_sleep_err, restart ? 0 : EINTR);
+	}
+	sem_destroy(&ls_thr_sem);
 	signal(SIGUSR1, SIG_DFL);
 }
 

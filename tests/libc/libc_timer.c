@@ -12,13 +12,15 @@
  * on our own tid; the 32-timer bound (EAGAIN); bad clocks, ids, flags,
  * times and NULL pointers; a fork child has no timers; setitimer, getitimer
  * and alarm() (ITIMER_REAL periodic, alarm's rounding, bad which/values,
- * ending a lone thread's futex wait).
+ * ending a lone thread's futex wait); last, SIGEV_THREAD (musl's helper
+ * thread calls the function with the value, and stops at the delete).
  * Handlers run when a system call returns (Documentation/libc.md,
  * "Signals"): the tests wait in short nanosleeps.  Run by
  * scripts/run-ktests.sh (run_utest libc_timer).
  */
 #define _GNU_SOURCE             /* gettid, sigev_notify_thread_id */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/syscall.h>
@@ -494,6 +496,41 @@ UTEST(itimer, alarm_ends_a_futex_wait)
 	}
 	UT_SYS(waitpid(pid, &status, 0));
 	UT_ASSERT_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM, "status %#x", status);
+}
+
+static volatile int lt_thr_calls, lt_thr_value, lt_thr_other;
+static pthread_t lt_main;
+
+static void lt_thr_fn(union sigval v)
+{
+	lt_thr_value = v.sival_int;
+	lt_thr_other = !pthread_equal(pthread_self(), lt_main);
+	lt_thr_calls++;
+}
+
+/* Last: musl's SIGEV_THREAD starts a thread (the process becomes an MCP)
+ * that waits for the timer's signal and calls the function per expiry. */
+UTEST(thread, sigev_thread_calls_the_function_in_a_thread)
+{
+	struct sigevent ev = { .sigev_notify = SIGEV_THREAD, .sigev_notify_function = lt_thr_fn };
+	timer_t t;
+	int n;
+
+	utest_no_leak_check();          /* the first thread maps the vcore stacks */
+	lt_main = pthread_self();
+	ev.sigev_value.sival_int = 42;
+	UT_SYS(timer_create(CLOCK_MONOTONIC, &ev, &t));
+	lt_arm(t, 10, 20);
+	for (int i = 0; i < 400 && lt_thr_calls < 3; i++)
+		lt_sleep_ms(5);
+	UT_ASSERT_GE(lt_thr_calls, 3);
+	UT_ASSERT_EQ(lt_thr_value, 42);
+	UT_ASSERT(lt_thr_other);
+	UT_SYS(timer_delete(t));
+	lt_sleep_ms(30);                /* a call under way ends */
+	n = lt_thr_calls;
+	lt_sleep_ms(100);
+	UT_ASSERT_EQ(lt_thr_calls, n);  /* none after the delete */
 }
 
 int main(int argc, char **argv)

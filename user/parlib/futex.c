@@ -16,6 +16,12 @@
  * only then makes the uthread runnable (after which the waiter's stack may
  * be gone).
  *
+ * A signal for a waiter (the C library's, through futex_wait_hook and
+ * futex_interrupt) ends its wait with -EINTR, as Linux's futex does; the
+ * hook runs after the listing and the interrupter takes the lock, so a
+ * signal queued before the listing is seen by the hook, one queued after
+ * it finds the waiter listed.
+ *
  * Deadlines are checked by fifo_timer_check (uth_fifo.c) on every entry to
  * vcore context, and an idle vcore naps 1 ms at a time while timed waiters
  * exist: the granularity of a timed wait is about a millisecond.
@@ -45,6 +51,7 @@ static struct futex_waiter *futex_buckets[FUTEX_BUCKETS];      /* [futex_lock] *
 static struct futex_waiter *futex_timed;                        /* [futex_lock] */
 static uint32_t futex_nr_timed;                                 /* [a] */
 uint64_t (*futex_now_ns)(void);
+bool (*futex_wait_hook)(struct uthread *u);
 
 static struct futex_waiter **futex_bucket(const int *addr)
 {
@@ -103,6 +110,7 @@ static int futex_release(struct futex_waiter *batch, int result)
 static void futex_block_cb(struct uthread *u, void *arg)
 {
 	struct futex_waiter *w = arg, **b;
+	bool (*hook)(struct uthread *u);
 
 	w->u = u;
 	spin_pdr_lock(&futex_lock);
@@ -121,6 +129,9 @@ static void futex_block_cb(struct uthread *u, void *arg)
 		__atomic_fetch_add(&futex_nr_timed, 1, __ATOMIC_RELAXED);
 	}
 	spin_pdr_unlock(&futex_lock);
+	hook = __atomic_load_n(&futex_wait_hook, __ATOMIC_ACQUIRE);
+	if (hook && hook(u))
+		futex_interrupt(u);
 }
 
 int futex_wait(int *addr, int val, const uint64_t *timeout_ns)
@@ -188,6 +199,24 @@ int futex_requeue(int *addr, int nr_wake, int nr_move, int *addr2)
 	}
 	spin_pdr_unlock(&futex_lock);
 	return futex_release(batch, 0) + moved;
+}
+
+bool futex_interrupt(struct uthread *u)
+{
+	struct futex_waiter *w = NULL;
+
+	if (!sched_ops)
+		return false;
+	spin_pdr_lock(&futex_lock);
+	for (int i = 0; i < FUTEX_BUCKETS && !w; i++)
+		for (w = futex_buckets[i]; w && w->u != u; w = w->next)
+			;
+	if (w) {
+		futex_unlist_locked(w);
+		w->wnext = NULL;
+	}
+	spin_pdr_unlock(&futex_lock);
+	return w && futex_release(w, -EINTR);
 }
 
 /* The 2LS's deadline check (vcore context): how many timed waiters remain. */

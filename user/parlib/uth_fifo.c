@@ -11,9 +11,13 @@
  * sched_entry(v): v looks for finished syscalls (SC_DONE on a parked
  * uthread's record makes it runnable, and asks for vcores to run it) and
  * expired timed waits; a uthread the kernel interrupted on v (a
- * notification) then runs again at once: this 2LS is cooperative, a
- * uthread keeps its vcore until it yields, blocks or exits.  Otherwise v
- * takes the head of the run queue.  With nothing to run it yields the
+ * notification) then runs again at once, unless it has run a whole slice
+ * (FIFO_SLICE_TSC cycles since v started it) and others wait in the run
+ * queue: then it goes to the back of the queue (it had notifications on,
+ * so it holds no PDR lock).  There is no timer tick: a uthread that
+ * spins without a system call keeps its vcore until some event (a
+ * syscall's completion, a signal) interrupts it.  Otherwise v takes the
+ * head of the run queue.  With nothing to run it yields the
  * vcore (the kernel keeps the last one, waiting for an EVENT_WAKEUP); a
  * yield refused because a notification is pending loops again.  With
  * timed waits outstanding (futex.c) an idle vcore sleeps 1 ms in the kernel
@@ -67,6 +71,9 @@ static const volatile struct procinfo *const fifo_pinfo =
 	(const volatile struct procinfo *)UINFO;
 
 uint32_t (*fifo_timer_check)(void);
+
+#define FIFO_SLICE_TSC (1ULL << 24)     /* about 5 ms at 3 GHz */
+static uint64_t fifo_run_since[ROS_MAX_VCORES];  /* [v] TSC when v started its uthread */
 
 static bool fifo_sysc_done(const struct syscall *sc)
 {
@@ -260,6 +267,18 @@ static void fifo_idle(uint32_t vcoreid)
 	spin_pdr_unlock(&fifo_lock);
 }
 
+/* u, interrupted on v, has had its slice and others wait: true, and u is
+ * queued (v runs another). */
+static bool fifo_slice_over(uint32_t v, struct uthread *u)
+{
+	if (!__atomic_load_n(&fifo_nr_queued, __ATOMIC_RELAXED) ||
+	    __builtin_ia32_rdtsc() - fifo_run_since[v] < FIFO_SLICE_TSC)
+		return false;
+	vcore_set_current(v, NULL);
+	fifo_thread_runnable(u);
+	return true;
+}
+
 static void __attribute__((noreturn)) fifo_sched_entry(uint32_t vcoreid)
 {
 	struct uthread *u = vcore_current_of(vcoreid);
@@ -275,7 +294,8 @@ static void __attribute__((noreturn)) fifo_sched_entry(uint32_t vcoreid)
 		if (fifo_timer_check)
 			fifo_timer_check();
 		fifo_scan_syscalls();
-		uthread_run(u, vcoreid);
+		if (!fifo_slice_over(vcoreid, u))
+			uthread_run(u, vcoreid);
 	}
 	for (;;) {
 		if (fifo_timer_check)
@@ -286,6 +306,7 @@ static void __attribute__((noreturn)) fifo_sched_entry(uint32_t vcoreid)
 		spin_pdr_unlock(&fifo_lock);
 		if (u) {
 			__atomic_store_n(&u->state, UTHREAD_RUNNING, __ATOMIC_RELAXED);
+			fifo_run_since[vcoreid] = __builtin_ia32_rdtsc();
 			uthread_run(u, vcoreid);
 		}
 		fifo_idle(vcoreid);

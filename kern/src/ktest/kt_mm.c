@@ -4,7 +4,7 @@
  * runs on: copy-on-write fork of a populated mm (a write in either side
  * copies or, once unshared, just re-enables writing; the other side keeps
  * its bytes; every page is freed when both mms go: the runner's leak
- * check), shared anon regions that stay shared across mm_dup, file
+ * check), which accesses each protection allows, shared anon regions that stay shared across mm_dup, file
  * mappings of a #tmpfs file (private: cache page read-only then a private
  * copy on write; shared: the write reaches the file at unmap; a fault past
  * the end of the file fails), and the kernel-shared pages (global info,
@@ -184,6 +184,33 @@ KTEST(mm, shared_anon_stays_shared)
 	ok = kt_mm_shared_dup(mm);
 	mm_put(mm);
 	KT_ASSERT(ok);
+}
+
+/* A region of each protection at VA, VA + 1 page, ...: faults as x86
+ * and Linux have them (every right but PROT_NONE reads). */
+KTEST(mm, any_right_implies_read)
+{
+	static const uint32_t prots[] = { PROT_WRITE, PROT_EXEC, PROT_NONE, PROT_READ };
+	struct mm *mm = mm_create();
+	int bad = 0;
+
+	KT_ASSERT(mm);
+	mm_lock(mm);
+	for (size_t i = 0; i < ARRAY_SIZE(prots); i++) {
+		struct vmr_attr attr = { .prot = prots[i], .type = VMR_ANON, .ops = &mm_anon_ops };
+
+		bad |= vmr_insert(&mm->vmrs, VA + i * PGSIZE, PGSIZE, &attr, MEM_WAIT, NULL);
+	}
+	mm_unlock(mm);
+	KT_ASSERT_EQ(bad, 0);
+	KT_ASSERT(mm_fault(mm, VA, false, false));                     /* write-only reads */
+	KT_ASSERT(mm_fault(mm, VA, true, false));                      /* and writes */
+	KT_ASSERT(!mm_fault(mm, VA, false, true));                     /* not exec */
+	KT_ASSERT(mm_fault(mm, VA + PGSIZE, false, false));            /* exec-only reads */
+	KT_ASSERT(!mm_fault(mm, VA + PGSIZE, true, false));            /* not write */
+	KT_ASSERT(!mm_fault(mm, VA + 2 * PGSIZE, false, false));       /* none: nothing */
+	KT_ASSERT(!mm_fault(mm, VA + 3 * PGSIZE, true, false));        /* read-only */
+	mm_put(mm);
 }
 
 /* ----------------------------------------------------------- files --- */

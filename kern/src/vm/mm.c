@@ -257,10 +257,12 @@ static int mm_cow_break(struct mm *mm, struct vmr *v, uintptr_t va, physaddr_t p
 	return 0;
 }
 
-/* Does the region allow this access at all? */
+/* Does the region allow this access at all?  Any access right implies
+ * reading, as x86's page tables (and Linux on x86) have it: a PROT_WRITE
+ * or PROT_EXEC region is readable, only PROT_NONE is not. */
 static bool mm_access_ok(const struct vmr *v, bool write, bool exec)
 {
-	return v && (v->prot & PROT_READ) && !(write && !(v->prot & PROT_WRITE)) &&
+	return v && (v->prot & PROT_ALL) && !(write && !(v->prot & PROT_WRITE)) &&
 	       !(exec && !(v->prot & PROT_EXEC));
 }
 

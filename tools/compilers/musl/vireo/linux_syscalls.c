@@ -162,7 +162,7 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(213, epoll_create, EMULATED, lx_epoll_create, "as epoll_create1(0); size must be positive"),
 	CALL(217, getdents64, EMULATED, lx_getdents64, "read of the directory (9P stat records) converted to dirent64"),
 	CALL(218, set_tid_address, EMULATED, lx_set_tid_address, "the calling uthread's tid; with threads, the word is zeroed and futex-woken at its exit"),
-	CALL(222, timer_create, MAPPED, lx_timer_create, "an #alarm whose signal file makes the kernel send the EV_POSIX_SIGNAL (SI_TIMER, si_value, id) at expiry; SIGEV_NONE has none; REALTIME/MONOTONIC/BOOTTIME; 32 timers (-EAGAIN)"),
+	CALL(222, timer_create, MAPPED, lx_timer_create, "an #alarm whose signal file makes the kernel send the EV_POSIX_SIGNAL (SI_TIMER, si_value, id) at expiry, queued for SIGEV_THREAD_ID's thread (musl's SIGEV_THREAD) or the process; SIGEV_NONE has none; REALTIME/MONOTONIC/BOOTTIME; 32 timers (-EAGAIN)"),
 	CALL(223, timer_settime, MAPPED, lx_timer_settime, "one write of set +N PERIOD to the alarm's count (TIMER_ABSTIME made relative)"),
 	CALL(224, timer_gettime, EMULATED, lx_timer_gettime, "from the deadline and interval recorded at settime"),
 	CALL(225, timer_getoverrun, EMULATED, lx_timer_getoverrun, "the overrun #alarm counted for the signal last delivered"),
@@ -243,11 +243,17 @@ static long lx_nosys(long nr, const char *name)
 }
 
 /* One call; again while a signal handler interrupted it under SA_RESTART
- * and Linux restarts that call (lx_sig_intr.c).  A write or writev that
- * found no reader (EPIPE) raises SIGPIPE first, as Linux's kernel does;
- * ignored or blocked, the caller sees EPIPE alone.  Then the signal hook,
- * for the calls done without a Vireo syscall (sched_yield of a uthread). */
-static long lx_run(long n, const struct lx_call *call, const long *args)
+ * and Linux restarts that call (lx_sig_intr.c), unless the call is a
+ * cancellation point (cancel: musl's flag of this thread) and the thread
+ * was cancelled meanwhile: then -EINTR, on which musl acts on the
+ * request (on Linux musl's SIGCANCEL handler moves the interrupted pc to
+ * __cp_cancel instead; our handlers interrupt no pc).  A write or writev
+ * that found no reader (EPIPE) raises SIGPIPE first, as Linux's kernel
+ * does; ignored or blocked, the caller sees EPIPE alone.  Then the signal
+ * hook, for the calls done without a Vireo syscall (sched_yield of a
+ * uthread). */
+static long lx_run(long n, const struct lx_call *call, const long *args,
+                   const volatile int *cancel)
 {
 	long r;
 
@@ -258,18 +264,15 @@ static long lx_run(long n, const struct lx_call *call, const long *args)
 		else
 			r = ros_syscall_raw(call->vsys, args[0], args[1], args[2], args[3],
 			                    args[4], args[5]);
-	} while (r == -LX_EINTR && lx_sig_restart(n));
+	} while (r == -LX_EINTR && !(cancel && *cancel) && lx_sig_restart(n));
 	if (r == -LX_EPIPE && (n == LX_NR_WRITE || n == LX_NR_WRITEV))
 		lx_sigpipe();   /* sendto/sendmsg raise it themselves (MSG_NOSIGNAL) */
 	lx_sig_hook();
 	return r;
 }
 
-long __vireo_linux_syscall(long n, long a, long b, long c, long d, long e, long f);
-
-long __vireo_linux_syscall(long n, long a, long b, long c, long d, long e, long f)
+static long lx_dispatch(long n, const long *args, const volatile int *cancel)
 {
-	const long args[6] = { a, b, c, d, e, f };
 	const struct lx_call *call;
 
 	if (__builtin_expect(!lx_started, 0)) {
@@ -282,5 +285,27 @@ long __vireo_linux_syscall(long n, long a, long b, long c, long d, long e, long 
 	call = &lx_calls[n];
 	if (call->kind == LX_KIND_ENOSYS)
 		return lx_nosys(n, call->name);
-	return lx_run(n, call, args);
+	return lx_run(n, call, args, cancel);
+}
+
+long __vireo_linux_syscall(long n, long a, long b, long c, long d, long e, long f);
+
+long __vireo_linux_syscall(long n, long a, long b, long c, long d, long e, long f)
+{
+	const long args[6] = { a, b, c, d, e, f };
+
+	return lx_dispatch(n, args, NULL);
+}
+
+/* A cancellation point's call (overlay syscall_cp.s, __syscall_cp_asm's
+ * own arguments): cancel is the thread's flag, not set at entry. */
+long __vireo_linux_syscall_cp(const volatile int *cancel, long n, long a, long b, long c,
+                              long d, long e, long f);
+
+long __vireo_linux_syscall_cp(const volatile int *cancel, long n, long a, long b, long c,
+                              long d, long e, long f)
+{
+	const long args[6] = { a, b, c, d, e, f };
+
+	return lx_dispatch(n, args, cancel);
 }

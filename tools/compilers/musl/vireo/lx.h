@@ -330,6 +330,11 @@ void lx_sig_thread_begin(void *tp, int tid, struct uthread *u);
 void lx_sig_thread_end(void);
 /* thread0 becomes a uthread (the first clone). */
 void lx_sig_thread0(struct uthread *u);
+/* The calling thread's signal state copied out to buf (len bytes, enough
+ * or the process ends with SIGABRT) and back: musl's __reset_tls keeps it
+ * (lx_tls.h). */
+void lx_sig_tls_save(unsigned char *buf, size_t len);
+void lx_sig_tls_restore(const unsigned char *buf);
 
 /* Interrupted calls (lx_sig_intr.c): the dispatcher brackets each Linux
  * call; a waiting loop of the layer (poll, select...) asks whether a
@@ -365,6 +370,9 @@ long lx_alarm(const long *a);
  * acknowledges the alarm's signal and returns the overrun (si_overrun);
  * 0 for a signal no timer of ours sent. */
 int lx_timer_delivered(int sig, int32_t code, uint32_t id);
+/* The thread a timer's signal is for (SIGEV_THREAD_ID: its tid), or 0:
+ * the process.  Any context (a plain read of the table). */
+int lx_timer_target(uint32_t id);
 /* A fork child has no timers: the alarms inherited are closed. */
 void lx_timer_after_fork(void);
 

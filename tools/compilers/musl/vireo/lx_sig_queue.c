@@ -10,7 +10,8 @@
  * type or a signal out of range (kill(pid, 0) probes) is dropped.
  *
  * One array of entries, each a siginfo with its target (0 the process, or
- * a thread id) and a sequence number.  A standard signal (1..31) is one
+ * a thread id: tkill's, or a SIGEV_THREAD_ID timer's while that thread
+ * lives) and a sequence number.  A standard signal (1..31) is one
  * pending instance per target: a second is dropped.  Real-time signals
  * (32..64) queue every instance with its value; at most LX_SIGQ_RT_MAX of
  * them are pending at once (RLIMIT_SIGPENDING's role): sigqueue then
@@ -30,6 +31,7 @@
  */
 #include <string.h>
 #include <parlib/event.h>
+#include <parlib/parlib.h>
 #include <parlib/pdr_lock.h>
 #include "lx_sig.h"
 
@@ -152,6 +154,19 @@ static void lx_sigq_decode(const struct event_msg *m, struct lx_siginfo *si)
 		si->si_value = m->ev_arg3;
 }
 
+/* The thread a message is for: a SIGEV_THREAD_ID timer's, while it
+ * lives (thread0's tid is the pid); otherwise 0, the process. */
+static int lx_sigq_target(const struct lx_siginfo *si)
+{
+	int tid;
+
+	if (si->si_code != LX_SI_TIMER || !(tid = lx_timer_target((uint32_t)si->si_timerid)))
+		return 0;
+	if (tid == (int)parlib_getpid() || lx_sig_thr_find(tid))
+		return tid;
+	return 0;
+}
+
 void lx_sigq_drain(void)
 {
 	struct event_msg m;
@@ -163,7 +178,7 @@ void lx_sigq_drain(void)
 		if (m.ev_type != EV_POSIX_SIGNAL || m.ev_arg1 < 1 || m.ev_arg1 >= LX_NSIG)
 			continue;
 		lx_sigq_decode(&m, &si);
-		lx_sigq_add(&si, 0);
+		lx_sigq_add(&si, lx_sigq_target(&si));
 	}
 	__atomic_store_n(&lx_sigq_draining, 0, __ATOMIC_RELEASE);
 }

@@ -85,7 +85,7 @@ static long lx_sig_send_info(long pid, int tid, struct lx_siginfo *info)
 		return lx_sig_notify(pid, info);
 	if (tid && !lx_sig_thr_find(tid) && tid != lx_sig_mypid())
 		return -LX_ESRCH;
-	return lx_sig_raise(info, tid == lx_sig_mypid() && !lx_threads_running() ? 0 : tid);
+	return lx_sig_raise(info, tid);         /* thread0's tid is the pid */
 }
 
 static long lx_sig_simple(long pid, int tid, long sig, int code)

@@ -15,8 +15,12 @@
  *   - a signal with a handler: when the thread is parked on a system
  *     call (uthread.sysc), the call is aborted, so the thread runs again,
  *     takes the signal at the hook after the call, and the call returns
- *     EINTR or restarts (lx_sig_intr.c).  A thread waiting on a futex is
- *     not woken: its handler runs at its next call.
+ *     EINTR or restarts (lx_sig_intr.c); when it waits on a futex (a
+ *     mutex, condvar, semaphore, join), the wait ends with -EINTR
+ *     (futex_interrupt) and lx_futex runs the handler before it returns.
+ * A thread that lists itself as a futex waiter just after its signal came
+ * asks again (lx_sig_futex_check, parlib's futex_wait_hook), so none is
+ * missed.
  * Ignored signals are left for the threads to drop.  lx_sig_kick does the
  * same from a thread, after a signal it queued for another thread (tkill)
  * or one it blocks itself.  Once the process is an MCP its signal queue
@@ -26,6 +30,7 @@
  * blocking (the queue's lock is a spin-PDR lock; the aborts and
  * proc_destroy complete at once).
  */
+#include <parlib/futex.h>
 #include <parlib/parlib.h>
 #include <parlib/uthread.h>
 #include <parlib/vcore.h>
@@ -67,9 +72,46 @@ static bool lx_sig_kick_thread(struct lx_sig_thr *t, void *arg)
 		return false;
 	if ((sig = lx_sig_fatal_of(ready)))
 		lx_sig_terminate(sig);
-	if (u && lx_sig_has_handler(ready) && (sc = __atomic_load_n(&u->sysc, __ATOMIC_ACQUIRE)))
+	if (!u || !lx_sig_has_handler(ready))
+		return false;
+	if ((sc = __atomic_load_n(&u->sysc, __ATOMIC_ACQUIRE)))
 		ros_syscall_raw(SYS_abort_sysc, (long)sc, 0, 0, 0, 0, 0);
+	else
+		futex_interrupt(u);
 	return false;
+}
+
+struct lx_sig_waiter {
+	struct uthread *u;
+	bool wake;
+};
+
+static bool lx_sig_check_waiter(struct lx_sig_thr *t, void *arg)
+{
+	struct lx_sig_waiter *w = arg;
+	uint64_t ready;
+
+	if (__atomic_load_n(&t->uth, __ATOMIC_ACQUIRE) != w->u)
+		return false;
+	ready = lx_sigq_pending(t->tid) & ~__atomic_load_n(&t->mask, __ATOMIC_RELAXED);
+	w->wake = lx_sig_has_handler(ready) || lx_sig_fatal_of(ready);
+	return true;
+}
+
+/* parlib's futex_wait_hook (vcore context): u is listed as a waiter now;
+ * true if a signal it should act on is pending already. */
+static bool lx_sig_futex_check(struct uthread *u)
+{
+	struct lx_sig_waiter w = { u, false };
+
+	if (lx_sigq_any())
+		lx_sig_thr_each(lx_sig_check_waiter, &w);
+	return w.wake;
+}
+
+void lx_sig_futex_start(void)
+{
+	__atomic_store_n(&futex_wait_hook, lx_sig_futex_check, __ATOMIC_RELEASE);
 }
 
 void lx_sig_vcore(uint32_t vcoreid)

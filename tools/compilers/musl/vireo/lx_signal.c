@@ -39,6 +39,21 @@ static __thread struct lx_sig_thr lx_sig_tls;
 static __thread bool lx_sig_tls_on;
 static struct lx_sig_thr *lx_sig_thrs[LX_SIG_THR_MAX];  /* [a] */
 
+/* musl's __reset_tls (lx_tls.h): this thread's state out to buf, and back. */
+void lx_sig_tls_save(unsigned char *buf, size_t len)
+{
+	if (len < sizeof(lx_sig_tls) + 1)
+		lx_sig_terminate(LX_SIGABRT);   /* lx_tls.h's room is too small */
+	memcpy(buf, &lx_sig_tls, sizeof(lx_sig_tls));
+	buf[sizeof(lx_sig_tls)] = lx_sig_tls_on;
+}
+
+void lx_sig_tls_restore(const unsigned char *buf)
+{
+	memcpy(&lx_sig_tls, buf, sizeof(lx_sig_tls));
+	lx_sig_tls_on = buf[sizeof(lx_sig_tls)];
+}
+
 struct lx_sig_thr *lx_sig_me(void)
 {
 	/* No TLS may exist before threads do (musl's __init_tls makes calls). */
@@ -86,6 +101,7 @@ static void *lx_sig_tls_of(void *tp, void *mine)
 void lx_sig_thread0(struct uthread *u)
 {
 	__atomic_store_n(&lx_sig_t0.uth, u, __ATOMIC_RELEASE);
+	lx_sig_futex_start();
 	if (lx_sig_state == 1 && in_multi_mode())
 		__atomic_fetch_or(&lx_sig_q.q.ev_flags, EVENT_IPI, __ATOMIC_RELEASE);
 }

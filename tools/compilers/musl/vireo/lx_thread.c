@@ -15,7 +15,9 @@
  * thread's struct uthread and its start arguments sit at the top of the
  * stack musl gives (below its TLS): no allocation.  Its FS base is musl's
  * thread pointer, so %fs:0 and __thread work per thread; lx_self (a
- * __thread variable) lets parlib find the running uthread.
+ * __thread variable) lets parlib find the running uthread.  musl's
+ * __reset_tls (a SIGEV_THREAD timer's thread) keeps it and the signal
+ * state (__vireo_tls_save/restore, lx_tls.h).
  *
  * Thread ids: thread0's is the pid; the others LX_TID_BASE + n, below
  * musl's mutex owner bits (0x40000000) and above any pid.  Each thread
@@ -37,6 +39,7 @@
 #include <parlib/vcore.h>
 #include "lx.h"
 #include "lx_clock.h"
+#include "lx_tls.h"
 
 #define LX_CLONE_SETTLS          0x00080000
 #define LX_CLONE_PARENT_SETTID   0x00100000
@@ -166,6 +169,18 @@ void __vireo_unmapself(void *base, unsigned long len)
 	uthread_exit();
 }
 
+void __vireo_tls_save(struct lx_tls_saved *s)
+{
+	s->self = lx_self;
+	lx_sig_tls_save(s->sig, sizeof(s->sig));
+}
+
+void __vireo_tls_restore(const struct lx_tls_saved *s)
+{
+	lx_self = s->self;
+	lx_sig_tls_restore(s->sig);
+}
+
 long lx_exit_thread(const long *a)
 {
 	if (__atomic_load_n(&lx_threads_on, __ATOMIC_ACQUIRE) &&
@@ -246,6 +261,21 @@ static long lx_futex_shared(int *addr, int op, int val, const struct lx_timespec
 	                       (long)ns, 0, 0);
 }
 
+/* The 2LS's wait.  A signal for this thread ends it (futex_interrupt,
+ * lx_sig_vcore.c): its handler runs here, and the wait fails with -EINTR
+ * (the dispatcher may restart it: SA_RESTART); if another thread took the
+ * signal first, it is a spurious wake-up (0), which every futex user
+ * allows. */
+static long lx_futex_wait(int *addr, int val, const uint64_t *ns)
+{
+	long r = futex_wait(addr, val, ns);
+
+	if (r != -LX_EINTR)
+		return r;
+	lx_sig_hook();
+	return lx_sig_interrupted() ? r : 0;
+}
+
 long lx_futex(const long *a)
 {
 	int *addr = (int *)a[0], op = (int)a[1] & LX_FUTEX_CMD_MASK, val = (int)a[2];
@@ -268,9 +298,9 @@ long lx_futex(const long *a)
 	switch (op) {
 	case LX_FUTEX_WAIT:
 		if (!ts)
-			return futex_wait(addr, val, NULL);
+			return lx_futex_wait(addr, val, NULL);
 		ns = (uint64_t)ts->tv_sec * 1000000000ull + (uint64_t)ts->tv_nsec;
-		return futex_wait(addr, val, &ns);
+		return lx_futex_wait(addr, val, &ns);
 	case LX_FUTEX_WAKE:
 		return futex_wake(addr, val);
 	case LX_FUTEX_CMP_REQUEUE:

@@ -28,8 +28,10 @@
  * Ids are the table's indices 0..LX_TIMERS_MAX-1 (EAGAIN when full, as
  * Linux's RLIMIT_SIGPENDING bound on timers).  musl's SIGEV_THREAD makes
  * a thread that waits in sigwaitinfo for SIGTIMER (32) and asks for a
- * SIGEV_THREAD_ID timer on that thread: signals are per process here, so
- * a thread id only has to name a live thread of ours.  Bad clocks, ids,
+ * SIGEV_THREAD_ID timer on that thread: the id must name a live thread
+ * of ours, and the timer's signals are queued for that thread
+ * (lx_timer_target, asked when the signal queue decodes the alarm's
+ * message), or for the process once the thread has ended.  Bad clocks, ids,
  * flags and times are EINVAL and NULL pointers EFAULT; other bad pointers
  * fault in the layer (libc.md, "Paths").  Single-threaded state, as the
  * rest of the layer (lx.h): calls that change timers are not expected
@@ -70,6 +72,7 @@ struct lx_timer {
 	bool signals;           /* an alarm sends signals: count_fd, sig_fd valid */
 	int clock;
 	int signo;
+	int tid;                /* SIGEV_THREAD_ID's thread, 0: the process */
 	long count_fd, sig_fd;
 	uint64_t deadline;      /* ns on clock, 0: disarmed */
 	uint64_t interval;
@@ -203,6 +206,7 @@ long lx_timer_create(const long *a)
 	lx_timers[id].used = true;
 	lx_timers[id].clock = (int)a[0];
 	lx_timers[id].signo = ev.sigev_notify == LX_SIGEV_NONE ? 0 : ev.sigev_signo;
+	lx_timers[id].tid = ev.sigev_notify == LX_SIGEV_THREAD_ID ? ev.sigev_tid : 0;
 	*idp = id;
 	return 0;
 }
@@ -390,6 +394,13 @@ int lx_timer_delivered(int sig, int32_t code, uint32_t id)
 		overrun = 0;
 	t->overrun = overrun > 0x7fffffff ? 0x7fffffff : (int)overrun;
 	return t->overrun;
+}
+
+int lx_timer_target(uint32_t id)
+{
+	if (id >= LX_TIMERS_MAX)
+		return 0;
+	return __atomic_load_n(&lx_timers[id].tid, __ATOMIC_RELAXED);
 }
 
 void lx_timer_after_fork(void)

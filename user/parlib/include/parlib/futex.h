@@ -7,12 +7,16 @@
  *	futex_wait(&word, seen, NULL);      // sleeps while word == seen
  *	word = new; futex_wake(&word, 1);   // wakes one sleeper
  *
- * Results are Linux's: 0 or -EAGAIN (the word changed), -ETIMEDOUT;
+ * Results are Linux's: 0 or -EAGAIN (the word changed), -ETIMEDOUT,
+ * -EINTR (futex_interrupt: a signal for the waiter);
  * futex_wake/futex_requeue return how many they woke (and moved).
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
+
+struct uthread;
 
 /* Relative timeout in ns, or NULL: forever. */
 int futex_wait(int *addr, int val, const uint64_t *timeout_ns);
@@ -23,3 +27,10 @@ int futex_requeue(int *addr, int nr_wake, int nr_move, int *addr2);
  * (uth_fifo.h: fifo_timer_check): the C library calls this once. */
 extern uint64_t (*futex_now_ns)(void);
 void futex_init_timers(uint64_t (*now_ns)(void));
+/* Ends u's futex wait, if it waits, with -EINTR: true if it waited.  Any
+ * context; not under the caller's own futex wait, of course. */
+bool futex_interrupt(struct uthread *u);
+/* Set by the C library: asked in vcore context, once u is listed as a
+ * waiter, whether a signal already pending for u should end the wait
+ * (then futex_interrupt(u)).  NULL: never. */
+extern bool (*futex_wait_hook)(struct uthread *u);

@@ -3,11 +3,13 @@
 # syscall_cp.s (Vireo overlay of musl's src/thread/x86_64/syscall_cp.s).
 #
 # __syscall_cp_asm(&cancel, nr, u, v, w, x, y, z): a cancellation point.
-# If the thread is cancelled, jump to __cancel; otherwise shift the
-# arguments down by one and tail-call __vireo_linux_syscall(nr, u..z)
-# (the translation layer) instead of executing `syscall`.  z moves into
-# the caller's stack slot of y, which belongs to us.  __cp_begin/__cp_end
-# bound the code, as musl's cancellation handler expects.
+# If the thread is cancelled, jump to __cancel; otherwise tail-call
+# __vireo_linux_syscall_cp(&cancel, nr, u..z) (the translation layer)
+# instead of executing `syscall`: the same eight arguments in the same
+# registers and stack slots, so nothing moves.  The layer keeps &cancel
+# to end, not restart, a call a signal interrupted once the thread is
+# cancelled (linux_syscalls.c).  __cp_begin/__cp_end bound the code, as
+# musl's cancellation handler expects.
 	.text
 	.global __cp_begin
 	.hidden __cp_begin
@@ -24,15 +26,7 @@ __cp_begin:
 	mov (%rdi),%eax
 	test %eax,%eax
 	jnz __cp_cancel
-	mov %rsi,%rdi
-	mov %rdx,%rsi
-	mov %rcx,%rdx
-	mov %r8,%rcx
-	mov %r9,%r8
-	mov 8(%rsp),%r9
-	mov 16(%rsp),%rax
-	mov %rax,8(%rsp)
-	jmp __vireo_linux_syscall
+	jmp __vireo_linux_syscall_cp
 __cp_end:
 __cp_cancel:
 	jmp __cancel
