@@ -443,6 +443,7 @@ struct lx_waiter {
 	long timer_fd;                  /* the timeout's timerfd, or -1 */
 	int gen;                        /* [a] bumped by each alert; threads park on it */
 	bool threaded;                  /* the queue alerts the 2LS; never unmapped */
+	struct lx_waiter *next_threaded;        /* [I] lx_ready.c's list of those */
 };
 
 /* A mutex for state threads share (futex; no 2LS: a plain flag). */

@@ -15,10 +15,14 @@
  *  - threads (a 2LS is installed; lx_waiter_prepare switches the queue the
  *    first time it sees one, before the drain, so no post is missed): the
  *    queue also has EVENT_INDIR | EVENT_SPAM_INDIR | EVENT_IPI, and its
- *    ev_handler is lx_waiter_alert.  A post sends an EV_EVENT naming the
- *    queue to a running vcore; parlib dispatches it to lx_indir (vcore
- *    context), which acks the alert (ev_alert_pending = 0, so the next post
- *    alerts again), bumps w->gen and futex-wakes ONE uthread parked on it.
+ *    ev_handler is lx_waiter_alert.  A post sends an EV_EVENT to a running
+ *    vcore; parlib dispatches it to lx_indir (vcore context).  The VCPD
+ *    mailboxes are bitmaps, which keep the type and drop ev_arg3 (the
+ *    queue), so lx_indir looks at every threaded waiter (a list, pushed
+ *    once per waiter, never popped): one whose ev_alert_pending the kernel
+ *    set is acked (pending = 0, so the next post alerts again), its w->gen
+ *    bumped and ONE uthread parked on it futex-woken.  (An EV_EVENT that
+ *    does name its queue goes to that queue's ev_handler only.)
  *    The park is futex_wait(&w->gen, g): the futex compares the word under
  *    its lock, so an alert after the snapshot g makes the park return at
  *    once.  No lost wake-up, no polling; a woken waiter that leaves work
@@ -81,19 +85,7 @@ void lx_unlock(struct lx_lock *l)
 
 /* ------------------------------------------------------------ alerts */
 
-/* EV_EVENT (vcore context): the queue's handler, if it has one. */
-static void lx_indir(const struct event_msg *m, uint32_t vcoreid)
-{
-	struct event_queue *q = (struct event_queue *)m->ev_arg3;
-	void (*fn)(struct event_queue *);
-
-	(void)vcoreid;
-	if (!q)
-		return;
-	fn = (void (*)(struct event_queue *))__atomic_load_n(&q->ev_handler, __ATOMIC_ACQUIRE);
-	if (fn)
-		fn(q);
-}
+static struct lx_waiter *lx_threaded;         /* [a] pushed, never popped */
 
 /* A waiter's queue was posted to: ack the alert, wake one parked thread. */
 static void lx_waiter_alert(struct event_queue *q)
@@ -105,6 +97,27 @@ static void lx_waiter_alert(struct event_queue *q)
 	futex_wake(&w->gen, 1);
 }
 
+/* EV_EVENT (vcore context): the queue it names, or every threaded waiter
+ * the kernel alerted (the bitmap mailbox lost the name). */
+static void lx_indir(const struct event_msg *m, uint32_t vcoreid)
+{
+	struct event_queue *q = (struct event_queue *)m->ev_arg3;
+	void (*fn)(struct event_queue *);
+
+	(void)vcoreid;
+	if (q) {
+		fn = (void (*)(struct event_queue *))__atomic_load_n(&q->ev_handler,
+		                                                      __ATOMIC_ACQUIRE);
+		if (fn)
+			fn(q);
+		return;
+	}
+	for (struct lx_waiter *w = __atomic_load_n(&lx_threaded, __ATOMIC_ACQUIRE); w;
+	     w = w->next_threaded)
+		if (__atomic_load_n(&w->q.ev_alert_pending, __ATOMIC_SEQ_CST))
+			lx_waiter_alert(&w->q);
+}
+
 static void lx_waiter_go_threaded(struct lx_waiter *w)
 {
 	static int registered;
@@ -112,6 +125,10 @@ static void lx_waiter_go_threaded(struct lx_waiter *w)
 	if (!__atomic_exchange_n(&registered, 1, __ATOMIC_ACQ_REL))
 		vcore_register_ev_handler(EV_EVENT, lx_indir);
 	__atomic_store_n(&w->q.ev_handler, (uint64_t)lx_waiter_alert, __ATOMIC_RELEASE);
+	w->next_threaded = __atomic_load_n(&lx_threaded, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(&lx_threaded, &w->next_threaded, w, false,
+	                                    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		;
 	__atomic_fetch_or(&w->q.ev_flags, LX_WAITER_THREADED, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&w->threaded, true, __ATOMIC_RELEASE);
 }
