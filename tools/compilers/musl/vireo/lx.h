@@ -456,6 +456,20 @@ struct lx_lock {
 bool lx_lock(struct lx_lock *l);
 void lx_unlock(struct lx_lock *l);
 
+/* Objects kept mapped for reuse (threaded waiters must stay mapped): a
+ * free list.  An object has a struct lx_pooled at offset off. */
+struct lx_pooled {
+	struct lx_pooled *next;
+};
+struct lx_pool {
+	struct lx_lock lock;
+	struct lx_pooled *free;
+};
+/* A free object of the pool, or a new zeroed mapping of size bytes; NULL
+ * without memory. */
+void *lx_pool_get(struct lx_pool *p, size_t size, size_t off);
+void lx_pool_put(struct lx_pool *p, void *obj, size_t off);
+
 /* A waiter on events[nr_events] and ring[ring_sz] (zeroed here); 0 or
  * -EINVAL (geometry).  w->threaded survives (a recycled waiter). */
 int lx_waiter_init(struct lx_waiter *w, struct ceq_event *events, uint32_t nr_events,

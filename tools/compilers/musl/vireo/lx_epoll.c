@@ -45,7 +45,6 @@
  * child after fork finds its sets empty (the kernel copies no taps).
  */
 #include <string.h>
-#include <ros/mmap.h>
 #include "lx.h"
 
 #define LX_EP_FDS      4096             /* ids are fds: NR_FILE_DESC_MAX */
@@ -86,12 +85,11 @@ struct lx_epset {
 	uint32_t nparked;               /* threads parked in epoll_wait */
 	struct fd_tap_req reqs[LX_EP_FDS];
 	uint16_t cand[LX_EP_FDS];
-	struct lx_epset *next;          /* [lx_ep_retired_lock] */
+	struct lx_pooled pool;          /* on lx_ep_pool's free list */
 };
 
 /* Sets threads used, closed: kept mapped for the next epoll_create. */
-static struct lx_epset *lx_ep_retired;
-static struct lx_lock lx_ep_retired_lock;
+static struct lx_pool lx_ep_pool;
 
 static void lx_ep_close(void *obj);
 
@@ -110,31 +108,16 @@ static long lx_ep_reset(struct lx_epset *s)
 /* Gives s back: unmapped, or kept if an alert may still name its queue. */
 static void lx_ep_release(struct lx_epset *s)
 {
-	if (!s->w.threaded || !lx_lock(&lx_ep_retired_lock)) {
+	if (s->w.threaded)
+		lx_pool_put(&lx_ep_pool, s, __builtin_offsetof(struct lx_epset, pool));
+	else
 		ros_syscall_raw(SYS_munmap, (long)s, sizeof(*s), 0, 0, 0, 0);
-		return;
-	}
-	s->next = lx_ep_retired;
-	lx_ep_retired = s;
-	lx_unlock(&lx_ep_retired_lock);
 }
 
 static struct lx_epset *lx_ep_map(void)
 {
-	struct lx_epset *s = NULL;
-	long va;
-
-	if (lx_lock(&lx_ep_retired_lock)) {
-		s = lx_ep_retired;
-		if (s)
-			lx_ep_retired = s->next;
-		lx_unlock(&lx_ep_retired_lock);
-	}
-	if (s)
-		return s;
-	va = ros_syscall_raw(SYS_mmap, 0, sizeof(*s), PROT_READ | PROT_WRITE,
-	                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	return va < 0 && va > -4096 ? NULL : (struct lx_epset *)va;
+	return lx_pool_get(&lx_ep_pool, sizeof(struct lx_epset),
+	                   __builtin_offsetof(struct lx_epset, pool));
 }
 
 static long lx_ep_new(long flags)

@@ -33,7 +33,6 @@
  * unchanged (Linux writes the time left).
  */
 #include <string.h>
-#include <ros/mmap.h>
 #include "lx.h"
 
 #define LX_POLL_MAX   4096      /* NR_FILE_DESC_MAX: more fds cannot exist */
@@ -68,12 +67,11 @@ struct lx_pollctx {
 	uint8_t widening[LX_POLL_MAX];  /* the entry is in widen */
 	size_t nwiden;
 	struct lx_pollfd sel_fds[LX_FD_SETSIZE];
-	struct lx_pollctx *next;        /* [lx_poll_lock] on the free list */
+	struct lx_pooled pool;          /* on lx_poll_pool's free list */
 };
 
 static struct lx_pollctx lx_poll_ctx0;
-static struct lx_pollctx *lx_poll_free = &lx_poll_ctx0;        /* [lx_poll_lock] */
-static struct lx_lock lx_poll_lock;
+static struct lx_pool lx_poll_pool = { .free = &lx_poll_ctx0.pool };
 
 uint32_t lx_filt_to_poll(uint32_t filt)
 {
@@ -265,29 +263,13 @@ static long lx_poll_wait(struct lx_pollctx *x, size_t n, int64_t timeout_ns)
 /* A context for one call: the free list's head, or a new mapping. */
 static struct lx_pollctx *lx_poll_get(void)
 {
-	struct lx_pollctx *x = NULL;
-	long va;
-
-	if (lx_lock(&lx_poll_lock)) {
-		x = lx_poll_free;
-		if (x)
-			lx_poll_free = x->next;
-		lx_unlock(&lx_poll_lock);
-	}
-	if (x)
-		return x;
-	va = ros_syscall_raw(SYS_mmap, 0, sizeof(*x), PROT_READ | PROT_WRITE,
-	                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	return va < 0 && va > -4096 ? NULL : (struct lx_pollctx *)va;
+	return lx_pool_get(&lx_poll_pool, sizeof(struct lx_pollctx),
+	                   __builtin_offsetof(struct lx_pollctx, pool));
 }
 
 static void lx_poll_put(struct lx_pollctx *x)
 {
-	while (!lx_lock(&lx_poll_lock))
-		;       /* only a handler's nested call can find it held: never here */
-	x->next = lx_poll_free;
-	lx_poll_free = x;
-	lx_unlock(&lx_poll_lock);
+	lx_pool_put(&lx_poll_pool, x, __builtin_offsetof(struct lx_pollctx, pool));
 }
 
 /* poll's core on context x (x->fds set): timeout_ns < 0 waits for ever. */

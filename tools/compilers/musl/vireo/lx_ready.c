@@ -45,6 +45,7 @@
  * batch at its first failure; the rest are sent again).
  */
 #include <string.h>
+#include <ros/mmap.h>
 #include <parlib/event.h>
 #include <parlib/futex.h>
 #include <parlib/uthread.h>
@@ -81,6 +82,37 @@ void lx_unlock(struct lx_lock *l)
 	__atomic_store_n(&l->owner, NULL, __ATOMIC_RELAXED);
 	if (__atomic_exchange_n(&l->word, 0, __ATOMIC_RELEASE) == 2)
 		futex_wake(&l->word, 1);
+}
+
+/* ------------------------------------------------------------ pools */
+
+void *lx_pool_get(struct lx_pool *p, size_t size, size_t off)
+{
+	struct lx_pooled *o = NULL;
+	long va;
+
+	if (lx_lock(&p->lock)) {        /* refused: a handler nested; map one */
+		o = p->free;
+		if (o)
+			p->free = o->next;
+		lx_unlock(&p->lock);
+	}
+	if (o)
+		return (char *)o - off;
+	va = ros_syscall_raw(SYS_mmap, 0, (long)size, PROT_READ | PROT_WRITE,
+	                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return va < 0 && va > -4096 ? NULL : (void *)va;
+}
+
+void lx_pool_put(struct lx_pool *p, void *obj, size_t off)
+{
+	struct lx_pooled *o = (struct lx_pooled *)((char *)obj + off);
+
+	while (!lx_lock(&p->lock))
+		;       /* held only across a few stores: a handler cannot be inside */
+	o->next = p->free;
+	p->free = o;
+	lx_unlock(&p->lock);
 }
 
 /* ------------------------------------------------------------ alerts */
