@@ -282,6 +282,8 @@ if [ "$SEL" = all ]; then
 	run_utest pci_bar /test/pci_bar "--smp 2 --mem 256M -- $SLIRP_NET -device e1000,netdev=kn0 -device edu"
 	run_utest libc_pthread /test/libc_pthread
 	run_utest libc_pthread_smp4 /test/libc_pthread "--smp 4 --mem 512M"
+	run_utest libc_epoll_mt /test/libc_epoll_mt
+	run_utest libc_epoll_mt_smp4 /test/libc_epoll_mt "--smp 4 --mem 512M"
 	run_utest mcp_exit /test/libc_mcp_exit "--smp 1 --mem 256M"
 	run_utest mcp_exit_smp4 /test/libc_mcp_exit "--smp 4 --mem 512M"
 	run_utest hostile_cpu_smp1 /test/hostile_cpu "--smp 1 --mem 256M"

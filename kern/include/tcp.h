@@ -123,17 +123,23 @@ struct tcp_stats {
 };
 
 /* A ring of bytes (the send buffer, and the receive buffer with
- * out-of-order bytes parked beyond the in-order ones). */
+ * out-of-order bytes parked beyond the in-order ones).  cap is the buffer
+ * size the window is made of; only size bytes are allocated (none until
+ * the first byte: tcp_ring_reserve grows it, doubling, up to cap), and an
+ * idle connection gives them back (TT_SHRINK, tcp_timer.c). */
 struct tcp_ring {
-	uint8_t *buf;
-	uint32_t cap, head, len;
+	uint8_t *buf;                   /* NULL while size is 0 */
+	uint32_t cap, size, head, len;
 };
+
+#define TCP_RING_MIN   2048     /* the first allocation */
+#define TCP_SHRINK_US  200000   /* an empty ring is freed after this */
 
 struct tcp_range {
 	uint32_t start, end;
 };
 
-enum tcp_timer_id { TT_REXMT, TT_PERSIST, TT_DELACK, TT_KEEP, TT_2MSL, TT_N };
+enum tcp_timer_id { TT_REXMT, TT_PERSIST, TT_DELACK, TT_KEEP, TT_2MSL, TT_SHRINK, TT_N };
 
 struct tcpcb {
 	const struct tcp_env *env;      /* [I] */
@@ -254,9 +260,12 @@ uint32_t tcp_flight(const struct tcpcb *tp);
 /* ---------------------------------------------------- tcp_buf.c */
 int tcp_ring_init(struct tcp_ring *r, uint32_t cap);
 void tcp_ring_free(struct tcp_ring *r);
+int tcp_ring_reserve(struct tcp_ring *r, uint32_t need);
 void tcp_ring_put(struct tcp_ring *r, uint32_t off, const uint8_t *p, uint32_t n);
 void tcp_ring_get(const struct tcp_ring *r, uint32_t off, uint8_t *p, uint32_t n);
 void tcp_ring_drop(struct tcp_ring *r, uint32_t n);
+void tcp_bufs_emptied(struct tcpcb *tp);
+void tcp_bufs_shrink(struct tcpcb *tp);
 void tcp_ooo_add(struct tcpcb *tp, uint32_t start, uint32_t end);
 uint32_t tcp_ooo_advance(struct tcpcb *tp);
 void tcp_sb_update(struct tcpcb *tp, const struct tcp_seg *s);

@@ -373,6 +373,49 @@ static struct tcpcb *pair(struct sim *s, struct tcp_cfg *cfg, struct tcpcb **srv
 	return c;
 }
 
+/* Lazy buffers: a new connection holds no ring memory; bytes make the
+ * rings grow (a 20 KB message: past the first allocation, short of the
+ * 128 KiB cap); once everything is read and acknowledged, TT_SHRINK gives
+ * the memory back, and the next message works again. */
+HTEST(tcp_buffers_lazy_and_shrink_when_idle)
+{
+	static uint8_t msg[20000], got[20000];
+	struct sim s;
+	struct tcp_cfg cfg;
+	struct tcpcb *c, *v;
+	size_t n = 0;
+	uint32_t most;
+
+	tcp_cfg_default(&cfg);
+	cfg.sndbuf = cfg.rcvbuf = 128 * 1024;
+	sim_init(&s, 23);
+	c = pair(&s, &cfg, &v);
+	HT_ASSERT(c->sb.size == 0 && c->rb.size == 0 && v->sb.size == 0 && v->rb.size == 0);
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < sizeof(msg); i++)
+			msg[i] = (uint8_t)(i * 11 + (size_t)round);
+		HT_ASSERT_EQ(tcp_write(c, msg, sizeof(msg)), (long)sizeof(msg));
+		HT_ASSERT(c->sb.size >= sizeof(msg) && c->sb.size < cfg.sndbuf);
+		for (n = 0, most = 0; n < sizeof(got) && s.now < 60 * SEC;) {
+			long r;
+
+			sim_run(&s, s.now + SEC / 10);
+			most = v->rb.size > most ? v->rb.size : most;
+			r = tcp_read(v, got + n, sizeof(got) - n);
+			HT_ASSERT(r > 0 || r == -EAGAIN);
+			n += r > 0 ? (size_t)r : 0;
+		}
+		HT_ASSERT_EQ(n, sizeof(got));
+		HT_ASSERT(most >= TCP_RING_MIN && most < cfg.rcvbuf);
+		HT_ASSERT(memcmp(got, msg, sizeof(msg)) == 0);
+		sim_run(&s, s.now + SEC);
+		HT_ASSERT_EQ(c->sb.size, 0);
+		HT_ASSERT_EQ(v->rb.size, 0);
+		HT_ASSERT(c->sb.buf == NULL && v->rb.buf == NULL);
+	}
+	finish(&s);
+}
+
 HTEST(tcp_simultaneous_close)
 {
 	struct sim s;

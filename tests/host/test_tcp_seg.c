@@ -184,6 +184,7 @@ HTEST(tcp_buf_ring_wrap)
 	for (int round = 0; round < 50; round++) {
 		for (int i = 0; i < 7; i++)
 			in[i] = (uint8_t)(round * 7 + i);
+		HT_ASSERT_EQ(tcp_ring_reserve(&r, r.len + 7), 0);
 		tcp_ring_put(&r, r.len, in, 7);
 		r.len += 7;
 		tcp_ring_get(&r, 0, out, 7);
@@ -192,6 +193,46 @@ HTEST(tcp_buf_ring_wrap)
 		HT_ASSERT_EQ(r.len, 0);
 	}
 	tcp_ring_free(&r);
+	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
+}
+
+/* Lazy rings: nothing until the first byte, growth by doubling up to cap
+ * with every byte (and a parked one beyond len) kept at its offset across
+ * a wrap, never more than cap, and freed memory after tcp_ring_free. */
+HTEST(tcp_buf_ring_grows_lazily)
+{
+	struct tcp_ring r;
+	uint8_t in[3000], out[3000];
+	uint32_t cap = 3 * TCP_RING_MIN + 100;
+
+	HT_ASSERT_EQ(tcp_ring_init(&r, cap), 0);
+	HT_ASSERT(r.buf == NULL);
+	HT_ASSERT_EQ(r.size, 0);
+	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (uint8_t)(i * 7 + 3);
+	HT_ASSERT_EQ(tcp_ring_reserve(&r, 1500), 0);
+	HT_ASSERT_EQ(r.size, TCP_RING_MIN);
+	tcp_ring_put(&r, 0, in, 1500);
+	r.len = 1500;
+	tcp_ring_drop(&r, 1000);                /* head moves: the next put wraps */
+	HT_ASSERT_EQ(tcp_ring_reserve(&r, 500 + 1500), 0);
+	tcp_ring_put(&r, 500, in + 1500, 1500); /* wraps around the 2 KiB ring */
+	r.len = 2000;
+	HT_ASSERT_EQ(tcp_ring_reserve(&r, 2000 + 100 + 1000), 0);      /* grows */
+	HT_ASSERT_EQ(r.size, 2 * TCP_RING_MIN);
+	tcp_ring_put(&r, 2100, in, 1000);       /* parked past a 100-byte hole */
+	tcp_ring_get(&r, 0, out, 2000);
+	HT_ASSERT(memcmp(out, in + 1000, 2000) == 0);
+	tcp_ring_get(&r, 2100, out, 1000);
+	HT_ASSERT(memcmp(out, in, 1000) == 0);
+	HT_ASSERT_EQ(tcp_ring_reserve(&r, cap), 0);
+	HT_ASSERT_EQ(r.size, cap);              /* never past cap */
+	HT_ASSERT_EQ(tcp_ring_reserve(&r, cap + 1), -EINVAL);
+	tcp_ring_get(&r, 0, out, 2000);
+	HT_ASSERT(memcmp(out, in + 1000, 2000) == 0);
+	tcp_ring_free(&r);
+	HT_ASSERT_EQ(r.size, 0);
 	HT_ASSERT_EQ(kmalloc_shim_live(), 0);
 }
 

@@ -23,7 +23,7 @@
 #include <utest/utest.h>
 
 #define LE_PORT   7007
-#define LE_CONNS  200           /* x2 conversations on one machine, + the listener */
+#define LE_CONNS  1000          /* x2 conversations on one machine, + the listener */
 #define LE_ROUNDS 4
 #define LE_MAXMSG 3000
 

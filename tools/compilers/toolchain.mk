@@ -201,10 +201,11 @@ $(LX_ROWS_H): tools/compilers/musl/vireo/linux_syscalls.c tools/compilers/musl/l
 $(O)/libc/obj/sysfuzz.o: $(LX_ROWS_H)
 $(O)/libc/obj/sysfuzz.o: private VIREO_CFLAGS += -I$(O)/libc/gen
 
-# libc_pthread is portable C built as for Linux: -pthread, linked with
-# -lpthread (musl's empty libpthread.a: the threads are in libc.a).
-$(O)/libc/obj/libc_pthread.o: private VIREO_CFLAGS += -pthread
-$(O)/libc/bin/libc_pthread: private UTEST_LDFLAGS += -pthread -lpthread
+# libc_pthread and libc_epoll_mt are portable C built as for Linux:
+# -pthread, linked with -lpthread (musl's empty libpthread.a: the threads
+# are in libc.a).
+$(O)/libc/obj/libc_pthread.o $(O)/libc/obj/libc_epoll_mt.o: private VIREO_CFLAGS += -pthread
+$(O)/libc/bin/libc_pthread $(O)/libc/bin/libc_epoll_mt: private UTEST_LDFLAGS += -pthread -lpthread
 
 # 7. /bin/init and the tools: user/bin/X.c -> /bin/X, each linked with the
 # helpers in user/bin/lib/ (Documentation/init.md).

@@ -43,7 +43,7 @@
 #include <tcp.h>
 
 #define TCP_TICK_US 10000
-#define TCP_MAXCONV 512
+#define TCP_MAXCONV 4096
 
 struct tcp_pend {
 	struct tcp_pend *next;
@@ -207,6 +207,12 @@ static bool tcp_move_out(struct conv *c)
 	for (;;) {
 		spin_lock(&tc->lock);
 		room = tc->tp && tc->tp->state >= TCP_SYN_SENT ? tcp_writable(tc->tp) : 0;
+		if (room > qlen(c->wq))
+			room = qlen(c->wq);
+		/* the engine's ring grows now, so tcp_write takes all of b (no
+		 * memory: the bytes wait in wq for the next kick) */
+		if (room && tcp_ring_reserve(&tc->tp->sb, tc->tp->sb.len + (uint32_t)room))
+			room = 0;
 		spin_unlock(&tc->lock);
 		if (!room || !qlen(c->wq))
 			return moved;
@@ -719,8 +725,8 @@ static struct ip_proto tcp_proto = {
 void tcp_init(void)
 {
 	tcp_cfg_default(&tcp_defcfg);
-	/* 128 KiB each way: a SYN flood's 64 half-open calls per listener
-	 * hold at most 16 MiB (buffers are allocated with the connection) */
+	/* 128 KiB each way at most: buffers are allocated as bytes come
+	 * (tcp_buf.c), so half-open calls and idle connections hold none */
 	tcp_defcfg.sndbuf = tcp_defcfg.rcvbuf = 128 * 1024;
 	ip_proto_register(&tcp_proto);
 	kthread_run_on(kthread_create(tcp_timer_kthread, NULL, "tcp timer"), core_id());

@@ -11,42 +11,86 @@
  * blocks we report (RFC 2018 section 4).  tp->sacked[] is the other side:
  * ranges above snd_una the peer said it holds, used to pick which holes to
  * retransmit during recovery.  Callers hold the connection's lock.
+ *
+ * Memory follows use, so a thousand quiet connections cost little: a ring
+ * has no buffer until a byte must go in; tcp_ring_reserve grows it
+ * (TCP_RING_MIN, then doubling, at most cap bytes; MEM_ATOMIC, so a caller
+ * copes with -ENOMEM: the receiver drops the segment, the writer leaves
+ * the bytes queued); once a ring is empty, TT_SHRINK frees it after
+ * TCP_SHRINK_US unless it filled again.
  */
 #include <errno.h>
 #include <kmalloc.h>
 #include <kstring.h>
 #include <tcp.h>
 
+/* An empty ring of cap bytes; nothing is allocated yet. */
 int tcp_ring_init(struct tcp_ring *r, uint32_t cap)
 {
-	r->buf = kmalloc(cap, MEM_ATOMIC);
+	r->buf = NULL;
 	r->cap = cap;
-	r->head = r->len = 0;
-	return r->buf ? 0 : -ENOMEM;
+	r->size = r->head = r->len = 0;
+	return 0;
 }
 
 void tcp_ring_free(struct tcp_ring *r)
 {
 	kfree(r->buf);
 	r->buf = NULL;
+	r->size = r->head = 0;
 }
 
-/* Copies n bytes to offset off past head (off + n <= cap). */
+/* Makes offsets [0, need) past head usable (need <= cap): 0 or -ENOMEM
+ * (the ring is unchanged then).  Bytes keep their offsets. */
+int tcp_ring_reserve(struct tcp_ring *r, uint32_t need)
+{
+	uint64_t size = r->size ? r->size : TCP_RING_MIN;
+	uint8_t *nb;
+
+	if (need <= r->size)
+		return 0;
+	if (need > r->cap)
+		return -EINVAL;
+	while (size < need)
+		size *= 2;
+	if (size > r->cap)
+		size = r->cap;
+	nb = kmalloc(size, MEM_ATOMIC);
+	if (!nb)
+		return -ENOMEM;
+	if (r->size) {
+		uint32_t first = r->size - r->head;
+
+		memcpy(nb, r->buf + r->head, first);
+		memcpy(nb + first, r->buf, r->head);
+	}
+	kfree(r->buf);
+	r->buf = nb;
+	r->size = (uint32_t)size;
+	r->head = 0;
+	return 0;
+}
+
+/* Copies n bytes to offset off past head (off + n <= size: reserved). */
 void tcp_ring_put(struct tcp_ring *r, uint32_t off, const uint8_t *p, uint32_t n)
 {
-	uint32_t at = (r->head + off) % r->cap;
-	uint32_t first = n < r->cap - at ? n : r->cap - at;
+	uint32_t at = (r->head + off) % r->size;
+	uint32_t first = n < r->size - at ? n : r->size - at;
 
 	memcpy(r->buf + at, p, first);
 	memcpy(r->buf, p + first, n - first);
 }
 
-/* Copies n bytes from offset off past head (off + n <= cap). */
+/* Copies n bytes from offset off past head (off + n <= len). */
 void tcp_ring_get(const struct tcp_ring *r, uint32_t off, uint8_t *p, uint32_t n)
 {
-	uint32_t at = (r->head + off) % r->cap;
-	uint32_t first = n < r->cap - at ? n : r->cap - at;
+	uint32_t at;
+	uint32_t first;
 
+	if (!n)
+		return;
+	at = (r->head + off) % r->size;
+	first = n < r->size - at ? n : r->size - at;
 	memcpy(p, r->buf + at, first);
 	memcpy(p + first, r->buf, n - first);
 }
@@ -54,9 +98,12 @@ void tcp_ring_get(const struct tcp_ring *r, uint32_t off, uint8_t *p, uint32_t n
 /* Forgets the first n of len bytes. */
 void tcp_ring_drop(struct tcp_ring *r, uint32_t n)
 {
-	r->head = (r->head + n) % r->cap;
+	if (!n)
+		return;
+	r->head = (r->head + n) % r->size;
 	r->len -= n;
 }
+
 
 static void range_del(struct tcp_range *v, unsigned int *n, unsigned int i)
 {

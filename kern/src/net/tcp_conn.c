@@ -149,6 +149,8 @@ long tcp_write(struct tcpcb *tp, const void *buf, size_t n)
 	room = tp->sb.cap - tp->sb.len;
 	if (n > room)
 		n = room;
+	if (tcp_ring_reserve(&tp->sb, tp->sb.len + (uint32_t)n))
+		return -ENOMEM;
 	tcp_ring_put(&tp->sb, tp->sb.len, buf, (uint32_t)n);
 	tp->sb.len += (uint32_t)n;
 	tcp_output(tp);
@@ -202,6 +204,8 @@ long tcp_read(struct tcpcb *tp, void *buf, size_t n)
 	}
 	tcp_ring_get(&tp->rb, 0, buf, got);
 	tcp_ring_drop(&tp->rb, got);
+	if (tp->rb.len == 0 && tp->nooo == 0)
+		tcp_bufs_emptied(tp);
 	window_update(tp);
 	return got;
 }

@@ -119,6 +119,10 @@ static void text_input(struct tcpcb *tp, uint32_t seq, const uint8_t *p,
 		n = SEQ_LT(seq, edge) ? edge - seq : 0;
 		fin = false;
 	}
+	if (n && tcp_ring_reserve(&tp->rb, tp->rb.len + (seq - tp->rcv_nxt) + n)) {
+		n = 0;                  /* no memory: as if lost, sent again */
+		fin = false;
+	}
 	if (n && seq == tp->rcv_nxt) {
 		tcp_ring_put(&tp->rb, tp->rb.len, p, n);
 		tp->rb.len += n;
@@ -160,6 +164,8 @@ static bool ack_sendbuf(struct tcpcb *tp, uint32_t ack)
 		d = tp->sb.len;         /* the rest is the FIN */
 	tcp_ring_drop(&tp->sb, d);
 	tp->sb_seq += d;
+	if (d && tp->sb.len == 0)
+		tcp_bufs_emptied(tp);
 	return d > 0;
 }
 

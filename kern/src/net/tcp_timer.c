@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tcp_timer.c - the engine's clocks: five deadlines per connection, the
+ * tcp_timer.c - the engine's clocks: six deadlines per connection, the
  * round-trip estimator, and state changes.
  *
  * Timers are absolute deadlines in env->now_us time (0: off).  The engine
  * never waits: the caller asks tcp_deadline() for the earliest one and
  * calls tcp_timer() once the clock passes it (the kernel from its stack
- * timer, the host tests from a simulated clock).  The five:
+ * timer, the host tests from a simulated clock).  The six:
  *	TT_REXMT    retransmission (RFC 6298 5.4-5.7: backoff, give up after
  *	            max_rexmt, or max_syn_rexmt for a SYN)
  *	TT_PERSIST  zero-window probes (RFC 9293 3.8.6.1, RFC 1122 4.2.2.17)
  *	TT_DELACK   the delayed ACK (RFC 1122 4.2.3.2)
  *	TT_KEEP     keep-alive probes (RFC 1122 4.2.3.6)
  *	TT_2MSL     TIME_WAIT's end (RFC 9293 3.10.7.4)
+ *	TT_SHRINK   an emptied ring's memory given back (tcp_buf.c)
  * The caller's lock is held.
  */
 #include <errno.h>
@@ -158,6 +159,22 @@ static void keep_expired(struct tcpcb *tp)
 	tcp_timer_set(tp, TT_KEEP, tp->cfg.keep_intvl_us);
 }
 
+/* A ring just became empty: TT_SHRINK will free what is still empty. */
+void tcp_bufs_emptied(struct tcpcb *tp)
+{
+	if (!tp->timer[TT_SHRINK] && tp->state != TCP_CLOSED)
+		tcp_timer_set(tp, TT_SHRINK, TCP_SHRINK_US);
+}
+
+/* TT_SHRINK: frees the rings that hold nothing (nor parked bytes). */
+void tcp_bufs_shrink(struct tcpcb *tp)
+{
+	if (tp->sb.len == 0)
+		tcp_ring_free(&tp->sb);
+	if (tp->rb.len == 0 && tp->nooo == 0)
+		tcp_ring_free(&tp->rb);
+}
+
 /* Runs every timer whose deadline has passed. */
 void tcp_timer(struct tcpcb *tp)
 {
@@ -183,6 +200,9 @@ void tcp_timer(struct tcpcb *tp)
 			break;
 		case TT_2MSL:
 			tcp_close_now(tp, 0);
+			break;
+		case TT_SHRINK:
+			tcp_bufs_shrink(tp);
 			break;
 		}
 	}

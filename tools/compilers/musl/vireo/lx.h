@@ -451,20 +451,58 @@ void lx_mq_forget(long fd);
 
 /* --- readiness: the waiter poll, select and epoll share (lx_ready.c) */
 struct lx_waiter {
-	struct event_queue q;           /* EVENT_WAKEUP, mailbox below */
+	struct event_queue q;           /* EVENT_WAKEUP (+ INDIR... threaded), mailbox below */
 	struct event_mbox mbox;         /* a CEQ (CEQ_OR of tap filter bits) */
 	long timer_fd;                  /* the timeout's timerfd, or -1 */
+	int gen;                        /* [a] bumped by each alert; threads park on it */
+	bool threaded;                  /* the queue alerts the 2LS; never unmapped */
+	struct lx_waiter *next_threaded;        /* [I] lx_ready.c's list of those */
 };
 
+/* A mutex for state threads share (futex; no 2LS: a plain flag). */
+struct lx_lock {
+	int word;                       /* 0 free, 1 held, 2 held and waited for */
+	void *owner;                    /* the holder's uthread */
+};
+/* Takes l; false (not taken) if the caller holds it already or, with no
+ * threads, anyone does: a signal handler re-entered. */
+bool lx_lock(struct lx_lock *l);
+void lx_unlock(struct lx_lock *l);
+
+/* Objects kept mapped for reuse (threaded waiters must stay mapped): a
+ * free list.  An object has a struct lx_pooled at offset off. */
+struct lx_pooled {
+	struct lx_pooled *next;
+};
+struct lx_pool {
+	struct lx_lock lock;
+	struct lx_pooled *free;
+};
+/* A free object of the pool, or a new zeroed mapping of size bytes; NULL
+ * without memory. */
+void *lx_pool_get(struct lx_pool *p, size_t size, size_t off);
+void lx_pool_put(struct lx_pool *p, void *obj, size_t off);
+
 /* A waiter on events[nr_events] and ring[ring_sz] (zeroed here); 0 or
- * -EINVAL (geometry). */
+ * -EINVAL (geometry).  w->threaded survives (a recycled waiter). */
 int lx_waiter_init(struct lx_waiter *w, struct ceq_event *events, uint32_t nr_events,
                    int32_t *ring, uint32_t ring_sz);
-/* Arms a timerfd for ns from now whose tap posts id to w; 0 or -errno. */
+/* Before each drain: switches w to threaded mode if a 2LS runs now, and
+ * returns the generation lx_waiter_park compares. */
+int lx_waiter_prepare(struct lx_waiter *w);
+/* A timerfd for ns from now whose tap posts id to w: its fd, or -errno;
+ * lx_timeout_disarm closes it (and so removes the tap). */
+long lx_timeout_arm(struct lx_waiter *w, uint64_t ns, uint32_t id);
+void lx_timeout_disarm(long fd);
+/* lx_timeout_arm, the fd kept in w for lx_waiter_end; 0 or -errno. */
 long lx_waiter_timeout(struct lx_waiter *w, uint64_t ns, uint32_t id);
-/* Sleeps until something may have been posted (an SCP: proc_yield), then
- * runs the signal hook: true if a handler ran (the wait returns -EINTR). */
-bool lx_waiter_park(struct lx_waiter *w);
+/* Sleeps until something may have been posted since prepare returned seen
+ * (one thread: proc_yield; threads: futex on w->gen, at most *timeout_ns
+ * if not NULL), then runs the signal hook.  0, -EINTR (a handler ran) or
+ * -ETIMEDOUT. */
+int lx_waiter_park(struct lx_waiter *w, int seen, const uint64_t *timeout_ns);
+/* Threaded: wakes nr more parked threads (work is left for them). */
+void lx_waiter_kick(struct lx_waiter *w, int nr);
 /* Closes the timeout's timerfd, if any. */
 void lx_waiter_end(struct lx_waiter *w);
 /* One coalesced entry of the CEQ: its id, the bits, the tap's data. */

@@ -4,11 +4,24 @@
  * (Documentation/readiness.md has the design and what differs from Linux).
  *
  * A set is one anonymous mapping: its waiter (event queue + CEQ, the id of
- * an event is the fd, the CEQ ORs the tap filter bits; id 4096 is the
- * timeout), an entry per fd (the events and data epoll_ctl gave, the bits
- * seen and not yet reported), a FIFO of fds with bits, and the list of
- * level-triggered fds reported by the last wait.  The set is a library fd
- * (lx_libfd.c); closing it removes its taps and unmaps it.
+ * an event is the fd, the CEQ ORs the tap filter bits; ids LX_EP_TIMEOUT +
+ * k are the timeouts of waits in progress), an entry per fd (the events
+ * and data epoll_ctl gave, the bits seen and not yet reported), a FIFO of
+ * fds with bits, and the list of level-triggered fds reported last.  The
+ * set is a library fd (lx_libfd.c); closing it removes its taps and unmaps
+ * it (or, once threads used it, keeps it for the next epoll_create: the
+ * kernel may still name its queue in an alert).
+ *
+ * Threads: s->lock (struct lx_lock) guards everything in the set, the
+ * CEQ's consumer side included; it is held across tap_fds calls, never
+ * across a park.  Any number of threads may call epoll_wait on one set:
+ * each takes the lock, drains, reports, and if nothing is there releases
+ * the lock and parks its uthread on the set's waiter (lx_ready.c: the
+ * queue's alert wakes ONE parked thread, futex on w.gen).  A thread that
+ * returns with work left behind (fds still in the FIFO, or level-triggered
+ * fds it reported, which Linux also offers to the next waiter) wakes one
+ * more.  So an edge is reported by one wait: EPOLLET and EPOLLONESHOT fds
+ * wake one waiter per event, and ONESHOT's disable is made under the lock.
  *
  * epoll_ctl: ADD is a tap ADD (ev_q = the set's queue, so an fd may be in
  * several sets), MOD a tap MOD, DEL a tap REM.  The kernel posts at once
@@ -17,24 +30,26 @@
  * kernel; the entry is then stale, and MOD or DEL on it say ENOENT, as on
  * Linux, while a new ADD of that number works.
  *
- * epoll_wait: (1) every level-triggered fd reported last time is re-armed
- * with a tap MOD, which posts again if it is still ready; (2) drain the
- * CEQ into the entries and the FIFO; (3) take up to maxevents fds with
- * wanted bits; the level-triggered ones are checked again (a MOD each,
- * then a drain) and dropped if no longer ready, so a stale edge is never
- * reported, unless they came after a park (4): an edge posted while the
- * wait slept is as fresh as Linux's check at report time; EPOLLET fds are reported as their edges came; EPOLLONESHOT
- * disables the entry until a MOD; (4) if none, park until a post (or the
- * timeout's timerfd) and go again.  Timeouts: a tapped timerfd, no
- * busy-waiting.  Single-threaded (thread0); a child after fork finds its
- * sets empty (the kernel copies no taps).
+ * epoll_wait, each round under the lock: (1) the level-triggered fds
+ * reported last are re-armed with a tap MOD, which posts again if they are
+ * still ready; (2) drain the CEQ into the entries and the FIFO; (3) take
+ * up to maxevents fds with wanted bits; the level-triggered ones are
+ * checked again (a MOD each, then a drain) and dropped if no longer ready,
+ * so a stale edge is never reported (one thread only: not after a park,
+ * whose edges nothing in the process consumed since); EPOLLET fds are
+ * reported as their edges came; EPOLLONESHOT disables the entry until a
+ * MOD; (4) if none, park and go again.  Timeouts: a timerfd per waiting
+ * call, tapped into the set's CEQ under id LX_EP_TIMEOUT + its slot (64
+ * slots; past them a thread's wait times out by the futex's clock); a
+ * drain that finds another waiter's timeout wakes every parked thread.  A
+ * child after fork finds its sets empty (the kernel copies no taps).
  */
 #include <string.h>
-#include <ros/mmap.h>
 #include "lx.h"
 
 #define LX_EP_FDS      4096             /* ids are fds: NR_FILE_DESC_MAX */
-#define LX_EP_TIMEOUT  LX_EP_FDS        /* the timeout's id */
+#define LX_EP_TIMEOUT  LX_EP_FDS        /* + slot: a waiting call's timeout */
+#define LX_EP_TSLOTS   64
 #define LX_EP_RING     1024
 #define LX_EPOLL_CLOEXEC 02000000
 #define LX_EPOLL_CTL_ADD 1
@@ -57,17 +72,24 @@ struct lx_epent {
 
 struct lx_epset {
 	struct lx_waiter w;
-	struct ceq_event events[LX_EP_FDS + 1];
+	struct lx_lock lock;            /* the rest, and draining w's CEQ */
+	struct ceq_event events[LX_EP_FDS + LX_EP_TSLOTS];
 	int32_t ring[LX_EP_RING];
 	struct lx_epent ent[LX_EP_FDS];
 	uint16_t fifo[LX_EP_FDS];       /* fds with pend, each once */
 	uint32_t fifo_head, fifo_len;
 	uint16_t relevel[LX_EP_FDS];    /* level-triggered fds reported last */
 	uint32_t nrelevel;
+	uint64_t tslots, tfired;        /* timeout slots in use; their timers fired */
+	uint64_t tkicked;               /* fired for a parked thread, woken */
+	uint32_t nparked;               /* threads parked in epoll_wait */
+	struct fd_tap_req reqs[LX_EP_FDS];
+	uint16_t cand[LX_EP_FDS];
+	struct lx_pooled pool;          /* on lx_ep_pool's free list */
 };
 
-static struct fd_tap_req lx_ep_reqs[LX_EP_FDS];
-static uint16_t lx_ep_cand[LX_EP_FDS];
+/* Sets threads used, closed: kept mapped for the next epoll_create. */
+static struct lx_pool lx_ep_pool;
 
 static void lx_ep_close(void *obj);
 
@@ -78,29 +100,43 @@ static const struct lx_libfd_ops lx_ep_ops = { .name = "epoll", .close = lx_ep_c
 static long lx_ep_reset(struct lx_epset *s)
 {
 	memset(s->ent, 0, sizeof(s->ent));
-	s->fifo_head = s->fifo_len = s->nrelevel = 0;
-	return lx_waiter_init(&s->w, s->events, LX_EP_FDS + 1, s->ring, LX_EP_RING);
+	s->fifo_head = s->fifo_len = s->nrelevel = s->nparked = 0;
+	s->tslots = s->tfired = s->tkicked = 0;
+	return lx_waiter_init(&s->w, s->events, LX_EP_FDS + LX_EP_TSLOTS, s->ring, LX_EP_RING);
+}
+
+/* Gives s back: unmapped, or kept if an alert may still name its queue. */
+static void lx_ep_release(struct lx_epset *s)
+{
+	if (s->w.threaded)
+		lx_pool_put(&lx_ep_pool, s, __builtin_offsetof(struct lx_epset, pool));
+	else
+		ros_syscall_raw(SYS_munmap, (long)s, sizeof(*s), 0, 0, 0, 0);
+}
+
+static struct lx_epset *lx_ep_map(void)
+{
+	return lx_pool_get(&lx_ep_pool, sizeof(struct lx_epset),
+	                   __builtin_offsetof(struct lx_epset, pool));
 }
 
 static long lx_ep_new(long flags)
 {
 	struct lx_epset *s;
-	long va, fd;
+	long fd;
 
 	if (flags & ~(long)LX_EPOLL_CLOEXEC) {
 		lx_errstr("epoll_create1", "unknown flags (only EPOLL_CLOEXEC)");
 		return -LX_EINVAL;
 	}
-	va = ros_syscall_raw(SYS_mmap, 0, sizeof(*s), PROT_READ | PROT_WRITE,
-	                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (va < 0 && va > -4096)
-		return va;
-	s = (struct lx_epset *)va;
+	s = lx_ep_map();
+	if (!s)
+		return -LX_ENOMEM;
 	fd = lx_ep_reset(s);
 	if (fd == 0)
 		fd = lx_libfd_alloc(&lx_ep_ops, s);
 	if (fd < 0)
-		ros_syscall_raw(SYS_munmap, va, sizeof(*s), 0, 0, 0, 0);
+		lx_ep_release(s);
 	return fd;
 }
 
@@ -138,17 +174,18 @@ static void lx_ep_untap_all(struct lx_epset *s)
 
 	for (int fd = 0; fd < LX_EP_FDS; fd++)
 		if (s->ent[fd].in_set)
-			lx_ep_reqs[m++] = lx_ep_req(s, fd, FDTAP_CMD_REM);
-	lx_tap_batch(lx_ep_reqs, m, lx_ep_ignore, NULL);
+			s->reqs[m++] = lx_ep_req(s, fd, FDTAP_CMD_REM);
+	lx_tap_batch(s->reqs, m, lx_ep_ignore, NULL);
 }
 
+/* Closing a set another thread still waits in is the program's error (on
+ * Linux the wait goes on; here it must not be done). */
 static void lx_ep_close(void *obj)
 {
 	struct lx_epset *s = obj;
 
-	lx_waiter_end(&s->w);
 	lx_ep_untap_all(s);
-	ros_syscall_raw(SYS_munmap, (long)s, sizeof(*s), 0, 0, 0, 0);
+	lx_ep_release(s);
 }
 
 static void lx_ep_forget(void *obj)
@@ -174,6 +211,16 @@ static struct lx_epset *lx_ep_get(long epfd, long *err)
 	       -LX_EBADF : -LX_EINVAL;
 	lx_errstr("epoll", *err == -LX_EBADF ? "epfd is not open" : "epfd is not an epoll fd");
 	return NULL;
+}
+
+/* Takes the set's lock; false (with errstr) if this very thread holds it:
+ * a signal handler called in while the thread is inside the set. */
+static bool lx_ep_lock(struct lx_epset *s, const char *call)
+{
+	if (lx_lock(&s->lock))
+		return true;
+	lx_errstr(call, "called from a signal handler while this thread uses the set");
+	return false;
 }
 
 static long lx_ep_tap1(struct lx_epset *s, int fd, int cmd)
@@ -251,33 +298,37 @@ long lx_epoll_ctl(const long *a)
 		return -LX_EBADF;
 	if (op != LX_EPOLL_CTL_DEL && !ev)
 		return -LX_EFAULT;
-	switch (op) {
-	case LX_EPOLL_CTL_ADD:
-		return lx_ep_add(s, (int)fd, ev);
-	case LX_EPOLL_CTL_MOD:
-		return lx_ep_mod(s, (int)fd, ev);
-	case LX_EPOLL_CTL_DEL:
-		return lx_ep_del(s, (int)fd);
+	if (op < LX_EPOLL_CTL_ADD || op > LX_EPOLL_CTL_MOD) {
+		lx_errstr("epoll_ctl", "unknown op (want ADD 1, DEL 2 or MOD 3)");
+		return -LX_EINVAL;
 	}
-	lx_errstr("epoll_ctl", "unknown op (want ADD 1, DEL 2 or MOD 3)");
-	return -LX_EINVAL;
+	if (!lx_ep_lock(s, "epoll_ctl"))
+		return -LX_EINVAL;
+	if (op == LX_EPOLL_CTL_ADD)
+		err = lx_ep_add(s, (int)fd, ev);
+	else if (op == LX_EPOLL_CTL_MOD)
+		err = lx_ep_mod(s, (int)fd, ev);
+	else
+		err = lx_ep_del(s, (int)fd);
+	lx_unlock(&s->lock);
+	return err;
 }
 
 /* ------------------------------------------------------------ epoll_wait */
 
-/* Drains the CEQ into the entries and the FIFO; true if it timed out. */
-static bool lx_ep_drain(struct lx_epset *s)
+/* Drains the CEQ into the entries and the FIFO, and timeouts into tfired. */
+static void lx_ep_drain(struct lx_epset *s)
 {
 	uint32_t id, bits;
-	bool timed_out = false;
 
 	while (lx_waiter_get(&s->w, &id, &bits, NULL)) {
 		struct lx_epent *e;
 
-		if (id == LX_EP_TIMEOUT)
-			timed_out = true;
-		if (id >= LX_EP_FDS)
+		if (id >= LX_EP_TIMEOUT) {
+			if (id < LX_EP_TIMEOUT + LX_EP_TSLOTS)
+				s->tfired |= 1ull << (id - LX_EP_TIMEOUT);
 			continue;
+		}
 		e = &s->ent[id];
 		e->pend |= bits;
 		if (!e->queued) {
@@ -285,7 +336,6 @@ static bool lx_ep_drain(struct lx_epset *s)
 			s->fifo[(s->fifo_head + s->fifo_len++) % LX_EP_FDS] = (uint16_t)id;
 		}
 	}
-	return timed_out;
 }
 
 static uint32_t lx_ep_wanted(const struct lx_epent *e)
@@ -310,12 +360,12 @@ static void lx_ep_rearm(struct lx_epset *s, const uint16_t *list, size_t n)
 		struct lx_epent *e = &s->ent[list[i]];
 
 		if (e->in_set && !e->disabled)
-			lx_ep_reqs[m++] = lx_ep_req(s, list[i], FDTAP_CMD_MOD);
+			s->reqs[m++] = lx_ep_req(s, list[i], FDTAP_CMD_MOD);
 	}
-	lx_tap_batch(lx_ep_reqs, m, lx_ep_ignore, NULL);
+	lx_tap_batch(s->reqs, m, lx_ep_ignore, NULL);
 }
 
-/* Pops up to max fds with wanted bits into lx_ep_cand; how many. */
+/* Pops up to max fds with wanted bits into s->cand; how many. */
 static size_t lx_ep_pick(struct lx_epset *s, size_t max)
 {
 	size_t n = 0;
@@ -328,7 +378,7 @@ static size_t lx_ep_pick(struct lx_epset *s, size_t max)
 		s->fifo_len--;
 		e->queued = 0;
 		if (lx_ep_wanted(e))
-			lx_ep_cand[n++] = fd;
+			s->cand[n++] = fd;
 		else
 			e->pend = 0;
 	}
@@ -341,7 +391,7 @@ static void lx_ep_recheck(struct lx_epset *s, size_t n)
 	size_t lt = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		struct lx_epent *e = &s->ent[lx_ep_cand[i]];
+		struct lx_epent *e = &s->ent[s->cand[i]];
 
 		if (lx_ep_level(e)) {
 			e->pend = 0;
@@ -350,7 +400,7 @@ static void lx_ep_recheck(struct lx_epset *s, size_t n)
 	}
 	if (!lt)
 		return;
-	lx_ep_rearm(s, lx_ep_cand, n);
+	lx_ep_rearm(s, s->cand, n);
 	lx_ep_drain(s);
 }
 
@@ -365,7 +415,7 @@ static long lx_ep_report(struct lx_epset *s, struct lx_epoll_event *out, size_t 
 	if (!fresh)
 		lx_ep_recheck(s, n);
 	for (size_t i = 0; i < n; i++) {
-		uint16_t fd = lx_ep_cand[i];
+		uint16_t fd = s->cand[i];
 		struct lx_epent *e = &s->ent[fd];
 		uint32_t rev = lx_ep_wanted(e);
 
@@ -383,33 +433,119 @@ static long lx_ep_report(struct lx_epset *s, struct lx_epoll_event *out, size_t 
 	return (long)got;
 }
 
+/* A waiting call's timeout: a slot's timerfd, or (no slot left) *fallback
+ * set for the futex's clock.  The slot's bit, 0 without one; <0: -errno. */
+static int64_t lx_ep_timeout_arm(struct lx_epset *s, uint64_t ns, long *tfd)
+{
+	int k;
+
+	*tfd = -1;
+	if (s->tslots == ~0ull)
+		return 0;
+	k = __builtin_ctzll(~s->tslots);
+	*tfd = lx_timeout_arm(&s->w, ns, LX_EP_TIMEOUT + (uint32_t)k);
+	if (*tfd < 0)
+		return *tfd;
+	s->tslots |= 1ull << k;
+	return (int64_t)(1ull << k);
+}
+
+/* Closes the slot's timerfd (no post after that), takes what it may have
+ * posted out of the CEQ, and frees the slot. */
+static void lx_ep_timeout_end(struct lx_epset *s, uint64_t mine, long tfd)
+{
+	if (!mine)
+		return;
+	lx_timeout_disarm(tfd);
+	lx_ep_drain(s);
+	s->tslots &= ~mine;
+	s->tfired &= ~mine;
+	s->tkicked &= ~mine;
+}
+
+/* Timeouts of other waiters found by our drain: wake all parked threads
+ * (the one it belongs to cannot be told apart on the futex). */
+static bool lx_ep_others_timed_out(struct lx_epset *s, uint64_t mine)
+{
+	uint64_t fresh = s->tfired & ~mine & ~s->tkicked;
+
+	s->tkicked |= fresh;
+	return fresh != 0;
+}
+
+/* One round under the lock: re-arm, drain, report.  >0 events, 0 none. */
+static long lx_ep_round(struct lx_epset *s, struct lx_epoll_event *out, size_t max,
+                        bool parked)
+{
+	lx_ep_rearm(s, s->relevel, s->nrelevel);
+	s->nrelevel = 0;
+	lx_ep_drain(s);
+	return lx_ep_report(s, out, max, parked && !s->w.threaded);
+}
+
+/* Parks the caller with the lock dropped; 0, -EINTR or -ETIMEDOUT. */
+static long lx_ep_park(struct lx_epset *s, int seen, bool kick_all, uint64_t deadline)
+{
+	uint64_t left = 0, now = 0;
+	long r;
+
+	if (deadline) {
+		lx_clock_ns(LX_CLOCK_MONOTONIC, &now);
+		if (now >= deadline)
+			return -LX_ETIMEDOUT;
+		left = deadline - now;
+	}
+	s->nparked++;
+	lx_unlock(&s->lock);
+	if (kick_all)
+		lx_waiter_kick(&s->w, 1 << 30);
+	r = lx_waiter_park(&s->w, seen, deadline ? &left : NULL);
+	while (!lx_lock(&s->lock))
+		;       /* not held by this thread: lx_lock waits, never refuses */
+	s->nparked--;
+	return r;
+}
+
 static long lx_ep_wait(struct lx_epset *s, struct lx_epoll_event *out, size_t max,
                        int64_t timeout_ns)
 {
-	long r = 0;
-	bool parked = false;
+	long r = 0, tfd = -1;
+	int64_t mine = 0;
+	uint64_t deadline = 0;
+	bool parked = false, kick_all = false;
 
-	lx_ep_rearm(s, s->relevel, s->nrelevel);
-	s->nrelevel = 0;
-	if (timeout_ns > 0)
-		r = lx_waiter_timeout(&s->w, (uint64_t)timeout_ns, LX_EP_TIMEOUT);
+	if (!lx_ep_lock(s, "epoll_wait"))
+		return -LX_EINVAL;
+	if (timeout_ns > 0) {
+		mine = lx_ep_timeout_arm(s, (uint64_t)timeout_ns, &tfd);
+		if (mine == 0 && lx_clock_ns(LX_CLOCK_MONOTONIC, &deadline) == 0)
+			deadline += (uint64_t)timeout_ns;
+		r = mine < 0 ? mine : 0;
+	}
 	while (r >= 0) {
-		bool timed_out = lx_ep_drain(s);
+		int seen = lx_waiter_prepare(&s->w);
 
-		r = lx_ep_report(s, out, max, parked);
-		if (r || timed_out)
+		r = lx_ep_round(s, out, max, parked);
+		kick_all |= lx_ep_others_timed_out(s, mine > 0 ? (uint64_t)mine : 0);
+		if (r || (s->tfired & (uint64_t)mine))
 			break;
 		if (s->fifo_len)
 			continue;
 		if (timeout_ns == 0)
 			break;
-		if (lx_waiter_park(&s->w)) {
-			r = -LX_EINTR;  /* a signal handler ran */
-			break;
-		}
+		r = lx_ep_park(s, seen, kick_all, deadline);
+		kick_all = false;
 		parked = true;
 	}
-	lx_waiter_end(&s->w);
+	if (r == -LX_ETIMEDOUT)
+		r = 0;
+	lx_ep_timeout_end(s, mine > 0 ? (uint64_t)mine : 0, tfd);
+	/* work left for the others: the FIFO, or fds Linux offers them again */
+	if (kick_all)
+		lx_waiter_kick(&s->w, 1 << 30);
+	else if (r > 0 && s->nparked && (s->fifo_len || s->nrelevel))
+		lx_waiter_kick(&s->w, 1);
+	lx_unlock(&s->lock);
 	return r;
 }
 

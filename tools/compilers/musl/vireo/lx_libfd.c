@@ -12,7 +12,9 @@
  * and F_DUPFD of a library fd are EINVAL (not supported yet); dup2 onto one
  * closes it first; a forked child keeps the table (its memory is a copy)
  * and each kind says what its objects mean there (lx_ep_after_fork); exec
- * drops them all.  Single-threaded, as the rest of the layer.
+ * drops them all.  Threads: alloc and close take lx_libfd_lock (a slot's
+ * obj is written before its ops, which readers load with acquire); using
+ * an fd while another thread closes it is the program's race.
  */
 #include <ros/fcntl.h>
 #include "lx.h"
@@ -25,7 +27,14 @@ struct lx_libfd {
 	void *obj;
 };
 
-static struct lx_libfd lx_libfds[LX_LIBFD_MAX - LX_LIBFD_BASE];
+static struct lx_libfd lx_libfds[LX_LIBFD_MAX - LX_LIBFD_BASE];  /* [lx_libfd_lock] */
+static struct lx_lock lx_libfd_lock;
+
+/* The ops of s, read with acquire (obj was written before). */
+static const struct lx_libfd_ops *lx_libfd_ops_of(const struct lx_libfd *s)
+{
+	return __atomic_load_n(&s->ops, __ATOMIC_ACQUIRE);
+}
 
 static struct lx_libfd *lx_libfd_slot(long fd)
 {
@@ -36,15 +45,21 @@ static struct lx_libfd *lx_libfd_slot(long fd)
 
 long lx_libfd_alloc(const struct lx_libfd_ops *ops, void *obj)
 {
+	if (!lx_lock(&lx_libfd_lock)) {
+		lx_errstr(ops->name, "called from a signal handler while this thread makes one");
+		return -LX_EINVAL;
+	}
 	for (long fd = LX_LIBFD_BASE; fd < LX_LIBFD_MAX; fd++) {
 		struct lx_libfd *s = lx_libfd_slot(fd);
 
 		if (s->ops || ros_syscall_raw(SYS_fcntl, fd, F_GETFD, 0, 0, 0, 0) != -LX_EBADF)
 			continue;
-		s->ops = ops;
 		s->obj = obj;
+		__atomic_store_n(&s->ops, ops, __ATOMIC_RELEASE);
+		lx_unlock(&lx_libfd_lock);
 		return fd;
 	}
+	lx_unlock(&lx_libfd_lock);
 	lx_errstr(ops->name, "all 256 library fds (3840..4095) are in use");
 	return -LX_EMFILE;
 }
@@ -53,28 +68,32 @@ void *lx_libfd_get(long fd, const struct lx_libfd_ops *ops)
 {
 	struct lx_libfd *s = lx_libfd_slot(fd);
 
-	return s && s->ops == ops ? s->obj : NULL;
+	return s && lx_libfd_ops_of(s) == ops ? s->obj : NULL;
 }
 
 bool lx_libfd_is(long fd)
 {
 	struct lx_libfd *s = lx_libfd_slot(fd);
 
-	return s && s->ops;
+	return s && lx_libfd_ops_of(s);
 }
 
 bool lx_libfd_close(long fd)
 {
 	struct lx_libfd *s = lx_libfd_slot(fd);
 	const struct lx_libfd_ops *ops;
+	void *obj;
 
-	if (!s || !s->ops)
+	if (!s || !lx_libfd_ops_of(s) || !lx_lock(&lx_libfd_lock))
 		return false;
 	ops = s->ops;
-	s->ops = NULL;
-	ops->close(s->obj);
+	obj = s->obj;
+	__atomic_store_n(&s->ops, NULL, __ATOMIC_RELEASE);
 	s->obj = NULL;
-	return true;
+	lx_unlock(&lx_libfd_lock);
+	if (ops)
+		ops->close(obj);
+	return ops != NULL;
 }
 
 long lx_libfd_nodup(long fd)
@@ -88,6 +107,6 @@ long lx_libfd_nodup(long fd)
 void lx_libfd_each(const struct lx_libfd_ops *ops, void (*fn)(void *obj))
 {
 	for (long fd = LX_LIBFD_BASE; fd < LX_LIBFD_MAX; fd++)
-		if (lx_libfd_slot(fd)->ops == ops)
+		if (lx_libfd_ops_of(lx_libfd_slot(fd)) == ops)
 			fn(lx_libfd_slot(fd)->obj);
 }

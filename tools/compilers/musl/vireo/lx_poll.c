@@ -23,9 +23,14 @@
  * twice, so the entry shares the earlier one's tap.  Anything else
  * (ENOSPC: the process's tap bound) fails the call.
  *
- * Limits: at most LX_POLL_MAX (4096) entries; not reentrant (a signal
- * handler that polls while poll waits gets EINVAL); select leaves the
- * timeout unchanged (Linux writes the time left).
+ * Each call has a context of its own (struct lx_pollctx: the waiter, its
+ * CEQ, the per-entry arrays), from a free list (the first one static,
+ * more mapped when calls overlap: threads, or a signal handler that polls
+ * while its thread's poll waits), never unmapped.  With threads the
+ * waiter parks its uthread (lx_ready.c).
+ *
+ * Limits: at most LX_POLL_MAX (4096) entries; select leaves the timeout
+ * unchanged (Linux writes the time left).
  */
 #include <string.h>
 #include "lx.h"
@@ -45,18 +50,28 @@ struct lx_pollfd {
 	int16_t revents;
 };
 
-static struct ceq_event lx_poll_events[LX_POLL_MAX + 1];
-static int32_t lx_poll_ring[LX_POLL_RING];
-static struct fd_tap_req lx_poll_reqs[LX_POLL_MAX];
-static uint32_t lx_poll_reqent[LX_POLL_MAX];    /* request -> entry */
-static uint32_t lx_poll_bits[LX_POLL_MAX];      /* filter bits seen, per entry */
-static int32_t lx_poll_alias[LX_POLL_MAX];      /* whose tap serves the entry */
-static uint32_t lx_poll_filt[LX_POLL_MAX];      /* the filter of the entry's own tap */
-static uint32_t lx_poll_widen[LX_POLL_MAX];     /* entries whose tap needs a wider filter */
-static uint8_t lx_poll_widening[LX_POLL_MAX];   /* the entry is in lx_poll_widen */
-static size_t lx_poll_nwiden;
-static struct lx_pollfd lx_sel_fds[LX_FD_SETSIZE];
-static int lx_poll_busy;
+/* One call's state: a context per poll in progress (threads poll at once;
+ * a signal handler may poll while its thread's poll waits).  Contexts are
+ * kept for reuse, never unmapped (a late alert may name the waiter). */
+struct lx_pollctx {
+	struct lx_waiter w;
+	struct lx_pollfd *fds;
+	struct ceq_event events[LX_POLL_MAX + 1];
+	int32_t ring[LX_POLL_RING];
+	struct fd_tap_req reqs[LX_POLL_MAX];
+	uint32_t reqent[LX_POLL_MAX];   /* request -> entry */
+	uint32_t bits[LX_POLL_MAX];     /* filter bits seen, per entry */
+	int32_t alias[LX_POLL_MAX];     /* whose tap serves the entry */
+	uint32_t filt[LX_POLL_MAX];     /* the filter of the entry's own tap */
+	uint32_t widen[LX_POLL_MAX];    /* entries whose tap needs a wider filter */
+	uint8_t widening[LX_POLL_MAX];  /* the entry is in widen */
+	size_t nwiden;
+	struct lx_pollfd sel_fds[LX_FD_SETSIZE];
+	struct lx_pooled pool;          /* on lx_poll_pool's free list */
+};
+
+static struct lx_pollctx lx_poll_ctx0;
+static struct lx_pool lx_poll_pool = { .free = &lx_poll_ctx0.pool };
 
 uint32_t lx_filt_to_poll(uint32_t filt)
 {
@@ -89,35 +104,36 @@ uint32_t lx_poll_to_filt(uint32_t events)
 }
 
 /* Entry e shares another entry's tap: make that tap's filter cover e's. */
-static void lx_poll_widen_for(uint32_t e)
+static void lx_poll_widen_for(struct lx_pollctx *x, uint32_t e)
 {
-	int32_t a = lx_poll_alias[e];
-	uint32_t want = lx_poll_filt[e];
+	int32_t a = x->alias[e];
+	uint32_t want = x->filt[e];
 
-	if (a < 0 || !(want & ~lx_poll_filt[a]))
+	if (a < 0 || !(want & ~x->filt[a]))
 		return;
-	if (!lx_poll_widening[a]) {
-		lx_poll_widening[a] = 1;
-		lx_poll_widen[lx_poll_nwiden++] = (uint32_t)a;
+	if (!x->widening[a]) {
+		x->widening[a] = 1;
+		x->widen[x->nwiden++] = (uint32_t)a;
 	}
-	lx_poll_filt[a] |= want;
+	x->filt[a] |= want;
 }
 
 /* A refused ADD of request i: what it says about the entry. */
 static long lx_poll_refused(size_t i, long err, void *arg)
 {
-	struct lx_pollfd *fds = arg;
-	uint32_t e = lx_poll_reqent[i];
+	struct lx_pollctx *x = arg;
+	const struct lx_pollfd *fds = x->fds;
+	uint32_t e = x->reqent[i];
 
 	if (err == -LX_EBADF) {
-		lx_poll_alias[e] = LX_ENT_NVAL;
+		x->alias[e] = LX_ENT_NVAL;
 	} else if (err == -LX_EPERM) {
-		lx_poll_alias[e] = LX_ENT_ALWAYS;
+		x->alias[e] = LX_ENT_ALWAYS;
 	} else if (err == -LX_EEXIST) {
 		for (uint32_t k = 0; k < e; k++)
-			if (fds[k].fd == fds[e].fd && lx_poll_alias[k] != LX_ENT_NONE)
-				lx_poll_alias[e] = lx_poll_alias[k];
-		lx_poll_widen_for(e);
+			if (fds[k].fd == fds[e].fd && x->alias[k] != LX_ENT_NONE)
+				x->alias[e] = x->alias[k];
+		lx_poll_widen_for(x, e);
 	} else {
 		return err;
 	}
@@ -132,70 +148,70 @@ static long lx_poll_rem_ok(size_t i, long err, void *arg)
 	return 0;
 }
 
-static void lx_poll_untap(const struct lx_pollfd *fds, size_t n, struct lx_waiter *w)
+static void lx_poll_untap(struct lx_pollctx *x, size_t n)
 {
 	size_t m = 0;
 
 	for (size_t e = 0; e < n; e++) {
-		if (lx_poll_alias[e] != (int32_t)e)
+		if (x->alias[e] != (int32_t)e)
 			continue;
-		lx_poll_reqs[m] = (struct fd_tap_req){ .fd = fds[e].fd, .cmd = FDTAP_CMD_REM,
-		                                       .ev_q = (uint64_t)&w->q };
-		m++;
+		x->reqs[m++] = (struct fd_tap_req){ .fd = x->fds[e].fd, .cmd = FDTAP_CMD_REM,
+		                                    .ev_q = (uint64_t)&x->w.q };
 	}
-	lx_tap_batch(lx_poll_reqs, m, lx_poll_rem_ok, NULL);
-	lx_waiter_end(w);
+	lx_tap_batch(x->reqs, m, lx_poll_rem_ok, NULL);
+	lx_waiter_end(&x->w);
 }
 
 /* MODs the taps that duplicate entries widened (rare: an fd listed twice
  * with different events); the kernel posts what the wider filter finds. */
-static long lx_poll_widen_taps(const struct lx_pollfd *fds, struct lx_waiter *w)
+static long lx_poll_widen_taps(struct lx_pollctx *x)
 {
-	for (size_t i = 0; i < lx_poll_nwiden; i++) {
-		uint32_t a = lx_poll_widen[i];
+	for (size_t i = 0; i < x->nwiden; i++) {
+		uint32_t a = x->widen[i];
 
-		lx_poll_widening[a] = 0;
-		lx_poll_reqs[i] = (struct fd_tap_req){ .fd = fds[a].fd, .cmd = FDTAP_CMD_MOD,
-		                                       .filter = lx_poll_filt[a],
-		                                       .ev_id = a, .ev_q = (uint64_t)&w->q };
+		x->widening[a] = 0;
+		x->reqs[i] = (struct fd_tap_req){ .fd = x->fds[a].fd, .cmd = FDTAP_CMD_MOD,
+		                                  .filter = x->filt[a], .ev_id = a,
+		                                  .ev_q = (uint64_t)&x->w.q };
 	}
-	return lx_tap_batch(lx_poll_reqs, lx_poll_nwiden, lx_poll_rem_ok, NULL);
+	return lx_tap_batch(x->reqs, x->nwiden, lx_poll_rem_ok, NULL);
 }
 
-static long lx_poll_tap(struct lx_pollfd *fds, size_t n, struct lx_waiter *w)
+static long lx_poll_tap(struct lx_pollctx *x, size_t n)
 {
+	struct lx_pollfd *fds = x->fds;
 	size_t m = 0;
 	long r;
 
 	for (size_t e = 0; e < n; e++) {
 		fds[e].revents = 0;
-		lx_poll_bits[e] = 0;
-		lx_poll_alias[e] = fds[e].fd < 0 ? LX_ENT_NONE : (int32_t)e;
+		x->bits[e] = 0;
+		x->alias[e] = fds[e].fd < 0 ? LX_ENT_NONE : (int32_t)e;
 		if (fds[e].fd < 0)
 			continue;
-		lx_poll_filt[e] = lx_poll_to_filt((uint16_t)fds[e].events);
-		lx_poll_reqs[m] = (struct fd_tap_req){ .fd = fds[e].fd, .cmd = FDTAP_CMD_ADD,
-		                                       .filter = lx_poll_filt[e],
-		                                       .ev_id = (uint32_t)e,
-		                                       .ev_q = (uint64_t)&w->q };
-		lx_poll_reqent[m++] = (uint32_t)e;
+		x->filt[e] = lx_poll_to_filt((uint16_t)fds[e].events);
+		x->reqs[m] = (struct fd_tap_req){ .fd = fds[e].fd, .cmd = FDTAP_CMD_ADD,
+		                                  .filter = x->filt[e], .ev_id = (uint32_t)e,
+		                                  .ev_q = (uint64_t)&x->w.q };
+		x->reqent[m++] = (uint32_t)e;
 	}
-	lx_poll_nwiden = 0;
-	r = lx_tap_batch(lx_poll_reqs, m, lx_poll_refused, fds);
-	if (r >= 0 && lx_poll_nwiden)
-		r = lx_poll_widen_taps(fds, w);
+	x->nwiden = 0;
+	r = lx_tap_batch(x->reqs, m, lx_poll_refused, x);
+	if (r >= 0 && x->nwiden)
+		r = lx_poll_widen_taps(x);
 	if (r < 0)
-		lx_poll_untap(fds, n, w);
+		lx_poll_untap(x, n);
 	return r;
 }
 
 /* Fills revents from what was seen; the number of entries with any. */
-static long lx_poll_count(struct lx_pollfd *fds, size_t n)
+static long lx_poll_count(struct lx_pollctx *x, size_t n)
 {
+	struct lx_pollfd *fds = x->fds;
 	long ready = 0;
 
 	for (size_t e = 0; e < n; e++) {
-		int32_t a = lx_poll_alias[e];
+		int32_t a = x->alias[e];
 		uint32_t want = (uint16_t)fds[e].events | LX_POLLERR | LX_POLLHUP;
 		uint32_t rev = 0;
 
@@ -204,7 +220,7 @@ static long lx_poll_count(struct lx_pollfd *fds, size_t n)
 		else if (a == LX_ENT_ALWAYS)
 			rev = want & (LX_POLLIN | LX_POLLRDNORM | LX_POLLOUT | LX_POLLWRNORM);
 		else if (a >= 0)
-			rev = lx_filt_to_poll(lx_poll_bits[a]) & want;
+			rev = lx_filt_to_poll(x->bits[a]) & want;
 		fds[e].revents = (int16_t)rev;
 		ready += rev != 0;
 	}
@@ -212,66 +228,86 @@ static long lx_poll_count(struct lx_pollfd *fds, size_t n)
 }
 
 /* Drains the CEQ; true if the timeout (id n) fired. */
-static bool lx_poll_drain(struct lx_waiter *w, size_t n)
+static bool lx_poll_drain(struct lx_pollctx *x, size_t n)
 {
 	uint32_t id, bits;
 	bool timed_out = false;
 
-	while (lx_waiter_get(w, &id, &bits, NULL)) {
+	while (lx_waiter_get(&x->w, &id, &bits, NULL)) {
 		if (id == n)
 			timed_out = true;
 		else if (id < n)
-			lx_poll_bits[id] |= bits;
+			x->bits[id] |= bits;
 	}
 	return timed_out;
 }
 
-static long lx_poll_wait(struct lx_pollfd *fds, size_t n, int64_t timeout_ns,
-                         struct lx_waiter *w)
+static long lx_poll_wait(struct lx_pollctx *x, size_t n, int64_t timeout_ns)
 {
 	long r = 0;
 
 	if (timeout_ns > 0)
-		r = lx_waiter_timeout(w, (uint64_t)timeout_ns, (uint32_t)n);
+		r = lx_waiter_timeout(&x->w, (uint64_t)timeout_ns, (uint32_t)n);
 	while (r >= 0) {
-		bool timed_out = lx_poll_drain(w, n);
+		int seen = lx_waiter_prepare(&x->w);
+		bool timed_out = lx_poll_drain(x, n);
 
-		r = lx_poll_count(fds, n);
+		r = lx_poll_count(x, n);
 		if (r || timed_out || timeout_ns == 0)
 			break;
-		if (lx_waiter_park(w))
-			return -LX_EINTR;       /* a signal handler ran */
+		r = lx_waiter_park(&x->w, seen, NULL);  /* -EINTR: a handler ran */
 	}
 	return r;
 }
 
-/* poll's core: timeout_ns < 0 waits for ever. */
-static long lx_poll_core(struct lx_pollfd *fds, size_t n, int64_t timeout_ns)
+/* A context for one call: the free list's head, or a new mapping. */
+static struct lx_pollctx *lx_poll_get(void)
 {
-	struct lx_waiter w;
+	return lx_pool_get(&lx_poll_pool, sizeof(struct lx_pollctx),
+	                   __builtin_offsetof(struct lx_pollctx, pool));
+}
+
+static void lx_poll_put(struct lx_pollctx *x)
+{
+	lx_pool_put(&lx_poll_pool, x, __builtin_offsetof(struct lx_pollctx, pool));
+}
+
+/* poll's core on context x (x->fds set): timeout_ns < 0 waits for ever. */
+static long lx_poll_core(struct lx_pollctx *x, size_t n, int64_t timeout_ns)
+{
 	long r;
 
 	if (n > LX_POLL_MAX) {
 		lx_errstr("poll", "more than 4096 entries (no process has more fds)");
 		return -LX_EINVAL;
 	}
-	if (n && !fds) {
+	if (n && !x->fds) {
 		lx_errstr("poll", "NULL array of pollfd");
 		return -LX_EFAULT;
 	}
-	if (lx_poll_busy) {
-		lx_errstr("poll", "called from a signal handler while a poll or select waits");
+	if (lx_waiter_init(&x->w, x->events, (uint32_t)n + 1, x->ring, LX_POLL_RING))
 		return -LX_EINVAL;
-	}
-	if (lx_waiter_init(&w, lx_poll_events, (uint32_t)n + 1, lx_poll_ring, LX_POLL_RING))
-		return -LX_EINVAL;
-	lx_poll_busy = 1;
-	r = lx_poll_tap(fds, n, &w);
+	r = lx_poll_tap(x, n);
 	if (r == 0) {
-		r = lx_poll_wait(fds, n, timeout_ns, &w);
-		lx_poll_untap(fds, n, &w);
+		r = lx_poll_wait(x, n, timeout_ns);
+		lx_poll_untap(x, n);
 	}
-	lx_poll_busy = 0;
+	return r;
+}
+
+/* lx_poll_core with a context of its own. */
+static long lx_poll_call(struct lx_pollfd *fds, size_t n, int64_t timeout_ns)
+{
+	struct lx_pollctx *x = lx_poll_get();
+	long r;
+
+	if (!x) {
+		lx_errstr("poll", "no memory for another poll in progress");
+		return -LX_ENOMEM;
+	}
+	x->fds = fds;
+	r = lx_poll_core(x, n, timeout_ns);
+	lx_poll_put(x);
 	return r;
 }
 
@@ -294,13 +330,13 @@ long lx_poll(const long *a)
 {
 	int64_t ms = (int)a[2];
 
-	return lx_poll_core((struct lx_pollfd *)a[0], (size_t)a[1],
+	return lx_poll_call((struct lx_pollfd *)a[0], (size_t)a[1],
 	                    ms < 0 ? -1 : ms * 1000000);
 }
 
 static long lx_ppoll_call(const long *a, int64_t ns)
 {
-	return lx_poll_core((struct lx_pollfd *)a[0], (size_t)a[1], ns);
+	return lx_poll_call((struct lx_pollfd *)a[0], (size_t)a[1], ns);
 }
 
 long lx_ppoll(const long *a)
@@ -317,9 +353,9 @@ static bool lx_fd_isset(const unsigned long *set, int fd)
 	return set && (set[fd / 64] >> (fd % 64)) & 1;
 }
 
-/* The select sets as poll entries in lx_sel_fds; how many. */
-static size_t lx_sel_build(int n, const unsigned long *r, const unsigned long *w,
-                           const unsigned long *e)
+/* The select sets as poll entries in x->sel_fds; how many. */
+static size_t lx_sel_build(struct lx_pollctx *x, int n, const unsigned long *r,
+                           const unsigned long *w, const unsigned long *e)
 {
 	size_t m = 0;
 
@@ -329,7 +365,7 @@ static size_t lx_sel_build(int n, const unsigned long *r, const unsigned long *w
 		                       (lx_fd_isset(e, fd) ? LX_POLLPRI : 0));
 
 		if (ev)
-			lx_sel_fds[m++] = (struct lx_pollfd){ .fd = fd, .events = ev };
+			x->sel_fds[m++] = (struct lx_pollfd){ .fd = fd, .events = ev };
 	}
 	return m;
 }
@@ -343,13 +379,13 @@ static long lx_sel_mark(unsigned long *set, int fd, bool on)
 }
 
 /* Linux's mapping back: read on IN/HUP/ERR, write on OUT/ERR, except PRI. */
-static long lx_sel_result(size_t m, int n, unsigned long *r, unsigned long *w,
-                          unsigned long *e)
+static long lx_sel_result(const struct lx_pollctx *x, size_t m, int n, unsigned long *r,
+                          unsigned long *w, unsigned long *e)
 {
 	long count = 0;
 
 	for (size_t i = 0; i < m; i++) {
-		if (lx_sel_fds[i].revents & LX_POLLNVAL) {
+		if (x->sel_fds[i].revents & LX_POLLNVAL) {
 			lx_errstr("select", "a set names an fd that is not open");
 			return -LX_EBADF;
 		}
@@ -358,8 +394,8 @@ static long lx_sel_result(size_t m, int n, unsigned long *r, unsigned long *w,
 		if (*s)
 			memset(*s, 0, (size_t)(n + 63) / 64 * 8);
 	for (size_t i = 0; i < m; i++) {
-		int fd = lx_sel_fds[i].fd, ev = lx_sel_fds[i].events;
-		int rev = lx_sel_fds[i].revents;
+		int fd = x->sel_fds[i].fd, ev = x->sel_fds[i].events;
+		int rev = x->sel_fds[i].revents;
 
 		count += lx_sel_mark(r, fd, (ev & LX_POLLIN) &&
 		                     (rev & (LX_POLLIN | LX_POLLHUP | LX_POLLERR)));
@@ -374,6 +410,7 @@ static long lx_select_ns(const long *a, int64_t ns)
 	int n = (int)a[0];
 	unsigned long *r = (unsigned long *)a[1], *w = (unsigned long *)a[2];
 	unsigned long *e = (unsigned long *)a[3];
+	struct lx_pollctx *x;
 	size_t m;
 	long ret;
 
@@ -381,9 +418,18 @@ static long lx_select_ns(const long *a, int64_t ns)
 		lx_errstr("select", "nfds is negative or over FD_SETSIZE (1024)");
 		return -LX_EINVAL;
 	}
-	m = lx_sel_build(n, r, w, e);
-	ret = lx_poll_core(lx_sel_fds, m, ns);
-	return ret < 0 ? ret : lx_sel_result(m, n, r, w, e);
+	x = lx_poll_get();
+	if (!x) {
+		lx_errstr("select", "no memory for another select in progress");
+		return -LX_ENOMEM;
+	}
+	m = lx_sel_build(x, n, r, w, e);
+	x->fds = x->sel_fds;
+	ret = lx_poll_core(x, m, ns);
+	if (ret >= 0)
+		ret = lx_sel_result(x, m, n, r, w, e);
+	lx_poll_put(x);
+	return ret;
 }
 
 long lx_select(const long *a)
