@@ -439,7 +439,7 @@ UTEST(tcp, conversations_do_not_leak)
 	bool back = false;
 
 	lt_reset_conn(ln, 7208, 0);                     /* warm up */
-	usleep(100000);
+	usleep(400000);         /* TCP frees an emptied buffer 200 ms later */
 	convs = lt_stat("/net/tcp/stats", "Conversations: ");
 	blocks = lt_stat("/net/stats", "Blocks: ");
 	kobjs = lt_stat("#mem/free", "kmalloc_objects ");
@@ -448,8 +448,8 @@ UTEST(tcp, conversations_do_not_leak)
 		lt_reset_conn(ln, 7208, i);
 	for (int i = 0; i < 200 && !back; i++) {
 		back = lt_stat("/net/tcp/stats", "Conversations: ") == convs &&
-		       lt_stat("/net/stats", "Blocks: ") == blocks &&
-		       lt_stat("#mem/free", "kmalloc_objects ") == kobjs;
+		       lt_stat("/net/stats", "Blocks: ") <= blocks &&
+		       lt_stat("#mem/free", "kmalloc_objects ") <= kobjs;
 		if (!back)
 			usleep(10000);
 	}
