@@ -760,9 +760,6 @@ UTEST(preempt_as_vcores_start_and_restart)
 			preempts++;
 	}
 	UT_ASSERT_EQ(tiny_wait(c, &status), c);
-	UT_KNOWN_BUG(status == (int)WSTATUS_KILLED, "under load a vcore restarted after a "
-	             "preemption finds its VCPD unwritable and the child is killed "
-	             "(Documentation/mcp.md, Known bugs)");
 	UT_ASSERT_MSG(status == 0, "churn status %#x", status);
 	tiny_printf("churn: %u of %u preemptions taken\n", preempts, tries);
 	UT_ASSERT(preempts > 0);
