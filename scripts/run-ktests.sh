@@ -240,10 +240,7 @@ if [ "$SEL" = all ]; then
 	run_utest mcp /test/utest_mcp "--smp 4 --mem 512M"
 	run_utest mcp_smp1 "/test/utest_mcp change_to_m_thread0_goes_on uthread_yield_round_trip self_notify_handler_runs_context_intact sleeping_syscall_detaches_in_uthread_context_only" "--smp 1 --mem 256M"
 	run_utest preempt "/test/utest_preempt scp_refused_vcore_request_halt_preempt scp_moves_off_a_granted_core vcore_request_and_amt_wanted_min preempt_with_warning_honoured_before_the_deadline preempt_with_warning_ignored_taken_at_the_deadline preempt_without_warning_thread0_recovered_elsewhere change_vcore_refuses_bad_targets change_vcore_gives_the_core_to_a_preempted_vcore spam_public_to_a_preempted_vcore_none_lost halt_core_sleeps_until_an_event provisioned_core_taken_back_and_returned uthread_fault_reflected_to_the_2ls_hook uthread_fault_default_handler_ends_child_sigsegv vcore_context_fault_kills_child" "--smp 4 --mem 512M"
-	# preempt_as_vcores_start_and_restart is left out while a known bug stands:
-	# under load a vcore restarted after a preemption finds its VCPD unwritable
-	# (Documentation/mcp.md, "Known bugs"); run it by name to reproduce.
-	run_utest preempt_stress "/test/utest_preempt stress_two_mcps_and_an_scp" "--smp 6 --mem 512M"
+	run_utest preempt_stress "/test/utest_preempt stress_two_mcps_and_an_scp preempt_as_vcores_start_and_restart" "--smp 6 --mem 512M"
 	run_utest libc_smoke /test/libc_smoke
 	run_utest libc_proc /test/libc_proc
 	run_utest libc_signal /test/libc_signal

@@ -60,6 +60,7 @@ struct mcp_vcore {
 	bool changing;                  /* [p->lock] its core went to another vcore
 	                                 * (change_vcore): it leaves as preempted */
 	bool change_save;               /* [vcore_kt] ... saving its vcore context */
+	bool announce;                  /* [vcore_kt] EV_VCORE_PREEMPT due once it left */
 	bool halt_wake;                 /* [a] a halted vcore goes on */
 	struct hw_trapframe saved;      /* [vcore_kt] its vcore context at preemption */
 	struct alarm_waiter warn;       /* [I] enforces a warned preemption's deadline */
@@ -104,8 +105,11 @@ void mcp_preempt_cancel_all(struct proc *p);
 /* Whether a preemption of vcore v is pending (warned, not yet done). */
 bool mcp_preempt_pending(struct proc *p, uint32_t vcoreid);
 /* On v's own kthread before a user return: true if v must leave now
- * (its context is saved, VC_PREEMPTED set, EV_VCORE_PREEMPT sent). */
+ * (its context is saved, VC_PREEMPTED set, EV_VCORE_PREEMPT due). */
 bool mcp_preempt_take(struct mcp_vcore *vc, struct hw_trapframe *tf);
+/* On v's kthread leaving, once procinfo no longer maps v: sends the
+ * EV_VCORE_PREEMPT a preemption or change_vcore made due (else nothing). */
+void mcp_preempt_announce(struct mcp_vcore *vc);
 /* Saves v's context from tf into the VCPD (if save) and sets VC_PREEMPTED
  * there, as a preemption does; kills the process if the VCPD is not
  * writable. */

@@ -102,45 +102,12 @@ LT_TEST(fork_child_knows_its_parent)
 static const char printargs_expect[] =
 	"argc 3\nargv[0] printargs\nargv[1] one\nargv[2] two words\nenv A=1\nenv LONG=xyz\n";
 
-LT_TEST(execve_passes_argv_and_envp)
+/* Runs path with argv and envp under fork+execve, its stdout into out; the
+ * child's wait status. */
+static int run_capture(const char *path, char *const argv[], char *const envp[], char *out,
+                       size_t len)
 {
-	char *const argv[] = { "printargs", "one", "two words", NULL };
-	char *const envp[] = { "A=1", "LONG=xyz", NULL };
-	char out[512];
 	int p[2];
-	pid_t pid;
-
-	LT_ASSERT_EQ(pipe(p), 0);
-	pid = fork();
-	if (pid == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		close(p[1]);
-		execve(PRINTARGS, argv, envp);
-		_exit(100 + errno);
-	}
-	LT_ASSERT(pid > 0);
-	close(p[1]);
-	read_all(p[0], out, sizeof(out));
-	close(p[0]);
-	LT_ASSERT_EQ(wait_for(pid), 3 << 8);
-	LT_ASSERT_MSG(!strcmp(out, printargs_expect), "child printed '%s'", out);
-}
-
-static void write_script(const char *path, const char *text)
-{
-	int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0755);
-
-	LT_ASSERT_MSG(fd >= 0, "open %s: %s", path, strerror(errno));
-	LT_ASSERT_EQ(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-}
-
-/* Runs path with argv under fork+execve, its stdout into out; the status. */
-static int run_capture(const char *path, char *const argv[], char *out, size_t len)
-{
-	char *const envp[] = { "A=1", NULL };
-	int p[2], status;
 	pid_t pid;
 
 	LT_ASSERT_EQ(pipe(p), 0);
@@ -156,23 +123,42 @@ static int run_capture(const char *path, char *const argv[], char *out, size_t l
 	close(p[1]);
 	read_all(p[0], out, len);
 	close(p[0]);
-	status = wait_for(pid);
-	return status;
+	return wait_for(pid);
+}
+
+LT_TEST(execve_passes_argv_and_envp)
+{
+	char *const argv[] = { "printargs", "one", "two words", NULL };
+	char *const envp[] = { "A=1", "LONG=xyz", NULL };
+	char out[512];
+
+	LT_ASSERT_EQ(run_capture(PRINTARGS, argv, envp, out, sizeof(out)), 3 << 8);
+	LT_ASSERT_MSG(!strcmp(out, printargs_expect), "child printed '%s'", out);
+}
+
+static void write_script(const char *path, const char *text)
+{
+	int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0755);
+
+	LT_ASSERT_MSG(fd >= 0, "open %s: %s", path, strerror(errno));
+	LT_ASSERT_EQ(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
 }
 
 LT_TEST(execve_script_runs_its_interpreter)
 {
 	char *const argv[] = { "ignored", "one", NULL };
+	char *const envp[] = { "A=1", NULL };
 	char out[512];
 
 	write_script("/tmp/lp_script", "#! " PRINTARGS "  -x y \t\nbody\n");
-	LT_ASSERT_EQ(run_capture("/tmp/lp_script", argv, out, sizeof(out)), 3 << 8);
+	LT_ASSERT_EQ(run_capture("/tmp/lp_script", argv, envp, out, sizeof(out)), 3 << 8);
 	LT_ASSERT_MSG(!strcmp(out, "argc 4\nargv[0] " PRINTARGS "\nargv[1] -x y\n"
 	                      "argv[2] /tmp/lp_script\nargv[3] one\nenv A=1\n"),
 	              "child printed '%s'", out);
 	/* A script whose interpreter is a script: two levels. */
 	write_script("/tmp/lp_script2", "#!/tmp/lp_script\n");
-	LT_ASSERT_EQ(run_capture("/tmp/lp_script2", argv, out, sizeof(out)), 3 << 8);
+	LT_ASSERT_EQ(run_capture("/tmp/lp_script2", argv, envp, out, sizeof(out)), 3 << 8);
 	LT_ASSERT_MSG(!strcmp(out, "argc 5\nargv[0] " PRINTARGS "\nargv[1] -x y\n"
 	                      "argv[2] /tmp/lp_script\nargv[3] /tmp/lp_script2\n"
 	                      "argv[4] one\nenv A=1\n"), "child printed '%s'", out);

@@ -95,13 +95,19 @@ static int64_t spawn_child(const char *mode, const char *arg)
 static volatile int hook_stop;
 static volatile uint32_t hook_runs[ROS_MAX_VCORES], deaf_runs[ROS_MAX_VCORES];
 
-static bool thread0_runnable(void)
+/* Vcore context: runs thread0 here if it waits for a vcore.  (Returning
+ * to vcore_continue instead would have every vcore that saw it runnable
+ * race to claim it, and the losers yield their cores.) */
+static void run_thread0_if_runnable(uint32_t v)
 {
-	return __atomic_load_n(&current_uthread()->state, __ATOMIC_ACQUIRE) == UTHREAD_RUNNABLE;
+	struct uthread *t0 = current_uthread();
+
+	if (uthread_claim(t0))
+		uthread_run(t0, v);
 }
 
-/* Vcore context: stay on the core handling events until told to stop or
- * thread0 needs running (vcore_continue then claims it). */
+/* Vcore context: stay on the core handling events (and running thread0
+ * when it needs a vcore) until told to stop. */
 static volatile int ignore_warning;
 
 static void stay_hook(uint32_t v)
@@ -115,8 +121,7 @@ static void stay_hook(uint32_t v)
 			continue;
 		}
 		vcore_handle_events(v);
-		if (thread0_runnable())
-			return;
+		run_thread0_if_runnable(v);
 		__asm__ volatile("pause");
 	}
 }
@@ -400,13 +405,16 @@ UTEST(change_vcore_refuses_bad_targets)
 	UT_ASSERT(wait_ms(back_to_one, 3000));
 }
 
-static volatile uint32_t cv_target = 99, cv_changer = 99, cv_go, cv_release, cv_done;
-static volatile uint32_t cv_returned;
+static volatile uint32_t cv_target = 99, cv_changer = 99, cv_changer_pc, cv_go, cv_release;
+static volatile uint32_t cv_done, cv_returned;
 static volatile uint64_t cv_spins;
 static volatile int cv_ret = 1;
 
-/* Vcore context: the target spins deaf until released; the changer hands
- * its core to the (preempted) target when told; the rest as stay_hook. */
+/* Vcore context: the target spins deaf until released; the first other
+ * vcore to see cv_go while thread0 runs elsewhere hands its core to the
+ * (preempted) target; the rest as stay_hook.  thread0 moves between
+ * vcores whenever an event interrupts it, so the changer cannot be chosen
+ * in advance: a vcore holding thread0 would take it away with its core. */
 static void cv_hook(uint32_t v)
 {
 	while (!hook_stop) {
@@ -415,24 +423,33 @@ static void cv_hook(uint32_t v)
 				__atomic_fetch_add(&cv_spins, 1, __ATOMIC_SEQ_CST);
 			cv_done = 1;
 		}
-		if (v == cv_changer && cv_go) {
-			cv_go = 0;
+		if (v != cv_target && cv_go &&
+		    __atomic_load_n(&current_uthread()->state, __ATOMIC_ACQUIRE) == UTHREAD_RUNNING &&
+		    __atomic_exchange_n(&cv_go, 0, __ATOMIC_SEQ_CST)) {
+			cv_changer_pc = pinfo->vcoremap[v].pcoreid;
+			cv_changer = v;
 			cv_ret = vcore_change_to(cv_target, false);
 			__atomic_fetch_add(&cv_returned, 1, __ATOMIC_SEQ_CST);
 		}
 		vcore_handle_events(v);
-		if (thread0_runnable())
-			return;
+		run_thread0_if_runnable(v);
 		__asm__ volatile("pause");
 	}
 }
 
 static bool cv_target_on_changers_core(void)
 {
-	return pinfo->vcoremap[cv_target].valid && !pinfo->vcoremap[cv_changer].valid;
+	uint32_t c = cv_changer;
+
+	return c < 3 && pinfo->vcoremap[cv_target].valid && !pinfo->vcoremap[c].valid;
 }
 
 static uint64_t cv_seen;
+
+static bool cv_target_spinning(void)
+{
+	return __atomic_load_n(&cv_spins, __ATOMIC_SEQ_CST) > 1000;
+}
 
 static bool cv_target_spins_again(void)
 {
@@ -458,20 +475,14 @@ static bool cv_target_finished(void)
  */
 UTEST(change_vcore_gives_the_core_to_a_preempted_vcore)
 {
-	uint32_t me, pc;
-
 	hook_stop = 0;
 	vcore_sched_entry = cv_hook;
 	want_nr = 3;
 	vcore_request_total(3);
 	UT_ASSERT(wait_ms(have_want_nr, 3000));
-	me = vcore_id();
 	cv_target = other_vcore();
-	for (uint32_t v = 0; v < 3; v++)
-		if (v != me && v != cv_target && pinfo->vcoremap[v].valid)
-			cv_changer = v;
-	UT_ASSERT(cv_changer < 3 && cv_target < 3);
-	tsys(SYS_block, 20000);                 /* the target is in its spin loop */
+	UT_ASSERT(cv_target < 3 && cv_target != vcore_id());
+	UT_ASSERT(wait_ms(cv_target_spinning, 3000));
 	pd->head.res_req[RES_CORES].amt_wanted = 2;
 	vcore_request_total(2);                 /* its core is not handed back */
 	victim = cv_target;
@@ -479,13 +490,12 @@ UTEST(change_vcore_gives_the_core_to_a_preempted_vcore)
 	UT_ASSERT(wait_ms(victim_gone, 3000));
 	UT_ASSERT(pd->vcpd[cv_target].flags & VC_PREEMPTED);
 	UT_ASSERT(pd->vcpd[cv_target].rflags & VC_VCCTX_SAVED);
-	pc = pinfo->vcoremap[cv_changer].pcoreid;
 	cv_seen = cv_spins;
 	cv_go = 1;
 	UT_ASSERT_MSG(wait_ms(cv_target_on_changers_core, 3000), "target %u valid %u, changer "
-	              "%u valid %u, ret %d", cv_target, pinfo->vcoremap[cv_target].valid,
-	              cv_changer, pinfo->vcoremap[cv_changer].valid, cv_ret);
-	UT_ASSERT_EQ(pinfo->vcoremap[cv_target].pcoreid, pc);
+	              "%u, go %u, ret %d, %u vcores", cv_target, pinfo->vcoremap[cv_target].valid,
+	              cv_changer, cv_go, cv_ret, num_vcores());
+	UT_ASSERT_EQ(pinfo->vcoremap[cv_target].pcoreid, cv_changer_pc);
 	UT_ASSERT(wait_ms(cv_target_spins_again, 3000));  /* resumed in its loop */
 	UT_ASSERT(!(pd->vcpd[cv_target].flags & VC_PREEMPTED));
 	UT_ASSERT(pd->vcpd[cv_changer].flags & VC_PREEMPTED);

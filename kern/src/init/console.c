@@ -123,7 +123,7 @@ size_t kmesg_read(uint64_t off, char *buf, size_t len, uint64_t *next)
 	return n;
 }
 
-#define CONSOLE_IN_SIZE 256
+#define CONSOLE_IN_SIZE 4096      /* a power of two: the counters wrap; room for a pasted line */
 
 static char console_in[CONSOLE_IN_SIZE];
 static uint32_t console_in_head, console_in_tail;   /* guarded by console_in_lock */

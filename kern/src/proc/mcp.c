@@ -157,6 +157,7 @@ static void __noreturn mcp_vcore_leave(struct mcp_vcore *vc)
 	/* (After change_vcore our id may already hold a new grant: not ours.) */
 	if (!changed && READ_ONCE(p->procinfo->vcoremap[vc->id].valid))
 		ksched_yield_vcore(p, vc->id);
+	mcp_preempt_announce(vc);       /* after the unmap: p sees us gone */
 	if (taken)
 		ksched_note_short(p, want);     /* not given up: it wants it back */
 	flags = spin_lock_irqsave(&p->lock);

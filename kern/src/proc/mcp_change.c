@@ -20,7 +20,6 @@
  * ksched between the check and the remap makes the call fail with EBUSY.
  */
 #include <errno.h>
-#include <event.h>
 #include <ksched.h>
 #include <mcp.h>
 #include <process.h>
@@ -78,8 +77,6 @@ int mcp_change_vcore(struct proc *p, uint32_t to, bool enable_my_notif)
 
 void mcp_change_leave(struct mcp_vcore *vc, const struct hw_trapframe *tf)
 {
-	struct event_msg m = { .ev_type = EV_VCORE_PREEMPT, .ev_arg1 = (uint16_t)vc->id };
-
 	mcp_preempt_save_mark(vc, tf, vc->change_save);
-	(void)send_kernel_event(vc->p, &m, vc->id);
+	vc->announce = true;
 }

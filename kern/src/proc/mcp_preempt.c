@@ -17,10 +17,12 @@
  *     into vcore_ctx (and the kernel's copy, 'saved') if notifications were
  *     disabled (vcore context), else into uthread_ctx; the FPU image into
  *     preempt_anc.  VC_PREEMPTED is set, nr_preempts_done counted,
- *     preempt_pending cleared, EV_VCORE_PREEMPT (arg1 v) sent through
- *     kernel_evts (parlib's queue spams it to a vcore that runs), and the
- *     kthread leaves: the core goes back to the ksched, v's id on top of
- *     its stack, so v is the first vcore the process gets again.  A
+ *     preempt_pending cleared, and the kthread leaves: the core goes back
+ *     to the ksched, v's id on top of its stack, so v is the first vcore
+ *     the process gets again.  Only then is EV_VCORE_PREEMPT (arg1 v) sent
+ *     through kernel_evts (parlib's queue spams it to a vcore that runs):
+ *     whoever handles it, and runs v's uthread elsewhere, finds v gone
+ *     from the vcoremap.  A
  *     kthread taken before its first entry to user mode (a vcore started
  *     or restarted, then preempted at once) saves nothing: its trapframe
  *     is a placeholder, and the VCPD and 'saved' still hold the context of
@@ -56,25 +58,24 @@ static struct vcpd __user *vcpd_at(uint32_t vcoreid)
 	return &((struct procdata __user *)UDATA)->vcpd[vcoreid];
 }
 
-/* Atomically sets (set) or clears bits of VCPD v's flags: 0 or -EFAULT. */
+/* Atomically sets (set) or clears bits of VCPD v's flags, which other
+ * vcores change too (VC_UTHREAD_STEALING, VC_CAN_RCV_MSG): a compare-and-
+ * swap that lost the race retries with the value it saw.  0, or -EFAULT
+ * (unreadable, or a user flipping the word faster than we can swap it). */
 static int vcpd_flags_update(uint32_t vcoreid, uint32_t bits, bool set)
 {
 	uint32_t __user *f = &vcpd_at(vcoreid)->flags;
-	uint32_t old;
+	uint32_t cur;
 
-	if (get_user_u32(&old, f))
+	if (get_user_u32(&cur, f))
 		return -EFAULT;
 	for (int tries = 0; tries < 1000; tries++) {
-		uint32_t want = set ? old | bits : old & ~bits;
-		uint32_t expected = old;
+		int ret = cmpxchg_user_u32(f, &cur, set ? cur | bits : cur & ~bits);
 
-		if (cmpxchg_user_u32(f, &expected, want) < 0)
-			return -EFAULT;
-		if (expected == old)
-			return 0;
-		old = expected;
+		if (ret != -EAGAIN)
+			return ret ? -EFAULT : 0;
 	}
-	return -EFAULT;                 /* the user flips it faster than we can */
+	return -EFAULT;
 }
 
 /* ------------------------------------------------------------ requests */
@@ -213,7 +214,6 @@ bool mcp_preempt_take(struct mcp_vcore *vc, struct hw_trapframe *tf)
 {
 	struct proc *p = vc->p;
 	struct vcore_info *vi = &p->procinfo->vcoremap[vc->id];
-	struct event_msg m = { .ev_type = EV_VCORE_PREEMPT, .ev_arg1 = (uint16_t)vc->id };
 	uint64_t flags;
 	int refused;
 
@@ -238,8 +238,18 @@ bool mcp_preempt_take(struct mcp_vcore *vc, struct hw_trapframe *tf)
 	mcp_preempt_save_mark(vc, tf, !vc->fresh);
 	vi->nr_preempts_done++;
 	vi->preempt_pending = 0;
-	(void)send_kernel_event(p, &m, vc->id);         /* APPRO: it names v */
+	vc->announce = true;
 	return true;
+}
+
+void mcp_preempt_announce(struct mcp_vcore *vc)
+{
+	struct event_msg m = { .ev_type = EV_VCORE_PREEMPT, .ev_arg1 = (uint16_t)vc->id };
+
+	if (!vc->announce)
+		return;
+	vc->announce = false;
+	(void)send_kernel_event(vc->p, &m, vc->id);     /* APPRO: it names v */
 }
 
 bool mcp_preempt_resume(struct mcp_vcore *vc, struct hw_trapframe *tf)

@@ -193,6 +193,8 @@ long lx_dup2(const long *a);
 long lx_dup3(const long *a);
 long lx_fcntl(const long *a);
 long lx_truncate(const long *a);
+/* Vireo's call vsys(path, its length, x, y) after measuring the path (lx_file.c). */
+long lx_path_call(unsigned int vsys, const char *path, long x, long y);
 /* AT_FDCWD or an absolute path (0), else -ENOSYS with an errstr (lx_file.c). */
 long lx_at_check(long dirfd, const char *path, const char *call);
 

@@ -47,14 +47,9 @@ static long lx_wstat(const char *path, int fd, const unsigned char *st, int flag
  * when path is NULL. */
 static long lx_fattr_stat(const char *path, int fd, bool follow, struct kstat *k)
 {
-	long len;
-
 	if (!path)
 		return ros_syscall_raw(SYS_fstat, fd, (long)k, 0, 0, 0, 0);
-	len = lx_path_len(path);
-	if (len < 0)
-		return len;
-	return ros_syscall_raw(follow ? SYS_stat : SYS_lstat, (long)path, len, (long)k, 0, 0, 0);
+	return lx_path_call(follow ? SYS_stat : SYS_lstat, path, (long)k, 0);
 }
 
 /* --------------------------------------------------------------- chmod */

@@ -116,7 +116,7 @@ long lx_oflags_from_vireo(long v)
 }
 
 /* Calls f(path, len, x, y) of Vireo after measuring the path. */
-static long lx_path_call(unsigned int vsys, const char *path, long x, long y)
+long lx_path_call(unsigned int vsys, const char *path, long x, long y)
 {
 	long len = lx_path_len(path);
 
