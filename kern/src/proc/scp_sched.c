@@ -9,6 +9,8 @@
  * mode, on the kthread that owns the user context, with interrupts on:
  *  - signals the process's #alarm timers queued are posted (dev/alarm.c);
  *  - a pending kill (proc_kill) ends the process right there;
+ *  - a stopped process waits for SIGCONT (proc/jobctl.c), but a vcore
+ *    about to be preempted, which mcp_before_user takes first;
  *  - if the core's slice expired, the kthread yields (kthread_yield puts it
  *    at the back of the core's FIFO run queue: round robin);
  *  - if other kthreads wait for the core, a slice alarm (PROC_SLICE_NSEC)
@@ -97,6 +99,10 @@ void proc_before_user(void)
 	for (;;) {
 		if (READ_ONCE(p->killed))
 			proc_exit(p, READ_ONCE(p->kill_status));
+		if (READ_ONCE(p->stopped) && !mcp_preempt_coming()) {
+			proc_stop_gate(p);      /* job control: until continued */
+			continue;
+		}
 		if (READ_ONCE(p->core) != core_id() && !mcp_vcore_current() &&
 		    p->user_kt == kthread_current()) {
 			kthread_migrate(READ_ONCE(p->core));    /* its core went to an MCP */

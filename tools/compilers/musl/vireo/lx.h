@@ -243,6 +243,7 @@ long lx_sched_yield(const long *a);
 long lx_uname(const long *a);
 long lx_umask(const long *a);
 long lx_wait4(const long *a);
+long lx_waitid(const long *a);
 long lx_getrandom(const long *a);
 
 /* --- signals over events (lx_signal.c and lx_sig_*.c; libc.md: Signals) */

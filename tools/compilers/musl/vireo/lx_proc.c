@@ -129,16 +129,6 @@ long lx_umask(const long *a)
 	return old;
 }
 
-long lx_wait4(const long *a)
-{
-	long r;
-
-	if (a[3])
-		return lx_wait4_rusage(a);
-	r = ros_syscall_raw(SYS_waitpid, (int)a[0], a[1], (int)a[2], 0, 0, 0);
-	return r == -LX_ESRCH ? -LX_ECHILD : r;     /* Linux: not our child is ECHILD */
-}
-
 long lx_getrandom(const long *a)
 {
 	long fd, r;
