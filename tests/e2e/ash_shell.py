@@ -9,7 +9,8 @@ the shell's own line editing echoes each line, so every check looks for a
 text the command line itself does not contain.  Covered: pipelines,
 redirections, globbing, a here-document, variables, a for loop, command
 substitution, exit codes, a background
-job, Ctrl-C abandoning a typed line, scripts (sh FILE), Vireo's own tools
+job, kill -STOP and -CONT of one (#proc shows it STOPPED, then running),
+Ctrl-C abandoning a typed line, scripts (sh FILE), Vireo's own tools
 run from ash, every BusyBox applet in /bin at least once (and the honest
 errors of the ones the kernel cannot serve yet), and `exit` leaving QEMU.
 
@@ -84,6 +85,9 @@ CHECKS = [
     ("busybox_applets", "busybox cat /etc/hostname; busybox ls /etc; busybox echo bb-echo; kill -0 $$; echo k=$?",
      "\r\nvireo\r\n", "profile", "bb-echo", "k=0"),
     ("more_less", "more /etc/hostname; less /etc/hostname < /dev/null > /tmp/lo; cat /tmp/lo", "\r\nvireo\r\n"),
+    ("kill_stop_cont", "sleep 30 & p=$!; kill -STOP $p; cut -d' ' -f4 /proc/$p/status; kill -CONT $p;"
+     " grep -c STOPPED /proc/$p/status; kill -KILL $p; wait $p; echo w=$?",
+     "\r\nSTOPPED\r\n0\r\n", "w=137"),
 ]
 
 

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -302,8 +303,40 @@ UTEST(stop, mcp_threads_stop_and_continue)
 		jc_assert_continued(pid);
 		UT_ASSERT(jc_moves(count, 2000));
 	}
-	jc_end(pid);
+	UT_SYS(kill(pid, SIGSTOP));
+	jc_assert_stopped(pid, SIGSTOP);
+	jc_end(pid);                            /* killed while stopped */
 	UT_SYS(munmap((void *)count, 4096));
+}
+
+static void jc_catch_chld(int flags);
+
+/* A forked child waiting in select for ever, stopped and continued ten
+ * times (sigaction/9-1's pattern), then ended by SIGHUP. */
+UTEST(stop, forked_select_stopped_continued_then_hup)
+{
+	char st[32];
+	pid_t pid = fork();
+	int s;
+
+	UT_ASSERT(pid >= 0);
+	if (pid == 0) {
+		select(0, NULL, NULL, NULL, NULL);
+		_exit(0);
+	}
+	jc_catch_chld(SA_NOCLDSTOP);
+	for (int i = 0; i < 4; i++) {
+		struct timeval tv = { 1, 0 };
+
+		UT_SYS(kill(pid, SIGSTOP));
+		select(0, NULL, NULL, NULL, &tv);
+		UT_SYS(kill(pid, SIGCONT));
+		utest_note("round %d: %s", i, jc_state(pid, st, sizeof(st)));
+	}
+	UT_SYS(kill(pid, SIGHUP));
+	s = jc_wait(pid, 0);
+	UT_ASSERT_MSG(WIFSIGNALED(s) && WTERMSIG(s) == SIGHUP, "status %#x", s);
+	signal(SIGCHLD, SIG_DFL);
 }
 
 /* ------------------------------------------------------------- waiting */
