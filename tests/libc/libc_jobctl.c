@@ -132,6 +132,13 @@ static void jc_end(pid_t pid)
 	UT_ASSERT_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "status %#x", st);
 }
 
+/* Kills and reaps k, and closes its pipes. */
+static void jc_finish(struct jc_kid *k)
+{
+	jc_end(k->pid);
+	jc_close(k);
+}
+
 /* The state field (the fourth) of #proc/PID/status, into buf. */
 static const char *jc_state(pid_t pid, char *buf, size_t len)
 {
@@ -177,8 +184,7 @@ UTEST(stop, loop_stops_and_continues)
 		UT_ASSERT_EQ(jc_byte(&k, 2000), 't');
 		UT_ASSERT(strcmp(jc_state(k.pid, st, sizeof(st)), "STOPPED") != 0);
 	}
-	jc_end(k.pid);
-	jc_close(&k);
+	jc_finish(&k);
 }
 
 static volatile unsigned long *jc_shared(void)
@@ -234,8 +240,7 @@ UTEST(stop, blocked_read_stays_blocked_until_continued)
 	UT_SYS(kill(k.pid, SIGCONT));
 	UT_ASSERT_EQ(jc_byte(&k, 2000), 'x');
 	jc_assert_continued(k.pid);
-	jc_end(k.pid);
-	jc_close(&k);
+	jc_finish(&k);
 }
 
 UTEST(stop, nanosleep_ends_after_continue)
@@ -364,8 +369,7 @@ UTEST(wait, each_change_reported_once)
 	UT_SYS(kill(k.pid, SIGCONT));
 	UT_ASSERT_EQ(waitpid(-1, &st, WCONTINUED), k.pid);
 	UT_ASSERT(WIFCONTINUED(st));
-	jc_end(k.pid);
-	jc_close(&k);
+	jc_finish(&k);
 }
 
 UTEST(wait, waitid_codes_and_wnowait)
@@ -487,8 +491,7 @@ UTEST(kill, sigkill_ends_a_stopped_process)
 
 	UT_SYS(kill(k.pid, SIGSTOP));
 	jc_assert_stopped(k.pid, SIGSTOP);
-	jc_end(k.pid);
-	jc_close(&k);
+	jc_finish(&k);
 }
 
 UTEST(kill, sigterm_waits_until_continued)
@@ -547,8 +550,7 @@ UTEST(tstp, default_action_stops)
 		UT_SYS(kill(k.pid, SIGCONT));
 		jc_assert_continued(k.pid);
 	}
-	jc_end(k.pid);
-	jc_close(&k);
+	jc_finish(&k);
 }
 
 UTEST(tstp, handler_runs_instead)
@@ -559,8 +561,7 @@ UTEST(tstp, handler_runs_instead)
 	UT_SYS(kill(k.pid, SIGTSTP));
 	UT_ASSERT_EQ(jc_byte(&k, 2000), 'h');
 	UT_ASSERT_EQ(waitpid(k.pid, &st, WUNTRACED | WNOHANG), 0);
-	jc_end(k.pid);
-	jc_close(&k);
+	jc_finish(&k);
 }
 
 UTEST(tstp, raise_sigstop_stops_the_caller)
@@ -587,8 +588,7 @@ UTEST(cont, handler_runs_after_the_continue)
 	UT_SYS(kill(k.pid, SIGCONT));
 	UT_ASSERT_EQ(jc_byte(&k, 2000), 'c');
 	jc_assert_continued(k.pid);
-	jc_end(k.pid);
-	jc_close(&k);
+	jc_finish(&k);
 }
 
 /* A child that blocks SIGTSTP gets one; after it unblocks, it stops,
@@ -612,8 +612,7 @@ static void jc_pending_tstp(bool cont)
 	} else {
 		jc_assert_stopped(k.pid, SIGTSTP);
 	}
-	jc_end(k.pid);
-	jc_close(&k);
+	jc_finish(&k);
 }
 
 UTEST(cont, pending_tstp_stops_once_unblocked)

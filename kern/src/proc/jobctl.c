@@ -14,8 +14,8 @@
  * user mode enters the kernel and meets the gate; an MCP's vcores give
  * their cores back where the preemption rules allow (proc/mcp_preempt.c:
  * all but the last), and the ksched grants a stopped MCP nothing until
- * proc_continue pokes it.  A kill wakes the gate, and the process exits
- * from there as from any return to user mode.
+ * proc_continue asks for its cores again.  A kill wakes the gate, and the
+ * process exits from there as from any return to user mode.
  *
  * Who calls: SIGSTOP from any sender that may signal the target
  * (session.c: proc_signal_deliver), SIGTSTP, SIGTTIN and SIGTTOU when the
@@ -28,13 +28,18 @@
  * not yet reported (a stop, or a continue: the later replaces the
  * earlier), taken by waitpid with WUNTRACED or WCONTINUED; SIGCHLD with
  * CLD_STOPPED or CLD_CONTINUED goes to its kernel_evts (the C library
- * drops it under SA_NOCLDSTOP), and its waitpid sleepers are woken.
+ * drops it under SA_NOCLDSTOP), and its waitpid sleepers are woken.  A
+ * stop is told once it is complete (__jc_settled: no user code of the
+ * process runs), by proc_stop itself, by a kthread as it parks in the
+ * gate, or by the last vcore to leave (proc_stop_settle); a continue at
+ * once, unless the stop was never told.
  * POSIX's discarding of pending signals is the C library's (its queue):
  * a continue posts SIGCONT, which drops pending stop signals there, and a
  * stop posts a SIGSTOP message that only drops a pending SIGCONT.
  *
- * Locks: 'stopped' and 'jc_report' are [l] (p->lock); the parent is found
- * under proc_list_lock; messages are sent with no lock held.
+ * Locks: 'stopped', 'stop_told', 'stop_sig', 'nr_parked' and 'jc_report'
+ * are [l] (p->lock); the parent is found under proc_list_lock; messages
+ * are sent with no lock held.
  */
 #include <core_id.h>
 #include <errno.h>
