@@ -247,6 +247,8 @@ if [ "$SEL" = all ]; then
 	run_utest libc_faults /test/libc_faults
 	run_utest libc_pgrp /test/libc_pgrp
 	run_utest libc_tty /test/libc_tty
+	run_utest libc_jobctl /test/libc_jobctl
+	run_utest libc_jobctl_smp4 "/test/libc_jobctl stop.mcp_threads_stop_and_continue" "--smp 4 --mem 512M"
 	run_utest libc_faults_smp4 "/test/libc_faults threads killed.no_handler_is_killed_by_sigsegv" "--smp 4 --mem 512M"
 	run_utest libc_fds /test/libc_fds
 	run_utest libc_files /test/libc_files

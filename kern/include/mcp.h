@@ -92,6 +92,9 @@ void mcp_vcore_left(struct mcp_vcore *vc);
 /* Makes vcore v (or every vcore) enter the kernel soon. */
 void mcp_kick(struct proc *p, uint32_t vcoreid);
 void mcp_kick_all(struct proc *p);
+/* The calling kthread is a vcore whose preemption is pending (the stop
+ * gate lets it through to be taken: proc/jobctl.c). */
+bool mcp_preempt_coming(void);
 
 /* mcp_preempt.c: preemption.  warn_nsec 0: at once; else EV_PREEMPT_PENDING
  * and a deadline warn_nsec away, enforced by an alarm.  0, -ENOENT (v has

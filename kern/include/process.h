@@ -101,7 +101,17 @@ struct proc {
 	int exit_status;                /* [l] WSTATUS_* once DEAD */
 	struct kthread *exit_kt;        /* [l] the owner that exited, for proc_wait */
 	struct sem exited;              /* up'ed once, when DEAD */
-	struct rendez exit_rv;          /* woken at DEAD: waitpid's abortable wait */
+	struct rendez exit_rv;          /* woken at DEAD, a stop or a continue:
+	                                 * waitpid's abortable wait */
+	/* Job control (proc/jobctl.c): stopped by a stop signal until SIGCONT
+	 * or a kill; while stopped nothing returns to user mode. */
+	bool stopped;                   /* [l] */
+	bool stop_told;                 /* [l] the parent heard of this stop */
+	int stop_sig;                   /* [l] the signal that stopped it */
+	uint32_t nr_parked;             /* [l] kthreads waiting in the gate */
+	int jc_report;                  /* [l] WSTATUS_STOPPED(sig) or WSTATUS_CONTINUED
+	                                 * not yet reported to the parent, or 0 */
+	struct rendez stop_rv;          /* the return to user mode waits here */
 	struct fdtap_list exit_taps;    /* #proc/PID/status taps, fired at DEAD */
 	struct list_head link;          /* [proc_list_lock] */
 	char *args;                     /* [l] argv as NUL-separated strings */
@@ -164,7 +174,8 @@ void proc_switch_back(struct mm *prev);
 /* Wakes p if it is WAITING in proc_yield (an EVENT_WAKEUP event). */
 void proc_wakeup(struct proc *p);
 /* Copies p's state name ("CREATED", "RUNNING_S", "WAITING", "RUNNABLE_M",
- * "RUNNING_M", "DYING", "DEAD") for #proc. */
+ * "RUNNING_M", "DYING", "DEAD"; "STOPPED" for a live process that is
+ * stopped) for #proc. */
 const char *proc_state_name(const struct proc *p);
 /* The process list, locked (no sleeping inside): the process after prev
  * (NULL: the first), or NULL at the end.  For session.c's walks. */
@@ -188,6 +199,40 @@ int proc_getsid(struct proc *self, int pid);
  * caller) that the caller may signal: 0, -ESRCH (no such process), or
  * -EPERM (none it may signal). */
 int proc_signal_group(struct proc *self, int pgid, int sig, const char **why);
+/* sig (0: a check only) to process pid, under the same permission rules
+ * and with the same delivery as one member of a group: 0, -ESRCH, -EPERM,
+ * -EINVAL (a signal outside 0..64). */
+int proc_signal_pid(struct proc *self, int pid, int sig, const char **why);
+/* A signal's effect on a process that is the kernel's (SIGKILL, SIGSTOP,
+ * SIGCONT), then its message or the default action of a process that
+ * takes none (session.c; sender: the sender's pid, 0 for the kernel). */
+void proc_signal_deliver(struct proc *t, int sig, int sender);
+
+/*
+ * Job control (proc/jobctl.c; Documentation/processes.md, "Stop and
+ * continue").  proc_stop stops p with stop signal sig: 0, -ESRCH (p is
+ * ending), -EINVAL (sig is not SIGSTOP, SIGTSTP, SIGTTIN or SIGTTOU); a
+ * stopped p stays stopped.  proc_continue ends a stop: 0, or -ESRCH.
+ * The parent hears of each once (SIGCHLD with CLD_STOPPED or
+ * CLD_CONTINUED, and a report for waitpid): of a stop once no user code
+ * of p runs any more.  proc_stop_gate, on the way to user mode,
+ * sleeps while p is stopped (returns at once if not, or once killed):
+ * whether it slept.
+ */
+int proc_stop(struct proc *p, int sig);
+int proc_continue(struct proc *p);
+bool proc_stop_gate(struct proc *p);
+/* A vcore of stopped p left: the stop may be complete now. */
+void proc_stop_settle(struct proc *p);
+/* A report of child c that options (WUNTRACED, WCONTINUED) ask for: its
+ * status word, taken unless WNOWAIT; 0 if none. */
+int proc_jobctl_take(struct proc *c, int options);
+/* A child of parent with a report options ask for (or DEAD, with
+ * WEXITED), with a reference, or NULL. */
+struct proc *proc_find_child_report(int parent, int options);
+/* SIGCHLD to ppid about child pid (si_code CLD_*, si_status value); it
+ * also wakes the parent's waitpid(-1).  Dropped for an orphan (ppid 0). */
+void proc_sigchld(int ppid, int pid, uint32_t code, uint32_t value);
 
 
 /* Process internals shared by process.c, proc/scp_sched.c, proc/fork.c and

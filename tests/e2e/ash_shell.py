@@ -9,13 +9,14 @@ the shell's own line editing echoes each line, so every check looks for a
 text the command line itself does not contain.  Covered: pipelines,
 redirections, globbing, a here-document, variables, a for loop, command
 substitution, exit codes, a background
-job, Ctrl-C abandoning a typed line, Ctrl-C and Ctrl-\\ of a foreground
-`sleep 100`, a program reading through the kernel's line discipline, ash's
-history, tab completion and cursor keys, a background reader getting
-SIGTTIN/EIO, scripts (sh FILE), Vireo's own tools run from ash, every
-BusyBox applet in /bin at least once (and the honest errors of the ones the
-kernel cannot serve yet), `vi`, and `exit` leaving QEMU.  Ctrl-Z, `fg` and
-`bg` wait for stopped processes (STOP_MERGED below; skipped until then).
+job, kill -STOP and -CONT of one (#proc shows it STOPPED, then running),
+Ctrl-C abandoning a typed line, Ctrl-C and Ctrl-\\ of a foreground
+`sleep 100`, Ctrl-Z of one then `fg` and `bg`, a program reading through
+the kernel's line discipline, ash's history, tab completion and cursor
+keys, a background reader getting SIGTTIN/EIO, scripts (sh FILE), Vireo's
+own tools run from ash, every BusyBox applet in /bin at least once (and the
+honest errors of the ones the kernel cannot serve yet), `vi`, and `exit`
+leaving QEMU.
 
 Every check prints "e2e: PASS ash.NAME" or "e2e: FAIL ash.NAME: why";
 scripts/check.sh counts them.  Usage: ash_shell.py KERNEL INITRAMFS LOGDIR
@@ -90,6 +91,9 @@ CHECKS = [
     ("busybox_applets", "busybox cat /etc/hostname; busybox ls /etc; busybox echo bb-echo; kill -0 $$; echo k=$?",
      "\r\nvireo\r\n", "profile", "bb-echo", "k=0"),
     ("more_less", "more /etc/hostname; less /etc/hostname < /dev/null > /tmp/lo; cat /tmp/lo", "\r\nvireo\r\n"),
+    ("kill_stop_cont", "sleep 30 & p=$!; kill -STOP $p; cut -d' ' -f4 /proc/$p/status; kill -CONT $p;"
+     " grep -c STOPPED /proc/$p/status; kill -KILL $p; wait $p; echo w=$?",
+     "\r\nSTOPPED\r\n0\r\n", "w=137"),
 ]
 
 

@@ -14,6 +14,8 @@
  * queue is acknowledged exactly once.  lx_timer_target(), parlib_getpid()
  * and lx_sig_thr_find() answer from fake_timer_tid[], FAKE_PID and
  * FAKE_LIVE_TID: which timer signals a thread, and which threads live.
+ * lx_sigactions[] is ours: the queue reads SIGCHLD's SA_NOCLDSTOP from it
+ * (job control's rules).
  */
 #include <string.h>
 #include <parlib/event.h>
@@ -24,6 +26,7 @@
 #define FAKE_MSGS 512
 
 int lx_sig_state = 1;
+struct lx_k_sigaction lx_sigactions[LX_NSIG];   /* SIGCHLD's SA_NOCLDSTOP */
 static struct event_msg fake_msgs[FAKE_MSGS];
 static int fake_n, fake_next;
 static struct event_mbox fake_mbox;
@@ -306,4 +309,59 @@ HTEST(a_fork_child_forgets_its_parents_timer_signals)
 	lx_sigq_clear();
 	HT_ASSERT_EQ(fake_acks, 0);             /* the timer is not the child's */
 	HT_ASSERT_EQ(lx_sigq_any(), 0u);
+}
+
+/* The signals pending for the process, as a set. */
+static uint64_t pending_now(void)
+{
+	lx_sigq_drain();
+	return lx_sigq_pending(0);
+}
+
+HTEST(sigcont_drops_pending_stop_signals)
+{
+	fresh();
+	fake_post(EV_POSIX_SIGNAL, LX_SIGTSTP, 1, 0, LX_SI_USER);
+	fake_post(EV_POSIX_SIGNAL, LX_SIGTTIN, 1, 0, LX_SI_USER);
+	fake_post(EV_POSIX_SIGNAL, LX_SIGINT, 1, 0, LX_SI_USER);
+	HT_ASSERT_EQ(pending_now(), LX_SIGBIT(LX_SIGTSTP) | LX_SIGBIT(LX_SIGTTIN) |
+	             LX_SIGBIT(LX_SIGINT));
+	fake_post(EV_POSIX_SIGNAL, LX_SIGCONT, 1, 0, LX_SI_USER);
+	HT_ASSERT_EQ(pending_now(), LX_SIGBIT(LX_SIGCONT) | LX_SIGBIT(LX_SIGINT));
+}
+
+HTEST(a_stop_signal_drops_a_pending_sigcont)
+{
+	fresh();
+	fake_post(EV_POSIX_SIGNAL, LX_SIGCONT, 1, 0, LX_SI_USER);
+	fake_post(EV_POSIX_SIGNAL, LX_SIGTTOU, 1, 0, LX_SI_USER);
+	HT_ASSERT_EQ(pending_now(), LX_SIGBIT(LX_SIGTTOU));
+	fresh();
+	fake_post(EV_POSIX_SIGNAL, LX_SIGCONT, 1, 0, LX_SI_USER);
+	fake_post(EV_POSIX_SIGNAL, LX_SIGSTOP, 0, 0, LX_SI_KERNEL);     /* the kernel stopped us */
+	HT_ASSERT_EQ(pending_now(), 0u);        /* SIGSTOP itself is never queued */
+	fake_post(EV_POSIX_SIGNAL, LX_SIGCONT, 1, 0, LX_SI_USER);
+	HT_ASSERT_EQ(pending_now(), LX_SIGBIT(LX_SIGCONT));
+}
+
+HTEST(sa_nocldstop_drops_only_stop_and_continue_reports)
+{
+	static const uint32_t codes[] = { 5 /* CLD_STOPPED */, 6 /* CLD_CONTINUED */,
+	                                  1 /* CLD_EXITED */ };
+	struct lx_siginfo si;
+
+	for (int nocldstop = 0; nocldstop < 2; nocldstop++) {
+		lx_sigactions[LX_SIGCHLD].flags = nocldstop ? LX_SA_NOCLDSTOP : 0;
+		for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+			bool kept = !nocldstop || codes[i] == 1;
+
+			fresh();
+			fake_post(EV_POSIX_SIGNAL, LX_SIGCHLD, 9, 0, codes[i] | (uint64_t)19 << 32);
+			lx_sigq_drain();
+			HT_ASSERT_EQ(lx_sigq_take(~0ULL, 0, &si), kept);
+			if (kept)
+				HT_ASSERT_EQ(si.si_code, (int)codes[i]);
+		}
+	}
+	lx_sigactions[LX_SIGCHLD].flags = 0;
 }

@@ -157,6 +157,8 @@ static const uint32_t fz_deny[] = {
 	SYS_reboot,             /* would end the machine, once processes may */
 	SYS_signal_group,       /* group 0 or -1 is ours: SIGKILL/SIGTERM end the fuzzer */
 	SYS_setsid,             /* a session of its own: init's children no longer ours */
+	SYS_signal_proc,        /* our own pid: SIGKILL ends, SIGSTOP stops the fuzzer */
+	SYS_proc_stop,          /* a stop signal stops the fuzzer for good */
 };
 
 /*
@@ -250,6 +252,7 @@ static const struct { const char *name, *sig; } fz_lx_sigs[] = {
 	{ "dup", "f" },                 { "dup2", "ff" },
 	{ "nanosleep", "Zp" },          { "getpid", "" },
 	{ "wait4", "ipFS" },            { "uname", "S" },
+	{ "waitid", "iiSFS" },
 	{ "fcntl", "fcx" },             { "truncate", "To" },
 	{ "ftruncate", "fo" },          { "getcwd", "pl" },
 	{ "chdir", "P" },               { "fchdir", "f" },
@@ -1294,6 +1297,8 @@ static void fz_lx_guard(const char *name, uint64_t *a, const char *sig)
 		a[1] %= FZ_POPULATE_MAX;                /* they populate: bounded work */
 	else if (!strcmp(name, "wait4") && !(a[2] & ~(uint64_t)WAIT_ALL_OPTIONS))
 		a[2] |= WNOHANG;
+	else if (!strcmp(name, "waitid"))
+		a[3] |= WNOHANG;                        /* never wait */
 	else if (!strcmp(name, "ftruncate"))
 		a[0] = fz_lx_tmp_fd(a[0]);
 	else if (!strcmp(name, "pipe2"))

@@ -46,11 +46,20 @@
  *            si_status (exit code or signal), otherwise 0.
  * The kernel itself sends SIGCHLD to a parent whose child ended
  * (kern/src/proc/process.c): CLD_EXITED with the exit code, or CLD_KILLED
- * with the signal.
+ * with the signal; and one whose child stopped or continued
+ * (kern/src/proc/jobctl.c): CLD_STOPPED with the stop signal,
+ * CLD_CONTINUED with SIGCONT.  To a process it stops it sends SIGSTOP
+ * (sender 0, SI_KERNEL): never delivered, it tells the C library to drop
+ * a pending SIGCONT, as POSIX asks of a stop.
  */
 #define EV_POSIX_SIGCHLD    17
+#define EV_POSIX_SIGCONT    18
+#define EV_POSIX_SIGSTOP    19
 #define EV_SIG_CLD_EXITED   1
 #define EV_SIG_CLD_KILLED   2
+#define EV_SIG_CLD_STOPPED  5
+#define EV_SIG_CLD_CONTINUED 6
+#define EV_SI_KERNEL        0x80
 #define EV_FIRST_DYNAMIC    32
 #define EV_NR_TYPES         64
 

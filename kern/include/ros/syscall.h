@@ -101,9 +101,18 @@ _Static_assert(sizeof(struct syscall) == 216, "struct syscall is 216 bytes");
                                    * (but the close-on-exec ones) */
 #define PROC_ALL_FLAGS   PROC_DUP_FGRP
 
-/* waitpid: pid -1 = any child; options */
+/*
+ * waitpid: pid -1 = any child; options (Linux's bits).  A child's exit is
+ * always reported (but with WNOEXIT: waitid without WEXITED); WUNTRACED
+ * also reports a stop and WCONTINUED a continue, each once (WNOWAIT:
+ * reported and left to report again).  proc/jobctl.c.
+ */
 #define WNOHANG          1
-#define WAIT_ALL_OPTIONS WNOHANG
+#define WUNTRACED        2
+#define WCONTINUED       8
+#define WNOEXIT          0x10
+#define WNOWAIT          0x01000000
+#define WAIT_ALL_OPTIONS (WNOHANG | WUNTRACED | WCONTINUED | WNOEXIT | WNOWAIT)
 /*
  * waitpid's status word, in POSIX's shape so the C library's W* macros read
  * it unchanged: the exit code in bits 8..15 when the low 7 bits are 0;
@@ -113,6 +122,10 @@ _Static_assert(sizeof(struct syscall) == 216, "struct syscall is 216 bytes");
 #define WSTATUS_EXITED(code)    (((code) & 0xff) << 8)
 #define WSTATUS_SIGNALED(sig)   ((sig) & 0x7f)
 #define WSTATUS_KILLED          WSTATUS_SIGNALED(9)
+/* A stop by signal sig (WIFSTOPPED, WSTOPSIG) and a continue
+ * (WIFCONTINUED), as waitpid reports them. */
+#define WSTATUS_STOPPED(sig)    ((((sig) & 0xff) << 8) | 0x7f)
+#define WSTATUS_CONTINUED       0xffff
 /* proc_destroy's code: PROC_EXIT_SIGNALED | sig (1..127) ends the process
  * (itself or another) as "killed by signal sig"; without the flag, the code
  * is an exit code for oneself and ignored for others (SIGKILL). */

@@ -169,6 +169,8 @@ static void __noreturn mcp_vcore_leave(struct mcp_vcore *vc)
 	if (!p->nr_running && p->state == PROC_RUNNING_M)
 		proc_set_state_locked(p, PROC_RUNNABLE_M);
 	spin_unlock_irqrestore(&p->lock, flags);
+	if (READ_ONCE(p->stopped))
+		proc_stop_settle(p);    /* it was the last running one */
 	/* A grant that reused this id while we were leaving found it started;
 	 * after change_vcore the vcore given our core starts. */
 	regrant = changed || READ_ONCE(p->procinfo->vcoremap[vc->id].valid);
@@ -229,6 +231,13 @@ void mcp_kick(struct proc *p, uint32_t vcoreid)
 		kmsg_kick_core(pc);     /* its return to user mode looks at the VCPD */
 }
 
+bool mcp_preempt_coming(void)
+{
+	struct mcp_vcore *vc = mcp_vcore_current();
+
+	return vc && READ_ONCE(vc->preempting);
+}
+
 void mcp_kick_all(struct proc *p)
 {
 	for (uint32_t v = 0; proc_is_mcp(p) && v < p->nr_vcores_max; v++)
@@ -285,6 +294,8 @@ void mcp_before_user(struct hw_trapframe *tf)
 	}
 	if (mcp_preempt_take(vc, tf))
 		mcp_vcore_leave(vc);
+	if (proc_stop_gate(vc->p))      /* stopped, and its core not taken */
+		proc_before_user();     /* a kill while it was stopped */
 	if (vc->restarted && mcp_preempt_resume(vc, tf))
 		vc->fresh = false;      /* back in vcore context where it was */
 	if (vc->waiting) {

@@ -75,6 +75,8 @@ const char *proc_state_name(const struct proc *p)
 	};
 	unsigned int s = READ_ONCE(p->state);
 
+	if (READ_ONCE(p->stopped) && s < PROC_DYING)
+		return "STOPPED";               /* job control (proc/jobctl.c) */
 	return s < ARRAY_SIZE(names) && names[s] ? names[s] : "?";
 }
 
@@ -265,6 +267,7 @@ struct proc *proc_alloc(const char *name, int ppid)
 	rendez_init(&p->wait_rv);
 	rendez_init(&p->child_rv);
 	rendez_init(&p->exit_rv);
+	rendez_init(&p->stop_rv);
 	user_ext_init(&p->uext);
 	p->state = PROC_CREATED;
 	p->ppid = ppid;
@@ -549,8 +552,8 @@ static struct proc *proc_reparent_one(struct proc *p, bool *init_alive)
 	return zombie;
 }
 
-/* A child of parent died (or a dead one became its child): wakes its
- * waitpid(-1). */
+/* A child of parent died, stopped or continued (or a dead one became its
+ * child): wakes its waitpid(-1). */
 static void proc_child_died(struct proc *parent)
 {
 	atomic_inc(&parent->child_deaths);
@@ -577,14 +580,10 @@ static void proc_reparent_children(struct proc *p)
  * waiter finds even its stack freed; an orphan has no waiter.
  */
 /* SIGCHLD for the parent: an EV_POSIX_SIGNAL message (the layout of
- * ros/event_msg.h: si_code CLD_EXITED with the exit code, or CLD_KILLED
- * with the signal), dropped when the parent takes no signal events (not a
- * C-library program). */
-static void proc_signal_parent(int ppid, int pid, int status)
+ * ros/event_msg.h: si_code CLD_* and si_status), dropped when the parent
+ * takes no signal events (not a C-library program). */
+void proc_sigchld(int ppid, int pid, uint32_t code, uint32_t value)
 {
-	bool exited = (status & 0x7f) == 0;
-	uint32_t code = exited ? EV_SIG_CLD_EXITED : EV_SIG_CLD_KILLED;
-	uint32_t value = exited ? (status >> 8) & 0xff : status & 0x7f;
 	struct event_msg msg = { .ev_type = EV_POSIX_SIGNAL, .ev_arg1 = EV_POSIX_SIGCHLD,
 	                         .ev_arg2 = (uint32_t)pid,
 	                         .ev_arg4 = code | (uint64_t)value << 32 };
@@ -595,6 +594,16 @@ static void proc_signal_parent(int ppid, int pid, int status)
 	proc_child_died(parent);
 	send_kernel_event(parent, &msg, 0);
 	proc_put(parent);
+}
+
+/* The SIGCHLD of a death: CLD_EXITED with the exit code, or CLD_KILLED
+ * with the signal. */
+static void proc_signal_parent(int ppid, int pid, int status)
+{
+	bool exited = (status & 0x7f) == 0;
+
+	proc_sigchld(ppid, pid, exited ? EV_SIG_CLD_EXITED : EV_SIG_CLD_KILLED,
+	             exited ? (status >> 8) & 0xff : status & 0x7f);
 }
 
 static void proc_mark_dead(struct proc *p, int status, struct kthread *kt)
@@ -671,6 +680,7 @@ int proc_kill(struct proc *p, int status)
 	}
 	sysc_abort(p, 0, -1);
 	proc_wakeup(p);
+	rendez_wakeup(&p->stop_rv);     /* a stopped process ends too */
 	if (proc_is_mcp(p))
 		mcp_kick_all(p);                /* every vcore leaves user mode */
 	else if (p->core != core_id())

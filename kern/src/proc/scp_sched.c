@@ -9,6 +9,8 @@
  * mode, on the kthread that owns the user context, with interrupts on:
  *  - signals the process's #alarm timers queued are posted (dev/alarm.c);
  *  - a pending kill (proc_kill) ends the process right there;
+ *  - a stopped process waits for SIGCONT (proc/jobctl.c), but a vcore
+ *    about to be preempted, which mcp_before_user takes first;
  *  - if the core's slice expired, the kthread yields (kthread_yield puts it
  *    at the back of the core's FIFO run queue: round robin);
  *  - if other kthreads wait for the core, a slice alarm (PROC_SLICE_NSEC)
@@ -97,6 +99,10 @@ void proc_before_user(void)
 	for (;;) {
 		if (READ_ONCE(p->killed))
 			proc_exit(p, READ_ONCE(p->kill_status));
+		if (READ_ONCE(p->stopped) && !mcp_preempt_coming()) {
+			proc_stop_gate(p);      /* job control: until continued */
+			continue;
+		}
 		if (READ_ONCE(p->core) != core_id() && !mcp_vcore_current() &&
 		    p->user_kt == kthread_current()) {
 			kthread_migrate(READ_ONCE(p->core));    /* its core went to an MCP */
@@ -113,7 +119,7 @@ void proc_before_user(void)
 /*
  * The common case, decided with interrupts off so that none can land
  * between the look and the return: an SCP on its own kthread and core, no
- * timer signals, no kill, no expired slice, and either a slice armed or
+ * timer signals, no kill, no stop, no expired slice, and either a slice armed or
  * nobody else waiting for the core.  Then there is nothing to do.
  */
 static bool proc_nothing_before_user(void)
@@ -123,7 +129,7 @@ static bool proc_nothing_before_user(void)
 	struct sched_core *sc;
 
 	if (!p || p->user_kt != kt || READ_ONCE(p->alarm_sigs) || READ_ONCE(p->killed) ||
-	    READ_ONCE(p->core) != core_id())
+	    READ_ONCE(p->stopped) || READ_ONCE(p->core) != core_id())
 		return false;
 	sc = &sched_cores[core_id()];
 	return !sc->expired && (sc->armed || kthread_runq_empty());

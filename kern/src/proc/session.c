@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * session.c - POSIX process groups and sessions (process.h): setpgid,
- * getpgid, setsid, getsid, and a signal to a whole group.
+ * getpgid, setsid, getsid, and a signal to a whole group or one process.
  *
  * Every process has a process group id and a session id (struct proc's
  * pgid and sid), inherited from its creator by proc_alloc (fork and
@@ -18,11 +18,14 @@
  * signal every process.  A group signal reaches the members the sender may
  * signal; EPERM if the group has members but none of them, ESRCH if none.
  *
- * Delivery: SIGKILL is proc_kill; any other signal an EV_POSIX_SIGNAL
+ * Delivery (proc_signal_deliver, the same for one pid: signal_proc):
+ * SIGKILL is proc_kill, SIGSTOP proc_stop (proc/jobctl.c), SIGCONT
+ * proc_continue and then, like any other signal, an EV_POSIX_SIGNAL
  * message (ros/event_msg.h: the signal, the sender's pid, SI_USER) to the
  * member's kernel_evts queue; a member that takes no signal events (not a
  * C-library program) gets the default action from here: nothing for the
- * signals whose default is to ignore, else the end "by signal".
+ * signals whose default is to ignore, a stop for SIGTSTP, SIGTTIN and
+ * SIGTTOU, else the end "by signal".
  *
  * Locks: pgid, sid and execed are [proc_list_lock], so a walk sees one
  * truth; messages are sent after the walk, outside the lock, to processes
@@ -36,6 +39,9 @@
 #include <ros/syscall.h>
 
 #define SESS_SIGKILL  9
+#define SESS_SIGCONT  18
+#define SESS_SIGSTOP  19
+#define SESS_SIGTTOU  22
 
 /* ---------------------------------------------------- with the list lock */
 
@@ -188,23 +194,39 @@ int proc_setsid(struct proc *self, const char **why)
 
 /* ------------------------------------------------------ group signals */
 
-/* Default action "ignore" (x86-64 Linux numbers): CHLD, CONT, the stop
- * signals (no job control yet), URG, WINCH. */
+/* Default action "ignore" (x86-64 Linux numbers): CHLD, CONT, URG,
+ * WINCH. */
 static bool sess_default_ignores(int sig)
 {
-	return sig == 17 || sig == 18 || (sig >= 19 && sig <= 23) || sig == 28;
+	return sig == 17 || sig == 18 || sig == 23 || sig == 28;
 }
 
-static void sess_deliver(struct proc *self, struct proc *t, int sig)
+/* Default action "stop": TSTP, TTIN, TTOU (and STOP, always the kernel's). */
+static bool sess_default_stops(int sig)
+{
+	return sig >= SESS_SIGSTOP && sig <= SESS_SIGTTOU && sig != SESS_SIGCONT;
+}
+
+void proc_signal_deliver(struct proc *t, int sig, int sender)
 {
 	struct event_msg msg = { .ev_type = EV_POSIX_SIGNAL, .ev_arg1 = (uint16_t)sig,
-	                         .ev_arg2 = (uint32_t)self->pid };
+	                         .ev_arg2 = (uint32_t)sender };
 
 	if (sig == SESS_SIGKILL) {
 		proc_kill(t, WSTATUS_KILLED);
 		return;
 	}
-	if (send_kernel_event(t, &msg, 0) == -ENOENT && !sess_default_ignores(sig))
+	if (sig == SESS_SIGSTOP) {
+		proc_stop(t, sig);              /* uncatchable: never a message */
+		return;
+	}
+	if (sig == SESS_SIGCONT)
+		proc_continue(t);               /* first, so a handler can run */
+	if (send_kernel_event(t, &msg, 0) != -ENOENT)
+		return;
+	if (sess_default_stops(sig))
+		proc_stop(t, sig);
+	else if (!sess_default_ignores(sig))
 		proc_kill(t, WSTATUS_SIGNALED(sig));
 }
 
@@ -249,7 +271,7 @@ int proc_signal_group(struct proc *self, int pgid, int sig, const char **why)
 	n = sess_collect(self, pgid, targets, &seen);
 	for (int i = 0; i < n; i++) {
 		if (sig)
-			sess_deliver(self, targets[i], sig);
+			proc_signal_deliver(targets[i], sig, self->pid);
 		proc_put(targets[i]);
 	}
 	kfree(targets);
@@ -258,4 +280,35 @@ int proc_signal_group(struct proc *self, int pgid, int sig, const char **why)
 	else if (!n)
 		*why = "signal_group: no process of that group may be signalled by the caller";
 	return !seen ? -ESRCH : !n ? -EPERM : 0;
+}
+
+int proc_signal_pid(struct proc *self, int pid, int sig, const char **why)
+{
+	uint64_t flags;
+	struct proc *t;
+	int ret = 0;
+
+	if (sig < 0 || sig > 64 || pid <= 0) {
+		*why = "signal_proc: a signal is 0..64, a pid > 0";
+		return -EINVAL;
+	}
+	flags = proc_list_acquire();
+	t = sess_find_locked(pid);
+	if (!t || READ_ONCE(t->state) >= PROC_DYING || READ_ONCE(t->killed)) {
+		*why = "signal_proc: no such process";
+		ret = -ESRCH;
+	} else if (!sess_may_signal_locked(self, t)) {
+		*why = "signal_proc: the caller may not signal that process";
+		ret = -EPERM;
+	} else if (!kref_get_not_zero(&t->ref)) {
+		*why = "signal_proc: no such process";
+		ret = -ESRCH;
+	}
+	proc_list_release(flags);
+	if (ret)
+		return ret;
+	if (sig)
+		proc_signal_deliver(t, sig, self->pid);
+	proc_put(t);
+	return 0;
 }

@@ -246,8 +246,9 @@ uint32_t ksched_grant(struct proc *p, uint64_t want)
 	uint32_t have;
 
 	flags = spin_lock_irqsave(&ksched_lock);
-	/* Gone: its procinfo may be freed (and its pages someone else's). */
-	if (p->ksched_gone || !ids) {
+	/* Gone: its procinfo may be freed (and its pages someone else's).
+	 * Stopped (proc/jobctl.c): nothing until it is continued. */
+	if (p->ksched_gone || !ids || READ_ONCE(p->stopped)) {
 		have = p->ksched_gone ? 0 : p->procinfo->num_vcores;
 		spin_unlock_irqrestore(&ksched_lock, flags);
 		return have;

@@ -2,10 +2,10 @@
 /*
  * sys_proc.c - syscall handlers of the "proc" and "vcore" groups for SCPs:
  * proc_create, proc_run, proc_destroy, proc_yield, waitpid, fork, exec,
- * getvcoreid, provision, poke_ksched, change_to_m, and the process group
- * calls setpgid, getpgid, setsid, getsid, signal_group (process.c,
- * proc/scp_sched.c, proc/fork.c, proc/mcp.c, proc/session.c and
- * sched/ksched.c do the work).
+ * getvcoreid, provision, poke_ksched, change_to_m, the process group
+ * calls setpgid, getpgid, setsid, getsid, signal_group, signal_proc, and
+ * proc_stop (process.c, proc/scp_sched.c, proc/fork.c, proc/mcp.c,
+ * proc/session.c, proc/jobctl.c and sched/ksched.c do the work).
  */
 #include <argenv.h>
 #include <core_id.h>
@@ -239,41 +239,74 @@ int64_t sys_change_to_m(struct syscall_ctx *ctx)
 	return 0;
 }
 
-static bool sysc_child_dead(void *arg)
+/* The status word to the caller's pointer (if any); pid, or -1. */
+static int64_t sysc_wait_out(struct syscall_ctx *ctx, int pid, int status)
 {
-	return READ_ONCE(((struct proc *)arg)->state) == PROC_DEAD;
-}
-
-/* Waits for child p (we hold a reference and the creator's); returns its
- * pid.  The wait for the death is abortable (abort_sysc: a signal handler
- * in the C library, or our own kill): EINTR, the child left unreaped. */
-static int64_t sysc_reap(struct syscall_ctx *ctx, struct proc *p)
-{
-	int pid = p->pid;
-	int status;
-
-	if (rendez_sleep(&p->exit_rv, sysc_child_dead, p)) {
-		proc_put(p);
-		return sysc_fail(ctx, EINTR, "waitpid: interrupted while child %d runs", pid);
-	}
-	proc_put(p);                    /* the lookup's reference */
-	status = proc_wait(p);          /* drops the creator's */
 	if (ctx->sc.arg1 && copy_to_user((void *)ctx->sc.arg1, &status, sizeof(status)))
 		return sysc_fail(ctx, EFAULT, "waitpid: status at %#lx is not writable",
 		                 ctx->sc.arg1);
 	return pid;
 }
 
-/* waitpid(-1) found nothing: 0 if WNOHANG and children run, else ECHILD. */
-static int64_t sysc_no_child(struct syscall_ctx *ctx, int options)
+/*
+ * What child p (our reference and the creator's) has to report under
+ * options: a stop or a continue (proc/jobctl.c), or its death, which reaps
+ * it (WNOWAIT: only reads its status).  Its pid, 0 if nothing yet (our
+ * reference kept), or -1.
+ */
+static int64_t sysc_wait_report(struct syscall_ctx *ctx, struct proc *p, int options)
 {
-	struct proc *any = (options & WNOHANG) ? proc_find_child(ctx->p->pid, false) : NULL;
+	int pid = p->pid, status = proc_jobctl_take(p, options);
 
-	if (any) {
-		proc_put(any);
+	if (!status && (READ_ONCE(p->state) != PROC_DEAD || (options & WNOEXIT)))
 		return 0;
+	if (status || (options & WNOWAIT)) {
+		status = status ? status : READ_ONCE(p->exit_status);
+		proc_put(p);
+		return sysc_wait_out(ctx, pid, status);
 	}
-	return sysc_fail(ctx, ECHILD, "waitpid: process %d has no children", ctx->p->pid);
+	proc_put(p);                    /* the lookup's reference */
+	return sysc_wait_out(ctx, pid, proc_wait(p));   /* drops the creator's */
+}
+
+struct sysc_wait {
+	struct proc *p;
+	int options;
+};
+
+static bool sysc_child_news(void *arg)
+{
+	const struct sysc_wait *w = arg;
+	struct proc *p = w->p;
+	int r = READ_ONCE(p->jc_report);
+
+	return (READ_ONCE(p->state) == PROC_DEAD && !(w->options & WNOEXIT)) ||
+	       (r == WSTATUS_CONTINUED && (w->options & WCONTINUED)) ||
+	       (r && r != WSTATUS_CONTINUED && (w->options & WUNTRACED));
+}
+
+/* Waits for child p (we hold a reference and the creator's) to have news
+ * options ask for.  The wait is abortable (abort_sysc: a signal handler in
+ * the C library, or our own kill): EINTR, the child left unreaped. */
+static int64_t sysc_wait_one(struct syscall_ctx *ctx, struct proc *p, int options)
+{
+	struct sysc_wait w = { p, options };
+	int pid = p->pid;
+	int64_t r;
+
+	for (;;) {
+		r = sysc_wait_report(ctx, p, options);
+		if (r)
+			return r;       /* our reference went with the report */
+		if (options & WNOHANG)
+			break;
+		if (rendez_sleep(&p->exit_rv, sysc_child_news, &w)) {
+			proc_put(p);
+			return sysc_fail(ctx, EINTR, "waitpid: interrupted while child %d runs", pid);
+		}
+	}
+	proc_put(p);
+	return 0;
 }
 
 struct sysc_deaths {
@@ -288,22 +321,29 @@ static bool sysc_child_died(void *arg)
 	return atomic_read(&d->p->child_deaths) != d->seen;
 }
 
-/* waitpid(-1) without WNOHANG: the first of our children to be DEAD, not
- * the first we have (a background child must not hold up the others). */
-static int64_t sysc_wait_any(struct syscall_ctx *ctx)
+/* waitpid(-1): the first of our children with news (not the first we
+ * have: a background child must not hold up the others); ECHILD if we
+ * have none. */
+static int64_t sysc_wait_any(struct syscall_ctx *ctx, int options)
 {
 	struct sysc_deaths d = { ctx->p, 0 };
 	struct proc *p;
+	int64_t r;
 
 	for (;;) {
 		d.seen = atomic_read(&ctx->p->child_deaths);
-		p = proc_find_child(ctx->p->pid, true);
+		p = proc_find_child_report(ctx->p->pid, options);
+		if (p && (r = sysc_wait_report(ctx, p, options)))
+			return r;
 		if (p)
-			return sysc_reap(ctx, p);
+			proc_put(p);    /* another waiter took its news first */
 		p = proc_find_child(ctx->p->pid, false);
 		if (!p)
-			return sysc_no_child(ctx, 0);
+			return sysc_fail(ctx, ECHILD, "waitpid: process %d has no children",
+			                 ctx->p->pid);
 		proc_put(p);
+		if (options & WNOHANG)
+			return 0;
 		if (rendez_sleep(&ctx->p->child_rv, sysc_child_died, &d))
 			return sysc_fail(ctx, EINTR, "waitpid: interrupted");
 	}
@@ -316,22 +356,12 @@ int64_t sys_waitpid(struct syscall_ctx *ctx)
 
 	if (options & ~WAIT_ALL_OPTIONS)
 		return sysc_fail(ctx, EINVAL, "waitpid: unknown options %#x", options);
-	if (pid == -1 && !(options & WNOHANG))
-		return sysc_wait_any(ctx);
-	if (pid == -1) {
-		p = proc_find_child(ctx->p->pid, true);
-		if (!p)
-			return sysc_no_child(ctx, options);
-	} else {
-		p = sysc_child(ctx, pid, "waitpid");
-		if (!p)
-			return -1;
-		if ((options & WNOHANG) && READ_ONCE(p->state) != PROC_DEAD) {
-			proc_put(p);
-			return 0;
-		}
-	}
-	return sysc_reap(ctx, p);
+	if (pid == -1)
+		return sysc_wait_any(ctx, options);
+	p = sysc_child(ctx, pid, "waitpid");
+	if (!p)
+		return -1;
+	return sysc_wait_one(ctx, p, options);
 }
 
 int64_t sys_fork(struct syscall_ctx *ctx)
@@ -594,4 +624,28 @@ int64_t sys_signal_group(struct syscall_ctx *ctx)
 
 	return sysc_session_ret(ctx, proc_signal_group(ctx->p, (int)ctx->sc.arg0,
 	                                               (int)ctx->sc.arg1, &why), why);
+}
+
+int64_t sys_signal_proc(struct syscall_ctx *ctx)
+{
+	const char *why = NULL;
+
+	return sysc_session_ret(ctx, proc_signal_pid(ctx->p, (int)ctx->sc.arg0,
+	                                             (int)ctx->sc.arg1, &why), why);
+}
+
+/* proc_stop(sig): the caller stops itself with stop signal sig (the C
+ * library's default action of SIGTSTP, SIGTTIN, SIGTTOU); the call returns
+ * once the process is continued (the return to user mode waits). */
+int64_t sys_proc_stop(struct syscall_ctx *ctx)
+{
+	int sig = (int)ctx->sc.arg0;
+	int ret = proc_stop(ctx->p, sig);
+
+	if (ret == -EINVAL)
+		return sysc_fail(ctx, EINVAL, "proc_stop: %d is not a stop signal "
+		                 "(SIGSTOP 19, SIGTSTP 20, SIGTTIN 21, SIGTTOU 22)", sig);
+	if (ret)
+		return sysc_fail(ctx, -ret, "proc_stop: process %d is ending", ctx->p->pid);
+	return 0;
 }

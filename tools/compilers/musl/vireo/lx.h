@@ -162,9 +162,8 @@ long lx_oflags_from_vireo(long vflags);
 /* Writes v in decimal and a NUL at buf (room for 21 bytes); the length. */
 size_t lx_utoa(char *buf, uint64_t v);
 
-/* waitpid for wait4 (lx_proc.c): -ECHILD for another's child. */
-#define LX_WUNTRACED  2
-#define LX_WCONTINUED 8
+/* The kernel's waitpid (lx_wait.c): -ECHILD for another's child, and for
+ * a process group (not supported). */
 long lx_waitpid(long pid, long status, long options);
 
 /* Records the layer's own error text for errstr(). */
@@ -250,6 +249,7 @@ long lx_sched_yield(const long *a);
 long lx_uname(const long *a);
 long lx_umask(const long *a);
 long lx_wait4(const long *a);
+long lx_waitid(const long *a);
 long lx_getrandom(const long *a);
 
 /* --- signals over events (lx_signal.c and lx_sig_*.c; libc.md: Signals) */

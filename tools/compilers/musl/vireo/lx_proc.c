@@ -129,26 +129,6 @@ long lx_umask(const long *a)
 	return old;
 }
 
-/* waitpid.  A kernel without stopped processes refuses WUNTRACED and
- * WCONTINUED (EINVAL): then no child can stop or continue, so the wait
- * without them is the same answer (a job-control shell always asks). */
-long lx_waitpid(long pid, long status, long options)
-{
-	long r = ros_syscall_raw(SYS_waitpid, (int)pid, status, (int)options, 0, 0, 0);
-
-	if (r == -LX_EINVAL && (options & (LX_WUNTRACED | LX_WCONTINUED)))
-		r = ros_syscall_raw(SYS_waitpid, (int)pid, status,
-		                    (int)(options & ~(LX_WUNTRACED | LX_WCONTINUED)), 0, 0, 0);
-	return r == -LX_ESRCH ? -LX_ECHILD : r;     /* Linux: not our child is ECHILD */
-}
-
-long lx_wait4(const long *a)
-{
-	if (a[3])
-		return lx_wait4_rusage(a);
-	return lx_waitpid(a[0], a[1], a[2]);
-}
-
 long lx_getrandom(const long *a)
 {
 	long fd, r;

@@ -47,7 +47,11 @@
 #define LX_SA_RESTART   0x10000000UL
 #define LX_SA_NODEFER   0x40000000UL
 #define LX_SA_RESETHAND 0x80000000UL
+#define LX_SA_NOCLDSTOP 0x1UL
 #define LX_CLD_EXITED   1
+#define LX_CLD_KILLED   2
+#define LX_CLD_DUMPED   3
+#define LX_CLD_STOPPED  5
 #define LX_CLD_CONTINUED 6
 
 #define LX_SIGBIT(s) (1ULL << ((s) - 1))
@@ -110,6 +114,15 @@ uint64_t lx_sigq_any(void);
 
 /* lx_sig_deliver.c */
 bool lx_sig_default_ignores(int sig);
+/* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU: the default action stops the
+ * process (SIGSTOP is never queued: the kernel stops at once). */
+static inline bool lx_sig_default_stops(int sig)
+{
+	return sig == LX_SIGSTOP || sig == LX_SIGTSTP || sig == LX_SIGTTIN || sig == LX_SIGTTOU;
+}
+/* The default action of a stop signal: the kernel stops us (proc_stop)
+ * and the call returns once we are continued. */
+void lx_sig_stop_self(int sig);
 void lx_sig_terminate(int sig) __attribute__((noreturn));
 /* Acts on every signal pending for this thread that its mask lets
  * through, lowest first; true if a handler ran. */

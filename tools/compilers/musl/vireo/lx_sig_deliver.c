@@ -12,10 +12,12 @@
  * signal itself (not with SA_NODEFER); afterwards it is uc_sigmask, as
  * rt_sigreturn does.  SA_RESETHAND resets the action first.
  *
- * Default actions: CHLD, CONT, URG, WINCH and the stop signals are
- * ignored (no job control here); every other signal ends the process
- * "killed by" it (proc_destroy with PROC_EXIT_SIGNALED), which its parent
- * reads with WIFSIGNALED/WTERMSIG.
+ * Default actions: CHLD, CONT, URG and WINCH are ignored (SIGCONT's
+ * continue is the kernel's, done before the signal was posted); SIGTSTP,
+ * SIGTTIN and SIGTTOU stop the process (the proc_stop call: the kernel
+ * holds us until SIGCONT, and the parent sees WIFSTOPPED); every other
+ * signal ends the process "killed by" it (proc_destroy with
+ * PROC_EXIT_SIGNALED), which its parent reads with WIFSIGNALED/WTERMSIG.
  *
  * The hook (parlib's ros_syscall_hook, never in vcore context) first looks
  * without a lock: nothing in the UCQ and nothing queued that this thread
@@ -31,11 +33,15 @@ bool lx_sig_default_ignores(int sig)
 {
 	switch (sig) {
 	case LX_SIGCHLD: case LX_SIGCONT: case LX_SIGURG: case LX_SIGWINCH:
-	case LX_SIGSTOP: case LX_SIGTSTP: case LX_SIGTTIN: case LX_SIGTTOU:
 		return true;
 	default:
 		return false;
 	}
+}
+
+void lx_sig_stop_self(int sig)
+{
+	ros_syscall_raw(SYS_proc_stop, sig, 0, 0, 0, 0, 0);
 }
 
 void lx_sig_terminate(int sig)
@@ -99,7 +105,9 @@ bool lx_sig_act(const struct lx_siginfo *info)
 	if (act.handler == LX_SIG_IGN)
 		return false;
 	if (act.handler == LX_SIG_DFL) {
-		if (!lx_sig_default_ignores(sig))
+		if (lx_sig_default_stops(sig))
+			lx_sig_stop_self(sig);
+		else if (!lx_sig_default_ignores(sig))
 			lx_sig_terminate(sig);
 		return false;
 	}
@@ -133,7 +141,9 @@ void lx_sig_deliver_sync(const struct lx_siginfo *info, struct lx_ucontext *uc)
 		lx_sig_call(info, act, uc);
 		return;
 	}
-	if (!lx_sig_default_ignores(sig))
+	if (lx_sig_default_stops(sig) && act.handler == LX_SIG_DFL)
+		lx_sig_stop_self(sig);
+	else if (!lx_sig_default_ignores(sig) && !lx_sig_default_stops(sig))
 		lx_sig_terminate(sig);
 }
 

@@ -21,6 +21,10 @@
  * handler or a system call; the UCQ is drained by one thread at a time
  * (lx_sigq_draining), since draining may unmap a UCQ page.
  *
+ * Job control (lx_sigq_jobctl): a SIGCONT drops pending stop signals and
+ * a stop signal a pending SIGCONT as they arrive; SIGSTOP and, under
+ * SA_NOCLDSTOP, SIGCHLD of a child's stop or continue are never queued.
+ *
  * Timers.  A signal a timer of ours sent (SI_TIMER, or SI_KERNEL: the
  * itimer) is acknowledged to lx_timer.c (lx_timer_delivered) exactly once,
  * when it leaves the queue: taken (delivered or accepted by sigwait; its
@@ -119,12 +123,42 @@ static long lx_sigq_add_locked(const struct lx_siginfo *info, int tid)
 	return 0;
 }
 
+static void lx_sigq_drop(int sig, int tid, bool ack);
+
+/*
+ * Job control's rules as a signal arrives (POSIX, "Signal Generation"):
+ * SIGCONT discards the pending stop signals, a stop signal a pending
+ * SIGCONT.  SIGSTOP is the kernel's own (it stopped us already): its
+ * message only discards, and is not queued; neither is a SIGCHLD about a
+ * child's stop or continue when our SIGCHLD action has SA_NOCLDSTOP.
+ * True: not to be queued.
+ */
+static bool lx_sigq_jobctl(const struct lx_siginfo *info)
+{
+	int sig = info->si_signo;
+
+	if (sig == LX_SIGCONT) {
+		for (int s = LX_SIGSTOP; s <= LX_SIGTTOU; s++)
+			if (s != LX_SIGCONT)
+				lx_sigq_drop(s, -1, false);
+		return false;
+	}
+	if (lx_sig_default_stops(sig)) {
+		lx_sigq_drop(LX_SIGCONT, -1, false);
+		return sig == LX_SIGSTOP;
+	}
+	return sig == LX_SIGCHLD && (lx_sigactions[LX_SIGCHLD].flags & LX_SA_NOCLDSTOP) &&
+	       (info->si_code == LX_CLD_STOPPED || info->si_code == LX_CLD_CONTINUED);
+}
+
 long lx_sigq_add(const struct lx_siginfo *info, int tid)
 {
 	long r;
 
 	if (info->si_signo < 1 || info->si_signo >= LX_NSIG)
 		return -LX_EINVAL;
+	if (lx_sigq_jobctl(info))
+		return 0;
 	spin_pdr_lock(&lx_sigq_lock);
 	r = lx_sigq_add_locked(info, tid);
 	spin_pdr_unlock(&lx_sigq_lock);

@@ -6,9 +6,12 @@
  * To another process: SYS_notify(pid, EV_POSIX_SIGNAL, msg) in the fixed
  * layout (lx_sig_queue.c decodes it: signal, our pid, si_value, si_code).
  * SIGKILL is not a message but proc_destroy of the target (its parent
- * reads WTERMSIG 9).  A target that takes no signals (notify: ENOENT, not
- * a C-library program or not started yet) gets the default action from
- * us: nothing for a signal ignored by default, else it ends "by" it.  A
+ * reads WTERMSIG 9); SIGSTOP and SIGCONT are the kernel's signal_proc,
+ * which stops or continues the target itself (kern/src/proc/jobctl.c:
+ * SIGCONT's message follows from there).  A target that takes no signals
+ * (notify: ENOENT, not a C-library program or not started yet) gets the
+ * default action from us: nothing for a signal ignored by default, a stop
+ * through signal_proc for SIGTSTP, SIGTTIN, SIGTTOU, else it ends "by" it.  A
  * real-time signal that finds the target's queue full is lost there (the
  * notify cannot tell); to ourselves it is EAGAIN.
  *
@@ -17,9 +20,9 @@
  * delivered before the call returns when the calling thread may take it.
  * A signal for another of our threads is taken at that thread's next
  * call; lx_sig_kick aborts the call it is parked on, if any, and a
- * default "terminate" ends the process at once.
- * No process groups (pid <= 0: ENOSYS) and no job control (SIGSTOP:
- * ENOSYS) yet.
+ * default "terminate" ends the process at once.  SIGSTOP to ourselves (or
+ * a thread of ours) stops the whole process in the kernel at once.
+ * Process groups (pid <= 0) are lx_pgrp.c's.
  */
 #include <string.h>
 #include <parlib/parlib.h>
@@ -39,6 +42,8 @@ static long lx_sig_raise(const struct lx_siginfo *info, int tid)
 		return 0;
 	if (info->si_signo == LX_SIGKILL)
 		lx_sig_terminate(LX_SIGKILL);
+	if (info->si_signo == LX_SIGSTOP)       /* the kernel's: stops us now */
+		return ros_syscall_raw(SYS_signal_proc, lx_sig_mypid(), LX_SIGSTOP, 0, 0, 0, 0);
 	r = lx_sigq_add(info, tid);
 	if (r == 0) {
 		lx_sig_deliver();
@@ -56,10 +61,8 @@ static long lx_sig_notify(long pid, const struct lx_siginfo *info)
 
 	if (sig == LX_SIGKILL)
 		return ros_syscall_raw(SYS_proc_destroy, pid, 0, 0, 0, 0, 0);
-	if (sig == LX_SIGSTOP) {
-		lx_errstr("kill", "no job control on Vireo (SIGSTOP)");
-		return -LX_ENOSYS;
-	}
+	if (sig == LX_SIGSTOP || sig == LX_SIGCONT)
+		return ros_syscall_raw(SYS_signal_proc, pid, sig, 0, 0, 0, 0);
 	memset(&m, 0, sizeof(m));
 	m.ev_type = EV_POSIX_SIGNAL;
 	m.ev_arg1 = (uint16_t)sig;
@@ -69,6 +72,8 @@ static long lx_sig_notify(long pid, const struct lx_siginfo *info)
 	r = ros_syscall_raw(SYS_notify, pid, EV_POSIX_SIGNAL, (long)&m, 0, 0, 0);
 	if (r != -LX_ENOENT)
 		return r;
+	if (lx_sig_default_stops(sig))          /* the kernel stops it */
+		return ros_syscall_raw(SYS_signal_proc, pid, sig, 0, 0, 0, 0);
 	if (sig == 0 || lx_sig_default_ignores(sig))
 		return 0;
 	return ros_syscall_raw(SYS_proc_destroy, pid, PROC_EXIT_SIGNALED | (sig & 0x7f), 0, 0, 0,

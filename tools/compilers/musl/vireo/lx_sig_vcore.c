@@ -11,7 +11,8 @@
  * lets through:
  *   - a signal whose action is the default "terminate" ends the process
  *     here, in vcore context (as SIGALRM of alarm() must end a program
- *     deadlocked on its own mutex);
+ *     deadlocked on its own mutex); one whose default is "stop" (SIGTSTP,
+ *     SIGTTIN, SIGTTOU) is taken and stops the process here;
  *   - a signal with a handler: when the thread is parked on a system
  *     call (uthread.sysc), the call is aborted, so the thread runs again,
  *     takes the signal at the hook after the call, and the call returns
@@ -36,14 +37,16 @@
 #include <parlib/vcore.h>
 #include "lx_sig.h"
 
-/* The first signal of set whose action is the default "terminate". */
-static int lx_sig_fatal_of(uint64_t set)
+/* The first signal of set whose action is the default "terminate"
+ * (stop: the default "stop" instead). */
+static int lx_sig_default_of(uint64_t set, bool stop)
 {
 	for (; set; set &= set - 1) {
 		int sig = __builtin_ctzll(set) + 1;
 		unsigned long h = lx_sigactions[sig].handler;
 
-		if (h == LX_SIG_DFL && !lx_sig_default_ignores(sig))
+		if (h == LX_SIG_DFL && !lx_sig_default_ignores(sig) &&
+		    lx_sig_default_stops(sig) == stop)
 			return sig;
 	}
 	return 0;
@@ -64,14 +67,18 @@ static bool lx_sig_kick_thread(struct lx_sig_thr *t, void *arg)
 {
 	uint64_t ready = lx_sigq_pending(t->tid) & ~__atomic_load_n(&t->mask, __ATOMIC_RELAXED);
 	struct uthread *u = __atomic_load_n(&t->uth, __ATOMIC_ACQUIRE);
+	struct lx_siginfo si;
 	struct syscall *sc;
 	int sig;
 
 	(void)arg;
 	if (!ready)
 		return false;
-	if ((sig = lx_sig_fatal_of(ready)))
+	if ((sig = lx_sig_default_of(ready, false)))
 		lx_sig_terminate(sig);
+	if ((sig = lx_sig_default_of(ready, true)) &&
+	    lx_sigq_take(LX_SIGBIT(sig), t->tid, &si))
+		lx_sig_stop_self(sig);  /* returns once continued */
 	if (!u || !lx_sig_has_handler(ready))
 		return false;
 	if ((sc = __atomic_load_n(&u->sysc, __ATOMIC_ACQUIRE)))
