@@ -251,7 +251,11 @@ bool mcp_preempt_resume(struct mcp_vcore *vc, struct hw_trapframe *tf)
 	vc->resume_vcctx = false;
 	if (vcctx) {
 		*tf = vc->saved;
-		(void)copy_to_user(&vcpd_at(vc->id)->rflags, &rflags, sizeof(rflags));
+		/* VC_VCCTX_SAVED off; a uthread image not yet taken back stays. */
+		if (!get_user_u32(&rflags, &vcpd_at(vc->id)->rflags)) {
+			rflags &= ~VC_VCCTX_SAVED;
+			(void)copy_to_user(&vcpd_at(vc->id)->rflags, &rflags, sizeof(rflags));
+		}
 	}
 	if (vcpd_flags_update(vc->id, VC_PREEMPTED, false))
 		user_kill("VCPD not writable at a restart");
