@@ -262,6 +262,7 @@ if [ "$SEL" = all ]; then
 		"--smp 2 --mem 512M -- $PCI_DEVS" "kn0 kn1 kn2 kn3"
 	run_utest libc_pthread /test/libc_pthread
 	run_utest libc_pthread_smp4 /test/libc_pthread "--smp 4 --mem 512M"
+	run_utest mcp_locks /test/libc_mcp_locks "--smp 4 --mem 512M"
 	run_utest mcp_exit /test/libc_mcp_exit "--smp 1 --mem 256M"
 	run_utest mcp_exit_smp4 /test/libc_mcp_exit "--smp 4 --mem 512M"
 	run_utest hostile_cpu_smp1 /test/hostile_cpu "--smp 1 --mem 256M"

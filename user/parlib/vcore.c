@@ -319,6 +319,7 @@ void vcore_handle_events(uint32_t vcoreid)
 	if (hook)
 		hook(vcoreid);
 	vcore_preempt_check(vcoreid);
+	vp_change_to_stuck(vcoreid);
 }
 
 /* ------------------------------------------------------- vcore context */
