@@ -56,6 +56,29 @@ static uint32_t ml_mcp_cores(void)
 	return gi && gi->nr_cores > 1 ? gi->nr_cores - 1 : 0;
 }
 
+static uint64_t ml_now_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+}
+
+/* change_to_m, retried while no core is idle (the cores of the child
+ * before may not be back yet; a claimed core comes free after its
+ * warning): 0, or -errno after 10 s.  Without it the first
+ * pthread_create would run the 2LS inside this SCP. */
+static int ml_become_mcp(void)
+{
+	struct timespec ms = { 0, 1000 * 1000 };
+	uint64_t end = ml_now_ms() + 10000;
+	int ret;
+
+	while ((ret = vcore_change_to_m()) == -EBUSY && ml_now_ms() < end)
+		nanosleep(&ms, NULL);
+	return ret;
+}
+
 /* ------------------------------------------------------- the lock child */
 
 static struct mcs_pdr_lock ml_mcs = MCS_PDR_INITIALIZER;
@@ -165,6 +188,8 @@ static int ml_child_locks(int fd)
 	pthread_t t[ML_LOCKERS + ML_FPU_THREADS];
 	int n = 0;
 
+	if (ml_become_mcp())
+		return 12;
 	for (uintptr_t i = 0; i < ML_FPU_THREADS; i++)
 		if (pthread_create(&t[n++], NULL, ml_fpu_thread, (void *)(i + 1)))
 			return 10;
@@ -216,6 +241,8 @@ static int ml_child_hog(int fd, int stop_fd)
 	char c;
 
 	n = n > 8 ? 8 : n;
+	if (ml_become_mcp())
+		return 95;
 	for (int i = 0; i < n; i++)
 		if (pthread_create(&t[i], NULL, ml_hog_thread, NULL))
 			return 98;
@@ -230,14 +257,6 @@ static int ml_child_hog(int fd, int stop_fd)
 	if (ml_overlaps)
 		return 96;
 	return 10 * ml_max_seen + (ml_min_after > 9 ? 9 : ml_min_after);
-}
-
-static uint64_t ml_now_ms(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
 }
 
 /* Spins until the claimer has held two vcores for 300 ms (the hog runs on
@@ -259,24 +278,17 @@ static void *ml_claim_thread(void *arg)
 
 static int ml_child_claim(int fd)
 {
-	struct timespec ms = { 0, 1000 * 1000 };
 	pthread_t t[2];
 	uint64_t end;
 	char c;
-	int ret;
 
 	if (read(fd, &c, 1) != 1)
 		return 98;
 	end = ml_now_ms() + 10000;
 	/* Our provisioned cores are the hog's: the ksched claims them (a
 	 * warning, then a preemption); change_to_m is EBUSY until one is idle. */
-	while ((ret = vcore_change_to_m()) == -EBUSY) {
-		nanosleep(&ms, NULL);
-		if (ml_now_ms() >= end)
-			return 97;
-	}
-	if (ret)
-		return 96;
+	if (ml_become_mcp())
+		return 97;
 	for (int i = 0; i < 2; i++)
 		if (pthread_create(&t[i], NULL, ml_claim_thread, &end))
 			return 95;
