@@ -58,8 +58,7 @@ void mcs_pdr_lock(struct mcs_pdr_lock *l)
 	struct mcs_pdr_qnode *q, *pred;
 	uint32_t spins = 0;
 
-	uth_disable_notifs();
-	q = mcs_node(vcore_id(), l, NULL);
+	q = mcs_node(uth_disable_notifs_vcoreid(), l, NULL);
 	__atomic_store_n(&q->next, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&q->locked, 1, __ATOMIC_RELAXED);
 	pred = __atomic_exchange_n(&l->tail, q, __ATOMIC_ACQ_REL);

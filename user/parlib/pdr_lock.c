@@ -22,8 +22,7 @@ void spin_pdr_lock(struct spin_pdr_lock *l)
 {
 	uint32_t me, cur, spins = 0;
 
-	uth_disable_notifs();
-	me = vcore_id() + 1;
+	me = uth_disable_notifs_vcoreid() + 1;
 	for (;;) {
 		cur = 0;
 		if (__atomic_compare_exchange_n(&l->lock, &cur, me, false, __ATOMIC_ACQUIRE,

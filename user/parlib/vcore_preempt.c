@@ -123,7 +123,8 @@ static void vp_pause_current(uint32_t me)
 
 void vp_change_to_stuck(uint32_t me)
 {
-	if (!__atomic_exchange_n(&vp_stuck_seen, false, __ATOMIC_RELAXED))
+	if (!__atomic_load_n(&vp_stuck_seen, __ATOMIC_RELAXED) ||
+	    !__atomic_exchange_n(&vp_stuck_seen, false, __ATOMIC_RELAXED))
 		return;
 	for (uint32_t v = 0; v < vp_max_vcores(); v++) {
 		if (v == me || !vp_stuck(v))
