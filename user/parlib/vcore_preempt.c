@@ -51,6 +51,17 @@ static long vp_sys(uint32_t num, uint64_t a0, uint64_t a1, uint64_t a2)
 	return sc.err ? -(long)sc.err : (long)sc.retval;
 }
 
+/* Preempted vcore v's uthread u may not move: saved as vcore context
+ * (notifications were off), or caught in uth_notifs_off. */
+static bool vp_bound(uint32_t v, const struct uthread *u)
+{
+	const struct vcpd *vcpd = &pdata->vcpd[v];
+
+	return (vcpd->rflags & VC_VCCTX_SAVED) ||
+	       __atomic_load_n(&vcpd->notif_disabled, __ATOMIC_ACQUIRE) ||
+	       (__atomic_load_n(&u->flags, __ATOMIC_ACQUIRE) & UTHREAD_DONT_MIGRATE);
+}
+
 bool vcore_recover(uint32_t v, uint32_t me)
 {
 	struct vcpd *vcpd = &pdata->vcpd[v];
@@ -66,10 +77,10 @@ bool vcore_recover(uint32_t v, uint32_t me)
 	if (__atomic_load_n(&vcpd->flags, __ATOMIC_SEQ_CST) & VC_PREEMPTED) {
 		u = vcore_current_of(v);
 		/* A uthread preempted with notifications off (in uthread_yield,
-		 * or holding a PDR lock) is bound to its vcore: only v's own
-		 * restart resumes it, as for vcore context. */
-		if (u && !(vcpd->rflags & VC_VCCTX_SAVED) &&
-		    !__atomic_load_n(&vcpd->notif_disabled, __ATOMIC_ACQUIRE)) {
+		 * or holding a PDR lock), or on its way to turning them off
+		 * (DONT_MIGRATE: it has read its vcore id), is bound to its
+		 * vcore: only v's own restart resumes it, as for vcore context. */
+		if (u && !vp_bound(v, u)) {
 			vc_take_back(v, u);     /* runnable; v's cur is NULL */
 			if (sched_ops && __atomic_load_n(&u->state, __ATOMIC_ACQUIRE) ==
 			                 UTHREAD_RUNNABLE)
@@ -91,12 +102,10 @@ static uint32_t vp_max_vcores(void)
  * notifications were off, or its vcore context had it in hand). */
 static bool vp_stuck(uint32_t v)
 {
-	struct vcpd *vcpd = &pdata->vcpd[v];
-	uint32_t f = __atomic_load_n(&vcpd->flags, __ATOMIC_SEQ_CST);
+	uint32_t f = __atomic_load_n(&pdata->vcpd[v].flags, __ATOMIC_SEQ_CST);
+	struct uthread *u = vcore_current_of(v);
 
-	return (f & VC_PREEMPTED) && !(f & VC_UTHREAD_STEALING) && vcore_current_of(v) &&
-	       ((vcpd->rflags & VC_VCCTX_SAVED) ||
-	        __atomic_load_n(&vcpd->notif_disabled, __ATOMIC_ACQUIRE));
+	return (f & VC_PREEMPTED) && !(f & VC_UTHREAD_STEALING) && u && vp_bound(v, u);
 }
 
 static void vp_preempted(const struct event_msg *msg, uint32_t me)
@@ -126,6 +135,11 @@ void vp_change_to_stuck(uint32_t me)
 	if (!__atomic_load_n(&vp_stuck_seen, __ATOMIC_RELAXED) ||
 	    !__atomic_exchange_n(&vp_stuck_seen, false, __ATOMIC_RELAXED))
 		return;
+	vcore_help_stuck(me);
+}
+
+void vcore_help_stuck(uint32_t me)
+{
 	for (uint32_t v = 0; v < vp_max_vcores(); v++) {
 		if (v == me || !vp_stuck(v))
 			continue;

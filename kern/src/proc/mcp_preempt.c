@@ -56,7 +56,8 @@ static struct vcpd __user *vcpd_at(uint32_t vcoreid)
 	return &((struct procdata __user *)UDATA)->vcpd[vcoreid];
 }
 
-/* Atomically sets (set) or clears bits of VCPD v's flags: 0 or -EFAULT. */
+/* Atomically sets (set) or clears bits of VCPD v's flags: 0, -EFAULT, or
+ * -EAGAIN (the user flips it faster than we can). */
 static int vcpd_flags_update(uint32_t vcoreid, uint32_t bits, bool set)
 {
 	uint32_t __user *f = &vcpd_at(vcoreid)->flags;
@@ -74,7 +75,7 @@ static int vcpd_flags_update(uint32_t vcoreid, uint32_t bits, bool set)
 			return 0;
 		old = expected;
 	}
-	return -EFAULT;                 /* the user flips it faster than we can */
+	return -EAGAIN;                 /* the user flips it faster than we can */
 }
 
 /* ------------------------------------------------------------ requests */
@@ -246,6 +247,8 @@ bool mcp_preempt_resume(struct mcp_vcore *vc, struct hw_trapframe *tf)
 {
 	bool vcctx = vc->resume_vcctx;
 	uint32_t rflags = 0;
+	char why[64];
+	int err;
 
 	vc->restarted = false;
 	vc->resume_vcctx = false;
@@ -257,8 +260,11 @@ bool mcp_preempt_resume(struct mcp_vcore *vc, struct hw_trapframe *tf)
 			(void)copy_to_user(&vcpd_at(vc->id)->rflags, &rflags, sizeof(rflags));
 		}
 	}
-	if (vcpd_flags_update(vc->id, VC_PREEMPTED, false))
-		user_kill("VCPD not writable at a restart");
+	if ((err = vcpd_flags_update(vc->id, VC_PREEMPTED, false))) {
+		snprintf(why, sizeof(why), "VCPD %u flags not writable at a restart (%d)", vc->id,
+		         err);
+		user_kill(why);
+	}
 	return vcctx;
 }
 

@@ -127,6 +127,11 @@ void ensure_vcore_runs(uint32_t v);
  * restarts at vcore_entry).  Returns if there was none, or it got a core
  * meanwhile. */
 void vp_change_to_stuck(uint32_t vcoreid);
+/* The same without waiting for the event: a vcore about to yield for lack
+ * of work calls it first, so no vcore leaves while a uthread is bound to
+ * a preempted vcore (the kernel owes the process no core for it after a
+ * change_vcore, and a want lowered by the yield would strand it). */
+void vcore_help_stuck(uint32_t vcoreid);
 /* A uthread faulted (the kernel reflected it: VCPD refl_fault): the hook
  * the 2LS sets; NULL (the default) prints the fault and ends the process. */
 struct vcpd_refl_fault;
