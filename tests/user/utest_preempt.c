@@ -713,17 +713,117 @@ static uint32_t srnd(uint32_t n)
 	return (uint32_t)(srng % n);
 }
 
+/* #mem/free's counters of what a process takes from the kernel. */
+struct mem_snap {
+	uint64_t pages_free, kmalloc_objects, slab_objects, kthreads_live;
+};
+
+/* The number after "name " in text (0 if missing). */
+static uint64_t mem_field(const char *text, const char *name)
+{
+	size_t len = strlen(name);
+	uint64_t v = 0;
+
+	for (const char *p = text; *p; p++) {
+		if ((p == text || p[-1] == '\n') && !strncmp(p, name, len) && p[len] == ' ') {
+			for (p += len + 1; *p >= '0' && *p <= '9'; p++)
+				v = v * 10 + (uint64_t)(*p - '0');
+			return v;
+		}
+	}
+	return 0;
+}
+
+static void mem_snap(struct mem_snap *m)
+{
+	static char buf[2048];
+	struct syscall sc;
+	int64_t fd, n;
+
+	/* The per-core magazines and clean cached pages back first. */
+	fd = sysc(&sc, SYS_openat, (uint64_t)-100, (uint64_t)"#mem/ctl", 8, O_WRONLY, 0);
+	UT_ASSERT_MSG(fd >= 0, "open #mem/ctl: %s", sc.errstr);
+	UT_ASSERT_EQ(tsys(SYS_write, (uint64_t)fd, (uint64_t)"reclaim", 7), 7);
+	tsys(SYS_close, (uint64_t)fd);
+	fd = sysc(&sc, SYS_openat, (uint64_t)-100, (uint64_t)"#mem/free", 9, O_RDONLY, 0);
+	UT_ASSERT_MSG(fd >= 0, "open #mem/free: %s", sc.errstr);
+	n = tsys(SYS_read, (uint64_t)fd, (uint64_t)buf, sizeof(buf) - 1);
+	tsys(SYS_close, (uint64_t)fd);
+	UT_ASSERT(n > 0);
+	buf[n] = 0;
+	m->pages_free = mem_field(buf, "pages_free");
+	m->kmalloc_objects = mem_field(buf, "kmalloc_objects");
+	m->slab_objects = mem_field(buf, "slab_objects");
+	m->kthreads_live = mem_field(buf, "kthreads_live");
+	UT_ASSERT(m->pages_free > 0 && m->kthreads_live > 0);
+}
+
+/* Back where it was (both snapshots taken after a reclaim, which empties
+ * the per-core magazines): kthreads and objects exactly, pages within a
+ * few (a magazine refilled between the reclaim and the read), far below
+ * what a leaked process (page tables, procdata, VCPD pages: dozens) would
+ * leave. */
+static bool mem_back(const struct mem_snap *b, const struct mem_snap *n)
+{
+	return n->kthreads_live <= b->kthreads_live && n->pages_free + 16 >= b->pages_free &&
+	       n->kmalloc_objects <= b->kmalloc_objects && n->slab_objects <= b->slab_objects;
+}
+
+static void mem_check_back(const struct mem_snap *before)
+{
+	struct mem_snap now;
+
+	mem_snap(&now);
+	for (int i = 0; i < 100 && !mem_back(before, &now); i++) {
+		tsys(SYS_block, 20000);         /* reaping settles */
+		mem_snap(&now);
+	}
+	tiny_printf("stress: pages_free %llu -> %llu, kmalloc %llu -> %llu, slab %llu -> %llu, "
+	            "kthreads %llu -> %llu\n", (unsigned long long)before->pages_free,
+	            (unsigned long long)now.pages_free, (unsigned long long)before->kmalloc_objects,
+	            (unsigned long long)now.kmalloc_objects,
+	            (unsigned long long)before->slab_objects, (unsigned long long)now.slab_objects,
+	            (unsigned long long)before->kthreads_live, (unsigned long long)now.kthreads_live);
+	UT_ASSERT_MSG(mem_back(before, &now), "the stress run leaked kernel memory or kthreads");
+}
+
+/* Children that fill the page cache with the child's program and the
+ * per-core caches of pages, objects and kernel stacks before a snapshot. */
+static void stress_warm_up(void)
+{
+	int status = -1;
+
+	for (int i = 0; i < 2; i++) {
+		int64_t c = spawn_child("count", NULL), s = spawn_child("scpspin", NULL);
+
+		UT_ASSERT(c > 0 && s > 0);
+		UT_ASSERT_EQ(tiny_wait(c, &status), c);
+		tsys(SYS_block, 1000);
+		UT_ASSERT_EQ(tsys(SYS_proc_destroy, (uint64_t)s, 0), 0);
+		UT_ASSERT_EQ(tiny_wait(s, &status), s);
+	}
+}
+
 /* Runs on 6 cores (a boot of its own): 5 for MCPs, so that the two
- * children have vcores to take. */
+ * children have vcores to take.  Seeded (srng), bounded (1.5 s); nothing
+ * leaks: #mem/free's pages, objects and kthreads come back. */
 UTEST(stress_two_mcps_and_an_scp)
 {
-	int64_t a = spawn_child("stress", "alpha"), b = spawn_child("stress", "beta");
-	int64_t spin = spawn_child("scpspin", NULL), all;
-	int64_t kids[2] = { a, b };
+	struct mem_snap before;
+	int64_t a, b, spin, all;
+	int64_t kids[2];
 	int status = -1;
-	uint64_t end = now_tsc() + ms_tsc(1500);
+	uint64_t end;
 	uint32_t preempts = 0, tries = 0;
 
+	stress_warm_up();
+	mem_snap(&before);
+	a = spawn_child("stress", "alpha");
+	b = spawn_child("stress", "beta");
+	spin = spawn_child("scpspin", NULL);
+	kids[0] = a;
+	kids[1] = b;
+	end = now_tsc() + ms_tsc(1500);
 	UT_ASSERT(a > 0 && b > 0 && spin > 0);
 	while (now_tsc() < end) {
 		int64_t k = kids[srnd(2)];
@@ -749,6 +849,7 @@ UTEST(stress_two_mcps_and_an_scp)
 	              "count status %#x, wanted exit %u", status, nr_mcp_cores());
 	UT_ASSERT_EQ(tsys(SYS_proc_destroy, (uint64_t)spin, 0), 0);
 	UT_ASSERT_EQ(tiny_wait(spin, &status), spin);
+	mem_check_back(&before);
 }
 
 /* Preemptions without warning aimed at vcores that keep yielding and being

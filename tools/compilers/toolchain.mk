@@ -127,7 +127,7 @@ PARLIB_SRCS := user/parlib/argenv.c user/parlib/ceq.c user/parlib/evbitmap.c use
 	user/parlib/ns.c user/parlib/parlib.c user/parlib/spinlock.c user/parlib/syscall.c \
 	user/parlib/syscall_wait.c user/parlib/ucq.c user/parlib/uthread.c \
 	user/parlib/vcore.c user/parlib/vcore_pop.c user/parlib/vcore_preempt.c \
-	user/parlib/pdr_lock.c user/parlib/uth_fifo.c user/parlib/futex.c
+	user/parlib/pdr_lock.c user/parlib/mcs_pdr.c user/parlib/uth_fifo.c user/parlib/futex.c
 PARLIB_OBJS := $(patsubst user/parlib/%.c,$(TC)/parlib/%.o,$(PARLIB_SRCS))
 # The argument-blob packer is the kernel's own (kern/src/lib/argenv.c,
 # ros/argenv.h), built here a third time (the kernel, user/tiny): one copy.

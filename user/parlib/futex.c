@@ -4,7 +4,7 @@
  *
  * A sleeper is a struct futex_waiter on its own stack, listed in the hash
  * bucket of its address (FUTEX_BUCKETS lists) and, with a timeout, in the
- * list of timed waiters.  One spin-PDR lock (futex_lock) guards all of it:
+ * list of timed waiters.  One MCS-PDR lock (futex_lock) guards all of it:
  * the word check and the listing of futex_wait, the unlisting of
  * futex_wake / futex_requeue / the deadline check.  futex_wait is a yield
  * with a callback (the 2LS's "block on a sync object", parlib/uthread.h):
@@ -29,7 +29,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <parlib/futex.h>
-#include <parlib/pdr_lock.h>
+#include <parlib/mcs_pdr.h>
 #include <parlib/uth_fifo.h>
 #include <parlib/uthread.h>
 
@@ -46,7 +46,7 @@ struct futex_waiter {
 	struct futex_waiter *wnext;     /* a waker's batch */
 };
 
-static struct spin_pdr_lock futex_lock = SPIN_PDR_INITIALIZER;
+static struct mcs_pdr_lock futex_lock = MCS_PDR_INITIALIZER;
 static struct futex_waiter *futex_buckets[FUTEX_BUCKETS];      /* [futex_lock] */
 static struct futex_waiter *futex_timed;                        /* [futex_lock] */
 static uint32_t futex_nr_timed;                                 /* [a] */
@@ -113,9 +113,9 @@ static void futex_block_cb(struct uthread *u, void *arg)
 	bool (*hook)(struct uthread *u);
 
 	w->u = u;
-	spin_pdr_lock(&futex_lock);
+	mcs_pdr_lock(&futex_lock);
 	if (__atomic_load_n(w->addr, __ATOMIC_SEQ_CST) != w->val) {
-		spin_pdr_unlock(&futex_lock);
+		mcs_pdr_unlock(&futex_lock);
 		w->result = -EAGAIN;
 		uthread_runnable(u);
 		return;
@@ -128,7 +128,7 @@ static void futex_block_cb(struct uthread *u, void *arg)
 		futex_timed = w;
 		__atomic_fetch_add(&futex_nr_timed, 1, __ATOMIC_RELAXED);
 	}
-	spin_pdr_unlock(&futex_lock);
+	mcs_pdr_unlock(&futex_lock);
 	hook = __atomic_load_n(&futex_wait_hook, __ATOMIC_ACQUIRE);
 	if (hook && hook(u))
 		futex_interrupt(u);
@@ -155,7 +155,7 @@ int futex_wake(int *addr, int nr)
 
 	if (!sched_ops || nr <= 0)
 		return 0;
-	spin_pdr_lock(&futex_lock);
+	mcs_pdr_lock(&futex_lock);
 	for (pp = futex_bucket(addr); (w = *pp) && nr > 0;) {
 		if (w->addr != addr) {
 			pp = &w->next;
@@ -167,7 +167,7 @@ int futex_wake(int *addr, int nr)
 		batch = w;
 		nr--;
 	}
-	spin_pdr_unlock(&futex_lock);
+	mcs_pdr_unlock(&futex_lock);
 	return futex_release(batch, 0);
 }
 
@@ -178,7 +178,7 @@ int futex_requeue(int *addr, int nr_wake, int nr_move, int *addr2)
 
 	if (!sched_ops)
 		return 0;
-	spin_pdr_lock(&futex_lock);
+	mcs_pdr_lock(&futex_lock);
 	for (pp = futex_bucket(addr); (w = *pp) && (nr_wake > 0 || moved < nr_move);) {
 		if (w->addr != addr) {
 			pp = &w->next;
@@ -197,7 +197,7 @@ int futex_requeue(int *addr, int nr_wake, int nr_move, int *addr2)
 		*b2 = w;
 		moved++;                /* same bucket: skipped below by its addr */
 	}
-	spin_pdr_unlock(&futex_lock);
+	mcs_pdr_unlock(&futex_lock);
 	return futex_release(batch, 0) + moved;
 }
 
@@ -207,7 +207,7 @@ bool futex_interrupt(struct uthread *u)
 
 	if (!sched_ops)
 		return false;
-	spin_pdr_lock(&futex_lock);
+	mcs_pdr_lock(&futex_lock);
 	for (int i = 0; i < FUTEX_BUCKETS && !w; i++)
 		for (w = futex_buckets[i]; w && w->u != u; w = w->next)
 			;
@@ -215,7 +215,7 @@ bool futex_interrupt(struct uthread *u)
 		futex_unlist_locked(w);
 		w->wnext = NULL;
 	}
-	spin_pdr_unlock(&futex_lock);
+	mcs_pdr_unlock(&futex_lock);
 	return w && futex_release(w, -EINTR);
 }
 
@@ -228,7 +228,7 @@ static uint32_t futex_timer_check(void)
 	if (!__atomic_load_n(&futex_nr_timed, __ATOMIC_RELAXED))
 		return 0;
 	now = futex_now_ns();
-	spin_pdr_lock(&futex_lock);
+	mcs_pdr_lock(&futex_lock);
 	for (pp = &futex_timed; (w = *pp);) {
 		if (w->deadline > now) {
 			pp = &w->tnext;
@@ -238,7 +238,7 @@ static uint32_t futex_timer_check(void)
 		w->wnext = batch;
 		batch = w;
 	}
-	spin_pdr_unlock(&futex_lock);
+	mcs_pdr_unlock(&futex_lock);
 	futex_release(batch, -ETIMEDOUT);
 	return __atomic_load_n(&futex_nr_timed, __ATOMIC_RELAXED);
 }

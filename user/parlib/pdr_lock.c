@@ -6,14 +6,12 @@
  * 0 to our vcore id + 1 with acquire ordering, spinning on relaxed loads.
  * The vcore id is read after notifications are off, so it stays ours for
  * the hold.  Every PDR_SPINS_BEFORE_HOOK failed looks, the waiter calls
- * pdr_holder_stuck(holder) (when set) so a preempted holder is made to
- * run.  Releasing: a release store of 0, then notifications back on.
+ * ensure_vcore_runs(holder) so a preempted holder is made to run.
+ * Releasing: a release store of 0, then notifications back on.
  */
 #include <parlib/pdr_lock.h>
 #include <parlib/uthread.h>
 #include <parlib/vcore.h>
-
-void (*pdr_holder_stuck)(uint32_t holder_vcoreid);
 
 void spin_pdr_init(struct spin_pdr_lock *l)
 {
@@ -24,8 +22,7 @@ void spin_pdr_lock(struct spin_pdr_lock *l)
 {
 	uint32_t me, cur, spins = 0;
 
-	uth_disable_notifs();
-	me = vcore_id() + 1;
+	me = uth_disable_notifs_vcoreid() + 1;
 	for (;;) {
 		cur = 0;
 		if (__atomic_compare_exchange_n(&l->lock, &cur, me, false, __ATOMIC_ACQUIRE,
@@ -33,8 +30,8 @@ void spin_pdr_lock(struct spin_pdr_lock *l)
 			return;
 		while ((cur = __atomic_load_n(&l->lock, __ATOMIC_RELAXED))) {
 			__builtin_ia32_pause();
-			if (++spins % PDR_SPINS_BEFORE_HOOK == 0 && pdr_holder_stuck)
-				pdr_holder_stuck(cur - 1);
+			if (++spins % PDR_SPINS_BEFORE_HOOK == 0)
+				ensure_vcore_runs(cur - 1);
 		}
 	}
 }

@@ -260,6 +260,8 @@ static void fifo_idle(uint32_t vcoreid)
 	if (in_multi_mode())
 		vcore_set_wanted(fifo_nr_busy ? fifo_nr_busy : 1);
 	spin_pdr_unlock(&fifo_lock);
+	if (in_multi_mode())
+		vcore_help_stuck(vcoreid);      /* returns if none (or it failed) */
 	ros_syscall_trap(&y, 1);        /* gone, or refused (or an SCP woke) */
 	vcore_handle_events(vcoreid);
 	spin_pdr_lock(&fifo_lock);

@@ -251,15 +251,32 @@ void uthread_exit(void)
 		__builtin_trap();
 }
 
-void uth_disable_notifs(void)
+/* In uthread context: the caller (current_uthread without its vcore
+ * context check). */
+static struct uthread *uth_self(void)
+{
+	struct uthread *(*hook)(void) = uthread_self_hook;
+
+	return hook ? hook() : &thread0;
+}
+
+uint32_t uth_disable_notifs_vcoreid(void)
 {
 	struct uthread *u;
 
-	if (!in_multi_mode() || in_vcore_context())
-		return;
-	u = current_uthread();
+	if (!in_multi_mode())
+		return 0;
+	if (in_vcore_context())
+		return vcore_id();
+	u = uth_self();
 	if (u->notif_depth++ == 0)
-		uth_notifs_off(u);
+		return uth_notifs_off(u);
+	return u->vcoreid;
+}
+
+void uth_disable_notifs(void)
+{
+	(void)uth_disable_notifs_vcoreid();
 }
 
 void uth_enable_notifs(void)
@@ -269,7 +286,7 @@ void uth_enable_notifs(void)
 
 	if (!in_multi_mode() || in_vcore_context())
 		return;
-	u = current_uthread();
+	u = uth_self();
 	if (--u->notif_depth)
 		return;
 	vcpd = &uth_pd->vcpd[u->vcoreid];

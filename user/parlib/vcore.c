@@ -275,6 +275,7 @@ void vcore_yield(void)
 	/* No spammed message may land here once we are gone: stop taking
 	 * them, then drain what came (the kernel refuses the yield if a
 	 * notification came meanwhile). */
+	vcore_help_stuck(v);
 	__atomic_fetch_and(&vcpd->flags, ~VC_CAN_RCV_MSG, __ATOMIC_SEQ_CST);
 	vc_dispatch(&vcpd->ev_mbox_public, v);
 	/* Done, the kernel takes the core (or, the last vcore, waits for an
@@ -320,6 +321,7 @@ void vcore_handle_events(uint32_t vcoreid)
 	if (hook)
 		hook(vcoreid);
 	vcore_preempt_check(vcoreid);
+	vp_change_to_stuck(vcoreid);
 }
 
 /* ------------------------------------------------------- vcore context */

@@ -11,8 +11,8 @@
  *  - EV_PREEMPT_PENDING: wakes the vcore; every vcore_handle_events ends
  *    with vcore_preempt_check: a vcore whose vcoremap says a preemption is
  *    pending gives its core back (proc_yield being_nice; retried at the
- *    next check if refused); the uthread it ran was already made runnable
- *    by vcore_entry.
+ *    next check if refused), after handing the uthread it had in hand
+ *    back to the 2LS (thread_paused; without a 2LS it is runnable).
  *  - EV_VCORE_PREEMPT: the parlib mailboxes are evbitmaps, so the vcore id
  *    may be lost in coalescing: the handler looks at every vcore with
  *    VC_PREEMPTED and recovers it (vcore_recover): under
@@ -31,6 +31,7 @@
  * Rules: vcore context only; another vcore's VCPD is touched only under
  * its VC_UTHREAD_STEALING bit, which the restarted vcore waits out.
  */
+#include <stddef.h>
 #include <parlib/syscall.h>
 #include <parlib/uthread.h>
 #include <parlib/vcore.h>
@@ -39,6 +40,7 @@
 static struct procdata *const pdata = (struct procdata *)UDATA;
 static const volatile struct procinfo *const pinfo = (const volatile struct procinfo *)UINFO;
 static struct event_queue vp_evq;
+static bool vp_stuck_seen;              /* [a] a stuck vcore may exist */
 void (*vcore_refl_fault_hook)(struct uthread *u, const struct vcpd_refl_fault *f);
 
 static long vp_sys(uint32_t num, uint64_t a0, uint64_t a1, uint64_t a2)
@@ -47,6 +49,17 @@ static long vp_sys(uint32_t num, uint64_t a0, uint64_t a1, uint64_t a2)
 
 	ros_syscall_run(&sc);
 	return sc.err ? -(long)sc.err : (long)sc.retval;
+}
+
+/* Preempted vcore v's uthread u may not move: saved as vcore context
+ * (notifications were off), or caught in uth_notifs_off. */
+static bool vp_bound(uint32_t v, const struct uthread *u)
+{
+	const struct vcpd *vcpd = &pdata->vcpd[v];
+
+	return (vcpd->rflags & VC_VCCTX_SAVED) ||
+	       __atomic_load_n(&vcpd->notif_disabled, __ATOMIC_ACQUIRE) ||
+	       (__atomic_load_n(&u->flags, __ATOMIC_ACQUIRE) & UTHREAD_DONT_MIGRATE);
 }
 
 bool vcore_recover(uint32_t v, uint32_t me)
@@ -64,10 +77,10 @@ bool vcore_recover(uint32_t v, uint32_t me)
 	if (__atomic_load_n(&vcpd->flags, __ATOMIC_SEQ_CST) & VC_PREEMPTED) {
 		u = vcore_current_of(v);
 		/* A uthread preempted with notifications off (in uthread_yield,
-		 * or holding a PDR lock) is bound to its vcore: only v's own
-		 * restart resumes it, as for vcore context. */
-		if (u && !(vcpd->rflags & VC_VCCTX_SAVED) &&
-		    !__atomic_load_n(&vcpd->notif_disabled, __ATOMIC_ACQUIRE)) {
+		 * or holding a PDR lock), or on its way to turning them off
+		 * (DONT_MIGRATE: it has read its vcore id), is bound to its
+		 * vcore: only v's own restart resumes it, as for vcore context. */
+		if (u && !vp_bound(v, u)) {
 			vc_take_back(v, u);     /* runnable; v's cur is NULL */
 			if (sched_ops && __atomic_load_n(&u->state, __ATOMIC_ACQUIRE) ==
 			                 UTHREAD_RUNNABLE)
@@ -80,11 +93,74 @@ bool vcore_recover(uint32_t v, uint32_t me)
 	return took;
 }
 
+static uint32_t vp_max_vcores(void)
+{
+	return pinfo->max_vcores < ROS_MAX_VCORES ? pinfo->max_vcores : ROS_MAX_VCORES;
+}
+
+/* Preempted with a uthread only its own restart resumes (bound to it:
+ * notifications were off, or its vcore context had it in hand). */
+static bool vp_stuck(uint32_t v)
+{
+	uint32_t f = __atomic_load_n(&pdata->vcpd[v].flags, __ATOMIC_SEQ_CST);
+	struct uthread *u = vcore_current_of(v);
+
+	return (f & VC_PREEMPTED) && !(f & VC_UTHREAD_STEALING) && u && vp_bound(v, u);
+}
+
 static void vp_preempted(const struct event_msg *msg, uint32_t me)
 {
 	(void)msg;
-	for (uint32_t v = 0; v < pinfo->max_vcores && v < ROS_MAX_VCORES; v++)
-		vcore_recover(v, me);
+	for (uint32_t v = 0; v < vp_max_vcores(); v++)
+		if (!vcore_recover(v, me) && v != me && vp_stuck(v))
+			__atomic_store_n(&vp_stuck_seen, true, __ATOMIC_RELAXED);
+}
+
+/* Vcore context: the uthread this vcore had in hand goes back to the 2LS
+ * (or, without one, is runnable for whichever vcore claims it). */
+static void vp_pause_current(uint32_t me)
+{
+	struct uthread *u = vcore_current_of(me);
+
+	if (!u)
+		return;
+	vcore_set_current(me, NULL);
+	__atomic_store_n(&u->state, UTHREAD_RUNNABLE, __ATOMIC_RELEASE);
+	if (sched_ops)
+		sched_ops->thread_paused(u);
+}
+
+void vp_change_to_stuck(uint32_t me)
+{
+	if (!__atomic_load_n(&vp_stuck_seen, __ATOMIC_RELAXED) ||
+	    !__atomic_exchange_n(&vp_stuck_seen, false, __ATOMIC_RELAXED))
+		return;
+	vcore_help_stuck(me);
+}
+
+void vcore_help_stuck(uint32_t me)
+{
+	for (uint32_t v = 0; v < vp_max_vcores(); v++) {
+		if (v == me || !vp_stuck(v))
+			continue;
+		vp_pause_current(me);
+		/* Success does not return: this vcore restarts at vcore_entry. */
+		vcore_change_to(v, true);
+	}
+}
+
+void ensure_vcore_runs(uint32_t v)
+{
+	uint32_t me;
+
+	if (!in_multi_mode() || v >= vp_max_vcores())
+		return;
+	uth_disable_notifs();
+	me = vcore_id();
+	if (v != me && (__atomic_load_n(&pdata->vcpd[v].flags, __ATOMIC_SEQ_CST) & VC_PREEMPTED) &&
+	    !(in_vcore_context() && vcore_recover(v, me)))
+		vcore_change_to(v, false);      /* 0 once we run again, or EBUSY */
+	uth_enable_notifs();
 }
 
 /* The message only wakes us: vcore_handle_events ends with the check. */
@@ -99,7 +175,10 @@ void vcore_preempt_check(uint32_t me)
 	if (!pinfo->vcoremap[me].preempt_pending)
 		return;
 	/* Be nice: the kernel takes the core now, or refuses (the last vcore;
-	 * a notification came: handled, we try again on the next check). */
+	 * a notification came: handled, we try again on the next check).  The
+	 * uthread we had in hand goes back to the 2LS first: a yielded vcore
+	 * is not preempted, so nobody would take it from here. */
+	vp_pause_current(me);
 	__atomic_fetch_and(&pdata->vcpd[me].flags, ~VC_CAN_RCV_MSG, __ATOMIC_SEQ_CST);
 	vc_dispatch(&pdata->vcpd[me].ev_mbox_public, me);
 	vp_sys(SYS_proc_yield, 1, 0, 0);

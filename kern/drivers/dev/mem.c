@@ -20,6 +20,7 @@
 #include <err.h>
 #include <errno.h>
 #include <kmalloc.h>
+#include <kthread.h>
 #include <kstring.h>
 #include <leakcheck.h>
 #include <mem_pressure.h>
@@ -106,6 +107,7 @@ static void mem_fmt_free(struct slice *s)
 	slice_printf(s, "kmalloc_bytes %zu\n", bytes);
 	slice_printf(s, "slab_objects %zu\n", kmem_nr_in_use());
 	slice_printf(s, "blocks_live %lld\n", (long long)block_live_count());
+	slice_printf(s, "kthreads_live %llu\n", (unsigned long long)kthread_nr_live());
 	mem_fmt_pressure(s);
 }
 

@@ -256,15 +256,24 @@ bool mcp_preempt_resume(struct mcp_vcore *vc, struct hw_trapframe *tf)
 {
 	bool vcctx = vc->resume_vcctx;
 	uint32_t rflags = 0;
+	char why[64];
+	int err;
 
 	vc->restarted = false;
 	vc->resume_vcctx = false;
 	if (vcctx) {
 		*tf = vc->saved;
-		(void)copy_to_user(&vcpd_at(vc->id)->rflags, &rflags, sizeof(rflags));
+		/* VC_VCCTX_SAVED off; a uthread image not yet taken back stays. */
+		if (!get_user_u32(&rflags, &vcpd_at(vc->id)->rflags)) {
+			rflags &= ~VC_VCCTX_SAVED;
+			(void)copy_to_user(&vcpd_at(vc->id)->rflags, &rflags, sizeof(rflags));
+		}
 	}
-	if (vcpd_flags_update(vc->id, VC_PREEMPTED, false))
-		user_kill("VCPD not writable at a restart");
+	if ((err = vcpd_flags_update(vc->id, VC_PREEMPTED, false))) {
+		snprintf(why, sizeof(why), "VCPD %u flags not writable at a restart (%d)", vc->id,
+		         err);
+		user_kill(why);
+	}
 	return vcctx;
 }
 

@@ -77,8 +77,14 @@ bool vcore_notif_pending(uint32_t vcoreid)
 	return !copy_from_user(&pending, &vcpd_of(vcoreid)->notif_pending, 1) && pending;
 }
 
-/* tf and the live FPU/FS state into VCPD v's uthread_ctx or vcore_ctx
- * (vcctx) and preempt_anc; rflags says which. */
+/*
+ * tf and the live FPU/FS state into VCPD v's uthread_ctx and preempt_anc
+ * (VC_FPU_SAVED), or (vcctx) into vcore_ctx only (VC_VCCTX_SAVED): vcore
+ * context resumes from the kernel's copy, FPU state included (ux), and a
+ * uthread image in preempt_anc that vcore context had not taken back yet
+ * (a notification, then a preemption before vcore_entry's take-back) must
+ * survive, with its VC_FPU_SAVED and a VC_UTHREAD_FAULT.
+ */
 static int vcore_save_ctx(uint32_t vcoreid, const struct hw_trapframe *tf, struct user_ext *ux,
                           bool vcctx)
 {
@@ -90,11 +96,18 @@ static int vcore_save_ctx(uint32_t vcoreid, const struct hw_trapframe *tf, struc
 		.r13 = tf->r13, .r14 = tf->r14, .r15 = tf->r15, .rip = tf->rip,
 		.rsp = tf->rsp, .rflags = tf->rflags,
 	};
-	uint32_t rflags = vcctx ? VC_VCCTX_SAVED : VC_FPU_SAVED;
+	uint32_t rflags = VC_FPU_SAVED;
 
 	user_ext_save(ux);              /* the live FPU and FS state */
 	c.fs_base = ux->fs_base;
-	if (copy_to_user(vcctx ? &vcpd->vcore_ctx : &vcpd->uthread_ctx, &c, sizeof(c)) ||
+	if (vcctx) {
+		if (get_user_u32(&rflags, &vcpd->rflags))
+			return -EFAULT;
+		rflags = (rflags & (VC_FPU_SAVED | VC_UTHREAD_FAULT)) | VC_VCCTX_SAVED;
+		return copy_to_user(&vcpd->vcore_ctx, &c, sizeof(c)) ||
+		       copy_to_user(&vcpd->rflags, &rflags, sizeof(rflags)) ? -EFAULT : 0;
+	}
+	if (copy_to_user(&vcpd->uthread_ctx, &c, sizeof(c)) ||
 	    copy_to_user(&vcpd->preempt_anc, ux->fx, FXSAVE_SIZE) ||
 	    copy_to_user(&vcpd->rflags, &rflags, sizeof(rflags)))
 		return -EFAULT;

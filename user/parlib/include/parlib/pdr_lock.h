@@ -9,9 +9,8 @@
  *	spin_pdr_unlock(&l);    // and back on (a pending one is taken now)
  *
  * The word holds the holder's vcore id + 1.  A waiter that has spun a while
- * calls pdr_holder_stuck(holder) if set: the preemption code (the kernel's
- * preemption and parlib's recovery, Documentation/mcp.md) makes that vcore
- * run again (change_vcore / ensure_vcore_runs); NULL until then.  In
+ * calls ensure_vcore_runs(holder) (parlib/vcore.h): a preempted holder gets
+ * the waiter's core (change_vcore, Documentation/mcp.md).  In
  * uthread context the lock disables notifications on its vcore for the
  * whole hold, so vcore context never spins on a lock its own uthread
  * holds.  Not recursive.
@@ -32,6 +31,6 @@ void spin_pdr_lock(struct spin_pdr_lock *l);
 void spin_pdr_unlock(struct spin_pdr_lock *l);
 bool spin_pdr_locked(struct spin_pdr_lock *l);
 
-/* Called by a waiter that spun PDR_SPINS_BEFORE_HOOK times. */
+/* A waiter looks at its holder every PDR_SPINS_BEFORE_HOOK spins (the
+ * MCS-PDR locks too, parlib/mcs_pdr.h). */
 #define PDR_SPINS_BEFORE_HOOK 4096
-extern void (*pdr_holder_stuck)(uint32_t holder_vcoreid);

@@ -134,6 +134,9 @@ void uthread_exit(void) __attribute__((noreturn));
  * they do nothing. */
 void uth_disable_notifs(void);
 void uth_enable_notifs(void);
+/* uth_disable_notifs, and the vcore the caller now stays on (0 on an
+ * SCP): what the PDR locks need, in one pass. */
+uint32_t uth_disable_notifs_vcoreid(void);
 
 /* vcore.c's side: claims u (RUNNABLE -> RUNNING), true if this vcore won. */
 bool uthread_claim(struct uthread *u);

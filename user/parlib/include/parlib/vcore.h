@@ -114,6 +114,24 @@ void vcore_halt(uint64_t usec);
  * -EBUSY if v is not preempted or got a core meanwhile, -EINVAL for v
  * itself, no such vcore, or notifications on. */
 int vcore_change_to(uint32_t v, bool enable_my_notif);
+/* Makes sure vcore v runs (the PDR locks call it for a holder or an MCS
+ * predecessor that does not seem to move): nothing if v runs or is
+ * ourselves; a preempted v's uthread is taken if it may be (vcore
+ * context, v's notifications were on), or v gets this vcore's core
+ * (change_vcore, this vcore's state saved: the call returns when it runs
+ * again).  Either context; nothing on an SCP. */
+void ensure_vcore_runs(uint32_t v);
+/* End of vcore_handle_events: if EV_VCORE_PREEMPT found a vcore preempted
+ * with a uthread bound to it, this vcore puts its own uthread back in the
+ * 2LS and hands it its core (change_vcore, notifications on: this vcore
+ * restarts at vcore_entry).  Returns if there was none, or it got a core
+ * meanwhile. */
+void vp_change_to_stuck(uint32_t vcoreid);
+/* The same without waiting for the event: a vcore about to yield for lack
+ * of work calls it first, so no vcore leaves while a uthread is bound to
+ * a preempted vcore (the kernel owes the process no core for it after a
+ * change_vcore, and a want lowered by the yield would strand it). */
+void vcore_help_stuck(uint32_t vcoreid);
 /* A uthread faulted (the kernel reflected it: VCPD refl_fault): the hook
  * the 2LS sets; NULL (the default) prints the fault and ends the process. */
 struct vcpd_refl_fault;
