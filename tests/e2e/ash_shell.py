@@ -129,12 +129,6 @@ def check_ctrl_c_line(con):
     report("ash.ctrl_c_drops_line", ok, "output %r then %r" % (out, after))
 
 
-# Ctrl-Z, fg and bg need processes that stop (SIGTSTP's default action,
-# waitpid's WUNTRACED), which the kernel does not have yet: set True once it
-# does, and the checks below run instead of being skipped.
-STOP_MERGED = False
-
-
 def keys(con, data, pause=0.0):
     con.qemu.stdin.write(data)
     con.qemu.stdin.flush()
@@ -181,8 +175,7 @@ def check_line_editing(con):
 
 
 def check_background_read(con):
-    """A background job that reads the terminal: SIGTTIN and EIO (it stops
-    once the kernel stops processes)."""
+    """A background job that reads the terminal: SIGTTIN stops it."""
     typed(con, b"cat &\r")
     out = typed(con, b"sleep 1; jobs\r")
     ok = out is not None and (b"I/O error" in out or b"Stopped" in out)
@@ -192,9 +185,6 @@ def check_background_read(con):
 
 def check_job_control_stop(con):
     """Ctrl-Z stops a foreground job, jobs lists it, bg and fg resume it."""
-    if not STOP_MERGED:
-        print("e2e: SKIP ash.ctrl_z_fg_bg: needs stopped processes (STOP_MERGED)")
-        return
     keys(con, b"sleep 100\r", 2)
     out = typed(con, b"\x1a", 20)
     listed = typed(con, b"jobs\r")
