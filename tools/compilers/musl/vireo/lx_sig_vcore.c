@@ -101,7 +101,7 @@ static bool lx_sig_check_waiter(struct lx_sig_thr *t, void *arg)
 	if (__atomic_load_n(&t->uth, __ATOMIC_ACQUIRE) != w->u)
 		return false;
 	ready = lx_sigq_pending(t->tid) & ~__atomic_load_n(&t->mask, __ATOMIC_RELAXED);
-	w->wake = lx_sig_has_handler(ready) || lx_sig_fatal_of(ready);
+	w->wake = lx_sig_has_handler(ready) || lx_sig_default_of(ready, false);
 	return true;
 }
 
