@@ -56,3 +56,8 @@ int bootinfo_parse(uint32_t magic, physaddr_t info_pa);
 
 /* Permanent memory during boot, before the page allocator runs. */
 void *boot_alloc(size_t size, size_t align);
+
+/* Gives boot module i's pages to the page allocator (kern/src/mm/mem.c):
+ * its bytes must not be read afterwards, and boot_info.modules[i] becomes
+ * empty.  Boot kthread only, once per module. */
+void mem_free_boot_module(int i);

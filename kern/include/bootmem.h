@@ -29,3 +29,14 @@
  */
 int bootmem_compute_usable(const struct boot_info *bi, uint64_t kernel_start,
                            uint64_t kernel_end, struct memmap *usable);
+
+/*
+ * Fills 'pages' with the whole pages of boot module i that nothing else
+ * claims (RAM, not reserved, above 1 MiB, not the kernel, no other
+ * module): what may be freed once the module is no longer needed.  Prints
+ * nothing (bootmem_compute_usable reported the map at boot).  Returns 0
+ * ('pages' may be empty), -EINVAL for no such module, or the errors of
+ * bootmem_compute_usable.
+ */
+int bootmem_module_pages(const struct boot_info *bi, int i, uint64_t kernel_start,
+                         uint64_t kernel_end, struct memmap *pages);

@@ -8,7 +8,9 @@
  * the usable map and the messages.  A random test compares the result page
  * by page with a brute-force answer: a page is usable exactly when it lies
  * wholly in RAM, above 1 MiB, and touches no reserved range, no module and
- * not the kernel image.
+ * not the kernel image.  bootmem_module_pages() (what a module no longer
+ * needed gives back) is checked the same ways: a page is given back when
+ * it lies wholly in the module and would be usable without that module.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,6 +306,67 @@ HTEST(range_list_full_loses_memory_safely)
 	check_sane(1 * MiB + 4 * MiB, 1 * MiB + 6 * MiB);
 }
 
+/* ------------------------------------------------------ module pages --- */
+
+static struct memmap mpages;
+
+static int module_pages(int i, uint64_t kstart, uint64_t kend)
+{
+	int ret;
+
+	htest_capture_begin();
+	ret = bootmem_module_pages(&bi, i, kstart, kend, &mpages);
+	cap_log = htest_capture_end();
+	return ret;
+}
+
+/* The initramfs alone: its whole pages come back, the partial ones stay. */
+HTEST(module_pages_whole_pages_of_a_lone_module)
+{
+	ram(1 * MiB, 512 * MiB);
+	module(8 * MiB + 100, 9 * MiB + 5, "initramfs");
+	HT_ASSERT_EQ(module_pages(0, KSTART, KEND), 0);
+	HT_ASSERT_QUIET();
+	HT_ASSERT_EQ(mpages.nr, 1);
+	HT_ASSERT_EQ(mpages.r[0].base, 8 * MiB + PG);
+	HT_ASSERT_EQ(mpages.r[0].end, 9 * MiB);
+}
+
+/* What the module shares with the kernel, another module, a reserved
+ * range, the first MiB or non-RAM is never given back. */
+HTEST(module_pages_leave_what_others_claim)
+{
+	ram(0, 20 * MiB);
+	reserved(10 * MiB, 10 * MiB + 2 * PG);
+	module(512 * 1024, 12 * MiB, "wide");
+	module(11 * MiB, 11 * MiB + 3 * PG, "inner");
+	HT_ASSERT_EQ(module_pages(0, 2 * MiB, 3 * MiB), 0);
+	HT_ASSERT_QUIET();
+	HT_ASSERT_EQ(mpages.nr, 4);
+	HT_ASSERT_EQ(mpages.r[0].base, 1 * MiB);
+	HT_ASSERT_EQ(mpages.r[0].end, 2 * MiB);
+	HT_ASSERT_EQ(mpages.r[1].base, 3 * MiB);
+	HT_ASSERT_EQ(mpages.r[1].end, 10 * MiB);
+	HT_ASSERT_EQ(mpages.r[2].base, 10 * MiB + 2 * PG);
+	HT_ASSERT_EQ(mpages.r[2].end, 11 * MiB);
+	HT_ASSERT_EQ(mpages.r[3].base, 11 * MiB + 3 * PG);
+	HT_ASSERT_EQ(mpages.r[3].end, 12 * MiB);
+}
+
+HTEST(module_pages_bad_index_and_empty_module)
+{
+	ram(1 * MiB, 64 * MiB);
+	module(8 * MiB, 8 * MiB, "empty");
+	HT_ASSERT_EQ(module_pages(0, KSTART, KEND), 0);
+	HT_ASSERT_EQ(mpages.nr, 0);
+	HT_ASSERT_EQ(module_pages(1, KSTART, KEND), -EINVAL);
+	HT_ASSERT_EQ(module_pages(-1, KSTART, KEND), -EINVAL);
+	HT_ASSERT_EQ(mpages.nr, 0);
+	bi.modules[0].end = 0;                  /* ends before it starts */
+	HT_ASSERT_EQ(module_pages(0, KSTART, KEND), 0);
+	HT_ASSERT_EQ(mpages.nr, 0);
+}
+
 /* ------------------------------------------------- random vs brute force --- */
 
 #define RND_SPACE   (64 * MiB)
@@ -376,5 +439,36 @@ HTEST(random_maps_match_brute_force)
 			              "round %d page %#llx: want %d", round,
 			              (unsigned long long)(p * PG), want[p]);
 		check_sane(ks, ke);
+	}
+}
+
+/* Module i's page is given back exactly when it lies wholly in module i and
+ * would be usable were module i not there. */
+HTEST(random_module_pages_match_brute_force)
+{
+	cap_quiet = true;
+	for (int round = 0; round < 300; round++) {
+		struct boot_module keep;
+		uint64_t ks, ke, nwant = 0;
+		int i;
+
+		rnd_fill(&ks, &ke);
+		if (!bi.nr_modules)
+			continue;
+		i = (int)(htest_rand() % (uint64_t)bi.nr_modules);
+		HT_ASSERT_EQ(module_pages(i, ks, ke), 0);
+		keep = bi.modules[i];
+		bi.modules[i].end = bi.modules[i].start;        /* as if absent */
+		for (uint64_t p = 0; p < RND_PAGES; p++) {
+			uint64_t pa = p * PG;
+			bool want = pa >= keep.start && pa + PG <= keep.end &&
+			            memmap_contains(&bi.ram, pa, PG) && !claimed(pa, pa + PG, ks, ke);
+
+			nwant += want;
+			HT_ASSERT_MSG(want == memmap_contains(&mpages, pa, PG),
+			              "round %d page %#llx: want %d", round,
+			              (unsigned long long)pa, want);
+		}
+		HT_ASSERT_EQ(memmap_total(&mpages), nwant * PG);
 	}
 }

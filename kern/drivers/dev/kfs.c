@@ -14,8 +14,8 @@
  * lives as long as the kernel: every attach gives a chan on the same root.
  * A malformed archive is reported with the offending offset and the boot
  * goes on with the entries before it; with no module the root is empty.
- * The file contents are copies, so the module's memory is not needed after
- * boot (it stays reserved: nothing frees boot modules yet).
+ * The file contents are copies, so the module's pages go to the page
+ * allocator once it is parsed (mem_free_boot_module).
  *
  * Every operation is tree_file.c's; locking and reference rules are there.
  * There are no ctl files.
@@ -46,6 +46,7 @@ static void kfs_load_initramfs(struct tree_fs *tfs)
 		return;
 	}
 	tree_fs_load_cpio(tfs, KADDR(m->start), m->end - m->start, "kfs: initramfs");
+	mem_free_boot_module(0);
 }
 
 static void kfs_init(void)

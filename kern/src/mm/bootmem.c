@@ -17,6 +17,12 @@
  * that ends before it starts.  Running out of room in the range list loses
  * memory (reported), never the reverse.
  *
+ * bootmem_module_pages() answers the same question for one module once
+ * its contents are no longer needed (kfs copied the initramfs): the whole
+ * pages of the module that nobody else claims, by the same carving with
+ * that module left out, then clipped to it.  Pages the module shares with
+ * the kernel, a reserved range or another module stay out.
+ *
  * Pure: reads only its arguments, no allocation, no locks; mem_init()
  * (kern/src/mm/mem.c) calls it once at boot, host tests call it freely.
  */
@@ -43,10 +49,11 @@ static void bootmem_carve(struct memmap *usable, uint64_t base, uint64_t end,
 		       "memory above it lost\n", what, (unsigned long)base, (unsigned long)end);
 }
 
-static void bootmem_carve_reserved(const struct boot_info *bi, struct memmap *usable)
+static void bootmem_carve_reserved(const struct boot_info *bi, bool report,
+                                   struct memmap *usable)
 {
 	memmap_for_each(&bi->reserved, r) {
-		if (memmap_overlaps(&bi->ram, r->base, r->end - r->base))
+		if (report && memmap_overlaps(&bi->ram, r->base, r->end - r->base))
 			printk("bootmem: RAM overlaps reserved range %#lx-%#lx; "
 			       "treated as reserved\n", (unsigned long)r->base,
 			       (unsigned long)r->end);
@@ -86,8 +93,9 @@ static void bootmem_check_module(const struct boot_info *bi, int i,
 	}
 }
 
+/* Carves every module but 'skip' (-1: none); 'report' prints what is odd. */
 static void bootmem_carve_modules(const struct boot_info *bi, uint64_t kstart,
-                                  uint64_t kend, struct memmap *usable)
+                                  uint64_t kend, int skip, bool report, struct memmap *usable)
 {
 	int n = bi->nr_modules;
 
@@ -100,19 +108,25 @@ static void bootmem_carve_modules(const struct boot_info *bi, uint64_t kstart,
 		const struct boot_module *m = &bi->modules[i];
 
 		if (m->end < m->start) {
-			printk("bootmem: module %d at %#lx-%#lx ends before it starts; "
-			       "not reserved\n", i, (unsigned long)m->start, (unsigned long)m->end);
+			if (report)
+				printk("bootmem: module %d at %#lx-%#lx ends before it starts; "
+				       "not reserved\n", i, (unsigned long)m->start,
+				       (unsigned long)m->end);
 			continue;
 		}
-		if (m->end == m->start)
+		if (m->end == m->start || i == skip)
 			continue;
-		bootmem_check_module(bi, i, kstart, kend);
+		if (report)
+			bootmem_check_module(bi, i, kstart, kend);
 		bootmem_carve(usable, m->start, m->end, "a boot module");
 	}
 }
 
-int bootmem_compute_usable(const struct boot_info *bi, uint64_t kernel_start,
-                           uint64_t kernel_end, struct memmap *usable)
+/* RAM minus every claim but module 'skip's, in whole pages (report: say
+ * what contradicts); 0, or the errors of bootmem_compute_usable. */
+static int bootmem_carve_all(const struct boot_info *bi, uint64_t kernel_start,
+                             uint64_t kernel_end, int skip, bool report,
+                             struct memmap *usable)
 {
 	usable->nr = 0;
 	if (kernel_end <= kernel_start) {
@@ -125,17 +139,49 @@ int bootmem_compute_usable(const struct boot_info *bi, uint64_t kernel_start,
 		return -ENOMEM;
 	}
 	*usable = bi->ram;
-	bootmem_carve_reserved(bi, usable);
+	bootmem_carve_reserved(bi, report, usable);
 	bootmem_carve(usable, 0, BOOTMEM_LOW_RESERVED, "the first MiB");
-	bootmem_check_kernel(bi, kernel_start, kernel_end);
+	if (report)
+		bootmem_check_kernel(bi, kernel_start, kernel_end);
 	bootmem_carve(usable, kernel_start, kernel_end, "the kernel image");
-	bootmem_carve_modules(bi, kernel_start, kernel_end, usable);
+	bootmem_carve_modules(bi, kernel_start, kernel_end, skip, report, usable);
 	memmap_page_align(usable, PGSIZE);
+	return 0;
+}
+
+int bootmem_compute_usable(const struct boot_info *bi, uint64_t kernel_start,
+                           uint64_t kernel_end, struct memmap *usable)
+{
+	int ret = bootmem_carve_all(bi, kernel_start, kernel_end, -1, true, usable);
+
+	if (ret)
+		return ret;
 	if (usable->nr == 0) {
 		printk("bootmem: no usable RAM is left above 1 MiB after the kernel "
 		       "and modules (%lu bytes of RAM listed)\n",
 		       (unsigned long)memmap_total(&bi->ram));
 		return -ENOMEM;
 	}
+	return 0;
+}
+
+int bootmem_module_pages(const struct boot_info *bi, int i, uint64_t kernel_start,
+                         uint64_t kernel_end, struct memmap *pages)
+{
+	const struct boot_module *m;
+	int ret;
+
+	pages->nr = 0;
+	if (i < 0 || i >= bi->nr_modules || bi->nr_modules > BOOT_MAX_MODULES)
+		return -EINVAL;
+	m = &bi->modules[i];
+	if (m->end <= m->start)
+		return 0;
+	ret = bootmem_carve_all(bi, kernel_start, kernel_end, i, false, pages);
+	if (ret)
+		return ret;
+	bootmem_carve(pages, 0, m->start, "below the module");
+	bootmem_carve(pages, m->end, UINT64_MAX, "above the module");
+	memmap_page_align(pages, PGSIZE);
 	return 0;
 }

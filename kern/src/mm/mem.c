@@ -7,7 +7,9 @@
  * data, the AP trampoline), the kernel image, the boot modules, anything the
  * loader also listed as reserved (computed and checked by bootmem.c), and
  * whatever boot_alloc() hands out.  boot_alloc() takes from the bottom of
- * the usable map below 4 GiB, where the boot page tables reach.
+ * the usable map below 4 GiB, where the boot page tables reach.  A module
+ * whose contents were copied out (the initramfs, by kfs) is given to the
+ * page allocator afterwards: mem_free_boot_module().
  */
 #include <arch/mmu.h>
 #include <arena.h>
@@ -74,4 +76,19 @@ void mem_init(void)
 		panic("mem: cannot create the vmap arena");
 	mem_reserve_init();
 	printk("mem: %lu free pages\n", (unsigned long)nr_free_pages());
+}
+
+void mem_free_boot_module(int i)
+{
+	static struct memmap freed;     /* the boot kthread's alone */
+	struct boot_module *m = &boot_info.modules[i];
+
+	if (bootmem_module_pages(&boot_info, i, (uintptr_t)kernel_phys_start, PADDR(kernel_end),
+	                         &freed))
+		return;
+	memmap_for_each(&freed, r)
+		page_add_free_range(r->base, r->end - r->base);
+	printk("mem: boot module %d ('%s'): %lu KiB given back\n", i, m->name,
+	       (unsigned long)(memmap_total(&freed) / 1024));
+	m->end = m->start;
 }
