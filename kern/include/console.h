@@ -34,6 +34,10 @@ int console_getc_nonblock(void);
  * console_input_pending() says, without a lock, whether a byte waits. */
 void console_set_input_wake(void (*wake)(void));
 bool console_input_pending(void);
+/* Calls the wake hook if a byte waits: the monitor, when it stops reading,
+ * hands back the bytes the reader left it meanwhile (may sleep: not after a
+ * panic or from a trap). */
+void console_input_kick(void);
 /* For a kthread that may sleep and reads no #cons file (the monitor at its
  * prompt): sleeps until a byte waits or usec passed, so the core runs
  * others meanwhile.  0 (a byte waits), -ETIMEDOUT, -ECANCELED (aborted),

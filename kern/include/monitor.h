@@ -4,8 +4,9 @@
  *
  * monitor(tf) reads commands until 'exit', 'reboot' or 'continue'; tf is the
  * trap frame that led here, or NULL.  It is entered after a panic (other
- * cores stopped), on Ctrl-G typed on the console, and at the end of boot
- * while there is no user space (monitor_serve_forever).  Commands are a table in monitor.c; each
+ * cores stopped), on Ctrl-G typed on the console (also while the first
+ * process runs), and at the end of boot when there is no user space or the
+ * first process has exited (monitor_serve_forever).  Commands are a table in monitor.c; each
  * prints a usage line for bad arguments.
  */
 #pragma once
@@ -21,6 +22,10 @@ bool monitor_check_hotkey(int c);
  * input to it (any context, lock-free). */
 bool monitor_reading(void);
 
-/* The boot kthread's last job while there is no user space: the monitor,
- * then sleep until Ctrl-G, forever. */
+/* Opens the monitor that monitor_serve_forever() serves, as Ctrl-G does
+ * (any context). */
+void monitor_open(void);
+/* The boot kthread's last job: sleep until the monitor is opened (Ctrl-G,
+ * monitor_open()), serve it until it is closed, forever.  The first process
+ * runs meanwhile in a kthread of its own. */
 void monitor_serve_forever(void) __noreturn;

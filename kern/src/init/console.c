@@ -163,6 +163,14 @@ bool console_input_pending(void)
 	return READ_ONCE(console_in_head) != READ_ONCE(console_in_tail);
 }
 
+void console_input_kick(void)
+{
+	void (*wake)(void) = READ_ONCE(console_input_wake);
+
+	if (wake && console_input_pending())
+		wake();
+}
+
 int console_getc_nonblock(void)
 {
 	uint64_t flags;

@@ -15,7 +15,9 @@
  *   name space   every device's reset and init, the kernel's name space
  *   then         the ktests named by ktest=..., or the first process
  *                (init=PATH ARGS..., or /bin/init when the root has it and
- *                neither init= nor noinit is given), then the monitor
+ *                neither init= nor noinit is given) in a kthread of its
+ *                own, while the boot kthread serves the monitor: Ctrl-G
+ *                opens it, and so does the first process's end
  *
  * init_run_program() (start a program from a kernel thread and wait for it)
  * is shared with the monitor's 'run' command.
@@ -27,6 +29,7 @@
 #include <console.h>
 #include <globalinfo.h>
 #include <init.h>
+#include <kthread.h>
 #include <ktest.h>
 #include <monitor.h>
 #include <pci.h>
@@ -85,13 +88,14 @@ int init_run_program(const char *const *argv, int *status)
 }
 
 /*
- * Runs the first process, init=PATH ARGS..., and waits for it.  With
- * 'initexit' on the command line the boot then leaves QEMU with the
- * process's success (the user-space test boots do this); otherwise the
- * monitor follows.
+ * The first process's kthread: runs init=PATH ARGS... and waits for it.
+ * With 'initexit' on the command line the boot then leaves QEMU with the
+ * process's success (make run and the user-space test boots do this);
+ * otherwise the monitor opens.
  */
-static void run_init(const char *cmd)
+static void run_init(void *arg)
 {
+	const char *cmd = arg;
 	static char words[BOOT_CMDLINE_MAX];
 	const char *argv[INIT_MAX_ARGS + 1];
 	int argc = cmdline_split_words(cmd, words, sizeof(words), argv, INIT_MAX_ARGS + 1);
@@ -103,6 +107,8 @@ static void run_init(const char *cmd)
 		status = -1;
 	if (cmdline_has(&boot_cmdline, "initexit"))
 		qemu_exit(status == 0 ? QEMU_EXIT_SUCCESS : QEMU_EXIT_FAILURE);
+	printk("Entering the kernel monitor (type 'help').\n");
+	monitor_open();
 }
 
 /*
@@ -152,8 +158,11 @@ void kernel_main(uint32_t magic, physaddr_t info_pa)
 	if (ktest_sel)
 		run_ktests_and_exit(ktest_sel);
 	init_cmd = init_command();
-	if (init_cmd)
-		run_init(init_cmd);
-	printk("Entering the kernel monitor (type 'help').\n");
+	if (init_cmd) {
+		kthread_run_on(kthread_create(run_init, (void *)init_cmd, "init"), core_id());
+	} else {
+		printk("Entering the kernel monitor (type 'help').\n");
+		monitor_open();
+	}
 	monitor_serve_forever();
 }

@@ -360,6 +360,8 @@ void monitor(struct hw_trapframe *tf)
 		WRITE_ONCE(mon_reading, true);
 		mon_readline(line, sizeof(line), mon_may_sleep(tf));
 		WRITE_ONCE(mon_reading, false);
+		if (mon_may_sleep(tf))
+			console_input_kick();   /* typed while we read: #cons's now */
 		if (mon_run_line(line, tf))
 			return;
 	}
@@ -375,13 +377,18 @@ bool monitor_check_hotkey(int c)
 	return true;
 }
 
+void monitor_open(void)
+{
+	sem_up(&monitor_wanted);
+}
+
 void monitor_serve_forever(void)
 {
 	for (;;) {
+		sem_down(&monitor_wanted);
 		monitor(NULL);
 		while (sem_trydown(&monitor_wanted))
 			;               /* Ctrl-G typed while it was open */
 		printk("monitor: closed; Ctrl-G opens it again\n");
-		sem_down(&monitor_wanted);
 	}
 }
