@@ -367,13 +367,15 @@ bbtest: $(DEPS_OK) $(KERNEL) $(INITRAMFS) $(if $(filter 1,$(LINUX)),$(BENCH_LINU
 	$(Q)$(if $(filter 1,$(LINUX)),python3 scripts/bbtest.py --obj "$(O)" --system linux \
 		--record tests/busybox/linux-results.txt,true)
 
-# make run boots into the shell (BusyBox ash, /etc/profile); `exit` leaves
-# QEMU.  RUNARGS replaces that: RUNARGS= boots /bin/init, /etc/rc, the monitor.
-# SHARE=DIR adds DIR through virtio-9p and starts the shell under /bin/mount,
-# so its name space shows DIR at /mnt (Documentation/drivers/virtio-9p.md).
+# make run boots the default way, /bin/init running /etc/rc, which ends in
+# the shell (BusyBox ash, /etc/profile); with initexit, `exit` leaves QEMU.
+# RUNARGS replaces that: RUNARGS= boots with an empty command line, where
+# `exit` leads to the kernel monitor.  SHARE=DIR adds DIR through virtio-9p
+# and starts init under /bin/mount, so the shell's name space shows DIR at
+# /mnt (Documentation/drivers/virtio-9p.md).
 RUN_HASH := \#
-RUN_SHELL := $(if $(SHARE),/bin/mount -c $(RUN_HASH)virtio9p/host /mnt -- )/bin/sh -l
-RUNARGS ?= --append "initexit init=$(RUN_SHELL)"
+RUN_INIT := $(if $(SHARE), init=/bin/mount -c $(RUN_HASH)virtio9p/host /mnt -- /bin/init)
+RUNARGS ?= --append "initexit$(RUN_INIT)"
 run: $(DEPS_OK) $(KERNEL) $(INITRAMFS)
 	$(Q)scripts/qemu.sh --interactive $(if $(SHARE),--share $(SHARE)) $(RUNARGS)
 

@@ -7,21 +7,27 @@ Console, serial on a pipe) and checks what the programs print:
 
   boot 1  init=/bin/init /bin/ps (initexit): init is pid 1 and in ps's list
   boot 2  init=/bin/init /bin/ls /bin (initexit): names, exit code 0
-  boot 3  no init=: the kernel runs /bin/init, which runs /etc/rc, then the
-          monitor; its 'run' command starts each tool (echo, cat, ls, bind,
-          mount, unmount, ps, kill, prov, notify) and the output is checked
-          (prov and notify against an MCP spinning on its vcores); /bin holds
-          no test program (tests/user/X.c, tests/libc/X.c) and /test all
-          mount, unmount, ps, kill, and the network tools' argument checks)
-          and the output is checked; /bin holds no test program
-          (tests/user/X.c, tests/libc/X.c) and /test all
-  boots 4-6  an e1000, an e1000e, then a virtio-net, on QEMU's user networking with
+  boot 3  initexit and no init= (make run's boot): /bin/init runs /etc/rc
+          with ash; rc asks the terminal its size, the test answers
+          ESC[40;100R, and the shell at `vireo# ` reports 40 x 100 (stty
+          size), runs commands, and `exit` ends QEMU with success
+  boot 4  no command line at all: rc's size query gets a bad answer that
+          must change nothing and leave nothing in the input; at `vireo# `
+          the shell starts two spinners in the background, then Ctrl-G opens
+          the monitor, whose 'run' command starts each tool (echo, cat, ls,
+          bind, mount, unmount, ps, kill, prov, notify, and the network
+          tools' argument checks) and the output is checked (prov and notify
+          against the MCP spinning on its vcores); /bin holds no test
+          program (tests/user/X.c, tests/libc/X.c) and /test all.
+          'continue' goes back to the shell, and its `exit` to the monitor
+  boots 5-7  an e1000, an e1000e, then a virtio-net, on QEMU's user networking with
           restrict=on: /etc/rc's ipconfig -r gets 10.0.2.15 by DHCP and
           leaves its lease keeper running; ipconfig -l, route, /net/ndb,
           ping 10.0.2.2, arp, netstat, a second DHCP client refused (port 68
-          is the keeper's).  The e1000 boot has one core: the monitor
-          sleeping at its prompt must leave it to the keeper and the stack
-          (it used to halt there and starve them)
+          is the keeper's), all from the monitor (Ctrl-G at the shell).  The
+          e1000 boot has one core: the monitor sleeping at its prompt must
+          leave it to the keeper and the stack (it used to halt there and
+          starve them)
 
 Every check prints "e2e: PASS init.NAME" or "e2e: FAIL init.NAME: why";
 scripts/check.sh counts them.  Usage: init_tools.py KERNEL INITRAMFS LOGDIR
@@ -36,6 +42,8 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 from e2e_console import Console, PROMPT, expect, report  # noqa: E402
 
 INIT_DONE = b"init: /bin/init exited with status "
+SHELL_PROMPT = b"vireo# "
+SIZE_QUERY = b"\0337\033[999;999H\033[6n"      # /bin/resize's, from /etc/rc
 
 
 def boot(kernel, initrd, log, append=None, qemu_args=()):
@@ -79,12 +87,82 @@ def listed_names(out):
             if line.strip() and not line.startswith("init: ")}
 
 
+def shell(con, line, timeout=30):
+    """Types a line at ash; the output up to the next prompt (or None)."""
+    con.qemu.stdin.write(line.encode() + b"\r")
+    con.qemu.stdin.flush()
+    return con.read_until(SHELL_PROMPT, timeout)
+
+
+def rc_to_prompt(con, name, answer):
+    """Boots through /etc/rc to the shell: answers the size query (None: no
+    answer) and checks what came before the prompt."""
+    out = con.read_until(SIZE_QUERY, 150)
+    if out is not None and answer is not None:
+        con.qemu.stdin.write(answer)
+        con.qemu.stdin.flush()
+    rest = con.read_until(SHELL_PROMPT, 60) if out is not None else None
+    return expect("init.%s_to_prompt" % name, None if rest is None else out + rest,
+                  "init: started /bin/init as pid 1", "Welcome to Vireo.",
+                  "Ctrl-G opens the kernel monitor", "built-in shell (ash)")
+
+
+def monitor(con):
+    """Ctrl-G at the shell: the kernel monitor's prompt (or None)."""
+    con.qemu.stdin.write(b"\x07")
+    con.qemu.stdin.flush()
+    return con.read_until(PROMPT, 30)
+
+
+def check_default_shell(kernel, initrd, logdir):
+    """make run's boot: the size learnt from the terminal, the shell, exit."""
+    con = boot(kernel, initrd, os.path.join(logdir, "e2e-init-shell.log"), "initexit")
+    if not rc_to_prompt(con, "shell", b"\033[40;100R"):
+        con.qemu.kill()
+        return
+    expect("init.shell_window_size", shell(con, "stty size"), "\r\n40 100\r\n")
+    expect("init.shell_runs_commands", shell(con, "echo $((6 * 7)) $$; ls /etc | wc -l"),
+           "\r\n42 2\r\n")
+    expect("init.shell_is_login", shell(con, "echo $HOME $PATH"), "/tmp /bin")
+    con.qemu.stdin.write(b"exit\r")
+    con.qemu.stdin.flush()
+    out = con.read_until(INIT_DONE, 30)
+    rest = con.read_until(b"\n", 10)
+    rc = con.wait_exit(30)
+    report("init.shell_exit_powers_off", out is not None and rest is not None and
+           rest.startswith(b"0") and rc == 1, "status %r, QEMU exit %r" % (rest, rc))
+
+
 def check_rc_boot(con):
-    out = con.read_until(PROMPT, 150)
-    expect("init.default_runs_bin_init", out, "init: started /bin/init as pid 1",
-           "Welcome to Vireo.", "Programs in /bin", "kill", "unmount",
+    """No command line: a bad answer to the size query changes nothing and
+    leaves nothing behind; spinners start from the shell, then the monitor.
+    Their pids (None for one that did not start)."""
+    if not rc_to_prompt(con, "rc", b"\033[0;80Rjunk"):
+        return None
+    # The junk would come before the typed line if it were still waiting.
+    expect("init.rc_bad_size_answer_ignored", shell(con, "stty size"),
+           "stty size\r\n24 80\r\n")
+    pids = []
+    for prog in ("victim", "mcp_victim"):
+        out = text_of(shell(con, "/test/%s spin & echo started=$!" % prog))
+        m = re.search(r"\r\nstarted=(\d+)", out or "")
+        report("init.shell_starts_" + prog, m is not None,
+               "no 'started=PID' in %r" % (out or "")[-300:])
+        pids.append(m.group(1) if m else None)
+    if not expect("init.ctrl_g_opens_monitor", monitor(con), "Vireo kernel monitor"):
+        return None
+    return pids
+
+
+def check_back_to_shell(con):
+    """continue: the shell again; its exit ends init, and the monitor follows."""
+    con.qemu.stdin.write(b"continue\r")
+    con.qemu.stdin.flush()
+    expect("init.monitor_continue_to_shell", shell(con, "echo back$((1 + 1))"), "back2")
+    con.qemu.stdin.write(b"exit\r")
+    con.qemu.stdin.flush()
+    expect("init.shell_exit_to_monitor", con.read_until(PROMPT, 30),
            "init: /bin/init exited with status 0", "Entering the kernel monitor")
-    return out is not None
 
 
 def check_echo_cat(con):
@@ -144,31 +222,26 @@ def check_ns_tools(con):
            "cons" not in out, "unexpected %r" % (out or "")[-300:])
     expect("init.unmount_error", run(con, "/bin/unmount /etc /tmp"), "unmount: /etc on /tmp:",
            "status 0x100")
-    expect("init.script_again", run(con, "/bin/init -f /etc/rc"), "Welcome to Vireo.",
-           "exited with status 0")
-    expect("init.script_missing", run(con, "/bin/init -f /nope"), "init: /nope: No such file",
-           "status 0x100")
+    expect("init.bad_option", run(con, "/bin/init -f /etc/rc"), "init: bad option -f",
+           "usage: init", "status 0x200")
     expect("init.usage", run(con, "/bin/init -h"), "usage: init")
     expect("init.command_fails", run(con, "/bin/init /bin/no-such"),
            "init: /bin/no-such:", "status 0x7f00")
 
 
-def check_ps_kill(con):
-    out = text_of(run(con, "/bin/init /test/victim spin &"))
-    m = re.search(r"victim started as pid (\d+)", out or "")
-    report("init.background", m is not None, "no 'started as pid' in %r" % (out or "")[-300:])
+def check_ps_kill(con, pid):
+    """pid: the spinner the shell started in the background."""
     out = text_of(run(con, "/bin/ps"))
-    ok = out is not None and m is not None and \
-        re.search(r"\b%s +\d+ +RUNNING_S +victim" % m.group(1), out) is not None
+    ok = out is not None and pid is not None and \
+        re.search(r"\b%s +2 +RUNNING_S +\S+\r\n" % pid, out) is not None
     report("init.ps_lists_spinner", ok, "no victim line in %r" % (out or "")[-400:])
     expect("init.ps_self", out and out.encode(), "PID  PPID STATE", "RUNNING_S  ps")
-    if m:
-        out = text_of(run(con, "/bin/kill -9 " + m.group(1)))
+    if pid:
+        out = text_of(run(con, "/bin/kill -9 " + pid))
         report("init.kill_spinner", out is not None and "kill:" not in out,
                "kill failed: %r" % (out or "")[-300:])
         out = text_of(run(con, "/bin/ps"))
-        gone = out is not None and re.search(r"\b%s +\d+ +RUNNING_S +victim" % m.group(1),
-                                             out) is None
+        gone = out is not None and re.search(r"\b%s +\d+ +RUNNING_S " % pid, out) is None
         report("init.killed_spinner_gone", gone, "victim still running: %r" % (out or "")[-400:])
     expect("init.kill_bad_pid", run(con, "/bin/kill x"), "not a process id", "status 0x100")
     expect("init.kill_bad_signal", run(con, "/bin/kill -FOO 3"), "unknown signal",
@@ -178,12 +251,9 @@ def check_ps_kill(con):
     expect("init.run_usage", con.command("run"), "usage: run")
 
 
-def check_prov_notify(con):
-    out = text_of(run(con, "/bin/init /test/mcp_victim spin &"))
-    m = re.search(r"mcp_victim started as pid (\d+)", out or "")
-    report("init.mcp_background", m is not None, "no 'started as pid' in %r" % (out or "")[-300:])
-    if m:
-        pid = m.group(1)
+def check_prov_notify(con, pid):
+    """pid: the MCP spinner the shell started in the background."""
+    if pid:
         out = text_of(run(con, "/bin/prov -s"))
         ok = out is not None and re.search(r"\b%s +0 +[1-9]\d* +0 +0 +0" % pid, out) is not None
         report("init.prov_shows_vcores", ok, "no vcore 0 line for %s in %r" % (pid, (out or "")[-400:]))
@@ -240,14 +310,15 @@ def check_dhcp_boot(kernel, initrd, logdir, model, smp=None):
     if smp:
         nic += ["-smp", str(smp)]
     con = boot(kernel, initrd, os.path.join(logdir, "e2e-init-%s.log" % name), None, nic)
-    out = con.read_until(PROMPT, 150)
-    if not expect("init.%s_rc" % name, out, "init: ipconfig started",
-                  "Entering the kernel monitor"):
+    out = con.read_until(SHELL_PROMPT, 150)
+    mon = monitor(con) if out is not None else None
+    if not expect("init.%s_rc" % name, mon and out + mon, "Welcome to Vireo.",
+                  "Vireo kernel monitor"):
         con.qemu.kill()
         return
     keeper = b"ipconfig: keeping the lease of 10.0.2.15"
-    # In the background: before the prompt or after it.
-    ok = keeper in out or con.read_until(keeper, 60) is not None
+    # In the background: before either prompt or after them.
+    ok = keeper in out + mon or con.read_until(keeper, 60) is not None
     report("init.%s_lease" % name, ok, "no '%s' line" % keeper.decode())
     expect("init.%s_keeper" % name, run(con, "/bin/ps"), "ipconfig", "exited with status 0")
     expect("init.%s_ipifc" % name, run(con, "/bin/ipconfig -l"), "medium ether /net/ether0",
@@ -275,14 +346,17 @@ def main(kernel, initrd, logdir):
                    "samples ", "by process", "/bin/ls (pid ", "user mode, by function")
     report("init.kprof_symbolizes_the_kernel", out is not None and
            re.search(r"\d+ +\d+\.\d%  [a-z_]+", out) is not None, "no symbolized line")
+    check_default_shell(kernel, initrd, logdir)
     con = boot(kernel, initrd, os.path.join(logdir, "e2e-init-rc.log"))
-    if check_rc_boot(con):
+    pids = check_rc_boot(con)
+    if pids:
         check_echo_cat(con)
         check_ls(con)
         check_ns_tools(con)
-        check_ps_kill(con)
-        check_prov_notify(con)
+        check_ps_kill(con, pids[0])
+        check_prov_notify(con, pids[1])
         check_net_tools(con)
+        check_back_to_shell(con)
     con.qemu.kill()
     check_dhcp_boot(kernel, initrd, logdir, "e1000", smp=1)
     for model in ("e1000e", "virtio"):
