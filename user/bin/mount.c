@@ -8,9 +8,8 @@
  *
  * A name space is copied when a process starts, so the change lasts as
  * long as this process: the command after -- runs in it and its exit code
- * is ours.  /etc/rc lines run mount inside init instead (a built-in), which
- * changes init's name space for the lines after.  Everything is in
- * user/bin/lib/vbin.c (vbin_ns_main), shared with init.
+ * is ours (/etc/rc starts the console's shell that way).  Everything
+ * is in user/bin/lib/vbin.c (vbin_ns_main), shared with the other two.
  *
  * Exit codes: 0 done, 1 the kernel refused (the error on stderr, with
  * errstr), 2 bad usage; with a command, the command's.

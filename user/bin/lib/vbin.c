@@ -184,12 +184,21 @@ int vbin_run(char *const *argv, const char *prog)
 
 /* ------------------------------------------------------- name spaces */
 
-const char *vbin_ns_name(enum vbin_ns_op op)
+struct vbin_ns_req {
+	enum vbin_ns_op op;
+	int flags;              /* VBIN_M* (bind and mount) */
+	const char *src;        /* bind: new; mount: /srv file or fd; unmount: new or NULL */
+	const char *onto;       /* old */
+	char *const *cmd;       /* NULL, or the command to run afterwards */
+};
+
+/* The program name and usage line of op ("bind", "[-abc] new old [cmd...]"). */
+static const char *vbin_ns_name(enum vbin_ns_op op)
 {
 	return op == VBIN_BIND ? "bind" : op == VBIN_MOUNT ? "mount" : "unmount";
 }
 
-const char *vbin_ns_usage(enum vbin_ns_op op)
+static const char *vbin_ns_usage(enum vbin_ns_op op)
 {
 	if (op == VBIN_BIND)
 		return "[-abc] new old [-- cmd [args...]]";
@@ -228,7 +237,9 @@ static int vbin_ns_options(enum vbin_ns_op op, int argc, char *const *argv, int 
 	return i;
 }
 
-int vbin_ns_parse(enum vbin_ns_op op, int argc, char *const *argv, struct vbin_ns_req *req)
+/* Parses argv (argv[0] the program, options from argv[1]) into req.
+ * Returns 0, 1 for -h, or -1 after printing what is wrong and the usage. */
+static int vbin_ns_parse(enum vbin_ns_op op, int argc, char *const *argv, struct vbin_ns_req *req)
 {
 	int first = vbin_ns_options(op, argc, argv, &req->flags), n = 0;
 
@@ -271,7 +282,8 @@ static int vbin_mount(const struct vbin_ns_req *req)
 	return r < 0 ? -1 : 0;
 }
 
-int vbin_ns_apply(const struct vbin_ns_req *req)
+/* Changes our name space as req says; 0, or -1 after reporting the error. */
+static int vbin_ns_apply(const struct vbin_ns_req *req)
 {
 	long r;
 

@@ -16,9 +16,8 @@
  *
  * Name spaces are copied when a process is created, so a bind made by
  * /bin/bind lasts only as long as that process: bind, mount and unmount
- * take an optional command to run in the changed name space, and /bin/init
- * applies bind/mount/unmount lines of its script to its own name space
- * (vbin_ns_parse + vbin_ns_apply).  Single-threaded programs only.
+ * take an optional command to run in the changed name space (/etc/rc
+ * starts the console's shell that way).  Single-threaded programs only.
  */
 #pragma once
 
@@ -60,25 +59,6 @@ int vbin_status_code(int status);
 int vbin_run(char *const *argv, const char *prog);
 
 enum vbin_ns_op { VBIN_BIND, VBIN_MOUNT, VBIN_UNMOUNT };
-
-struct vbin_ns_req {
-	enum vbin_ns_op op;
-	int flags;              /* VBIN_M* (bind and mount) */
-	const char *src;        /* bind: new; mount: /srv file or fd; unmount: new or NULL */
-	const char *onto;       /* old */
-	char *const *cmd;       /* NULL, or the command to run afterwards */
-};
-
-/* The program name and usage line of op ("bind", "[-abc] new old [cmd...]"). */
-const char *vbin_ns_name(enum vbin_ns_op op);
-const char *vbin_ns_usage(enum vbin_ns_op op);
-
-/* Parses argv (argv[0] the program, options from argv[1]) into req.
- * Returns 0, 1 for -h, or -1 after printing what is wrong and the usage. */
-int vbin_ns_parse(enum vbin_ns_op op, int argc, char *const *argv, struct vbin_ns_req *req);
-
-/* Changes our name space as req says; 0, or -1 after reporting the error. */
-int vbin_ns_apply(const struct vbin_ns_req *req);
 
 /* The whole of /bin/bind, /bin/mount and /bin/unmount. */
 int vbin_ns_main(enum vbin_ns_op op, int argc, char *const *argv);
