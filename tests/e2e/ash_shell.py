@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 """ash_shell.py - end-to-end tests of BusyBox ash at the console.
 
-Boots the kernel with the initramfs and `initexit init=/bin/sh -l` (what
-`make run` boots), waits for /etc/profile's prompt `vireo# ` and types
+Boots the kernel with the initramfs and `initexit` (what `make run` boots:
+/bin/init runs /etc/rc, which ends in `sh -l`), waits for /etc/profile's
+prompt `vireo# ` and types
 command lines into the serial console (tools/e2e_console.py's Console):
 the shell's own line editing echoes each line, so every check looks for a
 text the command line itself does not contain.  Covered: pipelines,
@@ -203,9 +204,9 @@ def check_job_control_stop(con):
 
 def main(kernel, initrd, logdir):
     con = Console(kernel, os.path.join(logdir, "e2e-ash.log"),
-                  ["-initrd", initrd, "-append", "initexit init=/bin/sh -l"])
+                  ["-initrd", initrd, "-append", "initexit"])
     out = con.read_until(PROMPT, 150)
-    if not expect("ash.boot_to_prompt", out, "init: started /bin/sh as pid 1", "built-in shell (ash)"):
+    if not expect("ash.boot_to_prompt", out, "init: started /bin/init as pid 1", "built-in shell (ash)"):
         con.qemu.kill()
         return 0
     for check in CHECKS:
@@ -220,7 +221,7 @@ def main(kernel, initrd, logdir):
     check_vi(con)
     con.qemu.stdin.write(b"exit 4\r")
     con.qemu.stdin.flush()
-    tail = con.read_until(b"init: /bin/sh exited with status ", 30)
+    tail = con.read_until(b"init: /bin/init exited with status ", 30)
     rest = con.read_until(b"\n", 10)
     rc = con.wait_exit(30)
     report("ash.exit_leaves_qemu", tail is not None and rest is not None and
