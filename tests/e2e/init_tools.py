@@ -11,7 +11,9 @@ Console, serial on a pipe) and checks what the programs print:
           with ash; rc asks the terminal its size, the test answers
           ESC[40;100R, and the shell at `vireo# ` reports 40 x 100 (stty
           size), runs commands, and `exit` ends QEMU with success
-  boot 4  no command line at all: rc's size query gets a bad answer that
+  boot 4  init=/bin/unmount /tmp -- /bin/unmount /proc -- /bin/init: rc
+          binds #tmpfs and #proc again for its shell, which uses them
+  boot 5  no command line at all: rc's size query gets a bad answer that
           must change nothing and leave nothing in the input; at `vireo# `
           the shell starts two spinners in the background, then Ctrl-G opens
           the monitor, whose 'run' command starts each tool (echo, cat, ls,
@@ -20,7 +22,7 @@ Console, serial on a pipe) and checks what the programs print:
           against the MCP spinning on its vcores); /bin holds no test
           program (tests/user/X.c, tests/libc/X.c) and /test all.
           'continue' goes back to the shell, and its `exit` to the monitor
-  boots 5-7  an e1000, an e1000e, then a virtio-net, on QEMU's user networking with
+  boots 6-8  an e1000, an e1000e, then a virtio-net, on QEMU's user networking with
           restrict=on: /etc/rc's ipconfig -r gets 10.0.2.15 by DHCP and
           leaves its lease keeper running; ipconfig -l, route, /net/ndb,
           ping 10.0.2.2, arp, netstat, a second DHCP client refused (port 68
@@ -131,6 +133,25 @@ def check_default_shell(kernel, initrd, logdir):
     rc = con.wait_exit(30)
     report("init.shell_exit_powers_off", out is not None and rest is not None and
            rest.startswith(b"0") and rc == 1, "status %r, QEMU exit %r" % (rest, rc))
+
+
+def check_rc_binds(kernel, initrd, logdir):
+    """/etc/rc binds what is missing from the name space for its shell:
+    init started under unmount of /tmp and /proc."""
+    con = boot(kernel, initrd, os.path.join(logdir, "e2e-init-binds.log"),
+               "initexit init=/bin/unmount /tmp -- /bin/unmount /proc -- /bin/init")
+    out = con.read_until(SHELL_PROMPT, 150)
+    expect("init.rc_binds_missing", out, "rc: binding #proc on /proc",
+           "rc: binding #tmpfs on /tmp")
+    if out is not None:
+        expect("init.rc_binds_reach_the_shell",
+               shell(con, "echo x > /tmp/f && cat /tmp/f; ls /proc/self/ns; echo done"),
+               "\r\nx\r\n/proc/self/ns\r\ndone")
+        con.qemu.stdin.write(b"exit\r")
+        con.qemu.stdin.flush()
+        rc = con.wait_exit(30)
+        report("init.rc_binds_exit", rc == 1, "QEMU exit %r" % rc)
+    con.qemu.kill()
 
 
 def check_rc_boot(con):
@@ -347,6 +368,7 @@ def main(kernel, initrd, logdir):
     report("init.kprof_symbolizes_the_kernel", out is not None and
            re.search(r"\d+ +\d+\.\d%  [a-z_]+", out) is not None, "no symbolized line")
     check_default_shell(kernel, initrd, logdir)
+    check_rc_binds(kernel, initrd, logdir)
     con = boot(kernel, initrd, os.path.join(logdir, "e2e-init-rc.log"))
     pids = check_rc_boot(con)
     if pids:
