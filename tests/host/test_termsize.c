@@ -14,40 +14,46 @@ static enum termsize_result parse(const char *s, unsigned *rows, unsigned *cols)
 	return termsize_parse(s, strlen(s), rows, cols);
 }
 
+/* A good answer, alone or after other bytes, and the size it gives. */
+struct answer {
+	const char *text;
+	unsigned rows, cols;
+};
+
+static void expect_answers(const struct answer *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned r = 0, c = 0;
+
+		HT_ASSERT_MSG(parse(a[i].text, &r, &c) == TERMSIZE_DONE, "case %zu", i);
+		HT_ASSERT_MSG(r == a[i].rows && c == a[i].cols, "case %zu: %u x %u", i, r, c);
+	}
+}
+
 HTEST(good_answer)
 {
-	unsigned r = 0, c = 0;
+	static const struct answer good[] = {
+		{ "\033[40;100R", 40, 100 },
+		{ "\033[1;1R", 1, 1 },
+		{ "\033[999;999R", 999, 999 },
+		{ "\033[024;080R", 24, 80 },     /* leading zeros are digits too */
+	};
 
-	HT_ASSERT_EQ(parse("\033[40;100R", &r, &c), TERMSIZE_DONE);
-	HT_ASSERT_EQ(r, 40);
-	HT_ASSERT_EQ(c, 100);
-	HT_ASSERT_EQ(parse("\033[1;1R", &r, &c), TERMSIZE_DONE);
-	HT_ASSERT_EQ(r, 1);
-	HT_ASSERT_EQ(c, 1);
-	HT_ASSERT_EQ(parse("\033[999;999R", &r, &c), TERMSIZE_DONE);
-	HT_ASSERT_EQ(r, 999);
-	HT_ASSERT_EQ(c, 999);
-	/* Leading zeros are digits like any other. */
-	HT_ASSERT_EQ(parse("\033[024;080R", &r, &c), TERMSIZE_DONE);
-	HT_ASSERT_EQ(r, 24);
-	HT_ASSERT_EQ(c, 80);
+	expect_answers(good, sizeof(good) / sizeof(good[0]));
 }
 
 HTEST(answer_after_other_bytes)
 {
-	unsigned r = 0, c = 0;
+	static const struct answer after[] = {
+		/* Keys typed before the answer, an arrow key, an ESC alone. */
+		{ "ls\r\033[A\033\033[50;132R", 50, 132 },
+		/* A sequence that starts like a report but is another one. */
+		{ "\033[2;5~\033[30;90R", 30, 90 },
+		/* Only the first report counts. */
+		{ "\033[30;90R\033[31;91R", 30, 90 },
+	};
 
-	/* Keys typed before the answer, an arrow key, an ESC alone. */
-	HT_ASSERT_EQ(parse("ls\r\033[A\033\033[50;132R", &r, &c), TERMSIZE_DONE);
-	HT_ASSERT_EQ(r, 50);
-	HT_ASSERT_EQ(c, 132);
-	/* A sequence that starts like a report but is another one. */
-	HT_ASSERT_EQ(parse("\033[2;5~\033[30;90R", &r, &c), TERMSIZE_DONE);
-	HT_ASSERT_EQ(r, 30);
-	HT_ASSERT_EQ(c, 90);
-	/* Only the first report counts. */
-	HT_ASSERT_EQ(parse("\033[30;90R\033[31;91R", &r, &c), TERMSIZE_DONE);
-	HT_ASSERT_EQ(r, 30);
+	expect_answers(after, sizeof(after) / sizeof(after[0]));
 }
 
 HTEST(every_truncation_wants_more)
@@ -64,28 +70,35 @@ HTEST(every_truncation_wants_more)
 	HT_ASSERT_EQ(termsize_parse(answer, sizeof(answer) - 1, &r, &c), TERMSIZE_DONE);
 }
 
-HTEST(out_of_range)
+/* Each text gives want and leaves the size alone. */
+static void expect_no_size(const char *const *texts, size_t n, enum termsize_result want)
 {
-	unsigned r = 7, c = 7;
+	for (size_t i = 0; i < n; i++) {
+		unsigned r = 7, c = 7;
 
-	HT_ASSERT_EQ(parse("\033[0;80R", &r, &c), TERMSIZE_BAD);
-	HT_ASSERT_EQ(parse("\033[24;0R", &r, &c), TERMSIZE_BAD);
-	HT_ASSERT_EQ(parse("\033[1000;80R", &r, &c), TERMSIZE_BAD);
-	HT_ASSERT_EQ(parse("\033[24;9999R", &r, &c), TERMSIZE_BAD);
-	HT_ASSERT_EQ(r, 7);
-	HT_ASSERT_EQ(c, 7);
+		HT_ASSERT_MSG(parse(texts[i], &r, &c) == want, "case %zu", i);
+		HT_ASSERT_MSG(r == 7 && c == 7, "case %zu: size changed", i);
+	}
 }
 
+HTEST(out_of_range)
+{
+	static const char *const bad[] = {
+		"\033[0;80R", "\033[24;0R", "\033[1000;80R", "\033[24;9999R",
+	};
+
+	expect_no_size(bad, sizeof(bad) / sizeof(bad[0]), TERMSIZE_BAD);
+}
+
+/* Five digits or more: never a report (and never an overflow). */
 HTEST(huge_numbers_are_no_report)
 {
-	unsigned r = 7, c = 7;
+	static const char *const huge[] = {
+		"\033[10000;80R", "\033[24;99999999999999999999999R",
+		"\033[4294967296;4294967296R",
+	};
 
-	/* Five digits or more: never a report (and never an overflow). */
-	HT_ASSERT_EQ(parse("\033[10000;80R", &r, &c), TERMSIZE_MORE);
-	HT_ASSERT_EQ(parse("\033[24;99999999999999999999999R", &r, &c), TERMSIZE_MORE);
-	HT_ASSERT_EQ(parse("\033[4294967296;4294967296R", &r, &c), TERMSIZE_MORE);
-	HT_ASSERT_EQ(r, 7);
-	HT_ASSERT_EQ(c, 7);
+	expect_no_size(huge, sizeof(huge) / sizeof(huge[0]), TERMSIZE_MORE);
 }
 
 HTEST(garbage_is_no_report)
@@ -95,13 +108,8 @@ HTEST(garbage_is_no_report)
 		"\033[24R", "\033[24;80;1R", "\033[24:80R", "\033[ 24;80R",
 		"\033[-24;80R", "\033[24;80r", "[24;80R", "\033[24\033[",
 	};
-	unsigned r = 7, c = 7;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		HT_ASSERT_MSG(parse(bad[i], &r, &c) == TERMSIZE_MORE, "case %zu", i);
-		HT_ASSERT_EQ(r, 7);
-		HT_ASSERT_EQ(c, 7);
-	}
+	expect_no_size(bad, sizeof(bad) / sizeof(bad[0]), TERMSIZE_MORE);
 }
 
 HTEST(nul_bytes_and_high_bytes)
