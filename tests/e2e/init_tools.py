@@ -10,7 +10,9 @@ Console, serial on a pipe) and checks what the programs print:
   boot 3  initexit and no init= (make run's boot): /bin/init runs /etc/rc
           with ash; rc asks the terminal its size, the test answers
           ESC[40;100R, and the shell at `vireo# ` reports 40 x 100 (stty
-          size), runs commands, and `exit` ends QEMU with success
+          size), runs commands and /bin/resize by hand (answered,
+          unanswered, not a terminal, bad usage), and `exit` ends QEMU
+          with success
   boot 4  init=/bin/unmount /tmp -- /bin/unmount /proc -- /bin/init: rc
           binds #tmpfs and #proc again for its shell, which uses them
   boot 5  no command line at all: rc's size query gets a bad answer that
@@ -126,6 +128,7 @@ def check_default_shell(kernel, initrd, logdir):
     expect("init.shell_runs_commands", shell(con, "echo $((6 * 7)) $$; ls /etc | wc -l"),
            "\r\n42 2\r\n")
     expect("init.shell_is_login", shell(con, "echo $HOME $PATH"), "/tmp /bin")
+    check_resize_by_hand(con)
     con.qemu.stdin.write(b"exit\r")
     con.qemu.stdin.flush()
     out = con.read_until(INIT_DONE, 30)
@@ -133,6 +136,24 @@ def check_default_shell(kernel, initrd, logdir):
     rc = con.wait_exit(30)
     report("init.shell_exit_powers_off", out is not None and rest is not None and
            rest.startswith(b"0") and rc == 1, "status %r, QEMU exit %r" % (rest, rc))
+
+
+def check_resize_by_hand(con):
+    """/bin/resize at the prompt: answered, unanswered, not a terminal, usage."""
+    con.qemu.stdin.write(b"resize; stty size\r")
+    con.qemu.stdin.flush()
+    out = con.read_until(SIZE_QUERY, 20)
+    if out is not None:
+        con.qemu.stdin.write(b"\033[33;77R")
+        con.qemu.stdin.flush()
+        out = con.read_until(SHELL_PROMPT, 20)
+    expect("init.resize_answered", out, "\0338" "33 77\r\n")     # after resize's ESC 8
+    expect("init.resize_unanswered", shell(con, "resize -t 200; echo r=$?; stty size"),
+           "resize: no answer from the terminal; size unchanged", "r=1\r\n33 77\r\n")
+    expect("init.resize_not_a_terminal", shell(con, "resize < /dev/null; echo r=$?"),
+           "resize: not a terminal", "r=1")
+    expect("init.resize_usage", shell(con, "resize -t 0; echo r=$?; resize -h"),
+           "usage: resize [-q] [-t MS]\r\nr=2\r\nusage: resize")
 
 
 def check_rc_binds(kernel, initrd, logdir):
