@@ -23,6 +23,9 @@
 # carries its own (scripts/mkiso.sh).
 # The isa-debug-exit device is always present: a test boot exits with 1
 # when everything passed and 3 otherwise (Documentation/design.md, "Testing").
+# Unless the extra arguments bring their own network (-nic, -net, -netdev),
+# the machine's default NIC is on QEMU user networking with restrict=on: DHCP
+# and the gateway answer, nothing leaves this host.
 set -euo pipefail
 
 KERNEL=${KERNEL:-obj/kern/vireo}
@@ -65,6 +68,11 @@ else
 	[ -f "$INITRAMFS" ] && args+=(-initrd "$INITRAMFS")
 	[ -n "$append" ] && args+=(-append "$append")
 fi
+own_net=0
+for a in "${extra[@]+"${extra[@]}"}"; do
+	case "$a" in -nic|-net|-netdev) own_net=1 ;; esac
+done
+[ "$own_net" -eq 1 ] || args+=(-nic user,restrict=on)
 if [ -n "$share" ]; then
 	[ -d "$share" ] || { echo "qemu.sh: --share $share: not a directory" >&2; exit 2; }
 	args+=(-fsdev "local,id=share0,path=$share,security_model=none"
