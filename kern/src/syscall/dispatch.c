@@ -24,6 +24,10 @@
  * user space without waiting (syscall/async.c): this kthread finishes the batch on its own, each
  * record completing under the SC_K_LOCK protocol, and then exits.  A ctx
  * call in a batch that went asynchronous fails: the context has moved on.
+ *
+ * A traced process (p->strace_on, strace.h) runs its batch through
+ * sysc_run_traced, which records each call's entry and exit; that one
+ * test per batch is all the tracer costs a process that is not traced.
  */
 #define SYSCALL_TABLE_DEFINE
 #include <syscall.h>
@@ -38,6 +42,7 @@
 #include <kthread.h>
 #include <printk.h>
 #include <process.h>
+#include <strace.h>
 #include <uaccess.h>
 
 int64_t sysc_fail(struct syscall_ctx *ctx, int err, const char *fmt, ...)
@@ -172,7 +177,11 @@ static bool sysc_complete_quick(struct syscall_ctx *ctx)
 	return !uaccess_cmpxchg_u32(&u->flags, 0, SC_DONE, &cur) && cur == 0;
 }
 
-static void sysc_run_one(struct syscall_ctx *ctx, uintptr_t usc, bool last)
+/* One record of the batch.  tr is NULL unless the process is traced
+ * (strace.h): the untraced loop passes a constant NULL, so the compiler
+ * drops the tracer's calls from it. */
+static __always_inline void sysc_run_one(struct syscall_ctx *ctx, uintptr_t usc, bool last,
+                                         struct strace_rec *tr)
 {
 	bool checked, ok;
 
@@ -185,11 +194,25 @@ static void sysc_run_one(struct syscall_ctx *ctx, uintptr_t usc, bool last)
 		return;                 /* nowhere to report: skip the entry */
 	ctx->sc.err = 0;
 	ctx->sc.errstr[0] = 0;
+	if (tr)
+		strace_enter(ctx, tr);
 	ctx->sc.retval = sysc_run_handler(ctx, last);
 	if (!ctx->failed && ctx->sc.retval == -1 && ctx->sc.err == 0)
 		ctx->sc.err = EIO;      /* a handler bug must not look like success */
+	if (tr)
+		strace_exit(ctx, tr);
 	if (!checked || !sysc_complete_quick(ctx))
 		sysc_complete(ctx);
+}
+
+/* The batch of a traced process: a record at each call's entry and exit. */
+static __attribute__((noinline)) void sysc_run_traced(struct syscall_ctx *ctx, uintptr_t arr,
+                                                      size_t n)
+{
+	struct strace_rec tr;
+
+	for (size_t i = 0; i < n; i++)
+		sysc_run_one(ctx, arr + i * sizeof(struct syscall), i + 1 == n, &tr);
 }
 
 void syscall_entry_c(struct hw_trapframe *tf)
@@ -208,8 +231,11 @@ void syscall_entry_c(struct hw_trapframe *tf)
 	ctx.armed = false;
 	if (n > SYSC_MAX_BATCH)
 		n = SYSC_MAX_BATCH;
-	for (size_t i = 0; i < n; i++)
-		sysc_run_one(&ctx, arr + i * sizeof(struct syscall), i + 1 == n);
+	if (unlikely(READ_ONCE(ctx.p->strace_on)))     /* the tracer's one test */
+		sysc_run_traced(&ctx, arr, n);
+	else
+		for (size_t i = 0; i < n; i++)
+			sysc_run_one(&ctx, arr + i * sizeof(struct syscall), i + 1 == n, NULL);
 	if (ctx.armed)
 		sysc_disarm_detach(&ctx);
 	if (ctx.detached)
