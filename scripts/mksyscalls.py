@@ -264,7 +264,7 @@ def arg_kind(c, i):
         return "PTR"
     if name in KIND_BY_NAME and typ in ("int", "uint32_t"):
         return KIND_BY_NAME[name]
-    if "flags" in name or name == "prot":
+    if "flags" in name or name in ("prot", "base"):
         return "HEX"
     if typ == "int64_t":
         return "LONG"
