@@ -105,7 +105,7 @@ char *sysc_copy_path(struct syscall_ctx *ctx, uint64_t uptr, uint64_t len, const
 /* Runs d's handler where abort and kill can find it.  The batch is armed
  * to go asynchronous if it sleeps; a ctx call (always the last) needs the
  * context, so it runs disarmed. */
-static int64_t sysc_run_tracked(struct syscall_ctx *ctx, const struct syscall_desc *d)
+static __always_inline int64_t sysc_run_tracked(struct syscall_ctx *ctx, const struct syscall_desc *d)
 {
 	int64_t ret;
 
@@ -119,7 +119,7 @@ static int64_t sysc_run_tracked(struct syscall_ctx *ctx, const struct syscall_de
 	return ret;
 }
 
-static int64_t sysc_run_handler(struct syscall_ctx *ctx, bool last)
+static __always_inline int64_t sysc_run_handler(struct syscall_ctx *ctx, bool last)
 {
 	uint32_t num = ctx->sc.num;
 	const struct syscall_desc *d = num < SYS_MAX_NR ? &syscall_table[num] : NULL;
@@ -150,7 +150,7 @@ static int64_t sysc_run_handler(struct syscall_ctx *ctx, bool last)
 /* The record's head, copied inline when it lies below USER_LIMIT and the
  * copy does not fault (true: the record's range is checked); else
  * copy_from_user (which faults pages in and retries) decides. */
-static bool sysc_copy_head(struct syscall_ctx *ctx, uintptr_t usc, bool *ok)
+static __always_inline bool sysc_copy_head(struct syscall_ctx *ctx, uintptr_t usc, bool *ok)
 {
 	*ok = false;
 	if (user_range_ok(usc, SYSC_HEAD_LEN) &&
@@ -165,7 +165,7 @@ static bool sysc_copy_head(struct syscall_ctx *ctx, uintptr_t usc, bool *ok)
  * whose flags the user left 0.  err, retval and SC_DONE with the inline
  * primitives; false if anything is otherwise (a fault, SC_UEVENT set),
  * and then sysc_complete does it all again. */
-static bool sysc_complete_quick(struct syscall_ctx *ctx)
+static __always_inline bool sysc_complete_quick(struct syscall_ctx *ctx)
 {
 	struct syscall *u = (struct syscall *)ctx->usc;
 	uint32_t cur;
