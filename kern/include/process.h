@@ -131,10 +131,14 @@ struct proc {
 	uint32_t nr_vcores_max;         /* [l] entries in vcores */
 	uint32_t nr_running;            /* [l] vcores with a kthread, not yielding */
 	struct kthread *mcp_exiter;     /* [l] the vcore kthread that runs proc_exit */
-	/* The syscall tracer (strace.h): strace_on is the one test the
-	 * syscall path makes, beside cpu_user (in the line every syscall
-	 * touches); strace is the buffer, kept until strace_proc_gone. */
-	bool strace_on;                 /* [l], read [a] by p's syscall path */
+	/* The dispatcher's fast path takes batches of at most this many
+	 * calls: SYSC_MAX_BATCH, or 0 while traced, so a traced process takes
+	 * the slow path with no test of its own (syscall/dispatch.c).  Beside
+	 * cpu_user, in the line every syscall touches. */
+	uint64_t sysc_batch_max;        /* [l], read [a] by p's syscall path */
+	/* The syscall tracer (strace.h): the switch, and the buffer (kept
+	 * until strace_proc_gone). */
+	bool strace_on;                 /* [l], read [a] */
 	struct strace *strace;          /* [l] one reference */
 	/* CPU time in TSC ticks (cputime.h): user mode, the kernel, and the
 	 * same for reaped children. */

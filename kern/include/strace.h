@@ -10,9 +10,10 @@
  *	n = strace_read(st, rd, buf, n); // text lines; blocks; 0 at the end
  *	strace_close(st);
  *
- * The syscall path (syscall/dispatch.c) tests p->strace_on once per batch
- * and, when it is set, runs the batch with strace_enter()/strace_exit()
- * around each call: a record at the entry (the arguments, and the first
+ * The syscall path (syscall/dispatch.c) sends every batch of a traced
+ * process down its slow path (p->sysc_batch_max is 0 while tracing is on:
+ * no test of its own), which runs strace_enter()/strace_exit() around each
+ * call: a record at the entry (the arguments, and the first
  * bytes of a path or of a buffer the call reads, copied with the uaccess
  * routines) and one at the exit (the return value, errno and errstr, and
  * the first bytes of a buffer the call filled).  A record holds raw

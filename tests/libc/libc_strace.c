@@ -7,9 +7,11 @@
  *	/test/libc_strace child seq        a known sequence of calls, exit 3
  *	/test/libc_strace child fork       forks a child that opens a missing
  *	                                   file; exits 0
- *	/test/libc_strace child mcp        an MCP whose threads call
- *	                                   getvcoreid on two vcores; exits 0,
- *	                                   or 90+ when it got no second vcore
+ *	/test/libc_strace child mcp R G    an MCP with two threads on two
+ *	                                   vcores: "r" on fd R, then G's byte
+ *	                                   starts their getvcoreid calls;
+ *	                                   exits 0, or 90+ without a second
+ *	                                   vcore
  *
  * Children forked by the tests wait for a pipe's byte and then exit
  * (st_child_wait) or make 1000 null calls first (st_child_nulls).  Most
@@ -85,12 +87,14 @@ static void *st_mcp_thread(void *arg)
 	return NULL;
 }
 
-/* Two threads once two vcores are ours, each calling getvcoreid. */
-static int st_child_mcp(void)
+/* Two threads on two vcores; "r" on ready_fd once they are ours, then
+ * go_fd's byte starts their getvcoreid calls. */
+static int st_child_mcp(int ready_fd, int go_fd)
 {
 	struct timespec ms = { 0, 1000 * 1000 };
 	pthread_t t[2];
 	int ret, tries = 0;
+	char c;
 
 	while ((ret = vcore_change_to_m()) == -EBUSY && tries++ < 5000)
 		nanosleep(&ms, NULL);
@@ -105,6 +109,8 @@ static int st_child_mcp(void)
 	}
 	if (num_vcores() < 2)
 		return 93;
+	if (write(ready_fd, "r", 1) != 1 || read(go_fd, &c, 1) != 1)
+		return 92;
 	__atomic_store_n(&st_mcp_go, 1, __ATOMIC_SEQ_CST);
 	for (int i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
@@ -372,7 +378,10 @@ UTEST(reader, process_exits_then_end_of_file)
 	UT_SYS(st_write_ctl(pid, "strace on"));
 	fd = UT_SYS(st_open_trace(pid));
 	UT_SYS(fcntl(fd, F_SETFL, O_NONBLOCK));
-	UT_ASSERT_ERRNO(read(fd, st_buf, sizeof(st_buf)), EAGAIN);      /* blocked in read */
+	/* What the child did before it blocked in its read, then nothing. */
+	while ((r = read(fd, st_buf, sizeof(st_buf))) > 0)
+		;
+	UT_ASSERT_MSG(r < 0 && errno == EAGAIN, "read gave %zd, errno %d", r, errno);
 	UT_SYS(fcntl(fd, F_SETFL, 0));
 	UT_ASSERT_EQ(write(wfd, "x", 1), 1);
 	UT_SYS(close(wfd));
@@ -411,19 +420,41 @@ UTEST(reader, full_buffer_drops_and_says_how_many)
 	UT_ASSERT_EQ(d[1 + strcspn(d + 1, "\n") + 1], '\0');    /* the last line */
 }
 
+/* Traced once its vcores are up: the ring keeps the oldest records, so
+ * the calls come before whatever the idle vcores do after them. */
 UTEST(mcp, records_from_every_vcore_tagged)
 {
-	char *argv[] = { "/bin/strace", "-R", "-o", ST_OUT, ST_SELF, "child", "mcp", NULL };
-	int status = st_run(argv), seen = 0, calls = 0, vcores = 0;
-	char vc[16];
-	int pid, core, ret, off;
+	int rp[2], gp[2], status, fd, seen = 0, calls = 0, vcores = 0, pid, core, ret, off;
+	char a1[16], a2[16], vc[16], c;
 	unsigned long ts;
+	pid_t child;
 
-	UT_ASSERT_MSG(WIFEXITED(status), "status %#x", status);
-	if (WEXITSTATUS(status) >= 90)
-		utest_skip("the child got no second vcore (exit %d)", WEXITSTATUS(status));
-	UT_ASSERT_EQ(WEXITSTATUS(status), 0);
-	st_slurp(ST_OUT);
+	UT_SYS(pipe(rp));
+	UT_SYS(pipe(gp));
+	snprintf(a1, sizeof(a1), "%d", rp[1]);
+	snprintf(a2, sizeof(a2), "%d", gp[0]);
+	child = UT_SYS(fork());
+	if (child == 0) {
+		execv(ST_SELF, (char *[]){ "libc_strace", "child", "mcp", a1, a2, NULL });
+		_exit(UTEST_CHILD_FAILED);
+	}
+	UT_SYS(close(rp[1]));
+	UT_SYS(close(gp[0]));
+	if (read(rp[0], &c, 1) != 1) {
+		UT_ASSERT_EQ(waitpid(child, &status, 0), child);
+		UT_SYS(close(rp[0]));
+		UT_SYS(close(gp[1]));
+		utest_skip("the child got no second vcore (status %#x)", status);
+	}
+	UT_SYS(st_write_ctl(child, "strace on"));
+	fd = UT_SYS(st_open_trace(child));
+	UT_ASSERT_EQ(write(gp[1], "g", 1), 1);
+	st_drain(fd);
+	UT_SYS(close(fd));
+	UT_SYS(close(rp[0]));
+	UT_SYS(close(gp[1]));
+	UT_ASSERT_EQ(waitpid(child, &status, 0), child);
+	UT_ASSERT_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
 	for (char *s = st_buf; *s; s = strchr(s, '\n') + 1) {
 		off = 0;
 		if (sscanf(s, "%*c %lu %d %15s %d %n", &ts, &pid, vc, &core, &off) == 4 &&
@@ -438,10 +469,8 @@ UTEST(mcp, records_from_every_vcore_tagged)
 		if (!strchr(s, '\n'))
 			break;
 	}
-	UT_ASSERT_EQ(calls, 20);
-	UT_ASSERT_MSG(seen, "no getvcoreid from a vcore");
+	UT_ASSERT_MSG(calls == 20, "%d getvcoreid calls in:\n%.2000s", calls, st_buf);
 	UT_ASSERT_MSG(__builtin_popcount(vcores) >= 2, "records from vcores %#x only", vcores);
-	UT_SYS(unlink(ST_OUT));
 }
 
 UTEST(follow, children_traced_with_f_only)
@@ -475,8 +504,8 @@ int main(int argc, char **argv)
 			return st_child_seq();
 		if (!strcmp(argv[2], "fork"))
 			return st_child_fork();
-		if (!strcmp(argv[2], "mcp"))
-			return st_child_mcp();
+		if (!strcmp(argv[2], "mcp") && argc == 5)
+			return st_child_mcp(atoi(argv[3]), atoi(argv[4]));
 		return UTEST_CHILD_FAILED;
 	}
 	return utest_main("libc_strace", argc, argv);

@@ -273,6 +273,7 @@ struct proc *proc_alloc(const char *name, int ppid)
 	user_ext_init(&p->uext);
 	p->state = PROC_CREATED;
 	p->ppid = ppid;
+	p->sysc_batch_max = SYSC_MAX_BATCH;     /* 0 while traced (strace.c) */
 	flags = spin_lock_irqsave(&proc_list_lock);
 	p->pid = proc_next_pid++;
 	proc_session_inherit_locked(p, current_proc());

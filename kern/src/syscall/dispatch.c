@@ -25,9 +25,11 @@
  * record completing under the SC_K_LOCK protocol, and then exits.  A ctx
  * call in a batch that went asynchronous fails: the context has moved on.
  *
- * A traced process (p->strace_on, strace.h) runs its batch through
- * sysc_run_traced, which records each call's entry and exit; that one
- * test per batch is all the tracer costs a process that is not traced.
+ * The batch's length is compared with p->sysc_batch_max, SYSC_MAX_BATCH
+ * or 0 while the process is traced (strace.h): a longer batch takes
+ * sysc_run_slow, which cuts it to SYSC_MAX_BATCH and records each call's
+ * entry and exit if tracing is on.  So the tracer costs a process that is
+ * not traced nothing but the test that was there for the length.
  */
 #define SYSCALL_TABLE_DEFINE
 #include <syscall.h>
@@ -178,8 +180,8 @@ static __always_inline bool sysc_complete_quick(struct syscall_ctx *ctx)
 }
 
 /* One record of the batch.  tr is NULL unless the process is traced
- * (strace.h): the untraced loop passes a constant NULL, so the compiler
- * drops the tracer's calls from it. */
+ * (strace.h): the fast loop passes a constant NULL, so the compiler drops
+ * the tracer's calls from it. */
 static __always_inline void sysc_run_one(struct syscall_ctx *ctx, uintptr_t usc, bool last,
                                          struct strace_rec *tr)
 {
@@ -205,14 +207,19 @@ static __always_inline void sysc_run_one(struct syscall_ctx *ctx, uintptr_t usc,
 		sysc_complete(ctx);
 }
 
-/* The batch of a traced process: a record at each call's entry and exit. */
-static __attribute__((noinline)) void sysc_run_traced(struct syscall_ctx *ctx, uintptr_t arr,
-                                                      size_t n)
+/* The slow path of a batch: one longer than SYSC_MAX_BATCH (cut to it), or
+ * any batch of a traced process (p->sysc_batch_max is 0 then), which gets
+ * a record at each call's entry and exit. */
+static __attribute__((noinline)) void sysc_run_slow(struct syscall_ctx *ctx, uintptr_t arr,
+                                                    size_t n)
 {
-	struct strace_rec tr;
+	struct strace_rec rec;
+	struct strace_rec *tr = READ_ONCE(ctx->p->strace_on) ? &rec : NULL;
 
+	if (n > SYSC_MAX_BATCH)
+		n = SYSC_MAX_BATCH;
 	for (size_t i = 0; i < n; i++)
-		sysc_run_one(ctx, arr + i * sizeof(struct syscall), i + 1 == n, &tr);
+		sysc_run_one(ctx, arr + i * sizeof(struct syscall), i + 1 == n, tr);
 }
 
 void syscall_entry_c(struct hw_trapframe *tf)
@@ -229,10 +236,9 @@ void syscall_entry_c(struct hw_trapframe *tf)
 	ctx.tf = tf;
 	ctx.detached = false;
 	ctx.armed = false;
-	if (n > SYSC_MAX_BATCH)
-		n = SYSC_MAX_BATCH;
-	if (unlikely(READ_ONCE(ctx.p->strace_on)))     /* the tracer's one test */
-		sysc_run_traced(&ctx, arr, n);
+	/* One test chooses the slow path: a long batch, or tracing on. */
+	if (unlikely(n > READ_ONCE(ctx.p->sysc_batch_max)))
+		sysc_run_slow(&ctx, arr, n);
 	else
 		for (size_t i = 0; i < n; i++)
 			sysc_run_one(&ctx, arr + i * sizeof(struct syscall), i + 1 == n, NULL);

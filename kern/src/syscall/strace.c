@@ -20,8 +20,9 @@
  * handler's own copies.
  *
  * Locks: p->lock ("proc") -> st->lock ("strace", irqsave) -> st->rv's.
- * p->strace and p->strace_on change under p->lock; the syscall path reads
- * them without it (p->strace stays until strace_proc_gone, which runs
+ * p->strace, p->strace_on and p->sysc_batch_max (0 while tracing is on,
+ * which sends every batch down the dispatcher's slow path) change under
+ * p->lock; the syscall path reads them without it (p->strace stays until strace_proc_gone, which runs
  * after p's syscalls have drained).
  */
 #include <strace.h>
@@ -94,6 +95,14 @@ static void __strace_set_on(struct proc *p, bool follow)
 		st->nr_on++;
 	spin_unlock_irqrestore(&st->lock, flags);
 	WRITE_ONCE(p->strace_on, true);
+	WRITE_ONCE(p->sysc_batch_max, 0);       /* every batch: the slow path */
+}
+
+/* With p->lock held: tracing off (the fast path again). */
+static void __strace_set_off(struct proc *p)
+{
+	WRITE_ONCE(p->strace_on, false);
+	WRITE_ONCE(p->sysc_batch_max, SYSC_MAX_BATCH);
 }
 
 int strace_on(struct proc *p, bool follow)
@@ -132,7 +141,7 @@ int strace_off(struct proc *p)
 	struct strace *st = p->strace_on ? p->strace : NULL;
 
 	if (st) {
-		WRITE_ONCE(p->strace_on, false);
+		__strace_set_off(p);
 		kref_get(&st->ref);
 	}
 	spin_unlock_irqrestore(&p->lock, flags);
@@ -175,7 +184,7 @@ void strace_proc_gone(struct proc *p)
 	bool on = p->strace_on;
 
 	p->strace = NULL;
-	WRITE_ONCE(p->strace_on, false);
+	__strace_set_off(p);
 	spin_unlock_irqrestore(&p->lock, flags);
 	if (!st)
 		return;
