@@ -72,6 +72,10 @@ SYSCALL_HDRS := $(O)/include/generated/syscall_nums.h \
 $(SYSCALL_HDRS) &: kern/include/ros/syscall.list scripts/mksyscalls.py | $(DEPS_OK)
 	$(Q)python3 scripts/mksyscalls.py kern/include/ros/syscall.list \
 		--nums $(word 1,$(SYSCALL_HDRS)) --table $(word 2,$(SYSCALL_HDRS))
+# The errno names (for the syscall tracer), from the one errno header.
+ERRNO_NAMES_H := $(O)/include/generated/errno_names.h
+$(ERRNO_NAMES_H): kern/include/ros/errno.h scripts/mkerrnames.py | $(DEPS_OK)
+	$(Q)python3 scripts/mkerrnames.py kern/include/ros/errno.h $@
 
 # PCI names from Debian's pci.ids (package pci.ids), a selection of them
 # (kern/drivers/pci/pci_ids.want); rewritten only when the text changes.
@@ -124,7 +128,7 @@ $(O)/kern/%.o: kern/%.c $(AUTOCONF)
 $(O)/kern/drivers/dev/version.o: $(BUILDINFO)
 $(O)/kern/drivers/pci/names.o: $(PCI_IDS_H)
 # Any kernel object may include the generated syscall headers.
-$(KERN_OBJS): | $(SYSCALL_HDRS)
+$(KERN_OBJS): | $(SYSCALL_HDRS) $(ERRNO_NAMES_H)
 
 $(O)/kern/%.o: kern/%.S $(AUTOCONF)
 	@echo "  AS      $<"

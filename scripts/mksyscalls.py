@@ -10,7 +10,8 @@
 --nums writes syscall_nums.h (SYS_<name>, SYS_MAX_NR, SYS_FOREACH; shared with
 user space through ros/syscall.h).  --table writes syscall_table.h (the
 kernel's table: names, handler prototypes sys_<name>, argument text,
-attributes).  Outputs are replaced only when their text changes, so editing a
+attributes, and each argument's kind for the syscall tracer's decoder:
+SYSCALL_ARG_*, see arg_kinds below).  Outputs are replaced only when their text changes, so editing a
 comment in the list does not rebuild the kernel.
 
 The list's format is described at the top of the list itself.  Every rule is
@@ -55,7 +56,8 @@ class Call:
 
 
 def parse_params(text):
-    """'(int fd, const char *p, size_t p_len)' -> [(is_const_char_ptr, name)]."""
+    """'(int fd, const char *p, size_t p_len)' ->
+    [(is_const_char_ptr, name, (type, star), is_const)]."""
     inner = text[1:-1].strip()
     if not inner:
         return []
@@ -67,12 +69,12 @@ def parse_params(text):
         const, typ, sep, name = m.groups()
         star = "*" if "*" in sep else ""
         params.append((bool(const) and typ.strip() == "char" and star == "*", name,
-                       (typ.strip(), star)))
+                       (typ.strip(), star), bool(const)))
     return params
 
 
 def check_paths(params):
-    for i, (is_path, name, _) in enumerate(params):
+    for i, (is_path, name, _, _) in enumerate(params):
         if not is_path:
             continue
         want = name + "_len"
@@ -190,6 +192,22 @@ typedef %(ret)s syscall_handler_t(%(params)s);
 #define SYSCALL_ATTR_RESERVED  0x2   /* no handler: ENOSYS */
 #define SYSCALL_ATTR_NOSLEEP   0x4   /* never sleeps: not tracked for aborts */
 
+/* How the syscall tracer (syscall/strace_fmt.c) shows an argument; derived
+ * by the generator from the argument's type and name. */
+#define SYSCALL_ARG_INT        1    /* an int: signed decimal */
+#define SYSCALL_ARG_UINT       2    /* unsigned decimal */
+#define SYSCALL_ARG_HEX        3    /* flags, prot: hex */
+#define SYSCALL_ARG_PTR        4    /* an address: hex, or NULL */
+#define SYSCALL_ARG_FD         5    /* an fd: decimal */
+#define SYSCALL_ARG_DIRFD      6    /* AT_FDCWD or an fd */
+#define SYSCALL_ARG_PATH       7    /* a path: its bytes, quoted */
+#define SYSCALL_ARG_PATHLEN    8    /* the length of the path before it: not shown */
+#define SYSCALL_ARG_INBUF      9    /* bytes the call reads: quoted (the length follows) */
+#define SYSCALL_ARG_OUTBUF    10    /* bytes the call writes: quoted at exit, retval of them */
+#define SYSCALL_ARG_OFLAGS    11    /* open flags: O_RDONLY|O_CREAT... */
+#define SYSCALL_ARG_MODE      12    /* permission bits: octal */
+#define SYSCALL_ARG_LONG      13    /* an int64_t: signed decimal */
+
 struct syscall_desc {
 	const char *name;               /* "openat"; NULL: no such syscall */
 	syscall_handler_t *handler;     /* NULL when reserved */
@@ -200,6 +218,7 @@ struct syscall_desc {
 	uint32_t nargs;
 	int32_t fd_arg;                 /* index of an "int fd" argument, or -1
 	                                 * (abort_sysc_fd finds calls by it) */
+	uint8_t argk[6];                /* SYSCALL_ARG_* of each argument (0: none) */
 };
 
 extern const struct syscall_desc syscall_table[SYS_MAX_NR];
@@ -212,10 +231,49 @@ def c_string(s):
 
 
 def fd_arg(c):
-    for i, (_, name, (typ, star)) in enumerate(c.params):
+    for i, (_, name, (typ, star), _) in enumerate(c.params):
         if name == "fd" and typ == "int" and not star:
             return i
     return -1
+
+
+# Argument kinds by name, before the rules by type (arg_kinds).
+KIND_BY_NAME = {"fd": "FD", "dirfd": "DIRFD", "oflags": "OFLAGS", "mode": "MODE"}
+
+
+def is_buffer(params, i):
+    """A data pointer ('buf', or X followed by 'size_t X_len') of void, char
+    or uint8_t: the tracer shows its bytes."""
+    _, name, (typ, star), _ = params[i]
+    if not star or typ not in ("void", "char", "uint8_t"):
+        return False
+    nxt = params[i + 1] if i + 1 < len(params) else None
+    return nxt is not None and nxt[2] == ("size_t", "") and \
+        (name == "buf" or nxt[1] == name + "_len")
+
+
+def arg_kind(c, i):
+    is_path, name, (typ, star), const = c.params[i]
+    if is_path:
+        return "PATH"
+    if i > 0 and c.params[i - 1][0]:
+        return "PATHLEN"
+    if is_buffer(c.params, i):
+        return "INBUF" if const else "OUTBUF"
+    if star:
+        return "PTR"
+    if name in KIND_BY_NAME and typ in ("int", "uint32_t"):
+        return KIND_BY_NAME[name]
+    if "flags" in name or name in ("prot", "base"):
+        return "HEX"
+    if typ == "int64_t":
+        return "LONG"
+    return "INT" if typ in ("int", "int32_t") else "UINT"
+
+
+def arg_kinds(c):
+    kinds = ["SYSCALL_ARG_" + arg_kind(c, i) for i in range(len(c.params))]
+    return "{ " + ", ".join(kinds + ["0"] * (MAX_ARGS - len(kinds))) + " }"
 
 
 def table_entry(c):
@@ -224,9 +282,9 @@ def table_entry(c):
     reserved = c_string(c.note) if c.reserved else "NULL"
     return ("\t[SYS_%s] = { .name = %s, .handler = %s, .group = %s,\n"
             "\t\t.args = %s,\n\t\t.reserved_for = %s, .attrs = %s, .nargs = %d,"
-            " .fd_arg = %d },\n"
+            " .fd_arg = %d,\n\t\t.argk = %s },\n"
             % (c.name, c_string(c.name), handler, c_string(c.group), c_string(c.args),
-               reserved, attrs, len(c.params), fd_arg(c)))
+               reserved, attrs, len(c.params), fd_arg(c), arg_kinds(c)))
 
 
 def gen_table(calls, src):

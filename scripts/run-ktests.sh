@@ -261,6 +261,7 @@ if [ "$SEL" = all ]; then
 	run_utest libc_timer /test/libc_timer
 	run_utest libc_sched /test/libc_sched
 	run_utest libc_cputime /test/libc_cputime
+	run_utest libc_strace /test/libc_strace "--smp 4 --mem 512M"
 	run_utest libc_poll /test/libc_poll
 	run_utest libc_ipc /test/libc_ipc
 	run_utest libc_net "/test/libc_net ping udp"

@@ -53,6 +53,7 @@
 bool proc_mem_low(void);
 
 struct kalarm;                  /* dev/alarm.c */
+struct strace;                  /* syscall/strace.c */
 
 enum proc_state {
 	PROC_CREATED = 1,
@@ -130,6 +131,15 @@ struct proc {
 	uint32_t nr_vcores_max;         /* [l] entries in vcores */
 	uint32_t nr_running;            /* [l] vcores with a kthread, not yielding */
 	struct kthread *mcp_exiter;     /* [l] the vcore kthread that runs proc_exit */
+	/* The dispatcher's fast path takes batches of at most this many
+	 * calls: SYSC_MAX_BATCH, or 0 while traced, so a traced process takes
+	 * the slow path with no test of its own (syscall/dispatch.c).  Beside
+	 * cpu_user, in the line every syscall touches. */
+	uint64_t sysc_batch_max;        /* [l], read [a] by p's syscall path */
+	/* The syscall tracer (strace.h): the switch, and the buffer (kept
+	 * until strace_proc_gone). */
+	bool strace_on;                 /* [l], read [a] */
+	struct strace *strace;          /* [l] one reference */
 	/* CPU time in TSC ticks (cputime.h): user mode, the kernel, and the
 	 * same for reaped children. */
 	uint64_t cpu_user, cpu_sys;     /* [a] */
@@ -203,6 +213,8 @@ int proc_signal_group(struct proc *self, int pgid, int sig, const char **why);
  * and with the same delivery as one member of a group: 0, -ESRCH, -EPERM,
  * -EINVAL (a signal outside 0..64). */
 int proc_signal_pid(struct proc *self, int pid, int sig, const char **why);
+/* Whether self may signal t (the rule above; also who may trace t). */
+bool proc_may_signal(struct proc *self, struct proc *t);
 /* A signal's effect on a process that is the kernel's (SIGKILL, SIGSTOP,
  * SIGCONT), then its message or the default action of a process that
  * takes none (session.c; sender: the sender's pid, 0 for the kernel). */

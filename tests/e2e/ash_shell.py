@@ -53,6 +53,8 @@ CHECKS = [
     ("vireo_ls_cat_echo", "/bin/ls /etc; /bin/cat /etc/hostname; /bin/echo vireo-echo",
      "motd", "profile", "\r\nvireo\r\n", "\r\nvireo-echo\r\n"),
     ("vireo_bind", "bind -a /etc /tmp -- /bin/ls /tmp", "motd"),
+    ("vireo_strace", "strace cat /etc/hostname",
+     'openat(AT_FDCWD, "/etc/hostname", O_RDONLY) = 3', 'read(3, "vireo\\n", ', "+++ exited with 0 +++"),
     ("test_brackets", "[ 1 -lt 2 ] && [[ a = a ]] && test -f /etc/motd && echo br-ok", "\r\nbr-ok"),
     ("awk", "echo x | awk '{print \"awk-\" $1}'", "\r\nawk-x"),
     ("basename_dirname", "basename /a/b/c.txt .txt; dirname /a/b/c", "\r\nc\r\n/a/b\r\n"),

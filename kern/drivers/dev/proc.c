@@ -10,9 +10,11 @@
  *	        maps    r  one line per memory region
  *	        fd      r  one line per open FD
  *	        ns      r  the name space as bind commands (pgrp_print.h)
- *	        ctl     w  "kill", "close N", "closefds"
+ *	        ctl     w  "kill", "close N", "closefds", "strace on|follow|off"
  *	        vcores  r  an MCP's vcores, one line each (empty for an SCP)
  *	        times   r  "user sys child_user child_sys\n": CPU time in ns
+ *	        strace  r  the syscall trace, a line per record (strace.h); it
+ *	                   waits for records and ends once tracing is off
  * Formats: Documentation/dev/proc.md.
  *
  * Lifetime: a chan below a pid directory holds a reference to its process
@@ -33,7 +35,9 @@
  * poll/epoll on #proc/PID/status waits for an exit as Linux's pidfd does.
  *
  * Permissions: there are no users yet, so every process may read every
- * file and write every ctl (like proc_destroy).  Once processes have
+ * file and write every ctl (like proc_destroy), but the tracer's: opening
+ * strace and the ctl's strace commands take the right to signal the
+ * process (proc_may_signal).  Once processes have
  * owners, ctl will be the owner's.  The top directory's "self" entry is listed
  * (and walkable) only for a reader that is a process.
  */
@@ -56,10 +60,11 @@
 #include <sem.h>
 #include <slice.h>
 #include <spinlock.h>
+#include <strace.h>
 #include <sysfile.h>
 
 /* qid.path = pid << 8 | one of these; the top directory is 0. */
-enum { Qtop, Qpid, Qstatus, Qargs, Qmaps, Qfd, Qns, Qctl, Qvcores, Qtimes };
+enum { Qtop, Qpid, Qstatus, Qargs, Qmaps, Qfd, Qns, Qctl, Qvcores, Qtimes, Qstrace };
 
 #define PROCFS_QID(pid, q) (((uint64_t)(uint32_t)(pid) << 8) | (uint64_t)(q))
 #define PROCFS_CTL_MAX 64               /* longest ctl message */
@@ -74,6 +79,7 @@ static const struct dirtab procfs_files[] = {
 	{ "ctl", { Qctl, 0, QTFILE }, 0, 0200 },
 	{ "vcores", { Qvcores, 0, QTFILE }, 0, 0444 },
 	{ "times", { Qtimes, 0, QTFILE }, 0, 0444 },
+	{ "strace", { Qstrace, 0, QTFILE }, 0, 0444 },
 };
 
 /* c->aux of every chan at or below a pid directory (NULL for the top). */
@@ -82,6 +88,8 @@ struct procfs_chan {
 	struct sem lock;                /* guards text and have_text */
 	struct slice text;              /* [lock] what reads are served from */
 	bool have_text;                 /* [lock] text holds a snapshot */
+	struct strace *st;              /* [o] strace: the buffer (a reference) */
+	struct strace_reader *srd;      /* [lock] strace: the partial line */
 };
 
 static int procfs_pid(const struct chan *c)
@@ -480,6 +488,70 @@ static size_t procfs_top_read(struct chan *c, uint8_t *buf, size_t n)
 	return m;
 }
 
+/* ---------------------------------------------------------- strace */
+
+/* Tracing p takes the right to signal it (a kernel thread has it). */
+static void procfs_strace_perm(struct proc *p, const char *what)
+{
+	struct proc *self = current_proc();
+
+	if (self && !proc_may_signal(self, p))
+		error(EPERM, "#proc/%d/%s: process %d may not trace process %d (not its own, "
+		      "a descendant or of its session)", p->pid, what, self->pid, p->pid);
+}
+
+static void procfs_strace_open(struct chan *c, struct procfs_chan *pc)
+{
+	procfs_strace_perm(pc->p, "strace");
+	pc->srd = kzmalloc(sizeof(*pc->srd), MEM_WAIT);
+	if (!pc->srd)
+		error(ENOMEM, "#proc: no memory to open '%s'", procfs_path(c));
+	pc->st = strace_open(pc->p);
+	if (!pc->st) {
+		kfree(pc->srd);
+		pc->srd = NULL;
+		error(EINVAL, "#proc/%d/strace: process %d is not traced (write 'strace on' "
+		      "to its ctl)", pc->p->pid, pc->p->pid);
+	}
+}
+
+static size_t procfs_strace_read(struct chan *c, void *buf, size_t n)
+{
+	struct procfs_chan *pc = c->aux;
+	ssize_t got;
+
+	sem_down(&pc->lock);
+	got = strace_read(pc->st, pc->srd, buf, n, !(c->flag & CNONBLOCK));
+	sem_up(&pc->lock);
+	if (got == -EAGAIN)
+		error(EAGAIN, "#proc/%d/strace: no record yet", pc->p->pid);
+	if (got < 0)
+		error(EINTR, "#proc/%d/strace: read interrupted", pc->p->pid);
+	return (size_t)got;
+}
+
+/* "strace on", "strace follow", "strace off". */
+static void procfs_ctl_strace(struct proc *p, const char *arg)
+{
+	int err;
+
+	procfs_strace_perm(p, "ctl");
+	if (!strcmp(arg, "on") || !strcmp(arg, "follow")) {
+		err = strace_on(p, !strcmp(arg, "follow"));
+		if (err == -ESRCH)
+			error(ESRCH, "#proc/%d/ctl: process %d has exited", p->pid, p->pid);
+		if (err)
+			error(-err, "#proc/%d/ctl: strace %s: no memory for the buffer", p->pid, arg);
+	} else if (!strcmp(arg, "off")) {
+		if (strace_off(p))
+			error(EINVAL, "#proc/%d/ctl: strace off: process %d is not traced", p->pid,
+			      p->pid);
+	} else {
+		error(EINVAL, "#proc/%d/ctl: strace: unknown argument '%s' (on, follow, off)",
+		      p->pid, arg);
+	}
+}
+
 /* ------------------------------------------------------------ walk */
 
 /* Where a walk stands: a qid and the process it is in (a reference). */
@@ -671,6 +743,8 @@ static struct chan *procfs_open(struct chan *c, int omode)
 		error(EISDIR, "open: '%s' is a directory", procfs_path(c));
 	procfs_dir_of(c, &d, name, sizeof(name));
 	devpermcheck(d.uid, d.mode, omode);
+	if (procfs_file(c) == Qstrace)
+		procfs_strace_open(c, c->aux);
 	c->mode = (uint32_t)(omode & O_ACCMODE);
 	c->flag |= COPEN;
 	c->offset = 0;
@@ -685,6 +759,9 @@ static void procfs_close(struct chan *c)
 		return;
 	c->aux = NULL;
 	slice_free(&pc->text);
+	if (pc->st)
+		strace_close(pc->st);
+	kfree(pc->srd);
 	proc_put(pc->p);
 	kfree(pc);
 }
@@ -715,6 +792,8 @@ static size_t procfs_read(struct chan *c, void *buf, size_t n, int64_t off)
 		                  procfs_gen);
 	case Qctl:
 		error(EPERM, "#proc: '%s' is write-only", procfs_path(c));
+	case Qstrace:
+		return procfs_strace_read(c, buf, n);
 	}
 	return procfs_text_read(c, buf, n, off);
 }
@@ -768,6 +847,8 @@ static size_t procfs_ctl_write(struct chan *c, const void *buf, size_t n)
 		procfs_ctl_closefds(p);
 	else if (!strncmp(msg, "close ", 6))
 		procfs_ctl_close(p, msg + 6);
+	else if (!strncmp(msg, "strace ", 7))
+		procfs_ctl_strace(p, msg + 7);
 	else
 		error(EINVAL, "#proc/%d/ctl: unknown command '%s'", p->pid, msg);
 	return n;

@@ -48,6 +48,7 @@
 #include <ros/mmap.h>
 #include <ros/syscall.h>
 #include <smp.h>
+#include <strace.h>
 #include <syscall.h>
 #include <sysfile.h>
 
@@ -174,6 +175,7 @@ static void proc_release(struct kref *ref)
 	list_del(&p->link);
 	spin_unlock_irqrestore(&proc_list_lock, flags);
 	atomic_dec(&proc_live);
+	strace_proc_gone(p);            /* a tracer that came after the teardown */
 	kfree(p->vcores);
 	kfree(p->vcore_ids);
 	kfree(p->args);
@@ -271,6 +273,7 @@ struct proc *proc_alloc(const char *name, int ppid)
 	user_ext_init(&p->uext);
 	p->state = PROC_CREATED;
 	p->ppid = ppid;
+	p->sysc_batch_max = SYSC_MAX_BATCH;     /* 0 while traced (strace.c) */
 	flags = spin_lock_irqsave(&proc_list_lock);
 	p->pid = proc_next_pid++;
 	proc_session_inherit_locked(p, current_proc());
@@ -278,6 +281,7 @@ struct proc *proc_alloc(const char *name, int ppid)
 	spin_unlock_irqrestore(&proc_list_lock, flags);
 	p->core = proc_pick_core(p->pid);
 	atomic_inc(&proc_live);
+	strace_inherit(p, current_proc());      /* "strace follow" */
 	return p;
 }
 
@@ -388,6 +392,7 @@ static void proc_free_resources(struct proc *p)
 	struct mm *mm;
 	struct pgrp *pg;
 
+	strace_proc_gone(p);            /* its syscalls drained: no more records */
 	fd_table_destroy(&p->fdt);
 	proc_drop_spare(p);
 	flags = spin_lock_irqsave(&p->lock);

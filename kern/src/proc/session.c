@@ -80,6 +80,15 @@ static bool sess_may_signal_locked(const struct proc *self, const struct proc *t
 	       sess_descends_locked(t, self->pid);
 }
 
+bool proc_may_signal(struct proc *self, struct proc *t)
+{
+	uint64_t flags = proc_list_acquire();
+	bool ok = sess_may_signal_locked(self, t);
+
+	proc_list_release(flags);
+	return ok;
+}
+
 void proc_session_inherit_locked(struct proc *p, const struct proc *creator)
 {
 	if (creator) {

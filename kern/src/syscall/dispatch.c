@@ -24,6 +24,12 @@
  * user space without waiting (syscall/async.c): this kthread finishes the batch on its own, each
  * record completing under the SC_K_LOCK protocol, and then exits.  A ctx
  * call in a batch that went asynchronous fails: the context has moved on.
+ *
+ * The batch's length is compared with p->sysc_batch_max, SYSC_MAX_BATCH
+ * or 0 while the process is traced (strace.h): a longer batch takes
+ * sysc_run_slow, which cuts it to SYSC_MAX_BATCH and records each call's
+ * entry and exit if tracing is on.  So the tracer costs a process that is
+ * not traced nothing but the test that was there for the length.
  */
 #define SYSCALL_TABLE_DEFINE
 #include <syscall.h>
@@ -38,6 +44,7 @@
 #include <kthread.h>
 #include <printk.h>
 #include <process.h>
+#include <strace.h>
 #include <uaccess.h>
 
 int64_t sysc_fail(struct syscall_ctx *ctx, int err, const char *fmt, ...)
@@ -100,7 +107,7 @@ char *sysc_copy_path(struct syscall_ctx *ctx, uint64_t uptr, uint64_t len, const
 /* Runs d's handler where abort and kill can find it.  The batch is armed
  * to go asynchronous if it sleeps; a ctx call (always the last) needs the
  * context, so it runs disarmed. */
-static int64_t sysc_run_tracked(struct syscall_ctx *ctx, const struct syscall_desc *d)
+static __always_inline int64_t sysc_run_tracked(struct syscall_ctx *ctx, const struct syscall_desc *d)
 {
 	int64_t ret;
 
@@ -114,7 +121,7 @@ static int64_t sysc_run_tracked(struct syscall_ctx *ctx, const struct syscall_de
 	return ret;
 }
 
-static int64_t sysc_run_handler(struct syscall_ctx *ctx, bool last)
+static __always_inline int64_t sysc_run_handler(struct syscall_ctx *ctx, bool last)
 {
 	uint32_t num = ctx->sc.num;
 	const struct syscall_desc *d = num < SYS_MAX_NR ? &syscall_table[num] : NULL;
@@ -145,7 +152,7 @@ static int64_t sysc_run_handler(struct syscall_ctx *ctx, bool last)
 /* The record's head, copied inline when it lies below USER_LIMIT and the
  * copy does not fault (true: the record's range is checked); else
  * copy_from_user (which faults pages in and retries) decides. */
-static bool sysc_copy_head(struct syscall_ctx *ctx, uintptr_t usc, bool *ok)
+static __always_inline bool sysc_copy_head(struct syscall_ctx *ctx, uintptr_t usc, bool *ok)
 {
 	*ok = false;
 	if (user_range_ok(usc, SYSC_HEAD_LEN) &&
@@ -160,7 +167,7 @@ static bool sysc_copy_head(struct syscall_ctx *ctx, uintptr_t usc, bool *ok)
  * whose flags the user left 0.  err, retval and SC_DONE with the inline
  * primitives; false if anything is otherwise (a fault, SC_UEVENT set),
  * and then sysc_complete does it all again. */
-static bool sysc_complete_quick(struct syscall_ctx *ctx)
+static __always_inline bool sysc_complete_quick(struct syscall_ctx *ctx)
 {
 	struct syscall *u = (struct syscall *)ctx->usc;
 	uint32_t cur;
@@ -172,7 +179,11 @@ static bool sysc_complete_quick(struct syscall_ctx *ctx)
 	return !uaccess_cmpxchg_u32(&u->flags, 0, SC_DONE, &cur) && cur == 0;
 }
 
-static void sysc_run_one(struct syscall_ctx *ctx, uintptr_t usc, bool last)
+/* One record of the batch.  tr is NULL unless the process is traced
+ * (strace.h): the fast loop passes a constant NULL, so the compiler drops
+ * the tracer's calls from it. */
+static __always_inline void sysc_run_one(struct syscall_ctx *ctx, uintptr_t usc, bool last,
+                                         struct strace_rec *tr)
 {
 	bool checked, ok;
 
@@ -185,11 +196,30 @@ static void sysc_run_one(struct syscall_ctx *ctx, uintptr_t usc, bool last)
 		return;                 /* nowhere to report: skip the entry */
 	ctx->sc.err = 0;
 	ctx->sc.errstr[0] = 0;
+	if (tr)
+		strace_enter(ctx, tr);
 	ctx->sc.retval = sysc_run_handler(ctx, last);
 	if (!ctx->failed && ctx->sc.retval == -1 && ctx->sc.err == 0)
 		ctx->sc.err = EIO;      /* a handler bug must not look like success */
+	if (tr)
+		strace_exit(ctx, tr);
 	if (!checked || !sysc_complete_quick(ctx))
 		sysc_complete(ctx);
+}
+
+/* The slow path of a batch: one longer than SYSC_MAX_BATCH (cut to it), or
+ * any batch of a traced process (p->sysc_batch_max is 0 then), which gets
+ * a record at each call's entry and exit. */
+static __attribute__((noinline)) void sysc_run_slow(struct syscall_ctx *ctx, uintptr_t arr,
+                                                    size_t n)
+{
+	struct strace_rec rec;
+	struct strace_rec *tr = READ_ONCE(ctx->p->strace_on) ? &rec : NULL;
+
+	if (n > SYSC_MAX_BATCH)
+		n = SYSC_MAX_BATCH;
+	for (size_t i = 0; i < n; i++)
+		sysc_run_one(ctx, arr + i * sizeof(struct syscall), i + 1 == n, tr);
 }
 
 void syscall_entry_c(struct hw_trapframe *tf)
@@ -206,10 +236,12 @@ void syscall_entry_c(struct hw_trapframe *tf)
 	ctx.tf = tf;
 	ctx.detached = false;
 	ctx.armed = false;
-	if (n > SYSC_MAX_BATCH)
-		n = SYSC_MAX_BATCH;
-	for (size_t i = 0; i < n; i++)
-		sysc_run_one(&ctx, arr + i * sizeof(struct syscall), i + 1 == n);
+	/* One test chooses the slow path: a long batch, or tracing on. */
+	if (unlikely(n > READ_ONCE(ctx.p->sysc_batch_max)))
+		sysc_run_slow(&ctx, arr, n);
+	else
+		for (size_t i = 0; i < n; i++)
+			sysc_run_one(&ctx, arr + i * sizeof(struct syscall), i + 1 == n, NULL);
 	if (ctx.armed)
 		sysc_disarm_detach(&ctx);
 	if (ctx.detached)

@@ -123,6 +123,13 @@ static void vbin_abandon(int pid)
 
 int vbin_spawn(char *const *argv)
 {
+	int pid = vbin_create(argv);
+
+	return pid < 0 || vbin_start(pid) < 0 ? -1 : pid;
+}
+
+int vbin_create(char *const *argv)
+{
 	char path[VBIN_PATH_MAX];
 	ssize_t len;
 	long pid;
@@ -142,11 +149,20 @@ int vbin_spawn(char *const *argv)
 			  len, 0, 0);
 	if (pid < 0)
 		return -1;
-	if (vbin_give_fds((int)pid) || ros_syscall(SYS_proc_run, pid, 0, 0, 0, 0, 0) < 0) {
+	if (vbin_give_fds((int)pid)) {
 		vbin_abandon((int)pid);
 		return -1;
 	}
 	return (int)pid;
+}
+
+int vbin_start(int pid)
+{
+	if (ros_syscall(SYS_proc_run, pid, 0, 0, 0, 0, 0) < 0) {
+		vbin_abandon(pid);
+		return -1;
+	}
+	return 0;
 }
 
 int vbin_wait(int pid, int *status, int options)

@@ -5,6 +5,7 @@
  *
  *	vbin_fail("ls", path);                 // "ls: PATH: strerror (errstr)"
  *	int pid = vbin_spawn(argv);            // CREATED child with our 0-2, run
+ *	pid = vbin_create(argv); ...; vbin_start(pid);   // the same, in two steps
  *	int st; vbin_wait(pid, &st, 0);        // waitpid; -1 on error
  *	int code = vbin_run(argv, "init");     // spawn + wait: exit code or -1
  *	return vbin_ns_main(VBIN_BIND, argc, argv);   // all of /bin/bind
@@ -47,6 +48,12 @@ int vbin_parse_pid(const char *s);
  * environment, our fds 0-2 in its 0-2.  Returns its pid, or -1 (errno and
  * errstr say why; nothing is left behind). */
 int vbin_spawn(char *const *argv);
+
+/* vbin_spawn in two steps, for a caller that acts on the child before it
+ * runs (/bin/strace turns tracing on): the CREATED child's pid or -1, then
+ * proc_run: 0, or -1 after destroying and reaping the child. */
+int vbin_create(char *const *argv);
+int vbin_start(int pid);
 
 /* waitpid(pid, status, options): the pid, 0 (WNOHANG, nothing yet) or -1. */
 int vbin_wait(int pid, int *status, int options);
