@@ -19,7 +19,10 @@
  * (ether_conn_wants: its type or all types; unicast to another station
  * only to promiscuous ones), with qpass() into the connection's read
  * queue: the last taker gets the block itself, the others a copy
- * (MEM_ATOMIC; a failed copy is a drop).  A full queue drops and counts.
+ * (MEM_ATOMIC; a failed copy is a drop).  A full queue drops and counts;
+ * a queue holds a whole receive ring of full frames (the driver's
+ * rx_burst), so a burst that one interrupt hands over fits before the
+ * reader (#ip's medium kthread) has run.
  * It holds ifc->conn_lock (irqsave) over the walk, so a connection cannot
  * be freed under it.
  *
@@ -130,6 +133,7 @@ static struct ether_ifc *ether_ifc_alloc(struct ether *e)
 	ifc->e = e;
 	ifc->mtu = e->mtu;
 	ifc->features = e->features;
+	ifc->conn_qlimit = ether_conn_qlimit(e->rx_burst, e->mtu);
 	memcpy(ifc->addr, e->addr, ETHER_ADDR_LEN);
 	qlock_init(&ifc->qlock, "ether");
 	spinlock_init(&ifc->conn_lock, "ether conns");

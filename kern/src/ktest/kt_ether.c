@@ -6,7 +6,9 @@
  * clone and ctl, one frame per read and write, the source address filled
  * in, demultiplexing by ethertype (one type, all types, unicast to
  * another station only to promiscuous connections, headersonly), drops
- * at a full connection queue counted, EAGAIN when non-blocking, bad ctl
+ * at a full connection queue counted, a queue that holds a whole receive
+ * ring of full frames (rx_burst) and drops only past it, EAGAIN when
+ * non-blocking, bad ctl
  * messages and bad frame lengths refused, multicast reference counts,
  * close with frames still queued, and unregistering while connections are
  * open (it does not wait for them: a blocked reader sees EOF, a writer
@@ -89,9 +91,11 @@ static const uint8_t kt_mac[ETHER_ADDR_LEN] = { 0x02, 0, 0, 0x12, 0x34, 0x56 };
 static const uint8_t kt_other[ETHER_ADDR_LEN] = { 0x02, 0, 0, 0x65, 0x43, 0x21 };
 static const uint8_t kt_bcast[ETHER_ADDR_LEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
-static bool kt_eth_up(struct kt_eth *k)
+/* A looped interface whose driver hands over up to rx_burst frames at once. */
+static bool kt_eth_up_burst(struct kt_eth *k, unsigned int rx_burst)
 {
 	memset(k, 0, sizeof(*k));
+	k->e.rx_burst = rx_burst;
 	k->e.ops = &kt_eth_ops;
 	k->e.drv = k;
 	k->e.model = "kt-loop";
@@ -99,6 +103,11 @@ static bool kt_eth_up(struct kt_eth *k)
 	k->e.mtu = 1500;
 	k->loop = true;
 	return ether_register(&k->e) == 0;
+}
+
+static bool kt_eth_up(struct kt_eth *k)
+{
+	return kt_eth_up_burst(k, 0);
 }
 
 /* A connection: fds[0] its ctl (from clone), fds[1] its data; type
@@ -271,6 +280,38 @@ KTEST(ether, full_queue_drops_counted)
 	/* Close with frames queued frees them. */
 	for (int i = 0; i < 20; i++)
 		kt_inject(&k, kt_mac, 0x806, 500);
+	kt_conn_close(c);
+	ether_unregister(&k.e);
+	KT_ASSERT_EQ(block_live_count(), blocks);
+}
+
+/* A driver with a 256-frame ring: a burst of a whole ring of full frames
+ * waits in the connection for its reader; only the frame past it drops. */
+KTEST(ether, ring_burst_fits_queue)
+{
+	int64_t blocks = block_live_count();
+	struct kt_eth k;
+	int c[2];
+	char text[512], path[64], want[32];
+	uint8_t got[1600];
+	int read = 0;
+
+	KT_ASSERT(kt_eth_up_burst(&k, 256));
+	KT_ASSERT(kt_conn(&k, c, "connect 0x800", O_NONBLOCK));
+	for (int i = 0; i < 256; i++)
+		kt_inject(&k, kt_mac, 0x800, ETHER_MAX_FRAME);
+	KT_ASSERT_EQ(k.e.stats.rx_dropped, 0);
+	kt_inject(&k, kt_mac, 0x800, ETHER_MAX_FRAME);
+	KT_ASSERT_EQ(k.e.stats.rx_dropped, 1);
+	snprintf(path, sizeof(path), "#ether/%s/0/stats", k.e.name);
+	KT_ASSERT(kt_dev_cat(path, text, sizeof(text)) > 0);
+	snprintf(want, sizeof(want), "limit: %d", 256 * ETHER_MAX_FRAME);
+	KT_ASSERT(kt_dev_has(text, want));
+	KT_ASSERT(kt_dev_has(text, "dropped: 1"));
+	while (sysread(c[1], got, sizeof(got)) == ETHER_MAX_FRAME)
+		read++;
+	KT_ASSERT_EQ(get_errno(), EAGAIN);
+	KT_ASSERT_EQ(read, 256);
 	kt_conn_close(c);
 	ether_unregister(&k.e);
 	KT_ASSERT_EQ(block_live_count(), blocks);
