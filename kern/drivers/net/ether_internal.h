@@ -29,6 +29,8 @@
 
 #define ETHER_CONN_QLIMIT (64 * 1024)  /* bytes queued per connection, at least */
 #define ETHER_CONN_QMAX   (4 * 1024 * 1024)    /* and at most (rx_burst's share) */
+#define ETHER_RX_COPYBREAK 256         /* frames this small leave a big buffer */
+#define ETHER_RX_SPARE    1024         /* ... when it has this much room to spare */
 #define ETHER_TXQ_LIMIT   (128 * 1024) /* bytes queued for transmission */
 #define ETHER_CONN_MULTI  8            /* multicast addresses per connection */
 #define ETHER_HEADERSONLY 64           /* bytes a headersonly connection gets */
@@ -46,6 +48,13 @@ struct ether_multi {
  * the reader has not run yet), never below ETHER_CONN_QLIMIT nor above
  * ETHER_CONN_QMAX. */
 size_t ether_conn_qlimit(unsigned int rx_burst, unsigned int mtu);
+
+/* ether.c, any context: b, or a copy of its frame in a block of the
+ * frame's size when b is a big receive buffer holding a small frame (b is
+ * then freed; without memory b stays).  Queues count bytes of data, so a
+ * connection full of small frames holds that much memory, not a ring
+ * buffer per frame. */
+struct block *ether_rx_compact(struct block *b);
 
 /* Tags: [I] set before it is published; [q] qlock; [c] conn_lock
  * (written also holding qlock); [k] kick_lock (written also holding

@@ -7,7 +7,8 @@
  * in, demultiplexing by ethertype (one type, all types, unicast to
  * another station only to promiscuous connections, headersonly), drops
  * at a full connection queue counted, a queue that holds a whole receive
- * ring of full frames (rx_burst) and drops only past it, EAGAIN when
+ * ring of full frames (rx_burst) and drops only past it, small frames
+ * moved out of big receive buffers (and left alone otherwise), EAGAIN when
  * non-blocking, bad ctl
  * messages and bad frame lengths refused, multicast reference counts,
  * close with frames still queued, and unregistering while connections are
@@ -20,6 +21,7 @@
 #include <kstring.h>
 #include <qio.h>
 
+#include "../../drivers/net/ether_internal.h"
 #include "kt_dev.h"
 
 struct kt_eth {
@@ -314,6 +316,46 @@ KTEST(ether, ring_burst_fits_queue)
 	KT_ASSERT_EQ(read, 256);
 	kt_conn_close(c);
 	ether_unregister(&k.e);
+	KT_ASSERT_EQ(block_live_count(), blocks);
+}
+
+/* A receive buffer of 2048 bytes holding a frame of n bytes (pattern). */
+static struct block *kt_rx_buffer(size_t n, uint32_t flag)
+{
+	struct block *b = block_alloc(2048, MEM_WAIT);
+
+	b->wp += kt_frame(b->wp, kt_mac, 0x806, n);
+	b->flag = flag;
+	return b;
+}
+
+KTEST(ether, small_frames_leave_big_buffers)
+{
+	int64_t blocks = block_live_count();
+	uint8_t want[ETHER_MAX_FRAME];
+	struct block *b, *c;
+
+	/* 60 bytes in 2048: copied into a block of its own, flags kept. */
+	kt_frame(want, kt_mac, 0x806, 60);
+	b = kt_rx_buffer(60, BLOCK_F_RX_IPCK_OK);
+	c = ether_rx_compact(b);
+	KT_ASSERT(c != b);
+	KT_ASSERT(BALLOC(c) < 60 + ETHER_RX_SPARE);
+	KT_ASSERT_EQ(BLEN(c), 60);
+	KT_ASSERT(!memcmp(c->rp, want, 60));
+	KT_ASSERT_EQ(c->flag, BLOCK_F_RX_IPCK_OK);
+	freeb(c);
+	/* At the copybreak still copied; past it, or in a small block, kept. */
+	c = ether_rx_compact(kt_rx_buffer(ETHER_RX_COPYBREAK, 0));
+	KT_ASSERT(BALLOC(c) < ETHER_RX_COPYBREAK + ETHER_RX_SPARE);
+	freeb(c);
+	b = kt_rx_buffer(ETHER_RX_COPYBREAK + 1, 0);
+	KT_ASSERT(ether_rx_compact(b) == b);
+	freeb(b);
+	b = block_alloc(64, MEM_WAIT);
+	b->wp += kt_frame(b->wp, kt_mac, 0x806, 60);
+	KT_ASSERT(ether_rx_compact(b) == b);
+	freeb(b);
 	KT_ASSERT_EQ(block_live_count(), blocks);
 }
 
