@@ -3,9 +3,9 @@
  * ether_parse.c - the pure parts of #ether that untrusted input reaches:
  * addresses and ethertypes in ctl messages, which connection a received
  * frame's header selects, and how much a connection's queue holds (from
- * the driver's receive ring, whose size a device may report).  No locks, no allocation, no error():
- * 0 or -EINVAL, so host tests run them under ASan/UBSan
- * (tests/host/test_ether_parse.c).
+ * the driver's receive ring, whose size a device may report).  No locks,
+ * no allocation, no error(): 0 or -EINVAL, so host tests run them under
+ * ASan/UBSan (tests/host/test_ether_parse.c).
  */
 #include <errno.h>
 #include <kstring.h>

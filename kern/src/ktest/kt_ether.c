@@ -8,9 +8,8 @@
  * another station only to promiscuous connections, headersonly), drops
  * at a full connection queue counted, a queue that holds a whole receive
  * ring of full frames (rx_burst) and drops only past it, small frames
- * moved out of big receive buffers (and left alone otherwise), EAGAIN when
- * non-blocking, bad ctl
- * messages and bad frame lengths refused, multicast reference counts,
+ * moved out of big receive buffers (and left alone otherwise), EAGAIN
+ * when non-blocking, bad ctl messages and bad frame lengths refused, multicast reference counts,
  * close with frames still queued, and unregistering while connections are
  * open (it does not wait for them: a blocked reader sees EOF, a writer
  * EPIPE, ctl ENODEV, and their last close frees #ether's state).  The runner's leak check covers memory;

@@ -43,7 +43,7 @@ struct udp_stats {
 };
 
 #define UDP_RCVBUF_MIN 2048                  /* a datagram of an Ethernet frame */
-#define UDP_RCVBUF_MAX (16 * 1024 * 1024)
+#define UDP_RCVBUF_MAX (1024 * 1024)         /* 512 conversations: 512 MiB at most */
 
 static struct udp_stats udp_st;
 static struct ip_proto udp_proto;

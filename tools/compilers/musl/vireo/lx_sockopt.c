@@ -18,7 +18,7 @@
 #include "lx_sock.h"
 
 #define LX_SOCK_QUEUE 262144    /* #ip's conversation queues (256 KiB) */
-#define LX_UDP_RCVBUF_MAX (16 * 1024 * 1024)    /* #ip's UDP_RCVBUF_MAX */
+#define LX_UDP_RCVBUF_MAX (1024 * 1024) /* #ip's UDP_RCVBUF_MAX */
 
 /* Writes the options #ip knows to a connected TCP socket's ctl. */
 long lx_sock_apply_opts(struct lx_sock *s)
