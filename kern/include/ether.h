@@ -116,6 +116,8 @@ struct ether {
 	uint8_t addr[ETHER_ADDR_LEN];       /* [D] MAC from the device */
 	unsigned int mtu;                   /* [D] 1500 */
 	uint32_t features;                  /* [D] ETHER_F_* */
+	unsigned int rx_burst;              /* [D] frames one interrupt may hand to
+	                                     * ether_rx (the receive ring); 0: small */
 	/* Set by #ether: */
 	unsigned int idx;                   /* [I] N of #ether/etherN */
 	char name[16];                      /* [I] "etherN" */

@@ -100,3 +100,7 @@ bool sysc_complete(struct syscall_ctx *ctx);
 /* Aborts the sleeping handlers of p: the one on record usc (0: all; fd >=
  * 0: those working on fd).  Returns how many. */
 int sysc_abort(struct proc *p, uintptr_t usc, int fd);
+
+/* sys_file.c: frees the read/write bounce buffers kept for reuse (leak
+ * snapshots do, as they reap the slab caches). */
+void sysf_bounce_drain(void);

@@ -22,7 +22,9 @@ the client's system.  On the client:
                       datagrams, as fast as its stack takes them), counted
                       by g2g sink on the server: goodput, first to last
   udp_rx_mbps         the same the other way: the server streams, the
-                      client's sink counts
+                      client's sink counts (a Vireo client's drop counters
+                      are printed after it: #ether's conn_overflows, UDP's
+                      RcvbufErrors)
 
 Figures are wall-clock time (no icount: two machines that wait for each
 other cannot keep instruction time), so the host's load moves them: each
@@ -88,7 +90,19 @@ def measure(client, server, pings, rounds, secs):
     server.run("%s stream %s %d %d 1472" % (G2G["linux"], CLIENT, PORT_RX, secs), secs + 60)
     st, out = client.finish(mark, 60)
     fig["udp_rx_mbps"] = g2g_figure(out, "udp_stream_mbps")
+    if client.kind == "vireo":
+        print("guests: %s" % rx_drops(client))
     return fig
+
+
+def rx_drops(guest):
+    """Where a Vireo receiver dropped the stream (the counters go to its
+    log too): #ether's connection queues, then the UDP socket's."""
+    st, out = guest.run("/bin/cat /net/ether0/stats /net/udp/stats", 30)
+    got = dict(re.findall(r"^(\w+): (\d+)", out or "", re.M))
+    return "vireo receive drops: ether conn_overflows %s, udp RcvbufErrors %s of %s" % (
+        got.get("conn_overflows", "?"), got.get("RcvbufErrors", "?"),
+        got.get("InDatagrams", "?"))
 
 
 def run_pairing(args, nic, kind, run, pings, rounds, secs):

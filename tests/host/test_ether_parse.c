@@ -6,7 +6,9 @@
  * bad digits, misplaced colons, "0x"), ethertypes (decimal, hex, -1, out
  * of range, signs, spaces, empty), and the receive filter over unicast to
  * us, to others, broadcast and multicast, with and without promiscuous
- * mode and the all-types connection.  Inputs are heap copies of exact size
+ * mode and the all-types connection; a connection queue's limit from the
+ * receive ring (the floor, a ring of full frames, the ceiling, absurd
+ * sizes a device could report).  Inputs are heap copies of exact size
  * so ASan catches a read past them; a seeded random pass feeds garbage
  * and checks that a refused input leaves the output untouched.
  */
@@ -128,6 +130,20 @@ HTEST(ether_receive_filter)
 	header(h, mcast, 0x800);
 	HT_ASSERT(ether_conn_wants(0x800, false, h, mac));
 	HT_ASSERT(ether_conn_wants(ETHER_TYPE_ALL, false, h, mac));
+}
+
+HTEST(ether_conn_qlimit_from_ring)
+{
+	HT_ASSERT_EQ(ether_conn_qlimit(0, 1500), (size_t)ETHER_CONN_QLIMIT);
+	HT_ASSERT_EQ(ether_conn_qlimit(8, 1500), (size_t)ETHER_CONN_QLIMIT);
+	HT_ASSERT_EQ(ether_conn_qlimit(256, 1500), (size_t)256 * 1514);
+	HT_ASSERT_EQ(ether_conn_qlimit(1024, 1500), (size_t)1024 * 1514);
+	/* A huge ring (or jumbo frames) stops at whole frames under the cap. */
+	HT_ASSERT(ether_conn_qlimit(UINT32_MAX, 1500) <= (size_t)ETHER_CONN_QMAX);
+	HT_ASSERT(ether_conn_qlimit(UINT32_MAX, 1500) > (size_t)ETHER_CONN_QMAX - 1514);
+	HT_ASSERT_EQ(ether_conn_qlimit(UINT32_MAX, 1500) % 1514, (size_t)0);
+	HT_ASSERT(ether_conn_qlimit(4096, 9000) <= (size_t)ETHER_CONN_QMAX);
+	HT_ASSERT_EQ(ether_conn_qlimit(UINT32_MAX, UINT32_MAX), (size_t)ETHER_CONN_QLIMIT);
 }
 
 HTEST(ether_parse_random_garbage)

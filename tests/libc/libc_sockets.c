@@ -9,7 +9,9 @@
  * shutdown both ways, EPIPE with and without SIGPIPE, non-blocking accept
  * and connect (EAGAIN, EINPROGRESS, POLLOUT, SO_ERROR 0 and
  * ECONNREFUSED), a refused blocking connect, UDP with addresses and
- * connected, sendmsg/recvmsg with iovecs, AF_UNIX socketpair and named
+ * connected, UDP bursts kept whole below the receive buffer (the default
+ * and SO_RCVBUF's) and cut at it past it, #ip's "rcvbuf" refusing bad
+ * sizes, sendmsg/recvmsg with iovecs, AF_UNIX socketpair and named
  * sockets (a path and an abstract name: bind, listen, connect, accept, a
  * stale name taken over, another process connecting), poll and
  * epoll on a listener, a hundred concurrent connections served with poll,
@@ -527,6 +529,87 @@ UTEST(sock, udp_round_trip)
 	len = sizeof(t);
 	UT_SYS(getsockopt(cli, SOL_SOCKET, SO_TYPE, &t, &len));
 	UT_ASSERT_EQ(t, SOCK_DGRAM);
+	UT_SYS(close(cli));
+	UT_SYS(close(srv));
+}
+
+/* A UDP counter of /net/udp/stats ("NAME: N"). */
+static long ls_udp_stat(const char *name)
+{
+	char buf[512], *p;
+	int fd = UT_SYS(open("/net/udp/stats", O_RDONLY));
+	ssize_t n = UT_SYS(read(fd, buf, sizeof(buf) - 1));
+
+	close(fd);
+	buf[n] = '\0';
+	p = strstr(buf, name);
+	UT_ASSERT_MSG(p, "no %s in /net/udp/stats", name);
+	return atol(p + strlen(name) + 2);
+}
+
+/* Sends n datagrams of len bytes from cli to a, waits until #ip has taken
+ * them all in (InDatagrams), then counts what srv can read: each intact. */
+static int ls_udp_burst(int cli, int srv, struct sockaddr_in *a, int n, size_t len)
+{
+	static char out[1400], in[2048];
+	long in0 = ls_udp_stat("InDatagrams");
+	int got = 0;
+	ssize_t r;
+
+	UT_ASSERT(len <= sizeof(out));
+	for (int i = 0; i < n; i++) {
+		memset(out, 'a' + i % 26, len);
+		UT_ASSERT_EQ(sendto(cli, out, len, 0, (struct sockaddr *)a, sizeof(*a)), (ssize_t)len);
+	}
+	for (int t = 0; t < 500 && ls_udp_stat("InDatagrams") - in0 < n; t++)
+		usleep(10000);
+	UT_ASSERT(ls_udp_stat("InDatagrams") - in0 >= n);
+	while ((r = recv(srv, in, sizeof(in), MSG_DONTWAIT)) >= 0) {
+		UT_ASSERT_EQ(r, (ssize_t)len);
+		UT_ASSERT_EQ(in[0], 'a' + got % 26);
+		UT_ASSERT_EQ(in[len - 1], 'a' + got % 26);
+		got++;
+	}
+	UT_ASSERT_EQ(errno, EAGAIN);
+	return got;
+}
+
+UTEST(sock, udp_burst_rcvbuf)
+{
+	struct sockaddr_in a = ls_addr(LS_LOOP, 0);
+	socklen_t len = sizeof(a);
+	int srv = UT_SYS(socket(AF_INET, SOCK_DGRAM, 0));
+	int cli = UT_SYS(socket(AF_INET, SOCK_DGRAM, 0)), v, ctl, got;
+	long full;
+
+	UT_SYS(bind(srv, (struct sockaddr *)&a, sizeof(a)));
+	UT_SYS(getsockname(srv, (struct sockaddr *)&a, &len));
+	/* The default buffer (256 KiB) holds 170 datagrams of 1400 bytes
+	 * (each counted with the addresses #ip puts in front for recvfrom). */
+	UT_ASSERT_EQ(ls_udp_burst(cli, srv, &a, 170, 1400), 170);
+	/* SO_RCVBUF 32 KiB: doubled as Linux does, 64 KiB of datagrams. */
+	v = 32768;
+	UT_SYS(setsockopt(srv, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)));
+	len = sizeof(v);
+	UT_SYS(getsockopt(srv, SOL_SOCKET, SO_RCVBUF, &v, &len));
+	UT_ASSERT_EQ(v, 65536);
+	UT_ASSERT_EQ(ls_udp_burst(cli, srv, &a, 44, 1400), 44);
+	/* Past it: the queue takes datagrams while it holds under 64 KiB (at
+	 * most 47 of 1400 bytes, fewer with the addresses) and drops the
+	 * rest, counted. */
+	full = ls_udp_stat("RcvbufErrors");
+	got = ls_udp_burst(cli, srv, &a, 100, 1400);
+	UT_ASSERT_MSG(got >= 44 && got <= 47, "%d datagrams kept of 100", got);
+	UT_ASSERT(ls_udp_stat("RcvbufErrors") - full >= 100 - got);
+	/* Bad sizes on #ip's ctl. */
+	ctl = UT_SYS(open("/net/udp/clone", O_RDWR));
+	UT_ASSERT_ERRNO(write(ctl, "rcvbuf 2047", 11), EINVAL);
+	UT_ASSERT_ERRNO(write(ctl, "rcvbuf 99999999999", 18), EINVAL);
+	UT_ASSERT_ERRNO(write(ctl, "rcvbuf 4k", 9), EINVAL);
+	UT_ASSERT_ERRNO(write(ctl, "rcvbuf", 6), EINVAL);
+	UT_ASSERT_ERRNO(write(ctl, "rcvbuf 4096 1", 13), EINVAL);
+	UT_ASSERT_EQ(write(ctl, "rcvbuf 4096", 11), 11);
+	UT_SYS(close(ctl));
 	UT_SYS(close(cli));
 	UT_SYS(close(srv));
 }

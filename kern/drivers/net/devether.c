@@ -276,10 +276,11 @@ static void ether_stats_text(struct ether *e, struct slice *s)
 
 static void ether_conn_stats_text(struct ether_conn *cv, struct slice *s)
 {
-	slice_printf(s, "in: %llu\nout: %llu\ndropped: %llu\nqueued: %zu\ntype: %d\n",
+	slice_printf(s, "in: %llu\nout: %llu\ndropped: %llu\nqueued: %zu\nlimit: %zu\ntype: %d\n",
 	             (unsigned long long)ether_stat_read(&cv->rx_frames),
 	             (unsigned long long)ether_stat_read(&cv->tx_frames),
-	             (unsigned long long)qdropped(cv->rq), qlen(cv->rq), READ_ONCE(cv->type));
+	             (unsigned long long)qdropped(cv->rq), qlen(cv->rq), qlimit(cv->rq),
+	             READ_ONCE(cv->type));
 	slice_printf(s, "promiscuous: %d\nheadersonly: %d\nmulticast: %u\n",
 	             READ_ONCE(cv->prom), READ_ONCE(cv->headersonly), cv->nmulti);
 }

@@ -410,6 +410,7 @@ static int e1k_probe(struct pci_dev *d, const struct pci_id *id)
 		sc->ether.model = sc->model->name;
 		sc->ether.mtu = 1500;
 		sc->ether.features = ETHER_F_RX_CSUM;
+		sc->ether.rx_burst = E1K_NRX;
 		err = ether_register(&sc->ether);
 	}
 	if (err) {

@@ -19,7 +19,12 @@
  * (ether_conn_wants: its type or all types; unicast to another station
  * only to promiscuous ones), with qpass() into the connection's read
  * queue: the last taker gets the block itself, the others a copy
- * (MEM_ATOMIC; a failed copy is a drop).  A full queue drops and counts.
+ * (MEM_ATOMIC; a failed copy is a drop).  A full queue drops and counts;
+ * a queue holds a whole receive ring of full frames (the driver's
+ * rx_burst), so a burst that one interrupt hands over fits before the
+ * reader (#ip's medium kthread) has run.  A small frame in a big receive
+ * buffer is first copied into a block of its size (ether_rx_compact), so
+ * that limit, counted in bytes of data, also bounds the memory held.
  * It holds ifc->conn_lock (irqsave) over the walk, so a connection cannot
  * be freed under it.
  *
@@ -130,6 +135,7 @@ static struct ether_ifc *ether_ifc_alloc(struct ether *e)
 	ifc->e = e;
 	ifc->mtu = e->mtu;
 	ifc->features = e->features;
+	ifc->conn_qlimit = ether_conn_qlimit(e->rx_burst, e->mtu);
 	memcpy(ifc->addr, e->addr, ETHER_ADDR_LEN);
 	qlock_init(&ifc->qlock, "ether");
 	spinlock_init(&ifc->conn_lock, "ether conns");
@@ -223,6 +229,23 @@ void ether_unregister(struct ether *e)
 
 /* ------------------------------------------------------------ receive */
 
+struct block *ether_rx_compact(struct block *b)
+{
+	size_t n = BLEN(b);
+	struct block *nb;
+
+	if (n > ETHER_RX_COPYBREAK || b->extra_len || BALLOC(b) < n + ETHER_RX_SPARE)
+		return b;
+	nb = block_alloc(n, MEM_ATOMIC);
+	if (!nb)
+		return b;
+	memcpy(nb->wp, b->rp, n);
+	nb->wp += n;
+	nb->flag = b->flag;
+	freeb(b);
+	return nb;
+}
+
 /* Gives cv its copy of a frame (b itself when 'own'; else b is kept). */
 static void ether_deliver(struct ether *e, struct ether_conn *cv, struct block *b,
                           bool own)
@@ -263,6 +286,7 @@ void ether_rx(struct ether *e, struct block *b)
 	}
 	ether_stat_add(&e->stats.rx_packets, 1);
 	ether_stat_add(&e->stats.rx_bytes, BLEN(b));
+	b = ether_rx_compact(b);
 	irq = spin_lock_irqsave(&ifc->conn_lock);
 	for (unsigned int i = 0; i < ETHER_MAX_CONNS; i++) {
 		struct ether_conn *cv = ifc->conns[i];

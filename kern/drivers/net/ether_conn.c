@@ -92,7 +92,7 @@ struct ether_conn *__ether_conn_alloc(struct ether_ifc *ifc, int *err)
 	cv->ifc = ifc;
 	cv->type = ETHER_TYPE_NONE;
 	cv->inuse = 1;
-	cv->rq = qopen(ETHER_CONN_QLIMIT, Qmsg, NULL, NULL);
+	cv->rq = qopen((int)ifc->conn_qlimit, Qmsg, NULL, NULL);
 	fdtap_list_init(&cv->taps, "ether taps");
 	qio_set_wake_cb(cv->rq, ether_conn_wake, cv);
 	if (__ether_conn_publish(ifc, cv) < 0) {

@@ -27,7 +27,10 @@
 #include <sem.h>
 #include <spinlock.h>
 
-#define ETHER_CONN_QLIMIT (64 * 1024)  /* bytes queued per connection */
+#define ETHER_CONN_QLIMIT (64 * 1024)  /* bytes queued per connection, at least */
+#define ETHER_CONN_QMAX   (4 * 1024 * 1024)    /* and at most (rx_burst's share) */
+#define ETHER_RX_COPYBREAK 256         /* frames this small leave a big buffer */
+#define ETHER_RX_SPARE    1024         /* ... when it has this much room to spare */
 #define ETHER_TXQ_LIMIT   (128 * 1024) /* bytes queued for transmission */
 #define ETHER_CONN_MULTI  8            /* multicast addresses per connection */
 #define ETHER_HEADERSONLY 64           /* bytes a headersonly connection gets */
@@ -40,6 +43,19 @@ struct ether_multi {
 	unsigned int refs;              /* 0: the slot is free */
 };
 
+/* The byte limit of a connection's receive queue: room for a whole
+ * receive ring of full frames (the burst one interrupt can hand over while
+ * the reader has not run yet), never below ETHER_CONN_QLIMIT nor above
+ * ETHER_CONN_QMAX. */
+size_t ether_conn_qlimit(unsigned int rx_burst, unsigned int mtu);
+
+/* ether.c, any context: b, or a copy of its frame in a block of the
+ * frame's size when b is a big receive buffer holding a small frame (b is
+ * then freed; without memory b stays).  Queues count bytes of data, so a
+ * connection full of small frames holds that much memory, not a ring
+ * buffer per frame. */
+struct block *ether_rx_compact(struct block *b);
+
 /* Tags: [I] set before it is published; [q] qlock; [c] conn_lock
  * (written also holding qlock); [k] kick_lock (written also holding
  * qlock); [a] atomic. */
@@ -51,6 +67,7 @@ struct ether_ifc {
 	unsigned int mtu;               /* [I] copies of the driver's */
 	uint8_t addr[ETHER_ADDR_LEN];   /* [I] */
 	uint32_t features;              /* [I] */
+	size_t conn_qlimit;             /* [I] a connection's queue (ether_conn_qlimit) */
 	struct sem qlock;               /* "ether" */
 	bool opened;                    /* [q] ops->open succeeded (also read in kicks) */
 	bool gone;                      /* [q] unregistered */

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ether_parse.c - the pure parts of #ether that untrusted input reaches:
- * addresses and ethertypes in ctl messages, and which connection a
- * received frame's header selects.  No locks, no allocation, no error():
- * 0 or -EINVAL, so host tests run them under ASan/UBSan
- * (tests/host/test_ether_parse.c).
+ * addresses and ethertypes in ctl messages, which connection a received
+ * frame's header selects, and how much a connection's queue holds (from
+ * the driver's receive ring, whose size a device may report).  No locks,
+ * no allocation, no error(): 0 or -EINVAL, so host tests run them under
+ * ASan/UBSan (tests/host/test_ether_parse.c).
  */
 #include <errno.h>
 #include <kstring.h>
@@ -54,4 +55,12 @@ bool ether_conn_wants(int conn_type, bool prom, const uint8_t *hdr, const uint8_
 	if (conn_type != type && conn_type != ETHER_TYPE_ALL)
 		return false;
 	return mine || prom;
+}
+
+size_t ether_conn_qlimit(unsigned int rx_burst, unsigned int mtu)
+{
+	size_t frame = (size_t)mtu + ETHER_HDR_LEN;
+	size_t want = MIN((size_t)rx_burst, ETHER_CONN_QMAX / frame) * frame;
+
+	return MAX(want, (size_t)ETHER_CONN_QLIMIT);
 }

@@ -271,6 +271,7 @@ static int vnet_probe(struct pci_dev *d, const struct pci_id *id)
 	vn->e.model = "virtio-net";
 	vn->e.mtu = 1500;
 	vn->e.features = ETHER_F_SG;
+	vn->e.rx_burst = VNET_RX_RING;  /* the ring may come out smaller: a bound */
 	if (virtio_has(&vn->vd, VNET_F_GUEST_CSUM))
 		vn->e.features |= ETHER_F_RX_CSUM;
 	if (vn->has_ctrl)

@@ -6,8 +6,10 @@
  * clone and ctl, one frame per read and write, the source address filled
  * in, demultiplexing by ethertype (one type, all types, unicast to
  * another station only to promiscuous connections, headersonly), drops
- * at a full connection queue counted, EAGAIN when non-blocking, bad ctl
- * messages and bad frame lengths refused, multicast reference counts,
+ * at a full connection queue counted, a queue that holds a whole receive
+ * ring of full frames (rx_burst) and drops only past it, small frames
+ * moved out of big receive buffers (and left alone otherwise), EAGAIN
+ * when non-blocking, bad ctl messages and bad frame lengths refused, multicast reference counts,
  * close with frames still queued, and unregistering while connections are
  * open (it does not wait for them: a blocked reader sees EOF, a writer
  * EPIPE, ctl ENODEV, and their last close frees #ether's state).  The runner's leak check covers memory;
@@ -18,6 +20,7 @@
 #include <kstring.h>
 #include <qio.h>
 
+#include "../../drivers/net/ether_internal.h"
 #include "kt_dev.h"
 
 struct kt_eth {
@@ -89,9 +92,11 @@ static const uint8_t kt_mac[ETHER_ADDR_LEN] = { 0x02, 0, 0, 0x12, 0x34, 0x56 };
 static const uint8_t kt_other[ETHER_ADDR_LEN] = { 0x02, 0, 0, 0x65, 0x43, 0x21 };
 static const uint8_t kt_bcast[ETHER_ADDR_LEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
-static bool kt_eth_up(struct kt_eth *k)
+/* A looped interface whose driver hands over up to rx_burst frames at once. */
+static bool kt_eth_up_burst(struct kt_eth *k, unsigned int rx_burst)
 {
 	memset(k, 0, sizeof(*k));
+	k->e.rx_burst = rx_burst;
 	k->e.ops = &kt_eth_ops;
 	k->e.drv = k;
 	k->e.model = "kt-loop";
@@ -99,6 +104,11 @@ static bool kt_eth_up(struct kt_eth *k)
 	k->e.mtu = 1500;
 	k->loop = true;
 	return ether_register(&k->e) == 0;
+}
+
+static bool kt_eth_up(struct kt_eth *k)
+{
+	return kt_eth_up_burst(k, 0);
 }
 
 /* A connection: fds[0] its ctl (from clone), fds[1] its data; type
@@ -273,6 +283,78 @@ KTEST(ether, full_queue_drops_counted)
 		kt_inject(&k, kt_mac, 0x806, 500);
 	kt_conn_close(c);
 	ether_unregister(&k.e);
+	KT_ASSERT_EQ(block_live_count(), blocks);
+}
+
+/* A driver with a 256-frame ring: a burst of a whole ring of full frames
+ * waits in the connection for its reader; only the frame past it drops. */
+KTEST(ether, ring_burst_fits_queue)
+{
+	int64_t blocks = block_live_count();
+	struct kt_eth k;
+	int c[2];
+	char text[512], path[64], want[32];
+	uint8_t got[1600];
+	int read = 0;
+
+	KT_ASSERT(kt_eth_up_burst(&k, 256));
+	KT_ASSERT(kt_conn(&k, c, "connect 0x800", O_NONBLOCK));
+	for (int i = 0; i < 256; i++)
+		kt_inject(&k, kt_mac, 0x800, ETHER_MAX_FRAME);
+	KT_ASSERT_EQ(k.e.stats.rx_dropped, 0);
+	kt_inject(&k, kt_mac, 0x800, ETHER_MAX_FRAME);
+	KT_ASSERT_EQ(k.e.stats.rx_dropped, 1);
+	snprintf(path, sizeof(path), "#ether/%s/0/stats", k.e.name);
+	KT_ASSERT(kt_dev_cat(path, text, sizeof(text)) > 0);
+	snprintf(want, sizeof(want), "limit: %d", 256 * ETHER_MAX_FRAME);
+	KT_ASSERT(kt_dev_has(text, want));
+	KT_ASSERT(kt_dev_has(text, "dropped: 1"));
+	while (sysread(c[1], got, sizeof(got)) == ETHER_MAX_FRAME)
+		read++;
+	KT_ASSERT_EQ(get_errno(), EAGAIN);
+	KT_ASSERT_EQ(read, 256);
+	kt_conn_close(c);
+	ether_unregister(&k.e);
+	KT_ASSERT_EQ(block_live_count(), blocks);
+}
+
+/* A receive buffer of 2048 bytes holding a frame of n bytes (pattern). */
+static struct block *kt_rx_buffer(size_t n, uint32_t flag)
+{
+	struct block *b = block_alloc(2048, MEM_WAIT);
+
+	b->wp += kt_frame(b->wp, kt_mac, 0x806, n);
+	b->flag = flag;
+	return b;
+}
+
+KTEST(ether, small_frames_leave_big_buffers)
+{
+	int64_t blocks = block_live_count();
+	uint8_t want[ETHER_MAX_FRAME];
+	struct block *b, *c;
+
+	/* 60 bytes in 2048: copied into a block of its own, flags kept. */
+	kt_frame(want, kt_mac, 0x806, 60);
+	b = kt_rx_buffer(60, BLOCK_F_RX_IPCK_OK);
+	c = ether_rx_compact(b);
+	KT_ASSERT(c != b);
+	KT_ASSERT(BALLOC(c) < 60 + ETHER_RX_SPARE);
+	KT_ASSERT_EQ(BLEN(c), 60);
+	KT_ASSERT(!memcmp(c->rp, want, 60));
+	KT_ASSERT_EQ(c->flag, BLOCK_F_RX_IPCK_OK);
+	freeb(c);
+	/* At the copybreak still copied; past it, or in a small block, kept. */
+	c = ether_rx_compact(kt_rx_buffer(ETHER_RX_COPYBREAK, 0));
+	KT_ASSERT(BALLOC(c) < ETHER_RX_COPYBREAK + ETHER_RX_SPARE);
+	freeb(c);
+	b = kt_rx_buffer(ETHER_RX_COPYBREAK + 1, 0);
+	KT_ASSERT(ether_rx_compact(b) == b);
+	freeb(b);
+	b = block_alloc(64, MEM_WAIT);
+	b->wp += kt_frame(b->wp, kt_mac, 0x806, 60);
+	KT_ASSERT(ether_rx_compact(b) == b);
+	freeb(b);
 	KT_ASSERT_EQ(block_live_count(), blocks);
 }
 

@@ -2,8 +2,9 @@
 /*
  * leakcheck.c - allocator snapshots for leak checks (leakcheck.h).
  *
- * A snapshot first reaps every slab cache (page_leakcheck_count() does:
- * magazines of every core are drained, empty slabs go back to their
+ * A snapshot first frees the syscalls' spare bounce buffers
+ * (sysf_bounce_drain) and reaps every slab cache (page_leakcheck_count()
+ * does: magazines of every core are drained, empty slabs go back to their
  * arenas).  Then it counts three things that a leak-free piece of work
  * leaves unchanged:
  *  - slab objects in use (kmem_nr_in_use(), without slab's own bookkeeping
@@ -24,6 +25,7 @@
 #include <page.h>
 #include <printk.h>
 #include <slab.h>
+#include <syscall.h>
 #include <sysfile.h>
 
 static void add_slab_pages(struct kmem_cache *c, void *arg)
@@ -45,6 +47,7 @@ size_t leak_slab_pages(void)
 
 void leak_snapshot_take(struct leak_snapshot *s)
 {
+	sysf_bounce_drain();
 	s->pages = page_leakcheck_count();
 	s->pages += leak_slab_pages();
 	s->slab_objs = kmem_nr_in_use();

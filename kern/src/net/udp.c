@@ -19,6 +19,11 @@
  * unreachable, unless the datagram was a broadcast.  With "headers" the
  * reader gets the addresses in front of the data.
  *
+ * The receive queue holds IP_CONV_QLIMIT bytes of datagrams unless ctl
+ * "rcvbuf N" sets another limit (UDP_RCVBUF_MIN..UDP_RCVBUF_MAX bytes:
+ * SO_RCVBUF of the C library's sockets); lowering it below what is queued
+ * keeps the datagrams and drops new ones until the reader catches up.
+ *
  * ICMP errors about our datagrams (advise) are recorded in the
  * conversation's err file.  Locks: conv.c's; the receive path never
  * raises error().
@@ -36,6 +41,9 @@
 struct udp_stats {
 	atomic_t in, in_noport, in_err, in_csum, in_full, out, out_err;
 };
+
+#define UDP_RCVBUF_MIN 2048                  /* a datagram of an Ethernet frame */
+#define UDP_RCVBUF_MAX (1024 * 1024)         /* 512 conversations: 512 MiB at most */
 
 static struct udp_stats udp_st;
 static struct ip_proto udp_proto;
@@ -251,6 +259,20 @@ static void udp_connect(struct conv *c)
 		error(EINVAL, "#ip/udp/%u: connect needs a port", c->x);
 }
 
+/* [qlock] held: "rcvbuf N" sets the receive queue's limit in bytes. */
+static void udp_ctl(struct conv *c, int argc, char **argv)
+{
+	uint64_t v;
+
+	if (strcmp(argv[0], "rcvbuf"))
+		error(EINVAL, "#ip/udp/%u: unknown ctl '%s'", c->x, argv[0]);
+	if (argc != 2 || kstrtou64(argv[1], strlen(argv[1]), 10, &v) || v < UDP_RCVBUF_MIN ||
+	    v > UDP_RCVBUF_MAX)
+		error(EINVAL, "#ip/udp/%u: want 'rcvbuf N' with N in %d..%d", c->x,
+		      UDP_RCVBUF_MIN, UDP_RCVBUF_MAX);
+	qsetlimit(c->rq, (size_t)v);
+}
+
 static void udp_close(struct conv *c)
 {
 	qhangup(c->rq, NULL);
@@ -259,9 +281,9 @@ static void udp_close(struct conv *c)
 
 static void udp_state(struct conv *c, struct slice *s)
 {
-	slice_printf(s, "udp/%u %d %s qin %zu\n", c->x, c->inuse,
+	slice_printf(s, "udp/%u %d %s qin %zu rcvbuf %zu\n", c->x, c->inuse,
 	             c->state == CONV_IDLE ? "Idle" : c->state == CONV_ANNOUNCED ? "Announced" :
-	             "Connected", qlen(c->rq));
+	             "Connected", qlen(c->rq), qlimit(c->rq));
 }
 
 #define UDPSTAT(name, f) slice_printf(s, "%s: %lld\n", name, (long long)atomic_read(&udp_st.f))
@@ -282,6 +304,7 @@ static struct ip_proto udp_proto = {
 	.ipproto = IP_PROTO_UDP,
 	.maxconv = 512,
 	.connect = udp_connect,
+	.ctl = udp_ctl,
 	.close = udp_close,
 	.send = udp_send,
 	.rcv = udp_rcv,

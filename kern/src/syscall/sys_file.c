@@ -14,7 +14,13 @@
  * User memory is touched only through uaccess.h: data moves through a
  * kernel bounce buffer of at most SYSF_BOUNCE bytes at a time, so a huge
  * length costs no more kernel memory than a small one (up to SYSF_SMALL_IO
- * bytes, the buffer is on the kernel stack: no allocation).  Reads and writes
+ * bytes, the buffer is on the kernel stack: no allocation).  A read's
+ * buffer larger than kmalloc's slab classes (a read of 64 KiB that returns
+ * one datagram, per call) comes from a free list of at most
+ * SYSF_BOUNCE_KEEP whole SYSF_BOUNCE buffers ("sysf bounce", a leaf
+ * spinlock) instead of the page arena each time.  Writes still allocate
+ * theirs (MEM_WAIT): the device often allocates too, with MEM_ATOMIC
+ * (tree_file.c), and counts on the wait having made room.  Reads and writes
  * loop over chunks and return the bytes moved before a failure, as POSIX
  * does; a read stops at the first short chunk (end of file, or a stream
  * with nothing more waiting).
@@ -40,6 +46,7 @@
 #include <ninep.h>
 #include <ns.h>
 #include <process.h>
+#include <spinlock.h>
 #include <ros/kstat.h>
 #include <syscall.h>
 #include <sysfile.h>
@@ -47,6 +54,8 @@
 
 #define SYSF_BOUNCE    (64 * 1024)              /* bytes per read/write chunk */
 #define SYSF_SMALL_IO  256                      /* I/O this small bounces on the stack */
+#define SYSF_SLAB_IO   8192                     /* kmalloc's largest slab class */
+#define SYSF_BOUNCE_KEEP 4                      /* free SYSF_BOUNCE buffers kept */
 #define SYSF_STAT_BUF  (MAX_PATH_LEN + 2048)    /* one stat entry, symlink included */
 #define SYSF_PERM_MAX  07777                    /* mode bits a caller may pass */
 
@@ -107,6 +116,57 @@ static int64_t sysf_put_string(struct syscall_ctx *ctx, const char *call,
 }
 
 /* ------------------------------------------------- bounced read/write */
+
+static spinlock_t sysf_bounce_lock = SPINLOCK_INITIALIZER("sysf bounce");
+static void *sysf_bounce_free[SYSF_BOUNCE_KEEP];        /* [sysf_bounce_lock] */
+static unsigned int sysf_bounce_nfree;                  /* [sysf_bounce_lock] */
+
+/* Whether a bounce buffer of n bytes for a read or write is a kept one. */
+static bool sysf_bounce_kept(size_t n, bool write)
+{
+	return !write && n > SYSF_SLAB_IO;
+}
+
+/* A bounce buffer of n bytes (SYSF_SMALL_IO < n <= SYSF_BOUNCE), or NULL. */
+static void *sysf_bounce_get(size_t n, bool write)
+{
+	void *buf = NULL;
+
+	if (!sysf_bounce_kept(n, write))
+		return kmalloc(n, MEM_WAIT | MEM_USER);
+	spin_lock(&sysf_bounce_lock);
+	if (sysf_bounce_nfree)
+		buf = sysf_bounce_free[--sysf_bounce_nfree];
+	spin_unlock(&sysf_bounce_lock);
+	return buf ? buf : kmalloc(SYSF_BOUNCE, MEM_WAIT | MEM_USER);
+}
+
+void sysf_bounce_drain(void)
+{
+	void *bufs[SYSF_BOUNCE_KEEP];
+	unsigned int n;
+
+	spin_lock(&sysf_bounce_lock);
+	n = sysf_bounce_nfree;
+	memcpy(bufs, sysf_bounce_free, n * sizeof(bufs[0]));
+	sysf_bounce_nfree = 0;
+	spin_unlock(&sysf_bounce_lock);
+	while (n)
+		kfree(bufs[--n]);
+}
+
+static void sysf_bounce_put(void *buf, size_t n, bool write)
+{
+	if (sysf_bounce_kept(n, write)) {
+		spin_lock(&sysf_bounce_lock);
+		if (sysf_bounce_nfree < SYSF_BOUNCE_KEEP) {
+			sysf_bounce_free[sysf_bounce_nfree++] = buf;
+			buf = NULL;
+		}
+		spin_unlock(&sysf_bounce_lock);
+	}
+	kfree(buf);
+}
 
 struct sysf_rw {
 	const char *call;
@@ -199,11 +259,11 @@ static int64_t sysf_rw(struct syscall_ctx *ctx, const char *call, int64_t off, b
 		                 call, (long)off, rw.len);
 	if (rw.len <= SYSF_SMALL_IO)
 		rw.kbuf = rw.small;     /* the common small I/O: no allocation */
-	else if (!(rw.kbuf = kmalloc(MIN(rw.len, (uint64_t)SYSF_BOUNCE), MEM_WAIT | MEM_USER)))
+	else if (!(rw.kbuf = sysf_bounce_get(MIN(rw.len, (uint64_t)SYSF_BOUNCE), write)))
 		return sysf_nomem(ctx, call);
 	ret = write ? sysf_write_loop(ctx, &rw) : sysf_read_loop(ctx, &rw);
 	if (rw.kbuf != rw.small)
-		kfree(rw.kbuf);
+		sysf_bounce_put(rw.kbuf, MIN(rw.len, (uint64_t)SYSF_BOUNCE), write);
 	return ret;
 }
 

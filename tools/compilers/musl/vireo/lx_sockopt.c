@@ -7,8 +7,10 @@
  * are written when a blocking connect succeeds); SO_ERROR asks #ip
  * (status's "err N") when a non-blocking connect is out; the rest is
  * recorded in the socket's record and read back (SO_RCVTIMEO/SO_SNDTIMEO
- * bound the wait of receives and sends, lx_sockio.c; SO_REUSEADDR,
- * SO_RCVBUF/SO_SNDBUF and SO_LINGER are not applied,
+ * bound the wait of receives and sends, lx_sockio.c; SO_RCVBUF of a UDP
+ * socket becomes the conversation's "rcvbuf" at once, twice the value
+ * asked as Linux doubles it, at most LX_UDP_RCVBUF_MAX; SO_REUSEADDR,
+ * SO_SNDBUF, TCP's SO_RCVBUF and SO_LINGER are not applied,
  * Documentation/sockets.md).  Unknown options are ENOPROTOOPT; short
  * lengths EINVAL; NULL pointers EFAULT.
  */
@@ -16,6 +18,7 @@
 #include "lx_sock.h"
 
 #define LX_SOCK_QUEUE 262144    /* #ip's conversation queues (256 KiB) */
+#define LX_UDP_RCVBUF_MAX (1024 * 1024) /* #ip's UDP_RCVBUF_MAX */
 
 /* Writes the options #ip knows to a connected TCP socket's ctl. */
 long lx_sock_apply_opts(struct lx_sock *s)
@@ -67,6 +70,17 @@ static bool lx_timeval_ok(const void *val)
 	return tv.tv_usec >= 0 && tv.tv_usec < 1000000;
 }
 
+/* A UDP socket's receive queue holds n bytes (#ip's ctl "rcvbuf N"). */
+static long lx_udp_rcvbuf(struct lx_sock *s, int n)
+{
+	char msg[32] = "rcvbuf ";
+
+	if (s->kind != LX_SK_UDP)
+		return 0;
+	lx_utoa(msg + 7, n > LX_UDP_RCVBUF_MAX ? LX_UDP_RCVBUF_MAX : (uint32_t)n);
+	return lx_sock_ctl(s, msg, false);
+}
+
 static long lx_setopt_socket(struct lx_sock *s, int name, const void *val, uint32_t len)
 {
 	int v = 0;
@@ -98,10 +112,11 @@ static long lx_setopt_socket(struct lx_sock *s, int name, const void *val, uint3
 		return lx_opt_ctl(s, &s->keepalive, v, v ? "keepalive on" : "keepalive off");
 	case LX_SO_RCVBUF:
 	case LX_SO_SNDBUF:
+		v = v < 1024 ? 2048 : v > LX_UDP_RCVBUF_MAX / 2 ? LX_UDP_RCVBUF_MAX : 2 * v;
 		spin_pdr_lock(&s->lock);
-		*(name == LX_SO_RCVBUF ? &s->rcvbuf : &s->sndbuf) = v < 1024 ? 2048 : 2 * v;
+		*(name == LX_SO_RCVBUF ? &s->rcvbuf : &s->sndbuf) = v;
 		spin_pdr_unlock(&s->lock);
-		return 0;
+		return name == LX_SO_RCVBUF ? lx_udp_rcvbuf(s, v) : 0;
 	default:
 		return -LX_ENOPROTOOPT;
 	}
