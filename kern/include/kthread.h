@@ -166,10 +166,15 @@ struct kthread_core {
 
 extern struct kthread_core kthread_cores[MAX_CORES];
 
-/* This core's run queue is empty (a look without the lock). */
+/* core's run queue (this core's) is empty: a look without the lock. */
+static inline bool kthread_runq_empty_on(uint32_t core)
+{
+	return list_empty(&kthread_cores[core].runq);
+}
+
 static inline bool kthread_runq_empty(void)
 {
-	return list_empty(&kthread_cores[core_id()].runq);
+	return kthread_runq_empty_on(core_id());
 }
 uint64_t kthread_nr_live(void);
 /* kthreads ever allocated (for tests: recycling makes none). */

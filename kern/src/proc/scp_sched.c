@@ -133,7 +133,7 @@ static bool proc_nothing_before_user(void)
 	    READ_ONCE(p->stopped) || READ_ONCE(p->core) != core)
 		return false;
 	sc = &sched_cores[core];
-	return !sc->expired && (sc->armed || kthread_runq_empty());
+	return !sc->expired && (sc->armed || kthread_runq_empty_on(core));
 }
 
 /*

@@ -159,14 +159,15 @@ static bool sysc_copy_head(struct syscall_ctx *ctx, uintptr_t usc,
                            const struct syscall_desc **d, bool *ok)
 {
 	const struct syscall *u = (const struct syscall *)usc;
-	uint32_t last;
+	uint32_t num, last;
 
 	*ok = false;
 	if (user_range_ok(usc, SYSC_HEAD_LEN)) {
-		UACCESS_LOAD_U32_OR(ctx->sc.num, &u->num, slow);
+		UACCESS_LOAD_U32_OR(num, &u->num, slow);
 		UACCESS_LOAD_U32_OR(last, (const char *)&u->arg5 + 4, slow);
 		(void)last;
-		*d = sysc_desc(ctx->sc.num);
+		ctx->sc.num = num;
+		*d = sysc_desc(num);
 		if (!*d || !(*d)->nargs ||
 		    !uaccess_copy_words(&ctx->sc.arg0, &u->arg0, (*d)->nargs))
 			return true;
@@ -206,7 +207,7 @@ static void sysc_run_one(struct syscall_ctx *ctx, uintptr_t usc, bool last)
 		return;                 /* nowhere to report: skip the entry */
 	ctx->sc.err = 0;                /* the errstr is written with any err */
 	ctx->sc.retval = sysc_run_handler(ctx, d, last);
-	if (!ctx->failed && ctx->sc.retval == -1 && ctx->sc.err == 0) {
+	if (ctx->sc.retval == -1 && !ctx->failed && ctx->sc.err == 0) {
 		ctx->sc.err = EIO;      /* a handler bug must not look like success */
 		ctx->sc.errstr[0] = 0;
 	}

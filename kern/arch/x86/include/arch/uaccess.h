@@ -132,30 +132,31 @@ static inline int uaccess_cmpxchg_u32(void *p, uint32_t old, uint32_t desired, u
  * 8-byte aligned.
  */
 #define UACCESS_LOAD_U32_OR(val, p, fault)                                        \
-	__asm__ __volatile__ goto("1:	movl (%[up]), %[uv]\n\t"                                \
-	             EX_ENTRY("1b", "%l[" #fault "]")                             \
-	             : [uv] "=r"(val)                                             \
-	             : [up] "r"(p)                                                \
-	             : "memory"                                                   \
-	             : fault)
+	__asm__ __volatile__ goto("1:	movl %[um], %[uv]\n\t"                   \
+	                          EX_ENTRY("1b", "%l[" #fault "]")                \
+	                          : [uv] "=r"(val)                                \
+	                          : [um] "m"(*(const uint32_t *)(p))              \
+	                          : "memory"                                      \
+	                          : fault)
 
 #define UACCESS_SYSC_DONE_OR(u, rv, done, other)                                  \
 	do {                                                                      \
 		uint32_t found_ = 0;                                              \
-		__asm__ __volatile__ goto("1:	movl $0, %c[eo](%[up])\n\t"                    \
-		             "2:	movq %[uret], %c[ro](%[up])\n\t"                 \
-		             "3:	lock cmpxchgl %[nw], %c[fo](%[up])\n\t"        \
-		             "	jne %l[" #other "]\n\t"                             \
-		             EX_ENTRY("1b", "%l[" #other "]")                     \
-		             EX_ENTRY("2b", "%l[" #other "]")                     \
-		             EX_ENTRY("3b", "%l[" #other "]")                     \
-		             : "+a"(found_)                                       \
-		             : [up] "r"(u), [uret] "r"(rv), [nw] "r"(done),         \
-		               [eo] "i"(__builtin_offsetof(struct syscall, err)), \
-		               [ro] "i"(__builtin_offsetof(struct syscall, retval)), \
-		               [fo] "i"(__builtin_offsetof(struct syscall, flags)) \
-		             : "memory", "cc"                                     \
-		             : other);                                            \
+		__asm__ __volatile__ goto(                                        \
+			"1:	movl $0, %c[eo](%[up])\n\t"                            \
+			"2:	movq %[uret], %c[ro](%[up])\n\t"                       \
+			"3:	lock cmpxchgl %[nw], %c[fo](%[up])\n\t"                \
+			"	jne %l[" #other "]\n\t"                                   \
+			EX_ENTRY("1b", "%l[" #other "]")                          \
+			EX_ENTRY("2b", "%l[" #other "]")                          \
+			EX_ENTRY("3b", "%l[" #other "]")                          \
+			: "+a"(found_)                                            \
+			: [up] "r"(u), [uret] "r"(rv), [nw] "r"(done),            \
+			  [eo] "i"(__builtin_offsetof(struct syscall, err)),      \
+			  [ro] "i"(__builtin_offsetof(struct syscall, retval)),   \
+			  [fo] "i"(__builtin_offsetof(struct syscall, flags))     \
+			: "memory", "cc"                                          \
+			: other);                                                 \
 	} while (0)
 
 /* Copies n 8-byte words (rep movsq); returns how many were NOT copied. */
