@@ -20,7 +20,6 @@
 #pragma once
 
 #include <errno.h>
-#include <ros/syscall.h>
 #include <types.h>
 
 /* One table entry: the instruction at label 'insn' resumes at 'fixup'. */
@@ -129,7 +128,7 @@ static inline int uaccess_cmpxchg_u32(void *p, uint32_t old, uint32_t desired, u
  * struct syscall: u->err = 0, u->retval = rv, then u->flags from 0 to
  * `done` with lock cmpxchg; `other` when flags was not 0 (the two stores
  * happened) or an access faulted (those before it happened).  u must be
- * 8-byte aligned.
+ * 8-byte aligned, and a struct syscall * (the caller includes ros/syscall.h).
  */
 #define UACCESS_LOAD_U32_OR(val, p, fault)                                        \
 	__asm__ __volatile__ goto("1:	movl %[um], %[uv]\n\t"                   \
@@ -152,9 +151,9 @@ static inline int uaccess_cmpxchg_u32(void *p, uint32_t old, uint32_t desired, u
 			EX_ENTRY("3b", "%l[" #other "]")                          \
 			: "+a"(found_)                                            \
 			: [up] "r"(u), [uret] "r"(rv), [nw] "r"(done),            \
-			  [eo] "i"(__builtin_offsetof(struct syscall, err)),      \
-			  [ro] "i"(__builtin_offsetof(struct syscall, retval)),   \
-			  [fo] "i"(__builtin_offsetof(struct syscall, flags))     \
+			  [eo] "i"(__builtin_offsetof(__typeof__(*(u)), err)),      \
+			  [ro] "i"(__builtin_offsetof(__typeof__(*(u)), retval)),   \
+			  [fo] "i"(__builtin_offsetof(__typeof__(*(u)), flags))     \
 			: "memory", "cc"                                          \
 			: other);                                                 \
 	} while (0)
