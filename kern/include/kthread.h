@@ -151,7 +151,31 @@ void kthread_init_ap_core(void);
 bool kthread_run_next(void);
 bool kthread_is_idle(void);
 void kthread_refill_spare(void);
-bool kthread_runq_empty(void);
+
+/* A core's scheduler state (kthread.c's; [l] under lock, [c] only its own
+ * core touches it).  Here for kthread_runq_empty, which every return to
+ * user mode asks (scp_sched.c), inline. */
+struct kthread_core {
+	spinlock_t lock;
+	struct list_head runq;          /* [l] KT_RUNNABLE kthreads, FIFO */
+	struct kthread *idle;           /* [c] runs smp_idle's loop */
+	struct kthread *spare;          /* [c] next idle, if the idle blocks */
+	struct kthread *prev;           /* [c] switched away from, to finish */
+	uint64_t nr_switches;           /* [c] */
+} __aligned(64);
+
+extern struct kthread_core kthread_cores[MAX_CORES];
+
+/* core's run queue (this core's) is empty: a look without the lock. */
+static inline bool kthread_runq_empty_on(uint32_t core)
+{
+	return list_empty(&kthread_cores[core].runq);
+}
+
+static inline bool kthread_runq_empty(void)
+{
+	return kthread_runq_empty_on(core_id());
+}
 uint64_t kthread_nr_live(void);
 /* kthreads ever allocated (for tests: recycling makes none). */
 uint64_t kthread_nr_created(void);

@@ -4,10 +4,9 @@
  * (tools/compilers/musl/vireo/lx_sig_queue.c).
  *
  * parlib is faked: event_mbox_get() hands out the messages of fake_msgs[]
- * (what the kernel would have posted to the signal UCQ), the spin-PDR lock
- * is a no-op (one thread), and ucq_is_empty() says whether fake messages
- * are left.  The tests post messages in the fixed EV_POSIX_SIGNAL layout
- * (ros/event_msg.h) and check the siginfo_t the queue hands back, its
+ * (what the kernel would have posted to the signal UCQ) and the spin-PDR
+ * lock is a no-op (one thread).  The tests post messages in the fixed
+ * EV_POSIX_SIGNAL layout (ros/event_msg.h) and check the siginfo_t the queue hands back, its
  * order, its bounds and its targets.  lx_timer_delivered() is faked too:
  * it records each acknowledgement of a timer's signal (lx_timer.c's side)
  * and answers an overrun, so the tests check each timer signal leaving the
@@ -38,12 +37,6 @@ bool event_mbox_get(struct event_mbox *mbox, struct event_msg *msg)
 		return false;
 	*msg = fake_msgs[fake_next++];
 	return true;
-}
-
-bool ucq_is_empty(struct ucq *ucq)
-{
-	(void)ucq;
-	return fake_next >= fake_n;
 }
 
 void spin_pdr_lock(struct spin_pdr_lock *l)

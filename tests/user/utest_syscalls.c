@@ -499,6 +499,59 @@ UTEST(batch_last_entry_read_only)
 	UT_ASSERT_EQ(tsys(SYS_munmap, (uint64_t)a, 2 * PG), 0);
 }
 
+/* A record whose num, err, retval and flags are readable and writable but
+ * whose arguments lie on a page it may not read: skipped (it does not run
+ * and gets no result), even for calls that read no argument (the kernel
+ * copies in only the arguments a call declares, and still requires the
+ * whole head to be readable). */
+UTEST(record_head_not_all_readable_is_skipped)
+{
+	static const size_t before[] = { 24, 40 };
+	static const uint32_t nums[] = { SYS_null, SYS_getpcoreid };
+	int64_t a = tsys(SYS_mmap, 0, 2 * PG, PROT_READ | PROT_WRITE,
+	                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, (uint64_t)-1, 0);
+	struct syscall sc;
+
+	UT_ASSERT_MSG(a > 0, "mmap: %lld", (long long)a);
+	UT_ASSERT_EQ(tsys(SYS_mprotect, (uint64_t)a + PG, PG, PROT_NONE), 0);
+	for (size_t i = 0; i < sizeof(before) / sizeof(before[0]); i++) {
+		for (size_t j = 0; j < sizeof(nums) / sizeof(nums[0]); j++) {
+			struct syscall *r = (struct syscall *)((char *)(uintptr_t)a + PG - before[i]);
+
+			memset(r, 0, before[i]);
+			r->num = nums[j];
+			r->retval = 42;
+			sysc_trap(r, 1);
+			UT_ASSERT_EQ(r->flags, 0);
+			UT_ASSERT_EQ(r->err, 0);
+			UT_ASSERT_EQ(r->retval, 42);
+		}
+	}
+	UT_ASSERT_EQ(sysc(&sc, SYS_null), 0);
+	UT_ASSERT_EQ(tsys(SYS_munmap, (uint64_t)a, 2 * PG), 0);
+}
+
+/* A batch whose calls declare fewer arguments than the one before: each
+ * reads its own (the kernel copies only the declared ones per record). */
+UTEST(batch_calls_read_only_their_own_arguments)
+{
+	static const char msg[] = "  (batch: write, then close of a bad fd)\n";
+	struct syscall *b = batch_buf;
+
+	sysc_prep(&b[0], SYS_write, 1, UP(msg), sizeof(msg) - 1);
+	sysc_prep(&b[1], SYS_close, BAD_FD);
+	sysc_prep(&b[2], SYS_null);
+	sysc_prep(&b[3], SYS_write, 1, UP(msg), 0);
+	sysc_run(b, 4);
+	UT_SYSC_OK(&b[0]);
+	UT_ASSERT_EQ(b[0].retval, (int64_t)(sizeof(msg) - 1));
+	UT_SYSC_ERR(&b[1], EBADF);
+	UT_SYSC_OK(&b[2]);
+	UT_ASSERT_EQ(b[2].retval, 0);
+	UT_SYSC_OK(&b[3]);
+	UT_ASSERT_EQ(b[3].retval, 0);
+}
+
 /* ------------------------------------------------------- file calls */
 
 UTEST(write_stdout)

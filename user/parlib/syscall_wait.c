@@ -31,7 +31,8 @@
  *
  * ros_syscall_hook, when set (the C library sets it for signals over
  * events, Documentation/libc.md), runs after every ros_syscall_run() and
- * after each wake-up while a call waits; ros_syscall_waiting() names the
+ * after each wake-up while a call waits, in vcore context too (the hook
+ * checks in_vcore_context() before it touches thread state); ros_syscall_waiting() names the
  * call waited for meanwhile (the C library aborts it when a signal handler
  * ran: EINTR).  Tiny programs never set the hook.
  *
@@ -82,13 +83,14 @@ void ros_yield(int being_nice)
 
 void (*ros_syscall_hook)(void);
 
-/* Not in vcore context: the hook is the C library's (signal handlers,
- * TLS), and vcore context runs on another FS with no C library state. */
+/* In any context: the hook itself (the C library's) returns at once in
+ * vcore context, after a first look that needs no TLS (it runs after every
+ * call, so that look is what the common call pays). */
 static void ros_run_hook(void)
 {
 	void (*hook)(void) = __atomic_load_n(&ros_syscall_hook, __ATOMIC_RELAXED);
 
-	if (hook && !in_vcore_context())
+	if (hook)
 		hook();
 }
 

@@ -55,12 +55,6 @@ void ucq_destroy(struct ucq *ucq)
 	__builtin_memset(ucq, 0, sizeof(*ucq));
 }
 
-bool ucq_is_empty(struct ucq *ucq)
-{
-	return __atomic_load_n(&ucq->cons_idx, __ATOMIC_ACQUIRE) ==
-	       __atomic_load_n(&ucq->prod_idx, __ATOMIC_ACQUIRE);
-}
-
 uint64_t ucq_nr_dropped(struct ucq *ucq)
 {
 	return __atomic_load_n(&ucq->nr_dropped, __ATOMIC_ACQUIRE);

@@ -65,16 +65,17 @@ static bool pci_bar_is_mem(const struct pci_bar *b)
 	return b->kind == PCI_BAR_MEM32 || b->kind == PCI_BAR_MEM64;
 }
 
-/* Entry k of function n's barN files: its k-th memory BAR. */
+/* Entry k of function n's barN files: its k-th memory BAR.  The names are
+ * static: mkdir_entry keeps the pointer, which the caller reads after we
+ * return (a name on this stack was overwritten by the next call). */
 static int pci_gen_bar(struct dir *dp, struct pci_dev *d, unsigned int n, int k)
 {
-	char name[8];
+	static const char *const names[] = { "bar0", "bar1", "bar2", "bar3", "bar4", "bar5" };
 
-	for (unsigned int b = 0; b < d->nr_bars; b++) {
+	for (unsigned int b = 0; b < d->nr_bars && b < ARRAY_SIZE(names); b++) {
 		if (!pci_bar_is_mem(&d->bar[b]) || k--)
 			continue;
-		snprintf(name, sizeof(name), "bar%u", b);
-		mkdir_entry(dp, mkqid(PCIQID(n, Qbar0 + b), 0, QTFILE), name, d->bar[b].size,
+		mkdir_entry(dp, mkqid(PCIQID(n, Qbar0 + b), 0, QTFILE), names[b], d->bar[b].size,
 		            "eve", 0600);
 		return DEVGEN_ENTRY;
 	}

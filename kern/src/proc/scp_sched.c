@@ -126,13 +126,14 @@ static bool proc_nothing_before_user(void)
 {
 	struct kthread *kt = kthread_current();
 	struct proc *p = kt->proc;
+	uint32_t core = core_id();      /* interrupts are off: it stays */
 	struct sched_core *sc;
 
 	if (!p || p->user_kt != kt || READ_ONCE(p->alarm_sigs) || READ_ONCE(p->killed) ||
-	    READ_ONCE(p->stopped) || READ_ONCE(p->core) != core_id())
+	    READ_ONCE(p->stopped) || READ_ONCE(p->core) != core)
 		return false;
-	sc = &sched_cores[core_id()];
-	return !sc->expired && (sc->armed || kthread_runq_empty());
+	sc = &sched_cores[core];
+	return !sc->expired && (sc->armed || kthread_runq_empty_on(core));
 }
 
 /*

@@ -42,16 +42,7 @@
 #include <ros/mmu64.h>
 #include <smp.h>
 
-struct kthread_core {
-	spinlock_t lock;
-	struct list_head runq;          /* [l] KT_RUNNABLE kthreads, FIFO */
-	struct kthread *idle;           /* [c] runs smp_idle's loop */
-	struct kthread *spare;          /* [c] next idle, if the idle blocks */
-	struct kthread *prev;           /* [c] switched away from, to finish */
-	uint64_t nr_switches;           /* [c] */
-} __aligned(64);
-
-static struct kthread_core kthread_cores[MAX_CORES];
+struct kthread_core kthread_cores[MAX_CORES];         /* kthread.h */
 static atomic_t kthread_live = ATOMIC_INIT(0);
 static atomic_t kthread_created = ATOMIC_INIT(0);
 extern char boot_stack[];
@@ -173,11 +164,6 @@ static struct kthread *runq_pop(void)
 	}
 	spin_unlock_irqrestore(&kc->lock, flags);
 	return kt;
-}
-
-bool kthread_runq_empty(void)
-{
-	return list_empty(&this_kcore()->runq);
 }
 
 void kthread_run_on(struct kthread *kt, uint32_t core)

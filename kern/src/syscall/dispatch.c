@@ -5,8 +5,9 @@
  * The syscall instruction arrives with rdi = the user's array of struct
  * syscall and rsi = its length (syscall_entry.S builds the trap frame).
  * Every entry is run, in order (Akaros ran only the first): copy in the
- * record's head (num to arg5, SYSC_HEAD_LEN bytes: never the errstr), check
- * the number, run the handler from the generated table, copy err and
+ * record's num and the arguments its call declares (never the errstr; the
+ * whole head, SYSC_HEAD_LEN bytes, when the inline copy cannot), check the
+ * number, run the handler from the generated table, copy err and
  * retval out (the errstr only when the call failed, and only up to its
  * NUL), then set SC_DONE with one atomic update of the user's flags word.  A record that cannot be read or written (a bad
  * pointer) is skipped: there is nowhere to report to.  A call that acts on
@@ -121,10 +122,11 @@ static __always_inline int64_t sysc_run_tracked(struct syscall_ctx *ctx, const s
 	return ret;
 }
 
-static __always_inline int64_t sysc_run_handler(struct syscall_ctx *ctx, bool last)
+/* d: num's entry, or NULL when num is past the table. */
+static __always_inline int64_t sysc_run_handler(struct syscall_ctx *ctx,
+                                                const struct syscall_desc *d, bool last)
 {
 	uint32_t num = ctx->sc.num;
-	const struct syscall_desc *d = num < SYS_MAX_NR ? &syscall_table[num] : NULL;
 
 	/* First the calls that need no check and no tracking (a nosleep call
 	 * with a handler, not a ctx one: the generator allows that pair, so
@@ -149,34 +151,54 @@ static __always_inline int64_t sysc_run_handler(struct syscall_ctx *ctx, bool la
 	return sysc_run_tracked(ctx, d);
 }
 
-/* The record's head, copied inline when it lies below USER_LIMIT and the
- * copy does not fault (true: the record's range is checked); else
- * copy_from_user (which faults pages in and retries) decides. */
-static __always_inline bool sysc_copy_head(struct syscall_ctx *ctx, uintptr_t usc, bool *ok)
+static __always_inline const struct syscall_desc *sysc_desc(uint32_t num)
 {
+	return num < SYS_MAX_NR ? &syscall_table[num] : NULL;
+}
+
+/* The record's num and the arguments its call declares (d->nargs: a
+ * handler reads no other), copied inline when the head lies below
+ * USER_LIMIT and nothing faults (true: the record's range is checked,
+ * and *d is num's entry); else copy_from_user (which faults pages in and
+ * retries) copies the whole head and decides *ok.  The head's last word
+ * is read too (and dropped): a head that is not all readable takes the
+ * slow path whatever its call, as when the whole head was copied. */
+static __always_inline bool sysc_copy_head(struct syscall_ctx *ctx, uintptr_t usc,
+                                           const struct syscall_desc **d, bool *ok)
+{
+	const struct syscall *u = (const struct syscall *)usc;
+	uint32_t num, last;
+
 	*ok = false;
-	if (user_range_ok(usc, SYSC_HEAD_LEN) &&
-	    !uaccess_copy_raw(&ctx->sc, (const void *)usc, SYSC_HEAD_LEN))
-		return true;
+	if (user_range_ok(usc, SYSC_HEAD_LEN)) {
+		UACCESS_LOAD_U32_OR(num, &u->num, slow);
+		UACCESS_LOAD_U32_OR(last, (const char *)&u->arg5 + 4, slow);
+		(void)last;
+		ctx->sc.num = num;
+		*d = sysc_desc(num);
+		if (!*d || !(*d)->nargs ||
+		    !uaccess_copy_words(&ctx->sc.arg0, &u->arg0, (*d)->nargs))
+			return true;
+	}
+slow:
 	*ok = !copy_from_user(&ctx->sc, (const void *)usc, SYSC_HEAD_LEN);
+	*d = sysc_desc(ctx->sc.num);
 	return false;
 }
 
 /* The common completion (sysc_complete does the same in general): a
  * success on an aligned record whose range sysc_copy_head checked and
- * whose flags the user left 0.  err, retval and SC_DONE with the inline
- * primitives; false if anything is otherwise (a fault, SC_UEVENT set),
- * and then sysc_complete does it all again. */
+ * whose flags the user left 0.  err, retval and SC_DONE in one inline
+ * block; false if anything is otherwise (a fault, SC_UEVENT set), and
+ * then sysc_complete does it all again. */
 static __always_inline bool sysc_complete_quick(struct syscall_ctx *ctx)
 {
-	struct syscall *u = (struct syscall *)ctx->usc;
-	uint32_t cur;
-
 	if (ctx->sc.err || ctx->no_complete || (ctx->usc & 7))
 		return false;
-	if (uaccess_store_u32(&u->err, 0) || uaccess_store_u64(&u->retval, ctx->sc.retval))
-		return false;
-	return !uaccess_cmpxchg_u32(&u->flags, 0, SC_DONE, &cur) && cur == 0;
+	UACCESS_SYSC_DONE_OR((struct syscall *)ctx->usc, ctx->sc.retval, SC_DONE, other);
+	return true;
+other:
+	return false;
 }
 
 /* One record of the batch.  tr is NULL unless the process is traced
@@ -185,22 +207,24 @@ static __always_inline bool sysc_complete_quick(struct syscall_ctx *ctx)
 static __always_inline void sysc_run_one(struct syscall_ctx *ctx, uintptr_t usc, bool last,
                                          struct strace_rec *tr)
 {
+	const struct syscall_desc *d;
 	bool checked, ok;
 
 	ctx->usc = usc;
 	ctx->failed = false;
 	ctx->no_complete = false;
 	/* Only what a handler reads: num and the arguments, not the errstr. */
-	checked = sysc_copy_head(ctx, usc, &ok);
+	checked = sysc_copy_head(ctx, usc, &d, &ok);
 	if (!checked && !ok)
 		return;                 /* nowhere to report: skip the entry */
-	ctx->sc.err = 0;
-	ctx->sc.errstr[0] = 0;
+	ctx->sc.err = 0;                /* the errstr is written with any err */
 	if (tr)
 		strace_enter(ctx, tr);
-	ctx->sc.retval = sysc_run_handler(ctx, last);
-	if (!ctx->failed && ctx->sc.retval == -1 && ctx->sc.err == 0)
+	ctx->sc.retval = sysc_run_handler(ctx, d, last);
+	if (ctx->sc.retval == -1 && !ctx->failed && ctx->sc.err == 0) {
 		ctx->sc.err = EIO;      /* a handler bug must not look like success */
+		ctx->sc.errstr[0] = 0;
+	}
 	if (tr)
 		strace_exit(ctx, tr);
 	if (!checked || !sysc_complete_quick(ctx))

@@ -20,6 +20,7 @@
  */
 #pragma once
 
+#include <parlib/ucq.h>
 #include "lx.h"
 
 #define LX_SIGHUP      1
@@ -111,6 +112,19 @@ void lx_sigq_forget_thread(int tid);
 bool lx_sigq_idle(void);
 /* The signals of the queued entries, any target (a cheap first look). */
 uint64_t lx_sigq_any(void);
+
+/* For lx_sigq_quiet only (the queue's own file owns them; the UCQ is an
+ * empty one until lx_sigq_init). */
+extern uint64_t lx_sigq_bits;
+extern struct ucq *lx_sigq_ucq;
+
+/* Nothing queued and nothing in the UCQ: the hook's first look after every
+ * call, inline (no lock, no TLS: valid in vcore context too). */
+static inline bool lx_sigq_quiet(void)
+{
+	return !__atomic_load_n(&lx_sigq_bits, __ATOMIC_ACQUIRE) &&
+	       ucq_is_empty(__atomic_load_n(&lx_sigq_ucq, __ATOMIC_ACQUIRE));
+}
 
 /* lx_sig_deliver.c */
 bool lx_sig_default_ignores(int sig);

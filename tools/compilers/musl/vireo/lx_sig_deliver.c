@@ -19,14 +19,17 @@
  * signal ends the process "killed by" it (proc_destroy with
  * PROC_EXIT_SIGNALED), which its parent reads with WIFSIGNALED/WTERMSIG.
  *
- * The hook (parlib's ros_syscall_hook, never in vcore context) first looks
- * without a lock: nothing in the UCQ and nothing queued that this thread
- * lets through returns at once.  When a handler ran while this thread
+ * The hook (parlib's ros_syscall_hook, which parlib calls in any context)
+ * first looks without a lock and without TLS: nothing in the UCQ and
+ * nothing queued returns at once, in vcore context too; past that look,
+ * vcore context (another FS, no thread of ours) returns, and nothing
+ * queued that this thread lets through returns.  When a handler ran while this thread
  * waits in a call, the call is aborted (lx_sig_intr.c); so is a
  * sigtimedwait whose set now has a signal pending.
  */
 #include <string.h>
 #include <parlib/parlib.h>
+#include <parlib/vcore.h>
 #include "lx_sig.h"
 
 bool lx_sig_default_ignores(int sig)
@@ -147,19 +150,24 @@ void lx_sig_deliver_sync(const struct lx_siginfo *info, struct lx_ucontext *uc)
 		lx_sig_terminate(sig);
 }
 
-void lx_sig_hook(void)
+/* Something is queued or in the UCQ, and this is a thread of ours. */
+static __attribute__((noinline)) void lx_sig_hook_busy(void)
 {
 	uint64_t any = lx_sigq_any();
-	struct lx_sig_thr *me;
+	struct lx_sig_thr *me = lx_sig_me();
 
-	if (!any && lx_sigq_idle())
-		return;                 /* after most calls: nothing queued at all */
-	me = lx_sig_me();
 	if (lx_sigq_idle() && !(any & (~me->mask | me->waiting_for)))
 		return;
 	if (lx_sig_deliver() ||
 	    (me->waiting_for && (lx_sigq_pending(me->tid) & me->waiting_for)))
 		lx_sig_abort_wait();
+}
+
+void lx_sig_hook(void)
+{
+	if (lx_sigq_quiet() || in_vcore_context())
+		return;                 /* after most calls: nothing queued at all */
+	lx_sig_hook_busy();
 }
 
 void lx_sig_after_fork(void)

@@ -55,13 +55,16 @@ static struct lx_sigq_ent lx_sigq[LX_SIGQ_MAX];
 static struct spin_pdr_lock lx_sigq_lock = SPIN_PDR_INITIALIZER;
 static uint64_t lx_sigq_seq;
 static int lx_sigq_nr_rt;
-static uint64_t lx_sigq_bits;           /* [a] the signals of the entries */
+uint64_t lx_sigq_bits;                  /* [a] the signals of the entries */
+static struct ucq lx_sigq_no_ucq;       /* empty: before lx_sigq_init */
+struct ucq *lx_sigq_ucq = &lx_sigq_no_ucq;      /* [a] the mbox's UCQ */
 static struct event_mbox *lx_sigq_mbox;
 static int lx_sigq_draining;
 
 void lx_sigq_init(struct event_mbox *mb)
 {
 	lx_sigq_mbox = mb;
+	__atomic_store_n(&lx_sigq_ucq, &mb->ucq, __ATOMIC_RELEASE);
 }
 
 static bool lx_sigq_is_timer(const struct lx_siginfo *si)

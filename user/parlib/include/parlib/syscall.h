@@ -59,6 +59,9 @@ void errstr_set(const char *msg);
  * Called (when not NULL) after every ros_syscall_run() and after each
  * wake-up of a call that waits: the C library delivers signals from it.
  * It may issue syscalls itself (it then runs again, nested: guard it).
+ * It is called in vcore context too: it must check in_vcore_context()
+ * before it touches TLS or uthread state (a first look at plain globals
+ * may come before, to keep the common call cheap).
  */
 extern void (*ros_syscall_hook)(void);
 

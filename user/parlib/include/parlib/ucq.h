@@ -31,7 +31,14 @@ struct ucq_mem_ops {
 int ucq_init(struct ucq *ucq, const struct ucq_mem_ops *ops);
 /* Returns every page of the chain and the spare to the ops. */
 void ucq_destroy(struct ucq *ucq);
-bool ucq_is_empty(struct ucq *ucq);
 bool ucq_get_msg(struct ucq *ucq, struct event_msg *msg);
 /* Messages the kernel dropped at the bound (ros/ucq.h nr_dropped). */
 uint64_t ucq_nr_dropped(struct ucq *ucq);
+
+/* No message to take (inline: the C library's signal hook asks after
+ * every system call). */
+static inline bool ucq_is_empty(struct ucq *ucq)
+{
+	return __atomic_load_n(&ucq->cons_idx, __ATOMIC_ACQUIRE) ==
+	       __atomic_load_n(&ucq->prod_idx, __ATOMIC_ACQUIRE);
+}

@@ -2,7 +2,9 @@
 /*
  * arch/uaccess.h - the x86 primitives of user access: single loads,
  * stores and a cmpxchg, each one instruction listed in the exception
- * table, and the block copy (rep movsq, then rep movsb).
+ * table, the same as asm goto statements for the syscall path (a load,
+ * and a record's completion: three accesses in one block), and the block
+ * copies (rep movsq, then rep movsb).
  *
  * They do no range check and no retry: each returns 0, or -EFAULT when the
  * instruction faulted (resumed at its fixup by trap_dispatch); the copy
@@ -114,6 +116,58 @@ static inline int uaccess_cmpxchg_u32(void *p, uint32_t old, uint32_t desired, u
 	                     : "memory", "cc");
 	*cur = found;
 	return err;
+}
+
+/*
+ * Two statements for the hottest path (syscall/dispatch.c), as asm goto:
+ * a fault resumes at the C label `fault` (no error value to set and test).
+ * Explicitly volatile: GCC 12 deletes an asm goto whose outputs are unused.
+ *
+ * UACCESS_LOAD_U32_OR(val, p, fault): val = the u32 at p.
+ * UACCESS_SYSC_DONE_OR(u, rv, done, other): the common completion of a
+ * struct syscall: u->err = 0, u->retval = rv, then u->flags from 0 to
+ * `done` with lock cmpxchg; `other` when flags was not 0 (the two stores
+ * happened) or an access faulted (those before it happened).  u must be
+ * 8-byte aligned, and a struct syscall * (the caller includes ros/syscall.h).
+ */
+#define UACCESS_LOAD_U32_OR(val, p, fault)                                        \
+	__asm__ __volatile__ goto("1:	movl %[um], %[uv]\n\t"                   \
+	                          EX_ENTRY("1b", "%l[" #fault "]")                \
+	                          : [uv] "=r"(val)                                \
+	                          : [um] "m"(*(const uint32_t *)(p))              \
+	                          : "memory"                                      \
+	                          : fault)
+
+#define UACCESS_SYSC_DONE_OR(u, rv, done, other)                                  \
+	do {                                                                      \
+		uint32_t found_ = 0;                                              \
+		__asm__ __volatile__ goto(                                        \
+			"1:	movl $0, %c[eo](%[up])\n\t"                            \
+			"2:	movq %[uret], %c[ro](%[up])\n\t"                       \
+			"3:	lock cmpxchgl %[nw], %c[fo](%[up])\n\t"                \
+			"	jne %l[" #other "]\n\t"                                   \
+			EX_ENTRY("1b", "%l[" #other "]")                          \
+			EX_ENTRY("2b", "%l[" #other "]")                          \
+			EX_ENTRY("3b", "%l[" #other "]")                          \
+			: "+a"(found_)                                            \
+			: [up] "r"(u), [uret] "r"(rv), [nw] "r"(done),            \
+			  [eo] "i"(__builtin_offsetof(__typeof__(*(u)), err)),      \
+			  [ro] "i"(__builtin_offsetof(__typeof__(*(u)), retval)),   \
+			  [fo] "i"(__builtin_offsetof(__typeof__(*(u)), flags))     \
+			: "memory", "cc"                                          \
+			: other);                                                 \
+	} while (0)
+
+/* Copies n 8-byte words (rep movsq); returns how many were NOT copied. */
+static inline size_t uaccess_copy_words(void *dst, const void *src, size_t n)
+{
+	__asm__ __volatile__("1:	rep movsq\n\t"
+	                     "2:\n\t"
+	                     EX_ENTRY("1b", "2b")
+	                     : "+D"(dst), "+S"(src), "+c"(n)
+	                     :
+	                     : "memory");
+	return n;
 }
 
 /*
