@@ -135,8 +135,8 @@ static void fifo_want_vcores(uint32_t queued, uint32_t busy, uint32_t leaving)
 {
 	uint32_t want = busy + leaving + queued, max = fifo_pinfo->max_vcores;
 
-	if (!in_multi_mode() || !queued)
-		return;                 /* a 2LS on an SCP has its one vcore */
+	if (!queued || (!leaving && busy >= max) || !in_multi_mode())
+		return;                 /* every vcore busy, or an SCP's one */
 	if (want > max)
 		want = max;
 	for (uint32_t v = 0; leaving && v < max && v < ROS_MAX_VCORES; v++) {

@@ -297,6 +297,15 @@ static uint32_t uth_notifs_off(struct uthread *u)
 	return v;
 }
 
+/* In uthread context: the caller (current_uthread without its vcore
+ * context check). */
+static struct uthread *uth_self(void)
+{
+	struct uthread *(*hook)(void) = uthread_self_hook;
+
+	return hook ? hook() : &thread0;
+}
+
 void uthread_yield(bool save_state, uthread_yield_fn fn, void *arg)
 {
 	struct uthread *u;
@@ -304,7 +313,7 @@ void uthread_yield(bool save_state, uthread_yield_fn fn, void *arg)
 
 	if (!uth_switching() || in_vcore_context())
 		return;
-	u = current_uthread();
+	u = uth_self();
 	v = uth_notifs_off(u);
 	u->yield_fn = fn;
 	u->yield_arg = arg;
@@ -327,15 +336,6 @@ void uthread_exit(void)
 	uthread_yield(false, uthread_exited, NULL);
 	for (;;)                        /* an SCP, or vcore context: no 2LS */
 		__builtin_trap();
-}
-
-/* In uthread context: the caller (current_uthread without its vcore
- * context check). */
-static struct uthread *uth_self(void)
-{
-	struct uthread *(*hook)(void) = uthread_self_hook;
-
-	return hook ? hook() : &thread0;
 }
 
 uint32_t uth_disable_notifs_vcoreid(void)
