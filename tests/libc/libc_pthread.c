@@ -11,6 +11,7 @@
  * the process an MCP (Documentation/pthreads.md).
  * Run by scripts/run-ktests.sh (run_utest libc_pthread, 2 and 4 cores).
  */
+#define _GNU_SOURCE             /* pthread_getattr_np */
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -25,8 +26,11 @@
 #include <time.h>
 #include <unistd.h>
 #include <parlib/parlib.h>
+#include <parlib/uthread.h>
 #include <parlib/vcore.h>
 #include <utest/utest.h>
+
+#include "lswitch.h"
 
 static void *lp_double(void *arg)
 {
@@ -779,11 +783,15 @@ static void *lp_last_one(void *arg)
 	exit(9);
 }
 
+static int lp_child_guard(void);
+
 static int lp_child(const char *mode)
 {
 	static pthread_t t[20];
 	int p[2], r;
 
+	if (!strcmp(mode, "guard"))
+		return lp_child_guard();
 	if (!strcmp(mode, "main-exit")) {
 		if (pthread_create(&t[0], NULL, lp_last_one, NULL))
 			return LP_CHILD_NO_CORE;
@@ -858,9 +866,159 @@ UTEST(pthread, kill_with_threads_blocked_in_syscalls)
 	UT_ASSERT_EQ(WTERMSIG(st), SIGKILL);
 }
 
+/* ---------------------------------------- the direct switch, the stack cache */
+
+struct lp_sw {
+	uint64_t seed;
+	long bad_regs, bad_fpu;
+};
+
+/* Yields 2000 times (sched_yield and parlib's uthread_yield in turn) with
+ * a pattern in the callee-saved registers and its own rounding and
+ * precision modes: a yield between runnable threads is a direct switch
+ * (parlib.md). */
+static void *lp_switcher(void *arg)
+{
+	struct lp_sw *s = arg;
+
+	lsw_set_fpu_control(s->seed);
+	for (int i = 0; i < 2000; i++) {
+		uint64_t seed = s->seed + (uint64_t)i * 0x100;
+
+		if (!((i & 1) ? lsw_uthread_yield_keeps_registers(seed)
+		              : lsw_yield_keeps_registers(seed)))
+			s->bad_regs++;
+		if (!lsw_fpu_control_kept(s->seed))
+			s->bad_fpu++;
+	}
+	return NULL;
+}
+
+UTEST(pthread, yield_keeps_callee_saved_and_fpu_control)
+{
+	struct lp_sw s[3] = { { .seed = 0x1111000000000001ull }, { .seed = 0x2222000000000026ull },
+	                      { .seed = 0x333300000000003bull } };
+	pthread_t t[2];
+
+	for (int i = 0; i < 2; i++)
+		UT_ASSERT_EQ(pthread_create(&t[i], NULL, lp_switcher, &s[i + 1]), 0);
+	lp_switcher(&s[0]);
+	for (int i = 0; i < 2; i++)
+		UT_ASSERT_EQ(pthread_join(t[i], NULL), 0);
+	lsw_set_fpu_control(8);         /* the defaults again: MXCSR 0x1f80, x87 0x37f */
+	for (int i = 0; i < 3; i++) {
+		UT_ASSERT_MSG(!s[i].bad_regs, "thread %d: %ld yields lost a callee-saved register", i,
+		              s[i].bad_regs);
+		UT_ASSERT_MSG(!s[i].bad_fpu, "thread %d: %ld yields lost MXCSR or the x87 control word",
+		              i, s[i].bad_fpu);
+	}
+}
+
+static __thread int lp_tls_seven = 7;
+static __thread int lp_tls_zero;
+static pthread_key_t lp_stack_key;
+
+struct lp_stk {
+	char *low;                      /* the stack's lowest byte */
+	size_t size, guard;
+	int tls_seven, tls_zero, cancel_was;
+	void *key_val;
+};
+
+/* Notes what a new thread finds, then dirties all of it for the next. */
+static void *lp_stack_probe(void *arg)
+{
+	struct lp_stk *s = arg;
+	pthread_attr_t a;
+	void *low;
+	int old;
+
+	if (!pthread_getattr_np(pthread_self(), &a)) {
+		pthread_attr_getstack(&a, &low, &s->size);
+		pthread_attr_getguardsize(&a, &s->guard);
+		pthread_attr_destroy(&a);
+		s->low = low;
+	}
+	s->tls_seven = lp_tls_seven;
+	s->tls_zero = lp_tls_zero;
+	s->key_val = pthread_getspecific(lp_stack_key);
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+	s->cancel_was = old;
+	lp_tls_seven = 99;
+	lp_tls_zero = 5;
+	pthread_setspecific(lp_stack_key, s);
+	return NULL;
+}
+
+/* A joined thread's stack goes to the next thread (pthreads.md, the stack
+ * cache), which finds its TLS, keys and cancellation state as new. */
+UTEST(pthread, joined_stack_reused_clean)
+{
+	struct lp_stk s[2] = { { 0 } };
+	pthread_t t;
+
+	UT_ASSERT_EQ(pthread_key_create(&lp_stack_key, NULL), 0);
+	for (int i = 0; i < 2; i++) {
+		UT_ASSERT_EQ(pthread_create(&t, NULL, lp_stack_probe, &s[i]), 0);
+		UT_ASSERT_EQ(pthread_join(t, NULL), 0);
+	}
+	UT_ASSERT_EQ(pthread_key_delete(lp_stack_key), 0);
+	UT_ASSERT(s[0].low && s[0].guard > 0);
+	UT_ASSERT_MSG(s[1].low == s[0].low, "the second thread's stack %p is not the first's %p",
+	              (void *)s[1].low, (void *)s[0].low);
+	UT_ASSERT_EQ(s[1].size, s[0].size);
+	UT_ASSERT_EQ(s[1].guard, s[0].guard);
+	for (int i = 0; i < 2; i++) {
+		UT_ASSERT_EQ(s[i].tls_seven, 7);
+		UT_ASSERT_EQ(s[i].tls_zero, 0);
+		UT_ASSERT(s[i].key_val == NULL);
+		UT_ASSERT_EQ(s[i].cancel_was, PTHREAD_CANCEL_ENABLE);
+	}
+}
+
+static struct lp_stk lp_guard_first;
+
+/* The child "guard": a reused stack's guard page still faults. */
+static void *lp_guard_toucher(void *arg)
+{
+	struct lp_stk s = { 0 };
+
+	(void)arg;
+	lp_stack_probe(&s);
+	if (s.low != lp_guard_first.low)
+		return (void *)5;       /* not reused: nothing to check */
+	*(volatile char *)(s.low - 1) = 1;      /* the guard: SIGSEGV */
+	return (void *)6;
+}
+
+static int lp_child_guard(void)
+{
+	pthread_t t;
+	void *r = NULL;
+
+	if (pthread_key_create(&lp_stack_key, NULL) ||
+	    pthread_create(&t, NULL, lp_stack_probe, &lp_guard_first) || pthread_join(t, NULL) ||
+	    pthread_create(&t, NULL, lp_guard_toucher, NULL) || pthread_join(t, &r))
+		return 4;
+	return (int)(uintptr_t)r;
+}
+
+UTEST(pthread, reused_stack_keeps_its_guard_page)
+{
+	pid_t pid = lp_spawn_child("guard");
+	int st;
+
+	UT_ASSERT_GT(pid, 0);
+	UT_ASSERT_EQ(waitpid(pid, &st, 0), pid);
+	UT_ASSERT_MSG(!WIFEXITED(st) || WEXITSTATUS(st) != 5, "the stack was not reused");
+	UT_ASSERT_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
+	              "child status %#x: a write to the guard page did not fault", st);
+}
+
 /* With one core for MCPs, which this process holds, a second threaded
  * program runs its 2LS inside its SCP (Documentation/pthreads.md): the
- * suite's core tests pass there too.  Its output comes back on a pipe. */
+ * suite's core tests pass there too (the direct switch and the stack cache
+ * among them).  Its output comes back on a pipe. */
 UTEST(pthread, suite_in_an_scp_child)
 {
 	static char out[16384];
@@ -869,7 +1027,9 @@ UTEST(pthread, suite_in_an_scp_child)
 	                 "blocked_read_parks_only_its_thread", "mutex_condvar_ping_pong",
 	                 "semaphores_producers_consumers", "once_and_key_destructors",
 	                 "cond_timedwait_times_out", "every_thread_blocked_then_woken",
-	                 "two_hundred_threads_blocked_in_read", "c11_threads", NULL };
+	                 "two_hundred_threads_blocked_in_read", "c11_threads",
+	                 "yield_keeps_callee_saved_and_fpu_control", "joined_stack_reused_clean",
+	                 NULL };
 	posix_spawn_file_actions_t fa;
 	size_t got = 0;
 	ssize_t r;
@@ -890,7 +1050,7 @@ UTEST(pthread, suite_in_an_scp_child)
 	UT_SYS(close(p[0]));
 	UT_ASSERT_EQ(waitpid(pid, &st, 0), pid);
 	UT_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x: %s", st, out);
-	UT_ASSERT_MSG(strstr(out, "summary 10 passed, 0 failed"), "child said: %s", out);
+	UT_ASSERT_MSG(strstr(out, "summary 12 passed, 0 failed"), "child said: %s", out);
 }
 
 int main(int argc, char **argv)

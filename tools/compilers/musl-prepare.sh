@@ -11,7 +11,11 @@
 # (musl's generic C versions take its place, or the overlay's) and into
 # which tools/compilers/musl/overlay/ (replacement files at musl's own
 # paths) and tools/compilers/musl/vireo/ (the translation layer, as
-# src/vireo/) are copied.  Only files whose bytes differ are copied, so
+# src/vireo/) are copied; tools/compilers/musl/patches/*.patch (-p1, in
+# name order) change upstream files where a whole replacement would copy
+# a large file for a few lines: each patched file is made afresh from
+# PRISTINE, so a changed or removed patch leaves nothing stale.  Only
+# files whose bytes differ are copied, so
 # musl's make rebuilds only what changed; when a header changed (musl does
 # not track header dependencies) the object folder BUILD/obj is removed so
 # everything is rebuilt.
@@ -46,6 +50,27 @@ sync_file() {   # sync_file FROM TO
 
 for f in $(cd "$here/musl/overlay" && find . -type f | sort); do
 	sync_file "$here/musl/overlay/$f" "$src/$f"
+done
+# Patched upstream files: made in a scratch tree, then synced; a file no
+# patch touches any more goes back to upstream's bytes.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+for p in $(ls "$here/musl/patches"/*.patch 2>/dev/null | sort); do
+	for f in $(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$p"); do
+		[ -f "$scratch/$f" ] && continue
+		mkdir -p "$(dirname "$scratch/$f")"
+		cp "$pristine/$f" "$scratch/$f"
+	done
+	patch -s -p1 --no-backup-if-mismatch -d "$scratch" < "$p" || die "$p does not apply to musl"
+done
+if [ -f "$src/.vireo-patched" ]; then
+	for f in $(cat "$src/.vireo-patched"); do
+		[ -f "$scratch/$f" ] || sync_file "$pristine/$f" "$src/$f"
+	done
+fi
+(cd "$scratch" && find . -type f | sed 's|^\./||' | sort) > "$src/.vireo-patched"
+for f in $(cat "$src/.vireo-patched"); do
+	sync_file "$scratch/$f" "$src/$f"
 done
 for f in $(cd "$here/musl/vireo" && find . -type f -name '*.[ch]' | sort); do
 	sync_file "$here/musl/vireo/$f" "$src/src/vireo/$f"

@@ -14,7 +14,10 @@
  * finds the waiter listed or made it see the new word: no lost wakeup.
  * Whoever unlists a waiter sets its result, reads everything it needs and
  * only then makes the uthread runnable (after which the waiter's stack may
- * be gone).
+ * be gone).  futex_nr_waiters counts the waiters from before their word
+ * check until they are unlisted, so a wake with none returns at once,
+ * without the lock (a waker changes the word first: either it sees the
+ * count or the waiter sees the new word).
  *
  * A signal for a waiter (the C library's, through futex_wait_hook and
  * futex_interrupt) ends its wait with -EINTR, as Linux's futex does; the
@@ -50,6 +53,7 @@ static struct mcs_pdr_lock futex_lock = MCS_PDR_INITIALIZER;
 static struct futex_waiter *futex_buckets[FUTEX_BUCKETS];      /* [futex_lock] */
 static struct futex_waiter *futex_timed;                        /* [futex_lock] */
 static uint32_t futex_nr_timed;                                 /* [a] */
+static uint32_t futex_nr_waiters;       /* [a] listed or about to compare the word */
 uint64_t (*futex_now_ns)(void);
 bool (*futex_wait_hook)(struct uthread *u);
 
@@ -103,6 +107,8 @@ static int futex_release(struct futex_waiter *batch, int result)
 		batch = next;
 		n++;
 	}
+	if (n)
+		__atomic_fetch_sub(&futex_nr_waiters, (uint32_t)n, __ATOMIC_RELAXED);
 	return n;
 }
 
@@ -114,7 +120,9 @@ static void futex_block_cb(struct uthread *u, void *arg)
 
 	w->u = u;
 	mcs_pdr_lock(&futex_lock);
+	__atomic_fetch_add(&futex_nr_waiters, 1, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(w->addr, __ATOMIC_SEQ_CST) != w->val) {
+		__atomic_fetch_sub(&futex_nr_waiters, 1, __ATOMIC_RELAXED);
 		mcs_pdr_unlock(&futex_lock);
 		w->result = -EAGAIN;
 		uthread_runnable(u);
@@ -154,6 +162,11 @@ int futex_wake(int *addr, int nr)
 	struct futex_waiter **pp, *w, *batch = NULL;
 
 	if (!sched_ops || nr <= 0)
+		return 0;
+	/* Nobody waits: the waiter counts itself before it compares the
+	 * word, the caller changed the word before this (Dekker's pair). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&futex_nr_waiters, __ATOMIC_SEQ_CST))
 		return 0;
 	mcs_pdr_lock(&futex_lock);
 	for (pp = futex_bucket(addr); (w = *pp) && nr > 0;) {

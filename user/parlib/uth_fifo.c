@@ -8,6 +8,11 @@
  * by one spin-PDR lock (fifo_lock), taken in vcore context or, from
  * uthread context (thread_runnable), with notifications off.
  *
+ * thread_next(v), the direct switch's pick when a uthread leaves v at a
+ * yield or a block (uthread.c), is sched_entry's pick below without the
+ * idle part: v is busy (it ran the uthread), and an empty queue sends v
+ * through vcore context as before.
+ *
  * sched_entry(v): v looks for finished syscalls (SC_DONE on a parked
  * uthread's record makes it runnable, and asks for vcores to run it) and
  * expired timed waits; a uthread the kernel interrupted on v (a
@@ -130,8 +135,8 @@ static void fifo_want_vcores(uint32_t queued, uint32_t busy, uint32_t leaving)
 {
 	uint32_t want = busy + leaving + queued, max = fifo_pinfo->max_vcores;
 
-	if (!in_multi_mode() || !queued)
-		return;                 /* a 2LS on an SCP has its one vcore */
+	if (!queued || (!leaving && busy >= max) || !in_multi_mode())
+		return;                 /* every vcore busy, or an SCP's one */
 	if (want > max)
 		want = max;
 	for (uint32_t v = 0; leaving && v < max && v < ROS_MAX_VCORES; v++) {
@@ -281,6 +286,25 @@ static bool fifo_slice_over(uint32_t v, struct uthread *u)
 	return true;
 }
 
+/* What finished is queued, then the head of the run queue, claimed for
+ * vcore v (sched_entry's pick, and the direct switch's: v is busy). */
+static struct uthread *fifo_thread_next(uint32_t vcoreid)
+{
+	struct uthread *u;
+
+	if (fifo_timer_check)
+		fifo_timer_check();
+	fifo_scan_syscalls();
+	spin_pdr_lock(&fifo_lock);
+	u = fifo_dequeue_locked();
+	spin_pdr_unlock(&fifo_lock);
+	if (u) {
+		__atomic_store_n(&u->state, UTHREAD_RUNNING, __ATOMIC_RELAXED);
+		fifo_run_since[vcoreid] = __builtin_ia32_rdtsc();
+	}
+	return u;
+}
+
 static void __attribute__((noreturn)) fifo_sched_entry(uint32_t vcoreid)
 {
 	struct uthread *u = vcore_current_of(vcoreid);
@@ -300,17 +324,8 @@ static void __attribute__((noreturn)) fifo_sched_entry(uint32_t vcoreid)
 			uthread_run(u, vcoreid);
 	}
 	for (;;) {
-		if (fifo_timer_check)
-			fifo_timer_check();
-		fifo_scan_syscalls();
-		spin_pdr_lock(&fifo_lock);
-		u = fifo_dequeue_locked();
-		spin_pdr_unlock(&fifo_lock);
-		if (u) {
-			__atomic_store_n(&u->state, UTHREAD_RUNNING, __ATOMIC_RELAXED);
-			fifo_run_since[vcoreid] = __builtin_ia32_rdtsc();
+		if ((u = fifo_thread_next(vcoreid)))
 			uthread_run(u, vcoreid);
-		}
 		fifo_idle(vcoreid);
 	}
 }
@@ -329,6 +344,7 @@ static const struct schedule_ops fifo_ops = {
 	.thread_paused = fifo_thread_paused,
 	.thread_blockon_sysc = fifo_thread_blockon_sysc,
 	.thread_exited = fifo_thread_exited,
+	.thread_next = fifo_thread_next,
 };
 
 /* ------------------------------------------------- uthread-side waits */

@@ -2,16 +2,33 @@
 /*
  * uthread.c - uthreads and switching between them and vcore context
  * (parlib/uthread.h): thread0, new uthreads' first context, the yield that
- * every block, exit and plain yield goes through, and the hook into the
- * installed 2LS (struct schedule_ops).
+ * every block, exit and plain yield goes through, the direct switch to the
+ * next uthread, and the hook into the installed 2LS (struct schedule_ops).
  *
  * uthread_yield() marks the uthread DONT_MIGRATE, disables notifications
- * on its vcore (so it cannot be moved meanwhile), saves the callee-saved
- * registers, rsp, rip, rflags and the FPU state (uthread_save_switch), and
- * calls uthread_yielded() on the vcore's stack: there the uthread is off
- * the vcore, its yield callback runs (or, without one, it is runnable
- * again), and vcore context goes on (vcore_continue).  Popping the
- * uthread returns from uthread_yield with notifications enabled.
+ * on its vcore (so it cannot be moved meanwhile), saves what a call keeps
+ * (rbx, rbp, r12-r15, rsp, rip, MXCSR and the x87 control word: a "light"
+ * context, uthread_save_switch), and calls uthread_yielded() on the
+ * vcore's stack: there the uthread is off the vcore, its yield callback
+ * runs (or, without one, it is runnable again).  Then the direct switch:
+ * with no notification pending, the 2LS's thread_next picks the uthread to
+ * run and it is popped at once (uthread_run), without vcore_entry's event
+ * handling and sched_entry; every UTH_DIRECT_MAX-th time, or when the 2LS
+ * has nothing, vcore context goes on as before (vcore_continue).  Popping a
+ * uthread returns from its uthread_yield with notifications enabled.
+ *
+ * The switch keeps the notification protocol's invariants: notifications
+ * stay off on the vcore from uth_notifs_off to the pop, so a preemption
+ * anywhere in between saves vcore context (VC_VCCTX_SAVED) that only the
+ * vcore's own restart resumes, with vcore_current_of(v) naming the uthread
+ * it has in hand (none while the callback runs, the next one from
+ * uthread_run on: a stuck vcore others help, mcp.md).  A light pop loads
+ * FS base and the FPU control words first, then the registers, and only
+ * then clears notif_disabled and looks at notif_pending (trapping with an
+ * empty batch to take it), as vcore_pop_raw does: what is left after the
+ * re-enable is vcore-independent, so a uthread interrupted there is saved
+ * whole and may be stolen.  A context the kernel saved (a notification, a
+ * preemption) is full and goes through vcore_pop_ctx.
  *
  * Freestanding: the test programs of user/tiny link this file (they have
  * no 2LS and no TLS, so thread0 is their only uthread); the C library's
@@ -53,11 +70,46 @@ bool uthread_claim(struct uthread *u)
 	                                   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
+/* uthread_pop_light(ctx, &vcpd->notif_disabled): loads a light context's
+ * registers, re-enables notifications, takes one that is pending (an
+ * empty-batch trap: the kernel delivers it on the way back, saving this
+ * point, where only the jump to rip is left) and jumps to rip. */
+void uthread_pop_light(const struct hw_user_ctx *ctx, uint8_t *notif_disabled)
+	__attribute__((noreturn));
+__asm__(".text\n"
+	".globl uthread_pop_light\n"
+	".type uthread_pop_light, @function\n"
+	"uthread_pop_light:\n"
+	"	mov 8(%rdi), %rbx\n"
+	"	mov 48(%rdi), %rbp\n"
+	"	mov 88(%rdi), %r12\n"
+	"	mov 96(%rdi), %r13\n"
+	"	mov 104(%rdi), %r14\n"
+	"	mov 112(%rdi), %r15\n"
+	"	mov 120(%rdi), %rcx\n"
+	"	mov 128(%rdi), %rsp\n"
+	"	movb $0, (%rsi)\n"
+	"	cmpb $0, 1(%rsi)\n"
+	"	jne 1f\n"
+	"	jmp *%rcx\n"
+	"1:	push %rcx\n"
+	"	xor %edi, %edi\n"
+	"	xor %esi, %esi\n"
+	"	syscall\n"
+	"	pop %rcx\n"
+	"	jmp *%rcx\n"
+	".size uthread_pop_light, . - uthread_pop_light\n");
+
 void uthread_run(struct uthread *u, uint32_t vcoreid)
 {
 	u->vcoreid = vcoreid;
 	vcore_set_current(vcoreid, u);
-	vcore_pop_ctx(&u->ctx, u->fpu_saved ? u->fx : NULL, vcoreid);
+	if (!u->ctx_light)
+		vcore_pop_ctx(&u->ctx, u->fpu_saved ? u->fx : NULL, vcoreid);
+	/* The x87 stack empty (as at any call), the control words its own. */
+	__asm__ volatile("fninit\n\tfldcw %0\n\tldmxcsr %1" : : "m"(u->fcw), "m"(u->mxcsr));
+	vcore_set_fs_base(u->ctx.fs_base);
+	uthread_pop_light(&u->ctx, &uth_pd->vcpd[vcoreid].notif_disabled);
 }
 
 int uthread_lib_init(const struct schedule_ops *ops)
@@ -134,6 +186,9 @@ void uthread_init(struct uthread *u, void (*entry)(void *), void *arg, void *sta
 	fx[24] = 0x80;
 	fx[25] = 0x1f;
 	u->fpu_saved = true;
+	u->fcw = 0x37f;
+	u->mxcsr = 0x1f80;
+	u->ctx_light = true;            /* entry's registers are r12, r13, rsp */
 	u->state = UTHREAD_BLOCKED;
 }
 
@@ -150,6 +205,26 @@ void uthread_runnable(struct uthread *u)
 
 /* ------------------------------------------------------------ yielding */
 
+#define UTH_DIRECT_MAX 16         /* direct switches, then one through vcore_continue */
+static uint8_t uth_direct_run[ROS_MAX_VCORES];   /* [v] direct switches in a row */
+
+/* Vcore context, v's uthread just off it: runs the 2LS's next uthread at
+ * once, or returns (no thread_next, a notification pending, the periodic
+ * full pass that handles events, or nothing to run). */
+static void uth_direct(uint32_t v)
+{
+	const struct schedule_ops *ops = __atomic_load_n(&sched_ops, __ATOMIC_ACQUIRE);
+	struct uthread *next;
+
+	if (!ops || !ops->thread_next || ++uth_direct_run[v] > UTH_DIRECT_MAX ||
+	    __atomic_load_n(&uth_pd->vcpd[v].notif_pending, __ATOMIC_SEQ_CST)) {
+		uth_direct_run[v] = 0;
+		return;
+	}
+	if ((next = ops->thread_next(v)))
+		uthread_run(next, v);
+}
+
 /* On vcore v's stack, u saved (or ending): u is off the vcore now. */
 static void uthread_yielded(void) __attribute__((noreturn, used));
 static void uthread_yielded(void)
@@ -165,16 +240,21 @@ static void uthread_yielded(void)
 	} else {
 		uthread_runnable(u);
 	}
+	uth_direct(v);
 	vcore_continue(v);
 }
 
-/* uthread_save_switch(ctx, fx, stack_top): saves the caller as a context
- * that returns from this call, then runs uthread_yielded on stack_top.
- * uthread_switch(stack_top) only switches (the caller never resumes). */
-void uthread_save_switch(struct hw_user_ctx *ctx, uint8_t *fx, uintptr_t stack_top);
+/* uthread_save_switch(ctx, &u->mxcsr, stack_top): saves the caller as a
+ * light context that returns from this call (the callee-saved registers,
+ * rsp, rip, MXCSR and the x87 control word at mxcsr + 4), then runs
+ * uthread_yielded on stack_top.  uthread_switch(stack_top) only switches
+ * (the caller never resumes). */
+void uthread_save_switch(struct hw_user_ctx *ctx, uint32_t *mxcsr, uintptr_t stack_top);
 void uthread_switch(uintptr_t stack_top) __attribute__((noreturn));
-_Static_assert(HWC_RBX == 8 && HWC_RBP == 48 && HWC_R12 == 88 && HWC_RSP == 128,
-               "uthread_save_switch's offsets");
+_Static_assert(HWC_RBX == 8 && HWC_RBP == 48 && HWC_R12 == 88 && HWC_RSP == 128 &&
+               HWC_RIP == 120, "uthread_save_switch's and uthread_pop_light's offsets");
+_Static_assert(__builtin_offsetof(struct uthread, fcw) ==
+               __builtin_offsetof(struct uthread, mxcsr) + 4, "fcw at mxcsr + 4");
 __asm__(".text\n"
 	".globl uthread_save_switch\n"
 	".type uthread_save_switch, @function\n"
@@ -189,10 +269,8 @@ __asm__(".text\n"
 	"	mov %rax, 128(%rdi)\n"
 	"	mov (%rsp), %rax\n"
 	"	mov %rax, 120(%rdi)\n"
-	"	pushfq\n"
-	"	pop %rax\n"
-	"	mov %rax, 136(%rdi)\n"
-	"	fxsave64 (%rsi)\n"
+	"	stmxcsr (%rsi)\n"
+	"	fnstcw 4(%rsi)\n"
 	"	mov %rdx, %rsp\n"
 	"	call uthread_yielded\n"
 	"	ud2\n"
@@ -219,6 +297,15 @@ static uint32_t uth_notifs_off(struct uthread *u)
 	return v;
 }
 
+/* In uthread context: the caller (current_uthread without its vcore
+ * context check). */
+static struct uthread *uth_self(void)
+{
+	struct uthread *(*hook)(void) = uthread_self_hook;
+
+	return hook ? hook() : &thread0;
+}
+
 void uthread_yield(bool save_state, uthread_yield_fn fn, void *arg)
 {
 	struct uthread *u;
@@ -226,14 +313,14 @@ void uthread_yield(bool save_state, uthread_yield_fn fn, void *arg)
 
 	if (!uth_switching() || in_vcore_context())
 		return;
-	u = current_uthread();
+	u = uth_self();
 	v = uth_notifs_off(u);
 	u->yield_fn = fn;
 	u->yield_arg = arg;
 	if (!save_state)
 		uthread_switch(vcore_stack_top(v));
-	u->fpu_saved = true;            /* the switch saves it */
-	uthread_save_switch(&u->ctx, u->fx, vcore_stack_top(v));
+	u->ctx_light = true;            /* the switch saves what a call keeps */
+	uthread_save_switch(&u->ctx, &u->mxcsr, vcore_stack_top(v));
 }
 
 static void uthread_exited(struct uthread *u, void *arg)
@@ -249,15 +336,6 @@ void uthread_exit(void)
 	uthread_yield(false, uthread_exited, NULL);
 	for (;;)                        /* an SCP, or vcore context: no 2LS */
 		__builtin_trap();
-}
-
-/* In uthread context: the caller (current_uthread without its vcore
- * context check). */
-static struct uthread *uth_self(void)
-{
-	struct uthread *(*hook)(void) = uthread_self_hook;
-
-	return hook ? hook() : &thread0;
 }
 
 uint32_t uth_disable_notifs_vcoreid(void)

@@ -334,6 +334,7 @@ void vc_take_back(uint32_t v, struct uthread *u)
 	bool fault = vcpd->rflags & VC_UTHREAD_FAULT;
 
 	__builtin_memcpy(&u->ctx, &vcpd->uthread_ctx, sizeof(u->ctx));
+	u->ctx_light = false;           /* every register: vcore_pop_ctx's */
 	if (vcpd->rflags & VC_FPU_SAVED) {
 		__builtin_memcpy(u->fx, &vcpd->preempt_anc, FXSAVE_SIZE);
 		u->fpu_saved = true;

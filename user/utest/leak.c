@@ -14,7 +14,9 @@
  * (atexit, posix_spawn file actions, locales) are not counted.
  * Mappings: #proc/self/maps; a file mapping that was not there before is a
  * leak, and so is anonymous growth beyond the malloc bytes by more than
- * UTEST_MAP_SLACK (musl's malloc keeps some freed groups mapped).
+ * UTEST_MAP_SLACK (musl's malloc keeps some freed groups mapped); the
+ * joined threads' stacks the C library keeps for new ones (bounded,
+ * pthreads.md) count as malloc's bytes do.
  * Reads #proc into a static buffer with open/read/close: no allocation.
  * Single-threaded, like the runner.
  */
@@ -35,6 +37,9 @@ void *__wrap_malloc(size_t n);
 void __wrap_free(void *p);
 void *__wrap_realloc(void *p, size_t n);
 void *__wrap_aligned_alloc(size_t align, size_t n);
+
+/* The C library's stack cache (lx_stack.c): bytes kept. */
+size_t __vireo_stack_kept(void) __attribute__((weak));
 
 static long leak_blocks, leak_bytes;
 static char leak_buf[32768];
@@ -144,6 +149,7 @@ static void leak_take_maps(struct utest_snap *s)
 {
 	s->mapped = 0;
 	s->nfilemaps = 0;
+	s->stacks_kept = __vireo_stack_kept ? __vireo_stack_kept() : 0;
 	s->maps_known = leak_read_proc("maps") >= 0;
 	for (char *l = leak_buf; s->maps_known && l && *l;
 	     l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
@@ -229,7 +235,8 @@ bool utest_snap_leaks(const struct utest_snap *before, char *msg, size_t cap)
 		return false;
 	if (leak_filemaps(before, &now, msg, cap))
 		return true;
-	grew = (long)(now.mapped - before->mapped) - (now.malloc_bytes - before->malloc_bytes);
+	grew = (long)(now.mapped - before->mapped) - (now.malloc_bytes - before->malloc_bytes) -
+	       (long)(now.stacks_kept - before->stacks_kept);
 	if (grew > UTEST_MAP_SLACK) {
 		snprintf(msg, cap, "leak: %ld KiB more mapped than before the test (#proc/self/maps)",
 		         grew / 1024);

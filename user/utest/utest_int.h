@@ -25,6 +25,7 @@ struct utest_snap {
 	long malloc_blocks;                     /* live malloc blocks */
 	long malloc_bytes;                      /* their usable bytes */
 	uint64_t mapped;                        /* bytes in #proc/self/maps */
+	uint64_t stacks_kept;                   /* of them, the C library's stack cache */
 	bool maps_known;
 	int nfilemaps;
 	uint64_t filemaps[UTEST_MAX_FILEMAPS];  /* start of each file mapping */

@@ -51,6 +51,12 @@ struct uthread {
 	struct hw_user_ctx ctx;         /* [owner] saved while not running */
 	uint8_t fx[FXSAVE_SIZE] __attribute__((aligned(16)));  /* [owner] FPU state */
 	bool fpu_saved;                 /* [owner] fx holds it */
+	bool ctx_light;                 /* [owner] ctx holds only what a call keeps:
+	                                 * rbx, rbp, r12-r15, rip, rsp (and fs_base),
+	                                 * with mxcsr and fcw; popped by
+	                                 * uthread_pop_light */
+	uint32_t mxcsr;                 /* [owner] MXCSR of a light ctx */
+	uint16_t fcw;                   /* [owner] x87 control word (mxcsr + 4) */
 	int state;                      /* [a] UTHREAD_* */
 	uint32_t flags;                 /* [owner] UTHREAD_DONT_MIGRATE */
 	uint32_t vcoreid;               /* [owner] the vcore it runs on */
@@ -72,7 +78,7 @@ struct uthread {
  * The 2LS.  Required: sched_entry, thread_runnable, thread_paused,
  * thread_blockon_sysc, thread_exited.  Optional (NULL): thread_has_blocked,
  * thread_refl_fault (NULL: the process is killed, as the kernel does today),
- * preempt_pending.  Every op but thread_runnable runs in vcore context;
+ * preempt_pending, thread_next.  Every op but thread_runnable runs in vcore context;
  * thread_runnable may run in either (with notifications off).
  */
 struct schedule_ops {
@@ -92,6 +98,10 @@ struct schedule_ops {
 	void (*thread_refl_fault)(struct uthread *u, uint64_t addr, uint32_t flags);
 	/* A preemption of vcore v is coming (EV_PREEMPT_PENDING). */
 	void (*preempt_pending)(uint32_t vcoreid);
+	/* Optional, the direct switch: vcore v just took its uthread off at a
+	 * yield and has no event to handle; the uthread v runs next, claimed
+	 * (RUNNING), or NULL (v goes through sched_entry). */
+	struct uthread *(*thread_next)(uint32_t vcoreid);
 };
 
 /* The installed 2LS, or NULL (thread0 only). */
