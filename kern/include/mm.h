@@ -49,6 +49,9 @@ struct mm {
 	struct kref ref;                /* [a] */
 	atomic_t nr_resident;           /* [a] user PTEs holding a page reference
 	                                 * (the OOM policy's measure; vm/mm.c) */
+	bool multi_core;                /* [a] an MCP's: may be live on several
+	                                 * cores, so a copy-on-write copy is shot
+	                                 * down everywhere (vm/mm.c) */
 };
 
 /* A software PTE bit: read-only because the page is shared copy-on-write. */

@@ -251,6 +251,18 @@ void uthread_exit(void)
 		__builtin_trap();
 }
 
+void uthread_after_fork(void)
+{
+	const char *name = thread0.name;
+
+	__atomic_store_n(&sched_ops, NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&uthread_self_hook, NULL, __ATOMIC_RELEASE);
+	uth_on_scp = false;
+	__builtin_memset(&thread0, 0, sizeof(thread0));
+	thread0.name = name;
+	thread0.state = UTHREAD_RUNNING;
+}
+
 /* In uthread context: the caller (current_uthread without its vcore
  * context check). */
 static struct uthread *uth_self(void)

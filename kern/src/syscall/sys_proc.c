@@ -364,13 +364,22 @@ int64_t sys_waitpid(struct syscall_ctx *ctx)
 	return sysc_wait_one(ctx, p, options);
 }
 
+/* An MCP forks from a uthread: tf is that uthread's context, which the
+ * child (an SCP) runs.  From vcore context there is no thread to copy. */
+static bool sysc_fork_from_uthread(void)
+{
+	struct mcp_vcore *vc = mcp_vcore_current();
+
+	return vc && mcp_sysc_from_uthread(vc->id);
+}
+
 int64_t sys_fork(struct syscall_ctx *ctx)
 {
 	int ret;
 
-	if (proc_is_mcp(ctx->p))
-		return sysc_fail(ctx, EPERM, "fork: process %d is an MCP; only SCPs fork "
-		                 "(proc_create a new program instead)", ctx->p->pid);
+	if (proc_is_mcp(ctx->p) && !sysc_fork_from_uthread())
+		return sysc_fail(ctx, EPERM, "fork: process %d called it from vcore context; "
+		                 "only a uthread forks (its child runs that uthread)", ctx->p->pid);
 	ret = proc_fork(ctx->p, ctx->tf, ctx->usc);
 
 	if (ret < 0)

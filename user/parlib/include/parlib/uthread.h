@@ -104,6 +104,15 @@ extern const struct schedule_ops *sched_ops;
 int uthread_lib_init(const struct schedule_ops *ops);
 /* True when the 2LS runs inside an SCP: one vcore, no notifications. */
 bool uthread_on_scp(void);
+/* In the child of a fork from a uthread (an MCP's), first thing: parlib's
+ * state of the parent's other uthreads and vcores dropped, no 2LS, the
+ * caller running as thread0 of an SCP (user/parlib/fork.c).  libparlib.a
+ * only. */
+void parlib_fork_child(void);
+/* parlib_fork_child's part: no 2LS, no self hook, and
+ * thread0 a fresh RUNNING uthread that stands for the caller; the next
+ * uthread_lib_init starts over. */
+void uthread_after_fork(void);
 
 /* The running uthread.  With a 2LS, in vcore context: the one this vcore
  * runs or interrupted, or NULL.  Without one: thread0, the only uthread,

@@ -50,6 +50,11 @@ int vcore_scp_setup(void);
  * and thread0 is the uthread that faulted; vcore_refl_fault_hook decides).
  * A copy made by fork keeps it; exec does not.  0 or -errno. */
 int vcore_scp_faults(void);
+/* parlib_fork_child's part (parlib/uthread.h), after uthread_after_fork:
+ * the copied VCPDs as an SCP's (notifications on, nothing pending, empty
+ * mailboxes, no uthread on any vcore; VC_SCP_FAULTS kept, with thread0
+ * the uthread that faults). */
+void vcore_after_fork(void);
 /* Asks for nr vcores in all (procdata amt_wanted, then poke the ksched):
  * how many the process has afterwards, or -errno. */
 int vcore_request_total(uint32_t nr);
