@@ -7,7 +7,7 @@
  * nothing, system calls add system time; the thread clock, the ids of
  * clock_getcpuclockid and pthread_getcpuclockid; another process's clock;
  * a reaped child's time in times(), getrusage(RUSAGE_CHILDREN) and wait4's
- * rusage; bad ids
+ * rusage; Vireo's cputime call against #proc/self/times; bad ids
  * and arguments.  Bounds are loose (QEMU TCG, a shared host).  Run by
  * scripts/run-ktests.sh (run_utest libc_cputime).
  */
@@ -19,7 +19,10 @@
 #include <sys/times.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <stdio.h>
 #include <unistd.h>
+#include <parlib/parlib.h>
+#include <parlib/syscall.h>
 #include <utest/utest.h>
 
 #define LC_MS 1000000LL
@@ -161,6 +164,27 @@ UTEST(cputime, wait4_rusage_is_the_child)
 	              (long long)(lc_tv_ns(&ru.ru_utime) + lc_tv_ns(&ru.ru_stime)));
 	UT_ASSERT_EQ(ru.ru_maxrss, 0);
 	UT_ASSERT_ERRNO(wait4(pid, &status, 0, &ru), ECHILD);
+}
+
+/* Vireo's own call for the caller's figures (what CLOCK_PROCESS_CPUTIME_ID
+ * reads) against #proc/self/times read just after: the same clock. */
+UTEST(cputime, cputime_call_agrees_with_proc_times)
+{
+	uint64_t w[4], f[4];
+	char buf[128];
+	FILE *fp;
+
+	lc_spin_ms(20);
+	UT_ASSERT_EQ(ros_syscall_raw(SYS_cputime, 0, 0, 0, 0, 0, 0), -EFAULT);
+	UT_ASSERT_EQ(ros_syscall_raw(SYS_cputime, (long)w, 0, 0, 0, 0, 0), 0);
+	UT_PTR(fp = fopen("#proc/self/times", "r"));
+	UT_PTR(fgets(buf, sizeof(buf), fp));
+	fclose(fp);
+	UT_ASSERT_EQ(sscanf(buf, "%lu %lu %lu %lu", &f[0], &f[1], &f[2], &f[3]), 4);
+	UT_ASSERT_GE(w[0], (uint64_t)15 * LC_MS);       /* the spin */
+	UT_ASSERT(f[0] >= w[0] && f[0] - w[0] < (uint64_t)500 * LC_MS);
+	UT_ASSERT(f[1] >= w[1] && f[1] - w[1] < (uint64_t)500 * LC_MS);
+	UT_ASSERT(f[2] == w[2] && f[3] == w[3]);
 }
 
 UTEST(cputime, bad_ids_and_arguments)

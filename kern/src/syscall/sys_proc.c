@@ -9,6 +9,7 @@
  */
 #include <argenv.h>
 #include <core_id.h>
+#include <cputime.h>
 #include <errno.h>
 #include <kmalloc.h>
 #include <ksched.h>
@@ -347,6 +348,23 @@ static int64_t sysc_wait_any(struct syscall_ctx *ctx, int options)
 		if (rendez_sleep(&ctx->p->child_rv, sysc_child_died, &d))
 			return sysc_fail(ctx, EINTR, "waitpid: interrupted");
 	}
+}
+
+/* cputime(times): the caller's figures (cputime.h), four words in ns. */
+int64_t sys_cputime(struct syscall_ctx *ctx)
+{
+	struct cputime t;
+	uint64_t w[4];
+
+	cputime_read(ctx->p, &t);
+	w[0] = t.user_ns;
+	w[1] = t.sys_ns;
+	w[2] = t.child_user_ns;
+	w[3] = t.child_sys_ns;
+	if (copy_to_user((void *)ctx->sc.arg0, w, sizeof(w)))
+		return sysc_fail(ctx, EFAULT, "cputime: times at %#lx is not writable",
+		                 ctx->sc.arg0);
+	return 0;
 }
 
 int64_t sys_waitpid(struct syscall_ctx *ctx)
