@@ -357,6 +357,7 @@ void vc_take_back(uint32_t v, struct uthread *u)
 	struct vcpd *vcpd = &pdata->vcpd[v];
 	bool fault = vcpd->rflags & VC_UTHREAD_FAULT;
 
+	uthread_cpu_stop(u);
 	__builtin_memcpy(&u->ctx, &vcpd->uthread_ctx, sizeof(u->ctx));
 	if (vcpd->rflags & VC_FPU_SAVED) {
 		__builtin_memcpy(u->fx, &vcpd->preempt_anc, FXSAVE_SIZE);

@@ -244,6 +244,10 @@ long lx_gettid(const long *a);
 long lx_futex(const long *a);
 bool lx_tid_is_thread(int tid);
 bool lx_threads_running(void);
+/* lx_cputime.c: thread0 becomes a uthread; its CPU clock starts at the
+ * process's time so far. */
+struct uthread;
+void lx_cpu_thread0_start(struct uthread *t0);
 /* In the child of a fork made while threads ran, first thing: the caller is
  * the only thread, thread0 of an SCP (its signal state too), as before the
  * first clone; parlib's copy of the other threads is dropped. */

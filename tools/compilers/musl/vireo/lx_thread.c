@@ -116,6 +116,7 @@ static int lx_threads_start(void)
 	if (uth_fifo_init(lx_thread_exited))
 		return -LX_EAGAIN;
 	lx_self = t0;
+	lx_cpu_thread0_start(t0);       /* its clock goes on from the process's */
 	lx_sig_thread0(t0);
 	__atomic_store_n(&uthread_self_hook, lx_self_get, __ATOMIC_RELEASE);
 	__atomic_store_n(&lx_threads_on, 1, __ATOMIC_RELEASE);

@@ -66,6 +66,8 @@ struct uthread {
 	int *clear_tid;                 /* [owner] zeroed and woken at exit (futex) */
 	void *unmap_base;               /* [owner] unmapped after exit, or NULL */
 	uint64_t unmap_len;
+	uint64_t cpu_tsc;               /* [owner] TSC cycles run on vcores, before run_tsc */
+	uint64_t run_tsc;               /* [owner] TSC when it last started on a vcore */
 };
 
 /*
@@ -124,6 +126,12 @@ struct uthread *current_uthread(void);
  * uthread_runnable(u). */
 void uthread_init(struct uthread *u, void (*entry)(void *), void *arg, void *stack_top,
                   void *tls);
+/* u's CPU time in TSC cycles: the time it ran on vcores, between the pop
+ * that started it and the yield or kernel interruption that stopped it
+ * (time in vcore context is nobody's; a syscall that keeps the vcore counts
+ * for its uthread).  Read from any context; a running u's figure includes
+ * its current run. */
+uint64_t uthread_cpu_tsc(struct uthread *u);
 /* Hands u to the 2LS (thread_runnable), from uthread or vcore context. */
 void uthread_runnable(struct uthread *u);
 

@@ -145,6 +145,8 @@ void vcore_uthread_faulted(struct uthread *u, const struct vcpd_refl_fault *f);
 /* vcore.c internals for vcore_preempt.c. */
 struct event_mbox;
 void vc_take_back(uint32_t v, struct uthread *u);
+/* uthread.c: u's current run ends (its CPU time, uthread_cpu_tsc). */
+void uthread_cpu_stop(struct uthread *u);
 void vc_dispatch(struct event_mbox *mbox, uint32_t vcoreid);
 struct uthread *vcore_current_of(uint32_t vcoreid);
 void vcore_set_current(uint32_t vcoreid, struct uthread *u);
