@@ -93,7 +93,7 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(54, setsockopt, EMULATED, lx_setsockopt, "SO_KEEPALIVE and TCP_NODELAY as ctl messages; SO_RCVTIMEO/SO_SNDTIMEO bound the waits (ppoll); SO_REUSEADDR, buffers, linger recorded; others -ENOPROTOOPT"),
 	CALL(55, getsockopt, EMULATED, lx_getsockopt, "SO_TYPE, SO_ERROR (status err N), SO_ACCEPTCONN, SO_DOMAIN, SO_PROTOCOL and the recorded ones"),
 	NOSYS(56, clone, "the syscall itself: musl's __clone (overlay clone.c) makes a uthread on the 2LS instead (pthreads.md); fork is the fork row"),
-	CALL(57, fork, MAPPED, lx_fork, "fork (copy-on-write); the child drops the signals pending in its parent; EPERM once threads exist"),
+	CALL(57, fork, MAPPED, lx_fork, "fork (copy-on-write); the child drops the signals pending in its parent; with threads the child runs only the caller (pthreads.md)"),
 	CALL(58, vfork, MAPPED, lx_fork, "a fork (copy-on-write, so no sharing)"),
 	CALL(59, execve, MAPPED, lx_execve, "exec, with argv/envp packed by parlib_argenv_pack()"),
 	CALL(60, exit, EMULATED, lx_exit_thread, "ends the calling thread (a uthread) while others live; the last one ends the process (proc_destroy)"),
