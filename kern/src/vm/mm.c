@@ -87,6 +87,22 @@ void mm_unmap_pages(struct mm *mm, struct vmr *v, uintptr_t start, uintptr_t end
 	}
 }
 
+void mm_clean_pages(struct mm *mm, struct vmr *v, uintptr_t start, uintptr_t end,
+                    struct pcache_file *dirty_to)
+{
+	physaddr_t pa;
+	uint64_t perm;
+	uintptr_t va;
+
+	for_each_mapped(mm, va, start, end, pa, perm) {
+		if (!(perm & PTE_D))
+			continue;
+		pcache_page_dirty(dirty_to, (v->offset + (va - v->start)) >> PGSHIFT);
+		pmap_protect_range(mm->pml4, va, PGSIZE,
+		                   mm_prot_to_pte(v->prot) | (perm & (PTE_COW | PTE_A)));
+	}
+}
+
 static void anon_unmap(struct vmr_set *set, struct vmr *v, uintptr_t start, uintptr_t end)
 {
 	mm_unmap_pages(set->owner, v, start, end, NULL, true);

@@ -68,6 +68,7 @@ static const struct lx_call lx_calls[LX_NR_MAX] = {
 	CALL(23, select, EMULATED, lx_select, "poll over the fd sets; POLLNVAL is -EBADF; the timeout is not updated"),
 	CALL(24, sched_yield, MAPPED, lx_sched_yield, "with threads (an MCP), the uthread yields to the others; else proc_yield(being_nice = 1)"),
 	NOSYS(25, mremap, "no mremap: realloc copies instead"),
+	CALL(26, msync, EMULATED, lx_msync, "flags and alignment -EINVAL, then Vireo's msync: the range's shared file mappings written back; not all mapped -ENOMEM"),
 	NOSYS(28, madvise, "no madvise (musl ignores the failure)"),
 	CALL(32, dup, MAPPED, lx_dup, "fcntl(F_DUPFD, 0)"),
 	CALL(33, dup2, EMULATED, lx_dup2, "close(new) then fcntl(old, F_DUPFD, new): not atomic"),

@@ -401,6 +401,7 @@ long lx_sched_rr_get_interval(const long *a);
 
 /* --- memory locking and fsync (lx_mlock.c) */
 long lx_mlock(const long *a);
+long lx_msync(const long *a);
 long lx_mlock2(const long *a);
 long lx_munlock(const long *a);
 long lx_mlockall(const long *a);
