@@ -141,6 +141,20 @@ static int mm_dup_fill_shared_anon(struct mm *smm, struct vmr *ov)
 	return mm_populate(smm, ov->start, ov->end - ov->start, MEM_WAIT | MEM_USER);
 }
 
+/* Maps page (a new one of ours, NULL: allocation failed) at va with prot:
+ * 0, or -ENOMEM (the page freed). */
+static int mm_map_new(struct mm *mm, uintptr_t va, void *page, uint32_t prot, int mem_flags)
+{
+	if (!page)
+		return -ENOMEM;
+	if (pmap_map_range(mm->pml4, va, PADDR(page), PGSIZE, mm_prot_to_pte(prot), mem_flags)) {
+		kpage_free(page);
+		return -ENOMEM;
+	}
+	atomic_inc(&mm->nr_resident);
+	return 0;
+}
+
 /* A page of a pinned private region (procdata) for the child: a copy at
  * once, so the parent's stays writable (the kernel writes its VCPDs with
  * interrupts off, where no copy-on-write fault can be served). */
@@ -148,16 +162,9 @@ static int mm_dup_copy_page(struct mm *dmm, struct vmr *ov, uintptr_t va, physad
 {
 	void *copy = kpage_alloc(MEM_WAIT);
 
-	if (!copy)
-		return -ENOMEM;
-	memcpy(copy, KADDR(pa & ~(physaddr_t)(PGSIZE - 1)), PGSIZE);
-	if (pmap_map_range(dmm->pml4, va, PADDR(copy), PGSIZE, mm_prot_to_pte(ov->prot),
-	                   MEM_WAIT)) {
-		kpage_free(copy);
-		return -ENOMEM;
-	}
-	atomic_inc(&dmm->nr_resident);
-	return 0;
+	if (copy)
+		memcpy(copy, KADDR(pa & ~(physaddr_t)(PGSIZE - 1)), PGSIZE);
+	return mm_map_new(dmm, va, copy, ov->prot, MEM_WAIT);
 }
 
 /* Fork of one region: every mapped page gets a reference for the child;
@@ -266,17 +273,7 @@ void mm_get(struct mm *mm)
 /* Maps a fresh zero page at va (inside region v); 0 or -ENOMEM. */
 static int mm_map_zero(struct mm *mm, struct vmr *v, uintptr_t va, int mem_flags)
 {
-	void *page = kpage_zalloc(mem_flags);
-
-	if (!page)
-		return -ENOMEM;
-	if (pmap_map_range(mm->pml4, va, PADDR(page), PGSIZE, mm_prot_to_pte(v->prot),
-	                   mem_flags)) {
-		kpage_free(page);
-		return -ENOMEM;
-	}
-	atomic_inc(&mm->nr_resident);
-	return 0;
+	return mm_map_new(mm, va, kpage_zalloc(mem_flags), v->prot, mem_flags);
 }
 
 /* A write to the copy-on-write page pa at va: take it over if nobody else
