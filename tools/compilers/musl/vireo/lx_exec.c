@@ -79,7 +79,8 @@ static void lx_blob_free(struct lx_blob *b)
 
 /* SYS_fork without parlib's syscall hook, which in a child of a process
  * with threads would look at the parent's threads before they are
- * dropped (lx_threads_after_fork). */
+ * dropped (lx_threads_after_fork).  Without threads, fork is the plain
+ * call (the hook runs after it, in parent and child, as after any call). */
 static long lx_fork_trap(void)
 {
 	struct syscall sc = { .num = SYS_fork };
@@ -100,7 +101,7 @@ long lx_fork(const long *a)
 	long r;
 
 	(void)a;
-	r = lx_fork_trap();
+	r = threads ? lx_fork_trap() : ros_syscall_raw(SYS_fork, 0, 0, 0, 0, 0, 0);
 	if (r == 0) {
 		if (threads)
 			lx_threads_after_fork();        /* before anything looks at threads */
