@@ -286,6 +286,8 @@ if [ "$SEL" = all ]; then
 	run_utest libc_pthread /test/libc_pthread
 	run_utest libc_pthread_smp4 /test/libc_pthread "--smp 4 --mem 512M"
 	run_utest libc_epoll_mt /test/libc_epoll_mt
+	run_utest libc_fork_mt /test/libc_fork_mt
+	run_utest libc_fork_mt_smp4 /test/libc_fork_mt "--smp 4 --mem 512M"
 	run_utest libc_epoll_mt_smp4 /test/libc_epoll_mt "--smp 4 --mem 512M"
 	run_utest mcp_locks /test/libc_mcp_locks "--smp 4 --mem 512M"
 	run_utest mcp_exit /test/libc_mcp_exit "--smp 1 --mem 256M"

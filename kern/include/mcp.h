@@ -142,6 +142,9 @@ struct kthread *mcp_vcore_kthread_make(struct mcp_vcore *vc);
 struct syscall_ctx;
 void mcp_sysc_arm_detach(struct mcp_vcore *vc, struct syscall_ctx *ctx);
 void mcp_sysc_drop_spare(struct mcp_vcore *vc);
+/* Whether vcore v's call came from uthread context (VCPD v's notif_disabled
+ * clear; an unreadable VCPD says vcore context). */
+bool mcp_sysc_from_uthread(uint32_t vcoreid);
 
 /* vcore_notify.c: the VCPD side, run on the vcore's own kthread.  Both
  * kill the process with a message if the VCPD holds garbage. */

@@ -49,6 +49,9 @@ struct mm {
 	struct kref ref;                /* [a] */
 	atomic_t nr_resident;           /* [a] user PTEs holding a page reference
 	                                 * (the OOM policy's measure; vm/mm.c) */
+	bool multi_core;                /* [a] an MCP's: may be live on several
+	                                 * cores, so a copy-on-write copy is shot
+	                                 * down everywhere (vm/mm.c) */
 };
 
 /* A software PTE bit: read-only because the page is shared copy-on-write. */
@@ -123,6 +126,11 @@ uint64_t mm_prot_to_pte(uint32_t prot);
 void mm_unmap_pages(struct mm *mm, struct vmr *v, uintptr_t start, uintptr_t end,
                     struct pcache_file *dirty_to, bool put_pages);
 void mm_protect_pages(struct vmr_set *set, struct vmr *v, uint32_t old_prot);
+/* The pages of [start, end) of v whose PTE is dirty: marked dirty in
+ * dirty_to and their PTEs clean again (the caller shoots the range down
+ * before writing back, so a later store dirties the PTE anew). */
+void mm_clean_pages(struct mm *mm, struct vmr *v, uintptr_t start, uintptr_t end,
+                    struct pcache_file *dirty_to);
 int mm_dup_pages(struct vmr_set *dst, struct vmr *nv, struct vmr_set *src, struct vmr *ov);
 /* Resolves a not-present fault at page va of file region v (mm_file.c):
  * 0, -ENXIO beyond the end of the file, -EAGAIN (atomic, page not cached),
@@ -138,6 +146,11 @@ int mm_file_map(struct mm *mm, struct chan *c, uintptr_t start, size_t len, uint
 /* Regular files of devices whose reads at an offset are stable (#tmpfs,
  * #kfs). */
 bool mm_file_mappable(struct chan *c);
+/* msync of [start, end) (page aligned), lock NOT held: the stores of every
+ * shared file region in it written back through its chan, as an unmap
+ * would.  0, -ENOMEM (a hole in the range), or the first writeback's
+ * error. */
+int mm_file_sync(struct mm *mm, uintptr_t start, uintptr_t end);
 
 /* Device memory (mm_device.c), lock held: a shared VMR_DEVICE region over
  * [start, start + len) mapping the physical range [pa, pa + len) uncached,

@@ -285,7 +285,7 @@ HTEST(abi_issue_calls_listed)
 		"nmount", "nunmount", "dup_fds_to", "tap_fds", "getvcoreid", "set_fsbase",
 		"provision", "poke_ksched", "change_to_m", "vcore_request", "halt_core",
 		"preempt", "futex", "change_vcore", "setpgid", "getpgid", "setsid", "getsid",
-		"signal_group", "signal_proc", "proc_stop",
+		"signal_group", "signal_proc", "proc_stop", "cputime", "msync",
 	};
 
 	/* No call is reserved any more: every listed one is implemented. */

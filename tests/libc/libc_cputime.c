@@ -7,8 +7,9 @@
  * nothing, system calls add system time; the thread clock, the ids of
  * clock_getcpuclockid and pthread_getcpuclockid; another process's clock;
  * a reaped child's time in times(), getrusage(RUSAGE_CHILDREN) and wait4's
- * rusage; bad ids
- * and arguments.  Bounds are loose (QEMU TCG, a shared host).  Run by
+ * rusage; Vireo's cputime call against #proc/self/times; bad ids
+ * and arguments; last, with threads, each thread's clock its own (a
+ * spinner's grows, a sleeper's and a joiner's barely).  Bounds are loose (QEMU TCG, a shared host).  Run by
  * scripts/run-ktests.sh (run_utest libc_cputime).
  */
 #include <errno.h>
@@ -19,7 +20,10 @@
 #include <sys/times.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <stdio.h>
 #include <unistd.h>
+#include <parlib/parlib.h>
+#include <parlib/syscall.h>
 #include <utest/utest.h>
 
 #define LC_MS 1000000LL
@@ -163,6 +167,27 @@ UTEST(cputime, wait4_rusage_is_the_child)
 	UT_ASSERT_ERRNO(wait4(pid, &status, 0, &ru), ECHILD);
 }
 
+/* Vireo's own call for the caller's figures (what CLOCK_PROCESS_CPUTIME_ID
+ * reads) against #proc/self/times read just after: the same clock. */
+UTEST(cputime, cputime_call_agrees_with_proc_times)
+{
+	uint64_t w[4], f[4];
+	char buf[128];
+	FILE *fp;
+
+	lc_spin_ms(20);
+	UT_ASSERT_EQ(ros_syscall_raw(SYS_cputime, 0, 0, 0, 0, 0, 0), -EFAULT);
+	UT_ASSERT_EQ(ros_syscall_raw(SYS_cputime, (long)w, 0, 0, 0, 0, 0), 0);
+	UT_PTR(fp = fopen("#proc/self/times", "r"));
+	UT_PTR(fgets(buf, sizeof(buf), fp));
+	fclose(fp);
+	UT_ASSERT_EQ(sscanf(buf, "%lu %lu %lu %lu", &f[0], &f[1], &f[2], &f[3]), 4);
+	UT_ASSERT_GE(w[0], (uint64_t)15 * LC_MS);       /* the spin */
+	UT_ASSERT(f[0] >= w[0] && f[0] - w[0] < (uint64_t)500 * LC_MS);
+	UT_ASSERT(f[1] >= w[1] && f[1] - w[1] < (uint64_t)500 * LC_MS);
+	UT_ASSERT(f[2] == w[2] && f[3] == w[3]);
+}
+
 UTEST(cputime, bad_ids_and_arguments)
 {
 	struct timespec t = { 0, 0 };
@@ -179,6 +204,47 @@ UTEST(cputime, bad_ids_and_arguments)
 	UT_ASSERT_ERRNO(clock_settime(CLOCK_PROCESS_CPUTIME_ID, &t), EINVAL);
 	UT_ASSERT_EQ(clock_nanosleep(CLOCK_THREAD_CPUTIME_ID, 0, &(struct timespec){ 0, 1 },
 	                             NULL), EINVAL);
+}
+
+/* Last: the first thread makes the process an MCP, and from then on a
+ * thread clock is that thread's own time (lx_cputime.c). */
+static void *lc_spinner(void *arg)
+{
+	lc_spin_ms(300);
+	*(int64_t *)arg = lc_ns(CLOCK_THREAD_CPUTIME_ID);
+	return NULL;
+}
+
+static void *lc_sleeper(void *arg)
+{
+	usleep(150000);
+	*(int64_t *)arg = lc_ns(CLOCK_THREAD_CPUTIME_ID);
+	return NULL;
+}
+
+UTEST(cputime, thread_clocks_are_each_threads_own)
+{
+	int64_t spun = -1, slept = -1, m0, m1, p0, p1;
+	clockid_t tc;
+	pthread_t a, b;
+
+	utest_no_leak_check();          /* the first thread maps the vcore stacks */
+	p0 = lc_ns(CLOCK_PROCESS_CPUTIME_ID);
+	UT_ASSERT_EQ(pthread_create(&a, NULL, lc_spinner, &spun), 0);
+	UT_ASSERT_EQ(pthread_create(&b, NULL, lc_sleeper, &slept), 0);
+	UT_ASSERT_EQ(pthread_getcpuclockid(a, &tc), 0);
+	UT_ASSERT_GE(lc_ns(tc), 0);             /* a live thread's clock reads */
+	m0 = lc_ns(CLOCK_THREAD_CPUTIME_ID);
+	UT_ASSERT_EQ(pthread_join(a, NULL), 0);
+	UT_ASSERT_EQ(pthread_join(b, NULL), 0);
+	m1 = lc_ns(CLOCK_THREAD_CPUTIME_ID);
+	p1 = lc_ns(CLOCK_PROCESS_CPUTIME_ID);
+	UT_ASSERT_MSG(spun >= 250 * LC_MS && spun < 5000 * LC_MS, "spinner %ld ns", (long)spun);
+	UT_ASSERT_MSG(slept >= 0 && slept < 60 * LC_MS, "sleeper %ld ns", (long)slept);
+	/* main waited in join: its clock went on from the process's, barely */
+	UT_ASSERT_MSG(m1 >= m0 && m1 - m0 < 100 * LC_MS, "main %ld -> %ld", (long)m0, (long)m1);
+	UT_ASSERT_GE(p1 - p0, 250 * LC_MS);     /* the process has the spin */
+	UT_ASSERT_GE(m1, p0 - 10 * LC_MS);
 }
 
 int main(int argc, char **argv)

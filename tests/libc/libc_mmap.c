@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libc_mmap.c - utest suites of mmap through the C library: file
- * (MAP_SHARED stores seen by read() once unmapped, write() seen by a page
+ * (MAP_SHARED stores seen by read() once unmapped or after msync, whose
+ * bad flags, alignment and holes are refused, write() seen by a page
  * filled after it,
  * MAP_PRIVATE stores that never reach the file) and anon (a 32 MiB mapping
  * touched page by page, a munmap hole in its middle leaving both sides,
@@ -53,6 +54,33 @@ UTEST(file, shared_stores_reach_the_file)
 	UT_ASSERT_EQ(lseek(fd, 0, SEEK_END), 3 * LM_PAGE);
 	UT_SYS(close(fd));
 	UT_SYS(unlink("/tmp/lm_shared"));
+}
+
+/* msync writes a shared mapping's stores back while it stays mapped; bad
+ * flags, an unaligned start and a hole are refused as on Linux. */
+UTEST(file, msync_writes_back_while_mapped)
+{
+	int fd = lm_file("/tmp/lm_msync", 2 * LM_PAGE, 'a');
+	char *m = mmap(NULL, 2 * LM_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	char b[8] = { 0 };
+
+	UT_ASSERT_MSG(m != MAP_FAILED, "mmap: %s", utest_errdesc(errno));
+	memcpy(m + LM_PAGE + 7, "synced", 6);
+	UT_SYS(msync(m, 2 * LM_PAGE, MS_SYNC));
+	UT_ASSERT_EQ(pread(fd, b, 6, LM_PAGE + 7), 6);
+	UT_ASSERT_STREQ(b, "synced");
+	memcpy(m + 9, "again", 5);              /* the PTE dirties anew */
+	UT_SYS(msync(m, LM_PAGE, MS_ASYNC | MS_INVALIDATE));
+	UT_ASSERT_EQ(pread(fd, b, 5, 9), 5);
+	UT_ASSERT_MEMEQ(b, "again", 5);
+	UT_ASSERT_ERRNO(msync(m, LM_PAGE, MS_SYNC | MS_ASYNC), EINVAL);
+	UT_ASSERT_ERRNO(msync(m, LM_PAGE, 0x100), EINVAL);
+	UT_ASSERT_ERRNO(msync(m + 1, LM_PAGE, MS_SYNC), EINVAL);
+	UT_SYS(munmap(m + LM_PAGE, LM_PAGE));
+	UT_ASSERT_ERRNO(msync(m, 2 * LM_PAGE, MS_SYNC), ENOMEM);
+	UT_SYS(munmap(m, LM_PAGE));
+	UT_SYS(close(fd));
+	UT_SYS(unlink("/tmp/lm_msync"));
 }
 
 UTEST(file, private_stores_stay_private)

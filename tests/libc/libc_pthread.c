@@ -843,11 +843,6 @@ UTEST(pthread, main_thread_exits_first)
 	UT_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 9, "child status %#x", st);
 }
 
-UTEST(pthread, fork_refused_once_threads_exist)
-{
-	UT_ASSERT_ERRSTR(fork(), EPERM, "threads");
-}
-
 UTEST(pthread, kill_with_threads_blocked_in_syscalls)
 {
 	pid_t pid = lp_spawn_child("hang");

@@ -153,7 +153,7 @@ static const uint32_t fz_deny[] = {
 	SYS_proc_yield,         /* context call: gives the core away mid-batch */
 	SYS_fork,               /* context call: a second fuzzer */
 	SYS_exec,               /* context call: would replace the fuzzer */
-	SYS_change_to_m,        /* context call: turns us into an MCP (no fork, no exec) */
+	SYS_change_to_m,        /* context call: turns us into an MCP (no exec) */
 	SYS_reboot,             /* would end the machine, once processes may */
 	SYS_signal_group,       /* group 0 or -1 is ours: SIGKILL/SIGTERM end the fuzzer */
 	SYS_setsid,             /* a session of its own: init's children no longer ours */
@@ -194,6 +194,7 @@ static const char *const fz_sigs[SYS_MAX_NR] = {
 	[SYS_dup_fds_to] = "ipl",       [SYS_nbind] = "TLTLF",
 	[SYS_nmount] = "fTLF",          [SYS_nunmount] = "TLTL",
 	[SYS_set_fsbase] = "m",         [SYS_futex] = "mixx",
+	[SYS_cputime] = "p",            [SYS_msync] = "mn",
 };
 
 /* ------------------------------------------------------- Linux tables */
@@ -305,6 +306,7 @@ static const struct { const char *name, *sig; } fz_lx_sigs[] = {
 	{ "sched_getscheduler", "i" },  { "sched_get_priority_max", "i" },
 	{ "sched_get_priority_min", "i" }, { "sched_rr_get_interval", "iS" },
 	{ "mlock", "mn" },              { "munlock", "mn" },
+	{ "msync", "mnF" },
 	{ "mlockall", "F" },            { "munlockall", "" },
 	{ "mlock2", "mnF" },            { "adjtimex", "S" },
 	{ "settimeofday", "SS" },       { "timer_settime", "iFSS" },

@@ -14,7 +14,8 @@
  *    MCP with every vcore spinning is killed from outside, also just as its
  *    vcores start; one exits with a code while its other vcores spin;
  *  - change_to_m: thread0 goes on as a uthread on vcore 0, on a core that
- *    is not core 0; a second change_to_m, fork and exec are refused;
+ *    is not core 0; a second change_to_m, exec, and a fork with
+ *    notifications off (no uthread to copy) are refused;
  *  - vcore requests: every vcore runs vcore_entry on its own physical core
  *    (as pcoremap says), yields it back, and again, many times;
  *  - uthread_yield into vcore context and back;
@@ -265,8 +266,13 @@ UTEST(change_to_m_thread0_goes_on)
 	sysc(&sc, SYS_change_to_m);
 	UT_SYSC_ERR(&sc, EINVAL);
 	UT_ASSERT_MSG(strstr(sc.errstr, "already an MCP"), "errstr '%s'", sc.errstr);
+	/* A fork copies the calling uthread: from vcore context (notifications
+	 * off) there is none (tests/libc/libc_fork_mt.c forks from uthreads). */
+	uth_disable_notifs();
 	sysc(&sc, SYS_fork);
+	uth_enable_notifs();
 	UT_SYSC_ERR(&sc, EPERM);
+	UT_ASSERT_MSG(strstr(sc.errstr, "vcore context"), "errstr '%s'", sc.errstr);
 	sysc(&sc, SYS_exec, UP("/test/hello"), 11, 0, 0);
 	UT_SYSC_ERR(&sc, EPERM);
 }

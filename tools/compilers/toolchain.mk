@@ -127,7 +127,8 @@ PARLIB_SRCS := user/parlib/argenv.c user/parlib/ceq.c user/parlib/evbitmap.c use
 	user/parlib/ns.c user/parlib/parlib.c user/parlib/spinlock.c user/parlib/syscall.c \
 	user/parlib/syscall_wait.c user/parlib/ucq.c user/parlib/uthread.c \
 	user/parlib/vcore.c user/parlib/vcore_pop.c user/parlib/vcore_preempt.c \
-	user/parlib/pdr_lock.c user/parlib/mcs_pdr.c user/parlib/uth_fifo.c user/parlib/futex.c
+	user/parlib/pdr_lock.c user/parlib/mcs_pdr.c user/parlib/uth_fifo.c user/parlib/futex.c \
+	user/parlib/fork.c
 PARLIB_OBJS := $(patsubst user/parlib/%.c,$(TC)/parlib/%.o,$(PARLIB_SRCS))
 # The argument-blob packer is the kernel's own (kern/src/lib/argenv.c,
 # ros/argenv.h), built here a third time (the kernel, user/tiny): one copy.
@@ -201,11 +202,13 @@ $(LX_ROWS_H): tools/compilers/musl/vireo/linux_syscalls.c tools/compilers/musl/l
 $(O)/libc/obj/sysfuzz.o: $(LX_ROWS_H)
 $(O)/libc/obj/sysfuzz.o: private VIREO_CFLAGS += -I$(O)/libc/gen
 
-# libc_pthread and libc_epoll_mt are portable C built as for Linux:
+# libc_pthread, libc_epoll_mt and libc_fork_mt are portable C built as for Linux:
 # -pthread, linked with -lpthread (musl's empty libpthread.a: the threads
 # are in libc.a).
-$(O)/libc/obj/libc_pthread.o $(O)/libc/obj/libc_epoll_mt.o: private VIREO_CFLAGS += -pthread
-$(O)/libc/bin/libc_pthread $(O)/libc/bin/libc_epoll_mt: private UTEST_LDFLAGS += -pthread -lpthread
+$(O)/libc/obj/libc_pthread.o $(O)/libc/obj/libc_epoll_mt.o $(O)/libc/obj/libc_fork_mt.o: \
+	private VIREO_CFLAGS += -pthread
+$(O)/libc/bin/libc_pthread $(O)/libc/bin/libc_epoll_mt $(O)/libc/bin/libc_fork_mt: \
+	private UTEST_LDFLAGS += -pthread -lpthread
 
 # 7. /bin/init and the tools: user/bin/X.c -> /bin/X, each linked with the
 # helpers in user/bin/lib/ (Documentation/init.md).

@@ -261,3 +261,11 @@ void futex_init_timers(uint64_t (*now_ns)(void))
 	futex_now_ns = now_ns;
 	fifo_timer_check = futex_timer_check;
 }
+
+void futex_after_fork(void)
+{
+	__builtin_memset(&futex_lock, 0, sizeof(futex_lock));
+	__builtin_memset(futex_buckets, 0, sizeof(futex_buckets));
+	futex_timed = NULL;
+	__atomic_store_n(&futex_nr_timed, 0, __ATOMIC_RELAXED);
+}

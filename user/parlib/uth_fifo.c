@@ -390,3 +390,15 @@ int uth_fifo_init(void (*exit_hook)(struct uthread *u))
 	__atomic_store_n(&ros_yield_2ls, fifo_yield, __ATOMIC_RELEASE);
 	return 0;
 }
+
+void uth_fifo_after_fork(void)
+{
+	__builtin_memset(&fifo_lock, 0, sizeof(fifo_lock));
+	fifo_head = fifo_tail = fifo_sysc = NULL;
+	fifo_nr_queued = 0;
+	__atomic_store_n(&fifo_nr_sysc, 0, __ATOMIC_RELAXED);
+	__builtin_memset(fifo_vc_state, 0, sizeof(fifo_vc_state));
+	fifo_nr_busy = fifo_nr_leaving = 0;
+	__atomic_store_n(&ros_blockon_2ls, NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&ros_yield_2ls, NULL, __ATOMIC_RELEASE);
+}

@@ -102,6 +102,7 @@ __asm__(".text\n"
 
 void uthread_run(struct uthread *u, uint32_t vcoreid)
 {
+	__atomic_store_n(&u->run_tsc, __builtin_ia32_rdtsc(), __ATOMIC_RELEASE);
 	u->vcoreid = vcoreid;
 	vcore_set_current(vcoreid, u);
 	if (!u->ctx_light)
@@ -203,6 +204,39 @@ void uthread_runnable(struct uthread *u)
 	__atomic_store_n(&u->state, UTHREAD_RUNNABLE, __ATOMIC_RELEASE);
 }
 
+/* ------------------------------------------------------------ CPU time */
+
+/* Vcore context: u stopped running (a yield, or the kernel interrupted
+ * it): its current run joins cpu_tsc and run_tsc is 0 (not running).
+ * Readers retry while cpu_tsc moves (uthread_cpu_tsc). */
+void uthread_cpu_stop(struct uthread *u)
+{
+	uint64_t since = __atomic_load_n(&u->run_tsc, __ATOMIC_RELAXED), now;
+
+	if (!since)
+		return;
+	now = __builtin_ia32_rdtsc();
+	__atomic_store_n(&u->run_tsc, 0, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&u->cpu_tsc, now > since ? now - since : 0, __ATOMIC_RELEASE);
+}
+
+uint64_t uthread_cpu_tsc(struct uthread *u)
+{
+	uint64_t total, since, again;
+
+	do {
+		total = __atomic_load_n(&u->cpu_tsc, __ATOMIC_ACQUIRE);
+		since = __atomic_load_n(&u->run_tsc, __ATOMIC_ACQUIRE);
+		again = __atomic_load_n(&u->cpu_tsc, __ATOMIC_ACQUIRE);
+	} while (total != again);
+	if (since) {
+		uint64_t now = __builtin_ia32_rdtsc();
+
+		total += now > since ? now - since : 0;
+	}
+	return total;
+}
+
 /* ------------------------------------------------------------ yielding */
 
 #define UTH_DIRECT_MAX 16         /* direct switches, then one through vcore_continue */
@@ -233,6 +267,7 @@ static void uthread_yielded(void)
 	struct uthread *u = vcore_current_of(v);
 	uthread_yield_fn fn = u->yield_fn;
 
+	uthread_cpu_stop(u);
 	vcore_set_current(v, NULL);
 	if (fn) {
 		__atomic_store_n(&u->state, UTHREAD_BLOCKED, __ATOMIC_RELAXED);
@@ -336,6 +371,18 @@ void uthread_exit(void)
 	uthread_yield(false, uthread_exited, NULL);
 	for (;;)                        /* an SCP, or vcore context: no 2LS */
 		__builtin_trap();
+}
+
+void uthread_after_fork(void)
+{
+	const char *name = thread0.name;
+
+	__atomic_store_n(&sched_ops, NULL, __ATOMIC_RELEASE);
+	__atomic_store_n(&uthread_self_hook, NULL, __ATOMIC_RELEASE);
+	uth_on_scp = false;
+	__builtin_memset(&thread0, 0, sizeof(thread0));
+	thread0.name = name;
+	thread0.state = UTHREAD_RUNNING;
 }
 
 uint32_t uth_disable_notifs_vcoreid(void)

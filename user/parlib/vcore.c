@@ -235,6 +235,30 @@ int vcore_scp_faults(void)
 	return 0;
 }
 
+/* The child's copy of VCPD v: no notification state, no saved context
+ * and empty mailboxes; of the flags only the user's own stay. */
+static void vc_vcpd_after_fork(uint32_t v)
+{
+	struct vcpd *vcpd = &pdata->vcpd[v];
+
+	vcpd->flags &= VC_CAN_RCV_MSG | VC_SCP_FAULTS;
+	vcpd->rflags = 0;
+	vcpd->notif_disabled = 0;
+	vcpd->notif_pending = 0;
+	event_mbox_init_bitmap(&vcpd->ev_mbox_private);
+	event_mbox_init_bitmap(&vcpd->ev_mbox_public);
+	vc_tls[v].cur = NULL;
+}
+
+void vcore_after_fork(void)
+{
+	for (uint32_t v = 0; v < ROS_MAX_VCORES; v++)
+		if (vc_tls[v].self)     /* vcpd_setup ran: the parent used it */
+			vc_vcpd_after_fork(v);
+	if (pdata->vcpd[0].flags & VC_SCP_FAULTS)
+		vc_tls[0].cur = current_uthread();      /* as vcore_scp_faults left it */
+}
+
 void vcore_set_wanted(uint32_t nr)
 {
 	__atomic_store_n(&pdata->head.res_req[RES_CORES].amt_wanted, nr, __ATOMIC_RELEASE);
@@ -333,6 +357,7 @@ void vc_take_back(uint32_t v, struct uthread *u)
 	struct vcpd *vcpd = &pdata->vcpd[v];
 	bool fault = vcpd->rflags & VC_UTHREAD_FAULT;
 
+	uthread_cpu_stop(u);
 	__builtin_memcpy(&u->ctx, &vcpd->uthread_ctx, sizeof(u->ctx));
 	u->ctx_light = false;           /* every register: vcore_pop_ctx's */
 	if (vcpd->rflags & VC_FPU_SAVED) {

@@ -330,6 +330,11 @@ static bool kt_mm_shared_pages(struct mm *mm, struct procinfo *pi, struct procin
 	mm_unlock(mm);
 	child = mm_dup(mm);
 	CHECK(child);
+	/* procdata is copied at once: the parent's pages stay writable */
+	CHECK(kt_mm_pte(mm, UDATA, &cpa, &perm) && cpa == pa && (perm & PTE_W) &&
+	      !(perm & PTE_COW));
+	CHECK(kt_mm_pte(child, UDATA + PGSIZE, &cpa, &perm) && (perm & PTE_W) &&
+	      !(perm & PTE_COW));
 	CHECK(!kt_mm_pte(child, UINFO, NULL, NULL) && !kt_mm_pte(child, UGINFO, NULL, NULL));
 	CHECK(mm_map_shared(child, pi2) == 0);
 	CHECK(kt_mm_pte(child, UINFO, &cpa, NULL) && cpa == PADDR(pi2));

@@ -368,6 +368,7 @@ int mcp_change_to_m(struct proc *p, const struct hw_trapframe *tf, const char **
 		*why = "VCPD 0 is not writable";
 		return -EFAULT;
 	}
+	WRITE_ONCE(p->mm->multi_core, true);   /* before a second core runs it */
 	flags = spin_lock_irqsave(&p->lock);
 	p->nr_vcores_max = max;
 	WRITE_ONCE(p->vcores, vcs);

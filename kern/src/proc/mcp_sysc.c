@@ -61,7 +61,7 @@ static void mcp_sysc_detach(void *arg)
 
 /* The caller ran in uthread context: its VCPD's notif_disabled is clear.
  * An unreadable VCPD reads as vcore context (no detach). */
-static bool mcp_sysc_from_uthread(uint32_t vcoreid)
+bool mcp_sysc_from_uthread(uint32_t vcoreid)
 {
 	struct procdata __user *pd = (struct procdata __user *)UDATA;
 	uint8_t disabled = 1;

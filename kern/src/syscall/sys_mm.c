@@ -239,6 +239,26 @@ static bool mprotect_file_ok(struct mm *mm, uint64_t addr, uint64_t len, uint32_
 	return true;
 }
 
+/* msync(addr, len): shared file mappings in the range written back (the
+ * C library checks Linux's flags). */
+int64_t sys_msync(struct syscall_ctx *ctx)
+{
+	uint64_t addr = ctx->sc.arg0, len = ALIGN_UP(ctx->sc.arg1, PGSIZE);
+	int ret;
+
+	if (!ctx->sc.arg1)
+		return 0;
+	if (!sysc_range_ok(addr, len))
+		return sysc_fail(ctx, EINVAL, "msync: bad range %#lx + %#lx", addr, ctx->sc.arg1);
+	ret = mm_file_sync(ctx->p->mm, addr, addr + len);
+	if (ret == -ENOMEM)
+		return sysc_fail(ctx, ENOMEM, "msync: %#lx + %#lx is not all mapped", addr,
+		                 ctx->sc.arg1);
+	if (ret)
+		return sysc_fail(ctx, -ret, "msync: write-back failed (error %d)", -ret);
+	return 0;
+}
+
 int64_t sys_mprotect(struct syscall_ctx *ctx)
 {
 	uint64_t addr = ctx->sc.arg0, len = ALIGN_UP(ctx->sc.arg1, PGSIZE);

@@ -9,6 +9,7 @@
  */
 #include <argenv.h>
 #include <core_id.h>
+#include <cputime.h>
 #include <errno.h>
 #include <kmalloc.h>
 #include <ksched.h>
@@ -349,6 +350,23 @@ static int64_t sysc_wait_any(struct syscall_ctx *ctx, int options)
 	}
 }
 
+/* cputime(times): the caller's figures (cputime.h), four words in ns. */
+int64_t sys_cputime(struct syscall_ctx *ctx)
+{
+	struct cputime t;
+	uint64_t w[4];
+
+	cputime_read(ctx->p, &t);
+	w[0] = t.user_ns;
+	w[1] = t.sys_ns;
+	w[2] = t.child_user_ns;
+	w[3] = t.child_sys_ns;
+	if (copy_to_user((void *)ctx->sc.arg0, w, sizeof(w)))
+		return sysc_fail(ctx, EFAULT, "cputime: times at %#lx is not writable",
+		                 ctx->sc.arg0);
+	return 0;
+}
+
 int64_t sys_waitpid(struct syscall_ctx *ctx)
 {
 	int pid = (int)ctx->sc.arg0, options = (int)ctx->sc.arg2;
@@ -364,13 +382,22 @@ int64_t sys_waitpid(struct syscall_ctx *ctx)
 	return sysc_wait_one(ctx, p, options);
 }
 
+/* An MCP forks from a uthread: tf is that uthread's context, which the
+ * child (an SCP) runs.  From vcore context there is no thread to copy. */
+static bool sysc_fork_from_uthread(void)
+{
+	struct mcp_vcore *vc = mcp_vcore_current();
+
+	return vc && mcp_sysc_from_uthread(vc->id);
+}
+
 int64_t sys_fork(struct syscall_ctx *ctx)
 {
 	int ret;
 
-	if (proc_is_mcp(ctx->p))
-		return sysc_fail(ctx, EPERM, "fork: process %d is an MCP; only SCPs fork "
-		                 "(proc_create a new program instead)", ctx->p->pid);
+	if (proc_is_mcp(ctx->p) && !sysc_fork_from_uthread())
+		return sysc_fail(ctx, EPERM, "fork: process %d called it from vcore context; "
+		                 "only a uthread forks (its child runs that uthread)", ctx->p->pid);
 	ret = proc_fork(ctx->p, ctx->tf, ctx->usc);
 
 	if (ret < 0)

@@ -11,7 +11,8 @@
  * reference; the generic hooks here (mm_unmap_pages, mm_protect_pages,
  * mm_dup_pages) serve anon and file regions: unmapping drops references,
  * protection changes keep PTE_COW pages read-only, and fork (mm_dup) shares
- * every mapped page, private ones copy-on-write in both mms; a shared
+ * every mapped page, private ones copy-on-write in both mms (a pinned
+ * region's, procdata's, are copied at once instead); a shared
  * anonymous region is populated whole first, so that parent and child
  * share every page of it, not only those touched before the fork.  Walks skip
  * unpopulated page-table levels (pmap_next_table_addr), so a huge empty
@@ -86,6 +87,22 @@ void mm_unmap_pages(struct mm *mm, struct vmr *v, uintptr_t start, uintptr_t end
 	}
 }
 
+void mm_clean_pages(struct mm *mm, struct vmr *v, uintptr_t start, uintptr_t end,
+                    struct pcache_file *dirty_to)
+{
+	physaddr_t pa;
+	uint64_t perm;
+	uintptr_t va;
+
+	for_each_mapped(mm, va, start, end, pa, perm) {
+		if (!(perm & PTE_D))
+			continue;
+		pcache_page_dirty(dirty_to, (v->offset + (va - v->start)) >> PGSHIFT);
+		pmap_protect_range(mm->pml4, va, PGSIZE,
+		                   mm_prot_to_pte(v->prot) | (perm & (PTE_COW | PTE_A)));
+	}
+}
+
 static void anon_unmap(struct vmr_set *set, struct vmr *v, uintptr_t start, uintptr_t end)
 {
 	mm_unmap_pages(set->owner, v, start, end, NULL, true);
@@ -124,12 +141,40 @@ static int mm_dup_fill_shared_anon(struct mm *smm, struct vmr *ov)
 	return mm_populate(smm, ov->start, ov->end - ov->start, MEM_WAIT | MEM_USER);
 }
 
+/* Maps page (a new one of ours, NULL: allocation failed) at va with prot:
+ * 0, or -ENOMEM (the page freed). */
+static int mm_map_new(struct mm *mm, uintptr_t va, void *page, uint32_t prot, int mem_flags)
+{
+	if (!page)
+		return -ENOMEM;
+	if (pmap_map_range(mm->pml4, va, PADDR(page), PGSIZE, mm_prot_to_pte(prot), mem_flags)) {
+		kpage_free(page);
+		return -ENOMEM;
+	}
+	atomic_inc(&mm->nr_resident);
+	return 0;
+}
+
+/* A page of a pinned private region (procdata) for the child: a copy at
+ * once, so the parent's stays writable (the kernel writes its VCPDs with
+ * interrupts off, where no copy-on-write fault can be served). */
+static int mm_dup_copy_page(struct mm *dmm, struct vmr *ov, uintptr_t va, physaddr_t pa)
+{
+	void *copy = kpage_alloc(MEM_WAIT);
+
+	if (copy)
+		memcpy(copy, KADDR(pa & ~(physaddr_t)(PGSIZE - 1)), PGSIZE);
+	return mm_map_new(dmm, va, copy, ov->prot, MEM_WAIT);
+}
+
 /* Fork of one region: every mapped page gets a reference for the child;
- * private ones become copy-on-write in both. */
+ * private ones become copy-on-write in both, but a pinned region's are
+ * copied at once. */
 int mm_dup_pages(struct vmr_set *dst, struct vmr *nv, struct vmr_set *src, struct vmr *ov)
 {
 	struct mm *smm = src->owner, *dmm = dst->owner;
 	bool shared = ov->flags & VMR_F_SHARED;
+	bool pinned = !shared && (ov->flags & VMR_F_PINNED);
 	physaddr_t pa;
 	uint64_t perm;
 	uintptr_t va;
@@ -139,6 +184,11 @@ int mm_dup_pages(struct vmr_set *dst, struct vmr *nv, struct vmr_set *src, struc
 		return ret;
 
 	for_each_mapped(smm, va, ov->start, ov->end, pa, perm) {
+		if (pinned) {
+			if ((ret = mm_dup_copy_page(dmm, ov, va, pa)))
+				return ret;
+			continue;
+		}
 		if (!shared && !(perm & PTE_COW)) {
 			perm = (perm & ~PTE_W) | PTE_COW;
 			pmap_protect_range(smm->pml4, va, PGSIZE, perm);
@@ -203,9 +253,11 @@ struct mm *mm_dup(struct mm *src)
 		return NULL;
 	mm_lock(src);
 	ret = vmr_set_dup(&dst->vmrs, &src->vmrs, MEM_WAIT);
-	mm_unlock(src);
-	/* src's private pages lost PTE_W: no core may keep a writable entry */
+	/* src's private pages lost PTE_W: no core may keep a writable entry,
+	 * and none may write through one once a fault (which needs the lock)
+	 * has copied the page (an MCP's other vcores run meanwhile). */
 	tlb_shootdown(PGSIZE, USER_STACK_TOP - PGSIZE);
+	mm_unlock(src);
 	if (ret) {
 		mm_put(dst);
 		return NULL;
@@ -221,21 +273,15 @@ void mm_get(struct mm *mm)
 /* Maps a fresh zero page at va (inside region v); 0 or -ENOMEM. */
 static int mm_map_zero(struct mm *mm, struct vmr *v, uintptr_t va, int mem_flags)
 {
-	void *page = kpage_zalloc(mem_flags);
-
-	if (!page)
-		return -ENOMEM;
-	if (pmap_map_range(mm->pml4, va, PADDR(page), PGSIZE, mm_prot_to_pte(v->prot),
-	                   mem_flags)) {
-		kpage_free(page);
-		return -ENOMEM;
-	}
-	atomic_inc(&mm->nr_resident);
-	return 0;
+	return mm_map_new(mm, va, kpage_zalloc(mem_flags), v->prot, mem_flags);
 }
 
 /* A write to the copy-on-write page pa at va: take it over if nobody else
- * holds it, else copy it.  0 or -ENOMEM. */
+ * holds it, else copy it.  0 or -ENOMEM.  A copy moves va to a new frame:
+ * in an MCP's mm other cores may still read the old one through their
+ * TLBs (an update made here would be invisible to them), so they forget
+ * it before the fault returns.  A take-over keeps the frame: a stale
+ * read-only entry only faults again. */
 static int mm_cow_break(struct mm *mm, struct vmr *v, uintptr_t va, physaddr_t pa,
                         int mem_flags)
 {
@@ -253,6 +299,8 @@ static int mm_cow_break(struct mm *mm, struct vmr *v, uintptr_t va, physaddr_t p
 		kpage_free(copy);
 		return -ENOMEM;
 	}
+	if (READ_ONCE(mm->multi_core))
+		tlb_shootdown(va, PGSIZE);
 	page_decref(pg);
 	return 0;
 }

@@ -16,6 +16,8 @@
  * mm_fault prints "beyond end of file" and the trap code kills the
  * process).  Unmapping a shared region marks the pages its PTEs dirtied and
  * writes them back through its chan; every PTE's page reference is dropped.
+ * msync (mm_file_sync) does the same without unmapping: dirty PTEs marked
+ * in the cache and made clean, the range shot down, then the write-back.
  *
  * Locking: the mm's lock, as for every vmr hook; the page cache has its own.
  */
@@ -160,4 +162,41 @@ bool mm_file_mappable(struct chan *c)
 	if (c->qid.type & QTDIR)
 		return false;
 	return !strcmp(dev, "tmpfs") || !strcmp(dev, "kfs");
+}
+
+/* One shared file region's part [start, end): lock held. */
+static int mmf_sync_region(struct mm *mm, struct vmr *v, uintptr_t start, uintptr_t end)
+{
+	struct chan *c = v->backing;
+	struct pcache_file *pcf = pcache_file_lookup(c);
+	int ret = 0;
+
+	if (!pcf)
+		return 0;
+	mm_clean_pages(mm, v, start, end, pcf);
+	tlb_shootdown(start, end - start);
+	if (c->mode & O_WRITE)
+		ret = pcache_writeback(pcf, c, mmf_index(v, start), mmf_index(v, end));
+	pcache_file_put(pcf);
+	return ret;
+}
+
+int mm_file_sync(struct mm *mm, uintptr_t start, uintptr_t end)
+{
+	uintptr_t at = start;
+	struct vmr *v;
+	int ret = 0, r;
+
+	mm_lock(mm);
+	for (v = vmr_lookup_from(&mm->vmrs, start); v && v->start < end; v = vmr_next(v)) {
+		if (v->start > at)
+			break;                  /* a hole */
+		if (v->type == VMR_FILE && (v->flags & VMR_F_SHARED)) {
+			r = mmf_sync_region(mm, v, MAX(at, v->start), MIN(end, v->end));
+			ret = ret ? ret : r;
+		}
+		at = v->end;
+	}
+	mm_unlock(mm);
+	return at < end ? -ENOMEM : ret;
 }

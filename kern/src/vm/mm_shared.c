@@ -12,12 +12,14 @@
  *	        pinned; the head page and VCPD 0 are populated at once
  *
  * Fork: mm_dup leaves UGINFO and UINFO out (VMR_F_NOCOPY) and copies
- * procdata copy-on-write, as Akaros copies procdata: the child's user-level
- * state (event queues registered in kernel_evts, VCPD contents) is a copy
- * of the parent's, so its copies of those registrations stay meaningful.
- * mm_map_shared(child, child_pi) then maps the child's own procinfo and the
- * global page, and makes procdata's head and VCPD 0 private again so the
- * kernel never meets copy-on-write there.
+ * procdata, as Akaros copies procdata: the child's user-level state (event
+ * queues registered in kernel_evts, VCPD contents) is a copy of the
+ * parent's, so its copies of those registrations stay meaningful.  The
+ * copy is made at once (mm_dup_pages: a pinned region), not copy-on-write:
+ * the kernel writes VCPDs with interrupts off, where no fault is served,
+ * in the parent (an MCP forks too) as in the child.  mm_map_shared(child,
+ * child_pi) then maps the child's own procinfo and the global page, and
+ * makes sure procdata's head and VCPD 0 are present.
  *
  * Lifetime: the global page is never freed.  A procinfo lives in a box with
  * a kref: one for procinfo_alloc's caller (procinfo_free drops it) and one

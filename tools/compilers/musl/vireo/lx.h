@@ -244,6 +244,14 @@ long lx_gettid(const long *a);
 long lx_futex(const long *a);
 bool lx_tid_is_thread(int tid);
 bool lx_threads_running(void);
+/* lx_cputime.c: thread0 becomes a uthread; its CPU clock starts at the
+ * process's time so far. */
+struct uthread;
+void lx_cpu_thread0_start(struct uthread *t0);
+/* In the child of a fork made while threads ran, first thing: the caller is
+ * the only thread, thread0 of an SCP (its signal state too), as before the
+ * first clone; parlib's copy of the other threads is dropped. */
+void lx_threads_after_fork(void);
 long lx_arch_prctl(const long *a);
 long lx_sched_yield(const long *a);
 long lx_uname(const long *a);
@@ -332,6 +340,10 @@ void lx_sig_thread_begin(void *tp, int tid, struct uthread *u);
 void lx_sig_thread_end(void);
 /* thread0 becomes a uthread (the first clone). */
 void lx_sig_thread0(struct uthread *u);
+/* A fork child of a process with threads (lx_threads_after_fork, before
+ * threads are off): the caller's state becomes thread0's, the others'
+ * are forgotten, the queue's lock is free and no vcore is interrupted. */
+void lx_sig_threads_after_fork(void);
 /* The calling thread's signal state copied out to buf (len bytes, enough
  * or the process ends with SIGABRT) and back: musl's __reset_tls keeps it
  * (lx_tls.h). */
@@ -389,6 +401,7 @@ long lx_sched_rr_get_interval(const long *a);
 
 /* --- memory locking and fsync (lx_mlock.c) */
 long lx_mlock(const long *a);
+long lx_msync(const long *a);
 long lx_mlock2(const long *a);
 long lx_munlock(const long *a);
 long lx_mlockall(const long *a);

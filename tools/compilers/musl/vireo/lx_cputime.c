@@ -5,17 +5,22 @@
  *
  * The kernel accounts each process's user and system time, and its reaped
  * children's (kern/include/cputime.h), and shows them in #proc/PID/times
- * as "user sys child_user child_sys" in ns.  A read is an open, a read
- * and a close: the trap itself charges the user time up to now, so the
- * figure is current.  Linux's CPU clock ids: CLOCK_PROCESS_CPUTIME_ID (2)
- * and CLOCK_THREAD_CPUTIME_ID (3) for the caller, and the dynamic ids
+ * as "user sys child_user child_sys" in ns; a read of another process's is
+ * an open, a read and a close, our own one SYS_cputime (the same four
+ * figures; clock() is called in tight loops).  The trap itself charges the
+ * user time up to now, so the figure is current.  Linux's CPU clock ids:
+ * CLOCK_PROCESS_CPUTIME_ID (2) and CLOCK_THREAD_CPUTIME_ID (3) for the
+ * caller, and the dynamic ids
  * clock_getcpuclockid and pthread_getcpuclockid make, ~pid << 3 | kind
  * (kind bit 2: a thread; bits 0..1: 0 PROF = user + sys, 1 VIRT = user,
  * 2 SCHED = user + sys; 3 is invalid).  A process clock may name any live
  * process; a thread clock must name one of our threads (0, our pid, or a
- * uthread's tid), and gives the process's figure: Vireo does not account
- * uthreads apart, so a thread's CPU clock is exact only in a
- * single-threaded program.  An id that names nothing is EINVAL.
+ * uthread's tid).  Single-threaded, a thread clock is the process's; once
+ * threads run it is the uthread's time on vcores (parlib's
+ * uthread_cpu_tsc: from the pop that starts it to the yield or
+ * interruption that stops it, a syscall that keeps the vcore included),
+ * thread0's counted from the process's time when threads began
+ * (lx_cpu_thread0_start).  An id that names nothing is EINVAL.
  * wait4's rusage is the growth of our children figures across the wait,
  * which is the reaped child's (a thread reaping at the same time would
  * add its child too).
@@ -23,7 +28,8 @@
 #include <string.h>
 #include <ros/fcntl.h>
 #include <parlib/parlib.h>
-#include "lx.h"
+#include <parlib/uthread.h>
+#include "lx_sig.h"
 
 #define LX_CLOCK_PROCESS_CPUTIME_ID 2
 #define LX_CLOCK_THREAD_CPUTIME_ID  3
@@ -35,8 +41,9 @@
 #define LX_RUSAGE_THREAD   1
 #define LX_HZ              100          /* musl's sysconf(_SC_CLK_TCK) */
 #define LX_NS_PER_TICK     (1000000000ull / LX_HZ)
+#define LX_NSEC            1000000000ull
 
-struct lx_cputimes {
+struct lx_cputimes {              /* SYS_cputime's four words */
 	uint64_t user, sys, child_user, child_sys;
 };
 
@@ -73,10 +80,9 @@ static long lx_cpu_read(int pid, struct lx_cputimes *t)
 	const char *p = buf;
 	long fd, n;
 
-	if (pid)
-		strcpy(path + 6 + lx_utoa(path + 6, (uint64_t)pid), "/times");
-	else
-		strcpy(path + 6, "self/times");
+	if (!pid)
+		return ros_syscall_raw(SYS_cputime, (long)t, 0, 0, 0, 0, 0);
+	strcpy(path + 6 + lx_utoa(path + 6, (uint64_t)pid), "/times");
 	fd = ros_syscall_raw(SYS_openat, LX_AT_FDCWD, (long)path, (long)strlen(path),
 	                     O_RDONLY | O_CLOEXEC, 0, 0);
 	if (fd < 0)
@@ -100,6 +106,55 @@ bool lx_clock_is_cpu(long clk)
 	       (clk < 0 && clk == (int32_t)clk);
 }
 
+static uint64_t lx_cpu_freq(void)
+{
+	const struct proc_global_info *gi = parlib_globalinfo();
+
+	return gi && gi->tsc_freq ? gi->tsc_freq : 0;
+}
+
+void lx_cpu_thread0_start(struct uthread *t0)
+{
+	struct lx_cputimes t;
+	uint64_t f = lx_cpu_freq(), ns;
+
+	if (!f || lx_cpu_read(0, &t) < 0)
+		return;
+	ns = t.user + t.sys;
+	t0->cpu_tsc = ns / LX_NSEC * f + ns % LX_NSEC * f / LX_NSEC;
+}
+
+struct lx_cpu_find {
+	int tid;
+	struct uthread *u;
+};
+
+static bool lx_cpu_find_thr(struct lx_sig_thr *t, void *arg)
+{
+	struct lx_cpu_find *f = arg;
+
+	if (t->tid != f->tid)
+		return false;
+	f->u = __atomic_load_n(&t->uth, __ATOMIC_ACQUIRE);
+	return true;
+}
+
+/* Thread tid's clock (0: the caller) once threads run: its uthread's time
+ * on vcores (thread0's began with the process's time so far).  -EINVAL if
+ * tid is none of our live threads. */
+static long lx_cpu_thread_ns(int tid, uint64_t *ns)
+{
+	struct lx_cpu_find f = { tid ? tid : (int)lx_gettid(NULL), NULL };
+	uint64_t tsc, freq = lx_cpu_freq();
+
+	lx_sig_thr_each(lx_cpu_find_thr, &f);
+	if (!f.u || !freq)
+		return -LX_EINVAL;
+	tsc = uthread_cpu_tsc(f.u);
+	*ns = tsc / freq * LX_NSEC + tsc % freq * LX_NSEC / freq;
+	return 0;
+}
+
 long lx_cpuclock_ns(long clk, uint64_t *ns)
 {
 	struct lx_cputimes t;
@@ -117,6 +172,8 @@ long lx_cpuclock_ns(long clk, uint64_t *ns)
 	if (kind & LX_CPUCLOCK_THREAD) {
 		if (pid && pid != parlib_getpid() && !lx_tid_is_thread(pid))
 			return -LX_EINVAL;
+		if (lx_threads_running())
+			return lx_cpu_thread_ns(pid, ns);
 		pid = 0;
 	} else if (pid == parlib_getpid()) {
 		pid = 0;

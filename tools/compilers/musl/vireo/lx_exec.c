@@ -3,7 +3,10 @@
  * lx_exec.c - fork, exec and posix_spawn of the translation layer.
  *
  * fork/vfork: Vireo's SYS_fork (copy-on-write; the child sees 0), then the
- * child forgets the signals pending in its parent.  vfork is a fork.
+ * child forgets the signals pending in its parent.  vfork is a fork.  From
+ * a process with threads (an MCP) the child runs only the caller: it first
+ * becomes a single-threaded SCP again (lx_threads_after_fork); musl's fork
+ * runs the pthread_atfork handlers and resets its own locks around it.
  * execve: argv/envp packed by parlib_argenv_pack() (the kernel's blob
  * format) and SYS_exec; it returns only on failure.  execveat serves
  * AT_FDCWD, an absolute path, or AT_EMPTY_PATH (the fd's name from
@@ -74,19 +77,34 @@ static void lx_blob_free(struct lx_blob *b)
 
 /* ----------------------------------------------------------- fork, exec */
 
+/* SYS_fork without parlib's syscall hook, which in a child of a process
+ * with threads would look at the parent's threads before they are
+ * dropped (lx_threads_after_fork).  Without threads, fork is the plain
+ * call (the hook runs after it, in parent and child, as after any call). */
+static long lx_fork_trap(void)
+{
+	struct syscall sc = { .num = SYS_fork };
+
+	ros_syscall_trap(&sc, 1);
+	if ((__atomic_load_n(&sc.flags, __ATOMIC_ACQUIRE) & (SC_DONE | SC_K_LOCK)) != SC_DONE)
+		ros_syscall_blockon(&sc);       /* never a child: it starts done */
+	if (!sc.err)
+		return (long)sc.retval;
+	sc.errstr[sizeof(sc.errstr) - 1] = 0;
+	errstr_set(sc.errstr);
+	return sc.err > 0 && sc.err < 4096 ? -(long)sc.err : -LX_EIO;
+}
+
 long lx_fork(const long *a)
 {
+	bool threads = lx_threads_running();
 	long r;
 
 	(void)a;
-	if (lx_threads_running()) {
-		/* An MCP's fork is refused by the kernel; a 2LS on an SCP would
-		 * copy every thread's state into a child that runs one. */
-		errstr_set("fork: a process with threads cannot fork (Documentation/pthreads.md)");
-		return -LX_EPERM;
-	}
-	r = ros_syscall_raw(SYS_fork, 0, 0, 0, 0, 0, 0);
+	r = threads ? lx_fork_trap() : ros_syscall_raw(SYS_fork, 0, 0, 0, 0, 0, 0);
 	if (r == 0) {
+		if (threads)
+			lx_threads_after_fork();        /* before anything looks at threads */
 		lx_timer_after_fork();  /* first: the drain must not acknowledge */
 		lx_sig_after_fork();
 		lx_ep_after_fork();

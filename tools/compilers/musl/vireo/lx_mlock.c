@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lx_mlock.c - memory locking and file syncing for the translation layer
- * (rows mlock, munlock, mlockall, munlockall, mlock2, fsync, fdatasync).
+ * (rows mlock, munlock, mlockall, munlockall, mlock2, fsync, fdatasync,
+ * msync).
  *
  * Vireo never pages out: every page a process has stays resident until it
  * is unmapped.  So locking a range means making it resident now: mlock and
@@ -31,6 +32,9 @@
 #define LX_MCL_ONFAULT   4
 #define LX_MLOCK_ONFAULT 1
 #define LX_PG            4096ul
+#define LX_MS_ASYNC      1
+#define LX_MS_INVALIDATE 2
+#define LX_MS_SYNC       4
 
 /* Faults in every page of [addr, addr + len) (resident pages cost
  * nothing); 0, -EINVAL (the range wraps), -ENOMEM (not all mapped). */
@@ -82,6 +86,20 @@ long lx_munlockall(const long *a)
 {
 	(void)a;
 	return 0;
+}
+
+/* msync: Linux's flag checks here, then Vireo's msync writes the shared
+ * file mappings of the range back (also for MS_ASYNC: it is quick, the
+ * files being in memory); a range not all mapped is ENOMEM.  MS_INVALIDATE
+ * has nothing to drop: a shared mapping is the file's cached pages. */
+long lx_msync(const long *a)
+{
+	long flags = a[2];
+
+	if ((flags & ~(long)(LX_MS_ASYNC | LX_MS_INVALIDATE | LX_MS_SYNC)) ||
+	    ((flags & LX_MS_ASYNC) && (flags & LX_MS_SYNC)) || (a[0] & (long)(LX_PG - 1)))
+		return -LX_EINVAL;
+	return ros_syscall_raw(SYS_msync, a[0], a[1], 0, 0, 0, 0);
 }
 
 /* 0 if fd may be synced, -EBADF or -EINVAL. */

@@ -108,6 +108,9 @@ void lx_sigq_discard(int sig);
 /* Empties the queue (a fork child); drops a thread's (its end); is the
  * UCQ empty? */
 void lx_sigq_clear(void);
+/* A fork child of a process with threads: the lock as if free (its holder,
+ * another thread, is not in the child). */
+void lx_sigq_fork_unlock(void);
 void lx_sigq_forget_thread(int tid);
 bool lx_sigq_idle(void);
 /* The signals of the queued entries, any target (a cheap first look). */

@@ -332,3 +332,8 @@ void lx_sigq_clear(void)
 	lx_sigq_drain();                /* the parent's undelivered messages */
 	lx_sigq_drop(-1, -1, false);
 }
+
+void lx_sigq_fork_unlock(void)
+{
+	memset(&lx_sigq_lock, 0, sizeof(lx_sigq_lock));
+}

@@ -106,6 +106,20 @@ void lx_sig_thread0(struct uthread *u)
 		__atomic_fetch_or(&lx_sig_q.q.ev_flags, EVENT_IPI, __ATOMIC_RELEASE);
 }
 
+void lx_sig_threads_after_fork(void)
+{
+	struct lx_sig_thr *me = lx_sig_me();
+
+	if (me != &lx_sig_t0) {
+		lx_sig_t0 = *me;        /* mask, alternate stack: the caller's */
+		lx_sig_tls_on = false;  /* lx_sig_me() is lx_sig_t0 from now on */
+	}
+	__atomic_store_n(&lx_sig_t0.uth, NULL, __ATOMIC_RELEASE);
+	memset(lx_sig_thrs, 0, sizeof(lx_sig_thrs));
+	__atomic_fetch_and(&lx_sig_q.q.ev_flags, ~EVENT_IPI, __ATOMIC_RELEASE);
+	lx_sigq_fork_unlock();
+}
+
 void lx_sig_thread_begin(void *tp, int tid, struct uthread *u)
 {
 	struct lx_sig_thr *t = lx_sig_tls_of(tp, &lx_sig_tls);

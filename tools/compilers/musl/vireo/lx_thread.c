@@ -28,8 +28,13 @@
  * context lx_thread_exited zeroes the clear-tid word (musl's thread list
  * lock; thread0's is the word musl gave set_tid_address at start-up) and
  * wakes it, then unmaps a detached thread's stack.  The last thread's
- * SYS_exit ends the process, as on Linux.  A process with threads does
- * not fork (lx_fork: EPERM, as for any MCP).
+ * SYS_exit ends the process, as on Linux.
+ *
+ * Fork (lx_fork) from any thread: the kernel's child is an SCP running the
+ * caller; lx_threads_after_fork makes the caller its only thread, thread0
+ * again (tid = the child's pid, musl's _Fork reads it), with no 2LS, so
+ * that the child's first clone starts the threads over (an MCP of its
+ * own).
  */
 #include <ros/futex.h>
 #include <ros/procinfo.h>
@@ -111,6 +116,7 @@ static int lx_threads_start(void)
 	if (uth_fifo_init(lx_thread_exited))
 		return -LX_EAGAIN;
 	lx_self = t0;
+	lx_cpu_thread0_start(t0);       /* its clock goes on from the process's */
 	lx_sig_thread0(t0);
 	__atomic_store_n(&uthread_self_hook, lx_self_get, __ATOMIC_RELEASE);
 	__atomic_store_n(&lx_threads_on, 1, __ATOMIC_RELEASE);
@@ -206,6 +212,14 @@ long lx_set_tid_address(const long *a)
 bool lx_threads_running(void)
 {
 	return __atomic_load_n(&lx_threads_on, __ATOMIC_ACQUIRE) != 0;
+}
+
+void lx_threads_after_fork(void)
+{
+	lx_sig_threads_after_fork();    /* while lx_sig_me() is still the caller's */
+	__atomic_store_n(&lx_threads_on, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&lx_nr_threads, 1, __ATOMIC_RELAXED);
+	parlib_fork_child();
 }
 
 long lx_gettid(const long *a)

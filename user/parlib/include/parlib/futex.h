@@ -27,6 +27,9 @@ int futex_requeue(int *addr, int nr_wake, int nr_move, int *addr2);
  * (uth_fifo.h: fifo_timer_check): the C library calls this once. */
 extern uint64_t (*futex_now_ns)(void);
 void futex_init_timers(uint64_t (*now_ns)(void));
+/* parlib_fork_child's part (parlib/uthread.h): no waiters (they were the
+ * parent's other uthreads), the lock free. */
+void futex_after_fork(void);
 /* Ends u's futex wait, if it waits, with -EINTR: true if it waited.  Any
  * context; not under the caller's own futex wait, of course. */
 bool futex_interrupt(struct uthread *u);

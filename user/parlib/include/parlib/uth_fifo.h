@@ -17,6 +17,11 @@
 /* 0, or -errno from change_to_m (EBUSY: no core; the process stays an SCP). */
 int uth_fifo_init(void (*exit_hook)(struct uthread *u));
 
+/* parlib_fork_child's part (parlib/uthread.h): the queues, the vcore
+ * counts and the syscall hooks as before uth_fifo_init; the other
+ * uthreads of the parent are forgotten. */
+void uth_fifo_after_fork(void);
+
 /* Set by futex.c: wakes the timed waiters whose deadline passed; returns
  * how many timed waiters are left (an idle vcore then naps 1 ms instead of
  * yielding, to notice the next deadline). */

@@ -72,6 +72,8 @@ struct uthread {
 	int *clear_tid;                 /* [owner] zeroed and woken at exit (futex) */
 	void *unmap_base;               /* [owner] unmapped after exit, or NULL */
 	uint64_t unmap_len;
+	uint64_t cpu_tsc;               /* [owner] TSC cycles run on vcores, before run_tsc */
+	uint64_t run_tsc;               /* [owner] TSC when it last started on a vcore */
 };
 
 /*
@@ -114,6 +116,15 @@ extern const struct schedule_ops *sched_ops;
 int uthread_lib_init(const struct schedule_ops *ops);
 /* True when the 2LS runs inside an SCP: one vcore, no notifications. */
 bool uthread_on_scp(void);
+/* In the child of a fork from a uthread (an MCP's), first thing: parlib's
+ * state of the parent's other uthreads and vcores dropped, no 2LS, the
+ * caller running as thread0 of an SCP (user/parlib/fork.c).  libparlib.a
+ * only. */
+void parlib_fork_child(void);
+/* parlib_fork_child's part: no 2LS, no self hook, and
+ * thread0 a fresh RUNNING uthread that stands for the caller; the next
+ * uthread_lib_init starts over. */
+void uthread_after_fork(void);
 
 /* The running uthread.  With a 2LS, in vcore context: the one this vcore
  * runs or interrupted, or NULL.  Without one: thread0, the only uthread,
@@ -125,6 +136,12 @@ struct uthread *current_uthread(void);
  * uthread_runnable(u). */
 void uthread_init(struct uthread *u, void (*entry)(void *), void *arg, void *stack_top,
                   void *tls);
+/* u's CPU time in TSC cycles: the time it ran on vcores, between the pop
+ * that started it and the yield or kernel interruption that stopped it
+ * (time in vcore context is nobody's; a syscall that keeps the vcore counts
+ * for its uthread).  Read from any context; a running u's figure includes
+ * its current run. */
+uint64_t uthread_cpu_tsc(struct uthread *u);
 /* Hands u to the 2LS (thread_runnable), from uthread or vcore context. */
 void uthread_runnable(struct uthread *u);
 

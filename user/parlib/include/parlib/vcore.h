@@ -50,6 +50,11 @@ int vcore_scp_setup(void);
  * and thread0 is the uthread that faulted; vcore_refl_fault_hook decides).
  * A copy made by fork keeps it; exec does not.  0 or -errno. */
 int vcore_scp_faults(void);
+/* parlib_fork_child's part (parlib/uthread.h), after uthread_after_fork:
+ * the copied VCPDs as an SCP's (notifications on, nothing pending, empty
+ * mailboxes, no uthread on any vcore; VC_SCP_FAULTS kept, with thread0
+ * the uthread that faults). */
+void vcore_after_fork(void);
 /* Asks for nr vcores in all (procdata amt_wanted, then poke the ksched):
  * how many the process has afterwards, or -errno. */
 int vcore_request_total(uint32_t nr);
@@ -140,6 +145,8 @@ void vcore_uthread_faulted(struct uthread *u, const struct vcpd_refl_fault *f);
 /* vcore.c internals for vcore_preempt.c. */
 struct event_mbox;
 void vc_take_back(uint32_t v, struct uthread *u);
+/* uthread.c: u's current run ends (its CPU time, uthread_cpu_tsc). */
+void uthread_cpu_stop(struct uthread *u);
 void vc_dispatch(struct event_mbox *mbox, uint32_t vcoreid);
 struct uthread *vcore_current_of(uint32_t vcoreid);
 void vcore_set_current(uint32_t vcoreid, struct uthread *u);
