@@ -116,26 +116,6 @@ static size_t m9_read_file(const char *path, void *buf, size_t n)
 	return got;
 }
 
-/* "a b c": the sorted names in dir. */
-static const char *m9_list(const char *dir)
-{
-	static char out[256];
-	char names[16][32];
-	int n = 0;
-	struct dirent *de;
-	DIR *d = UT_PTR(opendir(dir));
-
-	while ((de = readdir(d)) && n < 16)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			snprintf(names[n++], sizeof(names[0]), "%.31s", de->d_name);
-	UT_SYS(closedir(d));
-	qsort(names, (size_t)n, sizeof(names[0]), (int (*)(const void *, const void *))strcmp);
-	out[0] = '\0';
-	for (int i = 0; i < n; i++)
-		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s", i ? " " : "", names[i]);
-	return out;
-}
-
 UTEST(ramfs, create_write_read_stat_list_remove)
 {
 	struct m9 s;
@@ -143,7 +123,7 @@ UTEST(ramfs, create_write_read_stat_list_remove)
 	struct stat st;
 
 	m9_start(&s, "65560", "-1");
-	UT_ASSERT_STREQ(m9_list(M9), "");
+	UT_ASSERT_STREQ(utest_dir_names(M9), "");
 	m9_write_file(M9 "/hello", "hello, 9P\n", 10);
 	UT_ASSERT_EQ(m9_read_file(M9 "/hello", buf, sizeof(buf)), 10);
 	UT_ASSERT_STREQ(buf, "hello, 9P\n");
@@ -154,17 +134,17 @@ UTEST(ramfs, create_write_read_stat_list_remove)
 	UT_SYS(stat(M9 "/dir", &st));
 	UT_ASSERT(S_ISDIR(st.st_mode));
 	m9_write_file(M9 "/dir/inner", "x", 1);
-	UT_ASSERT_STREQ(m9_list(M9), "dir hello");
-	UT_ASSERT_STREQ(m9_list(M9 "/dir"), "inner");
+	UT_ASSERT_STREQ(utest_dir_names(M9), "dir hello");
+	UT_ASSERT_STREQ(utest_dir_names(M9 "/dir"), "inner");
 	UT_ASSERT_ERRNO(rmdir(M9 "/dir"), ENOTEMPTY);
 	UT_SYS(rename(M9 "/dir/inner", M9 "/dir/renamed"));
-	UT_ASSERT_STREQ(m9_list(M9 "/dir"), "renamed");
+	UT_ASSERT_STREQ(utest_dir_names(M9 "/dir"), "renamed");
 	UT_SYS(unlink(M9 "/dir/renamed"));
 	UT_SYS(rmdir(M9 "/dir"));
 	UT_SYS(unlink(M9 "/hello"));
 	UT_ASSERT_ERRNO(open(M9 "/hello", O_RDONLY), ENOENT);
 	UT_ASSERT_ERRNO(mkdir(M9 "/a/b", 0755), ENOENT);
-	UT_ASSERT_STREQ(m9_list(M9), "");
+	UT_ASSERT_STREQ(utest_dir_names(M9), "");
 	UT_ASSERT_EQ(m9_stop(&s), 0);
 }
 
@@ -246,7 +226,7 @@ UTEST(ramfs, many_processes_at_once)
 		UT_SYS(waitpid(kids[k], &st, 0));
 		UT_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "process %d: status %#x", k, st);
 	}
-	UT_ASSERT_STREQ(m9_list(M9), "");
+	UT_ASSERT_STREQ(utest_dir_names(M9), "");
 	UT_ASSERT_EQ(m9_stop(&s), 0);
 }
 
@@ -305,7 +285,7 @@ UTEST(ramfs, many_threads_at_once)
 		m9_threads_child();
 	UT_SYS(waitpid(kid, &st, 0));
 	UT_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "threads' process: status %#x", st);
-	UT_ASSERT_STREQ(m9_list(M9), "");
+	UT_ASSERT_STREQ(utest_dir_names(M9), "");
 	UT_ASSERT_EQ(m9_stop(&s), 0);
 }
 
@@ -719,10 +699,10 @@ UTEST(virtio, host_folder_files)
 	UT_SYS(mkdir(MH "/gdir", 0755));
 	m9_write_file(MH "/gdir/a", "a", 1);
 	UT_SYS(rename(MH "/gdir/a", MH "/gdir/b"));
-	UT_ASSERT_STREQ(m9_list(MH "/gdir"), "b");
+	UT_ASSERT_STREQ(utest_dir_names(MH "/gdir"), "b");
 	UT_ASSERT_ERRNO(rmdir(MH "/gdir"), ENOTEMPTY);
 	UT_SYS(unlink(MH "/gdir/b"));
-	UT_ASSERT_STREQ(m9_list(MH "/gdir"), "");
+	UT_ASSERT_STREQ(utest_dir_names(MH "/gdir"), "");
 	m9_write_file(MH "/gdir/kept", "kept\n", 5);
 	m9_write_file(MH "/doomed", "x", 1);
 	UT_SYS(unlink(MH "/doomed"));
@@ -730,7 +710,7 @@ UTEST(virtio, host_folder_files)
 	fd = UT_SYS(open(MH "/from_guest.txt", O_WRONLY | O_APPEND));
 	UT_ASSERT_EQ(write(fd, "again\n", 6), 6);
 	UT_SYS(close(fd));
-	utest_note("host folder lists: %s", m9_list(MH));
+	utest_note("host folder lists: %s", utest_dir_names(MH));
 	vt_unmount();
 }
 

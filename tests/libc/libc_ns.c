@@ -21,26 +21,6 @@
 #include <parlib/ns.h>
 #include <utest/utest.h>
 
-/* "name1 name2 ..." of dir's entries, sorted, without . and .. */
-static const char *ln_list(const char *dir)
-{
-	static char out[512];
-	char names[32][32];
-	int n = 0;
-	struct dirent *de;
-	DIR *d = UT_PTR(opendir(dir));
-
-	while ((de = readdir(d)) && n < 32)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			snprintf(names[n++], sizeof(names[0]), "%.31s", de->d_name);
-	UT_SYS(closedir(d));
-	qsort(names, (size_t)n, sizeof(names[0]), (int (*)(const void *, const void *))strcmp);
-	out[0] = '\0';
-	for (int i = 0; i < n; i++)
-		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s", i ? " " : "", names[i]);
-	return out;
-}
-
 static void ln_touch(const char *path)
 {
 	UT_SYS(close(UT_SYS(open(path, O_WRONLY | O_CREAT, 0644))));
@@ -66,14 +46,14 @@ UTEST(ns, bind_after_and_before_make_a_union)
 {
 	ln_setup();
 	UT_ASSERT_GE(vireo_bind("/tmp/nsa", "/tmp/nsb", VIREO_MAFTER), 0);
-	UT_ASSERT_STREQ(ln_list("/tmp/nsb"), "a1 b1");
+	UT_ASSERT_STREQ(utest_dir_names("/tmp/nsb"), "a1 b1");
 	UT_ASSERT_EQ(access("/tmp/nsb/a1", F_OK), 0);
 	UT_SYS(vireo_unmount("/tmp/nsa", "/tmp/nsb"));
-	UT_ASSERT_STREQ(ln_list("/tmp/nsb"), "b1");
+	UT_ASSERT_STREQ(utest_dir_names("/tmp/nsb"), "b1");
 	UT_ASSERT_GE(vireo_bind("/tmp/nsa", "/tmp/nsb", VIREO_MBEFORE), 0);
-	UT_ASSERT_STREQ(ln_list("/tmp/nsb"), "a1 b1");
+	UT_ASSERT_STREQ(utest_dir_names("/tmp/nsb"), "a1 b1");
 	UT_SYS(vireo_unmount(NULL, "/tmp/nsb"));
-	UT_ASSERT_STREQ(ln_list("/tmp/nsb"), "b1");
+	UT_ASSERT_STREQ(utest_dir_names("/tmp/nsb"), "b1");
 	ln_teardown();
 }
 
@@ -81,10 +61,10 @@ UTEST(ns, bind_replace_shows_only_the_source)
 {
 	ln_setup();
 	UT_ASSERT_GE(vireo_bind("/tmp/nsa", "/tmp/nsb", VIREO_MREPL), 0);
-	UT_ASSERT_STREQ(ln_list("/tmp/nsb"), "a1");
+	UT_ASSERT_STREQ(utest_dir_names("/tmp/nsb"), "a1");
 	UT_ASSERT_ERRNO(access("/tmp/nsb/b1", F_OK), ENOENT);
 	UT_SYS(vireo_unmount("/tmp/nsa", "/tmp/nsb"));
-	UT_ASSERT_STREQ(ln_list("/tmp/nsb"), "b1");
+	UT_ASSERT_STREQ(utest_dir_names("/tmp/nsb"), "b1");
 	ln_teardown();
 }
 
@@ -94,8 +74,8 @@ UTEST(ns, create_goes_to_the_mcreate_member)
 	UT_ASSERT_GE(vireo_bind("/tmp/nsa", "/tmp/nsb", VIREO_MAFTER | VIREO_MCREATE), 0);
 	ln_touch("/tmp/nsb/new");
 	UT_SYS(vireo_unmount("/tmp/nsa", "/tmp/nsb"));
-	UT_ASSERT_STREQ(ln_list("/tmp/nsa"), "a1 new");
-	UT_ASSERT_STREQ(ln_list("/tmp/nsb"), "b1");
+	UT_ASSERT_STREQ(utest_dir_names("/tmp/nsa"), "a1 new");
+	UT_ASSERT_STREQ(utest_dir_names("/tmp/nsb"), "b1");
 	UT_SYS(unlink("/tmp/nsa/new"));
 	ln_teardown();
 }
@@ -104,11 +84,11 @@ UTEST(ns, device_bound_on_a_directory)
 {
 	ln_setup();
 	UT_ASSERT_GE(vireo_bind("#proc", "/tmp/nsb", VIREO_MREPL), 0);
-	UT_ASSERT_MSG(strstr(ln_list("/tmp/nsb"), "self"), "#proc on /tmp/nsb lists '%s'",
-	              ln_list("/tmp/nsb"));
+	UT_ASSERT_MSG(strstr(utest_dir_names("/tmp/nsb"), "self"), "#proc on /tmp/nsb lists '%s'",
+	              utest_dir_names("/tmp/nsb"));
 	UT_ASSERT_EQ(access("/tmp/nsb/self/status", R_OK), 0);
 	UT_SYS(vireo_unmount(NULL, "/tmp/nsb"));
-	UT_ASSERT_STREQ(ln_list("/tmp/nsb"), "b1");
+	UT_ASSERT_STREQ(utest_dir_names("/tmp/nsb"), "b1");
 	ln_teardown();
 }
 
@@ -129,7 +109,7 @@ UTEST(ns, mount_of_a_non_9p_fd_fails_loudly)
 	UT_ASSERT_MSG(r == -1 && e != 0 && errstr()[0], "mount of a pipe: %d, %s", r,
 	              utest_errdesc(e));
 	utest_note("mount of a pipe: %s", utest_errdesc(e));
-	UT_ASSERT_STREQ(ln_list("/tmp/nsb"), "b1");
+	UT_ASSERT_STREQ(utest_dir_names("/tmp/nsb"), "b1");
 	ln_teardown();
 }
 

@@ -16,6 +16,7 @@
  * Output goes through stdio with stdout unbuffered, so a crash loses no
  * line.  Single-threaded; state is static.
  */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,6 +52,25 @@ static int ut_nargs;
 static const char *ut_suite(const struct utest_case *c)
 {
 	return c->suite ? c->suite : ut_prog;
+}
+
+const char *utest_dir_names(const char *dir)
+{
+	static char out[1024];
+	char names[32][32];
+	int n = 0;
+	struct dirent *de;
+	DIR *d = UT_PTR(opendir(dir));
+
+	while ((de = readdir(d)) && n < 32)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			snprintf(names[n++], sizeof(names[0]), "%.31s", de->d_name);
+	UT_SYS(closedir(d));
+	qsort(names, (size_t)n, sizeof(names[0]), (int (*)(const void *, const void *))strcmp);
+	out[0] = '\0';
+	for (int i = 0; i < n; i++)
+		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s", i ? " " : "", names[i]);
+	return out;
 }
 
 const char *utest_errdesc(int e)

@@ -114,6 +114,10 @@ char **utest_args(int *argc);
 /* "ENOENT (No such file or directory), errstr 'open: ...'" for errno e. */
 const char *utest_errdesc(int e);
 
+/* "a b c": the names in dir (at most 32, . and .. left out), sorted, in a
+ * static buffer; opendir failing fails the test. */
+const char *utest_dir_names(const char *dir);
+
 #define UT_ASSERT_MSG(cond, ...)                                         \
 	do {                                                             \
 		if (__builtin_expect(!(cond), 0))                        \
