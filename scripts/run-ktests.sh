@@ -134,7 +134,8 @@ run_config() {
 
 # User-space tests: a program from the initramfs runs as the first process
 # and reports "utest:" lines (user/tiny/utest.h, or libutest's
-# Documentation/utest.md); 'initexit' leaves QEMU with its result.  (init=
+# Documentation/utest.md); 'initexit' leaves QEMU with its result and
+# 'panicexit' ends the boot at a kernel panic.  (init=
 # takes the rest of the command line, so it comes last: PROG may carry
 # arguments.)  PASS, FAIL and SKIP lines pass through as "utest-NAME: ...".
 # A missing summary is a FAIL boot, and the test that was running (a
@@ -154,7 +155,8 @@ utest_check_log() {
 		/^utest: suite begin / { s = $4; sub(/:$/, "", s); open[s] = 1 }
 		/^utest: suite end / { s = $4; sub(/:$/, "", s); delete open[s] }
 		/^utest: summary / { summary = 1 }
-		cur != "" && !/^utest:/ && /(fault|kill|panic|trap|exception|exited)/ { last = $0 }
+		cur != "" && !/^utest:/ && /(fault|kill|panic|trap|exception|exited)/ &&
+			last !~ /kernel panic/ { last = $0 }
 		END {
 			if (cur != "")
 				printf "%s: FAIL %s: crashed, no verdict (%s)\n", kind, cur,
@@ -189,7 +191,7 @@ run_utest() {
 		flap_pid=$!
 	fi
 	# shellcheck disable=SC2086 # the shape is several options
-	scripts/qemu.sh $qopts --append "initexit init=$prog" --log "$log" \
+	scripts/qemu.sh $qopts --append "initexit panicexit init=$prog" --log "$log" \
 		--timeout "$BOOT_TIMEOUT" $extra
 	rc=$?
 	if [ -n "$flap_pid" ]; then

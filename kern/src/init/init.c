@@ -43,7 +43,7 @@
 
 static const char *const known_options[] = {
 	"ktest", "init", "console", "nosmp", "maxcores", "nox2apic", "nohpet",
-	"noacpi", "quiet", "initexit", "noinit", "llcores", NULL,
+	"noacpi", "quiet", "initexit", "panicexit", "noinit", "llcores", NULL,
 };
 
 static void boot_banner(void)

@@ -3,8 +3,9 @@
  * panic.c - panic() and warn().
  *
  * A panic prints the message and a backtrace, stops every other core with
- * an NMI (they park in nmi_handler), and then either ends a test boot with a
- * failure exit code (so a test run never hangs) or enters the kernel monitor
+ * an NMI (they park in nmi_handler), and then either ends a test boot (ktest=,
+ * or 'panicexit' on the command line) with a failure exit code, so a test run
+ * never waits out its timeout in the monitor, or enters the kernel monitor
  * on the serial console.  A second panic while the first is being handled
  * (on any core) only prints and halts, so a broken panic path cannot loop.
  */
@@ -16,6 +17,7 @@
 #include <assert.h>
 #include <atomic.h>
 #include <backtrace.h>
+#include <cmdline.h>
 #include <console.h>
 #include <core_id.h>
 #include <ktest.h>
@@ -54,6 +56,10 @@ void _panic(const char *file, int line, const char *fmt, ...)
 		lapic_broadcast_nmi_others();
 	if (ktest_boot_active()) {
 		printk("ktest: FAIL kernel.panic: the kernel panicked during the tests\n");
+		qemu_exit(QEMU_EXIT_FAILURE);
+	}
+	if (cmdline_has(&boot_cmdline, "panicexit")) {
+		printk("panicexit: leaving QEMU with failure\n");
 		qemu_exit(QEMU_EXIT_FAILURE);
 	}
 	monitor(NULL);

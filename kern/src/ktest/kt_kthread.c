@@ -102,6 +102,53 @@ KTEST(kthread, many_create_exit_no_leak)
 	KT_ASSERT_EQ(kthread_nr_live(), live);
 }
 
+struct kt_wake_exit {
+	struct sem go;
+	atomic_t done;
+};
+
+static void kt_wait_then_exit(void *arg)
+{
+	struct kt_wake_exit *w = arg;
+
+	sem_down(&w->go);
+	atomic_inc(&w->done);
+}
+
+/* A woken kthread may run, exit and be freed on its own core before its
+ * waker has returned from the wakeup: the waker must not touch it after
+ * putting it on the run queue (no reference is held here, so the slab
+ * poison shows such a touch as a fault). */
+KTEST(kthread, woken_kthread_may_exit_at_once)
+{
+	enum { N = 2000 };
+	static struct kt_wake_exit w;
+	uint64_t live = kthread_nr_live();
+
+	sem_init(&w.go, 0);
+	atomic_set(&w.done, 0);
+	for (int i = 0; i < N; i++) {
+		struct kthread *kt = kthread_create(kt_wait_then_exit, &w, "kt-wake");
+		uint64_t end = nsec_now() + KT_WAIT_MS * NSEC_PER_MSEC;
+		uint32_t core = kt_other_core((uint32_t)i);
+
+		kthread_run_on(kt, core);
+		/* Alive until the sem_up: wait until it sleeps in sem_down. */
+		while (READ_ONCE(kt->state) != KT_BLOCKED && nsec_now() < end) {
+			if (core == core_id())
+				kthread_yield();
+			else
+				cpu_relax();
+		}
+		KT_ASSERT_EQ(READ_ONCE(kt->state), KT_BLOCKED);
+		sem_up(&w.go);
+	}
+	KT_ASSERT(kt_wait_atomic(&w.done, N));
+	for (int i = 0; i < 100 && kthread_nr_live() > live; i++)
+		kthread_usleep(1000);           /* the last ones are reaped */
+	KT_ASSERT_EQ(kthread_nr_live(), live);
+}
+
 struct kt_yield_log {
 	atomic_t idx;
 	char log[16];

@@ -141,15 +141,19 @@ uint64_t kthread_nr_created(void)
 
 /* ------------------------------------------------------ run queues --- */
 
+/* Once on the run queue, kt is its core's: that core may run it, and it may
+ * exit and be freed, before this returns.  kt is not touched after the
+ * unlock. */
 static void runq_add(struct kthread *kt)
 {
-	struct kthread_core *kc = &kthread_cores[kt->core];
+	uint32_t core = kt->core;
+	struct kthread_core *kc = &kthread_cores[core];
 	uint64_t flags = spin_lock_irqsave(&kc->lock);
 
 	list_add_tail(&kt->runq_link, &kc->runq);
 	spin_unlock_irqrestore(&kc->lock, flags);
-	if (kt->core != core_id())
-		kmsg_kick_core(kt->core);
+	if (core != core_id())
+		kmsg_kick_core(core);
 }
 
 static struct kthread *runq_pop(void)
