@@ -765,6 +765,48 @@ UTEST(pthread, cancel_acts_in_cond_wait_and_read)
 	close(p[1]);
 }
 
+/* The cancel comes as the thread is about to block in read(): before or
+ * after its cancellation point's check, before or after its uthread parks
+ * on the call.  Every one must act: a cancel sent before the park found no
+ * call to abort (parlib's uthread_wait_hook asks again at the park).  A
+ * lost one leaves the thread in read() for good: the timed join says so
+ * and a byte on the pipe lets it go. */
+UTEST(pthread, cancel_racing_a_blocking_read_is_never_lost)
+{
+	int p[2], lost = 0, cancelled = 0;
+
+	UT_SYS(pipe(p));
+	for (int i = 0; i < 300; i++) {
+		struct timespec until;
+		pthread_t t;
+		void *ret = NULL;
+
+		lp_cn_waiting = 0;
+		UT_ASSERT_EQ(pthread_create(&t, NULL, lp_cn_read, &p[0]), 0);
+		/* Spin, so that the reader runs on another vcore and the cancel
+		 * lands while it is on its way into the call; yield now and then
+		 * for a process with one vcore. */
+		for (long n = 1; !lp_cn_waiting; n++)
+			if (n % 100000 == 0)
+				sched_yield();
+		for (int spin = i % 60 * 200; spin > 0; spin--)
+			__asm__ volatile("pause");      /* land the cancel at spots apart */
+		UT_ASSERT_EQ(pthread_cancel(t), 0);
+		UT_SYS(clock_gettime(CLOCK_REALTIME, &until));
+		until.tv_sec += 2;
+		if (pthread_timedjoin_np(t, &ret, &until) == ETIMEDOUT) {
+			lost++;
+			UT_ASSERT_EQ(write(p[1], "x", 1), 1);
+			UT_ASSERT_EQ(pthread_join(t, &ret), 0);
+		}
+		cancelled += ret == PTHREAD_CANCELED;
+	}
+	UT_SYS(close(p[0]));
+	UT_SYS(close(p[1]));
+	UT_ASSERT_MSG(!lost, "%d of 300 cancels lost (%d acted)", lost, cancelled);
+	UT_ASSERT_EQ(cancelled, 300);
+}
+
 /* The child modes: threads blocked in read() on a pipe nobody writes,
  * then main exits with 7 ("exit") or blocks too ("hang").  3: no core was
  * free to make the child an MCP (this process holds it: 2 cores). */

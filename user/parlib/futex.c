@@ -19,7 +19,7 @@
  * without the lock (a waker changes the word first: either it sees the
  * count or the waiter sees the new word).
  *
- * A signal for a waiter (the C library's, through futex_wait_hook and
+ * A signal for a waiter (the C library's, through uthread_wait_hook and
  * futex_interrupt) ends its wait with -EINTR, as Linux's futex does; the
  * hook runs after the listing and the interrupter takes the lock, so a
  * signal queued before the listing is seen by the hook, one queued after
@@ -55,7 +55,6 @@ static struct futex_waiter *futex_timed;                        /* [futex_lock] 
 static uint32_t futex_nr_timed;                                 /* [a] */
 static uint32_t futex_nr_waiters;       /* [a] listed or about to compare the word */
 uint64_t (*futex_now_ns)(void);
-bool (*futex_wait_hook)(struct uthread *u);
 
 static struct futex_waiter **futex_bucket(const int *addr)
 {
@@ -116,7 +115,6 @@ static int futex_release(struct futex_waiter *batch, int result)
 static void futex_block_cb(struct uthread *u, void *arg)
 {
 	struct futex_waiter *w = arg, **b;
-	bool (*hook)(struct uthread *u);
 
 	w->u = u;
 	mcs_pdr_lock(&futex_lock);
@@ -137,8 +135,7 @@ static void futex_block_cb(struct uthread *u, void *arg)
 		__atomic_fetch_add(&futex_nr_timed, 1, __ATOMIC_RELAXED);
 	}
 	mcs_pdr_unlock(&futex_lock);
-	hook = __atomic_load_n(&futex_wait_hook, __ATOMIC_ACQUIRE);
-	if (hook && hook(u))
+	if (uthread_wait_interrupted(u))
 		futex_interrupt(u);
 }
 

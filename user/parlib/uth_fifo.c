@@ -174,7 +174,11 @@ static void fifo_thread_blockon_sysc(struct uthread *u, struct syscall *sc)
 {
 	uint32_t v = vcore_id();
 
-	u->sysc = sc;
+	__atomic_store_n(&u->sysc, sc, __ATOMIC_RELEASE);
+	/* A signal sent before the store found no call to abort: abort it
+	 * here (it completes with EINTR, its event comes as for any call). */
+	if (uthread_wait_interrupted(u))
+		ros_syscall_raw(SYS_abort_sysc, (long)sc, 0, 0, 0, 0, 0);
 	__atomic_store_n(&sc->u_data, (uint64_t)(uintptr_t)u, __ATOMIC_RELAXED);
 	if (!event_syscall_register(sc, &fifo_evq[v])) {
 		fifo_thread_runnable(u);        /* done meanwhile */

@@ -47,6 +47,15 @@ static struct uthread thread0 = {
 
 const struct schedule_ops *sched_ops;
 struct uthread *(*uthread_self_hook)(void);
+bool (*uthread_wait_hook)(struct uthread *u);
+
+bool uthread_wait_interrupted(struct uthread *u)
+{
+	bool (*hook)(struct uthread *) = __atomic_load_n(&uthread_wait_hook, __ATOMIC_ACQUIRE);
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return hook && hook(u);
+}
 static bool uth_on_scp;                 /* the 2LS runs inside an SCP */
 
 static struct procdata *const uth_pd = (struct procdata *)UDATA;

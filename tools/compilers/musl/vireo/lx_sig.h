@@ -85,9 +85,10 @@ bool lx_sig_thr_each(bool (*fn)(struct lx_sig_thr *t, void *arg), void *arg);
  * thread (after queueing a signal another thread may take). */
 void lx_sig_vcore(uint32_t vcoreid);
 void lx_sig_kick(void);
-/* Installs the futex hook (threads start): a thread that begins a futex
- * wait with a signal for it pending is woken at once. */
-void lx_sig_futex_start(void);
+/* Installs parlib's wait hook (threads start): a thread that begins a futex
+ * wait, or parks on a system call, with a signal for it pending is woken
+ * at once. */
+void lx_sig_wait_start(void);
 
 /* lx_sig_queue.c */
 struct event_mbox;

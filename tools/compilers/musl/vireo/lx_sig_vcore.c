@@ -19,9 +19,9 @@
  *     EINTR or restarts (lx_sig_intr.c); when it waits on a futex (a
  *     mutex, condvar, semaphore, join), the wait ends with -EINTR
  *     (futex_interrupt) and lx_futex runs the handler before it returns.
- * A thread that lists itself as a futex waiter just after its signal came
- * asks again (lx_sig_futex_check, parlib's futex_wait_hook), so none is
- * missed.
+ * A thread that lists itself as a futex waiter, or parks on a system call,
+ * just after its signal came asks again (lx_sig_wait_check, parlib's
+ * uthread_wait_hook), so none is missed.
  * Ignored signals are left for the threads to drop.  lx_sig_kick does the
  * same from a thread, after a signal it queued for another thread (tkill)
  * or one it blocks itself.  Once the process is an MCP its signal queue
@@ -105,9 +105,10 @@ static bool lx_sig_check_waiter(struct lx_sig_thr *t, void *arg)
 	return true;
 }
 
-/* parlib's futex_wait_hook (vcore context): u is listed as a waiter now;
- * true if a signal it should act on is pending already. */
-static bool lx_sig_futex_check(struct uthread *u)
+/* parlib's uthread_wait_hook (vcore context): u is listed as a futex
+ * waiter, or parked on a call, now; true if a signal it should act on is
+ * pending already. */
+static bool lx_sig_wait_check(struct uthread *u)
 {
 	struct lx_sig_waiter w = { u, false };
 
@@ -116,9 +117,9 @@ static bool lx_sig_futex_check(struct uthread *u)
 	return w.wake;
 }
 
-void lx_sig_futex_start(void)
+void lx_sig_wait_start(void)
 {
-	__atomic_store_n(&futex_wait_hook, lx_sig_futex_check, __ATOMIC_RELEASE);
+	__atomic_store_n(&uthread_wait_hook, lx_sig_wait_check, __ATOMIC_RELEASE);
 }
 
 void lx_sig_vcore(uint32_t vcoreid)

@@ -101,7 +101,7 @@ static void *lx_sig_tls_of(void *tp, void *mine)
 void lx_sig_thread0(struct uthread *u)
 {
 	__atomic_store_n(&lx_sig_t0.uth, u, __ATOMIC_RELEASE);
-	lx_sig_futex_start();
+	lx_sig_wait_start();
 	if (lx_sig_state == 1 && in_multi_mode())
 		__atomic_fetch_or(&lx_sig_q.q.ev_flags, EVENT_IPI, __ATOMIC_RELEASE);
 }

@@ -33,7 +33,3 @@ void futex_after_fork(void);
 /* Ends u's futex wait, if it waits, with -EINTR: true if it waited.  Any
  * context; not under the caller's own futex wait, of course. */
 bool futex_interrupt(struct uthread *u);
-/* Set by the C library: asked in vcore context, once u is listed as a
- * waiter, whether a signal already pending for u should end the wait
- * (then futex_interrupt(u)).  NULL: never. */
-extern bool (*futex_wait_hook)(struct uthread *u);

@@ -172,3 +172,13 @@ void uthread_run(struct uthread *u, uint32_t vcoreid) __attribute__((noreturn));
 /* The uthread of the calling uthread context, set by a 2LS with per-thread
  * TLS (NULL: thread0 is the only one). */
 extern struct uthread *(*uthread_self_hook)(void);
+/* Set by the C library: asked in vcore context once u is parked, listed as
+ * a futex waiter (futex.c) or its system call handed to the 2LS
+ * (thread_blockon_sysc), whether a signal already pending for u should end
+ * the wait: then the futex wait ends with -EINTR (futex_interrupt), the
+ * call is aborted (SYS_abort_sysc: it completes with EINTR).  A signal
+ * queued later finds u parked.  NULL: never. */
+extern bool (*uthread_wait_hook)(struct uthread *u);
+/* u's uthread_wait_hook verdict, after a full fence that orders the caller's
+ * listing of u (a store) before the hook's look at the signal queue. */
+bool uthread_wait_interrupted(struct uthread *u);
