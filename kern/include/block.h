@@ -80,6 +80,10 @@ struct block *block_alloc(size_t size, int mem_flags);
 struct block *allocb(size_t size);
 /* Frees one block and its extra buffers (not ->next).  NULL is ignored. */
 void freeb(struct block *b);
+/* Empties b (no extra data) for reuse: as block_alloc left it. */
+void block_reset(struct block *b);
+/* The bytes block_alloc(size) gave room for after its reserve. */
+size_t block_room(const struct block *b);
 
 /* Grows b's extra_data array to at least nr slots.  0 or -ENOMEM. */
 int block_add_extd(struct block *b, unsigned int nr, int mem_flags);

@@ -19,7 +19,10 @@
  * at most one block; the unread rest of that block is discarded, as in
  * Plan 9); Qcoalesce packs small writes into the free room of the last
  * queued block; Qdropoverflow and Qnonblock as set by qdropoverflow() and
- * qnonblock().
+ * qnonblock().  Qkeep (a pipe's ping-pong of small writes) keeps one block
+ * that qread consumed to its end, if small and plain, for the next qwrite
+ * that fits in it: one allocation and one free less per write and read;
+ * qfree frees it (it counts in block_live_count meanwhile).
  *
  * Errors: qread/qwrite/qbread/qbwrite raise error() (err.h) and so need a
  * kthread with an error stack: EAGAIN (non-blocking and empty/full), EPIPE
@@ -50,6 +53,7 @@ struct queue;
 #define Qcoalesce     (1 << 1)   /* pack small writes into the tail block */
 #define Qdropoverflow (1 << 2)   /* writes to a full queue are dropped, counted */
 #define Qnonblock     (1 << 3)   /* reads/writes that would block: EAGAIN */
+#define Qkeep         (1 << 4)   /* a block read to its end serves the next qwrite */
 
 /* Wake callback filters (one per call). */
 #define QIO_WAKE_READABLE (1 << 0)

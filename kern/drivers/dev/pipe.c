@@ -159,8 +159,8 @@ static struct chan *pipe_attach(const char *spec)
 	kref_init(&p->ref);
 	spinlock_init(&p->lock, "pipe");
 	p->id = (uint64_t)atomic_fetch_add(&pipe_next_id, 1);
-	p->q[0] = qopen(PIPE_LIMIT, 0, NULL, NULL);
-	p->q[1] = qopen(PIPE_LIMIT, 0, NULL, NULL);
+	p->q[0] = qopen(PIPE_LIMIT, Qkeep, NULL, NULL);
+	p->q[1] = qopen(PIPE_LIMIT, Qkeep, NULL, NULL);
 	pipe_taps_init(p);
 	c = devattach("pipe", spec);
 	c->qid = mkqid(PIPE_PATH(p, Qtop), 0, QTDIR);

@@ -57,6 +57,19 @@ struct block *allocb(size_t size)
 	return block_alloc(size, MEM_WAIT);
 }
 
+void block_reset(struct block *b)
+{
+	b->next = NULL;
+	b->flag = 0;
+	b->rp = b->base + BLOCK_HDR_RESERVE;
+	b->wp = b->rp;
+}
+
+size_t block_room(const struct block *b)
+{
+	return (size_t)(b->lim - b->base) - BLOCK_HDR_RESERVE;
+}
+
 static void block_free_extra(struct block *b)
 {
 	for (unsigned int i = 0; i < b->nr_extra_bufs; i++)

@@ -69,6 +69,8 @@
 
 /* Header room qwrite gives small blocks of a Qcoalesce queue. */
 #define QIO_COALESCE_ROOM 512
+/* The largest block Qkeep keeps (its room after the reserve). */
+#define QIO_KEEP_MAX 2048
 
 struct queue {
 	spinlock_t lock;
@@ -90,6 +92,7 @@ struct queue {
 	struct rendez rw;               /* writers wait for room or hangup */
 	struct sem rlock;               /* one reader at a time */
 	struct sem wlock;               /* one qwrite/qbwrite at a time */
+	struct block *kept;             /* [a] Qkeep: an empty block for qwrite */
 };
 
 /* Transitions found under q->lock, delivered after it is dropped. */
@@ -428,6 +431,38 @@ size_t qbwrite_nonblock(struct queue *q, struct block *b)
 	return qbwrite_common(q, b, true);
 }
 
+/* Qkeep: the kept block if it has room for n bytes, emptied; else NULL
+ * (a kept block too small is freed: the next read keeps another). */
+static struct block *qkept_take(struct queue *q, size_t room)
+{
+	struct block *b;
+
+	if (!READ_ONCE(q->kept))
+		return NULL;
+	b = __atomic_exchange_n(&q->kept, NULL, __ATOMIC_ACQUIRE);
+	if (b && block_room(b) < room) {
+		freeb(b);
+		return NULL;
+	}
+	if (b)
+		block_reset(b);
+	return b;
+}
+
+/* Qkeep: b, read to its end, is kept for the next qwrite if it is plain,
+ * small and the slot is free; else freed. */
+static void qkeep_or_free(struct queue *q, struct block *b)
+{
+	struct block *empty = NULL;
+
+	if ((READ_ONCE(q->flags) & Qkeep) && !b->extra_data &&
+	    block_room(b) <= QIO_KEEP_MAX &&
+	    __atomic_compare_exchange_n(&q->kept, &empty, b, false, __ATOMIC_RELEASE,
+	                                __ATOMIC_RELAXED))
+		return;
+	freeb(b);
+}
+
 /* A block holding the n bytes at buf, with room for more if the queue
  * coalesces.  NULL only with MEM_ATOMIC. */
 static struct block *qwrite_block(struct queue *q, const void *buf, size_t n,
@@ -438,7 +473,9 @@ static struct block *qwrite_block(struct queue *q, const void *buf, size_t n,
 
 	if ((READ_ONCE(q->flags) & (Qcoalesce | Qmsg)) == Qcoalesce)
 		room = MAX(n, (size_t)QIO_COALESCE_ROOM);
-	b = block_alloc(room, mem_flags);
+	b = qkept_take(q, room);
+	if (!b)
+		b = block_alloc(room, mem_flags);
 	if (!b)
 		return NULL;
 	memcpy(b->wp, buf, n);
@@ -650,7 +687,7 @@ static void qtake_done(struct queue *q, struct block *list, size_t n,
 		if (BLEN(list) && !(READ_ONCE(q->flags) & Qmsg))
 			qputback(q, list, gen);
 		else
-			freeb(list);
+			qkeep_or_free(q, list);
 		list = next;
 	}
 }
@@ -876,7 +913,7 @@ struct queue *qopen(int limit, int flags, void (*kick)(void *), void *arg)
 	}
 	q = qalloc();
 	q->limit = limit;
-	q->flags = flags & (Qmsg | Qcoalesce | Qdropoverflow | Qnonblock);
+	q->flags = flags & (Qmsg | Qcoalesce | Qdropoverflow | Qnonblock | Qkeep);
 	q->kick = kick;
 	q->arg = arg;
 	return q;
@@ -897,6 +934,7 @@ void qfree(struct queue *q)
 	if (!q)
 		return;
 	qclose(q);
+	freeb(q->kept);
 	kfree(q);
 }
 

@@ -272,13 +272,31 @@ static struct kthread *kthread_promote_spare(struct kthread_core *kc)
 	return next;
 }
 
+/*
+ * The caller (IRQs off) stops running: blocked, yielding, exiting or
+ * parking.  A kthread other than the idle one goes straight to the head of
+ * the run queue when there is one and no routine message waits (those run
+ * on the idle kthread); otherwise to the idle kthread.  The head may be the
+ * caller itself (woken, or queued by its own yield, before this pop): it
+ * then just goes on running.
+ */
 static void kthread_sched_to_idle(void)
 {
 	struct kthread_core *kc = this_kcore();
-	struct kthread *next = kc->idle;
+	struct kthread *cur = kthread_current(), *next = kc->idle;
 
-	if (next == kthread_current())
+	if (next == cur) {
 		next = kthread_promote_spare(kc);
+	} else if (!kmsg_routine_pending()) {
+		struct kthread *head = runq_pop();
+
+		if (head == cur) {
+			__atomic_store_n(&cur->state, KT_RUNNING, __ATOMIC_RELEASE);
+			return;
+		}
+		if (head)
+			next = head;
+	}
 	kthread_switch_to(next);
 }
 

@@ -247,9 +247,15 @@ static int64_t sysf_write_loop(struct syscall_ctx *ctx, struct sysf_rw *rw)
 /* read, write, pread, pwrite: check, bounce through kbuf, report progress. */
 static int64_t sysf_rw(struct syscall_ctx *ctx, const char *call, int64_t off, bool write)
 {
-	struct sysf_rw rw = { .call = call, .fd = (int)ctx->sc.arg0, .ubuf = ctx->sc.arg1,
-	                      .len = ctx->sc.arg2, .off = off, .write = write };
+	struct sysf_rw rw;      /* field by field: an initializer would zero small[] */
 	int64_t ret;
+
+	rw.call = call;
+	rw.fd = (int)ctx->sc.arg0;
+	rw.ubuf = ctx->sc.arg1;
+	rw.len = ctx->sc.arg2;
+	rw.off = off;
+	rw.write = write;
 
 	if (!user_range_ok(rw.ubuf, rw.len))
 		return sysc_fail(ctx, EFAULT, "%s: buffer %#lx of %lu bytes is not in user space",
@@ -257,8 +263,11 @@ static int64_t sysf_rw(struct syscall_ctx *ctx, const char *call, int64_t off, b
 	if (off != -1 && (off < 0 || off > INT64_MAX - (int64_t)rw.len))
 		return sysc_fail(ctx, EINVAL, "%s: offset %ld with length %lu is out of range",
 		                 call, (long)off, rw.len);
-	if (rw.len <= SYSF_SMALL_IO)
+	if (rw.len <= SYSF_SMALL_IO) {
 		rw.kbuf = rw.small;     /* the common small I/O: no allocation */
+		if (!write)             /* a device that claims more than it wrote */
+			memset(rw.small, 0, rw.len);    /* copies out zeros, not stack */
+	}
 	else if (!(rw.kbuf = sysf_bounce_get(MIN(rw.len, (uint64_t)SYSF_BOUNCE), write)))
 		return sysf_nomem(ctx, call);
 	ret = write ? sysf_write_loop(ctx, &rw) : sysf_read_loop(ctx, &rw);
