@@ -205,6 +205,8 @@ static void qwake_fire(struct queue *q, const struct qwake *w)
 	static const int order[] = { QIO_WAKE_READABLE, QIO_WAKE_WRITABLE,
 	                             QIO_WAKE_HANGUP };
 
+	if (!w->filters)        /* no transition: most reads and writes */
+		return;
 	if (w->filters & (QIO_WAKE_READABLE | QIO_WAKE_HANGUP))
 		rendez_wakeup(&q->rr);
 	if (w->filters & (QIO_WAKE_WRITABLE | QIO_WAKE_HANGUP))
