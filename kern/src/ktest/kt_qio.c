@@ -5,7 +5,8 @@
  * non-blocking EAGAIN both ways, a blocked reader (and writer) woken from
  * another core, hangup and EOF, qclose/qreopen, wake callbacks firing
  * exactly once per transition, partial reads with qread and qbread,
- * bypass, kick, and an aborted sleep (EINTR).
+ * bypass, kick, an aborted sleep (EINTR), and Qkeep's reuse of a
+ * consumed block.
  *
  * Every test also checks block_live_count() is back where it started (on
  * top of the runner's page/slab/kmalloc leak checks).  Errors raised by
@@ -256,6 +257,40 @@ KTEST(qio, coalescing_packs_small_writes)
 	KT_ASSERT(strcmp(buf, "0123456789abcde") == 0);
 	KT_ASSERT_EQ(qlen(c), sizeof(big));
 	qfree(c);
+	KT_ASSERT_EQ(block_live_count(), live);
+}
+
+/* Qkeep: a block read to its end waits for the next write that fits in it
+ * (no new block), a bigger write allocates as before, a partly read block
+ * is not kept, and qfree frees the kept one. */
+KTEST(qio, keep_reuses_a_consumed_block)
+{
+	int64_t live = block_live_count();
+	struct queue *q = qopen(4096, Qkeep, NULL, NULL);
+	char buf[1200], big[1100];
+	size_t n;
+
+	memset(big, 'b', sizeof(big));
+	for (int i = 0; i < 4; i++) {
+		KT_ASSERT(qt_puts(q, "x"));
+		KT_ASSERT_EQ(block_live_count(), live + 1);     /* the kept one, reused */
+		KT_ASSERT_EQ(qt_gets(q, buf, sizeof(buf)), 1);
+		KT_ASSERT(strcmp(buf, "x") == 0);
+		KT_ASSERT_EQ(block_live_count(), live + 1);     /* kept, not freed */
+	}
+	KT_ASSERT_EQ(qt_write(q, big, sizeof(big), false, &n), 0);     /* too big for it */
+	KT_ASSERT_EQ(n, sizeof(big));
+	KT_ASSERT_EQ(block_live_count(), live + 1);     /* the small one freed */
+	KT_ASSERT_EQ(qt_gets(q, buf, 11), 10);          /* a partial read keeps nothing */
+	KT_ASSERT_EQ(block_live_count(), live + 1);
+	KT_ASSERT_EQ(qt_gets(q, buf, sizeof(buf)), sizeof(big) - 10);
+	KT_ASSERT(buf[0] == 'b' && buf[sizeof(big) - 11] == 'b');
+	KT_ASSERT_EQ(block_live_count(), live + 1);     /* now kept: 1100 bytes of room */
+	KT_ASSERT(qt_puts(q, "yz"));
+	KT_ASSERT_EQ(block_live_count(), live + 1);
+	KT_ASSERT_EQ(qt_gets(q, buf, sizeof(buf)), 2);
+	KT_ASSERT(strcmp(buf, "yz") == 0);
+	qfree(q);
 	KT_ASSERT_EQ(block_live_count(), live);
 }
 
