@@ -173,7 +173,8 @@ static void check_flag_set(const char *what, const uint64_t *list, int n, uint64
 
 HTEST(abi_flag_sets)
 {
-	static const uint64_t sc[] = { SC_DONE, SC_PROGRESS, SC_UEVENT, SC_K_LOCK, SC_ABORT };
+	static const uint64_t sc[] = { SC_DONE, SC_PROGRESS, SC_UEVENT, SC_K_LOCK, SC_ABORT,
+	                               SC_UWAKE };
 	static const uint64_t ev[] = {
 		EVENT_IPI, EVENT_SPAM_PUBLIC, EVENT_INDIR, EVENT_VCORE_PRIVATE,
 		EVENT_SPAM_INDIR, EVENT_VCORE_MUST_RUN, EVENT_NOTHROTTLE,

@@ -102,6 +102,55 @@ UTEST(completion_arrives_through_an_ev_q)
 	UT_ASSERT(!event_mbox_get(&mbox, &msg));
 }
 
+/* Sets SC_UWAKE as parlib's blockon does; false if the call was done. */
+static bool want_wake(struct syscall *sc)
+{
+	uint32_t f = __atomic_load_n(&sc->flags, __ATOMIC_ACQUIRE);
+
+	do {
+		if (f & SC_DONE)
+			return false;
+	} while (!__atomic_compare_exchange_n(&sc->flags, &f, f | SC_UWAKE, false,
+	                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	return true;
+}
+
+/* The SCP way without an ev_q: SC_UWAKE, and the completion wakes the
+ * yield; the kernel leaves the flag as it was and takes no SC_K_LOCK. */
+UTEST(completion_wakes_a_uwake_waiter)
+{
+	struct syscall sc;
+	int yields = 0;
+
+	sysc_prep(&sc, SYS_block, 100 * 1000);
+	sysc_trap(&sc, 1);
+	UT_ASSERT(want_wake(&sc));
+	while (!done(&sc)) {
+		tsys(SYS_proc_yield, 0);
+		yields++;
+	}
+	UT_SYSC_OK(&sc);
+	UT_ASSERT_MSG(yields >= 1 && yields < 20, "%d yields: the wakeup did not come", yields);
+	UT_ASSERT_EQ(__atomic_load_n(&sc.flags, __ATOMIC_ACQUIRE), SC_DONE | SC_UWAKE);
+}
+
+/* SC_UWAKE on a call that finished in the trap is refused, and a record
+ * that carries it from the start completes and wakes: the next yield
+ * returns at once. */
+UTEST(uwake_after_or_before_the_trap)
+{
+	struct syscall sc;
+
+	sysc(&sc, SYS_null);
+	UT_ASSERT(!want_wake(&sc));
+	sysc_prep(&sc, SYS_null);
+	sc.flags = SC_UWAKE;
+	sysc_run(&sc, 1);
+	UT_SYSC_OK(&sc);
+	UT_ASSERT_EQ(__atomic_load_n(&sc.flags, __ATOMIC_ACQUIRE), SC_DONE | SC_UWAKE);
+	UT_ASSERT_EQ(tsys(SYS_proc_yield, 0), 0);       /* remembered: no sleep */
+}
+
 /* Registering after the call finished fails, and no event comes. */
 UTEST(registering_after_completion_fails)
 {

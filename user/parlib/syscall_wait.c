@@ -12,14 +12,16 @@
  * After the trap a call that slept in the kernel comes back with SC_DONE
  * clear, and ros_syscall_blockon() waits for it: it does not spin (the
  * call can finish only when this SCP's core runs the kernel, which it
- * does not while we spin), it asks for EV_SYSCALL on an evbitmap ev_q with
- * EVENT_WAKEUP and sleeps in SYS_proc_yield(0) until SC_DONE is set: the
- * process is WAITING, not polling.  The kernel remembers a wakeup that
- * lands before the yield, so none is lost.  Events of earlier calls left in
- * the bitmap are drained each time (the flags word, not the bitmap, is the
- * truth).  Flags are read with acquire loads, so err/retval/errstr written
- * before SC_DONE are visible; the record is not reused until SC_K_LOCK
- * clears.  The yield is a ctx call: it completes before its trap returns.
+ * does not while we spin), it sets SC_UWAKE (a CAS that gives up once
+ * SC_DONE is set: ros/syscall.h), so the completion wakes the process, and
+ * sleeps in SYS_proc_yield(0) until SC_DONE is set: the process is WAITING,
+ * not polling.  The kernel remembers a wakeup that lands before the yield,
+ * so none is lost; a wakeup meant for something else (a signal's event,
+ * another call's completion) only costs one more look at the flags.  Flags
+ * are read with acquire loads, so err/retval/errstr written before SC_DONE
+ * are visible; the record is not reused until SC_K_LOCK clears (it is set
+ * only for a record someone registered an ev_q on).  The yield is a ctx
+ * call: it completes before its trap returns.
  * That wait is for SCPs.  On an MCP a call from uthread context that
  * sleeps comes back unfinished too (the kernel detaches it,
  * kern/src/proc/mcp_sysc.c): with a 2LS installed, ros_blockon_2ls parks
@@ -37,9 +39,8 @@
  * ran: EINTR).  Tiny programs never set the hook.
  *
  * Freestanding (ros/ headers and compiler builtins only); single uthread
- * (thread0): the wake-up queue is one per process.
+ * (thread0): ros_waiting is one per process.
  */
-#include <parlib/event.h>
 #include <parlib/syscall.h>
 #include <parlib/vcore.h>
 #include <ros/procinfo.h>
@@ -101,15 +102,18 @@ struct syscall *ros_syscall_waiting(void)
 	return ros_waiting;
 }
 
-static struct event_mbox ros_wake_mbox;
-static struct event_queue ros_wake_q;
-
-static void ros_wake_q_init(void)
+/* Asks the kernel to wake the process when sc completes; false if it is
+ * done already (or made progress: the result is there to check). */
+static bool ros_syscall_want_wake(struct syscall *sc)
 {
-	if (ros_wake_q.ev_mbox)
-		return;
-	event_mbox_init_bitmap(&ros_wake_mbox);
-	event_queue_init(&ros_wake_q, &ros_wake_mbox, EVENT_WAKEUP);
+	uint32_t f = ros_syscall_flags(sc);
+
+	do {
+		if (f & (SC_DONE | SC_PROGRESS))
+			return false;
+	} while (!__atomic_compare_exchange_n(&sc->flags, &f, f | SC_UWAKE, false,
+	                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	return true;
 }
 
 static void ros_park(void)
@@ -131,9 +135,10 @@ void ros_syscall_blockon(struct syscall *sc)
 	if (!(ros_syscall_flags(sc) & SC_DONE)) {
 		struct syscall *outer = ros_waiting;    /* a call from the hook nests */
 
-		ros_wake_q_init();
 		ros_waiting = sc;
-		event_syscall_wait(sc, &ros_wake_q, ros_park);
+		if (ros_syscall_want_wake(sc))
+			while (!(ros_syscall_flags(sc) & SC_DONE))
+				ros_park();
 		ros_waiting = outer;
 	}
 	while (ros_syscall_flags(sc) & SC_K_LOCK)

@@ -13,13 +13,17 @@
  * Completion (kernel): write err and retval (errstr only when err != 0),
  * then set SC_DONE in one atomic update; if SC_UEVENT was set, the same
  * update sets SC_K_LOCK, EV_SYSCALL (ev_arg3 = the struct's user address)
- * goes to ev_q, and then SC_K_LOCK is cleared.
+ * goes to ev_q, and then SC_K_LOCK is cleared; if SC_UWAKE was set, the
+ * process is woken afterwards as an EVENT_WAKEUP event would wake it (its
+ * proc_yield(0) returns), with no event and no further access to the struct.
  * Registration (user, to get EV_SYSCALL instead of polling): write ev_q, then
  * CAS flags from f to f | SC_UEVENT, retrying while the CAS fails; give up if
  * SC_DONE or SC_PROGRESS is set (the event may never come: check the result
  * instead).  A user that reads SC_DONE waits until SC_K_LOCK is clear before
  * reusing the struct (the kernel may still be reading ev_q).  Either the
  * kernel sees SC_UEVENT, or the user sees SC_DONE: no wake-up is lost.
+ * SC_UWAKE is registered the same way (CAS, give up on SC_DONE/SC_PROGRESS)
+ * by a submitter that only waits in proc_yield: it needs no ev_q.
  *
  * Kernel side: kern/src/syscall/dispatch.c (dispatch, completion), the sys_*.c
  * handlers by area.  User side: the trap and the wait in
@@ -50,13 +54,15 @@
  *   SC_ABORT     reserved; the kernel never sets it yet.  An abort is asked
  *                for with abort_sysc/abort_sysc_fd, not with a flag, and an
  *                aborted call completes with err = EINTR
+ *   SC_UWAKE     wake the process at completion (only the user sets it)
  */
 #define SC_DONE      0x00000001u
 #define SC_PROGRESS  0x00000002u
 #define SC_UEVENT    0x00000004u
 #define SC_K_LOCK    0x00000008u
 #define SC_ABORT     0x00000010u
-#define SC_ALL_FLAGS (SC_DONE | SC_PROGRESS | SC_UEVENT | SC_K_LOCK | SC_ABORT)
+#define SC_UWAKE     0x00000020u
+#define SC_ALL_FLAGS (SC_DONE | SC_PROGRESS | SC_UEVENT | SC_K_LOCK | SC_ABORT | SC_UWAKE)
 
 /*
  * One call.  Field tags (Documentation/style.md): [u] written by the user before the trap, read by

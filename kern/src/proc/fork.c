@@ -82,7 +82,7 @@ int proc_exec(struct proc *p, const char *path, const char *const *argv,
 static int proc_fork_fill_child(struct mm *cmm, uintptr_t usc, uint32_t flags)
 {
 	struct syscall *u = (struct syscall *)usc;
-	uint32_t done = (flags | SC_DONE) & ~(SC_K_LOCK | SC_UEVENT);
+	uint32_t done = (flags | SC_DONE) & ~(SC_K_LOCK | SC_UEVENT | SC_UWAKE);
 	int64_t zero = 0;
 	int32_t noerr = 0;
 	int ret;

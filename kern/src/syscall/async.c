@@ -24,7 +24,9 @@
  * one cmpxchg sets SC_DONE; if the user had set SC_UEVENT before it, the
  * same cmpxchg sets SC_K_LOCK, EV_SYSCALL goes to its ev_q, and a second
  * one clears SC_K_LOCK.  The user sets SC_UEVENT with a CAS that fails once
- * SC_DONE is set, so a completion is never missed.
+ * SC_DONE is set, so a completion is never missed.  SC_UWAKE (an SCP's
+ * submitter waiting in proc_yield, parlib's blockon) asks for proc_wakeup
+ * instead: no event, no SC_K_LOCK, the record untouched after the cmpxchg.
  *
  * Tracking, for abort_sysc, abort_sysc_fd and proc_kill: a process lists
  * its kthreads (p->kthreads, p->lock; changed only when one is made or
@@ -370,5 +372,7 @@ bool sysc_complete(struct syscall_ctx *ctx)
 		sysc_send_ev_syscall(ctx, u);
 		sysc_flags_unlock(u);
 	}
+	if (old & SC_UWAKE)
+		proc_wakeup(ctx->p);    /* the submitter's yield returns */
 	return true;
 }
