@@ -15,6 +15,10 @@
  * discards what it does not take.  With Qcoalesce small writes are copied
  * into the free room of the tail block instead of adding blocks.
  *
+ * Qkeep.  A block a qread consumed to its end waits in q->kept (one, by
+ * atomic exchange: no lock) for the next qwrite_block it has room for;
+ * the reader (rlock) puts, the writer (wlock) takes; qfree frees it.
+ *
  * Kick and bypass.  kick(arg) runs after each write that queued data, so
  * an output device can pull it to the hardware.  A bypass queue
  * (qbypass) has no list at all: each written block goes straight to the

@@ -14,7 +14,9 @@
  * next kthread of the run queue; when there is nothing at all, halt with
  * "sti; hlt" after checking the queues with IRQs off, so a wakeup IPI that
  * arrives in between ends the halt instead of being lost.  Idle cores never
- * spin.
+ * spin.  Kthreads that block switch straight to each other while no
+ * routine message waits (kthread.c), so the loop runs only for messages
+ * and when the run queue is empty.
  */
 #include <arch/irq.h>
 #include <kmsg.h>

@@ -18,8 +18,10 @@
  * Why a run queue and not a routine kernel message per wakeup (as Akaros
  * does): a wakeup then needs no allocation, so it cannot fail in IRQ context
  * or under memory pressure, and a kthread is never in two places at once.
- * Routine messages still run at every scheduling point, since all switches
- * pass through the idle kthread (sched/idle.c).
+ * A kthread that stops running switches straight to the head of the run
+ * queue unless a routine message waits; then, or with the queue empty, it
+ * switches to the idle kthread (sched/idle.c), which runs the messages: so
+ * they still run at the next scheduling point.
  *
  * Lock order: a kthread's sleep_lock -> a rendez lock -> core run-queue
  * lock (innermost; rendez.c takes sleep_lock first and wakes under the
