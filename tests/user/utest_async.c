@@ -14,6 +14,7 @@
  * "in vcore context" still ends it.  Children are /test/victim.
  */
 #include <parlib/event.h>
+#include <parlib/syscall.h>
 #include <parlib/uthread.h>
 #include <parlib/vcore.h>
 #include <ros/mmap.h>
@@ -105,14 +106,7 @@ UTEST(completion_arrives_through_an_ev_q)
 /* Sets SC_UWAKE as parlib's blockon does; false if the call was done. */
 static bool want_wake(struct syscall *sc)
 {
-	uint32_t f = __atomic_load_n(&sc->flags, __ATOMIC_ACQUIRE);
-
-	do {
-		if (f & SC_DONE)
-			return false;
-	} while (!__atomic_compare_exchange_n(&sc->flags, &f, f | SC_UWAKE, false,
-	                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
-	return true;
+	return ros_syscall_flag_unless_done(sc, SC_UWAKE);
 }
 
 /* The SCP way without an ev_q: SC_UWAKE, and the completion wakes the

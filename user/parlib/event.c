@@ -7,6 +7,7 @@
  * Freestanding (ros/ headers and compiler builtins only).
  */
 #include <parlib/event.h>
+#include <parlib/syscall.h>
 
 void event_ulock_acquire(uint64_t *lock)
 {
@@ -74,15 +75,8 @@ bool event_mbox_get(struct event_mbox *mbox, struct event_msg *msg)
 
 bool event_syscall_register(struct syscall *sc, struct event_queue *q)
 {
-	uint32_t f = __atomic_load_n(&sc->flags, __ATOMIC_ACQUIRE);
-
 	__atomic_store_n(&sc->ev_q, (uint64_t)(uintptr_t)q, __ATOMIC_RELEASE);
-	do {
-		if (f & (SC_DONE | SC_PROGRESS))
-			return false;
-	} while (!__atomic_compare_exchange_n(&sc->flags, &f, f | SC_UEVENT, false,
-	                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
-	return true;
+	return ros_syscall_flag_unless_done(sc, SC_UEVENT);
 }
 
 void event_syscall_wait(struct syscall *sc, struct event_queue *q, void (*park)(void))

@@ -102,20 +102,6 @@ struct syscall *ros_syscall_waiting(void)
 	return ros_waiting;
 }
 
-/* Asks the kernel to wake the process when sc completes; false if it is
- * done already (or made progress: the result is there to check). */
-static bool ros_syscall_want_wake(struct syscall *sc)
-{
-	uint32_t f = ros_syscall_flags(sc);
-
-	do {
-		if (f & (SC_DONE | SC_PROGRESS))
-			return false;
-	} while (!__atomic_compare_exchange_n(&sc->flags, &f, f | SC_UWAKE, false,
-	                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
-	return true;
-}
-
 static void ros_park(void)
 {
 	ros_yield(0);
@@ -136,7 +122,7 @@ void ros_syscall_blockon(struct syscall *sc)
 		struct syscall *outer = ros_waiting;    /* a call from the hook nests */
 
 		ros_waiting = sc;
-		if (ros_syscall_want_wake(sc))
+		if (ros_syscall_flag_unless_done(sc, SC_UWAKE))     /* the completion wakes us */
 			while (!(ros_syscall_flags(sc) & SC_DONE))
 				ros_park();
 		ros_waiting = outer;

@@ -43,6 +43,20 @@ void ros_syscall_run(struct syscall *sc);
 /* Waits until the kernel has finished with *sc (SC_DONE, then !SC_K_LOCK). */
 void ros_syscall_blockon(struct syscall *sc);
 
+/* Registers flag (SC_UEVENT or SC_UWAKE) with the CAS of ros/syscall.h:
+ * false, and nothing set, once the call is done or made progress. */
+static inline bool ros_syscall_flag_unless_done(struct syscall *sc, uint32_t flag)
+{
+	uint32_t f = __atomic_load_n(&sc->flags, __ATOMIC_ACQUIRE);
+
+	do {
+		if (f & (SC_DONE | SC_PROGRESS))
+			return false;
+	} while (!__atomic_compare_exchange_n(&sc->flags, &f, f | flag, false,
+	                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	return true;
+}
+
 /* One call: retval, or -err (errstr() updated on failure). */
 long ros_syscall_raw(unsigned int num, long a0, long a1, long a2, long a3, long a4, long a5);
 
