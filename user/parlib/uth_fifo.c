@@ -14,7 +14,8 @@
  * through vcore context as before.
  *
  * sched_entry(v): v looks for finished syscalls (SC_DONE on a parked
- * uthread's record makes it runnable, and asks for vcores to run it) and
+ * uthread's record makes it runnable, SC_K_LOCK or not, and asks for
+ * vcores to run it) and
  * expired timed waits; a uthread the kernel interrupted on v (a
  * notification) then runs again at once, unless it has run a whole slice
  * (FIFO_SLICE_TSC cycles since v started it) and others wait in the run
@@ -80,7 +81,19 @@ uint32_t (*fifo_timer_check)(void);
 #define FIFO_SLICE_TSC (1ULL << 24)     /* about 5 ms at 3 GHz */
 static uint64_t fifo_run_since[ROS_MAX_VCORES];  /* [v] TSC when v started its uthread */
 
+/* The call finished: its uthread may run again.  The kernel may still be
+ * sending its event (SC_K_LOCK), and its wake-up may be the last one: a
+ * vcore that waited for !SC_K_LOCK here would sleep again and never look
+ * once more (Documentation/parlib.md, "a lost wake-up").  The uthread
+ * itself waits for SC_K_LOCK to clear (fifo_sysc_finished) before its
+ * record is reused. */
 static bool fifo_sysc_done(const struct syscall *sc)
+{
+	return __atomic_load_n(&sc->flags, __ATOMIC_ACQUIRE) & SC_DONE;
+}
+
+/* The kernel is finished with sc: SC_DONE, and SC_K_LOCK clear. */
+static bool fifo_sysc_finished(const struct syscall *sc)
 {
 	uint32_t f = __atomic_load_n(&sc->flags, __ATOMIC_ACQUIRE);
 
@@ -236,6 +249,8 @@ static void fifo_nap(void)
 	event_syscall_register(&sc, &fifo_evq[0]);
 	while (!fifo_sysc_done(&sc))
 		ros_yield(0);
+	while (!fifo_sysc_finished(&sc))
+		__builtin_ia32_pause();
 }
 
 /*
@@ -363,7 +378,7 @@ static bool fifo_blockon(struct syscall *sc)
 	if (in_vcore_context())
 		return false;
 	uthread_yield(true, fifo_blockon_cb, sc);
-	while (!fifo_sysc_done(sc))
+	while (!fifo_sysc_finished(sc))        /* the kernel's event is going out */
 		__builtin_ia32_pause();
 	return true;
 }
