@@ -14,7 +14,9 @@
  * answers are a racy snapshot, which is fine: a vcore that stops running
  * after it was chosen is preempted (whoever recovers it drains its public
  * mailbox: parlib's EV_VCORE_PREEMPT handler) or yielding (parlib clears
- * VC_CAN_RCV_MSG, drains, and only then yields).  No locks, no memory.
+ * VC_CAN_RCV_MSG, drains, and only then yields; the kernel refuses a yield
+ * with notif_pending set).  With MUST_RUN a preempted vcore gets a spammed
+ * message only when no vcore holds a core at all.  No locks, no memory.
  */
 #pragma once
 
@@ -23,6 +25,8 @@
 #define EVP_ONLINE     0x1u     /* has a core and runs (not yielding, not being preempted) */
 #define EVP_PREEMPTED  0x2u     /* its core was taken; its context waits in its VCPD */
 #define EVP_CAN_RCV    0x4u     /* VC_CAN_RCV_MSG: it looks at its public mailbox */
+#define EVP_HELD       0x8u     /* has a core, not yielding: online, or a preemption of it
+                                 * is on its way (which lapses for the last vcore) */
 
 struct ev_pick {
 	uint32_t flags;                 /* the queue's EVENT_* */
@@ -41,5 +45,6 @@ uint32_t ev_pick_wanted(const struct ev_pick *in, uint32_t *cursor);
  * wanted if it can receive (and, with must_run, runs; without, a preempted
  * one that can receive is fine: its recoverer drains it), else the first
  * online vcore that can receive after wanted, else the first online one,
- * else wanted. */
+ * else the first that holds its core (its preemption may lapse; if not, its
+ * recoverer drains it), else wanted. */
 uint32_t ev_pick_spam(const struct ev_pick *in, uint32_t wanted, bool must_run);

@@ -89,6 +89,12 @@ HTEST(ev_pick_spam_avoids_vcores_that_will_not_look)
 	HT_ASSERT_EQ(ev_pick_spam(&in, 1, true), 0);    /* only a yielder runs: it */
 	set(PRE, PRE, 0, 0);
 	HT_ASSERT_EQ(ev_pick_spam(&in, 1, true), 1);    /* nothing runs: the wanted */
+	/* The EV_VCORE_PREEMPT about 1 while 2 yields and 3's preemption is
+	 * on its way (it lapses: 3 is the last): 3, not 1's own mailbox. */
+	set(PRE, PRE, 0, EVP_HELD | EVP_CAN_RCV);
+	HT_ASSERT_EQ(ev_pick_spam(&in, 1, true), 3);
+	set(0, PRE, EVP_HELD, EVP_HELD | EVP_CAN_RCV);
+	HT_ASSERT_EQ(ev_pick_spam(&in, 1, true), 2);    /* the first that holds a core */
 }
 
 HTEST(ev_pick_random_states_spam_lands_on_a_looker)

@@ -488,26 +488,19 @@ UTEST(mcp_locks, pdr_locks_held_across_preemptions_without_warning)
 	ml_child_under_preemption("locks", false);
 }
 
-static bool ml_known_hang;              /* --known-hang: run the tests below */
-
 /* Preemptions land in the middle of direct switches (notifications off,
  * on the vcore's stack or in the pop): the vcore is resumed where it was
  * (a stuck vcore others hand their core to), a uthread caught after the
- * re-enable is stolen, and every thread ends with its registers.  The
- * child deadlocks now and then (one vcore left running, the others
- * preempted), on int8 before the direct switch too (parlib.md, Tests):
- * run only on request until that is understood. */
+ * re-enable is stolen, and every thread ends with its registers.  These
+ * once deadlocked now and then (parlib.md, Tests: an EV_VCORE_PREEMPT
+ * left in the preempted vcore's own mailbox, and the last vcore idle). */
 UTEST(mcp_locks, direct_switches_across_preemptions_with_warning)
 {
-	if (!ml_known_hang)
-		utest_skip("a known deadlock, older than the direct switch: run with --known-hang");
 	ml_child_under_preemption("switch", true);
 }
 
 UTEST(mcp_locks, direct_switches_across_preemptions_without_warning)
 {
-	if (!ml_known_hang)
-		utest_skip("a known deadlock, older than the direct switch: run with --known-hang");
 	ml_child_under_preemption("switch", false);
 }
 
@@ -563,11 +556,6 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[2], "claim"))
 			return ml_child_claim(atoi(argv[3]));
 		return UTEST_CHILD_FAILED;
-	}
-	if (argc >= 2 && !strcmp(argv[1], "--known-hang")) {
-		ml_known_hang = true;
-		argv[1] = argv[0];
-		return utest_main("libc_mcp_locks", argc - 1, argv + 1);
 	}
 	return utest_main("libc_mcp_locks", argc, argv);
 }

@@ -258,8 +258,10 @@ static void fifo_nap(void)
  * looked (checked under the lock that enqueuers take, with v marked
  * LEAVING in the same hold).  The yield is the raw proc_yield: the want
  * was already lowered here (busy vcores, at least 1), not by vcore_yield.
- * Refused (a notification came, e.g. from fifo_want_vcores): v is busy
- * again.  The last vcore does not come back here: the kernel keeps it
+ * Before the yield, vcore_help_stuck recovers every preempted vcore: a
+ * uthread it steals is queued, and the enqueue notifies v (LEAVING), so
+ * the yield is refused.  Refused (a notification came, e.g. from
+ * fifo_want_vcores): v is busy again.  The last vcore does not come back here: the kernel keeps it
  * waiting and restarts it at vcore_entry.
  */
 static void fifo_idle(uint32_t vcoreid)
@@ -268,6 +270,8 @@ static void fifo_idle(uint32_t vcoreid)
 	uint32_t timers = fifo_timer_check ? fifo_timer_check() : 0;
 
 	if (timers) {
+		if (in_multi_mode())
+			vcore_help_stuck(vcoreid);      /* idle too: the same look */
 		fifo_nap();
 		return;
 	}
@@ -285,7 +289,7 @@ static void fifo_idle(uint32_t vcoreid)
 		vcore_set_wanted(fifo_nr_busy ? fifo_nr_busy : 1);
 	spin_pdr_unlock(&fifo_lock);
 	if (in_multi_mode())
-		vcore_help_stuck(vcoreid);      /* returns if none (or it failed) */
+		vcore_help_stuck(vcoreid);      /* returns if no change (or it failed) */
 	ros_syscall_trap(&y, 1);        /* gone, or refused (or an SCP woke) */
 	vcore_handle_events(vcoreid);
 	spin_pdr_lock(&fifo_lock);

@@ -24,6 +24,12 @@
  * vcore_change_to(v) is the way to make such a vcore run at once: the
  * caller gives it its own core (the kernel's change_vcore) and is preempted
  * in its place.
+ * The message alone is not enough: sent while no vcore was online, it may
+ * sit in the preempted vcore's own mailbox.  So a vcore about to yield for
+ * lack of work (vcore_help_stuck) recovers every preempted vcore itself,
+ * then hands its core to one preempted in vcore context: with the want
+ * lowered by the yield, nobody else would run what such a vcore has in
+ * hand (a deadlock of libc_mcp_locks, Documentation/parlib.md, Tests).
  * A reflected fault (VC_UTHREAD_FAULT) reaches vcore_uthread_faulted: the
  * 2LS's hook, or by default a message and the end of the process, as
  * killed by the signal a POSIX system would send (SIGSEGV for a page fault).
@@ -62,6 +68,13 @@ static bool vp_bound(uint32_t v, const struct uthread *u)
 	       (__atomic_load_n(&u->flags, __ATOMIC_ACQUIRE) & UTHREAD_DONT_MIGRATE);
 }
 
+/* VC_PREEMPTED, read after every read before it (the fence). */
+static bool vp_still_preempted(uint32_t v)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&pdata->vcpd[v].flags, __ATOMIC_SEQ_CST) & VC_PREEMPTED;
+}
+
 bool vcore_recover(uint32_t v, uint32_t me)
 {
 	struct vcpd *vcpd = &pdata->vcpd[v];
@@ -79,8 +92,14 @@ bool vcore_recover(uint32_t v, uint32_t me)
 		/* A uthread preempted with notifications off (in uthread_yield,
 		 * or holding a PDR lock), or on its way to turning them off
 		 * (DONT_MIGRATE: it has read its vcore id), is bound to its
-		 * vcore: only v's own restart resumes it, as for vcore context. */
-		if (u && !vp_bound(v, u)) {
+		 * vcore: only v's own restart resumes it, as for vcore context.
+		 * VC_PREEMPTED once more, after those reads: the kernel clears it
+		 * before v runs again, so they saw v as it was preempted.
+		 * Without it, a v resumed in vcore context meanwhile could have
+		 * popped u (notifications on again, VC_VCCTX_SAVED cleared by
+		 * the restart), and u would run twice, once from the stale
+		 * uthread_ctx (a SIGSEGV in libc_mcp_locks' switch child). */
+		if (u && !vp_bound(v, u) && vp_still_preempted(v)) {
 			vc_take_back(v, u);     /* runnable; v's cur is NULL */
 			if (sched_ops && __atomic_load_n(&u->state, __ATOMIC_ACQUIRE) ==
 			                 UTHREAD_RUNNABLE)
@@ -138,10 +157,25 @@ void vp_change_to_stuck(uint32_t me)
 	vcore_help_stuck(me);
 }
 
+/* Preempted in vcore context: it may have a uthread in hand that no VCPD
+ * names (taken off the run queue, or in a yield's callback), which only
+ * its own restart will run. */
+static bool vp_in_vcctx(uint32_t v)
+{
+	uint32_t f = __atomic_load_n(&pdata->vcpd[v].flags, __ATOMIC_SEQ_CST);
+
+	return (f & VC_PREEMPTED) && !(f & VC_UTHREAD_STEALING) &&
+	       (__atomic_load_n(&pdata->vcpd[v].rflags, __ATOMIC_ACQUIRE) & VC_VCCTX_SAVED);
+}
+
 void vcore_help_stuck(uint32_t me)
 {
+	/* Without the message: EV_VCORE_PREEMPT may sit in the mailbox of
+	 * the vcore it is about (no vcore was online when it was sent). */
+	for (uint32_t v = 0; v < vp_max_vcores(); v++)
+		vcore_recover(v, me);
 	for (uint32_t v = 0; v < vp_max_vcores(); v++) {
-		if (v == me || !vp_stuck(v))
+		if (v == me || (!vp_stuck(v) && !vp_in_vcctx(v)))
 			continue;
 		vp_pause_current(me);
 		/* Success does not return: this vcore restarts at vcore_entry. */

@@ -54,5 +54,10 @@ uint32_t ev_pick_spam(const struct ev_pick *in, uint32_t wanted, bool must_run)
 	if (v < in->nr_vcores)
 		return v;
 	v = evp_scan(in, (wanted + 1) % in->nr_vcores, EVP_ONLINE);
+	if (v < in->nr_vcores)
+		return v;
+	/* Nobody online (the others yield or are being preempted): not the
+	 * wanted one if it is preempted, since nobody would drain it. */
+	v = evp_scan(in, (wanted + 1) % in->nr_vcores, EVP_HELD);
 	return v < in->nr_vcores ? v : wanted;
 }

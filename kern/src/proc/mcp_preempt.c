@@ -313,9 +313,9 @@ uint32_t mcp_vcore_state(struct proc *p, uint32_t vcoreid)
 	if (!proc_is_mcp(p) || vcoreid >= p->nr_vcores_max || READ_ONCE(p->killed))
 		return 0;               /* dying: nothing online (procinfo may go) */
 	vc = &p->vcores[vcoreid];
-	if (READ_ONCE(vc->started) && !READ_ONCE(vc->yielding) && !READ_ONCE(vc->preempting) &&
+	if (READ_ONCE(vc->started) && !READ_ONCE(vc->yielding) &&
 	    READ_ONCE(p->procinfo->vcoremap[vcoreid].valid))
-		st |= EVP_ONLINE;
+		st |= READ_ONCE(vc->preempting) ? EVP_HELD : EVP_HELD | EVP_ONLINE;
 	if (READ_ONCE(vc->preempted))
 		st |= EVP_PREEMPTED;
 	if (!get_user_u32(&flags, &vcpd_at(vcoreid)->flags) && (flags & VC_CAN_RCV_MSG))

@@ -132,10 +132,13 @@ void ensure_vcore_runs(uint32_t v);
  * restarts at vcore_entry).  Returns if there was none, or it got a core
  * meanwhile. */
 void vp_change_to_stuck(uint32_t vcoreid);
-/* The same without waiting for the event: a vcore about to yield for lack
- * of work calls it first, so no vcore leaves while a uthread is bound to
- * a preempted vcore (the kernel owes the process no core for it after a
- * change_vcore, and a want lowered by the yield would strand it). */
+/* The same without waiting for the event, and more: a vcore about to yield
+ * for lack of work calls it first.  It recovers every preempted vcore (the
+ * event may be stranded in the preempted vcore's own mailbox), then hands
+ * its core to one with a uthread bound to it or preempted in vcore context
+ * (which may hold a uthread no VCPD names): the kernel owes the process no
+ * core for it after a change_vcore, and a want lowered by the yield would
+ * strand it. */
 void vcore_help_stuck(uint32_t vcoreid);
 /* A uthread faulted (the kernel reflected it: VCPD refl_fault): the hook
  * the 2LS sets; NULL (the default) prints the fault and ends the process. */
