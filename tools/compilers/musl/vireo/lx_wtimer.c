@@ -21,7 +21,7 @@
  * that fires a little before the user clock agrees) and the wait goes on.
  *
  * Which fds are wait timers: lx_wt_tag[fd] holds the tag of the struct
- * that owns fd (tags are never reused, 0 is none).  A struct whose tag is
+ * that owns fd (tags are never reused, 0 is none).  A timer whose tag is
  * not in the table has no alarm: never made, closed by the program (close
  * or dup2 onto it: lx_wtimer_forget, from lx_fdev_forget), or inherited
  * through fork (lx_ready_after_fork closes those in the child: they are
