@@ -7,6 +7,8 @@
  * process, two reads; beside pipe_pingpong it shows what waiting through
  * epoll or poll adds.  On Vireo both are built on FD taps and a CEQ in the
  * C library (Documentation/readiness.md); on Linux they are system calls.
+ * The _timed variants wait with a 5 s timeout that never expires: what a
+ * timed wait (a server loop's) costs beside an unbounded one.
  */
 #include <poll.h>
 #include <sys/epoll.h>
@@ -19,6 +21,7 @@ enum wait_kind { WAIT_EPOLL, WAIT_POLL };
 
 struct side {
 	enum wait_kind kind;
+	int timeout_ms;         /* -1: none */
 	int rfd, wfd;           /* the pipe ends this side reads and writes */
 	int ep;                 /* its epoll set (WAIT_EPOLL) */
 };
@@ -42,8 +45,8 @@ static int side_wait(struct side *s)
 	struct pollfd pfd = { .fd = s->rfd, .events = POLLIN };
 
 	if (s->kind == WAIT_EPOLL)
-		return epoll_wait(s->ep, &ev, 1, -1) == 1;
-	return poll(&pfd, 1, -1) == 1 && (pfd.revents & POLLIN);
+		return epoll_wait(s->ep, &ev, 1, s->timeout_ms) == 1;
+	return poll(&pfd, 1, s->timeout_ms) == 1 && (pfd.revents & POLLIN);
 }
 
 static void pingpong_round(void *arg, long iters)
@@ -68,10 +71,11 @@ static void echo_forever(struct side *s)
 	_exit(0);
 }
 
-static void run(const char *name, enum wait_kind kind)
+static void run(const char *name, enum wait_kind kind, int timeout_ms)
 {
 	int to_child[2], to_parent[2];
-	struct side me = { .kind = kind }, peer = { .kind = kind };
+	struct side me = { .kind = kind, .timeout_ms = timeout_ms };
+	struct side peer = me;
 	pid_t child;
 
 	if (pipe(to_child) || pipe(to_parent))
@@ -101,7 +105,9 @@ static void run(const char *name, enum wait_kind kind)
 
 int main(void)
 {
-	run("epoll_pingpong", WAIT_EPOLL);
-	run("poll_pingpong", WAIT_POLL);
+	run("epoll_pingpong", WAIT_EPOLL, -1);
+	run("poll_pingpong", WAIT_POLL, -1);
+	run("epoll_pingpong_timed", WAIT_EPOLL, 5000);
+	run("poll_pingpong_timed", WAIT_POLL, 5000);
 	return 0;
 }

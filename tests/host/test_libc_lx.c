@@ -73,6 +73,13 @@ void lx_unlock(struct lx_lock *l)
 	l->word = 0;
 }
 
+/* The wait timers of poll and epoll (lx_wtimer.c) are not under test
+ * here: no fd is one. */
+void lx_wtimer_forget(long fd)
+{
+	(void)fd;
+}
+
 /* The socket table is not under test here: no fd is a socket. */
 void lx_sock_forget(long fd)
 {

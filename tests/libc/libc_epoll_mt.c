@@ -16,13 +16,16 @@
  *  - timeouts from 8 threads at once, each neither early nor very late,
  *    while one thread without a timeout waits on, and a level-triggered
  *    stop fd wakes every thread;
- *  - poll from 8 threads at once, each on its own pipe.
+ *  - poll from 8 threads at once, each on its own pipe;
+ *  - timed poll and epoll_wait from 8 threads at once, in rounds that leave
+ *    each wait's alarm armed for the next: every wait lasts its own timeout.
  * Run by scripts/run-ktests.sh (run_utest libc_epoll_mt, 2 and 4 cores).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/epoll.h>
@@ -339,6 +342,84 @@ UTEST(epoll_mt, poll_from_8_threads_at_once)
 	}
 	lm_join(t);
 	UT_ASSERT_EQ(lm_poll_ok, LM_THREADS);
+	lm_pipes_close();
+}
+
+/* ------------------------------------------------------------ timed rounds */
+
+#define LM_ROUNDS 4
+
+static int lm_tr_bad;
+
+/* Thread i, LM_ROUNDS times: a timed wait that data ends at once (its
+ * alarm stays armed), a pause past that alarm, then a wait on nothing
+ * that must last its own timeout; poll on its own pipe, or epoll on the
+ * shared set (slots and their alarms reused by other threads). */
+static void lm_timed_rounds(uintptr_t i, bool use_epoll)
+{
+	struct pollfd pf = { .fd = lm_pipe[i][0], .events = POLLIN };
+	struct epoll_event ev;
+	char c;
+
+	for (int r = 0; r < LM_ROUNDS; r++) {
+		int ms = 60 + 20 * (int)i + 10 * r, got;
+		int64_t t0;
+
+		if (!use_epoll) {
+			if (write(lm_pipe[i][1], "x", 1) != 1 || poll(&pf, 1, 30) != 1 ||
+			    read(lm_pipe[i][0], &c, 1) != 1)
+				__atomic_fetch_add(&lm_tr_bad, 1, __ATOMIC_RELAXED);
+			lm_sleep_ms(50);
+		}
+		t0 = lm_now_ms();
+		got = use_epoll ? epoll_wait(lm_ep, &ev, 1, ms) : poll(&pf, 1, ms);
+		t0 = lm_now_ms() - t0;
+		if (got != 0 || t0 < ms || t0 > ms + 1000) {
+			fprintf(stderr, "thread %d round %d: %d after %lld ms for %d\n", (int)i, r,
+			        got, (long long)t0, ms);
+			__atomic_fetch_add(&lm_tr_bad, 1, __ATOMIC_RELAXED);
+		}
+	}
+}
+
+static void *lm_poll_rounds(void *arg)
+{
+	lm_timed_rounds((uintptr_t)arg, false);
+	return NULL;
+}
+
+static void *lm_epoll_rounds(void *arg)
+{
+	lm_timed_rounds((uintptr_t)arg, true);
+	return NULL;
+}
+
+UTEST(epoll_mt, timed_polls_of_8_threads_each_on_time)
+{
+	pthread_t t[LM_THREADS];
+
+	utest_no_leak_check();
+	lm_tr_bad = 0;
+	lm_pipes_open(EPOLLIN);
+	lm_start(t, lm_poll_rounds);
+	lm_join(t);
+	UT_ASSERT_EQ(lm_tr_bad, 0);
+	lm_pipes_close();
+}
+
+/* Epoll: a thread whose wait ends early keeps no slot; the next timed
+ * wait on the slot re-arms its alarm, and an expiry meant for an ended
+ * wait ends none. */
+UTEST(epoll_mt, timed_epoll_waits_of_8_threads_in_rounds)
+{
+	pthread_t t[LM_THREADS];
+
+	utest_no_leak_check();
+	lm_tr_bad = 0;
+	lm_pipes_open(EPOLLIN);
+	lm_start(t, lm_epoll_rounds);
+	lm_join(t);
+	UT_ASSERT_EQ(lm_tr_bad, 0);
 	lm_pipes_close();
 }
 

@@ -10,7 +10,10 @@
  * and its MOD re-arm, DEL then no event, close removing, timeouts, hangup
  * and EPOLLRDHUP, data round-trip, eventfd and timerfd, one fd in two sets,
  * maxevents smaller than what is ready, a sleeper woken by a child, 1,000
- * fds in one set), and tap_fds itself with hostile arguments (bad pointers,
+ * fds in one set), timed waits over the layer's kept alarms (an earlier
+ * wait's alarm never ends a later wait early, no fd left after 1,000
+ * waits, close-on-exec, a fork child's own alarms), and tap_fds itself
+ * with hostile arguments (bad pointers,
  * huge counts, an ev_q unmapped, misaligned or read-only, unknown flags, a
  * batch that stops part-way, a CEQ whose geometry user space corrupted).
  * Run by scripts/run-ktests.sh (run_utest libc_poll).
@@ -650,6 +653,173 @@ UTEST(epoll, a_thousand_fds_in_one_set)
 	}
 	for (int i = 0; i < LP_PIPES; i++)
 		lp_close2(lp_pipes[i]);
+	close(ep);
+}
+
+/* ------------------------------------------------------------ timed waits
+ * The layer keeps one #alarm per poll context and per epoll timeout slot,
+ * re-armed for each timed wait and left armed when a wait ends early
+ * (readiness.md, "Timeouts"): an earlier wait's expiry must never end a
+ * later wait early, a re-arm must replace a longer earlier deadline, no fd
+ * may pile up, and a fork child must not share its parent's alarms. */
+
+/* Open fds, 0..4095 (the layer's own fds sit high, above utest's check). */
+static int lp_nfds(void)
+{
+	int n = 0;
+
+	for (int fd = 0; fd < 4096; fd++)
+		n += fcntl(fd, F_GETFD) >= 0;
+	return n;
+}
+
+/* One wait of kind k (0 poll, 1 select, 2 epoll on ep) on rfd for ms;
+ * returns what it returned, *dt the milliseconds it took. */
+static int lp_timed(int k, int ep, int rfd, int ms, int64_t *dt)
+{
+	struct pollfd pf = { .fd = rfd, .events = POLLIN };
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+	struct epoll_event ev;
+	fd_set r;
+	int64_t t0 = lp_ms_now();
+	int ret;
+
+	FD_ZERO(&r);
+	FD_SET(rfd, &r);
+	if (k == 0)
+		ret = poll(&pf, 1, ms);
+	else if (k == 1)
+		ret = select(rfd + 1, &r, NULL, NULL, &tv);
+	else
+		ret = epoll_wait(ep, &ev, 1, ms);
+	*dt = lp_ms_now() - t0;
+	return ret;
+}
+
+/* For poll, select and epoll: a wait that returns at once leaves its
+ * alarm armed; it expires while nothing waits; the next wait, longer,
+ * still lasts its own timeout.  Then a long wait returning at once, and a
+ * short one that must end on its own time, not the long one's. */
+UTEST(timed_wait, an_earlier_waits_alarm_ends_no_later_wait)
+{
+	int ep = UT_SYS(epoll_create1(0)), p[2];
+	int64_t dt;
+	char c;
+
+	UT_SYS(pipe(p));
+	UT_SYS(lp_ep_add(ep, p[0], EPOLLIN, 0));
+	for (int k = 0; k < 3; k++) {
+		UT_ASSERT_EQ(write(p[1], "x", 1), 1);
+		UT_ASSERT_EQ(lp_timed(k, ep, p[0], 40, &dt), 1);
+		UT_ASSERT_EQ(read(p[0], &c, 1), 1);
+		usleep(100 * 1000);     /* the 40 ms alarm expires meanwhile */
+		UT_ASSERT_EQ(lp_timed(k, ep, p[0], 200, &dt), 0);
+		UT_ASSERT_MSG(dt >= 200 && dt <= 200 + LATE_MS, "kind %d: %lld ms for 200", k,
+		              (long long)dt);
+		UT_ASSERT_EQ(write(p[1], "x", 1), 1);
+		UT_ASSERT_EQ(lp_timed(k, ep, p[0], 5000, &dt), 1);
+		UT_ASSERT_EQ(read(p[0], &c, 1), 1);
+		UT_ASSERT_EQ(lp_timed(k, ep, p[0], 60, &dt), 0);
+		UT_ASSERT_MSG(dt >= 60 && dt <= 60 + LATE_MS, "kind %d: %lld ms for 60", k,
+		              (long long)dt);
+	}
+	lp_close2(p);
+	close(ep);
+}
+
+/* 1,000 timed waits of each kind, most ending at once, some timing out:
+ * the fd count is what it was; an epoll set's alarms go with the set. */
+UTEST(timed_wait, a_thousand_timed_waits_leave_no_fd_open)
+{
+	int p[2], n0, ep;
+	int64_t dt;
+	char c;
+
+	UT_SYS(pipe(p));
+	for (int k = 0; k < 3; k++) {
+		n0 = lp_nfds();
+		ep = k == 2 ? UT_SYS(epoll_create1(0)) : -1;
+		if (ep >= 0)
+			UT_SYS(lp_ep_add(ep, p[0], EPOLLIN, 0));
+		for (int i = 0; i < 1000; i++) {
+			bool idle = i % 100 == 99;
+
+			if (!idle)
+				UT_ASSERT_EQ(write(p[1], "x", 1), 1);
+			UT_ASSERT_EQ(lp_timed(k, ep, p[0], idle ? 1 : 1000, &dt), idle ? 0 : 1);
+			if (!idle)
+				UT_ASSERT_EQ(read(p[0], &c, 1), 1);
+		}
+		/* poll and select keep one alarm from now on (the first kind's
+		 * run made it), the set one while it lives */
+		UT_ASSERT_MSG(lp_nfds() - n0 <= 1, "kind %d: %d fds before, %d after", k, n0,
+		              lp_nfds());
+		if (ep >= 0)
+			close(ep);
+		UT_ASSERT_MSG(lp_nfds() <= n0, "kind %d: %d fds before, %d after", k, n0,
+		              lp_nfds());
+	}
+	lp_close2(p);
+}
+
+/* The layer's own fds are close-on-exec (an exec'd program inherits no
+ * alarm of ours). */
+UTEST(timed_wait, the_alarms_are_close_on_exec)
+{
+	struct pollfd pf = { .fd = -1 };
+	int seen = 0;
+
+	UT_ASSERT_EQ(poll(&pf, 1, 1), 0);
+	for (int fd = 1024; fd < 4096; fd++) {
+		int fl = fcntl(fd, F_GETFD);
+
+		if (fl < 0)
+			continue;
+		seen++;
+		UT_ASSERT_MSG(fl & FD_CLOEXEC, "fd %d is not close-on-exec", fd);
+	}
+	UT_ASSERT_GE(seen, 1);
+}
+
+/* After fork the child closes the alarms it inherited (its parent's, not
+ * tapped in the child) and makes its own: its timed waits end on time, and
+ * the parent's, running at once, neither early nor late. */
+UTEST(timed_wait, a_forked_child_times_out_on_its_own)
+{
+	int ep = UT_SYS(epoll_create1(0)), p[2], q[2], st = 0, n0;
+	int64_t dt;
+	pid_t pid;
+
+	UT_SYS(pipe(p));
+	UT_SYS(pipe(q));
+	UT_SYS(lp_ep_add(ep, p[0], EPOLLIN, 0));
+	UT_ASSERT_EQ(lp_timed(0, ep, p[0], 1, &dt), 0);   /* both alarms exist */
+	UT_ASSERT_EQ(lp_timed(2, ep, p[0], 1, &dt), 0);
+	n0 = lp_nfds();
+	pid = UT_SYS(fork());
+	if (pid == 0) {
+		int c0 = lp_nfds(), bad = 0;
+
+		bad |= c0 > n0 - 2;                     /* the two were closed */
+		bad |= (lp_timed(0, ep, p[0], 100, &dt) != 0 || dt < 100 ||
+		        dt > 100 + LATE_MS) << 1;
+		bad |= (lp_timed(2, ep, p[0], 100, &dt) != 0 || dt < 100 ||
+		        dt > 100 + LATE_MS) << 2;       /* its copy of the set is empty */
+		bad |= (lp_nfds() > c0 + 2) << 3;       /* an alarm each, no more */
+		_exit(bad ? 10 + bad : 0);
+	}
+	UT_ASSERT_EQ(lp_timed(0, ep, q[0], 400, &dt), 0);
+	UT_ASSERT_MSG(dt >= 400 && dt <= 400 + LATE_MS, "poll: %lld ms for 400", (long long)dt);
+	for (int i = 0; i < 100 && waitpid(pid, &st, WNOHANG) == 0; i++)
+		usleep(50 * 1000);
+	if (waitpid(pid, &st, WNOHANG) == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		UT_ASSERT_MSG(false, "the child's timed waits did not end in 5 s");
+	}
+	UT_ASSERT_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x", st);
+	lp_close2(p);
+	lp_close2(q);
 	close(ep);
 }
 

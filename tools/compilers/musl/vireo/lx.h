@@ -451,7 +451,8 @@ long lx_alarm_set(long fd, int clock, bool abs, const struct lx_itimerspec *nv,
                   uint64_t *deadline, uint64_t *interval);
 
 /* The timerfd table follows close and dup (lx_file.c calls these); the
- * forget also drops fd from lx_mq.c's set of known queues. */
+ * forget also drops fd from lx_mq.c's set of known queues and from
+ * lx_wtimer.c's wait timers. */
 void lx_fdev_forget(long fd);
 void lx_fdev_dup(long old, long new);
 
@@ -468,7 +469,6 @@ void lx_mq_forget(long fd);
 struct lx_waiter {
 	struct event_queue q;           /* EVENT_WAKEUP (+ INDIR... threaded), mailbox below */
 	struct event_mbox mbox;         /* a CEQ (CEQ_OR of tap filter bits) */
-	long timer_fd;                  /* the timeout's timerfd, or -1 */
 	int gen;                        /* [a] bumped by each alert; threads park on it */
 	bool threaded;                  /* the queue alerts the 2LS; never unmapped */
 	struct lx_waiter *next_threaded;        /* [I] lx_ready.c's list of those */
@@ -505,12 +505,6 @@ int lx_waiter_init(struct lx_waiter *w, struct ceq_event *events, uint32_t nr_ev
 /* Before each drain: switches w to threaded mode if a 2LS runs now, and
  * returns the generation lx_waiter_park compares. */
 int lx_waiter_prepare(struct lx_waiter *w);
-/* A timerfd for ns from now whose tap posts id to w: its fd, or -errno;
- * lx_timeout_disarm closes it (and so removes the tap). */
-long lx_timeout_arm(struct lx_waiter *w, uint64_t ns, uint32_t id);
-void lx_timeout_disarm(long fd);
-/* lx_timeout_arm, the fd kept in w for lx_waiter_end; 0 or -errno. */
-long lx_waiter_timeout(struct lx_waiter *w, uint64_t ns, uint32_t id);
 /* Sleeps until something may have been posted since prepare returned seen
  * (one thread: proc_yield; threads: futex on w->gen, at most *timeout_ns
  * if not NULL), then runs the signal hook.  0, -EINTR (a handler ran) or
@@ -518,14 +512,36 @@ long lx_waiter_timeout(struct lx_waiter *w, uint64_t ns, uint32_t id);
 int lx_waiter_park(struct lx_waiter *w, int seen, const uint64_t *timeout_ns);
 /* Threaded: wakes nr more parked threads (work is left for them). */
 void lx_waiter_kick(struct lx_waiter *w, int nr);
-/* Closes the timeout's timerfd, if any. */
-void lx_waiter_end(struct lx_waiter *w);
 /* One coalesced entry of the CEQ: its id, the bits, the tap's data. */
 bool lx_waiter_get(struct lx_waiter *w, uint32_t *id, uint32_t *bits, uint64_t *data);
 /* Sends n tap requests; a refused request i goes to refused(i, -err, arg),
  * which returns 0 to go on or -errno to stop (returned).  0 when done. */
 long lx_tap_batch(struct fd_tap_req *reqs, size_t n,
                   long (*refused)(size_t i, long err, void *arg), void *arg);
+
+/* A wait timer (lx_ready.c): an #alarm of the layer kept open and tapped
+ * READABLE into one waiter under one id, re-armed for each timed wait.
+ * Zeroed: none yet.  Its expiries may come late (a wait that ended before
+ * its deadline leaves it armed), so an expiry counts only when the clock
+ * says the deadline passed (lx_wtimer_due). */
+struct lx_wtimer {
+	uint32_t tag;                   /* lx_ready.c's tag of fd; 0: none */
+	int fd;
+	uint64_t deadline;              /* CLOCK_MONOTONIC ns the wait ends at */
+};
+/* Arms t for ns from now, making it (tapped into w as id) first if it has
+ * no live alarm; 0 or -errno. */
+long lx_wtimer_arm(struct lx_wtimer *t, struct lx_waiter *w, uint32_t id, uint64_t ns);
+/* t's id was drained: true if its deadline passed; false if the expiry
+ * was an earlier wait's or early (t is re-armed for the rest). */
+bool lx_wtimer_due(struct lx_wtimer *t);
+/* Closes t's alarm (its tap goes: nothing is posted after). */
+void lx_wtimer_close(struct lx_wtimer *t);
+/* close() or dup2 onto fd: if it was a wait timer, forget it. */
+void lx_wtimer_forget(long fd);
+/* In a fork child: closes the inherited wait timers (copies of the
+ * parent's alarms, untapped), so no waiter re-arms the parent's. */
+void lx_ready_after_fork(void);
 
 /* ppoll, pselect6, epoll_pwait: call(a, ns) with mask (if not NULL; size
  * must be 8) as the signal mask, the old one put back after. */

@@ -38,11 +38,14 @@
  * so a stale edge is never reported (one thread only: not after a park,
  * whose edges nothing in the process consumed since); EPOLLET fds are
  * reported as their edges came; EPOLLONESHOT disables the entry until a
- * MOD; (4) if none, park and go again.  Timeouts: a timerfd per waiting
- * call, tapped into the set's CEQ under id LX_EP_TIMEOUT + its slot (64
- * slots; past them a thread's wait times out by the futex's clock); a
- * drain that finds another waiter's timeout wakes every parked thread.  A
- * child after fork finds its sets empty (the kernel copies no taps).
+ * MOD; (4) if none, park and go again.  Timeouts: a slot per waiting
+ * call (64; past them a thread's wait times out by the futex's clock),
+ * each with a wait timer (lx_wtimer.c) made by the slot's first use and
+ * kept tapped into the set's CEQ under id LX_EP_TIMEOUT + the slot until
+ * the set is closed; a slot's expiry counts only for a call holding the
+ * slot whose deadline passed; a drain that finds another waiter's timeout
+ * wakes every parked thread.  A child after fork finds its sets empty
+ * (the kernel copies no taps; lx_ready_after_fork closed the timers).
  */
 #include <string.h>
 #include "lx.h"
@@ -80,7 +83,8 @@ struct lx_epset {
 	uint32_t fifo_head, fifo_len;
 	uint16_t relevel[LX_EP_FDS];    /* level-triggered fds reported last */
 	uint32_t nrelevel;
-	uint64_t tslots, tfired;        /* timeout slots in use; their timers fired */
+	uint64_t tslots, tfired;        /* timeout slots in use; their timers due */
+	struct lx_wtimer timer[LX_EP_TSLOTS];   /* each slot's, kept */
 	uint64_t tkicked;               /* fired for a parked thread, woken */
 	uint32_t nparked;               /* threads parked in epoll_wait */
 	struct fd_tap_req reqs[LX_EP_FDS];
@@ -102,6 +106,7 @@ static long lx_ep_reset(struct lx_epset *s)
 	memset(s->ent, 0, sizeof(s->ent));
 	s->fifo_head = s->fifo_len = s->nrelevel = s->nparked = 0;
 	s->tslots = s->tfired = s->tkicked = 0;
+	memset(s->timer, 0, sizeof(s->timer));  /* closed, or a fork child's copies */
 	return lx_waiter_init(&s->w, s->events, LX_EP_FDS + LX_EP_TSLOTS, s->ring, LX_EP_RING);
 }
 
@@ -185,6 +190,8 @@ static void lx_ep_close(void *obj)
 	struct lx_epset *s = obj;
 
 	lx_ep_untap_all(s);
+	for (int k = 0; k < LX_EP_TSLOTS; k++)
+		lx_wtimer_close(&s->timer[k]);  /* no post after: s may be unmapped */
 	lx_ep_release(s);
 }
 
@@ -316,6 +323,16 @@ long lx_epoll_ctl(const long *a)
 
 /* ------------------------------------------------------------ epoll_wait */
 
+/* A slot's timer posted: due for the call holding the slot?  (A free
+ * slot's or an early expiry is stale; lx_wtimer_due re-arms the rest.) */
+static void lx_ep_timer_posted(struct lx_epset *s, uint32_t k)
+{
+	uint64_t bit = 1ull << k;
+
+	if ((s->tslots & bit) && !(s->tfired & bit) && lx_wtimer_due(&s->timer[k]))
+		s->tfired |= bit;
+}
+
 /* Drains the CEQ into the entries and the FIFO, and timeouts into tfired. */
 static void lx_ep_drain(struct lx_epset *s)
 {
@@ -326,7 +343,7 @@ static void lx_ep_drain(struct lx_epset *s)
 
 		if (id >= LX_EP_TIMEOUT) {
 			if (id < LX_EP_TIMEOUT + LX_EP_TSLOTS)
-				s->tfired |= 1ull << (id - LX_EP_TIMEOUT);
+				lx_ep_timer_posted(s, id - LX_EP_TIMEOUT);
 			continue;
 		}
 		e = &s->ent[id];
@@ -433,31 +450,27 @@ static long lx_ep_report(struct lx_epset *s, struct lx_epoll_event *out, size_t 
 	return (long)got;
 }
 
-/* A waiting call's timeout: a slot's timerfd, or (no slot left) *fallback
- * set for the futex's clock.  The slot's bit, 0 without one; <0: -errno. */
-static int64_t lx_ep_timeout_arm(struct lx_epset *s, uint64_t ns, long *tfd)
+/* A waiting call's timeout: a slot's wait timer armed, or (no slot left)
+ * 0, the futex's clock then.  The slot's bit, 0 without one; <0: -errno. */
+static int64_t lx_ep_timeout_arm(struct lx_epset *s, uint64_t ns)
 {
 	int k;
+	long r;
 
-	*tfd = -1;
 	if (s->tslots == ~0ull)
 		return 0;
 	k = __builtin_ctzll(~s->tslots);
-	*tfd = lx_timeout_arm(&s->w, ns, LX_EP_TIMEOUT + (uint32_t)k);
-	if (*tfd < 0)
-		return *tfd;
+	r = lx_wtimer_arm(&s->timer[k], &s->w, LX_EP_TIMEOUT + (uint32_t)k, ns);
+	if (r < 0)
+		return r;
 	s->tslots |= 1ull << k;
 	return (int64_t)(1ull << k);
 }
 
-/* Closes the slot's timerfd (no post after that), takes what it may have
- * posted out of the CEQ, and frees the slot. */
-static void lx_ep_timeout_end(struct lx_epset *s, uint64_t mine, long tfd)
+/* Frees the slot.  Its timer stays armed if the call ended early: a late
+ * expiry finds the slot free, or held by a call whose deadline it checks. */
+static void lx_ep_timeout_end(struct lx_epset *s, uint64_t mine)
 {
-	if (!mine)
-		return;
-	lx_timeout_disarm(tfd);
-	lx_ep_drain(s);
 	s->tslots &= ~mine;
 	s->tfired &= ~mine;
 	s->tkicked &= ~mine;
@@ -509,7 +522,7 @@ static long lx_ep_park(struct lx_epset *s, int seen, bool kick_all, uint64_t dea
 static long lx_ep_wait(struct lx_epset *s, struct lx_epoll_event *out, size_t max,
                        int64_t timeout_ns)
 {
-	long r = 0, tfd = -1;
+	long r = 0;
 	int64_t mine = 0;
 	uint64_t deadline = 0;
 	bool parked = false, kick_all = false;
@@ -517,7 +530,7 @@ static long lx_ep_wait(struct lx_epset *s, struct lx_epoll_event *out, size_t ma
 	if (!lx_ep_lock(s, "epoll_wait"))
 		return -LX_EINVAL;
 	if (timeout_ns > 0) {
-		mine = lx_ep_timeout_arm(s, (uint64_t)timeout_ns, &tfd);
+		mine = lx_ep_timeout_arm(s, (uint64_t)timeout_ns);
 		if (mine == 0 && lx_clock_ns(LX_CLOCK_MONOTONIC, &deadline) == 0)
 			deadline += (uint64_t)timeout_ns;
 		r = mine < 0 ? mine : 0;
@@ -539,7 +552,7 @@ static long lx_ep_wait(struct lx_epset *s, struct lx_epoll_event *out, size_t ma
 	}
 	if (r == -LX_ETIMEDOUT)
 		r = 0;
-	lx_ep_timeout_end(s, mine > 0 ? (uint64_t)mine : 0, tfd);
+	lx_ep_timeout_end(s, mine > 0 ? (uint64_t)mine : 0);
 	/* work left for the others: the FIFO, or fds Linux offers them again */
 	if (kick_all)
 		lx_waiter_kick(&s->w, 1 << 30);

@@ -107,6 +107,7 @@ long lx_fork(const long *a)
 			lx_threads_after_fork();        /* before anything looks at threads */
 		lx_timer_after_fork();  /* first: the drain must not acknowledge */
 		lx_sig_after_fork();
+		lx_ready_after_fork();  /* the parent's wait timers, untapped here */
 		lx_ep_after_fork();
 	}
 	return r;

@@ -128,6 +128,7 @@ void lx_fdev_forget(long fd)
 	struct lx_tfd_fd *e = lx_tfd_find(fd);
 
 	lx_mq_forget(fd);
+	lx_wtimer_forget(fd);
 	if (!e)
 		return;
 	lx_tfd_timers[e->timer].nfds--;

@@ -3,7 +3,7 @@
  * lx_poll.c - poll, ppoll, select and pselect6 over FD taps and one CEQ
  * per call (Documentation/readiness.md).
  *
- * One call: every fd >= 0 gets a tap (ev_id = its index in the array,
+ * One call: every fd >= 0 gets a tap (ev_id = its index in the array + 1,
  * filter = what the entry asks for plus ERROR and HANGUP, so a device does
  * not post, and wake the caller for, readiness nobody asked about; an fd
  * listed twice shares the first entry's tap, widened by a MOD to the union
@@ -12,9 +12,10 @@
  * returns, so the CEQ then holds a true snapshot and a zero timeout needs
  * no wait.  Then: drain the CEQ into per-entry bits, count the entries
  * with something the caller wants, and park until the next post if none
- * (and the timeout's timerfd, id nfds, has not fired).  At the end every
- * tap is removed (REM); after that no event reaches the CEQ, which is
- * static and reused by the next call.
+ * (and the timeout, id 0, is not due).  At the end every tap is removed
+ * (REM); after that no fd's event reaches the CEQ.  The context's CEQ is
+ * made once and kept (its wait timer stays tapped into it, lx_wtimer.c):
+ * each call first drains and drops what an earlier call left there.
  *
  * Per entry: a refused tap says what the fd is: EBADF -> POLLNVAL (select:
  * the call fails with EBADF); EPERM (the device has no taps: regular
@@ -26,8 +27,9 @@
  * Each call has a context of its own (struct lx_pollctx: the waiter, its
  * CEQ, the per-entry arrays), from a free list (the first one static,
  * more mapped when calls overlap: threads, or a signal handler that polls
- * while its thread's poll waits), never unmapped.  With threads the
- * waiter parks its uthread (lx_ready.c).
+ * while its thread's poll waits), never unmapped.  A context keeps its
+ * wait timer (one #alarm, made by its first timed call).  With threads
+ * the waiter parks its uthread (lx_ready.c).
  *
  * Limits: at most LX_POLL_MAX (4096) entries; select leaves the timeout
  * unchanged (Linux writes the time left).
@@ -43,6 +45,7 @@
 #define LX_ENT_NONE   (-1)      /* fd < 0: ignored */
 #define LX_ENT_NVAL   (-2)      /* not open */
 #define LX_ENT_ALWAYS (-3)      /* no taps: always ready */
+#define LX_ID_TIMEOUT 0         /* the CEQ id of the timeout; entry e is e + 1 */
 
 struct lx_pollfd {
 	int32_t fd;
@@ -55,6 +58,8 @@ struct lx_pollfd {
  * kept for reuse, never unmapped (a late alert may name the waiter). */
 struct lx_pollctx {
 	struct lx_waiter w;
+	struct lx_wtimer timer;         /* the timeout, id LX_ID_TIMEOUT */
+	bool inited;                    /* w's CEQ is made */
 	struct lx_pollfd *fds;
 	struct ceq_event events[LX_POLL_MAX + 1];
 	int32_t ring[LX_POLL_RING];
@@ -159,7 +164,6 @@ static void lx_poll_untap(struct lx_pollctx *x, size_t n)
 		                                    .ev_q = (uint64_t)&x->w.q };
 	}
 	lx_tap_batch(x->reqs, m, lx_poll_rem_ok, NULL);
-	lx_waiter_end(&x->w);
 }
 
 /* MODs the taps that duplicate entries widened (rare: an fd listed twice
@@ -171,7 +175,7 @@ static long lx_poll_widen_taps(struct lx_pollctx *x)
 
 		x->widening[a] = 0;
 		x->reqs[i] = (struct fd_tap_req){ .fd = x->fds[a].fd, .cmd = FDTAP_CMD_MOD,
-		                                  .filter = x->filt[a], .ev_id = a,
+		                                  .filter = x->filt[a], .ev_id = a + 1,
 		                                  .ev_q = (uint64_t)&x->w.q };
 	}
 	return lx_tap_batch(x->reqs, x->nwiden, lx_poll_rem_ok, NULL);
@@ -191,7 +195,7 @@ static long lx_poll_tap(struct lx_pollctx *x, size_t n)
 			continue;
 		x->filt[e] = lx_poll_to_filt((uint16_t)fds[e].events);
 		x->reqs[m] = (struct fd_tap_req){ .fd = fds[e].fd, .cmd = FDTAP_CMD_ADD,
-		                                  .filter = x->filt[e], .ev_id = (uint32_t)e,
+		                                  .filter = x->filt[e], .ev_id = (uint32_t)e + 1,
 		                                  .ev_q = (uint64_t)&x->w.q };
 		x->reqent[m++] = (uint32_t)e;
 	}
@@ -227,17 +231,17 @@ static long lx_poll_count(struct lx_pollctx *x, size_t n)
 	return ready;
 }
 
-/* Drains the CEQ; true if the timeout (id n) fired. */
-static bool lx_poll_drain(struct lx_pollctx *x, size_t n)
+/* Drains the CEQ; true if this call's timeout (timed) is due. */
+static bool lx_poll_drain(struct lx_pollctx *x, size_t n, bool timed)
 {
 	uint32_t id, bits;
 	bool timed_out = false;
 
 	while (lx_waiter_get(&x->w, &id, &bits, NULL)) {
-		if (id == n)
-			timed_out = true;
-		else if (id < n)
-			x->bits[id] |= bits;
+		if (id == LX_ID_TIMEOUT)
+			timed_out |= timed && lx_wtimer_due(&x->timer);
+		else if (id <= n)
+			x->bits[id - 1] |= bits;
 	}
 	return timed_out;
 }
@@ -247,10 +251,10 @@ static long lx_poll_wait(struct lx_pollctx *x, size_t n, int64_t timeout_ns)
 	long r = 0;
 
 	if (timeout_ns > 0)
-		r = lx_waiter_timeout(&x->w, (uint64_t)timeout_ns, (uint32_t)n);
+		r = lx_wtimer_arm(&x->timer, &x->w, LX_ID_TIMEOUT, (uint64_t)timeout_ns);
 	while (r >= 0) {
 		int seen = lx_waiter_prepare(&x->w);
-		bool timed_out = lx_poll_drain(x, n);
+		bool timed_out = lx_poll_drain(x, n, timeout_ns > 0);
 
 		r = lx_poll_count(x, n);
 		if (r || timed_out || timeout_ns == 0)
@@ -272,6 +276,22 @@ static void lx_poll_put(struct lx_pollctx *x)
 	lx_pool_put(&lx_poll_pool, x, __builtin_offsetof(struct lx_pollctx, pool));
 }
 
+/* Makes x's CEQ the first time; later, drops what earlier calls left in
+ * it (fd events posted before their REM, a late expiry of the timer). */
+static bool lx_poll_ready(struct lx_pollctx *x)
+{
+	uint32_t id, bits;
+
+	if (!x->inited) {
+		if (lx_waiter_init(&x->w, x->events, LX_POLL_MAX + 1, x->ring, LX_POLL_RING))
+			return false;
+		x->inited = true;
+	}
+	while (lx_waiter_get(&x->w, &id, &bits, NULL))
+		;
+	return true;
+}
+
 /* poll's core on context x (x->fds set): timeout_ns < 0 waits for ever. */
 static long lx_poll_core(struct lx_pollctx *x, size_t n, int64_t timeout_ns)
 {
@@ -285,7 +305,7 @@ static long lx_poll_core(struct lx_pollctx *x, size_t n, int64_t timeout_ns)
 		lx_errstr("poll", "NULL array of pollfd");
 		return -LX_EFAULT;
 	}
-	if (lx_waiter_init(&x->w, x->events, (uint32_t)n + 1, x->ring, LX_POLL_RING))
+	if (!lx_poll_ready(x))
 		return -LX_EINVAL;
 	r = lx_poll_tap(x, n);
 	if (r == 0) {

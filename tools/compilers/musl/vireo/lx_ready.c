@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lx_ready.c - the machinery poll, select and epoll share: FD taps sent in
- * batches, one CEQ per waiter, timeouts as a tapped timerfd, the wait, and
- * the lock that makes a waiter safe to share between threads.
+ * batches, one CEQ per waiter, timeouts as a tapped alarm, the wait, and
+ * the lock that makes a waiter safe to share between threads (the timers
+ * of timed waits are lx_wtimer.c's).
  *
  * A waiter (struct lx_waiter) is an event queue whose mailbox is a CEQ
  * with CEQ_OR: each tap posts its ev_id with the filter bits that fired,
@@ -31,9 +32,8 @@
  * was ever threaded is never unmapped (callers recycle it), so a late
  * alert only costs a spurious wake-up.
  *
- * Timeouts: lx_waiter_timeout()/lx_timeout_arm() make a timerfd of the
- * layer (lx_fdev.c) armed for the timeout, tapped READABLE with the
- * caller's id; closing it removes the tap.  No busy-waiting.
+ * Timeouts: a wait timer (lx_wtimer.c) of the waiter, tapped READABLE
+ * into its queue under an id of the caller's.  No busy-waiting.
  *
  * struct lx_lock: a futex mutex (Drepper's three states) for state shared
  * by threads.  lx_lock() refuses (false) instead of waiting when the
@@ -195,52 +195,6 @@ int lx_waiter_init(struct lx_waiter *w, struct ceq_event *events, uint32_t nr_ev
 	w->q.ev_udata = (uint64_t)w;
 	if (w->threaded)
 		w->q.ev_handler = (uint64_t)lx_waiter_alert;
-	w->timer_fd = -1;
-	return 0;
-}
-
-long lx_timeout_arm(struct lx_waiter *w, uint64_t ns, uint32_t id)
-{
-	const long create[2] = { LX_CLOCK_MONOTONIC, LX_O_CLOEXEC };
-	struct lx_timespec its[2] = { { 0, 0 }, { (int64_t)(ns / 1000000000u),
-	                                          (int64_t)(ns % 1000000000u) } };
-	struct fd_tap_req req = { .cmd = FDTAP_CMD_ADD, .filter = FDTAP_FILT_READABLE,
-	                          .ev_id = id, .ev_q = (uint64_t)&w->q };
-	long set[4], fd, r;
-
-	fd = lx_timerfd_create(create);
-	if (fd < 0)
-		return fd;
-	set[0] = fd;
-	set[1] = 0;
-	set[2] = (long)its;
-	set[3] = 0;
-	req.fd = (int32_t)fd;
-	r = lx_timerfd_settime(set);
-	if (r == 0)
-		r = ros_syscall_raw(SYS_tap_fds, (long)&req, 1, 0, 0, 0, 0);
-	if (r < 0) {
-		lx_timeout_disarm(fd);
-		return r;
-	}
-	return fd;
-}
-
-void lx_timeout_disarm(long fd)
-{
-	const long cl[1] = { fd };
-
-	if (fd >= 0)
-		lx_close_call(cl);
-}
-
-long lx_waiter_timeout(struct lx_waiter *w, uint64_t ns, uint32_t id)
-{
-	long fd = lx_timeout_arm(w, ns, id);
-
-	if (fd < 0)
-		return fd;
-	w->timer_fd = fd;
 	return 0;
 }
 
@@ -257,12 +211,6 @@ int lx_waiter_park(struct lx_waiter *w, int seen, const uint64_t *timeout_ns)
 	if (ros_syscall_hook)
 		ros_syscall_hook();
 	return lx_sig_interrupted() ? -LX_EINTR : 0;
-}
-
-void lx_waiter_end(struct lx_waiter *w)
-{
-	lx_timeout_disarm(w->timer_fd);
-	w->timer_fd = -1;
 }
 
 bool lx_waiter_get(struct lx_waiter *w, uint32_t *id, uint32_t *bits, uint64_t *data)
