@@ -75,11 +75,20 @@ static int st_child_fork(void)
 
 static volatile int st_mcp_go;
 
+/* Waits for the go mostly in user mode: every sched_yield of a threaded
+ * process is a few traced calls (self_notify, poke_ksched), and a slow
+ * reader would find the ring full of them, and the getvcoreid records
+ * dropped, by the time the go comes.  A yield now and then lets main
+ * (parked on the go pipe) have a vcore. */
 static void *st_mcp_thread(void *arg)
 {
 	(void)arg;
-	while (!__atomic_load_n(&st_mcp_go, __ATOMIC_SEQ_CST))
-		sched_yield();
+	for (unsigned long n = 1; !__atomic_load_n(&st_mcp_go, __ATOMIC_SEQ_CST); n++) {
+		if (n % 4096 == 0)
+			sched_yield();
+		else
+			__asm__ volatile("pause");
+	}
 	for (int i = 0; i < 10; i++) {
 		ros_syscall(SYS_getvcoreid, 0, 0, 0, 0, 0, 0);
 		sched_yield();
