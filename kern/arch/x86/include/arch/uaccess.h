@@ -179,15 +179,11 @@ static inline size_t uaccess_copy_words(void *dst, const void *src, size_t n)
  */
 static inline size_t uaccess_copy_raw(void *dst, const void *src, size_t len)
 {
-	size_t words = len >> 3, bytes;
+	size_t words = len >> 3, left = uaccess_copy_words(dst, src, words), bytes;
 
-	__asm__ __volatile__("1:	rep movsq\n\t"
-	                     "2:\n\t"
-	                     EX_ENTRY("1b", "2b")
-	                     : "+D"(dst), "+S"(src), "+c"(words)
-	                     :
-	                     : "memory");
-	bytes = (words << 3) + (len & 7);
+	dst = (char *)dst + ((words - left) << 3);
+	src = (const char *)src + ((words - left) << 3);
+	bytes = (left << 3) + (len & 7);
 	__asm__ __volatile__("1:	rep movsb\n\t"
 	                     "2:\n\t"
 	                     EX_ENTRY("1b", "2b")
